@@ -1,0 +1,48 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := var/sample.db
+# Debian libraries the Qt wheels need (offscreen and on a desktop), and a font that shows Chinese.
+QT_DEBS := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 \
+	libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 fonts-noto-cjk
+
+.PHONY: run test lint sysdeps sample clean
+
+sysdeps:
+	@missing=$$(for p in $(QT_DEBS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing Debian packages (install as root): $$missing"; exit 1; fi; \
+	fi
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,lint]'
+	touch $@
+
+$(SAMPLE): $(STAMP) $(wildcard resources/*.toml resources/catalogue/*.toml resources/sample/*.csv)
+	mkdir -p $(dir $@)
+	rm -f $@
+	$(BIN)/esgdesk sample $@
+
+sample: $(SAMPLE)
+
+run: sysdeps $(STAMP) $(SAMPLE)
+	$(BIN)/python main.py --db $(SAMPLE)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: sysdeps $(STAMP)
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

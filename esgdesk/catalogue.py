@@ -1,0 +1,489 @@
+"""The catalogue: the report's chapters, tables, rows and indicators, loaded from resources/."""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from esgdesk import formula as formulas
+from esgdesk.errors import CatalogueError
+from esgdesk.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+CATALOGUE_DIR = RESOURCES / "catalogue"
+ENTITIES_FILE = RESOURCES / "entities.toml"
+
+AGGREGATIONS = ("sum", "formula", "weighted_mean", "none")
+SOURCES = ("table", "text", "chart", "added")
+LAYOUTS = ("years", "sites", "matrix")
+RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "better"}
+CHECK_KINDS = ("breakdown", "same_figure", "ratio")
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Label:
+    """A text in both languages of the report."""
+
+    zh: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def as_dict(self) -> dict[str, str]:
+        return {"zh": self.zh, "en": self.en}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: Label
+    unit: Label
+    type: ValueType
+    owner: str
+    chapter: str
+    section: str
+    aggregation: str
+    gri: tuple[str, ...]
+    cass: tuple[str, ...]
+    formula: formulas.Formula | None = None
+    weight: str | None = None
+    rules: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A table row: an indicator row, a group header, or a matrix row of cells."""
+
+    kind: str  # "indicator" | "group" | "cells"
+    label: Label | None = None
+    indicator: str | None = None
+    indent: int = 0
+    cells: dict[str, str] = field(default_factory=dict)
+
+    def indicators(self) -> Iterator[str]:
+        if self.indicator:
+            yield self.indicator
+        yield from self.cells.values()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: Label
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    chapter: str
+    section: str
+    title: Label
+    source: str
+    layout: str
+    years: int
+    header: Label
+    rows: tuple[Row, ...]
+    sites: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    unit_column: bool = True
+
+    def indicators(self) -> list[str]:
+        return list(dict.fromkeys(i for row in self.rows for i in row.indicators()))
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    chapter: str
+    title: Label
+    page: int | None
+    gri: tuple[str, ...]
+    cass: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    id: str
+    number: str
+    order: int
+    title: Label
+    sections: tuple[Section, ...]
+    tables: tuple[Table, ...]
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str
+    chapter: str
+    label: Label | None = None
+    total: str | None = None
+    parts: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    indicator: str | None = None
+    formula: formulas.Formula | None = None
+    complete: bool = True
+
+    def involved(self) -> list[str]:
+        ids = [*([self.total] if self.total else []), *self.parts, *self.indicators]
+        if self.indicator:
+            ids.append(self.indicator)
+        if self.formula:
+            ids.extend(self.formula.indicators)
+        return list(dict.fromkeys(ids))
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    version: str
+    report: Label
+    report_year: int
+    departments: dict[str, Label]
+    chapters: tuple[Chapter, ...]
+    indicators: dict[str, Indicator]
+    tables: dict[str, Table]
+    checks: tuple[Check, ...]
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        from esgdesk.errors import UnknownIndicator
+
+        try:
+            return self.indicators[indicator_id]
+        except KeyError:
+            raise UnknownIndicator(indicator_id) from None
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        for chapter in self.chapters:
+            if chapter.id == chapter_id:
+                return chapter
+        raise KeyError(chapter_id)
+
+    def tables_of(self, indicator_id: str) -> list[Table]:
+        return [t for t in self.tables.values() if indicator_id in t.indicators()]
+
+    def home_table(self, indicator_id: str) -> Table:
+        """The table an indicator is declared for: first in its own chapter."""
+        tables = self.tables_of(indicator_id)
+        chapter = self.indicators[indicator_id].chapter
+        own = [t for t in tables if t.chapter == chapter]
+        return (own or tables)[0]
+
+
+class _Reader:
+    """Reads the chapter files, collecting every problem instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def problem(self, where: str, text: str) -> None:
+        self.problems.append(f"{where}: {text}")
+
+    def label(self, where: str, raw: Any, what: str, allow_empty: bool = False) -> Label:
+        if not isinstance(raw, dict):
+            self.problem(where, f"{what} needs zh and en")
+            return Label("", "")
+        for lang in LANGUAGES:
+            text = raw.get(lang)
+            if not isinstance(text, str) or (not text.strip() and not allow_empty):
+                self.problem(where, f"{what} has no {lang} text")
+        return Label(str(raw.get("zh", "")), str(raw.get("en", "")))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def entity_codes() -> set[str]:
+    """Codes of the sample group's entities (the sites a per-site table may name)."""
+    return {e["code"] for e in _read_toml(ENTITIES_FILE).get("entities", [])}
+
+
+def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: dict) -> Indicator:
+    iid = str(raw.get("id", ""))
+    where = f"indicator {iid or '?'}"
+    type_name = raw.get("type")
+    vtype: ValueType = value_type("text")
+    if type_name not in TYPE_NAMES:
+        reader.problem(where, f"type '{type_name}' is not one of {', '.join(TYPE_NAMES)}")
+    else:
+        if type_name in NEEDS_PRECISION and "precision" not in raw:
+            reader.problem(where, f"a {type_name} needs a precision")
+        vtype = value_type(type_name, raw.get("precision"))
+    numeric = type_name not in ("text", "yesno")
+    section = sections.get(raw.get("section"))
+    if section is None:
+        reader.problem(where, f"unknown section '{raw.get('section')}'")
+    parsed = None
+    if "formula" in raw:
+        try:
+            parsed = formulas.parse(raw["formula"])
+        except formulas.FormulaError as exc:
+            reader.problem(where, str(exc))
+    rules = dict(raw.get("rules", {}))
+    for key in set(rules) - RULE_KEYS:
+        reader.problem(where, f"unknown rule '{key}'")
+    return Indicator(
+        id=iid,
+        label=reader.label(where, raw.get("label"), "label"),
+        unit=reader.label(where, raw.get("unit"), "unit", allow_empty=not numeric),
+        type=vtype,
+        owner=str(raw.get("owner", "")),
+        chapter=chapter_id,
+        section=str(raw.get("section", "")),
+        aggregation=str(raw.get("aggregation", "")),
+        gri=tuple(raw.get("gri", section.gri if section else ())),
+        cass=tuple(raw.get("cass", section.cass if section else ())),
+        formula=parsed,
+        weight=raw.get("weight"),
+        rules=rules,
+        note=str(raw.get("note", "")),
+    )
+
+
+def _row(reader: _Reader, where: str, raw: dict[str, Any]) -> Row:
+    if "group" in raw:
+        return Row("group", label=reader.label(where, raw["group"], "group row"))
+    label = reader.label(where, raw["label"], "row label") if "label" in raw else None
+    if "cells" in raw:
+        return Row("cells", label=label, cells=dict(raw["cells"]), indent=int(raw.get("indent", 0)))
+    if "indicator" in raw:
+        return Row("indicator", label=label, indicator=raw["indicator"],
+                   indent=int(raw.get("indent", 0)))
+    reader.problem(where, f"a row needs indicator, cells or group: {raw}")
+    return Row("group", label=Label("", ""))
+
+
+def _table(reader: _Reader, chapter_id: str, raw: dict[str, Any]) -> Table:
+    tid = str(raw.get("id", ""))
+    where = f"table {tid or '?'}"
+    layout = raw.get("layout", "years")
+    if layout not in LAYOUTS:
+        reader.problem(where, f"layout '{layout}' is not one of {', '.join(LAYOUTS)}")
+    source = raw.get("source", "table")
+    if source not in SOURCES:
+        reader.problem(where, f"source '{source}' is not one of {', '.join(SOURCES)}")
+    columns = tuple(
+        Column(str(c.get("key")), reader.label(where, c.get("title"), "column title"))
+        for c in raw.get("columns", [])
+    )
+    header = raw.get("header", {"zh": "指标", "en": "Indicator"})
+    return Table(
+        id=tid,
+        chapter=chapter_id,
+        section=str(raw.get("section", "")),
+        title=reader.label(where, raw.get("title"), "title"),
+        source=source,
+        layout=layout,
+        years=int(raw.get("years", 3)),
+        header=reader.label(where, header, "header"),
+        rows=tuple(_row(reader, where, r) for r in raw.get("rows", [])),
+        sites=tuple(raw.get("sites", ())),
+        columns=columns,
+        unit_column=bool(raw.get("unit_column", True)),
+    )
+
+
+def _check(reader: _Reader, chapter_id: str, raw: dict[str, Any]) -> Check:
+    kind = raw.get("kind")
+    where = f"check {kind} in {chapter_id}"
+    if kind not in CHECK_KINDS:
+        reader.problem(where, f"kind must be one of {', '.join(CHECK_KINDS)}")
+    parsed = None
+    if "formula" in raw:
+        try:
+            parsed = formulas.parse(raw["formula"])
+        except formulas.FormulaError as exc:
+            reader.problem(where, str(exc))
+    return Check(
+        kind=str(kind),
+        chapter=chapter_id,
+        label=reader.label(where, raw["label"], "label") if "label" in raw else None,
+        total=raw.get("total"),
+        parts=tuple(raw.get("parts", ())),
+        indicators=tuple(raw.get("indicators", ())),
+        indicator=raw.get("indicator"),
+        formula=parsed,
+        complete=bool(raw.get("complete", True)),
+    )
+
+
+def _chapter(reader: _Reader, path: Path, sink: dict[str, list]) -> Chapter | None:
+    try:
+        raw = _read_toml(path)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        reader.problem(path.name, f"cannot be read: {exc}")
+        return None
+    head = raw.get("chapter", {})
+    cid = str(head.get("id", path.stem))
+    sections = []
+    for s in raw.get("sections", []):
+        sections.append(Section(
+            id=str(s.get("id", "")), chapter=cid,
+            title=reader.label(f"section {s.get('id')}", s.get("title"), "title"),
+            page=s.get("page"), gri=tuple(s.get("gri", ())), cass=tuple(s.get("cass", ())),
+        ))
+    sink["sections"].extend(sections)
+    by_id = {s.id: s for s in sink["sections"]}
+    sink["indicators"].extend(_indicator(reader, cid, i, by_id) for i in raw.get("indicators", []))
+    tables = tuple(_table(reader, cid, t) for t in raw.get("tables", []))
+    sink["checks"].extend(_check(reader, cid, c) for c in raw.get("checks", []))
+    return Chapter(
+        id=cid, number=str(head.get("number", "")), order=int(head.get("order", 99)),
+        title=reader.label(f"chapter {cid}", head.get("title"), "title"),
+        sections=tuple(sections), tables=tables,
+    )
+
+
+def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
+    """Read every catalogue file; return the catalogue and every problem found."""
+    reader = _Reader()
+    meta = _read_toml(directory / "catalogue.toml")
+    departments = {
+        key: reader.label(f"department {key}", value, "name")
+        for key, value in meta.get("departments", {}).items()
+    }
+    sink: dict[str, list] = {"sections": [], "indicators": [], "checks": []}
+    chapters = [
+        chapter
+        for path in sorted(directory.glob("[0-9][0-9]_*.toml"))
+        if (chapter := _chapter(reader, path, sink)) is not None
+    ]
+    chapters.sort(key=lambda c: c.order)
+    indicators: dict[str, Indicator] = {}
+    for indicator in sink["indicators"]:
+        if indicator.id in indicators:
+            reader.problem(f"indicator {indicator.id}", "declared twice")
+        indicators[indicator.id] = indicator
+    tables: dict[str, Table] = {}
+    for chapter in chapters:
+        for table in chapter.tables:
+            if table.id in tables:
+                reader.problem(f"table {table.id}", "declared twice")
+            tables[table.id] = table
+    catalogue = Catalogue(
+        version=str(meta.get("version", "")),
+        report=reader.label("catalogue", meta.get("report"), "report"),
+        report_year=int(meta.get("report_year", 0)),
+        departments=departments,
+        chapters=tuple(chapters),
+        indicators=indicators,
+        tables=tables,
+        checks=tuple(sink["checks"]),
+    )
+    _check_references(reader, catalogue, {s.id for s in sink["sections"]})
+    return catalogue, reader.problems
+
+
+def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str]) -> None:
+    known = catalogue.indicators
+    seen_in_tables: set[str] = set()
+    sites = entity_codes()
+    for table in catalogue.tables.values():
+        where = f"table {table.id}"
+        if table.section not in sections:
+            reader.problem(where, f"unknown section '{table.section}'")
+        keys = {c.key for c in table.columns}
+        for row in table.rows:
+            for iid in row.indicators():
+                seen_in_tables.add(iid)
+                if iid not in known:
+                    reader.problem(where, f"row refers to unknown indicator '{iid}'")
+            for key in row.cells:
+                if key not in keys:
+                    reader.problem(where, f"cell '{key}' is not a declared column")
+        if table.layout == "sites" and not table.sites:
+            reader.problem(where, "a per-site table needs sites")
+        for site in table.sites:
+            if site not in sites:
+                reader.problem(where, f"unknown site '{site}'")
+        if table.layout == "matrix" and not table.columns:
+            reader.problem(where, "a matrix table needs columns")
+    for indicator in known.values():
+        where = f"indicator {indicator.id}"
+        if indicator.owner not in catalogue.departments:
+            reader.problem(where, f"unknown owner department '{indicator.owner}'")
+        if indicator.aggregation not in AGGREGATIONS:
+            reader.problem(where, f"aggregation '{indicator.aggregation}' is not one of "
+                           f"{', '.join(AGGREGATIONS)}")
+        if (indicator.aggregation == "formula") != (indicator.formula is not None):
+            reader.problem(where, "a formula goes with aggregation = \"formula\" and only then")
+        if indicator.aggregation == "weighted_mean" and indicator.weight not in known:
+            reader.problem(where, f"weighted mean needs a known weight, not '{indicator.weight}'")
+        if indicator.formula:
+            for ref in indicator.formula.indicators:
+                if ref not in known:
+                    reader.problem(where, f"formula refers to unknown indicator '{ref}'")
+        target = indicator.rules.get("target")
+        if target is not None and target not in known:
+            reader.problem(where, f"target refers to unknown indicator '{target}'")
+        if indicator.id not in seen_in_tables:
+            reader.problem(where, "appears in no table, so nobody can enter it")
+        if not indicator.id.isascii() or indicator.id != indicator.id.lower():
+            reader.problem(where, "ids are lower-case ASCII")
+    for check in catalogue.checks:
+        for ref in check.involved():
+            if ref not in known:
+                reader.problem(f"check {check.kind} in {check.chapter}",
+                               f"refers to unknown indicator '{ref}'")
+    for cycle in _formula_cycles(catalogue):
+        reader.problem("formulas", "cycle: " + " → ".join(cycle))
+
+
+def _formula_cycles(catalogue: Catalogue) -> list[list[str]]:
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(iid: str, path: list[str]) -> None:
+        state[iid] = 1
+        indicator = catalogue.indicators.get(iid)
+        for ref in indicator.formula.indicators if indicator and indicator.formula else ():
+            if state.get(ref) == 1:
+                cycles.append([*path[path.index(ref):], ref] if ref in path else [iid, ref])
+            elif ref not in state:
+                visit(ref, [*path, ref])
+        state[iid] = 2
+
+    for iid in catalogue.indicators:
+        if iid not in state:
+            visit(iid, [iid])
+    return cycles
+
+
+@cache
+def load() -> Catalogue:
+    """The catalogue, read once per process; refuses to run on broken data."""
+    catalogue, problems = read()
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m esgdesk.catalogue --check`: list every problem in the catalogue data."""
+    catalogue, problems = read()
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for chapter in catalogue.chapters:
+        ids = {i for t in chapter.tables for i in t.indicators()}
+        print(f"{chapter.id}: {len(chapter.tables)} tables, "
+              f"{sum(1 for i in catalogue.indicators.values() if i.chapter == chapter.id)} "
+              f"indicators declared, {len(ids)} shown")
+    print(f"{len(catalogue.tables)} tables, {len(catalogue.indicators)} indicators, "
+          f"{len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

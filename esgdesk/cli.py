@@ -1,0 +1,305 @@
+"""The command line: a thin front on the catalogue and the store."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from esgdesk.errors import EsgdeskError
+
+if TYPE_CHECKING:
+    from esgdesk.store import Store
+
+COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
+            "lock", "unlock")
+
+
+def default_database() -> Path:
+    """The database in the platform's user data folder."""
+    from platformdirs import user_data_path
+
+    return user_data_path("esgdesk", appauthor=False) / "esgdesk.db"
+
+
+def _command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """One parser per command, so options and positionals may come in any order."""
+    parsers: dict[str, argparse.ArgumentParser] = {}
+
+    def command(name: str, help_text: str, with_db: bool = True) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser(prog=f"esgdesk {name}", description=help_text)
+        parser.add_argument("--user", help="who makes the change (default: $ESGDESK_USER "
+                            "or the login name)")
+        if with_db:
+            parser.add_argument("path", nargs="?", type=Path,
+                                help="database file (default: the user data folder)")
+        parsers[name] = parser
+        return parser
+
+    init = command("init", "create an empty database")
+    init.add_argument("--company", default="", help="the company's name")
+    init.add_argument("--group-name", default="集团 / Group", help="the top entity's name")
+    command("sample", "create a database holding the report's figures", with_db=False) \
+        .add_argument("path", type=Path)
+    cat = command("catalogue", "list the indicators of the catalogue", with_db=False)
+    cat.add_argument("--lang", choices=("zh", "en"), default="zh")
+    cat.add_argument("--format", choices=("text", "json"), default="text")
+    cat.add_argument("--check", action="store_true", help="only check the catalogue data")
+    for name, help_text in (("set", "set a figure"), ("get", "show a figure"),
+                            ("history", "show a figure's changes"),
+                            ("lock", "lock a figure"), ("unlock", "unlock a figure")):
+        parser = command(name, help_text)
+        parser.add_argument("--entity", help="entity code (default: the group)")
+        parser.add_argument("--year", type=int, required=True)
+        parser.add_argument("indicator", help="indicator id, e.g. people.employees.total")
+        if name == "set":
+            parser.add_argument("value")
+            parser.add_argument("--note", help="explanation or source of the figure")
+            parser.add_argument("--reason", default="", help="why it changed")
+        if name == "unlock":
+            parser.add_argument("--reason", required=True, help="why it is unlocked")
+    dump = command("dump", "print every figure in long format")
+    dump.add_argument("--format", choices=("csv", "json"), default="csv")
+    dump.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of units")
+    command("entities", "list the entities")
+    return parsers
+
+
+def _parse(argv: list[str]) -> argparse.Namespace | None:
+    """The command and its options; None when no command is given (open the app)."""
+    parsers = _command_parsers()
+    top = argparse.ArgumentParser(
+        prog="esgdesk",
+        description="Collect, validate and export a company's annual ESG figures. "
+                    "With no command, opens the desktop app.",
+        epilog="commands: " + ", ".join(f"{n} ({p.description})" for n, p in parsers.items()),
+    )
+    top.add_argument("--user", help=argparse.SUPPRESS)
+    top.add_argument("command", nargs="?", choices=list(parsers), metavar="COMMAND")
+    top.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    head = top.parse_args(argv)
+    if head.command is None:
+        return None
+    args = parsers[head.command].parse_intermixed_args(head.rest)
+    args.command = head.command
+    args.user = args.user or head.user
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(list(sys.argv[1:] if argv is None else argv))
+    if args is None:
+        from ui.app import run
+
+        return run([])
+    try:
+        return _run(args)
+    except EsgdeskError as exc:
+        print(f"esgdesk {args.command}: {exc.message()}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from esgdesk.store import current_user
+
+    user = args.user or current_user()
+    if args.command == "catalogue":
+        return _catalogue(args)
+    if args.command == "sample":
+        from esgdesk.sample import create_sample
+
+        store = create_sample(args.path)
+        count = sum(1 for _ in store.all_values())
+        print(f"{args.path}: sample database with {len(store.entities())} entities and "
+              f"{count} figures")
+        store.close()
+        return 0
+    path = args.path or default_database()
+    if args.command == "init":
+        return _init(path, args)
+    from esgdesk.store import open_database
+
+    store = open_database(path)
+    try:
+        return _with_store(store, args, user)
+    finally:
+        store.close()
+
+
+def _init(path: Path, args: argparse.Namespace) -> int:
+    from esgdesk.errors import DatabaseError
+    from esgdesk.store import open_database
+
+    if path.exists():
+        raise DatabaseError(str(path), "exists already")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = open_database(path, create=True)
+    zh, _, en = args.group_name.partition(" / ")
+    store.add_entity("group", zh, en or zh, "group")
+    if args.company:
+        store.set_setting("company", args.company)
+    store.close()
+    print(f"{path}: new esgdesk database")
+    return 0
+
+
+def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
+    from esgdesk.store import Change
+
+    if args.command == "entities":
+        for entity in store.entities():
+            depth = _depth(store, entity.code)
+            print(f"{'  ' * depth}{entity.code}\t{entity.kind}\t{entity.name_zh}\t{entity.name_en}")
+        return 0
+    if args.command == "dump":
+        return _dump(store, args)
+    entity = args.entity or store.root().code
+    store.catalogue.indicator(args.indicator)
+    if args.command == "set":
+        stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note),
+                                 user, reason=args.reason, source="cli")
+        print(_describe(store, stored.indicator, stored.value, stored.status))
+        return 0
+    if args.command == "get":
+        stored = store.get(entity, args.year, args.indicator)
+        if stored is None:
+            print(f"{args.indicator} for {entity} {args.year}: no value", file=sys.stderr)
+            return 1
+        line = _describe(store, stored.indicator, stored.value, stored.status)
+        print(line + (f"\t{stored.note}" if stored.note else ""))
+        return 0
+    if args.command == "history":
+        for record in store.history(entity, args.year, args.indicator):
+            change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
+                      else f"{record.old_value or '—'} → {record.new_value}")
+            why = f"\t{record.reason}" if record.reason else ""
+            print(f"{record.at}\t{record.user}\t{record.action}\t{change}{why}")
+        return 0
+    status = "locked" if args.command == "lock" else "draft"
+    stored = store.set_status(entity, args.year, args.indicator, status, user,
+                              reason=getattr(args, "reason", ""))
+    print(_describe(store, stored.indicator, stored.value, stored.status))
+    return 0
+
+
+def _describe(store: Store, indicator_id: str, value: str | None, status: str) -> str:
+    indicator = store.catalogue.indicator(indicator_id)
+    shown = indicator.type.format(value) if value is not None else "—"
+    return f"{indicator_id}\t{shown}\t{indicator.unit.zh}\t{status}"
+
+
+def _depth(store: Store, code: str) -> int:
+    depth, entity = 0, store.entity(code)
+    while entity.parent:
+        depth, entity = depth + 1, store.entity(entity.parent)
+    return depth
+
+
+def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
+    """Every stored figure, and every derived figure computable from them, in long format."""
+    from esgdesk.figures import derive, rounded
+
+    catalogue = store.catalogue
+    order = {iid: n for n, iid in enumerate(catalogue.indicators)}
+    stored_by: dict[tuple[str, int], dict[str, Any]] = {}
+    for value in store.all_values():
+        stored_by.setdefault((value.entity, value.year), {})[value.indicator] = value
+    rows: list[dict[str, Any]] = []
+    entity_order = [e.code for e in store.entities()]
+    for entity, year in sorted(stored_by, key=lambda k: (entity_order.index(k[0]), k[1])):
+        values = stored_by[(entity, year)]
+        numbers = {
+            iid: Decimal(v.value) for iid, v in values.items()
+            if v.value is not None and catalogue.indicators.get(iid)
+            and catalogue.indicators[iid].type.numeric
+        }
+        for iid, v in values.items():
+            if iid in catalogue.indicators:
+                rows.append(_dump_row(catalogue.indicators[iid], entity, year, v.value,
+                                      v.status, v.note, lang))
+        for iid, number in derive(catalogue, numbers).items():
+            indicator = catalogue.indicators[iid]
+            rows.append(_dump_row(indicator, entity, year, str(rounded(indicator, number)),
+                                  "computed", indicator.formula.text if indicator.formula else "",
+                                  lang))
+    rows.sort(key=lambda r: (entity_order.index(r["entity"]), r["year"], order[r["indicator"]]))
+    return rows
+
+
+def _dump_row(indicator: Any, entity: str, year: int, value: str | None, status: str,
+              note: str, lang: str) -> dict[str, Any]:
+    return {"entity": entity, "year": year, "indicator": indicator.id, "value": value,
+            "unit": indicator.unit(lang), "status": status, "note": note}
+
+
+def _dump(store: Store, args: argparse.Namespace) -> int:
+    rows = dump_rows(store, args.lang)
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    writer = csv.DictWriter(sys.stdout, fieldnames=list(
+        ("entity", "year", "indicator", "value", "unit", "status", "note")), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return 0
+
+
+def _catalogue(args: argparse.Namespace) -> int:
+    from esgdesk.catalogue import load, read
+
+    if args.check:
+        _, problems = read()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
+    catalogue = load()
+    if args.format == "json":
+        json.dump(catalogue_json(catalogue), sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    lang = args.lang
+    for chapter in catalogue.chapters:
+        print(f"{chapter.number} {chapter.title(lang)}".strip())
+        for table in chapter.tables:
+            print(f"  {table.title(lang)}  [{table.id}]")
+            for iid in table.indicators():
+                indicator = catalogue.indicators[iid]
+                derived = "  = " + indicator.formula.text if indicator.formula else ""
+                print(f"    {iid}\t{indicator.label(lang)}\t{indicator.unit(lang)}\t"
+                      f"{indicator.type.name}{derived}")
+    return 0
+
+
+def catalogue_json(catalogue: Any) -> list[dict[str, Any]]:
+    """Every indicator with its labels, units, chapter, home table and type."""
+    out = []
+    for indicator in catalogue.indicators.values():
+        table = catalogue.home_table(indicator.id)
+        out.append({
+            "id": indicator.id,
+            "label": indicator.label.as_dict(),
+            "unit": indicator.unit.as_dict(),
+            "chapter": indicator.chapter,
+            "table": table.id,
+            "tables": [t.id for t in catalogue.tables_of(indicator.id)],
+            "type": indicator.type.name,
+            "precision": indicator.type.precision,
+            "owner": indicator.owner,
+            "aggregation": indicator.aggregation,
+            "formula": indicator.formula.text if indicator.formula else None,
+            "gri": list(indicator.gri),
+            "cass": list(indicator.cass),
+        })
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())

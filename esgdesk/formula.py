@@ -1,0 +1,116 @@
+"""Arithmetic over indicator ids, as the catalogue writes it: `a / b * 100`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, DivisionByZero, InvalidOperation
+
+_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)|(.))")
+
+
+class FormulaError(ValueError):
+    """A formula in the catalogue cannot be read."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed formula: its text, the ids it reads, and how to evaluate it."""
+
+    text: str
+    indicators: tuple[str, ...]
+    _evaluate: Callable[[Mapping[str, Decimal]], Decimal]
+
+    def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
+        """The result, or None when a component is missing or a divisor is zero."""
+        if any(values.get(i) is None for i in self.indicators):
+            return None
+        try:
+            return self._evaluate(values)
+        except (ZeroDivisionError, DivisionByZero, InvalidOperation):
+            return None
+
+
+def parse(text: str) -> Formula:
+    tokens = _tokenise(text)
+    position = 0
+    names: list[str] = []
+
+    def peek() -> tuple[str, str] | None:
+        return tokens[position] if position < len(tokens) else None
+
+    def take() -> tuple[str, str]:
+        nonlocal position
+        token = peek()
+        if token is None:
+            raise FormulaError(f"'{text}': ends too early")
+        position += 1
+        return token
+
+    def expression() -> Callable[[Mapping[str, Decimal]], Decimal]:
+        result = term()
+        while (token := peek()) and token[1] in "+-":
+            take()
+            left, right = result, term()
+            result = _combine(token[1], left, right)
+        return result
+
+    def term() -> Callable[[Mapping[str, Decimal]], Decimal]:
+        result = factor()
+        while (token := peek()) and token[1] in "*/":
+            take()
+            left, right = result, factor()
+            result = _combine(token[1], left, right)
+        return result
+
+    def factor() -> Callable[[Mapping[str, Decimal]], Decimal]:
+        kind, value = take()
+        if kind == "number":
+            constant = Decimal(value)
+            return lambda values: constant
+        if kind == "name":
+            names.append(value)
+            return lambda values: values[value]
+        if value == "(":
+            inner = expression()
+            if take()[1] != ")":
+                raise FormulaError(f"'{text}': missing ')'")
+            return inner
+        if value == "-":
+            operand = factor()
+            return lambda values: -operand(values)
+        raise FormulaError(f"'{text}': unexpected '{value}'")
+
+    evaluate = expression()
+    if peek() is not None:
+        raise FormulaError(f"'{text}': unexpected '{peek()[1]}'")
+    return Formula(text, tuple(dict.fromkeys(names)), evaluate)
+
+
+def _combine(
+    operator: str,
+    left: Callable[[Mapping[str, Decimal]], Decimal],
+    right: Callable[[Mapping[str, Decimal]], Decimal],
+) -> Callable[[Mapping[str, Decimal]], Decimal]:
+    if operator == "+":
+        return lambda values: left(values) + right(values)
+    if operator == "-":
+        return lambda values: left(values) - right(values)
+    if operator == "*":
+        return lambda values: left(values) * right(values)
+    return lambda values: left(values) / right(values)
+
+
+def _tokenise(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    for number, name, other in _TOKEN.findall(text):
+        if number:
+            tokens.append(("number", number))
+        elif name:
+            tokens.append(("name", name))
+        elif other.strip():
+            if other not in "+-*/()":
+                raise FormulaError(f"'{text}': unexpected '{other}'")
+            tokens.append(("op", other))
+    return tokens

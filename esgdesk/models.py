@@ -1,0 +1,78 @@
+"""The database tables: entities, values, the append-only audit log, settings."""
+
+from __future__ import annotations
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+STATUSES = ("draft", "submitted", "approved", "locked")
+STATES = ("value", "not_applicable", "not_available")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Entity(Base):
+    """The group, a company or a site."""
+
+    __tablename__ = "entity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))  # group | company | site
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), nullable=True)
+
+
+class Value(Base):
+    """One figure: an indicator's value for an entity and a year."""
+
+    __tablename__ = "value"
+    __table_args__ = (
+        UniqueConstraint("entity_id", "year", "indicator"),
+        Index("ix_value_entity_year", "entity_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    state: Mapped[str] = mapped_column(String(16), default="value")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AuditEntry(Base):
+    """One change, never updated nor deleted (the database refuses both)."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_value", "entity_id", "year", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(40))
+    user: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(16))  # set | status | create
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
+    old_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    new_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class Setting(Base):
+    """Facts about the database itself: company name, first reporting year."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

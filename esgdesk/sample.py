@@ -1,0 +1,56 @@
+"""The sample database: the report's own figures for 2021–2023, exactly as printed."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from pathlib import Path
+
+from esgdesk.catalogue import ENTITIES_FILE, RESOURCES
+from esgdesk.errors import DatabaseError, EsgdeskError
+from esgdesk.store import Change, Store, open_database
+
+SAMPLE_DIR = RESOURCES / "sample"
+SAMPLE_USER = "esgdesk sample"
+SAMPLE_SOURCE = "ZKTeco 2023 ESG report (zh edition; en edition for its charts)"
+
+
+def sample_changes() -> list[Change]:
+    """Every printed figure in resources/sample/*.csv, as changes to write."""
+    changes: list[Change] = []
+    for path in sorted(SAMPLE_DIR.glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    changes.append(Change(row["entity"].strip(), int(row["year"]),
+                                          row["indicator"].strip(), row["value"],
+                                          note=(row.get("note") or "").strip()))
+                except (KeyError, ValueError) as exc:
+                    raise EsgdeskError(f"{path.name}:{line}: unreadable row ({exc})") from exc
+    return changes
+
+
+def add_sample_entities(store: Store) -> None:
+    with ENTITIES_FILE.open("rb") as handle:
+        entities = tomllib.load(handle)["entities"]
+    for entity in entities:
+        store.add_entity(entity["code"], entity["name"]["zh"], entity["name"]["en"],
+                         entity["kind"], entity.get("parent"))
+
+
+def create_sample(path: str | Path) -> Store:
+    """Make a new database at `path` holding the report's figures."""
+    path = Path(path)
+    if path.exists():
+        raise DatabaseError(str(path), "exists already; choose a new file for the sample")
+    store = open_database(path, create=True)
+    try:
+        store.set_setting("company", "熵基科技股份有限公司 / ZKTeco Co., Ltd.")
+        store.set_setting("first_year", "2021")
+        add_sample_entities(store)
+        store.set_values(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
+    except Exception:
+        store.close()
+        path.unlink(missing_ok=True)
+        raise
+    return store

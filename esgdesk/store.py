@@ -1,0 +1,516 @@
+"""Storage: opening a database, reading and writing figures, each write one audited transaction."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from esgdesk.catalogue import Catalogue, Indicator
+from esgdesk.errors import (
+    DatabaseError,
+    DerivedIndicator,
+    EsgdeskError,
+    InvalidValue,
+    StaleValue,
+    UnknownEntity,
+    ValueLocked,
+)
+from esgdesk.models import STATUSES, AuditEntry, Entity, Setting, Value
+from esgdesk.types import ValueRefused
+
+# The revisions in esgdesk/migrations/versions, oldest first. Kept here so that
+# opening an up-to-date database never imports Alembic (tests hold the two equal).
+SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def current_user() -> str:
+    """Who is making changes: $ESGDESK_USER, else the login name."""
+    try:
+        return os.environ.get("ESGDESK_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def sqlite_has_wal_reset_fix(version: str = sqlite3.sqlite_version) -> bool:
+    """True when the linked SQLite has the fix for the WAL-reset corruption race.
+
+    Fixed in 3.51.3, with backports to 3.50.7 and 3.44.6.
+    """
+    parts = tuple(int(p) for p in version.split(".")[:3])
+    major_minor, patch = parts[:2], parts[2] if len(parts) > 2 else 0
+    if parts >= (3, 51, 3):
+        return True
+    return (major_minor == (3, 50) and patch >= 7) or (major_minor == (3, 44) and patch >= 6)
+
+
+def journal_mode() -> str:
+    """WAL only where SQLite is safe with it; otherwise the rollback journal."""
+    return "wal" if sqlite_has_wal_reset_fix() else "delete"
+
+
+def make_engine(path: Path) -> Engine:
+    """An engine on a SQLite file with our pragmas on every connection."""
+    engine = create_engine(f"sqlite:///{path}")
+    mode = journal_mode()
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA journal_mode = {mode}")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        # Writers take the write lock up front, so a read-then-write never
+        # fails on a stale snapshot; readers use a plain deferred BEGIN.
+        readonly = connection.get_execution_options().get("readonly", False)
+        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    id: int
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: str | None
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    entity: str
+    year: int
+    indicator: str
+    value: str | None
+    state: str
+    note: str
+    status: str
+    changed_by: str
+    changed_at: str
+    version: int
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure to write: what the user typed, for which entity, year and indicator."""
+
+    entity: str
+    year: int
+    indicator: str
+    text: str
+    note: str | None = None
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    id: int
+    at: str
+    user: str
+    action: str
+    entity: str
+    year: int
+    indicator: str
+    old_value: str | None
+    new_value: str | None
+    old_status: str | None
+    new_status: str | None
+    reason: str
+    source: str
+
+
+class Store:
+    """An open esgdesk database. Every method that writes is one transaction."""
+
+    def __init__(self, path: Path, engine: Engine, catalogue: Catalogue) -> None:
+        self.path = path
+        self.engine = engine
+        self.catalogue = catalogue
+        self._entities: dict[str, EntityInfo] | None = None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions -------------------------------------------------------
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        with Session(self.engine.execution_options(readonly=True)) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _writing(self) -> Iterator[Session]:
+        try:
+            with Session(self.engine) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise DatabaseError(str(self.path), _explain(exc)) from exc
+
+    # -- entities -------------------------------------------------------------
+    def entities(self) -> list[EntityInfo]:
+        """Every entity, parents before their children."""
+        return list(self._entity_map().values())
+
+    def entity(self, code: str) -> EntityInfo:
+        try:
+            return self._entity_map()[code]
+        except KeyError:
+            raise UnknownEntity(code) from None
+
+    def children(self, code: str) -> list[EntityInfo]:
+        return [e for e in self.entities() if e.parent == code]
+
+    def root(self) -> EntityInfo:
+        roots = [e for e in self.entities() if e.parent is None]
+        if not roots:
+            raise UnknownEntity("(no entities in this database)")
+        return roots[0]
+
+    def _entity_map(self) -> dict[str, EntityInfo]:
+        if self._entities is None:
+            with self._reading() as s:
+                rows = s.execute(select(Entity).order_by(Entity.id)).scalars().all()
+                by_id = {r.id: r for r in rows}
+                infos = [
+                    EntityInfo(r.id, r.code, r.name_zh, r.name_en, r.kind,
+                               by_id[r.parent_id].code if r.parent_id else None)
+                    for r in rows
+                ]
+            self._entities = _tree_order(infos)
+        return self._entities
+
+    def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
+                   parent: str | None = None) -> EntityInfo:
+        parent_id = self.entity(parent).id if parent else None
+        if code in self._entity_map():
+            raise EsgdeskError(f"entity '{code}' exists already")
+        with self._writing() as s:
+            s.add(Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
+                         parent_id=parent_id))
+        self._entities = None
+        return self.entity(code)
+
+    # -- settings -------------------------------------------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        with self._reading() as s:
+            row = s.get(Setting, key)
+            return row.value if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._writing() as s:
+            s.merge(Setting(key=key, value=value))
+
+    # -- reading figures ----------------------------------------------------
+    def get(self, entity: str, year: int, indicator: str) -> StoredValue | None:
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        with self._reading() as s:
+            row = s.execute(select(Value).where(
+                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
+            )).scalar_one_or_none()
+            return _stored(ent.code, row) if row else None
+
+    def values(self, entity: str, years: Iterable[int]) -> dict[tuple[str, int], StoredValue]:
+        """Every stored figure of an entity for the given years, keyed by (indicator, year)."""
+        ent = self.entity(entity)
+        wanted = list(years)
+        with self._reading() as s:
+            rows = s.execute(select(Value).where(
+                Value.entity_id == ent.id, Value.year.in_(wanted),
+            )).scalars()
+            return {(r.indicator, r.year): _stored(ent.code, r) for r in rows}
+
+    def years(self) -> list[int]:
+        with self._reading() as s:
+            return list(s.execute(select(Value.year).distinct().order_by(Value.year)).scalars())
+
+    def all_values(self) -> Iterator[StoredValue]:
+        """Every stored figure, by entity, year and indicator."""
+        codes = {e.id: e.code for e in self.entities()}
+        with self._reading() as s:
+            rows = s.execute(select(Value).order_by(Value.entity_id, Value.year, Value.indicator))
+            for row in rows.scalars():
+                yield _stored(codes[row.entity_id], row)
+
+    def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        with self._reading() as s:
+            rows = s.execute(select(AuditEntry).where(
+                AuditEntry.entity_id == ent.id, AuditEntry.year == year,
+                AuditEntry.indicator == indicator,
+            ).order_by(AuditEntry.id)).scalars()
+            return [_audit(ent.code, r) for r in rows]
+
+    def audit_log(self) -> list[AuditRecord]:
+        codes = {e.id: e.code for e in self.entities()}
+        with self._reading() as s:
+            rows = s.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+            return [_audit(codes[r.entity_id], r) for r in rows]
+
+    # -- writing figures ----------------------------------------------------
+    def set_value(self, change: Change, user: str, reason: str = "",
+                  source: str = "") -> StoredValue:
+        """Write one figure (one transaction, one audit row)."""
+        return self.set_values([change], user, reason, source)[0]
+
+    def set_values(self, changes: Iterable[Change], user: str, reason: str = "",
+                   source: str = "") -> list[StoredValue]:
+        """Write many figures at once: all of them, or none if any is refused."""
+        prepared = [(c, self._prepare(c)) for c in changes]
+        stamp = now()
+        written: list[StoredValue] = []
+        with self._writing() as s:
+            for change, stored_text in prepared:
+                ent = self.entity(change.entity)
+                row = s.execute(select(Value).where(
+                    Value.entity_id == ent.id, Value.year == change.year,
+                    Value.indicator == change.indicator,
+                )).scalar_one_or_none()
+                written.append(self._write(s, ent, row, change, stored_text, user, stamp,
+                                           reason, source))
+        return written
+
+    def _prepare(self, change: Change) -> str:
+        indicator = self.catalogue.indicator(change.indicator)
+        self.entity(change.entity)
+        return parse_value(indicator, change.text)
+
+    def _write(self, s: Session, ent: EntityInfo, row: Value | None, change: Change,
+               stored_text: str, user: str, stamp: str, reason: str, source: str,
+               ) -> StoredValue:
+        if row is not None and row.status == "locked":
+            raise ValueLocked(ent.code, change.year, change.indicator)
+        if change.expected_version is not None:
+            current = row.version if row else 0
+            if current != change.expected_version:
+                raise StaleValue(change.indicator, row.changed_by if row else "?",
+                                 row.changed_at if row else "?")
+        old_value = row.value if row else None
+        note = change.note if change.note is not None else (row.note if row else "")
+        if row is None:
+            row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
+                        value=stored_text, state="value", note=note, status="draft",
+                        changed_by=user, changed_at=stamp, version=1)
+            s.add(row)
+        elif old_value == stored_text and row.note == note:
+            return _stored(ent.code, row)
+        else:
+            row.value, row.note, row.state = stored_text, note, "value"
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+        s.add(AuditEntry(at=stamp, user=user, action="set", entity_id=ent.id,
+                         year=change.year, indicator=change.indicator, old_value=old_value,
+                         new_value=stored_text, old_status=None, new_status=None,
+                         reason=reason or (change.note or ""), source=source))
+        s.flush()
+        return _stored(ent.code, row)
+
+    def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
+                   reason: str = "") -> StoredValue:
+        """Move a figure to draft, submitted, approved or locked (audited)."""
+        if status not in STATUSES:
+            raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}")
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = s.execute(select(Value).where(
+                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
+            )).scalar_one_or_none()
+            if row is None:
+                raise EsgdeskError(f"{indicator} for {entity} {year} has no value yet")
+            if row.status == "locked" and status != "locked" and not reason.strip():
+                raise EsgdeskError(f"unlocking {indicator} for {entity} {year} needs a reason")
+            old = row.status
+            row.status, row.version = status, row.version + 1
+            row.changed_by, row.changed_at = user, stamp
+            s.add(AuditEntry(at=stamp, user=user, action="status", entity_id=ent.id,
+                             year=year, indicator=indicator, old_value=row.value,
+                             new_value=row.value, old_status=old, new_status=status,
+                             reason=reason, source=""))
+            s.flush()
+            return _stored(ent.code, row)
+
+
+def parse_value(indicator: Indicator, typed: str) -> str:
+    """What a user typed, as stored for this indicator, or InvalidValue saying why not."""
+    if indicator.formula is not None:
+        raise DerivedIndicator(indicator.id, indicator.formula.text)
+    try:
+        return indicator.type.parse(typed)
+    except ValueRefused as exc:
+        raise InvalidValue(indicator.id, typed, f"{indicator.type.name}: {exc}") from None
+
+
+def _stored(code: str, row: Value) -> StoredValue:
+    return StoredValue(code, row.year, row.indicator, row.value, row.state, row.note,
+                       row.status, row.changed_by, row.changed_at, row.version)
+
+
+def _audit(code: str, row: AuditEntry) -> AuditRecord:
+    return AuditRecord(row.id, row.at, row.user, row.action, code, row.year, row.indicator,
+                       row.old_value, row.new_value, row.old_status, row.new_status,
+                       row.reason, row.source)
+
+
+def _tree_order(infos: list[EntityInfo]) -> dict[str, EntityInfo]:
+    ordered: dict[str, EntityInfo] = {}
+
+    def add(parent: str | None) -> None:
+        for info in infos:
+            if info.parent == parent and info.code not in ordered:
+                ordered[info.code] = info
+                add(info.code)
+
+    add(None)
+    for info in infos:  # anything whose parent chain is broken still shows
+        ordered.setdefault(info.code, info)
+    return ordered
+
+
+def _explain(exc: DBAPIError) -> str:
+    message = str(exc.orig) if exc.orig is not None else str(exc)
+    if "locked" in message or "busy" in message:
+        return "the database is busy (another esgdesk is writing); try again in a moment"
+    if "readonly" in message or "read-only" in message:
+        return "the database file is read-only; nothing was written"
+    if "disk" in message and "full" in message:
+        return "the disk is full; nothing was written"
+    if "append-only" in message:
+        return "the audit log is append-only"
+    return message
+
+
+# -- opening ------------------------------------------------------------------
+
+def open_database(path: str | Path, catalogue: Catalogue | None = None,
+                  create: bool = False) -> Store:
+    """Open (or with create=True make) an esgdesk database, upgrading an older schema.
+
+    A file that is not SQLite, a SQLite file of another program, or a database
+    made by a newer esgdesk is refused with a DatabaseError that says so.
+    """
+    from esgdesk.catalogue import load
+
+    path = Path(path)
+    catalogue = catalogue or load()
+    if path.exists():
+        revision = _schema_revision(path)
+    elif create:
+        if not path.parent.exists():
+            raise DatabaseError(str(path), "the folder does not exist")
+        revision = None
+    else:
+        raise DatabaseError(str(path), "no such database file")
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise DatabaseError(
+            str(path),
+            f"made by a newer esgdesk (schema {revision}); this esgdesk knows up to "
+            f"{SCHEMA_HEAD}. Update esgdesk to open it.",
+        )
+    engine = make_engine(path)
+    if revision != SCHEMA_HEAD:
+        if revision is None and not create:
+            raise DatabaseError(str(path), "not an esgdesk database")
+        upgrade(engine)
+    return Store(path, engine, catalogue)
+
+
+def _schema_revision(path: Path) -> str | None:
+    """The schema revision of an existing file; None for an empty SQLite file."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseError(str(path), f"cannot be read ({exc.strerror})") from exc
+    if not header:
+        return None
+    if header != SQLITE_HEADER:
+        raise DatabaseError(str(path), "not an esgdesk database (not a SQLite file)")
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                raise DatabaseError(str(path), "not an esgdesk database (a SQLite file of "
+                                    "another program)")
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(str(path), f"cannot be read as a database ({exc})") from exc
+    if row is None:
+        raise DatabaseError(str(path), "not an esgdesk database (no schema revision)")
+    return str(row[0])
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the Alembic revisions up to `revision` (only imported when needed)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect() as connection:
+        # Batch migrations copy tables; references are checked once at the end.
+        # The pragma only takes effect outside a transaction, hence the raw connection.
+        raw = connection.connection.dbapi_connection
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)
+            connection.commit()
+            problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.commit()
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
+    if problems:
+        raise DatabaseError(str(engine.url.database),
+                            f"the upgrade left {len(problems)} broken references")
+
+
+def create_at_revision(path: Path, revision: str) -> None:
+    """Make an empty database at an older schema revision (used to test upgrades)."""
+    engine = make_engine(path)
+    try:
+        upgrade(engine, revision)
+    finally:
+        engine.dispose()
+
+
+def audit_is_append_only(store: Store) -> bool:
+    """True when the database itself refuses to change an audit row."""
+    with store.engine.connect() as connection:
+        names = {r[0] for r in connection.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+    return {"audit_no_update", "audit_no_delete"} <= names

@@ -1,0 +1,19 @@
+"""Start esgdesk: a command runs the CLI, anything else opens the desktop app."""
+
+import sys
+
+from esgdesk.cli import COMMANDS
+
+
+def start(argv: list[str]) -> int:
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
+        from esgdesk.cli import main
+
+        return main(argv)
+    from ui.app import run
+
+    return run(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(start(sys.argv[1:]))

@@ -1,0 +1,205 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from esgdesk.errors import (
+    DatabaseError,
+    DerivedIndicator,
+    InvalidValue,
+    StaleValue,
+    UnknownEntity,
+    UnknownIndicator,
+    ValueLocked,
+)
+from esgdesk.store import (
+    SCHEMA_HEAD,
+    SCHEMA_REVISIONS,
+    Change,
+    Store,
+    create_at_revision,
+    open_database,
+    sqlite_has_wal_reset_fix,
+)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Store:
+    store = open_database(tmp_path / "fresh.db", create=True)
+    store.add_entity("group", "集团", "Group", "group")
+    store.add_entity("acme", "甲公司", "Acme", "company", "group")
+    yield store
+    store.close()
+
+
+def test_a_figure_round_trips_through_a_real_file(fresh: Store, tmp_path: Path) -> None:
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "1,234", note="HR ledger"),
+                    user="li")
+    fresh.close()
+    reopened = open_database(tmp_path / "fresh.db")
+    stored = reopened.get("acme", 2023, "people.employees.total")
+    assert stored is not None
+    assert (stored.value, stored.note, stored.changed_by, stored.version) == (
+        "1234", "HR ledger", "li", 1)
+    reopened.close()
+
+
+def test_every_change_is_audited_with_old_and_new(fresh: Store) -> None:
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4120"), user="wang",
+                    reason="late hires")
+    history = fresh.history("group", 2023, "people.employees.total")
+    assert [(h.user, h.old_value, h.new_value) for h in history] == [
+        ("li", None, "4106"), ("wang", "4106", "4120")]
+    assert history[1].reason == "late hires"
+
+
+def test_an_unchanged_value_writes_no_audit_row(fresh: Store) -> None:
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4,106"), user="li")
+    assert len(fresh.history("group", 2023, "people.employees.total")) == 1
+
+
+def test_the_audit_log_cannot_be_edited_even_with_sql(fresh: Store) -> None:
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    assert not hasattr(fresh, "delete_audit")
+    connection = sqlite3.connect(fresh.path)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        connection.execute("UPDATE audit SET new_value = '1'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        connection.execute("DELETE FROM audit")
+    connection.close()
+    assert fresh.history("group", 2023, "people.employees.total")[0].new_value == "4106"
+
+
+def test_a_batch_with_one_bad_value_writes_nothing(fresh: Store) -> None:
+    with pytest.raises(InvalidValue):
+        fresh.set_values([
+            Change("group", 2023, "people.employees.total", "4106"),
+            Change("group", 2023, "people.employees.female", "many"),
+        ], user="li")
+    assert fresh.get("group", 2023, "people.employees.total") is None
+    assert fresh.audit_log() == []
+
+
+@pytest.mark.parametrize("change,error", [
+    (Change("group", 2023, "people.no.such", "1"), UnknownIndicator),
+    (Change("nowhere", 2023, "people.employees.total", "1"), UnknownEntity),
+    (Change("group", 2023, "people.employees.total", "12.5"), InvalidValue),
+    (Change("group", 2023, "people.employees.female_ratio", "36"), DerivedIndicator),
+])
+def test_refused_changes_say_why(fresh: Store, change: Change, error: type) -> None:
+    with pytest.raises(error):
+        fresh.set_value(change, user="li")
+    assert fresh.audit_log() == []
+
+
+def test_a_locked_value_cannot_be_changed_and_unlocking_needs_a_reason(fresh: Store) -> None:
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_status("group", 2023, "people.employees.total", "locked", user="coordinator")
+    with pytest.raises(ValueLocked):
+        fresh.set_value(Change("group", 2023, "people.employees.total", "1"), user="li")
+    with pytest.raises(Exception, match="needs a reason"):
+        fresh.set_status("group", 2023, "people.employees.total", "draft", user="coordinator")
+    fresh.set_status("group", 2023, "people.employees.total", "draft", user="coordinator",
+                     reason="restatement")
+    assert fresh.get("group", 2023, "people.employees.total").value == "4106"
+    actions = [(h.action, h.new_status) for h in fresh.history("group", 2023,
+                                                                "people.employees.total")]
+    assert actions == [("set", None), ("status", "locked"), ("status", "draft")]
+
+
+def test_a_value_changed_since_it_was_read_is_not_overwritten(fresh: Store) -> None:
+    first = fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("group", 2023, "people.employees.total", "4110"), user="wang")
+    with pytest.raises(StaleValue, match="wang"):
+        fresh.set_value(Change("group", 2023, "people.employees.total", "4120",
+                               expected_version=first.version), user="li")
+    assert fresh.get("group", 2023, "people.employees.total").value == "4110"
+
+
+def test_every_connection_has_the_durability_pragmas(fresh: Store) -> None:
+    with fresh.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        mode = connection.execute(text("PRAGMA journal_mode")).scalar()
+    assert mode == ("wal" if sqlite_has_wal_reset_fix() else "delete")
+
+
+@pytest.mark.parametrize("version,fixed", [
+    ("3.40.1", False), ("3.44.5", False), ("3.44.6", True), ("3.50.6", False),
+    ("3.50.7", True), ("3.51.2", False), ("3.51.3", True), ("3.52.0", True),
+])
+def test_wal_only_with_the_wal_reset_fix(version: str, fixed: bool) -> None:
+    assert sqlite_has_wal_reset_fix(version) is fixed
+
+
+def test_schema_revisions_match_the_migrations() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "esgdesk:migrations")
+    script = ScriptDirectory.from_config(config)
+    chain = [r.revision for r in reversed(list(script.walk_revisions()))]
+    assert tuple(chain) == SCHEMA_REVISIONS
+    assert script.get_current_head() == SCHEMA_HEAD
+
+
+def test_a_database_made_at_the_first_revision_is_upgraded(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    create_at_revision(path, SCHEMA_REVISIONS[0])
+    connection = sqlite3.connect(path)
+    connection.execute("INSERT INTO entity (code, name_zh, name_en, kind) "
+                       "VALUES ('group', '集团', 'Group', 'group')")
+    connection.execute("INSERT INTO audit (at, user, action, entity_id, year, indicator, "
+                       "new_value, reason, source) VALUES ('t', 'li', 'set', 1, 2023, "
+                       "'people.employees.total', '4106', '', '')")
+    connection.commit()
+    # At the first revision the audit log could still be edited.
+    connection.execute("UPDATE audit SET reason = 'old'")
+    connection.commit()
+    connection.close()
+    store = open_database(path)
+    assert store.entity("group").name_en == "Group"
+    assert len(store.audit_log()) == 1
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("SELECT version_num FROM alembic_version").fetchone()[0] == SCHEMA_HEAD
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            raw.execute("UPDATE audit SET reason = 'edited'")
+    store.close()
+
+
+def test_a_database_from_a_newer_esgdesk_is_refused(tmp_path: Path, fresh: Store) -> None:
+    with sqlite3.connect(fresh.path) as raw:
+        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(DatabaseError, match="newer esgdesk"):
+        open_database(fresh.path)
+
+
+@pytest.mark.parametrize("content,reason", [
+    (b"PK\x03\x04 this is a zip", "not a SQLite file"),
+    (b"SQLite format 3\x00" + b"\x00" * 80, "cannot be read"),
+])
+def test_a_file_that_is_not_ours_is_refused(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "odd.db"
+    path.write_bytes(content)
+    with pytest.raises(DatabaseError, match=reason):
+        open_database(path)
+    assert path.read_bytes() == content
+
+
+def test_a_sqlite_file_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(DatabaseError, match="another program"):
+        open_database(path)
+
+
+def test_a_missing_file_is_not_created_unless_asked(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="no such database"):
+        open_database(tmp_path / "missing.db")
+    assert not (tmp_path / "missing.db").exists()

@@ -1,0 +1,1 @@
+"""The Qt desktop front of esgdesk: presentation only, every rule lives in esgdesk/."""
