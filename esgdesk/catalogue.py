@@ -172,6 +172,26 @@ class Catalogue:
     def tables_of(self, indicator_id: str) -> list[Table]:
         return [t for t in self.tables.values() if indicator_id in t.indicators()]
 
+    def search(self, words: str) -> list[Indicator]:
+        """Indicators whose zh or en label or id contain every word typed (any case)."""
+        terms = words.lower().split()
+        if not terms:
+            return []
+        found = []
+        for indicator in self.indicators.values():
+            haystack = " ".join((indicator.id, indicator.label.zh, indicator.label.en)).lower()
+            if all(term in haystack for term in terms):
+                found.append(indicator)
+        return found
+
+    def department_tables(self, department: str) -> list[Table]:
+        """Tables holding figures a department supplies, in the report's order."""
+        return [
+            table for table in self.tables.values()
+            if any(self.indicators[i].owner == department and not self.indicators[i].derived
+                   for i in table.indicators())
+        ]
+
     def home_table(self, indicator_id: str) -> Table:
         """The table an indicator is declared for: first in its own chapter."""
         tables = self.tables_of(indicator_id)

@@ -125,7 +125,7 @@ class Change:
     entity: str
     year: int
     indicator: str
-    text: str
+    text: str | None  # None clears the figure
     note: str | None = None
     expected_version: int | None = None
 
@@ -247,6 +247,18 @@ class Store:
             )).scalars()
             return {(r.indicator, r.year): _stored(ent.code, r) for r in rows}
 
+    def figures_of(self, entities: Iterable[str], years: Iterable[int],
+                   ) -> dict[tuple[str, str, int], StoredValue]:
+        """Stored figures of several entities, keyed by (entity, indicator, year)."""
+        ids = {self.entity(code).id: code for code in entities}
+        wanted = list(years)
+        with self._reading() as s:
+            rows = s.execute(select(Value).where(
+                Value.entity_id.in_(list(ids)), Value.year.in_(wanted),
+            )).scalars()
+            return {(ids[r.entity_id], r.indicator, r.year): _stored(ids[r.entity_id], r)
+                    for r in rows}
+
     def years(self) -> list[int]:
         with self._reading() as s:
             return list(s.execute(select(Value.year).distinct().order_by(Value.year)).scalars())
@@ -298,13 +310,17 @@ class Store:
                                            reason, source))
         return written
 
-    def _prepare(self, change: Change) -> str:
+    def _prepare(self, change: Change) -> str | None:
         indicator = self.catalogue.indicator(change.indicator)
         self.entity(change.entity)
+        if change.text is None:
+            if indicator.formula is not None:
+                raise DerivedIndicator(indicator.id, indicator.formula.text)
+            return None
         return parse_value(indicator, change.text)
 
     def _write(self, s: Session, ent: EntityInfo, row: Value | None, change: Change,
-               stored_text: str, user: str, stamp: str, reason: str, source: str,
+               stored_text: str | None, user: str, stamp: str, reason: str, source: str,
                ) -> StoredValue:
         if row is not None and row.status == "locked":
             raise ValueLocked(ent.code, change.year, change.indicator)
@@ -315,6 +331,8 @@ class Store:
                                  row.changed_at if row else "?")
         old_value = row.value if row else None
         note = change.note if change.note is not None else (row.note if row else "")
+        if row is None and stored_text is None and not note:
+            raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value")
         if row is None:
             row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
                         value=stored_text, state="value", note=note, status="draft",
@@ -331,6 +349,38 @@ class Store:
                          reason=reason or (change.note or ""), source=source))
         s.flush()
         return _stored(ent.code, row)
+
+    def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,
+                 expected_version: int | None = None) -> StoredValue:
+        """Change a figure's note (its explanation or source), keeping the figure."""
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = s.execute(select(Value).where(
+                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
+            )).scalar_one_or_none()
+            if row is not None and row.status == "locked":
+                raise ValueLocked(ent.code, year, indicator)
+            if expected_version is not None and (row.version if row else 0) != expected_version:
+                raise StaleValue(indicator, row.changed_by if row else "?",
+                                 row.changed_at if row else "?")
+            old_note = row.note if row else ""
+            if row is None:
+                row = Value(entity_id=ent.id, year=year, indicator=indicator, value=None,
+                            state="value", note=note, status="draft", changed_by=user,
+                            changed_at=stamp, version=1)
+                s.add(row)
+            elif old_note == note:
+                return _stored(ent.code, row)
+            else:
+                row.note, row.changed_by, row.changed_at = note, user, stamp
+                row.version += 1
+            s.add(AuditEntry(at=stamp, user=user, action="note", entity_id=ent.id, year=year,
+                             indicator=indicator, old_value=old_note, new_value=note,
+                             old_status=None, new_status=None, reason="", source=""))
+            s.flush()
+            return _stored(ent.code, row)
 
     def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
                    reason: str = "") -> StoredValue:

@@ -1,4 +1,4 @@
-"""Start the desktop app: options, the database to open, the main window."""
+"""Start the desktop app: options, settings, translations, the database to open."""
 
 from __future__ import annotations
 
@@ -6,37 +6,78 @@ import argparse
 import sys
 from pathlib import Path
 
+I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+_translators: list = []
+
 
 def _options(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="esgdesk", description="esgdesk desktop app")
-    parser.add_argument("--db", type=Path, help="database file to open")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser = argparse.ArgumentParser(prog="esgdesk", description="The esgdesk desktop app")
+    parser.add_argument("--db", type=Path, help="database file to open (default: the last one)")
+    parser.add_argument("--entity", help="entity code (default: the group)")
+    parser.add_argument("--year", type=int, help="reporting year (default: the latest held)")
+    parser.add_argument("--chapter", help="chapter id, e.g. people (default: the key figures)")
+    parser.add_argument("--lang", choices=("zh", "en"), help="interface language")
     parser.add_argument("--screenshot", type=Path, help="render the window to a PNG and exit")
     return parser.parse_args(argv)
 
 
+def install_translator(lang: str) -> None:
+    """Swap the interface translation (English is the source language)."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    app = QCoreApplication.instance()
+    for translator in _translators:
+        app.removeTranslator(translator)
+    _translators.clear()
+    if lang == "zh":
+        translator = QTranslator()
+        if translator.load(str(I18N / "esgdesk_zh_CN.qm")):
+            app.installTranslator(translator)
+            _translators.append(translator)
+
+
 def run(argv: list[str]) -> int:
     options = _options(argv)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from esgdesk.errors import EsgdeskError
-    from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("esgdesk")
     app.setOrganizationName("esgdesk")
-    window = MainWindow(lang=options.lang)
-    if options.db is not None:
-        try:
-            window.open_database(options.db)
-        except EsgdeskError as exc:
-            QMessageBox.critical(window, "esgdesk", exc.message())
-            if options.screenshot:
-                return 2
-    window.resize(1100, 720)
+    font = QFont(app.font())
+    font.setFamilies(["Noto Sans CJK SC", "Noto Sans", *font.families()])
+    app.setFont(font)
+    settings = QSettings()
+    lang = options.lang or str(settings.value("lang", "zh"))
+    install_translator(lang)
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings, lang)
+    path = options.db or (Path(str(settings.value("last_db"))) if settings.value("last_db")
+                          else None)
+    try:
+        if path is not None:
+            window.open_database(path)
+            window.select(options.entity, options.year)
+            window.show_chapter(options.chapter or window.catalogue.chapters[0].id)
+    except (EsgdeskError, KeyError) as exc:
+        message = exc.message() if isinstance(exc, EsgdeskError) else f"unknown chapter {exc}"
+        if options.screenshot:
+            print(f"esgdesk: {message}", file=sys.stderr)
+            return 2
+        QMessageBox.warning(window, "esgdesk", message)
+    if settings.value("window/geometry") is None or options.screenshot:
+        window.resize(1280, 800)
     window.show()
     if options.screenshot:
         app.processEvents()
         window.grab().save(str(options.screenshot))
+        window.close()
         return 0
+    form = window.current_form()
+    if form is not None:
+        form.focus_first()
     return app.exec()

@@ -1,41 +1,482 @@
-"""The main window: the report's chapters and tables, and the open database."""
+"""The main window: report navigation, entity and year, chapter forms, details, undo."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMainWindow, QTreeWidget, QTreeWidgetItem
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 
-from esgdesk.catalogue import load
-from esgdesk.store import Store, open_database
+from esgdesk.catalogue import Catalogue, Table, load
+from esgdesk.errors import EsgdeskError
+from esgdesk.forms import FigureRef
+from esgdesk.store import Store, current_user, open_database
+from esgdesk.workspace import Workspace
+from ui.chapter_form import ChapterForm
+from ui.detail_pane import DetailPane
+from ui.dialogs import FindDialog, NewDatabaseDialog, ProfileDialog
+
+TABLE_ROLE = Qt.ItemDataRole.UserRole
+CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
+MAX_RECENT = 8
+
+
+class SetFigureCommand(QUndoCommand):
+    """One committed cell; undo and redo write again (each audited)."""
+
+    def __init__(self, window: MainWindow, ref: FigureRef, old: str | None,
+                 new: str | None) -> None:
+        super().__init__(f"{ref.indicator} {old or '—'} → {new or '—'}")
+        self.window, self.ref, self.old, self.new = window, ref, old, new
+        self.first = True  # the write happened before the command was pushed
+
+    def redo(self) -> None:
+        if self.first:
+            self.first = False
+            return
+        self.window.write(self.ref, self.new)
+
+    def undo(self) -> None:
+        self.window.write(self.ref, self.old)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, lang: str = "zh") -> None:
+    def __init__(self, settings: QSettings | None = None, lang: str | None = None) -> None:
         super().__init__()
-        self.lang = lang
+        self.settings = settings or QSettings()
+        self.lang = lang or str(self.settings.value("lang", "zh"))
+        self.catalogue: Catalogue = load()
         self.store: Store | None = None
+        self.workspace: Workspace | None = None
+        self.forms: dict[str, ChapterForm] = {}
+        self.undo_stack = QUndoStack(self)
         self.setWindowTitle("esgdesk")
-        self.chapters = QTreeWidget()
-        self.chapters.setHeaderLabels(["章节 / Chapter", "表格 / Tables"])
-        self.setCentralWidget(self.chapters)
-        self.database_label = QLabel()
-        self.statusBar().addPermanentWidget(self.database_label)
-        self._fill_chapters()
+        self._build_toolbar()
+        self._build_centre()
+        self._build_menus()
+        self._build_status()
+        self.retranslate()
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+            self.restoreState(self.settings.value("window/state"))
 
-    def _fill_chapters(self) -> None:
-        catalogue = load()
-        for chapter in catalogue.chapters:
-            item = QTreeWidgetItem([f"{chapter.number} {chapter.title(self.lang)}".strip(),
-                                    str(len(chapter.tables))])
-            for table in chapter.tables:
-                item.addChild(QTreeWidgetItem([table.title(self.lang), ""]))
-            self.chapters.addTopLevelItem(item)
-        self.chapters.expandToDepth(0)
-        self.chapters.resizeColumnToContents(0)
+    # -- construction -----------------------------------------------------------------
+    def _build_toolbar(self) -> None:
+        bar = self.addToolBar("main")
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        self.entity_caption, self.year_caption = QLabel(), QLabel()
+        self.entity_picker, self.year_picker = QComboBox(), QComboBox()
+        self.entity_picker.setMinimumWidth(220)
+        self.mine_only = QCheckBox()
+        self.mine_only.setChecked(self.settings.value("mine_first", False, type=bool))
+        for widget in (self.entity_caption, self.entity_picker, self.year_caption,
+                       self.year_picker, self.mine_only):
+            bar.addWidget(widget)
+            bar.addSeparator()
+        self.entity_picker.activated.connect(lambda _i: self._scope_changed())
+        self.year_picker.activated.connect(lambda _i: self._scope_changed())
+        self.mine_only.toggled.connect(self._mine_toggled)
 
+    def _build_centre(self) -> None:
+        self.navigation = QTreeWidget()
+        self.navigation.setColumnCount(2)
+        self.navigation.setRootIsDecorated(True)
+        self.navigation.itemClicked.connect(self._navigate)
+        self.navigation.itemActivated.connect(self._navigate)
+        self.pages = QStackedWidget()
+        self.placeholder = QLabel()
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pages.addWidget(self.placeholder)
+        splitter = QSplitter()
+        splitter.addWidget(self.navigation)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([290, 800])
+        self.setCentralWidget(splitter)
+        self.detail = DetailPane()
+        self.detail.note_saved.connect(self._save_note)
+        self.detail_dock = QDockWidget()
+        self.detail_dock.setObjectName("detail-dock")
+        self.detail_dock.setWidget(self.detail)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_action = self._action(self.file_menu, QKeySequence.StandardKey.New,
+                                       self.new_database)
+        self.open_action = self._action(self.file_menu, QKeySequence.StandardKey.Open,
+                                        self.choose_database)
+        self.sample_action = self._action(self.file_menu, None, self.open_sample)
+        self.recent_menu = self.file_menu.addMenu("")
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, QKeySequence.StandardKey.Quit, self.close)
+        self.edit_menu = bar.addMenu("")
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.edit_menu.addActions([self.undo_action, self.redo_action])
+        self.edit_menu.addSeparator()
+        self.find_action = self._action(self.edit_menu, QKeySequence.StandardKey.Find,
+                                        self.find_indicator)
+        self.profile_action = self._action(self.edit_menu, None, self.edit_profile)
+        self.view_menu = bar.addMenu("")
+        self.zh_action = self._action(self.view_menu, None, lambda: self.set_language("zh"))
+        self.en_action = self._action(self.view_menu, None, lambda: self.set_language("en"))
+        self._fill_recent()
+
+    def _action(self, menu, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_status(self) -> None:
+        self.saved_label, self.user_label, self.database_label = QLabel(), QLabel(), QLabel()
+        status = self.statusBar()
+        status.addWidget(self.saved_label, 1)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.database_label)
+
+    def retranslate(self) -> None:
+        """Every interface text in the chosen language (no restart needed)."""
+        self.entity_caption.setText(self.tr("Entity"))
+        self.year_caption.setText(self.tr("Year"))
+        self.mine_only.setText(self.tr("My department first"))
+        self.navigation.setHeaderLabels([self.tr("Report"), self.tr("Filled")])
+        self.placeholder.setText(self.tr("Open a database: File → Open, or File → Open sample"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.new_action.setText(self.tr("&New database…"))
+        self.open_action.setText(self.tr("&Open…"))
+        self.sample_action.setText(self.tr("Open &sample"))
+        self.recent_menu.setTitle(self.tr("Recent files"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.undo_action.setText(self.tr("&Undo"))
+        self.redo_action.setText(self.tr("&Redo"))
+        self.find_action.setText(self.tr("&Find indicator…"))
+        self.profile_action.setText(self.tr("&Profile…"))
+        self.view_menu.setTitle(self.tr("&View"))
+        self.zh_action.setText("中文")
+        self.en_action.setText("English")
+        self.detail_dock.setWindowTitle(self.tr("Details"))
+        self.detail.lang = self.lang
+        self.detail.retranslate()
+        self._show_user()
+        self._fill_navigation()
+        self._fill_entities()
+
+    # -- database -----------------------------------------------------------------------
     def open_database(self, path: Path) -> None:
+        """Open a database; on failure the window keeps what it had."""
+        store = open_database(path, self.catalogue)
         if self.store is not None:
             self.store.close()
-        self.store = open_database(path)
+        self.store = store
+        self.undo_stack.clear()
         self.database_label.setText(str(path))
+        self.settings.setValue("last_db", str(path))
+        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._fill_recent()
+        self._fill_entities()
+        self._fill_years()
+        self._scope_changed()
+        self.saved_label.setText(self.tr("All changes are saved"))
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self._recent():
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self._open_reporting(Path(p)))
+
+    def _open_reporting(self, path: Path) -> None:
+        try:
+            self.open_database(path)
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+
+    def choose_database(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open database"), "",
+                                              self.tr("esgdesk databases (*.db);;All files (*)"))
+        if name:
+            self._open_reporting(Path(name))
+
+    def open_sample(self) -> None:
+        from esgdesk.cli import default_database
+        from esgdesk.sample import create_sample
+
+        path = default_database().with_name("sample.db")
+        try:
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                create_sample(path).close()
+            self.open_database(path)
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+
+    def new_database(self) -> None:
+        from esgdesk.newdb import create_database, parse_entity_lines
+
+        dialog = NewDatabaseDialog(datetime.now().year - 1, self)
+        if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("New database"), "esgdesk.db",
+                                              self.tr("esgdesk databases (*.db)"))
+        if not name:
+            return
+        try:
+            store = create_database(Path(name), dialog.company.text().strip(),
+                                    dialog.first_year.value(),
+                                    parse_entity_lines(dialog.entities.toPlainText()))
+            store.close()
+            self.open_database(Path(name))
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+
+    # -- scope: entity and year -----------------------------------------------------------
+    def _fill_entities(self) -> None:
+        current = self.entity_picker.currentData()
+        self.entity_picker.clear()
+        if self.store is None:
+            return
+        for entity in self.store.entities():
+            depth, parent = 0, entity.parent
+            while parent:
+                depth, parent = depth + 1, self.store.entity(parent).parent
+            self.entity_picker.addItem("    " * depth + entity.name(self.lang), entity.code)
+        self.entity_picker.setCurrentIndex(max(self.entity_picker.findData(current), 0))
+
+    def _fill_years(self) -> None:
+        assert self.store is not None
+        held = self.store.years()
+        first = int(self.store.setting("first_year", "0") or 0)
+        latest = max(held) if held else max(first, datetime.now().year - 1)
+        years = sorted(set(held) | {latest + 1} | ({first} if first else set()))
+        self.year_picker.clear()
+        for year in years:
+            self.year_picker.addItem(str(year), year)
+        self.year_picker.setCurrentIndex(self.year_picker.findData(latest))
+
+    def select(self, entity: str | None = None, year: int | None = None) -> None:
+        """Show an entity and reporting year (used by start-up options and tests)."""
+        if entity is not None:
+            found = self.entity_picker.findData(entity)
+            if found < 0:
+                raise EsgdeskError(f"unknown entity '{entity}'")
+            self.entity_picker.setCurrentIndex(found)
+        if year is not None:
+            found = self.year_picker.findData(year)
+            if found < 0:
+                self.year_picker.addItem(str(year), year)
+                found = self.year_picker.count() - 1
+            self.year_picker.setCurrentIndex(found)
+        self._scope_changed()
+
+    def _scope_changed(self) -> None:
+        if self.store is None or self.entity_picker.currentData() is None:
+            return
+        self.workspace = Workspace(self.store, self.entity_picker.currentData(),
+                                   int(self.year_picker.currentData()))
+        for form in self.forms.values():
+            form.set_workspace(self.workspace)
+        self.undo_stack.clear()
+        self._update_badges()
+        if self.pages.currentWidget() is self.placeholder:
+            self.show_chapter(self.catalogue.chapters[0].id)
+
+    # -- navigation ---------------------------------------------------------------------
+    def _fill_navigation(self) -> None:
+        self.navigation.clear()
+        department = str(self.settings.value("profile/department", ""))
+        if self.mine_only.isChecked() and department:
+            label = self.catalogue.departments.get(department)
+            mine = QTreeWidgetItem([self.tr("My tables: {department}").format(
+                department=label(self.lang) if label else department), ""])
+            for table in self.catalogue.department_tables(department):
+                mine.addChild(self._table_item(table))
+            self.navigation.addTopLevelItem(mine)
+            mine.setExpanded(True)
+        for chapter in self.catalogue.chapters:
+            item = QTreeWidgetItem([f"{chapter.number} {chapter.title(self.lang)}".strip(), ""])
+            item.setData(0, CHAPTER_ROLE, chapter.id)
+            for table in chapter.tables:
+                item.addChild(self._table_item(table))
+            self.navigation.addTopLevelItem(item)
+        self._update_badges()
+        self.navigation.header().setStretchLastSection(False)
+        self.navigation.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.navigation.resizeColumnToContents(1)
+
+    def _table_item(self, table: Table) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([table.title(self.lang), ""])
+        item.setData(0, TABLE_ROLE, table.id)
+        item.setData(0, CHAPTER_ROLE, table.chapter)
+        item.setToolTip(0, table.title(self.lang))
+        return item
+
+    def _update_badges(self) -> None:
+        if self.workspace is None:
+            return
+        for top in range(self.navigation.topLevelItemCount()):
+            item = self.navigation.topLevelItem(top)
+            chapter_id = item.data(0, CHAPTER_ROLE)
+            if chapter_id:
+                filled, required = self.workspace.chapter_completion(
+                    self.catalogue.chapter(chapter_id))
+                item.setText(1, f"{filled}/{required}")
+            for child in range(item.childCount()):
+                table_item = item.child(child)
+                table = self.catalogue.tables[table_item.data(0, TABLE_ROLE)]
+                filled, required = self.workspace.completion(table)
+                table_item.setText(1, f"{filled}/{required}" if required else "")
+
+    def _mine_toggled(self, checked: bool) -> None:
+        self.settings.setValue("mine_first", checked)
+        if checked and not self.settings.value("profile/department"):
+            self.edit_profile()
+        self._fill_navigation()
+
+    def _navigate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        chapter_id = item.data(0, CHAPTER_ROLE)
+        if chapter_id is None:
+            return
+        form = self.show_chapter(chapter_id)
+        table_id = item.data(0, TABLE_ROLE)
+        if form is not None and table_id:
+            form.show_figure(self.catalogue.tables[table_id])
+
+    def show_chapter(self, chapter_id: str) -> ChapterForm | None:
+        """Show a chapter's form (built on first visit, kept afterwards)."""
+        if self.workspace is None:
+            return None
+        form = self.forms.get(chapter_id)
+        if form is None:
+            form = ChapterForm(self.catalogue.chapter(chapter_id), self.workspace, self.lang)
+            form.edit_requested.connect(self.commit_edit)
+            form.figure_selected.connect(self._figure_selected)
+            form.refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
+            self.forms[chapter_id] = form
+            self.pages.addWidget(form)
+        self.pages.setCurrentWidget(form)
+        return form
+
+    def current_form(self) -> ChapterForm | None:
+        widget = self.pages.currentWidget()
+        return widget if isinstance(widget, ChapterForm) else None
+
+    def jump_to(self, indicator_id: str) -> bool:
+        """Show the chapter and select the reporting-year cell of an indicator."""
+        table = self.catalogue.home_table(indicator_id)
+        form = self.show_chapter(table.chapter)
+        return bool(form and form.show_figure(table, indicator=indicator_id))
+
+    def find_indicator(self) -> None:
+        dialog = FindDialog(self.catalogue, self.lang, self)
+        if dialog.exec() == FindDialog.DialogCode.Accepted and dialog.chosen():
+            self.jump_to(str(dialog.chosen()))
+
+    # -- editing ------------------------------------------------------------------------
+    def user(self) -> str:
+        return str(self.settings.value("profile/name", "")) or current_user()
+
+    def commit_edit(self, ref: FigureRef, text: str | None) -> None:
+        """A cell was committed: write it now (autosave), then make it undoable."""
+        assert self.workspace is not None
+        old = self.workspace.edit_text(ref) or None
+        if self.write(ref, text):
+            self.undo_stack.push(SetFigureCommand(self, ref, old, text))
+
+    def write(self, ref: FigureRef, text: str | None) -> bool:
+        """Write one figure in its own transaction; say clearly when it cannot be."""
+        assert self.workspace is not None
+        try:
+            self.workspace.set(ref, text, self.user())
+        except EsgdeskError as exc:
+            self.workspace.reload()
+            self._refresh_forms()
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return False
+        self._refresh_forms()
+        self.saved_label.setText(self.tr("Saved {time}").format(
+            time=datetime.now().strftime("%H:%M:%S")))
+        self.detail.show_figure(ref, self.workspace)
+        return True
+
+    def _save_note(self, ref: FigureRef, note: str) -> None:
+        assert self.workspace is not None
+        try:
+            self.workspace.set_note(ref, note, self.user())
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return
+        self._refresh_forms()
+        self.detail.show_figure(ref, self.workspace)
+
+    def _refresh_forms(self) -> None:
+        for form in self.forms.values():
+            form.refresh()
+        self._update_badges()
+
+    def _figure_selected(self, ref: FigureRef | None) -> None:
+        self.detail.show_figure(ref, self.workspace)
+
+    # -- profile and language -------------------------------------------------------------
+    def edit_profile(self) -> None:
+        dialog = ProfileDialog(self.catalogue, self.lang,
+                               str(self.settings.value("profile/name", "")),
+                               str(self.settings.value("profile/department", "")), self)
+        if dialog.exec() == ProfileDialog.DialogCode.Accepted:
+            name, department = dialog.values()
+            self.settings.setValue("profile/name", name)
+            self.settings.setValue("profile/department", department)
+            self._show_user()
+            self._fill_navigation()
+
+    def _show_user(self) -> None:
+        department = self.catalogue.departments.get(
+            str(self.settings.value("profile/department", "")))
+        suffix = f" · {department(self.lang)}" if department else ""
+        self.user_label.setText(self.user() + suffix)
+
+    def set_language(self, lang: str) -> None:
+        from ui.app import install_translator
+
+        self.lang = lang
+        self.settings.setValue("lang", lang)
+        install_translator(lang)
+        self.retranslate()
+        for form in self.forms.values():
+            form.set_language(lang)
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        if self.store is not None:
+            self.store.close()
+        super().closeEvent(event)
+

@@ -1,0 +1,127 @@
+"""Forms: how a catalogue table is laid out for data entry, for one entity and reporting year.
+
+A form grid has label, unit and value columns; each value cell names the figure
+it shows (entity, year, indicator) and whether it may be typed into. The Qt
+models in ui/ only render this; they decide nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from esgdesk.catalogue import Catalogue, Label, Row, Table
+
+FORM_YEARS = 3  # the reporting year and the two before it, prior years read-only
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """Which figure a cell shows."""
+
+    entity: str
+    year: int
+    indicator: str
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    kind: str  # "label" | "unit" | "value"
+    title: Label
+    year: int | None = None
+    entity: str | None = None
+    key: str | None = None  # matrix column key
+    group: Label | None = None  # a site column's year, shown above the site name
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    code: str
+    name: Label
+
+
+class FormGrid:
+    """The cells of one catalogue table for one entity and reporting year."""
+
+    def __init__(self, catalogue: Catalogue, table: Table, entity: str, year: int,
+                 sites: list[SiteInfo] | None = None) -> None:
+        self.catalogue = catalogue
+        self.table = table
+        self.entity = entity
+        self.year = year
+        self.rows: tuple[Row, ...] = table.rows
+        self.columns: list[GridColumn] = self._columns(sites or [])
+
+    def _columns(self, sites: list[SiteInfo]) -> list[GridColumn]:
+        table = self.table
+        columns = [GridColumn("label", table.header)]
+        if table.unit_column:
+            columns.append(GridColumn("unit", Label("单位", "Unit")))
+        if table.layout == "matrix":
+            for column in table.columns:
+                title = Label(_fill(column.title.zh, self.year), _fill(column.title.en, self.year))
+                columns.append(GridColumn("value", title, year=self.year, entity=self.entity,
+                                          key=column.key))
+            return columns
+        years = range(self.year - FORM_YEARS + 1, self.year + 1)
+        if table.layout == "sites":
+            for year in years:
+                for site in sites or [SiteInfo(self.entity, Label(self.entity, self.entity))]:
+                    columns.append(GridColumn("value", site.name, year=year, entity=site.code,
+                                              group=Label(f"{year} 年", str(year))))
+            return columns
+        for year in years:
+            columns.append(GridColumn("value", Label(f"{year} 年", str(year)), year=year,
+                                      entity=self.entity))
+        return columns
+
+    def figure(self, row: int, column: int) -> FigureRef | None:
+        """The figure at a cell, or None for labels, units, group rows and empty cells."""
+        col = self.columns[column]
+        item = self.rows[row]
+        if col.kind != "value" or col.year is None or col.entity is None:
+            return None
+        if item.kind == "indicator" and item.indicator:
+            return FigureRef(col.entity, col.year, item.indicator)
+        if item.kind == "cells" and col.key in item.cells:
+            return FigureRef(col.entity, col.year, item.cells[col.key])
+        return None
+
+    def is_current(self, column: int) -> bool:
+        """True for the reporting year's columns (prior years are for reference only)."""
+        return self.columns[column].year == self.year
+
+    def row_label(self, row: int, lang: str) -> str:
+        item = self.rows[row]
+        if item.label is not None:
+            return item.label(lang)
+        if item.indicator:
+            return self.catalogue.indicators[item.indicator].label(lang)
+        return ""
+
+    def row_unit(self, row: int, lang: str) -> str:
+        item = self.rows[row]
+        ids = list(item.indicators())
+        return self.catalogue.indicators[ids[0]].unit(lang) if ids else ""
+
+    def figures(self, current_only: bool = False) -> list[FigureRef]:
+        """Every figure the grid shows, row by row."""
+        refs = []
+        for row in range(len(self.rows)):
+            for column in range(len(self.columns)):
+                ref = self.figure(row, column)
+                if ref is not None and (not current_only or ref.year == self.year):
+                    refs.append(ref)
+        return refs
+
+    def locate(self, indicator: str) -> tuple[int, int] | None:
+        """The reporting year's cell of an indicator, if this grid shows it."""
+        for row in range(len(self.rows)):
+            for column in range(len(self.columns)):
+                ref = self.figure(row, column)
+                if ref is not None and ref.indicator == indicator and ref.year == self.year:
+                    return row, column
+        return None
+
+
+def _fill(template: str, year: int) -> str:
+    return template.replace("{year}", str(year)).replace("{next}", str(year + 1))

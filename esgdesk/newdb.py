@@ -1,0 +1,61 @@
+"""A new company database: the company, its first reporting year and its entities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from esgdesk.errors import DatabaseError, EsgdeskError
+from esgdesk.store import Store, open_database
+
+ENTITY_KINDS = ("group", "company", "site")
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent: str | None = None
+
+
+def parse_entity_lines(text: str) -> list[EntitySpec]:
+    """Entities typed one a line: `code, 中文名, English name, kind, parent`."""
+    specs = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.replace("，", ",").split(",")]
+        if len(parts) < 4:
+            raise EsgdeskError(f"line {number}: write code, 中文名, English name, kind[, parent]")
+        code, zh, en, kind = parts[:4]
+        if kind not in ENTITY_KINDS:
+            raise EsgdeskError(f"line {number}: kind '{kind}' is not one of "
+                               f"{', '.join(ENTITY_KINDS)}")
+        if not code.isascii() or not code.replace("-", "").replace("_", "").isalnum():
+            raise EsgdeskError(f"line {number}: a code is letters, digits, - or _")
+        specs.append(EntitySpec(code, zh, en or zh, kind, parts[4] if len(parts) > 4 and
+                                parts[4] else None))
+    if not specs or specs[0].parent is not None:
+        raise EsgdeskError("the first entity is the group (with no parent)")
+    return specs
+
+
+def create_database(path: str | Path, company: str, first_year: int,
+                    entities: list[EntitySpec]) -> Store:
+    """Make a new database; a file already there is never overwritten."""
+    path = Path(path)
+    if path.exists():
+        raise DatabaseError(str(path), "exists already")
+    store = open_database(path, create=True)
+    try:
+        store.set_setting("company", company)
+        store.set_setting("first_year", str(first_year))
+        for spec in entities:
+            store.add_entity(spec.code, spec.name_zh, spec.name_en, spec.kind, spec.parent)
+    except Exception:
+        store.close()
+        path.unlink(missing_ok=True)
+        raise
+    return store

@@ -1,0 +1,147 @@
+"""The figures one user works on: an entity (with its sites) for a reporting year and two before."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from esgdesk.catalogue import Catalogue, Chapter, Label, Table
+from esgdesk.figures import derive, rounded
+from esgdesk.forms import FORM_YEARS, FigureRef, FormGrid, SiteInfo
+from esgdesk.store import Change, Store, StoredValue
+
+
+class Workspace:
+    """Reads once, writes through the store (one audited transaction per change)."""
+
+    def __init__(self, store: Store, entity: str, year: int) -> None:
+        self.store = store
+        self.catalogue: Catalogue = store.catalogue
+        self.entity = store.entity(entity).code
+        self.year = year
+        self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
+        self._scope = self._entities_in_scope()
+        self._values: dict[tuple[str, str, int], StoredValue] = {}
+        self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self._grids: dict[str, FormGrid] = {}
+        self.reload()
+
+    def _entities_in_scope(self) -> list[str]:
+        scope, frontier = [self.entity], [self.entity]
+        while frontier:
+            children = [c.code for code in frontier for c in self.store.children(code)]
+            scope += children
+            frontier = children
+        return scope
+
+    def reload(self) -> None:
+        """Read the figures again (after another user or an import changed them)."""
+        self._values = self.store.figures_of(self._scope, self.years)
+        self._derived.clear()
+
+    # -- layout ---------------------------------------------------------------
+    def grid(self, table: Table) -> FormGrid:
+        if table.id not in self._grids:
+            self._grids[table.id] = FormGrid(self.catalogue, table, self.entity, self.year,
+                                             self.sites_for(table))
+        return self._grids[table.id]
+
+    def sites_for(self, table: Table) -> list[SiteInfo]:
+        """The table's sites that belong to the chosen entity (or it, if it is one)."""
+        sites = []
+        for code in table.sites:
+            if code in self._scope:
+                entity = self.store.entity(code)
+                sites.append(SiteInfo(code, Label(entity.name_zh, entity.name_en)))
+        return sites
+
+    # -- reading --------------------------------------------------------------
+    def stored(self, ref: FigureRef) -> StoredValue | None:
+        return self._values.get((ref.entity, ref.indicator, ref.year))
+
+    def number(self, ref: FigureRef) -> Decimal | None:
+        indicator = self.catalogue.indicators[ref.indicator]
+        if indicator.derived:
+            return self._derived_for(ref.entity, ref.year).get(ref.indicator)
+        stored = self.stored(ref)
+        if stored is None or stored.value is None or not indicator.type.numeric:
+            return None
+        return Decimal(stored.value)
+
+    def _derived_for(self, entity: str, year: int) -> dict[str, Decimal]:
+        key = (entity, year)
+        if key not in self._derived:
+            numbers = {
+                ind: Decimal(v.value) for (e, ind, y), v in self._values.items()
+                if e == entity and y == year and v.value is not None
+                and self.catalogue.indicators.get(ind) is not None
+                and self.catalogue.indicators[ind].type.numeric
+            }
+            self._derived[key] = derive(self.catalogue, numbers)
+        return self._derived[key]
+
+    def display(self, ref: FigureRef) -> str:
+        """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none."""
+        indicator = self.catalogue.indicators[ref.indicator]
+        if indicator.derived:
+            number = self.number(ref)
+            return "" if number is None else indicator.type.format(str(rounded(indicator, number)))
+        stored = self.stored(ref)
+        if stored is None or stored.value is None:
+            return ""
+        return indicator.type.format(stored.value)
+
+    def edit_text(self, ref: FigureRef) -> str:
+        """The figure as an editor starts with it: unformatted, full precision."""
+        stored = self.stored(ref)
+        return stored.value if stored is not None and stored.value is not None else ""
+
+    def is_derived(self, ref: FigureRef) -> bool:
+        return self.catalogue.indicators[ref.indicator].derived
+
+    def is_locked(self, ref: FigureRef) -> bool:
+        stored = self.stored(ref)
+        return stored is not None and stored.status == "locked"
+
+    def is_editable(self, ref: FigureRef) -> bool:
+        return ref.year == self.year and not self.is_derived(ref) and not self.is_locked(ref)
+
+    # -- writing --------------------------------------------------------------
+    def set(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
+        """Write what the user typed (None clears it); refuses if someone changed it since."""
+        current = self.stored(ref)
+        change = Change(ref.entity, ref.year, ref.indicator, text,
+                        expected_version=current.version if current else 0)
+        stored = self.store.set_value(change, user, source="form")
+        self._remember(ref, stored)
+        return stored
+
+    def set_note(self, ref: FigureRef, note: str, user: str) -> StoredValue:
+        current = self.stored(ref)
+        stored = self.store.set_note(ref.entity, ref.year, ref.indicator, note, user,
+                                     expected_version=current.version if current else 0)
+        self._remember(ref, stored)
+        return stored
+
+    def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
+        self._values[(ref.entity, ref.indicator, ref.year)] = stored
+        self._derived.pop((ref.entity, ref.year), None)
+
+    # -- progress ---------------------------------------------------------------
+    def completion(self, table: Table) -> tuple[int, int]:
+        """(filled, required) typed figures of the reporting year in a table."""
+        refs = [r for r in self.grid(table).figures(current_only=True) if not self.is_derived(r)]
+        filled = sum(1 for r in refs if (s := self.stored(r)) is not None and s.value is not None)
+        return filled, len(refs)
+
+    def chapter_completion(self, chapter: Chapter) -> tuple[int, int]:
+        seen: set[FigureRef] = set()
+        filled = required = 0
+        for table in chapter.tables:
+            for ref in self.grid(table).figures(current_only=True):
+                if ref in seen or self.is_derived(ref):
+                    continue
+                seen.add(ref)
+                required += 1
+                stored = self.stored(ref)
+                filled += stored is not None and stored.value is not None
+        return filled, required

@@ -1,0 +1,113 @@
+"""Small dialogs: the user's profile, a new database, finding an indicator."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esgdesk.catalogue import Catalogue
+
+SAMPLE_ENTITIES = "group, 集团, Group, group\nhq, 总部, Headquarters, company, group"
+
+
+def _buttons(dialog: QDialog) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class ProfileDialog(QDialog):
+    """Who the user is and which department's tables are theirs; set once, remembered."""
+
+    def __init__(self, catalogue: Catalogue, lang: str, name: str, department: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Profile"))
+        layout = QFormLayout(self)
+        self.name = QLineEdit(name)
+        self.department = QComboBox()
+        for key, label in catalogue.departments.items():
+            self.department.addItem(label(lang), key)
+        found = self.department.findData(department)
+        self.department.setCurrentIndex(max(found, 0))
+        layout.addRow(self.tr("Name"), self.name)
+        layout.addRow(self.tr("Department"), self.department)
+        layout.addRow(_buttons(self))
+
+    def values(self) -> tuple[str, str]:
+        return self.name.text().strip(), str(self.department.currentData())
+
+
+class NewDatabaseDialog(QDialog):
+    def __init__(self, first_year: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("New database"))
+        layout = QFormLayout(self)
+        self.company = QLineEdit()
+        self.first_year = QSpinBox()
+        self.first_year.setRange(1990, 2100)
+        self.first_year.setValue(first_year)
+        self.entities = QPlainTextEdit(SAMPLE_ENTITIES)
+        self.entities.setPlaceholderText(self.tr("code, 中文名, English name, kind, parent"))
+        layout.addRow(self.tr("Company"), self.company)
+        layout.addRow(self.tr("First reporting year"), self.first_year)
+        layout.addRow(self.tr("Entities (code, 中文名, English name, kind, parent)"),
+                      self.entities)
+        layout.addRow(_buttons(self))
+
+
+class FindDialog(QDialog):
+    """Ctrl+F: type any words of a zh or en label, or an id; Enter jumps to the figure."""
+
+    def __init__(self, catalogue: Catalogue, lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue, self.lang = catalogue, lang
+        self.setWindowTitle(self.tr("Find an indicator"))
+        self.resize(560, 380)
+        layout = QVBoxLayout(self)
+        self.query = QLineEdit()
+        self.query.setPlaceholderText(self.tr("Words of a label (中文 or English) or an id"))
+        self.results = QListWidget()
+        layout.addWidget(self.query)
+        layout.addWidget(self.results)
+        self.query.textChanged.connect(self._search)
+        self.query.installEventFilter(self)
+        self.results.itemActivated.connect(lambda _item: self.accept())
+
+    def _search(self, text: str) -> None:
+        self.results.clear()
+        for indicator in self.catalogue.search(text)[:200]:
+            item = QListWidgetItem(f"{indicator.label(self.lang)}   ·   {indicator.id}")
+            item.setData(Qt.ItemDataRole.UserRole, indicator.id)
+            self.results.addItem(item)
+        if self.results.count():
+            self.results.setCurrentRow(0)
+
+    def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
+        if watched is self.query and isinstance(event, QKeyEvent) \
+                and event.type() == QKeyEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            row = min(max(self.results.currentRow() + step, 0), self.results.count() - 1)
+            self.results.setCurrentRow(row)
+            return True
+        return super().eventFilter(watched, event)
+
+    def chosen(self) -> str | None:
+        item = self.results.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None

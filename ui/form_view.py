@@ -1,0 +1,171 @@
+"""A table of a chapter form: typed editing, Enter moves down, block copy and paste."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolTip,
+    QWidget,
+)
+
+from ui.table_model import FormTableModel
+
+COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+Index = QModelIndex | QPersistentModelIndex
+
+
+class FigureDelegate(QStyledItemDelegate):
+    """A line editor that keeps a refused text open, with a tooltip saying why."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: Index) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setFrame(False)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.installEventFilter(self)
+        editor.setProperty("row", index.row())
+        editor.setProperty("column", index.column())
+        return editor
+
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if (isinstance(editor, QLineEdit) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() in COMMIT_KEYS):
+            view = editor.parent().parent() if editor.parent() else None
+            if isinstance(view, FormTableView):
+                index = view.model().index(editor.property("row"), editor.property("column"))
+                reason = view.model().refusal(index, editor.text())
+                if reason is not None:
+                    editor.setStyleSheet("background: #fde2e2;")
+                    QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), reason,
+                                      editor)
+                    view.refused_text.emit(reason)
+                    return True
+        return super().eventFilter(editor, event)
+
+
+class FormTableView(QTableView):
+    """One catalogue table, as tall as its rows, inside a scrolling chapter form."""
+
+    left_bottom = Signal(int)  # the column the user moved down from, past the last row
+    left_top = Signal(int)
+    refused_text = Signal(str)
+    current_figure_changed = Signal(object)
+
+    def __init__(self, model: FormTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setItemDelegate(FigureDelegate(self))
+        self.verticalHeader().hide()
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.AnyKeyPressed
+                             | QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            unit = model.grid.columns[column].kind == "unit"
+            header.resizeSection(column, 120 if unit else 104)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.selectionModel().currentChanged.connect(self._current_changed)
+        model.refused.connect(lambda _index, reason: self.refused_text.emit(reason))
+        self.fit_height()
+
+    def model(self) -> FormTableModel:  # type: ignore[override]
+        return super().model()  # type: ignore[return-value]
+
+    def fit_height(self) -> None:
+        self.resizeRowsToContents()
+        rows = sum(self.rowHeight(r) for r in range(self.model().rowCount()))
+        self.setFixedHeight(rows + self.horizontalHeader().sizeHint().height() + 4)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_figure_changed.emit(self.model().figure(current))
+
+    def first_editable_row(self, column: int, from_row: int = 0, step: int = 1) -> int | None:
+        row = from_row
+        while 0 <= row < self.model().rowCount():
+            index = self.model().index(row, column)
+            if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
+                return row
+            row += step
+        return None
+
+    def enter_at(self, row: int, column: int) -> None:
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.setCurrentIndex(self.model().index(row, column))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        current = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
+            self._move_vertically(current, 1)
+            return
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and current.isValid() \
+                and not event.modifiers():
+            step = 1 if event.key() == Qt.Key.Key_Down else -1
+            target = current.row() + step
+            if 0 <= target < self.model().rowCount():
+                super().keyPressEvent(event)
+            elif step > 0:
+                self.left_bottom.emit(current.column())
+            else:
+                self.left_top.emit(current.column())
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            self.copy_selection()
+            return
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste_block()
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and current.isValid() \
+                and self.state() != QAbstractItemView.State.EditingState:
+            for index in self.selectedIndexes():
+                if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable \
+                        and self.model().data(index, Qt.ItemDataRole.EditRole):
+                    self.model().setData(index, "")
+            return
+        super().keyPressEvent(event)
+
+    def _move_vertically(self, current: QModelIndex, step: int) -> None:
+        row = self.first_editable_row(current.column(), current.row() + step, step)
+        if row is None:
+            self.left_bottom.emit(current.column())
+        else:
+            self.setCurrentIndex(self.model().index(row, current.column()))
+
+    # -- clipboard --------------------------------------------------------------------
+    def copy_selection(self) -> None:
+        """Copy the selected block as tab-separated text, as spreadsheets do."""
+        indexes = self.selectedIndexes()
+        if not indexes:
+            return
+        rows = sorted({i.row() for i in indexes})
+        columns = sorted({i.column() for i in indexes})
+        model = self.model()
+        lines = ["\t".join(str(model.data(model.index(r, c)) or "") for c in columns)
+                 for r in rows]
+        QGuiApplication.clipboard().setText("\n".join(lines))
+
+    def paste_block(self) -> None:
+        """Paste a block from a spreadsheet, starting at the current cell, into editable cells."""
+        text = QGuiApplication.clipboard().text()
+        start = self.currentIndex()
+        if not text or not start.isValid():
+            return
+        model = self.model()
+        for r, line in enumerate(text.rstrip("\n").split("\n")):
+            for c, cell in enumerate(line.rstrip("\r").split("\t")):
+                index = model.index(start.row() + r, start.column() + c)
+                if index.isValid() and model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                    model.setData(index, cell)
+

@@ -1,0 +1,180 @@
+"""One Qt table model that renders any catalogue table from its form grid and workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from esgdesk.errors import EsgdeskError
+from esgdesk.forms import FigureRef, FormGrid
+from esgdesk.store import parse_value
+from esgdesk.workspace import Workspace
+from ui.icons import icon
+
+FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
+PRIOR_YEAR = QColor("#eef1f5")
+DERIVED = QColor("#f3f0e6")
+LOCKED = QColor("#f7eaea")
+GROUP_ROW = QColor("#dde6f0")
+Index = QModelIndex | QPersistentModelIndex
+
+
+class FormTableModel(QAbstractTableModel):
+    """Rows, group headers, units and year or site columns of one table, as the report lays it out.
+
+    Edits are not written here: `edit_requested` asks the window to write them
+    (through its undo stack); `refused` says why a typed text was not accepted.
+    """
+
+    edit_requested = Signal(object, object)  # FigureRef, text (str | None to clear)
+    refused = Signal(QModelIndex, str)
+
+    def __init__(self, grid: FormGrid, workspace: Workspace, lang: str) -> None:
+        super().__init__()
+        self.grid = grid
+        self.workspace = workspace
+        self.lang = lang
+
+    # -- shape ------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.grid.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.grid.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        column = self.grid.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column.group is not None:
+                return f"{column.group(self.lang)}\n{column.title(self.lang)}"
+            return column.title(self.lang)
+        if role == Qt.ItemDataRole.ToolTipRole and column.year not in (None, self.grid.year):
+            return self.tr("Prior year: for reference, not editable")
+        return None
+
+    def figure(self, index: Index) -> FigureRef | None:
+        return self.grid.figure(index.row(), index.column()) if index.isValid() else None
+
+    # -- content ------------------------------------------------------------------
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        kind = self.grid.columns[column].kind
+        ref = self.grid.figure(row, column)
+        is_group = self.grid.rows[row].kind == "group"
+        if role == FIGURE_ROLE:
+            return ref
+        if role == Qt.ItemDataRole.DisplayRole:
+            if kind == "label":
+                return ("    " * self.grid.rows[row].indent) + self.grid.row_label(row, self.lang)
+            if kind == "unit":
+                return self.grid.row_unit(row, self.lang)
+            return self.workspace.display(ref) if ref else None
+        if role == Qt.ItemDataRole.EditRole:
+            return self.workspace.edit_text(ref) if ref else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind == "value" and ref:
+            numeric = self.workspace.catalogue.indicators[ref.indicator].type.numeric
+            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
+            return horizontal | Qt.AlignmentFlag.AlignVCenter
+        if role == Qt.ItemDataRole.FontRole and is_group:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._background(ref, is_group, kind)
+        if role == Qt.ItemDataRole.DecorationRole and ref is not None:
+            if self.workspace.is_locked(ref):
+                return icon("lock")
+            if self.workspace.is_derived(ref) and self.workspace.number(ref) is not None:
+                return icon("formula")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, ref)
+        return None
+
+    def _background(self, ref: FigureRef | None, is_group: bool, kind: str) -> QBrush | None:
+        if is_group:
+            return QBrush(GROUP_ROW)
+        if ref is None:
+            return None
+        if self.workspace.is_locked(ref):
+            return QBrush(LOCKED)
+        if self.workspace.is_derived(ref):
+            return QBrush(DERIVED)
+        if ref.year != self.grid.year:
+            return QBrush(PRIOR_YEAR)
+        return None
+
+    def _tooltip(self, row: int, ref: FigureRef | None) -> str | None:
+        item = self.grid.rows[row]
+        ids = list(item.indicators())
+        if ref is None:
+            if not ids:
+                return None
+            indicator = self.workspace.catalogue.indicators[ids[0]]
+            return f"{indicator.label.zh}\n{indicator.label.en}\n{indicator.id}"
+        indicator = self.workspace.catalogue.indicators[ref.indicator]
+        lines = [indicator.label(self.lang)]
+        if indicator.formula is not None:
+            lines.append(self.tr("Computed: {formula}").format(formula=indicator.formula.text))
+        elif self.workspace.is_locked(ref):
+            lines.append(self.tr("Locked: cannot be changed"))
+        elif ref.year != self.grid.year:
+            lines.append(self.tr("Prior year: for reference"))
+        stored = self.workspace.stored(ref)
+        if stored is not None and stored.note:
+            lines.append(stored.note)
+        return "\n".join(lines)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        ref = self.figure(index)
+        if ref is not None and self.workspace.is_editable(ref):
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # -- editing --------------------------------------------------------------------
+    def refusal(self, index: Index, text: str) -> str | None:
+        """Why `text` cannot go into this cell, or None when it can."""
+        ref = self.figure(index)
+        if ref is None or not self.workspace.is_editable(ref):
+            return self.tr("This cell cannot be edited")
+        if not text.strip():
+            return None
+        try:
+            parse_value(self.workspace.catalogue.indicators[ref.indicator], text)
+        except EsgdeskError as exc:
+            return exc.message()
+        return None
+
+    def setData(self, index: Index, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        text = "" if value is None else str(value)
+        reason = self.refusal(index, text)
+        if reason is not None:
+            self.refused.emit(QModelIndex(index), reason)
+            return False
+        ref = self.figure(index)
+        current = self.workspace.edit_text(ref) if ref else ""
+        if ref is None or text.strip() == current:
+            return False
+        self.edit_requested.emit(ref, text if text.strip() else None)
+        return True
+
+    def refresh(self) -> None:
+        """Everything may have changed (a write, a derived figure, a language)."""
+        if self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self.rowCount() - 1, self.columnCount() - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    def set_language(self, lang: str) -> None:
+        self.lang = lang
+        self.refresh()
