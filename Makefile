@@ -9,7 +9,10 @@ QT_DEBS := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbu
 	libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1 fonts-noto-cjk
 
-.PHONY: run test lint sysdeps sample clean
+QM := resources/i18n/esgdesk_zh_CN.qm
+CHAPTERS := key_figures governance environment innovation people community
+
+.PHONY: run test lint sysdeps sample screenshots bench clean
 
 sysdeps:
 	@missing=$$(for p in $(QT_DEBS); do \
@@ -34,15 +37,30 @@ $(SAMPLE): $(STAMP) $(wildcard resources/*.toml resources/catalogue/*.toml resou
 
 sample: $(SAMPLE)
 
-run: sysdeps $(STAMP) $(SAMPLE)
+# Qt Linguist sources are compiled by the build, never committed.
+$(QM): resources/i18n/esgdesk_zh_CN.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+run: sysdeps $(STAMP) $(SAMPLE) $(QM)
 	$(BIN)/python main.py --db $(SAMPLE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: sysdeps $(STAMP)
+test: sysdeps $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# Every chapter in both languages, for the README (committed under docs/screenshots).
+screenshots: sysdeps $(SAMPLE) $(QM)
+	mkdir -p docs/screenshots
+	for lang in zh en; do for chapter in $(CHAPTERS); do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
+	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
+	    2>/dev/null || exit 1; done; done
+
+bench: sysdeps $(SAMPLE) $(QM)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,21 +1,226 @@
-"""The desktop window opens on the sample and lists the report's chapters."""
+"""The desktop window, driven through its real widgets with qtbot."""
 
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from esgdesk.catalogue import Catalogue
+from esgdesk.store import open_database
+from ui.form_view import FormTableView
 from ui.main_window import MainWindow
 
+ROOT = Path(__file__).resolve().parent.parent
 
-def test_the_window_lists_every_chapter(qtbot: QtBot, sample_path: Path,
-                                        catalogue: Catalogue) -> None:
-    window = MainWindow(lang="en")
-    qtbot.addWidget(window)
-    window.open_database(sample_path)
-    window.show()
-    titles = [window.chapters.topLevelItem(i).text(0)
-              for i in range(window.chapters.topLevelItemCount())]
-    assert titles[0] == "Data of 2023"
-    assert len(titles) == len(catalogue.chapters)
-    assert str(sample_path) in window.database_label.text()
+
+@pytest.fixture
+def window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    settings.setValue("profile/name", "Li Na")
+    settings.setValue("profile/department", "hr")
+    win = MainWindow(settings, lang="zh")
+    qtbot.addWidget(win)
+    win.open_database(sample_path)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _view(window: MainWindow, table_id: str) -> FormTableView:
+    form = window.show_chapter(window.catalogue.tables[table_id].chapter)
+    assert form is not None
+    return form.view_of(table_id)
+
+
+def _type_into(qtbot: QtBot, view: FormTableView, indicator: str, text: str) -> None:
+    """Select the reporting-year cell of an indicator, type, press Enter."""
+    row, column = view.model().grid.locate(indicator)
+    index = view.model().index(row, column)
+    view.setFocus()
+    view.setCurrentIndex(index)
+    view.edit(index)
+    editor = view.findChild(QLineEdit)
+    assert editor is not None
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _db_value(path: Path, entity: str, year: int, indicator: str) -> str | None:
+    with sqlite3.connect(path) as raw:
+        row = raw.execute(
+            "SELECT v.value FROM value v JOIN entity e ON e.id = v.entity_id "
+            "WHERE e.code = ? AND v.year = ? AND v.indicator = ?",
+            (entity, year, indicator)).fetchone()
+    return row[0] if row else None
+
+
+def _audit_rows(path: Path, indicator: str) -> list[tuple[str | None, str | None, str]]:
+    with sqlite3.connect(path) as raw:
+        return raw.execute("SELECT old_value, new_value, user FROM audit WHERE indicator = ? "
+                           "AND source = 'form' ORDER BY id", (indicator,)).fetchall()
+
+
+def test_a_typed_value_is_saved_at_once_and_audited(qtbot: QtBot, window: MainWindow,
+                                                    sample_path: Path) -> None:
+    view = _view(window, "people.structure")
+    _type_into(qtbot, view, "people.employees.total", "4,120")
+    assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4120"
+    assert _audit_rows(sample_path, "people.employees.total") == [("4106", "4120", "Li Na")]
+    fresh = open_database(sample_path)
+    assert fresh.get("group", 2023, "people.employees.total").value == "4120"
+    fresh.close()
+
+
+def test_text_in_a_count_cell_is_refused_and_nothing_is_stored(
+        qtbot: QtBot, window: MainWindow, sample_path: Path) -> None:
+    before = sample_path.read_bytes()
+    view = _view(window, "people.structure")
+    refusals: list[str] = []
+    view.refused_text.connect(refusals.append)
+    _type_into(qtbot, view, "people.employees.male", "many")
+    assert refusals and "not a number" in refusals[0]
+    editor = view.findChild(QLineEdit)
+    assert editor is not None and editor.isVisible()  # kept open for correction
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert sample_path.read_bytes() == before
+
+
+def test_a_derived_ratio_follows_its_components(qtbot: QtBot, window: MainWindow) -> None:
+    key = _view(window, "key_figures.data2023")
+    row, column = key.model().grid.locate("people.employees.female_ratio")
+    ratio = key.model().index(row, column)
+    assert ratio.data() == "36.87"
+    assert not key.model().flags(ratio) & Qt.ItemFlag.ItemIsEditable
+    _type_into(qtbot, _view(window, "people.structure"), "people.employees.female", "2053")
+    assert ratio.data() == "50.00"
+
+
+def test_undo_and_redo_restore_values_and_every_step_is_audited(
+        qtbot: QtBot, window: MainWindow, sample_path: Path) -> None:
+    view = _view(window, "people.structure")
+    _type_into(qtbot, view, "people.employees.total", "4200")
+    window.undo_action.trigger()
+    assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4106"
+    window.redo_action.trigger()
+    assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4200"
+    assert _audit_rows(sample_path, "people.employees.total") == [
+        ("4106", "4200", "Li Na"), ("4200", "4106", "Li Na"), ("4106", "4200", "Li Na")]
+
+
+def test_undo_of_a_first_entry_clears_it(qtbot: QtBot, window: MainWindow,
+                                        sample_path: Path) -> None:
+    window.select(year=2024)
+    view = _view(window, "people.structure")
+    _type_into(qtbot, view, "people.employees.total", "4300")
+    assert _db_value(sample_path, "group", 2024, "people.employees.total") == "4300"
+    window.undo_action.trigger()
+    assert _db_value(sample_path, "group", 2024, "people.employees.total") is None
+
+
+def test_switching_language_changes_navigation_and_headers(window: MainWindow) -> None:
+    view = _view(window, "people.structure")
+    assert window.navigation.topLevelItem(0).text(0) == "数说2023"
+    assert view.model().headerData(2, Qt.Orientation.Horizontal) == "2021 年"
+    assert window.file_menu.title() == "文件(&F)"
+    window.set_language("en")
+    assert window.navigation.topLevelItem(0).text(0) == "Data of 2023"
+    assert view.model().headerData(2, Qt.Orientation.Horizontal) == "2021"
+    assert view.model().index(0, 0).data() == "Total number of employees"
+    assert window.file_menu.title() == "&File"
+
+
+def test_a_locked_value_cannot_be_edited(window: MainWindow, sample_path: Path) -> None:
+    store = open_database(sample_path)
+    store.set_status("group", 2023, "people.employees.total", "locked", user="coordinator")
+    store.close()
+    window.select(year=2023)
+    view = _view(window, "people.structure")
+    row, column = view.model().grid.locate("people.employees.total")
+    index = view.model().index(row, column)
+    assert not view.model().flags(index) & Qt.ItemFlag.ItemIsEditable
+    view.edit(index)
+    assert view.findChild(QLineEdit) is None
+    assert view.model().data(index, Qt.ItemDataRole.DecorationRole) is not None
+    assert not view.model().setData(index, "1")
+    assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4106"
+
+
+def test_prior_years_are_read_only_and_2024_is_offered(window: MainWindow) -> None:
+    years = [window.year_picker.itemData(i) for i in range(window.year_picker.count())]
+    assert 2024 in years
+    window.select(year=2024)
+    view = _view(window, "people.structure")
+    headers = [view.model().headerData(c, Qt.Orientation.Horizontal)
+               for c in range(view.model().columnCount())]
+    assert headers[-3:] == ["2022 年", "2023 年", "2024 年"]
+    prior = view.model().index(0, len(headers) - 2)
+    assert prior.data() == "4,106"
+    assert not view.model().flags(prior) & Qt.ItemFlag.ItemIsEditable
+
+
+def test_a_whole_chapter_can_be_filled_from_the_keyboard(
+        qtbot: QtBot, window: MainWindow, sample_path: Path) -> None:
+    window.select(year=2024)
+    form = window.show_chapter("governance")
+    assert form is not None
+    form.focus_first()
+    editable = [ref for table in form.tables for ref in window.workspace.grid(table).figures(True)
+                if window.workspace.is_editable(ref)]
+    seen = []
+    for number in range(len(editable)):
+        view = form.current_view()
+        assert view is not None
+        seen.append(view.model().figure(view.currentIndex()))
+        qtbot.keyClicks(view, str(number + 1))
+        editor = view.findChild(QLineEdit)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert seen == editable  # a figure shown in two tables is visited in both
+    with sqlite3.connect(sample_path) as raw:
+        stored = raw.execute("SELECT COUNT(*) FROM value WHERE year = 2024").fetchone()[0]
+    assert stored == len(set(editable))
+
+
+def test_find_jumps_to_an_indicator_by_any_words(window: MainWindow) -> None:
+    assert [i.id for i in window.catalogue.search("陪产假 返岗")] == [
+        "people.leave.paternity_return_rate"]
+    assert window.jump_to("people.leave.paternity_return_rate")
+    form = window.current_form()
+    assert form is not None and form.chapter.id == "people"
+    view = form.current_view()
+    assert view is not None
+    selected = view.model().figure(view.currentIndex())
+    assert selected.indicator == "people.leave.paternity_return_rate"
+
+
+def test_a_block_pasted_from_a_spreadsheet_fills_cells(qtbot: QtBot, window: MainWindow,
+                                                       sample_path: Path) -> None:
+    window.select(year=2024)
+    view = _view(window, "people.structure")
+    row, column = view.model().grid.locate("people.employees.male")
+    view.setCurrentIndex(view.model().index(row, column))
+    QGuiApplication.clipboard().setText("2,600\n１５２０\n")
+    view.paste_block()
+    assert _db_value(sample_path, "group", 2024, "people.employees.male") == "2600"
+    assert _db_value(sample_path, "group", 2024, "people.employees.female") == "1520"
+    view.copy_selection()
+    assert QApplication.clipboard().text() == "2,600"
+
+
+def test_screenshot_command_renders_a_chapter(tmp_path: Path, sample_path: Path) -> None:
+    out = tmp_path / "people.png"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--db", str(sample_path), "--chapter", "people",
+         "--lang", "en", "--screenshot", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen",
+             "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

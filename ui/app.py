@@ -6,9 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
-_translators: list = []
-
 
 def _options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="esgdesk", description="The esgdesk desktop app")
@@ -19,21 +16,6 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("zh", "en"), help="interface language")
     parser.add_argument("--screenshot", type=Path, help="render the window to a PNG and exit")
     return parser.parse_args(argv)
-
-
-def install_translator(lang: str) -> None:
-    """Swap the interface translation (English is the source language)."""
-    from PySide6.QtCore import QCoreApplication, QTranslator
-
-    app = QCoreApplication.instance()
-    for translator in _translators:
-        app.removeTranslator(translator)
-    _translators.clear()
-    if lang == "zh":
-        translator = QTranslator()
-        if translator.load(str(I18N / "esgdesk_zh_CN.qm")):
-            app.installTranslator(translator)
-            _translators.append(translator)
 
 
 def run(argv: list[str]) -> int:
@@ -52,7 +34,6 @@ def run(argv: list[str]) -> int:
     app.setFont(font)
     settings = QSettings()
     lang = options.lang or str(settings.value("lang", "zh"))
-    install_translator(lang)
     from ui.main_window import MainWindow
 
     window = MainWindow(settings, lang)

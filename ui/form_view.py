@@ -47,6 +47,12 @@ class FigureDelegate(QStyledItemDelegate):
                                       editor)
                     view.refused_text.emit(reason)
                     return True
+                if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    # Commit at once (Qt would queue it) and move down, as spreadsheets do.
+                    self.commitData.emit(editor)
+                    self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
+                    view.move_down()
+                    return True
         return super().eventFilter(editor, event)
 
 
@@ -135,6 +141,9 @@ class FormTableView(QTableView):
                     self.model().setData(index, "")
             return
         super().keyPressEvent(event)
+
+    def move_down(self) -> None:
+        self._move_vertically(self.currentIndex(), 1)
 
     def _move_vertically(self, current: QModelIndex, step: int) -> None:
         row = self.first_editable_row(current.column(), current.row() + step, step)

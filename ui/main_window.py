@@ -30,6 +30,7 @@ from esgdesk.workspace import Workspace
 from ui.chapter_form import ChapterForm
 from ui.detail_pane import DetailPane
 from ui.dialogs import FindDialog, NewDatabaseDialog, ProfileDialog
+from ui.i18n import install_translator
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole
 CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or QSettings()
         self.lang = lang or str(self.settings.value("lang", "zh"))
+        install_translator(self.lang)
         self.catalogue: Catalogue = load()
         self.store: Store | None = None
         self.workspace: Workspace | None = None
@@ -464,8 +466,6 @@ class MainWindow(QMainWindow):
         self.user_label.setText(self.user() + suffix)
 
     def set_language(self, lang: str) -> None:
-        from ui.app import install_translator
-
         self.lang = lang
         self.settings.setValue("lang", lang)
         install_translator(lang)

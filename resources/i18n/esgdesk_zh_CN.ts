@@ -1,0 +1,312 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>DetailPane</name>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="59"/>
+        <source>Label (zh)</source>
+        <translation>名称（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="59"/>
+        <source>Label (en)</source>
+        <translation>名称（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="59"/>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="60"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="60"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="60"/>
+        <source>Owner</source>
+        <translation>负责部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="61"/>
+        <source>GRI</source>
+        <translation>GRI</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="61"/>
+        <source>CASS-ESG 5.0</source>
+        <translation>CASS-ESG 5.0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="62"/>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="62"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="66"/>
+        <source>Note / explanation</source>
+        <translation>备注 / 说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="67"/>
+        <source>Save note</source>
+        <translation>保存备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="68"/>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="69"/>
+        <source>When</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="69"/>
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="69"/>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="70"/>
+        <source>Why</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>FindDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="80"/>
+        <source>Find an indicator</source>
+        <translation>查找指标</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="84"/>
+        <source>Words of a label (中文 or English) or an id</source>
+        <translation>输入指标名称中的词语（中文或英文）或编号</translation>
+    </message>
+</context>
+<context>
+    <name>FormTableModel</name>
+    <message>
+        <location filename="../../ui/table_model.py" line="57"/>
+        <source>Prior year: for reference, not editable</source>
+        <translation>往年：仅供参考，不可编辑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="124"/>
+        <source>Computed: {formula}</source>
+        <translation>计算得出：{formula}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="126"/>
+        <source>Locked: cannot be changed</source>
+        <translation>已锁定：不可修改</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="128"/>
+        <source>Prior year: for reference</source>
+        <translation>往年：仅供参考</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="146"/>
+        <source>This cell cannot be edited</source>
+        <translation>此单元格不可编辑</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="163"/>
+        <source>Entity</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="164"/>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="165"/>
+        <source>My department first</source>
+        <translation>本部门优先</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="166"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="166"/>
+        <source>Filled</source>
+        <translation>已填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="167"/>
+        <source>Open a database: File → Open, or File → Open sample</source>
+        <translation>请打开数据库：文件 → 打开，或 文件 → 打开示例</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="168"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="169"/>
+        <source>&amp;New database…</source>
+        <translation>新建数据库(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="170"/>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="171"/>
+        <source>Open &amp;sample</source>
+        <translation>打开示例(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="172"/>
+        <source>Recent files</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="173"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="174"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="175"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="176"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="177"/>
+        <source>&amp;Find indicator…</source>
+        <translation>查找指标(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="178"/>
+        <source>&amp;Profile…</source>
+        <translation>个人资料(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="179"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="182"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="205"/>
+        <source>All changes are saved</source>
+        <translation>所有更改均已保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="224"/>
+        <source>Open database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="225"/>
+        <source>esgdesk databases (*.db);;All files (*)</source>
+        <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="248"/>
+        <source>New database</source>
+        <translation>新建数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="249"/>
+        <source>esgdesk databases (*.db)</source>
+        <translation>esgdesk 数据库 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="318"/>
+        <source>My tables: {department}</source>
+        <translation>我的表格：{department}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="425"/>
+        <source>Saved {time}</source>
+        <translation>已保存 {time}</translation>
+    </message>
+</context>
+<context>
+    <name>NewDatabaseDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="59"/>
+        <source>New database</source>
+        <translation>新建数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="66"/>
+        <source>code, 中文名, English name, kind, parent</source>
+        <translation>代码, 中文名, English name, 类型, 上级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="67"/>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="68"/>
+        <source>First reporting year</source>
+        <translation>首个报告年度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="69"/>
+        <source>Entities (code, 中文名, English name, kind, parent)</source>
+        <translation>主体（代码, 中文名, English name, 类型, 上级）</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="40"/>
+        <source>Profile</source>
+        <translation>个人资料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="48"/>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="49"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+</context>
+</TS>
