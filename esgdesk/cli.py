@@ -134,17 +134,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _init(path: Path, args: argparse.Namespace) -> int:
-    from esgdesk.errors import DatabaseError
-    from esgdesk.store import open_database
+    from datetime import date
 
-    if path.exists():
-        raise DatabaseError(str(path), "exists already")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = open_database(path, create=True)
+    from esgdesk.newdb import EntitySpec, create_database
+
     zh, _, en = args.group_name.partition(" / ")
-    store.add_entity("group", zh, en or zh, "group")
-    if args.company:
-        store.set_setting("company", args.company)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = create_database(path, args.company, date.today().year - 1,
+                            [EntitySpec("group", zh, en or zh, "group")])
     store.close()
     print(f"{path}: new esgdesk database")
     return 0

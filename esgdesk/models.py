@@ -5,9 +5,6 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-STATUSES = ("draft", "submitted", "approved", "locked")
-STATES = ("value", "not_applicable", "not_available")
-
 
 class Base(DeclarativeBase):
     pass

@@ -10,10 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.catalogue import Catalogue, Indicator
 from esgdesk.errors import (
@@ -25,8 +22,20 @@ from esgdesk.errors import (
     UnknownEntity,
     ValueLocked,
 )
-from esgdesk.models import STATUSES, AuditEntry, Entity, Setting, Value
 from esgdesk.types import ValueRefused
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm import Session
+
+    from esgdesk.models import Value
+
+STATUSES = ("draft", "submitted", "approved", "locked")
+VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
+                 "changed_at, version")
+AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, old_value, new_value, "
+                 "old_status, new_status, reason, source")
 
 # The revisions in esgdesk/migrations/versions, oldest first. Kept here so that
 # opening an up-to-date database never imports Alembic (tests hold the two equal).
@@ -67,6 +76,8 @@ def journal_mode() -> str:
 
 def make_engine(path: Path) -> Engine:
     """An engine on a SQLite file with our pragmas on every connection."""
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{path}")
     mode = journal_mode()
 
@@ -84,9 +95,8 @@ def make_engine(path: Path) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         # Writers take the write lock up front, so a read-then-write never
-        # fails on a stale snapshot; readers use a plain deferred BEGIN.
-        readonly = connection.get_execution_options().get("readonly", False)
-        connection.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        # fails on a stale snapshot.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -148,25 +158,54 @@ class AuditRecord:
 
 
 class Store:
-    """An open esgdesk database. Every method that writes is one transaction."""
+    """An open esgdesk database. Every method that writes is one transaction.
 
-    def __init__(self, path: Path, engine: Engine, catalogue: Catalogue) -> None:
+    Reads are plain SQL on a read-only connection; writes are SQLAlchemy units
+    of work. SQLAlchemy is imported on the first write, not at start-up, so the
+    first window paints without it.
+    """
+
+    def __init__(self, path: Path, catalogue: Catalogue) -> None:
         self.path = path
-        self.engine = engine
         self.catalogue = catalogue
+        self._engine: Engine | None = None
+        self._reader: sqlite3.Connection | None = None
         self._entities: dict[str, EntityInfo] | None = None
 
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.path)
+        return self._engine
+
+    def warm_up(self) -> None:
+        """Import and connect the writing side now (called once the window is up)."""
+        self.engine.connect().close()
+
     def close(self) -> None:
-        self.engine.dispose()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+        if self._engine is not None:
+            self._engine.dispose()
 
     # -- transactions -------------------------------------------------------
-    @contextmanager
-    def _reading(self) -> Iterator[Session]:
-        with Session(self.engine.execution_options(readonly=True)) as session, session.begin():
-            yield session
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ...]]:
+        """One read statement in autocommit mode: no lock outlives it."""
+        if self._reader is None:
+            self._reader = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                           isolation_level=None, check_same_thread=False)
+            self._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        try:
+            return self._reader.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise DatabaseError(str(self.path), _explain_message(str(exc))) from exc
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
+        from sqlalchemy.exc import DBAPIError
+        from sqlalchemy.orm import Session
+
         try:
             with Session(self.engine) as session, session.begin():
                 yield session
@@ -195,19 +234,17 @@ class Store:
 
     def _entity_map(self) -> dict[str, EntityInfo]:
         if self._entities is None:
-            with self._reading() as s:
-                rows = s.execute(select(Entity).order_by(Entity.id)).scalars().all()
-                by_id = {r.id: r for r in rows}
-                infos = [
-                    EntityInfo(r.id, r.code, r.name_zh, r.name_en, r.kind,
-                               by_id[r.parent_id].code if r.parent_id else None)
-                    for r in rows
-                ]
+            rows = self._query("SELECT id, code, name_zh, name_en, kind, parent_id FROM entity "
+                               "ORDER BY id")
+            codes = {r[0]: r[1] for r in rows}
+            infos = [EntityInfo(r[0], r[1], r[2], r[3], r[4], codes.get(r[5])) for r in rows]
             self._entities = _tree_order(infos)
         return self._entities
 
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
                    parent: str | None = None) -> EntityInfo:
+        from esgdesk.models import Entity
+
         parent_id = self.entity(parent).id if parent else None
         if code in self._entity_map():
             raise EsgdeskError(f"entity '{code}' exists already")
@@ -219,11 +256,12 @@ class Store:
 
     # -- settings -------------------------------------------------------------
     def setting(self, key: str, default: str = "") -> str:
-        with self._reading() as s:
-            row = s.get(Setting, key)
-            return row.value if row else default
+        rows = self._query("SELECT value FROM setting WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
+        from esgdesk.models import Setting
+
         with self._writing() as s:
             s.merge(Setting(key=key, value=value))
 
@@ -231,61 +269,50 @@ class Store:
     def get(self, entity: str, year: int, indicator: str) -> StoredValue | None:
         self.catalogue.indicator(indicator)
         ent = self.entity(entity)
-        with self._reading() as s:
-            row = s.execute(select(Value).where(
-                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
-            )).scalar_one_or_none()
-            return _stored(ent.code, row) if row else None
+        rows = self._query(f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id = ? AND year = ? "
+                           "AND indicator = ?", (ent.id, year, indicator))
+        return _stored_row(ent.code, rows[0]) if rows else None
 
     def values(self, entity: str, years: Iterable[int]) -> dict[tuple[str, int], StoredValue]:
         """Every stored figure of an entity for the given years, keyed by (indicator, year)."""
-        ent = self.entity(entity)
-        wanted = list(years)
-        with self._reading() as s:
-            rows = s.execute(select(Value).where(
-                Value.entity_id == ent.id, Value.year.in_(wanted),
-            )).scalars()
-            return {(r.indicator, r.year): _stored(ent.code, r) for r in rows}
+        return {(ind, year): value for (_e, ind, year), value
+                in self.figures_of([entity], years).items()}
 
     def figures_of(self, entities: Iterable[str], years: Iterable[int],
                    ) -> dict[tuple[str, str, int], StoredValue]:
         """Stored figures of several entities, keyed by (entity, indicator, year)."""
         ids = {self.entity(code).id: code for code in entities}
         wanted = list(years)
-        with self._reading() as s:
-            rows = s.execute(select(Value).where(
-                Value.entity_id.in_(list(ids)), Value.year.in_(wanted),
-            )).scalars()
-            return {(ids[r.entity_id], r.indicator, r.year): _stored(ids[r.entity_id], r)
-                    for r in rows}
+        if not ids or not wanted:
+            return {}
+        rows = self._query(
+            f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
+            f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
+            [*ids, *wanted])
+        return {(ids[r[0]], r[2], r[1]): _stored_row(ids[r[0]], r) for r in rows}
 
     def years(self) -> list[int]:
-        with self._reading() as s:
-            return list(s.execute(select(Value.year).distinct().order_by(Value.year)).scalars())
+        return [r[0] for r in self._query("SELECT DISTINCT year FROM value ORDER BY year")]
 
     def all_values(self) -> Iterator[StoredValue]:
         """Every stored figure, by entity, year and indicator."""
         codes = {e.id: e.code for e in self.entities()}
-        with self._reading() as s:
-            rows = s.execute(select(Value).order_by(Value.entity_id, Value.year, Value.indicator))
-            for row in rows.scalars():
-                yield _stored(codes[row.entity_id], row)
+        rows = self._query(f"SELECT {VALUE_COLUMNS} FROM value "
+                           "ORDER BY entity_id, year, indicator")
+        for row in rows:
+            yield _stored_row(codes[row[0]], row)
 
     def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
         self.catalogue.indicator(indicator)
         ent = self.entity(entity)
-        with self._reading() as s:
-            rows = s.execute(select(AuditEntry).where(
-                AuditEntry.entity_id == ent.id, AuditEntry.year == year,
-                AuditEntry.indicator == indicator,
-            ).order_by(AuditEntry.id)).scalars()
-            return [_audit(ent.code, r) for r in rows]
+        rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND year = ? "
+                           "AND indicator = ? ORDER BY id", (ent.id, year, indicator))
+        return [_audit_row(ent.code, r) for r in rows]
 
     def audit_log(self) -> list[AuditRecord]:
         codes = {e.id: e.code for e in self.entities()}
-        with self._reading() as s:
-            rows = s.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
-            return [_audit(codes[r.entity_id], r) for r in rows]
+        rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
+        return [_audit_row(codes[r[4]], r) for r in rows]
 
     # -- writing figures ----------------------------------------------------
     def set_value(self, change: Change, user: str, reason: str = "",
@@ -296,6 +323,10 @@ class Store:
     def set_values(self, changes: Iterable[Change], user: str, reason: str = "",
                    source: str = "") -> list[StoredValue]:
         """Write many figures at once: all of them, or none if any is refused."""
+        from sqlalchemy import select
+
+        from esgdesk.models import Value
+
         prepared = [(c, self._prepare(c)) for c in changes]
         stamp = now()
         written: list[StoredValue] = []
@@ -322,6 +353,8 @@ class Store:
     def _write(self, s: Session, ent: EntityInfo, row: Value | None, change: Change,
                stored_text: str | None, user: str, stamp: str, reason: str, source: str,
                ) -> StoredValue:
+        from esgdesk.models import AuditEntry, Value
+
         if row is not None and row.status == "locked":
             raise ValueLocked(ent.code, change.year, change.indicator)
         if change.expected_version is not None:
@@ -353,6 +386,10 @@ class Store:
     def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,
                  expected_version: int | None = None) -> StoredValue:
         """Change a figure's note (its explanation or source), keeping the figure."""
+        from sqlalchemy import select
+
+        from esgdesk.models import AuditEntry, Value
+
         self.catalogue.indicator(indicator)
         ent = self.entity(entity)
         stamp = now()
@@ -385,6 +422,10 @@ class Store:
     def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
                    reason: str = "") -> StoredValue:
         """Move a figure to draft, submitted, approved or locked (audited)."""
+        from sqlalchemy import select
+
+        from esgdesk.models import AuditEntry, Value
+
         if status not in STATUSES:
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}")
         self.catalogue.indicator(indicator)
@@ -419,15 +460,19 @@ def parse_value(indicator: Indicator, typed: str) -> str:
         raise InvalidValue(indicator.id, typed, f"{indicator.type.name}: {exc}") from None
 
 
+def _stored_row(code: str, row: tuple[Any, ...]) -> StoredValue:
+    return StoredValue(code, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
+                       row[9])
+
+
+def _audit_row(code: str, row: tuple[Any, ...]) -> AuditRecord:
+    return AuditRecord(row[0], row[1], row[2], row[3], code, row[5], row[6], row[7], row[8],
+                       row[9], row[10], row[11], row[12])
+
+
 def _stored(code: str, row: Value) -> StoredValue:
     return StoredValue(code, row.year, row.indicator, row.value, row.state, row.note,
                        row.status, row.changed_by, row.changed_at, row.version)
-
-
-def _audit(code: str, row: AuditEntry) -> AuditRecord:
-    return AuditRecord(row.id, row.at, row.user, row.action, code, row.year, row.indicator,
-                       row.old_value, row.new_value, row.old_status, row.new_status,
-                       row.reason, row.source)
 
 
 def _tree_order(infos: list[EntityInfo]) -> dict[str, EntityInfo]:
@@ -446,7 +491,10 @@ def _tree_order(infos: list[EntityInfo]) -> dict[str, EntityInfo]:
 
 
 def _explain(exc: DBAPIError) -> str:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
+    return _explain_message(str(exc.orig) if exc.orig is not None else str(exc))
+
+
+def _explain_message(message: str) -> str:
     if "locked" in message or "busy" in message:
         return "the database is busy (another esgdesk is writing); try again in a moment"
     if "readonly" in message or "read-only" in message:
@@ -485,12 +533,15 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
             f"made by a newer esgdesk (schema {revision}); this esgdesk knows up to "
             f"{SCHEMA_HEAD}. Update esgdesk to open it.",
         )
-    engine = make_engine(path)
     if revision != SCHEMA_HEAD:
         if revision is None and not create:
             raise DatabaseError(str(path), "not an esgdesk database")
-        upgrade(engine)
-    return Store(path, engine, catalogue)
+        engine = make_engine(path)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+    return Store(path, catalogue)
 
 
 def _schema_revision(path: Path) -> str | None:
@@ -560,7 +611,5 @@ def create_at_revision(path: Path, revision: str) -> None:
 
 def audit_is_append_only(store: Store) -> bool:
     """True when the database itself refuses to change an audit row."""
-    with store.engine.connect() as connection:
-        names = {r[0] for r in connection.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'"))}
+    names = {r[0] for r in store._query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     return {"audit_no_update", "audit_no_delete"} <= names

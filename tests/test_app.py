@@ -224,3 +224,24 @@ def test_screenshot_command_renders_a_chapter(tmp_path: Path, sample_path: Path)
              "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
+        tmp_path: Path, sample_path: Path) -> None:
+    """Start-up imports only what the first screen needs."""
+    script = (
+        "import sys, runpy\n"
+        f"sys.argv = ['main.py', '--db', {str(sample_path)!r}, '--screenshot', "
+        f"{str(tmp_path / 'x.png')!r}]\n"
+        "import main\n"
+        "main.start(sys.argv[1:])\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('sqlalchemy', 'alembic', 'openpyxl'))\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen",
+             "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "HEAVY []" in result.stdout

@@ -20,7 +20,7 @@ def _options(argv: list[str]) -> argparse.Namespace:
 
 def run(argv: list[str]) -> int:
     options = _options(argv)
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -41,9 +41,7 @@ def run(argv: list[str]) -> int:
                           else None)
     try:
         if path is not None:
-            window.open_database(path)
-            window.select(options.entity, options.year)
-            window.show_chapter(options.chapter or window.catalogue.chapters[0].id)
+            window.open_database(path, options.entity, options.year, options.chapter)
     except (EsgdeskError, KeyError) as exc:
         message = exc.message() if isinstance(exc, EsgdeskError) else f"unknown chapter {exc}"
         if options.screenshot:
@@ -61,4 +59,9 @@ def run(argv: list[str]) -> int:
     form = window.current_form()
     if form is not None:
         form.focus_first()
+    if window.store is not None:
+        # After the first paint: load the writing side so the first edit does not wait,
+        # and build the other chapters' forms so switching never waits for one.
+        QTimer.singleShot(0, window.store.warm_up)
+        QTimer.singleShot(0, window.prebuild_forms)
     return app.exec()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -189,8 +189,9 @@ class MainWindow(QMainWindow):
         self._fill_entities()
 
     # -- database -----------------------------------------------------------------------
-    def open_database(self, path: Path) -> None:
-        """Open a database; on failure the window keeps what it had."""
+    def open_database(self, path: Path, entity: str | None = None, year: int | None = None,
+                      chapter: str | None = None) -> None:
+        """Open a database at an entity, year and chapter; on failure nothing changes."""
         store = open_database(path, self.catalogue)
         if self.store is not None:
             self.store.close()
@@ -203,7 +204,8 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         self._fill_entities()
         self._fill_years()
-        self._scope_changed()
+        self._pick(entity, year)
+        self._scope_changed(chapter or self.catalogue.chapters[0].id)
         self.saved_label.setText(self.tr("All changes are saved"))
 
     def _recent(self) -> list[str]:
@@ -285,7 +287,11 @@ class MainWindow(QMainWindow):
         self.year_picker.setCurrentIndex(self.year_picker.findData(latest))
 
     def select(self, entity: str | None = None, year: int | None = None) -> None:
-        """Show an entity and reporting year (used by start-up options and tests)."""
+        """Show an entity and reporting year."""
+        self._pick(entity, year)
+        self._scope_changed()
+
+    def _pick(self, entity: str | None, year: int | None) -> None:
         if entity is not None:
             found = self.entity_picker.findData(entity)
             if found < 0:
@@ -297,9 +303,8 @@ class MainWindow(QMainWindow):
                 self.year_picker.addItem(str(year), year)
                 found = self.year_picker.count() - 1
             self.year_picker.setCurrentIndex(found)
-        self._scope_changed()
 
-    def _scope_changed(self) -> None:
+    def _scope_changed(self, chapter: str | None = None) -> None:
         if self.store is None or self.entity_picker.currentData() is None:
             return
         self.workspace = Workspace(self.store, self.entity_picker.currentData(),
@@ -308,7 +313,9 @@ class MainWindow(QMainWindow):
             form.set_workspace(self.workspace)
         self.undo_stack.clear()
         self._update_badges()
-        if self.pages.currentWidget() is self.placeholder:
+        if chapter is not None:
+            self.show_chapter(chapter)
+        elif self.pages.currentWidget() is self.placeholder:
             self.show_chapter(self.catalogue.chapters[0].id)
 
     # -- navigation ---------------------------------------------------------------------
@@ -374,6 +381,12 @@ class MainWindow(QMainWindow):
 
     def show_chapter(self, chapter_id: str) -> ChapterForm | None:
         """Show a chapter's form (built on first visit, kept afterwards)."""
+        form = self._form(chapter_id)
+        if form is not None:
+            self.pages.setCurrentWidget(form)
+        return form
+
+    def _form(self, chapter_id: str) -> ChapterForm | None:
         if self.workspace is None:
             return None
         form = self.forms.get(chapter_id)
@@ -384,8 +397,15 @@ class MainWindow(QMainWindow):
             form.refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
             self.forms[chapter_id] = form
             self.pages.addWidget(form)
-        self.pages.setCurrentWidget(form)
         return form
+
+    def prebuild_forms(self) -> None:
+        """Build the other chapters' forms while the user reads, one per event-loop turn."""
+        for chapter in self.catalogue.chapters:
+            if chapter.id not in self.forms:
+                self._form(chapter.id)
+                QTimer.singleShot(0, self.prebuild_forms)
+                return
 
     def current_form(self) -> ChapterForm | None:
         widget = self.pages.currentWidget()
