@@ -203,3 +203,17 @@ def test_a_missing_file_is_not_created_unless_asked(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="no such database"):
         open_database(tmp_path / "missing.db")
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_a_new_company_database_has_its_entities(tmp_path: Path) -> None:
+    from esgdesk.newdb import create_database, parse_entity_lines
+
+    specs = parse_entity_lines("acme, 集团, ACME Group, group\nplant, 工厂, Plant 1, site, acme")
+    store = create_database(tmp_path / "acme.db", "ACME", 2024, specs)
+    assert [e.code for e in store.entities()] == ["acme", "plant"]
+    assert store.setting("first_year") == "2024"
+    store.close()
+    with pytest.raises(Exception, match="kind"):
+        parse_entity_lines("acme, 集团, ACME, galaxy")
+    with pytest.raises(DatabaseError, match="exists already"):
+        create_database(tmp_path / "acme.db", "ACME", 2024, specs)

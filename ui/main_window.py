@@ -339,7 +339,8 @@ class MainWindow(QMainWindow):
         self._update_badges()
         self.navigation.header().setStretchLastSection(False)
         self.navigation.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.navigation.resizeColumnToContents(1)
+        self.navigation.header().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.ResizeToContents)
 
     def _table_item(self, table: Table) -> QTreeWidgetItem:
         item = QTreeWidgetItem([table.title(self.lang), ""])
