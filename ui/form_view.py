@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ui.table_model import FormTableModel
 
+LABEL_MIN_WIDTH = 240
 COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -83,6 +84,10 @@ class FormTableView(QTableView):
             unit = model.grid.columns[column].kind == "unit"
             header.resizeSection(column, 120 if unit else 104)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        # Never narrower than its columns: the chapter form scrolls sideways instead,
+        # so the label column cannot scroll out of sight.
+        fixed = sum(header.sectionSize(c) for c in range(1, model.columnCount()))
+        self.setMinimumWidth(LABEL_MIN_WIDTH + fixed + 2 * self.frameWidth())
         self.selectionModel().currentChanged.connect(self._current_changed)
         model.refused.connect(lambda _index, reason: self.refused_text.emit(reason))
         self.fit_height()
