@@ -24,8 +24,9 @@ ENTITIES_FILE = RESOURCES / "entities.toml"
 AGGREGATIONS = ("sum", "formula", "weighted_mean", "none")
 SOURCES = ("table", "text", "chart", "added")
 LAYOUTS = ("years", "sites", "matrix")
-RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "better"}
-CHECK_KINDS = ("breakdown", "same_figure", "ratio")
+RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "next_target",
+             "better"}
+CHECK_KINDS = ("breakdown", "part_of", "same_figure", "ratio")
 LANGUAGES = ("zh", "en")
 
 
@@ -137,6 +138,7 @@ class Check:
     indicator: str | None = None
     formula: formulas.Formula | None = None
     complete: bool = True
+    severity: str | None = None
 
     def involved(self) -> list[str]:
         ids = [*([self.total] if self.total else []), *self.parts, *self.indicators]
@@ -157,6 +159,11 @@ class Catalogue:
     indicators: dict[str, Indicator]
     tables: dict[str, Table]
     checks: tuple[Check, ...]
+    rule_defaults: dict[str, Any] = field(default_factory=dict)
+
+    def rule(self, indicator: Indicator, key: str) -> Any:
+        """An indicator's rule, or the catalogue's default for it."""
+        return indicator.rules.get(key, self.rule_defaults.get(key))
 
     def indicator(self, indicator_id: str) -> Indicator:
         from esgdesk.errors import UnknownIndicator
@@ -365,6 +372,7 @@ def _check(reader: _Reader, chapter_id: str, raw: dict[str, Any]) -> Check:
         indicator=raw.get("indicator"),
         formula=parsed,
         complete=bool(raw.get("complete", True)),
+        severity=raw.get("severity"),
     )
 
 
@@ -430,6 +438,7 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
         indicators=indicators,
         tables=tables,
         checks=tuple(sink["checks"]),
+        rule_defaults=dict(meta.get("rules", {})),
     )
     _check_references(reader, catalogue, {s.id for s in sink["sections"]})
     return catalogue, reader.problems
@@ -474,9 +483,12 @@ def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str])
             for ref in indicator.formula.indicators:
                 if ref not in known:
                     reader.problem(where, f"formula refers to unknown indicator '{ref}'")
-        target = indicator.rules.get("target")
-        if target is not None and target not in known:
-            reader.problem(where, f"target refers to unknown indicator '{target}'")
+        for key in ("target", "next_target"):
+            target = indicator.rules.get(key)
+            if target is not None and target not in known:
+                reader.problem(where, f"{key} refers to unknown indicator '{target}'")
+        if indicator.rules.get("better", "higher") not in ("higher", "lower"):
+            reader.problem(where, "better is higher or lower")
         if indicator.id not in seen_in_tables:
             reader.problem(where, "appears in no table, so nobody can enter it")
         if not indicator.id.isascii() or indicator.id != indicator.id.lower():

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from esgdesk.store import Store
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
-            "lock", "unlock")
+            "lock", "unlock", "validate")
 
 
 def default_database() -> Path:
@@ -67,6 +67,11 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     dump.add_argument("--format", choices=("csv", "json"), default="csv")
     dump.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of units")
     command("entities", "list the entities")
+    check = command("validate", "check a year's figures; exit 1 while any error remains")
+    check.add_argument("--year", type=int, required=True)
+    check.add_argument("--entity", help="entity code (default: the group and all under it)")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--lang", choices=("zh", "en"), default="zh")
     return parsers
 
 
@@ -157,6 +162,8 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
         return 0
     if args.command == "dump":
         return _dump(store, args)
+    if args.command == "validate":
+        return _validate(store, args)
     entity = args.entity or store.root().code
     store.catalogue.indicator(args.indicator)
     if args.command == "set":
@@ -184,6 +191,27 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
                               reason=getattr(args, "reason", ""))
     print(_describe(store, stored.indicator, stored.value, stored.status))
     return 0
+
+
+def _validate(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.validation import validate
+
+    findings = validate(store, args.year, args.entity)
+    if args.format == "json":
+        json.dump([f.as_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    else:
+        for finding in findings:
+            state = " (explained)" if finding.explained else ""
+            print(f"{finding.severity}{state}\t{finding.entity}\t{finding.year}\t{finding.rule}\t"
+                  f"{finding.message(args.lang)}")
+            if finding.explanation:
+                print(f"\t\t\t\t↳ {finding.explanation}")
+        counts = {s: sum(1 for f in findings if f.severity == s)
+                  for s in ("error", "warning", "info")}
+        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info",
+              file=sys.stderr)
+    return 1 if any(f.blocking for f in findings) else 0
 
 
 def _describe(store: Store, indicator_id: str, value: str | None, status: str) -> str:

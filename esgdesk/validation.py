@@ -1,0 +1,478 @@
+"""Validation: one engine evaluating the catalogue's rules on stored figures, giving findings.
+
+Rule kinds: type and range; breakdowns adding up; the same figure printed twice;
+a group figure against its companies and sites; typed ratios against their
+components; year-over-year changes; targets. Each finding names its severity
+(error blocks submission, warning needs an explanation, info), the rule, the
+entity, year, indicators and numbers, and a message in zh and en.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from esgdesk.catalogue import Catalogue, Check, Indicator, Label
+from esgdesk.figures import derive, rounded
+from esgdesk.store import EntityInfo, Store, StoredValue
+from esgdesk.types import ValueRefused
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    entity: str
+    year: int
+    indicators: tuple[str, ...]
+    values: dict[str, str]
+    message: Label
+    explanation: str = ""
+
+    @property
+    def explained(self) -> bool:
+        """A warning or info with an explanation note; errors stay errors."""
+        return self.severity != "error" and bool(self.explanation.strip())
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "rule": self.rule, "entity": self.entity,
+                "year": self.year, "indicators": list(self.indicators), "values": self.values,
+                "message": self.message.as_dict(), "explained": self.explained,
+                "explanation": self.explanation}
+
+
+def _fmt(number: Decimal | None) -> str:
+    if number is None:
+        return "—"
+    if number == number.to_integral_value():
+        return f"{number:,.0f}"
+    return f"{number.normalize():,f}"
+
+
+@dataclass
+class _Unit:
+    """One evaluation: a rule for an entity (and year) over some indicators."""
+
+    key: tuple[str, str, str, int]  # rule, entity, subject, year
+    indicators: frozenset[str]
+    entities: frozenset[str]
+    run: Callable[[], list[Finding]]
+    findings: list[Finding] = field(default_factory=list)
+
+
+class Validator:
+    """Validates one reporting year (against the year before) for an entity and its tree.
+
+    `run()` evaluates everything; `update(entity, indicator)` re-reads one figure
+    and re-evaluates only the rules that read it.
+    """
+
+    def __init__(self, store: Store, year: int, entity: str | None = None) -> None:
+        self.store = store
+        self.catalogue: Catalogue = store.catalogue
+        self.year = year
+        root = store.entity(entity) if entity else store.root()
+        self.entities = [e for e in store.entities() if self._within(e, root.code)]
+        self.codes = {e.code for e in self.entities}
+        self.children: dict[str, list[str]] = {e.code: [] for e in self.entities}
+        for e in self.entities:
+            if e.parent in self.children and e.code != root.code:
+                self.children[e.parent].append(e.code)
+        self.values: dict[tuple[str, str, int], StoredValue] = store.figures_of(
+            self.codes, (year - 1, year))
+        self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self.units: dict[tuple[str, str, str, int], _Unit] = {}
+        self._dependents = self._derived_dependents()
+        self._plan()
+
+    def _within(self, entity: EntityInfo, root: str) -> bool:
+        code: str | None = entity.code
+        while code is not None:
+            if code == root:
+                return True
+            code = self.store.entity(code).parent
+        return False
+
+    # -- figures --------------------------------------------------------------
+    def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
+        return self.values.get((entity, indicator, year))
+
+    def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
+        spec = self.catalogue.indicators[indicator]
+        if spec.derived:
+            return self._derived_of(entity, year).get(indicator)
+        stored = self.stored(entity, indicator, year)
+        if stored is None or stored.value is None or not spec.type.numeric:
+            return None
+        return Decimal(stored.value)
+
+    def _derived_of(self, entity: str, year: int) -> dict[str, Decimal]:
+        key = (entity, year)
+        if key not in self._derived:
+            numbers = {}
+            for (e, ind, y), v in self.values.items():
+                if e == entity and y == year and v.value is not None:
+                    spec = self.catalogue.indicators.get(ind)
+                    if spec is not None and spec.type.numeric:
+                        numbers[ind] = Decimal(v.value)
+            self._derived[key] = derive(self.catalogue, numbers)
+        return self._derived[key]
+
+    def note(self, entity: str, indicator: str, year: int) -> str:
+        stored = self.stored(entity, indicator, year)
+        return stored.note if stored is not None else ""
+
+    def _derived_dependents(self) -> dict[str, set[str]]:
+        """For each indicator, the derived indicators computed from it (directly or not)."""
+        direct: dict[str, set[str]] = {}
+        for spec in self.catalogue.indicators.values():
+            for ref in spec.formula.indicators if spec.formula else ():
+                direct.setdefault(ref, set()).add(spec.id)
+        closed: dict[str, set[str]] = {}
+        for start in direct:
+            seen, todo = set(), [start]
+            while todo:
+                for nxt in direct.get(todo.pop(), ()):
+                    if nxt not in seen:
+                        seen.add(nxt)
+                        todo.append(nxt)
+            closed[start] = seen
+        return closed
+
+    # -- planning -------------------------------------------------------------
+    def _add(self, rule: str, entity: str, subject: str, indicators: Iterable[str],
+             run: Callable[[], list[Finding]], entities: Iterable[str] = ()) -> None:
+        key = (rule, entity, subject, self.year)
+        self.units[key] = _Unit(key, frozenset(indicators), frozenset([entity, *entities]), run)
+
+    def _plan(self) -> None:
+        catalogue = self.catalogue
+        for entity in self.codes:
+            for spec in catalogue.indicators.values():
+                if spec.derived:
+                    continue
+                self._add("type_range", entity, spec.id, [spec.id],
+                          lambda e=entity, s=spec: self._type_range(e, s))
+                self._add("prior_year", entity, spec.id, [spec.id],
+                          lambda e=entity, s=spec: self._prior_year(e, s))
+                if spec.rules.get("target"):
+                    ids = [spec.id, spec.rules["target"]]
+                    if spec.rules.get("next_target"):
+                        ids.append(spec.rules["next_target"])
+                    self._add("target", entity, spec.id, ids,
+                              lambda e=entity, s=spec: self._target(e, s))
+            for number, check in enumerate(catalogue.checks):
+                involved = check.involved()
+                involved += [d for i in involved for d in self._dependents.get(i, ())]
+                self._add(check.kind, entity, f"check{number}", involved,
+                          lambda e=entity, c=check: self._check(e, c))
+            if self.children[entity]:
+                for spec in catalogue.indicators.values():
+                    if spec.aggregation == "sum" and not spec.derived:
+                        self._add("consolidation", entity, spec.id, [spec.id],
+                                  lambda e=entity, s=spec: self._consolidation(e, s),
+                                  entities=self._descendants(entity))
+
+    def _descendants(self, entity: str) -> list[str]:
+        out, todo = [], list(self.children[entity])
+        while todo:
+            code = todo.pop()
+            out.append(code)
+            todo.extend(self.children[code])
+        return out
+
+    # -- running ----------------------------------------------------------------
+    def run(self) -> list[Finding]:
+        for unit in self.units.values():
+            unit.findings = unit.run()
+        return self.findings()
+
+    def findings(self) -> list[Finding]:
+        order = {s: n for n, s in enumerate(SEVERITIES)}
+        found = [f for unit in self.units.values() for f in unit.findings]
+        return sorted(found, key=lambda f: (order[f.severity], f.entity, f.rule, f.indicators))
+
+    def update(self, entity: str, indicator: str) -> list[Finding]:
+        """Re-read one figure (of the reporting year) and re-run the rules that read it."""
+        stored = self.store.get(entity, self.year, indicator)
+        key = (entity, indicator, self.year)
+        if stored is None:
+            self.values.pop(key, None)
+        else:
+            self.values[key] = stored
+        self._derived.pop((entity, self.year), None)
+        touched = {indicator, *self._dependents.get(indicator, ())}
+        for unit in self.units.values():
+            if entity in unit.entities and unit.indicators & touched:
+                unit.findings = unit.run()
+        return self.findings()
+
+    def _finding(self, severity: str, rule: str, entity: str, ids: Iterable[str],
+                 zh: str, en: str, explained_by: str | None = None) -> Finding:
+        ids = tuple(ids)
+        values = {}
+        for iid in ids:
+            number = self.number(entity, iid, self.year)
+            if number is not None:
+                values[iid] = _fmt(number)
+            else:
+                stored = self.stored(entity, iid, self.year)
+                if stored is not None and stored.value is not None:
+                    values[iid] = stored.value
+        explanation = self.note(entity, explained_by or ids[0], self.year)
+        return Finding(severity, rule, entity, self.year, ids, values, Label(zh, en),
+                       explanation)
+
+    def _show(self, indicator: str, number: Decimal | None) -> str:
+        """A number as the report prints this indicator (1,226 · 29.86 · 99.00)."""
+        if number is None:
+            return "—"
+        spec = self.catalogue.indicators[indicator]
+        return spec.type.format(str(rounded(spec, number)))
+
+    def _label(self, indicator: str) -> Label:
+        return self.catalogue.indicators[indicator].label
+
+    # -- rules --------------------------------------------------------------------
+    def _type_range(self, entity: str, spec: Indicator) -> list[Finding]:
+        stored = self.stored(entity, spec.id, self.year)
+        if stored is None:
+            return []
+        label = spec.label
+        if stored.state != "value":
+            if stored.note.strip():
+                return []
+            state_zh = "不适用" if stored.state == "not_applicable" else "暂无数据"
+            state_en = "not applicable" if stored.state == "not_applicable" else "not available"
+            return [self._finding("error", "type_range", entity, [spec.id],
+                                  f"“{label.zh}”标为{state_zh}，请说明理由。",
+                                  f"'{label.en}' is marked {state_en}; say why.")]
+        if stored.value is None:
+            return []
+        try:
+            spec.type.parse(stored.value)
+        except ValueRefused as exc:
+            return [self._finding("error", "type_range", entity, [spec.id],
+                                  f"“{label.zh}”的值 {stored.value} 不符合类型：{exc}。",
+                                  f"'{label.en}' holds {stored.value}, which is not valid: {exc}.")]
+        if not spec.type.numeric:
+            return []
+        number = Decimal(stored.value)
+        low = Decimal(str(spec.rules.get("min", 0)))
+        high = spec.rules.get("max", 100 if spec.type.name == "percentage" else None)
+        if number < low or (high is not None and number > Decimal(str(high))):
+            bound = f"{_fmt(low)}–{_fmt(Decimal(str(high)))}" if high is not None \
+                else f"≥ {_fmt(low)}"
+            return [self._finding("error", "type_range", entity, [spec.id],
+                                  f"“{label.zh}”为 {self._show(spec.id, number)}，超出允许范围（{bound}）。",
+                                  f"'{label.en}' is {self._show(spec.id, number)}, outside {bound}.")]
+        return []
+
+    def _prior_year(self, entity: str, spec: Indicator) -> list[Finding]:
+        if not spec.type.numeric:
+            return []
+        now = self.number(entity, spec.id, self.year)
+        before = self.number(entity, spec.id, self.year - 1)
+        label, year = spec.label, self.year
+        if before is None:
+            return []
+        if now is None:
+            stored = self.stored(entity, spec.id, year)
+            if stored is not None and stored.state != "value":
+                return []
+            return [self._finding(
+                "warning", "prior_year", entity, [spec.id],
+                f"“{label.zh}”{year - 1} 年为 {self._show(spec.id, before)}，{year} 年缺失。",
+                f"'{label.en}' was {self._show(spec.id, before)} in {year - 1} and is missing for {year}.")]
+        catalogue = self.catalogue
+        magnitude = Decimal(str(catalogue.rule(spec, "magnitude")))
+        small = Decimal(str(catalogue.rule(spec, "small")))
+        if before != 0 and now != 0 and max(abs(now), abs(before)) >= small:
+            factor = abs(now / before)
+            if factor >= magnitude or factor <= 1 / magnitude:
+                return [self._finding(
+                    "error", "prior_year", entity, [spec.id],
+                    f"“{label.zh}”从 {self._show(spec.id, before)} 变为 {self._show(spec.id, now)}"
+                    f"（×{_fmt(factor.quantize(Decimal('0.01')))}），"
+                    "疑似单位或数量级错误（如把万元填成元）。",
+                    f"'{label.en}' went from {self._show(spec.id, before)} to {self._show(spec.id, now)} "
+                    f"(×{_fmt(factor.quantize(Decimal('0.01')))}): an order-of-magnitude slip? "
+                    "(RMB typed in place of RMB 10,000, say)")]
+        if now == before:
+            threshold = Decimal(str(catalogue.rule(spec, "copy_forward_min")))
+            if not spec.rules.get("repeats") and abs(now) >= threshold:
+                return [self._finding(
+                    "info", "prior_year", entity, [spec.id],
+                    f"“{label.zh}”与 {year - 1} 年完全相同（{self._show(spec.id, now)}），"
+                    "请确认不是沿用去年数据。",
+                    f"'{label.en}' is exactly last year's {self._show(spec.id, now)}: copied forward?")]
+            return []
+        if max(abs(now), abs(before)) < small or before == 0:
+            return []
+        change = (now - before) / abs(before)
+        limit = Decimal(str(catalogue.rule(spec, "max_change")))
+        if abs(change) > limit:
+            percent = f"{change * 100:+.1f}%"
+            return [self._finding(
+                "warning", "prior_year", entity, [spec.id],
+                f"“{label.zh}”从 {year - 1} 年的 {self._show(spec.id, before)} 变为 {self._show(spec.id, now)}（{percent}），"
+                f"超过 ±{limit * 100:.0f}%，请说明原因。",
+                f"'{label.en}' changed from {self._show(spec.id, before)} in {year - 1} to {self._show(spec.id, now)} "
+                f"({percent}), beyond ±{limit * 100:.0f}%: please explain.")]
+        return []
+
+    def _target(self, entity: str, spec: Indicator) -> list[Finding]:
+        actual = self.number(entity, spec.id, self.year)
+        target_id = spec.rules["target"]
+        target = self.number(entity, target_id, self.year)
+        higher = spec.rules.get("better", "higher") == "higher"
+        label, found = spec.label, []
+        if actual is not None and target is not None and (
+                actual < target if higher else actual > target):
+            found.append(self._finding(
+                "warning", "target", entity, [spec.id, target_id],
+                f"“{label.zh}”未达成目标：实际 {self._show(spec.id, actual)}，目标 {self._show(target_id, target)}"
+                f"（{'越高越好' if higher else '越低越好'}）。",
+                f"'{label.en}' missed its target: {self._show(spec.id, actual)} against {self._show(target_id, target)} "
+                f"({'higher' if higher else 'lower'} is better)."))
+        next_id = spec.rules.get("next_target")
+        following = self.number(entity, next_id, self.year) if next_id else None
+        if actual is not None and following is not None and (
+                following < actual if higher else following > actual):
+            found.append(self._finding(
+                "info", "target", entity, [spec.id, next_id],
+                f"“{label.zh}”{self.year + 1} 年目标 {self._show(spec.id, following)} 低于 {self.year} 年实际 "
+                f"{self._show(spec.id, actual)}。",
+                f"'{label.en}': the {self.year + 1} target {self._show(spec.id, following)} is weaker than "
+                f"the {self.year} actual {self._show(spec.id, actual)}.", explained_by=next_id))
+        return found
+
+    def _check(self, entity: str, check: Check) -> list[Finding]:
+        if check.kind in ("breakdown", "part_of"):
+            return self._breakdown(entity, check)
+        if check.kind == "same_figure":
+            return self._same_figure(entity, check)
+        return self._ratio(entity, check)
+
+    def _breakdown(self, entity: str, check: Check) -> list[Finding]:
+        assert check.total is not None
+        total = self.number(entity, check.total, self.year)
+        parts = {p: self.number(entity, p, self.year) for p in check.parts}
+        given = [v for v in parts.values() if v is not None]
+        if total is None or not given:
+            return []
+        added = sum(given, Decimal(0))
+        spec = self.catalogue.indicators[check.total]
+        # Whole numbers add up exactly; printed decimals may each be off by half a unit.
+        tolerance = Decimal(0) if spec.type.name == "count" else \
+            Decimal(1).scaleb(-spec.type.precision) / 2 * len(given)
+        what = check.label or Label("", "")
+        ids = [check.total, *check.parts]
+        if abs(added - total) <= tolerance:
+            return []
+        if added > total:
+            return [self._finding(
+                check.severity or "error", "breakdown", entity, ids,
+                f"“{spec.label.zh}”{what.zh}分项合计 {self._show(check.total, added)}，超过总数 {self._show(check.total, total)}"
+                f"（多 {self._show(check.total, added - total)}）。",
+                f"The parts of '{spec.label.en}' {what.en} add up to {self._show(check.total, added)}, more than "
+                f"the total {self._show(check.total, total)} (by {self._show(check.total, added - total)}).")]
+        missing = total - added
+        if check.kind == "part_of":  # "of which": the rest is simply not broken down
+            return []
+        if not check.complete or len(given) < len(check.parts):
+            return [self._finding(
+                "info", "breakdown", entity, ids,
+                f"“{spec.label.zh}”{what.zh}：所列分项覆盖 {self._show(check.total, total)} 中的 {self._show(check.total, added)}，"
+                f"另有 {self._show(check.total, missing)} 未列出分项。",
+                f"'{spec.label.en}' {what.en}: the listed parts account for {self._show(check.total, added)} of "
+                f"{self._show(check.total, total)}; {self._show(check.total, missing)} in categories not listed.")]
+        return [self._finding(
+            check.severity or "error", "breakdown", entity, ids,
+            f"“{spec.label.zh}”{what.zh}分项合计 {self._show(check.total, added)}，少于总数 {self._show(check.total, total)}，"
+            f"{self._show(check.total, missing)} 未分配。",
+            f"The parts of '{spec.label.en}' {what.en} account for {self._show(check.total, added)} of "
+            f"{self._show(check.total, total)}; {self._show(check.total, missing)} unassigned.")]
+
+    def _same_figure(self, entity: str, check: Check) -> list[Finding]:
+        numbers = {i: self.number(entity, i, self.year) for i in check.indicators}
+        present = {i: n for i, n in numbers.items() if n is not None}
+        if len(set(present.values())) <= 1:
+            return []
+        listing_zh = "，".join(f"“{self._label(i).zh}” {self._show(i, n)}" for i, n in present.items())
+        listing_en = ", ".join(f"'{self._label(i).en}' {self._show(i, n)}" for i, n in present.items())
+        return [self._finding(
+            check.severity or "warning", "same_figure", entity, list(present),
+            f"同一数字在不同表格中不一致：{listing_zh}。",
+            f"The same figure is printed differently: {listing_en}.")]
+
+    def _ratio(self, entity: str, check: Check) -> list[Finding]:
+        assert check.formula is not None
+        target = check.indicator
+        if target is None:
+            return []
+        stored = self.number(entity, target, self.year)
+        inputs = {i: self.number(entity, i, self.year) for i in check.formula.indicators}
+        computed = check.formula.evaluate(inputs)  # type: ignore[arg-type]
+        if stored is None or computed is None:
+            return []
+        spec = self.catalogue.indicators[target]
+        if rounded(spec, computed) == rounded(spec, stored):
+            return []
+        shown = self._show(target, computed)
+        return [self._finding(
+            check.severity or "warning", "ratio", entity, [target, *check.formula.indicators],
+            f"“{spec.label.zh}”填报为 {self._show(target, stored)}，按其构成计算应为 {shown}"
+            f"（{check.formula.text}）。",
+            f"'{spec.label.en}' is {self._show(target, stored)}, but its components give {shown} "
+            f"({check.formula.text}).")]
+
+    def _consolidation(self, entity: str, spec: Indicator) -> list[Finding]:
+        parent = self.number(entity, spec.id, self.year)
+        parts = self._children_sum(entity, spec.id)
+        if parent is None or parts is None:
+            return []
+        total, detail = parts
+        if total == parent:
+            return []
+        names_zh = "，".join(f"{self.store.entity(c).name_zh} {self._show(spec.id, n)}" for c, n in detail)
+        names_en = ", ".join(f"{self.store.entity(c).name_en} {self._show(spec.id, n)}" for c, n in detail)
+        smaller = parent < total
+        return [self._finding(
+            "error" if smaller else "warning", "consolidation", entity, [spec.id],
+            f"“{spec.label.zh}”在{self.store.entity(entity).name_zh}填报为 {self._show(spec.id, parent)}，"
+            f"而下属公司/地点合计 {self._show(spec.id, total)}（{names_zh}）"
+            + ("：整体小于部分之和。" if smaller else "，请说明差额。"),
+            f"'{spec.label.en}' is {self._show(spec.id, parent)} for {self.store.entity(entity).name_en}, "
+            f"but its companies and sites add up to {self._show(spec.id, total)} ({names_en})"
+            + (": the whole is smaller than its parts." if smaller else
+               "; explain the difference."))]
+
+    def _children_sum(self, entity: str, indicator: str,
+                      ) -> tuple[Decimal, list[tuple[str, Decimal]]] | None:
+        """What the children add up to (a child without a figure of its own counts its own
+        children), with the leaves that gave each number; None when no child has any."""
+        detail: list[tuple[str, Decimal]] = []
+        for child in self.children[entity]:
+            own = self.number(child, indicator, self.year)
+            if own is not None:
+                detail.append((child, own))
+                continue
+            below = self._children_sum(child, indicator)
+            if below is not None:
+                detail.extend(below[1])
+        if not detail:
+            return None
+        return sum((n for _, n in detail), Decimal(0)), detail
+
+
+def validate(store: Store, year: int, entity: str | None = None) -> list[Finding]:
+    """Every finding for a reporting year, for an entity and everything under it."""
+    return Validator(store, year, entity).run()

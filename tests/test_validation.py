@@ -1,0 +1,183 @@
+"""Each rule kind finds what it should on real stored values, and stays quiet otherwise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from esgdesk.cli import main
+from esgdesk.store import Change, Store, open_database
+from esgdesk.validation import Finding, Validator, validate
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Store]:
+    store = open_database(tmp_path / "v.db", create=True)
+    store.add_entity("group", "集团", "Group", "group")
+    store.add_entity("a", "甲", "Site A", "site", "group")
+    store.add_entity("b", "乙", "Site B", "site", "group")
+    yield store
+    store.close()
+
+
+def put(store: Store, year: int, entity: str = "group", note: str | None = None,
+        **figures: str) -> None:
+    store.set_values([Change(entity, year, key.replace("__", "."), value, note=note)
+                      for key, value in figures.items()], user="test")
+
+
+def rules(findings: list[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if f.rule == rule]
+
+
+def test_a_breakdown_that_falls_short_says_by_how_much(db: Store) -> None:
+    put(db, 2023, people__employees__total="3834", people__employees__male="2431",
+        people__employees__female="1359")
+    [finding] = rules(validate(db, 2023), "breakdown")
+    assert finding.severity == "error"
+    assert "account for 3,790 of 3,834; 44 unassigned" in finding.message.en
+    put(db, 2023, people__employees__female="1403")
+    assert rules(validate(db, 2023), "breakdown") == []
+
+
+def test_parts_larger_than_their_total_are_an_error(db: Store) -> None:
+    put(db, 2023, governance__board__directors="7", governance__board__female="9")
+    [finding] = rules(validate(db, 2023), "breakdown")
+    assert finding.severity == "error" and "more than the total" in finding.message.en
+
+
+def test_an_incomplete_breakdown_is_information_not_an_error(db: Store) -> None:
+    put(db, 2023, innovation__rd__staff="1131", innovation__rd__staff_bachelor="642",
+        innovation__rd__staff_master="56", innovation__rd__staff_doctor="2")
+    [finding] = rules(validate(db, 2023), "breakdown")
+    assert finding.severity == "info" and "700 of 1,131" in finding.message.en
+
+
+def test_the_same_figure_printed_twice_must_agree(db: Store) -> None:
+    put(db, 2021, people__employees__technical="1117", innovation__rd__staff="1131")
+    [finding] = rules(validate(db, 2021), "same_figure")
+    assert finding.values == {"people.employees.technical": "1,117",
+                              "innovation.rd.staff": "1,131"}
+    put(db, 2021, people__employees__technical="1131")
+    assert rules(validate(db, 2021), "same_figure") == []
+
+
+def test_a_group_figure_must_match_its_sites(db: Store) -> None:
+    sessions = "innovation.infosec.training.sessions"
+    db.set_values([Change("a", 2023, sessions, "12"), Change("b", 2023, sessions, "4"),
+                   Change("group", 2023, sessions, "166")], user="test")
+    [finding] = rules(validate(db, 2023), "consolidation")
+    assert finding.severity == "warning" and "add up to 16" in finding.message.en
+    db.set_value(Change("group", 2023, sessions, "10"), user="test")
+    [finding] = rules(validate(db, 2023), "consolidation")
+    assert finding.severity == "error"  # the whole cannot be smaller than its parts
+    db.set_value(Change("group", 2023, sessions, "16"), user="test")
+    assert rules(validate(db, 2023), "consolidation") == []
+
+
+def test_a_typed_ratio_must_agree_with_its_components(db: Store) -> None:
+    put(db, 2023, innovation__rd__investment="21361.34", finance__revenue="19.70",
+        innovation__rd__investment_ratio="10.84")
+    assert rules(validate(db, 2023), "ratio") == []
+    put(db, 2023, innovation__rd__investment_ratio="12.84")
+    [finding] = rules(validate(db, 2023), "ratio")
+    assert "components give 10.84" in finding.message.en
+
+
+def test_a_large_change_needs_an_explanation_and_a_note_explains_it(db: Store) -> None:
+    put(db, 2022, people__employees__finance="126")
+    put(db, 2023, people__employees__finance="79")
+    [finding] = rules(validate(db, 2023), "prior_year")
+    assert finding.severity == "warning" and "-37.3%" in finding.message.en
+    assert not finding.explained
+    db.set_note("group", 2023, "people.employees.finance", "finance shared service moved",
+                user="test")
+    [finding] = rules(validate(db, 2023), "prior_year")
+    assert finding.explained and finding.explanation == "finance shared service moved"
+
+
+def test_small_figures_may_move_without_a_warning(db: Store) -> None:
+    put(db, 2022, people__employees__doctorate="2")
+    put(db, 2023, people__employees__doctorate="1")
+    assert rules(validate(db, 2023), "prior_year") == []
+
+
+def test_an_order_of_magnitude_slip_is_an_error(db: Store) -> None:
+    put(db, 2022, innovation__rd__investment="18798.38")
+    put(db, 2023, innovation__rd__investment="213613400")  # 元 typed where 万元 belongs
+    [finding] = rules(validate(db, 2023), "prior_year")
+    assert finding.severity == "error" and "order-of-magnitude" in finding.message.en
+    db.set_note("group", 2023, "innovation.rd.investment", "typed in yuan", user="test")
+    [finding] = rules(validate(db, 2023), "prior_year")
+    assert finding.blocking and not finding.explained  # an explanation does not clear an error
+
+
+def test_a_missing_figure_and_a_copied_forward_one_are_flagged(db: Store) -> None:
+    put(db, 2022, people__employees__total="3788", people__employees__sales="1305")
+    put(db, 2023, people__employees__total="3788")
+    found = rules(validate(db, 2023), "prior_year")
+    by_indicator = {f.indicators[0]: f for f in found}
+    assert by_indicator["people.employees.sales"].severity == "warning"
+    assert "missing" in by_indicator["people.employees.sales"].message.en
+    assert by_indicator["people.employees.total"].severity == "info"
+    assert "copied forward" in by_indicator["people.employees.total"].message.en
+
+
+def test_targets_know_whether_higher_or_lower_is_better(db: Store) -> None:
+    put(db, 2023, innovation__quality__incoming_pass_rate="98.98",
+        innovation__quality__incoming_pass_rate_target="99.00",
+        innovation__quality__repair_rate="1.77", innovation__quality__repair_rate_target="2.00",
+        innovation__quality__repair_rate_next_target="1.90")
+    found = rules(validate(db, 2023), "target")
+    messages = [f.message.en for f in found]
+    assert any("missed its target: 98.98 against 99.00" in m for m in messages)
+    assert any("the 2024 target 1.90 is weaker than the 2023 actual 1.77" in m for m in messages)
+    assert len(found) == 2  # the repair rate itself (1.77 ≤ 2.00, lower is better) is met
+
+
+def test_out_of_range_and_unjustified_states_are_errors(db: Store) -> None:
+    put(db, 2023, people__employees__total="4106")
+    with db.engine.begin() as connection:  # a figure written outside esgdesk's checks
+        connection.exec_driver_sql(
+            "UPDATE value SET value = '-4' WHERE indicator = 'people.employees.total'")
+    [finding] = rules(validate(db, 2023), "type_range")
+    assert finding.severity == "error"
+
+
+def test_one_edit_revalidates_only_what_it_touches(db: Store) -> None:
+    put(db, 2023, people__employees__total="3834", people__employees__male="2431",
+        people__employees__female="1403")
+    validator = Validator(db, 2023)
+    assert rules(validator.run(), "breakdown") == []
+    db.set_value(Change("group", 2023, "people.employees.female", "1359"), user="test")
+    found = validator.update("group", "people.employees.female")
+    assert "44 unassigned" in rules(found, "breakdown")[0].message.en
+
+
+def test_the_sample_shows_the_reports_own_contradictions(sample: Store) -> None:
+    found = {y: validate(sample, y) for y in (2021, 2022, 2023)}
+    assert not any(f.blocking for fs in found.values() for f in fs)
+    summary = {(f.year, f.rule, f.indicators[0]) for fs in found.values() for f in fs
+               if f.severity != "info"}
+    assert summary == {
+        (2021, "same_figure", "people.employees.technical"),
+        (2023, "consolidation", "innovation.infosec.training.sessions"),
+        (2023, "prior_year", "people.employees.finance"),
+        (2023, "target", "innovation.quality.incoming_pass_rate"),
+        (2023, "prior_year", "innovation.infosec.training.coverage"),
+    }
+
+
+def test_cli_validate_json_and_exit_status(capsys: pytest.CaptureFixture[str],
+                                           sample_path: Path) -> None:
+    assert main(["validate", str(sample_path), "--year", "2023", "--format", "json"]) == 0
+    findings = json.loads(capsys.readouterr().out)
+    assert {"severity", "rule", "entity", "year", "indicators", "values", "message"} <= set(
+        findings[0])
+    assert main(["set", str(sample_path), "--year", "2023", "people.employees.male", "3000"]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(sample_path), "--year", "2023"]) == 1
+    assert "超过总数 4,106" in capsys.readouterr().out
