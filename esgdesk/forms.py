@@ -113,12 +113,13 @@ class FormGrid:
                     refs.append(ref)
         return refs
 
-    def locate(self, indicator: str) -> tuple[int, int] | None:
-        """The reporting year's cell of an indicator, if this grid shows it."""
+    def locate(self, indicator: str, entity: str | None = None) -> tuple[int, int] | None:
+        """The reporting year's cell of an indicator (for an entity), if this grid shows it."""
         for row in range(len(self.rows)):
             for column in range(len(self.columns)):
                 ref = self.figure(row, column)
-                if ref is not None and ref.indicator == indicator and ref.year == self.year:
+                if ref is not None and ref.indicator == indicator and ref.year == self.year \
+                        and entity in (None, ref.entity):
                     return row, column
         return None
 

@@ -8,6 +8,7 @@ from esgdesk.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.figures import derive, rounded
 from esgdesk.forms import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.store import Change, Store, StoredValue
+from esgdesk.validation import SEVERITIES, Finding, Validator
 
 
 class Workspace:
@@ -23,6 +24,9 @@ class Workspace:
         self._values: dict[tuple[str, str, int], StoredValue] = {}
         self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._grids: dict[str, FormGrid] = {}
+        self._validator: Validator | None = None
+        self._findings: list[Finding] = []
+        self._findings_at: dict[tuple[str, str], list[Finding]] = {}
         self.reload()
 
     def _entities_in_scope(self) -> list[str]:
@@ -37,6 +41,13 @@ class Workspace:
         """Read the figures again (after another user or an import changed them)."""
         self._values = self.store.figures_of(self._scope, self.years)
         self._derived.clear()
+        if self._validator is not None:
+            self._validator = None
+            self.validate()
+
+    def scope(self) -> list[str]:
+        """The entity and every entity under it."""
+        return list(self._scope)
 
     # -- layout ---------------------------------------------------------------
     def grid(self, table: Table) -> FormGrid:
@@ -125,6 +136,35 @@ class Workspace:
     def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
         self._values[(ref.entity, ref.indicator, ref.year)] = stored
         self._derived.pop((ref.entity, ref.year), None)
+        if self._validator is not None and ref.year == self.year:
+            self._index(self._validator.update(ref.entity, ref.indicator))
+
+    # -- findings -------------------------------------------------------------------
+    def validate(self) -> list[Finding]:
+        """Validate the reporting year of the entity and everything under it."""
+        if self._validator is None:
+            self._validator = Validator(self.store, self.year, self.entity)
+            self._index(self._validator.run())
+        return self._findings
+
+    def findings(self) -> list[Finding]:
+        return self._findings
+
+    def findings_at(self, ref: FigureRef) -> list[Finding]:
+        """Findings that involve a figure (reporting year only), worst first."""
+        if ref.year != self.year:
+            return []
+        return self._findings_at.get((ref.entity, ref.indicator), [])
+
+    def _index(self, findings: list[Finding]) -> None:
+        self._findings = findings
+        self._findings_at = {}
+        for finding in findings:
+            for indicator in finding.indicators:
+                self._findings_at.setdefault((finding.entity, indicator), []).append(finding)
+        order = {s: n for n, s in enumerate(SEVERITIES)}
+        for found in self._findings_at.values():
+            found.sort(key=lambda f: (f.explained, order[f.severity]))
 
     # -- progress ---------------------------------------------------------------
     def completion(self, table: Table) -> tuple[int, int]:

@@ -39,6 +39,12 @@ def _view(window: MainWindow, table_id: str) -> FormTableView:
     return form.view_of(table_id)
 
 
+def _editor(view: FormTableView) -> QLineEdit | None:
+    """The open editor (closed ones linger until Qt deletes them)."""
+    open_editors = [e for e in view.findChildren(QLineEdit) if e.isVisible()]
+    return open_editors[0] if open_editors else None
+
+
 def _type_into(qtbot: QtBot, view: FormTableView, indicator: str, text: str) -> None:
     """Select the reporting-year cell of an indicator, type, press Enter."""
     row, column = view.model().grid.locate(indicator)
@@ -46,7 +52,7 @@ def _type_into(qtbot: QtBot, view: FormTableView, indicator: str, text: str) -> 
     view.setFocus()
     view.setCurrentIndex(index)
     view.edit(index)
-    editor = view.findChild(QLineEdit)
+    editor = _editor(view)
     assert editor is not None
     editor.selectAll()
     qtbot.keyClicks(editor, text)
@@ -87,7 +93,7 @@ def test_text_in_a_count_cell_is_refused_and_nothing_is_stored(
     view.refused_text.connect(refusals.append)
     _type_into(qtbot, view, "people.employees.male", "many")
     assert refusals and "not a number" in refusals[0]
-    editor = view.findChild(QLineEdit)
+    editor = _editor(view)
     assert editor is not None and editor.isVisible()  # kept open for correction
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert sample_path.read_bytes() == before
@@ -147,7 +153,7 @@ def test_a_locked_value_cannot_be_edited(window: MainWindow, sample_path: Path) 
     index = view.model().index(row, column)
     assert not view.model().flags(index) & Qt.ItemFlag.ItemIsEditable
     view.edit(index)
-    assert view.findChild(QLineEdit) is None
+    assert _editor(view) is None
     assert view.model().data(index, Qt.ItemDataRole.DecorationRole) is not None
     assert not view.model().setData(index, "1")
     assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4106"
@@ -180,7 +186,7 @@ def test_a_whole_chapter_can_be_filled_from_the_keyboard(
         assert view is not None
         seen.append(view.model().figure(view.currentIndex()))
         qtbot.keyClicks(view, str(number + 1))
-        editor = view.findChild(QLineEdit)
+        editor = _editor(view)
         qtbot.keyClick(editor, Qt.Key.Key_Return)
     assert seen == editable  # a figure shown in two tables is visited in both
     with sqlite3.connect(sample_path) as raw:
@@ -245,3 +251,43 @@ def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
              "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout
+
+
+def test_findings_panel_and_cell_marks_follow_an_edit(qtbot: QtBot, window: MainWindow) -> None:
+    from ui.table_model import FINDING_COLOURS
+
+    qtbot.waitUntil(lambda: window.findings.all != [])
+    before = {(f.rule, f.indicators[0]) for f in window.findings.all}
+    assert ("breakdown", "people.employees.total") not in before
+    view = _view(window, "people.structure")
+    _type_into(qtbot, view, "people.employees.male", "2,600")
+    errors = [f for f in window.findings.all if f.severity == "error"]
+    assert [f.rule for f in errors] == ["breakdown"]
+    assert "4,114" in errors[0].message.en and "4,106" in errors[0].message.en
+    row, column = view.model().grid.locate("people.employees.male")
+    cell = view.model().index(row, column)
+    assert cell.data(Qt.ItemDataRole.BackgroundRole).color() == FINDING_COLOURS["error"]
+    assert cell.data(Qt.ItemDataRole.DecorationRole) is not None  # an icon, not colour alone
+    assert "4,114" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    window.findings.severity.setCurrentIndex(window.findings.severity.findData("error"))
+    assert window.findings.list.topLevelItemCount() == 1
+    # Clicking the finding selects the cell it is about.
+    window.show_chapter("key_figures")
+    item = window.findings.list.topLevelItem(0)
+    window.findings.list.itemClicked.emit(item, 0)
+    form = window.current_form()
+    assert form is not None and form.chapter.id == "people"
+    _type_into(qtbot, view, "people.employees.male", "2592")
+    assert not [f for f in window.findings.all if f.severity == "error"]
+
+
+def test_an_explanation_resolves_a_warning(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.findings.all != [])
+    finance = [f for f in window.findings.all if f.indicators[0] == "people.employees.finance"]
+    assert finance and not finance[0].explained
+    assert window.jump_to("people.employees.finance")
+    window.detail.note.setPlainText("finance moved to a shared-service centre")
+    window.detail.save_note.click()
+    finance = [f for f in window.findings.all if f.indicators[0] == "people.employees.finance"]
+    assert finance[0].explained
+    assert finance[0].explanation == "finance moved to a shared-service centre"

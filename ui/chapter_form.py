@@ -7,7 +7,6 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.catalogue import Chapter, Table
-from esgdesk.forms import FigureRef
 from esgdesk.workspace import Workspace
 from ui.form_view import FormTableView
 from ui.table_model import FormTableModel
@@ -98,8 +97,8 @@ class ChapterForm(QScrollArea):
         """Put the cursor on the first editable cell of the reporting year."""
         self._continue(-1, 1)
 
-    def show_figure(self, table: Table, ref: FigureRef | None = None,
-                    indicator: str | None = None) -> bool:
+    def show_figure(self, table: Table, indicator: str | None = None,
+                    entity: str | None = None) -> bool:
         """Scroll to a table (and select an indicator's reporting-year cell in it)."""
         if table not in self.tables:
             return False
@@ -107,7 +106,7 @@ class ChapterForm(QScrollArea):
         self.ensureWidgetVisible(self.titles[table.id], 0, 0)
         if indicator is None:
             return True
-        cell = view.model().grid.locate(indicator)
+        cell = view.model().grid.locate(indicator, entity)
         if cell is None:
             return False
         view.enter_at(*cell)

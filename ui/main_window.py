@@ -30,6 +30,7 @@ from esgdesk.workspace import Workspace
 from ui.chapter_form import ChapterForm
 from ui.detail_pane import DetailPane
 from ui.dialogs import FindDialog, NewDatabaseDialog, ProfileDialog
+from ui.findings_panel import FindingsPanel
 from ui.i18n import install_translator
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole
@@ -118,6 +119,13 @@ class MainWindow(QMainWindow):
         self.detail_dock.setObjectName("detail-dock")
         self.detail_dock.setWidget(self.detail)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.detail_dock)
+        self.findings = FindingsPanel(self.catalogue)
+        self.findings.finding_chosen.connect(
+            lambda finding: self.jump_to(finding.indicators[0], finding.entity))
+        self.findings_dock = QDockWidget()
+        self.findings_dock.setObjectName("findings-dock")
+        self.findings_dock.setWidget(self.findings)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -182,6 +190,8 @@ class MainWindow(QMainWindow):
         self.zh_action.setText("中文")
         self.en_action.setText("English")
         self.detail_dock.setWindowTitle(self.tr("Details"))
+        self.findings_dock.setWindowTitle(self.tr("Findings"))
+        self.findings.retranslate(self.lang)
         self.detail.lang = self.lang
         self.detail.retranslate()
         self._show_user()
@@ -313,6 +323,9 @@ class MainWindow(QMainWindow):
             form.set_workspace(self.workspace)
         self.undo_stack.clear()
         self._update_badges()
+        self.findings.show_findings([])
+        # Validate once the window has painted; later edits re-validate incrementally.
+        QTimer.singleShot(0, self.validate)
         if chapter is not None:
             self.show_chapter(chapter)
         elif self.pages.currentWidget() is self.placeholder:
@@ -412,11 +425,21 @@ class MainWindow(QMainWindow):
         widget = self.pages.currentWidget()
         return widget if isinstance(widget, ChapterForm) else None
 
-    def jump_to(self, indicator_id: str) -> bool:
+    def jump_to(self, indicator_id: str, entity: str | None = None) -> bool:
         """Show the chapter and select the reporting-year cell of an indicator."""
+        if entity is not None and self.workspace is not None \
+                and entity not in self.workspace.scope():
+            self.select(entity=entity)
         table = self.catalogue.home_table(indicator_id)
         form = self.show_chapter(table.chapter)
-        return bool(form and form.show_figure(table, indicator=indicator_id))
+        return bool(form and form.show_figure(table, indicator=indicator_id, entity=entity))
+
+    def validate(self) -> None:
+        """Run the validator for the entity and year, and show its findings."""
+        if self.workspace is None:
+            return
+        self.findings.show_findings(self.workspace.validate())
+        self._refresh_forms()
 
     def find_indicator(self) -> None:
         dialog = FindDialog(self.catalogue, self.lang, self)
@@ -445,6 +468,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "esgdesk", exc.message())
             return False
         self._refresh_forms()
+        self.findings.show_findings(self.workspace.findings())
         self.saved_label.setText(self.tr("Saved {time}").format(
             time=datetime.now().strftime("%H:%M:%S")))
         self.detail.show_figure(ref, self.workspace)
@@ -458,6 +482,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "esgdesk", exc.message())
             return
         self._refresh_forms()
+        self.findings.show_findings(self.workspace.findings())
         self.detail.show_figure(ref, self.workspace)
 
     def _refresh_forms(self) -> None:

@@ -17,6 +17,8 @@ FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
 PRIOR_YEAR = QColor("#eef1f5")
 DERIVED = QColor("#f3f0e6")
 LOCKED = QColor("#f7eaea")
+FINDING_COLOURS = {"error": QColor("#f6c9c4"), "warning": QColor("#fbe3b0"),
+                   "info": QColor("#d9e7f5")}
 GROUP_ROW = QColor("#dde6f0")
 Index = QModelIndex | QPersistentModelIndex
 
@@ -91,6 +93,9 @@ class FormTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and ref is not None:
             if self.workspace.is_locked(ref):
                 return icon("lock")
+            found = self.workspace.findings_at(ref)
+            if found:
+                return icon("explained" if found[0].explained else found[0].severity)
             if self.workspace.is_derived(ref) and self.workspace.number(ref) is not None:
                 return icon("formula")
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -104,6 +109,9 @@ class FormTableModel(QAbstractTableModel):
             return None
         if self.workspace.is_locked(ref):
             return QBrush(LOCKED)
+        open_findings = [f for f in self.workspace.findings_at(ref) if not f.explained]
+        if open_findings:
+            return QBrush(FINDING_COLOURS[open_findings[0].severity])
         if self.workspace.is_derived(ref):
             return QBrush(DERIVED)
         if ref.year != self.grid.year:
@@ -129,6 +137,9 @@ class FormTableModel(QAbstractTableModel):
         stored = self.workspace.stored(ref)
         if stored is not None and stored.note:
             lines.append(stored.note)
+        for finding in self.workspace.findings_at(ref):
+            state = self.tr("explained") if finding.explained else finding.severity
+            lines.append(f"[{state}] {finding.message(self.lang)}")
         return "\n".join(lines)
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -1,0 +1,118 @@
+"""The findings panel: everything the validator says for the entity and year, filterable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from esgdesk.catalogue import Catalogue
+from esgdesk.validation import SEVERITIES, Finding
+from ui.icons import icon
+
+FINDING_ROLE = Qt.ItemDataRole.UserRole
+
+
+class FindingsPanel(QWidget):
+    finding_chosen = Signal(object)  # Finding
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.lang = "zh"
+        self.all: list[Finding] = []
+        layout = QVBoxLayout(self)
+        filters = QHBoxLayout()
+        self.severity = QComboBox()
+        self.department = QComboBox()
+        self.summary = QLabel()
+        filters.addWidget(self.severity)
+        filters.addWidget(self.department)
+        filters.addWidget(self.summary, 1)
+        layout.addLayout(filters)
+        self.list = QTreeWidget()
+        self.list.setRootIsDecorated(False)
+        self.list.setWordWrap(True)
+        self.list.setUniformRowHeights(False)
+        layout.addWidget(self.list)
+        self.severity.currentIndexChanged.connect(lambda _i: self._fill())
+        self.department.currentIndexChanged.connect(lambda _i: self._fill())
+        self.list.itemClicked.connect(self._chosen)
+        self.list.itemActivated.connect(self._chosen)
+        self.retranslate(self.lang)
+
+    def severity_name(self, severity: str) -> str:
+        return {"error": self.tr("Error"), "warning": self.tr("Warning"),
+                "info": self.tr("Info")}[severity]
+
+    def retranslate(self, lang: str) -> None:
+        self.lang = lang
+        for combo in (self.severity, self.department):
+            combo.blockSignals(True)
+        chosen_severity = self.severity.currentData()
+        chosen_department = self.department.currentData()
+        self.severity.clear()
+        self.severity.addItem(self.tr("All severities"), None)
+        for severity in SEVERITIES:
+            self.severity.addItem(icon(severity), self.severity_name(severity), severity)
+        self.severity.addItem(icon("explained"), self.tr("Explained"), "explained")
+        self.department.clear()
+        self.department.addItem(self.tr("All departments"), None)
+        for key, label in self.catalogue.departments.items():
+            self.department.addItem(label(lang), key)
+        self.severity.setCurrentIndex(max(self.severity.findData(chosen_severity), 0))
+        self.department.setCurrentIndex(max(self.department.findData(chosen_department), 0))
+        for combo in (self.severity, self.department):
+            combo.blockSignals(False)
+        self.list.setHeaderLabels([self.tr("Severity"), self.tr("Entity"), self.tr("Finding")])
+        self._fill()
+
+    def show_findings(self, findings: list[Finding]) -> None:
+        self.all = findings
+        self._fill()
+
+    def visible(self) -> list[Finding]:
+        severity, department = self.severity.currentData(), self.department.currentData()
+        shown = []
+        for finding in self.all:
+            if severity == "explained" and not finding.explained:
+                continue
+            if severity not in (None, "explained") and (
+                    finding.severity != severity or finding.explained):
+                continue
+            if department is not None and not any(
+                    self.catalogue.indicators[i].owner == department
+                    for i in finding.indicators):
+                continue
+            shown.append(finding)
+        return shown
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for finding in self.visible():
+            state = self.tr("explained") if finding.explained else \
+                self.severity_name(finding.severity)
+            text = finding.message(self.lang)
+            if finding.explanation:
+                text += "\n↳ " + finding.explanation
+            item = QTreeWidgetItem([state, finding.entity, text])
+            item.setIcon(0, icon("explained" if finding.explained else finding.severity))
+            item.setData(0, FINDING_ROLE, finding)
+            item.setToolTip(2, text)
+            self.list.addTopLevelItem(item)
+        counts = {s: sum(1 for f in self.all if f.severity == s and not f.explained)
+                  for s in SEVERITIES}
+        self.summary.setText(self.tr("{errors} errors · {warnings} warnings · {info} info")
+                             .format(errors=counts["error"], warnings=counts["warning"],
+                                     info=counts["info"]))
+        self.list.resizeColumnToContents(0)
+
+    def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        self.finding_chosen.emit(item.data(0, FINDING_ROLE))
