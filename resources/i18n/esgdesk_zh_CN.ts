@@ -107,7 +107,7 @@
     <message>
         <location filename="../../ui/findings_panel.py" line="52"/>
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>错误</translation>
     </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="52"/>
@@ -142,12 +142,12 @@
     <message>
         <location filename="../../ui/findings_panel.py" line="74"/>
         <source>Entity</source>
-        <translation type="unfinished">主体</translation>
+        <translation>主体</translation>
     </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="74"/>
         <source>Finding</source>
-        <translation type="unfinished"></translation>
+        <translation>问题</translation>
     </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="100"/>
@@ -185,7 +185,7 @@
     <message>
         <location filename="../../ui/table_model.py" line="141"/>
         <source>explained</source>
-        <translation type="unfinished"></translation>
+        <translation>已说明</translation>
     </message>
     <message>
         <location filename="../../ui/table_model.py" line="157"/>
@@ -293,7 +293,7 @@
     <message>
         <location filename="../../ui/main_window.py" line="193"/>
         <source>Findings</source>
-        <translation type="unfinished"></translation>
+        <translation>校验结果</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="219"/>
