@@ -61,6 +61,7 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 
 bench: sysdeps $(SAMPLE) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py
+	$(BIN)/python bench/validation.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from esgdesk.store import Store
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
-            "lock", "unlock", "validate")
+            "lock", "unlock", "validate", "generate")
 
 
 def default_database() -> Path:
@@ -67,6 +67,11 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     dump.add_argument("--format", choices=("csv", "json"), default="csv")
     dump.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of units")
     command("entities", "list the entities")
+    gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
+    gen.add_argument("path", type=Path)
+    gen.add_argument("--companies", type=int, default=89)
+    gen.add_argument("--years", type=int, default=10)
+    gen.add_argument("--seed", type=int, default=1)
     check = command("validate", "check a year's figures; exit 1 while any error remains")
     check.add_argument("--year", type=int, required=True)
     check.add_argument("--entity", help="entity code (default: the group and all under it)")
@@ -124,6 +129,13 @@ def _run(args: argparse.Namespace) -> int:
         count = sum(1 for _ in store.all_values())
         print(f"{args.path}: sample database with {len(store.entities())} entities and "
               f"{count} figures")
+        store.close()
+        return 0
+    if args.command == "generate":
+        from esgdesk.generate import generate_group
+
+        store = generate_group(args.path, args.companies, args.years, seed=args.seed)
+        print(f"{args.path}: {len(store.entities())} entities, {len(store.years())} years")
         store.close()
         return 0
     path = args.path or default_database()

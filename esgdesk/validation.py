@@ -9,8 +9,8 @@ entity, year, indicators and numbers, and a message in zh and en.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from esgdesk.catalogue import Catalogue, Check, Indicator, Label
@@ -56,17 +56,6 @@ def _fmt(number: Decimal | None) -> str:
     return f"{number.normalize():,f}"
 
 
-@dataclass
-class _Unit:
-    """One evaluation: a rule for an entity (and year) over some indicators."""
-
-    key: tuple[str, str, str, int]  # rule, entity, subject, year
-    indicators: frozenset[str]
-    entities: frozenset[str]
-    run: Callable[[], list[Finding]]
-    findings: list[Finding] = field(default_factory=list)
-
-
 class Validator:
     """Validates one reporting year (against the year before) for an entity and its tree.
 
@@ -88,9 +77,21 @@ class Validator:
         self.values: dict[tuple[str, str, int], StoredValue] = store.figures_of(
             self.codes, (year - 1, year))
         self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
-        self.units: dict[tuple[str, str, str, int], _Unit] = {}
+        self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
-        self._plan()
+        self._checks_of: dict[str, list[int]] = {}
+        for number, check in enumerate(self.catalogue.checks):
+            involved = check.involved()
+            for indicator in {*involved, *(d for i in involved
+                                           for d in self._dependents.get(i, ()))}:
+                self._checks_of.setdefault(indicator, []).append(number)
+        self._targets_of: dict[str, list[str]] = {}
+        for spec in self.catalogue.indicators.values():
+            for key in ("target", "next_target"):
+                if spec.rules.get(key):
+                    self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
+        self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
+        self._summed = [s for s in self._typed if s.aggregation == "sum"]
 
     def _within(self, entity: EntityInfo, root: str) -> bool:
         code: str | None = entity.code
@@ -146,57 +147,46 @@ class Validator:
             closed[start] = seen
         return closed
 
-    # -- planning -------------------------------------------------------------
-    def _add(self, rule: str, entity: str, subject: str, indicators: Iterable[str],
-             run: Callable[[], list[Finding]], entities: Iterable[str] = ()) -> None:
-        key = (rule, entity, subject, self.year)
-        self.units[key] = _Unit(key, frozenset(indicators), frozenset([entity, *entities]), run)
-
-    def _plan(self) -> None:
-        catalogue = self.catalogue
-        for entity in self.codes:
-            for spec in catalogue.indicators.values():
-                if spec.derived:
-                    continue
-                self._add("type_range", entity, spec.id, [spec.id],
-                          lambda e=entity, s=spec: self._type_range(e, s))
-                self._add("prior_year", entity, spec.id, [spec.id],
-                          lambda e=entity, s=spec: self._prior_year(e, s))
-                if spec.rules.get("target"):
-                    ids = [spec.id, spec.rules["target"]]
-                    if spec.rules.get("next_target"):
-                        ids.append(spec.rules["next_target"])
-                    self._add("target", entity, spec.id, ids,
-                              lambda e=entity, s=spec: self._target(e, s))
-            for number, check in enumerate(catalogue.checks):
-                involved = check.involved()
-                involved += [d for i in involved for d in self._dependents.get(i, ())]
-                self._add(check.kind, entity, f"check{number}", involved,
-                          lambda e=entity, c=check: self._check(e, c))
-            if self.children[entity]:
-                for spec in catalogue.indicators.values():
-                    if spec.aggregation == "sum" and not spec.derived:
-                        self._add("consolidation", entity, spec.id, [spec.id],
-                                  lambda e=entity, s=spec: self._consolidation(e, s),
-                                  entities=self._descendants(entity))
-
-    def _descendants(self, entity: str) -> list[str]:
-        out, todo = [], list(self.children[entity])
-        while todo:
-            code = todo.pop()
-            out.append(code)
-            todo.extend(self.children[code])
-        return out
-
     # -- running ----------------------------------------------------------------
+    def _evaluate(self, rule: str, entity: str, subject: str) -> None:
+        spec = self.catalogue.indicators.get(subject)
+        if rule == "type_range":
+            found = self._type_range(entity, spec)
+        elif rule == "prior_year":
+            found = self._prior_year(entity, spec)
+        elif rule == "target":
+            found = self._target(entity, spec)
+        elif rule == "consolidation":
+            found = self._consolidation(entity, spec)
+        else:
+            found = self._check(entity, self.catalogue.checks[int(subject)])
+        key = (rule, entity, subject)
+        if found:
+            self.results[key] = found
+        else:
+            self.results.pop(key, None)
+
+    def _evaluate_indicator(self, entity: str, spec: Indicator) -> None:
+        self._evaluate("type_range", entity, spec.id)
+        self._evaluate("prior_year", entity, spec.id)
+        if spec.rules.get("target"):
+            self._evaluate("target", entity, spec.id)
+
     def run(self) -> list[Finding]:
-        for unit in self.units.values():
-            unit.findings = unit.run()
+        self.results.clear()
+        for entity in self.codes:
+            for spec in self._typed:
+                self._evaluate_indicator(entity, spec)
+            for number in range(len(self.catalogue.checks)):
+                self._evaluate("check", entity, str(number))
+            if self.children[entity]:
+                for spec in self._summed:
+                    self._evaluate("consolidation", entity, spec.id)
         return self.findings()
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
-        found = [f for unit in self.units.values() for f in unit.findings]
+        found = [f for fs in self.results.values() for f in fs]
         return sorted(found, key=lambda f: (order[f.severity], f.entity, f.rule, f.indicators))
 
     def update(self, entity: str, indicator: str) -> list[Finding]:
@@ -208,10 +198,19 @@ class Validator:
         else:
             self.values[key] = stored
         self._derived.pop((entity, self.year), None)
-        touched = {indicator, *self._dependents.get(indicator, ())}
-        for unit in self.units.values():
-            if entity in unit.entities and unit.indicators & touched:
-                unit.findings = unit.run()
+        spec = self.catalogue.indicators[indicator]
+        if not spec.derived:
+            self._evaluate_indicator(entity, spec)
+        for actual in self._targets_of.get(indicator, ()):
+            self._evaluate("target", entity, actual)
+        for number in self._checks_of.get(indicator, ()):
+            self._evaluate("check", entity, str(number))
+        if spec.aggregation == "sum":
+            code: str | None = entity
+            while code is not None and code in self.codes:
+                if self.children[code]:
+                    self._evaluate("consolidation", code, indicator)
+                code = self.store.entity(code).parent
         return self.findings()
 
     def _finding(self, severity: str, rule: str, entity: str, ids: Iterable[str],

@@ -181,3 +181,13 @@ def test_cli_validate_json_and_exit_status(capsys: pytest.CaptureFixture[str],
     capsys.readouterr()
     assert main(["validate", str(sample_path), "--year", "2023"]) == 1
     assert "超过总数 4,106" in capsys.readouterr().out
+
+
+def test_a_generated_group_validates_without_false_alarms(tmp_path: Path) -> None:
+    from esgdesk.generate import generate_group
+
+    store = generate_group(tmp_path / "g.db", companies=4, years=3)
+    found = validate(store, 2023)
+    assert not [f for f in found if f.severity == "error"]
+    assert {f.rule for f in found} <= {"breakdown", "prior_year", "target"}
+    store.close()
