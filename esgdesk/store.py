@@ -22,7 +22,7 @@ from esgdesk.errors import (
     UnknownEntity,
     ValueLocked,
 )
-from esgdesk.types import ValueRefused
+from esgdesk.types import ValueRefused, special_state
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -331,28 +331,34 @@ class Store:
         stamp = now()
         written: list[StoredValue] = []
         with self._writing() as s:
-            for change, stored_text in prepared:
+            for change, (stored_text, state) in prepared:
                 ent = self.entity(change.entity)
                 row = s.execute(select(Value).where(
                     Value.entity_id == ent.id, Value.year == change.year,
                     Value.indicator == change.indicator,
                 )).scalar_one_or_none()
-                written.append(self._write(s, ent, row, change, stored_text, user, stamp,
-                                           reason, source))
+                written.append(self._write(s, ent, row, change, stored_text, state, user,
+                                           stamp, reason, source))
         return written
 
-    def _prepare(self, change: Change) -> str | None:
+    def _prepare(self, change: Change) -> tuple[str | None, str]:
+        """The stored text and state ("value", "not_applicable", "not_available")."""
         indicator = self.catalogue.indicator(change.indicator)
         self.entity(change.entity)
-        if change.text is None:
-            if indicator.formula is not None:
+        if indicator.formula is not None:
+            if change.text is None:
                 raise DerivedIndicator(indicator.id, indicator.formula.text)
-            return None
-        return parse_value(indicator, change.text)
+            return parse_value(indicator, change.text), "value"
+        if change.text is None:
+            return None, "value"
+        state = special_state(change.text)
+        if state is not None:
+            return None, state
+        return parse_value(indicator, change.text), "value"
 
     def _write(self, s: Session, ent: EntityInfo, row: Value | None, change: Change,
-               stored_text: str | None, user: str, stamp: str, reason: str, source: str,
-               ) -> StoredValue:
+               stored_text: str | None, state: str, user: str, stamp: str, reason: str,
+               source: str) -> StoredValue:
         from esgdesk.models import AuditEntry, Value
 
         if row is not None and row.status == "locked":
@@ -362,24 +368,24 @@ class Store:
             if current != change.expected_version:
                 raise StaleValue(change.indicator, row.changed_by if row else "?",
                                  row.changed_at if row else "?")
-        old_value = row.value if row else None
+        old_value = _audit_text(row.value, row.state) if row else None
         note = change.note if change.note is not None else (row.note if row else "")
-        if row is None and stored_text is None and not note:
+        if row is None and stored_text is None and state == "value" and not note:
             raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value")
         if row is None:
             row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
-                        value=stored_text, state="value", note=note, status="draft",
+                        value=stored_text, state=state, note=note, status="draft",
                         changed_by=user, changed_at=stamp, version=1)
             s.add(row)
-        elif old_value == stored_text and row.note == note:
+        elif row.value == stored_text and row.state == state and row.note == note:
             return _stored(ent.code, row)
         else:
-            row.value, row.note, row.state = stored_text, note, "value"
+            row.value, row.note, row.state = stored_text, note, state
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
         s.add(AuditEntry(at=stamp, user=user, action="set", entity_id=ent.id,
                          year=change.year, indicator=change.indicator, old_value=old_value,
-                         new_value=stored_text, old_status=None, new_status=None,
-                         reason=reason or (change.note or ""), source=source))
+                         new_value=_audit_text(stored_text, state), old_status=None,
+                         new_status=None, reason=reason or (change.note or ""), source=source))
         s.flush()
         return _stored(ent.code, row)
 
@@ -448,6 +454,14 @@ class Store:
                              reason=reason, source=""))
             s.flush()
             return _stored(ent.code, row)
+
+
+STATE_TEXT = {"not_applicable": "n/a", "not_available": "not available"}
+
+
+def _audit_text(value: str | None, state: str) -> str | None:
+    """How the audit log writes a figure: its value, or the state it was given."""
+    return STATE_TEXT.get(state, value)
 
 
 def parse_value(indicator: Indicator, typed: str) -> str:

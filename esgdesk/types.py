@@ -11,6 +11,21 @@ YES_WORDS = {"yes", "y", "true", "1", "✓", "✔", "是", "√", "达成"}
 NO_WORDS = {"no", "n", "false", "0", "✗", "✘", "否", "×", "未达成"}
 
 
+# Typed in place of a figure, these mark it "not applicable" or "not available" — explicit
+# states that need a justification note, unlike an empty cell.
+STATE_WORDS = {
+    "n/a": "not_applicable", "na": "not_applicable", "not applicable": "not_applicable",
+    "不适用": "not_applicable", "—": "not_applicable", "–": "not_applicable",
+    "not available": "not_available", "n.av.": "not_available", "暂无": "not_available",
+    "暂无数据": "not_available",
+}
+
+
+def special_state(text: str) -> str | None:
+    """The state a typed text asks for ("not_applicable", "not_available"), or None."""
+    return STATE_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
+
+
 class ValueRefused(ValueError):
     """A typed text cannot be a value of this type; the message says why."""
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 from esgdesk.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.figures import derive, rounded
 from esgdesk.forms import FORM_YEARS, FigureRef, FormGrid, SiteInfo
-from esgdesk.store import Change, Store, StoredValue
+from esgdesk.store import STATE_TEXT, Change, Store, StoredValue
 from esgdesk.validation import SEVERITIES, Finding, Validator
+
+STATE_LABELS = {"not_applicable": "不适用 n/a", "not_available": "暂无 n.av."}
 
 
 class Workspace:
@@ -97,6 +99,8 @@ class Workspace:
             number = self.number(ref)
             return "" if number is None else indicator.type.format(str(rounded(indicator, number)))
         stored = self.stored(ref)
+        if stored is not None and stored.state != "value":
+            return STATE_LABELS[stored.state]
         if stored is None or stored.value is None:
             return ""
         return indicator.type.format(stored.value)
@@ -104,6 +108,8 @@ class Workspace:
     def edit_text(self, ref: FigureRef) -> str:
         """The figure as an editor starts with it: unformatted, full precision."""
         stored = self.stored(ref)
+        if stored is not None and stored.state != "value":
+            return STATE_TEXT[stored.state]
         return stored.value if stored is not None and stored.value is not None else ""
 
     def is_derived(self, ref: FigureRef) -> bool:
@@ -170,7 +176,8 @@ class Workspace:
     def completion(self, table: Table) -> tuple[int, int]:
         """(filled, required) typed figures of the reporting year in a table."""
         refs = [r for r in self.grid(table).figures(current_only=True) if not self.is_derived(r)]
-        filled = sum(1 for r in refs if (s := self.stored(r)) is not None and s.value is not None)
+        filled = sum(1 for r in refs if (s := self.stored(r)) is not None
+                     and (s.value is not None or s.state != "value"))
         return filled, len(refs)
 
     def chapter_completion(self, chapter: Chapter) -> tuple[int, int]:
@@ -183,5 +190,6 @@ class Workspace:
                 seen.add(ref)
                 required += 1
                 stored = self.stored(ref)
-                filled += stored is not None and stored.value is not None
+                filled += stored is not None and (stored.value is not None
+                                                  or stored.state != "value")
         return filled, required

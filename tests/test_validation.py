@@ -191,3 +191,18 @@ def test_a_generated_group_validates_without_false_alarms(tmp_path: Path) -> Non
     assert not [f for f in found if f.severity == "error"]
     assert {f.rule for f in found} <= {"breakdown", "prior_year", "target"}
     store.close()
+
+
+def test_not_applicable_is_an_explicit_state_that_needs_a_reason(db: Store) -> None:
+    put(db, 2022, people__leave__paternity="62")
+    db.set_value(Change("group", 2023, "people.leave.paternity", "n/a"), user="test")
+    stored = db.get("group", 2023, "people.leave.paternity")
+    assert (stored.value, stored.state) == (None, "not_applicable")
+    assert db.history("group", 2023, "people.leave.paternity")[-1].new_value == "n/a"
+    found = validate(db, 2023)
+    [finding] = rules(found, "type_range")
+    assert finding.severity == "error" and "not applicable" in finding.message.en
+    assert rules(found, "prior_year") == []  # not "missing": it was said to be n/a
+    db.set_note("group", 2023, "people.leave.paternity", "no paternity leave law here",
+                user="test")
+    assert rules(validate(db, 2023), "type_range") == []

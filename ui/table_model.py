@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from esgdesk.errors import EsgdeskError
 from esgdesk.forms import FigureRef, FormGrid
 from esgdesk.store import parse_value
+from esgdesk.types import special_state
 from esgdesk.workspace import Workspace
 from ui.icons import icon
 
@@ -155,7 +156,7 @@ class FormTableModel(QAbstractTableModel):
         ref = self.figure(index)
         if ref is None or not self.workspace.is_editable(ref):
             return self.tr("This cell cannot be edited")
-        if not text.strip():
+        if not text.strip() or special_state(text) is not None:
             return None
         try:
             parse_value(self.workspace.catalogue.indicators[ref.indicator], text)
