@@ -7,7 +7,6 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,32 +240,25 @@ def _depth(store: Store, code: str) -> int:
 
 def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     """Every stored figure, and every derived figure computable from them, in long format."""
-    from esgdesk.figures import derive, rounded
+    from esgdesk.figures import FigureBook, rounded
 
     catalogue = store.catalogue
     order = {iid: n for n, iid in enumerate(catalogue.indicators)}
-    stored_by: dict[tuple[str, int], dict[str, Any]] = {}
-    for value in store.all_values():
-        stored_by.setdefault((value.entity, value.year), {})[value.indicator] = value
+    stored = {(v.entity, v.indicator, v.year): v for v in store.all_values()}
+    book = FigureBook(catalogue, stored)
     rows: list[dict[str, Any]] = []
-    entity_order = [e.code for e in store.entities()]
-    for entity, year in sorted(stored_by, key=lambda k: (entity_order.index(k[0]), k[1])):
-        values = stored_by[(entity, year)]
-        numbers = {
-            iid: Decimal(v.value) for iid, v in values.items()
-            if v.value is not None and catalogue.indicators.get(iid)
-            and catalogue.indicators[iid].type.numeric
-        }
-        for iid, v in values.items():
-            if iid in catalogue.indicators:
-                rows.append(_dump_row(catalogue.indicators[iid], entity, year, v.value,
-                                      v.status, v.note, lang))
-        for iid, number in derive(catalogue, numbers).items():
+    for value in stored.values():
+        if value.indicator in catalogue.indicators:
+            rows.append(_dump_row(catalogue.indicators[value.indicator], value.entity,
+                                  value.year, value.value, value.status, value.note, lang))
+    for entity, year in {(v.entity, v.year) for v in stored.values()}:
+        for iid, number in book.derived(entity, year).items():
             indicator = catalogue.indicators[iid]
             rows.append(_dump_row(indicator, entity, year, str(rounded(indicator, number)),
                                   "computed", indicator.formula.text if indicator.formula else "",
                                   lang))
-    rows.sort(key=lambda r: (entity_order.index(r["entity"]), r["year"], order[r["indicator"]]))
+    entity_order = {e.code: n for n, e in enumerate(store.entities())}
+    rows.sort(key=lambda r: (entity_order[r["entity"]], r["year"], order[r["indicator"]]))
     return rows
 
 

@@ -323,9 +323,7 @@ class Store:
     def set_values(self, changes: Iterable[Change], user: str, reason: str = "",
                    source: str = "") -> list[StoredValue]:
         """Write many figures at once: all of them, or none if any is refused."""
-        from sqlalchemy import select
 
-        from esgdesk.models import Value
 
         prepared = [(c, self._prepare(c)) for c in changes]
         stamp = now()
@@ -333,10 +331,7 @@ class Store:
         with self._writing() as s:
             for change, (stored_text, state) in prepared:
                 ent = self.entity(change.entity)
-                row = s.execute(select(Value).where(
-                    Value.entity_id == ent.id, Value.year == change.year,
-                    Value.indicator == change.indicator,
-                )).scalar_one_or_none()
+                row = _row_of(s, ent.id, change.year, change.indicator)
                 written.append(self._write(s, ent, row, change, stored_text, state, user,
                                            stamp, reason, source))
         return written
@@ -392,7 +387,6 @@ class Store:
     def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,
                  expected_version: int | None = None) -> StoredValue:
         """Change a figure's note (its explanation or source), keeping the figure."""
-        from sqlalchemy import select
 
         from esgdesk.models import AuditEntry, Value
 
@@ -400,9 +394,7 @@ class Store:
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:
-            row = s.execute(select(Value).where(
-                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
-            )).scalar_one_or_none()
+            row = _row_of(s, ent.id, year, indicator)
             if row is not None and row.status == "locked":
                 raise ValueLocked(ent.code, year, indicator)
             if expected_version is not None and (row.version if row else 0) != expected_version:
@@ -428,9 +420,8 @@ class Store:
     def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
                    reason: str = "") -> StoredValue:
         """Move a figure to draft, submitted, approved or locked (audited)."""
-        from sqlalchemy import select
 
-        from esgdesk.models import AuditEntry, Value
+        from esgdesk.models import AuditEntry
 
         if status not in STATUSES:
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}")
@@ -438,9 +429,7 @@ class Store:
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:
-            row = s.execute(select(Value).where(
-                Value.entity_id == ent.id, Value.year == year, Value.indicator == indicator,
-            )).scalar_one_or_none()
+            row = _row_of(s, ent.id, year, indicator)
             if row is None:
                 raise EsgdeskError(f"{indicator} for {entity} {year} has no value yet")
             if row.status == "locked" and status != "locked" and not reason.strip():
@@ -472,6 +461,17 @@ def parse_value(indicator: Indicator, typed: str) -> str:
         return indicator.type.parse(typed)
     except ValueRefused as exc:
         raise InvalidValue(indicator.id, typed, f"{indicator.type.name}: {exc}") from None
+
+
+def _row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:
+    """The stored row of one figure, inside a writing transaction."""
+    from sqlalchemy import select
+
+    from esgdesk.models import Value
+
+    return s.execute(select(Value).where(
+        Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
+    )).scalar_one_or_none()
 
 
 def _stored_row(code: str, row: tuple[Any, ...]) -> StoredValue:

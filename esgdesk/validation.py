@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from esgdesk.catalogue import Catalogue, Check, Indicator, Label
-from esgdesk.figures import derive, rounded
+from esgdesk.figures import FigureBook, rounded
 from esgdesk.store import EntityInfo, Store, StoredValue
 from esgdesk.types import ValueRefused
 
@@ -74,9 +74,7 @@ class Validator:
         for e in self.entities:
             if e.parent in self.children and e.code != root.code:
                 self.children[e.parent].append(e.code)
-        self.values: dict[tuple[str, str, int], StoredValue] = store.figures_of(
-            self.codes, (year - 1, year))
-        self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self.book = FigureBook(self.catalogue, store.figures_of(self.codes, (year - 1, year)))
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
         self._checks_of: dict[str, list[int]] = {}
@@ -103,28 +101,10 @@ class Validator:
 
     # -- figures --------------------------------------------------------------
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
-        return self.values.get((entity, indicator, year))
+        return self.book.stored(entity, indicator, year)
 
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
-        spec = self.catalogue.indicators[indicator]
-        if spec.derived:
-            return self._derived_of(entity, year).get(indicator)
-        stored = self.stored(entity, indicator, year)
-        if stored is None or stored.value is None or not spec.type.numeric:
-            return None
-        return Decimal(stored.value)
-
-    def _derived_of(self, entity: str, year: int) -> dict[str, Decimal]:
-        key = (entity, year)
-        if key not in self._derived:
-            numbers = {}
-            for (e, ind, y), v in self.values.items():
-                if e == entity and y == year and v.value is not None:
-                    spec = self.catalogue.indicators.get(ind)
-                    if spec is not None and spec.type.numeric:
-                        numbers[ind] = Decimal(v.value)
-            self._derived[key] = derive(self.catalogue, numbers)
-        return self._derived[key]
+        return self.book.number(entity, indicator, year)
 
     def note(self, entity: str, indicator: str, year: int) -> str:
         stored = self.stored(entity, indicator, year)
@@ -192,12 +172,10 @@ class Validator:
     def update(self, entity: str, indicator: str) -> list[Finding]:
         """Re-read one figure (of the reporting year) and re-run the rules that read it."""
         stored = self.store.get(entity, self.year, indicator)
-        key = (entity, indicator, self.year)
         if stored is None:
-            self.values.pop(key, None)
+            self.book.drop(entity, indicator, self.year)
         else:
-            self.values[key] = stored
-        self._derived.pop((entity, self.year), None)
+            self.book.put(stored)
         spec = self.catalogue.indicators[indicator]
         if not spec.derived:
             self._evaluate_indicator(entity, spec)

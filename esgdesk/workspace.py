@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from esgdesk.catalogue import Catalogue, Chapter, Label, Table
-from esgdesk.figures import derive, rounded
+from esgdesk.figures import FigureBook, rounded
 from esgdesk.forms import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.store import STATE_TEXT, Change, Store, StoredValue
 from esgdesk.validation import SEVERITIES, Finding, Validator
@@ -23,8 +23,7 @@ class Workspace:
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
         self._scope = self._entities_in_scope()
-        self._values: dict[tuple[str, str, int], StoredValue] = {}
-        self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self.book = FigureBook(self.catalogue, {})
         self._grids: dict[str, FormGrid] = {}
         self._validator: Validator | None = None
         self._findings: list[Finding] = []
@@ -41,8 +40,7 @@ class Workspace:
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them)."""
-        self._values = self.store.figures_of(self._scope, self.years)
-        self._derived.clear()
+        self.book = FigureBook(self.catalogue, self.store.figures_of(self._scope, self.years))
         if self._validator is not None:
             self._validator = None
             self.validate()
@@ -69,28 +67,10 @@ class Workspace:
 
     # -- reading --------------------------------------------------------------
     def stored(self, ref: FigureRef) -> StoredValue | None:
-        return self._values.get((ref.entity, ref.indicator, ref.year))
+        return self.book.stored(ref.entity, ref.indicator, ref.year)
 
     def number(self, ref: FigureRef) -> Decimal | None:
-        indicator = self.catalogue.indicators[ref.indicator]
-        if indicator.derived:
-            return self._derived_for(ref.entity, ref.year).get(ref.indicator)
-        stored = self.stored(ref)
-        if stored is None or stored.value is None or not indicator.type.numeric:
-            return None
-        return Decimal(stored.value)
-
-    def _derived_for(self, entity: str, year: int) -> dict[str, Decimal]:
-        key = (entity, year)
-        if key not in self._derived:
-            numbers = {
-                ind: Decimal(v.value) for (e, ind, y), v in self._values.items()
-                if e == entity and y == year and v.value is not None
-                and self.catalogue.indicators.get(ind) is not None
-                and self.catalogue.indicators[ind].type.numeric
-            }
-            self._derived[key] = derive(self.catalogue, numbers)
-        return self._derived[key]
+        return self.book.number(ref.entity, ref.indicator, ref.year)
 
     def display(self, ref: FigureRef) -> str:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none."""
@@ -140,8 +120,7 @@ class Workspace:
         return stored
 
     def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
-        self._values[(ref.entity, ref.indicator, ref.year)] = stored
-        self._derived.pop((ref.entity, ref.year), None)
+        self.book.put(stored)
         if self._validator is not None and ref.year == self.year:
             self._index(self._validator.update(ref.entity, ref.indicator))
 
