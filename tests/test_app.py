@@ -95,6 +95,10 @@ def test_text_in_a_count_cell_is_refused_and_nothing_is_stored(
     assert refusals and "not a number" in refusals[0]
     editor = _editor(view)
     assert editor is not None and editor.isVisible()  # kept open for correction
+    assert "not a number" in editor.toolTip()  # said while typing, too
+    editor.selectAll()
+    qtbot.keyClicks(editor, "2,431")
+    assert editor.toolTip() == ""
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert sample_path.read_bytes() == before
 

@@ -33,7 +33,20 @@ class FigureDelegate(QStyledItemDelegate):
         editor.installEventFilter(self)
         editor.setProperty("row", index.row())
         editor.setProperty("column", index.column())
+        model = index.model()
+        if isinstance(model, FormTableModel):
+            # Say what is wrong while the user types, before anything is committed.
+            persistent = QPersistentModelIndex(index)
+            editor.textChanged.connect(
+                lambda text, e=editor, m=model, i=persistent: self._check_as_typed(e, m, i, text))
         return editor
+
+    @staticmethod
+    def _check_as_typed(editor: QLineEdit, model: FormTableModel, index: QPersistentModelIndex,
+                        text: str) -> None:
+        reason = model.refusal(model.index(index.row(), index.column()), text)
+        editor.setStyleSheet("" if reason is None else "background: #fde2e2;")
+        editor.setToolTip(reason or "")
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if (isinstance(editor, QLineEdit) and event.type() == QEvent.Type.KeyPress
