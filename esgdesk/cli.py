@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from esgdesk.store import Store
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
-            "lock", "unlock", "validate", "generate")
+            "lock", "unlock", "validate", "generate", "export")
 
 
 def default_database() -> Path:
@@ -66,6 +66,11 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     dump.add_argument("--format", choices=("csv", "json"), default="csv")
     dump.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of units")
     command("entities", "list the entities")
+    export = command("export", "write the report workbook (.xlsx) for a year")
+    export.add_argument("--year", type=int, required=True)
+    export.add_argument("--entity", help="entity code (default: the group, consolidated)")
+    export.add_argument("--lang", choices=("zh", "en"), default="zh")
+    export.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -175,6 +180,12 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
         return _dump(store, args)
     if args.command == "validate":
         return _validate(store, args)
+    if args.command == "export":
+        from esgdesk.export import export_workbook
+
+        written = export_workbook(store, args.year, args.out, args.entity, args.lang)
+        print(f"{written}: report workbook for {args.year}")
+        return 0
     entity = args.entity or store.root().code
     store.catalogue.indicator(args.indicator)
     if args.command == "set":

@@ -1,0 +1,382 @@
+"""The report workbook: the catalogue's tables as the report prints them, consolidated, in Excel.
+
+Sheets: a cover; the key figures; one sheet per chapter with each table's title,
+header row, group headers, indented breakdowns, units and numbers (never numbers
+stored as text); a GRI / CASS-ESG index; the findings; a long-format data sheet.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from esgdesk import __version__
+from esgdesk.catalogue import Catalogue, Chapter, Indicator, Table
+from esgdesk.consolidate import Consolidation
+from esgdesk.errors import EsgdeskError
+from esgdesk.figures import rounded
+from esgdesk.store import Store
+
+Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+WORDS = {
+    "cover": ("封面", "Cover"), "index": ("指标索引", "Index"),
+    "findings": ("校验结果", "Findings"),
+    "data": ("数据", "Data"), "unit": ("单位", "Unit"), "company": ("公司", "Company"),
+    "scope": ("主体范围", "Entity scope"), "year": ("报告年度", "Reporting year"),
+    "made": ("生成时间", "Made"), "by": ("生成工具", "Made by"),
+    "open": ("未处理的校验结果", "Open findings"), "computed": ("计算得出", "Computed"),
+    "section": ("章节", "Section"), "chapter": ("篇章", "Chapter"),
+    "severity": ("级别", "Severity"), "state": ("状态", "State"), "entity": ("主体", "Entity"),
+    "rule": ("规则", "Rule"), "message": ("说明", "Message"),
+    "explanation": ("解释", "Explanation"), "explained": ("已说明", "explained"),
+    "open_state": ("待处理", "open"),
+}
+
+
+class ExportCancelled(EsgdeskError):
+    def __init__(self) -> None:
+        super().__init__("the export was cancelled; no file was written")
+
+
+def _word(key: str, lang: str) -> str:
+    zh, en = WORDS[key]
+    return zh if lang == "zh" else en
+
+
+def sheet_name(wanted: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
+    base = SHEET_NAME_BAD.sub(" ", wanted).strip().strip("'") or "Sheet"
+    name, number = base[:31], 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[:31 - len(suffix)] + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def number_format(indicator: Indicator, as_fraction: bool = False) -> str:
+    places = indicator.type.precision if indicator.type.name != "count" else 0
+    decimals = "." + "0" * places if places else ""
+    if as_fraction:
+        return f"0{decimals}%"
+    return f"#,##0{decimals}"
+
+
+class WorkbookWriter:
+    """Writes one report workbook; kept small so a benchmark can time its parts."""
+
+    def __init__(self, store: Store, year: int, entity: str | None, lang: str) -> None:
+        from openpyxl import Workbook
+
+        self.store = store
+        self.catalogue: Catalogue = store.catalogue
+        self.year = year
+        self.entity = store.entity(entity).code if entity else store.root().code
+        self.lang = lang
+        self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
+        self.workbook = Workbook()
+        self.taken: set[str] = set()
+        self._styles()
+
+    def _styles(self) -> None:
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="B7C3D0")
+        self.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        self.bold = Font(bold=True)
+        self.title_font = Font(bold=True, size=12)
+        self.header_fill = PatternFill("solid", fgColor="DDE6F0")
+        self.group_fill = PatternFill("solid", fgColor="EEF1F5")
+        self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.Alignment = Alignment
+
+    # -- cells ------------------------------------------------------------------
+    def put(self, sheet: Any, row: int, column: int, value: Any, **style: Any) -> Any:
+        cell = sheet.cell(row=row, column=column)
+        if isinstance(value, str):
+            cell.value = value
+            cell.data_type = "s"  # openpyxl would otherwise make "=..." a formula
+            if value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
+        else:
+            cell.value = value
+        for key, setting in style.items():
+            setattr(cell, key, setting)
+        return cell
+
+    def _number(self, indicator: Indicator, number: Decimal) -> float | int:
+        value = rounded(indicator, number)
+        return int(value) if indicator.type.name == "count" else float(value)
+
+    def value_of(self, indicator: Indicator, year: int) -> Any:
+        if indicator.type.numeric:
+            number = self.figures.figures(self.entity, year).get(indicator.id)
+            return None if number is None else self._number(indicator, number)
+        text = self.figures.text(self.entity, indicator.id, year)
+        if text is None:
+            return None
+        return indicator.type.format(text)
+
+    # -- sheets ------------------------------------------------------------------
+    def write(self, path: Path, progress: Progress | None = None) -> Path:
+        chapters = list(self.catalogue.chapters)
+        total = sum(len(c.tables) for c in chapters) + 4
+        done = 0
+
+        def step(what: str) -> None:
+            nonlocal done
+            done += 1
+            if progress is not None and progress(done, total, what) is False:
+                raise ExportCancelled()
+
+        self._cover(self.workbook.active)
+        step("cover")
+        for chapter in chapters:
+            self._chapter(chapter, step)
+        self._index()
+        step("index")
+        self._findings_sheet()
+        step("findings")
+        self._data_sheet()
+        step("data")
+        return _save_atomically(self.workbook, path)
+
+    def _cover(self, sheet: Any) -> None:
+        from esgdesk.validation import validate
+
+        lang = self.lang
+        sheet.title = sheet_name(_word("cover", lang), self.taken)
+        entity = self.store.entity(self.entity)
+        self.findings = validate(self.store, self.year, self.entity)
+        open_findings = [f for f in self.findings if not f.explained]
+        counts = {s: sum(1 for f in open_findings if f.severity == s)
+                  for s in ("error", "warning", "info")}
+        self.put(sheet, 1, 1, self.catalogue.report(lang), font=self.title_font)
+        rows = [
+            ("company", self.store.setting("company") or entity.name(lang)),
+            ("scope", entity.name(lang)),
+            ("year", self.year),
+            ("made", datetime.now().strftime("%Y-%m-%d %H:%M")),
+            ("by", f"esgdesk {__version__} · catalogue {self.catalogue.version}"),
+            ("open", f"{counts['error']} error · {counts['warning']} warning · "
+                     f"{counts['info']} info"),
+        ]
+        for offset, (key, value) in enumerate(rows, start=3):
+            self.put(sheet, offset, 1, _word(key, lang), font=self.bold)
+            self.put(sheet, offset, 2, value)
+        sheet.column_dimensions["A"].width = 22
+        sheet.column_dimensions["B"].width = 60
+
+    def _chapter(self, chapter: Chapter, step: Callable[[str], None]) -> None:
+        title = f"{chapter.number} {chapter.title(self.lang)}".strip()
+        sheet = self.workbook.create_sheet(sheet_name(title, self.taken))
+        self.put(sheet, 1, 1, title, font=self.title_font)
+        row = 3
+        widest = 3
+        for table in chapter.tables:
+            row, width = self._table(sheet, table, row)
+            widest = max(widest, width)
+            row += 2
+            step(table.id)
+        sheet.column_dimensions["A"].width = 46
+        sheet.column_dimensions["B"].width = 12
+        from openpyxl.utils import get_column_letter
+
+        for column in range(3, widest + 1):
+            sheet.column_dimensions[get_column_letter(column)].width = 15
+        sheet.freeze_panes = "B3"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape" if widest > 6 else "portrait"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+    def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
+        lang = self.lang
+        self.put(sheet, row, 1, table.title(lang), font=self.bold)
+        row += 1
+        if table.layout == "matrix":
+            return self._matrix(sheet, table, row)
+        years = list(range(self.year - table.years + 1, self.year + 1))
+        headers = [table.header(lang), _word("unit", lang)]
+        sites = [s for s in table.sites if s in self.figures.children] or [None]
+        columns: list[tuple[int, str | None]] = []
+        if table.layout == "sites":
+            for year in years:
+                for site in sites:
+                    columns.append((year, site))
+                    name = self.store.entity(site).name(lang) if site else ""
+                    headers.append(f"{year} 年 {name}" if lang == "zh" else f"{year} {name}")
+        else:
+            for year in years:
+                columns.append((year, None))
+                headers.append(f"{year} 年" if lang == "zh" else str(year))
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
+                     alignment=self.centre, border=self.border)
+        row += 1
+        for item in table.rows:
+            if item.kind == "group":
+                self.put(sheet, row, 1, item.label(lang) if item.label else "", font=self.bold,
+                         fill=self.group_fill, border=self.border)
+                for column in range(2, len(headers) + 1):
+                    self.put(sheet, row, column, None, fill=self.group_fill, border=self.border)
+                row += 1
+                continue
+            indicator = self.catalogue.indicators[item.indicator or ""]
+            label = item.label(lang) if item.label else indicator.label(lang)
+            self.put(sheet, row, 1, label, border=self.border,
+                     alignment=self.Alignment(indent=item.indent * 2))
+            self.put(sheet, row, 2, indicator.unit(lang), border=self.border,
+                     alignment=self.centre)
+            for column, (year, site) in enumerate(columns, start=3):
+                value = self._value_at(indicator, year, site)
+                cell = self.put(sheet, row, column, value, border=self.border)
+                if indicator.type.numeric:
+                    cell.number_format = number_format(indicator)
+                if indicator.formula is not None and value is not None:
+                    self._formula_comment(cell, indicator)
+            row += 1
+        return row, len(headers)
+
+    def _value_at(self, indicator: Indicator, year: int, site: str | None) -> Any:
+        if site is None:
+            return self.value_of(indicator, year)
+        number = self.figures.figures(site, year).get(indicator.id)
+        return None if number is None else self._number(indicator, number)
+
+    def _matrix(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
+        lang = self.lang
+        headers = [table.header(lang)] + [
+            c.title(lang).replace("{year}", str(self.year)).replace("{next}", str(self.year + 1))
+            for c in table.columns]
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
+                     alignment=self.centre, border=self.border)
+        row += 1
+        for item in table.rows:
+            label = item.label(lang) if item.label else ""
+            if item.kind == "group":
+                self.put(sheet, row, 1, label, font=self.bold, fill=self.group_fill,
+                         border=self.border)
+                row += 1
+                continue
+            self.put(sheet, row, 1, label, border=self.border,
+                     alignment=self.Alignment(indent=item.indent * 2))
+            for column, spec in enumerate(table.columns, start=2):
+                indicator_id = item.cells.get(spec.key)
+                if indicator_id is None:
+                    self.put(sheet, row, column, None, border=self.border)
+                    continue
+                indicator = self.catalogue.indicators[indicator_id]
+                value = self.value_of(indicator, self.year)
+                fraction = indicator.type.name == "percentage"
+                if fraction and value is not None:
+                    value = value / 100
+                cell = self.put(sheet, row, column, value, border=self.border,
+                                alignment=self.centre)
+                if indicator.type.numeric:
+                    cell.number_format = number_format(indicator, as_fraction=fraction)
+            row += 1
+        return row, len(headers)
+
+    def _formula_comment(self, cell: Any, indicator: Indicator) -> None:
+        from openpyxl.comments import Comment
+
+        assert indicator.formula is not None
+        cell.comment = Comment(f"{_word('computed', self.lang)}: {indicator.formula.text}",
+                               "esgdesk")
+
+    def _index(self) -> None:
+        lang = self.lang
+        sheet = self.workbook.create_sheet(sheet_name(_word("index", lang), self.taken))
+        headers = [_word("chapter", lang), _word("section", lang), "GRI Standards",
+                   "CASS-ESG 5.0"]
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill,
+                     border=self.border)
+        row = 2
+        for chapter in self.catalogue.chapters:
+            for section in chapter.sections:
+                values = [f"{chapter.number} {chapter.title(lang)}".strip(), section.title(lang),
+                          "/".join(section.gri) or "/", "/".join(section.cass) or "/"]
+                for column, value in enumerate(values, start=1):
+                    self.put(sheet, row, column, value, border=self.border)
+                row += 1
+        for letter, width in zip("ABCD", (34, 30, 40, 44), strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = "A2"
+
+    def _findings_sheet(self) -> None:
+        lang = self.lang
+        sheet = self.workbook.create_sheet(sheet_name(_word("findings", lang), self.taken))
+        headers = [_word(k, lang) for k in ("severity", "state", "entity", "year", "rule",
+                                            "message", "explanation")]
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill)
+        for row, finding in enumerate(self.findings, start=2):
+            state = _word("explained" if finding.explained else "open_state", lang)
+            values = [finding.severity, state, finding.entity, finding.year, finding.rule,
+                      finding.message(lang), finding.explanation]
+            for column, value in enumerate(values, start=1):
+                self.put(sheet, row, column, value)
+        for letter, width in zip("ABCDEFG", (10, 10, 14, 8, 14, 90, 50), strict=True):
+            sheet.column_dimensions[letter].width = width
+        sheet.freeze_panes = "A2"
+
+    def _data_sheet(self) -> None:
+        """Long format, one stored figure a row, for a pivot table or pandas."""
+        lang = self.lang
+        sheet = self.workbook.create_sheet(sheet_name(_word("data", lang), self.taken))
+        headers = ["entity", "year", "indicator", "label_zh", "label_en", "unit", "value",
+                   "status", "note", "changed_by", "changed_at"]
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill)
+        row = 2
+        for (entity, indicator_id, year), stored in sorted(self.figures.book.values.items()):
+            indicator = self.catalogue.indicators.get(indicator_id)
+            if indicator is None:
+                continue
+            value: Any = stored.value
+            if value is not None and indicator.type.numeric:
+                value = self._number(indicator, Decimal(value))
+            values = [entity, year, indicator_id, indicator.label.zh, indicator.label.en,
+                      indicator.unit(lang), value, stored.status, stored.note,
+                      stored.changed_by, stored.changed_at]
+            for column, item in enumerate(values, start=1):
+                self.put(sheet, row, column, item)
+            row += 1
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:K{max(row - 1, 1)}"
+
+
+def _save_atomically(workbook: Any, path: Path) -> Path:
+    """Write to a temporary file beside the target; replace the target only when complete."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise EsgdeskError(f"{path.parent}: no such folder")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
+                                         dir=path.parent)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def export_workbook(store: Store, year: int, out: str | Path, entity: str | None = None,
+                    lang: str = "zh", progress: Progress | None = None) -> Path:
+    """The report workbook for an entity (consolidated over its children) and year."""
+    return WorkbookWriter(store, year, entity, lang).write(Path(out), progress)

@@ -1,0 +1,118 @@
+"""The report workbook, written for real and read back with openpyxl."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from esgdesk.consolidate import Consolidation
+from esgdesk.export import export_workbook, sheet_name
+from esgdesk.store import Change, Store, open_database
+
+
+def _table(sheet, title: str) -> dict[str, list]:
+    """A printed table of a chapter sheet (the one with a 2021 column when two share a title):
+    label → its cells after the unit column."""
+    rows = list(sheet.iter_rows(values_only=True))
+    starts = [n for n, row in enumerate(rows) if row[0] == title]
+    start = next((n for n in starts if any(str(v).startswith("2021") for v in rows[n + 1])),
+                 starts[0])
+    found = {"__header__": list(rows[start + 1])}
+    for row in rows[start + 2:]:
+        if row[0] is None:
+            break
+        found[row[0]] = list(row[2:])
+    return found
+
+
+def test_the_2023_workbook_holds_the_printed_tables(sample: Store, tmp_path: Path) -> None:
+    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="zh")
+    book = load_workbook(out)
+    people = book["04 以人为本 打造温暖新家园"]
+    structure = _table(people, "员工结构")
+    assert structure["__header__"][:5] == ["员工构成", "单位", "2021 年", "2022 年", "2023 年"]
+    assert structure["员工总人数"][:3] == [3834, 3788, 4106]
+    assert structure["女性"][:3] == [1403, 1394, 1514]
+    assert structure["行政人员"][:3] == [326, 291, 239]
+    innovation = book["03 创智纳新 培育发展新动能"]
+    talent = _table(innovation, "研发人才")
+    assert talent["研发人员数量"][:3] == [1131, 1125, 1226]
+    assert talent["研发人员数量占比"][:3] == [29.5, 29.7, 29.86]
+    assert talent["30岁至40岁"][:3] == [380, 440, 459]
+    investment = _table(innovation, "研发投入")
+    assert investment["研发投入金额"][:3] == [19678.67, 18798.38, 21361.34]
+    assert investment["研发投入占营业收入比例"][:3] == [10.06, 9.8, 10.84]
+    satisfaction = _table(innovation, "客户满意度调查")
+    assert satisfaction["客户整体满意度得分"][:3] == [90, 92, 93]
+    infosec = _table(innovation, "公司开展信息安全与隐私保护培训情况")
+    assert infosec["__header__"][2:8] == ["2021 年 东莞", "2021 年 厦门", "2022 年 东莞",
+                                          "2022 年 厦门", "2023 年 东莞", "2023 年 厦门"]
+    assert infosec["实践、培训参与人次"][:6] == [1290, 796, 958, 586, 1005, 664]
+
+
+def test_cells_hold_numbers_with_the_reports_formats(sample: Store, tmp_path: Path) -> None:
+    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="en")
+    sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("03"))
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
+    amount = next(c for v, c in cells.items() if v == 21361.34)
+    assert amount.data_type == "n" and amount.number_format == "#,##0.00"
+    headcount = next(c for v, c in cells.items() if v == 1226)
+    assert headcount.number_format == "#,##0"
+    target = next(c for v, c in cells.items() if v == pytest.approx(0.9898))
+    assert target.number_format == "0.00%"  # prints as 98.98%
+    assert sheet.freeze_panes == "B3"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert int(sheet.page_setup.fitToWidth) == 1
+
+
+def test_text_that_looks_like_a_formula_stays_text(sample: Store, tmp_path: Path) -> None:
+    sample.set_note("group", 2023, "people.employees.total", "=HYPERLINK(\"x\")", user="test")
+    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="en")
+    data = load_workbook(out)["Data"]
+    notes = [row[8] for row in data.iter_rows(values_only=True)]
+    assert "=HYPERLINK(\"x\")" in notes
+    cell = next(c for row in data.iter_rows() for c in row if c.value == "=HYPERLINK(\"x\")")
+    assert cell.data_type == "s"
+
+
+def test_a_parent_without_its_own_figure_is_consolidated_by_rule(tmp_path: Path) -> None:
+    store = open_database(tmp_path / "c.db", create=True)
+    store.add_entity("group", "集团", "Group", "group")
+    store.add_entity("a", "甲", "A", "company", "group")
+    store.add_entity("b", "乙", "B", "company", "group")
+    store.set_values([
+        Change("a", 2023, "people.employees.total", "100"),
+        Change("a", 2023, "people.employees.female", "50"),
+        Change("b", 2023, "people.employees.total", "300"),
+        Change("b", 2023, "people.employees.female", "30"),
+        Change("a", 2023, "innovation.customers.satisfaction_score", "90"),
+    ], user="test")
+    figures = Consolidation(store, [2023]).figures("group", 2023)
+    assert figures["people.employees.total"] == 400
+    # 80 of 400 is 20 %: recomputed, never the mean (30 %) or sum (60 %) of the children's.
+    assert figures["people.employees.female_ratio"] == 20
+    assert "innovation.customers.satisfaction_score" not in figures  # not aggregated
+    store.close()
+
+
+def test_sheet_names_are_valid_and_unique_whatever_the_names() -> None:
+    taken: set[str] = set()
+    names = [sheet_name("a/b:c*?[d]" + "x" * 40, taken) for _ in range(3)]
+    assert len(set(names)) == 3
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+
+
+def test_a_failed_export_leaves_the_old_file_alone(sample: Store, tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    out.write_bytes(b"the good old workbook")
+
+    def cancel(done: int, _total: int, _what: str) -> bool:
+        return done < 3
+
+    with pytest.raises(Exception, match="cancelled"):
+        export_workbook(sample, 2023, out, progress=cancel)
+    assert out.read_bytes() == b"the good old workbook"
+    assert list(tmp_path.iterdir()) == [out] or all(
+        not p.name.startswith(".report") for p in tmp_path.iterdir())
