@@ -295,3 +295,12 @@ def test_an_explanation_resolves_a_warning(qtbot: QtBot, window: MainWindow) -> 
     finance = [f for f in window.findings.all if f.indicators[0] == "people.employees.finance"]
     assert finance[0].explained
     assert finance[0].explanation == "finance moved to a shared-service centre"
+
+
+def test_file_export_writes_the_workbook(window: MainWindow, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = window.export_report(tmp_path / "report.xlsx")
+    assert out is not None
+    book = load_workbook(out)
+    assert book.sheetnames[0] == "封面" and "04 以人为本 打造温暖新家园" in book.sheetnames

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -137,6 +139,9 @@ class MainWindow(QMainWindow):
         self.sample_action = self._action(self.file_menu, None, self.open_sample)
         self.recent_menu = self.file_menu.addMenu("")
         self.file_menu.addSeparator()
+        self.export_action = self._action(self.file_menu, QKeySequence("Ctrl+E"),
+                                          self.export_report)
+        self.file_menu.addSeparator()
         self.quit_action = self._action(self.file_menu, QKeySequence.StandardKey.Quit, self.close)
         self.edit_menu = bar.addMenu("")
         self.undo_action = self.undo_stack.createUndoAction(self)
@@ -180,6 +185,7 @@ class MainWindow(QMainWindow):
         self.open_action.setText(self.tr("&Open…"))
         self.sample_action.setText(self.tr("Open &sample"))
         self.recent_menu.setTitle(self.tr("Recent files"))
+        self.export_action.setText(self.tr("&Export report workbook…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.undo_action.setText(self.tr("&Undo"))
@@ -271,6 +277,41 @@ class MainWindow(QMainWindow):
             self.open_database(Path(name))
         except EsgdeskError as exc:
             QMessageBox.warning(self, "esgdesk", exc.message())
+
+    def export_report(self, path: Path | None = None) -> Path | None:
+        """Write the report workbook for the entity and year, with progress and a cancel."""
+        from esgdesk.export import export_workbook
+
+        if self.workspace is None:
+            return None
+        if path is None:
+            suggested = f"esgdesk-{self.workspace.entity}-{self.workspace.year}.xlsx"
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export report workbook"),
+                                                  suggested, self.tr("Excel workbooks (*.xlsx)"))
+            if not name:
+                return None
+            path = Path(name)
+        dialog = QProgressDialog(self.tr("Writing the report workbook…"), self.tr("Cancel"),
+                                 0, 100, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+
+        def progress(done: int, total: int, _what: str) -> bool:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+            QApplication.processEvents()
+            return not dialog.wasCanceled()
+
+        try:
+            written = export_workbook(self.store, self.workspace.year, path,
+                                      self.workspace.entity, self.lang, progress)
+        except EsgdeskError as exc:
+            dialog.close()
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return None
+        dialog.close()
+        self.statusBar().showMessage(self.tr("Exported {path}").format(path=written), 8000)
+        return written
 
     # -- scope: entity and year -----------------------------------------------------------
     def _fill_entities(self) -> None:
