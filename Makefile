@@ -12,7 +12,13 @@ QT_DEBS := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbu
 QM := resources/i18n/esgdesk_zh_CN.qm
 CHAPTERS := key_figures governance environment innovation people community
 
-.PHONY: run test lint sysdeps sample screenshots bench clean
+# What the tests need besides: LibreOffice opens every exported workbook.
+TEST_DEBS := libreoffice-calc-nogui
+
+.PHONY: run test lint sysdeps testdeps sample screenshots bench clean
+
+testdeps:
+	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(TEST_DEBS)"
 
 sysdeps:
 	@missing=$$(for p in $(QT_DEBS); do \
@@ -47,7 +53,7 @@ run: sysdeps $(STAMP) $(SAMPLE) $(QM)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test: sysdeps $(STAMP) $(QM)
+test: sysdeps testdeps $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 

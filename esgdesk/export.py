@@ -220,9 +220,7 @@ class WorkbookWriter:
             for year in years:
                 columns.append((year, None))
                 headers.append(f"{year} 年" if lang == "zh" else str(year))
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     alignment=self.centre, border=self.border)
+        self._header_row(sheet, row, headers)
         row += 1
         for item in table.rows:
             if item.kind == "group":
@@ -248,6 +246,12 @@ class WorkbookWriter:
             row += 1
         return row, len(headers)
 
+    def _header_row(self, sheet: Any, row: int, headers: list[str]) -> None:
+        for column, text in enumerate(headers, start=1):
+            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
+                     alignment=self.centre, border=self.border)
+        sheet.row_dimensions[row].height = 30  # room for a wrapped heading
+
     def _value_at(self, indicator: Indicator, year: int, site: str | None) -> Any:
         if site is None:
             return self.value_of(indicator, year)
@@ -259,9 +263,7 @@ class WorkbookWriter:
         headers = [table.header(lang)] + [
             c.title(lang).replace("{year}", str(self.year)).replace("{next}", str(self.year + 1))
             for c in table.columns]
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     alignment=self.centre, border=self.border)
+        self._header_row(sheet, row, headers)
         row += 1
         for item in table.rows:
             label = item.label(lang) if item.label else ""

@@ -116,3 +116,28 @@ def test_a_failed_export_leaves_the_old_file_alone(sample: Store, tmp_path: Path
     assert out.read_bytes() == b"the good old workbook"
     assert list(tmp_path.iterdir()) == [out] or all(
         not p.name.startswith(".report") for p in tmp_path.iterdir())
+
+
+def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
+                                                              tmp_path: Path) -> None:
+    """LibreOffice converts every sheet without complaint, and the numbers come out as numbers."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is installed by 'make test' (libreoffice-calc-nogui)")
+    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="zh")
+    converted = tmp_path / "csv"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+         "--convert-to", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,'
+         'false,false,-1', "--outdir", str(converted), str(out)],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    people = (converted / "report-04 以人为本 打造温暖新家园.csv").read_text(encoding="utf-8")
+    assert "员工总人数,人,3834,3788,4106" in people
+    innovation = (converted / "report-03 创智纳新 培育发展新动能.csv").read_text(encoding="utf-8")
+    assert "研发投入金额,万元,19678.67,18798.38,21361.34" in innovation
+    assert "实践、培训参与人次,人次,1290,796,958,586,1005,664" in innovation
+    assert len(list(converted.glob("*.csv"))) == 10
