@@ -71,6 +71,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     export.add_argument("--entity", help="entity code (default: the group, consolidated)")
     export.add_argument("--lang", choices=("zh", "en"), default="zh")
     export.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    export.add_argument("--by-entity", action="store_true",
+                        help="add a sheet comparing the entity with each direct child")
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -183,7 +185,8 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
     if args.command == "export":
         from esgdesk.export import export_workbook
 
-        written = export_workbook(store, args.year, args.out, args.entity, args.lang)
+        written = export_workbook(store, args.year, args.out, args.entity, args.lang,
+                                  by_entity=args.by_entity)
         print(f"{written}: report workbook for {args.year}")
         return 0
     entity = args.entity or store.root().code

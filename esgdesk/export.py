@@ -37,7 +37,8 @@ WORDS = {
     "severity": ("级别", "Severity"), "state": ("状态", "State"), "entity": ("主体", "Entity"),
     "rule": ("规则", "Rule"), "message": ("说明", "Message"),
     "explanation": ("解释", "Explanation"), "explained": ("已说明", "explained"),
-    "open_state": ("待处理", "open"),
+    "open_state": ("待处理", "open"), "by_entity": ("按主体对比", "By entity"),
+    "indicator": ("指标", "Indicator"),
 }
 
 
@@ -73,7 +74,8 @@ def number_format(indicator: Indicator, as_fraction: bool = False) -> str:
 class WorkbookWriter:
     """Writes one report workbook; kept small so a benchmark can time its parts."""
 
-    def __init__(self, store: Store, year: int, entity: str | None, lang: str) -> None:
+    def __init__(self, store: Store, year: int, entity: str | None, lang: str,
+                 by_entity: bool = False) -> None:
         from openpyxl import Workbook
 
         self.store = store
@@ -81,6 +83,7 @@ class WorkbookWriter:
         self.year = year
         self.entity = store.entity(entity).code if entity else store.root().code
         self.lang = lang
+        self.by_entity = by_entity
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
         self.workbook = Workbook()
         self.taken: set[str] = set()
@@ -128,7 +131,7 @@ class WorkbookWriter:
     # -- sheets ------------------------------------------------------------------
     def write(self, path: Path, progress: Progress | None = None) -> Path:
         chapters = list(self.catalogue.chapters)
-        total = sum(len(c.tables) for c in chapters) + 4
+        total = sum(len(c.tables) for c in chapters) + 4 + int(self.by_entity)
         done = 0
 
         def step(what: str) -> None:
@@ -141,6 +144,9 @@ class WorkbookWriter:
         step("cover")
         for chapter in chapters:
             self._chapter(chapter, step)
+        if self.by_entity:
+            self._comparison()
+            step("by entity")
         self._index()
         step("index")
         self._findings_sheet()
@@ -291,6 +297,44 @@ class WorkbookWriter:
             row += 1
         return row, len(headers)
 
+    def _comparison(self) -> None:
+        """One column per entity (the parent, then each direct child) for the reporting year."""
+        lang = self.lang
+        entities = [self.entity, *self.figures.children.get(self.entity, [])]
+        sheet = self.workbook.create_sheet(sheet_name(_word("by_entity", lang), self.taken))
+        headers = [_word("indicator", lang), _word("unit", lang),
+                   *(self.store.entity(e).name(lang) for e in entities)]
+        self._header_row(sheet, 1, headers)
+        columns = [self.figures.figures(e, self.year) for e in entities]
+        row = 2
+        for chapter in self.catalogue.chapters:
+            seen: set[str] = set()
+            self.put(sheet, row, 1, f"{chapter.number} {chapter.title(lang)}".strip(),
+                     font=self.bold, fill=self.group_fill)
+            row += 1
+            for table in chapter.tables:
+                for indicator_id in table.indicators():
+                    indicator = self.catalogue.indicators[indicator_id]
+                    if indicator_id in seen or not indicator.type.numeric:
+                        continue
+                    seen.add(indicator_id)
+                    self.put(sheet, row, 1, indicator.label(lang))
+                    self.put(sheet, row, 2, indicator.unit(lang))
+                    for column, figures in enumerate(columns, start=3):
+                        number = figures.get(indicator_id)
+                        cell = self.put(sheet, row, column,
+                                        None if number is None else self._number(indicator,
+                                                                                  number))
+                        cell.number_format = number_format(indicator)
+                    row += 1
+        sheet.column_dimensions["A"].width = 46
+        sheet.freeze_panes = "C2"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
     def _formula_comment(self, cell: Any, indicator: Indicator) -> None:
         from openpyxl.comments import Comment
 
@@ -379,6 +423,8 @@ def _save_atomically(workbook: Any, path: Path) -> Path:
 
 
 def export_workbook(store: Store, year: int, out: str | Path, entity: str | None = None,
-                    lang: str = "zh", progress: Progress | None = None) -> Path:
-    """The report workbook for an entity (consolidated over its children) and year."""
-    return WorkbookWriter(store, year, entity, lang).write(Path(out), progress)
+                    lang: str = "zh", progress: Progress | None = None,
+                    by_entity: bool = False) -> Path:
+    """The report workbook for an entity (consolidated over its children) and year;
+    `by_entity` adds a sheet comparing the entity with each of its direct children."""
+    return WorkbookWriter(store, year, entity, lang, by_entity).write(Path(out), progress)

@@ -141,3 +141,20 @@ def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
     assert "研发投入金额,万元,19678.67,18798.38,21361.34" in innovation
     assert "实践、培训参与人次,人次,1290,796,958,586,1005,664" in innovation
     assert len(list(converted.glob("*.csv"))) == 10
+
+
+def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None:
+    from esgdesk.generate import generate_group
+
+    store = generate_group(tmp_path / "g.db", companies=3, years=3)
+    out = export_workbook(store, 2023, tmp_path / "g.xlsx", lang="en", by_entity=True)
+    sheet = load_workbook(out)["By entity"]
+    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    header = rows["Indicator"]
+    assert header[2:] == ("Group", "Subsidiary 001", "Subsidiary 002", "Subsidiary 003")
+    total = rows["Total number of employees"]
+    assert total[2] == sum(total[3:])  # summed
+    ratio = rows["Proportion of female employees"]
+    female = rows["Number of female employees"]
+    assert ratio[2] == pytest.approx(round(female[2] / total[2] * 100, 2))  # recomputed
+    store.close()
