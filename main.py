@@ -15,5 +15,10 @@ def start(argv: list[str]) -> int:
     return run(argv)
 
 
+def run() -> int:
+    """The `esgdesk` console script: the same as `python main.py`."""
+    return start(sys.argv[1:])
+
+
 if __name__ == "__main__":
     sys.exit(start(sys.argv[1:]))

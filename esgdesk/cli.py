@@ -109,10 +109,11 @@ def _parse(argv: list[str]) -> argparse.Namespace | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(list(sys.argv[1:] if argv is None else argv))
-    if args is None:
-        from ui.app import run
-
-        return run([])
+    if args is None:  # the desktop app is started by main.py, which owns both fronts
+        _command_parsers()
+        print("esgdesk: give a command (see --help), or run 'esgdesk' with none to open the app",
+              file=sys.stderr)
+        return 2
     try:
         return _run(args)
     except EsgdeskError as exc:
