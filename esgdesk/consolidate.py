@@ -64,9 +64,3 @@ class Consolidation:
         """A text or yes/no figure: only ever the entity's own."""
         stored = self.book.stored(entity, indicator, year)
         return stored.value if stored is not None else None
-
-    def is_consolidated(self, entity: str, indicator: str, year: int) -> bool:
-        """True when the figure comes from the children rather than the entity itself."""
-        spec = self.catalogue.indicators[indicator]
-        return not spec.derived and self.book.number(entity, indicator, year) is None \
-            and indicator in self.figures(entity, year)

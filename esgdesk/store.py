@@ -621,9 +621,3 @@ def create_at_revision(path: Path, revision: str) -> None:
         upgrade(engine, revision)
     finally:
         engine.dispose()
-
-
-def audit_is_append_only(store: Store) -> bool:
-    """True when the database itself refuses to change an audit row."""
-    names = {r[0] for r in store._query("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return {"audit_no_update", "audit_no_delete"} <= names

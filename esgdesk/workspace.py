@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from esgdesk.catalogue import Catalogue, Chapter, Label, Table
@@ -11,6 +12,15 @@ from esgdesk.store import STATE_TEXT, Change, Store, StoredValue
 from esgdesk.validation import SEVERITIES, Finding, Validator
 
 STATE_LABELS = {"not_applicable": "不适用 n/a", "not_available": "暂无 n.av."}
+
+
+def reporting_years(store: Store) -> tuple[list[int], int]:
+    """The years a user may choose (those held, the first, and the one after the latest)
+    and the one to start on (the latest held)."""
+    held = store.years()
+    first = int(store.setting("first_year", "0") or 0)
+    latest = max(held) if held else max(first, date.today().year - 1)
+    return sorted(set(held) | {latest + 1} | ({first} if first else set())), latest
 
 
 class Workspace:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
@@ -122,6 +122,3 @@ class ChapterForm(QScrollArea):
         while focused is not None and not isinstance(focused, FormTableView):
             focused = focused.parentWidget()
         return focused if isinstance(focused, FormTableView) else None
-
-    def edit_key(self) -> Qt.Key:
-        return Qt.Key.Key_F2

@@ -28,7 +28,7 @@ from esgdesk.catalogue import Catalogue, Table, load
 from esgdesk.errors import EsgdeskError
 from esgdesk.forms import FigureRef
 from esgdesk.store import Store, current_user, open_database
-from esgdesk.workspace import Workspace
+from esgdesk.workspace import Workspace, reporting_years
 from ui.chapter_form import ChapterForm
 from ui.detail_pane import DetailPane
 from ui.dialogs import FindDialog, NewDatabaseDialog, ProfileDialog
@@ -328,10 +328,7 @@ class MainWindow(QMainWindow):
 
     def _fill_years(self) -> None:
         assert self.store is not None
-        held = self.store.years()
-        first = int(self.store.setting("first_year", "0") or 0)
-        latest = max(held) if held else max(first, datetime.now().year - 1)
-        years = sorted(set(held) | {latest + 1} | ({first} if first else set()))
+        years, latest = reporting_years(self.store)
         self.year_picker.clear()
         for year in years:
             self.year_picker.addItem(str(year), year)
