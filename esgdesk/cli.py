@@ -73,6 +73,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     export.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     export.add_argument("--by-entity", action="store_true",
                         help="add a sheet comparing the entity with each direct child")
+    export.add_argument("--per-child", action="store_true",
+                        help="add one sheet per direct child with all the tables")
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -187,7 +189,7 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
         from esgdesk.export import export_workbook
 
         written = export_workbook(store, args.year, args.out, args.entity, args.lang,
-                                  by_entity=args.by_entity)
+                                  by_entity=args.by_entity, per_child=args.per_child)
         print(f"{written}: report workbook for {args.year}")
         return 0
     entity = args.entity or store.root().code

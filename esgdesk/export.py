@@ -75,7 +75,7 @@ class WorkbookWriter:
     """Writes one report workbook; kept small so a benchmark can time its parts."""
 
     def __init__(self, store: Store, year: int, entity: str | None, lang: str,
-                 by_entity: bool = False) -> None:
+                 by_entity: bool = False, per_child: bool = False) -> None:
         from openpyxl import Workbook
 
         self.store = store
@@ -84,6 +84,7 @@ class WorkbookWriter:
         self.entity = store.entity(entity).code if entity else store.root().code
         self.lang = lang
         self.by_entity = by_entity
+        self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
         self.workbook = Workbook()
         self.taken: set[str] = set()
@@ -119,11 +120,12 @@ class WorkbookWriter:
         value = rounded(indicator, number)
         return int(value) if indicator.type.name == "count" else float(value)
 
-    def value_of(self, indicator: Indicator, year: int) -> Any:
+    def value_of(self, indicator: Indicator, year: int, entity: str | None = None) -> Any:
+        entity = entity or self.entity
         if indicator.type.numeric:
-            number = self.figures.figures(self.entity, year).get(indicator.id)
+            number = self.figures.figures(entity, year).get(indicator.id)
             return None if number is None else self._number(indicator, number)
-        text = self.figures.text(self.entity, indicator.id, year)
+        text = self.figures.text(entity, indicator.id, year)
         if text is None:
             return None
         return indicator.type.format(text)
@@ -131,7 +133,8 @@ class WorkbookWriter:
     # -- sheets ------------------------------------------------------------------
     def write(self, path: Path, progress: Progress | None = None) -> Path:
         chapters = list(self.catalogue.chapters)
-        total = sum(len(c.tables) for c in chapters) + 4 + int(self.by_entity)
+        kids = self.figures.children.get(self.entity, []) if self.per_child else []
+        total = sum(len(c.tables) for c in chapters) + 4 + int(self.by_entity) + len(kids)
         done = 0
 
         def step(what: str) -> None:
@@ -147,6 +150,9 @@ class WorkbookWriter:
         if self.by_entity:
             self._comparison()
             step("by entity")
+        for child in kids:
+            self._child_sheet(child)
+            step(child)
         self._index()
         step("index")
         self._findings_sheet()
@@ -188,10 +194,31 @@ class WorkbookWriter:
         row = 3
         widest = 3
         for table in chapter.tables:
-            row, width = self._table(sheet, table, row)
+            row, width = self._table(sheet, table, row, self.entity)
             widest = max(widest, width)
             row += 2
             step(table.id)
+        self._sheet_setup(sheet, widest)
+
+    def _child_sheet(self, child: str) -> None:
+        """Every chapter's tables for one direct child, on one sheet named after it."""
+        lang = self.lang
+        title = self.store.entity(child).name(lang)
+        sheet = self.workbook.create_sheet(sheet_name(title, self.taken))
+        self.put(sheet, 1, 1, title, font=self.title_font)
+        row, widest = 3, 3
+        for chapter in self.catalogue.chapters:
+            self.put(sheet, row, 1, f"{chapter.number} {chapter.title(lang)}".strip(),
+                     font=self.title_font)
+            row += 2
+            for table in chapter.tables:
+                row, width = self._table(sheet, table, row, child)
+                widest = max(widest, width)
+                row += 2
+        self._sheet_setup(sheet, widest)
+
+    def _sheet_setup(self, sheet: Any, widest: int) -> None:
+        """Column widths, frozen title, A4 fitted to the page width, title repeated."""
         sheet.column_dimensions["A"].width = 46
         sheet.column_dimensions["B"].width = 12
         from openpyxl.utils import get_column_letter
@@ -206,15 +233,16 @@ class WorkbookWriter:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-    def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
+    def _table(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
         lang = self.lang
         self.put(sheet, row, 1, table.title(lang), font=self.bold)
         row += 1
         if table.layout == "matrix":
-            return self._matrix(sheet, table, row)
+            return self._matrix(sheet, table, row, entity)
         years = list(range(self.year - table.years + 1, self.year + 1))
         headers = [table.header(lang), _word("unit", lang)]
-        sites = [s for s in table.sites if s in self.figures.children] or [None]
+        below = self._descendants(entity)
+        sites = [s for s in table.sites if s in below] or [None]
         columns: list[tuple[int, str | None]] = []
         if table.layout == "sites":
             for year in years:
@@ -243,7 +271,7 @@ class WorkbookWriter:
             self.put(sheet, row, 2, indicator.unit(lang), border=self.border,
                      alignment=self.centre)
             for column, (year, site) in enumerate(columns, start=3):
-                value = self._value_at(indicator, year, site)
+                value = self.value_of(indicator, year, site or entity)
                 cell = self.put(sheet, row, column, value, border=self.border)
                 if indicator.type.numeric:
                     cell.number_format = number_format(indicator)
@@ -258,13 +286,16 @@ class WorkbookWriter:
                      alignment=self.centre, border=self.border)
         sheet.row_dimensions[row].height = 30  # room for a wrapped heading
 
-    def _value_at(self, indicator: Indicator, year: int, site: str | None) -> Any:
-        if site is None:
-            return self.value_of(indicator, year)
-        number = self.figures.figures(site, year).get(indicator.id)
-        return None if number is None else self._number(indicator, number)
+    def _descendants(self, entity: str) -> set[str]:
+        found: set[str] = set()
+        todo = list(self.figures.children.get(entity, []))
+        while todo:
+            code = todo.pop()
+            found.add(code)
+            todo.extend(self.figures.children.get(code, []))
+        return found
 
-    def _matrix(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
+    def _matrix(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
         lang = self.lang
         headers = [table.header(lang)] + [
             c.title(lang).replace("{year}", str(self.year)).replace("{next}", str(self.year + 1))
@@ -286,7 +317,7 @@ class WorkbookWriter:
                     self.put(sheet, row, column, None, border=self.border)
                     continue
                 indicator = self.catalogue.indicators[indicator_id]
-                value = self.value_of(indicator, self.year)
+                value = self.value_of(indicator, self.year, entity)
                 fraction = indicator.type.name == "percentage"
                 if fraction and value is not None:
                     value = value / 100
@@ -424,7 +455,9 @@ def _save_atomically(workbook: Any, path: Path) -> Path:
 
 def export_workbook(store: Store, year: int, out: str | Path, entity: str | None = None,
                     lang: str = "zh", progress: Progress | None = None,
-                    by_entity: bool = False) -> Path:
+                    by_entity: bool = False, per_child: bool = False) -> Path:
     """The report workbook for an entity (consolidated over its children) and year;
-    `by_entity` adds a sheet comparing the entity with each of its direct children."""
-    return WorkbookWriter(store, year, entity, lang, by_entity).write(Path(out), progress)
+    `by_entity` adds a sheet comparing the entity with each of its direct children,
+    `per_child` one sheet per direct child with all the chapters' tables."""
+    return WorkbookWriter(store, year, entity, lang, by_entity, per_child).write(Path(out),
+                                                                              progress)

@@ -304,3 +304,30 @@ def test_file_export_writes_the_workbook(window: MainWindow, tmp_path: Path) -> 
     assert out is not None
     book = load_workbook(out)
     assert book.sheetnames[0] == "封面" and "04 以人为本 打造温暖新家园" in book.sheetnames
+
+
+def test_export_of_a_parent_offers_the_extra_sheets(window: MainWindow, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from ui.dialogs import ExportOptionsDialog
+
+    target = tmp_path / "group.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda *a, **k: (str(target), "Excel workbooks (*.xlsx)"))
+    offered: list[str] = []
+
+    def choose(dialog: ExportOptionsDialog) -> int:
+        offered.append(dialog.by_entity.text())
+        dialog.per_child.setChecked(True)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExportOptionsDialog, "exec", choose)
+    assert window.workspace is not None and window.workspace.entity == "group"
+    assert window.export_report() == target
+    assert "4" in offered[0]  # the group's four direct children
+    names = load_workbook(target).sheetnames
+    assert "按主体对比" in names  # checked by default
+    assert {"熵基科技股份有限公司", "厦门熵基科技有限公司", "熵基科技（广东）有限公司",
+            "深圳市熵基科技生物识别技术有限公司"} <= set(names)

@@ -159,3 +159,22 @@ def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None
     female = rows["Number of female employees"]
     assert ratio[2] == pytest.approx(round(female[2] / total[2] * 100, 2))  # recomputed
     store.close()
+
+
+def test_per_child_adds_a_sheet_of_tables_for_each_direct_child(tmp_path: Path) -> None:
+    from esgdesk.generate import generate_group
+
+    store = generate_group(tmp_path / "g.db", companies=3, years=3)
+    out = export_workbook(store, 2023, tmp_path / "g.xlsx", lang="en", per_child=True)
+    book = load_workbook(out)
+    children = [store.entity(c.code).name("en") for c in store.children(store.root().code)]
+    assert children and all(name in book.sheetnames for name in children)
+    totals = []
+    for name in children:
+        rows = {r[0]: r for r in book[name].iter_rows(values_only=True) if r[0]}
+        assert rows[name][0] == name  # the sheet's title
+        totals.append(rows["Total number of employees"][4])  # the 2023 column
+    group = next(book[s] for s in book.sheetnames if s.startswith("04"))
+    group_rows = {r[0]: r for r in group.iter_rows(values_only=True) if r[0]}
+    assert group_rows["Total number of employees"][4] == sum(totals)
+    store.close()

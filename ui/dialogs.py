@@ -1,10 +1,11 @@
-"""Small dialogs: the user's profile, a new database, finding an indicator."""
+"""Small dialogs: the user's profile, a new database, export options, finding an indicator."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -51,6 +52,25 @@ class ProfileDialog(QDialog):
 
     def values(self) -> tuple[str, str]:
         return self.name.text().strip(), str(self.department.currentData())
+
+
+class ExportOptionsDialog(QDialog):
+    """For a parent entity: add a comparison sheet and/or one sheet per direct child."""
+
+    def __init__(self, children: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Export options"))
+        layout = QVBoxLayout(self)
+        self.by_entity = QCheckBox(self.tr("A sheet comparing the entity with its {n} direct "
+                                           "children").replace("{n}", str(children)))
+        self.per_child = QCheckBox(self.tr("One sheet per direct child with all the tables"))
+        self.by_entity.setChecked(True)
+        layout.addWidget(self.by_entity)
+        layout.addWidget(self.per_child)
+        layout.addWidget(_buttons(self))
+
+    def values(self) -> tuple[bool, bool]:
+        return self.by_entity.isChecked(), self.per_child.isChecked()
 
 
 class NewDatabaseDialog(QDialog):

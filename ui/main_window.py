@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDialog,
     QDockWidget,
     QFileDialog,
     QHeaderView,
@@ -31,7 +32,7 @@ from esgdesk.store import Store, current_user, open_database
 from esgdesk.workspace import Workspace, reporting_years
 from ui.chapter_form import ChapterForm
 from ui.detail_pane import DetailPane
-from ui.dialogs import FindDialog, NewDatabaseDialog, ProfileDialog
+from ui.dialogs import ExportOptionsDialog, FindDialog, NewDatabaseDialog, ProfileDialog
 from ui.findings_panel import FindingsPanel
 from ui.i18n import install_translator
 
@@ -278,11 +279,14 @@ class MainWindow(QMainWindow):
         except EsgdeskError as exc:
             QMessageBox.warning(self, "esgdesk", exc.message())
 
-    def export_report(self, path: Path | None = None) -> Path | None:
-        """Write the report workbook for the entity and year, with progress and a cancel."""
+    def export_report(self, path: Path | None = None, by_entity: bool = False,
+                      per_child: bool = False) -> Path | None:
+        """Write the report workbook for the entity and year, with progress and a cancel.
+
+        Without a path the user picks the file and, for a parent entity, the extra sheets."""
         from esgdesk.export import export_workbook
 
-        if self.workspace is None:
+        if self.workspace is None or self.store is None:
             return None
         if path is None:
             suggested = f"esgdesk-{self.workspace.entity}-{self.workspace.year}.xlsx"
@@ -291,6 +295,12 @@ class MainWindow(QMainWindow):
             if not name:
                 return None
             path = Path(name)
+            children = len(self.store.children(self.workspace.entity))
+            if children:
+                options = ExportOptionsDialog(children, self)
+                if options.exec() != QDialog.DialogCode.Accepted:
+                    return None
+                by_entity, per_child = options.values()
         dialog = QProgressDialog(self.tr("Writing the report workbook…"), self.tr("Cancel"),
                                  0, 100, self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -304,7 +314,8 @@ class MainWindow(QMainWindow):
 
         try:
             written = export_workbook(self.store, self.workspace.year, path,
-                                      self.workspace.entity, self.lang, progress)
+                                      self.workspace.entity, self.lang, progress,
+                                      by_entity=by_entity, per_child=per_child)
         except EsgdeskError as exc:
             dialog.close()
             QMessageBox.warning(self, "esgdesk", exc.message())
