@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from esgdesk.store import Store
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
-            "lock", "unlock", "validate", "generate", "export")
+            "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
+            "review", "restate")
 
 
 def default_database() -> Path:
@@ -75,6 +76,38 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                         help="add a sheet comparing the entity with each direct child")
     export.add_argument("--per-child", action="store_true",
                         help="add one sheet per direct child with all the tables")
+    req = command("request", "write a collection workbook: a department's tables for an "
+                  "entity and year")
+    req.add_argument("--year", type=int, required=True)
+    req.add_argument("--entity", required=True, help="entity code")
+    req.add_argument("--department", required=True, help="department key, e.g. hr, ehs")
+    req.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    req.add_argument("--assignee", help="who fills it in")
+    req.add_argument("--due", help="due date, YYYY-MM-DD")
+    req.add_argument("--lang", choices=("zh", "en"), default="zh")
+    imp = command("import", "import returned collection workbooks (each all or nothing)")
+    imp.add_argument("files", nargs="+", type=Path, help="returned .xlsx workbooks")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write "
+                     "nothing")
+    imp.add_argument("--overwrite-newer", action="store_true",
+                     help="overwrite figures changed in the database after the file was saved")
+    stat = command("status", "the data requests of a year: who is late, what is missing")
+    stat.add_argument("--year", type=int, required=True)
+    rev = command("review", "move a data request: submitted, approved, locked, or back")
+    rev.add_argument("--year", type=int, required=True)
+    rev.add_argument("--entity", required=True)
+    rev.add_argument("--department", required=True)
+    rev.add_argument("--to", required=True,
+                     choices=("requested", "submitted", "approved", "locked"))
+    rev.add_argument("--reason", default="", help="why (needed to leave 'locked')")
+    res = command("restate", "change a published (locked) figure, keeping what was published")
+    res.add_argument("--year", type=int, required=True)
+    res.add_argument("--entity", help="entity code (default: the group)")
+    res.add_argument("indicator")
+    res.add_argument("value")
+    res.add_argument("--kind", required=True, choices=("error", "method", "boundary"),
+                     help="error corrected, method changed or boundary changed")
+    res.add_argument("--reason", required=True)
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -192,8 +225,16 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
                                   by_entity=args.by_entity, per_child=args.per_child)
         print(f"{written}: report workbook for {args.year}")
         return 0
+    if args.command in ("request", "import", "status", "review"):
+        return _collection(store, args, user)
     entity = args.entity or store.root().code
     store.catalogue.indicator(args.indicator)
+    if args.command == "restate":
+        stored = store.restate(entity, args.year, args.indicator, args.value, args.kind,
+                               args.reason, user)
+        print(_describe(store, stored.indicator, stored.value, stored.status)
+              + f"\tpublished {stored.published}")
+        return 0
     if args.command == "set":
         stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note),
                                  user, reason=args.reason, source="cli")
@@ -218,6 +259,52 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
     stored = store.set_status(entity, args.year, args.indicator, status, user,
                               reason=getattr(args, "reason", ""))
     print(_describe(store, stored.indicator, stored.value, stored.status))
+    return 0
+
+
+def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
+    if args.command == "request":
+        from esgdesk.collect import write_request
+
+        written = write_request(store, args.entity, args.year, args.department, args.out, user,
+                                args.lang, args.assignee, args.due)
+        print(f"{written}: {args.department} request for {args.entity} {args.year}")
+        return 0
+    if args.command == "import":
+        from esgdesk.intake import import_files
+
+        reports = import_files(store, args.files, user, dry_run=args.dry_run,
+                               overwrite_newer=args.overwrite_newer)
+        for report in reports:
+            print(report.summary())
+            for line in [*report.notices, *(report.newer if not args.overwrite_newer else [])]:
+                print(f"  {line}")
+            for difference in report.writes:
+                print(f"  {difference.address}\t{difference.indicator}\t"
+                      f"{difference.old or '—'} → {difference.new or '—'}")
+            for finding in report.findings:
+                print(f"  {finding.severity}\t{finding.message('en')}")
+        if args.dry_run:
+            print("dry run: nothing was written", file=sys.stderr)
+        blocked = [r for r in reports if not r.acceptable
+                   or (r.newer and not args.overwrite_newer and r.already is None)]
+        return 1 if blocked else 0
+    if args.command == "status":
+        from esgdesk.review import dashboard
+
+        for row in dashboard(store, args.year):
+            r = row.request
+            print(f"{r.entity}\t{r.department}\t{r.status}{' (late)' if row.late else ''}\t"
+                  f"due {r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected} "
+                  f"filled\t{row.errors} errors\t{row.warnings} warnings")
+        return 0
+    from esgdesk.review import move
+
+    request = store.request_for(args.entity, args.year, args.department)
+    if request is None:
+        raise EsgdeskError(f"no {args.department} request for {args.entity} {args.year}")
+    moved = move(store, request.id, args.to, user, args.reason)
+    print(f"{moved.entity}\t{moved.department}\t{moved.year}\t{moved.status}")
     return 0
 
 

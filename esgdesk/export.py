@@ -159,7 +159,7 @@ class WorkbookWriter:
         step("findings")
         self._data_sheet()
         step("data")
-        return _save_atomically(self.workbook, path)
+        return save_atomically(self.workbook, path)
 
     def _cover(self, sheet: Any) -> None:
         from esgdesk.validation import validate
@@ -436,7 +436,7 @@ class WorkbookWriter:
         sheet.auto_filter.ref = f"A1:K{max(row - 1, 1)}"
 
 
-def _save_atomically(workbook: Any, path: Path) -> Path:
+def save_atomically(workbook: Any, path: Path) -> Path:
     """Write to a temporary file beside the target; replace the target only when complete."""
     path = Path(path)
     if not path.parent.exists():

@@ -43,6 +43,9 @@ class Value(Base):
     changed_by: Mapped[str] = mapped_column(Text)
     changed_at: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A restated figure of a locked year keeps what was published, and why it changed.
+    published: Mapped[str | None] = mapped_column(Text, nullable=True)
+    restated: Mapped[str] = mapped_column(Text, default="")
 
 
 class AuditEntry(Base):
@@ -64,6 +67,39 @@ class AuditEntry(Base):
     new_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
+
+
+class Request(Base):
+    """A data request: one department's tables for one entity and year, and where it stands."""
+
+    __tablename__ = "request"
+    __table_args__ = (UniqueConstraint("entity_id", "year", "department"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    department: Mapped[str] = mapped_column(String(32))
+    assignee: Mapped[str] = mapped_column(Text, default="")
+    due: Mapped[str] = mapped_column(String(10), default="")  # ISO date
+    status: Mapped[str] = mapped_column(String(16), default="requested")
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[str] = mapped_column(String(40))
+
+
+class Submission(Base):
+    """A returned workbook that was imported: which file, whose, when (its SHA-256 is unique)."""
+
+    __tablename__ = "submission"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("request.id"))
+    file_name: Mapped[str] = mapped_column(Text)
+    submitted_by: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[str] = mapped_column(String(40))
+    imported_by: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[str] = mapped_column(String(40))
+    figures: Mapped[int] = mapped_column(Integer)
 
 
 class Setting(Base):

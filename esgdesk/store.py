@@ -33,13 +33,21 @@ if TYPE_CHECKING:
 
 STATUSES = ("draft", "submitted", "approved", "locked")
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
-                 "changed_at, version")
+                 "changed_at, version, published, restated")
+REQUEST_STATUSES = ("requested", "submitted", "approved", "locked")
+REQUEST_COLUMNS = ("id, entity_id, year, department, assignee, due, status, changed_by, "
+                   "changed_at")
+RESTATEMENT_REASONS = {
+    "error": ("更正错误", "error corrected"),
+    "method": ("计算方法变更", "method changed"),
+    "boundary": ("统计范围变更", "boundary changed"),
+}
 AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, old_value, new_value, "
                  "old_status, new_status, reason, source")
 
 # The revisions in esgdesk/migrations/versions, oldest first. Kept here so that
 # opening an up-to-date database never imports Alembic (tests hold the two equal).
-SCHEMA_REVISIONS = ("0001", "0002")
+SCHEMA_REVISIONS = ("0001", "0002", "0003")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -126,6 +134,35 @@ class StoredValue:
     changed_by: str
     changed_at: str
     version: int
+    published: str | None = None  # what was published before a restatement
+    restated: str = ""  # why it was restated ("error: …")
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    """A data request and where it stands: requested → submitted → approved → locked."""
+
+    id: str
+    entity: str
+    year: int
+    department: str
+    assignee: str
+    due: str
+    status: str
+    changed_by: str
+    changed_at: str
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    sha256: str
+    request_id: str
+    file_name: str
+    submitted_by: str
+    saved_at: str
+    imported_by: str
+    imported_at: str
+    figures: int
 
 
 @dataclass(frozen=True)
@@ -444,6 +481,199 @@ class Store:
             s.flush()
             return _stored(ent.code, row)
 
+    def restate(self, entity: str, year: int, indicator: str, text: str, kind: str,
+                reason: str, user: str) -> StoredValue:
+        """Change a locked (published) figure: a restatement (GRI 2-4). It keeps the
+        published figure beside the new one, stays locked, and needs a kind and a reason."""
+        from esgdesk.models import AuditEntry
+
+        if kind not in RESTATEMENT_REASONS:
+            raise EsgdeskError(f"a restatement's kind is one of {', '.join(RESTATEMENT_REASONS)}"
+                               f", not '{kind}'")
+        if not reason.strip():
+            raise EsgdeskError(f"restating {indicator} for {entity} {year} needs a reason")
+        stored_text, state = self._prepare(Change(entity, year, indicator, text))
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = _row_of(s, ent.id, year, indicator)
+            if row is None or row.status != "locked":
+                raise EsgdeskError(f"{indicator} for {entity} {year} is not locked (published); "
+                                   "change it instead of restating it")
+            old = _audit_text(row.value, row.state)
+            if row.published is None:
+                row.published = old
+            row.value, row.state = stored_text, state
+            row.restated = f"{kind}: {reason.strip()}"
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+            s.add(AuditEntry(at=stamp, user=user, action="restate", entity_id=ent.id, year=year,
+                             indicator=indicator, old_value=old,
+                             new_value=_audit_text(stored_text, state), old_status="locked",
+                             new_status="locked", reason=row.restated, source=""))
+            s.flush()
+            return _stored(ent.code, row)
+
+    # -- data requests, review, submissions -------------------------------------
+    def requests(self, year: int | None = None) -> list[RequestInfo]:
+        codes = {e.id: e.code for e in self.entities()}
+        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request {where} "
+                           "ORDER BY year, entity_id, department", params)
+        return [RequestInfo(r[0], codes[r[1]], *r[2:]) for r in rows]
+
+    def request(self, request_id: str) -> RequestInfo | None:
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request WHERE id = ?", (request_id,))
+        return RequestInfo(rows[0][0], self._code_of(rows[0][1]), *rows[0][2:]) if rows else None
+
+    def request_for(self, entity: str, year: int, department: str) -> RequestInfo | None:
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request WHERE entity_id = ? AND "
+                           "year = ? AND department = ?", (self.entity(entity).id, year,
+                                                           department))
+        return RequestInfo(rows[0][0], entity, *rows[0][2:]) if rows else None
+
+    def _code_of(self, entity_id: int) -> str:
+        return next(e.code for e in self.entities() if e.id == entity_id)
+
+    def assign(self, entity: str, year: int, department: str, assignee: str, due: str,
+               user: str) -> RequestInfo:
+        """Create (or re-assign) the request of a department's tables for an entity and year."""
+        import uuid
+
+        from esgdesk.models import AuditEntry, Request
+
+        if department not in self.catalogue.departments:
+            raise EsgdeskError(f"unknown department '{department}' (one of "
+                               f"{', '.join(self.catalogue.departments)})")
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            from sqlalchemy import select
+
+            row = s.execute(select(Request).where(
+                Request.entity_id == ent.id, Request.year == year,
+                Request.department == department)).scalar_one_or_none()
+            if row is None:
+                row = Request(id=uuid.uuid4().hex, entity_id=ent.id, year=year,
+                              department=department, assignee=assignee, due=due,
+                              status="requested", changed_by=user, changed_at=stamp)
+                s.add(row)
+            elif (row.assignee, row.due) == (assignee, due):
+                return self._request_info(entity, row)
+            else:
+                row.assignee, row.due, row.changed_by, row.changed_at = assignee, due, user, stamp
+            s.add(AuditEntry(at=stamp, user=user, action="request", entity_id=ent.id, year=year,
+                             indicator=f"request:{department}", old_value=None,
+                             new_value=f"{assignee} {due}".strip(), old_status=None,
+                             new_status=row.status, reason="", source=""))
+            s.flush()
+            return self._request_info(entity, row)
+
+    @staticmethod
+    def _request_info(entity: str, row: Any) -> RequestInfo:
+        return RequestInfo(row.id, entity, row.year, row.department, row.assignee, row.due,
+                           row.status, row.changed_by, row.changed_at)
+
+    def set_request_status(self, request_id: str, status: str, user: str, reason: str = "",
+                           lock_figures: bool = False) -> RequestInfo:
+        """Move a request along requested → submitted → approved → locked (audited).
+
+        Locking also locks every figure of the request's tables; leaving "locked"
+        needs a reason and unlocks them. The checks that decide whether a request may
+        be approved live in esgdesk.review."""
+        from sqlalchemy import select
+
+        from esgdesk.models import AuditEntry, Request, Value
+
+        if status not in REQUEST_STATUSES:
+            raise EsgdeskError(f"status '{status}' is not one of {', '.join(REQUEST_STATUSES)}")
+        stamp = now()
+        with self._writing() as s:
+            row = s.get(Request, request_id)
+            if row is None:
+                raise EsgdeskError(f"no data request '{request_id}' in this database")
+            entity = self._code_of(row.entity_id)
+            old = row.status
+            if old == "locked" and status != "locked" and not reason.strip():
+                raise EsgdeskError(f"unlocking the {row.department} figures of {entity} "
+                                   f"{row.year} needs a reason")
+            if old == status:
+                return self._request_info(entity, row)
+            figure_status = "locked" if status == "locked" else (
+                "draft" if old == "locked" else None)
+            if figure_status is not None and (lock_figures or old == "locked"):
+                ids = self.request_indicators(row.department)
+                figures = s.execute(select(Value).where(
+                    Value.entity_id == row.entity_id, Value.year == row.year,
+                    Value.indicator.in_(ids))).scalars()
+                for value in figures:
+                    if value.status == figure_status:
+                        continue
+                    s.add(AuditEntry(at=stamp, user=user, action="status",
+                                     entity_id=row.entity_id, year=row.year,
+                                     indicator=value.indicator, old_value=value.value,
+                                     new_value=value.value, old_status=value.status,
+                                     new_status=figure_status, reason=reason, source=""))
+                    value.status, value.version = figure_status, value.version + 1
+                    value.changed_by, value.changed_at = user, stamp
+            row.status, row.changed_by, row.changed_at = status, user, stamp
+            s.add(AuditEntry(at=stamp, user=user, action="review", entity_id=row.entity_id,
+                             year=row.year, indicator=f"request:{row.department}",
+                             old_value=None, new_value=None, old_status=old, new_status=status,
+                             reason=reason, source=""))
+            s.flush()
+            return self._request_info(entity, row)
+
+    def request_indicators(self, department: str) -> list[str]:
+        """The typed indicators a department supplies (what its request collects)."""
+        return [i.id for i in self.catalogue.indicators.values()
+                if i.owner == department and not i.derived]
+
+    def submission(self, sha256: str) -> SubmissionInfo | None:
+        rows = self._query("SELECT sha256, request_id, file_name, submitted_by, saved_at, "
+                           "imported_by, imported_at, figures FROM submission WHERE sha256 = ?",
+                           (sha256,))
+        return SubmissionInfo(*rows[0]) if rows else None
+
+    def submissions(self, request_id: str) -> list[SubmissionInfo]:
+        rows = self._query("SELECT sha256, request_id, file_name, submitted_by, saved_at, "
+                           "imported_by, imported_at, figures FROM submission "
+                           "WHERE request_id = ? ORDER BY id", (request_id,))
+        return [SubmissionInfo(*r) for r in rows]
+
+    def import_submission(self, changes: list[Change], submission: SubmissionInfo,
+                          ) -> list[StoredValue]:
+        """A returned workbook's figures, its record and the request's new status, in one
+        transaction; each audit row names the file, its SHA-256 and who submitted it."""
+        import json
+
+        from esgdesk.models import AuditEntry, Request, Submission
+
+        prepared = [(c, self._prepare(c)) for c in changes]
+        source = json.dumps({"file": submission.file_name, "sha256": submission.sha256,
+                             "submitted_by": submission.submitted_by,
+                             "request": submission.request_id}, ensure_ascii=False)
+        user, stamp = submission.imported_by, submission.imported_at
+        written: list[StoredValue] = []
+        with self._writing() as s:
+            request = s.get(Request, submission.request_id)
+            if request is None:
+                raise EsgdeskError(f"no data request '{submission.request_id}' in this database")
+            for change, (stored_text, state) in prepared:
+                ent = self.entity(change.entity)
+                row = _row_of(s, ent.id, change.year, change.indicator)
+                written.append(self._write(s, ent, row, change, stored_text, state, user,
+                                           stamp, f"import of {submission.file_name}", source))
+            s.add(Submission(**vars(submission)))
+            if request.status == "requested":
+                request.status, request.changed_by, request.changed_at = "submitted", user, stamp
+                s.add(AuditEntry(at=stamp, user=user, action="review",
+                                 entity_id=request.entity_id, year=request.year,
+                                 indicator=f"request:{request.department}", old_value=None,
+                                 new_value=None, old_status="requested", new_status="submitted",
+                                 reason=f"import of {submission.file_name}", source=source))
+            s.flush()
+        return written
+
 
 STATE_TEXT = {"not_applicable": "n/a", "not_available": "not available"}
 
@@ -475,8 +705,7 @@ def _row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | No
 
 
 def _stored_row(code: str, row: tuple[Any, ...]) -> StoredValue:
-    return StoredValue(code, row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8],
-                       row[9])
+    return StoredValue(code, *row[1:])
 
 
 def _audit_row(code: str, row: tuple[Any, ...]) -> AuditRecord:
@@ -486,7 +715,8 @@ def _audit_row(code: str, row: tuple[Any, ...]) -> AuditRecord:
 
 def _stored(code: str, row: Value) -> StoredValue:
     return StoredValue(code, row.year, row.indicator, row.value, row.state, row.note,
-                       row.status, row.changed_by, row.changed_at, row.version)
+                       row.status, row.changed_by, row.changed_at, row.version, row.published,
+                       row.restated or "")
 
 
 def _tree_order(infos: list[EntityInfo]) -> dict[str, EntityInfo]:
