@@ -91,6 +91,8 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
                      "nothing")
     imp.add_argument("--overwrite-newer", action="store_true",
                      help="overwrite figures changed in the database after the file was saved")
+    for key in ("year", "entity", "department"):
+        imp.add_argument(f"--{key}", help=f"refuse files made for another {key}")
     stat = command("status", "the data requests of a year: who is late, what is missing")
     stat.add_argument("--year", type=int, required=True)
     rev = command("review", "move a data request: submitted, approved, locked, or back")
@@ -273,8 +275,10 @@ def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
     if args.command == "import":
         from esgdesk.intake import import_files
 
+        expect = {k: getattr(args, k) for k in ("year", "entity", "department")
+                  if getattr(args, k)}
         reports = import_files(store, args.files, user, dry_run=args.dry_run,
-                               overwrite_newer=args.overwrite_newer)
+                               overwrite_newer=args.overwrite_newer, expect=expect)
         for report in reports:
             print(report.summary())
             for line in [*report.notices, *(report.newer if not args.overwrite_newer else [])]:

@@ -21,7 +21,7 @@ from esgdesk.catalogue import Catalogue, Chapter, Indicator, Table
 from esgdesk.consolidate import Consolidation
 from esgdesk.errors import EsgdeskError
 from esgdesk.figures import rounded
-from esgdesk.store import Store
+from esgdesk.store import RESTATEMENT_REASONS, STATE_TEXT, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -97,6 +97,7 @@ class WorkbookWriter:
         self.border = Border(top=thin, bottom=thin, left=thin, right=thin)
         self.bold = Font(bold=True)
         self.title_font = Font(bold=True, size=12)
+        self.note_font = Font(italic=True, size=9, color="5A6470")
         self.header_fill = PatternFill("solid", fgColor="DDE6F0")
         self.group_fill = PatternFill("solid", fgColor="EEF1F5")
         self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -256,6 +257,7 @@ class WorkbookWriter:
                 headers.append(f"{year} 年" if lang == "zh" else str(year))
         self._header_row(sheet, row, headers)
         row += 1
+        restated: list[tuple[str, int, Indicator, Any]] = []
         for item in table.rows:
             if item.kind == "group":
                 self.put(sheet, row, 1, item.label(lang) if item.label else "", font=self.bold,
@@ -277,6 +279,19 @@ class WorkbookWriter:
                     cell.number_format = number_format(indicator)
                 if indicator.formula is not None and value is not None:
                     self._formula_comment(cell, indicator)
+                stored = self.figures.book.stored(site or entity, indicator.id, year)
+                if stored is not None and stored.published is not None:
+                    restated.append((label, year, indicator, stored))
+            row += 1
+        for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
+            published = (indicator.type.format(stored.published)
+                         if stored.published not in STATE_TEXT.values() else stored.published)
+            kind, _, why = stored.restated.partition(": ")
+            zh, en = RESTATEMENT_REASONS.get(kind, (kind, kind))
+            text = (f"* {label} {year} 年：已重述（{zh}：{why}），原披露数据 {published}"
+                    if self.lang == "zh" else
+                    f"* {label} {year}: restated ({en}: {why}); published: {published}")
+            self.put(sheet, row, 1, text, font=self.note_font)
             row += 1
         return row, len(headers)
 

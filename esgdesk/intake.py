@@ -82,18 +82,19 @@ class FileReport:
 
 
 def preview(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
-            ) -> list[FileReport]:
-    """What importing each file would do; writes nothing."""
+            expect: dict[str, str] | None = None) -> list[FileReport]:
+    """What importing each file would do; writes nothing. `expect` ({"year": "2024",
+    "entity": …, "department": …}) refuses files made for anything else."""
     paths = [Path(p) for p in paths]
     reports = []
     for done, path in enumerate(paths, start=1):
-        reports.append(preview_file(store, path))
+        reports.append(preview_file(store, path, expect or {}))
         if progress is not None and progress(done, len(paths), path.name) is False:
             break
     return reports
 
 
-def preview_file(store: Store, path: Path) -> FileReport:
+def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None) -> FileReport:
     report = FileReport(path)
     try:
         returned = read_returned(path, store.catalogue)
@@ -103,6 +104,9 @@ def preview_file(store: Store, path: Path) -> FileReport:
     report.sha256, report.saved_at = returned.sha256, returned.saved_at
     report.submitted_by = returned.submitted_by
     report.refused.extend(returned.problems)
+    for key, wanted in (expect or {}).items():
+        if wanted and returned.meta.get(key) != wanted:
+            report.refused.append(f"made for {key} {returned.meta.get(key)}, not {wanted}")
     report.request = _check_request(store, returned, report.refused)
     if report.refused or report.request is None:
         return report
@@ -169,7 +173,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                                 STATE_TEXT.get(new_state, new_value), note, notice)
         (report.changed if stored is not None else report.new).append(difference)
         if stored is not None and returned.saved_at and stored.changed_at[:19] \
-                > returned.saved_at[:19]:
+                >= returned.saved_at[:19]:  # both UTC; the same second counts as newer
             report.newer.append(f"{figure.address}: {figure.indicator} was changed by "
                                 f"{stored.changed_by} on {stored.changed_at[:16]}, after "
                                 f"the file was saved ({returned.saved_at[:16]})")
@@ -216,9 +220,9 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
 
 def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: bool = False,
                  overwrite_newer: bool = False, progress: Progress | None = None,
-                 ) -> list[FileReport]:
+                 expect: dict[str, str] | None = None) -> list[FileReport]:
     """Preview every file, then (unless a dry run) accept each acceptable one."""
-    reports = preview(store, paths, progress)
+    reports = preview(store, paths, progress, expect)
     if not dry_run:
         for report in reports:
             if report.acceptable and (overwrite_newer or not report.newer):

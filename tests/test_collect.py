@@ -1,0 +1,297 @@
+"""The offline round trip: request workbooks written, filled, saved by LibreOffice, imported."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from esgdesk.cli import dump_rows
+from esgdesk.collect import META_SHEET, _read_meta, checksum, write_request
+from esgdesk.errors import EsgdeskError
+from esgdesk.intake import accept, import_files, preview
+from esgdesk.review import dashboard, move
+from esgdesk.store import Store
+
+
+def _cells(book: Any) -> dict[tuple[str, str], tuple[str, str]]:
+    """(indicator, kind) → (sheet, cell) of a request workbook's input cells."""
+    _meta, cells = _read_meta(book[META_SHEET], "test")
+    return {(c.indicator, c.kind): (c.sheet, c.cell) for c in cells if c.kind != "fixed"}
+
+
+def fill(path: Path, values: dict[tuple[str, str], Any], out: Path | None = None,
+         name: str = "Wang Fang") -> Path:
+    """Type into a request workbook as a contributor would (openpyxl, no esgdesk)."""
+    book = load_workbook(path)
+    where = _cells(book)
+    for key, value in values.items():
+        sheet, cell = where[key]
+        book[sheet][cell] = value
+    sheet, cell = where[("", "submitted_by")]
+    book[sheet][cell] = name
+    book.save(out or path)
+    return out or path
+
+
+def snapshot(store: Store) -> tuple[str, list[dict[str, Any]], int]:
+    """The database file's bytes (hashed), its dump and the audit log's length."""
+    return (hashlib.sha256(store.path.read_bytes()).hexdigest(), dump_rows(store),
+            len(store.audit_log()))
+
+
+def soffice_resave(path: Path, work: Path) -> Path:
+    """Open and save a workbook with LibreOffice, as a contributor without esgdesk would."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is installed by 'make test' (libreoffice-calc-nogui)")
+    outdir = work / "resaved"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
+        capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    return outdir / path.name
+
+
+@pytest.fixture
+def request_2024(sample: Store, tmp_path: Path) -> Path:
+    return write_request(sample, "group", 2024, "hr", tmp_path / "hr-2024.xlsx", "coordinator",
+                         assignee="Wang Fang", due="2025-01-31")
+
+
+def test_the_request_holds_the_departments_tables_protected(sample: Store,
+                                                              request_2024: Path) -> None:
+    book = load_workbook(request_2024)
+    assert book.sheetnames[0] == "填报说明"
+    assert book[META_SHEET].sheet_state == "veryHidden" and book[META_SHEET].protection.sheet
+    people = book["04 以人为本 打造温暖新家园"]
+    assert people.protection.sheet
+    rows: dict[str, Any] = {}
+    for row in people.iter_rows():
+        rows.setdefault(row[0].value, row)
+    total = rows["全球员工"]  # typed in its home table, the employee profile
+    assert [c.value for c in total[2:5]] == [3788, 4106, None]  # 2022, 2023, then 2024 to type
+    assert total[3].protection.locked and not total[4].protection.locked
+    header = next(r for r in people.iter_rows(values_only=True) if r[0] == "员工构成")
+    assert header[2:5] == ("2022 年", "2023 年", "2024 年")
+    validations = {str(dv.sqref): dv for dv in people.data_validations.dataValidation}
+    count_rule = next(dv for ref, dv in validations.items() if total[4].coordinate in ref.split())
+    assert count_rule.type == "whole" and count_rule.formula1 == "0"
+    assert "人" in count_rule.prompt
+    # Only the HR department's tables: no environment chapter.
+    assert not any(name.startswith("02") for name in book.sheetnames)
+    assert sample.request_for("group", 2024, "hr").assignee == "Wang Fang"
+
+
+def test_round_trip_through_libreoffice(sample: Store, request_2024: Path,
+                                        tmp_path: Path) -> None:
+    filled = fill(request_2024, {
+        ("people.employees.total", "value"): 4300,
+        ("people.employees.female", "value"): "1,620",  # text with a thousands separator
+        ("people.employees.male", "value"): "２６８０",  # full-width digits
+        ("people.contracts.signing_rate", "value"): 1,  # typed as a fraction → 100 %
+        ("people.employees.foreign", "state"): "不适用",
+        ("people.employees.foreign", "note"): "no foreign staff this year",
+        ("people.employees.finance", "value"): 40,
+        ("people.employees.finance", "note"): "shared-service centre",
+    })
+    resaved = soffice_resave(filled, tmp_path)
+    reports = import_files(sample, [resaved], "coordinator")
+    report = reports[0]
+    assert report.acceptable, report.refused
+    assert report.submitted_by == "Wang Fang"
+    assert sample.get("group", 2024, "people.employees.total").value == "4300"
+    assert sample.get("group", 2024, "people.employees.female").value == "1620"
+    assert sample.get("group", 2024, "people.employees.male").value == "2680"
+    assert sample.get("group", 2024, "people.contracts.signing_rate").value == "100"
+    foreign = sample.get("group", 2024, "people.employees.foreign")
+    assert foreign.state == "not_applicable" and foreign.note == "no foreign staff this year"
+    assert sample.get("group", 2024, "people.employees.finance").note == "shared-service centre"
+    assert any("read as 100" in n for n in report.notices)
+    # Provenance: every audit row names the file and its SHA-256.
+    rows = [r for r in sample.audit_log() if r.action == "set" and r.year == 2024]
+    source = json.loads(rows[0].source)
+    assert source["sha256"] == hashlib.sha256(resaved.read_bytes()).hexdigest()
+    assert source["submitted_by"] == "Wang Fang" and source["file"] == resaved.name
+    assert sample.request_for("group", 2024, "hr").status == "submitted"
+
+
+def test_reimporting_the_same_file_changes_nothing(sample: Store, request_2024: Path) -> None:
+    filled = fill(request_2024, {("people.employees.total", "value"): 4300})
+    import_files(sample, [filled], "coordinator")
+    before = snapshot(sample)
+    report = import_files(sample, [filled], "coordinator")[0]
+    assert report.already is not None and "imported already" in report.summary()
+    assert snapshot(sample) == before
+
+
+def test_an_older_file_over_newer_figures_asks_first(sample: Store, request_2024: Path,
+                                                     tmp_path: Path) -> None:
+    from esgdesk.store import Change
+
+    filled = fill(request_2024, {("people.employees.total", "value"): 4300})
+    sample.set_value(Change("group", 2024, "people.employees.total", "4400"), "hr-lead")
+    report = preview(sample, [filled])[0]
+    assert report.newer and "hr-lead" in report.newer[0]
+    before = snapshot(sample)
+    with pytest.raises(EsgdeskError, match="newer in the database"):
+        accept(sample, report, "coordinator")
+    assert snapshot(sample) == before
+    accept(sample, report, "coordinator", overwrite_newer=True)
+    assert sample.get("group", 2024, "people.employees.total").value == "4300"
+
+
+def _rewrite_meta(path: Path, **changes: str) -> Path:
+    """A workbook whose metadata says something else, with a valid checksum (as if it had
+    been made for another request)."""
+    book = load_workbook(path)
+    sheet = book[META_SHEET]
+    meta, cells = _read_meta(sheet, "test")
+    meta.update(changes)
+    for row in sheet.iter_rows():
+        key = row[0].value
+        if key in changes:
+            row[1].value = changes[key]
+        if key == "checksum":
+            row[1].value = checksum(meta, cells)
+    book.save(path)
+    return path
+
+
+def _edit(path: Path, sheet: str, cell: str, value: Any) -> Path:
+    book = load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+    return path
+
+
+PEOPLE = "04 以人为本 打造温暖新家园"
+
+
+@pytest.mark.parametrize("spoil, reason", [
+    (lambda p: _rewrite_meta(p, year="2023"), "is for year 2023"),
+    (lambda p: _rewrite_meta(p, entity="zkteco"), "is for entity zkteco"),
+    (lambda p: _rewrite_meta(p, department="ehs"), "is for department ehs"),
+    (lambda p: _rewrite_meta(p, catalogue="2019.1"), "made for catalogue 2019.1"),
+    (lambda p: _rewrite_meta(p, request="0" * 32), "was not made from this database"),
+    (lambda p: _edit(p, META_SHEET, "B6", "2025"), "metadata sheet was changed"),
+    (lambda p: _edit(p, PEOPLE, "A5", "员工人数（改）"), "locked content changed"),
+    (lambda p: _edit(p, PEOPLE, "D5", 9999), "locked content changed"),
+    (lambda p: _insert_row(p), "locked content changed"),
+    (lambda p: _type(p, "people.employees.total", "about 4,000"), "!E"),
+    (lambda p: _type(p, "people.employees.total", "=4000+300"), "a formula"),
+    (lambda p: _type(p, "people.employees.total", -5), "!E"),
+    (lambda p: _type(p, "people.contracts.signing_rate", 250), "between 0 and 100"),
+    (lambda p: p.write_bytes(b"not a workbook at all") and p, "not an Excel workbook"),
+    (lambda p: _drop_meta(p), "not an esgdesk collection workbook"),
+])
+def test_each_refusal_leaves_the_database_unchanged(sample: Store, request_2024: Path,
+                                                    spoil: Any, reason: str) -> None:
+    fill(request_2024, {("people.employees.total", "value"): 4300})
+    spoiled = spoil(request_2024)
+    before = snapshot(sample)
+    report = import_files(sample, [spoiled], "coordinator")[0]
+    assert not report.acceptable
+    assert any(reason in r for r in report.refused), report.refused
+    assert snapshot(sample) == before
+    with pytest.raises(EsgdeskError):
+        accept(sample, report, "coordinator")
+    assert snapshot(sample) == before
+
+
+def _type(path: Path, indicator: str, value: Any) -> Path:
+    book = load_workbook(path)
+    sheet, cell = _cells(book)[(indicator, "value")]
+    book[sheet][cell] = value
+    book.save(path)
+    return path
+
+
+def _insert_row(path: Path) -> Path:
+    book = load_workbook(path)
+    book[PEOPLE].insert_rows(6)
+    book.save(path)
+    return path
+
+
+def _drop_meta(path: Path) -> Path:
+    book = load_workbook(path)
+    del book[META_SHEET]
+    book.save(path)
+    return path
+
+
+def test_import_refuses_a_file_for_another_year_when_told_the_year(
+        sample: Store, request_2024: Path) -> None:
+    fill(request_2024, {("people.employees.total", "value"): 4300})
+    before = snapshot(sample)
+    report = import_files(sample, [request_2024], "coordinator", expect={"year": "2025"})[0]
+    assert any("made for year 2024, not 2025" in r for r in report.refused)
+    assert snapshot(sample) == before
+
+
+def test_review_approve_lock_and_unlock(sample: Store, request_2024: Path) -> None:
+    filled = fill(request_2024, {("people.employees.total", "value"): 4300,
+                                 ("people.employees.male", "value"): 2680,
+                                 ("people.employees.female", "value"): 1000})
+    import_files(sample, [filled], "coordinator")
+    request = sample.request_for("group", 2024, "hr")
+    with pytest.raises(EsgdeskError, match="open errors"):  # 2,680 + 1,000 ≠ 4,300
+        move(sample, request.id, "approved", "coordinator")
+    from esgdesk.store import Change
+
+    sample.set_value(Change("group", 2024, "people.employees.female", "1620"), "hr")
+    with pytest.raises(EsgdeskError, match="approve the figures before locking"):
+        move(sample, request.id, "locked", "coordinator")
+    move(sample, request.id, "approved", "coordinator")
+    move(sample, request.id, "locked", "coordinator")
+    assert sample.get("group", 2024, "people.employees.total").status == "locked"
+    before = snapshot(sample)
+    again = fill(request_2024, {("people.employees.total", "value"): 4500},
+                 out=request_2024.with_name("again.xlsx"))
+    report = import_files(sample, [again], "coordinator")[0]
+    assert any("locked" in r for r in report.refused)
+    assert snapshot(sample) == before
+    with pytest.raises(EsgdeskError, match="needs a reason"):
+        move(sample, request.id, "submitted", "coordinator")
+    move(sample, request.id, "submitted", "coordinator", reason="headcount recount")
+    assert sample.get("group", 2024, "people.employees.total").status == "draft"
+    reasons = [r.reason for r in sample.audit_log() if r.action == "review"]
+    assert "headcount recount" in reasons
+
+
+def test_the_dashboard_shows_who_is_late_and_what_is_missing(sample: Store,
+                                                             request_2024: Path) -> None:
+    from datetime import date
+
+    rows = dashboard(sample, 2024, today=date(2025, 2, 1))
+    assert len(rows) == 1 and rows[0].late and rows[0].filled == 0
+    assert rows[0].missing == rows[0].expected > 50
+    filled = fill(request_2024, {("people.employees.total", "value"): 4300})
+    import_files(sample, [filled], "coordinator")
+    row = dashboard(sample, 2024, today=date(2025, 2, 1))[0]
+    assert not row.late and row.filled == 1 and row.request.status == "submitted"
+
+
+def test_a_restatement_keeps_the_published_figure(sample: Store, tmp_path: Path) -> None:
+    from esgdesk.export import export_workbook
+
+    sample.set_status("group", 2021, "people.employees.technical", "locked", "coordinator")
+    with pytest.raises(EsgdeskError, match="needs a reason"):
+        sample.restate("group", 2021, "people.employees.technical", "1131", "error", " ", "me")
+    restated = sample.restate("group", 2021, "people.employees.technical", "1131", "error",
+                              "R&D staff counted twice", "coordinator")
+    assert restated.value == "1131" and restated.published == "1117"
+    assert restated.status == "locked"
+    out = export_workbook(sample, 2023, tmp_path / "r.xlsx", lang="en")
+    rows = [r[0] for r in load_workbook(out)[next(
+        s for s in load_workbook(out).sheetnames if s.startswith("04"))].iter_rows(
+        values_only=True) if r[0]]
+    assert any("restated" in str(r) and "1,117" in str(r) for r in rows)
