@@ -68,6 +68,8 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 bench: sysdeps $(SAMPLE) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py
 	$(BIN)/python bench/validation.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/collection.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

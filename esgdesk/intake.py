@@ -222,9 +222,17 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
                  overwrite_newer: bool = False, progress: Progress | None = None,
                  expect: dict[str, str] | None = None) -> list[FileReport]:
     """Preview every file, then (unless a dry run) accept each acceptable one."""
-    reports = preview(store, paths, progress, expect)
+    paths = [Path(p) for p in paths]
+    steps = len(paths) * (1 if dry_run else 2)
+
+    def previewed(done: int, _total: int, name: str) -> bool:
+        return progress is None or progress(done, steps, name) is not False
+
+    reports = preview(store, paths, previewed, expect)
     if not dry_run:
-        for report in reports:
+        for done, report in enumerate(reports, start=len(paths) + 1):
             if report.acceptable and (overwrite_newer or not report.newer):
                 accept(store, report, user, overwrite_newer)
+            if progress is not None and progress(done, steps, report.path.name) is False:
+                break
     return reports
