@@ -39,6 +39,7 @@ from esgdesk.types import canonical, special_state
 META_SHEET = "_esgdesk"
 META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "department",
              "catalogue", "lang", "made_at", "made_by", "due", "assignee")
+FIXED_KINDS = ("fixed", "prior", "last_note")
 CELL_COLUMNS = ("sheet", "cell", "kind", "indicator", "year", "expected")
 FORMAT = "esgdesk-request-1"
 STATE_CHOICES = {"zh": ("不适用", "暂无"), "en": ("n/a", "not available")}
@@ -79,7 +80,8 @@ class CellSpec:
 
     sheet: str
     cell: str
-    kind: str  # value | state | note | fixed | submitted_by | submitted_at
+    kind: str  # inputs: value | state | note | submitted_by | submitted_at;
+    # locked content: fixed | prior (a prior year's figure) | last_note (its explanation)
     indicator: str
     year: int
     expected: str  # fixed cells: their content as written
@@ -170,6 +172,17 @@ class RequestWriter:
         self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
                                    self.request.year, ""))
         return cell
+
+    def _carried(self, sheet: Any, cell: Any, kind: str, indicator: str, year: int,
+                 value: Any) -> None:
+        """A locked cell carrying a prior figure or last year's explanation: checked on
+        import like any fixed content, and read when the request is opened offline."""
+        if value is not None and not self.catalogue.indicators[indicator].derived:
+            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator, year,
+                                       _fixed_text(value)))
+        elif value is not None:
+            self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
+                                       _fixed_text(value)))
 
     def write(self, out: Path) -> Path:
         from openpyxl.workbook.protection import WorkbookProtection
@@ -281,10 +294,11 @@ class RequestWriter:
                     inputs.append(spec)
                 else:
                     value = self._shown(spec, ref.year)
-                    cell = self.put(sheet, row, column + 1, value, fill=self.locked_fill,
-                                    border=self.border)
+                    cell = self.put(sheet, row, column + 1, value, fixed=False,
+                                    fill=self.locked_fill, border=self.border)
                     if spec.type.numeric:
                         cell.number_format = _number_format(spec)
+                    self._carried(sheet, cell, "prior", spec.id, ref.year, value)
             if len(inputs) == 1:  # one figure a row: its state, explanation, last year's
                 spec = inputs[0]
                 stored = self.book.stored(self.request.entity, spec.id, self.request.year)
@@ -296,8 +310,11 @@ class RequestWriter:
                             stored.note if stored and stored.note else None)
                 last = self.last_notes.stored(self.request.entity, spec.id,
                                               self.request.year - 1)
-                self.put(sheet, row, first_extra + 2, last.note if last else None,
-                         fill=self.locked_fill, border=self.border, alignment=self.wrap)
+                cell = self.put(sheet, row, first_extra + 2, last.note if last else None,
+                                fixed=False, fill=self.locked_fill, border=self.border,
+                                alignment=self.wrap)
+                self._carried(sheet, cell, "last_note", spec.id, self.request.year - 1,
+                              last.note if last else None)
             row += 1
         return row, first_extra + 2
 
@@ -535,7 +552,7 @@ def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
             continue
         cell = workbook[spec.sheet][spec.cell]
         where = f"{spec.sheet}!{spec.cell}"
-        if spec.kind == "fixed":
+        if spec.kind in FIXED_KINDS:
             if not _same(cell.value, spec.expected):
                 problems.append(f"{where}: locked content changed: expected "
                                 f"'{spec.expected}', found '{_fixed_text(cell.value)}'")

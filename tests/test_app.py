@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from esgdesk.forms import FigureRef
 from esgdesk.store import open_database
 from ui.form_view import FormTableView
 from ui.main_window import MainWindow
@@ -331,3 +332,69 @@ def test_export_of_a_parent_offers_the_extra_sheets(window: MainWindow, tmp_path
     assert "按主体对比" in names  # checked by default
     assert {"熵基科技股份有限公司", "厦门熵基科技有限公司", "熵基科技（广东）有限公司",
             "深圳市熵基科技生物识别技术有限公司"} <= set(names)
+
+
+def test_a_request_opened_with_no_database_validates_against_its_prior_years(
+        qtbot: QtBot, sample_path: Path, tmp_path: Path) -> None:
+    """The contributor's side: no database, only the workbook the coordinator sent."""
+    from openpyxl import load_workbook
+
+    from esgdesk.collect import write_request
+    from esgdesk.intake import import_files
+
+    coordinator = open_database(sample_path)
+    workbook = write_request(coordinator, "group", 2024, "hr", tmp_path / "hr.xlsx", "coord")
+    settings = QSettings(str(tmp_path / "contributor.ini"), QSettings.Format.IniFormat)
+    settings.setValue("request_folder", str(tmp_path / "drafts"))
+    win = MainWindow(settings, lang="en")
+    qtbot.addWidget(win)
+    assert win.open_request(workbook)
+    assert win.offline is not None and not win.export_action.isEnabled()
+    assert win.workspace is not None and win.workspace.year == 2024
+    ref = FigureRef("group", 2024, "people.employees.total")
+    assert win.workspace.display(FigureRef("group", 2023, "people.employees.total")) == "4,106"
+    win.validate()  # as the window does once it has painted
+    win.commit_edit(ref, "6000")  # +46 % on the 4,106 carried for 2023
+    jumps = [f for f in win.findings.all if f.rule == "prior_year"
+             and f.indicators == ("people.employees.total",)]
+    assert jumps and "4,106" in jumps[0].message("en")
+    win._save_note(ref, "two plants acquired")
+    submitted = win.submit_request("Wang Fang")
+    assert submitted == workbook
+    book = load_workbook(workbook)
+    people = next(book[s] for s in book.sheetnames if s.startswith("04"))
+    assert 6000 in [c.value for row in people.iter_rows() for c in row]
+    report = import_files(coordinator, [workbook], "coord")[0]
+    assert report.acceptable and report.submitted_by == "Wang Fang"
+    stored = coordinator.get("group", 2024, "people.employees.total")
+    assert stored.value == "6000" and stored.note == "two plants acquired"
+    coordinator.close()
+
+
+def test_dropping_returned_workbooks_imports_them(qtbot: QtBot, window: MainWindow,
+                                                  tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from esgdesk.collect import META_SHEET, _read_meta, write_request
+
+    assert window.store is not None
+    workbook = write_request(window.store, "group", 2024, "hr", tmp_path / "hr.xlsx", "coord")
+    book = load_workbook(workbook)
+    _meta, cells = _read_meta(book[META_SHEET], "hr")
+    cell = next(c for c in cells if c.kind == "value" and c.indicator == "people.employees.total")
+    book[cell.sheet][cell.cell] = 4300
+    book.save(workbook)
+    calls: list[list[Path]] = []
+    window.import_workbooks = lambda paths=None, answer=None: calls.append(paths) or 0
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(workbook))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    qtbot.waitUntil(lambda: bool(calls))
+    assert calls == [[workbook]]
+    del window.import_workbooks
+    assert window.import_workbooks([workbook], answer=True) == 1
+    assert window.store.get("group", 2024, "people.employees.total").value == "4300"

@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QTreeWidget,
@@ -28,9 +26,17 @@ from PySide6.QtWidgets import (
 from esgdesk.catalogue import Catalogue, Table, load
 from esgdesk.errors import EsgdeskError
 from esgdesk.forms import FigureRef
+from esgdesk.offline import OfflineRequest
 from esgdesk.store import Store, current_user, open_database
 from esgdesk.workspace import Workspace, reporting_years
 from ui.chapter_form import ChapterForm
+from ui.collection import (
+    DashboardPanel,
+    ImportDialog,
+    RequestsDialog,
+    SubmitDialog,
+    progress_dialog,
+)
 from ui.detail_pane import DetailPane
 from ui.dialogs import ExportOptionsDialog, FindDialog, NewDatabaseDialog, ProfileDialog
 from ui.findings_panel import FindingsPanel
@@ -70,6 +76,7 @@ class MainWindow(QMainWindow):
         self.store: Store | None = None
         self.workspace: Workspace | None = None
         self.forms: dict[str, ChapterForm] = {}
+        self.offline: OfflineRequest | None = None  # a request workbook opened offline
         self.undo_stack = QUndoStack(self)
         self.setWindowTitle("esgdesk")
         self._build_toolbar()
@@ -129,6 +136,17 @@ class MainWindow(QMainWindow):
         self.findings_dock.setObjectName("findings-dock")
         self.findings_dock.setWidget(self.findings)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.findings_dock)
+        self.dashboard = DashboardPanel()
+        self.dashboard.changed.connect(self._reload_figures)
+        self.dashboard_dock = QDockWidget()
+        self.dashboard_dock.setObjectName("dashboard-dock")
+        self.dashboard_dock.setWidget(self.dashboard)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dashboard_dock)
+        self.tabifyDockWidget(self.findings_dock, self.dashboard_dock)
+        self.findings_dock.raise_()
+        self.dashboard_dock.visibilityChanged.connect(
+            lambda visible: visible and self._refresh_dashboard())
+        self.setAcceptDrops(True)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -144,6 +162,15 @@ class MainWindow(QMainWindow):
                                           self.export_report)
         self.file_menu.addSeparator()
         self.quit_action = self._action(self.file_menu, QKeySequence.StandardKey.Quit, self.close)
+        self.collection_menu = bar.addMenu("")
+        self.open_request_action = self._action(self.collection_menu, None, self.open_request)
+        self.submit_action = self._action(self.collection_menu, None, self.submit_request)
+        self.collection_menu.addSeparator()
+        self.requests_action = self._action(self.collection_menu, None, self.make_requests)
+        self.import_action = self._action(self.collection_menu, QKeySequence("Ctrl+I"),
+                                          self.import_workbooks)
+        self.status_action = self.dashboard_dock.toggleViewAction()
+        self.collection_menu.addAction(self.status_action)
         self.edit_menu = bar.addMenu("")
         self.undo_action = self.undo_stack.createUndoAction(self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -188,6 +215,14 @@ class MainWindow(QMainWindow):
         self.recent_menu.setTitle(self.tr("Recent files"))
         self.export_action.setText(self.tr("&Export report workbook…"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.collection_menu.setTitle(self.tr("&Collection"))
+        self.open_request_action.setText(self.tr("Open &request workbook…"))
+        self.submit_action.setText(self.tr("&Submit request…"))
+        self.requests_action.setText(self.tr("&Make data requests…"))
+        self.import_action.setText(self.tr("&Import returned workbooks…"))
+        self.dashboard_dock.setWindowTitle(self.tr("Collection status"))
+        self.dashboard.retranslate()
+        self._update_modes()
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.undo_action.setText(self.tr("&Undo"))
         self.redo_action.setText(self.tr("&Redo"))
@@ -207,18 +242,22 @@ class MainWindow(QMainWindow):
 
     # -- database -----------------------------------------------------------------------
     def open_database(self, path: Path, entity: str | None = None, year: int | None = None,
-                      chapter: str | None = None) -> None:
+                      chapter: str | None = None, offline: OfflineRequest | None = None,
+                      ) -> None:
         """Open a database at an entity, year and chapter; on failure nothing changes."""
         store = open_database(path, self.catalogue)
         if self.store is not None:
             self.store.close()
         self.store = store
+        self.offline = offline
         self.undo_stack.clear()
-        self.database_label.setText(str(path))
-        self.settings.setValue("last_db", str(path))
-        recent = [str(path)] + [p for p in self._recent() if p != str(path)]
-        self.settings.setValue("recent", recent[:MAX_RECENT])
-        self._fill_recent()
+        self.database_label.setText(str(offline.workbook if offline else path))
+        if offline is None:
+            self.settings.setValue("last_db", str(path))
+            recent = [str(path)] + [p for p in self._recent() if p != str(path)]
+            self.settings.setValue("recent", recent[:MAX_RECENT])
+            self._fill_recent()
+        self._update_modes()
         self._fill_entities()
         self._fill_years()
         self._pick(entity, year)
@@ -301,17 +340,8 @@ class MainWindow(QMainWindow):
                 if options.exec() != QDialog.DialogCode.Accepted:
                     return None
                 by_entity, per_child = options.values()
-        dialog = QProgressDialog(self.tr("Writing the report workbook…"), self.tr("Cancel"),
-                                 0, 100, self)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-
-        def progress(done: int, total: int, _what: str) -> bool:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-            QApplication.processEvents()
-            return not dialog.wasCanceled()
-
+        dialog, progress = progress_dialog(self, self.tr("Writing the report workbook…"),
+                                           self.tr("Cancel"))
         try:
             written = export_workbook(self.store, self.workspace.year, path,
                                       self.workspace.entity, self.lang, progress,
@@ -379,6 +409,7 @@ class MainWindow(QMainWindow):
             self.show_chapter(chapter)
         elif self.pages.currentWidget() is self.placeholder:
             self.show_chapter(self.catalogue.chapters[0].id)
+        self._refresh_dashboard()
 
     # -- navigation ---------------------------------------------------------------------
     def _fill_navigation(self) -> None:
@@ -567,6 +598,149 @@ class MainWindow(QMainWindow):
         self.retranslate()
         for form in self.forms.values():
             form.set_language(lang)
+
+    # -- collection -----------------------------------------------------------------------
+    def _update_modes(self) -> None:
+        """A request opened offline can be submitted; a database can send and import."""
+        offline = self.offline is not None
+        self.submit_action.setEnabled(offline)
+        for action in (self.requests_action, self.import_action, self.export_action):
+            action.setEnabled(self.store is not None and not offline)
+        self.status_action.setEnabled(not offline)
+        if offline:
+            assert self.offline is not None
+            department = self.catalogue.departments[self.offline.department](self.lang)
+            self.setWindowTitle(f"esgdesk — {self.offline.workbook.name} · {department} · "
+                                f"{self.offline.year}")
+        else:
+            self.setWindowTitle("esgdesk")
+
+    def open_request(self, path: Path | None = None) -> bool:
+        """Open a collection workbook as forms, with no database (contributor)."""
+        from esgdesk.offline import open_request
+
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("Open request workbook"), "",
+                                                  self.tr("Excel workbooks (*.xlsx)"))
+            if not name:
+                return False
+            path = Path(name)
+        try:
+            offline, store = open_request(path, self._request_folder())
+            store.close()
+            self.open_database(offline.database, offline.entity, offline.year,
+                               offline=offline)
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return False
+        department = self.catalogue.departments[offline.department]
+        self.statusBar().showMessage(self.tr("Request for {department}: fill in the white "
+                                             "cells, then Collection → Submit request")
+                                     .replace("{department}", department(self.lang)), 10000)
+        self.jump_to(next(i.id for i in self.catalogue.indicators.values()
+                          if i.owner == offline.department and not i.derived))
+        return True
+
+    def _request_folder(self) -> Path | None:
+        folder = self.settings.value("request_folder")
+        return Path(str(folder)) if folder else None
+
+    def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
+        """Write the figures back into the request workbook, ready to send back."""
+        from esgdesk.offline import submit_request
+
+        if self.offline is None or self.store is None:
+            return None
+        if name is None:
+            dialog = SubmitDialog(self.user(), self.offline.workbook, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            name = dialog.name.text()
+            if dialog.copy.isChecked():
+                chosen, _ = QFileDialog.getSaveFileName(
+                    self, self.tr("Submit request"),
+                    str(self.offline.workbook.with_stem(self.offline.workbook.stem + "-filled")),
+                    self.tr("Excel workbooks (*.xlsx)"))
+                if not chosen:
+                    return None
+                out = Path(chosen)
+        try:
+            written = submit_request(self.store, self.offline, name, out)
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return None
+        self.statusBar().showMessage(self.tr("Saved into {file}; send it back to the "
+                                             "coordinator").replace("{file}", str(written)),
+                                     10000)
+        return written
+
+    def make_requests(self) -> list[Path]:
+        if self.store is None or self.workspace is None:
+            return []
+        dialog = RequestsDialog(self.store, self.workspace.year, self.lang, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        try:
+            written = dialog.write(self.user())
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return []
+        self.statusBar().showMessage(self.tr("{n} request workbooks written")
+                                     .replace("{n}", str(len(written))), 8000)
+        self._refresh_dashboard()
+        return written
+
+    def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
+                         ) -> int:
+        """Preview returned workbooks, then write the files the coordinator accepts."""
+        if self.store is None or self.offline is not None:
+            return 0
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(self, self.tr("Import returned workbooks"),
+                                                    "", self.tr("Excel workbooks (*.xlsx)"))
+            paths = [Path(n) for n in names]
+        if not paths:
+            return 0
+        dialog = ImportDialog(self.store, paths, self.lang, self)
+        if answer is None and dialog.exec() != QDialog.DialogCode.Accepted:
+            return 0
+
+        def confirm(question: str) -> bool:
+            if answer is not None:
+                return answer
+            reply = QMessageBox.question(self, "esgdesk", question)
+            return reply == QMessageBox.StandardButton.Yes
+
+        try:
+            written = dialog.accept_ticked(self.user(), confirm)
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            written = 0
+        self._reload_figures()
+        self.statusBar().showMessage(self.tr("{n} figures imported")
+                                     .replace("{n}", str(written)), 8000)
+        return written
+
+    def _reload_figures(self) -> None:
+        if self.workspace is not None:
+            self.workspace.reload()
+            self.validate()
+        self._refresh_dashboard()
+
+    def _refresh_dashboard(self) -> None:
+        if self.dashboard_dock.isVisible() and self.workspace is not None:
+            self.dashboard.show_year(self.store, self.workspace.year, self.lang, self.user())
+
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.offline is None and self.store is not None and any(
+                u.toLocalFile().lower().endswith(".xlsx") for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls()
+                 if u.toLocalFile().lower().endswith(".xlsx")]
+        event.acceptProposedAction()
+        QTimer.singleShot(0, lambda: self.import_workbooks(paths))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.settings.setValue("window/geometry", self.saveGeometry())
