@@ -102,6 +102,24 @@ class Workspace:
             return STATE_TEXT[stored.state]
         return stored.value if stored is not None and stored.value is not None else ""
 
+    def last_explanation(self, ref: FigureRef) -> str:
+        """Last year's note on the same figure, carried forward beside this year's."""
+        if ref.year != self.year:
+            return ""
+        last = self.book.stored(ref.entity, ref.indicator, ref.year - 1)
+        return last.note if last is not None else ""
+
+    def restatement(self, ref: FigureRef) -> tuple[str, str] | None:
+        """(what was published, why it was restated) for a restated figure."""
+        stored = self.stored(ref)
+        if stored is None or stored.published is None:
+            return None
+        spec = self.catalogue.indicators[ref.indicator]
+        published = stored.published
+        if published not in STATE_TEXT.values():
+            published = spec.type.format(published)
+        return published, stored.restated
+
     def is_derived(self, ref: FigureRef) -> bool:
         return self.catalogue.indicators[ref.indicator].derived
 

@@ -398,3 +398,16 @@ def test_dropping_returned_workbooks_imports_them(qtbot: QtBot, window: MainWind
     del window.import_workbooks
     assert window.import_workbooks([workbook], answer=True) == 1
     assert window.store.get("group", 2024, "people.employees.total").value == "4300"
+
+
+def test_the_detail_pane_offers_last_years_explanation(window: MainWindow) -> None:
+    assert window.store is not None
+    window.store.set_note("group", 2023, "people.employees.finance",
+                          "finance moved to a shared-service centre", "hr")
+    window.select("group", 2024)
+    ref = FigureRef("group", 2024, "people.employees.finance")
+    window.detail.show_figure(ref, window.workspace)
+    assert window.detail.fields["last_note"].text() == "finance moved to a shared-service centre"
+    assert window.detail.reuse_note.isEnabled()
+    window.detail.reuse_note.click()
+    assert window.detail.note.toPlainText() == "finance moved to a shared-service centre"

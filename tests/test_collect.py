@@ -295,3 +295,21 @@ def test_a_restatement_keeps_the_published_figure(sample: Store, tmp_path: Path)
         s for s in load_workbook(out).sheetnames if s.startswith("04"))].iter_rows(
         values_only=True) if r[0]]
     assert any("restated" in str(r) and "1,117" in str(r) for r in rows)
+
+
+def test_last_years_explanation_is_carried_into_the_form_and_the_request(
+        sample: Store, tmp_path: Path) -> None:
+    from esgdesk.forms import FigureRef
+    from esgdesk.workspace import Workspace
+
+    sample.set_note("group", 2023, "people.employees.finance",
+                    "finance moved to a shared-service centre", "hr")
+    workspace = Workspace(sample, "group", 2024)
+    ref = FigureRef("group", 2024, "people.employees.finance")
+    assert workspace.last_explanation(ref) == "finance moved to a shared-service centre"
+    path = write_request(sample, "group", 2024, "hr", tmp_path / "hr.xlsx", "coordinator")
+    book = load_workbook(path)
+    sheet, cell = _cells(book)[("people.employees.finance", "value")]
+    row = book[sheet][cell].row
+    assert "finance moved to a shared-service centre" in [
+        c.value for c in book[sheet][row]]  # beside the figure, in the same row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -31,7 +32,7 @@ class DetailPane(QWidget):
         self.fields: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
         for key in ("zh", "en", "id", "unit", "type", "owner", "gri", "cass", "formula",
-                    "status"):
+                    "status", "restated", "last_note"):
             value = QLabel()
             value.setWordWrap(True)
             caption = QLabel()
@@ -45,7 +46,12 @@ class DetailPane(QWidget):
         layout.addWidget(self.note)
         self.save_note = QPushButton()
         self.save_note.clicked.connect(self._save_note)
-        layout.addWidget(self.save_note)
+        self.reuse_note = QPushButton()
+        self.reuse_note.clicked.connect(self._reuse_note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_note)
+        buttons.addWidget(self.reuse_note)
+        layout.addLayout(buttons)
         self.history_caption = QLabel()
         layout.addWidget(self.history_caption)
         self.history = QTreeWidget()
@@ -60,11 +66,13 @@ class DetailPane(QWidget):
             "unit": self.tr("Unit"), "type": self.tr("Type"), "owner": self.tr("Owner"),
             "gri": self.tr("GRI"), "cass": self.tr("CASS-ESG 5.0"),
             "formula": self.tr("Formula"), "status": self.tr("Status"),
+            "restated": self.tr("Restated"), "last_note": self.tr("Last year's explanation"),
         }
         for key, text in captions.items():
             self.captions[key].setText(text)
         self.note_caption.setText(self.tr("Note / explanation"))
         self.save_note.setText(self.tr("Save note"))
+        self.reuse_note.setText(self.tr("Reuse last year's"))
         self.history_caption.setText(self.tr("History"))
         self.history.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Change"),
                                       self.tr("Why")])
@@ -74,6 +82,8 @@ class DetailPane(QWidget):
         enabled = ref is not None and workspace is not None
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())
+        self.reuse_note.setEnabled(self.note.isEnabled() and bool(
+            workspace.last_explanation(ref)))  # type: ignore[union-attr,arg-type]
         self.history.clear()
         if not enabled:
             for value in self.fields.values():
@@ -93,6 +103,10 @@ class DetailPane(QWidget):
             "formula": indicator.formula.text if indicator.formula else "—",
             "status": f"{stored.status} · {stored.changed_by} · {stored.changed_at[:19]}"
             if stored else "—",
+            "restated": self.tr("published: {published} ({why})")
+            .replace("{published}", restated[0]).replace("{why}", restated[1])
+            if (restated := workspace.restatement(ref)) else "—",
+            "last_note": workspace.last_explanation(ref) or "—",
         }
         for key, text in texts.items():
             self.fields[key].setText(text)
@@ -104,6 +118,11 @@ class DetailPane(QWidget):
                 change = f"{record.old_value or '—'} → {record.new_value or '—'}"
             self.history.addTopLevelItem(QTreeWidgetItem(
                 [record.at[:19].replace("T", " "), record.user, change, record.reason]))
+
+    def _reuse_note(self) -> None:
+        if self.ref is not None and self.workspace is not None:
+            self.note.setPlainText(self.workspace.last_explanation(self.ref))
+            self.note.setFocus()
 
     def _save_note(self) -> None:
         if self.ref is not None:

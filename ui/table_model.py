@@ -138,6 +138,13 @@ class FormTableModel(QAbstractTableModel):
         stored = self.workspace.stored(ref)
         if stored is not None and stored.note:
             lines.append(stored.note)
+        restated = self.workspace.restatement(ref)
+        if restated is not None:
+            lines.append(self.tr("Restated ({why}); published: {published}")
+                         .replace("{why}", restated[1]).replace("{published}", restated[0]))
+        last = self.workspace.last_explanation(ref)
+        if last and not (stored is not None and stored.note):
+            lines.append(self.tr("Last year's explanation: {note}").replace("{note}", last))
         for finding in self.workspace.findings_at(ref):
             state = self.tr("explained") if finding.explained else finding.severity
             lines.append(f"[{state}] {finding.message(self.lang)}")
