@@ -232,8 +232,7 @@ class DashboardPanel(QWidget):
 
     changed = Signal()
 
-    HEADERS = ("Entity", "Department", "Status", "Due", "Assignee", "Filled", "Errors",
-               "Warnings")
+    COLUMNS = 8
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,7 +242,7 @@ class DashboardPanel(QWidget):
         self.user = ""
         self.rows: list = []
         layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, len(self.HEADERS))
+        self.table = QTableWidget(0, self.COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -266,7 +265,9 @@ class DashboardPanel(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([self.tr(h) for h in self.HEADERS])
+        self.table.setHorizontalHeaderLabels([
+            self.tr("Entity"), self.tr("Department"), self.tr("Status"), self.tr("Due"),
+            self.tr("Assignee"), self.tr("Filled"), self.tr("Errors"), self.tr("Warnings")])
         self.approve.setText(self.tr("Approve"))
         self.lock.setText(self.tr("Lock"))
         self.back.setText(self.tr("Send back…"))

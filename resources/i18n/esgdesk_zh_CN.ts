@@ -2,91 +2,184 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>DetailPane</name>
+    <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/detail_pane.py" line="59"/>
-        <source>Label (zh)</source>
-        <translation>名称（中文）</translation>
+        <location filename="../../ui/collection.py" line="269"/>
+        <source>Entity</source>
+        <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="59"/>
-        <source>Label (en)</source>
-        <translation>名称（英文）</translation>
+        <location filename="../../ui/collection.py" line="269"/>
+        <source>Department</source>
+        <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="59"/>
-        <source>Id</source>
-        <translation>编号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="60"/>
-        <source>Unit</source>
-        <translation>单位</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="60"/>
-        <source>Type</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="60"/>
-        <source>Owner</source>
-        <translation>负责部门</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="61"/>
-        <source>GRI</source>
-        <translation>GRI</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="61"/>
-        <source>CASS-ESG 5.0</source>
-        <translation>CASS-ESG 5.0</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="62"/>
-        <source>Formula</source>
-        <translation>公式</translation>
-    </message>
-    <message>
-        <location filename="../../ui/detail_pane.py" line="62"/>
+        <location filename="../../ui/collection.py" line="269"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
+        <location filename="../../ui/collection.py" line="269"/>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="270"/>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="270"/>
+        <source>Filled</source>
+        <translation>已填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="270"/>
+        <source>Errors</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="270"/>
+        <source>Warnings</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="271"/>
+        <source>Approve</source>
+        <translation>批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="272"/>
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="273"/>
+        <source>Send back…</source>
+        <translation>退回…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="274"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="308"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="309"/>
+        <source>Why is it sent back or unlocked?</source>
+        <translation>退回或解锁的原因？</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPane</name>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="65"/>
+        <source>Label (zh)</source>
+        <translation>名称（中文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="65"/>
+        <source>Label (en)</source>
+        <translation>名称（英文）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="65"/>
+        <source>Id</source>
+        <translation>编号</translation>
+    </message>
+    <message>
         <location filename="../../ui/detail_pane.py" line="66"/>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="66"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="66"/>
+        <source>Owner</source>
+        <translation>负责部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="67"/>
+        <source>GRI</source>
+        <translation>GRI</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="67"/>
+        <source>CASS-ESG 5.0</source>
+        <translation>CASS-ESG 5.0</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="68"/>
+        <source>Formula</source>
+        <translation>公式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="68"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="69"/>
+        <source>Restated</source>
+        <translation>重述</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="69"/>
+        <source>Last year&apos;s explanation</source>
+        <translation>上年说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="73"/>
         <source>Note / explanation</source>
         <translation>备注 / 说明</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="67"/>
+        <location filename="../../ui/detail_pane.py" line="74"/>
         <source>Save note</source>
         <translation>保存备注</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="68"/>
+        <location filename="../../ui/detail_pane.py" line="75"/>
+        <source>Reuse last year&apos;s</source>
+        <translation>沿用上年说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="76"/>
         <source>History</source>
         <translation>历史记录</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="69"/>
+        <location filename="../../ui/detail_pane.py" line="77"/>
         <source>When</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="69"/>
+        <location filename="../../ui/detail_pane.py" line="77"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="69"/>
+        <location filename="../../ui/detail_pane.py" line="77"/>
         <source>Change</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../ui/detail_pane.py" line="70"/>
+        <location filename="../../ui/detail_pane.py" line="78"/>
         <source>Why</source>
         <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="106"/>
+        <source>published: {published} ({why})</source>
+        <translation>原披露：{published}（{why}）</translation>
     </message>
 </context>
 <context>
@@ -201,182 +294,303 @@
         <translation>往年：仅供参考</translation>
     </message>
     <message>
-        <location filename="../../ui/table_model.py" line="142"/>
+        <location filename="../../ui/table_model.py" line="143"/>
+        <source>Restated ({why}); published: {published}</source>
+        <translation>已重述（{why}），原披露：{published}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="147"/>
+        <source>Last year&apos;s explanation: {note}</source>
+        <translation>上年说明：{note}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="149"/>
         <source>explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../ui/table_model.py" line="158"/>
+        <location filename="../../ui/table_model.py" line="165"/>
         <source>This cell cannot be edited</source>
         <translation>此单元格不可编辑</translation>
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="179"/>
-        <source>Entity</source>
-        <translation>主体</translation>
+        <location filename="../../ui/collection.py" line="153"/>
+        <source>Import returned workbooks</source>
+        <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="180"/>
-        <source>Year</source>
-        <translation>年度</translation>
+        <location filename="../../ui/collection.py" line="156"/>
+        <source>Reading the returned workbooks…</source>
+        <translation>正在读取回收的工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="181"/>
-        <source>My department first</source>
-        <translation>本部门优先</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="182"/>
-        <source>Report</source>
-        <translation>报告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="182"/>
-        <source>Filled</source>
-        <translation>已填</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="183"/>
-        <source>Open a database: File → Open, or File → Open sample</source>
-        <translation>请打开数据库：文件 → 打开，或 文件 → 打开示例</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="184"/>
-        <source>&amp;File</source>
-        <translation>文件(&amp;F)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="185"/>
-        <source>&amp;New database…</source>
-        <translation>新建数据库(&amp;N)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="186"/>
-        <source>&amp;Open…</source>
-        <translation>打开(&amp;O)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="187"/>
-        <source>Open &amp;sample</source>
-        <translation>打开示例(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="188"/>
-        <source>Recent files</source>
-        <translation>最近打开</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="189"/>
-        <source>&amp;Export report workbook…</source>
-        <translation>导出报告工作簿(&amp;E)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="190"/>
-        <source>&amp;Quit</source>
-        <translation>退出(&amp;Q)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="191"/>
-        <source>&amp;Edit</source>
-        <translation>编辑(&amp;E)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="192"/>
-        <source>&amp;Undo</source>
-        <translation>撤销(&amp;U)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="193"/>
-        <source>&amp;Redo</source>
-        <translation>重做(&amp;R)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="194"/>
-        <source>&amp;Find indicator…</source>
-        <translation>查找指标(&amp;F)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="195"/>
-        <source>&amp;Profile…</source>
-        <translation>个人资料(&amp;P)…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="196"/>
-        <source>&amp;View</source>
-        <translation>视图(&amp;V)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="199"/>
-        <source>Details</source>
-        <translation>详细信息</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="200"/>
-        <source>Findings</source>
-        <translation>校验结果</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="226"/>
-        <source>All changes are saved</source>
-        <translation>所有更改均已保存</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="245"/>
-        <source>Open database</source>
-        <translation>打开数据库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="246"/>
-        <source>esgdesk databases (*.db);;All files (*)</source>
-        <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="269"/>
-        <source>New database</source>
-        <translation>新建数据库</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="270"/>
-        <source>esgdesk databases (*.db)</source>
-        <translation>esgdesk 数据库 (*.db)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="293"/>
-        <source>Export report workbook</source>
-        <translation>导出报告工作簿</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="294"/>
-        <source>Excel workbooks (*.xlsx)</source>
-        <translation>Excel 工作簿 (*.xlsx)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="304"/>
-        <source>Writing the report workbook…</source>
-        <translation>正在写入报告工作簿…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="304"/>
+        <location filename="../../ui/collection.py" line="157"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/collection.py" line="182"/>
+        <source>Accept ticked files</source>
+        <translation>接受勾选的文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="198"/>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="198"/>
+        <source>changed</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="204"/>
+        <source>explained</source>
+        <translation>已说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="220"/>
+        <source>{file}: {n} figures were changed in the database after the file was saved. Overwrite them?</source>
+        <translation>{file}：有 {n} 项数据在文件保存后已在数据库中修改。是否覆盖？</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="206"/>
+        <source>Entity</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="207"/>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="208"/>
+        <source>My department first</source>
+        <translation>本部门优先</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="209"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="209"/>
+        <source>Filled</source>
+        <translation>已填</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="210"/>
+        <source>Open a database: File → Open, or File → Open sample</source>
+        <translation>请打开数据库：文件 → 打开，或 文件 → 打开示例</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="211"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="212"/>
+        <source>&amp;New database…</source>
+        <translation>新建数据库(&amp;N)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="213"/>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="214"/>
+        <source>Open &amp;sample</source>
+        <translation>打开示例(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="215"/>
+        <source>Recent files</source>
+        <translation>最近打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="216"/>
+        <source>&amp;Export report workbook…</source>
+        <translation>导出报告工作簿(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="217"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="218"/>
+        <source>&amp;Collection</source>
+        <translation>数据收集(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="219"/>
+        <source>Open &amp;request workbook…</source>
+        <translation>打开填报工作簿(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="220"/>
+        <source>&amp;Submit request…</source>
+        <translation>提交填报(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="221"/>
+        <source>&amp;Make data requests…</source>
+        <translation>发起数据收集(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="222"/>
+        <source>&amp;Import returned workbooks…</source>
+        <translation>导入回收的工作簿(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="223"/>
+        <source>Collection status</source>
+        <translation>收集进度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="226"/>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="227"/>
+        <source>&amp;Undo</source>
+        <translation>撤销(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="228"/>
+        <source>&amp;Redo</source>
+        <translation>重做(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="229"/>
+        <source>&amp;Find indicator…</source>
+        <translation>查找指标(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="230"/>
+        <source>&amp;Profile…</source>
+        <translation>个人资料(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="231"/>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="234"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="235"/>
+        <source>Findings</source>
+        <translation>校验结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="265"/>
+        <source>All changes are saved</source>
+        <translation>所有更改均已保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="284"/>
+        <source>Open database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="285"/>
+        <source>esgdesk databases (*.db);;All files (*)</source>
+        <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="308"/>
+        <source>New database</source>
+        <translation>新建数据库</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="309"/>
+        <source>esgdesk databases (*.db)</source>
+        <translation>esgdesk 数据库 (*.db)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="332"/>
+        <source>Export report workbook</source>
+        <translation>导出报告工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="624"/>
+        <location filename="../../ui/main_window.py" line="663"/>
+        <location filename="../../ui/main_window.py" line="700"/>
+        <source>Excel workbooks (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="343"/>
+        <source>Writing the report workbook…</source>
+        <translation>正在写入报告工作簿…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="344"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="389"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>My tables: {department}</source>
         <translation>我的表格：{department}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="521"/>
+        <location filename="../../ui/main_window.py" line="552"/>
         <source>Saved {time}</source>
         <translation>已保存 {time}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="623"/>
+        <source>Open request workbook</source>
+        <translation>打开填报工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="637"/>
+        <source>Request for {department}: fill in the white cells, then Collection → Submit request</source>
+        <translation>{department} 的填报：请填写白色单元格，然后选择 数据收集 → 提交填报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="661"/>
+        <source>Submit request</source>
+        <translation>提交填报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="672"/>
+        <source>Saved into {file}; send it back to the coordinator</source>
+        <translation>已保存到 {file}，请发回给协调人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="688"/>
+        <source>{n} request workbooks written</source>
+        <translation>已生成 {n} 个填报工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="699"/>
+        <source>Import returned workbooks</source>
+        <translation>导入回收的填报工作簿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="720"/>
+        <source>{n} figures imported</source>
+        <translation>已导入 {n} 项数据</translation>
     </message>
 </context>
 <context>
@@ -423,6 +637,82 @@
         <location filename="../../ui/dialogs.py" line="50"/>
         <source>Department</source>
         <translation>部门</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsDialog</name>
+    <message>
+        <location filename="../../ui/collection.py" line="67"/>
+        <source>Make data requests</source>
+        <translation>发起数据收集</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="91"/>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="96"/>
+        <source>Reporting year</source>
+        <translation>报告年度</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="97"/>
+        <source>Entities</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="98"/>
+        <source>Departments</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="99"/>
+        <source>Assignee</source>
+        <translation>负责人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="100"/>
+        <source>Due</source>
+        <translation>截止日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="101"/>
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="109"/>
+        <source>Folder for the workbooks</source>
+        <translation>工作簿保存文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="131"/>
+        <source>Writing the request workbooks…</source>
+        <translation>正在生成填报工作簿…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="132"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>SubmitDialog</name>
+    <message>
+        <location filename="../../ui/collection.py" line="326"/>
+        <source>Submit request</source>
+        <translation>提交填报</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="329"/>
+        <source>Write a copy instead of updating {file}</source>
+        <translation>另存副本，不修改 {file}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="331"/>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
     </message>
 </context>
 </TS>
