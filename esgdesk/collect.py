@@ -209,6 +209,7 @@ class RequestWriter:
         for zh, en in INSTRUCTIONS:
             self.put(sheet, row, 1, zh, alignment=self.wrap)
             self.put(sheet, row, 2, en, alignment=self.wrap)
+            sheet.row_dimensions[row].height = 32  # two wrapped lines
             row += 1
         department = self.catalogue.departments[request.department]
         facts = [("主体 Entity", f"{entity.name_zh} · {entity.name_en}"),
@@ -219,7 +220,7 @@ class RequestWriter:
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
-            self.put(sheet, row, 2, value)
+            self.put(sheet, row, 2, value, alignment=self.Alignment(horizontal="left"))
             row += 1
         row += 1
         for kind in ("submitted_by", "submitted_at"):
@@ -229,6 +230,11 @@ class RequestWriter:
             row += 1
         sheet.column_dimensions["A"].width = 60
         sheet.column_dimensions["B"].width = 70
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.protection.sheet = True
 
     def _chapter_sheet(self, number: str, title: str, tables: list[Table]) -> None:
@@ -248,6 +254,12 @@ class RequestWriter:
         for column in range(widest - 2, widest + 1):
             sheet.column_dimensions[get_column_letter(column)].width = 30
         sheet.freeze_panes = "B3"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widths may be changed
         for validation in self.validations.values():

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.errors import EsgdeskError
+from esgdesk.intake import FileReport
 from esgdesk.store import Store
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
@@ -161,7 +162,7 @@ class ImportDialog(QDialog):
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.files = QListWidget()
         for report in self.reports:
-            item = QListWidgetItem(report.summary())
+            item = QListWidgetItem(self._summary(report))
             usable = report.acceptable and report.already is None and bool(report.writes)
             flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
             if not usable:
@@ -186,11 +187,27 @@ class ImportDialog(QDialog):
         if self.reports:
             self.files.setCurrentRow(0)
 
+    def _summary(self, report: FileReport) -> str:
+        if report.refused or report.already is not None:
+            return report.summary()  # the domain's reason, as the CLI prints it
+        errors = sum(1 for f in report.findings if f.severity == "error")
+        warnings = sum(1 for f in report.findings if f.severity == "warning" and not f.explained)
+        text = (self.tr("{file}: {new} new, {changed} changed, {unchanged} unchanged; "
+                        "{errors} errors, {warnings} open warnings")
+                .replace("{file}", report.path.name).replace("{new}", str(len(report.new)))
+                .replace("{changed}", str(len(report.changed)))
+                .replace("{unchanged}", str(report.unchanged))
+                .replace("{errors}", str(errors)).replace("{warnings}", str(warnings)))
+        if report.newer:
+            text += self.tr("; {n} figures newer in the database").replace(
+                "{n}", str(len(report.newer)))
+        return text
+
     def _show(self, row: int) -> None:
         if row < 0:
             return
         report = self.reports[row]
-        lines = [report.summary(), ""]
+        lines = [self._summary(report), ""]
         lines += [f"✗ {r}" for r in report.refused]
         lines += [f"! {n}" for n in report.newer]
         lines += [f"· {n}" for n in report.notices]
@@ -200,8 +217,10 @@ class ImportDialog(QDialog):
                 label = indicators[d.indicator].label(self.lang)
                 lines.append(f"{kind}\t{d.address}\t{label}\t{d.old or '—'} → {d.new or '—'}"
                              + (f"\t({d.note})" if d.note else ""))
+        severities = {"error": self.tr("Error"), "warning": self.tr("Warning"),
+                      "info": self.tr("Info")}
         for finding in report.findings:
-            state = self.tr("explained") if finding.explained else finding.severity
+            state = self.tr("explained") if finding.explained else severities[finding.severity]
             lines.append(f"{state}\t{finding.message(self.lang)}")
         self.details.setPlainText("\n".join(lines))
 
@@ -287,7 +306,9 @@ class DashboardPanel(QWidget):
             entity = self.store.entity(request.entity).name(self.lang) if self.store else ""
             department = self.store.catalogue.departments[request.department](self.lang) \
                 if self.store else request.department
-            status = request.status + (" ⏰" if row.late else "")
+            statuses = {"requested": self.tr("requested"), "submitted": self.tr("submitted"),
+                        "approved": self.tr("approved"), "locked": self.tr("locked")}
+            status = statuses[request.status] + (self.tr(" (late)") if row.late else "")
             cells = (entity, department, status, request.due or "—", request.assignee or "—",
                      f"{row.filled}/{row.expected}", str(row.errors), str(row.warnings))
             for column, text in enumerate(cells):

@@ -4,72 +4,97 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/collection.py" line="269"/>
+        <location filename="../../ui/collection.py" line="288"/>
         <source>Entity</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="269"/>
+        <location filename="../../ui/collection.py" line="288"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="269"/>
+        <location filename="../../ui/collection.py" line="288"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="269"/>
+        <location filename="../../ui/collection.py" line="288"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="270"/>
+        <location filename="../../ui/collection.py" line="289"/>
         <source>Assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="270"/>
+        <location filename="../../ui/collection.py" line="289"/>
         <source>Filled</source>
         <translation>已填</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="270"/>
+        <location filename="../../ui/collection.py" line="289"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="270"/>
+        <location filename="../../ui/collection.py" line="289"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="271"/>
+        <location filename="../../ui/collection.py" line="290"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="272"/>
+        <location filename="../../ui/collection.py" line="291"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="273"/>
+        <location filename="../../ui/collection.py" line="292"/>
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="274"/>
+        <location filename="../../ui/collection.py" line="293"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="308"/>
+        <location filename="../../ui/collection.py" line="309"/>
+        <source>requested</source>
+        <translation>已发起</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="309"/>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="310"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="310"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="311"/>
+        <source> (late)</source>
+        <translation>（逾期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="329"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="309"/>
+        <location filename="../../ui/collection.py" line="330"/>
         <source>Why is it sent back or unlocked?</source>
         <translation>退回或解锁的原因？</translation>
     </message>
@@ -317,42 +342,67 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/collection.py" line="153"/>
+        <location filename="../../ui/collection.py" line="154"/>
         <source>Import returned workbooks</source>
         <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="156"/>
+        <location filename="../../ui/collection.py" line="157"/>
         <source>Reading the returned workbooks…</source>
         <translation>正在读取回收的工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="157"/>
+        <location filename="../../ui/collection.py" line="158"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="182"/>
+        <location filename="../../ui/collection.py" line="183"/>
         <source>Accept ticked files</source>
         <translation>接受勾选的文件</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="198"/>
+        <location filename="../../ui/collection.py" line="195"/>
+        <source>{file}: {new} new, {changed} changed, {unchanged} unchanged; {errors} errors, {warnings} open warnings</source>
+        <translation>{file}：新增 {new}，变更 {changed}，未变 {unchanged}；错误 {errors}，待处理警告 {warnings}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="202"/>
+        <source>; {n} figures newer in the database</source>
+        <translation>；数据库中有 {n} 项更新的数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="215"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="198"/>
+        <location filename="../../ui/collection.py" line="215"/>
         <source>changed</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="204"/>
+        <location filename="../../ui/collection.py" line="220"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="220"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="221"/>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/collection.py" line="223"/>
         <source>explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="220"/>
+        <location filename="../../ui/collection.py" line="239"/>
         <source>{file}: {n} figures were changed in the database after the file was saved. Overwrite them?</source>
         <translation>{file}：有 {n} 项数据在文件保存后已在数据库中修改。是否覆盖？</translation>
     </message>
@@ -642,57 +692,57 @@
 <context>
     <name>RequestsDialog</name>
     <message>
-        <location filename="../../ui/collection.py" line="67"/>
+        <location filename="../../ui/collection.py" line="68"/>
         <source>Make data requests</source>
         <translation>发起数据收集</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="91"/>
+        <location filename="../../ui/collection.py" line="92"/>
         <source>Choose…</source>
         <translation>选择…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="96"/>
+        <location filename="../../ui/collection.py" line="97"/>
         <source>Reporting year</source>
         <translation>报告年度</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="97"/>
+        <location filename="../../ui/collection.py" line="98"/>
         <source>Entities</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="98"/>
+        <location filename="../../ui/collection.py" line="99"/>
         <source>Departments</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="99"/>
+        <location filename="../../ui/collection.py" line="100"/>
         <source>Assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="100"/>
+        <location filename="../../ui/collection.py" line="101"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="101"/>
+        <location filename="../../ui/collection.py" line="102"/>
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="109"/>
+        <location filename="../../ui/collection.py" line="110"/>
         <source>Folder for the workbooks</source>
         <translation>工作簿保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="131"/>
+        <location filename="../../ui/collection.py" line="132"/>
         <source>Writing the request workbooks…</source>
         <translation>正在生成填报工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="132"/>
+        <location filename="../../ui/collection.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -700,17 +750,17 @@
 <context>
     <name>SubmitDialog</name>
     <message>
-        <location filename="../../ui/collection.py" line="326"/>
+        <location filename="../../ui/collection.py" line="347"/>
         <source>Submit request</source>
         <translation>提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="329"/>
+        <location filename="../../ui/collection.py" line="350"/>
         <source>Write a copy instead of updating {file}</source>
         <translation>另存副本，不修改 {file}</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="331"/>
+        <location filename="../../ui/collection.py" line="352"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
