@@ -30,7 +30,14 @@ from typing import Any
 from esgdesk import __version__
 from esgdesk.catalogue import Catalogue, Indicator, Table
 from esgdesk.errors import EsgdeskError, InvalidValue
-from esgdesk.export import FORMULA_STARTS, save_atomically, sheet_name
+from esgdesk.export import (
+    FORMULA_STARTS,
+    fit_a4,
+    house_styles,
+    number_format,
+    save_atomically,
+    sheet_name,
+)
 from esgdesk.figures import FigureBook, rounded
 from esgdesk.forms import FormGrid
 from esgdesk.store import STATE_TEXT, RequestInfo, Store, parse_value
@@ -138,17 +145,8 @@ class RequestWriter:
         self._styles()
 
     def _styles(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-
-        thin = Side(style="thin", color="B7C3D0")
-        self.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        self.bold = Font(bold=True)
-        self.title_font = Font(bold=True, size=12)
-        self.locked_fill = PatternFill("solid", fgColor="EEF1F5")
-        self.header_fill = PatternFill("solid", fgColor="DDE6F0")
-        self.open = Protection(locked=False)
-        self.wrap = Alignment(wrap_text=True, vertical="top")
-        self.Alignment = Alignment
+        house_styles(self)
+        self.locked_fill = self.group_fill
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
             **style: Any) -> Any:
@@ -230,11 +228,7 @@ class RequestWriter:
             row += 1
         sheet.column_dimensions["A"].width = 60
         sheet.column_dimensions["B"].width = 70
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_a4(sheet, landscape=True)
         sheet.protection.sheet = True
 
     def _chapter_sheet(self, number: str, title: str, tables: list[Table]) -> None:
@@ -255,11 +249,7 @@ class RequestWriter:
             sheet.column_dimensions[get_column_letter(column)].width = 30
         sheet.freeze_panes = "B3"
         sheet.print_title_rows = "1:1"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_a4(sheet, landscape=True)
         sheet.protection.sheet = True
         sheet.protection.formatColumns = False  # widths may be changed
         for validation in self.validations.values():
@@ -309,7 +299,7 @@ class RequestWriter:
                     cell = self.put(sheet, row, column + 1, value, fixed=False,
                                     fill=self.locked_fill, border=self.border)
                     if spec.type.numeric:
-                        cell.number_format = _number_format(spec)
+                        cell.number_format = number_format(spec)
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
             if len(inputs) == 1:  # one figure a row: its state, explanation, last year's
                 spec = inputs[0]
@@ -426,11 +416,6 @@ class RequestWriter:
                 self.put(sheet, row, column, value, fixed=False)
         sheet.sheet_state = "veryHidden"
         sheet.protection.sheet = True
-
-
-def _number_format(spec: Indicator) -> str:
-    places = spec.type.precision if spec.type.name != "count" else 0
-    return "#,##0" + ("." + "0" * places if places else "")
 
 
 def _cell_value(spec: Indicator, stored: str) -> Any:

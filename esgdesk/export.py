@@ -63,6 +63,32 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
+def house_styles(writer: Any) -> None:
+    """The look shared by every workbook esgdesk writes: borders, fonts, fills."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+
+    thin = Side(style="thin", color="B7C3D0")
+    writer.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    writer.bold = Font(bold=True)
+    writer.title_font = Font(bold=True, size=12)
+    writer.note_font = Font(italic=True, size=9, color="5A6470")
+    writer.header_fill = PatternFill("solid", fgColor="DDE6F0")
+    writer.group_fill = PatternFill("solid", fgColor="EEF1F5")
+    writer.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    writer.wrap = Alignment(wrap_text=True, vertical="top")
+    writer.open = Protection(locked=False)
+    writer.Alignment = Alignment
+
+
+def fit_a4(sheet: Any, landscape: bool) -> None:
+    """Print on A4, fitted to the page width, as many pages long as it takes."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def number_format(indicator: Indicator, as_fraction: bool = False) -> str:
     places = indicator.type.precision if indicator.type.name != "count" else 0
     decimals = "." + "0" * places if places else ""
@@ -91,17 +117,7 @@ class WorkbookWriter:
         self._styles()
 
     def _styles(self) -> None:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-
-        thin = Side(style="thin", color="B7C3D0")
-        self.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-        self.bold = Font(bold=True)
-        self.title_font = Font(bold=True, size=12)
-        self.note_font = Font(italic=True, size=9, color="5A6470")
-        self.header_fill = PatternFill("solid", fgColor="DDE6F0")
-        self.group_fill = PatternFill("solid", fgColor="EEF1F5")
-        self.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.Alignment = Alignment
+        house_styles(self)
 
     # -- cells ------------------------------------------------------------------
     def put(self, sheet: Any, row: int, column: int, value: Any, **style: Any) -> Any:
@@ -228,11 +244,7 @@ class WorkbookWriter:
             sheet.column_dimensions[get_column_letter(column)].width = 15
         sheet.freeze_panes = "B3"
         sheet.print_title_rows = "1:1"
-        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-        sheet.page_setup.orientation = "landscape" if widest > 6 else "portrait"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_a4(sheet, landscape=widest > 6)
 
     def _table(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
         lang = self.lang
@@ -376,10 +388,7 @@ class WorkbookWriter:
         sheet.column_dimensions["A"].width = 46
         sheet.freeze_panes = "C2"
         sheet.print_title_rows = "1:1"
-        sheet.page_setup.orientation = "landscape"
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_a4(sheet, landscape=True)
 
     def _formula_comment(self, cell: Any, indicator: Indicator) -> None:
         from openpyxl.comments import Comment
