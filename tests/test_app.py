@@ -411,3 +411,23 @@ def test_the_detail_pane_offers_last_years_explanation(window: MainWindow) -> No
     assert window.detail.reuse_note.isEnabled()
     window.detail.reuse_note.click()
     assert window.detail.note.toPlainText() == "finance moved to a shared-service centre"
+
+
+def test_a_locked_figure_is_restated_with_a_reason(window: MainWindow,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    assert window.store is not None
+    window.store.set_status("group", 2021, "people.employees.technical", "locked", "coord")
+    window.select("group", 2023)
+    ref = FigureRef("group", 2021, "people.employees.technical")
+    window.detail.show_figure(ref, window.workspace)
+    assert not window.restate_figure(("1131", "error", ""))  # a reason is needed
+    assert "needs a reason" in warnings[0]
+    assert window.store.get("group", 2021, "people.employees.technical").value == "1117"
+    assert window.restate_figure(("1131", "error", "R&D staff counted twice"))
+    stored = window.store.get("group", 2021, "people.employees.technical")
+    assert (stored.value, stored.published, stored.status) == ("1131", "1117", "locked")
+    assert "1,117" in window.detail.fields["restated"].text()

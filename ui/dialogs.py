@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -71,6 +72,30 @@ class ExportOptionsDialog(QDialog):
 
     def values(self) -> tuple[bool, bool]:
         return self.by_entity.isChecked(), self.per_child.isChecked()
+
+
+class RestateDialog(QDialog):
+    """A published (locked) figure changed: the new figure, the kind of restatement, why."""
+
+    def __init__(self, label: str, published: str, kinds: dict[str, tuple[str, str]],
+                 lang: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Restate a published figure"))
+        layout = QFormLayout(self)
+        self.value = QLineEdit()
+        self.kind = QComboBox()
+        for key, (zh, en) in kinds.items():
+            self.kind.addItem(zh if lang == "zh" else en, key)
+        self.reason = QLineEdit()
+        layout.addRow(self.tr("Figure"), QLabel(label))
+        layout.addRow(self.tr("Published"), QLabel(published))
+        layout.addRow(self.tr("New figure"), self.value)
+        layout.addRow(self.tr("Kind"), self.kind)
+        layout.addRow(self.tr("Reason"), self.reason)
+        layout.addRow(_buttons(self))
+
+    def values(self) -> tuple[str, str, str]:
+        return self.value.text().strip(), str(self.kind.currentData()), self.reason.text()
 
 
 class NewDatabaseDialog(QDialog):

@@ -38,7 +38,13 @@ from ui.collection import (
     progress_dialog,
 )
 from ui.detail_pane import DetailPane
-from ui.dialogs import ExportOptionsDialog, FindDialog, NewDatabaseDialog, ProfileDialog
+from ui.dialogs import (
+    ExportOptionsDialog,
+    FindDialog,
+    NewDatabaseDialog,
+    ProfileDialog,
+    RestateDialog,
+)
 from ui.findings_panel import FindingsPanel
 from ui.i18n import install_translator
 
@@ -180,6 +186,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.find_action = self._action(self.edit_menu, QKeySequence.StandardKey.Find,
                                         self.find_indicator)
+        self.restate_action = self._action(self.edit_menu, None, self.restate_figure)
         self.profile_action = self._action(self.edit_menu, None, self.edit_profile)
         self.view_menu = bar.addMenu("")
         self.zh_action = self._action(self.view_menu, None, lambda: self.set_language("zh"))
@@ -227,6 +234,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setText(self.tr("&Undo"))
         self.redo_action.setText(self.tr("&Redo"))
         self.find_action.setText(self.tr("&Find indicator…"))
+        self.restate_action.setText(self.tr("&Restate published figure…"))
         self.profile_action.setText(self.tr("&Profile…"))
         self.view_menu.setTitle(self.tr("&View"))
         self.zh_action.setText("中文")
@@ -551,6 +559,36 @@ class MainWindow(QMainWindow):
         self.findings.show_findings(self.workspace.findings())
         self.saved_label.setText(self.tr("Saved {time}").format(
             time=datetime.now().strftime("%H:%M:%S")))
+        self.detail.show_figure(ref, self.workspace)
+        return True
+
+    def restate_figure(self, answer: tuple[str, str, str] | None = None) -> bool:
+        """Change the selected locked (published) figure as a restatement (GRI 2-4)."""
+        from esgdesk.store import RESTATEMENT_REASONS
+
+        ref = self.detail.ref
+        if ref is None or self.workspace is None or self.store is None:
+            return False
+        if not self.workspace.is_locked(ref):
+            QMessageBox.information(self, "esgdesk", self.tr(
+                "Select a locked (published) figure to restate; other figures are simply "
+                "changed in the form."))
+            return False
+        if answer is None:
+            label = self.catalogue.indicators[ref.indicator].label(self.lang)
+            dialog = RestateDialog(f"{label} · {ref.year}", self.workspace.display(ref),
+                                   RESTATEMENT_REASONS, self.lang, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            answer = dialog.values()
+        value, kind, reason = answer
+        try:
+            self.store.restate(ref.entity, ref.year, ref.indicator, value, kind, reason,
+                               self.user())
+        except EsgdeskError as exc:
+            QMessageBox.warning(self, "esgdesk", exc.message())
+            return False
+        self._reload_figures()
         self.detail.show_figure(ref, self.workspace)
         return True
 

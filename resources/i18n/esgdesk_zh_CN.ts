@@ -210,17 +210,17 @@
 <context>
     <name>ExportOptionsDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="62"/>
+        <location filename="../../ui/dialogs.py" line="63"/>
         <source>Export options</source>
         <translation>导出选项</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="64"/>
+        <location filename="../../ui/dialogs.py" line="65"/>
         <source>A sheet comparing the entity with its {n} direct children</source>
         <translation>对比本主体与其 {n} 个直接下级主体的工作表</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="66"/>
+        <location filename="../../ui/dialogs.py" line="67"/>
         <source>One sheet per direct child with all the tables</source>
         <translation>每个直接下级主体一张工作表（含全部表格）</translation>
     </message>
@@ -228,12 +228,12 @@
 <context>
     <name>FindDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="100"/>
+        <location filename="../../ui/dialogs.py" line="125"/>
         <source>Find an indicator</source>
         <translation>查找指标</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="104"/>
+        <location filename="../../ui/dialogs.py" line="129"/>
         <source>Words of a label (中文 or English) or an id</source>
         <translation>输入指标名称中的词语（中文或英文）或编号</translation>
     </message>
@@ -410,235 +410,245 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="213"/>
         <source>Entity</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="214"/>
         <source>Year</source>
         <translation>年度</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="215"/>
         <source>My department first</source>
         <translation>本部门优先</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="216"/>
         <source>Filled</source>
         <translation>已填</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="217"/>
         <source>Open a database: File → Open, or File → Open sample</source>
         <translation>请打开数据库：文件 → 打开，或 文件 → 打开示例</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="218"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212"/>
+        <location filename="../../ui/main_window.py" line="219"/>
         <source>&amp;New database…</source>
         <translation>新建数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="220"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="221"/>
         <source>Open &amp;sample</source>
         <translation>打开示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="222"/>
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="223"/>
         <source>&amp;Export report workbook…</source>
         <translation>导出报告工作簿(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="224"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="225"/>
         <source>&amp;Collection</source>
         <translation>数据收集(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="226"/>
         <source>Open &amp;request workbook…</source>
         <translation>打开填报工作簿(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="227"/>
         <source>&amp;Submit request…</source>
         <translation>提交填报(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="228"/>
         <source>&amp;Make data requests…</source>
         <translation>发起数据收集(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="229"/>
         <source>&amp;Import returned workbooks…</source>
         <translation>导入回收的工作簿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="230"/>
         <source>Collection status</source>
         <translation>收集进度</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="233"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="234"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="228"/>
+        <location filename="../../ui/main_window.py" line="235"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="229"/>
+        <location filename="../../ui/main_window.py" line="236"/>
         <source>&amp;Find indicator…</source>
         <translation>查找指标(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="230"/>
+        <location filename="../../ui/main_window.py" line="237"/>
+        <source>&amp;Restate published figure…</source>
+        <translation>重述已披露数据(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="238"/>
         <source>&amp;Profile…</source>
         <translation>个人资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="231"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Findings</source>
         <translation>校验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="265"/>
+        <location filename="../../ui/main_window.py" line="273"/>
         <source>All changes are saved</source>
         <translation>所有更改均已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="292"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="285"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>esgdesk databases (*.db);;All files (*)</source>
         <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="308"/>
+        <location filename="../../ui/main_window.py" line="316"/>
         <source>New database</source>
         <translation>新建数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="317"/>
         <source>esgdesk databases (*.db)</source>
         <translation>esgdesk 数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>Export report workbook</source>
         <translation>导出报告工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
-        <location filename="../../ui/main_window.py" line="624"/>
-        <location filename="../../ui/main_window.py" line="663"/>
-        <location filename="../../ui/main_window.py" line="700"/>
+        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="662"/>
+        <location filename="../../ui/main_window.py" line="701"/>
+        <location filename="../../ui/main_window.py" line="738"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="343"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>Writing the report workbook…</source>
         <translation>正在写入报告工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="420"/>
+        <location filename="../../ui/main_window.py" line="428"/>
         <source>My tables: {department}</source>
         <translation>我的表格：{department}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="552"/>
+        <location filename="../../ui/main_window.py" line="560"/>
         <source>Saved {time}</source>
         <translation>已保存 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="623"/>
+        <location filename="../../ui/main_window.py" line="574"/>
+        <source>Select a locked (published) figure to restate; other figures are simply changed in the form.</source>
+        <translation>请选择一个已锁定（已披露）的数据进行重述；其他数据可直接在表单中修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="661"/>
         <source>Open request workbook</source>
         <translation>打开填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="637"/>
+        <location filename="../../ui/main_window.py" line="675"/>
         <source>Request for {department}: fill in the white cells, then Collection → Submit request</source>
         <translation>{department} 的填报：请填写白色单元格，然后选择 数据收集 → 提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="661"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>Submit request</source>
         <translation>提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
+        <location filename="../../ui/main_window.py" line="710"/>
         <source>Saved into {file}; send it back to the coordinator</source>
         <translation>已保存到 {file}，请发回给协调人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="688"/>
+        <location filename="../../ui/main_window.py" line="726"/>
         <source>{n} request workbooks written</source>
         <translation>已生成 {n} 个填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="737"/>
         <source>Import returned workbooks</source>
         <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="720"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>{n} figures imported</source>
         <translation>已导入 {n} 项数据</translation>
     </message>
@@ -646,27 +656,27 @@
 <context>
     <name>NewDatabaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="79"/>
+        <location filename="../../ui/dialogs.py" line="104"/>
         <source>New database</source>
         <translation>新建数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="86"/>
+        <location filename="../../ui/dialogs.py" line="111"/>
         <source>code, 中文名, English name, kind, parent</source>
         <translation>代码, 中文名, English name, 类型, 上级</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="87"/>
+        <location filename="../../ui/dialogs.py" line="112"/>
         <source>Company</source>
         <translation>公司</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="88"/>
+        <location filename="../../ui/dialogs.py" line="113"/>
         <source>First reporting year</source>
         <translation>首个报告年度</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="89"/>
+        <location filename="../../ui/dialogs.py" line="114"/>
         <source>Entities (code, 中文名, English name, kind, parent)</source>
         <translation>主体（代码, 中文名, English name, 类型, 上级）</translation>
     </message>
@@ -674,17 +684,17 @@
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../ui/dialogs.py" line="41"/>
+        <location filename="../../ui/dialogs.py" line="42"/>
         <source>Profile</source>
         <translation>个人资料</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="49"/>
+        <location filename="../../ui/dialogs.py" line="50"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs.py" line="50"/>
+        <location filename="../../ui/dialogs.py" line="51"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
@@ -745,6 +755,39 @@
         <location filename="../../ui/collection.py" line="133"/>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>RestateDialog</name>
+    <message>
+        <location filename="../../ui/dialogs.py" line="83"/>
+        <source>Restate a published figure</source>
+        <translation>重述已披露数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="90"/>
+        <source>Figure</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="91"/>
+        <source>Published</source>
+        <translation>原披露</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="92"/>
+        <source>New figure</source>
+        <translation>新数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="93"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs.py" line="94"/>
+        <source>Reason</source>
+        <translation>原因</translation>
     </message>
 </context>
 <context>
