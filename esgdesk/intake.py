@@ -148,7 +148,8 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
         if spec.type.name == "percentage" and text not in (None, *STATE_TEXT.values()) \
                 and prior is not None and prior.value is not None:
             number = Decimal(text or "0")
-            if 0 < number <= 1 < Decimal(prior.value):
+            # 0.85 where last year was 86 (not 1.2): a fraction typed for a percentage.
+            if 0 < number <= 1 and Decimal(prior.value) > 10:
                 text = format((number * 100).normalize(), "f")
                 notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                           f"{prior.value} %)")
