@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
             "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
-            "review", "restate")
+            "review", "restate", "audit")
 
 
 def default_database() -> Path:
@@ -110,6 +110,10 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     res.add_argument("--kind", required=True, choices=("error", "method", "boundary"),
                      help="error corrected, method changed or boundary changed")
     res.add_argument("--reason", required=True)
+    audit = command("audit", "audit log: 'verify' checks its hash chain", with_db=False)
+    audit.add_argument("action", choices=("verify",))
+    audit.add_argument("path", nargs="?", type=Path,
+                       help="database file (default: the user data folder)")
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -183,6 +187,8 @@ def _run(args: argparse.Namespace) -> int:
         store.close()
         return 0
     path = args.path or default_database()
+    if args.command == "audit":
+        return _audit(path)
     if args.command == "init":
         return _init(path, args)
     from esgdesk.store import open_database
@@ -192,6 +198,22 @@ def _run(args: argparse.Namespace) -> int:
         return _with_store(store, args, user)
     finally:
         store.close()
+
+
+def _audit(path: Path) -> int:
+    from esgdesk.store import open_database
+
+    store = open_database(path)
+    try:
+        report = store.verify_audit()
+    finally:
+        store.close()
+    if report.intact:
+        print(f"{path}: the audit log's {report.rows} rows are intact")
+        return 0
+    print(f"{path}: the audit log is broken: {report.reason}; the database was edited "
+          "outside esgdesk", file=sys.stderr)
+    return 1
 
 
 def _init(path: Path, args: argparse.Namespace) -> int:

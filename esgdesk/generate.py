@@ -12,6 +12,7 @@ import random
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from esgdesk.audit import audit_hash
 from esgdesk.catalogue import Catalogue, Indicator
 from esgdesk.errors import DatabaseError
 from esgdesk.sample import sample_changes
@@ -114,6 +115,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
                          "group")
     stamp, user = now(), "esgdesk generate"
     entity_ids = {e.code: e.id for e in store.entities()}
+    head = store.audit_head()
     with store.engine.begin() as connection:
         for code, entity_id in entity_ids.items():
             if code == "group":
@@ -127,9 +129,11 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
                     {"entity_id": entity_id, "year": year, "indicator": ind, "value": value,
                      "state": "value", "note": "", "status": "draft", "changed_by": user,
                      "changed_at": stamp, "version": 1} for ind, value in figures.items()])
-                connection.execute(insert(AuditEntry), [
-                    {"at": stamp, "user": user, "action": "set", "entity_id": entity_id,
-                     "year": year, "indicator": ind, "old_value": None, "new_value": value,
-                     "reason": "generated", "source": "generate"}
-                    for ind, value in figures.items()])
+                rows = [{"at": stamp, "user": user, "action": "set", "entity_id": entity_id,
+                         "year": year, "indicator": ind, "old_value": None, "new_value": value,
+                         "old_status": None, "new_status": None, "reason": "generated",
+                         "source": "generate"} for ind, value in figures.items()]
+                for row in rows:
+                    head = row["hash"] = audit_hash(head, row)
+                connection.execute(insert(AuditEntry), rows)
     return store

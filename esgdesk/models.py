@@ -67,6 +67,7 @@ class AuditEntry(Base):
     new_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
+    hash: Mapped[str] = mapped_column(String(64), default="")  # see esgdesk/audit.py
 
 
 class Request(Base):

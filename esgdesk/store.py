@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
+    from esgdesk.audit import ChainReport
     from esgdesk.models import Value
 
 STATUSES = ("draft", "submitted", "approved", "locked")
@@ -47,7 +48,7 @@ AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, old_value, n
 
 # The revisions in esgdesk/migrations/versions, oldest first. Kept here so that
 # opening an up-to-date database never imports Alembic (tests hold the two equal).
-SCHEMA_REVISIONS = ("0001", "0002", "0003")
+SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -346,6 +347,17 @@ class Store:
                            "AND indicator = ? ORDER BY id", (ent.id, year, indicator))
         return [_audit_row(ent.code, r) for r in rows]
 
+    def audit_head(self) -> str:
+        """The hash of the newest audit row ("" for an empty log)."""
+        rows = self._query("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        return str(rows[0][0]) if rows else ""
+
+    def verify_audit(self) -> ChainReport:
+        """Check the audit log's hash chain; the first broken row, if any."""
+        from esgdesk.audit import SELECT_CHAIN, verify_rows
+
+        return verify_rows(self._query(SELECT_CHAIN))
+
     def audit_log(self) -> list[AuditRecord]:
         codes = {e.id: e.code for e in self.entities()}
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
@@ -414,7 +426,7 @@ class Store:
         else:
             row.value, row.note, row.state = stored_text, note, state
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
-        s.add(AuditEntry(at=stamp, user=user, action="set", entity_id=ent.id,
+        _add_audit(s, AuditEntry(at=stamp, user=user, action="set", entity_id=ent.id,
                          year=change.year, indicator=change.indicator, old_value=old_value,
                          new_value=_audit_text(stored_text, state), old_status=None,
                          new_status=None, reason=reason or (change.note or ""), source=source))
@@ -448,7 +460,8 @@ class Store:
             else:
                 row.note, row.changed_by, row.changed_at = note, user, stamp
                 row.version += 1
-            s.add(AuditEntry(at=stamp, user=user, action="note", entity_id=ent.id, year=year,
+            _add_audit(s, AuditEntry(at=stamp, user=user, action="note", entity_id=ent.id,
+                                     year=year,
                              indicator=indicator, old_value=old_note, new_value=note,
                              old_status=None, new_status=None, reason="", source=""))
             s.flush()
@@ -474,7 +487,7 @@ class Store:
             old = row.status
             row.status, row.version = status, row.version + 1
             row.changed_by, row.changed_at = user, stamp
-            s.add(AuditEntry(at=stamp, user=user, action="status", entity_id=ent.id,
+            _add_audit(s, AuditEntry(at=stamp, user=user, action="status", entity_id=ent.id,
                              year=year, indicator=indicator, old_value=row.value,
                              new_value=row.value, old_status=old, new_status=status,
                              reason=reason, source=""))
@@ -506,7 +519,8 @@ class Store:
             row.value, row.state = stored_text, state
             row.restated = f"{kind}: {reason.strip()}"
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
-            s.add(AuditEntry(at=stamp, user=user, action="restate", entity_id=ent.id, year=year,
+            _add_audit(s, AuditEntry(at=stamp, user=user, action="restate", entity_id=ent.id,
+                                     year=year,
                              indicator=indicator, old_value=old,
                              new_value=_audit_text(stored_text, state), old_status="locked",
                              new_status="locked", reason=row.restated, source=""))
@@ -561,7 +575,8 @@ class Store:
                 return self._request_info(entity, row)
             else:
                 row.assignee, row.due, row.changed_by, row.changed_at = assignee, due, user, stamp
-            s.add(AuditEntry(at=stamp, user=user, action="request", entity_id=ent.id, year=year,
+            _add_audit(s, AuditEntry(at=stamp, user=user, action="request", entity_id=ent.id,
+                                     year=year,
                              indicator=f"request:{department}", old_value=None,
                              new_value=f"{assignee} {due}".strip(), old_status=None,
                              new_status=row.status, reason="", source=""))
@@ -608,7 +623,7 @@ class Store:
                 for value in figures:
                     if value.status == figure_status:
                         continue
-                    s.add(AuditEntry(at=stamp, user=user, action="status",
+                    _add_audit(s, AuditEntry(at=stamp, user=user, action="status",
                                      entity_id=row.entity_id, year=row.year,
                                      indicator=value.indicator, old_value=value.value,
                                      new_value=value.value, old_status=value.status,
@@ -616,7 +631,7 @@ class Store:
                     value.status, value.version = figure_status, value.version + 1
                     value.changed_by, value.changed_at = user, stamp
             row.status, row.changed_by, row.changed_at = status, user, stamp
-            s.add(AuditEntry(at=stamp, user=user, action="review", entity_id=row.entity_id,
+            _add_audit(s, AuditEntry(at=stamp, user=user, action="review", entity_id=row.entity_id,
                              year=row.year, indicator=f"request:{row.department}",
                              old_value=None, new_value=None, old_status=old, new_status=status,
                              reason=reason, source=""))
@@ -666,7 +681,7 @@ class Store:
             s.add(Submission(**vars(submission)))
             if request.status == "requested":
                 request.status, request.changed_by, request.changed_at = "submitted", user, stamp
-                s.add(AuditEntry(at=stamp, user=user, action="review",
+                _add_audit(s, AuditEntry(at=stamp, user=user, action="review",
                                  entity_id=request.entity_id, year=request.year,
                                  indicator=f"request:{request.department}", old_value=None,
                                  new_value=None, old_status="requested", new_status="submitted",
@@ -676,6 +691,22 @@ class Store:
 
 
 STATE_TEXT = {"not_applicable": "n/a", "not_available": "not available"}
+
+
+def _add_audit(s: Session, entry: Any) -> None:
+    """Add an audit row, chained to the one before it (the writer holds the write lock,
+    so the head cannot move under it; rows are inserted in the order they are added)."""
+    from sqlalchemy import text
+
+    from esgdesk.audit import audit_hash
+
+    head = s.info.get("audit_head")
+    if head is None:
+        found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
+        head = found[0] if found else ""
+    entry.hash = audit_hash(head, entry)
+    s.info["audit_head"] = entry.hash
+    s.add(entry)
 
 
 def _audit_text(value: str | None, state: str) -> str | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -21,6 +22,8 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from esgdesk.catalogue import Catalogue, Table, load
@@ -73,6 +76,8 @@ class SetFigureCommand(QUndoCommand):
 
 
 class MainWindow(QMainWindow):
+    audit_checked = Signal(str, object)  # database path, ChainReport (from a worker thread)
+
     def __init__(self, settings: QSettings | None = None, lang: str | None = None) -> None:
         super().__init__()
         self.settings = settings or QSettings()
@@ -84,6 +89,7 @@ class MainWindow(QMainWindow):
         self.forms: dict[str, ChapterForm] = {}
         self.offline: OfflineRequest | None = None  # a request workbook opened offline
         self.undo_stack = QUndoStack(self)
+        self.audit_checked.connect(self._audit_checked)
         self.setWindowTitle("esgdesk")
         self._build_toolbar()
         self._build_centre()
@@ -128,7 +134,17 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([290, 800])
-        self.setCentralWidget(splitter)
+        self.banner = QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #fde2e1; color: #8a1c1c; padding: 6px; "
+                                  "font-weight: bold;")
+        self.banner.hide()
+        centre = QWidget()
+        column = QVBoxLayout(centre)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.banner)
+        column.addWidget(splitter, 1)
+        self.setCentralWidget(centre)
         self.detail = DetailPane()
         self.detail.note_saved.connect(self._save_note)
         self.detail_dock = QDockWidget()
@@ -271,6 +287,42 @@ class MainWindow(QMainWindow):
         self._pick(entity, year)
         self._scope_changed(chapter or self.catalogue.chapters[0].id)
         self.saved_label.setText(self.tr("All changes are saved"))
+        self.banner.hide()
+        self._check_audit_in_background(path)
+
+    def _check_audit_in_background(self, path: Path) -> None:
+        """Hashing a large log takes seconds: do it on another thread, on its own
+        read-only connection, and show the result when it comes."""
+        import threading
+
+        from esgdesk.audit import verify
+
+        def run() -> None:
+            try:
+                self.audit_checked.emit(str(path), verify(path))
+            except Exception:  # a failing check must not take the app down
+                return
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def _audit_checked(self, path: str, report: object) -> None:
+        if self.store is not None and str(self.store.path) == path:
+            self._show_audit(report)
+
+    def check_audit(self) -> bool:
+        """Check the audit log's hash chain now; a warning banner while it is broken."""
+        if self.store is None:
+            return True
+        return self._show_audit(self.store.verify_audit())
+
+    def _show_audit(self, report: Any) -> bool:
+        if not report.intact:
+            self.banner.setText(self.tr("Warning: this database was edited outside esgdesk. "
+                                        "The audit log is broken at row {row}; its history "
+                                        "cannot be trusted from there on.")
+                                .replace("{row}", str(report.broken_at)))
+        self.banner.setVisible(not report.intact)
+        return report.intact
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent", [])

@@ -1,0 +1,104 @@
+"""The audit log is hash-chained: an edit made outside esgdesk is found at its row."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from esgdesk.audit import verify
+from esgdesk.store import Change, Store, create_at_revision, open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tamper(path: Path, sql: str) -> None:
+    """What someone with a SQLite tool could do: drop the guard, edit, put it back."""
+    connection = sqlite3.connect(path)
+    connection.executescript(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;" + sql +
+        "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN "
+        "SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+        "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN "
+        "SELECT RAISE(ABORT, 'the audit log is append-only'); END;")
+    connection.close()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "esgdesk", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=120)
+
+
+def test_every_write_extends_an_intact_chain(sample: Store) -> None:
+    sample.set_value(Change("group", 2023, "people.employees.total", "4107"), "a")
+    sample.set_note("group", 2023, "people.employees.total", "recount", "b")
+    sample.set_status("group", 2023, "people.employees.total", "locked", "c")
+    report = sample.verify_audit()
+    assert report.intact and report.rows == len(sample.audit_log()) > 288
+    result = _cli("audit", "verify", str(sample.path))
+    assert result.returncode == 0 and "intact" in result.stdout
+
+
+def test_an_edited_row_breaks_the_chain_there(sample: Store) -> None:
+    sample.set_value(Change("group", 2023, "people.employees.total", "4107"), "a")
+    target = sample.audit_log()[100].id
+    sample.close()
+    _tamper(sample.path, f"UPDATE audit SET new_value = '9999' WHERE id = {target};")
+    report = verify(sample.path)
+    assert report.broken_at == target
+    result = _cli("audit", "verify", str(sample.path))
+    assert result.returncode == 1 and f"audit row {target}" in result.stderr
+
+
+def test_a_deleted_row_breaks_the_chain_at_the_next(sample: Store) -> None:
+    target = sample.audit_log()[50].id
+    sample.close()
+    _tamper(sample.path, f"DELETE FROM audit WHERE id = {target};")
+    assert verify(sample.path).broken_at == target + 1
+
+
+def test_an_upgraded_database_chains_its_existing_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    create_at_revision(path, "0003")
+    connection = sqlite3.connect(path)
+    connection.execute("INSERT INTO entity (code, name_zh, name_en, kind) VALUES "
+                       "('g', '集团', 'Group', 'group')")
+    connection.execute("INSERT INTO audit (at, user, action, entity_id, year, indicator, "
+                       "new_value, reason, source) VALUES ('2024-01-01', 'x', 'set', 1, 2023, "
+                       "'people.employees.total', '5', '', '')")
+    connection.commit()
+    connection.close()
+    store = open_database(path)
+    assert store.verify_audit().intact and store.verify_audit().rows == 1
+    store.set_value(Change("g", 2023, "people.employees.total", "6"), "y")
+    assert store.verify_audit().intact and store.verify_audit().rows == 2
+    store.close()
+
+
+def test_the_app_warns_when_the_chain_is_broken(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
+                                                tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    _tamper(sample_path, "UPDATE audit SET user = 'someone else' WHERE id = 7;")
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    assert not window.check_audit()
+    assert not window.banner.isHidden() and "row 7" in window.banner.text()
+
+
+def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
+                                                    tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    _tamper(sample_path, "DELETE FROM audit WHERE id = 9;")
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10000)
+    assert "row 10" in window.banner.text()
