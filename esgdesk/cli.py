@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
             "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
-            "review", "restate", "audit")
+            "review", "restate", "audit", "backup", "restore")
 
 
 def default_database() -> Path:
@@ -114,6 +114,13 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     audit.add_argument("action", choices=("verify",))
     audit.add_argument("path", nargs="?", type=Path,
                        help="database file (default: the user data folder)")
+    bak = command("backup", "copy a database safely (SQLite's online backup)", with_db=False)
+    bak.add_argument("path", type=Path, help="database file")
+    bak.add_argument("out", type=Path, help="the copy to write")
+    rst = command("restore", "put a backup in place of a database (the latest automatic "
+                  "one unless named)", with_db=False)
+    rst.add_argument("path", type=Path, help="database file to restore")
+    rst.add_argument("backup", nargs="?", type=Path, help="the backup (default: the latest)")
     gen = command("generate", "create a large generated group (for benchmarks)", with_db=False)
     gen.add_argument("path", type=Path)
     gen.add_argument("--companies", type=int, default=89)
@@ -186,6 +193,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{args.path}: {len(store.entities())} entities, {len(store.years())} years")
         store.close()
         return 0
+    if args.command in ("backup", "restore"):
+        return _backup(args)
     path = args.path or default_database()
     if args.command == "audit":
         return _audit(path)
@@ -198,6 +207,21 @@ def _run(args: argparse.Namespace) -> int:
         return _with_store(store, args, user)
     finally:
         store.close()
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from esgdesk.backup import backups, copy_database, restore
+
+    if args.command == "backup":
+        print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
+        return 0
+    chosen = args.backup or next(iter(backups(args.path)), None)
+    if chosen is None:
+        raise EsgdeskError(f"{args.path}: no automatic backups found; name the backup file")
+    restore(chosen, args.path)
+    print(f"{args.path}: restored from {chosen} (the file it replaced is "
+          f"{args.path.name}.before-restore)")
+    return 0
 
 
 def _audit(path: Path) -> int:

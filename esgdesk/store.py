@@ -209,6 +209,20 @@ class Store:
         self._engine: Engine | None = None
         self._reader: sqlite3.Connection | None = None
         self._entities: dict[str, EntityInfo] | None = None
+        self._sound: bool | None = None  # None until quick_check has run
+
+    def check(self) -> None:
+        """SQLite's quick_check, once: a damaged file is read but never written to."""
+        if self._sound is None:
+            from esgdesk.backup import check_file
+
+            problem = check_file(self.path)
+            self._sound = problem is None
+            self._problem = problem or ""
+        if not self._sound:
+            raise DatabaseError(str(self.path), f"is damaged ({self._problem}); nothing will "
+                                "be written to it. Restore the latest backup (esgdesk "
+                                "restore, or File → Open offers it)")
 
     @property
     def engine(self) -> Engine:
@@ -217,7 +231,8 @@ class Store:
         return self._engine
 
     def warm_up(self) -> None:
-        """Import and connect the writing side now (called once the window is up)."""
+        """Check the file and connect the writing side now (once the window is up)."""
+        self.check()
         self.engine.connect().close()
 
     def close(self) -> None:
@@ -244,6 +259,7 @@ class Store:
         from sqlalchemy.exc import DBAPIError
         from sqlalchemy.orm import Session
 
+        self.check()
         try:
             with Session(self.engine) as session, session.begin():
                 yield session
@@ -811,6 +827,13 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
     if revision != SCHEMA_HEAD:
         if revision is None and not create:
             raise DatabaseError(str(path), "not an esgdesk database")
+        if revision is not None:  # Alembic's SQLite DDL is not transactional: back up first
+            from esgdesk.backup import automatic_backup, check_file
+
+            problem = check_file(path)
+            if problem is not None:
+                raise DatabaseError(str(path), f"is damaged ({problem}); it was not upgraded")
+            automatic_backup(path, f"before-{SCHEMA_HEAD}")
         engine = make_engine(path)
         try:
             upgrade(engine)

@@ -265,6 +265,8 @@ class MainWindow(QMainWindow):
         self._fill_entities()
 
     # -- database -----------------------------------------------------------------------
+    _opened_head = ""
+
     def open_database(self, path: Path, entity: str | None = None, year: int | None = None,
                       chapter: str | None = None, offline: OfflineRequest | None = None,
                       ) -> None:
@@ -288,7 +290,59 @@ class MainWindow(QMainWindow):
         self._scope_changed(chapter or self.catalogue.chapters[0].id)
         self.saved_label.setText(self.tr("All changes are saved"))
         self.banner.hide()
+        self._opened_head = store.audit_head()
         self._check_audit_in_background(path)
+        QTimer.singleShot(0, self.check_file)
+
+    def check_file(self, restore: bool | None = None) -> bool:
+        """SQLite's quick check once the window is up; a damaged file is never written to,
+        and the latest automatic backup is offered in its place."""
+        from esgdesk.backup import backups
+        from esgdesk.backup import restore as put_back
+
+        if self.store is None:
+            return True
+        try:
+            self.store.warm_up()
+            return True
+        except EsgdeskError as exc:
+            path = self.store.path
+            latest = next(iter(backups(path)), None)
+            if latest is None:
+                QMessageBox.critical(self, "esgdesk", exc.message())
+                return False
+            if restore is None:
+                restore = QMessageBox.question(
+                    self, "esgdesk", exc.message() + "\n\n" + self.tr(
+                        "Restore the latest backup, {backup}? The damaged file is kept beside "
+                        "it.").replace("{backup}", latest.name)) == QMessageBox.StandardButton.Yes
+            if not restore:
+                return False
+            self.store.close()
+            self.store = None
+            try:
+                put_back(latest, path)
+                self.open_database(path)
+            except EsgdeskError as again:
+                QMessageBox.critical(self, "esgdesk", again.message())
+                return False
+            self.statusBar().showMessage(self.tr("Restored from {backup}")
+                                         .replace("{backup}", latest.name), 10000)
+            return True
+
+    def _backup_if_changed(self) -> None:
+        """On closing: an automatic backup when anything was written since opening."""
+        from esgdesk.backup import DEFAULT_KEEP, automatic_backup
+
+        if self.store is None or self.offline is not None:
+            return
+        try:
+            if self.store.audit_head() != self._opened_head:
+                keep = int(self.store.setting("backups_keep", str(DEFAULT_KEEP)) or DEFAULT_KEEP)
+                automatic_backup(self.store.path, "on-close", keep)
+        except (EsgdeskError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, "esgdesk", self.tr("The automatic backup failed: {why}")
+                                .replace("{why}", str(exc)))
 
     def _check_audit_in_background(self, path: Path) -> None:
         """Hashing a large log takes seconds: do it on another thread, on its own
@@ -835,6 +889,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
+        self._backup_if_changed()
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)

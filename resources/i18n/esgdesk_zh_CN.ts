@@ -550,110 +550,125 @@
         <translation>校验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="289"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>All changes are saved</source>
         <translation>所有更改均已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="317"/>
+        <source>Restore the latest backup, {backup}? The damaged file is kept beside it.</source>
+        <translation>是否恢复最近的备份 {backup}？损坏的文件将保留在其旁边。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="329"/>
+        <source>Restored from {backup}</source>
+        <translation>已从 {backup} 恢复</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="344"/>
+        <source>The automatic backup failed: {why}</source>
+        <translation>自动备份失败：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Warning: this database was edited outside esgdesk. The audit log is broken at row {row}; its history cannot be trusted from there on.</source>
         <translation>警告：此数据库曾在 esgdesk 之外被修改。审计日志在第 {row} 行断裂，此后的历史记录不可信。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>esgdesk databases (*.db);;All files (*)</source>
         <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>New database</source>
         <translation>新建数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="369"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>esgdesk databases (*.db)</source>
         <translation>esgdesk 数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="446"/>
         <source>Export report workbook</source>
         <translation>导出报告工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="393"/>
-        <location filename="../../ui/main_window.py" line="714"/>
-        <location filename="../../ui/main_window.py" line="753"/>
-        <location filename="../../ui/main_window.py" line="790"/>
+        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="768"/>
+        <location filename="../../ui/main_window.py" line="807"/>
+        <location filename="../../ui/main_window.py" line="844"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>Writing the report workbook…</source>
         <translation>正在写入报告工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="480"/>
+        <location filename="../../ui/main_window.py" line="534"/>
         <source>My tables: {department}</source>
         <translation>我的表格：{department}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="612"/>
+        <location filename="../../ui/main_window.py" line="666"/>
         <source>Saved {time}</source>
         <translation>已保存 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="626"/>
+        <location filename="../../ui/main_window.py" line="680"/>
         <source>Select a locked (published) figure to restate; other figures are simply changed in the form.</source>
         <translation>请选择一个已锁定（已披露）的数据进行重述；其他数据可直接在表单中修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="713"/>
+        <location filename="../../ui/main_window.py" line="767"/>
         <source>Open request workbook</source>
         <translation>打开填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="727"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>Request for {department}: fill in the white cells, then Collection → Submit request</source>
         <translation>{department} 的填报：请填写白色单元格，然后选择 数据收集 → 提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="751"/>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>Submit request</source>
         <translation>提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="762"/>
+        <location filename="../../ui/main_window.py" line="816"/>
         <source>Saved into {file}; send it back to the coordinator</source>
         <translation>已保存到 {file}，请发回给协调人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="832"/>
         <source>{n} request workbooks written</source>
         <translation>已生成 {n} 个填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="789"/>
+        <location filename="../../ui/main_window.py" line="843"/>
         <source>Import returned workbooks</source>
         <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="810"/>
+        <location filename="../../ui/main_window.py" line="864"/>
         <source>{n} figures imported</source>
         <translation>已导入 {n} 项数据</translation>
     </message>
