@@ -224,6 +224,11 @@ class Store:
                                 "be written to it. Restore the latest backup (esgdesk "
                                 "restore, or File → Open offers it)")
 
+    def mark_sound(self) -> None:
+        """The quick check passed (run elsewhere on this file, e.g. on a worker thread)."""
+        if self._sound is None:
+            self._sound = True
+
     @property
     def engine(self) -> Engine:
         if self._engine is None:

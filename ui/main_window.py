@@ -76,7 +76,8 @@ class SetFigureCommand(QUndoCommand):
 
 
 class MainWindow(QMainWindow):
-    audit_checked = Signal(str, object)  # database path, ChainReport (from a worker thread)
+    # From a worker thread: database path, quick-check problem or None, ChainReport or None.
+    file_checked = Signal(str, object, object)
 
     def __init__(self, settings: QSettings | None = None, lang: str | None = None) -> None:
         super().__init__()
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self.forms: dict[str, ChapterForm] = {}
         self.offline: OfflineRequest | None = None  # a request workbook opened offline
         self.undo_stack = QUndoStack(self)
-        self.audit_checked.connect(self._audit_checked)
+        self.file_checked.connect(self._file_checked)
         self.setWindowTitle("esgdesk")
         self._build_toolbar()
         self._build_centre()
@@ -291,8 +292,7 @@ class MainWindow(QMainWindow):
         self.saved_label.setText(self.tr("All changes are saved"))
         self.banner.hide()
         self._opened_head = store.audit_head()
-        self._check_audit_in_background(path)
-        QTimer.singleShot(0, self.check_file)
+        self._check_in_background(path)
 
     def check_file(self, restore: bool | None = None) -> bool:
         """SQLite's quick check once the window is up; a damaged file is never written to,
@@ -303,7 +303,7 @@ class MainWindow(QMainWindow):
         if self.store is None:
             return True
         try:
-            self.store.warm_up()
+            self.store.check()
             return True
         except EsgdeskError as exc:
             path = self.store.path
@@ -344,24 +344,33 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "esgdesk", self.tr("The automatic backup failed: {why}")
                                 .replace("{why}", str(exc)))
 
-    def _check_audit_in_background(self, path: Path) -> None:
-        """Hashing a large log takes seconds: do it on another thread, on its own
-        read-only connection, and show the result when it comes."""
+    def _check_in_background(self, path: Path) -> None:
+        """SQLite's quick check and the audit chain take seconds on a large file: run
+        them on another thread, on their own read-only connections, and act on the
+        result when it comes (a write before then runs the quick check itself)."""
         import threading
 
         from esgdesk.audit import verify
+        from esgdesk.backup import check_file
 
         def run() -> None:
             try:
-                self.audit_checked.emit(str(path), verify(path))
+                problem = check_file(path)
+                report = verify(path) if problem is None else None
             except Exception:  # a failing check must not take the app down
                 return
+            self.file_checked.emit(str(path), problem, report)
 
         threading.Thread(target=run, daemon=True).start()
 
-    def _audit_checked(self, path: str, report: object) -> None:
-        if self.store is not None and str(self.store.path) == path:
-            self._show_audit(report)
+    def _file_checked(self, path: str, problem: object, report: object) -> None:
+        if self.store is None or str(self.store.path) != path:
+            return
+        if problem is not None:
+            self.check_file()  # says what is wrong and offers the latest backup
+            return
+        self.store.mark_sound()
+        self._show_audit(report)
 
     def check_audit(self) -> bool:
         """Check the audit log's hash chain now; a warning banner while it is broken."""
