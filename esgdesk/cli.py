@@ -200,8 +200,12 @@ def _run(args: argparse.Namespace) -> int:
         return _audit(path)
     if args.command == "init":
         return _init(path, args)
+    from esgdesk.health import location_warning
     from esgdesk.store import open_database
 
+    warning = location_warning(path)
+    if warning:
+        print(f"esgdesk {args.command}: warning: {warning}", file=sys.stderr)
     store = open_database(path)
     try:
         return _with_store(store, args, user)

@@ -40,6 +40,7 @@ from esgdesk.export import (
 )
 from esgdesk.figures import FigureBook, rounded
 from esgdesk.forms import FormGrid
+from esgdesk.health import require_safe_xml
 from esgdesk.store import STATE_TEXT, RequestInfo, Store, parse_value
 from esgdesk.types import canonical, special_state
 
@@ -522,6 +523,7 @@ def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
     if not path.is_file():
         raise EsgdeskError(f"{path}: no such file")
     check_zip(path)
+    require_safe_xml()
     sha = file_sha256(path)
     try:
         workbook = load_workbook(path, data_only=False, keep_links=False, keep_vba=False)

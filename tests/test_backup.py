@@ -97,3 +97,32 @@ def test_the_app_backs_up_on_closing_after_changes_and_offers_it_after_damage(
     assert window.check_file(restore=True)
     assert window.store is not None and check_file(sample_path) is None
     assert window.store.get("group", 2023, "people.employees.total").value == "4107"
+
+
+def test_start_up_checks_say_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           ) -> None:
+    import openpyxl
+
+    from esgdesk.errors import EsgdeskError
+    from esgdesk.health import location_warning, require_safe_xml, sqlite_facts
+
+    assert "journal mode" in sqlite_facts() and "synchronous=FULL" in sqlite_facts()
+    assert openpyxl.DEFUSEDXML is True
+    require_safe_xml()
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(EsgdeskError, match="defusedxml"):
+        require_safe_xml()
+    assert location_warning(tmp_path / "esgdesk.db") is None
+    synced = tmp_path / "OneDrive - ZKTeco" / "esgdesk.db"
+    assert "cloud-synced" in (location_warning(synced) or "")
+    assert "network share" in (location_warning("//server/esg/esgdesk.db") or "")
+
+
+def test_the_command_line_warns_about_a_synced_folder(sample_path: Path, tmp_path: Path) -> None:
+    import shutil
+
+    synced = tmp_path / "Dropbox"
+    synced.mkdir()
+    shutil.copyfile(sample_path, synced / "esg.db")
+    result = _cli("get", str(synced / "esg.db"), "--year", "2023", "people.employees.total")
+    assert result.returncode == 0 and "cloud-synced" in result.stderr

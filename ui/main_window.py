@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from esgdesk.catalogue import Catalogue, Table, load
 from esgdesk.errors import EsgdeskError
 from esgdesk.forms import FigureRef
+from esgdesk.health import location_warning, sqlite_facts
 from esgdesk.offline import OfflineRequest
 from esgdesk.store import Store, current_user, open_database
 from esgdesk.workspace import Workspace, reporting_years
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.workspace: Workspace | None = None
         self.forms: dict[str, ChapterForm] = {}
         self.offline: OfflineRequest | None = None  # a request workbook opened offline
+        self._warnings: dict[str, str] = {}  # standing warnings shown above the forms
         self.undo_stack = QUndoStack(self)
         self.file_checked.connect(self._file_checked)
         self.setWindowTitle("esgdesk")
@@ -290,7 +292,9 @@ class MainWindow(QMainWindow):
         self._pick(entity, year)
         self._scope_changed(chapter or self.catalogue.chapters[0].id)
         self.saved_label.setText(self.tr("All changes are saved"))
-        self.banner.hide()
+        self._warnings: dict[str, str] = {}
+        self._warn("location", location_warning(path))
+        self.database_label.setToolTip(sqlite_facts())
         self._opened_head = store.audit_head()
         self._check_in_background(path)
 
@@ -379,13 +383,20 @@ class MainWindow(QMainWindow):
         return self._show_audit(self.store.verify_audit())
 
     def _show_audit(self, report: Any) -> bool:
-        if not report.intact:
-            self.banner.setText(self.tr("Warning: this database was edited outside esgdesk. "
-                                        "The audit log is broken at row {row}; its history "
-                                        "cannot be trusted from there on.")
-                                .replace("{row}", str(report.broken_at)))
-        self.banner.setVisible(not report.intact)
+        self._warn("audit", None if report.intact else self.tr(
+            "Warning: this database was edited outside esgdesk. The audit log is broken at "
+            "row {row}; its history cannot be trusted from there on.")
+            .replace("{row}", str(report.broken_at)))
         return report.intact
+
+    def _warn(self, key: str, text: str | None) -> None:
+        """A standing warning above the forms (or its removal)."""
+        if text:
+            self._warnings[key] = text
+        else:
+            self._warnings.pop(key, None)
+        self.banner.setText("\n".join(self._warnings.values()))
+        self.banner.setVisible(bool(self._warnings))
 
     def _recent(self) -> list[str]:
         value = self.settings.value("recent", [])

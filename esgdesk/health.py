@@ -1,0 +1,73 @@
+"""Start-up checks: the SQLite esgdesk runs on, XML parsing hardened against hostile
+workbooks, and where the database lives (a network share or a cloud-synced folder
+makes SQLite's file locking unreliable)."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from esgdesk.errors import EsgdeskError
+
+NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs",
+                       "fuse.rclone", "fuse.gvfsd-fuse", "davfs", "fuse.davfs2"}
+SYNCED_FOLDERS = ("dropbox", "onedrive", "icloud drive", "icloud~", "google drive",
+                  "googledrive", "mobile documents", "nutstore", "坚果云", "百度网盘",
+                  "baidunetdisk", "seafile", "nextcloud", "owncloud", "box sync", "sync.com")
+
+
+def sqlite_facts() -> str:
+    """The linked SQLite and the journal mode chosen for it, with the reason."""
+    from esgdesk.store import journal_mode, sqlite_has_wal_reset_fix
+
+    mode = journal_mode()
+    why = ("it has the WAL-reset fix" if sqlite_has_wal_reset_fix() else
+           "it lacks the WAL-reset fix (3.44.1+/3.45.x), so the rollback journal is used")
+    return f"SQLite {sqlite3.sqlite_version}: journal mode {mode} ({why}), synchronous=FULL"
+
+
+def require_safe_xml() -> None:
+    """Workbooks are parsed with defusedxml (entity expansion and external entities off)."""
+    import openpyxl
+
+    if not getattr(openpyxl, "DEFUSEDXML", False):
+        raise EsgdeskError("openpyxl is not using defusedxml, so a hostile workbook could "
+                           "expand XML entities; reinstall esgdesk (defusedxml is a "
+                           "dependency)")
+
+
+def _mount_type(path: Path) -> str:
+    """The file-system type of the mount holding `path` (Linux), or ""."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    best, kind = "", ""
+    target = str(path.resolve())
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (target == point or target.startswith(point.rstrip("/") + "/")) \
+                    and len(point) > len(best):
+                best, kind = point, parts[2]
+    return kind
+
+
+def location_warning(path: str | Path) -> str | None:
+    """A warning when the database sits where file locking is unreliable, or None."""
+    path = Path(path)
+    if str(path).startswith(("\\\\", "//")):
+        return f"{path}: on a network share; SQLite's locking is unreliable there"
+    kind = _mount_type(path.parent if not path.exists() else path)
+    if kind in NETWORK_FILESYSTEMS:
+        return (f"{path}: on a network file system ({kind}); SQLite's locking is unreliable "
+                "there, so two users may overwrite each other. Keep the database on a local "
+                "disk.")
+    lowered = str(path.resolve()).lower()
+    for name in SYNCED_FOLDERS:
+        if name in lowered:
+            return (f"{path}: in a cloud-synced folder ({name}); the sync can copy the file "
+                    "half-written or replace it under esgdesk. Keep the database outside "
+                    "synced folders and use esgdesk backup to copy it.")
+    return None
