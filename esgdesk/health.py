@@ -22,7 +22,7 @@ def sqlite_facts() -> str:
 
     mode = journal_mode()
     why = ("it has the WAL-reset fix" if sqlite_has_wal_reset_fix() else
-           "it lacks the WAL-reset fix (3.44.1+/3.45.x), so the rollback journal is used")
+           "it lacks the WAL-reset fix, so the rollback journal is used")
     return f"SQLite {sqlite3.sqlite_version}: journal mode {mode} ({why}), synchronous=FULL"
 
 
