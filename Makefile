@@ -15,7 +15,7 @@ CHAPTERS := key_figures governance environment innovation people community
 # What the tests need besides: LibreOffice opens every exported workbook.
 TEST_DEBS := libreoffice-calc-nogui
 
-.PHONY: run test lint sysdeps testdeps sample screenshots bench clean
+.PHONY: run test lint sysdeps testdeps sample screenshots bench soak clean
 
 testdeps:
 	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(TEST_DEBS)"
@@ -64,6 +64,10 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
+
+# The long crash loops: 300 SIGKILLs of each kind (the test suite runs 30).
+soak: $(STAMP) testdeps
+	ESGDESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/test_crash.py
 
 bench: sysdeps $(SAMPLE) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py
