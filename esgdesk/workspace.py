@@ -140,6 +140,16 @@ class Workspace:
         self._remember(ref, stored)
         return stored
 
+    def overwrite(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
+        """Write over a figure someone else changed, after the user chose to (the version
+        is read again, so a third change in between is still refused)."""
+        current = self.store.get(ref.entity, ref.year, ref.indicator)
+        change = Change(ref.entity, ref.year, ref.indicator, text,
+                        expected_version=current.version if current else 0)
+        stored = self.store.set_value(change, user, source="form")
+        self._remember(ref, stored)
+        return stored
+
     def set_note(self, ref: FigureRef, note: str, user: str) -> StoredValue:
         current = self.stored(ref)
         stored = self.store.set_note(ref.entity, ref.year, ref.indicator, note, user,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.catalogue import Catalogue, Table, load
-from esgdesk.errors import EsgdeskError
+from esgdesk.errors import EsgdeskError, StaleValue
 from esgdesk.forms import FigureRef
 from esgdesk.health import location_warning, sqlite_facts
 from esgdesk.offline import OfflineRequest
@@ -675,7 +675,16 @@ class MainWindow(QMainWindow):
         """Write one figure in its own transaction; say clearly when it cannot be."""
         assert self.workspace is not None
         try:
-            self.workspace.set(ref, text, self.user())
+            try:
+                self.workspace.set(ref, text, self.user())
+            except StaleValue as stale:
+                if not self.keep_mine(ref, stale, text):
+                    self.workspace.reload()
+                    self._refresh_forms()
+                    self.statusBar().showMessage(self.tr("Took {who}'s figure").replace(
+                        "{who}", stale.changed_by), 8000)
+                    return False
+                self.workspace.overwrite(ref, text, self.user())
         except EsgdeskError as exc:
             self.workspace.reload()
             self._refresh_forms()
@@ -717,6 +726,22 @@ class MainWindow(QMainWindow):
         self._reload_figures()
         self.detail.show_figure(ref, self.workspace)
         return True
+
+    def keep_mine(self, ref: FigureRef, stale: StaleValue, mine: str | None) -> bool:
+        """Someone changed the figure since it was read: say who and when, and let the user
+        keep their own figure or take the other one."""
+        current = self.store.get(ref.entity, ref.year, ref.indicator) if self.store else None
+        theirs = (self.catalogue.indicators[ref.indicator].type.format(current.value)
+                  if current is not None and current.value is not None else "—")
+        box = QMessageBox(QMessageBox.Icon.Question, "esgdesk", self.tr(
+            "{who} changed this figure to {theirs} at {when}, after you opened it.\n"
+            "Keep your {mine}, or take {theirs}?").replace("{who}", stale.changed_by)
+            .replace("{when}", stale.changed_at[:19].replace("T", " "))
+            .replace("{theirs}", theirs).replace("{mine}", mine or "—"), parent=self)
+        keep = box.addButton(self.tr("Keep mine"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Take theirs"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is keep
 
     def _save_note(self, ref: FigureRef, note: str) -> None:
         assert self.workspace is not None
