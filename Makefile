@@ -65,9 +65,11 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
 
-# The long crash loops: 300 SIGKILLs of each kind (the test suite runs 30).
+# The long loops: 300 SIGKILLs of each kind (the test suite runs 30) and ten times the
+# fuzz inputs.
 soak: $(STAMP) testdeps
-	ESGDESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/test_crash.py
+	ESGDESK_SOAK=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -s tests/test_crash.py \
+	    tests/test_fuzz.py
 
 bench: sysdeps $(SAMPLE) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/startup.py

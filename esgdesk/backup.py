@@ -77,7 +77,7 @@ def check_file(path: Path, full: bool = False) -> str | None:
                 "PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:  # damaged beyond reporting
         return str(exc)
     found = [str(r[0]) for r in rows]
     return None if found == ["ok"] else "; ".join(found[:3])

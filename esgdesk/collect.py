@@ -75,6 +75,7 @@ INSTRUCTIONS = [
 MAX_MEMBERS = 200
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_RATIO = 200
+MAX_PART = 10 * 1024 * 1024  # one sheet of a request is tens of kB; a million rows is not
 
 
 def _word(key: str, lang: str) -> str:
@@ -493,7 +494,7 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # BadZipFile, NotImplementedError, EOFError, struct.error, …
         raise EsgdeskError(f"{name}: not an Excel workbook (.xlsx): {exc}") from None
     if len(members) > MAX_MEMBERS:
         raise EsgdeskError(f"{name}: {len(members)} parts in the file; at most {MAX_MEMBERS}")
@@ -502,6 +503,10 @@ def check_zip(path: Path) -> None:
         raise EsgdeskError(f"{name}: expands to {total // 1_000_000} MB; at most "
                            f"{MAX_UNCOMPRESSED // 1_000_000} MB")
     for member in members:
+        if member.file_size > MAX_PART:
+            raise EsgdeskError(f"{name}: {member.filename} expands to "
+                               f"{member.file_size // 1_000_000} MB; at most "
+                               f"{MAX_PART // 1_000_000} MB a part")
         if member.compress_size and member.file_size / member.compress_size > MAX_RATIO \
                 and member.file_size > 1_000_000:
             ratio = member.file_size // member.compress_size
@@ -533,6 +538,16 @@ def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
     if META_SHEET not in workbook.sheetnames:
         raise EsgdeskError(f"{path.name}: not an esgdesk collection workbook (no "
                            f"{META_SHEET} sheet)")
+    try:
+        return _read_cells(path, sha, workbook, catalogue)
+    except EsgdeskError:
+        raise
+    except Exception as exc:  # a workbook damaged in a way no check above foresaw
+        raise EsgdeskError(f"{path.name}: cannot be read as a collection workbook "
+                           f"({type(exc).__name__}: {exc})") from None
+
+
+def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Returned:
     meta, cells = _read_meta(workbook[META_SHEET], path.name)
     modified = workbook.properties.modified
     returned = Returned(path, sha, meta, saved_at=modified.isoformat(timespec="seconds")

@@ -202,8 +202,8 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
     """Write one previewed file's figures (one transaction); the number written."""
     if report.refused:
         raise EsgdeskError(report.summary())
-    if report.already is not None:
-        return 0
+    if report.already is not None or not report.writes:
+        return 0  # nothing new or changed: nothing is written, not even a record
     if report.newer and not overwrite_newer:
         raise EsgdeskError(f"{report.path.name}: {len(report.newer)} figures are newer in the "
                            f"database than in the file ({report.newer[0]}); confirm to "

@@ -212,11 +212,13 @@ class Store:
         self._sound: bool | None = None  # None until quick_check has run
 
     def check(self) -> None:
-        """SQLite's quick_check, once: a damaged file is read but never written to."""
+        """SQLite's integrity_check, once, before the first write: a damaged file is read
+        but never written to. (quick_check is not enough: the fuzz test found bit-flipped
+        files with broken indexes that pass it.)"""
         if self._sound is None:
             from esgdesk.backup import check_file
 
-            problem = check_file(self.path)
+            problem = check_file(self.path, full=True)
             self._sound = problem is None
             self._problem = problem or ""
         if not self._sound:
@@ -225,7 +227,7 @@ class Store:
                                 "restore, or File → Open offers it)")
 
     def mark_sound(self) -> None:
-        """The quick check passed (run elsewhere on this file, e.g. on a worker thread)."""
+        """The integrity check passed (run elsewhere on this file, e.g. on a worker thread)."""
         if self._sound is None:
             self._sound = True
 
@@ -256,7 +258,7 @@ class Store:
             self._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         try:
             return self._reader.execute(sql, tuple(params)).fetchall()
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, too
             raise DatabaseError(str(self.path), _explain_message(str(exc))) from exc
 
     @contextmanager
@@ -871,7 +873,7 @@ def _schema_revision(path: Path) -> str | None:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.Error, UnicodeDecodeError, ValueError) as exc:  # damaged in any way
         raise DatabaseError(str(path), f"cannot be read as a database ({exc})") from exc
     if row is None:
         raise DatabaseError(str(path), "not an esgdesk database (no schema revision)")

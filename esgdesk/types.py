@@ -26,6 +26,9 @@ def special_state(text: str) -> str | None:
     return STATE_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
 
 
+LARGEST = Decimal(10) ** 15  # beyond any figure of a company's report, in any unit
+
+
 class ValueRefused(ValueError):
     """A typed text cannot be a value of this type; the message says why."""
 
@@ -54,6 +57,8 @@ def _parse_decimal(text: str) -> Decimal:
         raise ValueRefused("not a number") from exc
     if not value.is_finite():
         raise ValueRefused("not a finite number")
+    if abs(value) >= LARGEST:
+        raise ValueRefused("larger than any figure esgdesk stores (10^15)")
     return value
 
 

@@ -359,7 +359,7 @@ class MainWindow(QMainWindow):
 
         def run() -> None:
             try:
-                problem = check_file(path)
+                problem = check_file(path, full=True)
                 report = verify(path) if problem is None else None
             except Exception:  # a failing check must not take the app down
                 return
