@@ -76,6 +76,7 @@ bench: sysdeps $(SAMPLE) $(QM)
 	$(BIN)/python bench/validation.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/collection.py
+	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.forms: dict[str, ChapterForm] = {}
         self.offline: OfflineRequest | None = None  # a request workbook opened offline
         self._warnings: dict[str, str] = {}  # standing warnings shown above the forms
+        self._checkers: list[Any] = []  # worker threads checking a file just opened
         self.undo_stack = QUndoStack(self)
         self.file_checked.connect(self._file_checked)
         self.setWindowTitle("esgdesk")
@@ -365,7 +366,9 @@ class MainWindow(QMainWindow):
                 return
             self.file_checked.emit(str(path), problem, report)
 
-        threading.Thread(target=run, daemon=True).start()
+        thread = threading.Thread(target=run, daemon=True)
+        self._checkers = [t for t in self._checkers if t.is_alive()] + [thread]
+        thread.start()
 
     def _file_checked(self, path: str, problem: object, report: object) -> None:
         if self.store is None or str(self.store.path) != path:
@@ -935,6 +938,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self._backup_if_changed()
+        for thread in self._checkers:  # let a running check end before Qt goes away
+            thread.join(timeout=30)
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)
