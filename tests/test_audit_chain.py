@@ -76,29 +76,28 @@ def test_an_upgraded_database_chains_its_existing_rows(tmp_path: Path) -> None:
     store.close()
 
 
-def test_the_app_warns_when_the_chain_is_broken(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
-                                                tmp_path: Path) -> None:
+def _window_on(qtbot, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
     from ui.main_window import MainWindow
 
-    _tamper(sample_path, "UPDATE audit SET user = 'someone else' WHERE id = 7;")
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
     qtbot.addWidget(window)
-    window.open_database(sample_path)
+    window.open_database(path)
+    return window
+
+
+def test_the_app_warns_when_the_chain_is_broken(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
+                                                tmp_path: Path) -> None:
+    _tamper(sample_path, "UPDATE audit SET user = 'someone else' WHERE id = 7;")
+    window = _window_on(qtbot, sample_path, tmp_path)
     assert not window.check_audit()
     assert not window.banner.isHidden() and "row 7" in window.banner.text()
 
 
 def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
                                                     tmp_path: Path) -> None:
-    from PySide6.QtCore import QSettings
-
-    from ui.main_window import MainWindow
-
     _tamper(sample_path, "DELETE FROM audit WHERE id = 9;")
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
-    qtbot.addWidget(window)
-    window.open_database(sample_path)
+    window = _window_on(qtbot, sample_path, tmp_path)
     qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10000)
     assert "row 10" in window.banner.text()
