@@ -9,6 +9,7 @@ import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -164,6 +165,13 @@ class Catalogue:
     def rule(self, indicator: Indicator, key: str) -> Any:
         """An indicator's rule, or the catalogue's default for it."""
         return indicator.rules.get(key, self.rule_defaults.get(key))
+
+    def bounds(self, indicator: Indicator) -> tuple[Decimal, Decimal | None]:
+        """The range a numeric figure must lie in: its rules' min and max, else 0 and (for
+        a percentage) 100. The validator and the collection workbooks both read this."""
+        low = Decimal(str(indicator.rules.get("min", 0)))
+        high = indicator.rules.get("max", 100 if indicator.type.name == "percentage" else None)
+        return low, None if high is None else Decimal(str(high))
 
     def indicator(self, indicator_id: str) -> Indicator:
         from esgdesk.errors import UnknownIndicator

@@ -31,18 +31,18 @@ from esgdesk import __version__
 from esgdesk.catalogue import Catalogue, Indicator, Table
 from esgdesk.errors import EsgdeskError, InvalidValue
 from esgdesk.export import (
-    FORMULA_STARTS,
     fit_a4,
     house_styles,
     number_format,
     save_atomically,
+    set_value,
     sheet_name,
 )
 from esgdesk.figures import FigureBook, rounded
 from esgdesk.forms import FormGrid
 from esgdesk.health import require_safe_xml
 from esgdesk.store import STATE_TEXT, RequestInfo, Store, parse_value
-from esgdesk.types import canonical, special_state
+from esgdesk.types import LARGEST, canonical, special_state
 
 META_SHEET = "_esgdesk"
 META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "department",
@@ -152,12 +152,7 @@ class RequestWriter:
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
             **style: Any) -> Any:
-        cell = sheet.cell(row=row, column=column)
-        cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"
-            if value.startswith(FORMULA_STARTS):
-                cell.quotePrefix = True
+        cell = set_value(sheet.cell(row=row, column=column), value)
         for key, setting in style.items():
             setattr(cell, key, setting)
         if fixed and value is not None:
@@ -348,21 +343,20 @@ class RequestWriter:
         from openpyxl.worksheet.datavalidation import DataValidation
 
         kind = spec.type.name
-        key = f"{kind}:{spec.type.precision}:{spec.unit.zh}"
+        low, high = self.catalogue.bounds(spec) if spec.type.numeric else (None, None)
+        key = f"{kind}:{spec.type.precision}:{spec.unit.zh}:{low}:{high}"
         if key not in self.validations:
             unit = spec.unit(self.lang) or "—"
             places = spec.type.precision if kind != "count" else 0
-            if kind == "count":
-                dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-                rule = "整数，≥ 0 · whole number ≥ 0"
-            elif kind == "percentage":
-                dv = DataValidation(type="decimal", operator="between", formula1="0",
-                                    formula2="100")
-                rule = f"0–100，{places} 位小数 · 0 to 100, {places} decimals"
-            elif kind in ("decimal", "money"):
-                dv = DataValidation(type="decimal", operator="between", formula1="-1E+15",
-                                    formula2="1E+15")
-                rule = f"{places} 位小数 · {places} decimals"
+            if spec.type.numeric:  # the range the validator checks, from the catalogue
+                top = high if high is not None else LARGEST - 1
+                dv = DataValidation(type="whole" if kind == "count" else "decimal",
+                                    operator="between", formula1=canonical(low),
+                                    formula2=canonical(top))
+                span = f"{canonical(low)}–{canonical(high)}" if high is not None \
+                    else f"≥ {canonical(low)}"
+                rule = (f"整数，{span} · whole number, {span}" if kind == "count" else
+                        f"{span}，{places} 位小数 · {span}, {places} decimals")
             elif kind == "yesno":
                 dv = DataValidation(type="list", formula1='"是,否,yes,no"')
                 rule = "是 / 否 · yes / no"

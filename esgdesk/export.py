@@ -63,6 +63,18 @@ def sheet_name(wanted: str, taken: set[str]) -> str:
     return name
 
 
+def set_value(cell: Any, value: Any) -> Any:
+    """Put a value in a cell; text stays text. openpyxl makes any string starting with "="
+    a formula when assigned, and spreadsheet programs treat + - @ tab and CR alike, so
+    such text is stored as a string with a quote prefix. Every workbook esgdesk writes
+    goes through here."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    return cell
+
+
 def house_styles(writer: Any) -> None:
     """The look shared by every workbook esgdesk writes: borders, fonts, fills."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -122,13 +134,7 @@ class WorkbookWriter:
     # -- cells ------------------------------------------------------------------
     def put(self, sheet: Any, row: int, column: int, value: Any, **style: Any) -> Any:
         cell = sheet.cell(row=row, column=column)
-        if isinstance(value, str):
-            cell.value = value
-            cell.data_type = "s"  # openpyxl would otherwise make "=..." a formula
-            if value.startswith(FORMULA_STARTS):
-                cell.quotePrefix = True
-        else:
-            cell.value = value
+        set_value(cell, value)
         for key, setting in style.items():
             setattr(cell, key, setting)
         return cell

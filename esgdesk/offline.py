@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk.collect import (
+    FIXED_KINDS,
     META_SHEET,
     STATE_CHOICES,
     CellSpec,
@@ -25,7 +26,7 @@ from esgdesk.collect import (
     read_returned,
 )
 from esgdesk.errors import EsgdeskError
-from esgdesk.export import save_atomically
+from esgdesk.export import save_atomically, set_value
 from esgdesk.newdb import EntitySpec, create_database
 from esgdesk.store import Change, Store, open_database
 
@@ -120,12 +121,11 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
     words = dict(zip(("not_applicable", "not_available"), STATE_CHOICES[offline.lang],
                      strict=True))
     for cell in cells:
-        target = book[cell.sheet][cell.cell] if cell.kind not in ("fixed", "prior",
-                                                                  "last_note") else None
-        if target is None:
+        if cell.kind in FIXED_KINDS:
             continue
+        target = book[cell.sheet][cell.cell]
         if cell.kind == "submitted_by":
-            target.value = name.strip()
+            set_value(target, name.strip())
             continue
         if cell.kind == "submitted_at":
             target.value = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -133,12 +133,11 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
         stored = held.get((cell.indicator, offline.year))
         spec = catalogue.indicators[cell.indicator]
         if cell.kind == "value":
-            target.value = (_cell_value(spec, stored.value) if stored is not None
-                            and stored.value is not None else None)
+            value = (_cell_value(spec, stored.value) if stored is not None
+                     and stored.value is not None else None)
         elif cell.kind == "state":
-            target.value = words.get(stored.state) if stored is not None else None
-        elif cell.kind == "note":
-            target.value = stored.note if stored is not None and stored.note else None
-        if isinstance(target.value, str):
-            target.data_type = "s"  # a note beginning with "=" stays text
+            value = words.get(stored.state) if stored is not None else None
+        else:  # the note
+            value = stored.note if stored is not None and stored.note else None
+        set_value(target, value)  # a note beginning with "=" stays text
     return save_atomically(book, Path(out) if out else offline.workbook)

@@ -242,11 +242,9 @@ class Validator:
         if not spec.type.numeric:
             return []
         number = Decimal(stored.value)
-        low = Decimal(str(spec.rules.get("min", 0)))
-        high = spec.rules.get("max", 100 if spec.type.name == "percentage" else None)
-        if number < low or (high is not None and number > Decimal(str(high))):
-            bound = f"{_fmt(low)}–{_fmt(Decimal(str(high)))}" if high is not None \
-                else f"≥ {_fmt(low)}"
+        low, high = self.catalogue.bounds(spec)
+        if number < low or (high is not None and number > high):
+            bound = f"{_fmt(low)}–{_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
             return [self._finding("error", "type_range", entity, [spec.id],
                                   f"“{label.zh}”为 {self._show(spec.id, number)}，超出允许范围（{bound}）。",
                                   f"'{label.en}' is {self._show(spec.id, number)}, outside {bound}.")]

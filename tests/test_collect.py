@@ -313,3 +313,35 @@ def test_last_years_explanation_is_carried_into_the_form_and_the_request(
     row = book[sheet][cell].row
     assert "finance moved to a shared-service centre" in [
         c.value for c in book[sheet][row]]  # beside the figure, in the same row
+
+
+def test_the_workbooks_input_rules_are_the_catalogues(sample: Store, tmp_path: Path) -> None:
+    """A loss is allowed where the catalogue allows it (min = -1,000,000,000)."""
+    path = write_request(sample, "group", 2024, "ir", tmp_path / "ir.xlsx", "coordinator")
+    book = load_workbook(path)
+    sheet, cell = _cells(book)[("finance.net_profit_parent", "value")]
+    rules = [dv for dv in book[sheet].data_validations.dataValidation
+             if cell in str(dv.sqref).split()]
+    assert rules and rules[0].type == "decimal"
+    assert (rules[0].formula1, rules[0].operator) == ("-1000000000", "between")
+    low, _high = sample.catalogue.bounds(sample.catalogue.indicators["finance.net_profit_parent"])
+    assert str(low) == rules[0].formula1
+
+
+def test_a_note_that_looks_like_a_formula_survives_the_round_trip(sample: Store,
+                                                                  request_2024: Path,
+                                                                  tmp_path: Path) -> None:
+    from esgdesk.offline import open_request, submit_request
+    from esgdesk.store import Change
+
+    offline, draft = open_request(request_2024, tmp_path / "drafts")
+    draft.set_value(Change("group", 2024, "people.employees.total", "4300",
+                           "=HYPERLINK(\"http://x\")"), "Wang Fang")
+    submit_request(draft, offline, "Wang Fang")
+    draft.close()
+    book = load_workbook(request_2024)
+    sheet, cell = _cells(book)[("people.employees.total", "note")]
+    written = book[sheet][cell]
+    assert written.data_type == "s" and written.quotePrefix
+    import_files(sample, [request_2024], "coordinator")
+    assert sample.get("group", 2024, "people.employees.total").note == "=HYPERLINK(\"http://x\")"
