@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
 
-from esgdesk.collect import META_SHEET, _read_meta, write_request
+from esgdesk.collect import META_SHEET, _read_meta, write_requests
 from esgdesk.generate import generate_group
 from esgdesk.intake import import_files
 
@@ -48,8 +48,7 @@ def main() -> int:
         year = max(store.years()) + 1
         companies = [e.code for e in store.children(store.root().code)]
         start = time.perf_counter()
-        files = [write_request(store, code, year, "hr", work / f"hr-{code}.xlsx",
-                               "coordinator") for code in companies]
+        files = write_requests(store, year, companies, ["hr"], work, "coordinator")
         made = time.perf_counter() - start
         for code, path in zip(companies, files, strict=True):
             held = {i: v.value for (i, _y), v in store.values(code, [year - 1]).items()

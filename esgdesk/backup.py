@@ -13,8 +13,12 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from esgdesk.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from esgdesk.store import Store
 
 DEFAULT_KEEP = 10
 
@@ -98,3 +102,15 @@ def restore(backup: Path, path: Path) -> Path:
         os.replace(path, path.with_name(path.name + ".before-restore"))
     os.replace(staged, path)
     return path
+
+
+def backup_if_changed(store: Store, since: str) -> Path | None:
+    """On closing: an automatic backup when the audit log moved on from `since` (its head
+    when the database was opened), keeping the newest `backups_keep` (setting)."""
+    if store.audit_head() == since:
+        return None
+    try:
+        keep = int(store.setting("backups_keep", str(DEFAULT_KEEP)))
+    except ValueError:
+        keep = DEFAULT_KEEP
+    return automatic_backup(store.path, "on-close", max(keep, 1))

@@ -20,7 +20,7 @@ import json
 import math
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -435,6 +435,29 @@ def write_request(store: Store, entity: str, year: int, department: str, out: st
                                                                   if existing else ""),
                            due if due is not None else (existing.due if existing else ""), user)
     return RequestWriter(store, request, lang, user).write(Path(out))
+
+
+def write_requests(store: Store, year: int, entities: list[str], departments: list[str],
+                   folder: Path, user: str, lang: str = "zh", assignee: str | None = None,
+                   due: str | None = None, progress: Callable[[int, int, str], bool] | None
+                   = None) -> list[Path]:
+    """One workbook per entity and department (departments with nothing to collect are
+    left out), named `<year>-<entity>-<department>.xlsx`; stops when progress says so."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise EsgdeskError(f"{folder}: choose an existing folder for the workbooks")
+    if not entities or not departments:
+        raise EsgdeskError("choose at least one entity and one department")
+    wanted = [d for d in departments if request_tables(store.catalogue, d)]
+    jobs = [(e, d) for e in entities for d in wanted]
+    written = []
+    for done, (entity, department) in enumerate(jobs, start=1):
+        out = folder / f"{year}-{entity}-{department}.xlsx"
+        written.append(write_request(store, entity, year, department, out, user, lang,
+                                     assignee, due))
+        if progress is not None and progress(done, len(jobs), out.name) is False:
+            break
+    return written
 
 
 # -- reading a returned workbook -------------------------------------------------------

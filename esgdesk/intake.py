@@ -64,6 +64,14 @@ class FileReport:
         return not self.refused
 
     @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def open_warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
+
+    @property
     def writes(self) -> list[Difference]:
         return [*self.new, *self.changed]
 
@@ -74,10 +82,9 @@ class FileReport:
         if self.already is not None:
             return (f"{self.path.name}: imported already on {self.already.imported_at} by "
                     f"{self.already.imported_by}; nothing to do")
-        errors = sum(1 for f in self.findings if f.severity == "error")
-        warnings = sum(1 for f in self.findings if f.severity == "warning" and not f.explained)
         return (f"{self.path.name}: {len(self.new)} new, {len(self.changed)} changed, "
-                f"{self.unchanged} unchanged; {errors} errors, {warnings} open warnings"
+                f"{self.unchanged} unchanged; {self.errors} errors, {self.open_warnings} "
+                "open warnings"
                 + (f"; {len(self.newer)} figures newer in the database" if self.newer else ""))
 
 

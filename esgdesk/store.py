@@ -209,7 +209,7 @@ class Store:
         self._engine: Engine | None = None
         self._reader: sqlite3.Connection | None = None
         self._entities: dict[str, EntityInfo] | None = None
-        self._sound: bool | None = None  # None until quick_check has run
+        self._sound: bool | None = None  # None until integrity_check has run
 
     def check(self) -> None:
         """SQLite's integrity_check, once, before the first write: a damaged file is read
@@ -837,7 +837,7 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
         if revision is not None:  # Alembic's SQLite DDL is not transactional: back up first
             from esgdesk.backup import automatic_backup, check_file
 
-            problem = check_file(path)
+            problem = check_file(path, full=True)
             if problem is not None:
                 raise DatabaseError(str(path), f"is damaged ({problem}); it was not upgraded")
             automatic_backup(path, f"before-{SCHEMA_HEAD}")

@@ -350,6 +350,7 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
     qtbot.addWidget(win)
     assert win.open_request(workbook)
     assert win.offline is not None and not win.export_action.isEnabled()
+    assert win.findings.department.currentData() == "hr"  # the contributor's own findings
     assert win.workspace is not None and win.workspace.year == 2024
     ref = FigureRef("group", 2024, "people.employees.total")
     assert win.workspace.display(FigureRef("group", 2023, "people.employees.total")) == "4,106"

@@ -345,3 +345,17 @@ def test_a_note_that_looks_like_a_formula_survives_the_round_trip(sample: Store,
     assert written.data_type == "s" and written.quotePrefix
     import_files(sample, [request_2024], "coordinator")
     assert sample.get("group", 2024, "people.employees.total").note == "=HYPERLINK(\"http://x\")"
+
+
+def test_requests_for_many_entities_and_departments_go_to_one_folder(sample: Store,
+                                                                     tmp_path: Path) -> None:
+    from esgdesk.collect import write_requests
+
+    stops: list[str] = []
+    written = write_requests(sample, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"], tmp_path,
+                             "coordinator", progress=lambda d, t, n: stops.append(n) or d < 3)
+    assert [p.name for p in written] == ["2024-zkteco-hr.xlsx", "2024-zkteco-ehs.xlsx",
+                                         "2024-xiamen-zkteco-hr.xlsx"]  # stopped after three
+    assert len(sample.requests(2024)) == 3
+    with pytest.raises(EsgdeskError, match="existing folder"):
+        write_requests(sample, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")

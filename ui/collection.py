@@ -120,26 +120,16 @@ class RequestsDialog(QDialog):
 
     def write(self, user: str) -> list[Path]:
         """Write one workbook per entity and department, with progress; the files written."""
-        from esgdesk.collect import request_tables, write_request
+        from esgdesk.collect import write_requests
 
         year, entities, departments, assignee, due, folder = self.chosen()
-        if not folder.is_dir():
-            raise EsgdeskError(f"{folder}: choose an existing folder for the workbooks")
-        if not entities or not departments:
-            raise EsgdeskError("choose at least one entity and one department")
-        departments = [d for d in departments if request_tables(self.store.catalogue, d)]
-        jobs = [(e, d) for e in entities for d in departments]
         dialog, progress = progress_dialog(self, self.tr("Writing the request workbooks…"),
                                            self.tr("Cancel"))
-        written = []
-        for done, (entity, department) in enumerate(jobs, start=1):
-            out = folder / f"{year}-{entity}-{department}.xlsx"
-            written.append(write_request(self.store, entity, year, department, out, user,
-                                         self.lang, assignee or None, due))
-            if not progress(done, len(jobs), out.name):
-                break
-        dialog.close()
-        return written
+        try:
+            return write_requests(self.store, year, entities, departments, folder, user,
+                                  self.lang, assignee or None, due, progress)
+        finally:
+            dialog.close()
 
 
 class ImportDialog(QDialog):
@@ -190,14 +180,13 @@ class ImportDialog(QDialog):
     def _summary(self, report: FileReport) -> str:
         if report.refused or report.already is not None:
             return report.summary()  # the domain's reason, as the CLI prints it
-        errors = sum(1 for f in report.findings if f.severity == "error")
-        warnings = sum(1 for f in report.findings if f.severity == "warning" and not f.explained)
         text = (self.tr("{file}: {new} new, {changed} changed, {unchanged} unchanged; "
                         "{errors} errors, {warnings} open warnings")
                 .replace("{file}", report.path.name).replace("{new}", str(len(report.new)))
                 .replace("{changed}", str(len(report.changed)))
                 .replace("{unchanged}", str(report.unchanged))
-                .replace("{errors}", str(errors)).replace("{warnings}", str(warnings)))
+                .replace("{errors}", str(report.errors))
+                .replace("{warnings}", str(report.open_warnings)))
         if report.newer:
             text += self.tr("; {n} figures newer in the database").replace(
                 "{n}", str(len(report.newer)))

@@ -48,6 +48,10 @@ class FindingsPanel(QWidget):
         self.list.itemActivated.connect(self._chosen)
         self.retranslate(self.lang)
 
+    def show_department(self, department: str | None) -> None:
+        """Show only the findings on one department's figures (None: all departments)."""
+        self.department.setCurrentIndex(max(self.department.findData(department), 0))
+
     def severity_name(self, severity: str) -> str:
         return {"error": self.tr("Error"), "warning": self.tr("Warning"),
                 "info": self.tr("Info")}[severity]

@@ -77,7 +77,7 @@ class SetFigureCommand(QUndoCommand):
 
 
 class MainWindow(QMainWindow):
-    # From a worker thread: database path, quick-check problem or None, ChainReport or None.
+    # From a worker thread: database path, integrity problem or None, ChainReport or None.
     file_checked = Signal(str, object, object)
 
     def __init__(self, settings: QSettings | None = None, lang: str | None = None) -> None:
@@ -300,7 +300,7 @@ class MainWindow(QMainWindow):
         self._check_in_background(path)
 
     def check_file(self, restore: bool | None = None) -> bool:
-        """SQLite's quick check once the window is up; a damaged file is never written to,
+        """SQLite's integrity check once the window is up; a damaged file is never written to,
         and the latest automatic backup is offered in its place."""
         from esgdesk.backup import backups
         from esgdesk.backup import restore as put_back
@@ -337,22 +337,20 @@ class MainWindow(QMainWindow):
 
     def _backup_if_changed(self) -> None:
         """On closing: an automatic backup when anything was written since opening."""
-        from esgdesk.backup import DEFAULT_KEEP, automatic_backup
+        from esgdesk.backup import backup_if_changed
 
         if self.store is None or self.offline is not None:
             return
         try:
-            if self.store.audit_head() != self._opened_head:
-                keep = int(self.store.setting("backups_keep", str(DEFAULT_KEEP)) or DEFAULT_KEEP)
-                automatic_backup(self.store.path, "on-close", keep)
+            backup_if_changed(self.store, self._opened_head)
         except (EsgdeskError, OSError, ValueError) as exc:
             QMessageBox.warning(self, "esgdesk", self.tr("The automatic backup failed: {why}")
                                 .replace("{why}", str(exc)))
 
     def _check_in_background(self, path: Path) -> None:
-        """SQLite's quick check and the audit chain take seconds on a large file: run
+        """SQLite's integrity check and the audit chain take seconds on a large file: run
         them on another thread, on their own read-only connections, and act on the
-        result when it comes (a write before then runs the quick check itself)."""
+        result when it comes (a write before then runs the check itself)."""
         import threading
 
         from esgdesk.audit import verify
@@ -801,6 +799,9 @@ class MainWindow(QMainWindow):
         self.status_action.setEnabled(not offline)
         if offline:
             assert self.offline is not None
+            self.dashboard_dock.hide()
+            # A contributor answers for their department's figures, not the rest.
+            self.findings.show_department(self.offline.department)
             department = self.catalogue.departments[self.offline.department](self.lang)
             self.setWindowTitle(f"esgdesk — {self.offline.workbook.name} · {department} · "
                                 f"{self.offline.year}")
