@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
             "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
-            "review", "restate", "audit", "backup", "restore")
+            "review", "restate", "audit", "check", "backup", "restore")
 
 
 def default_database() -> Path:
@@ -114,6 +114,10 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     audit.add_argument("action", choices=("verify",))
     audit.add_argument("path", nargs="?", type=Path,
                        help="database file (default: the user data folder)")
+    chk = command("check", "SQLite's integrity check and the audit log's hash chain; exit 1 "
+                  "if either fails", with_db=False)
+    chk.add_argument("path", type=Path, help="database file")
+    chk.add_argument("--json", action="store_true", help="print the result as JSON")
     bak = command("backup", "copy a database safely (SQLite's online backup)", with_db=False)
     bak.add_argument("path", type=Path, help="database file")
     bak.add_argument("out", type=Path, help="the copy to write")
@@ -195,6 +199,8 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command in ("backup", "restore"):
         return _backup(args)
+    if args.command == "check":
+        return _check(args.path, args.json)
     path = args.path or default_database()
     if args.command == "audit":
         return _audit(path)
@@ -226,6 +232,27 @@ def _backup(args: argparse.Namespace) -> int:
     print(f"{args.path}: restored from {chosen} (the file it replaced is "
           f"{args.path.name}.before-restore)")
     return 0
+
+
+def _check(path: Path, as_json: bool) -> int:
+    import json
+
+    from esgdesk.health import check_database_file
+
+    if not path.is_file():
+        raise EsgdeskError(f"{path}: no such file")
+    result = check_database_file(path)
+    sound = result["problem"] is None and result["broken_at"] is None
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False))
+    elif result["problem"] is not None:
+        print(f"{path}: damaged: {result['problem']}", file=sys.stderr)
+    elif not sound:
+        print(f"{path}: sound, but the audit log is broken: {result['reason']}; the database "
+              "was edited outside esgdesk", file=sys.stderr)
+    else:
+        print(f"{path}: sound; the audit log's {result['rows']} rows are intact")
+    return 0 if sound else 1
 
 
 def _audit(path: Path) -> int:

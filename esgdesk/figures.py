@@ -94,6 +94,11 @@ class FigureBook:
             stored
         self._derived.pop((stored.entity, stored.year), None)
 
+    def add(self, values: dict[tuple[str, str, int], StoredValue]) -> None:
+        """Remember more stored figures (keyed as in the constructor)."""
+        for value in values.values():
+            self.put(value)
+
     def drop(self, entity: str, indicator: str, year: int) -> None:
         self.values.pop((entity, indicator, year), None)
         self._by_entity_year.get((entity, year), {}).pop(indicator, None)

@@ -71,3 +71,19 @@ def location_warning(path: str | Path) -> str | None:
                     "half-written or replace it under esgdesk. Keep the database outside "
                     "synced folders and use esgdesk backup to copy it.")
     return None
+
+
+def check_database_file(path: Path) -> dict[str, object]:
+    """SQLite's integrity check and the audit log's hash chain of a database file, read-only:
+    {"problem": what integrity_check found or None, "rows", "broken_at", "reason"} (the
+    chain is not read from a damaged file). Slow on a large file, so the app runs it in a
+    separate process (`esgdesk check --json`)."""
+    from esgdesk.audit import verify
+    from esgdesk.backup import check_file
+
+    problem = check_file(path, full=True)
+    if problem is not None:
+        return {"problem": problem, "rows": 0, "broken_at": None, "reason": ""}
+    report = verify(path)
+    return {"problem": None, "rows": report.rows, "broken_at": report.broken_at,
+            "reason": report.reason}

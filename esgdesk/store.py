@@ -353,7 +353,15 @@ class Store:
         return {(ids[r[0]], r[2], r[1]): _stored_row(ids[r[0]], r) for r in rows}
 
     def years(self) -> list[int]:
-        return [r[0] for r in self._query("SELECT DISTINCT year FROM value ORDER BY year")]
+        """The years any entity holds figures for. Each entity's years are found by seeking
+        the (entity, year) index from one year to the next, so a large file is not scanned."""
+        return [r[0] for r in self._query(
+            "WITH RECURSIVE held(entity, year) AS ("
+            " SELECT id, (SELECT MIN(year) FROM value WHERE entity_id = entity.id) FROM entity"
+            " UNION ALL SELECT entity, (SELECT MIN(year) FROM value"
+            "  WHERE entity_id = held.entity AND year > held.year)"
+            " FROM held WHERE year IS NOT NULL)"
+            " SELECT DISTINCT year FROM held WHERE year IS NOT NULL ORDER BY year")]
 
     def all_values(self) -> Iterator[StoredValue]:
         """Every stored figure, by entity, year and indicator."""

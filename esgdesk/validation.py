@@ -9,7 +9,7 @@ entity, year, indicators and numbers, and a message in zh and en.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -63,7 +63,9 @@ class Validator:
     and re-evaluates only the rules that read it.
     """
 
-    def __init__(self, store: Store, year: int, entity: str | None = None) -> None:
+    def __init__(self, store: Store, year: int, entity: str | None = None,
+                 read: bool = True) -> None:
+        """`read=False` leaves the figures unread: `steps()` reads them an entity at a time."""
         self.store = store
         self.catalogue: Catalogue = store.catalogue
         self.year = year
@@ -74,7 +76,9 @@ class Validator:
         for e in self.entities:
             if e.parent in self.children and e.code != root.code:
                 self.children[e.parent].append(e.code)
-        self.book = FigureBook(self.catalogue, store.figures_of(self.codes, (year - 1, year)))
+        self.book = FigureBook(self.catalogue, store.figures_of(self.codes, (year - 1, year))
+                               if read else {})
+        self._read = read
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
         self._checks_of: dict[str, list[int]] = {}
@@ -153,7 +157,20 @@ class Validator:
             self._evaluate("target", entity, spec.id)
 
     def run(self) -> list[Finding]:
+        """Evaluate every rule on every entity."""
+        for _ in self.steps():
+            pass
+        return self.findings()
+
+    def steps(self) -> Iterator[str]:
+        """`run()` in small steps, each yielding the entity just done: reading its figures
+        (unless read at construction), then evaluating its rules once all are read."""
         self.results.clear()
+        if not self._read:
+            for entity in self.codes:
+                self.book.add(self.store.figures_of([entity], (self.year - 1, self.year)))
+                yield entity
+            self._read = True
         for entity in self.codes:
             for spec in self._typed:
                 self._evaluate_indicator(entity, spec)
@@ -162,7 +179,7 @@ class Validator:
             if self.children[entity]:
                 for spec in self._summed:
                     self._evaluate("consolidation", entity, spec.id)
-        return self.findings()
+            yield entity
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}

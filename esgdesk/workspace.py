@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -24,7 +25,12 @@ def reporting_years(store: Store) -> tuple[list[int], int]:
 
 
 class Workspace:
-    """Reads once, writes through the store (one audited transaction per change)."""
+    """Reads once, writes through the store (one audited transaction per change).
+
+    The forms show the entity's own figures and those of its sites, so only those are
+    read; the validator reads the whole tree (on another thread if the caller wishes:
+    see `ValidationRun`).
+    """
 
     def __init__(self, store: Store, entity: str, year: int) -> None:
         self.store = store
@@ -33,6 +39,9 @@ class Workspace:
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
         self._scope = self._entities_in_scope()
+        sites = {code for table in self.catalogue.tables.values() for code in table.sites}
+        self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
+        self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
         self.book = FigureBook(self.catalogue, {})
         self._grids: dict[str, FormGrid] = {}
         self._validator: Validator | None = None
@@ -50,7 +59,7 @@ class Workspace:
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them)."""
-        self.book = FigureBook(self.catalogue, self.store.figures_of(self._scope, self.years))
+        self.book = FigureBook(self.catalogue, self.store.figures_of(self._shown, self.years))
         if self._validator is not None:
             self._validator = None
             self.validate()
@@ -159,8 +168,10 @@ class Workspace:
 
     def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
         self.book.put(stored)
-        if self._validator is not None and ref.year == self.year:
-            self._index(self._validator.update(ref.entity, ref.indicator))
+        if ref.year == self.year:
+            self._edits.append((ref.entity, ref.indicator))
+            if self._validator is not None:
+                self._index(self._validator.update(ref.entity, ref.indicator))
 
     # -- findings -------------------------------------------------------------------
     def validate(self) -> list[Finding]:
@@ -172,6 +183,23 @@ class Workspace:
 
     def findings(self) -> list[Finding]:
         return self._findings
+
+    @property
+    def validated(self) -> bool:
+        return self._validator is not None
+
+    def adopt(self, run: ValidationRun) -> bool:
+        """Take the findings of a finished validation run: the edits made while it ran
+        are re-validated now. False if it has not finished, belongs to another workspace,
+        or this one was validated meanwhile."""
+        validator = run.validator
+        if run.workspace is not self or validator is None or self._validator is not None:
+            return False
+        for entity, indicator in dict.fromkeys(self._edits[run.edits_seen:]):
+            validator.update(entity, indicator)
+        self._validator = validator
+        self._index(validator.findings())
+        return True
 
     def findings_at(self, ref: FigureRef) -> list[Finding]:
         """Findings that involve a figure (reporting year only), worst first."""
@@ -210,3 +238,26 @@ class Workspace:
                 filled += stored is not None and (stored.value is not None
                                                   or stored.state != "value")
         return filled, required
+
+
+class ValidationRun:
+    """Validating a workspace's whole tree in small steps (an entity's figures read, or
+    its rules evaluated), so a window can interleave it with the user's work without a
+    thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.edits_seen = len(workspace._edits)
+        self.validator: Validator | None = None
+        self._pending = Validator(workspace.store, workspace.year, workspace.entity, read=False)
+        self._steps = self._pending.steps()
+        self.done = False
+
+    def step(self, budget: float = 0.015) -> bool:
+        """Work for about `budget` seconds; True once every entity is validated."""
+        end = time.perf_counter() + budget
+        for _ in self._steps:
+            if time.perf_counter() >= end:
+                return False
+        self.validator, self.done = self._pending, True
+        return True

@@ -101,3 +101,23 @@ def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  #
     window = _window_on(qtbot, sample_path, tmp_path)
     qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10000)
     assert "row 10" in window.banner.text()
+
+
+def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
+        sample_path: Path, tmp_path: Path) -> None:
+    import json
+
+    sound = _cli("check", str(sample_path))
+    assert sound.returncode == 0 and "rows are intact" in sound.stdout
+    answer = json.loads(_cli("check", "--json", str(sample_path)).stdout)
+    assert answer["problem"] is None and answer["broken_at"] is None and answer["rows"] >= 288
+    _tamper(sample_path, "UPDATE audit SET new_value = '9999' WHERE id = 12;")
+    broken = _cli("check", "--json", str(sample_path))
+    assert broken.returncode == 1 and json.loads(broken.stdout)["broken_at"] == 12
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
+    damaged = _cli("check", str(junk))
+    assert damaged.returncode == 1 and "damaged" in damaged.stderr
+    missing = _cli("check", str(tmp_path / "none.db"))
+    assert missing.returncode == 2 and "no such file" in missing.stderr
+    assert not (tmp_path / "none.db").exists()

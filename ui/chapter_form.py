@@ -32,6 +32,7 @@ class ChapterForm(QScrollArea):
         self.titles: dict[str, QLabel] = {}
         self.views: list[FormTableView] = []
         self.tables: list[Table] = list(chapter.tables)
+        self._pending: Workspace | None = None
         title_font = QFont()
         title_font.setBold(True)
         title_font.setPointSize(title_font.pointSize() + 1)
@@ -57,15 +58,27 @@ class ChapterForm(QScrollArea):
         for table in self.tables:
             self.titles[table.id].setText(table.title(self.lang))
 
-    def set_workspace(self, workspace: Workspace) -> None:
-        """Show another entity or year: new grids, same widgets where the shape allows."""
+    def set_workspace(self, workspace: Workspace, defer: bool = False) -> None:
+        """Show another entity or year: new grids, same widgets where the shape allows.
+        A form out of sight may `defer` it until `catch_up` (when it is shown again)."""
+        if defer:
+            self._pending = workspace
+            return
+        self._pending = None
         for view, table in zip(self.views, self.tables, strict=True):
             model = view.model()
+            rows = model.rowCount()
             model.beginResetModel()
             model.grid = workspace.grid(table)
             model.workspace = workspace
             model.endResetModel()
-            view.fit_height()
+            if model.rowCount() != rows:
+                view.fit_height()
+
+    def catch_up(self) -> None:
+        """Take the workspace a deferred `set_workspace` left for later."""
+        if self._pending is not None:
+            self.set_workspace(self._pending)
 
     def set_language(self, lang: str) -> None:
         self.lang = lang
@@ -74,6 +87,8 @@ class ChapterForm(QScrollArea):
         self.retitle()
 
     def refresh(self) -> None:
+        if self._pending is not None:
+            return  # shown afresh when it catches up
         for view in self.views:
             view.model().refresh()
 

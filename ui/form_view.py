@@ -109,9 +109,16 @@ class FormTableView(QTableView):
         return super().model()  # type: ignore[return-value]
 
     def fit_height(self) -> None:
-        self.resizeRowsToContents()
-        rows = sum(self.rowHeight(r) for r in range(self.model().rowCount()))
-        self.setFixedHeight(rows + self.horizontalHeader().sizeHint().height() + 4)
+        """Show every row without a scroll bar. Cells hold one line each (no word wrap),
+        so every row is as tall as the first: measuring one row, not every cell, keeps
+        switching entities quick on forms of many tables."""
+        rows = self.model().rowCount()
+        header = self.verticalHeader()
+        if rows:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            header.setDefaultSectionSize(max(self.sizeHintForRow(0), 1))
+        self.setFixedHeight(rows * header.defaultSectionSize()
+                            + self.horizontalHeader().sizeHint().height() + 4)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.current_figure_changed.emit(self.model().figure(current))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QProcess, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -32,7 +34,7 @@ from esgdesk.forms import FigureRef
 from esgdesk.health import location_warning, sqlite_facts
 from esgdesk.offline import OfflineRequest
 from esgdesk.store import Store, current_user, open_database
-from esgdesk.workspace import Workspace, reporting_years
+from esgdesk.workspace import ValidationRun, Workspace, reporting_years
 from ui.chapter_form import ChapterForm
 from ui.collection import (
     DashboardPanel,
@@ -77,7 +79,7 @@ class SetFigureCommand(QUndoCommand):
 
 
 class MainWindow(QMainWindow):
-    # From a worker thread: database path, integrity problem or None, ChainReport or None.
+    # After a file check: database path, integrity problem or None, ChainReport or None.
     file_checked = Signal(str, object, object)
 
     def __init__(self, settings: QSettings | None = None, lang: str | None = None) -> None:
@@ -91,9 +93,10 @@ class MainWindow(QMainWindow):
         self.forms: dict[str, ChapterForm] = {}
         self.offline: OfflineRequest | None = None  # a request workbook opened offline
         self._warnings: dict[str, str] = {}  # standing warnings shown above the forms
-        self._checkers: list[Any] = []  # worker threads checking a file just opened
+        self._checkers: list[QProcess] = []  # processes checking a file just opened
         self.undo_stack = QUndoStack(self)
         self.file_checked.connect(self._file_checked)
+        self._validation: ValidationRun | None = None
         self.setWindowTitle("esgdesk")
         self._build_toolbar()
         self._build_centre()
@@ -225,6 +228,9 @@ class MainWindow(QMainWindow):
         self.saved_label, self.user_label, self.database_label = QLabel(), QLabel(), QLabel()
         status = self.statusBar()
         status.addWidget(self.saved_label, 1)
+        self.validating_label = QLabel()
+        self.validating_label.setVisible(False)
+        status.addPermanentWidget(self.validating_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.database_label)
 
@@ -232,6 +238,7 @@ class MainWindow(QMainWindow):
         """Every interface text in the chosen language (no restart needed)."""
         self.entity_caption.setText(self.tr("Entity"))
         self.year_caption.setText(self.tr("Year"))
+        self.validating_label.setText(self.tr("Validating…"))
         self.mine_only.setText(self.tr("My department first"))
         self.navigation.setHeaderLabels([self.tr("Report"), self.tr("Filled")])
         self.placeholder.setText(self.tr("Open a database: File → Open, or File → Open sample"))
@@ -349,24 +356,30 @@ class MainWindow(QMainWindow):
 
     def _check_in_background(self, path: Path) -> None:
         """SQLite's integrity check and the audit chain take seconds on a large file: run
-        them on another thread, on their own read-only connections, and act on the
-        result when it comes (a write before then runs the check itself)."""
-        import threading
+        them in a separate process (`esgdesk check --json`, read-only), so the window stays
+        quick, and act on the result when it comes (a write before then runs the check
+        itself)."""
+        process = QProcess(self)
+        self._checkers.append(process)
+        process.finished.connect(lambda *_: self._check_ended(process, path))
+        import esgdesk
 
-        from esgdesk.audit import verify
-        from esgdesk.backup import check_file
+        process.setWorkingDirectory(str(Path(esgdesk.__file__).resolve().parent.parent))
+        process.start(sys.executable, ["-m", "esgdesk", "check", "--json", str(path)])
 
-        def run() -> None:
-            try:
-                problem = check_file(path, full=True)
-                report = verify(path) if problem is None else None
-            except Exception:  # a failing check must not take the app down
-                return
-            self.file_checked.emit(str(path), problem, report)
+    def _check_ended(self, process: QProcess, path: Path) -> None:
+        from esgdesk.audit import ChainReport
 
-        thread = threading.Thread(target=run, daemon=True)
-        self._checkers = [t for t in self._checkers if t.is_alive()] + [thread]
-        thread.start()
+        output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        self._checkers.remove(process)
+        process.deleteLater()
+        try:
+            result = json.loads(output.strip().splitlines()[-1])
+        except (ValueError, IndexError):  # the check itself failed: the next write checks
+            return
+        report = None if result["problem"] is not None else ChainReport(
+            int(result["rows"]), result["broken_at"], str(result["reason"]))
+        self.file_checked.emit(str(path), result["problem"], report)
 
     def _file_checked(self, path: str, problem: object, report: object) -> None:
         if self.store is None or str(self.store.path) != path:
@@ -533,13 +546,14 @@ class MainWindow(QMainWindow):
             return
         self.workspace = Workspace(self.store, self.entity_picker.currentData(),
                                    int(self.year_picker.currentData()))
-        for form in self.forms.values():
-            form.set_workspace(self.workspace)
+        shown = self.pages.currentWidget()
+        for form in self.forms.values():  # forms out of sight catch up when shown
+            form.set_workspace(self.workspace, defer=form is not shown)
         self.undo_stack.clear()
         self._update_badges()
         self.findings.show_findings([])
-        # Validate once the window has painted; later edits re-validate incrementally.
-        QTimer.singleShot(0, self.validate)
+        # Validate on another thread; later edits re-validate incrementally.
+        self._validate_in_background()
         if chapter is not None:
             self.show_chapter(chapter)
         elif self.pages.currentWidget() is self.placeholder:
@@ -612,6 +626,7 @@ class MainWindow(QMainWindow):
         """Show a chapter's form (built on first visit, kept afterwards)."""
         form = self._form(chapter_id)
         if form is not None:
+            form.catch_up()
             self.pages.setCurrentWidget(form)
         return form
 
@@ -650,11 +665,48 @@ class MainWindow(QMainWindow):
         return bool(form and form.show_figure(table, indicator=indicator_id, entity=entity))
 
     def validate(self) -> None:
-        """Run the validator for the entity and year, and show its findings."""
+        """Run the validator for the entity and year now, and show its findings."""
         if self.workspace is None:
             return
+        self._cancel_validation()
         self.findings.show_findings(self.workspace.validate())
         self._refresh_forms()
+
+    def _validate_in_background(self) -> None:
+        """Validating a whole group takes most of a second: do it in slices between the
+        user's events, so the form is usable at once; findings appear when it ends."""
+        self._cancel_validation()
+        assert self.workspace is not None
+        self._validation = ValidationRun(self.workspace)
+        self.validating_label.setVisible(True)
+        QTimer.singleShot(0, self._validation_step)
+
+    def _validation_step(self) -> None:
+        run = self._validation
+        if run is None:
+            return  # cancelled
+        try:
+            done = run.step()
+        except EsgdeskError as exc:  # a file damaged under us
+            self._cancel_validation()
+            self.statusBar().showMessage(self.tr("Validation failed: {why}")
+                                         .replace("{why}", exc.message()), 10000)
+            return
+        if not done:
+            QTimer.singleShot(0, self._validation_step)
+            return
+        self._validation = None
+        self.validating_label.setVisible(False)
+        if self.workspace is not None and self.workspace.adopt(run):
+            self.findings.show_findings(self.workspace.findings())
+            self._refresh_forms()
+
+    def _cancel_validation(self) -> None:
+        self._validation = None
+        self.validating_label.setVisible(False)
+
+    def validation_running(self) -> bool:
+        return self._validation is not None
 
     def find_indicator(self) -> None:
         dialog = FindDialog(self.catalogue, self.lang, self)
@@ -939,8 +991,10 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         self._backup_if_changed()
-        for thread in self._checkers:  # let a running check end before Qt goes away
-            thread.join(timeout=30)
+        self._cancel_validation()
+        for process in self._checkers:  # a file check still running is not needed now
+            process.kill()
+            process.waitForFinished(3000)
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)

@@ -1,0 +1,81 @@
+"""A large group stays quick: the forms read only what they show, and the whole tree is
+validated in small steps that the window interleaves with the user's work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from esgdesk.forms import FigureRef
+from esgdesk.generate import generate_group
+from esgdesk.store import Store
+from esgdesk.validation import Validator
+from esgdesk.workspace import ValidationRun, Workspace
+
+
+def _as_dicts(findings: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    return [f.as_dict() for f in findings]
+
+
+def test_validating_in_steps_finds_what_one_run_finds(sample: Store) -> None:
+    whole = Validator(sample, 2023).run()
+    stepped = Validator(sample, 2023, read=False)
+    steps = list(stepped.steps())
+    assert len(steps) == 2 * len(sample.entities())  # each entity read, then evaluated
+    assert whole and _as_dicts(stepped.findings()) == _as_dicts(whole)
+
+
+def test_the_group_form_reads_only_the_group_and_its_sites(tmp_path: Path) -> None:
+    store = generate_group(tmp_path / "g.db", companies=6, years=3)
+    companies = [e.code for e in store.children("group")]
+    space = Workspace(store, "group", 2023)
+    sites = {code for table in store.catalogue.tables.values() for code in table.sites}
+    read = {entity for entity, _indicator, _year in space.book.values}
+    assert read <= {"group"} | sites and not read & set(companies)
+    assert space.scope() == ["group", *companies]
+    company = Workspace(store, companies[0], 2023)
+    assert {entity for entity, _i, _y in company.book.values} == {companies[0]}
+    # ...while validation still covers every company under the group.
+    assert {f.entity for f in space.validate()} & set(companies)
+    store.close()
+
+
+def test_an_edit_made_while_validation_runs_is_in_its_findings(sample: Store) -> None:
+    space = Workspace(sample, "group", 2023)
+    run = ValidationRun(space)
+    assert not run.step(budget=0)  # one entity read; the rest is still to do
+    male = FigureRef("group", 2023, "people.employees.male")
+    space.set(male, "2600", "test")
+    while not run.step(budget=0):
+        pass
+    assert space.adopt(run)
+    errors = [f for f in space.findings() if f.rule == "breakdown" and f.severity == "error"]
+    assert errors and "people.employees.male" in errors[0].indicators
+    fresh = Workspace(sample, "group", 2023)
+    assert _as_dicts(space.findings()) == _as_dicts(fresh.validate())
+    assert not space.adopt(ValidationRun(fresh))  # another workspace's run is refused
+
+
+def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_path: Path,
+                                                     tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    window.show()
+    assert window.validation_running() and window.findings.all == []
+    assert not window.validating_label.isHidden()
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert window.validating_label.isHidden()
+    assert window.workspace is not None and window.findings.all
+    assert _as_dicts(window.findings.all) == _as_dicts(Workspace(
+        window.workspace.store, "group", window.workspace.year).validate())
+    # Switching entity abandons a run under way and starts another for the new scope.
+    window.select("zkteco")
+    assert window.validation_running()
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
