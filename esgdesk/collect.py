@@ -42,7 +42,7 @@ from esgdesk.figures import FigureBook, rounded
 from esgdesk.forms import FormGrid
 from esgdesk.health import require_safe_xml
 from esgdesk.store import STATE_TEXT, RequestInfo, Store, parse_value
-from esgdesk.types import LARGEST, canonical, special_state
+from esgdesk.types import LARGEST, canonical, special_state, text_problem
 
 META_SHEET = "_esgdesk"
 META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "department",
@@ -597,6 +597,9 @@ def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Re
         if spec.kind in ("submitted_by", "submitted_at"):
             if spec.kind == "submitted_by":
                 returned.submitted_by = _text(cell.value)
+                problem = text_problem(returned.submitted_by)
+                if problem:
+                    problems.append(f"{where}: the name {problem}")
             continue
         values.setdefault(spec.indicator, {})[spec.kind] = (where, cell)
     for indicator_id, parts in values.items():
@@ -653,6 +656,10 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str,
         return None
     note_cell = parts.get("note")
     note = _text(note_cell[1].value) if note_cell else ""
+    problem = text_problem(note)
+    if problem:
+        problems.append(f"{note_cell[0]}: the explanation {problem}")
+        return None
     state_cell = parts.get("state")
     state_text = _text(state_cell[1].value) if state_cell else ""
     where, cell = parts.get("value", ("?", None))

@@ -22,6 +22,7 @@ from esgdesk.consolidate import Consolidation
 from esgdesk.errors import EsgdeskError
 from esgdesk.figures import rounded
 from esgdesk.store import RESTATEMENT_REASONS, STATE_TEXT, Store
+from esgdesk.types import text_problem
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -68,6 +69,9 @@ def set_value(cell: Any, value: Any) -> Any:
     a formula when assigned, and spreadsheet programs treat + - @ tab and CR alike, so
     such text is stored as a string with a quote prefix. Every workbook esgdesk writes
     goes through here."""
+    if isinstance(value, str) and (problem := text_problem(value)):
+        raise EsgdeskError(f"{cell.parent.title}!{cell.coordinate}: the text "
+                           f"'{value[:40]}' {problem}; nothing was written")
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

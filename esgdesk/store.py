@@ -22,7 +22,7 @@ from esgdesk.errors import (
     UnknownEntity,
     ValueLocked,
 )
-from esgdesk.types import ValueRefused, special_state
+from esgdesk.types import ValueRefused, special_state, text_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -444,6 +444,8 @@ class Store:
                 raise StaleValue(change.indicator, row.changed_by if row else "?",
                                  row.changed_at if row else "?")
         old_value = _audit_text(row.value, row.state) if row else None
+        if change.note is not None:
+            _check_note(change.indicator, change.note)
         note = change.note if change.note is not None else (row.note if row else "")
         if row is None and stored_text is None and state == "value" and not note:
             raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value")
@@ -471,6 +473,7 @@ class Store:
         from esgdesk.models import AuditEntry, Value
 
         self.catalogue.indicator(indicator)
+        _check_note(indicator, note)
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:
@@ -536,6 +539,7 @@ class Store:
                                f", not '{kind}'")
         if not reason.strip():
             raise EsgdeskError(f"restating {indicator} for {entity} {year} needs a reason")
+        _check_note(indicator, reason, "the reason")
         stored_text, state = self._prepare(Change(entity, year, indicator, text))
         ent = self.entity(entity)
         stamp = now()
@@ -764,6 +768,14 @@ def _row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | No
     return s.execute(select(Value).where(
         Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
     )).scalar_one_or_none()
+
+
+def _check_note(indicator: str, text: str, what: str = "the note") -> None:
+    """A note (or reason) must fit a workbook cell whole: refused here, never cut later."""
+    problem = text_problem(text)
+    if problem:
+        raise InvalidValue(indicator, text[:40] + ("…" if len(text) > 40 else ""),
+                           f"{what} {problem}")
 
 
 def _stored_row(code: str, row: tuple[Any, ...]) -> StoredValue:

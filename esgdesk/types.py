@@ -26,6 +26,26 @@ def special_state(text: str) -> str | None:
     return STATE_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
 
 
+# A spreadsheet cell holds at most 32,767 characters, and no control characters but tab,
+# line feed and carriage return: text beyond either is refused where it enters (typed,
+# imported or read from a workbook), never cut or dropped on the way out.
+CELL_TEXT_LIMIT = 32_767
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def text_problem(text: str) -> str | None:
+    """Why a text cannot be kept and written to a workbook cell as it is ("is … long",
+    "contains …", to follow the name of what it is), or None."""
+    if len(text) > CELL_TEXT_LIMIT:
+        return (f"is {len(text):,} characters long; a cell holds at most {CELL_TEXT_LIMIT:,}, "
+                "so shorten it")
+    control = _CONTROL.search(text)
+    if control is not None:
+        return (f"contains the control character U+{ord(control.group()):04X} at "
+                f"position {control.start() + 1}; remove it")
+    return None
+
+
 LARGEST = Decimal(10) ** 15  # beyond any figure of a company's report, in any unit
 
 
@@ -143,6 +163,9 @@ class Text(ValueType):
         value = text.strip()
         if not value:
             raise ValueRefused("empty")
+        problem = text_problem(value)
+        if problem:
+            raise ValueRefused(problem)
         return value
 
     def format(self, stored: str) -> str:

@@ -42,6 +42,7 @@ class Workspace:
         sites = {code for table in self.catalogue.tables.values() for code in table.sites}
         self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
         self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
+        self.reads = 0  # how many times the figures were read (a run sees one reading)
         self.book = FigureBook(self.catalogue, {})
         self._grids: dict[str, FormGrid] = {}
         self._validator: Validator | None = None
@@ -58,7 +59,9 @@ class Workspace:
         return scope
 
     def reload(self) -> None:
-        """Read the figures again (after another user or an import changed them)."""
+        """Read the figures again (after another user or an import changed them); a
+        validation run started before is refused by `adopt`."""
+        self.reads += 1
         self.book = FigureBook(self.catalogue, self.store.figures_of(self._shown, self.years))
         if self._validator is not None:
             self._validator = None
@@ -191,9 +194,10 @@ class Workspace:
     def adopt(self, run: ValidationRun) -> bool:
         """Take the findings of a finished validation run: the edits made while it ran
         are re-validated now. False if it has not finished, belongs to another workspace,
-        or this one was validated meanwhile."""
+        this one was validated meanwhile, or its figures were read again since it began."""
         validator = run.validator
-        if run.workspace is not self or validator is None or self._validator is not None:
+        if run.workspace is not self or validator is None or self._validator is not None \
+                or run.reads != self.reads:
             return False
         for entity, indicator in dict.fromkeys(self._edits[run.edits_seen:]):
             validator.update(entity, indicator)
@@ -248,6 +252,7 @@ class ValidationRun:
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
         self.edits_seen = len(workspace._edits)
+        self.reads = workspace.reads
         self.validator: Validator | None = None
         self._pending = Validator(workspace.store, workspace.year, workspace.entity, read=False)
         self._steps = self._pending.steps()

@@ -359,3 +359,16 @@ def test_requests_for_many_entities_and_departments_go_to_one_folder(sample: Sto
     assert len(sample.requests(2024)) == 3
     with pytest.raises(EsgdeskError, match="existing folder"):
         write_requests(sample, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")
+
+
+def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(sample: Store,
+                                                               request_2024: Path) -> None:
+    from test_fuzz import _noted
+
+    request_2024.write_bytes(_noted(request_2024, b"x" * 40000))
+    before = snapshot(sample)
+    report = import_files(sample, [request_2024], "coordinator")[0]
+    assert not report.acceptable
+    assert any("40,000 characters long" in r and "32,767" in r and "!" in r
+               for r in report.refused), report.refused
+    assert snapshot(sample) == before

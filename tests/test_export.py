@@ -178,3 +178,21 @@ def test_per_child_adds_a_sheet_of_tables_for_each_direct_child(tmp_path: Path) 
     group_rows = {r[0]: r for r in group.iter_rows(values_only=True) if r[0]}
     assert group_rows["Total number of employees"][4] == sum(totals)
     store.close()
+
+
+def test_text_no_cell_can_hold_stops_the_export_with_where_it_is(sample: Store,
+                                                                  tmp_path: Path) -> None:
+    """A note kept before notes were checked (or put in by another tool) is neither cut
+    nor dropped: the export stops, says which cell, and writes nothing."""
+    import sqlite3
+
+    from esgdesk.errors import EsgdeskError
+
+    sample.set_note("group", 2023, "people.employees.total", "recount", user="test")
+    with sqlite3.connect(sample.path) as raw:
+        raw.execute("UPDATE value SET note = ? WHERE note = 'recount'", ("re\x07count",))
+    out = tmp_path / "report.xlsx"
+    with pytest.raises(EsgdeskError, match=r"Data!I\d+: the text 're\x07count' contains the "
+                                           r"control character U\+0007"):
+        export_workbook(sample, 2023, out, lang="en")
+    assert not out.exists() and not list(tmp_path.glob("*.xlsx*"))

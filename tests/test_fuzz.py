@@ -90,6 +90,22 @@ def _typed(path: Path, value: Any, indicator: str = "people.employees.total") ->
     return _zip(members)
 
 
+def _noted(path: Path, text: bytes, indicator: str = "people.employees.total") -> bytes:
+    """A returned workbook with `text` as a figure's explanation, put into the XML as
+    another program could write it (openpyxl cuts text at 32,767 characters)."""
+    book = load_workbook(path)
+    _meta, cells = _read_meta(book[META_SHEET], path.name)
+    for kind, value in (("value", 4300), ("note", str(PLACEHOLDER))):
+        cell = next(c for c in cells if c.kind == kind and c.indicator == indicator)
+        book[cell.sheet][cell.cell] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    members = _members(buffer.getvalue())
+    for name, body in members.items():
+        members[name] = body.replace(b">%d<" % PLACEHOLDER, b">" + text + b"<")
+    return _zip(members)
+
+
 def workbook_inputs(base: Path, rng: random.Random) -> list[tuple[str, str, bytes]]:
     """(kind, file name, content) of broken returned workbooks."""
     data = base.read_bytes()
@@ -132,6 +148,8 @@ def workbook_inputs(base: Path, rng: random.Random) -> list[tuple[str, str, byte
                   b"1.7976931348623157e308", b"1e400", b"-5", b"0x10", 1e308, -5, -1e-9,
                   "1e400", "∞", "NaN", "x" * 40000, "4,106 people"):
         inputs.append((f"typed {str(value)[:12]!r}", "v.xlsx", _typed(base, value)))
+    inputs.append(("long-note", "n.xlsx", _noted(base, b"x" * 40000)))
+    inputs.append(("long-note", "n.xlsx", _noted(base, "说明".encode() * 16384)))
     for _ in range(60 * SCALE):
         inputs.append(("random-bytes", "r.xlsx", rng.randbytes(rng.randint(0, 5000))))
     return inputs
@@ -165,7 +183,7 @@ def test_broken_returned_workbooks_end_in_a_clear_message(sample: Store, base: P
         else:  # still readable after the damage: must write nothing new
             assert not report.writes, f"{kind} #{number}: {report.writes[:2]}"
             outcomes["readable, nothing to write"] += 1
-        if kind.startswith(("typed", "entity-bomb", "external-entity", "zip-bomb",
+        if kind.startswith(("typed", "long-note", "entity-bomb", "external-entity", "zip-bomb",
                             "million-rows", "macro")):
             assert report.refused, f"{kind} was not refused"
         path.unlink()

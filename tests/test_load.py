@@ -79,3 +79,19 @@ def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_path: 
     assert window.validation_running()
     qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
     assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
+
+
+def test_a_run_begun_before_the_figures_were_read_again_is_refused(sample: Store) -> None:
+    space = Workspace(sample, "group", 2023)
+    run = ValidationRun(space)
+    while not run.step(budget=0):
+        pass
+    space.reload()  # another user or an import changed figures meanwhile
+    assert not space.adopt(run) and not space.validated
+    assert space.adopt(_finished(ValidationRun(space))) and space.validated
+
+
+def _finished(run: ValidationRun) -> ValidationRun:
+    while not run.step():
+        pass
+    return run

@@ -217,3 +217,17 @@ def test_a_new_company_database_has_its_entities(tmp_path: Path) -> None:
         parse_entity_lines("acme, 集团, ACME, galaxy")
     with pytest.raises(DatabaseError, match="exists already"):
         create_database(tmp_path / "acme.db", "ACME", 2024, specs)
+
+
+def test_a_note_that_no_workbook_cell_could_hold_is_refused(sample: Store) -> None:
+    before = len(sample.audit_log())
+    with pytest.raises(InvalidValue, match="32,767"):
+        sample.set_note("group", 2023, "people.employees.total", "x" * 40000, "a")
+    with pytest.raises(InvalidValue, match="control character U\\+0007 at position 4"):
+        sample.set_value(Change("group", 2023, "people.employees.total", "4106",
+                                note="abc\x07"), "a")
+    with pytest.raises(InvalidValue, match="U\\+001B"):
+        sample.restate("group", 2023, "people.employees.total", "4107", "error",
+                       "typo\x1b", "a")
+    assert len(sample.audit_log()) == before
+    sample.set_note("group", 2023, "people.employees.total", "line one\nline two\tend", "a")

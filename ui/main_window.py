@@ -740,6 +740,8 @@ class MainWindow(QMainWindow):
                 self.workspace.overwrite(ref, text, self.user())
         except EsgdeskError as exc:
             self.workspace.reload()
+            if self.validation_running():  # it read the figures before they changed
+                self._validate_in_background()
             self._refresh_forms()
             QMessageBox.warning(self, "esgdesk", exc.message())
             return False

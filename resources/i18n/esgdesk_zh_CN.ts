@@ -4,97 +4,97 @@
 <context>
     <name>DashboardPanel</name>
     <message>
-        <location filename="../../ui/collection.py" line="288"/>
+        <location filename="../../ui/collection.py" line="277"/>
         <source>Entity</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="288"/>
+        <location filename="../../ui/collection.py" line="277"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="288"/>
+        <location filename="../../ui/collection.py" line="277"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="288"/>
+        <location filename="../../ui/collection.py" line="277"/>
         <source>Due</source>
         <translation>截止日期</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="289"/>
+        <location filename="../../ui/collection.py" line="278"/>
         <source>Assignee</source>
         <translation>负责人</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="289"/>
+        <location filename="../../ui/collection.py" line="278"/>
         <source>Filled</source>
         <translation>已填</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="289"/>
+        <location filename="../../ui/collection.py" line="278"/>
         <source>Errors</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="289"/>
+        <location filename="../../ui/collection.py" line="278"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="290"/>
+        <location filename="../../ui/collection.py" line="279"/>
         <source>Approve</source>
         <translation>批准</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="291"/>
+        <location filename="../../ui/collection.py" line="280"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="292"/>
+        <location filename="../../ui/collection.py" line="281"/>
         <source>Send back…</source>
         <translation>退回…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="293"/>
+        <location filename="../../ui/collection.py" line="282"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="309"/>
+        <location filename="../../ui/collection.py" line="298"/>
         <source>requested</source>
         <translation>已发起</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="309"/>
+        <location filename="../../ui/collection.py" line="298"/>
         <source>submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="310"/>
+        <location filename="../../ui/collection.py" line="299"/>
         <source>approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="310"/>
+        <location filename="../../ui/collection.py" line="299"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="311"/>
+        <location filename="../../ui/collection.py" line="300"/>
         <source> (late)</source>
         <translation>（逾期）</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="329"/>
+        <location filename="../../ui/collection.py" line="318"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="330"/>
+        <location filename="../../ui/collection.py" line="319"/>
         <source>Why is it sent back or unlocked?</source>
         <translation>退回或解锁的原因？</translation>
     </message>
@@ -241,57 +241,57 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../ui/findings_panel.py" line="52"/>
+        <location filename="../../ui/findings_panel.py" line="56"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="52"/>
+        <location filename="../../ui/findings_panel.py" line="56"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="53"/>
+        <location filename="../../ui/findings_panel.py" line="57"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="62"/>
+        <location filename="../../ui/findings_panel.py" line="66"/>
         <source>All severities</source>
         <translation>全部级别</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="65"/>
+        <location filename="../../ui/findings_panel.py" line="69"/>
         <source>Explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="67"/>
+        <location filename="../../ui/findings_panel.py" line="71"/>
         <source>All departments</source>
         <translation>全部部门</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="74"/>
+        <location filename="../../ui/findings_panel.py" line="78"/>
         <source>Severity</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="74"/>
+        <location filename="../../ui/findings_panel.py" line="78"/>
         <source>Entity</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="74"/>
+        <location filename="../../ui/findings_panel.py" line="78"/>
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="100"/>
+        <location filename="../../ui/findings_panel.py" line="104"/>
         <source>explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="112"/>
+        <location filename="../../ui/findings_panel.py" line="116"/>
         <source>{errors} errors · {warnings} warnings · {info} info</source>
         <translation>{errors} 个错误 · {warnings} 个警告 · {info} 个提示</translation>
     </message>
@@ -342,67 +342,67 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/collection.py" line="154"/>
+        <location filename="../../ui/collection.py" line="144"/>
         <source>Import returned workbooks</source>
         <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="157"/>
+        <location filename="../../ui/collection.py" line="147"/>
         <source>Reading the returned workbooks…</source>
         <translation>正在读取回收的工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="158"/>
+        <location filename="../../ui/collection.py" line="148"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="183"/>
+        <location filename="../../ui/collection.py" line="173"/>
         <source>Accept ticked files</source>
         <translation>接受勾选的文件</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="195"/>
+        <location filename="../../ui/collection.py" line="183"/>
         <source>{file}: {new} new, {changed} changed, {unchanged} unchanged; {errors} errors, {warnings} open warnings</source>
         <translation>{file}：新增 {new}，变更 {changed}，未变 {unchanged}；错误 {errors}，待处理警告 {warnings}</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="202"/>
+        <location filename="../../ui/collection.py" line="191"/>
         <source>; {n} figures newer in the database</source>
         <translation>；数据库中有 {n} 项更新的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="215"/>
+        <location filename="../../ui/collection.py" line="204"/>
         <source>new</source>
         <translation>新增</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="215"/>
+        <location filename="../../ui/collection.py" line="204"/>
         <source>changed</source>
         <translation>变更</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="220"/>
+        <location filename="../../ui/collection.py" line="209"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="220"/>
+        <location filename="../../ui/collection.py" line="209"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="221"/>
+        <location filename="../../ui/collection.py" line="210"/>
         <source>Info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="223"/>
+        <location filename="../../ui/collection.py" line="212"/>
         <source>explained</source>
         <translation>已说明</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="239"/>
+        <location filename="../../ui/collection.py" line="228"/>
         <source>{file}: {n} figures were changed in the database after the file was saved. Overwrite them?</source>
         <translation>{file}：有 {n} 项数据在文件保存后已在数据库中修改。是否覆盖？</translation>
     </message>
@@ -410,287 +410,297 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="232"/>
+        <location filename="../../ui/main_window.py" line="239"/>
         <source>Entity</source>
         <translation>主体</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="233"/>
+        <location filename="../../ui/main_window.py" line="240"/>
         <source>Year</source>
         <translation>年度</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="241"/>
+        <source>Validating…</source>
+        <translation>正在校验…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>My department first</source>
         <translation>本部门优先</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="235"/>
+        <location filename="../../ui/main_window.py" line="243"/>
         <source>Filled</source>
         <translation>已填</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="236"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>Open a database: File → Open, or File → Open sample</source>
         <translation>请打开数据库：文件 → 打开，或 文件 → 打开示例</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="237"/>
+        <location filename="../../ui/main_window.py" line="245"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="238"/>
+        <location filename="../../ui/main_window.py" line="246"/>
         <source>&amp;New database…</source>
         <translation>新建数据库(&amp;N)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="239"/>
+        <location filename="../../ui/main_window.py" line="247"/>
         <source>&amp;Open…</source>
         <translation>打开(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="240"/>
+        <location filename="../../ui/main_window.py" line="248"/>
         <source>Open &amp;sample</source>
         <translation>打开示例(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="249"/>
         <source>Recent files</source>
         <translation>最近打开</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242"/>
+        <location filename="../../ui/main_window.py" line="250"/>
         <source>&amp;Export report workbook…</source>
         <translation>导出报告工作簿(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="251"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244"/>
+        <location filename="../../ui/main_window.py" line="252"/>
         <source>&amp;Collection</source>
         <translation>数据收集(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245"/>
+        <location filename="../../ui/main_window.py" line="253"/>
         <source>Open &amp;request workbook…</source>
         <translation>打开填报工作簿(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="246"/>
+        <location filename="../../ui/main_window.py" line="254"/>
         <source>&amp;Submit request…</source>
         <translation>提交填报(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247"/>
+        <location filename="../../ui/main_window.py" line="255"/>
         <source>&amp;Make data requests…</source>
         <translation>发起数据收集(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>&amp;Import returned workbooks…</source>
         <translation>导入回收的工作簿(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="249"/>
+        <location filename="../../ui/main_window.py" line="257"/>
         <source>Collection status</source>
         <translation>收集进度</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="252"/>
+        <location filename="../../ui/main_window.py" line="260"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="253"/>
+        <location filename="../../ui/main_window.py" line="261"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="254"/>
+        <location filename="../../ui/main_window.py" line="262"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="263"/>
         <source>&amp;Find indicator…</source>
         <translation>查找指标(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="256"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>&amp;Restate published figure…</source>
         <translation>重述已披露数据(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="265"/>
         <source>&amp;Profile…</source>
         <translation>个人资料(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="258"/>
+        <location filename="../../ui/main_window.py" line="266"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="269"/>
         <source>Details</source>
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="262"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Findings</source>
         <translation>校验结果</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="302"/>
         <source>All changes are saved</source>
         <translation>所有更改均已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>Restore the latest backup, {backup}? The damaged file is kept beside it.</source>
         <translation>是否恢复最近的备份 {backup}？损坏的文件将保留在其旁边。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="341"/>
         <source>Restored from {backup}</source>
         <translation>已从 {backup} 恢复</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>The automatic backup failed: {why}</source>
         <translation>自动备份失败：{why}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="387"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>Warning: this database was edited outside esgdesk. The audit log is broken at row {row}; its history cannot be trusted from there on.</source>
         <translation>警告：此数据库曾在 esgdesk 之外被修改。审计日志在第 {row} 行断裂，此后的历史记录不可信。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="418"/>
+        <location filename="../../ui/main_window.py" line="432"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>esgdesk databases (*.db);;All files (*)</source>
         <translation>esgdesk 数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="442"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>New database</source>
         <translation>新建数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>esgdesk databases (*.db)</source>
         <translation>esgdesk 数据库 (*.db)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="480"/>
         <source>Export report workbook</source>
         <translation>导出报告工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
-        <location filename="../../ui/main_window.py" line="813"/>
-        <location filename="../../ui/main_window.py" line="852"/>
-        <location filename="../../ui/main_window.py" line="889"/>
+        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="871"/>
+        <location filename="../../ui/main_window.py" line="910"/>
+        <location filename="../../ui/main_window.py" line="947"/>
         <source>Excel workbooks (*.xlsx)</source>
         <translation>Excel 工作簿 (*.xlsx)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="491"/>
         <source>Writing the report workbook…</source>
         <translation>正在写入报告工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="488"/>
+        <location filename="../../ui/main_window.py" line="502"/>
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="554"/>
+        <location filename="../../ui/main_window.py" line="569"/>
         <source>My tables: {department}</source>
         <translation>我的表格：{department}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="684"/>
+        <location filename="../../ui/main_window.py" line="692"/>
+        <source>Validation failed: {why}</source>
+        <translation>校验未完成：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="737"/>
         <source>Took {who}&apos;s figure</source>
         <translation>已采用 {who} 的数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="695"/>
+        <location filename="../../ui/main_window.py" line="750"/>
         <source>Saved {time}</source>
         <translation>已保存 {time}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="709"/>
+        <location filename="../../ui/main_window.py" line="764"/>
         <source>Select a locked (published) figure to restate; other figures are simply changed in the form.</source>
         <translation>请选择一个已锁定（已披露）的数据进行重述；其他数据可直接在表单中修改。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="737"/>
+        <location filename="../../ui/main_window.py" line="792"/>
         <source>{who} changed this figure to {theirs} at {when}, after you opened it.
 Keep your {mine}, or take {theirs}?</source>
         <translation>{who} 在您打开后于 {when} 将此数据改为 {theirs}。
 保留您的 {mine}，还是采用 {theirs}？</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="741"/>
+        <location filename="../../ui/main_window.py" line="796"/>
         <source>Keep mine</source>
         <translation>保留我的</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="742"/>
+        <location filename="../../ui/main_window.py" line="797"/>
         <source>Take theirs</source>
         <translation>采用对方的</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="812"/>
+        <location filename="../../ui/main_window.py" line="870"/>
         <source>Open request workbook</source>
         <translation>打开填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="826"/>
+        <location filename="../../ui/main_window.py" line="884"/>
         <source>Request for {department}: fill in the white cells, then Collection → Submit request</source>
         <translation>{department} 的填报：请填写白色单元格，然后选择 数据收集 → 提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="850"/>
+        <location filename="../../ui/main_window.py" line="908"/>
         <source>Submit request</source>
         <translation>提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="861"/>
+        <location filename="../../ui/main_window.py" line="919"/>
         <source>Saved into {file}; send it back to the coordinator</source>
         <translation>已保存到 {file}，请发回给协调人</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="877"/>
+        <location filename="../../ui/main_window.py" line="935"/>
         <source>{n} request workbooks written</source>
         <translation>已生成 {n} 个填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="888"/>
+        <location filename="../../ui/main_window.py" line="946"/>
         <source>Import returned workbooks</source>
         <translation>导入回收的填报工作簿</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="909"/>
+        <location filename="../../ui/main_window.py" line="967"/>
         <source>{n} figures imported</source>
         <translation>已导入 {n} 项数据</translation>
     </message>
@@ -789,12 +799,12 @@ Keep your {mine}, or take {theirs}?</source>
         <translation>工作簿保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="132"/>
+        <location filename="../../ui/collection.py" line="126"/>
         <source>Writing the request workbooks…</source>
         <translation>正在生成填报工作簿…</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="133"/>
+        <location filename="../../ui/collection.py" line="127"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -835,17 +845,17 @@ Keep your {mine}, or take {theirs}?</source>
 <context>
     <name>SubmitDialog</name>
     <message>
-        <location filename="../../ui/collection.py" line="347"/>
+        <location filename="../../ui/collection.py" line="336"/>
         <source>Submit request</source>
         <translation>提交填报</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="350"/>
+        <location filename="../../ui/collection.py" line="339"/>
         <source>Write a copy instead of updating {file}</source>
         <translation>另存副本，不修改 {file}</translation>
     </message>
     <message>
-        <location filename="../../ui/collection.py" line="352"/>
+        <location filename="../../ui/collection.py" line="341"/>
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
