@@ -432,3 +432,25 @@ def test_a_locked_figure_is_restated_with_a_reason(window: MainWindow,
     stored = window.store.get("group", 2021, "people.employees.technical")
     assert (stored.value, stored.published, stored.status) == ("1131", "1117", "locked")
     assert "1,117" in window.detail.fields["restated"].text()
+
+
+def test_the_finding_counts_follow_the_chosen_department(qtbot: QtBot,
+                                                         window: MainWindow) -> None:
+    import re
+
+    qtbot.waitUntil(lambda: window.findings.all != [])
+    panel = window.findings
+
+    def owned(department: str | None) -> list[int]:
+        return [sum(1 for f in panel.all if f.severity == severity and not f.explained and (
+            department is None or any(window.catalogue.indicators[i].owner == department
+                                      for i in f.indicators)))
+                for severity in ("error", "warning", "info")]
+
+    def shown() -> list[int]:
+        return [int(n) for n in re.findall(r"\d+", panel.summary.text())]
+
+    assert shown() == owned(None)
+    other = next(d for d in window.catalogue.departments if owned(d) != owned(None))
+    panel.department.setCurrentIndex(panel.department.findData(other))
+    assert shown() == owned(other)

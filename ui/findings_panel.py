@@ -91,12 +91,14 @@ class FindingsPanel(QWidget):
             if severity not in (None, "explained") and (
                     finding.severity != severity or finding.explained):
                 continue
-            if department is not None and not any(
-                    self.catalogue.indicators[i].owner == department
-                    for i in finding.indicators):
+            if not self._in_department(finding, department):
                 continue
             shown.append(finding)
         return shown
+
+    def _in_department(self, finding: Finding, department: str | None) -> bool:
+        return department is None or any(self.catalogue.indicators[i].owner == department
+                                         for i in finding.indicators)
 
     def _fill(self) -> None:
         self.list.clear()
@@ -111,8 +113,9 @@ class FindingsPanel(QWidget):
             item.setData(0, FINDING_ROLE, finding)
             item.setToolTip(2, text)
             self.list.addTopLevelItem(item)
-        counts = {s: sum(1 for f in self.all if f.severity == s and not f.explained)
-                  for s in SEVERITIES}
+        department = self.department.currentData()  # the counts follow the department
+        counts = {s: sum(1 for f in self.all if f.severity == s and not f.explained
+                         and self._in_department(f, department)) for s in SEVERITIES}
         self.summary.setText(self.tr("{errors} errors · {warnings} warnings · {info} info")
                              .format(errors=counts["error"], warnings=counts["warning"],
                                      info=counts["info"]))
