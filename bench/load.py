@@ -136,8 +136,4 @@ def measure(work: Path, database: Path, check: float, check_memory: float) -> in
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    # Skip the interpreter's final garbage collection: tearing down thousands of Qt
-    # objects there aborts inside PySide6 (the app itself quits through Qt's event loop).
-    os._exit(code)
+    sys.exit(main())
