@@ -61,3 +61,36 @@ def test_a_read_only_file_gives_a_clear_message(immutable: Path) -> None:
         store.set_value(Change("group", 2023, "people.employees.total", "1"), "x")
     store.close()
     assert _digest(immutable) == digest
+
+
+def test_the_app_says_the_disk_is_full_and_keeps_the_form_as_saved(
+        qtbot, sample_path: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import event
+
+    from esgdesk.forms import FigureRef
+    from ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    store = window.store
+    assert store is not None
+    pages = sample_path.stat().st_size // 4096
+    store.engine.dispose()
+    event.listen(store.engine, "connect", lambda connection, _record: connection.execute(
+        f"PRAGMA max_page_count = {pages + 1}"))
+    before, digest = dump_rows(store), _digest(sample_path)
+    ref = FigureRef("group", 2023, "people.employees.total")
+    assert window.jump_to(ref.indicator)
+    window.detail.show_figure(ref, window.workspace)
+    window.detail.note.setPlainText("a long explanation " * 1500)  # 28,500 characters
+    window.detail.save_note.click()
+    assert warnings and "disk is full; nothing was written" in warnings[0]
+    assert dump_rows(store) == before and _digest(sample_path) == digest
+    assert window.workspace is not None and window.workspace.stored(ref).note == ""
+    assert window.saved_label.text() == "All changes are saved"
