@@ -95,3 +95,31 @@ def _finished(run: ValidationRun) -> ValidationRun:
     while not run.step():
         pass
     return run
+
+
+def test_switching_quickly_leaves_one_validation_stepping(qtbot: QtBot, sample_path: Path,
+                                                          tmp_path: Path,
+                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    steps: list[ValidationRun] = []
+    original = ValidationRun.step
+
+    def counted(run: ValidationRun, budget: float = 0.015) -> bool:
+        steps.append(run)
+        return original(run, budget=0)
+
+    monkeypatch.setattr(ValidationRun, "step", counted)
+    for code in ("zkteco", "xiamen-zkteco", "guangdong-zkteco", "shenzhen-zkteco", "group"):
+        window.select(code)  # each abandons the run before it
+    QCoreApplication.processEvents()
+    assert steps and all(run is steps[0] for run in steps)
+    assert len(steps) <= 2, f"{len(steps)} steps in one turn of the event loop"
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert window.workspace is not None and window.workspace.entity == "group"
+    assert window.findings.all

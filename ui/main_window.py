@@ -359,11 +359,11 @@ class MainWindow(QMainWindow):
         them in a separate process (`esgdesk check --json`, read-only), so the window stays
         quick, and act on the result when it comes (a write before then runs the check
         itself)."""
+        import esgdesk
+
         process = QProcess(self)
         self._checkers.append(process)
         process.finished.connect(lambda *_: self._check_ended(process, path))
-        import esgdesk
-
         process.setWorkingDirectory(str(Path(esgdesk.__file__).resolve().parent.parent))
         process.start(sys.executable, ["-m", "esgdesk", "check", "--json", str(path)])
 
@@ -552,7 +552,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self._update_badges()
         self.findings.show_findings([])
-        # Validate on another thread; later edits re-validate incrementally.
+        # Validate in slices between events; later edits re-validate incrementally.
         self._validate_in_background()
         if chapter is not None:
             self.show_chapter(chapter)
@@ -677,14 +677,14 @@ class MainWindow(QMainWindow):
         user's events, so the form is usable at once; findings appear when it ends."""
         self._cancel_validation()
         assert self.workspace is not None
-        self._validation = ValidationRun(self.workspace)
+        run = ValidationRun(self.workspace)
+        self._validation = run
         self.validating_label.setVisible(True)
-        QTimer.singleShot(0, self._validation_step)
+        QTimer.singleShot(0, lambda: self._validation_step(run))
 
-    def _validation_step(self) -> None:
-        run = self._validation
-        if run is None:
-            return  # cancelled
+    def _validation_step(self, run: ValidationRun) -> None:
+        if run is not self._validation:
+            return  # cancelled, or replaced by a run for another scope
         try:
             done = run.step()
         except EsgdeskError as exc:  # a file damaged under us
@@ -693,7 +693,7 @@ class MainWindow(QMainWindow):
                                          .replace("{why}", exc.message()), 10000)
             return
         if not done:
-            QTimer.singleShot(0, self._validation_step)
+            QTimer.singleShot(0, lambda: self._validation_step(run))
             return
         self._validation = None
         self.validating_label.setVisible(False)
