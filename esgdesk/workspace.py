@@ -28,8 +28,8 @@ class Workspace:
     """Reads once, writes through the store (one audited transaction per change).
 
     The forms show the entity's own figures and those of its sites, so only those are
-    read; the validator reads the whole tree (on another thread if the caller wishes:
-    see `ValidationRun`).
+    read; the validator reads the whole tree, at once (`validate`) or in steps the
+    caller interleaves with other work (`ValidationRun`, then `adopt`).
     """
 
     def __init__(self, store: Store, entity: str, year: int) -> None:
@@ -188,6 +188,11 @@ class Workspace:
         return self._findings
 
     @property
+    def edits_made(self) -> int:
+        """How many figures of the reporting year were written through this workspace."""
+        return len(self._edits)
+
+    @property
     def validated(self) -> bool:
         return self._validator is not None
 
@@ -251,7 +256,7 @@ class ValidationRun:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
-        self.edits_seen = len(workspace._edits)
+        self.edits_seen = workspace.edits_made
         self.reads = workspace.reads
         self.validator: Validator | None = None
         self._pending = Validator(workspace.store, workspace.year, workspace.entity, read=False)
