@@ -121,3 +121,17 @@ def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
     missing = _cli("check", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert not (tmp_path / "none.db").exists()
+
+
+def test_closing_stops_every_file_check_still_running(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
+    from PySide6.QtCore import QProcess
+
+    window = _window_on(qtbot, sample_path, tmp_path)
+    window.open_database(sample_path)
+    window.open_database(sample_path)  # three checks under way at once
+    processes = window.findChildren(QProcess)
+    assert len(processes) == 3
+    window.close()
+    assert all(p.state() == QProcess.ProcessState.NotRunning for p in processes)
+    assert window._checkers == []

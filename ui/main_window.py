@@ -994,9 +994,11 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         self._backup_if_changed()
         self._cancel_validation()
-        for process in self._checkers:  # a file check still running is not needed now
+        for process in list(self._checkers):  # a file check still running is not needed now
+            process.finished.disconnect()
             process.kill()
             process.waitForFinished(3000)
+        self._checkers.clear()
         if self.store is not None:
             self.store.close()
         super().closeEvent(event)
