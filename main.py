@@ -2,12 +2,12 @@
 
 import sys
 
-from esgdesk.cli import COMMANDS
+from esgdesk.application.cli import COMMANDS
 
 
 def start(argv: list[str]) -> int:
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
-        from esgdesk.cli import main
+        from esgdesk.application.cli import main
 
         return main(argv)
     from ui.app import run

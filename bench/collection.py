@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import load_workbook
 
-from esgdesk.collect import META_SHEET, _read_meta, write_requests
-from esgdesk.generate import generate_group
-from esgdesk.intake import import_files
+from esgdesk.application.generate import generate_group
+from esgdesk.exchange.intake import import_files
+from esgdesk.exchange.requests import META_SHEET, _read_meta, write_requests
 
 
 def fill_like_last_year(path: Path, store_values: dict[str, str]) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from esgdesk.export import export_workbook
-from esgdesk.generate import generate_group
+from esgdesk.application.generate import generate_group
+from esgdesk.exchange.export import export_workbook
 
 Cell = tuple[int, int, object, dict[str, object]]
 

@@ -54,8 +54,8 @@ def measure(work: Path, database: Path, check: float, check_memory: float) -> in
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from esgdesk.store import open_database
-    from esgdesk.validation import Validator
+    from esgdesk.rules.validation import Validator
+    from esgdesk.storage.store import open_database
     from ui.main_window import MainWindow
 
     store = open_database(database)

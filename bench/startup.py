@@ -76,7 +76,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args()
-    from esgdesk.sample import create_sample
+    from esgdesk.application.sample import create_sample
 
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from esgdesk.generate import generate_group
-from esgdesk.store import Change
-from esgdesk.validation import Validator
+from esgdesk.application.generate import generate_group
+from esgdesk.rules.validation import Validator
+from esgdesk.storage.store import Change
 
 
 def main() -> int:

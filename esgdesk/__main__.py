@@ -2,6 +2,6 @@
 
 import sys
 
-from esgdesk.cli import main
+from esgdesk.application.cli import main
 
 sys.exit(main())

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.catalogue import Catalogue, load
-from esgdesk.sample import create_sample
-from esgdesk.store import Store, open_database
+from esgdesk.application.sample import create_sample
+from esgdesk.model.catalogue import Catalogue, load
+from esgdesk.storage.store import Store, open_database
 
 
 @pytest.fixture(scope="session")

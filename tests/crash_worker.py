@@ -8,8 +8,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from esgdesk.intake import import_files
-from esgdesk.store import Change, open_database
+from esgdesk.exchange.intake import import_files
+from esgdesk.storage.store import Change, open_database
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from esgdesk.forms import FigureRef
-from esgdesk.store import open_database
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage.store import open_database
 from ui.form_view import FormTableView
 from ui.main_window import MainWindow
 
@@ -339,8 +339,8 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
     """The contributor's side: no database, only the workbook the coordinator sent."""
     from openpyxl import load_workbook
 
-    from esgdesk.collect import write_request
-    from esgdesk.intake import import_files
+    from esgdesk.exchange.intake import import_files
+    from esgdesk.exchange.requests import write_request
 
     coordinator = open_database(sample_path)
     workbook = write_request(coordinator, "group", 2024, "hr", tmp_path / "hr.xlsx", "coord")
@@ -378,7 +378,7 @@ def test_dropping_returned_workbooks_imports_them(qtbot: QtBot, window: MainWind
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from esgdesk.collect import META_SHEET, _read_meta, write_request
+    from esgdesk.exchange.requests import META_SHEET, _read_meta, write_request
 
     assert window.store is not None
     workbook = write_request(window.store, "group", 2024, "hr", tmp_path / "hr.xlsx", "coord")

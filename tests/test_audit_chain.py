@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from esgdesk.audit import verify
-from esgdesk.store import Change, Store, create_at_revision, open_database
+from esgdesk.storage.audit import verify
+from esgdesk.storage.store import Change, Store, create_at_revision, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 

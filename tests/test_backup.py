@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.backup import backups, check_file
-from esgdesk.cli import dump_rows
+from esgdesk.application.cli import dump_rows
 from esgdesk.errors import DatabaseError
-from esgdesk.store import Change, Store, create_at_revision, open_database
+from esgdesk.storage.backup import backups, check_file
+from esgdesk.storage.store import Change, Store, create_at_revision, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ def test_the_app_backs_up_on_closing_after_changes_and_offers_it_after_damage(
         qtbot, sample_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QSettings
 
-    from esgdesk.forms import FigureRef
+    from esgdesk.model.layout import FigureRef
     from ui.main_window import MainWindow
 
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
@@ -104,7 +104,7 @@ def test_start_up_checks_say_what_is_wrong(tmp_path: Path, monkeypatch: pytest.M
     import openpyxl
 
     from esgdesk.errors import EsgdeskError
-    from esgdesk.health import location_warning, require_safe_xml, sqlite_facts
+    from esgdesk.storage.health import location_warning, require_safe_xml, sqlite_facts
 
     assert "journal mode" in sqlite_facts() and "synchronous=FULL" in sqlite_facts()
     assert openpyxl.DEFUSEDXML is True

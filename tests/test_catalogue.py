@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.catalogue import CATALOGUE_DIR, Catalogue, read
+from esgdesk.model.catalogue import CATALOGUE_DIR, Catalogue, read
 
 
 def _raw_indicator_ids() -> list[str]:

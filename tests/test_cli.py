@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.cli import main
+from esgdesk.application.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

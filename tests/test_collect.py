@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.cli import dump_rows
-from esgdesk.collect import META_SHEET, _read_meta, checksum, write_request
+from esgdesk.application.cli import dump_rows
 from esgdesk.errors import EsgdeskError
-from esgdesk.intake import accept, import_files, preview
-from esgdesk.review import dashboard, move
-from esgdesk.store import Store
+from esgdesk.exchange.intake import accept, import_files, preview
+from esgdesk.exchange.requests import META_SHEET, _read_meta, checksum, write_request
+from esgdesk.rules.review import dashboard, move
+from esgdesk.storage.store import Store
 
 
 def _cells(book: Any) -> dict[tuple[str, str], tuple[str, str]]:
@@ -134,7 +134,7 @@ def test_reimporting_the_same_file_changes_nothing(sample: Store, request_2024: 
 
 def test_an_older_file_over_newer_figures_asks_first(sample: Store, request_2024: Path,
                                                      tmp_path: Path) -> None:
-    from esgdesk.store import Change
+    from esgdesk.storage.store import Change
 
     filled = fill(request_2024, {("people.employees.total", "value"): 4300})
     sample.set_value(Change("group", 2024, "people.employees.total", "4400"), "hr-lead")
@@ -245,7 +245,7 @@ def test_review_approve_lock_and_unlock(sample: Store, request_2024: Path) -> No
     request = sample.request_for("group", 2024, "hr")
     with pytest.raises(EsgdeskError, match="open errors"):  # 2,680 + 1,000 ≠ 4,300
         move(sample, request.id, "approved", "coordinator")
-    from esgdesk.store import Change
+    from esgdesk.storage.store import Change
 
     sample.set_value(Change("group", 2024, "people.employees.female", "1620"), "hr")
     with pytest.raises(EsgdeskError, match="approve the figures before locking"):
@@ -281,7 +281,7 @@ def test_the_dashboard_shows_who_is_late_and_what_is_missing(sample: Store,
 
 
 def test_a_restatement_keeps_the_published_figure(sample: Store, tmp_path: Path) -> None:
-    from esgdesk.export import export_workbook
+    from esgdesk.exchange.export import export_workbook
 
     sample.set_status("group", 2021, "people.employees.technical", "locked", "coordinator")
     with pytest.raises(EsgdeskError, match="needs a reason"):
@@ -299,8 +299,8 @@ def test_a_restatement_keeps_the_published_figure(sample: Store, tmp_path: Path)
 
 def test_last_years_explanation_is_carried_into_the_form_and_the_request(
         sample: Store, tmp_path: Path) -> None:
-    from esgdesk.forms import FigureRef
-    from esgdesk.workspace import Workspace
+    from esgdesk.model.layout import FigureRef
+    from esgdesk.rules.workspace import Workspace
 
     sample.set_note("group", 2023, "people.employees.finance",
                     "finance moved to a shared-service centre", "hr")
@@ -331,8 +331,8 @@ def test_the_workbooks_input_rules_are_the_catalogues(sample: Store, tmp_path: P
 def test_a_note_that_looks_like_a_formula_survives_the_round_trip(sample: Store,
                                                                   request_2024: Path,
                                                                   tmp_path: Path) -> None:
-    from esgdesk.offline import open_request, submit_request
-    from esgdesk.store import Change
+    from esgdesk.exchange.offline import open_request, submit_request
+    from esgdesk.storage.store import Change
 
     offline, draft = open_request(request_2024, tmp_path / "drafts")
     draft.set_value(Change("group", 2024, "people.employees.total", "4300",
@@ -349,7 +349,7 @@ def test_a_note_that_looks_like_a_formula_survives_the_round_trip(sample: Store,
 
 def test_requests_for_many_entities_and_departments_go_to_one_folder(sample: Store,
                                                                      tmp_path: Path) -> None:
-    from esgdesk.collect import write_requests
+    from esgdesk.exchange.requests import write_requests
 
     stops: list[str] = []
     written = write_requests(sample, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"], tmp_path,

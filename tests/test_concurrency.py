@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
-from esgdesk.forms import FigureRef
+from esgdesk.model.layout import FigureRef
 from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent

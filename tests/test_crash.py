@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.collect import META_SHEET, _read_meta, write_request
-from esgdesk.store import Store, open_database
+from esgdesk.exchange.requests import META_SHEET, _read_meta, write_request
+from esgdesk.storage.store import Store, open_database
 
 WORKER = Path(__file__).with_name("crash_worker.py")
 RUNS = 300 if os.environ.get("ESGDESK_SOAK") else 30

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.cli import dump_rows
+from esgdesk.application.cli import dump_rows
 from esgdesk.errors import DatabaseError
-from esgdesk.store import Change, Store, open_database
+from esgdesk.storage.store import Change, Store, open_database
 
 
 def _digest(path: Path) -> str:
@@ -70,7 +70,7 @@ def test_the_app_says_the_disk_is_full_and_keeps_the_form_as_saved(
     from PySide6.QtWidgets import QMessageBox
     from sqlalchemy import event
 
-    from esgdesk.forms import FigureRef
+    from esgdesk.model.layout import FigureRef
     from ui.main_window import MainWindow
 
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")

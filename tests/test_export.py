@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.consolidate import Consolidation
-from esgdesk.export import export_workbook, sheet_name
-from esgdesk.store import Change, Store, open_database
+from esgdesk.exchange.export import export_workbook, sheet_name
+from esgdesk.rules.consolidate import Consolidation
+from esgdesk.storage.store import Change, Store, open_database
 
 
 def _table(sheet, title: str) -> dict[str, list]:
@@ -145,7 +145,7 @@ def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
 
 
 def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None:
-    from esgdesk.generate import generate_group
+    from esgdesk.application.generate import generate_group
 
     store = generate_group(tmp_path / "g.db", companies=3, years=3)
     out = export_workbook(store, 2023, tmp_path / "g.xlsx", lang="en", by_entity=True)
@@ -162,7 +162,7 @@ def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None
 
 
 def test_per_child_adds_a_sheet_of_tables_for_each_direct_child(tmp_path: Path) -> None:
-    from esgdesk.generate import generate_group
+    from esgdesk.application.generate import generate_group
 
     store = generate_group(tmp_path / "g.db", companies=3, years=3)
     out = export_workbook(store, 2023, tmp_path / "g.xlsx", lang="en", per_child=True)

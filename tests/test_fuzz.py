@@ -23,11 +23,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.backup import check_file
-from esgdesk.collect import META_SHEET, _read_meta, write_request
 from esgdesk.errors import EsgdeskError
-from esgdesk.intake import import_files
-from esgdesk.store import Store, open_database
+from esgdesk.exchange.intake import import_files
+from esgdesk.exchange.requests import META_SHEET, _read_meta, write_request
+from esgdesk.storage.backup import check_file
+from esgdesk.storage.store import Store, open_database
 
 SCALE = 10 if os.environ.get("ESGDESK_SOAK") else 1
 LIMIT_S = 10.0  # the slowest refusal allowed
@@ -225,7 +225,7 @@ def database_inputs(good: Path, rng: random.Random, folder: Path) -> list[tuple[
 
 def test_broken_database_files_end_in_a_clear_message(sample_path: Path,
                                                       tmp_path: Path) -> None:
-    from esgdesk.store import Change
+    from esgdesk.storage.store import Change
 
     rng = random.Random(99)
     outcomes: Counter[str] = Counter()

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from esgdesk.forms import FigureRef
-from esgdesk.generate import generate_group
-from esgdesk.store import Store
-from esgdesk.validation import Validator
-from esgdesk.workspace import ValidationRun, Workspace
+from esgdesk.application.generate import generate_group
+from esgdesk.model.layout import FigureRef
+from esgdesk.rules.validation import Validator
+from esgdesk.rules.workspace import ValidationRun, Workspace
+from esgdesk.storage.store import Store
 
 
 def _as_dicts(findings: list) -> list[dict[str, object]]:  # type: ignore[type-arg]

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgdesk.cli import dump_rows
-from esgdesk.store import Store
+from esgdesk.application.cli import dump_rows
+from esgdesk.storage.store import Store
 
 EMPLOYEE_STRUCTURE = {
     "people.employees.total": (3834, 3788, 4106),

@@ -13,7 +13,7 @@ from esgdesk.errors import (
     UnknownIndicator,
     ValueLocked,
 )
-from esgdesk.store import (
+from esgdesk.storage.store import (
     SCHEMA_HEAD,
     SCHEMA_REVISIONS,
     Change,
@@ -141,7 +141,7 @@ def test_schema_revisions_match_the_migrations() -> None:
     from alembic.script import ScriptDirectory
 
     config = Config()
-    config.set_main_option("script_location", "esgdesk:migrations")
+    config.set_main_option("script_location", "esgdesk.storage:migrations")
     script = ScriptDirectory.from_config(config)
     chain = [r.revision for r in reversed(list(script.walk_revisions()))]
     assert tuple(chain) == SCHEMA_REVISIONS
@@ -206,7 +206,7 @@ def test_a_missing_file_is_not_created_unless_asked(tmp_path: Path) -> None:
 
 
 def test_a_new_company_database_has_its_entities(tmp_path: Path) -> None:
-    from esgdesk.newdb import create_database, parse_entity_lines
+    from esgdesk.storage.newdb import create_database, parse_entity_lines
 
     specs = parse_entity_lines("acme, 集团, ACME Group, group\nplant, 工厂, Plant 1, site, acme")
     store = create_database(tmp_path / "acme.db", "ACME", 2024, specs)

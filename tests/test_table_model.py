@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from esgdesk.store import Store
-from esgdesk.workspace import Workspace
+from esgdesk.rules.workspace import Workspace
+from esgdesk.storage.store import Store
 from ui.table_model import FormTableModel
 
 

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from esgdesk.formula import FormulaError, parse
-from esgdesk.types import ValueRefused, value_type
+from esgdesk.model.formula import FormulaError, parse
+from esgdesk.model.types import ValueRefused, value_type
 
 
 @pytest.mark.parametrize("typed", ["1226", "1,226", "1 226", "１２２６", " 1226 ", "1\u00a0226"])

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.cli import main
-from esgdesk.store import Change, Store, open_database
-from esgdesk.validation import Finding, Validator, validate
+from esgdesk.application.cli import main
+from esgdesk.rules.validation import Finding, Validator, validate
+from esgdesk.storage.store import Change, Store, open_database
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ def test_cli_validate_json_and_exit_status(capsys: pytest.CaptureFixture[str],
 
 
 def test_a_generated_group_validates_without_false_alarms(tmp_path: Path) -> None:
-    from esgdesk.generate import generate_group
+    from esgdesk.application.generate import generate_group
 
     store = generate_group(tmp_path / "g.db", companies=4, years=3)
     found = validate(store, 2023)

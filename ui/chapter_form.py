@@ -6,8 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from esgdesk.catalogue import Chapter, Table
-from esgdesk.workspace import Workspace
+from esgdesk.model.catalogue import Chapter, Table
+from esgdesk.rules.workspace import Workspace
 from ui.form_view import FormTableView
 from ui.table_model import FormTableModel
 

@@ -1,6 +1,6 @@
 """Collection: making data requests, importing returned workbooks with a preview, and the
-coordinator's status dashboard. Presentation only: the work is done by esgdesk.collect,
-esgdesk.intake and esgdesk.review."""
+coordinator's status dashboard. Presentation only: the work is done by esgdesk.exchange.requests,
+esgdesk.exchange.intake and esgdesk.rules.review."""
 
 from __future__ import annotations
 
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.errors import EsgdeskError
-from esgdesk.intake import FileReport
-from esgdesk.store import Store
+from esgdesk.exchange.intake import FileReport
+from esgdesk.storage.store import Store
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -120,7 +120,7 @@ class RequestsDialog(QDialog):
 
     def write(self, user: str) -> list[Path]:
         """Write one workbook per entity and department, with progress; the files written."""
-        from esgdesk.collect import write_requests
+        from esgdesk.exchange.requests import write_requests
 
         year, entities, departments, assignee, due, folder = self.chosen()
         dialog, progress = progress_dialog(self, self.tr("Writing the request workbooks…"),
@@ -138,7 +138,7 @@ class ImportDialog(QDialog):
 
     def __init__(self, store: Store, paths: list[Path], lang: str,
                  parent: QWidget | None = None) -> None:
-        from esgdesk.intake import preview
+        from esgdesk.exchange.intake import preview
 
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import returned workbooks"))
@@ -219,7 +219,7 @@ class ImportDialog(QDialog):
 
     def accept_ticked(self, user: str, confirm: Callable[[str], bool]) -> int:
         """Write each ticked file (each all or nothing); the number of figures written."""
-        from esgdesk.intake import accept
+        from esgdesk.exchange.intake import accept
 
         written = 0
         for index in self.ticked():
@@ -286,7 +286,7 @@ class DashboardPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from esgdesk.review import dashboard
+        from esgdesk.rules.review import dashboard
 
         self.rows = dashboard(self.store, self.year, date.today()) if self.store else []
         self.table.setRowCount(len(self.rows))
@@ -307,7 +307,7 @@ class DashboardPanel(QWidget):
                 self.table.setItem(number, column, item)
 
     def move(self, status: str) -> None:
-        from esgdesk.review import move
+        from esgdesk.rules.review import move
 
         row = self.table.currentRow()
         if self.store is None or not 0 <= row < len(self.rows):

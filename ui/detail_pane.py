@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.forms import FigureRef
-from esgdesk.workspace import Workspace
+from esgdesk.model.layout import FigureRef
+from esgdesk.rules.workspace import Workspace
 
 
 class DetailPane(QWidget):

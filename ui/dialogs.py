@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.catalogue import Catalogue
+from esgdesk.model.catalogue import Catalogue
 
 SAMPLE_ENTITIES = "group, 集团, Group, group\nhq, 总部, Headquarters, company, group"
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.catalogue import Catalogue
-from esgdesk.validation import SEVERITIES, Finding
+from esgdesk.model.catalogue import Catalogue
+from esgdesk.rules.validation import SEVERITIES, Finding
 from ui.icons import icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole

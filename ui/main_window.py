@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.catalogue import Catalogue, Table, load
 from esgdesk.errors import EsgdeskError, StaleValue
-from esgdesk.forms import FigureRef
-from esgdesk.health import location_warning, sqlite_facts
-from esgdesk.offline import OfflineRequest
-from esgdesk.store import Store, current_user, open_database
-from esgdesk.workspace import ValidationRun, Workspace, reporting_years
+from esgdesk.exchange.offline import OfflineRequest
+from esgdesk.model.catalogue import Catalogue, Table, load
+from esgdesk.model.layout import FigureRef
+from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
+from esgdesk.storage.health import location_warning, sqlite_facts
+from esgdesk.storage.store import Store, current_user, open_database
 from ui.chapter_form import ChapterForm
 from ui.collection import (
     DashboardPanel,
@@ -309,8 +309,8 @@ class MainWindow(QMainWindow):
     def check_file(self, restore: bool | None = None) -> bool:
         """SQLite's integrity check once the window is up; a damaged file is never written to,
         and the latest automatic backup is offered in its place."""
-        from esgdesk.backup import backups
-        from esgdesk.backup import restore as put_back
+        from esgdesk.storage.backup import backups
+        from esgdesk.storage.backup import restore as put_back
 
         if self.store is None:
             return True
@@ -344,7 +344,7 @@ class MainWindow(QMainWindow):
 
     def _backup_if_changed(self) -> None:
         """On closing: an automatic backup when anything was written since opening."""
-        from esgdesk.backup import backup_if_changed
+        from esgdesk.storage.backup import backup_if_changed
 
         if self.store is None or self.offline is not None:
             return
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
         process.start(sys.executable, ["-m", "esgdesk", "check", "--json", str(path)])
 
     def _check_ended(self, process: QProcess, path: Path) -> None:
-        from esgdesk.audit import ChainReport
+        from esgdesk.storage.audit import ChainReport
 
         output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
         self._checkers.remove(process)
@@ -435,8 +435,8 @@ class MainWindow(QMainWindow):
             self._open_reporting(Path(name))
 
     def open_sample(self) -> None:
-        from esgdesk.cli import default_database
-        from esgdesk.sample import create_sample
+        from esgdesk.application.cli import default_database
+        from esgdesk.application.sample import create_sample
 
         path = default_database().with_name("sample.db")
         try:
@@ -448,7 +448,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "esgdesk", exc.message())
 
     def new_database(self) -> None:
-        from esgdesk.newdb import create_database, parse_entity_lines
+        from esgdesk.storage.newdb import create_database, parse_entity_lines
 
         dialog = NewDatabaseDialog(datetime.now().year - 1, self)
         if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
@@ -471,7 +471,7 @@ class MainWindow(QMainWindow):
         """Write the report workbook for the entity and year, with progress and a cancel.
 
         Without a path the user picks the file and, for a parent entity, the extra sheets."""
-        from esgdesk.export import export_workbook
+        from esgdesk.exchange.export import export_workbook
 
         if self.workspace is None or self.store is None:
             return None
@@ -754,7 +754,7 @@ class MainWindow(QMainWindow):
 
     def restate_figure(self, answer: tuple[str, str, str] | None = None) -> bool:
         """Change the selected locked (published) figure as a restatement (GRI 2-4)."""
-        from esgdesk.store import RESTATEMENT_REASONS
+        from esgdesk.storage.store import RESTATEMENT_REASONS
 
         ref = self.detail.ref
         if ref is None or self.workspace is None or self.store is None:
@@ -864,7 +864,7 @@ class MainWindow(QMainWindow):
 
     def open_request(self, path: Path | None = None) -> bool:
         """Open a collection workbook as forms, with no database (contributor)."""
-        from esgdesk.offline import open_request
+        from esgdesk.exchange.offline import open_request
 
         if path is None:
             name, _ = QFileDialog.getOpenFileName(self, self.tr("Open request workbook"), "",
@@ -894,7 +894,7 @@ class MainWindow(QMainWindow):
 
     def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
         """Write the figures back into the request workbook, ready to send back."""
-        from esgdesk.offline import submit_request
+        from esgdesk.exchange.offline import submit_request
 
         if self.offline is None or self.store is None:
             return None

@@ -8,10 +8,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from esgdesk.errors import EsgdeskError
-from esgdesk.forms import FigureRef, FormGrid
-from esgdesk.store import parse_value
-from esgdesk.types import special_state
-from esgdesk.workspace import Workspace
+from esgdesk.model.layout import FigureRef, FormGrid
+from esgdesk.model.types import special_state
+from esgdesk.rules.workspace import Workspace
+from esgdesk.storage.store import parse_value
 from ui.icons import icon
 
 FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -6,9 +6,10 @@ import csv
 import tomllib
 from pathlib import Path
 
-from esgdesk.catalogue import ENTITIES_FILE, RESOURCES
 from esgdesk.errors import DatabaseError, EsgdeskError
-from esgdesk.store import Change, Store, open_database
+from esgdesk.model.catalogue import ENTITIES_FILE
+from esgdesk.paths import RESOURCES
+from esgdesk.storage.store import Change, Store, open_database
 
 SAMPLE_DIR = RESOURCES / "sample"
 SAMPLE_USER = "esgdesk sample"

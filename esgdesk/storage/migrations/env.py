@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from esgdesk.models import Base
+from esgdesk.storage.models import Base
 
 connection = context.config.attributes["connection"]
 context.configure(

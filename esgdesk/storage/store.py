@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.catalogue import Catalogue, Indicator
 from esgdesk.errors import (
     DatabaseError,
     DerivedIndicator,
@@ -22,15 +21,16 @@ from esgdesk.errors import (
     UnknownEntity,
     ValueLocked,
 )
-from esgdesk.types import ValueRefused, special_state, text_problem
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.types import ValueRefused, special_state, text_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy.orm import Session
 
-    from esgdesk.audit import ChainReport
-    from esgdesk.models import Value
+    from esgdesk.storage.audit import ChainReport
+    from esgdesk.storage.models import Value
 
 STATUSES = ("draft", "submitted", "approved", "locked")
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
@@ -216,7 +216,7 @@ class Store:
         but never written to. (quick_check is not enough: the fuzz test found bit-flipped
         files with broken indexes that pass it.)"""
         if self._sound is None:
-            from esgdesk.backup import check_file
+            from esgdesk.storage.backup import check_file
 
             problem = check_file(self.path, full=True)
             self._sound = problem is None
@@ -304,7 +304,7 @@ class Store:
 
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
                    parent: str | None = None) -> EntityInfo:
-        from esgdesk.models import Entity
+        from esgdesk.storage.models import Entity
 
         parent_id = self.entity(parent).id if parent else None
         if code in self._entity_map():
@@ -321,7 +321,7 @@ class Store:
         return str(rows[0][0]) if rows else default
 
     def set_setting(self, key: str, value: str) -> None:
-        from esgdesk.models import Setting
+        from esgdesk.storage.models import Setting
 
         with self._writing() as s:
             s.merge(Setting(key=key, value=value))
@@ -385,7 +385,7 @@ class Store:
 
     def verify_audit(self) -> ChainReport:
         """Check the audit log's hash chain; the first broken row, if any."""
-        from esgdesk.audit import SELECT_CHAIN, verify_rows
+        from esgdesk.storage.audit import SELECT_CHAIN, verify_rows
 
         return verify_rows(self._query(SELECT_CHAIN))
 
@@ -434,7 +434,7 @@ class Store:
     def _write(self, s: Session, ent: EntityInfo, row: Value | None, change: Change,
                stored_text: str | None, state: str, user: str, stamp: str, reason: str,
                source: str) -> StoredValue:
-        from esgdesk.models import AuditEntry, Value
+        from esgdesk.storage.models import AuditEntry, Value
 
         if row is not None and row.status == "locked":
             raise ValueLocked(ent.code, change.year, change.indicator)
@@ -470,7 +470,7 @@ class Store:
                  expected_version: int | None = None) -> StoredValue:
         """Change a figure's note (its explanation or source), keeping the figure."""
 
-        from esgdesk.models import AuditEntry, Value
+        from esgdesk.storage.models import AuditEntry, Value
 
         self.catalogue.indicator(indicator)
         _check_note(indicator, note)
@@ -505,7 +505,7 @@ class Store:
                    reason: str = "") -> StoredValue:
         """Move a figure to draft, submitted, approved or locked (audited)."""
 
-        from esgdesk.models import AuditEntry
+        from esgdesk.storage.models import AuditEntry
 
         if status not in STATUSES:
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}")
@@ -532,7 +532,7 @@ class Store:
                 reason: str, user: str) -> StoredValue:
         """Change a locked (published) figure: a restatement (GRI 2-4). It keeps the
         published figure beside the new one, stays locked, and needs a kind and a reason."""
-        from esgdesk.models import AuditEntry
+        from esgdesk.storage.models import AuditEntry
 
         if kind not in RESTATEMENT_REASONS:
             raise EsgdeskError(f"a restatement's kind is one of {', '.join(RESTATEMENT_REASONS)}"
@@ -588,7 +588,7 @@ class Store:
         """Create (or re-assign) the request of a department's tables for an entity and year."""
         import uuid
 
-        from esgdesk.models import AuditEntry, Request
+        from esgdesk.storage.models import AuditEntry, Request
 
         if department not in self.catalogue.departments:
             raise EsgdeskError(f"unknown department '{department}' (one of "
@@ -629,10 +629,10 @@ class Store:
 
         Locking also locks every figure of the request's tables; leaving "locked"
         needs a reason and unlocks them. The checks that decide whether a request may
-        be approved live in esgdesk.review."""
+        be approved live in esgdesk.rules.review."""
         from sqlalchemy import select
 
-        from esgdesk.models import AuditEntry, Request, Value
+        from esgdesk.storage.models import AuditEntry, Request, Value
 
         if status not in REQUEST_STATUSES:
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(REQUEST_STATUSES)}")
@@ -696,7 +696,7 @@ class Store:
         transaction; each audit row names the file, its SHA-256 and who submitted it."""
         import json
 
-        from esgdesk.models import AuditEntry, Request, Submission
+        from esgdesk.storage.models import AuditEntry, Request, Submission
 
         prepared = [(c, self._prepare(c)) for c in changes]
         source = json.dumps({"file": submission.file_name, "sha256": submission.sha256,
@@ -733,7 +733,7 @@ def _add_audit(s: Session, entry: Any) -> None:
     so the head cannot move under it; rows are inserted in the order they are added)."""
     from sqlalchemy import text
 
-    from esgdesk.audit import audit_hash
+    from esgdesk.storage.audit import audit_hash
 
     head = s.info.get("audit_head")
     if head is None:
@@ -763,7 +763,7 @@ def _row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | No
     """The stored row of one figure, inside a writing transaction."""
     from sqlalchemy import select
 
-    from esgdesk.models import Value
+    from esgdesk.storage.models import Value
 
     return s.execute(select(Value).where(
         Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
@@ -833,7 +833,7 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
     A file that is not SQLite, a SQLite file of another program, or a database
     made by a newer esgdesk is refused with a DatabaseError that says so.
     """
-    from esgdesk.catalogue import load
+    from esgdesk.model.catalogue import load
 
     path = Path(path)
     catalogue = catalogue or load()
@@ -855,7 +855,7 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
         if revision is None and not create:
             raise DatabaseError(str(path), "not an esgdesk database")
         if revision is not None:  # Alembic's SQLite DDL is not transactional: back up first
-            from esgdesk.backup import automatic_backup, check_file
+            from esgdesk.storage.backup import automatic_backup, check_file
 
             problem = check_file(path, full=True)
             if problem is not None:

@@ -28,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk import __version__
-from esgdesk.catalogue import Catalogue, Indicator, Table
 from esgdesk.errors import EsgdeskError, InvalidValue
-from esgdesk.export import (
+from esgdesk.exchange.export import (
     fit_a4,
     house_styles,
     number_format,
@@ -38,11 +37,12 @@ from esgdesk.export import (
     set_value,
     sheet_name,
 )
-from esgdesk.figures import FigureBook, rounded
-from esgdesk.forms import FormGrid
-from esgdesk.health import require_safe_xml
-from esgdesk.store import STATE_TEXT, RequestInfo, Store, parse_value
-from esgdesk.types import LARGEST, canonical, special_state, text_problem
+from esgdesk.model.catalogue import Catalogue, Indicator, Table
+from esgdesk.model.layout import FormGrid
+from esgdesk.model.types import LARGEST, canonical, special_state, text_problem
+from esgdesk.rules.figures import FigureBook, rounded
+from esgdesk.storage.health import require_safe_xml
+from esgdesk.storage.store import STATE_TEXT, RequestInfo, Store, parse_value
 
 META_SHEET = "_esgdesk"
 META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "department",

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from esgdesk.catalogue import Catalogue
-from esgdesk.figures import FigureBook, derive
-from esgdesk.store import Store
+from esgdesk.model.catalogue import Catalogue
+from esgdesk.rules.figures import FigureBook, derive
+from esgdesk.storage.store import Store
 
 
 class Consolidation:

@@ -15,7 +15,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from esgdesk.collect import (
+from esgdesk.errors import EsgdeskError
+from esgdesk.exchange.export import save_atomically, set_value
+from esgdesk.exchange.requests import (
     FIXED_KINDS,
     META_SHEET,
     STATE_CHOICES,
@@ -25,10 +27,8 @@ from esgdesk.collect import (
     check_zip,
     read_returned,
 )
-from esgdesk.errors import EsgdeskError
-from esgdesk.export import save_atomically, set_value
-from esgdesk.newdb import EntitySpec, create_database
-from esgdesk.store import Change, Store, open_database
+from esgdesk.storage.newdb import EntitySpec, create_database
+from esgdesk.storage.store import Change, Store, open_database
 
 CARRIED_BY = "request workbook"
 
@@ -88,7 +88,7 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
 
 
 def _catalogue() -> Any:
-    from esgdesk.catalogue import load
+    from esgdesk.model.catalogue import load
 
     return load()
 

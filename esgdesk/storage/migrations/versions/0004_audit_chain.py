@@ -20,7 +20,7 @@ TRIGGERS = {
 
 
 def upgrade() -> None:
-    from esgdesk.audit import CHAINED, audit_hash
+    from esgdesk.storage.audit import CHAINED, audit_hash
 
     bind = op.get_bind()
     sqlite = bind.dialect.name == "sqlite"

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 
-from esgdesk.catalogue import Catalogue, Indicator
-from esgdesk.store import StoredValue
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.storage.store import StoredValue
 
 
 @cache

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from esgdesk.collect import Returned, read_returned
 from esgdesk.errors import EsgdeskError
-from esgdesk.store import (
+from esgdesk.exchange.requests import Returned, read_returned
+from esgdesk.rules.validation import Finding, Validator
+from esgdesk.storage.store import (
     STATE_TEXT,
     Change,
     RequestInfo,
@@ -26,7 +27,6 @@ from esgdesk.store import (
     SubmissionInfo,
     now,
 )
-from esgdesk.validation import Finding, Validator
 
 Progress = Callable[[int, int, str], bool]  # done, total, file → False to stop
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from esgdesk.errors import DatabaseError, EsgdeskError
-from esgdesk.store import Store, open_database
+from esgdesk.storage.store import Store, open_database
 
 ENTITY_KINDS = ("group", "company", "site")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from esgdesk.catalogue import Catalogue, Label, Row, Table
+from esgdesk.model.catalogue import Catalogue, Label, Row, Table
 
 FORM_YEARS = 3  # the reporting year and the two before it, prior years read-only
 

@@ -18,7 +18,7 @@ SYNCED_FOLDERS = ("dropbox", "onedrive", "icloud drive", "icloud~", "google driv
 
 def sqlite_facts() -> str:
     """The linked SQLite and the journal mode chosen for it, with the reason."""
-    from esgdesk.store import journal_mode, sqlite_has_wal_reset_fix
+    from esgdesk.storage.store import journal_mode, sqlite_has_wal_reset_fix
 
     mode = journal_mode()
     why = ("it has the WAL-reset fix" if sqlite_has_wal_reset_fix() else
@@ -78,8 +78,8 @@ def check_database_file(path: Path) -> dict[str, object]:
     {"problem": what integrity_check found or None, "rows", "broken_at", "reason"} (the
     chain is not read from a damaged file). Slow on a large file, so the app runs it in a
     separate process (`esgdesk check --json`)."""
-    from esgdesk.audit import verify
-    from esgdesk.backup import check_file
+    from esgdesk.storage.audit import verify
+    from esgdesk.storage.backup import check_file
 
     problem = check_file(path, full=True)
     if problem is not None:

@@ -12,11 +12,11 @@ import random
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from esgdesk.audit import audit_hash
-from esgdesk.catalogue import Catalogue, Indicator
+from esgdesk.application.sample import sample_changes
 from esgdesk.errors import DatabaseError
-from esgdesk.sample import sample_changes
-from esgdesk.store import Store, now, open_database
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.storage.audit import audit_hash
+from esgdesk.storage.store import Store, now, open_database
 
 
 def _quantize(indicator: Indicator, number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -96,7 +96,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     """A new database: a group with `companies` subsidiaries × `years` years of figures."""
     from sqlalchemy import insert
 
-    from esgdesk.models import AuditEntry, Value
+    from esgdesk.storage.models import AuditEntry, Value
 
     path = Path(path)
     if path.exists():

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from esgdesk.errors import DatabaseError
 
 if TYPE_CHECKING:
-    from esgdesk.store import Store
+    from esgdesk.storage.store import Store
 
 DEFAULT_KEEP = 10
 
@@ -94,7 +94,7 @@ def restore(backup: Path, path: Path) -> Path:
     problem = check_file(backup, full=True)
     if problem is not None:
         raise DatabaseError(str(backup), f"the backup is damaged too ({problem})")
-    from esgdesk.store import open_database
+    from esgdesk.storage.store import open_database
 
     open_database(backup).close()  # an esgdesk database of a schema this esgdesk knows
     staged = copy_database(backup, path.with_name(f".{path.name}.restoring"))

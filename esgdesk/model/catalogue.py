@@ -14,11 +14,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from esgdesk import formula as formulas
 from esgdesk.errors import CatalogueError
-from esgdesk.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
+from esgdesk.model import formula as formulas
+from esgdesk.model.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
+from esgdesk.paths import RESOURCES
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 CATALOGUE_DIR = RESOURCES / "catalogue"
 ENTITIES_FILE = RESOURCES / "entities.toml"
 
@@ -540,7 +540,7 @@ def load() -> Catalogue:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m esgdesk.catalogue --check`: list every problem in the catalogue data."""
+    """`python -m esgdesk.model.catalogue --check`: list every problem in the catalogue data."""
     catalogue, problems = read()
     for problem in problems:
         print(problem, file=sys.stderr)

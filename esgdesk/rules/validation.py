@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from esgdesk.catalogue import Catalogue, Check, Indicator, Label
-from esgdesk.figures import FigureBook, rounded
-from esgdesk.store import EntityInfo, Store, StoredValue
-from esgdesk.types import ValueRefused
+from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label
+from esgdesk.model.types import ValueRefused
+from esgdesk.rules.figures import FigureBook, rounded
+from esgdesk.storage.store import EntityInfo, Store, StoredValue
 
 SEVERITIES = ("error", "warning", "info")
 

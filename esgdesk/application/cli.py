@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from esgdesk.errors import EsgdeskError
 
 if TYPE_CHECKING:
-    from esgdesk.store import Store
+    from esgdesk.storage.store import Store
 
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
             "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
@@ -176,13 +176,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from esgdesk.store import current_user
+    from esgdesk.storage.store import current_user
 
     user = args.user or current_user()
     if args.command == "catalogue":
         return _catalogue(args)
     if args.command == "sample":
-        from esgdesk.sample import create_sample
+        from esgdesk.application.sample import create_sample
 
         store = create_sample(args.path)
         count = sum(1 for _ in store.all_values())
@@ -191,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
         store.close()
         return 0
     if args.command == "generate":
-        from esgdesk.generate import generate_group
+        from esgdesk.application.generate import generate_group
 
         store = generate_group(args.path, args.companies, args.years, seed=args.seed)
         print(f"{args.path}: {len(store.entities())} entities, {len(store.years())} years")
@@ -206,8 +206,8 @@ def _run(args: argparse.Namespace) -> int:
         return _audit(path)
     if args.command == "init":
         return _init(path, args)
-    from esgdesk.health import location_warning
-    from esgdesk.store import open_database
+    from esgdesk.storage.health import location_warning
+    from esgdesk.storage.store import open_database
 
     warning = location_warning(path)
     if warning:
@@ -220,7 +220,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from esgdesk.backup import backups, copy_database, restore
+    from esgdesk.storage.backup import backups, copy_database, restore
 
     if args.command == "backup":
         print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
@@ -237,7 +237,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _check(path: Path, as_json: bool) -> int:
     import json
 
-    from esgdesk.health import check_database_file
+    from esgdesk.storage.health import check_database_file
 
     if not path.is_file():
         raise EsgdeskError(f"{path}: no such file")
@@ -256,7 +256,7 @@ def _check(path: Path, as_json: bool) -> int:
 
 
 def _audit(path: Path) -> int:
-    from esgdesk.store import open_database
+    from esgdesk.storage.store import open_database
 
     store = open_database(path)
     try:
@@ -274,7 +274,7 @@ def _audit(path: Path) -> int:
 def _init(path: Path, args: argparse.Namespace) -> int:
     from datetime import date
 
-    from esgdesk.newdb import EntitySpec, create_database
+    from esgdesk.storage.newdb import EntitySpec, create_database
 
     zh, _, en = args.group_name.partition(" / ")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -286,7 +286,7 @@ def _init(path: Path, args: argparse.Namespace) -> int:
 
 
 def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
-    from esgdesk.store import Change
+    from esgdesk.storage.store import Change
 
     if args.command == "entities":
         for entity in store.entities():
@@ -298,7 +298,7 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
     if args.command == "validate":
         return _validate(store, args)
     if args.command == "export":
-        from esgdesk.export import export_workbook
+        from esgdesk.exchange.export import export_workbook
 
         written = export_workbook(store, args.year, args.out, args.entity, args.lang,
                                   by_entity=args.by_entity, per_child=args.per_child)
@@ -343,14 +343,14 @@ def _with_store(store: Store, args: argparse.Namespace, user: str) -> int:
 
 def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
     if args.command == "request":
-        from esgdesk.collect import write_request
+        from esgdesk.exchange.requests import write_request
 
         written = write_request(store, args.entity, args.year, args.department, args.out, user,
                                 args.lang, args.assignee, args.due)
         print(f"{written}: {args.department} request for {args.entity} {args.year}")
         return 0
     if args.command == "import":
-        from esgdesk.intake import import_files
+        from esgdesk.exchange.intake import import_files
 
         expect = {k: getattr(args, k) for k in ("year", "entity", "department")
                   if getattr(args, k)}
@@ -371,7 +371,7 @@ def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
                    or (r.newer and not args.overwrite_newer and r.already is None)]
         return 1 if blocked else 0
     if args.command == "status":
-        from esgdesk.review import dashboard
+        from esgdesk.rules.review import dashboard
 
         for row in dashboard(store, args.year):
             r = row.request
@@ -379,7 +379,7 @@ def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
                   f"due {r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected} "
                   f"filled\t{row.errors} errors\t{row.warnings} warnings")
         return 0
-    from esgdesk.review import move
+    from esgdesk.rules.review import move
 
     request = store.request_for(args.entity, args.year, args.department)
     if request is None:
@@ -390,7 +390,7 @@ def _collection(store: Store, args: argparse.Namespace, user: str) -> int:
 
 
 def _validate(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.validation import validate
+    from esgdesk.rules.validation import validate
 
     findings = validate(store, args.year, args.entity)
     if args.format == "json":
@@ -425,7 +425,7 @@ def _depth(store: Store, code: str) -> int:
 
 def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     """Every stored figure, and every derived figure computable from them, in long format."""
-    from esgdesk.figures import FigureBook, rounded
+    from esgdesk.rules.figures import FigureBook, rounded
 
     catalogue = store.catalogue
     order = {iid: n for n, iid in enumerate(catalogue.indicators)}
@@ -467,7 +467,7 @@ def _dump(store: Store, args: argparse.Namespace) -> int:
 
 
 def _catalogue(args: argparse.Namespace) -> int:
-    from esgdesk.catalogue import load, read
+    from esgdesk.model.catalogue import load, read
 
     if args.check:
         _, problems = read()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from esgdesk.errors import EsgdeskError
-from esgdesk.store import RequestInfo, Store
-from esgdesk.validation import Finding, Validator
+from esgdesk.rules.validation import Finding, Validator
+from esgdesk.storage.store import RequestInfo, Store
 
 
 @dataclass(frozen=True)

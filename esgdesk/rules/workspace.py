@@ -6,11 +6,11 @@ import time
 from datetime import date
 from decimal import Decimal
 
-from esgdesk.catalogue import Catalogue, Chapter, Label, Table
-from esgdesk.figures import FigureBook, rounded
-from esgdesk.forms import FORM_YEARS, FigureRef, FormGrid, SiteInfo
-from esgdesk.store import STATE_TEXT, Change, Store, StoredValue
-from esgdesk.validation import SEVERITIES, Finding, Validator
+from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
+from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
+from esgdesk.rules.figures import FigureBook, rounded
+from esgdesk.rules.validation import SEVERITIES, Finding, Validator
+from esgdesk.storage.store import STATE_TEXT, Change, Store, StoredValue
 
 STATE_LABELS = {"not_applicable": "不适用 n/a", "not_available": "暂无 n.av."}
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk import __version__
-from esgdesk.catalogue import Catalogue, Chapter, Indicator, Table
-from esgdesk.consolidate import Consolidation
 from esgdesk.errors import EsgdeskError
-from esgdesk.figures import rounded
-from esgdesk.store import RESTATEMENT_REASONS, STATE_TEXT, Store
-from esgdesk.types import text_problem
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table
+from esgdesk.model.types import text_problem
+from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.figures import rounded
+from esgdesk.storage.store import RESTATEMENT_REASONS, STATE_TEXT, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -189,7 +189,7 @@ class WorkbookWriter:
         return save_atomically(self.workbook, path)
 
     def _cover(self, sheet: Any) -> None:
-        from esgdesk.validation import validate
+        from esgdesk.rules.validation import validate
 
         lang = self.lang
         sheet.title = sheet_name(_word("cover", lang), self.taken)

@@ -1,0 +1,1 @@
+"""Exchange: workbooks in and out (the report, data requests, returned files)."""

@@ -1,1 +1,0 @@
-"""Alembic revisions of the esgdesk schema, applied by esgdesk.store.open_database."""

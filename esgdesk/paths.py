@@ -1,0 +1,11 @@
+"""Where esgdesk finds its shipped resources and keeps the user's files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# A frozen bundle unpacks next to its executable (PyInstaller's sys._MEIPASS); a checkout
+# or an installed package keeps resources/ beside the esgdesk package.
+_BASE = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
+RESOURCES = _BASE / "resources"

@@ -1,0 +1,1 @@
+"""Rules: computed figures, validation, consolidation, review, the working set of figures."""
