@@ -1,72 +1,156 @@
-"""Errors a user can cause, each carrying what went wrong and where."""
+"""Errors a user can cause, each carrying its kind, where it happened and a message in zh and
+en. Callers branch on the kind (or the class), never on the wording; the edge (a dialog or a
+command-line line) shows message(lang)."""
 
 from __future__ import annotations
 
 
 class EsgdeskError(Exception):
-    """Base of every error that is shown to the user as one clear message."""
+    """Base of every error shown to the user as one clear message.
 
-    def message(self) -> str:
-        return str(self)
+    `kind` names what went wrong for code to branch on; `where` says where (a file, a
+    sheet!cell, an indicator); `en` and `zh` say it to people; `exit_code` is what the
+    command line returns."""
+
+    kind = "refused"
+    exit_code = 2
+
+    def __init__(self, en: str, zh: str = "", *, where: str = "", kind: str = "") -> None:
+        self.en = en
+        self.zh = zh or en
+        self.where = where
+        if kind:
+            self.kind = kind
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        text = self.zh if lang == "zh" else self.en
+        return f"{self.where}: {text}" if self.where else text
 
 
 class CatalogueError(EsgdeskError):
-    """The catalogue data in resources/ is inconsistent."""
+    """The catalogue data is inconsistent."""
+
+    kind = "catalogue"
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("catalogue: " + "; ".join(problems))
+        joined = "; ".join(problems)
+        super().__init__(f"catalogue: {joined}", f"目录数据有误：{joined}")
 
 
 class UnknownIndicator(EsgdeskError):
+    kind = "unknown_indicator"
+
     def __init__(self, indicator_id: str) -> None:
         self.indicator_id = indicator_id
-        super().__init__(f"unknown indicator '{indicator_id}' (see 'esgdesk catalogue')")
+        super().__init__(f"unknown indicator '{indicator_id}' (see 'esgdesk catalogue')",
+                         f"没有指标“{indicator_id}”（见 esgdesk catalogue）")
 
 
 class UnknownEntity(EsgdeskError):
+    kind = "unknown_entity"
+
     def __init__(self, code: str) -> None:
         self.code = code
-        super().__init__(f"unknown entity '{code}' (see 'esgdesk entities')")
+        super().__init__(f"unknown entity '{code}' (see 'esgdesk entities')",
+                         f"没有主体“{code}”（见 esgdesk entities）")
+
+
+class UnknownDepartment(EsgdeskError):
+    kind = "unknown_department"
+
+    def __init__(self, key: str, known: list[str]) -> None:
+        self.key = key
+        names = ", ".join(known)
+        super().__init__(f"unknown department '{key}' (one of {names})",
+                         f"没有部门“{key}”（可选：{names}）")
+
+
+class NotFound(EsgdeskError):
+    """Something named by the user is not there (a file, a request, a backup)."""
+
+    kind = "not_found"
+
+
+class NeedsReason(EsgdeskError):
+    """The action is allowed only with a reason (unlocking, restating, sending back)."""
+
+    kind = "needs_reason"
 
 
 class InvalidValue(EsgdeskError):
-    def __init__(self, indicator_id: str, text: str, reason: str) -> None:
+    kind = "invalid_value"
+
+    def __init__(self, indicator_id: str, text: str, reason: str, reason_zh: str = "",
+                 where: str = "") -> None:
         self.indicator_id = indicator_id
         self.text = text
         self.reason = reason
-        super().__init__(f"{indicator_id}: '{text}' refused: {reason}")
+        super().__init__(f"{indicator_id}: '{text}' refused: {reason}",
+                         f"{indicator_id}：“{text}”不能接受：{reason_zh or reason}", where=where)
 
 
 class DerivedIndicator(EsgdeskError):
+    kind = "derived"
+
     def __init__(self, indicator_id: str, formula: str) -> None:
         self.indicator_id = indicator_id
         super().__init__(
             f"{indicator_id} is computed from its components ({formula}); "
-            "change the components instead"
+            "change the components instead",
+            f"{indicator_id} 由其分项计算（{formula}），请修改分项",
         )
 
 
 class ValueLocked(EsgdeskError):
+    kind = "locked"
+
     def __init__(self, entity: str, year: int, indicator_id: str) -> None:
-        super().__init__(f"{indicator_id} for {entity} {year} is locked; unlock it first")
+        self.entity, self.year, self.indicator_id = entity, year, indicator_id
+        super().__init__(f"{indicator_id} for {entity} {year} is locked; unlock it first",
+                         f"{entity} {year} 年的 {indicator_id} 已锁定，请先解锁")
 
 
 class StaleValue(EsgdeskError):
     """The value changed since the caller read it (optimistic concurrency)."""
 
+    kind = "stale"
+
     def __init__(self, indicator_id: str, changed_by: str, changed_at: str) -> None:
+        self.indicator_id = indicator_id
         self.changed_by = changed_by
         self.changed_at = changed_at
         super().__init__(
-            f"{indicator_id} was changed by {changed_by} at {changed_at} since you read it"
+            f"{indicator_id} was changed by {changed_by} at {changed_at} since you read it",
+            f"{indicator_id} 在您读取后已被 {changed_by} 于 {changed_at} 修改",
         )
 
 
 class DatabaseError(EsgdeskError):
-    """The database file cannot be used: unreadable, not ours, too new, locked."""
+    """The database cannot be used: unreadable, not ours, too new, read-only, full."""
 
-    def __init__(self, path: str, reason: str) -> None:
+    kind = "database"
+
+    def __init__(self, path: str, reason: str, reason_zh: str = "") -> None:
         self.path = path
         self.reason = reason
-        super().__init__(f"{path}: {reason}")
+        super().__init__(reason, reason_zh, where=path)
+
+
+class DatabaseBusy(DatabaseError):
+    """Another program holds the database's write lock longer than esgdesk waits."""
+
+    kind = "busy"
+
+
+class DatabaseDamaged(DatabaseError):
+    """The file fails SQLite's integrity check: read, never written to."""
+
+    kind = "damaged"
+
+
+class FileRefused(EsgdeskError):
+    """A file the user gave cannot be used as it is (a workbook, a target that exists)."""
+
+    kind = "file_refused"

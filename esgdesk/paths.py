@@ -9,3 +9,15 @@ from pathlib import Path
 # or an installed package keeps resources/ beside the esgdesk package.
 _BASE = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
 RESOURCES = _BASE / "resources"
+
+
+def user_data_folder() -> Path:
+    """The platform's folder for the user's databases, drafts and logs."""
+    from platformdirs import user_data_path
+
+    return user_data_path("esgdesk", appauthor=False)
+
+
+def default_database() -> Path:
+    """The database commands use when none is named."""
+    return user_data_folder() / "esgdesk.db"

@@ -435,8 +435,8 @@ class MainWindow(QMainWindow):
             self._open_reporting(Path(name))
 
     def open_sample(self) -> None:
-        from esgdesk.application.cli import default_database
         from esgdesk.application.sample import create_sample
+        from esgdesk.paths import default_database
 
         path = default_database().with_name("sample.db")
         try:

@@ -9,7 +9,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from esgdesk.errors import EsgdeskError
 from esgdesk.model.layout import FigureRef, FormGrid
-from esgdesk.model.types import special_state
+from esgdesk.model.states import special_state
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.store import parse_value
 from ui.icons import icon

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import EsgdeskError
+from esgdesk.paths import default_database
 
 if TYPE_CHECKING:
     from esgdesk.storage.store import Store
@@ -18,13 +19,6 @@ if TYPE_CHECKING:
 COMMANDS = ("init", "sample", "catalogue", "set", "get", "history", "dump", "entities",
             "lock", "unlock", "validate", "generate", "export", "request", "import", "status",
             "review", "restate", "audit", "check", "backup", "restore")
-
-
-def default_database() -> Path:
-    """The database in the platform's user data folder."""
-    from platformdirs import user_data_path
-
-    return user_data_path("esgdesk", appauthor=False) / "esgdesk.db"
 
 
 def _command_parsers() -> dict[str, argparse.ArgumentParser]:

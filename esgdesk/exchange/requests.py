@@ -39,7 +39,8 @@ from esgdesk.exchange.export import (
 )
 from esgdesk.model.catalogue import Catalogue, Indicator, Table
 from esgdesk.model.layout import FormGrid
-from esgdesk.model.types import LARGEST, canonical, special_state, text_problem
+from esgdesk.model.states import special_state
+from esgdesk.model.types import LARGEST, canonical, text_problem
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.health import require_safe_xml
 from esgdesk.storage.store import STATE_TEXT, RequestInfo, Store, parse_value

@@ -170,8 +170,8 @@ class Catalogue:
         """The range a numeric figure must lie in: its rules' min and max, else 0 and (for
         a percentage) 100. The validator and the collection workbooks both read this."""
         low = Decimal(str(indicator.rules.get("min", 0)))
-        high = indicator.rules.get("max", 100 if indicator.type.name == "percentage" else None)
-        return low, None if high is None else Decimal(str(high))
+        high = indicator.rules.get("max")
+        return low, indicator.type.default_max if high is None else Decimal(str(high))
 
     def indicator(self, indicator_id: str) -> Indicator:
         from esgdesk.errors import UnknownIndicator
@@ -202,13 +202,17 @@ class Catalogue:
                 found.append(indicator)
         return found
 
+    def supplied_by(self, department: str) -> list[str]:
+        """The typed indicators a department supplies (what its request collects), in the
+        catalogue's order."""
+        return [i.id for i in self.indicators.values()
+                if i.owner == department and not i.derived]
+
     def department_tables(self, department: str) -> list[Table]:
         """Tables holding figures a department supplies, in the report's order."""
-        return [
-            table for table in self.tables.values()
-            if any(self.indicators[i].owner == department and not self.indicators[i].derived
-                   for i in table.indicators())
-        ]
+        supplied = set(self.supplied_by(department))
+        return [table for table in self.tables.values()
+                if any(i in supplied for i in table.indicators())]
 
     def home_table(self, indicator_id: str) -> Table:
         """The table an indicator is declared for: first in its own chapter."""
@@ -285,7 +289,7 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
         if type_name in NEEDS_PRECISION and "precision" not in raw:
             reader.problem(where, f"a {type_name} needs a precision")
         vtype = value_type(type_name, raw.get("precision"))
-    numeric = type_name not in ("text", "yesno")
+    numeric = vtype.numeric
     section = sections.get(raw.get("section"))
     if section is None:
         reader.problem(where, f"unknown section '{raw.get('section')}'")

@@ -1,29 +1,17 @@
-"""The closed set of value types: each parses, checks and formats its own values."""
+"""The closed set of value types: each parses, checks and formats its own values, and knows
+how it is written to and read from a workbook cell. Nobody else switches on a type's name."""
 
 from __future__ import annotations
 
+import random
 import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 YES_WORDS = {"yes", "y", "true", "1", "✓", "✔", "是", "√", "达成"}
 NO_WORDS = {"no", "n", "false", "0", "✗", "✘", "否", "×", "未达成"}
-
-
-# Typed in place of a figure, these mark it "not applicable" or "not available" — explicit
-# states that need a justification note, unlike an empty cell.
-STATE_WORDS = {
-    "n/a": "not_applicable", "na": "not_applicable", "not applicable": "not_applicable",
-    "不适用": "not_applicable", "—": "not_applicable", "–": "not_applicable",
-    "not available": "not_available", "n.av.": "not_available", "暂无": "not_available",
-    "暂无数据": "not_available",
-}
-
-
-def special_state(text: str) -> str | None:
-    """The state a typed text asks for ("not_applicable", "not_available"), or None."""
-    return STATE_WORDS.get(unicodedata.normalize("NFKC", text).strip().lower())
 
 
 # A spreadsheet cell holds at most 32,767 characters, and no control characters but tab,
@@ -97,8 +85,24 @@ def group_thousands(value: Decimal, places: int) -> str:
 
 
 @dataclass(frozen=True)
+class EntryRule:
+    """What a request workbook's data validation allows in an input cell (no openpyxl here):
+    an Excel validation type and operator with its formulas, and the rule in both languages."""
+
+    kind: str  # Excel's validation type: whole, decimal, list, textLength
+    operator: str | None
+    formula1: str
+    formula2: str | None
+    zh: str
+    en: str
+
+    def text(self) -> str:
+        return f"{self.zh} · {self.en}"
+
+
+@dataclass(frozen=True)
 class ValueType:
-    """How one kind of figure is typed, stored and shown."""
+    """How one kind of figure is typed, stored, shown, checked and written to a workbook."""
 
     name: str
     precision: int = 0
@@ -116,6 +120,72 @@ class ValueType:
     def to_number(self, stored: str) -> Decimal | None:
         return Decimal(stored) if self.numeric else None
 
+    # -- precision and checks -------------------------------------------------------
+    @property
+    def places(self) -> int:
+        """Decimals shown and kept after rounding."""
+        return self.precision
+
+    def quantize(self, number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+        return number.quantize(Decimal(1).scaleb(-self.places), rounding=rounding)
+
+    def sum_tolerance(self, parts: int) -> Decimal:
+        """How far printed parts may add up from their total: half a unit each."""
+        return Decimal(1).scaleb(-self.places) / 2 * parts
+
+    @property
+    def default_max(self) -> Decimal | None:
+        """The upper bound a figure of this type has unless the catalogue says otherwise."""
+        return None
+
+    # -- workbooks ------------------------------------------------------------------
+    def entry_format(self) -> str:
+        """The Excel number format of a figure as typed (request workbooks)."""
+        decimals = "." + "0" * self.places if self.places else ""
+        return f"#,##0{decimals}"
+
+    def report_format(self) -> str:
+        """The Excel number format of a figure in the report workbook."""
+        return self.entry_format()
+
+    def excel_number(self, number: Decimal) -> int | float:
+        """A figure as a number a workbook cell holds."""
+        return float(number)
+
+    def report_number(self, number: Decimal) -> int | float:
+        """A figure as the report workbook's cell holds it (see report_format)."""
+        return self.excel_number(number)
+
+    def entry_cell(self, stored: str) -> Any:
+        """A stored figure as a request workbook's input cell holds it."""
+        return self.excel_number(Decimal(stored)) if self.numeric else stored
+
+    def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
+        """The data validation of an input cell, over the catalogue's bounds."""
+        bottom = low if low is not None else Decimal(0)
+        top = high if high is not None else LARGEST - 1
+        span = f"{canonical(bottom)}–{canonical(high)}" if high is not None \
+            else f"≥ {canonical(bottom)}"
+        return EntryRule("decimal", "between", canonical(bottom), canonical(top),
+                         f"{span}，{self.places} 位小数", f"{span}, {self.places} decimals")
+
+    def cell_number(self, number: Decimal, number_format: str) -> tuple[Decimal, bool]:
+        """A number read from a returned workbook's cell, and whether it was reinterpreted
+        because of the cell's format."""
+        return number, False
+
+    def fraction_read(self, number: Decimal, prior: Decimal) -> Decimal | None:
+        """A typed fraction meant as this type's figure (0.85 for 85 %), judged against last
+        year's figure; None when it is read as typed."""
+        return None
+
+    # -- generated figures ----------------------------------------------------------
+    def sample_value(self, base: Decimal, scale: Decimal | None, rng: random.Random) -> Decimal:
+        """A plausible figure near `base`: scaled for a summed figure, else jittered."""
+        if scale is not None:
+            return base * scale
+        return base * Decimal(rng.uniform(0.97, 1.03))
+
 
 @dataclass(frozen=True)
 class Count(ValueType):
@@ -129,6 +199,24 @@ class Count(ValueType):
 
     def format(self, stored: str) -> str:
         return group_thousands(Decimal(stored), 0)
+
+    @property
+    def places(self) -> int:
+        return 0
+
+    def sum_tolerance(self, parts: int) -> Decimal:
+        return Decimal(0)  # whole numbers add up exactly
+
+    def excel_number(self, number: Decimal) -> int | float:
+        return int(number)
+
+    def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
+        bottom = low if low is not None else Decimal(0)
+        top = high if high is not None else LARGEST - 1
+        span = f"{canonical(bottom)}–{canonical(high)}" if high is not None \
+            else f"≥ {canonical(bottom)}"
+        return EntryRule("whole", "between", canonical(bottom), canonical(top),
+                         f"整数，{span}", f"whole number, {span}")
 
 
 @dataclass(frozen=True)
@@ -154,6 +242,32 @@ class Percentage(ValueType):
     def format(self, stored: str) -> str:
         return group_thousands(Decimal(stored), self.precision)
 
+    @property
+    def default_max(self) -> Decimal | None:
+        return Decimal(100)
+
+    def report_format(self) -> str:
+        decimals = "." + "0" * self.places if self.places else ""
+        return f"0{decimals}%"
+
+    def report_number(self, number: Decimal) -> int | float:
+        return float(number) / 100  # shown with a % format
+
+    def cell_number(self, number: Decimal, number_format: str) -> tuple[Decimal, bool]:
+        if "%" in (number_format or ""):
+            return number * 100, True  # 85% typed into a %-formatted cell is held as 0.85
+        return number, False
+
+    def fraction_read(self, number: Decimal, prior: Decimal) -> Decimal | None:
+        # 0.85 where last year was 86 (not 1.2): a fraction typed for a percentage.
+        if 0 < number <= 1 and prior > 10:
+            return (number * 100).normalize()
+        return None
+
+    def sample_value(self, base: Decimal, scale: Decimal | None, rng: random.Random) -> Decimal:
+        value = base + Decimal(rng.uniform(-2, 2))
+        return min(max(value, Decimal(0)), Decimal(100))
+
 
 @dataclass(frozen=True)
 class Text(ValueType):
@@ -171,6 +285,13 @@ class Text(ValueType):
     def format(self, stored: str) -> str:
         return stored
 
+    def entry_format(self) -> str:
+        return "@"
+
+    def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
+        return EntryRule("textLength", "lessThanOrEqual", str(CELL_TEXT_LIMIT), None,
+                         "文字", "text")
+
 
 @dataclass(frozen=True)
 class YesNo(ValueType):
@@ -186,6 +307,15 @@ class YesNo(ValueType):
 
     def format(self, stored: str) -> str:
         return "✓" if stored == "yes" else "✗"
+
+    def entry_format(self) -> str:
+        return "General"
+
+    def entry_cell(self, stored: str) -> Any:
+        return "是" if stored == "yes" else "否"
+
+    def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
+        return EntryRule("list", None, '"是,否,yes,no"', None, "是 / 否", "yes / no")
 
 
 TYPE_NAMES = ("count", "decimal", "percentage", "money", "text", "yesno")

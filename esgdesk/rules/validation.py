@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label
+from esgdesk.model.entities import EntityInfo
 from esgdesk.model.types import ValueRefused
 from esgdesk.rules.figures import FigureBook, rounded
-from esgdesk.storage.store import EntityInfo, Store, StoredValue
+from esgdesk.storage.store import Store, StoredValue
 
 SEVERITIES = ("error", "warning", "info")
 

@@ -22,7 +22,9 @@ from esgdesk.errors import (
     ValueLocked,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.types import ValueRefused, special_state, text_problem
+from esgdesk.model.entities import EntityInfo, EntityTree
+from esgdesk.model.states import special_state
+from esgdesk.model.types import ValueRefused, text_problem
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -108,19 +110,6 @@ def make_engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
-
-
-@dataclass(frozen=True)
-class EntityInfo:
-    id: int
-    code: str
-    name_zh: str
-    name_en: str
-    kind: str
-    parent: str | None
-
-    def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
 
 
 @dataclass(frozen=True)
@@ -285,7 +274,11 @@ class Store:
             raise UnknownEntity(code) from None
 
     def children(self, code: str) -> list[EntityInfo]:
-        return [e for e in self.entities() if e.parent == code]
+        return self.tree().children(code)
+
+    def tree(self) -> EntityTree:
+        """The entities as a tree, for every walk over the group's structure."""
+        return EntityTree(self._entity_map().values())
 
     def root(self) -> EntityInfo:
         roots = [e for e in self.entities() if e.parent is None]
@@ -299,7 +292,7 @@ class Store:
                                "ORDER BY id")
             codes = {r[0]: r[1] for r in rows}
             infos = [EntityInfo(r[0], r[1], r[2], r[3], r[4], codes.get(r[5])) for r in rows]
-            self._entities = _tree_order(infos)
+            self._entities = EntityTree(infos).by_code
         return self._entities
 
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
@@ -675,8 +668,7 @@ class Store:
 
     def request_indicators(self, department: str) -> list[str]:
         """The typed indicators a department supplies (what its request collects)."""
-        return [i.id for i in self.catalogue.indicators.values()
-                if i.owner == department and not i.derived]
+        return self.catalogue.supplied_by(department)
 
     def submission(self, sha256: str) -> SubmissionInfo | None:
         rows = self._query("SELECT sha256, request_id, file_name, submitted_by, saved_at, "
@@ -791,21 +783,6 @@ def _stored(code: str, row: Value) -> StoredValue:
     return StoredValue(code, row.year, row.indicator, row.value, row.state, row.note,
                        row.status, row.changed_by, row.changed_at, row.version, row.published,
                        row.restated or "")
-
-
-def _tree_order(infos: list[EntityInfo]) -> dict[str, EntityInfo]:
-    ordered: dict[str, EntityInfo] = {}
-
-    def add(parent: str | None) -> None:
-        for info in infos:
-            if info.parent == parent and info.code not in ordered:
-                ordered[info.code] = info
-                add(info.code)
-
-    add(None)
-    for info in infos:  # anything whose parent chain is broken still shows
-        ordered.setdefault(info.code, info)
-    return ordered
 
 
 def _explain(exc: DBAPIError) -> str:
