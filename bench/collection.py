@@ -22,12 +22,13 @@ from openpyxl import load_workbook
 
 from esgdesk.application.generate import generate_group
 from esgdesk.exchange.intake import import_files
-from esgdesk.exchange.requests import META_SHEET, _read_meta, write_requests
+from esgdesk.exchange.metadata import META_SHEET, read_meta
+from esgdesk.exchange.requests import write_requests
 
 
 def fill_like_last_year(path: Path, store_values: dict[str, str]) -> None:
     book = load_workbook(path)
-    _meta, cells = _read_meta(book[META_SHEET], path.name)
+    _meta, cells = read_meta(book[META_SHEET], path.name)
     for cell in cells:
         if cell.kind == "value" and cell.indicator in store_values:
             number = Decimal(store_values[cell.indicator]) * Decimal("1.05")

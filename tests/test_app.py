@@ -348,8 +348,8 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
     settings.setValue("request_folder", str(tmp_path / "drafts"))
     win = MainWindow(settings, lang="en")
     qtbot.addWidget(win)
-    assert win.open_request(workbook)
-    assert win.offline is not None and not win.export_action.isEnabled()
+    assert win.collection.open_request(workbook)
+    assert win.session.offline is not None and not win.export_action.isEnabled()
     assert win.findings.department.currentData() == "hr"  # the contributor's own findings
     assert win.workspace is not None and win.workspace.year == 2024
     ref = FigureRef("group", 2024, "people.employees.total")
@@ -359,8 +359,8 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
     jumps = [f for f in win.findings.all if f.rule == "prior_year"
              and f.indicators == ("people.employees.total",)]
     assert jumps and "4,106" in jumps[0].message("en")
-    win._save_note(ref, "two plants acquired")
-    submitted = win.submit_request("Wang Fang")
+    win.editor.save_note(ref, "two plants acquired")
+    submitted = win.collection.submit_request("Wang Fang")
     assert submitted == workbook
     book = load_workbook(workbook)
     people = next(book[s] for s in book.sheetnames if s.startswith("04"))
@@ -378,12 +378,13 @@ def test_dropping_returned_workbooks_imports_them(qtbot: QtBot, window: MainWind
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
 
-    from esgdesk.exchange.requests import META_SHEET, _read_meta, write_request
+    from esgdesk.exchange.metadata import META_SHEET, read_meta
+    from esgdesk.exchange.requests import write_request
 
     assert window.store is not None
     workbook = write_request(window.store, "group", 2024, "hr", tmp_path / "hr.xlsx", "coord")
     book = load_workbook(workbook)
-    _meta, cells = _read_meta(book[META_SHEET], "hr")
+    _meta, cells = read_meta(book[META_SHEET], "hr")
     cell = next(c for c in cells if c.kind == "value" and c.indicator == "people.employees.total")
     book[cell.sheet][cell.cell] = 4300
     book.save(workbook)
@@ -426,7 +427,7 @@ def test_a_locked_figure_is_restated_with_a_reason(window: MainWindow,
     ref = FigureRef("group", 2021, "people.employees.technical")
     window.detail.show_figure(ref, window.workspace)
     assert not window.restate_figure(("1131", "error", ""))  # a reason is needed
-    assert "needs a reason" in warnings[0]
+    assert "需要说明原因" in warnings[0]  # the window speaks Chinese
     assert window.store.get("group", 2021, "people.employees.technical").value == "1117"
     assert window.restate_figure(("1131", "error", "R&D staff counted twice"))
     stored = window.store.get("group", 2021, "people.employees.technical")

@@ -134,4 +134,4 @@ def test_closing_stops_every_file_check_still_running(qtbot, sample_path: Path, 
     assert len(processes) == 3
     window.close()
     assert all(p.state() == QProcess.ProcessState.NotRunning for p in processes)
-    assert window._checkers == []
+    assert window.files.checkers == []

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.application.cli import dump_rows
 from esgdesk.errors import DatabaseError
+from esgdesk.exchange.dump import dump_rows
 from esgdesk.storage.backup import backups, check_file
-from esgdesk.storage.store import Change, Store, create_at_revision, open_database
+from esgdesk.storage.store import SCHEMA_HEAD, Change, Store, create_at_revision, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,7 @@ def test_an_upgrade_is_preceded_by_a_backup(tmp_path: Path) -> None:
     assert backups(path) == []
     open_database(path).close()
     made = backups(path)
-    assert len(made) == 1 and "before-0004" in made[0].name
+    assert len(made) == 1 and f"before-{SCHEMA_HEAD}" in made[0].name
     assert check_file(made[0]) is None
 
 

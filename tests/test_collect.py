@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.application.cli import dump_rows
 from esgdesk.errors import EsgdeskError
+from esgdesk.exchange.dump import dump_rows
 from esgdesk.exchange.intake import accept, import_files, preview
-from esgdesk.exchange.requests import META_SHEET, _read_meta, checksum, write_request
+from esgdesk.exchange.metadata import META_SHEET, checksum, read_meta
+from esgdesk.exchange.requests import write_request
 from esgdesk.rules.review import dashboard, move
 from esgdesk.storage.store import Store
 
 
 def _cells(book: Any) -> dict[tuple[str, str], tuple[str, str]]:
     """(indicator, kind) → (sheet, cell) of a request workbook's input cells."""
-    _meta, cells = _read_meta(book[META_SHEET], "test")
+    _meta, cells = read_meta(book[META_SHEET], "test")
     return {(c.indicator, c.kind): (c.sheet, c.cell) for c in cells if c.kind != "fixed"}
 
 
@@ -153,7 +154,7 @@ def _rewrite_meta(path: Path, **changes: str) -> Path:
     been made for another request)."""
     book = load_workbook(path)
     sheet = book[META_SHEET]
-    meta, cells = _read_meta(sheet, "test")
+    meta, cells = read_meta(sheet, "test")
     meta.update(changes)
     for row in sheet.iter_rows():
         key = row[0].value
@@ -199,7 +200,7 @@ def test_each_refusal_leaves_the_database_unchanged(sample: Store, request_2024:
     before = snapshot(sample)
     report = import_files(sample, [spoiled], "coordinator")[0]
     assert not report.acceptable
-    assert any(reason in r for r in report.refused), report.refused
+    assert any(reason in str(r) for r in report.refused), report.refused
     assert snapshot(sample) == before
     with pytest.raises(EsgdeskError):
         accept(sample, report, "coordinator")
@@ -233,7 +234,7 @@ def test_import_refuses_a_file_for_another_year_when_told_the_year(
     fill(request_2024, {("people.employees.total", "value"): 4300})
     before = snapshot(sample)
     report = import_files(sample, [request_2024], "coordinator", expect={"year": "2025"})[0]
-    assert any("made for year 2024, not 2025" in r for r in report.refused)
+    assert any("made for year 2024, not 2025" in str(r) for r in report.refused)
     assert snapshot(sample) == before
 
 
@@ -257,7 +258,7 @@ def test_review_approve_lock_and_unlock(sample: Store, request_2024: Path) -> No
     again = fill(request_2024, {("people.employees.total", "value"): 4500},
                  out=request_2024.with_name("again.xlsx"))
     report = import_files(sample, [again], "coordinator")[0]
-    assert any("locked" in r for r in report.refused)
+    assert any("locked" in str(r) for r in report.refused)
     assert snapshot(sample) == before
     with pytest.raises(EsgdeskError, match="needs a reason"):
         move(sample, request.id, "submitted", "coordinator")
@@ -369,6 +370,76 @@ def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(sample: Store,
     before = snapshot(sample)
     report = import_files(sample, [request_2024], "coordinator")[0]
     assert not report.acceptable
-    assert any("40,000 characters long" in r and "32,767" in r and "!" in r
+    assert any("40,000 characters long" in str(r) and "32,767" in str(r) and r.cell
                for r in report.refused), report.refused
     assert snapshot(sample) == before
+
+
+def test_a_refused_workbooks_problems_say_what_and_where(sample: Store,
+                                                         request_2024: Path) -> None:
+    from esgdesk.exchange.returned import INVALID_VALUE, LOCKED_CHANGED
+
+    fill(request_2024, {("people.employees.total", "value"): "about 4,000"})
+    _edit(request_2024, PEOPLE, "A5", "员工人数（改）")
+    sheet, cell = _cells(load_workbook(request_2024))[("people.employees.total", "value")]
+    report = preview(sample, [request_2024])[0]
+    by_code = {p.code: p for p in report.refused}
+    typed = by_code[INVALID_VALUE]
+    assert (typed.sheet, typed.cell, typed.indicator) == (sheet, cell, "people.employees.total")
+    assert typed.where == f"{sheet}!{cell}"
+    assert str(typed) == typed.message("en") == f"{sheet}!{cell}: {typed.en}"
+    assert typed.message("zh").startswith(f"{sheet}!{cell}: ") and typed.zh != typed.en
+    label = by_code[LOCKED_CHANGED]
+    assert (label.sheet, label.cell) == (PEOPLE, "A5") and "员工人数（改）" in label.en
+    assert report.summary().startswith(f"{request_2024.name}: refused: ")
+    assert str(typed) in report.summary()
+
+
+def test_a_file_that_cannot_be_read_is_one_problem_coded_by_its_kind(sample: Store,
+                                                                     tmp_path: Path) -> None:
+    path = tmp_path / "returned.xlsm"
+    path.write_bytes(b"PK")
+    problem = preview(sample, [path])[0].refused[0]
+    assert problem.code == "macros" and not problem.where
+    assert str(problem) == "returned.xlsm: .xlsm files are refused; save it as .xlsx"
+
+
+def test_opening_a_request_offline_decides_on_the_problems_code(sample: Store,
+                                                               request_2024: Path,
+                                                               tmp_path: Path) -> None:
+    from esgdesk.errors import FileRefused
+    from esgdesk.exchange.offline import open_request
+
+    # Words that once stopped the opening ("missing", "metadata") are only a typed value.
+    fill(request_2024, {("people.employees.total", "value"): "missing metadata"})
+    offline, draft = open_request(request_2024, tmp_path / "drafts")
+    draft.close()
+    assert offline.request == sample.request_for("group", 2024, "hr").id
+    _edit(request_2024, META_SHEET, "B6", "2025")
+    with pytest.raises(FileRefused) as refused:
+        open_request(request_2024, tmp_path / "other-drafts")
+    assert refused.value.kind == "metadata_changed"
+    assert "metadata sheet was changed" in refused.value.message("en")
+
+
+def test_one_rule_says_which_file_may_be_accepted(sample: Store, request_2024: Path,
+                                                  tmp_path: Path) -> None:
+    from esgdesk.exchange.intake import may_accept
+    from esgdesk.storage.store import Change
+
+    plain = fill(request_2024, {("people.employees.total", "value"): 4300},
+                 out=tmp_path / "plain.xlsx")
+    report = preview(sample, [plain])[0]
+    assert report.would_write and not report.needs_confirmation
+    assert may_accept(report, overwrite_newer=False)
+    sample.set_value(Change("group", 2024, "people.employees.total", "4400"), "hr-lead")
+    older = preview(sample, [plain])[0]
+    assert older.would_write and older.needs_confirmation
+    assert not may_accept(older, overwrite_newer=False)
+    assert may_accept(older, overwrite_newer=True)
+    before = snapshot(sample)
+    assert import_files(sample, [plain], "coordinator")[0].newer  # not accepted: unconfirmed
+    assert snapshot(sample) == before
+    refused = preview(sample, [_type(plain, "people.employees.total", "=1+1")])[0]
+    assert not refused.would_write and not refused.needs_confirmation
+    assert not may_accept(refused, overwrite_newer=True)

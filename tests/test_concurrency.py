@@ -48,7 +48,7 @@ def test_a_figure_changed_by_another_process_is_not_silently_overwritten(
         asked.append((stale.changed_by, stale.changed_at))
         return keep
 
-    monkeypatch.setattr(window, "keep_mine", choose)
+    monkeypatch.setattr(window.editor, "keep_mine", choose)
     _other_user_sets(sample_path, "4200")  # after the window read 4,106
     window.commit_edit(REF, "4150")
     assert asked and asked[0][0] == "Zhao Lei" and asked[0][1]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.exchange.requests import META_SHEET, _read_meta, write_request
+from esgdesk.exchange.metadata import META_SHEET, read_meta
+from esgdesk.exchange.requests import write_request
 from esgdesk.storage.store import Store, open_database
 
 WORKER = Path(__file__).with_name("crash_worker.py")
@@ -79,7 +80,7 @@ def returned(sample: Store, tmp_path: Path) -> Path:
 
     path = write_request(sample, "group", 2024, "hr", tmp_path / "hr.xlsx", "coordinator")
     book = load_workbook(path)
-    _meta, cells = _read_meta(book[META_SHEET], path.name)
+    _meta, cells = read_meta(book[META_SHEET], path.name)
     for number, cell in enumerate(c for c in cells if c.kind == "value"):
         percentage = sample.catalogue.indicators[cell.indicator].type.name == "percentage"
         book[cell.sheet][cell.cell] = 50 if percentage else 100 + number

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.application.cli import dump_rows
 from esgdesk.errors import DatabaseError
+from esgdesk.exchange.dump import dump_rows
 from esgdesk.storage.store import Change, Store, open_database
 
 

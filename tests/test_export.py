@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.exchange.export import export_workbook, sheet_name
+from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.workbook import sheet_name
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.storage.store import Change, Store, open_database
 
@@ -196,3 +197,24 @@ def test_text_no_cell_can_hold_stops_the_export_with_where_it_is(sample: Store,
                                            r"control character U\+0007"):
         export_workbook(sample, 2023, out, lang="en")
     assert not out.exists() and not list(tmp_path.glob("*.xlsx*"))
+
+
+def test_the_reports_tables_come_from_the_form_grid_with_the_printed_years(
+        sample: Store) -> None:
+    from esgdesk.model.layout import FormGrid, ReportGrid
+
+    catalogue = sample.catalogue
+    targets = catalogue.tables["innovation.quality_targets"]  # a matrix printing one year
+    printed = ReportGrid(catalogue, targets, "group", 2023)
+    assert [c.heading("en") for c in printed.columns] == [
+        targets.header.en, "2023 Objective", "Achievement of 2023 Objective", "2024 Objective"]
+    skills = catalogue.tables["people.skills"]  # a matrix: units only in the forms
+    assert [c.kind for c in FormGrid(catalogue, skills, "group", 2023).columns][:2] == [
+        "label", "unit"]
+    assert [c.kind for c in ReportGrid(catalogue, skills, "group", 2023).columns][:2] == [
+        "label", "value"]
+    one_year = next(t for t in catalogue.tables.values()
+                    if t.layout == "years" and t.years == 1)
+    assert [c.heading("zh") for c in ReportGrid(catalogue, one_year, "group", 2023).columns
+            ][2:] == ["2023 年"]
+    assert len(FormGrid(catalogue, one_year, "group", 2023).columns) == 5  # three years to type

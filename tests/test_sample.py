@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from esgdesk.application.cli import dump_rows
+from esgdesk.exchange.dump import dump_rows
 from esgdesk.storage.store import Store
 
 EMPLOYEE_STRUCTURE = {

@@ -5,10 +5,9 @@ esgdesk.exchange.intake and esgdesk.rules.review."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
     QPushButton,
@@ -36,9 +34,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.errors import EsgdeskError
 from esgdesk.exchange.intake import FileReport
 from esgdesk.storage.store import Store
+from ui.operations import SessionOps
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -153,12 +151,12 @@ class ImportDialog(QDialog):
         self.files = QListWidget()
         for report in self.reports:
             item = QListWidgetItem(self._summary(report))
-            usable = report.acceptable and report.already is None and bool(report.writes)
+            usable = report.would_write
             flags = item.flags() | Qt.ItemFlag.ItemIsUserCheckable
             if not usable:
                 flags &= ~Qt.ItemFlag.ItemIsEnabled
             item.setFlags(flags)
-            item.setCheckState(Qt.CheckState.Checked if usable and not report.newer
+            item.setCheckState(Qt.CheckState.Checked if usable and not report.needs_confirmation
                                else Qt.CheckState.Unchecked)
             self.files.addItem(item)
         self.files.currentRowChanged.connect(self._show)
@@ -178,8 +176,8 @@ class ImportDialog(QDialog):
             self.files.setCurrentRow(0)
 
     def _summary(self, report: FileReport) -> str:
-        if report.refused or report.already is not None:
-            return report.summary()  # the domain's reason, as the CLI prints it
+        if not report.acceptable or report.already is not None:
+            return report.summary(self.lang)  # the domain's reason, as the CLI prints it
         text = (self.tr("{file}: {new} new, {changed} changed, {unchanged} unchanged; "
                         "{errors} errors, {warnings} open warnings")
                 .replace("{file}", report.path.name).replace("{new}", str(len(report.new)))
@@ -219,18 +217,17 @@ class ImportDialog(QDialog):
 
     def accept_ticked(self, user: str, confirm: Callable[[str], bool]) -> int:
         """Write each ticked file (each all or nothing); the number of figures written."""
-        from esgdesk.exchange.intake import accept
+        from esgdesk.exchange.intake import accept, may_accept
 
         written = 0
         for index in self.ticked():
             report = self.reports[index]
-            overwrite = bool(report.newer) and confirm(
+            overwrite = report.needs_confirmation and confirm(
                 self.tr("{file}: {n} figures were changed in the database after the file was "
                         "saved. Overwrite them?").replace("{file}", report.path.name)
                 .replace("{n}", str(len(report.newer))))
-            if report.newer and not overwrite:
-                continue
-            written += accept(self.store, report, user, overwrite_newer=overwrite)
+            if may_accept(report, overwrite):
+                written += accept(self.store, report, user, overwrite_newer=overwrite)
         return written
 
 
@@ -238,16 +235,12 @@ class DashboardPanel(QWidget):
     """Where each data request of the year stands: status, due, who is late, what is
     missing, open findings; approve, lock or send back the selected one."""
 
-    changed = Signal()
-
     COLUMNS = 8
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.store: Store | None = None
-        self.year = 0
-        self.lang = "zh"
-        self.user = ""
+        self.ops = ops
+        self.session = ops.session
         self.rows: list = []
         layout = QVBoxLayout(self)
         self.table = QTableWidget(0, self.COLUMNS)
@@ -281,22 +274,16 @@ class DashboardPanel(QWidget):
         self.back.setText(self.tr("Send back…"))
         self.refresh_button.setText(self.tr("Refresh"))
 
-    def show_year(self, store: Store | None, year: int, lang: str, user: str) -> None:
-        self.store, self.year, self.lang, self.user = store, year, lang, user
-        self.refresh()
-
     def refresh(self) -> None:
-        from esgdesk.rules.review import dashboard
-
-        self.rows = dashboard(self.store, self.year, date.today()) if self.store else []
+        self.rows = self.session.dashboard()
+        lang = self.ops.lang
         self.table.setRowCount(len(self.rows))
+        statuses = {"requested": self.tr("requested"), "submitted": self.tr("submitted"),
+                    "approved": self.tr("approved"), "locked": self.tr("locked")}
         for number, row in enumerate(self.rows):
             request = row.request
-            entity = self.store.entity(request.entity).name(self.lang) if self.store else ""
-            department = self.store.catalogue.departments[request.department](self.lang) \
-                if self.store else request.department
-            statuses = {"requested": self.tr("requested"), "submitted": self.tr("submitted"),
-                        "approved": self.tr("approved"), "locked": self.tr("locked")}
+            entity = self.session.require_store().entity(request.entity).name(lang)
+            department = self.session.catalogue.departments[request.department](lang)
             status = statuses[request.status] + (self.tr(" (late)") if row.late else "")
             cells = (entity, department, status, request.due or "—", request.assignee or "—",
                      f"{row.filled}/{row.expected}", str(row.errors), str(row.warnings))
@@ -307,10 +294,8 @@ class DashboardPanel(QWidget):
                 self.table.setItem(number, column, item)
 
     def move(self, status: str) -> None:
-        from esgdesk.rules.review import move
-
         row = self.table.currentRow()
-        if self.store is None or not 0 <= row < len(self.rows):
+        if not 0 <= row < len(self.rows):
             return
         request = self.rows[row].request
         reason = ""
@@ -319,13 +304,7 @@ class DashboardPanel(QWidget):
                                               self.tr("Why is it sent back or unlocked?"))
             if not ok:
                 return
-        try:
-            move(self.store, request.id, status, self.user, reason)
-        except EsgdeskError as exc:
-            QMessageBox.warning(self, "esgdesk", exc.message())
-            return
-        self.refresh()
-        self.changed.emit()
+        self.ops.run(lambda: self.session.move_request(request.id, status, reason))
 
 
 class SubmitDialog(QDialog):

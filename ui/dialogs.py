@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -156,3 +158,23 @@ class FindDialog(QDialog):
     def chosen(self) -> str | None:
         item = self.results.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+
+def edit_profile(window: Any) -> bool:
+    """Ask for the user's name and department (kept in the window's settings)."""
+    settings = window.settings
+    dialog = ProfileDialog(window.catalogue, window.lang,
+                           str(settings.value("profile/name", "")),
+                           str(settings.value("profile/department", "")), window)
+    if dialog.exec() != ProfileDialog.DialogCode.Accepted:
+        return False
+    name, department = dialog.values()
+    settings.setValue("profile/name", name)
+    settings.setValue("profile/department", department)
+    return True
+
+
+def user_caption(catalogue: Catalogue, settings: Any, user: str, lang: str) -> str:
+    """Who is working, and for which department, for the status bar."""
+    department = catalogue.departments.get(str(settings.value("profile/department", "")))
+    return user + (f" · {department(lang)}" if department else "")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.rules.review import findings_of_department
 from esgdesk.rules.validation import SEVERITIES, Finding
 from ui.icons import icon
 
@@ -83,22 +84,23 @@ class FindingsPanel(QWidget):
         self._fill()
 
     def visible(self) -> list[Finding]:
-        severity, department = self.severity.currentData(), self.department.currentData()
+        severity = self.severity.currentData()
         shown = []
-        for finding in self.all:
+        for finding in self._of_department():
             if severity == "explained" and not finding.explained:
                 continue
             if severity not in (None, "explained") and (
                     finding.severity != severity or finding.explained):
                 continue
-            if not self._in_department(finding, department):
-                continue
             shown.append(finding)
         return shown
 
-    def _in_department(self, finding: Finding, department: str | None) -> bool:
-        return department is None or any(self.catalogue.indicators[i].owner == department
-                                         for i in finding.indicators)
+    def _of_department(self) -> list[Finding]:
+        """The findings of the department chosen (all of them when none is)."""
+        department = self.department.currentData()
+        if department is None:
+            return self.all
+        return findings_of_department(self.all, self.catalogue, department)
 
     def _fill(self) -> None:
         self.list.clear()
@@ -113,9 +115,9 @@ class FindingsPanel(QWidget):
             item.setData(0, FINDING_ROLE, finding)
             item.setToolTip(2, text)
             self.list.addTopLevelItem(item)
-        department = self.department.currentData()  # the counts follow the department
-        counts = {s: sum(1 for f in self.all if f.severity == s and not f.explained
-                         and self._in_department(f, department)) for s in SEVERITIES}
+        own = self._of_department()  # the counts follow the department
+        counts = {s: sum(1 for f in own if f.severity == s and not f.explained)
+                  for s in SEVERITIES}
         self.summary.setText(self.tr("{errors} errors · {warnings} warnings · {info} info")
                              .format(errors=counts["error"], warnings=counts["warning"],
                                      info=counts["info"]))

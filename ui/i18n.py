@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-I18N = Path(__file__).resolve().parent.parent / "resources" / "i18n"
+from esgdesk.paths import RESOURCES
+
+I18N = RESOURCES / "i18n"
 _installed: list[QTranslator] = []
 
 
@@ -23,3 +23,9 @@ def install_translator(lang: str) -> None:
         if translator.load(str(I18N / "esgdesk_zh_CN.qm")):
             app.installTranslator(translator)
             _installed.append(translator)
+
+
+def tr(text: str) -> str:
+    """A main-window text in the interface language (the window's parts share its context
+    in the translation file)."""
+    return QCoreApplication.translate("MainWindow", text)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+from esgdesk.paths import RESOURCES
+
+ICONS = RESOURCES / "icons"
 
 
 @cache

@@ -9,19 +9,14 @@ findings.
 from __future__ import annotations
 
 import random
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from esgdesk.application.sample import sample_changes
 from esgdesk.errors import DatabaseError
-from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.catalogue import Catalogue
 from esgdesk.storage.audit import audit_hash
 from esgdesk.storage.store import Store, now, open_database
-
-
-def _quantize(indicator: Indicator, number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
-    places = 0 if indicator.type.name == "count" else indicator.type.precision
-    return number.quantize(Decimal(1).scaleb(-places), rounding=rounding)
 
 
 def _base_figures(catalogue: Catalogue) -> dict[str, str]:
@@ -44,18 +39,12 @@ def generate_year(catalogue: Catalogue, base: dict[str, str], share: Decimal,
         if not indicator.type.numeric:
             figures[indicator.id] = raw
             continue
-        number = Decimal(raw)
-        if indicator.type.name == "percentage":
-            value = number + Decimal(rng.uniform(-2, 2))
-            figures[indicator.id] = min(max(value, Decimal(0)), Decimal(100))
-        elif indicator.aggregation == "sum":
-            figures[indicator.id] = number * share * drift
-        else:
-            figures[indicator.id] = number * Decimal(rng.uniform(0.97, 1.03))
+        scale = share * drift if indicator.aggregation == "sum" else None
+        figures[indicator.id] = indicator.type.sample_value(Decimal(raw), scale, rng)
         high = indicator.rules.get("max")
         if high is not None:
             figures[indicator.id] = min(figures[indicator.id], Decimal(str(high)))
-    numbers = {k: _quantize(catalogue.indicators[k], v) for k, v in figures.items()
+    numbers = {k: catalogue.indicators[k].type.quantize(v) for k, v in figures.items()
                if isinstance(v, Decimal)}
     weights_of = dict(numbers)  # split breakdowns by the first draw, so passes agree
     # Complete breakdowns add up, "of which" parts fit, and a figure printed twice agrees;
@@ -72,8 +61,8 @@ def generate_year(catalogue: Catalogue, base: dict[str, str], share: Decimal,
                 if position == len(parts) - 1 and check.complete and check.kind == "breakdown":
                     numbers[part] = total - running
                 else:
-                    numbers[part] = _quantize(spec, total * weights[position] / given * scale,
-                                              ROUND_DOWN)
+                    numbers[part] = spec.type.quantize(total * weights[position] / given * scale,
+                                                       ROUND_DOWN)
                     running += numbers[part]
         elif check.kind == "same_figure":
             first = next((i for i in check.indicators if i in numbers), None)
@@ -84,8 +73,8 @@ def generate_year(catalogue: Catalogue, base: dict[str, str], share: Decimal,
         if check.kind == "ratio" and check.indicator in numbers and check.formula:
             result = check.formula.evaluate(numbers)
             if result is not None:
-                numbers[check.indicator] = _quantize(catalogue.indicators[check.indicator],
-                                                     min(max(result, Decimal(0)), Decimal(100)))
+                numbers[check.indicator] = catalogue.indicators[check.indicator].type.quantize(
+                    min(max(result, Decimal(0)), Decimal(100)))
     out = {k: v for k, v in figures.items() if isinstance(v, str)}
     out.update({k: format(v, "f") for k, v in numbers.items()})
     return out
@@ -100,7 +89,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
 
     path = Path(path)
     if path.exists():
-        raise DatabaseError(str(path), "exists already")
+        raise DatabaseError(str(path), "exists already", "文件已存在")
     store = open_database(path, create=True)
     catalogue = store.catalogue
     rng = random.Random(seed)

@@ -27,7 +27,9 @@ def sample_changes() -> list[Change]:
                                           row["indicator"].strip(), row["value"],
                                           note=(row.get("note") or "").strip()))
                 except (KeyError, ValueError) as exc:
-                    raise EsgdeskError(f"{path.name}:{line}: unreadable row ({exc})") from exc
+                    raise EsgdeskError(f"unreadable row ({exc})", f"无法读取的行（{exc}）",
+                                       where=f"{path.name}:{line}", kind="unreadable_row",
+                                       ) from exc
     return changes
 
 
@@ -43,7 +45,8 @@ def create_sample(path: str | Path) -> Store:
     """Make a new database at `path` holding the report's figures."""
     path = Path(path)
     if path.exists():
-        raise DatabaseError(str(path), "exists already; choose a new file for the sample")
+        raise DatabaseError(str(path), "exists already; choose a new file for the sample",
+                            "文件已存在，请为示例数据库另选一个文件")
     store = open_database(path, create=True)
     try:
         store.set_setting("company", "熵基科技股份有限公司 / ZKTeco Co., Ltd.")

@@ -7,9 +7,6 @@ stored as text); a GRI / CASS-ESG index; the findings; a long-format data sheet.
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
@@ -18,99 +15,28 @@ from typing import Any
 
 from esgdesk import __version__
 from esgdesk.errors import EsgdeskError
-from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table
-from esgdesk.model.types import text_problem
+from esgdesk.exchange.workbook import (
+    fit_a4,
+    house_styles,
+    save_atomically,
+    set_value,
+    sheet_name,
+    word,
+)
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table
+from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
+from esgdesk.model.states import is_state_text
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.figures import rounded
-from esgdesk.storage.store import RESTATEMENT_REASONS, STATE_TEXT, Store
+from esgdesk.storage.store import RESTATEMENT_REASONS, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
-WORDS = {
-    "cover": ("封面", "Cover"), "index": ("指标索引", "Index"),
-    "findings": ("校验结果", "Findings"),
-    "data": ("数据", "Data"), "unit": ("单位", "Unit"), "company": ("公司", "Company"),
-    "scope": ("主体范围", "Entity scope"), "year": ("报告年度", "Reporting year"),
-    "made": ("生成时间", "Made"), "by": ("生成工具", "Made by"),
-    "open": ("未处理的校验结果", "Open findings"), "computed": ("计算得出", "Computed"),
-    "section": ("章节", "Section"), "chapter": ("篇章", "Chapter"),
-    "severity": ("级别", "Severity"), "state": ("状态", "State"), "entity": ("主体", "Entity"),
-    "rule": ("规则", "Rule"), "message": ("说明", "Message"),
-    "explanation": ("解释", "Explanation"), "explained": ("已说明", "explained"),
-    "open_state": ("待处理", "open"), "by_entity": ("按主体对比", "By entity"),
-    "indicator": ("指标", "Indicator"),
-}
 
 
 class ExportCancelled(EsgdeskError):
     def __init__(self) -> None:
-        super().__init__("the export was cancelled; no file was written")
-
-
-def _word(key: str, lang: str) -> str:
-    zh, en = WORDS[key]
-    return zh if lang == "zh" else en
-
-
-def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
-    base = SHEET_NAME_BAD.sub(" ", wanted).strip().strip("'") or "Sheet"
-    name, number = base[:31], 2
-    while name.lower() in taken:
-        suffix = f" ({number})"
-        name, number = base[:31 - len(suffix)] + suffix, number + 1
-    taken.add(name.lower())
-    return name
-
-
-def set_value(cell: Any, value: Any) -> Any:
-    """Put a value in a cell; text stays text. openpyxl makes any string starting with "="
-    a formula when assigned, and spreadsheet programs treat + - @ tab and CR alike, so
-    such text is stored as a string with a quote prefix. Every workbook esgdesk writes
-    goes through here."""
-    if isinstance(value, str) and (problem := text_problem(value)):
-        raise EsgdeskError(f"{cell.parent.title}!{cell.coordinate}: the text "
-                           f"'{value[:40]}' {problem}; nothing was written")
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_STARTS)
-    return cell
-
-
-def house_styles(writer: Any) -> None:
-    """The look shared by every workbook esgdesk writes: borders, fonts, fills."""
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-
-    thin = Side(style="thin", color="B7C3D0")
-    writer.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    writer.bold = Font(bold=True)
-    writer.title_font = Font(bold=True, size=12)
-    writer.note_font = Font(italic=True, size=9, color="5A6470")
-    writer.header_fill = PatternFill("solid", fgColor="DDE6F0")
-    writer.group_fill = PatternFill("solid", fgColor="EEF1F5")
-    writer.centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    writer.wrap = Alignment(wrap_text=True, vertical="top")
-    writer.open = Protection(locked=False)
-    writer.Alignment = Alignment
-
-
-def fit_a4(sheet: Any, landscape: bool) -> None:
-    """Print on A4, fitted to the page width, as many pages long as it takes."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-
-
-def number_format(indicator: Indicator, as_fraction: bool = False) -> str:
-    places = indicator.type.precision if indicator.type.name != "count" else 0
-    decimals = "." + "0" * places if places else ""
-    if as_fraction:
-        return f"0{decimals}%"
-    return f"#,##0{decimals}"
+        super().__init__("the export was cancelled; no file was written",
+                         "导出已取消，未写入任何文件", kind="cancelled")
 
 
 class WorkbookWriter:
@@ -128,6 +54,7 @@ class WorkbookWriter:
         self.by_entity = by_entity
         self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
+        self.tree = store.tree()
         self.workbook = Workbook()
         self.taken: set[str] = set()
         self._styles()
@@ -144,8 +71,7 @@ class WorkbookWriter:
         return cell
 
     def _number(self, indicator: Indicator, number: Decimal) -> float | int:
-        value = rounded(indicator, number)
-        return int(value) if indicator.type.name == "count" else float(value)
+        return indicator.type.excel_number(rounded(indicator, number))
 
     def value_of(self, indicator: Indicator, year: int, entity: str | None = None) -> Any:
         entity = entity or self.entity
@@ -192,7 +118,7 @@ class WorkbookWriter:
         from esgdesk.rules.validation import validate
 
         lang = self.lang
-        sheet.title = sheet_name(_word("cover", lang), self.taken)
+        sheet.title = sheet_name(word("cover", lang), self.taken)
         entity = self.store.entity(self.entity)
         self.findings = validate(self.store, self.year, self.entity)
         open_findings = [f for f in self.findings if not f.explained]
@@ -209,7 +135,7 @@ class WorkbookWriter:
                      f"{counts['info']} info"),
         ]
         for offset, (key, value) in enumerate(rows, start=3):
-            self.put(sheet, offset, 1, _word(key, lang), font=self.bold)
+            self.put(sheet, offset, 1, word(key, lang), font=self.bold)
             self.put(sheet, offset, 2, value)
         sheet.column_dimensions["A"].width = 22
         sheet.column_dimensions["B"].width = 60
@@ -257,65 +183,71 @@ class WorkbookWriter:
         fit_a4(sheet, landscape=widest > 6)
 
     def _table(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
+        """A table as the report prints it, below its title; the row after it, and its width."""
         lang = self.lang
         self.put(sheet, row, 1, table.title(lang), font=self.bold)
         row += 1
-        if table.layout == "matrix":
-            return self._matrix(sheet, table, row, entity)
-        years = list(range(self.year - table.years + 1, self.year + 1))
-        headers = [table.header(lang), _word("unit", lang)]
-        below = self._descendants(entity)
-        sites = [s for s in table.sites if s in below] or [None]
-        columns: list[tuple[int, str | None]] = []
-        if table.layout == "sites":
-            for year in years:
-                for site in sites:
-                    columns.append((year, site))
-                    name = self.store.entity(site).name(lang) if site else ""
-                    headers.append(f"{year} 年 {name}" if lang == "zh" else f"{year} {name}")
-        else:
-            for year in years:
-                columns.append((year, None))
-                headers.append(f"{year} 年" if lang == "zh" else str(year))
+        grid = ReportGrid(self.catalogue, table, entity, self.year, self._sites(table, entity))
+        headers = [column.heading(lang) for column in grid.columns]
         self._header_row(sheet, row, headers)
         row += 1
+        if table.layout == "matrix":
+            return self._matrix_rows(sheet, grid, row), len(headers)
+        return self._figure_rows(sheet, grid, row), len(headers)
+
+    def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
+        """The table's sites under the entity; without any, one column a year for the entity
+        itself, headed by the year alone."""
+        below = {e.code: e for e in self.tree.descendants(entity)}
+        return [SiteInfo(code, Label(below[code].name_zh, below[code].name_en))
+                for code in table.sites if code in below] or [SiteInfo(entity, Label("", ""))]
+
+    def _figure_rows(self, sheet: Any, grid: ReportGrid, row: int) -> int:
+        lang = self.lang
+        width = len(grid.columns)
         restated: list[tuple[str, int, Indicator, Any]] = []
-        for item in table.rows:
+        for index, item in enumerate(grid.rows):
+            label = grid.row_label(index, lang)
             if item.kind == "group":
-                self.put(sheet, row, 1, item.label(lang) if item.label else "", font=self.bold,
-                         fill=self.group_fill, border=self.border)
-                for column in range(2, len(headers) + 1):
+                self.put(sheet, row, 1, label, font=self.bold, fill=self.group_fill,
+                         border=self.border)
+                for column in range(2, width + 1):
                     self.put(sheet, row, column, None, fill=self.group_fill, border=self.border)
                 row += 1
                 continue
-            indicator = self.catalogue.indicators[item.indicator or ""]
-            label = item.label(lang) if item.label else indicator.label(lang)
             self.put(sheet, row, 1, label, border=self.border,
                      alignment=self.Alignment(indent=item.indent * 2))
-            self.put(sheet, row, 2, indicator.unit(lang), border=self.border,
+            self.put(sheet, row, 2, grid.row_unit(index, lang), border=self.border,
                      alignment=self.centre)
-            for column, (year, site) in enumerate(columns, start=3):
-                value = self.value_of(indicator, year, site or entity)
-                cell = self.put(sheet, row, column, value, border=self.border)
+            for column in range(2, width):
+                ref = grid.figure(index, column)
+                if ref is None:
+                    continue
+                indicator = self.catalogue.indicators[ref.indicator]
+                cell = self.put(sheet, row, column + 1,
+                                self.value_of(indicator, ref.year, ref.entity), border=self.border)
                 if indicator.type.numeric:
-                    cell.number_format = number_format(indicator)
-                if indicator.formula is not None and value is not None:
+                    cell.number_format = indicator.type.entry_format()
+                if indicator.formula is not None and cell.value is not None:
                     self._formula_comment(cell, indicator)
-                stored = self.figures.book.stored(site or entity, indicator.id, year)
+                stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
-                    restated.append((label, year, indicator, stored))
+                    restated.append((label, ref.year, indicator, stored))
             row += 1
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
-            published = (indicator.type.format(stored.published)
-                         if stored.published not in STATE_TEXT.values() else stored.published)
-            kind, _, why = stored.restated.partition(": ")
-            zh, en = RESTATEMENT_REASONS.get(kind, (kind, kind))
-            text = (f"* {label} {year} 年：已重述（{zh}：{why}），原披露数据 {published}"
-                    if self.lang == "zh" else
-                    f"* {label} {year}: restated ({en}: {why}); published: {published}")
-            self.put(sheet, row, 1, text, font=self.note_font)
+            self.put(sheet, row, 1, self._restatement(label, year, indicator, stored),
+                     font=self.note_font)
             row += 1
-        return row, len(headers)
+        return row
+
+    def _restatement(self, label: str, year: int, indicator: Indicator, stored: Any) -> str:
+        published = (stored.published if is_state_text(stored.published)
+                     else indicator.type.format(stored.published))
+        kind, _, why = stored.restated.partition(": ")
+        zh, en = RESTATEMENT_REASONS.get(kind, (kind, kind))
+        if self.lang == "zh":
+            return f"* {label} {year} 年：已重述（{zh}：{why}），原披露数据 {published}"
+        return f"* {label} {year}: restated ({en}: {why}); published: {published}"
 
     def _header_row(self, sheet: Any, row: int, headers: list[str]) -> None:
         for column, text in enumerate(headers, start=1):
@@ -323,24 +255,11 @@ class WorkbookWriter:
                      alignment=self.centre, border=self.border)
         sheet.row_dimensions[row].height = 30  # room for a wrapped heading
 
-    def _descendants(self, entity: str) -> set[str]:
-        found: set[str] = set()
-        todo = list(self.figures.children.get(entity, []))
-        while todo:
-            code = todo.pop()
-            found.add(code)
-            todo.extend(self.figures.children.get(code, []))
-        return found
-
-    def _matrix(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
+    def _matrix_rows(self, sheet: Any, grid: ReportGrid, row: int) -> int:
+        """A matrix's cells for the reporting year; a percentage prints with a % format."""
         lang = self.lang
-        headers = [table.header(lang)] + [
-            c.title(lang).replace("{year}", str(self.year)).replace("{next}", str(self.year + 1))
-            for c in table.columns]
-        self._header_row(sheet, row, headers)
-        row += 1
-        for item in table.rows:
-            label = item.label(lang) if item.label else ""
+        for index, item in enumerate(grid.rows):
+            label = grid.row_label(index, lang)
             if item.kind == "group":
                 self.put(sheet, row, 1, label, font=self.bold, fill=self.group_fill,
                          border=self.border)
@@ -348,29 +267,33 @@ class WorkbookWriter:
                 continue
             self.put(sheet, row, 1, label, border=self.border,
                      alignment=self.Alignment(indent=item.indent * 2))
-            for column, spec in enumerate(table.columns, start=2):
-                indicator_id = item.cells.get(spec.key)
-                if indicator_id is None:
-                    self.put(sheet, row, column, None, border=self.border)
+            for column in range(1, len(grid.columns)):
+                ref = grid.figure(index, column)
+                if ref is None:
+                    self.put(sheet, row, column + 1, None, border=self.border)
                     continue
-                indicator = self.catalogue.indicators[indicator_id]
-                value = self.value_of(indicator, self.year, entity)
-                fraction = indicator.type.name == "percentage"
-                if fraction and value is not None:
-                    value = value / 100
-                cell = self.put(sheet, row, column, value, border=self.border,
+                indicator = self.catalogue.indicators[ref.indicator]
+                value = self._report_value(indicator, ref)
+                cell = self.put(sheet, row, column + 1, value, border=self.border,
                                 alignment=self.centre)
                 if indicator.type.numeric:
-                    cell.number_format = number_format(indicator, as_fraction=fraction)
+                    cell.number_format = indicator.type.report_format()
             row += 1
-        return row, len(headers)
+        return row
+
+    def _report_value(self, indicator: Indicator, ref: FigureRef) -> Any:
+        if not indicator.type.numeric:
+            return self.value_of(indicator, ref.year, ref.entity)
+        number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
+        return None if number is None else indicator.type.report_number(
+            rounded(indicator, number))
 
     def _comparison(self) -> None:
         """One column per entity (the parent, then each direct child) for the reporting year."""
         lang = self.lang
         entities = [self.entity, *self.figures.children.get(self.entity, [])]
-        sheet = self.workbook.create_sheet(sheet_name(_word("by_entity", lang), self.taken))
-        headers = [_word("indicator", lang), _word("unit", lang),
+        sheet = self.workbook.create_sheet(sheet_name(word("by_entity", lang), self.taken))
+        headers = [word("indicator", lang), word("unit", lang),
                    *(self.store.entity(e).name(lang) for e in entities)]
         self._header_row(sheet, 1, headers)
         columns = [self.figures.figures(e, self.year) for e in entities]
@@ -393,7 +316,7 @@ class WorkbookWriter:
                         cell = self.put(sheet, row, column,
                                         None if number is None else self._number(indicator,
                                                                                   number))
-                        cell.number_format = number_format(indicator)
+                        cell.number_format = indicator.type.entry_format()
                     row += 1
         sheet.column_dimensions["A"].width = 46
         sheet.freeze_panes = "C2"
@@ -404,13 +327,13 @@ class WorkbookWriter:
         from openpyxl.comments import Comment
 
         assert indicator.formula is not None
-        cell.comment = Comment(f"{_word('computed', self.lang)}: {indicator.formula.text}",
+        cell.comment = Comment(f"{word('computed', self.lang)}: {indicator.formula.text}",
                                "esgdesk")
 
     def _index(self) -> None:
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(_word("index", lang), self.taken))
-        headers = [_word("chapter", lang), _word("section", lang), "GRI Standards",
+        sheet = self.workbook.create_sheet(sheet_name(word("index", lang), self.taken))
+        headers = [word("chapter", lang), word("section", lang), "GRI Standards",
                    "CASS-ESG 5.0"]
         for column, text in enumerate(headers, start=1):
             self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill,
@@ -429,13 +352,13 @@ class WorkbookWriter:
 
     def _findings_sheet(self) -> None:
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(_word("findings", lang), self.taken))
-        headers = [_word(k, lang) for k in ("severity", "state", "entity", "year", "rule",
+        sheet = self.workbook.create_sheet(sheet_name(word("findings", lang), self.taken))
+        headers = [word(k, lang) for k in ("severity", "state", "entity", "year", "rule",
                                             "message", "explanation")]
         for column, text in enumerate(headers, start=1):
             self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill)
         for row, finding in enumerate(self.findings, start=2):
-            state = _word("explained" if finding.explained else "open_state", lang)
+            state = word("explained" if finding.explained else "open_state", lang)
             values = [finding.severity, state, finding.entity, finding.year, finding.rule,
                       finding.message(lang), finding.explanation]
             for column, value in enumerate(values, start=1):
@@ -447,7 +370,7 @@ class WorkbookWriter:
     def _data_sheet(self) -> None:
         """Long format, one stored figure a row, for a pivot table or pandas."""
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(_word("data", lang), self.taken))
+        sheet = self.workbook.create_sheet(sheet_name(word("data", lang), self.taken))
         headers = ["entity", "year", "indicator", "label_zh", "label_en", "unit", "value",
                    "status", "note", "changed_by", "changed_at"]
         for column, text in enumerate(headers, start=1):
@@ -468,23 +391,6 @@ class WorkbookWriter:
             row += 1
         sheet.freeze_panes = "A2"
         sheet.auto_filter.ref = f"A1:K{max(row - 1, 1)}"
-
-
-def save_atomically(workbook: Any, path: Path) -> Path:
-    """Write to a temporary file beside the target; replace the target only when complete."""
-    path = Path(path)
-    if not path.parent.exists():
-        raise EsgdeskError(f"{path.parent}: no such folder")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
-                                         dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def export_workbook(store: Store, year: int, out: str | Path, entity: str | None = None,

@@ -5,7 +5,7 @@ anything: refusals (with the reason and sheet!cell), new, changed and unchanged
 figures, figures the database holds newer than the file, and the findings the
 figures would raise. `accept` writes one file's figures in one transaction with
 its provenance (file name, SHA-256, who submitted it, who imported it, when) in
-the audit log, or nothing at all.
+the audit log, or nothing at all. `may_accept` is the one rule of which file may be.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from esgdesk.errors import EsgdeskError
-from esgdesk.exchange.requests import Returned, read_returned
+from esgdesk.errors import EsgdeskError, FileRefused
+from esgdesk.exchange.returned import Problem, Returned, read_returned
+from esgdesk.model.states import is_state_text, state_of_text, state_text
 from esgdesk.rules.validation import Finding, Validator
 from esgdesk.storage.store import (
-    STATE_TEXT,
     Change,
     RequestInfo,
     Store,
@@ -29,6 +29,13 @@ from esgdesk.storage.store import (
 )
 
 Progress = Callable[[int, int, str], bool]  # done, total, file → False to stop
+
+# Codes of the problems found when a returned workbook is compared with the database.
+NOT_EXPECTED = "not_expected"  # made for another year, entity or department than asked
+UNKNOWN_REQUEST = "unknown_request"  # not a request of this database
+REQUEST_MISMATCH = "request_mismatch"  # the metadata disagrees with its request
+REQUEST_CLOSED = "request_closed"  # the request's figures are approved or locked
+FIGURE_LOCKED = "figure_locked"
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class FileReport:
     request: RequestInfo | None = None
     submitted_by: str = ""
     saved_at: str = ""
-    refused: list[str] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
     new: list[Difference] = field(default_factory=list)
     changed: list[Difference] = field(default_factory=list)
     unchanged: int = 0
@@ -61,7 +68,20 @@ class FileReport:
 
     @property
     def acceptable(self) -> bool:
+        """Nothing in the file is refused."""
         return not self.refused
+
+    @property
+    def would_write(self) -> bool:
+        """Accepting the file would write figures: nothing refused, not imported already,
+        and something new or changed."""
+        return self.acceptable and self.already is None and bool(self.writes)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """Accepting would overwrite figures changed in the database after the file was
+        saved: only on the coordinator's say-so (see may_accept)."""
+        return self.would_write and bool(self.newer)
 
     @property
     def errors(self) -> int:
@@ -75,17 +95,37 @@ class FileReport:
     def writes(self) -> list[Difference]:
         return [*self.new, *self.changed]
 
-    def summary(self) -> str:
+    def summary(self, lang: str = "en") -> str:
+        """One line on the file: why it is refused, that it was imported already, or what
+        accepting it would write and what the validator finds."""
+        name = self.path.name
         if self.refused:
-            return f"{self.path.name}: refused: " + "; ".join(self.refused[:5]) + (
-                f" (and {len(self.refused) - 5} more)" if len(self.refused) > 5 else "")
+            shown = "; ".join(p.message(lang) for p in self.refused[:5])
+            more = len(self.refused) - 5
+            if lang == "zh":
+                return f"{name}：拒收：{shown}" + (f"（另有 {more} 项）" if more > 0 else "")
+            return f"{name}: refused: {shown}" + (f" (and {more} more)" if more > 0 else "")
         if self.already is not None:
-            return (f"{self.path.name}: imported already on {self.already.imported_at} by "
+            if lang == "zh":
+                return (f"{name}：已于 {self.already.imported_at} 由 "
+                        f"{self.already.imported_by} 导入，无需处理")
+            return (f"{name}: imported already on {self.already.imported_at} by "
                     f"{self.already.imported_by}; nothing to do")
-        return (f"{self.path.name}: {len(self.new)} new, {len(self.changed)} changed, "
+        if lang == "zh":
+            return (f"{name}：新增 {len(self.new)}，修改 {len(self.changed)}，未变 "
+                    f"{self.unchanged}；错误 {self.errors}，未处理警告 {self.open_warnings}"
+                    + (f"；{len(self.newer)} 项数据库中的数据较新" if self.newer else ""))
+        return (f"{name}: {len(self.new)} new, {len(self.changed)} changed, "
                 f"{self.unchanged} unchanged; {self.errors} errors, {self.open_warnings} "
                 "open warnings"
                 + (f"; {len(self.newer)} figures newer in the database" if self.newer else ""))
+
+
+def may_accept(report: FileReport, overwrite_newer: bool) -> bool:
+    """The one rule of which previewed file may be accepted: nothing in it is refused, and
+    it overwrites no figure changed in the database after it was saved unless the
+    coordinator said so (`overwrite_newer`, asked when report.needs_confirmation)."""
+    return report.acceptable and (overwrite_newer or not report.newer)
 
 
 def preview(store: Store, paths: Iterable[str | Path], progress: Progress | None = None,
@@ -106,14 +146,16 @@ def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None)
     try:
         returned = read_returned(path, store.catalogue)
     except EsgdeskError as exc:
-        report.refused.append(exc.message())
+        report.refused.append(Problem.of_error(exc))
         return report
     report.sha256, report.saved_at = returned.sha256, returned.saved_at
     report.submitted_by = returned.submitted_by
     report.refused.extend(returned.problems)
     for key, wanted in (expect or {}).items():
         if wanted and returned.meta.get(key) != wanted:
-            report.refused.append(f"made for {key} {returned.meta.get(key)}, not {wanted}")
+            found = returned.meta.get(key)
+            report.refused.append(Problem(NOT_EXPECTED, f"made for {key} {found}, not {wanted}",
+                                          f"工作簿的 {key} 为 {found}，不是 {wanted}"))
     report.request = _check_request(store, returned, report.refused)
     if report.refused or report.request is None:
         return report
@@ -124,21 +166,28 @@ def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None)
     return report
 
 
-def _check_request(store: Store, returned: Returned, refused: list[str]) -> RequestInfo | None:
+def _check_request(store: Store, returned: Returned,
+                   refused: list[Problem]) -> RequestInfo | None:
     meta = returned.meta
     request = store.request(returned.request)
     if request is None:
-        refused.append(f"request {returned.request} was not made from this database "
-                       f"({meta['entity']}, {meta['year']}, {meta['department']})")
+        made_for = f"{meta['entity']}, {meta['year']}, {meta['department']}"
+        refused.append(Problem(
+            UNKNOWN_REQUEST, f"request {returned.request} was not made from this database "
+            f"({made_for})", f"数据请求 {returned.request} 不是由本数据库发出的（{made_for}）"))
         return None
     for key, expected in (("entity", request.entity), ("year", str(request.year)),
                           ("department", request.department)):
         if meta[key] != expected:
-            refused.append(f"the workbook is for {key} {meta[key]}, but its request is for "
-                           f"{expected}")
+            refused.append(Problem(
+                REQUEST_MISMATCH, f"the workbook is for {key} {meta[key]}, but its request is "
+                f"for {expected}", f"工作簿的 {key} 为 {meta[key]}，但其数据请求为 {expected}"))
     if request.status in ("approved", "locked"):
-        refused.append(f"the {request.department} figures of {request.entity} {request.year} "
-                       f"are {request.status}; unlock them (with a reason) before importing")
+        refused.append(Problem(
+            REQUEST_CLOSED, f"the {request.department} figures of {request.entity} "
+            f"{request.year} are {request.status}; unlock them (with a reason) before importing",
+            f"{request.entity} {request.year} 年 {request.department} 的数据已{request.status}，"
+            "请先（说明理由）解锁再导入"))
     return request
 
 
@@ -152,12 +201,11 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
         stored = held.get((figure.indicator, year))
         text, notice = figure.text, figure.notice
         prior = held.get((figure.indicator, year - 1))
-        if spec.type.name == "percentage" and text not in (None, *STATE_TEXT.values()) \
+        if spec.type.numeric and text is not None and not is_state_text(text) \
                 and prior is not None and prior.value is not None:
-            number = Decimal(text or "0")
-            # 0.85 where last year was 86 (not 1.2): a fraction typed for a percentage.
-            if 0 < number <= 1 and Decimal(prior.value) > 10:
-                text = format((number * 100).normalize(), "f")
+            meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
+            if meant is not None:
+                text = format(meant, "f")
                 notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                           f"{prior.value} %)")
         if notice:
@@ -168,17 +216,19 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                 report.unchanged += 1  # an empty cell never clears a held figure
             continue
         note = figure.note if figure.note else (stored.note if stored else "")
-        new_state = _state_of(text)
+        new_state = state_of_text(text)
         new_value = None if new_state != "value" else text
         if stored is not None and stored.value == new_value and stored.state == new_state \
                 and stored.note == note:
             report.unchanged += 1
             continue
         if stored is not None and stored.status == "locked":
-            report.refused.append(f"{figure.address}: {figure.indicator} is locked")
+            report.refused.append(Problem.at(figure.address, FIGURE_LOCKED,
+                                             f"{figure.indicator} is locked",
+                                             f"{figure.indicator} 已锁定", figure.indicator))
             continue
         difference = Difference(figure.indicator, figure.address, old,
-                                STATE_TEXT.get(new_state, new_value), note, notice)
+                                state_text(new_state, new_value), note, notice)
         (report.changed if stored is not None else report.new).append(difference)
         if stored is not None and returned.saved_at and stored.changed_at[:19] \
                 >= returned.saved_at[:19]:  # both UTC; the same second counts as newer
@@ -192,29 +242,25 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                        if f.entity == entity and (own & set(f.indicators) or not own)]
 
 
-def _state_of(text: str | None) -> str:
-    for state, word in STATE_TEXT.items():
-        if text == word:
-            return state
-    return "value"
-
-
 def _shown(stored: StoredValue | None) -> str | None:
     if stored is None:
         return None
-    return STATE_TEXT.get(stored.state, stored.value)
+    return state_text(stored.state, stored.value)
 
 
 def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = False) -> int:
-    """Write one previewed file's figures (one transaction); the number written."""
+    """Write one previewed file's figures (one transaction); the number written. Refused
+    unless may_accept(report, overwrite_newer)."""
     if report.refused:
-        raise EsgdeskError(report.summary())
+        raise FileRefused(report.summary("en"), report.summary("zh"), kind="import_refused")
     if report.already is not None or not report.writes:
         return 0  # nothing new or changed: nothing is written, not even a record
-    if report.newer and not overwrite_newer:
-        raise EsgdeskError(f"{report.path.name}: {len(report.newer)} figures are newer in the "
-                           f"database than in the file ({report.newer[0]}); confirm to "
-                           "overwrite them")
+    if not may_accept(report, overwrite_newer):
+        count, first = len(report.newer), report.newer[0]
+        raise EsgdeskError(f"{count} figures are newer in the database than in the file "
+                           f"({first}); confirm to overwrite them",
+                           f"数据库中有 {count} 项数据比文件中的新（{first}），确认后才会覆盖",
+                           where=report.path.name, kind="newer_in_database")
     assert report.request is not None
     request = report.request
     changes = [Change(request.entity, request.year, d.indicator, d.new, d.note)
@@ -239,7 +285,7 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
     reports = preview(store, paths, previewed, expect)
     if not dry_run:
         for done, report in enumerate(reports, start=len(paths) + 1):
-            if report.acceptable and (overwrite_newer or not report.newer):
+            if may_accept(report, overwrite_newer):
                 accept(store, report, user, overwrite_newer)
             if progress is not None and progress(done, steps, report.path.name) is False:
                 break

@@ -15,18 +15,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from esgdesk.errors import EsgdeskError
-from esgdesk.exchange.export import save_atomically, set_value
-from esgdesk.exchange.requests import (
-    FIXED_KINDS,
-    META_SHEET,
-    STATE_CHOICES,
-    CellSpec,
-    _cell_value,
-    _read_meta,
-    check_zip,
-    read_returned,
-)
+from esgdesk.errors import EsgdeskError, FileRefused
+from esgdesk.exchange.metadata import FIXED_KINDS, META_SHEET, CellSpec, read_meta
+from esgdesk.exchange.returned import load_request_workbook, read_returned
+from esgdesk.exchange.workbook import save_atomically, set_value
+from esgdesk.model.states import STATES
+from esgdesk.paths import user_data_folder
 from esgdesk.storage.newdb import EntitySpec, create_database
 from esgdesk.storage.store import Change, Store, open_database
 
@@ -45,19 +39,18 @@ class OfflineRequest:
 
 
 def working_folder() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path("esgdesk", appauthor=False) / "requests"
+    """Where the drafts of opened requests are kept."""
+    return user_data_folder() / "requests"
 
 
 def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineRequest, Store]:
     """The request and an open working database for it (made on first opening)."""
-    from openpyxl import load_workbook
-
     path = Path(path)
     returned = read_returned(path, _catalogue())
-    if any("metadata" in p or "missing" in p for p in returned.problems):
-        raise EsgdeskError(f"{path.name}: {returned.problems[0]}")
+    broken = returned.broken_structure
+    if broken is not None:
+        raise FileRefused(broken.message("en"), broken.message("zh"), where=path.name,
+                          kind=broken.code)
     meta = returned.meta
     offline = OfflineRequest(path, (folder or working_folder()) / f"{meta['request']}.db",
                              meta["request"], meta["entity"], int(meta["year"]),
@@ -65,14 +58,11 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
     if offline.database.exists():
         return offline, open_database(offline.database)
     offline.database.parent.mkdir(parents=True, exist_ok=True)
-    check_zip(path)
-    book = load_workbook(path, keep_links=False)
-    _meta, cells = _read_meta(book[META_SHEET], path.name)
     store = create_database(offline.database, "", offline.year - 2, [EntitySpec(
         offline.entity, meta["entity_zh"], meta["entity_en"], "company")])
     try:
         store.set_setting("request", str(path))
-        changes = _carried(cells, offline.entity)
+        changes = _carried(returned.cells, offline.entity)
         if changes:
             store.set_values(changes, CARRIED_BY, reason=f"carried in {path.name}")
         typed = [Change(offline.entity, f.year, f.indicator, f.text, f.note or None)
@@ -109,17 +99,13 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
                    out: str | Path | None = None) -> Path:
     """Write the reporting year's figures, notes and the contributor's name into the
     workbook's input cells (the locked content is left as it came)."""
-    from openpyxl import load_workbook
-
     if not name.strip():
-        raise EsgdeskError("say who submits the figures (your name)")
-    check_zip(offline.workbook)
-    book = load_workbook(offline.workbook, keep_links=False)
-    _meta, cells = _read_meta(book[META_SHEET], offline.workbook.name)
+        raise EsgdeskError("say who submits the figures (your name)",
+                           "请填写提交人（您的姓名）", kind="needs_name")
+    book = load_request_workbook(offline.workbook)
+    _meta, cells = read_meta(book[META_SHEET], offline.workbook.name)
     catalogue = store.catalogue
     held = store.values(offline.entity, [offline.year])
-    words = dict(zip(("not_applicable", "not_available"), STATE_CHOICES[offline.lang],
-                     strict=True))
     for cell in cells:
         if cell.kind in FIXED_KINDS:
             continue
@@ -133,10 +119,11 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
         stored = held.get((cell.indicator, offline.year))
         spec = catalogue.indicators[cell.indicator]
         if cell.kind == "value":
-            value = (_cell_value(spec, stored.value) if stored is not None
+            value = (spec.type.entry_cell(stored.value) if stored is not None
                      and stored.value is not None else None)
         elif cell.kind == "state":
-            value = words.get(stored.state) if stored is not None else None
+            state = STATES.get(stored.state) if stored is not None else None
+            value = state.word(offline.lang) if state is not None else None
         else:  # the note
             value = stored.note if stored is not None and stored.note else None
         set_value(target, value)  # a note beginning with "=" stays text

@@ -2,7 +2,8 @@
 
 A form grid has label, unit and value columns; each value cell names the figure
 it shows (entity, year, indicator) and whether it may be typed into. The Qt
-models in ui/ only render this; they decide nothing.
+models in ui/ only render this; they decide nothing. Request workbooks use the same
+grid, and the report workbook a variant of it (ReportGrid) with the printed years.
 """
 
 from __future__ import annotations
@@ -32,6 +33,12 @@ class GridColumn:
     key: str | None = None  # matrix column key
     group: Label | None = None  # a site column's year, shown above the site name
 
+    def heading(self, lang: str) -> str:
+        """The title with its year on one line ("2023 年 东莞"), as a printed header row has it."""
+        if self.group is None:
+            return self.title(lang)
+        return f"{self.group(lang)} {self.title(lang)}"
+
 
 @dataclass(frozen=True)
 class SiteInfo:
@@ -54,7 +61,7 @@ class FormGrid:
     def _columns(self, sites: list[SiteInfo]) -> list[GridColumn]:
         table = self.table
         columns = [GridColumn("label", table.header)]
-        if table.unit_column:
+        if self._shows_units():
             columns.append(GridColumn("unit", Label("单位", "Unit")))
         if table.layout == "matrix":
             for column in table.columns:
@@ -62,7 +69,7 @@ class FormGrid:
                 columns.append(GridColumn("value", title, year=self.year, entity=self.entity,
                                           key=column.key))
             return columns
-        years = range(self.year - FORM_YEARS + 1, self.year + 1)
+        years = range(self.year - self._year_count() + 1, self.year + 1)
         if table.layout == "sites":
             for year in years:
                 for site in sites or [SiteInfo(self.entity, Label(self.entity, self.entity))]:
@@ -73,6 +80,12 @@ class FormGrid:
             columns.append(GridColumn("value", Label(f"{year} 年", str(year)), year=year,
                                       entity=self.entity))
         return columns
+
+    def _year_count(self) -> int:
+        return FORM_YEARS
+
+    def _shows_units(self) -> bool:
+        return self.table.unit_column
 
     def figure(self, row: int, column: int) -> FigureRef | None:
         """The figure at a cell, or None for labels, units, group rows and empty cells."""
@@ -122,6 +135,18 @@ class FormGrid:
                         and entity in (None, ref.entity):
                     return row, column
         return None
+
+
+class ReportGrid(FormGrid):
+    """A table as the report workbook prints it: the years the catalogue gives the table (a
+    target table prints one), and a unit beside each figure row, except in a matrix, whose
+    column titles say what its cells hold."""
+
+    def _year_count(self) -> int:
+        return self.table.years
+
+    def _shows_units(self) -> bool:
+        return self.table.layout != "matrix"
 
 
 def _fill(template: str, year: int) -> str:

@@ -24,12 +24,9 @@ class Consolidation:
         self.catalogue: Catalogue = store.catalogue
         self.years = tuple(years)
         top = store.entity(root) if root else store.root()
-        self.children: dict[str, list[str]] = {}
-        todo = [top.code]
-        while todo:
-            code = todo.pop()
-            self.children[code] = [c.code for c in store.children(code)]
-            todo.extend(self.children[code])
+        tree = store.tree()
+        self.children: dict[str, list[str]] = {
+            code: [c.code for c in tree.children(code)] for code in tree.subtree(top.code)}
         self.book = FigureBook(self.catalogue, store.figures_of(self.children, self.years))
         self._cache: dict[tuple[str, int], dict[str, Decimal]] = {}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cache
 
 from esgdesk.model.catalogue import Catalogue, Indicator
@@ -43,8 +43,7 @@ def derive(catalogue: Catalogue, numbers: Mapping[str, Decimal]) -> dict[str, De
 
 def rounded(indicator: Indicator, number: Decimal) -> Decimal:
     """A number at the precision the report prints for this indicator."""
-    quantum = Decimal(1).scaleb(-indicator.type.precision)
-    return number.quantize(quantum, rounding=ROUND_HALF_UP)
+    return indicator.type.quantize(number)
 
 
 class FigureBook:

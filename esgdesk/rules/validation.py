@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label
-from esgdesk.model.entities import EntityInfo
+from esgdesk.model.states import STATES
 from esgdesk.model.types import ValueRefused
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import Store, StoredValue
@@ -71,12 +71,10 @@ class Validator:
         self.catalogue: Catalogue = store.catalogue
         self.year = year
         root = store.entity(entity) if entity else store.root()
-        self.entities = [e for e in store.entities() if self._within(e, root.code)]
-        self.codes = {e.code for e in self.entities}
-        self.children: dict[str, list[str]] = {e.code: [] for e in self.entities}
-        for e in self.entities:
-            if e.parent in self.children and e.code != root.code:
-                self.children[e.parent].append(e.code)
+        self.tree = store.tree()
+        self.codes = set(self.tree.subtree(root.code))
+        self.children: dict[str, list[str]] = {
+            code: [c.code for c in self.tree.children(code)] for code in self.codes}
         self.book = FigureBook(self.catalogue, store.figures_of(self.codes, (year - 1, year))
                                if read else {})
         self._read = read
@@ -95,14 +93,6 @@ class Validator:
                     self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
         self._summed = [s for s in self._typed if s.aggregation == "sum"]
-
-    def _within(self, entity: EntityInfo, root: str) -> bool:
-        code: str | None = entity.code
-        while code is not None:
-            if code == root:
-                return True
-            code = self.store.entity(code).parent
-        return False
 
     # -- figures --------------------------------------------------------------
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
@@ -202,11 +192,11 @@ class Validator:
         for number in self._checks_of.get(indicator, ()):
             self._evaluate("check", entity, str(number))
         if spec.aggregation == "sum":
-            code: str | None = entity
-            while code is not None and code in self.codes:
+            for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
+                if code not in self.codes:
+                    break
                 if self.children[code]:
                     self._evaluate("consolidation", code, indicator)
-                code = self.store.entity(code).parent
         return self.findings()
 
     def _finding(self, severity: str, rule: str, entity: str, ids: Iterable[str],
@@ -244,11 +234,10 @@ class Validator:
         if stored.state != "value":
             if stored.note.strip():
                 return []
-            state_zh = "不适用" if stored.state == "not_applicable" else "暂无数据"
-            state_en = "not applicable" if stored.state == "not_applicable" else "not available"
+            state = STATES[stored.state]
             return [self._finding("error", "type_range", entity, [spec.id],
-                                  f"“{label.zh}”标为{state_zh}，请说明理由。",
-                                  f"'{label.en}' is marked {state_en}; say why.")]
+                                  f"“{label.zh}”标为{state.name('zh')}，请说明理由。",
+                                  f"'{label.en}' is marked {state.name('en')}; say why.")]
         if stored.value is None:
             return []
         try:
@@ -363,9 +352,7 @@ class Validator:
             return []
         added = sum(given, Decimal(0))
         spec = self.catalogue.indicators[check.total]
-        # Whole numbers add up exactly; printed decimals may each be off by half a unit.
-        tolerance = Decimal(0) if spec.type.name == "count" else \
-            Decimal(1).scaleb(-spec.type.precision) / 2 * len(given)
+        tolerance = spec.type.sum_tolerance(len(given))  # printed parts are rounded
         what = check.label or Label("", "")
         ids = [check.total, *check.parts]
         if abs(added - total) <= tolerance:

@@ -8,11 +8,10 @@ from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
+from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
-from esgdesk.storage.store import STATE_TEXT, Change, Store, StoredValue
-
-STATE_LABELS = {"not_applicable": "不适用 n/a", "not_available": "暂无 n.av."}
+from esgdesk.storage.store import Change, Store, StoredValue
 
 
 def reporting_years(store: Store) -> tuple[list[int], int]:
@@ -38,7 +37,7 @@ class Workspace:
         self.entity = store.entity(entity).code
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
-        self._scope = self._entities_in_scope()
+        self._scope = store.tree().subtree(self.entity)
         sites = {code for table in self.catalogue.tables.values() for code in table.sites}
         self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
         self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
@@ -50,14 +49,6 @@ class Workspace:
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
         self.reload()
 
-    def _entities_in_scope(self) -> list[str]:
-        scope, frontier = [self.entity], [self.entity]
-        while frontier:
-            children = [c.code for code in frontier for c in self.store.children(code)]
-            scope += children
-            frontier = children
-        return scope
-
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
@@ -68,7 +59,7 @@ class Workspace:
             self.validate()
 
     def scope(self) -> list[str]:
-        """The entity and every entity under it."""
+        """The entity and every entity under it, in tree order."""
         return list(self._scope)
 
     # -- layout ---------------------------------------------------------------
@@ -102,7 +93,7 @@ class Workspace:
             return "" if number is None else indicator.type.format(str(rounded(indicator, number)))
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
-            return STATE_LABELS[stored.state]
+            return STATES[stored.state].label
         if stored is None or stored.value is None:
             return ""
         return indicator.type.format(stored.value)
@@ -111,7 +102,7 @@ class Workspace:
         """The figure as an editor starts with it: unformatted, full precision."""
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
-            return STATE_TEXT[stored.state]
+            return STATES[stored.state].text
         return stored.value if stored is not None and stored.value is not None else ""
 
     def last_explanation(self, ref: FigureRef) -> str:
@@ -128,7 +119,7 @@ class Workspace:
             return None
         spec = self.catalogue.indicators[ref.indicator]
         published = stored.published
-        if published not in STATE_TEXT.values():
+        if not is_state_text(published):
             published = spec.type.format(published)
         return published, stored.restated
 

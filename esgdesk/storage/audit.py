@@ -1,27 +1,69 @@
-"""The audit log's hash chain: each row carries a SHA-256 over its content and the previous
-row's hash, so an edit, a deletion or a reordering made outside esgdesk breaks the chain
-at the first row touched. `verify` finds that row."""
+"""The audit log: the one builder of its rows, its hash chain, and reading it back.
+
+Each row carries a SHA-256 over its content and the previous row's hash, so an edit, a deletion
+or a reordering made outside esgdesk breaks the chain at the first row touched. `verify` finds
+that row."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# The columns a hash covers, in this order (entity by its row id, as stored).
+from esgdesk.storage.engine import connect_reader, database_error
+from esgdesk.storage.entities import EntitiesPart
+from esgdesk.storage.records import AuditRecord, read_record
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+# The columns a hash covers, in this order (entity by its row id, as stored). A row's
+# department (schema 0005 on) is covered too, after these, when it has one: rows written
+# before it existed hash as they always did.
 CHAINED = ("at", "user", "action", "entity_id", "year", "indicator", "old_value", "new_value",
            "old_status", "new_status", "reason", "source")
 
 
-def audit_hash(previous: str, row: dict[str, Any] | Any) -> str:
-    """The hash of one audit row (a dict or an object with the CHAINED attributes)."""
-    get = row.get if isinstance(row, dict) else (lambda key: getattr(row, key, None))
+def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
+    """The hash of one audit row (a mapping or an object with the CHAINED attributes)."""
+    get = row.get if isinstance(row, Mapping) else (lambda key: getattr(row, key, None))
     content = [previous, *(get(key) for key in CHAINED)]
+    department = get("department")
+    if department is not None:
+        content.append(department)
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int, year: int,
+                  indicator: str = "", department: str | None = None,
+                  old_value: str | None = None, new_value: str | None = None,
+                  old_status: str | None = None, new_status: str | None = None,
+                  reason: str = "", source: str = "") -> None:
+    """Add one audit row to a writing transaction, chained to the row before it.
+
+    The writer holds the write lock, so the head cannot move under it; rows are inserted in
+    the order they are added. A figure's row names its indicator; a data request's row names
+    its department instead."""
+    from sqlalchemy import text
+
+    from esgdesk.storage.models import AuditEntry
+
+    entry = AuditEntry(at=at, user=user, action=action, entity_id=entity_id, year=year,
+                       indicator=indicator, department=department, old_value=old_value,
+                       new_value=new_value, old_status=old_status, new_status=new_status,
+                       reason=reason, source=source)
+    head = s.info.get("audit_head")
+    if head is None:
+        found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
+        head = found[0] if found else ""
+    entry.hash = audit_hash(head, entry)
+    s.info["audit_head"] = entry.hash
+    s.add(entry)
 
 
 @dataclass(frozen=True)
@@ -35,26 +77,61 @@ class ChainReport:
         return self.broken_at is None
 
 
-def verify_rows(rows: list[tuple[Any, ...]]) -> ChainReport:
-    """Rows are (id, *CHAINED, hash) in id order."""
+# Every column, read by name: a file not yet upgraded has no department (nor, before 0004,
+# a hash), and is still checked.
+SELECT_CHAIN = "SELECT * FROM audit ORDER BY id"
+
+
+def verify_rows(rows: Sequence[sqlite3.Row]) -> ChainReport:
+    """Check rows of the audit table (all columns, by name) in id order."""
     previous = ""
     for row in rows:
-        row_id, values, stored = row[0], dict(zip(CHAINED, row[1:-1], strict=True)), row[-1]
+        values = dict(zip(row.keys(), row, strict=True))
+        stored = values.get("hash") or ""
         if stored != audit_hash(previous, values):
             reason = ("has no hash" if not stored else
                       "was changed, or a row before it was removed or changed")
-            return ChainReport(len(rows), row_id, f"audit row {row_id} {reason}")
+            return ChainReport(len(rows), values["id"], f"audit row {values['id']} {reason}")
         previous = stored
     return ChainReport(len(rows), None)
 
 
-SELECT_CHAIN = f"SELECT id, {', '.join(CHAINED)}, hash FROM audit ORDER BY id"
-
-
 def verify(path: str | Path) -> ChainReport:
     """Check the whole chain of a database file (read-only)."""
-    connection = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
-        return verify_rows(connection.execute(SELECT_CHAIN).fetchall())
-    finally:
-        connection.close()
+        connection = connect_reader(Path(path))
+        try:
+            return verify_rows(connection.execute(SELECT_CHAIN).fetchall())
+        finally:
+            connection.close()
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        raise database_error(path, exc) from exc
+
+
+AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, department, old_value, "
+                 "new_value, old_status, new_status, reason, source")
+
+
+class AuditPart(EntitiesPart):
+    """Reading the audit log: a figure's history, the whole log, its head and its chain."""
+
+    def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND year = ? "
+                           "AND indicator = ? ORDER BY id", (ent.id, year, indicator))
+        return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
+
+    def audit_log(self) -> list[AuditRecord]:
+        codes = self._codes()
+        rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
+        return [read_record(AuditRecord, r, entity=codes[r["entity_id"]]) for r in rows]
+
+    def audit_head(self) -> str:
+        """The hash of the newest audit row ("" for an empty log)."""
+        rows = self._query("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")
+        return str(rows[0]["hash"]) if rows else ""
+
+    def verify_audit(self) -> ChainReport:
+        """Check the audit log's hash chain; the first broken row, if any."""
+        return verify_rows(self._query(SELECT_CHAIN))

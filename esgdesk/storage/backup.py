@@ -13,14 +13,30 @@ import sqlite3
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from esgdesk.errors import DatabaseError
+from esgdesk.errors import DatabaseDamaged, DatabaseError
+from esgdesk.storage.engine import (
+    check_file,
+    database_error,
+    refuse_unknown_revision,
+    schema_revision,
+)
 
-if TYPE_CHECKING:
-    from esgdesk.storage.store import Store
+__all__ = ["DEFAULT_KEEP", "automatic_backup", "backup_folder", "backup_if_changed", "backups",
+           "check_file", "copy_database", "restore"]
 
 DEFAULT_KEEP = 10
+
+
+class OpenDatabase(Protocol):
+    """What a backup on closing asks of the open store."""
+
+    path: Path
+
+    def audit_head(self) -> str: ...
+
+    def setting(self, key: str, default: str = "") -> str: ...
 
 
 def backup_folder(path: Path) -> Path:
@@ -31,7 +47,7 @@ def copy_database(source: Path, out: Path) -> Path:
     """A consistent copy of `source` at `out`, replacing it only when complete."""
     source, out = Path(source), Path(out)
     if not source.is_file():
-        raise DatabaseError(str(source), "no such database file")
+        raise DatabaseError(str(source), "no such database file", "没有这个数据库文件")
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent)
     os.close(handle)
@@ -46,7 +62,9 @@ def copy_database(source: Path, out: Path) -> Path:
         os.replace(temporary, out)
     except sqlite3.Error as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise DatabaseError(str(source), f"cannot be backed up ({exc})") from exc
+        problem = database_error(source, exc)
+        raise type(problem)(str(source), f"cannot be backed up ({problem.reason})",
+                            f"无法备份（{problem.zh}）") from exc
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
@@ -71,32 +89,17 @@ def backups(path: Path) -> list[Path]:
     return sorted(folder.glob(f"{Path(path).stem}-*.db"), reverse=True)
 
 
-def check_file(path: Path, full: bool = False) -> str | None:
-    """None when SQLite finds the file sound (quick_check, or integrity_check when `full`);
-    otherwise what it found."""
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            rows = connection.execute(
-                "PRAGMA integrity_check" if full else "PRAGMA quick_check").fetchall()
-        finally:
-            connection.close()
-    except (sqlite3.Error, UnicodeDecodeError) as exc:  # damaged beyond reporting
-        return str(exc)
-    found = [str(r[0]) for r in rows]
-    return None if found == ["ok"] else "; ".join(found[:3])
-
-
 def restore(backup: Path, path: Path) -> Path:
     """Put a backup in place of a database. The backup is checked first; the file it
     replaces is kept beside it as `<name>.before-restore`, never overwritten in place."""
     backup, path = Path(backup), Path(path)
     problem = check_file(backup, full=True)
     if problem is not None:
-        raise DatabaseError(str(backup), f"the backup is damaged too ({problem})")
-    from esgdesk.storage.store import open_database
-
-    open_database(backup).close()  # an esgdesk database of a schema this esgdesk knows
+        raise DatabaseDamaged(str(backup), f"the backup is damaged too ({problem})",
+                              f"备份也已损坏（{problem}）")
+    # An esgdesk database of a schema this esgdesk knows (an older one is upgraded when
+    # it is next opened).
+    refuse_unknown_revision(backup, schema_revision(backup))
     staged = copy_database(backup, path.with_name(f".{path.name}.restoring"))
     if path.exists():
         os.replace(path, path.with_name(path.name + ".before-restore"))
@@ -104,7 +107,7 @@ def restore(backup: Path, path: Path) -> Path:
     return path
 
 
-def backup_if_changed(store: Store, since: str) -> Path | None:
+def backup_if_changed(store: OpenDatabase, since: str) -> Path | None:
     """On closing: an automatic backup when the audit log moved on from `since` (its head
     when the database was opened), keeping the newest `backups_keep` (setting)."""
     if store.audit_head() == since:

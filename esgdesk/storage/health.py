@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError
+from esgdesk.storage.engine import check_file, journal_mode, sqlite_has_wal_reset_fix
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs",
                        "fuse.rclone", "fuse.gvfsd-fuse", "davfs", "fuse.davfs2"}
@@ -18,8 +19,6 @@ SYNCED_FOLDERS = ("dropbox", "onedrive", "icloud drive", "icloud~", "google driv
 
 def sqlite_facts() -> str:
     """The linked SQLite and the journal mode chosen for it, with the reason."""
-    from esgdesk.storage.store import journal_mode, sqlite_has_wal_reset_fix
-
     mode = journal_mode()
     why = ("it has the WAL-reset fix" if sqlite_has_wal_reset_fix() else
            "it lacks the WAL-reset fix, so the rollback journal is used")
@@ -33,7 +32,9 @@ def require_safe_xml() -> None:
     if not getattr(openpyxl, "DEFUSEDXML", False):
         raise EsgdeskError("openpyxl is not using defusedxml, so a hostile workbook could "
                            "expand XML entities; reinstall esgdesk (defusedxml is a "
-                           "dependency)")
+                           "dependency)",
+                           "openpyxl 未使用 defusedxml，恶意工作簿可能展开 XML 实体；请重新安装 "
+                           "esgdesk（defusedxml 是其依赖）", kind="unsafe_xml")
 
 
 def _mount_type(path: Path) -> str:
@@ -79,7 +80,6 @@ def check_database_file(path: Path) -> dict[str, object]:
     chain is not read from a damaged file). Slow on a large file, so the app runs it in a
     separate process (`esgdesk check --json`)."""
     from esgdesk.storage.audit import verify
-    from esgdesk.storage.backup import check_file
 
     problem = check_file(path, full=True)
     if problem is not None:

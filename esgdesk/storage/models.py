@@ -57,17 +57,20 @@ class AuditEntry(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[str] = mapped_column(String(40))
     user: Mapped[str] = mapped_column(Text)
-    action: Mapped[str] = mapped_column(String(16))  # set | status | create
+    # set | note | status | restate (a figure) | request | review (a data request)
+    action: Mapped[str] = mapped_column(String(16))
     entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
     year: Mapped[int] = mapped_column(Integer)
-    indicator: Mapped[str] = mapped_column(String(128))
+    indicator: Mapped[str] = mapped_column(String(128))  # "" on a data request's row
+    # A data request's department (schema 0005 on); None on a figure's row.
+    department: Mapped[str | None] = mapped_column(String(32), nullable=True)
     old_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     new_value: Mapped[str | None] = mapped_column(Text, nullable=True)
     old_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     new_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
-    hash: Mapped[str] = mapped_column(String(64), default="")  # see esgdesk/audit.py
+    hash: Mapped[str] = mapped_column(String(64), default="")  # see esgdesk/storage/audit.py
 
 
 class Request(Base):

@@ -28,18 +28,26 @@ def parse_entity_lines(text: str) -> list[EntitySpec]:
             continue
         parts = [p.strip() for p in line.replace("，", ",").split(",")]
         if len(parts) < 4:
-            raise EsgdeskError(f"line {number}: write code, 中文名, English name, kind[, parent]")
+            raise _line_error(number, "write code, 中文名, English name, kind[, parent]",
+                              "请写：代码, 中文名, 英文名, 类型[, 上级]")
         code, zh, en, kind = parts[:4]
         if kind not in ENTITY_KINDS:
-            raise EsgdeskError(f"line {number}: kind '{kind}' is not one of "
-                               f"{', '.join(ENTITY_KINDS)}")
+            kinds = ", ".join(ENTITY_KINDS)
+            raise _line_error(number, f"kind '{kind}' is not one of {kinds}",
+                              f"类型“{kind}”不是以下之一：{kinds}")
         if not code.isascii() or not code.replace("-", "").replace("_", "").isalnum():
-            raise EsgdeskError(f"line {number}: a code is letters, digits, - or _")
+            raise _line_error(number, "a code is letters, digits, - or _",
+                              "代码只能由字母、数字、- 或 _ 组成")
         specs.append(EntitySpec(code, zh, en or zh, kind, parts[4] if len(parts) > 4 and
                                 parts[4] else None))
     if not specs or specs[0].parent is not None:
-        raise EsgdeskError("the first entity is the group (with no parent)")
+        raise EsgdeskError("the first entity is the group (with no parent)",
+                           "第一个主体必须是集团（没有上级）", kind="entity_line")
     return specs
+
+
+def _line_error(number: int, en: str, zh: str) -> EsgdeskError:
+    return EsgdeskError(en, zh, where=f"line {number}", kind="entity_line")
 
 
 def create_database(path: str | Path, company: str, first_year: int,
@@ -47,7 +55,7 @@ def create_database(path: str | Path, company: str, first_year: int,
     """Make a new database; a file already there is never overwritten."""
     path = Path(path)
     if path.exists():
-        raise DatabaseError(str(path), "exists already")
+        raise DatabaseError(str(path), "exists already", "文件已存在")
     store = open_database(path, create=True)
     try:
         store.set_setting("company", company)

@@ -1,0 +1,376 @@
+"""The working session the app and the command line share: the open database, the chosen
+entity and year, the validation run, and every change, each returning what it changed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from esgdesk.errors import EsgdeskError, NotFound
+from esgdesk.model.catalogue import Catalogue, load
+from esgdesk.model.entities import EntityInfo
+from esgdesk.model.layout import FigureRef
+from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
+from esgdesk.storage.store import Store, StoredValue, current_user, open_database
+
+if TYPE_CHECKING:
+    from esgdesk.exchange.offline import OfflineRequest
+    from esgdesk.rules.review import RequestState
+    from esgdesk.rules.validation import Finding
+    from esgdesk.storage.audit import ChainReport
+
+Progress = Callable[[int, int, str], bool]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What one operation changed, so each screen decides what to redraw (Anki's OpChanges).
+
+    `figures` names the figures written (empty when `reloaded` says all of them may have
+    changed); `findings` is true when the findings are new; `scope` when the entity, the
+    year or the database changed; `requests` when a data request moved or was made."""
+
+    figures: frozenset[FigureRef] = frozenset()
+    reloaded: bool = False
+    notes: bool = False
+    statuses: bool = False
+    findings: bool = False
+    requests: bool = False
+    scope: bool = False
+    database: bool = False
+    saved: bool = False  # something was written to the database
+
+    def __or__(self, other: Changes) -> Changes:
+        return Changes(self.figures | other.figures, self.reloaded or other.reloaded,
+                       self.notes or other.notes, self.statuses or other.statuses,
+                       self.findings or other.findings, self.requests or other.requests,
+                       self.scope or other.scope, self.database or other.database,
+                       self.saved or other.saved)
+
+    def touches(self, ref: FigureRef | None) -> bool:
+        """True when the figure may look different after this change."""
+        return ref is not None and (self.reloaded or self.scope or ref in self.figures
+                                    or self.findings)
+
+
+SCOPE = Changes(reloaded=True, findings=True, scope=True)
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What the file check of a database found (`esgdesk check --json`)."""
+
+    path: str
+    problem: str | None  # what integrity_check found, or None
+    rows: int = 0
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def chain_intact(self) -> bool:
+        return self.problem is None and self.broken_at is None
+
+
+@dataclass
+class Session:
+    """One user's work on one database (or a request workbook opened offline)."""
+
+    catalogue: Catalogue = field(default_factory=load)
+    store: Store | None = None
+    workspace: Workspace | None = None
+    offline: OfflineRequest | None = None
+    opened_head: str = ""
+    validation: ValidationRun | None = None
+    user_name: str = ""
+
+    # -- who ----------------------------------------------------------------------------
+    @property
+    def user(self) -> str:
+        return self.user_name or current_user()
+
+    # -- opening and closing --------------------------------------------------------------
+    def open(self, path: Path, entity: str | None = None, year: int | None = None,
+             offline: OfflineRequest | None = None) -> Changes:
+        """Open a database at an entity and year; on failure the session is unchanged."""
+        store = open_database(path, self.catalogue)
+        try:
+            chosen = store.entity(entity).code if entity else store.root().code
+            _years, latest = reporting_years(store)
+            workspace = Workspace(store, chosen, year if year is not None else latest)
+        except EsgdeskError:
+            store.close()
+            raise
+        if self.store is not None:
+            self.store.close()
+        self.store, self.offline, self.workspace = store, offline, workspace
+        self.opened_head = store.audit_head()
+        self.validation = None
+        return SCOPE | Changes(database=True)
+
+    def close(self) -> Path | None:
+        """Close the database; an automatic backup first when anything changed (not for a
+        request opened offline, whose draft is its own file)."""
+        from esgdesk.storage.backup import backup_if_changed
+
+        if self.store is None:
+            return None
+        store, self.store, self.workspace, self.validation = self.store, None, None, None
+        try:
+            if self.offline is None:
+                return backup_if_changed(store, self.opened_head)
+            return None
+        finally:
+            store.close()
+
+    def require_store(self) -> Store:
+        if self.store is None:
+            raise NotFound("no database is open", "没有打开数据库")
+        return self.store
+
+    def require_workspace(self) -> Workspace:
+        if self.workspace is None:
+            raise NotFound("no database is open", "没有打开数据库")
+        return self.workspace
+
+    def location_warning(self) -> str | None:
+        """A warning when the database sits where file locking is unreliable."""
+        from esgdesk.storage.health import location_warning
+
+        return location_warning(self.require_store().path)
+
+    @staticmethod
+    def engine_facts() -> str:
+        """The database engine esgdesk runs on and how (journal mode and why)."""
+        from esgdesk.storage.health import sqlite_facts
+
+        return sqlite_facts()
+
+    # -- the file check, run in a separate process by the app ----------------------------
+    @staticmethod
+    def file_check_command(path: Path) -> tuple[str, list[str]]:
+        """The program and arguments that check a database file without blocking (a frozen
+        bundle has no `-m`: its own executable runs the command)."""
+        if getattr(sys, "frozen", False):
+            return sys.executable, ["check", "--json", str(path)]
+        return sys.executable, ["-m", "esgdesk", "check", "--json", str(path)]
+
+    @staticmethod
+    def read_file_check(path: Path, output: str) -> FileCheck | None:
+        """The result printed by the file check, or None if it did not finish."""
+        try:
+            result = json.loads(output.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return None
+        return FileCheck(str(path), result["problem"], int(result.get("rows") or 0),
+                         result.get("broken_at"), str(result.get("reason") or ""))
+
+    def file_checked(self, check: FileCheck) -> bool:
+        """Take a file check's result for the open database; False if it is for another."""
+        if self.store is None or str(self.store.path) != check.path:
+            return False
+        if check.problem is None:
+            self.store.mark_sound()
+        return True
+
+    def damaged_and_backup(self) -> tuple[EsgdeskError, Path | None] | None:
+        """Run the integrity check now: None if the file is sound, else the error and the
+        latest automatic backup (or None when there is none)."""
+        from esgdesk.storage.backup import backups
+
+        store = self.require_store()
+        try:
+            store.check()
+            return None
+        except EsgdeskError as exc:
+            return exc, next(iter(backups(store.path)), None)
+
+    def restore(self, backup: Path) -> Changes:
+        """Put a backup in place of the open (damaged) database and open it again."""
+        from esgdesk.storage.backup import restore
+
+        store = self.require_store()
+        path = store.path
+        store.close()
+        self.store = None
+        restore(backup, path)
+        return self.open(path)
+
+    def verify_audit(self) -> ChainReport:
+        return self.require_store().verify_audit()
+
+    # -- scope --------------------------------------------------------------------------
+    def entities(self) -> list[tuple[EntityInfo, int]]:
+        """Every entity in tree order with its depth (for an indented picker)."""
+        if self.store is None:
+            return []
+        tree = self.store.tree()
+        return [(entity, tree.depth(entity.code)) for entity in tree]
+
+    def years(self) -> tuple[list[int], int]:
+        return reporting_years(self.require_store())
+
+    def select(self, entity: str | None = None, year: int | None = None) -> Changes:
+        """Work on another entity or year (the figures are read again)."""
+        workspace = self.require_workspace()
+        chosen = self.require_store().entity(entity).code if entity else workspace.entity
+        self.workspace = Workspace(self.require_store(), chosen,
+                                   workspace.year if year is None else year)
+        self.validation = None
+        return SCOPE
+
+    def children_count(self) -> int:
+        """How many direct children the chosen entity has (a parent's export can compare
+        them or give each a sheet)."""
+        workspace = self.require_workspace()
+        return len(self.require_store().children(workspace.entity))
+
+    def first_indicator_of(self, department: str) -> str | None:
+        """Where a department's work starts: its first supplied indicator."""
+        from esgdesk.rules.review import department_first_indicator
+
+        return department_first_indicator(self.catalogue, department)
+
+    # -- validation ----------------------------------------------------------------------
+    def start_validation(self) -> ValidationRun:
+        """Validate the whole tree in slices the caller interleaves with other work."""
+        self.validation = ValidationRun(self.require_workspace())
+        return self.validation
+
+    def step_validation(self, run: ValidationRun) -> Changes | None:
+        """One slice of a run; the findings' change when it ends and is adopted, an empty
+        change when it ends unadopted, None while it goes on."""
+        if run is not self.validation:
+            return Changes()  # cancelled, or replaced by a run for another scope
+        if not run.step():
+            return None
+        self.validation = None
+        if self.workspace is not None and self.workspace.adopt(run):
+            return Changes(findings=True)
+        return Changes()
+
+    def cancel_validation(self) -> None:
+        self.validation = None
+
+    def validate_now(self) -> Changes:
+        self.cancel_validation()
+        self.require_workspace().validate()
+        return Changes(findings=True)
+
+    def findings(self) -> list[Finding]:
+        return self.workspace.findings() if self.workspace is not None else []
+
+    # -- figures --------------------------------------------------------------------------
+    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False) -> Changes:
+        """Write one figure (one transaction). A figure changed by someone else since it was
+        read raises StaleValue unless `overwrite`."""
+        workspace = self.require_workspace()
+        try:
+            if overwrite:
+                workspace.overwrite(ref, text, self.user)
+            else:
+                workspace.set(ref, text, self.user)
+        except EsgdeskError:
+            self._reread()
+            raise
+        return Changes(figures=frozenset({ref}), findings=True, saved=True)
+
+    def take_theirs(self) -> Changes:
+        """Read the figures again, keeping what another user wrote."""
+        self.require_workspace().reload()
+        return Changes(reloaded=True, findings=True)
+
+    def current(self, ref: FigureRef) -> StoredValue | None:
+        """The figure as stored now (not as read when the form was shown)."""
+        return self.require_store().get(ref.entity, ref.year, ref.indicator)
+
+    def set_note(self, ref: FigureRef, note: str) -> Changes:
+        self.require_workspace().set_note(ref, note, self.user)
+        return Changes(figures=frozenset({ref}), notes=True, findings=True, saved=True)
+
+    def restate(self, ref: FigureRef, value: str, kind: str, reason: str) -> Changes:
+        """Change a locked (published) figure as a restatement, keeping what was published."""
+        self.require_store().restate(ref.entity, ref.year, ref.indicator, value, kind, reason,
+                                     self.user)
+        return self._reloaded() | Changes(statuses=True)
+
+    def _reread(self) -> None:
+        """After a refused write: read the figures again (a validation run that read the old
+        ones is refused when it ends; the caller starts another)."""
+        self.require_workspace().reload()
+
+    def _reloaded(self) -> Changes:
+        workspace = self.require_workspace()
+        workspace.reload()
+        self.validate_now()
+        return Changes(reloaded=True, findings=True, saved=True)
+
+    # -- the report workbook ---------------------------------------------------------------
+    def export(self, path: Path, lang: str, progress: Progress | None = None,
+               by_entity: bool = False, per_child: bool = False) -> Path:
+        from esgdesk.exchange.export import export_workbook
+
+        workspace = self.require_workspace()
+        return export_workbook(self.require_store(), workspace.year, path, workspace.entity,
+                               lang, progress, by_entity=by_entity, per_child=per_child)
+
+    def suggested_export_name(self) -> str:
+        workspace = self.require_workspace()
+        return f"esgdesk-{workspace.entity}-{workspace.year}.xlsx"
+
+    # -- collection -------------------------------------------------------------------------
+    def dashboard(self) -> list[RequestState]:
+        from esgdesk.rules.review import dashboard
+
+        if self.store is None or self.workspace is None:
+            return []
+        return dashboard(self.store, self.workspace.year, date.today())
+
+    def move_request(self, request_id: str, status: str, reason: str = "") -> Changes:
+        """Approve, lock or send back a data request (the review's rules decide)."""
+        from esgdesk.rules.review import move
+
+        move(self.require_store(), request_id, status, self.user, reason)
+        return self._reloaded() | Changes(requests=True, statuses=True)
+
+    def imported(self) -> Changes:
+        """After returned workbooks were accepted: read and validate again."""
+        return self._reloaded() | Changes(requests=True)
+
+    def open_request(self, workbook: Path, folder: Path | None = None) -> Changes:
+        """Open a request workbook as forms, with no coordinator database (contributor)."""
+        from esgdesk.exchange.offline import open_request
+
+        offline, store = open_request(workbook, folder)
+        store.close()
+        changes = self.open(offline.database, offline.entity, offline.year, offline=offline)
+        return changes
+
+    def submit_request(self, name: str, out: Path | None = None) -> Path:
+        """Write the figures back into the request workbook, ready to send back."""
+        from esgdesk.exchange.offline import submit_request
+
+        if self.offline is None:
+            raise NotFound("no request workbook is open", "没有打开数据请求工作簿")
+        return submit_request(self.require_store(), self.offline, name, out)
+
+    # -- new databases ------------------------------------------------------------------------
+    def open_sample(self, folder: Path) -> Changes:
+        """Open the report's sample database, made in `folder` the first time."""
+        from esgdesk.application.sample import create_sample
+
+        path = folder / "sample.db"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            create_sample(path).close()
+        return self.open(path)
+
+    def create(self, path: Path, company: str, first_year: int, entity_lines: str) -> Changes:
+        from esgdesk.storage.newdb import create_database, parse_entity_lines
+
+        create_database(path, company, first_year, parse_entity_lines(entity_lines)).close()
+        return self.open(path)

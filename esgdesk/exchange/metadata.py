@@ -1,0 +1,84 @@
+"""The hidden metadata sheet of a request workbook: which request it is, every mapped cell, and
+a checksum over the fixed content. Written by requests, read back by returned and offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from esgdesk.errors import FileRefused
+from esgdesk.model.types import canonical
+
+META_SHEET = "_esgdesk"
+META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "department",
+             "catalogue", "lang", "made_at", "made_by", "due", "assignee")
+FIXED_KINDS = ("fixed", "prior", "last_note")
+CELL_COLUMNS = ("sheet", "cell", "kind", "indicator", "year", "expected")
+FORMAT = "esgdesk-request-1"
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    """One mapped cell: an input of the reporting year, or fixed content to keep."""
+
+    sheet: str
+    cell: str
+    kind: str  # inputs: value | state | note | submitted_by | submitted_at;
+    # locked content: fixed | prior (a prior year's figure) | last_note (its explanation)
+    indicator: str
+    year: int
+    expected: str  # fixed cells: their content as written
+
+    def row(self) -> list[Any]:
+        return [self.sheet, self.cell, self.kind, self.indicator, self.year, self.expected]
+
+
+def fixed_text(value: Any) -> str:
+    """A cell's content as the metadata records it (1226.0 and 1226 alike)."""
+    if isinstance(value, float):
+        return canonical(Decimal(repr(value)))
+    return "" if value is None else str(value)
+
+
+def checksum(meta: dict[str, str], cells: Iterable[CellSpec]) -> str:
+    body = json.dumps([[meta[k] for k in META_KEYS], [c.row() for c in cells]],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
+    """The metadata sheet's rows: the keys, the checksum, a blank row, the cell map."""
+    rows: list[list[Any]] = [[key, meta[key]] for key in META_KEYS]
+    rows.append(["checksum", checksum(meta, cells)])
+    rows.append([])
+    rows.append(list(CELL_COLUMNS))
+    rows.extend(spec.row() for spec in cells)
+    return rows
+
+
+def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
+    """The keys and the cell map of a metadata sheet; refused when esgdesk did not write it."""
+    rows = list(sheet.iter_rows(values_only=True))
+    meta: dict[str, str] = {}
+    index = 0
+    while index < len(rows) and rows[index] and rows[index][0] not in (None, ""):
+        key, value = rows[index][0], rows[index][1] if len(rows[index]) > 1 else None
+        meta[str(key)] = fixed_text(value)
+        index += 1
+    if meta.get("format") != FORMAT or any(k not in meta for k in (*META_KEYS, "checksum")):
+        raise FileRefused("the metadata sheet is not one esgdesk wrote",
+                          "元数据工作表不是 esgdesk 生成的", where=name,
+                          kind="metadata_foreign")
+    cells = []
+    for row in rows[index + 2:]:
+        if not row or row[0] in (None, ""):
+            continue
+        sheet_title, address, kind, indicator, year, expected = (list(row) + [None] * 6)[:6]
+        cells.append(CellSpec(str(sheet_title), str(address), str(kind),
+                              fixed_text(indicator), int(Decimal(fixed_text(year) or "0")),
+                              fixed_text(expected)))
+    return meta, cells

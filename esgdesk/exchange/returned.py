@@ -1,0 +1,364 @@
+"""Reading a returned request workbook, after Excel, LibreOffice or esgdesk saved it.
+
+`read_returned` refuses what is not a plain workbook before any XML is parsed, checks
+the metadata and every fixed cell, parses what was typed robustly, and records each
+problem as a `Problem` with its code and sheet!cell. It writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound
+from esgdesk.exchange.metadata import (
+    FIXED_KINDS,
+    META_SHEET,
+    CellSpec,
+    checksum,
+    fixed_text,
+    read_meta,
+)
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.states import STATES, special_state
+from esgdesk.model.types import canonical, text_problem
+from esgdesk.storage.health import require_safe_xml
+from esgdesk.storage.store import parse_value
+
+# Limits for a returned workbook (see docs: "Returned workbooks").
+MAX_MEMBERS = 200
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_RATIO = 200
+MAX_PART = 10 * 1024 * 1024  # one sheet of a request is tens of kB; a million rows is not
+
+# What a Problem's code says went wrong (callers branch on these, never on the wording).
+METADATA_CHANGED = "metadata_changed"  # the metadata sheet's checksum does not match
+SHEET_MISSING = "sheet_missing"  # a sheet of the request was renamed or deleted
+CATALOGUE_VERSION = "catalogue_version"  # made for another version of the catalogue
+LOCKED_CHANGED = "locked_changed"  # a label, a prior year or the structure was edited
+FORMULA = "formula"  # a formula where a figure belongs
+TEXT_REFUSED = "text_refused"  # a name or explanation no cell can hold
+UNKNOWN_INDICATOR = "unknown_indicator"
+NOT_A_STATE = "not_a_state"
+INVALID_VALUE = "invalid_value"  # not a value of the indicator's type
+# The workbook's structure is broken: it cannot be opened as a request, only refused.
+STRUCTURE_BROKEN = (METADATA_CHANGED, SHEET_MISSING)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a returned workbook is refused: a code for callers to branch on, where it
+    is (sheet!cell, or a sheet), the indicator it concerns, and the message in en and zh.
+    str() is the English message, as the command line prints it."""
+
+    code: str
+    en: str
+    zh: str
+    sheet: str = ""
+    cell: str = ""
+    indicator: str = ""
+
+    @property
+    def where(self) -> str:
+        return "!".join(part for part in (self.sheet, self.cell) if part)
+
+    def message(self, lang: str = "en") -> str:
+        text = self.zh if lang == "zh" else self.en
+        return f"{self.where}: {text}" if self.where else text
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    @classmethod
+    def at(cls, address: str, code: str, en: str, zh: str, indicator: str = "") -> Problem:
+        """A problem at a "sheet!cell" address."""
+        sheet, _, cell = address.rpartition("!")
+        return cls(code, en, zh, sheet, cell, indicator)
+
+    @classmethod
+    def of_error(cls, error: EsgdeskError) -> Problem:
+        """A refusal raised while reading the file (its kind becomes the code)."""
+        return cls(error.kind, error.message("en"), error.message("zh"))
+
+
+@dataclass(frozen=True)
+class ReturnedFigure:
+    """A figure typed into a returned workbook, parsed: text as the store takes it
+    ("n/a" and "not available" for the states), or None when left empty."""
+
+    address: str
+    indicator: str
+    year: int
+    text: str | None
+    note: str | None
+    notice: str = ""  # how an ambiguous entry was read
+
+
+@dataclass
+class Returned:
+    path: Path
+    sha256: str
+    meta: dict[str, str]
+    cells: list[CellSpec] = field(default_factory=list)  # the metadata's cell map
+    figures: list[ReturnedFigure] = field(default_factory=list)
+    submitted_by: str = ""
+    saved_at: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def request(self) -> str:
+        return self.meta.get("request", "")
+
+    @property
+    def year(self) -> int:
+        return int(self.meta.get("year", "0") or 0)
+
+    @property
+    def broken_structure(self) -> Problem | None:
+        """The first problem that keeps the workbook from being opened as the request it
+        was (its metadata changed, a sheet renamed or deleted), or None."""
+        return next((p for p in self.problems if p.code in STRUCTURE_BROKEN), None)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _refuse(name: str, kind: str, en: str, zh: str) -> FileRefused:
+    return FileRefused(en, zh, where=name, kind=kind)
+
+
+def check_zip(path: Path) -> None:
+    """Refuse what is not a plain workbook before any XML is parsed: not a zip, too many
+    members, too large when expanded, compressed suspiciously well, or carrying macros."""
+    name = path.name
+    if path.suffix.lower() in (".xlsm", ".xltm", ".xlsb", ".xls"):
+        raise _refuse(name, "macros", f"{path.suffix} files are refused; save it as .xlsx",
+                      f"不接受 {path.suffix} 文件，请另存为 .xlsx")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except Exception as exc:  # BadZipFile, NotImplementedError, EOFError, struct.error, …
+        raise _refuse(name, "not_a_workbook", f"not an Excel workbook (.xlsx): {exc}",
+                      f"不是 Excel 工作簿（.xlsx）：{exc}") from None
+    if len(members) > MAX_MEMBERS:
+        raise _refuse(name, "too_large", f"{len(members)} parts in the file; at most "
+                      f"{MAX_MEMBERS}", f"文件有 {len(members)} 个部件，最多 {MAX_MEMBERS} 个")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise _refuse(name, "too_large", f"expands to {total // 1_000_000} MB; at most "
+                      f"{MAX_UNCOMPRESSED // 1_000_000} MB",
+                      f"解压后 {total // 1_000_000} MB，最多 {MAX_UNCOMPRESSED // 1_000_000} MB")
+    for member in members:
+        if member.file_size > MAX_PART:
+            size, limit = member.file_size // 1_000_000, MAX_PART // 1_000_000
+            raise _refuse(name, "too_large", f"{member.filename} expands to {size} MB; at "
+                          f"most {limit} MB a part",
+                          f"{member.filename} 解压后 {size} MB，每个部件最多 {limit} MB")
+        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO \
+                and member.file_size > 1_000_000:
+            ratio = member.file_size // member.compress_size
+            raise _refuse(name, "zip_bomb", f"{member.filename} is compressed {ratio}:1, "
+                          "like a zip bomb", f"{member.filename} 压缩比为 {ratio}:1，疑似压缩炸弹")
+        if member.filename.lower().endswith("vbaproject.bin"):
+            raise _refuse(name, "macros", "carries macros (vbaProject.bin); save it as .xlsx "
+                          "without macros", "含有宏（vbaProject.bin），请另存为不含宏的 .xlsx")
+    if "[Content_Types].xml" not in {m.filename for m in members}:
+        raise _refuse(name, "not_a_workbook", "not an Excel workbook (no [Content_Types].xml)",
+                      "不是 Excel 工作簿（缺少 [Content_Types].xml）")
+
+
+def load_request_workbook(path: Path) -> Any:
+    """A request workbook opened with openpyxl (formulas as written, no links, no macros),
+    after check_zip; refused when it cannot be read or esgdesk did not write it."""
+    from openpyxl import load_workbook
+
+    check_zip(path)
+    require_safe_xml()
+    try:
+        workbook = load_workbook(path, data_only=False, keep_links=False, keep_vba=False)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged file
+        raise _refuse(path.name, "unreadable", f"cannot be read as a workbook "
+                      f"({type(exc).__name__}: {exc})",
+                      f"无法作为工作簿读取（{type(exc).__name__}：{exc}）") from None
+    if META_SHEET not in workbook.sheetnames:
+        raise _refuse(path.name, "not_a_request", f"not an esgdesk collection workbook (no "
+                      f"{META_SHEET} sheet)", f"不是 esgdesk 数据收集工作簿（没有 {META_SHEET} "
+                      "工作表）")
+    return workbook
+
+
+def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
+    """Read a returned collection workbook. Problems (each with its sheet!cell) are
+    collected in `problems`; an unreadable file raises EsgdeskError."""
+    path = Path(path)
+    if not path.is_file():
+        raise NotFound("no such file", "没有这个文件", where=str(path))
+    workbook = load_request_workbook(path)
+    sha = file_sha256(path)
+    try:
+        return _read_cells(path, sha, workbook, catalogue)
+    except EsgdeskError:
+        raise
+    except Exception as exc:  # a workbook damaged in a way no check above foresaw
+        raise _refuse(path.name, "unreadable", f"cannot be read as a collection workbook "
+                      f"({type(exc).__name__}: {exc})",
+                      f"无法作为数据收集工作簿读取（{type(exc).__name__}：{exc}）") from None
+
+
+def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Returned:
+    meta, cells = read_meta(workbook[META_SHEET], path.name)
+    modified = workbook.properties.modified
+    returned = Returned(path, sha, meta, cells, saved_at=modified.isoformat(timespec="seconds")
+                        if modified else "")
+    problems = returned.problems
+    if checksum(meta, cells) != meta.get("checksum"):
+        problems.append(Problem(METADATA_CHANGED, "the metadata sheet was changed (checksum "
+                                "mismatch)", "元数据工作表被修改过（校验和不符）", META_SHEET))
+        return returned
+    if meta["catalogue"] != catalogue.version:
+        problems.append(Problem(
+            CATALOGUE_VERSION, f"made for catalogue {meta['catalogue']}, this database uses "
+            f"{catalogue.version}; send a new request",
+            f"工作簿按指标目录 {meta['catalogue']} 生成，本数据库使用 {catalogue.version}；"
+            "请重新发出数据请求"))
+    values: dict[str, dict[str, Any]] = {}
+    for spec in cells:
+        if spec.sheet not in workbook.sheetnames:
+            # Not located at the sheet: it is not in the file.
+            problems.append(Problem(SHEET_MISSING, f"sheet '{spec.sheet}' is missing (renamed "
+                                    "or deleted)", f"工作表“{spec.sheet}”不见了（被改名或删除）"))
+            continue
+        cell = workbook[spec.sheet][spec.cell]
+        if spec.kind in FIXED_KINDS:
+            if not _same(cell.value, spec.expected):
+                found = fixed_text(cell.value)
+                problems.append(Problem(
+                    LOCKED_CHANGED, f"locked content changed: expected '{spec.expected}', "
+                    f"found '{found}'", f"锁定内容被修改：应为“{spec.expected}”，现为“{found}”",
+                    spec.sheet, spec.cell, spec.indicator))
+            continue
+        if cell.data_type == "f" or (isinstance(cell.value, str)
+                                     and cell.value.startswith("=")
+                                     and spec.kind == "value"):
+            formula = str(cell.value)[:40]
+            problems.append(Problem(
+                FORMULA, f"a formula ({formula}) where a figure belongs; type the number",
+                f"此处应填写数字，而不是公式（{formula}）", spec.sheet, spec.cell,
+                spec.indicator))
+            continue
+        if spec.kind in ("submitted_by", "submitted_at"):
+            if spec.kind == "submitted_by":
+                returned.submitted_by = _text(cell.value)
+                problem = text_problem(returned.submitted_by)
+                if problem:
+                    problems.append(Problem(TEXT_REFUSED, f"the name {problem}",
+                                            f"填报人姓名无法接受：{problem}", spec.sheet,
+                                            spec.cell))
+            continue
+        values.setdefault(spec.indicator, {})[spec.kind] = (f"{spec.sheet}!{spec.cell}", cell)
+    for indicator_id, parts in values.items():
+        figure = _figure(catalogue, indicator_id, returned.year, parts, problems)
+        if figure is not None:
+            returned.figures.append(figure)
+    return returned
+
+
+def _same(value: Any, expected: str) -> bool:
+    found = fixed_text(value)
+    if found == expected:
+        return True
+    try:  # 1226 written, 1226.0 read back (or the other way round)
+        return Decimal(found) == Decimal(expected)
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return fixed_text(value).strip()
+
+
+def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str, Any],
+            problems: list[Problem]) -> ReturnedFigure | None:
+    spec = catalogue.indicators.get(indicator_id)
+    if spec is None:
+        problems.append(Problem(UNKNOWN_INDICATOR,
+                                f"{indicator_id}: not in this database's catalogue",
+                                f"{indicator_id}：不在本数据库的指标目录中",
+                                indicator=indicator_id))
+        return None
+    note_cell = parts.get("note")
+    note = _text(note_cell[1].value) if note_cell else ""
+    problem = text_problem(note)
+    if problem:
+        problems.append(Problem.at(note_cell[0], TEXT_REFUSED, f"the explanation {problem}",
+                                   f"说明无法接受：{problem}", indicator_id))
+        return None
+    state_cell = parts.get("state")
+    state_text = _text(state_cell[1].value) if state_cell else ""
+    where, cell = parts.get("value", ("?", None))
+    notice = ""
+    if state_text:
+        state = special_state(state_text)
+        if state is None:
+            problems.append(Problem.at(
+                state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
+                "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
+                "not available）", indicator_id))
+            return None
+        text: str | None = STATES[state].text
+    else:
+        try:
+            text, notice = _typed(spec, cell)
+        except InvalidValue as exc:
+            problems.append(Problem.at(where, INVALID_VALUE, exc.message("en"),
+                                       exc.message("zh"), indicator_id))
+            return None
+    if text is None and not note:
+        return ReturnedFigure(where, indicator_id, year, None, None)
+    return ReturnedFigure(where, indicator_id, year, text, note, notice)
+
+
+def _typed(spec: Indicator, cell: Any) -> tuple[str | None, str]:
+    """A cell's content as the stored text of the indicator, and a notice when it was
+    read in a way worth saying (a fraction read as a percentage)."""
+    if cell is None or cell.value is None or (isinstance(cell.value, str)
+                                               and not cell.value.strip()):
+        return None, ""
+    value = cell.value
+    notice = ""
+    if isinstance(value, bool):
+        typed = "yes" if value else "no"
+    elif isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InvalidValue(spec.id, str(value), "not a finite number", "不是有限的数")
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        number, reread = spec.type.cell_number(number, cell.number_format)
+        if reread:
+            notice = f"{cell.coordinate}: {value} formatted as a percentage, read as " \
+                     f"{canonical(number)}"
+        typed = canonical(number)
+    elif isinstance(value, datetime):
+        raise InvalidValue(spec.id, str(value), "a date where a figure belongs",
+                           "此处应填写数字，而不是日期")
+    else:
+        typed = unicodedata.normalize("NFKC", str(value)).strip()
+        state = special_state(typed)
+        if state:
+            return STATES[state].text, ""
+    return parse_value(spec, typed), notice

@@ -1,0 +1,83 @@
+"""The store's entities (the group, its companies and sites) and the database's settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from esgdesk.errors import EsgdeskError, UnknownEntity
+from esgdesk.model.catalogue import Catalogue
+from esgdesk.model.entities import EntityInfo, EntityTree
+from esgdesk.storage.base import StorePart
+from esgdesk.storage.records import read_record
+
+
+class EntitiesPart(StorePart):
+    """Entities, read once and kept until one is added; settings, read each time."""
+
+    def __init__(self, path: Path, catalogue: Catalogue) -> None:
+        super().__init__(path, catalogue)
+        self._entities: dict[str, EntityInfo] | None = None
+
+    def entities(self) -> list[EntityInfo]:
+        """Every entity, parents before their children."""
+        return list(self._entity_map().values())
+
+    def entity(self, code: str) -> EntityInfo:
+        try:
+            return self._entity_map()[code]
+        except KeyError:
+            raise UnknownEntity(code) from None
+
+    def children(self, code: str) -> list[EntityInfo]:
+        return self.tree().children(code)
+
+    def tree(self) -> EntityTree:
+        """The entities as a tree, for every walk over the group's structure."""
+        return EntityTree(self._entity_map().values())
+
+    def root(self) -> EntityInfo:
+        roots = [e for e in self.entities() if e.parent is None]
+        if not roots:
+            raise UnknownEntity("(no entities in this database)")
+        return roots[0]
+
+    def _entity_map(self) -> dict[str, EntityInfo]:
+        if self._entities is None:
+            rows = self._query("SELECT id, code, name_zh, name_en, kind, parent_id FROM entity "
+                               "ORDER BY id")
+            codes = {r["id"]: r["code"] for r in rows}
+            infos = [read_record(EntityInfo, r, parent=codes.get(r["parent_id"])) for r in rows]
+            self._entities = EntityTree(infos).by_code
+        return self._entities
+
+    def _code_of(self, entity_id: int) -> str:
+        return next(e.code for e in self.entities() if e.id == entity_id)
+
+    def _codes(self) -> dict[int, str]:
+        """Each entity's code by its row id."""
+        return {e.id: e.code for e in self.entities()}
+
+    def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
+                   parent: str | None = None) -> EntityInfo:
+        from esgdesk.storage.models import Entity
+
+        parent_id = self.entity(parent).id if parent else None
+        if code in self._entity_map():
+            raise EsgdeskError(f"entity '{code}' exists already", f"主体“{code}”已存在",
+                               kind="exists")
+        with self._writing() as s:
+            s.add(Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
+                         parent_id=parent_id))
+        self._entities = None
+        return self.entity(code)
+
+    # -- settings -------------------------------------------------------------
+    def setting(self, key: str, default: str = "") -> str:
+        rows = self._query("SELECT value FROM setting WHERE key = ?", (key,))
+        return str(rows[0]["value"]) if rows else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        from esgdesk.storage.models import Setting
+
+        with self._writing() as s:
+            s.merge(Setting(key=key, value=value))

@@ -1,0 +1,287 @@
+"""The store's figures: their values, notes, statuses and restatements, read by name and each
+change written as one audited transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from esgdesk.errors import (
+    DerivedIndicator,
+    EsgdeskError,
+    InvalidValue,
+    NeedsReason,
+    NotFound,
+    StaleValue,
+    ValueLocked,
+)
+from esgdesk.model.catalogue import Indicator
+from esgdesk.model.states import VALUE, special_state, state_text
+from esgdesk.model.types import ValueRefused, text_problem
+from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.base import now
+from esgdesk.storage.entities import EntitiesPart
+from esgdesk.storage.records import Change, StoredValue, stored_value
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from esgdesk.storage.models import Value
+
+STATUSES = ("draft", "submitted", "approved", "locked")
+RESTATEMENT_REASONS = {
+    "error": ("更正错误", "error corrected"),
+    "method": ("计算方法变更", "method changed"),
+    "boundary": ("统计范围变更", "boundary changed"),
+}
+VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
+                 "changed_at, version, published, restated")
+
+
+def parse_value(indicator: Indicator, typed: str) -> str:
+    """What a user typed, as stored for this indicator, or InvalidValue saying why not."""
+    if indicator.formula is not None:
+        raise DerivedIndicator(indicator.id, indicator.formula.text)
+    try:
+        return indicator.type.parse(typed)
+    except ValueRefused as exc:
+        raise InvalidValue(indicator.id, typed, f"{indicator.type.name}: {exc}") from None
+
+
+def refuse_locked_or_stale(row: Value | None, entity: str, year: int, indicator: str,
+                           expected_version: int | None) -> None:
+    """The guard before any change to a figure: a locked figure is not changed, and one
+    changed since the caller read it (another version than expected) is not overwritten."""
+    if row is not None and row.status == "locked":
+        raise ValueLocked(entity, year, indicator)
+    if expected_version is not None and (row.version if row else 0) != expected_version:
+        raise StaleValue(indicator, row.changed_by if row else "?",
+                         row.changed_at if row else "?")
+
+
+def check_text(indicator: str, text: str, what: str = "the note") -> None:
+    """A note (or reason) must fit a workbook cell whole: refused here, never cut later."""
+    problem = text_problem(text)
+    if problem:
+        raise InvalidValue(indicator, text[:40] + ("…" if len(text) > 40 else ""),
+                           f"{what} {problem}")
+
+
+def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:
+    """The stored row of one figure, inside a writing transaction."""
+    from sqlalchemy import select
+
+    from esgdesk.storage.models import Value
+
+    return s.execute(select(Value).where(
+        Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
+    )).scalar_one_or_none()
+
+
+class FiguresPart(EntitiesPart):
+    """Reading and writing figures."""
+
+    # -- reading ----------------------------------------------------------------
+    def get(self, entity: str, year: int, indicator: str) -> StoredValue | None:
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        rows = self._query(f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id = ? AND year = ? "
+                           "AND indicator = ?", (ent.id, year, indicator))
+        return stored_value(ent.code, rows[0]) if rows else None
+
+    def values(self, entity: str, years: Iterable[int]) -> dict[tuple[str, int], StoredValue]:
+        """Every stored figure of an entity for the given years, keyed by (indicator, year)."""
+        return {(ind, year): value for (_e, ind, year), value
+                in self.figures_of([entity], years).items()}
+
+    def figures_of(self, entities: Iterable[str], years: Iterable[int],
+                   ) -> dict[tuple[str, str, int], StoredValue]:
+        """Stored figures of several entities, keyed by (entity, indicator, year)."""
+        ids = {self.entity(code).id: code for code in entities}
+        wanted = list(years)
+        if not ids or not wanted:
+            return {}
+        rows = self._query(
+            f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
+            f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
+            [*ids, *wanted])
+        return {(ids[r["entity_id"]], r["indicator"], r["year"]):
+                stored_value(ids[r["entity_id"]], r) for r in rows}
+
+    def years(self) -> list[int]:
+        """The years any entity holds figures for. Each entity's years are found by seeking
+        the (entity, year) index from one year to the next, so a large file is not scanned."""
+        return [r["year"] for r in self._query(
+            "WITH RECURSIVE held(entity, year) AS ("
+            " SELECT id, (SELECT MIN(year) FROM value WHERE entity_id = entity.id) FROM entity"
+            " UNION ALL SELECT entity, (SELECT MIN(year) FROM value"
+            "  WHERE entity_id = held.entity AND year > held.year)"
+            " FROM held WHERE year IS NOT NULL)"
+            " SELECT DISTINCT year FROM held WHERE year IS NOT NULL ORDER BY year")]
+
+    def all_values(self) -> Iterator[StoredValue]:
+        """Every stored figure, by entity, year and indicator."""
+        codes = self._codes()
+        rows = self._query(f"SELECT {VALUE_COLUMNS} FROM value "
+                           "ORDER BY entity_id, year, indicator")
+        for row in rows:
+            yield stored_value(codes[row["entity_id"]], row)
+
+    # -- writing ----------------------------------------------------------------
+    def set_value(self, change: Change, user: str, reason: str = "",
+                  source: str = "") -> StoredValue:
+        """Write one figure (one transaction, one audit row)."""
+        return self.set_values([change], user, reason, source)[0]
+
+    def set_values(self, changes: Iterable[Change], user: str, reason: str = "",
+                   source: str = "") -> list[StoredValue]:
+        """Write many figures at once: all of them, or none if any is refused."""
+        prepared = [(c, self._prepare(c)) for c in changes]
+        stamp = now()
+        written: list[StoredValue] = []
+        with self._writing() as s:
+            for change, (stored_text, state) in prepared:
+                written.append(self._write(s, change, stored_text, state, user, stamp, reason,
+                                           source))
+        return written
+
+    def _prepare(self, change: Change) -> tuple[str | None, str]:
+        """The stored text and state ("value", "not_applicable", "not_available")."""
+        indicator = self.catalogue.indicator(change.indicator)
+        self.entity(change.entity)
+        if indicator.formula is not None:
+            if change.text is None:
+                raise DerivedIndicator(indicator.id, indicator.formula.text)
+            return parse_value(indicator, change.text), VALUE
+        if change.text is None:
+            return None, VALUE
+        state = special_state(change.text)
+        if state is not None:
+            return None, state
+        return parse_value(indicator, change.text), VALUE
+
+    def _write(self, s: Session, change: Change, stored_text: str | None, state: str,
+               user: str, stamp: str, reason: str, source: str) -> StoredValue:
+        """One prepared change inside a writing transaction, audited unless nothing changed."""
+        from esgdesk.storage.models import Value
+
+        ent = self.entity(change.entity)
+        row = row_of(s, ent.id, change.year, change.indicator)
+        refuse_locked_or_stale(row, ent.code, change.year, change.indicator,
+                               change.expected_version)
+        old_value = state_text(row.state, row.value) if row else None
+        if change.note is not None:
+            check_text(change.indicator, change.note)
+        note = change.note if change.note is not None else (row.note if row else "")
+        if row is None and stored_text is None and state == VALUE and not note:
+            raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value",
+                               f"{ent.code} {change.year} 年的 {change.indicator} 没有数值",
+                               kind="no_value")
+        if row is None:
+            row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
+                        value=stored_text, state=state, note=note, status="draft",
+                        changed_by=user, changed_at=stamp, version=1)
+            s.add(row)
+        elif row.value == stored_text and row.state == state and row.note == note:
+            return stored_value(ent.code, row)
+        else:
+            row.value, row.note, row.state = stored_text, note, state
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+        add_audit_row(s, at=stamp, user=user, action="set", entity_id=ent.id, year=change.year,
+                      indicator=change.indicator, old_value=old_value,
+                      new_value=state_text(state, stored_text),
+                      reason=reason or (change.note or ""), source=source)
+        s.flush()
+        return stored_value(ent.code, row)
+
+    def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,
+                 expected_version: int | None = None) -> StoredValue:
+        """Change a figure's note (its explanation or source), keeping the figure."""
+        from esgdesk.storage.models import Value
+
+        self.catalogue.indicator(indicator)
+        check_text(indicator, note)
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = row_of(s, ent.id, year, indicator)
+            refuse_locked_or_stale(row, ent.code, year, indicator, expected_version)
+            old_note = row.note if row else ""
+            if row is None:
+                row = Value(entity_id=ent.id, year=year, indicator=indicator, value=None,
+                            state=VALUE, note=note, status="draft", changed_by=user,
+                            changed_at=stamp, version=1)
+                s.add(row)
+            elif old_note == note:
+                return stored_value(ent.code, row)
+            else:
+                row.note, row.changed_by, row.changed_at = note, user, stamp
+                row.version += 1
+            add_audit_row(s, at=stamp, user=user, action="note", entity_id=ent.id, year=year,
+                          indicator=indicator, old_value=old_note, new_value=note)
+            s.flush()
+            return stored_value(ent.code, row)
+
+    def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
+                   reason: str = "") -> StoredValue:
+        """Move a figure to draft, submitted, approved or locked (audited)."""
+        if status not in STATUSES:
+            raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}",
+                               f"状态“{status}”不是以下之一：{', '.join(STATUSES)}",
+                               kind="unknown_status")
+        self.catalogue.indicator(indicator)
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = row_of(s, ent.id, year, indicator)
+            if row is None:
+                raise NotFound(f"{indicator} for {entity} {year} has no value yet",
+                               f"{entity} {year} 年的 {indicator} 还没有数值")
+            if row.status == "locked" and status != "locked" and not reason.strip():
+                raise NeedsReason(f"unlocking {indicator} for {entity} {year} needs a reason",
+                                  f"解锁 {entity} {year} 年的 {indicator} 需要说明原因")
+            old = row.status
+            row.status, row.version = status, row.version + 1
+            row.changed_by, row.changed_at = user, stamp
+            add_audit_row(s, at=stamp, user=user, action="status", entity_id=ent.id, year=year,
+                          indicator=indicator, old_value=row.value, new_value=row.value,
+                          old_status=old, new_status=status, reason=reason)
+            s.flush()
+            return stored_value(ent.code, row)
+
+    def restate(self, entity: str, year: int, indicator: str, text: str, kind: str,
+                reason: str, user: str) -> StoredValue:
+        """Change a locked (published) figure: a restatement (GRI 2-4). It keeps the
+        published figure beside the new one, stays locked, and needs a kind and a reason."""
+        if kind not in RESTATEMENT_REASONS:
+            kinds = ", ".join(RESTATEMENT_REASONS)
+            raise EsgdeskError(f"a restatement's kind is one of {kinds}, not '{kind}'",
+                               f"重述类型须为以下之一：{kinds}，而不是“{kind}”",
+                               kind="unknown_restatement")
+        if not reason.strip():
+            raise NeedsReason(f"restating {indicator} for {entity} {year} needs a reason",
+                              f"重述 {entity} {year} 年的 {indicator} 需要说明原因")
+        check_text(indicator, reason, "the reason")
+        stored_text, state = self._prepare(Change(entity, year, indicator, text))
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = row_of(s, ent.id, year, indicator)
+            if row is None or row.status != "locked":
+                raise EsgdeskError(
+                    f"{indicator} for {entity} {year} is not locked (published); "
+                    "change it instead of restating it",
+                    f"{entity} {year} 年的 {indicator} 未锁定（未发布）；请直接修改，无需重述",
+                    kind="not_locked")
+            old = state_text(row.state, row.value)
+            if row.published is None:
+                row.published = old
+            row.value, row.state = stored_text, state
+            row.restated = f"{kind}: {reason.strip()}"
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+            add_audit_row(s, at=stamp, user=user, action="restate", entity_id=ent.id,
+                          year=year, indicator=indicator, old_value=old,
+                          new_value=state_text(state, stored_text), old_status="locked",
+                          new_status="locked", reason=row.restated)
+            s.flush()
+            return stored_value(ent.code, row)

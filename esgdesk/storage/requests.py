@@ -1,0 +1,197 @@
+"""The store's data requests and the returned workbooks imported for them: who was asked for
+which department's figures, where each request stands, and what each submission brought."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from esgdesk.errors import EsgdeskError, NeedsReason, NotFound, UnknownDepartment
+from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.base import now
+from esgdesk.storage.figures import FiguresPart
+from esgdesk.storage.records import (
+    Change,
+    RequestInfo,
+    StoredValue,
+    SubmissionInfo,
+    read_record,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from esgdesk.storage.models import Request
+
+REQUEST_STATUSES = ("requested", "submitted", "approved", "locked")
+REQUEST_COLUMNS = ("id, entity_id, year, department, assignee, due, status, changed_by, "
+                   "changed_at")
+SUBMISSION_COLUMNS = ("sha256, request_id, file_name, submitted_by, saved_at, imported_by, "
+                      "imported_at, figures")
+
+
+def no_request(request_id: str) -> NotFound:
+    return NotFound(f"no data request '{request_id}' in this database",
+                    f"此数据库中没有数据请求“{request_id}”")
+
+
+class RequestsPart(FiguresPart):
+    """Data requests, their review, and imported submissions."""
+
+    # -- reading ----------------------------------------------------------------
+    def requests(self, year: int | None = None) -> list[RequestInfo]:
+        codes = self._codes()
+        where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request {where} "
+                           "ORDER BY year, entity_id, department", params)
+        return [read_record(RequestInfo, r, entity=codes[r["entity_id"]]) for r in rows]
+
+    def request(self, request_id: str) -> RequestInfo | None:
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request WHERE id = ?", (request_id,))
+        if not rows:
+            return None
+        return read_record(RequestInfo, rows[0], entity=self._code_of(rows[0]["entity_id"]))
+
+    def request_for(self, entity: str, year: int, department: str) -> RequestInfo | None:
+        rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request WHERE entity_id = ? AND "
+                           "year = ? AND department = ?", (self.entity(entity).id, year,
+                                                           department))
+        return read_record(RequestInfo, rows[0], entity=entity) if rows else None
+
+    def request_indicators(self, department: str) -> list[str]:
+        """The typed indicators a department supplies (what its request collects)."""
+        return self.catalogue.supplied_by(department)
+
+    def submission(self, sha256: str) -> SubmissionInfo | None:
+        rows = self._query(f"SELECT {SUBMISSION_COLUMNS} FROM submission WHERE sha256 = ?",
+                           (sha256,))
+        return read_record(SubmissionInfo, rows[0]) if rows else None
+
+    def submissions(self, request_id: str) -> list[SubmissionInfo]:
+        rows = self._query(f"SELECT {SUBMISSION_COLUMNS} FROM submission "
+                           "WHERE request_id = ? ORDER BY id", (request_id,))
+        return [read_record(SubmissionInfo, r) for r in rows]
+
+    # -- writing ----------------------------------------------------------------
+    def assign(self, entity: str, year: int, department: str, assignee: str, due: str,
+               user: str) -> RequestInfo:
+        """Create (or re-assign) the request of a department's tables for an entity and year."""
+        import uuid
+
+        from sqlalchemy import select
+
+        from esgdesk.storage.models import Request
+
+        if department not in self.catalogue.departments:
+            raise UnknownDepartment(department, list(self.catalogue.departments))
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = s.execute(select(Request).where(
+                Request.entity_id == ent.id, Request.year == year,
+                Request.department == department)).scalar_one_or_none()
+            if row is None:
+                row = Request(id=uuid.uuid4().hex, entity_id=ent.id, year=year,
+                              department=department, assignee=assignee, due=due,
+                              status="requested", changed_by=user, changed_at=stamp)
+                s.add(row)
+            elif (row.assignee, row.due) == (assignee, due):
+                return read_record(RequestInfo, row, entity=entity)
+            else:
+                row.assignee, row.due, row.changed_by, row.changed_at = assignee, due, user, stamp
+            add_audit_row(s, at=stamp, user=user, action="request", entity_id=ent.id, year=year,
+                          department=department, new_value=f"{assignee} {due}".strip(),
+                          new_status=row.status)
+            s.flush()
+            return read_record(RequestInfo, row, entity=entity)
+
+    def set_request_status(self, request_id: str, status: str, user: str, reason: str = "",
+                           lock_figures: bool = False) -> RequestInfo:
+        """Move a request along requested → submitted → approved → locked (audited).
+
+        Locking also locks every figure of the request's tables; leaving "locked"
+        needs a reason and unlocks them. The checks that decide whether a request may
+        be approved live in esgdesk.rules.review."""
+        from esgdesk.storage.models import Request
+
+        if status not in REQUEST_STATUSES:
+            raise EsgdeskError(
+                f"status '{status}' is not one of {', '.join(REQUEST_STATUSES)}",
+                f"状态“{status}”不是以下之一：{', '.join(REQUEST_STATUSES)}",
+                kind="unknown_status")
+        stamp = now()
+        with self._writing() as s:
+            row = s.get(Request, request_id)
+            if row is None:
+                raise no_request(request_id)
+            entity = self._code_of(row.entity_id)
+            old = row.status
+            if old == "locked" and status != "locked" and not reason.strip():
+                raise NeedsReason(f"unlocking the {row.department} figures of {entity} "
+                                  f"{row.year} needs a reason",
+                                  f"解锁 {entity} {row.year} 年 {row.department} 的数据"
+                                  "需要说明原因")
+            if old == status:
+                return read_record(RequestInfo, row, entity=entity)
+            figure_status = "locked" if status == "locked" else (
+                "draft" if old == "locked" else None)
+            if figure_status is not None and (lock_figures or old == "locked"):
+                self._set_request_figures(s, row, figure_status, user, stamp, reason)
+            row.status, row.changed_by, row.changed_at = status, user, stamp
+            add_audit_row(s, at=stamp, user=user, action="review", entity_id=row.entity_id,
+                          year=row.year, department=row.department, old_status=old,
+                          new_status=status, reason=reason)
+            s.flush()
+            return read_record(RequestInfo, row, entity=entity)
+
+    def _set_request_figures(self, s: Session, request: Request, status: str, user: str,
+                             stamp: str, reason: str) -> None:
+        """Lock (or unlock to draft) every figure a request collects, each audited."""
+        from sqlalchemy import select
+
+        from esgdesk.storage.models import Value
+
+        ids = self.request_indicators(request.department)
+        figures = s.execute(select(Value).where(
+            Value.entity_id == request.entity_id, Value.year == request.year,
+            Value.indicator.in_(ids))).scalars()
+        for value in figures:
+            if value.status == status:
+                continue
+            add_audit_row(s, at=stamp, user=user, action="status", entity_id=request.entity_id,
+                          year=request.year, indicator=value.indicator, old_value=value.value,
+                          new_value=value.value, old_status=value.status, new_status=status,
+                          reason=reason)
+            value.status, value.version = status, value.version + 1
+            value.changed_by, value.changed_at = user, stamp
+
+    def import_submission(self, changes: list[Change], submission: SubmissionInfo,
+                          ) -> list[StoredValue]:
+        """A returned workbook's figures, its record and the request's new status, in one
+        transaction; each audit row names the file, its SHA-256 and who submitted it."""
+        import json
+
+        from esgdesk.storage.models import Request, Submission
+
+        prepared = [(c, self._prepare(c)) for c in changes]
+        source = json.dumps({"file": submission.file_name, "sha256": submission.sha256,
+                             "submitted_by": submission.submitted_by,
+                             "request": submission.request_id}, ensure_ascii=False)
+        user, stamp = submission.imported_by, submission.imported_at
+        reason = f"import of {submission.file_name}"
+        written: list[StoredValue] = []
+        with self._writing() as s:
+            request = s.get(Request, submission.request_id)
+            if request is None:
+                raise no_request(submission.request_id)
+            for change, (stored_text, state) in prepared:
+                written.append(self._write(s, change, stored_text, state, user, stamp, reason,
+                                           source))
+            s.add(Submission(**vars(submission)))
+            if request.status == "requested":
+                request.status, request.changed_by, request.changed_at = "submitted", user, stamp
+                add_audit_row(s, at=stamp, user=user, action="review",
+                              entity_id=request.entity_id, year=request.year,
+                              department=request.department, old_status="requested",
+                              new_status="submitted", reason=reason, source=source)
+            s.flush()
+        return written

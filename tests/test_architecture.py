@@ -1,0 +1,150 @@
+"""The layers hold: each package imports only the layers below it, nothing circles, the core
+never imports Qt, value types are asked rather than named, and ui/ stays presentation."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE = ROOT / "esgdesk"
+UI = ROOT / "ui"
+
+# Lowest first: a module may import its own layer and those before it.
+LAYERS = ("base", "model", "storage", "rules", "exchange", "application")
+BASE_MODULES = {"esgdesk", "esgdesk.errors", "esgdesk.paths"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def _sources(folder: Path) -> dict[str, Path]:
+    return {_module_name(p): p for p in sorted(folder.rglob("*.py"))
+            if "migrations" not in p.parts}
+
+
+def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+    """Every import in a file, at any depth: (module, names, line)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.extend((alias.name, [], node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, [a.name for a in node.names], node.lineno))
+    return found
+
+
+def _layer(module: str) -> str:
+    if module in BASE_MODULES:
+        return "base"
+    if module == "esgdesk.__main__":
+        return "application"
+    return module.split(".")[1]
+
+
+def _target(module: str, names: list[str], known: set[str]) -> list[str]:
+    """The esgdesk modules an import statement reaches."""
+    reached = []
+    for name in names or [""]:
+        candidate = f"{module}.{name}" if name else module
+        if candidate in known:
+            reached.append(candidate)
+        elif module in known:
+            reached.append(module)
+    return reached
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    modules = _sources(CORE)
+    wrong = []
+    for module, path in modules.items():
+        own = LAYERS.index(_layer(module))
+        for imported, names, line in _imports(path):
+            for target in _target(imported, names, set(modules)):
+                if LAYERS.index(_layer(target)) > own:
+                    wrong.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_import_circle_in_the_core() -> None:
+    modules = _sources(CORE)
+    graph = {m: {t for imported, names, _line in _imports(p)
+                 for t in _target(imported, names, set(modules)) if t != m}
+             for m, p in modules.items()}
+    # A package's __init__ importing its own modules is not a circle of meaning.
+    for module in graph:
+        graph[module] = {t for t in graph[module] if not module.startswith(t + ".")}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    circles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                top = stack.pop()
+                component.append(top)
+                if top == node:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    assert not circles, circles
+
+
+def test_the_core_never_imports_qt() -> None:
+    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in CORE.rglob("*.py")
+             for imported, _names, line in _imports(p) if imported.startswith("PySide6")]
+    assert not wrong, wrong
+
+
+def test_value_types_are_asked_not_named() -> None:
+    pattern = re.compile(r"type\.name\s*(==|!=|in\b)|type_name\s+(not\s+)?in\s*\(")
+    wrong = []
+    for path in [*CORE.rglob("*.py"), *UI.rglob("*.py")]:
+        if path == CORE / "model" / "types.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line):
+                wrong.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_ui_files_stay_small_and_hold_no_storage_or_workbook_code() -> None:
+    too_long = [f"{p.name}: {n} lines" for p in UI.glob("*.py")
+                if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
+    assert not too_long, too_long
+    banned = ("sqlite3", "sqlalchemy", "openpyxl", "alembic", "xlsxwriter")
+    wrong = [f"{p.name}:{line} imports {imported}" for p in UI.glob("*.py")
+             for imported, _names, line in _imports(p) if imported.split(".")[0] in banned]
+    assert not wrong, wrong
+
+
+def test_no_private_name_is_imported_across_modules() -> None:
+    wrong = []
+    for path in [*CORE.rglob("*.py"), *UI.rglob("*.py"), ROOT / "main.py"]:
+        for imported, names, line in _imports(path):
+            if imported.split(".")[0] not in ("esgdesk", "ui"):
+                continue
+            private = [n for n in names if n.startswith("_") and not n.startswith("__")]
+            if private:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {private} from "
+                             f"{imported}")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,145 @@
+"""Rules that once lived in the window, now decided once in esgdesk.rules: a department's
+findings, the reason a request needs to go back, where a contributor starts, and every walk
+over the entity tree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from esgdesk.application.cli import main
+from esgdesk.errors import NeedsReason
+from esgdesk.model.catalogue import Catalogue, Label
+from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.review import (
+    dashboard,
+    department_first_indicator,
+    department_indicators,
+    findings_of_department,
+    move,
+)
+from esgdesk.rules.validation import Finding, Validator
+from esgdesk.rules.workspace import Workspace
+from esgdesk.storage.store import Change, Store
+
+
+def _finding(indicators: tuple[str, ...], entity: str = "group",
+             severity: str = "warning") -> Finding:
+    return Finding(severity, "same_figure", entity, 2023, indicators, {}, Label("", ""))
+
+
+def test_a_finding_on_a_derived_figure_is_the_department_of_its_components(
+        catalogue: Catalogue) -> None:
+    ratio = catalogue.indicators["people.employees.female_ratio"]
+    assert ratio.derived and ratio.id not in catalogue.supplied_by("hr")
+    assert ratio.id in department_indicators(catalogue, "hr")
+    on_ratio = _finding((ratio.id,))
+    on_other = _finding(("environment.violations",))
+    elsewhere = _finding((ratio.id,), entity="zkteco")
+    found = [on_ratio, on_other, elsewhere]
+    assert findings_of_department(found, catalogue, "hr") == [on_ratio, elsewhere]
+    assert findings_of_department(found, catalogue, "hr", "group") == [on_ratio]
+
+
+def test_every_derived_figure_is_owned_by_the_department_of_its_components(
+        catalogue: Catalogue) -> None:
+    # What department_indicators relies on to count derived figures by their owner.
+    for indicator in catalogue.indicators.values():
+        if indicator.formula is not None:
+            owners = {catalogue.indicators[i].owner for i in indicator.formula.indicators}
+            assert owners == {indicator.owner}, indicator.id
+
+
+def test_the_findings_panel_and_the_dashboard_count_a_department_alike(
+        qtbot: QtBot, sample: Store) -> None:
+    from ui.findings_panel import FindingsPanel
+
+    sample.set_values([Change("group", 2023, "people.employees.female", "1"),
+                       Change("group", 2023, "innovation.rd.staff", "3000")], "test")
+    panel = FindingsPanel(sample.catalogue)
+    qtbot.addWidget(panel)
+    findings = Validator(sample, 2023).run()
+    panel.show_findings([f for f in findings if f.entity == "group"])
+    for department in sample.catalogue.departments:
+        sample.assign("group", 2023, department, "", "", "test")
+    for row in dashboard(sample, 2023):
+        panel.show_department(row.request.department)
+        shown = panel.visible()
+        assert row.errors == sum(1 for f in shown if f.severity == "error")
+        assert row.warnings == sum(1 for f in shown if f.severity == "warning"
+                                   and not f.explained)
+        assert panel.summary.text().startswith(f"{row.errors} errors · {row.warnings} warnings")
+    hr = next(r for r in dashboard(sample, 2023) if r.request.department == "hr")
+    assert hr.errors  # the broken breakdown is counted, in both places
+
+
+def test_sending_a_request_back_needs_a_reason(sample: Store) -> None:
+    request = sample.assign("group", 2024, "hr", "", "", "coordinator")
+    move(sample, request.id, "submitted", "coordinator")
+    with pytest.raises(NeedsReason) as refused:
+        move(sample, request.id, "requested", "coordinator")
+    assert "needs a reason" in refused.value.en and "理由" in refused.value.zh
+    assert sample.request(request.id).status == "submitted"
+    move(sample, request.id, "approved", "coordinator")
+    with pytest.raises(NeedsReason):
+        move(sample, request.id, "submitted", "coordinator", reason="  ")
+    move(sample, request.id, "locked", "coordinator")
+    with pytest.raises(NeedsReason, match="unlocking"):
+        move(sample, request.id, "approved", "coordinator")
+    assert move(sample, request.id, "requested", "coordinator",
+                reason="the recount is wrong").status == "requested"
+
+
+def test_the_command_line_refuses_to_send_back_without_a_reason(
+        capsys: pytest.CaptureFixture[str], sample: Store, sample_path: Path) -> None:
+    db = str(sample_path)
+    sample.assign("group", 2024, "hr", "", "", "coordinator")
+    assert main(["review", db, "--year", "2024", "--entity", "group", "--department", "hr",
+                 "--to", "submitted"]) == 0
+    capsys.readouterr()
+    code = main(["review", db, "--year", "2024", "--entity", "group", "--department", "hr",
+                 "--to", "requested"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("esgdesk review: ") and "needs a reason" in err
+
+
+def test_a_contributor_starts_at_the_first_figure_the_department_supplies(
+        catalogue: Catalogue) -> None:
+    first = department_first_indicator(catalogue, "hr")
+    assert first == catalogue.supplied_by("hr")[0]
+    assert not catalogue.indicators[first].derived and catalogue.indicators[first].owner == "hr"
+    assert department_first_indicator(catalogue, "nobody") is None
+
+
+def test_every_walk_over_the_sample_tree_agrees(sample: Store) -> None:
+    tree = sample.tree()
+    assert [tree.depth(c) for c in ("group", "zkteco", "dongguan")] == [0, 1, 2]
+    assert tree.subtree("zkteco") == ["zkteco", "dongguan"]
+    assert Workspace(sample, "zkteco", 2023).scope() == ["zkteco", "dongguan"]
+    assert Validator(sample, 2023, "zkteco").codes == {"zkteco", "dongguan"}
+    assert set(Consolidation(sample, [2023], "zkteco").children) == {"zkteco", "dongguan"}
+    assert Validator(sample, 2023).codes == set(tree.subtree("group"))
+
+
+def test_a_site_edit_revalidates_every_parent_above_it(sample: Store) -> None:
+    indicator = "innovation.infosec.training.participants"  # dongguan 1,290, xiamen 796
+    sample.set_value(Change("group", 2021, indicator, "2086"), "test")
+    validator = Validator(sample, 2021)
+    assert not [f for f in validator.run() if f.rule == "consolidation"
+                and indicator in f.indicators]
+    sample.set_value(Change("dongguan", 2021, indicator, "1300"), "test")
+    updated = validator.update("dongguan", indicator)
+    assert [f.as_dict() for f in updated] == [f.as_dict() for f in Validator(sample, 2021).run()]
+    assert {f.entity for f in updated if f.rule == "consolidation"
+            and indicator in f.indicators} == {"group"}  # two levels above the site
+
+
+def test_the_entities_command_indents_by_depth(capsys: pytest.CaptureFixture[str],
+                                               sample: Store, sample_path: Path) -> None:
+    assert main(["entities", str(sample_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    tree = sample.tree()
+    assert [(len(line) - len(line.lstrip())) // 2 for line in lines] == \
+        [tree.depth(e.code) for e in tree]

@@ -1,0 +1,147 @@
+"""The application session without Qt: opening, choosing a scope, changing figures, and the
+description of what each change touched."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from esgdesk.application.session import Changes, FileCheck, Session
+from esgdesk.errors import DatabaseError, NotFound, StaleValue, UnknownEntity, ValueLocked
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage.store import Change, open_database
+
+REF = FigureRef("group", 2023, "people.employees.total")
+
+
+@pytest.fixture
+def session(sample_path: Path) -> Session:
+    session = Session(user_name="Li Na")
+    session.open(sample_path, "group", 2023)
+    return session
+
+
+def test_the_session_never_imports_qt() -> None:
+    import subprocess
+
+    code = ("import sys, esgdesk.application.session, esgdesk.application.cli; "
+            "print(any(m.startswith('PySide6') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_opening_describes_a_new_scope_and_database(sample_path: Path) -> None:
+    session = Session()
+    changes = session.open(sample_path, "zkteco", 2022)
+    assert changes.database and changes.scope and changes.reloaded
+    assert session.workspace is not None
+    assert (session.workspace.entity, session.workspace.year) == ("zkteco", 2022)
+
+
+def test_a_failed_open_leaves_the_session_as_it_was(session: Session, tmp_path: Path) -> None:
+    before = session.store
+    with pytest.raises(DatabaseError):
+        session.open(tmp_path / "missing.db")
+    with pytest.raises(UnknownEntity):
+        session.open(before.path if before else tmp_path, "nowhere")
+    assert session.store is before and session.workspace is not None
+
+
+def test_nothing_open_is_a_clear_error() -> None:
+    with pytest.raises(NotFound) as refused:
+        Session().set_figure(REF, "1")
+    assert refused.value.kind == "not_found"
+
+
+def test_setting_a_figure_names_it_and_new_findings(session: Session) -> None:
+    changes = session.set_figure(REF, "4200")
+    assert changes.figures == frozenset({REF}) and changes.findings and changes.saved
+    assert not changes.scope and not changes.reloaded
+    assert changes.touches(REF)
+    assert session.current(REF).value == "4200"  # type: ignore[union-attr]
+    assert session.current(REF).changed_by == "Li Na"  # type: ignore[union-attr]
+
+
+def test_a_note_is_a_note_change(session: Session) -> None:
+    changes = session.set_note(REF, "two plants acquired")
+    assert changes.notes and changes.figures == frozenset({REF})
+    assert session.current(REF).note == "two plants acquired"  # type: ignore[union-attr]
+
+
+def test_a_figure_changed_elsewhere_is_stale_until_overwritten(session: Session,
+                                                               sample_path: Path) -> None:
+    other = open_database(sample_path)
+    other.set_value(Change("group", 2023, REF.indicator, "4300"), "Zhao Lei")
+    other.close()
+    with pytest.raises(StaleValue) as stale:
+        session.set_figure(REF, "4200")
+    assert stale.value.changed_by == "Zhao Lei"
+    session.set_figure(REF, "4200", overwrite=True)
+    assert session.current(REF).value == "4200"  # type: ignore[union-attr]
+
+
+def test_a_refused_write_reads_the_figures_again(session: Session) -> None:
+    store = session.store
+    assert store is not None
+    store.set_status("group", 2023, REF.indicator, "locked", "coord")
+    with pytest.raises(ValueLocked):
+        session.set_figure(REF, "1")
+    assert session.workspace is not None and session.workspace.is_locked(REF)
+
+
+def test_choosing_another_entity_is_a_scope_change(session: Session) -> None:
+    changes = session.select("zkteco", 2022)
+    assert changes == Changes(reloaded=True, findings=True, scope=True)
+    assert session.workspace is not None and session.workspace.entity == "zkteco"
+
+
+def test_validation_runs_in_steps_and_ends_in_new_findings(session: Session) -> None:
+    run = session.start_validation()
+    result = None
+    while result is None:
+        result = session.step_validation(run)
+    assert result.findings and session.findings()
+    assert session.validation is None
+
+
+def test_a_replaced_run_ends_without_findings(session: Session) -> None:
+    first = session.start_validation()
+    session.start_validation()
+    assert session.step_validation(first) == Changes()
+
+
+def test_moving_a_request_reloads_and_says_so(session: Session) -> None:
+    store = session.store
+    assert store is not None
+    request = store.assign("group", 2023, "hr", "Wang Fang", "", "coord")
+    changes = session.move_request(request.id, "approved")
+    assert changes.requests and changes.reloaded and changes.statuses
+    assert store.request(request.id).status == "approved"  # type: ignore[union-attr]
+
+
+def test_the_file_check_result_is_read_into_a_record(session: Session) -> None:
+    assert session.store is not None
+    path = session.store.path
+    _program, arguments = Session.file_check_command(path)
+    assert arguments[-1] == str(path)
+    check = Session.read_file_check(path, '{"problem": null, "rows": 5, "broken_at": null, '
+                                          '"reason": ""}\n')
+    assert check == FileCheck(str(path), None, 5, None, "")
+    assert check.chain_intact and session.file_checked(check)
+    assert Session.read_file_check(path, "Traceback …") is None
+
+
+def test_closing_after_a_change_makes_a_backup(session: Session) -> None:
+    session.set_figure(REF, "4200")
+    backup = session.close()
+    assert backup is not None and backup.exists()
+    assert session.store is None
+
+
+def test_entities_come_with_their_depth(session: Session) -> None:
+    depths = {entity.code: depth for entity, depth in session.entities()}
+    assert depths["group"] == 0 and depths["zkteco"] == 1
+    assert max(depths.values()) >= 2

@@ -1,0 +1,145 @@
+"""Collection menu work: a request workbook opened and submitted offline by a contributor,
+data requests made and returned workbooks imported by a coordinator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from esgdesk.application.session import Changes
+from esgdesk.errors import EsgdeskError
+from ui.collection import ImportDialog, RequestsDialog, SubmitDialog
+from ui.i18n import tr
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+class CollectionActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+
+    def update_modes(self) -> None:
+        """A request opened offline can be submitted; a database can send and import."""
+        window, offline = self.window, self.session.offline
+        window.submit_action.setEnabled(offline is not None)
+        for action in (window.requests_action, window.import_action, window.export_action):
+            action.setEnabled(self.session.store is not None and offline is None)
+        window.status_action.setEnabled(offline is None)
+        if offline is None:
+            window.setWindowTitle("esgdesk")
+            return
+        window.dashboard_dock.hide()
+        # A contributor answers for their department's figures, not the rest.
+        window.findings.show_department(offline.department)
+        department = self.session.catalogue.departments[offline.department](window.lang)
+        window.setWindowTitle(f"esgdesk — {offline.workbook.name} · {department} · "
+                              f"{offline.year}")
+
+
+    def open_request(self, path: Path | None = None) -> bool:
+        """Open a collection workbook as forms, with no database (contributor)."""
+        window = self.window
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(window, tr("Open request workbook"), "",
+                                                  tr("Excel workbooks (*.xlsx)"))
+            if not name:
+                return False
+            path = Path(name)
+        folder = window.settings.value("request_folder")
+        chosen = path
+        if not window.ops.run(lambda: self.session.open_request(
+                chosen, Path(str(folder)) if folder else None)):
+            return False
+        window.database_opened(None)
+        offline = self.session.offline
+        assert offline is not None
+        department = self.session.catalogue.departments[offline.department]
+        window.statusBar().showMessage(tr("Request for {department}: fill in the white "
+                                          "cells, then Collection → Submit request")
+                                       .replace("{department}", department(window.lang)), 10000)
+        first = self.session.first_indicator_of(offline.department)
+        if first is not None:
+            window.jump_to(first)
+        return True
+
+    def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
+        """Write the figures back into the request workbook, ready to send back."""
+        window, offline = self.window, self.session.offline
+        if offline is None:
+            return None
+        if name is None:
+            dialog = SubmitDialog(window.user(), offline.workbook, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+            name = dialog.name.text()
+            if dialog.copy.isChecked():
+                chosen, _ = QFileDialog.getSaveFileName(
+                    window, tr("Submit request"),
+                    str(offline.workbook.with_stem(offline.workbook.stem + "-filled")),
+                    tr("Excel workbooks (*.xlsx)"))
+                if not chosen:
+                    return None
+                out = Path(chosen)
+        try:
+            written = self.session.submit_request(name, out)
+        except EsgdeskError as exc:
+            window.ops.refuse(exc)
+            return None
+        window.statusBar().showMessage(tr("Saved into {file}; send it back to the "
+                                          "coordinator").replace("{file}", str(written)), 10000)
+        return written
+
+    def make_requests(self) -> list[Path]:
+        window, workspace = self.window, self.session.workspace
+        if self.session.store is None or workspace is None:
+            return []
+        dialog = RequestsDialog(self.session.store, workspace.year, window.lang, window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return []
+        try:
+            written = dialog.write(window.user())
+        except EsgdeskError as exc:
+            window.ops.refuse(exc)
+            return []
+        window.statusBar().showMessage(tr("{n} request workbooks written")
+                                       .replace("{n}", str(len(written))), 8000)
+        window.ops.announce(Changes(requests=True))
+        return written
+
+    def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
+                         ) -> int:
+        """Preview returned workbooks, then write the files the coordinator accepts."""
+        window = self.window
+        if self.session.store is None or self.session.offline is not None:
+            return 0
+        if paths is None:
+            names, _ = QFileDialog.getOpenFileNames(window, tr("Import returned workbooks"),
+                                                    "", tr("Excel workbooks (*.xlsx)"))
+            paths = [Path(n) for n in names]
+        if not paths:
+            return 0
+        dialog = ImportDialog(self.session.store, paths, window.lang, window)
+        if answer is None and dialog.exec() != QDialog.DialogCode.Accepted:
+            return 0
+
+        def confirm(question: str) -> bool:
+            if answer is not None:
+                return answer
+            reply = QMessageBox.question(window, "esgdesk", question)
+            return reply == QMessageBox.StandardButton.Yes
+
+        try:
+            written = dialog.accept_ticked(window.user(), confirm)
+        except EsgdeskError as exc:
+            window.ops.refuse(exc)
+            written = 0
+        window.ops.run(lambda: self.session.imported())
+        window.statusBar().showMessage(tr("{n} figures imported")
+                                       .replace("{n}", str(written)), 8000)
+        return written

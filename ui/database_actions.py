@@ -1,0 +1,198 @@
+"""File menu work: opening a database (recent files, the sample, a new one), the file check
+in its own process, the latest backup offered for a damaged file, the audit banner."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QProcess
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
+from esgdesk.application.session import FileCheck
+from esgdesk.errors import EsgdeskError
+from esgdesk.paths import user_data_folder
+from ui.collection import progress_dialog
+from ui.dialogs import ExportOptionsDialog, NewDatabaseDialog
+from ui.i18n import tr
+
+if TYPE_CHECKING:
+    from esgdesk.storage.audit import ChainReport
+    from ui.main_window import MainWindow
+
+MAX_RECENT = 8
+
+
+class DatabaseActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.checkers: list[QProcess] = []  # processes checking a file just opened
+
+    # -- recent files --------------------------------------------------------------------
+    def recent(self) -> list[str]:
+        value = self.window.settings.value("recent", [])
+        return [value] if isinstance(value, str) else list(value or [])
+
+    def remember(self, path: Path) -> None:
+        settings = self.window.settings
+        settings.setValue("last_db", str(path))
+        recent = [str(path)] + [p for p in self.recent() if p != str(path)]
+        settings.setValue("recent", recent[:MAX_RECENT])
+        self.fill_recent()
+
+    def fill_recent(self) -> None:
+        menu = self.window.recent_menu
+        menu.clear()
+        for path in self.recent():
+            action = menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_reporting(Path(p)))
+
+    # -- opening -------------------------------------------------------------------------
+    def open_reporting(self, path: Path) -> None:
+        """Open a database chosen by the user; say why when it cannot be."""
+        try:
+            self.window.open_database(path)
+        except EsgdeskError as exc:
+            self.window.ops.refuse(exc)
+
+    def choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, tr("Open database"), "",
+                                              tr("esgdesk databases (*.db);;All files (*)"))
+        if name:
+            self.open_reporting(Path(name))
+
+    def open_sample(self) -> None:
+        if self.window.ops.run(lambda: self.session.open_sample(user_data_folder())):
+            self.window.database_opened(None)
+
+    def new_database(self) -> None:
+        dialog = NewDatabaseDialog(datetime.now().year - 1, self.window)
+        if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
+            return
+        name, _ = QFileDialog.getSaveFileName(self.window, tr("New database"), "esgdesk.db",
+                                              tr("esgdesk databases (*.db)"))
+        if not name:
+            return
+        if self.window.ops.run(lambda: self.session.create(
+                Path(name), dialog.company.text().strip(), dialog.first_year.value(),
+                dialog.entities.toPlainText())):
+            self.window.database_opened(None)
+
+    def export_report(self, path: Path | None = None, by_entity: bool = False,
+                      per_child: bool = False) -> Path | None:
+        """Write the report workbook for the entity and year, with progress and a cancel.
+
+        Without a path the user picks the file and, for a parent entity, the extra sheets."""
+        if self.session.workspace is None:
+            return None
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(self.window, tr("Export report workbook"),
+                                                  self.session.suggested_export_name(),
+                                                  tr("Excel workbooks (*.xlsx)"))
+            if not name:
+                return None
+            path = Path(name)
+            children = self.session.children_count()
+            if children:
+                options = ExportOptionsDialog(children, self.window)
+                if options.exec() != QDialog.DialogCode.Accepted:
+                    return None
+                by_entity, per_child = options.values()
+        dialog, progress = progress_dialog(self.window, tr("Writing the report workbook…"),
+                                           tr("Cancel"))
+        try:
+            written = self.session.export(path, self.window.lang, progress, by_entity, per_child)
+        except EsgdeskError as exc:
+            dialog.close()
+            self.window.ops.refuse(exc)
+            return None
+        dialog.close()
+        self.window.statusBar().showMessage(tr("Exported {path}").format(path=written), 8000)
+        return written
+
+    # -- the file check ------------------------------------------------------------------
+    def check_in_background(self, path: Path) -> None:
+        """SQLite's integrity check and the audit chain take seconds on a large file: run
+        them in a separate process, so the window stays quick, and act on the result when
+        it comes (a write before then runs the check itself)."""
+        process = QProcess(self)
+        self.checkers.append(process)
+        process.finished.connect(lambda *_: self._check_ended(process, path))
+        program, arguments = self.session.file_check_command(path)
+        process.start(program, arguments)
+
+    def _check_ended(self, process: QProcess, path: Path) -> None:
+        output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
+        self.checkers.remove(process)
+        process.deleteLater()
+        check = self.session.read_file_check(path, output)
+        if check is not None:  # else the check itself failed: the next write checks
+            self.window.file_checked.emit(check)
+
+    def file_checked(self, check: FileCheck) -> None:
+        if not self.session.file_checked(check):
+            return
+        if check.problem is not None:
+            self.check_file()  # says what is wrong and offers the latest backup
+            return
+        self.show_audit(check.broken_at)
+
+    def stop_checks(self) -> None:
+        """On closing: a file check still running is not needed now."""
+        for process in list(self.checkers):
+            process.finished.disconnect()
+            process.kill()
+            process.waitForFinished(3000)
+        self.checkers.clear()
+
+    def check_file(self, restore: bool | None = None) -> bool:
+        """SQLite's integrity check now; a damaged file is never written to, and the latest
+        automatic backup is offered in its place."""
+        if self.session.store is None:
+            return True
+        found = self.session.damaged_and_backup()
+        if found is None:
+            return True
+        exc, latest = found
+        window = self.window
+        if latest is None:
+            QMessageBox.critical(window, "esgdesk", exc.message(window.lang))
+            return False
+        if restore is None:
+            restore = QMessageBox.question(
+                window, "esgdesk", exc.message(window.lang) + "\n\n" + tr(
+                    "Restore the latest backup, {backup}? The damaged file is kept beside "
+                    "it.").replace("{backup}", latest.name)) == QMessageBox.StandardButton.Yes
+        if not restore:
+            return False
+        if not window.ops.run(lambda: self.session.restore(latest)):
+            return False
+        window.database_opened(None)
+        window.statusBar().showMessage(tr("Restored from {backup}")
+                                       .replace("{backup}", latest.name), 10000)
+        return True
+
+    def check_audit(self) -> bool:
+        """Check the audit log's hash chain now; a warning banner while it is broken."""
+        if self.session.store is None:
+            return True
+        report: ChainReport = self.session.verify_audit()
+        return self.show_audit(report.broken_at)
+
+    def show_audit(self, broken_at: int | None) -> bool:
+        self.window.banner.warn("audit", None if broken_at is None else tr(
+            "Warning: this database was edited outside esgdesk. The audit log is broken at "
+            "row {row}; its history cannot be trusted from there on.")
+            .replace("{row}", str(broken_at)))
+        return broken_at is None
+
+    def close(self) -> None:
+        """On closing: an automatic backup when anything was written since opening."""
+        try:
+            self.session.close()
+        except (EsgdeskError, OSError, ValueError) as exc:
+            QMessageBox.warning(self.window, "esgdesk", tr(
+                "The automatic backup failed: {why}").replace("{why}", str(exc)))

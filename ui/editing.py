@@ -1,0 +1,115 @@
+"""Editing figures in the forms: each committed cell is written at once (its own transaction)
+and made undoable; a figure someone else changed meanwhile asks which to keep."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+from esgdesk.application.session import Changes
+from esgdesk.errors import EsgdeskError, StaleValue
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage.store import RESTATEMENT_REASONS
+from ui.dialogs import RestateDialog
+from ui.i18n import tr
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+class SetFigureCommand(QUndoCommand):
+    """One committed cell; undo and redo write again (each audited)."""
+
+    def __init__(self, editor: Editor, ref: FigureRef, old: str | None,
+                 new: str | None) -> None:
+        super().__init__(f"{ref.indicator} {old or '—'} → {new or '—'}")
+        self.editor, self.ref, self.old, self.new = editor, ref, old, new
+        self.first = True  # the write happened before the command was pushed
+
+    def redo(self) -> None:
+        if self.first:
+            self.first = False
+            return
+        self.editor.write(self.ref, self.new)
+
+    def undo(self) -> None:
+        self.editor.write(self.ref, self.old)
+
+
+class Editor(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.session = window.session
+        self.undo_stack = QUndoStack(self)
+
+    def commit_edit(self, ref: FigureRef, text: str | None) -> None:
+        """A cell was committed: write it now (autosave), then make it undoable."""
+        workspace = self.session.require_workspace()
+        old = workspace.edit_text(ref) or None
+        if self.write(ref, text):
+            self.undo_stack.push(SetFigureCommand(self, ref, old, text))
+
+    def write(self, ref: FigureRef, text: str | None) -> bool:
+        """Write one figure in its own transaction; say clearly when it cannot be."""
+        ops = self.window.ops
+        try:
+            changes = self.session.set_figure(ref, text)
+        except StaleValue as stale:
+            if not self.keep_mine(ref, stale, text):
+                ops.announce(self.session.take_theirs())
+                self.window.statusBar().showMessage(tr("Took {who}'s figure").replace(
+                    "{who}", stale.changed_by), 8000)
+                return False
+            return ops.run(lambda: self.session.set_figure(ref, text, overwrite=True))
+        except EsgdeskError as exc:  # the figures were read again
+            if self.window.validation_running():  # it read the figures before they changed
+                self.window.validation.start()
+            ops.announce(Changes(reloaded=True))
+            ops.refuse(exc)
+            return False
+        ops.announce(changes)
+        return True
+
+    def keep_mine(self, ref: FigureRef, stale: StaleValue, mine: str | None) -> bool:
+        """Someone changed the figure since it was read: say who and when, and let the user
+        keep their own figure or take the other one."""
+        current = self.session.current(ref)
+        theirs = (self.session.catalogue.indicators[ref.indicator].type.format(current.value)
+                  if current is not None and current.value is not None else "—")
+        box = QMessageBox(QMessageBox.Icon.Question, "esgdesk", tr(
+            "{who} changed this figure to {theirs} at {when}, after you opened it.\n"
+            "Keep your {mine}, or take {theirs}?").replace("{who}", stale.changed_by)
+            .replace("{when}", stale.changed_at[:19].replace("T", " "))
+            .replace("{theirs}", theirs).replace("{mine}", mine or "—"), parent=self.window)
+        keep = box.addButton(tr("Keep mine"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(tr("Take theirs"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is keep
+
+    def save_note(self, ref: FigureRef, note: str) -> None:
+        self.window.ops.run(lambda: self.session.set_note(ref, note))
+
+    def restate(self, ref: FigureRef | None, answer: tuple[str, str, str] | None = None,
+                ) -> bool:
+        """Change a locked (published) figure as a restatement (GRI 2-4)."""
+        workspace = self.session.workspace
+        if ref is None or workspace is None:
+            return False
+        if not workspace.is_locked(ref):
+            QMessageBox.information(self.window, "esgdesk", tr(
+                "Select a locked (published) figure to restate; other figures are simply "
+                "changed in the form."))
+            return False
+        if answer is None:
+            label = self.session.catalogue.indicators[ref.indicator].label(self.window.lang)
+            dialog = RestateDialog(f"{label} · {ref.year}", workspace.display(ref),
+                                   RESTATEMENT_REASONS, self.window.lang, self.window)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            answer = dialog.values()
+        value, kind, reason = answer
+        return self.window.ops.run(lambda: self.session.restate(ref, value, kind, reason))

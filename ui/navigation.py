@@ -1,0 +1,78 @@
+"""The report's structure on the left: chapters and their tables with filled/required badges,
+and the user's department's tables first when asked."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
+
+from esgdesk.model.catalogue import Catalogue, Table
+from esgdesk.rules.workspace import Workspace
+from ui.i18n import tr
+
+TABLE_ROLE = Qt.ItemDataRole.UserRole
+CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class NavigationTree(QTreeWidget):
+    chosen = Signal(str, str)  # chapter id, table id ("" for a chapter)
+
+    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.setColumnCount(2)
+        self.setRootIsDecorated(True)
+        self.itemClicked.connect(self._choose)
+        self.itemActivated.connect(self._choose)
+
+    def fill(self, lang: str, department: str, mine_first: bool,
+             workspace: Workspace | None) -> None:
+        self.clear()
+        self.setHeaderLabels([tr("Report"), tr("Filled")])
+        if mine_first and department:
+            label = self.catalogue.departments.get(department)
+            mine = QTreeWidgetItem([tr("My tables: {department}").format(
+                department=label(lang) if label else department), ""])
+            for table in self.catalogue.department_tables(department):
+                mine.addChild(self._table_item(table, lang))
+            self.addTopLevelItem(mine)
+            mine.setExpanded(True)
+        for chapter in self.catalogue.chapters:
+            item = QTreeWidgetItem([f"{chapter.number} {chapter.title(lang)}".strip(), ""])
+            item.setData(0, CHAPTER_ROLE, chapter.id)
+            for table in chapter.tables:
+                item.addChild(self._table_item(table, lang))
+            self.addTopLevelItem(item)
+        self.update_badges(workspace)
+        self.header().setStretchLastSection(False)
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _table_item(self, table: Table, lang: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([table.title(lang), ""])
+        item.setData(0, TABLE_ROLE, table.id)
+        item.setData(0, CHAPTER_ROLE, table.chapter)
+        item.setToolTip(0, table.title(lang))
+        return item
+
+    def update_badges(self, workspace: Workspace | None) -> None:
+        """Filled/required figures of the reporting year, per chapter and table."""
+        if workspace is None:
+            return
+        for top in range(self.topLevelItemCount()):
+            item = self.topLevelItem(top)
+            chapter_id = item.data(0, CHAPTER_ROLE)
+            if chapter_id:
+                filled, required = workspace.chapter_completion(
+                    self.catalogue.chapter(chapter_id))
+                item.setText(1, f"{filled}/{required}")
+            for child in range(item.childCount()):
+                table_item = item.child(child)
+                table = self.catalogue.tables[table_item.data(0, TABLE_ROLE)]
+                filled, required = workspace.completion(table)
+                table_item.setText(1, f"{filled}/{required}" if required else "")
+
+    def _choose(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        chapter_id = item.data(0, CHAPTER_ROLE)
+        if chapter_id is not None:
+            self.chosen.emit(chapter_id, item.data(0, TABLE_ROLE) or "")
