@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.application.session import Changes, FileCheck, Session
+from esgdesk.application.session import Changes, Session
 from esgdesk.errors import DatabaseError, NotFound, StaleValue, UnknownEntity, ValueLocked
 from esgdesk.model.layout import FigureRef
+from esgdesk.storage.health import FileCheck
 from esgdesk.storage.store import Change, open_database
 
 REF = FigureRef("group", 2023, "people.employees.total")
@@ -130,7 +131,7 @@ def test_the_file_check_result_is_read_into_a_record(session: Session) -> None:
     check = Session.read_file_check(path, '{"problem": null, "rows": 5, "broken_at": null, '
                                           '"reason": ""}\n')
     assert check == FileCheck(str(path), None, 5, None, "")
-    assert check.chain_intact and session.file_checked(check)
+    assert check.sound and session.file_checked(check)
     assert Session.read_file_check(path, "Traceback …") is None
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -18,67 +18,48 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from esgdesk.exchange.intake import FileReport
-from esgdesk.storage.store import Store
-from ui.operations import SessionOps
+from ui.progress import progress_dialog
+
+if TYPE_CHECKING:
+    from esgdesk.application.session import Changes, Session
+    from esgdesk.exchange.intake import FileReport
 
 CODE_ROLE = Qt.ItemDataRole.UserRole
-
-
-def progress_dialog(parent: QWidget, text: str, cancel: str) -> tuple[QProgressDialog,
-                                                                      Callable[..., bool]]:
-    """A modal progress dialog and the callback the domain's long work reports to."""
-    dialog = QProgressDialog(text, cancel, 0, 100, parent)
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-
-    def progress(done: int, total: int, _what: str) -> bool:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
-
-    return dialog, progress
 
 
 class RequestsDialog(QDialog):
     """Data requests for many entities and departments at once, into a folder."""
 
-    def __init__(self, store: Store, year: int, lang: str, parent: QWidget | None = None,
+    def __init__(self, session: Session, year: int, lang: str, parent: QWidget | None = None,
                  ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Make data requests"))
-        self.store, self.lang = store, lang
+        self.session, self.lang = session, lang
         layout = QFormLayout(self)
         self.year = QSpinBox()
         self.year.setRange(1990, 2100)
         self.year.setValue(year)
         self.entities = QListWidget()
         self.entities.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        for entity in store.entities():
+        for entity, _depth in session.entities():
             item = QListWidgetItem(f"{entity.name(lang)} ({entity.code})")
             item.setData(CODE_ROLE, entity.code)
             self.entities.addItem(item)
             item.setSelected(entity.kind == "company")
         self.departments = QListWidget()
         self.departments.setSelectionMode(QAbstractItemView.SelectionMode.MultiSelection)
-        for key, label in store.catalogue.departments.items():
+        for key, label in session.catalogue.departments.items():
             item = QListWidgetItem(label(lang))
             item.setData(CODE_ROLE, key)
             self.departments.addItem(item)
@@ -116,16 +97,14 @@ class RequestsDialog(QDialog):
                 self.assignee.text().strip(), self.due.date().toString("yyyy-MM-dd"),
                 Path(self.folder.text().strip()))
 
-    def write(self, user: str) -> list[Path]:
+    def write(self) -> list[Path]:
         """Write one workbook per entity and department, with progress; the files written."""
-        from esgdesk.exchange.requests import write_requests
-
         year, entities, departments, assignee, due, folder = self.chosen()
         dialog, progress = progress_dialog(self, self.tr("Writing the request workbooks…"),
                                            self.tr("Cancel"))
         try:
-            return write_requests(self.store, year, entities, departments, folder, user,
-                                  self.lang, assignee or None, due, progress)
+            return self.session.write_requests(year, entities, departments, folder, self.lang,
+                                               due, assignee, progress)
         finally:
             dialog.close()
 
@@ -134,18 +113,18 @@ class ImportDialog(QDialog):
     """The preview of returned workbooks: per file, what it adds and changes and what the
     validator finds; the coordinator ticks the files to accept."""
 
-    def __init__(self, store: Store, paths: list[Path], lang: str,
+    def __init__(self, session: Session, paths: list[Path], lang: str,
                  parent: QWidget | None = None) -> None:
-        from esgdesk.exchange.intake import preview
-
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import returned workbooks"))
         self.resize(980, 560)
-        self.store, self.lang = store, lang
+        self.session, self.lang = session, lang
         dialog, progress = progress_dialog(self, self.tr("Reading the returned workbooks…"),
                                            self.tr("Cancel"))
-        self.reports = preview(store, paths, progress)
-        dialog.close()
+        try:
+            self.reports = session.preview_import(paths, progress)
+        finally:
+            dialog.close()
         layout = QVBoxLayout(self)
         splitter = QSplitter(Qt.Orientation.Vertical)
         self.files = QListWidget()
@@ -198,7 +177,7 @@ class ImportDialog(QDialog):
         lines += [f"✗ {r}" for r in report.refused]
         lines += [f"! {n}" for n in report.newer]
         lines += [f"· {n}" for n in report.notices]
-        indicators = self.store.catalogue.indicators
+        indicators = self.session.catalogue.indicators
         for kind, items in ((self.tr("new"), report.new), (self.tr("changed"), report.changed)):
             for d in items:
                 label = indicators[d.indicator].label(self.lang)
@@ -215,96 +194,16 @@ class ImportDialog(QDialog):
         return [n for n in range(self.files.count())
                 if self.files.item(n).checkState() == Qt.CheckState.Checked]
 
-    def accept_ticked(self, user: str, confirm: Callable[[str], bool]) -> int:
-        """Write each ticked file (each all or nothing); the number of figures written."""
-        from esgdesk.exchange.intake import accept, may_accept
+    def accept_ticked(self, confirm: Callable[[str], bool]) -> tuple[int, Changes]:
+        """Write each ticked file (each all or nothing): the figures written and what
+        changed."""
+        def overwrite(report: FileReport) -> bool:
+            return confirm(self.tr("{file}: {n} figures were changed in the database after the "
+                                   "file was saved. Overwrite them?")
+                           .replace("{file}", report.path.name)
+                           .replace("{n}", str(len(report.newer))))
 
-        written = 0
-        for index in self.ticked():
-            report = self.reports[index]
-            overwrite = report.needs_confirmation and confirm(
-                self.tr("{file}: {n} figures were changed in the database after the file was "
-                        "saved. Overwrite them?").replace("{file}", report.path.name)
-                .replace("{n}", str(len(report.newer))))
-            if may_accept(report, overwrite):
-                written += accept(self.store, report, user, overwrite_newer=overwrite)
-        return written
-
-
-class DashboardPanel(QWidget):
-    """Where each data request of the year stands: status, due, who is late, what is
-    missing, open findings; approve, lock or send back the selected one."""
-
-    COLUMNS = 8
-
-    def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ops = ops
-        self.session = ops.session
-        self.rows: list = []
-        layout = QVBoxLayout(self)
-        self.table = QTableWidget(0, self.COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
-                                                           ResizeToContents)
-        layout.addWidget(self.table)
-        buttons = QHBoxLayout()
-        self.approve = QPushButton()
-        self.lock = QPushButton()
-        self.back = QPushButton()
-        self.refresh_button = QPushButton()
-        for button, status in ((self.approve, "approved"), (self.lock, "locked"),
-                               (self.back, "submitted")):
-            button.clicked.connect(lambda _c=False, s=status: self.move(s))
-            buttons.addWidget(button)
-        self.refresh_button.clicked.connect(self.refresh)
-        buttons.addStretch(1)
-        buttons.addWidget(self.refresh_button)
-        layout.addLayout(buttons)
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Entity"), self.tr("Department"), self.tr("Status"), self.tr("Due"),
-            self.tr("Assignee"), self.tr("Filled"), self.tr("Errors"), self.tr("Warnings")])
-        self.approve.setText(self.tr("Approve"))
-        self.lock.setText(self.tr("Lock"))
-        self.back.setText(self.tr("Send back…"))
-        self.refresh_button.setText(self.tr("Refresh"))
-
-    def refresh(self) -> None:
-        self.rows = self.session.dashboard()
-        lang = self.ops.lang
-        self.table.setRowCount(len(self.rows))
-        statuses = {"requested": self.tr("requested"), "submitted": self.tr("submitted"),
-                    "approved": self.tr("approved"), "locked": self.tr("locked")}
-        for number, row in enumerate(self.rows):
-            request = row.request
-            entity = self.session.require_store().entity(request.entity).name(lang)
-            department = self.session.catalogue.departments[request.department](lang)
-            status = statuses[request.status] + (self.tr(" (late)") if row.late else "")
-            cells = (entity, department, status, request.due or "—", request.assignee or "—",
-                     f"{row.filled}/{row.expected}", str(row.errors), str(row.warnings))
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if column == 2 and row.late:
-                    item.setForeground(Qt.GlobalColor.red)
-                self.table.setItem(number, column, item)
-
-    def move(self, status: str) -> None:
-        row = self.table.currentRow()
-        if not 0 <= row < len(self.rows):
-            return
-        request = self.rows[row].request
-        reason = ""
-        if status == "submitted" or request.status == "locked":
-            reason, ok = QInputDialog.getText(self, self.tr("Reason"),
-                                              self.tr("Why is it sent back or unlocked?"))
-            if not ok:
-                return
-        self.ops.run(lambda: self.session.move_request(request.id, status, reason))
+        return self.session.accept_import([self.reports[n] for n in self.ticked()], overwrite)
 
 
 class SubmitDialog(QDialog):

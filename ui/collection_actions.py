@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
-from ui.collection import ImportDialog, RequestsDialog, SubmitDialog
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -70,6 +69,8 @@ class CollectionActions(QObject):
 
     def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
         """Write the figures back into the request workbook, ready to send back."""
+        from ui.collection import SubmitDialog
+
         window, offline = self.window, self.session.offline
         if offline is None:
             return None
@@ -96,14 +97,16 @@ class CollectionActions(QObject):
         return written
 
     def make_requests(self) -> list[Path]:
+        from ui.collection import RequestsDialog
+
         window, workspace = self.window, self.session.workspace
         if self.session.store is None or workspace is None:
             return []
-        dialog = RequestsDialog(self.session.store, workspace.year, window.lang, window)
+        dialog = RequestsDialog(self.session, workspace.year, window.lang, window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return []
         try:
-            written = dialog.write(window.user())
+            written = dialog.write()
         except EsgdeskError as exc:
             window.ops.refuse(exc)
             return []
@@ -115,6 +118,8 @@ class CollectionActions(QObject):
     def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
                          ) -> int:
         """Preview returned workbooks, then write the files the coordinator accepts."""
+        from ui.collection import ImportDialog
+
         window = self.window
         if self.session.store is None or self.session.offline is not None:
             return 0
@@ -124,7 +129,11 @@ class CollectionActions(QObject):
             paths = [Path(n) for n in names]
         if not paths:
             return 0
-        dialog = ImportDialog(self.session.store, paths, window.lang, window)
+        try:
+            dialog = ImportDialog(self.session, paths, window.lang, window)
+        except EsgdeskError as exc:
+            window.ops.refuse(exc)
+            return 0
         if answer is None and dialog.exec() != QDialog.DialogCode.Accepted:
             return 0
 
@@ -135,11 +144,11 @@ class CollectionActions(QObject):
             return reply == QMessageBox.StandardButton.Yes
 
         try:
-            written = dialog.accept_ticked(window.user(), confirm)
+            written, changes = dialog.accept_ticked(confirm)
         except EsgdeskError as exc:
             window.ops.refuse(exc)
-            written = 0
-        window.ops.run(lambda: self.session.imported())
+            written, changes = 0, self.session.take_theirs()
+        window.ops.announce(changes)
         window.statusBar().showMessage(tr("{n} figures imported")
                                        .replace("{n}", str(written)), 8000)
         return written

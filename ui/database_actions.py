@@ -10,15 +10,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QProcess
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from esgdesk.application.session import FileCheck
 from esgdesk.errors import EsgdeskError
 from esgdesk.paths import user_data_folder
-from ui.collection import progress_dialog
 from ui.dialogs import ExportOptionsDialog, NewDatabaseDialog
 from ui.i18n import tr
+from ui.progress import progress_dialog
 
 if TYPE_CHECKING:
     from esgdesk.storage.audit import ChainReport
+    from esgdesk.storage.health import FileCheck
     from ui.main_window import MainWindow
 
 MAX_RECENT = 8

@@ -24,8 +24,8 @@ from esgdesk.application.session import Changes, Session
 from esgdesk.model.layout import FigureRef
 from ui.banner import WarningBanner
 from ui.chapter_form import ChapterForm
-from ui.collection import DashboardPanel
 from ui.collection_actions import CollectionActions
+from ui.dashboard import DashboardPanel
 from ui.database_actions import DatabaseActions
 from ui.detail_pane import DetailPane
 from ui.dialogs import FindDialog, edit_profile, user_caption

@@ -472,17 +472,16 @@ def _check(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
     result = check_database_file(path)
-    sound = result["problem"] is None and result["broken_at"] is None
     if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    elif result["problem"] is not None:
-        print(f"{path}: damaged: {result['problem']}", file=sys.stderr)
-    elif not sound:
-        print(f"{path}: sound, but the audit log is broken: {result['reason']}; the database "
+        print(result.to_json())
+    elif result.problem is not None:
+        print(f"{path}: damaged: {result.problem}", file=sys.stderr)
+    elif not result.sound:
+        print(f"{path}: sound, but the audit log is broken: {result.reason}; the database "
               "was edited outside esgdesk", file=sys.stderr)
     else:
-        print(f"{path}: sound; the audit log's {result['rows']} rows are intact")
-    return 0 if sound else 1
+        print(f"{path}: sound; the audit log's {result.rows} rows are intact")
+    return 0 if result.sound else 1
 
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,7 +3,6 @@ entity and year, the validation run, and every change, each returning what it ch
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,9 +15,11 @@ from esgdesk.model.catalogue import Catalogue, load
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
+from esgdesk.storage.health import FileCheck
 from esgdesk.storage.store import Store, StoredValue, current_user, open_database
 
 if TYPE_CHECKING:
+    from esgdesk.exchange.intake import FileReport
     from esgdesk.exchange.offline import OfflineRequest
     from esgdesk.rules.review import RequestState
     from esgdesk.rules.validation import Finding
@@ -59,21 +60,6 @@ class Changes:
 
 
 SCOPE = Changes(reloaded=True, findings=True, scope=True)
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    """What the file check of a database found (`esgdesk check --json`)."""
-
-    path: str
-    problem: str | None  # what integrity_check found, or None
-    rows: int = 0
-    broken_at: int | None = None
-    reason: str = ""
-
-    @property
-    def chain_intact(self) -> bool:
-        return self.problem is None and self.broken_at is None
 
 
 @dataclass
@@ -163,11 +149,9 @@ class Session:
     def read_file_check(path: Path, output: str) -> FileCheck | None:
         """The result printed by the file check, or None if it did not finish."""
         try:
-            result = json.loads(output.strip().splitlines()[-1])
-        except (ValueError, IndexError):
+            return FileCheck.from_json(path, output.strip().splitlines()[-1])
+        except (ValueError, IndexError, KeyError, TypeError):
             return None
-        return FileCheck(str(path), result["problem"], int(result.get("rows") or 0),
-                         result.get("broken_at"), str(result.get("reason") or ""))
 
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
@@ -337,9 +321,39 @@ class Session:
         move(self.require_store(), request_id, status, self.user, reason)
         return self._reloaded() | Changes(requests=True, statuses=True)
 
-    def imported(self) -> Changes:
-        """After returned workbooks were accepted: read and validate again."""
-        return self._reloaded() | Changes(requests=True)
+    def write_requests(self, year: int, entities: list[str], departments: list[str],
+                       folder: Path, lang: str, due: str = "", assignee: str = "",
+                       progress: Progress | None = None) -> list[Path]:
+        """One collection workbook per entity and department, into a folder."""
+        from esgdesk.exchange.requests import write_requests
+
+        return write_requests(self.require_store(), year, entities, departments, folder,
+                              self.user, lang, assignee or None, due or None, progress)
+
+    def preview_import(self, paths: list[Path], progress: Progress | None = None,
+                       ) -> list[FileReport]:
+        """What returned workbooks would change, with their findings; nothing is written."""
+        from esgdesk.exchange.intake import preview
+
+        return preview(self.require_store(), paths, progress)
+
+    def accept_import(self, reports: list[FileReport], confirm: Callable[[FileReport], bool],
+                      ) -> tuple[int, Changes]:
+        """Write the previewed files the coordinator accepted, each in one transaction; a
+        file holding figures changed in the database since it was saved is written only if
+        `confirm` says so. The figures written, and what changed."""
+        from esgdesk.exchange.intake import accept, may_accept
+
+        written = 0
+        try:
+            for report in reports:
+                overwrite = report.needs_confirmation and confirm(report)
+                if may_accept(report, overwrite):
+                    written += accept(self.require_store(), report, self.user,
+                                      overwrite_newer=overwrite)
+        finally:
+            changes = self._reloaded() | Changes(requests=True)
+        return written, changes
 
     def open_request(self, workbook: Path, folder: Path | None = None) -> Changes:
         """Open a request workbook as forms, with no coordinator database (contributor)."""

@@ -4,7 +4,9 @@ makes SQLite's file locking unreliable)."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError
@@ -74,16 +76,42 @@ def location_warning(path: str | Path) -> str | None:
     return None
 
 
-def check_database_file(path: Path) -> dict[str, object]:
-    """SQLite's integrity check and the audit log's hash chain of a database file, read-only:
-    {"problem": what integrity_check found or None, "rows", "broken_at", "reason"} (the
-    chain is not read from a damaged file). Slow on a large file, so the app runs it in a
-    separate process (`esgdesk check --json`)."""
+@dataclass(frozen=True)
+class FileCheck:
+    """What the file check of a database found: SQLite's integrity check and the audit
+    log's hash chain (the chain is not read from a damaged file)."""
+
+    path: str
+    problem: str | None  # what integrity_check found, or None
+    rows: int = 0
+    broken_at: int | None = None  # the first audit row whose hash does not match
+    reason: str = ""
+
+    @property
+    def sound(self) -> bool:
+        return self.problem is None and self.broken_at is None
+
+    def to_json(self) -> str:
+        return json.dumps({"problem": self.problem, "rows": self.rows,
+                           "broken_at": self.broken_at, "reason": self.reason},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, path: Path, text: str) -> FileCheck:
+        """Read what `to_json` printed; ValueError (or KeyError) if it is not that."""
+        found = json.loads(text)
+        return cls(str(path), found["problem"], int(found.get("rows") or 0),
+                   found.get("broken_at"), str(found.get("reason") or ""))
+
+
+def check_database_file(path: Path) -> FileCheck:
+    """SQLite's integrity check and the audit log's hash chain of a database file, read-only.
+    Slow on a large file, so the app runs it in a separate process (`esgdesk check
+    --json`)."""
     from esgdesk.storage.audit import verify
 
     problem = check_file(path, full=True)
     if problem is not None:
-        return {"problem": problem, "rows": 0, "broken_at": None, "reason": ""}
+        return FileCheck(str(path), problem)
     report = verify(path)
-    return {"problem": None, "rows": report.rows, "broken_at": report.broken_at,
-            "reason": report.reason}
+    return FileCheck(str(path), None, report.rows, report.broken_at, report.reason)
