@@ -13,9 +13,15 @@ QM := resources/i18n/esgdesk_zh_CN.qm
 CHAPTERS := key_figures governance environment innovation people community
 
 # What the tests need besides: LibreOffice opens every exported workbook.
-TEST_DEBS := libreoffice-calc-nogui
+TEST_DEBS := libreoffice-calc-nogui poppler-utils
 
-.PHONY: run test lint sysdeps testdeps sample screenshots bench soak clean
+# The one-folder bundle (packaging/esgdesk.spec) and its archive.
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' esgdesk/__init__.py)
+BUNDLE_STAMP := $(VENV)/.bundle-installed
+ICON_PNG := build/icon/esgdesk.png
+ARCHIVE := dist/esgdesk-$(VERSION)-linux-$(shell uname -m).tar.gz
+
+.PHONY: run test lint sysdeps testdeps sample screenshots bench soak clean bundle
 
 testdeps:
 	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(TEST_DEBS)"
@@ -50,6 +56,21 @@ $(QM): resources/i18n/esgdesk_zh_CN.ts $(STAMP)
 run: sysdeps $(STAMP) $(SAMPLE) $(QM)
 	$(BIN)/python main.py --db $(SAMPLE)
 
+$(BUNDLE_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[test,lint,bundle]'
+	touch $@
+
+$(ICON_PNG): resources/icons/esgdesk.svg $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/render_icon.py $< $@
+
+# dist/esgdesk/esgdesk runs without Python; `make test` then also tests it (tests/test_bundle.py).
+bundle: sysdeps $(BUNDLE_STAMP) $(QM) $(ICON_PNG)
+	rm -f $(ARCHIVE)
+	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+	    packaging/esgdesk.spec
+	tar -C dist -czf $(ARCHIVE) esgdesk
+	@du -sh dist/esgdesk $(ARCHIVE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
@@ -79,4 +100,4 @@ bench: sysdeps $(SAMPLE) $(QM)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python bench/load.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache build dist

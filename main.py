@@ -1,4 +1,5 @@
-"""Start esgdesk: a command runs the CLI, anything else opens the desktop app."""
+"""Start esgdesk: a command runs the CLI, `--version` says what it is built from, anything
+else opens the desktop app (also the entry point of the PyInstaller bundle)."""
 
 import sys
 
@@ -6,6 +7,11 @@ from esgdesk.application.cli import COMMANDS
 
 
 def start(argv: list[str]) -> int:
+    if argv == ["--version"]:
+        from esgdesk.application.version import version_text
+
+        print(version_text())
+        return 0
     if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
         from esgdesk.application.cli import main
 

@@ -87,6 +87,7 @@ class InvalidValue(EsgdeskError):
         self.indicator_id = indicator_id
         self.text = text
         self.reason = reason
+        self.reason_zh = reason_zh or reason
         super().__init__(f"{indicator_id}: '{text}' refused: {reason}",
                          f"{indicator_id}：“{text}”不能接受：{reason_zh or reason}", where=where)
 
@@ -103,13 +104,39 @@ class DerivedIndicator(EsgdeskError):
         )
 
 
+def restate_command(entity: str, year: int, indicator_id: str = "INDICATOR") -> str:
+    """The command that changes a published figure, for a refusal to point to."""
+    return (f"esgdesk restate --year {year} --entity {entity} {indicator_id} VALUE "
+            "--kind error|method|boundary --reason WHY")
+
+
 class ValueLocked(EsgdeskError):
+    """A change to a locked (published) figure: only a restatement may change it."""
+
     kind = "locked"
 
     def __init__(self, entity: str, year: int, indicator_id: str) -> None:
         self.entity, self.year, self.indicator_id = entity, year, indicator_id
-        super().__init__(f"{indicator_id} for {entity} {year} is locked; unlock it first",
-                         f"{entity} {year} 年的 {indicator_id} 已锁定，请先解锁")
+        command = restate_command(entity, year, indicator_id)
+        super().__init__(f"{indicator_id} for {entity} {year} is locked (published); it "
+                         f"changes only as a restatement: {command}",
+                         f"{entity} {year} 年的 {indicator_id} 已锁定（已发布），只能以重述方式"
+                         f"修改：{command}")
+
+
+class Published(EsgdeskError):
+    """Leaving "locked": a published figure (or a request's published figures) is never
+    unlocked; it changes only as a restatement, which keeps what was published."""
+
+    kind = "published"
+
+    def __init__(self, what_en: str, what_zh: str, entity: str, year: int,
+                 indicator_id: str = "INDICATOR") -> None:
+        command = restate_command(entity, year, indicator_id)
+        super().__init__(f"{what_en} locked (published) and cannot be unlocked; a published "
+                         f"figure changes only as a restatement: {command}",
+                         f"{what_zh}已锁定（已发布），不能解锁；已发布的数据只能以重述方式修改："
+                         f"{command}")
 
 
 class StaleValue(EsgdeskError):

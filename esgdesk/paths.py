@@ -21,3 +21,8 @@ def user_data_folder() -> Path:
 def default_database() -> Path:
     """The database commands use when none is named."""
     return user_data_folder() / "esgdesk.db"
+
+
+def log_file() -> Path:
+    """The app's rotating log: unexpected errors, kept on this computer only."""
+    return user_data_folder() / "logs" / "esgdesk.log"

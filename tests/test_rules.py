@@ -10,7 +10,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from esgdesk.application.cli import main
-from esgdesk.errors import NeedsReason
+from esgdesk.errors import EsgdeskError, NeedsReason, Published
 from esgdesk.model.catalogue import Catalogue, Label
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.review import (
@@ -75,6 +75,12 @@ def test_the_findings_panel_and_the_dashboard_count_a_department_alike(
     assert hr.errors  # the broken breakdown is counted, in both places
 
 
+def _all_not_available(store: Store, department: str, year: int = 2024) -> None:
+    """Every figure of a department's request marked "not available", with why."""
+    store.set_values([Change("group", year, i, "not available", note="not collected yet")
+                      for i in store.catalogue.supplied_by(department)], "hr")
+
+
 def test_sending_a_request_back_needs_a_reason(sample: Store) -> None:
     request = sample.assign("group", 2024, "hr", "", "", "coordinator")
     move(sample, request.id, "submitted", "coordinator")
@@ -82,14 +88,46 @@ def test_sending_a_request_back_needs_a_reason(sample: Store) -> None:
         move(sample, request.id, "requested", "coordinator")
     assert "needs a reason" in refused.value.en and "理由" in refused.value.zh
     assert sample.request(request.id).status == "submitted"
+    _all_not_available(sample, "hr")
     move(sample, request.id, "approved", "coordinator")
     with pytest.raises(NeedsReason):
         move(sample, request.id, "submitted", "coordinator", reason="  ")
-    move(sample, request.id, "locked", "coordinator")
-    with pytest.raises(NeedsReason, match="unlocking"):
-        move(sample, request.id, "approved", "coordinator")
     assert move(sample, request.id, "requested", "coordinator",
                 reason="the recount is wrong").status == "requested"
+
+
+def test_a_locked_request_is_published_and_never_leaves_locked(sample: Store) -> None:
+    request = sample.assign("group", 2024, "hr", "", "", "coordinator")
+    _all_not_available(sample, "hr")
+    move(sample, request.id, "approved", "coordinator")
+    move(sample, request.id, "locked", "coordinator")
+    for status in ("approved", "submitted", "requested"):
+        with pytest.raises(Published) as refused:
+            move(sample, request.id, status, "coordinator", reason="fix a typo")
+        assert refused.value.kind == "published" and "esgdesk restate" in refused.value.en
+        assert "重述" in refused.value.zh
+        with pytest.raises(Published):
+            sample.set_request_status(request.id, status, "coordinator", "fix a typo")
+    assert sample.request(request.id).status == "locked"
+    assert sample.get("group", 2024, "people.employees.total").status == "locked"
+
+
+def test_an_empty_request_cannot_be_approved(sample: Store) -> None:
+    request = sample.assign("group", 2024, "hr", "", "", "coordinator")
+    move(sample, request.id, "submitted", "coordinator")
+    with pytest.raises(EsgdeskError) as refused:
+        move(sample, request.id, "approved", "coordinator")
+    total = len(sample.catalogue.supplied_by("hr"))
+    assert refused.value.kind == "unfilled"
+    assert f"{total} of {total} figures are missing, e.g. " in refused.value.en
+    assert sample.catalogue.supplied_by("hr")[0] in refused.value.en
+    _all_not_available(sample, "hr")
+    last = sample.catalogue.supplied_by("hr")[-1]
+    sample.set_value(Change("group", 2024, last, None), "hr")  # cleared again
+    with pytest.raises(EsgdeskError, match=f"1 of {total} figures is missing, e.g. {last}"):
+        move(sample, request.id, "approved", "coordinator")
+    sample.set_value(Change("group", 2024, last, "n/a"), "hr")  # explicitly not applicable
+    assert move(sample, request.id, "approved", "coordinator").status == "approved"
 
 
 def test_the_command_line_refuses_to_send_back_without_a_reason(

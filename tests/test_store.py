@@ -8,6 +8,7 @@ from esgdesk.errors import (
     DatabaseError,
     DerivedIndicator,
     InvalidValue,
+    Published,
     StaleValue,
     UnknownEntity,
     UnknownIndicator,
@@ -95,19 +96,24 @@ def test_refused_changes_say_why(fresh: Store, change: Change, error: type) -> N
     assert fresh.audit_log() == []
 
 
-def test_a_locked_value_cannot_be_changed_and_unlocking_needs_a_reason(fresh: Store) -> None:
+def test_a_locked_value_is_published_and_changes_only_as_a_restatement(fresh: Store) -> None:
     fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
     fresh.set_status("group", 2023, "people.employees.total", "locked", user="coordinator")
-    with pytest.raises(ValueLocked):
+    with pytest.raises(ValueLocked) as refused:
         fresh.set_value(Change("group", 2023, "people.employees.total", "1"), user="li")
-    with pytest.raises(Exception, match="needs a reason"):
-        fresh.set_status("group", 2023, "people.employees.total", "draft", user="coordinator")
-    fresh.set_status("group", 2023, "people.employees.total", "draft", user="coordinator",
-                     reason="restatement")
-    assert fresh.get("group", 2023, "people.employees.total").value == "4106"
+    assert "esgdesk restate" in refused.value.en and "unlock" not in refused.value.en
+    assert "重述" in refused.value.zh
+    for status in ("draft", "submitted", "approved"):
+        with pytest.raises(Published) as unlocking:
+            fresh.set_status("group", 2023, "people.employees.total", status,
+                             user="coordinator", reason="fix typo")
+        assert unlocking.value.kind == "published" and "esgdesk restate" in unlocking.value.en
+    restated = fresh.restate("group", 2023, "people.employees.total", "4110", "error",
+                             "counted twice", "coordinator")
+    assert (restated.value, restated.published, restated.status) == ("4110", "4106", "locked")
     actions = [(h.action, h.new_status) for h in fresh.history("group", 2023,
                                                                 "people.employees.total")]
-    assert actions == [("set", None), ("status", "locked"), ("status", "draft")]
+    assert actions == [("set", None), ("status", "locked"), ("restate", "locked")]
 
 
 def test_a_value_changed_since_it_was_read_is_not_overwritten(fresh: Store) -> None:

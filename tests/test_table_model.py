@@ -67,12 +67,12 @@ def test_a_matrix_table_keeps_its_own_shape(qtbot, sample: Store) -> None:
 def test_refusals_say_why_and_setdata_refuses(qtbot, sample: Store) -> None:
     model = _model(sample, "people.structure")
     index = model.index(0, 4)
-    assert "not a number" in model.refusal(index, "lots")
+    assert "不是数字" in model.refusal(index, "lots")  # the model speaks Chinese
     reasons: list[str] = []
     model.refused.connect(lambda _i, reason: reasons.append(reason))
     requested: list[object] = []
     model.edit_requested.connect(lambda ref, text: requested.append((ref, text)))
     assert not model.setData(index, "12.5")
-    assert reasons and "whole number" in reasons[0]
+    assert reasons and "整数" in reasons[0]
     assert model.setData(index, "4,200")
     assert requested[0][1] == "4,200"

@@ -118,12 +118,21 @@ def test_an_order_of_magnitude_slip_is_an_error(db: Store) -> None:
 def test_a_missing_figure_and_a_copied_forward_one_are_flagged(db: Store) -> None:
     put(db, 2022, people__employees__total="3788", people__employees__sales="1305")
     put(db, 2023, people__employees__total="3788")
-    found = rules(validate(db, 2023), "prior_year")
-    by_indicator = {f.indicators[0]: f for f in found}
+    found = validate(db, 2023)
+    [missing] = rules(found, "missing")  # the year is being filled: one line per table
+    assert missing.severity == "warning" and missing.indicators == ("people.employees.sales",)
+    assert missing.message.en == ("HR: 'Employee Structure' has 1 of 1 figure held for 2022 "
+                                  "missing for 2023.")
+    [copied] = rules(found, "prior_year")
+    assert copied.indicators == ("people.employees.total",) and copied.severity == "info"
+    assert "copied forward" in copied.message.en
+    request = db.assign("group", 2023, "hr", "", "", "test")
+    db.set_request_status(request.id, "submitted", "test")  # then one warning per figure
+    found = validate(db, 2023)
+    assert rules(found, "missing") == []
+    by_indicator = {f.indicators[0]: f for f in rules(found, "prior_year")}
     assert by_indicator["people.employees.sales"].severity == "warning"
     assert "missing" in by_indicator["people.employees.sales"].message.en
-    assert by_indicator["people.employees.total"].severity == "info"
-    assert "copied forward" in by_indicator["people.employees.total"].message.en
 
 
 def test_targets_know_whether_higher_or_lower_is_better(db: Store) -> None:

@@ -1,10 +1,21 @@
-"""Start the desktop app: options, settings, translations, the database to open."""
+"""Start the desktop app: options, settings, translations, the database to open, and what
+happens to an unexpected error (a dialog and a rotating log; nothing is sent anywhere)."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
+from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from types import TracebackType
+
+from esgdesk.paths import log_file
+
+LOG = logging.getLogger("esgdesk")
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 3
 
 
 def _options(argv: list[str]) -> argparse.Namespace:
@@ -18,6 +29,72 @@ def _options(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def start_log() -> Path | None:
+    """Write esgdesk's log to the user data folder, rotated at LOG_BYTES; None if that folder
+    cannot be written (the app runs on without a log)."""
+    path = log_file()
+    if any(getattr(h, "baseFilename", None) == str(path) for h in LOG.handlers):
+        return path
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
+                                      encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    from esgdesk import __version__
+
+    LOG.info("esgdesk %s started", __version__)
+    return path
+
+
+def show_unexpected_error(details: str, log: Path | None) -> None:
+    """A dialog with the error's details to copy, and where the log is."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    where = (f"详细信息已写入日志 / The details are in the log:\n{log}" if log is not None else
+             "无法写入日志 / No log could be written.")
+    box = QMessageBox(QMessageBox.Icon.Critical, "esgdesk",
+                      "esgdesk 遇到了意外错误。\nesgdesk hit an unexpected error.",
+                      QMessageBox.StandardButton.Close, QApplication.activeWindow())
+    box.setInformativeText(f"{where}\n\n未发送任何内容。/ Nothing was sent anywhere.")
+    box.setDetailedText(details)
+    copy = box.addButton("复制详细信息 / Copy details", QMessageBox.ButtonRole.ActionRole)
+    box.exec()
+    if box.clickedButton() is copy:
+        QApplication.clipboard().setText(details)
+
+
+def report_unexpected_errors(log: Path | None) -> None:
+    """Route errors nothing caught (in a slot, an event handler) to the log and a dialog,
+    rather than to a console the user never sees. One dialog at a time: an error raised
+    again while it is open (say, on every paint) is only logged."""
+    showing = False
+
+    def hook(kind: type[BaseException], error: BaseException,
+             trace: TracebackType | None) -> None:
+        nonlocal showing
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        from esgdesk.application.version import version_text
+
+        details = (f"{version_text()}\n\n"
+                   + "".join(traceback.format_exception(kind, error, trace)))
+        LOG.error("unexpected error\n%s", details)
+        if showing:
+            return
+        showing = True
+        try:
+            show_unexpected_error(details, log)
+        finally:
+            showing = False
+
+    sys.excepthook = hook
+
+
 def run(argv: list[str]) -> int:
     options = _options(argv)
     from PySide6.QtCore import QSettings, QTimer
@@ -25,10 +102,14 @@ def run(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from esgdesk.errors import EsgdeskError
+    from ui.icons import icon
 
+    if not options.screenshot:  # a screenshot run has no one to show a dialog to
+        report_unexpected_errors(start_log())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("esgdesk")
     app.setOrganizationName("esgdesk")
+    app.setWindowIcon(icon("esgdesk"))
     font = QFont(app.font())
     font.setFamilies(["Noto Sans CJK SC", "Noto Sans", *font.families()])
     app.setFont(font)
@@ -40,8 +121,10 @@ def run(argv: list[str]) -> int:
     path = options.db or (Path(str(settings.value("last_db"))) if settings.value("last_db")
                           else None)
     try:
-        if path is not None:
-            window.open_database(path, options.entity, options.year, options.chapter)
+        if path is not None:  # where the user left it, unless the options say otherwise
+            from ui.resume import open_where_left
+
+            open_where_left(window, path, options.entity, options.year, options.chapter)
     except (EsgdeskError, KeyError) as exc:
         message = exc.message() if isinstance(exc, EsgdeskError) else f"unknown chapter {exc}"
         if options.screenshot:

@@ -1,12 +1,16 @@
-"""A chapter's form: its tables stacked in the report's order, one model and view per table."""
+"""A chapter's form: its tables stacked in the report's order, one model and view per table,
+with one current cell across them that the form keeps in sight."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from itertools import pairwise
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.model.catalogue import Chapter, Table
+from esgdesk.model.layout import FigureRef
 from esgdesk.rules.workspace import Workspace
 from ui.form_view import FormTableView
 from ui.table_model import FormTableModel
@@ -18,6 +22,7 @@ class ChapterForm(QScrollArea):
     figure_selected = Signal(object)  # FigureRef | None
     edit_requested = Signal(object, object)  # FigureRef, str | None
     refused = Signal(str)
+    reached_end = Signal()  # Enter (or Down) on the chapter's last figure
 
     def __init__(self, chapter: Chapter, workspace: Workspace, lang: str,
                  parent: QWidget | None = None) -> None:
@@ -45,9 +50,11 @@ class ChapterForm(QScrollArea):
             view = FormTableView(FormTableModel(workspace.grid(table), workspace, lang))
             view.model().edit_requested.connect(self.edit_requested)
             view.refused_text.connect(self.refused)
-            view.current_figure_changed.connect(self.figure_selected)
-            view.left_bottom.connect(lambda column, p=position: self._continue(p, 1))
-            view.left_top.connect(lambda column, p=position: self._continue(p, -1))
+            view.current_figure_changed.connect(
+                lambda ref, v=view: self._current_moved(v, ref))
+            view.left_bottom.connect(
+                lambda _column, p=position: self._continue(p, 1) or self.reached_end.emit())
+            view.left_top.connect(lambda _column, p=position: self._continue(p, -1))
             layout.addWidget(view)
             self.views.append(view)
         layout.addStretch(1)
@@ -74,6 +81,7 @@ class ChapterForm(QScrollArea):
             model.endResetModel()
             if model.rowCount() != rows:
                 view.fit_height()
+            view.fit_columns()
 
     def catch_up(self) -> None:
         """Take the workspace a deferred `set_workspace` left for later."""
@@ -92,7 +100,83 @@ class ChapterForm(QScrollArea):
         for view in self.views:
             view.model().refresh()
 
-    def _continue(self, position: int, step: int) -> None:
+    def _current_moved(self, view: FormTableView, ref: FigureRef | None) -> None:
+        """One current cell across the chapter, always in sight."""
+        for other in self.views:
+            if other is not view and other.currentIndex().isValid():
+                other.selectionModel().clear()
+        self._keep_in_sight(view, view.currentIndex())
+        self.figure_selected.emit(ref)
+
+    def _enter(self, view: FormTableView, row: int, column: int) -> None:
+        view.enter_at(row, column)
+        self._keep_in_sight(view, view.currentIndex())
+
+    def _keep_in_sight(self, view: FormTableView, index: QModelIndex) -> None:
+        rect = view.visualRect(index)
+        centre = view.viewport().mapTo(self.widget(), rect.center())
+        self.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 8,
+                           rect.height() // 2 + 8)
+
+    def chain_tabs(self, before: QWidget, after: QWidget) -> None:
+        """Tab goes from `before` through the tables in order to `after`."""
+        for first, second in pairwise([before, *self.views, after]):
+            QWidget.setTabOrder(first, second)
+
+    def current_figure(self) -> FigureRef | None:
+        """The figure at the chapter's current cell, if any."""
+        for view in self.views:
+            if view.currentIndex().isValid():
+                return view.model().figure(view.currentIndex())
+        return None
+
+    def focus_current(self) -> None:
+        """Put the keyboard focus back on the current cell (or the first editable one)."""
+        for view in self.views:
+            if view.currentIndex().isValid():
+                view.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._keep_in_sight(view, view.currentIndex())
+                return
+        self.focus_first()
+
+    def select_figure(self, ref: FigureRef) -> bool:
+        """Make the cell showing a figure current (the first table showing it)."""
+        for view in self.views:
+            grid = view.model().grid
+            for row in range(len(grid.rows)):
+                for column in range(len(grid.columns)):
+                    if grid.figure(row, column) == ref:
+                        self._enter(view, row, column)
+                        return True
+        return False
+
+    def next_to_fill(self) -> bool:
+        """Move to the next reporting-year cell after the current one (wrapping round) that
+        is empty and may be typed into, or holds an open finding."""
+        workspace = self.views[0].model().workspace if self.views else None
+        if workspace is None:
+            return False
+        cells = [(view, row, column) for view in self.views
+                 for row in range(view.model().rowCount())
+                 for column in range(view.model().columnCount())
+                 if view.model().grid.is_current(column)]
+        start = next((n + 1 for n, (view, row, column) in enumerate(cells)
+                      if view.currentIndex().isValid()
+                      and (view.currentIndex().row(), view.currentIndex().column())
+                      == (row, column)), 0)
+        for view, row, column in cells[start:] + cells[:start]:
+            ref = view.model().figure(view.model().index(row, column))
+            if ref is None:
+                continue
+            empty = workspace.is_editable(ref) and not workspace.edit_text(ref)
+            if empty or any(not f.explained for f in workspace.findings_at(ref)):
+                self._enter(view, row, column)
+                return True
+        return False
+
+    def _continue(self, position: int, step: int) -> bool:
+        """Enter the first editable reporting-year cell of the next (or previous) table
+        with one; False when there is none."""
         target = position + step
         while 0 <= target < len(self.views):
             view = self.views[target]
@@ -103,14 +187,15 @@ class ChapterForm(QScrollArea):
                 start = 0 if step > 0 else view.model().rowCount() - 1
                 row = view.first_editable_row(column, start, step)
                 if row is not None:
-                    view.enter_at(row, column)
-                    self.ensureWidgetVisible(view, 0, 40)
-                    return
+                    self._enter(view, row, column)
+                    return True
             target += step
+        return False
 
-    def focus_first(self) -> None:
-        """Put the cursor on the first editable cell of the reporting year."""
-        self._continue(-1, 1)
+    def focus_first(self, table: Table | None = None) -> None:
+        """Put the cursor on the first editable cell of the reporting year (of a table)."""
+        start = self.tables.index(table) - 1 if table in self.tables else -1
+        self._continue(start, 1)
 
     def show_figure(self, table: Table, indicator: str | None = None,
                     entity: str | None = None) -> bool:
@@ -124,9 +209,7 @@ class ChapterForm(QScrollArea):
         cell = view.model().grid.locate(indicator, entity)
         if cell is None:
             return False
-        view.enter_at(*cell)
-        rect = view.visualRect(view.model().index(*cell))
-        self.ensureVisible(rect.center().x(), view.y() + rect.center().y(), 40, 80)
+        self._enter(view, *cell)
         return True
 
     def view_of(self, table_id: str) -> FormTableView:

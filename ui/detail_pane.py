@@ -1,48 +1,89 @@
-"""The detail pane: everything about the selected figure, its note and its history."""
+"""The detail pane: everything about the selected figure — its trend, its findings, its
+labels and references, its note and its history — in a pane that scrolls rather than clips."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+from decimal import Decimal
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from esgdesk.application.session import Trend
 from esgdesk.model.layout import FigureRef
+from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
+from ui.i18n import finding_line, status_word
+from ui.trend_chart import TrendChart
+
+DETAIL_WIDTH = 250  # on the first run; the dock keeps the width the user gives it
+FIELDS = ("zh", "en", "id", "unit", "type", "owner", "gri", "cass", "formula", "status",
+          "restated", "last_note")
 
 
-class DetailPane(QWidget):
+def _wrapping(label: QLabel) -> QLabel:
+    """A label that wraps to the pane's width instead of widening it."""
+    label.setWordWrap(True)
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+class DetailPane(QScrollArea):
     note_saved = Signal(object, str)  # FigureRef, note
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ref: FigureRef | None = None
         self.workspace: Workspace | None = None
+        self.trend_of: Callable[[FigureRef], Trend] | None = None
         self.lang = "zh"
-        layout = QVBoxLayout(self)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        self.title = _wrapping(QLabel())
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.trend = TrendChart()
+        layout.addWidget(self.trend)
+        self.change = _wrapping(QLabel())
+        layout.addWidget(self.change)
+        self.findings = _wrapping(QLabel())
+        self.findings.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.findings)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.fields: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
-        for key in ("zh", "en", "id", "unit", "type", "owner", "gri", "cass", "formula",
-                    "status", "restated", "last_note"):
-            value = QLabel()
-            value.setWordWrap(True)
-            caption = QLabel()
+        for key in FIELDS:
+            value, caption = _wrapping(QLabel()), QLabel()
+            caption.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             form.addRow(caption, value)
             self.fields[key], self.captions[key] = value, caption
         layout.addLayout(form)
         self.note_caption = QLabel()
         layout.addWidget(self.note_caption)
         self.note = QPlainTextEdit()
-        self.note.setMaximumHeight(80)
+        self.note.setFixedHeight(80)
         layout.addWidget(self.note)
         self.save_note = QPushButton()
         self.save_note.clicked.connect(self._save_note)
@@ -56,9 +97,10 @@ class DetailPane(QWidget):
         layout.addWidget(self.history_caption)
         self.history = QTreeWidget()
         self.history.setRootIsDecorated(False)
+        self.history.setMinimumHeight(120)
         layout.addWidget(self.history, 1)
+        self.setWidget(body)
         self.retranslate()
-        self.show_figure(None, None)
 
     def retranslate(self) -> None:
         captions = {
@@ -76,6 +118,15 @@ class DetailPane(QWidget):
         self.history_caption.setText(self.tr("History"))
         self.history.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Change"),
                                       self.tr("Why")])
+        self.trend.empty_text = self.tr("No figures held in any year")
+        self.show_figure(self.ref, self.workspace)
+
+    def sizeHint(self) -> QSize:
+        return QSize(DETAIL_WIDTH, 480)
+
+    def take_focus(self) -> None:
+        """Focus the note when it may be written, else the pane (to scroll it)."""
+        (self.note if self.note.isEnabled() else self).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_figure(self, ref: FigureRef | None, workspace: Workspace | None) -> None:
         self.ref, self.workspace = ref, workspace
@@ -86,23 +137,48 @@ class DetailPane(QWidget):
             workspace.last_explanation(ref)))  # type: ignore[union-attr,arg-type]
         self.history.clear()
         if not enabled:
-            for value in self.fields.values():
-                value.setText("")
+            for label in (self.title, self.change, self.findings, *self.fields.values()):
+                label.setText("")
+            for widget in (self.findings, self.trend, self.change):
+                widget.setVisible(False)
+            self.trend.show_trend(None, str)
             self.note.setPlainText("")
             return
         assert ref is not None and workspace is not None
-        indicator = workspace.catalogue.indicators[ref.indicator]
-        department = workspace.catalogue.departments.get(indicator.owner)
+        self._show_fields(ref, workspace)
+        self._show_trend(ref, workspace)
+        self._show_findings(ref, workspace)
         stored = workspace.stored(ref)
+        self.note.setPlainText(stored.note if stored else "")
+        for record in workspace.store.history(ref.entity, ref.year, ref.indicator):
+            if record.action == "status":
+                change = f"{status_word(record.old_status)} → {status_word(record.new_status)}"
+            else:
+                change = f"{record.old_value or '—'} → {record.new_value or '—'}"
+            self.history.addTopLevelItem(QTreeWidgetItem(
+                [record.at[:19].replace("T", " "), record.user, change, record.reason]))
+
+    def _show_fields(self, ref: FigureRef, workspace: Workspace) -> None:
+        catalogue = workspace.catalogue
+        indicator = catalogue.indicators[ref.indicator]
+        department = catalogue.departments.get(indicator.owner)
+        stored = workspace.stored(ref)
+        status = "—"
+        if stored is not None:
+            state = STATES[stored.state].name(self.lang) if stored.state in STATES else ""
+            status = " · ".join(part for part in (
+                status_word(stored.status), state, stored.changed_by,
+                stored.changed_at[:19].replace("T", " ")) if part)
+        rule = indicator.type.entry_rule(*catalogue.bounds(indicator))
         texts = {
-            "zh": indicator.label.zh, "en": indicator.label.en, "id": indicator.id,
-            "unit": f"{indicator.unit.zh} / {indicator.unit.en}".strip(" /"),
-            "type": f"{indicator.type.name} ({indicator.type.precision})",
+            "zh": indicator.label.zh, "en": indicator.label.en,
+            "id": indicator.id.replace(".", ".\u200b"),  # may wrap after each dot
+            "unit": indicator.unit(self.lang) or "—",
+            "type": rule.zh if self.lang == "zh" else rule.en,
             "owner": department(self.lang) if department else indicator.owner,
             "gri": " / ".join(indicator.gri) or "—", "cass": " / ".join(indicator.cass) or "—",
             "formula": indicator.formula.text if indicator.formula else "—",
-            "status": f"{stored.status} · {stored.changed_by} · {stored.changed_at[:19]}"
-            if stored else "—",
+            "status": status,
             "restated": self.tr("published: {published} ({why})")
             .replace("{published}", restated[0]).replace("{why}", restated[1])
             if (restated := workspace.restatement(ref)) else "—",
@@ -110,14 +186,38 @@ class DetailPane(QWidget):
         }
         for key, text in texts.items():
             self.fields[key].setText(text)
-        self.note.setPlainText(stored.note if stored else "")
-        for record in workspace.store.history(ref.entity, ref.year, ref.indicator):
-            if record.action == "status":
-                change = f"{record.old_status} → {record.new_status}"
-            else:
-                change = f"{record.old_value or '—'} → {record.new_value or '—'}"
-            self.history.addTopLevelItem(QTreeWidgetItem(
-                [record.at[:19].replace("T", " "), record.user, change, record.reason]))
+        self.title.setText(f"{indicator.label(self.lang)} · {ref.year}")
+
+    def _show_trend(self, ref: FigureRef, workspace: Workspace) -> None:
+        indicator = workspace.catalogue.indicators[ref.indicator]
+        trend = self.trend_of(ref) if self.trend_of is not None and indicator.type.numeric \
+            else None
+
+        def shown(number: Decimal) -> str:
+            return indicator.type.format(str(indicator.type.quantize(number)))
+
+        self.trend.show_trend(trend, shown)
+        self.trend.setVisible(trend is not None)
+        parts = []
+        if trend is not None and trend.change is not None:
+            parts.append(self.tr("{change} % on {prior}").replace(
+                "{change}", f"{trend.change:+.1f}").replace("{prior}", str(ref.year - 1)))
+        if trend is not None and trend.threshold is not None:
+            parts.append(self.tr("flagged beyond ±{threshold} %").replace(
+                "{threshold}", f"{trend.threshold:.0f}"))
+        self.change.setText(" · ".join(parts))
+        self.change.setVisible(bool(parts))
+
+    def _show_findings(self, ref: FigureRef, workspace: Workspace) -> None:
+        lines = []
+        for finding in workspace.findings_at(ref):
+            line = finding_line(finding.severity, finding.explained,
+                                finding.message(self.lang))
+            if finding.explanation:
+                line += f"\n↳ {finding.explanation}"
+            lines.append(line)
+        self.findings.setText("\n".join(lines))
+        self.findings.setVisible(bool(lines))
 
     def _reuse_note(self) -> None:
         if self.ref is not None and self.workspace is not None:

@@ -146,9 +146,14 @@ class FindDialog(QDialog):
             self.results.setCurrentRow(0)
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
-        if watched is self.query and isinstance(event, QKeyEvent) \
-                and event.type() == QKeyEvent.Type.KeyPress \
-                and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+        if watched is not self.query or not isinstance(event, QKeyEvent) \
+                or event.type() != QKeyEvent.Type.KeyPress:
+            return super().eventFilter(watched, event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.results.currentItem() is not None:  # the top match, or the one chosen
+                self.accept()
+            return True
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             step = 1 if event.key() == Qt.Key.Key_Down else -1
             row = min(max(self.results.currentRow() + step, 0), self.results.count() - 1)
             self.results.setCurrentRow(row)

@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError, StaleValue
+from esgdesk.model.catalogue import Indicator
 from esgdesk.model.layout import FigureRef
+from esgdesk.model.states import STATES, special_state
+from esgdesk.model.types import ValueRefused
 from esgdesk.storage.store import RESTATEMENT_REASONS
 from ui.dialogs import RestateDialog
 from ui.i18n import tr
@@ -20,23 +23,45 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
+def shown_as(indicator: Indicator, text: str | None, lang: str) -> str:
+    """What was typed, as the form shows it ("4200" → "4,200", "n/a" → "不适用")."""
+    if not text:
+        return "—"
+    state = special_state(text)
+    if state is not None:
+        return STATES[state].name(lang)
+    try:
+        return indicator.type.format(indicator.type.parse(text))
+    except ValueRefused:
+        return text
+
+
 class SetFigureCommand(QUndoCommand):
-    """One committed cell; undo and redo write again (each audited)."""
+    """One committed cell; undo and redo write again (each audited) and show the cell."""
 
     def __init__(self, editor: Editor, ref: FigureRef, old: str | None,
                  new: str | None) -> None:
-        super().__init__(f"{ref.indicator} {old or '—'} → {new or '—'}")
+        super().__init__()
         self.editor, self.ref, self.old, self.new = editor, ref, old, new
         self.first = True  # the write happened before the command was pushed
+        self.setText(self.describe(editor.window.lang))
+
+    def describe(self, lang: str) -> str:
+        """The change in the user's words: "员工总数 4,106 → 4,200"."""
+        indicator = self.editor.session.catalogue.indicators[self.ref.indicator]
+        return (f"{indicator.label(lang)} {shown_as(indicator, self.old, lang)} → "
+                f"{shown_as(indicator, self.new, lang)}")
 
     def redo(self) -> None:
         if self.first:
             self.first = False
             return
         self.editor.write(self.ref, self.new)
+        self.editor.reveal(self.ref)
 
     def undo(self) -> None:
         self.editor.write(self.ref, self.old)
+        self.editor.reveal(self.ref)
 
 
 class Editor(QObject):
@@ -52,6 +77,22 @@ class Editor(QObject):
         old = workspace.edit_text(ref) or None
         if self.write(ref, text):
             self.undo_stack.push(SetFigureCommand(self, ref, old, text))
+
+    def reveal(self, ref: FigureRef) -> None:
+        """Scroll to and select the cell of a figure just changed by undo or redo."""
+        form = self.window.current_form()
+        if form is None or not form.select_figure(ref):
+            self.window.jump_to(ref.indicator, ref.entity)
+
+    def undo_texts(self) -> tuple[str, str]:
+        """The Edit menu's undo and redo items, naming the change in the interface language."""
+        stack, lang = self.undo_stack, self.window.lang
+        undo = stack.command(stack.index() - 1) if stack.canUndo() else None
+        redo = stack.command(stack.index()) if stack.canRedo() else None
+        return (tr("&Undo {change}").replace("{change}", undo.describe(lang))
+                if isinstance(undo, SetFigureCommand) else tr("&Undo"),
+                tr("&Redo {change}").replace("{change}", redo.describe(lang))
+                if isinstance(redo, SetFigureCommand) else tr("&Redo"))
 
     def write(self, ref: FigureRef, text: str | None) -> bool:
         """Write one figure in its own transaction; say clearly when it cannot be."""

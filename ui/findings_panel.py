@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.review import findings_of_department
 from esgdesk.rules.validation import SEVERITIES, Finding
+from ui.i18n import severity_word
 from ui.icons import icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -29,10 +30,13 @@ class FindingsPanel(QWidget):
         self.catalogue = catalogue
         self.lang = "zh"
         self.all: list[Finding] = []
+        self.names: dict[str, str] = {}  # entity code → name in the interface language
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.severity = QComboBox()
         self.department = QComboBox()
+        for combo in (self.severity, self.department):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.summary = QLabel()
         filters.addWidget(self.severity)
         filters.addWidget(self.department)
@@ -42,6 +46,7 @@ class FindingsPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setUniformRowHeights(False)
+        self.list.setMinimumHeight(5 * self.fontMetrics().height() + 30)  # five rows at least
         layout.addWidget(self.list)
         self.severity.currentIndexChanged.connect(lambda _i: self._fill())
         self.department.currentIndexChanged.connect(lambda _i: self._fill())
@@ -54,8 +59,12 @@ class FindingsPanel(QWidget):
         self.department.setCurrentIndex(max(self.department.findData(department), 0))
 
     def severity_name(self, severity: str) -> str:
-        return {"error": self.tr("Error"), "warning": self.tr("Warning"),
-                "info": self.tr("Info")}[severity]
+        return severity_word(severity)
+
+    def set_entity_names(self, names: dict[str, str]) -> None:
+        """How to name each entity (by code) in the interface language."""
+        self.names = names
+        self._fill()
 
     def retranslate(self, lang: str) -> None:
         self.lang = lang
@@ -105,12 +114,11 @@ class FindingsPanel(QWidget):
     def _fill(self) -> None:
         self.list.clear()
         for finding in self.visible():
-            state = self.tr("explained") if finding.explained else \
-                self.severity_name(finding.severity)
+            state = severity_word(finding.severity, finding.explained)
             text = finding.message(self.lang)
             if finding.explanation:
                 text += "\n↳ " + finding.explanation
-            item = QTreeWidgetItem([state, finding.entity, text])
+            item = QTreeWidgetItem([state, self.names.get(finding.entity, finding.entity), text])
             item.setIcon(0, icon("explained" if finding.explained else finding.severity))
             item.setData(0, FINDING_ROLE, finding)
             item.setToolTip(2, text)
@@ -122,6 +130,7 @@ class FindingsPanel(QWidget):
                              .format(errors=counts["error"], warnings=counts["warning"],
                                      info=counts["info"]))
         self.list.resizeColumnToContents(0)
+        self.list.resizeColumnToContents(1)
 
     def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.finding_chosen.emit(item.data(0, FINDING_ROLE))

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
 
 from ui.table_model import FormTableModel
 
-LABEL_MIN_WIDTH = 240
+LABEL_MIN_WIDTH = 150  # the label column takes the free width, never less (it elides)
+WIDEST_FIGURE = "8,888,888"  # a value column shows at least this, beside its icon
+WIDEST_COLUMN = 150
 COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 Index = QModelIndex | QPersistentModelIndex
 
@@ -76,7 +78,7 @@ class FormTableView(QTableView):
     left_bottom = Signal(int)  # the column the user moved down from, past the last row
     left_top = Signal(int)
     refused_text = Signal(str)
-    current_figure_changed = Signal(object)
+    current_figure_changed = Signal(object)  # FigureRef | None, when a cell becomes current
 
     def __init__(self, model: FormTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,23 +92,40 @@ class FormTableView(QTableView):
                              | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            unit = model.grid.columns[column].kind == "unit"
-            header.resizeSection(column, 120 if unit else 104)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        # Never narrower than its columns: the chapter form scrolls sideways instead,
-        # so the label column cannot scroll out of sight.
-        fixed = sum(header.sectionSize(c) for c in range(1, model.columnCount()))
-        self.setMinimumWidth(LABEL_MIN_WIDTH + fixed + 2 * self.frameWidth())
+        header.setMinimumSectionSize(40)
+        self.fit_columns()
         self.selectionModel().currentChanged.connect(self._current_changed)
         model.refused.connect(lambda _index, reason: self.refused_text.emit(reason))
         self.fit_height()
 
     def model(self) -> FormTableModel:  # type: ignore[override]
         return super().model()  # type: ignore[return-value]
+
+    def fit_columns(self) -> None:
+        """Units and figures keep a width that shows them whole (in either language, so a
+        switch does not move them); the label column takes what is left, down to
+        LABEL_MIN_WIDTH, and elides beyond (its tooltip gives it whole)."""
+        model, header, metrics = self.model(), self.horizontalHeader(), self.fontMetrics()
+        padding, icon = 16, 16  # cell margins; a finding's or lock's icon
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            grid_column = model.grid.columns[column]
+            titles = [grid_column.title(lang) for lang in ("zh", "en")]
+            if grid_column.kind == "unit":
+                texts = titles + [model.grid.row_unit(r, lang) for r in range(model.rowCount())
+                                  for lang in ("zh", "en")]
+                width = max(metrics.horizontalAdvance(t) for t in texts) + padding
+            else:
+                width = max(metrics.horizontalAdvance(WIDEST_FIGURE) + icon + padding,
+                            *(metrics.horizontalAdvance(t) + padding for t in titles))
+            header.resizeSection(column, min(width, WIDEST_COLUMN))
+        # Never narrower than its columns: the chapter form scrolls sideways instead.
+        fixed = sum(header.sectionSize(c) for c in range(1, model.columnCount()))
+        self.setMinimumWidth(LABEL_MIN_WIDTH + fixed + 2 * self.frameWidth())
 
     def fit_height(self) -> None:
         """Show every row without a scroll bar. Cells hold one line each (no word wrap),
@@ -121,7 +140,22 @@ class FormTableView(QTableView):
                             + self.horizontalHeader().sizeHint().height() + 4)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.current_figure_changed.emit(self.model().figure(current))
+        if current.isValid():  # another table taking the current cell clears this one's
+            self.current_figure_changed.emit(self.model().figure(current))
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction,
+                   modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        """Tab past the table's last cell (Shift+Tab before its first) leaves the table for
+        the next widget in the Tab order, rather than wrapping round inside it."""
+        current, model = self.currentIndex(), self.model()
+        last = (model.rowCount() - 1, model.columnCount() - 1)
+        if action == QAbstractItemView.CursorAction.MoveNext and current.isValid() \
+                and (current.row(), current.column()) == last:
+            return QModelIndex()
+        if action == QAbstractItemView.CursorAction.MovePrevious and current.isValid() \
+                and (current.row(), current.column()) == (0, 0):
+            return QModelIndex()
+        return super().moveCursor(action, modifiers)
 
     def first_editable_row(self, column: int, from_row: int = 0, step: int = 1) -> int | None:
         row = from_row

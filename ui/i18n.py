@@ -1,13 +1,24 @@
-"""The interface translation (English is the source language; Chinese from Qt Linguist)."""
+"""The interface translation (English is the source language; Chinese from Qt Linguist, and
+Qt's own dialogs and buttons from the qtbase translation that comes with PySide6)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from esgdesk.paths import RESOURCES
 
 I18N = RESOURCES / "i18n"
 _installed: list[QTranslator] = []
+
+
+def translation_files(lang: str) -> list[Path]:
+    """The compiled translations a language needs: esgdesk's and Qt's own."""
+    if lang != "zh":
+        return []
+    qt = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))
+    return [I18N / "esgdesk_zh_CN.qm", qt / "qtbase_zh_CN.qm"]
 
 
 def install_translator(lang: str) -> None:
@@ -18,9 +29,9 @@ def install_translator(lang: str) -> None:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
-    if lang == "zh":
+    for path in translation_files(lang):
         translator = QTranslator()
-        if translator.load(str(I18N / "esgdesk_zh_CN.qm")):
+        if translator.load(str(path)):
             app.installTranslator(translator)
             _installed.append(translator)
 
@@ -29,3 +40,26 @@ def tr(text: str) -> str:
     """A main-window text in the interface language (the window's parts share its context
     in the translation file)."""
     return QCoreApplication.translate("MainWindow", text)
+
+
+def severity_word(severity: str, explained: bool = False) -> str:
+    """A finding's severity (or "explained") in the interface language."""
+    if explained:
+        return tr("explained")
+    words = {"error": tr("Error"), "warning": tr("Warning"), "info": tr("Info")}
+    return words.get(severity, severity)
+
+
+def status_word(status: str | None) -> str:
+    """A figure's status (draft, submitted, approved, locked) in the interface language."""
+    if not status:
+        return "—"
+    words = {"draft": tr("draft"), "submitted": tr("submitted"), "approved": tr("approved"),
+             "locked": tr("locked")}
+    return words.get(status, status)
+
+
+def finding_line(severity: str, explained: bool, message: str) -> str:
+    """A finding as one line: its severity, then what it says."""
+    return tr("{severity}: {message}").replace(
+        "{severity}", severity_word(severity, explained)).replace("{message}", message)

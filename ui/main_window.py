@@ -10,32 +10,24 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QLabel,
-    QMainWindow,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from esgdesk.application.session import Changes, Session
 from esgdesk.model.layout import FigureRef
 from ui.banner import WarningBanner
 from ui.chapter_form import ChapterForm
 from ui.collection_actions import CollectionActions
-from ui.dashboard import DashboardPanel
 from ui.database_actions import DatabaseActions
-from ui.detail_pane import DetailPane
 from ui.dialogs import FindDialog, edit_profile, user_caption
 from ui.editing import Editor
-from ui.findings_panel import FindingsPanel
 from ui.i18n import install_translator
 from ui.menus import build_menus, retranslate_menus
 from ui.navigation import NavigationTree
 from ui.operations import SessionOps
+from ui.panes import build_docks, build_status, first_run_sizes
+from ui.resume import PlaceMemory
 from ui.scope_bar import ScopeBar
+from ui.shortcuts import Keyboard
 from ui.validation_runner import ValidationRunner
 
 if TYPE_CHECKING:
@@ -60,19 +52,25 @@ class MainWindow(QMainWindow):
         self.editor = Editor(self)
         self.collection = CollectionActions(self)
         self.validation = ValidationRunner(self)
+        self.keyboard = Keyboard(self)
         self.undo_stack = self.editor.undo_stack
         self.file_checked.connect(self.files.file_checked)
         self.setWindowTitle("esgdesk")
         self._build_toolbar()
         self._build_centre()
         build_menus(self)
-        self._build_status()
+        self.keyboard.build_menu()
+        build_status(self)
+        self.saved_at: str | None = None  # when the last change was saved, this session
+        self.place = PlaceMemory(self)
         self.ops.changed.connect(self._changed)
         self.retranslate()
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
             self.restoreState(self.settings.value("window/state"))
+        else:  # once the window has its size
+            QTimer.singleShot(0, self, lambda: first_run_sizes(self))
 
     # -- what the window shows ----------------------------------------------------------
     @property
@@ -100,16 +98,9 @@ class MainWindow(QMainWindow):
             lambda: self.session.select(entity, year)))
         self.scope.mine_toggled.connect(self._mine_toggled)
 
-    def _dock(self, widget: QWidget, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget()
-        dock.setObjectName(name)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
-
     def _build_centre(self) -> None:
         self.navigation = NavigationTree(self.catalogue)
-        self.navigation.chosen.connect(self._navigate)
+        self.navigation.chosen.connect(self.keyboard.open_chapter)
         self.pages = QStackedWidget()
         self.placeholder = QLabel()
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -118,7 +109,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.navigation)
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([290, 800])
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([190, 800])
         self.banner = WarningBanner()
         centre = QWidget()
         column = QVBoxLayout(centre)
@@ -126,22 +118,7 @@ class MainWindow(QMainWindow):
         column.addWidget(self.banner)
         column.addWidget(splitter, 1)
         self.setCentralWidget(centre)
-        self.detail = DetailPane()
-        self.detail.note_saved.connect(self.editor.save_note)
-        self.detail_dock = self._dock(self.detail, "detail-dock",
-                                      Qt.DockWidgetArea.RightDockWidgetArea)
-        self.findings = FindingsPanel(self.catalogue)
-        self.findings.finding_chosen.connect(
-            lambda finding: self.jump_to(finding.indicators[0], finding.entity))
-        self.findings_dock = self._dock(self.findings, "findings-dock",
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.dashboard = DashboardPanel(self.ops)
-        self.dashboard_dock = self._dock(self.dashboard, "dashboard-dock",
-                                         Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.tabifyDockWidget(self.findings_dock, self.dashboard_dock)
-        self.findings_dock.raise_()
-        self.dashboard_dock.visibilityChanged.connect(
-            lambda visible: visible and self.dashboard.refresh())
+        build_docks(self)
         self.setAcceptDrops(True)
 
     def action(self, menu, shortcut, slot) -> QAction:  # type: ignore[no-untyped-def]
@@ -152,27 +129,21 @@ class MainWindow(QMainWindow):
         menu.addAction(action)
         return action
 
-    def _build_status(self) -> None:
-        self.saved_label, self.user_label, self.database_label = QLabel(), QLabel(), QLabel()
-        status = self.statusBar()
-        status.addWidget(self.saved_label, 1)
-        self.validating_label = QLabel()
-        self.validating_label.setVisible(False)
-        status.addPermanentWidget(self.validating_label)
-        status.addPermanentWidget(self.user_label)
-        status.addPermanentWidget(self.database_label)
-
     def retranslate(self) -> None:
         """Every interface text in the chosen language (no restart needed)."""
         self.validating_label.setText(self.tr("Validating…"))
         self.placeholder.setText(self.tr("Open a database: File → Open, or File → Open sample"))
         retranslate_menus(self)
+        self.keyboard.retranslate()
+        self._show_saved()
         self.dashboard_dock.setWindowTitle(self.tr("Collection status"))
         self.dashboard.retranslate()
         self.collection.update_modes()
         self.detail_dock.setWindowTitle(self.tr("Details"))
         self.findings_dock.setWindowTitle(self.tr("Findings"))
         self.findings.retranslate(self.lang)
+        self.findings.set_entity_names({entity.code: entity.name(self.lang)
+                                        for entity, _depth in self.session.entities()})
         self.detail.lang = self.lang
         self.detail.retranslate()
         self._show_user()
@@ -195,13 +166,21 @@ class MainWindow(QMainWindow):
         if changes.findings or changes.scope:
             self.findings.show_findings(self.session.findings())
         if changes.saved:
-            self.saved_label.setText(self.tr("Saved {time}").format(
-                time=datetime.now().strftime("%H:%M:%S")))
+            self.saved_at = datetime.now().strftime("%H:%M:%S")
+            self._show_saved()
         if changes.touches(self.detail.ref):
             self.detail.show_figure(self.detail.ref, workspace)
         if (changes.requests or changes.reloaded or changes.scope) \
                 and self.dashboard_dock.isVisible():
             self.dashboard.refresh()
+
+    def _show_saved(self) -> None:
+        if self.store is None:
+            self.saved_label.setText("")
+        elif self.saved_at is None:
+            self.saved_label.setText(self.tr("All changes are saved"))
+        else:
+            self.saved_label.setText(self.tr("Saved {time}").format(time=self.saved_at))
 
     # -- database -----------------------------------------------------------------------
     def open_database(self, path: Path, entity: str | None = None, year: int | None = None,
@@ -221,8 +200,11 @@ class MainWindow(QMainWindow):
         self.collection.update_modes()
         self.scope.fill_entities(self.lang)
         self.scope.fill_years()
+        self.findings.set_entity_names({entity.code: entity.name(self.lang)
+                                        for entity, _depth in self.session.entities()})
         self._show_scope(chapter or self.catalogue.chapters[0].id)
-        self.saved_label.setText(self.tr("All changes are saved"))
+        self.saved_at = None
+        self._show_saved()
         self.banner.clear_warnings()
         self.banner.warn("location", self.session.location_warning())
         self.database_label.setToolTip(self.session.engine_facts())
@@ -273,17 +255,14 @@ class MainWindow(QMainWindow):
             self.edit_profile()
         self._fill_navigation()
 
-    def _navigate(self, chapter_id: str, table_id: str) -> None:
-        form = self.show_chapter(chapter_id)
-        if form is not None and table_id:
-            form.show_figure(self.catalogue.tables[table_id])
-
     def show_chapter(self, chapter_id: str) -> ChapterForm | None:
-        """Show a chapter's form (built on first visit, kept afterwards)."""
+        """Show a chapter's form (built on first visit, kept afterwards); the details
+        follow its current cell."""
         form = self._form(chapter_id)
         if form is not None:
             form.catch_up()
             self.pages.setCurrentWidget(form)
+            self.detail.show_figure(form.current_figure(), self.workspace)
         return form
 
     def _form(self, chapter_id: str) -> ChapterForm | None:
@@ -296,8 +275,12 @@ class MainWindow(QMainWindow):
             form.figure_selected.connect(lambda ref: self.detail.show_figure(ref,
                                                                              self.workspace))
             form.refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
+            form.reached_end.connect(lambda: self.statusBar().showMessage(self.tr(
+                "That was the chapter's last figure: F8 finds the next empty or flagged "
+                "cell, Ctrl+1…6 opens another chapter"), 8000))
             self.forms[chapter_id] = form
             self.pages.addWidget(form)
+            form.chain_tabs(self.navigation, self.detail)
         return form
 
     def prebuild_forms(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QKeySequence
+from shiboken6 import isValid
 
 from ui.i18n import tr
 
@@ -37,11 +38,12 @@ def build_menus(window: MainWindow) -> None:
     window.status_action = window.dashboard_dock.toggleViewAction()
     window.collection_menu.addAction(window.status_action)
     window.edit_menu = bar.addMenu("")
-    window.undo_action = window.undo_stack.createUndoAction(window)
-    window.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-    window.redo_action = window.undo_stack.createRedoAction(window)
+    stack = window.undo_stack
+    window.undo_action = act(window.edit_menu, QKeySequence.StandardKey.Undo, stack.undo)
+    window.redo_action = act(window.edit_menu, QKeySequence("Ctrl+Shift+Z"), stack.redo)
     window.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-    window.edit_menu.addActions([window.undo_action, window.redo_action])
+    stack.indexChanged.connect(lambda _index: name_undo(window))
+    stack.cleanChanged.connect(lambda _clean: name_undo(window))
     window.edit_menu.addSeparator()
     window.find_action = act(window.edit_menu, QKeySequence.StandardKey.Find,
                              window.find_indicator)
@@ -67,11 +69,21 @@ def retranslate_menus(window: MainWindow) -> None:
     window.requests_action.setText(tr("&Make data requests…"))
     window.import_action.setText(tr("&Import returned workbooks…"))
     window.edit_menu.setTitle(tr("&Edit"))
-    window.undo_action.setText(tr("&Undo"))
-    window.redo_action.setText(tr("&Redo"))
+    name_undo(window)
     window.find_action.setText(tr("&Find indicator…"))
     window.restate_action.setText(tr("&Restate published figure…"))
     window.profile_action.setText(tr("&Profile…"))
     window.view_menu.setTitle(tr("&View"))
     window.zh_action.setText("中文")
     window.en_action.setText("English")
+
+
+def name_undo(window: MainWindow) -> None:
+    """Undo and redo say what they would change, in the interface language."""
+    if not isValid(window.undo_stack):  # the stack clears itself as the window goes
+        return
+    undo, redo = window.editor.undo_texts()
+    window.undo_action.setText(undo)
+    window.redo_action.setText(redo)
+    window.undo_action.setEnabled(window.undo_stack.canUndo())
+    window.redo_action.setEnabled(window.undo_stack.canRedo())

@@ -23,6 +23,8 @@ class ScopeBar(QToolBar):
         self.entity_caption, self.year_caption = QLabel(), QLabel()
         self.entity_picker, self.year_picker = QComboBox(), QComboBox()
         self.entity_picker.setMinimumWidth(220)
+        self.entity_caption.setBuddy(self.entity_picker)  # Alt+N
+        self.year_caption.setBuddy(self.year_picker)  # Alt+Y
         self.mine_only = QCheckBox()
         self.mine_only.setChecked(mine_first)
         for widget in (self.entity_caption, self.entity_picker, self.year_caption,
@@ -34,8 +36,8 @@ class ScopeBar(QToolBar):
         self.mine_only.toggled.connect(self.mine_toggled)
 
     def retranslate(self, lang: str) -> None:
-        self.entity_caption.setText(tr("Entity"))
-        self.year_caption.setText(tr("Year"))
+        self.entity_caption.setText(tr("E&ntity"))
+        self.year_caption.setText(tr("&Year"))
         self.mine_only.setText(tr("My department first"))
         self.fill_entities(lang)
 

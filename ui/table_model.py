@@ -7,11 +7,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from esgdesk.errors import EsgdeskError
+from esgdesk.errors import EsgdeskError, InvalidValue
 from esgdesk.model.layout import FigureRef, FormGrid
 from esgdesk.model.states import special_state
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.store import parse_value
+from ui.i18n import finding_line
 from ui.icons import icon
 
 FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -123,10 +124,12 @@ class FormTableModel(QAbstractTableModel):
         item = self.grid.rows[row]
         ids = list(item.indicators())
         if ref is None:
-            if not ids:
-                return None
+            if not ids:  # a group heading, whole where the column elides it
+                return self.grid.row_label(row, self.lang) or None
             indicator = self.workspace.catalogue.indicators[ids[0]]
-            return f"{indicator.label.zh}\n{indicator.label.en}\n{indicator.id}"
+            shown = self.grid.row_label(row, self.lang)
+            lines = [shown] if shown != indicator.label(self.lang) else []
+            return "\n".join([*lines, indicator.label.zh, indicator.label.en, indicator.id])
         indicator = self.workspace.catalogue.indicators[ref.indicator]
         lines = [indicator.label(self.lang)]
         if indicator.formula is not None:
@@ -146,8 +149,8 @@ class FormTableModel(QAbstractTableModel):
         if last and not (stored is not None and stored.note):
             lines.append(self.tr("Last year's explanation: {note}").replace("{note}", last))
         for finding in self.workspace.findings_at(ref):
-            state = self.tr("explained") if finding.explained else finding.severity
-            lines.append(f"[{state}] {finding.message(self.lang)}")
+            lines.append(finding_line(finding.severity, finding.explained,
+                                      finding.message(self.lang)))
         return "\n".join(lines)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -165,10 +168,15 @@ class FormTableModel(QAbstractTableModel):
             return self.tr("This cell cannot be edited")
         if not text.strip() or special_state(text) is not None:
             return None
+        indicator = self.workspace.catalogue.indicators[ref.indicator]
         try:
-            parse_value(self.workspace.catalogue.indicators[ref.indicator], text)
+            parse_value(indicator, text)
+        except InvalidValue as exc:  # said with the row's label, not the indicator's id
+            return self.tr("{label}: “{text}” is not accepted: {reason}").replace(
+                "{label}", indicator.label(self.lang)).replace("{text}", text.strip()).replace(
+                "{reason}", exc.reason_zh if self.lang == "zh" else exc.reason)
         except EsgdeskError as exc:
-            return exc.message()
+            return exc.message(self.lang)
         return None
 
     def setData(self, index: Index, value: Any,

@@ -13,12 +13,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.errors import EsgdeskError, NotFound
+from esgdesk.errors import EsgdeskError, FileRefused, NotFound
+from esgdesk.model.states import VALUE, written_state
 from esgdesk.paths import default_database
 
 if TYPE_CHECKING:
     from esgdesk.model.catalogue import Catalogue
-    from esgdesk.storage.store import Store
+    from esgdesk.storage.store import Store, StoredValue
 
 Arguments = Callable[[argparse.ArgumentParser], None]
 Handler = Callable[[argparse.Namespace], int]
@@ -83,6 +84,23 @@ def _on_store(run: StoreHandler, args: argparse.Namespace) -> int:
         return run(store, args)
     finally:
         store.close()
+
+
+def _force_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+
+
+def _refuse_existing(path: Path, force: bool) -> None:
+    """A command never overwrites a file silently (a returned workbook, say): only with
+    --force."""
+    if path.exists() and not force:
+        raise FileRefused("exists already; give --force to overwrite it",
+                          "文件已存在；如要覆盖请加 --force", where=str(path), kind="exists")
+
+
+def _department(store: Store, text: str) -> str:
+    """The department key a user named by key or name, in any case (see Catalogue)."""
+    return store.catalogue.department_key(text)
 
 
 # -- databases --------------------------------------------------------------------------
@@ -194,11 +212,6 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", default="", help="why it changed")
 
 
-def _unlock_arguments(parser: argparse.ArgumentParser) -> None:
-    _figure_arguments(parser)
-    parser.add_argument("--reason", required=True, help="why it is unlocked")
-
-
 def _figure_entity(store: Store, args: argparse.Namespace) -> str:
     """The entity a figure command names (default: the group), once its indicator is known."""
     entity = args.entity or store.root().code
@@ -206,10 +219,13 @@ def _figure_entity(store: Store, args: argparse.Namespace) -> str:
     return entity
 
 
-def _describe(store: Store, indicator_id: str, value: str | None, status: str) -> str:
-    indicator = store.catalogue.indicator(indicator_id)
-    shown = indicator.type.format(value) if value is not None else "—"
-    return f"{indicator_id}\t{shown}\t{indicator.unit.zh}\t{status}"
+def _describe(store: Store, stored: StoredValue) -> str:
+    """A figure on one line: id, value as printed (or its state, n/a or not available),
+    unit and status."""
+    indicator = store.catalogue.indicator(stored.indicator)
+    shown = (written_state(stored.state) if stored.state != VALUE
+             else indicator.type.format(stored.value) if stored.value is not None else "—")
+    return f"{stored.indicator}\t{shown}\t{indicator.unit.zh}\t{stored.status}"
 
 
 @store_command("set", "set a figure", _set_arguments)
@@ -219,7 +235,7 @@ def _set(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note),
                              args.user, reason=args.reason, source="cli")
-    print(_describe(store, stored.indicator, stored.value, stored.status))
+    print(_describe(store, stored))
     return 0
 
 
@@ -230,8 +246,7 @@ def _get(store: Store, args: argparse.Namespace) -> int:
     if stored is None:
         print(f"{args.indicator} for {entity} {args.year}: no value", file=sys.stderr)
         return 1
-    line = _describe(store, stored.indicator, stored.value, stored.status)
-    print(line + (f"\t{stored.note}" if stored.note else ""))
+    print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
     return 0
 
 
@@ -246,22 +261,13 @@ def _history(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-def _set_status(store: Store, args: argparse.Namespace, status: str, reason: str) -> int:
-    entity = _figure_entity(store, args)
-    stored = store.set_status(entity, args.year, args.indicator, status, args.user,
-                              reason=reason)
-    print(_describe(store, stored.indicator, stored.value, stored.status))
-    return 0
-
-
-@store_command("lock", "lock a figure", _figure_arguments)
+@store_command("lock", "lock (publish) a figure; it then changes only with 'restate'",
+               _figure_arguments)
 def _lock(store: Store, args: argparse.Namespace) -> int:
-    return _set_status(store, args, "locked", "")
-
-
-@store_command("unlock", "unlock a figure", _unlock_arguments)
-def _unlock(store: Store, args: argparse.Namespace) -> int:
-    return _set_status(store, args, "draft", args.reason)
+    entity = _figure_entity(store, args)
+    print(_describe(store, store.set_status(entity, args.year, args.indicator, "locked",
+                                            args.user)))
+    return 0
 
 
 # -- every figure -----------------------------------------------------------------------
@@ -303,12 +309,14 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add a sheet comparing the entity with each direct child")
     parser.add_argument("--per-child", action="store_true",
                         help="add one sheet per direct child with all the tables")
+    _force_argument(parser)
 
 
 @store_command("export", "write the report workbook (.xlsx) for a year", _export_arguments)
 def _export(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.exchange.export import export_workbook
 
+    _refuse_existing(args.out, args.force)
     written = export_workbook(store, args.year, args.out, args.entity, args.lang,
                               by_entity=args.by_entity, per_child=args.per_child)
     print(f"{written}: report workbook for {args.year}")
@@ -319,21 +327,40 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 def _request_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--entity", required=True, help="entity code")
-    parser.add_argument("--department", required=True, help="department key, e.g. hr, ehs")
+    parser.add_argument("--department", required=True,
+                        help="department key or name in any case, e.g. hr, HR, 人力资源")
     parser.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     parser.add_argument("--assignee", help="who fills it in")
-    parser.add_argument("--due", help="due date, YYYY-MM-DD")
+    parser.add_argument("--due", type=_due_date, help="due date, YYYY-MM-DD")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    _force_argument(parser)
+
+
+def _due_date(text: str) -> str:
+    """A due date as given (YYYY-MM-DD), once it is one."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 @store_command("request", "write a collection workbook: a department's tables for an entity "
                "and year", _request_arguments)
 def _request(store: Store, args: argparse.Namespace) -> int:
+    from datetime import date
+
     from esgdesk.exchange.requests import write_request
 
-    written = write_request(store, args.entity, args.year, args.department, args.out,
+    department = _department(store, args.department)
+    _refuse_existing(args.out, args.force)
+    if args.due and args.due < date.today().isoformat():
+        print(f"esgdesk request: warning: the due date {args.due} is in the past",
+              file=sys.stderr)
+    written = write_request(store, args.entity, args.year, department, args.out,
                             args.user, args.lang, args.assignee, args.due)
-    print(f"{written}: {args.department} request for {args.entity} {args.year}")
+    print(f"{written}: {department} request for {args.entity} {args.year}")
     return 0
 
 
@@ -354,6 +381,8 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.exchange.intake import import_files, may_accept
 
     expect = {k: getattr(args, k) for k in ("year", "entity", "department") if getattr(args, k)}
+    if args.department:
+        expect["department"] = _department(store, args.department)
     reports = import_files(store, args.files, args.user, dry_run=args.dry_run,
                            overwrite_newer=args.overwrite_newer, expect=expect)
     for report in reports:
@@ -380,22 +409,28 @@ def _year_argument(parser: argparse.ArgumentParser) -> None:
 def _status(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.rules.review import dashboard
 
-    for row in dashboard(store, args.year):
+    rows = dashboard(store, args.year)
+    if not rows:
+        print(f"no data requests for {args.year}", file=sys.stderr)
+        return 0
+    print("entity\tdepartment\tstatus\tdue\tassignee\tfilled\terrors\topen warnings")
+    for row in rows:
         r = row.request
         print(f"{r.entity}\t{r.department}\t{r.status}{' (late)' if row.late else ''}\t"
-              f"due {r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected} "
-              f"filled\t{row.errors} errors\t{row.warnings} warnings")
+              f"{r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected}\t"
+              f"{row.errors}\t{row.warnings}")
     return 0
 
 
 def _review_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--entity", required=True)
-    parser.add_argument("--department", required=True)
+    parser.add_argument("--department", required=True,
+                        help="department key or name in any case, e.g. hr, HR, 人力资源")
     parser.add_argument("--to", required=True,
                         choices=("requested", "submitted", "approved", "locked"))
     parser.add_argument("--reason", default="",
-                        help="why (needed to send it back or to leave 'locked')")
+                        help="why (needed to send it back)")
 
 
 @store_command("review", "move a data request: submitted, approved, locked, or back",
@@ -403,10 +438,13 @@ def _review_arguments(parser: argparse.ArgumentParser) -> None:
 def _review(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.rules.review import move
 
-    request = store.request_for(args.entity, args.year, args.department)
+    department = _department(store, args.department)
+    request = store.request_for(args.entity, args.year, department)
     if request is None:
-        raise NotFound(f"no {args.department} request for {args.entity} {args.year}",
-                       f"没有 {args.entity} {args.year} 年 {args.department} 的数据请求")
+        name = store.catalogue.departments[department]
+        raise NotFound(f"no {name.en} request for {args.entity} {args.year} (see "
+                       "'esgdesk status')",
+                       f"没有 {args.entity} {args.year} 年{name.zh}的数据请求（见 esgdesk status）")
     moved = move(store, request.id, args.to, args.user, args.reason)
     print(f"{moved.entity}\t{moved.department}\t{moved.year}\t{moved.status}")
     return 0
@@ -428,8 +466,7 @@ def _restate(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     stored = store.restate(entity, args.year, args.indicator, args.value, args.kind,
                            args.reason, args.user)
-    print(_describe(store, stored.indicator, stored.value, stored.status)
-          + f"\tpublished {stored.published}")
+    print(_describe(store, stored) + f"\tpublished {stored.published}")
     return 0
 
 
@@ -487,12 +524,14 @@ def _check(args: argparse.Namespace) -> int:
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="database file")
     parser.add_argument("out", type=Path, help="the copy to write")
+    _force_argument(parser)
 
 
 @command("backup", "copy a database safely (SQLite's online backup)", _backup_arguments)
 def _backup(args: argparse.Namespace) -> int:
     from esgdesk.storage.backup import copy_database
 
+    _refuse_existing(args.out, args.force)
     print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
     return 0
 
@@ -545,7 +584,7 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
 @store_command("validate", "check a year's figures; exit 1 while any error remains",
                _validate_arguments)
 def _validate(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.rules.validation import SEVERITIES, validate
+    from esgdesk.rules.validation import SEVERITIES, counted, validate
 
     findings = validate(store, args.year, args.entity)
     if args.format == "json":
@@ -559,8 +598,8 @@ def _validate(store: Store, args: argparse.Namespace) -> int:
             if finding.explanation:
                 print(f"\t\t\t\t↳ {finding.explanation}")
         counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
-        print(f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info",
-              file=sys.stderr)
+        print(f"{counted(counts['error'], 'error')}, {counted(counts['warning'], 'warning')}, "
+              f"{counts['info']} info", file=sys.stderr)
     return 1 if any(f.blocking for f in findings) else 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseError, EsgdeskError
 from esgdesk.model.catalogue import ENTITIES_FILE
+from esgdesk.model.types import bilingual_value
 from esgdesk.paths import RESOURCES
 from esgdesk.storage.store import Change, Store, open_database
 
@@ -17,15 +18,21 @@ SAMPLE_SOURCE = "ZKTeco 2023 ESG report (zh edition; en edition for its charts)"
 
 
 def sample_changes() -> list[Change]:
-    """Every printed figure in resources/sample/*.csv, as changes to write."""
+    """Every printed figure in resources/sample/*.csv, as changes to write: `value` (the
+    Chinese text of a bilingual text, whose English is in `value_en`), `note` the
+    explanation contributors see, `provenance` where the report prints it (coordinators
+    only)."""
     changes: list[Change] = []
     for path in sorted(SAMPLE_DIR.glob("*.csv")):
         with path.open(encoding="utf-8", newline="") as handle:
             for line, row in enumerate(csv.DictReader(handle), start=2):
                 try:
+                    english = (row.get("value_en") or "").strip()
+                    value = bilingual_value(row["value"], english) if english else row["value"]
                     changes.append(Change(row["entity"].strip(), int(row["year"]),
-                                          row["indicator"].strip(), row["value"],
-                                          note=(row.get("note") or "").strip()))
+                                          row["indicator"].strip(), value,
+                                          note=(row.get("note") or "").strip(),
+                                          provenance=(row.get("provenance") or "").strip()))
                 except (KeyError, ValueError) as exc:
                     raise EsgdeskError(f"unreadable row ({exc})", f"无法读取的行（{exc}）",
                                        where=f"{path.name}:{line}", kind="unreadable_row",

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.catalogue import Catalogue, load
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.layout import FigureRef
+from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
 from esgdesk.storage.health import FileCheck
 from esgdesk.storage.store import Store, StoredValue, current_user, open_database
@@ -62,6 +64,18 @@ class Changes:
 SCOPE = Changes(reloaded=True, findings=True, scope=True)
 
 
+@dataclass(frozen=True)
+class Trend:
+    """An indicator's figures for one entity across every year held, the change of the
+    chosen year on the one before (in %), and the change beyond which the prior-year check
+    flags it (the catalogue's max_change, in %; None when the indicator has none)."""
+
+    year: int
+    points: tuple[tuple[int, Decimal | None], ...]
+    change: Decimal | None
+    threshold: Decimal | None
+
+
 @dataclass
 class Session:
     """One user's work on one database (or a request workbook opened offline)."""
@@ -73,6 +87,10 @@ class Session:
     opened_head: str = ""
     validation: ValidationRun | None = None
     user_name: str = ""
+    # The trend's figures of other years: read once per entity and reading of a workspace
+    # (the workspace's own years, where edits land, are read from it).
+    _history: tuple[tuple[Workspace, int, str], FigureBook] | None = field(default=None,
+                                                                           repr=False)
 
     # -- who ----------------------------------------------------------------------------
     @property
@@ -139,10 +157,13 @@ class Session:
     # -- the file check, run in a separate process by the app ----------------------------
     @staticmethod
     def file_check_command(path: Path) -> tuple[str, list[str]]:
-        """The program and arguments that check a database file without blocking (a frozen
-        bundle has no `-m`: its own executable runs the command)."""
+        """The program and arguments that check a database file without blocking. A frozen
+        bundle has no `-m`: its own executable runs the command (on Windows its console
+        twin, as the app itself is windowed)."""
         if getattr(sys, "frozen", False):
-            return sys.executable, ["check", "--json", str(path)]
+            console = Path(sys.executable).with_name("esgdesk-cli.exe")
+            program = str(console) if console.is_file() else sys.executable
+            return program, ["check", "--json", str(path)]
         return sys.executable, ["-m", "esgdesk", "check", "--json", str(path)]
 
     @staticmethod
@@ -262,6 +283,29 @@ class Session:
             self._reread()
             raise
         return Changes(figures=frozenset({ref}), findings=True, saved=True)
+
+    def trend(self, ref: FigureRef) -> Trend:
+        """The figure's indicator for its entity across every year held (the workspace's
+        years as the forms show them, the others as stored)."""
+        workspace = self.require_workspace()
+        key = (workspace, workspace.reads, ref.entity)
+        if self._history is None or self._history[0] != key:  # a Workspace equals itself
+            store = self.require_store()
+            self._history = key, FigureBook(self.catalogue,
+                                            store.figures_of([ref.entity], store.years()))
+        book = self._history[1]
+        years = sorted(set(self.require_store().years()) | set(workspace.years) | {ref.year})
+        points = tuple((year, workspace.number(FigureRef(ref.entity, year, ref.indicator))
+                        if year in workspace.years else book.number(ref.entity, ref.indicator,
+                                                                     year))
+                       for year in years)
+        numbers = dict(points)
+        now, before = numbers.get(ref.year), numbers.get(ref.year - 1)
+        change = (now - before) / before * 100 if now is not None and before else None
+        indicator = self.catalogue.indicators[ref.indicator]
+        limit = self.catalogue.rule(indicator, "max_change") if indicator.type.numeric else None
+        threshold = Decimal(str(limit)) * 100 if limit is not None else None
+        return Trend(ref.year, points, change, threshold)
 
     def take_theirs(self) -> Changes:
         """Read the figures again, keeping what another user wrote."""

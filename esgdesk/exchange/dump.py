@@ -5,15 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from esgdesk.model.catalogue import Indicator
+from esgdesk.model.states import written_state
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import Store
 
-COLUMNS = ("entity", "year", "indicator", "value", "unit", "status", "note")
+COLUMNS = ("entity", "year", "indicator", "value", "state", "unit", "status", "note")
 
 
 def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     """Every stored figure, and every derived figure computable from them, in long format
-    (the keys of COLUMNS), ordered by entity (as the store lists them), year and catalogue
+    (the keys of COLUMNS; `state` is "n/a" or "not available" for a figure marked so, with
+    an empty value), ordered by entity (as the store lists them), year and catalogue
     order."""
     catalogue = store.catalogue
     order = {iid: n for n, iid in enumerate(catalogue.indicators)}
@@ -23,11 +25,12 @@ def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     for value in stored.values():
         if value.indicator in catalogue.indicators:
             rows.append(_row(catalogue.indicators[value.indicator], value.entity, value.year,
-                             value.value, value.status, value.note, lang))
+                             value.value, written_state(value.state), value.status,
+                             value.note, lang))
     for entity, year in {(v.entity, v.year) for v in stored.values()}:
         for iid, number in book.derived(entity, year).items():
             indicator = catalogue.indicators[iid]
-            rows.append(_row(indicator, entity, year, str(rounded(indicator, number)),
+            rows.append(_row(indicator, entity, year, str(rounded(indicator, number)), "",
                              "computed", indicator.formula.text if indicator.formula else "",
                              lang))
     entity_order = {e.code: n for n, e in enumerate(store.entities())}
@@ -35,7 +38,7 @@ def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     return rows
 
 
-def _row(indicator: Indicator, entity: str, year: int, value: str | None, status: str,
-         note: str, lang: str) -> dict[str, Any]:
-    return dict(zip(COLUMNS, (entity, year, indicator.id, value, indicator.unit(lang), status,
-                              note), strict=True))
+def _row(indicator: Indicator, entity: str, year: int, value: str | None, state: str,
+         status: str, note: str, lang: str) -> dict[str, Any]:
+    return dict(zip(COLUMNS, (entity, year, indicator.id, value, state, indicator.unit(lang),
+                              status, note), strict=True))

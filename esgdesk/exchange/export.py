@@ -3,34 +3,50 @@
 Sheets: a cover; the key figures; one sheet per chapter with each table's title,
 header row, group headers, indented breakdowns, units and numbers (never numbers
 stored as text); a GRI / CASS-ESG index; the findings; a long-format data sheet.
+Every sheet prints on A4: columns as wide as their longest text in the workbook's
+language, rows as high as their wrapped text, landscape where a sheet is wide.
+
+Written with XlsxWriter in constant-memory mode, so each sheet is laid out first
+(a `Page` of lines) and then written row by row.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from esgdesk import __version__
 from esgdesk.errors import EsgdeskError
 from esgdesk.exchange.workbook import (
-    fit_a4,
-    house_styles,
-    save_atomically,
-    set_value,
+    DEFAULT_HEIGHT,
+    Style,
+    XlsxCells,
+    height_for,
+    lines_needed,
+    longest_word,
     sheet_name,
+    text_width,
     word,
+    xlsx_atomically,
+    xlsx_fit_a4,
 )
 from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
-from esgdesk.model.states import is_state_text
+from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.figures import rounded
+from esgdesk.rules.validation import SEVERITIES
 from esgdesk.storage.store import RESTATEMENT_REASONS, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
+DATA_ROWS_A_STEP = 5000  # the data sheet reports progress (and may be cancelled) this often
+LANDSCAPE_FROM = 95  # a sheet wider than this (column-width units) prints landscape
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 class ExportCancelled(EsgdeskError):
@@ -39,13 +55,81 @@ class ExportCancelled(EsgdeskError):
                          "导出已取消，未写入任何文件", kind="cancelled")
 
 
+class Cell(NamedTuple):
+    value: Any
+    style: Style = ()
+    comment: str | None = None
+
+
+@dataclass
+class Line:
+    """One row of a sheet: its cells by column; `spanning` text runs across the sheet's
+    columns (a title, a footnote) and is merged over them where it needs the room."""
+
+    cells: dict[int, Cell] = field(default_factory=dict)
+    spanning: bool = False
+
+
+@dataclass
+class Page:
+    """A sheet laid out before it is written: its lines, the least and most width of each
+    column, and the widths the text needs within them."""
+
+    least: dict[int, float]
+    most: dict[int, float]
+    lines: list[Line] = field(default_factory=list)
+
+    def add(self, line: Line) -> None:
+        self.lines.append(line)
+
+    def gap(self) -> None:
+        self.lines.append(Line())
+
+    def widths(self) -> list[float]:
+        needs: dict[int, float] = dict(self.least)
+        words: dict[int, float] = {}  # no column narrower than a word it holds
+        for line in self.lines:
+            if line.spanning:
+                continue
+            for column, cell in line.cells.items():
+                needs[column] = max(needs.get(column, 0), _needed(cell))
+                if isinstance(cell.value, str):
+                    words[column] = max(words.get(column, 0), longest_word(
+                        cell.value, _bold(cell.style)) + _indent(cell.style) + 2)
+        count = max(needs, default=-1) + 1
+        return [round(max(min(needs.get(c, 8), self.most.get(c, 40)), words.get(c, 0)), 1)
+                for c in range(count)]
+
+
+def _bold(style: Style) -> bool:
+    return ("bold", True) in style
+
+
+def _indent(style: Style) -> int:
+    return dict(style).get("indent", 0) * 2
+
+
+def _needed(cell: Cell) -> float:
+    """The width a cell's content wants, on one line (a wrapped heading: its longest word)."""
+    value, style = cell.value, cell.style
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        if ("align", "center") in style and " " in value:
+            words = max(text_width(w, _bold(style)) for w in value.split())
+            return max(words, min(text_width(value, _bold(style)), 14)) + 2
+        return text_width(value, _bold(style)) + _indent(style) + 2
+    number_format = dict(style).get("num_format", "")
+    places = number_format.count("0") - 1 if "." in number_format else 0
+    shown = value * 100 if "%" in number_format else value
+    return len(f"{shown:,.{max(places, 0)}f}") + 3
+
+
 class WorkbookWriter:
     """Writes one report workbook; kept small so a benchmark can time its parts."""
 
     def __init__(self, store: Store, year: int, entity: str | None, lang: str,
                  by_entity: bool = False, per_child: bool = False) -> None:
-        from openpyxl import Workbook
-
         self.store = store
         self.catalogue: Catalogue = store.catalogue
         self.year = year
@@ -55,21 +139,10 @@ class WorkbookWriter:
         self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
         self.tree = store.tree()
-        self.workbook = Workbook()
         self.taken: set[str] = set()
-        self._styles()
+        self.cells: XlsxCells
 
-    def _styles(self) -> None:
-        house_styles(self)
-
-    # -- cells ------------------------------------------------------------------
-    def put(self, sheet: Any, row: int, column: int, value: Any, **style: Any) -> Any:
-        cell = sheet.cell(row=row, column=column)
-        set_value(cell, value)
-        for key, setting in style.items():
-            setattr(cell, key, setting)
-        return cell
-
+    # -- figures --------------------------------------------------------------------
     def _number(self, indicator: Indicator, number: Decimal) -> float | int:
         return indicator.type.excel_number(rounded(indicator, number))
 
@@ -81,13 +154,31 @@ class WorkbookWriter:
         text = self.figures.text(entity, indicator.id, year)
         if text is None:
             return None
-        return indicator.type.format(text)
+        return indicator.type.display(text, self.lang)
 
-    # -- sheets ------------------------------------------------------------------
+    def _name(self, code: str) -> str:
+        found = self.tree.get(code)
+        return found.name(self.lang) if found is not None else code
+
+    def _company(self) -> str:
+        """The company as the cover names it: a name given as "中文 / English" in the
+        workbook's language, else as given, else the catalogue's, else the entity's name."""
+        given = self.store.setting("company").strip()
+        parts = [p.strip() for p in given.split(" / ")]
+        if len(parts) == 2 and bool(_CJK.search(parts[0])) != bool(_CJK.search(parts[1])):
+            chinese = parts[0] if _CJK.search(parts[0]) else parts[1]
+            return chinese if self.lang == "zh" else next(p for p in parts if p != chinese)
+        return given or self.catalogue.company(self.lang) or self._name(self.entity)
+
+    # -- the workbook -----------------------------------------------------------------
     def write(self, path: Path, progress: Progress | None = None) -> Path:
+        from esgdesk.rules.validation import validate
+
         chapters = list(self.catalogue.chapters)
         kids = self.figures.children.get(self.entity, []) if self.per_child else []
-        total = sum(len(c.tables) for c in chapters) + 4 + int(self.by_entity) + len(kids)
+        data_steps = len(self.figures.book.values) // DATA_ROWS_A_STEP + 1
+        total = (sum(len(c.tables) for c in chapters) + 3 + data_steps + int(self.by_entity)
+                 + len(kids))
         done = 0
 
         def step(what: str) -> None:
@@ -96,104 +187,134 @@ class WorkbookWriter:
             if progress is not None and progress(done, total, what) is False:
                 raise ExportCancelled()
 
-        self._cover(self.workbook.active)
-        step("cover")
-        for chapter in chapters:
-            self._chapter(chapter, step)
-        if self.by_entity:
-            self._comparison()
-            step("by entity")
-        for child in kids:
-            self._child_sheet(child)
-            step(child)
-        self._index()
-        step("index")
-        self._findings_sheet()
-        step("findings")
-        self._data_sheet()
-        step("data")
-        return save_atomically(self.workbook, path)
-
-    def _cover(self, sheet: Any) -> None:
-        from esgdesk.rules.validation import validate
-
-        lang = self.lang
-        sheet.title = sheet_name(word("cover", lang), self.taken)
-        entity = self.store.entity(self.entity)
         self.findings = validate(self.store, self.year, self.entity)
+        with xlsx_atomically(path) as book:
+            self.cells = XlsxCells(book)
+            self._put(self._cover(), book.add_worksheet(sheet_name(word("cover", self.lang),
+                                                                   self.taken)),
+                      freeze=None, one_page=True)
+            step("cover")
+            for chapter in chapters:
+                self._chapter(book, chapter, step)
+            if self.by_entity:
+                self._comparison(book)
+                step("by entity")
+            for child in kids:
+                self._child_sheet(book, child)
+                step(child)
+            self._put(self._index(), book.add_worksheet(sheet_name(word("index", self.lang),
+                                                                   self.taken)), freeze=(1, 0))
+            step("index")
+            self._put(self._findings(), book.add_worksheet(
+                sheet_name(word("findings", self.lang), self.taken)), freeze=(1, 0))
+            step("findings")
+            self._data_sheet(book.add_worksheet(sheet_name(word("data", self.lang), self.taken)),
+                             step)
+        return Path(path)
+
+    def _put(self, page: Page, sheet: Any, freeze: tuple[int, int] | None,
+             one_page: bool = False) -> None:
+        """Write a laid-out page row by row, with its widths, row heights and print set-up."""
+        widths = page.widths()
+        for column, width in enumerate(widths):
+            sheet.set_column(column, column, width)
+        across = sum(widths)
+        last = len(widths) - 1
+        for row, line in enumerate(page.lines):
+            lines, size = 1, 11.0
+            styles = {column: cell.style for column, cell in line.cells.items()}
+            for column, cell in line.cells.items():
+                if not isinstance(cell.value, str):
+                    continue
+                size = max(size, dict(cell.style).get("font_size", 11))
+                room = widths[column] - _indent(cell.style)
+                if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
+                    room = across  # merged over the sheet's columns, wrapped within them
+                    styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
+                    sheet.merge_range(row, 0, row, last, "", self.cells.format(styles[column]))
+                if not line.spanning or room == across:
+                    lines = max(lines, lines_needed(cell.value, room, _bold(cell.style)))
+            height = height_for(lines, size)
+            if height is not None:
+                sheet.set_row(row, max(height, DEFAULT_HEIGHT))
+            for column, cell in line.cells.items():
+                self.cells.write(sheet, row, column, cell.value, styles[column])
+                if cell.comment is not None and cell.value is not None:
+                    sheet.write_comment(row, column, cell.comment, {"author": "esgdesk"})
+        if freeze is not None:
+            sheet.freeze_panes(*freeze)
+            sheet.repeat_rows(0)
+        xlsx_fit_a4(sheet, landscape=across > LANDSCAPE_FROM, one_page=one_page)
+
+    # -- the cover ----------------------------------------------------------------------
+    def _cover(self) -> Page:
+        lang = self.lang
         open_findings = [f for f in self.findings if not f.explained]
-        counts = {s: sum(1 for f in open_findings if f.severity == s)
-                  for s in ("error", "warning", "info")}
-        self.put(sheet, 1, 1, self.catalogue.report(lang), font=self.title_font)
+        counts = {s: sum(1 for f in open_findings if f.severity == s) for s in SEVERITIES}
+        made_by = f"esgdesk {__version__} · {word('catalogue', lang)} {self.catalogue.version}"
         rows = [
-            ("company", self.store.setting("company") or entity.name(lang)),
-            ("scope", entity.name(lang)),
+            ("company", self._company()),
+            ("scope", self._name(self.entity)),
             ("year", self.year),
             ("made", datetime.now().strftime("%Y-%m-%d %H:%M")),
-            ("by", f"esgdesk {__version__} · catalogue {self.catalogue.version}"),
-            ("open", f"{counts['error']} error · {counts['warning']} warning · "
-                     f"{counts['info']} info"),
+            ("by", made_by),
+            ("open", finding_counts(counts, lang)),
         ]
-        for offset, (key, value) in enumerate(rows, start=3):
-            self.put(sheet, offset, 1, word(key, lang), font=self.bold)
-            self.put(sheet, offset, 2, value)
-        sheet.column_dimensions["A"].width = 22
-        sheet.column_dimensions["B"].width = 60
+        page = Page(least={0: 14, 1: 40}, most={0: 24, 1: 60})
+        title = self.catalogue.report_name(lang, self.year, self._company())
+        page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
+        page.gap()
+        for key, value in rows:
+            page.add(Line({0: Cell(word(key, lang), self.cells.style("bold", "middle")),
+                           1: Cell(value, self.cells.style("middle", align="left"))}))
+        return page
 
-    def _chapter(self, chapter: Chapter, step: Callable[[str], None]) -> None:
-        title = f"{chapter.number} {chapter.title(self.lang)}".strip()
-        sheet = self.workbook.create_sheet(sheet_name(title, self.taken))
-        self.put(sheet, 1, 1, title, font=self.title_font)
-        row = 3
-        widest = 3
+    # -- chapters ------------------------------------------------------------------------
+    def _chapter(self, book: Any, chapter: Chapter, step: Callable[[str], None]) -> None:
+        title = f"{chapter.number} {chapter.title(self.lang, self.year)}".strip()
+        sheet = book.add_worksheet(sheet_name(chapter.sheet_title(self.lang, self.year),
+                                                self.taken))
+        page = self._table_page()
+        page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
+        page.gap()
         for table in chapter.tables:
-            row, width = self._table(sheet, table, row, self.entity)
-            widest = max(widest, width)
-            row += 2
+            self._table(page, table, self.entity)
+            page.gap()
             step(table.id)
-        self._sheet_setup(sheet, widest)
+        self._put(page, sheet, freeze=(2, 1))
 
-    def _child_sheet(self, child: str) -> None:
+    def _child_sheet(self, book: Any, child: str) -> None:
         """Every chapter's tables for one direct child, on one sheet named after it."""
-        lang = self.lang
-        title = self.store.entity(child).name(lang)
-        sheet = self.workbook.create_sheet(sheet_name(title, self.taken))
-        self.put(sheet, 1, 1, title, font=self.title_font)
-        row, widest = 3, 3
+        title = self._name(child)
+        sheet = book.add_worksheet(sheet_name(title, self.taken))
+        page = self._table_page()
+        page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
+        page.gap()
         for chapter in self.catalogue.chapters:
-            self.put(sheet, row, 1, f"{chapter.number} {chapter.title(lang)}".strip(),
-                     font=self.title_font)
-            row += 2
+            heading = f"{chapter.number} {chapter.title(self.lang, self.year)}".strip()
+            page.add(Line({0: Cell(heading, self.cells.style("title"))}, spanning=True))
+            page.gap()
             for table in chapter.tables:
-                row, width = self._table(sheet, table, row, child)
-                widest = max(widest, width)
-                row += 2
-        self._sheet_setup(sheet, widest)
+                self._table(page, table, child)
+                page.gap()
+        self._put(page, sheet, freeze=(2, 1))
 
-    def _sheet_setup(self, sheet: Any, widest: int) -> None:
-        """Column widths, frozen title, A4 fitted to the page width, title repeated."""
-        sheet.column_dimensions["A"].width = 46
-        sheet.column_dimensions["B"].width = 12
-        from openpyxl.utils import get_column_letter
+    @staticmethod
+    def _table_page() -> Page:
+        return Page(least={0: 24, 1: 6}, most={0: 60, 1: 30})
 
-        for column in range(3, widest + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 15
-        sheet.freeze_panes = "B3"
-        sheet.print_title_rows = "1:1"
-        fit_a4(sheet, landscape=widest > 6)
-
-    def _table(self, sheet: Any, table: Table, row: int, entity: str) -> tuple[int, int]:
-        """A table as the report prints it, below its title; the row after it, and its width."""
+    def _table(self, page: Page, table: Table, entity: str) -> None:
+        """A table as the report prints it: its title, header row and rows."""
         lang = self.lang
-        self.put(sheet, row, 1, table.title(lang), font=self.bold)
-        row += 1
+        page.add(Line({0: Cell(table.title(lang, self.year), self.cells.style("bold"))},
+                      spanning=True))
         grid = ReportGrid(self.catalogue, table, entity, self.year, self._sites(table, entity))
-        headers = [column.heading(lang) for column in grid.columns]
-        self._header_row(sheet, row, headers)
-        row += 1
+        heading = self.cells.style("bold", "header", "centre", "border")
+        page.add(Line({n: Cell(c.heading(lang), heading) for n, c in enumerate(grid.columns)}))
         if table.layout == "matrix":
-            return self._matrix_rows(sheet, grid, row), len(headers)
-        return self._figure_rows(sheet, grid, row), len(headers)
+            self._matrix_rows(page, grid)
+        else:
+            self._figure_rows(page, grid)
 
     def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
         """The table's sites under the entity; without any, one column a year for the entity
@@ -202,84 +323,77 @@ class WorkbookWriter:
         return [SiteInfo(code, Label(below[code].name_zh, below[code].name_en))
                 for code in table.sites if code in below] or [SiteInfo(entity, Label("", ""))]
 
-    def _figure_rows(self, sheet: Any, grid: ReportGrid, row: int) -> int:
+    def _label_cell(self, text: str, indent: int) -> Cell:
+        if indent:
+            return Cell(text, self.cells.style("border", "middle", indent=indent))
+        return Cell(text, self.cells.style("border", "middle"))
+
+    def _figure_rows(self, page: Page, grid: ReportGrid) -> None:
         lang = self.lang
         width = len(grid.columns)
+        group = self.cells.style("bold", "group", "border", "middle")
         restated: list[tuple[str, int, Indicator, Any]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                self.put(sheet, row, 1, label, font=self.bold, fill=self.group_fill,
-                         border=self.border)
-                for column in range(2, width + 1):
-                    self.put(sheet, row, column, None, fill=self.group_fill, border=self.border)
-                row += 1
+                line = Line({0: Cell(label, group)})
+                for column in range(1, width):
+                    line.cells[column] = Cell(None, self.cells.style("group", "border"))
+                page.add(line)
                 continue
-            self.put(sheet, row, 1, label, border=self.border,
-                     alignment=self.Alignment(indent=item.indent * 2))
-            self.put(sheet, row, 2, grid.row_unit(index, lang), border=self.border,
-                     alignment=self.centre)
+            line = Line({0: self._label_cell(label, item.indent),
+                         1: Cell(grid.row_unit(index, lang), self.cells.style("border",
+                                                                               "centre"))})
             for column in range(2, width):
                 ref = grid.figure(index, column)
                 if ref is None:
                     continue
                 indicator = self.catalogue.indicators[ref.indicator]
-                cell = self.put(sheet, row, column + 1,
-                                self.value_of(indicator, ref.year, ref.entity), border=self.border)
-                if indicator.type.numeric:
-                    cell.number_format = indicator.type.entry_format()
-                if indicator.formula is not None and cell.value is not None:
-                    self._formula_comment(cell, indicator)
+                value = self.value_of(indicator, ref.year, ref.entity)
+                style = (self.cells.style("border", num_format=indicator.type.entry_format())
+                         if indicator.type.numeric else self.cells.style("border", "wrap"))
+                comment = None
+                if indicator.formula is not None:
+                    comment = f"{word('computed', lang)}: {indicator.formula.text}"
+                line.cells[column] = Cell(value, style, comment)
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
                     restated.append((label, ref.year, indicator, stored))
-            row += 1
+            page.add(line)
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
-            self.put(sheet, row, 1, self._restatement(label, year, indicator, stored),
-                     font=self.note_font)
-            row += 1
-        return row
+            page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
+                                   self.cells.style("note"))}, spanning=True))
 
     def _restatement(self, label: str, year: int, indicator: Indicator, stored: Any) -> str:
         published = (stored.published if is_state_text(stored.published)
-                     else indicator.type.format(stored.published))
+                     else indicator.type.display(stored.published, self.lang))
         kind, _, why = stored.restated.partition(": ")
         zh, en = RESTATEMENT_REASONS.get(kind, (kind, kind))
         if self.lang == "zh":
             return f"* {label} {year} 年：已重述（{zh}：{why}），原披露数据 {published}"
         return f"* {label} {year}: restated ({en}: {why}); published: {published}"
 
-    def _header_row(self, sheet: Any, row: int, headers: list[str]) -> None:
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     alignment=self.centre, border=self.border)
-        sheet.row_dimensions[row].height = 30  # room for a wrapped heading
-
-    def _matrix_rows(self, sheet: Any, grid: ReportGrid, row: int) -> int:
+    def _matrix_rows(self, page: Page, grid: ReportGrid) -> None:
         """A matrix's cells for the reporting year; a percentage prints with a % format."""
         lang = self.lang
+        group = self.cells.style("bold", "group", "border", "middle")
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                self.put(sheet, row, 1, label, font=self.bold, fill=self.group_fill,
-                         border=self.border)
-                row += 1
+                page.add(Line({0: Cell(label, group)}))
                 continue
-            self.put(sheet, row, 1, label, border=self.border,
-                     alignment=self.Alignment(indent=item.indent * 2))
+            line = Line({0: self._label_cell(label, item.indent)})
             for column in range(1, len(grid.columns)):
                 ref = grid.figure(index, column)
                 if ref is None:
-                    self.put(sheet, row, column + 1, None, border=self.border)
+                    line.cells[column] = Cell(None, self.cells.style("border"))
                     continue
                 indicator = self.catalogue.indicators[ref.indicator]
-                value = self._report_value(indicator, ref)
-                cell = self.put(sheet, row, column + 1, value, border=self.border,
-                                alignment=self.centre)
-                if indicator.type.numeric:
-                    cell.number_format = indicator.type.report_format()
-            row += 1
-        return row
+                style = self.cells.style("border", "centre", **(
+                    {"num_format": indicator.type.report_format()}
+                    if indicator.type.numeric else {}))
+                line.cells[column] = Cell(self._report_value(indicator, ref), style)
+            page.add(line)
 
     def _report_value(self, indicator: Indicator, ref: FigureRef) -> Any:
         if not indicator.type.numeric:
@@ -288,109 +402,172 @@ class WorkbookWriter:
         return None if number is None else indicator.type.report_number(
             rounded(indicator, number))
 
-    def _comparison(self) -> None:
+    # -- by entity ------------------------------------------------------------------------
+    def _comparison(self, book: Any) -> None:
         """One column per entity (the parent, then each direct child) for the reporting year."""
         lang = self.lang
         entities = [self.entity, *self.figures.children.get(self.entity, [])]
-        sheet = self.workbook.create_sheet(sheet_name(word("by_entity", lang), self.taken))
-        headers = [word("indicator", lang), word("unit", lang),
-                   *(self.store.entity(e).name(lang) for e in entities)]
-        self._header_row(sheet, 1, headers)
+        sheet = book.add_worksheet(sheet_name(word("by_entity", lang), self.taken))
+        heading = self.cells.style("bold", "header", "centre", "border")
+        page = Page(least={0: 24, 1: 6}, most={0: 60, 1: 18})
+        page.add(Line({n: Cell(text, heading) for n, text in enumerate(
+            [word("indicator", lang), word("unit", lang), *(self._name(e) for e in entities)])}))
         columns = [self.figures.figures(e, self.year) for e in entities]
-        row = 2
+        label_style = self.cells.style("middle")
         for chapter in self.catalogue.chapters:
             seen: set[str] = set()
-            self.put(sheet, row, 1, f"{chapter.number} {chapter.title(lang)}".strip(),
-                     font=self.bold, fill=self.group_fill)
-            row += 1
+            page.add(Line({0: Cell(f"{chapter.number} {chapter.title(lang, self.year)}".strip(),
+                                   self.cells.style("bold", "group"))}, spanning=True))
             for table in chapter.tables:
                 for indicator_id in table.indicators():
                     indicator = self.catalogue.indicators[indicator_id]
                     if indicator_id in seen or not indicator.type.numeric:
                         continue
                     seen.add(indicator_id)
-                    self.put(sheet, row, 1, indicator.label(lang))
-                    self.put(sheet, row, 2, indicator.unit(lang))
-                    for column, figures in enumerate(columns, start=3):
+                    number_style = self.cells.style(num_format=indicator.type.entry_format())
+                    line = Line({0: Cell(indicator.label(lang), label_style),
+                                 1: Cell(indicator.unit(lang), label_style)})
+                    for column, figures in enumerate(columns, start=2):
                         number = figures.get(indicator_id)
-                        cell = self.put(sheet, row, column,
-                                        None if number is None else self._number(indicator,
-                                                                                  number))
-                        cell.number_format = indicator.type.entry_format()
-                    row += 1
-        sheet.column_dimensions["A"].width = 46
-        sheet.freeze_panes = "C2"
-        sheet.print_title_rows = "1:1"
-        fit_a4(sheet, landscape=True)
+                        line.cells[column] = Cell(
+                            None if number is None else self._number(indicator, number),
+                            number_style)
+                    page.add(line)
+        self._put(page, sheet, freeze=(1, 2))
 
-    def _formula_comment(self, cell: Any, indicator: Indicator) -> None:
-        from openpyxl.comments import Comment
-
-        assert indicator.formula is not None
-        cell.comment = Comment(f"{word('computed', self.lang)}: {indicator.formula.text}",
-                               "esgdesk")
-
-    def _index(self) -> None:
+    # -- index and findings ---------------------------------------------------------------
+    def _index(self) -> Page:
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(word("index", lang), self.taken))
-        headers = [word("chapter", lang), word("section", lang), "GRI Standards",
-                   "CASS-ESG 5.0"]
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill,
-                     border=self.border)
-        row = 2
+        heading = self.cells.style("bold", "header", "border", "middle")
+        text = self.cells.style("border", "wrap")
+        page = Page(least={0: 16, 1: 16, 2: 14, 3: 14}, most={0: 34, 1: 34, 2: 30, 3: 30})
+        page.add(Line({n: Cell(t, heading) for n, t in enumerate(
+            [word("chapter", lang), word("section", lang), "GRI Standards", "CASS-ESG 5.0"])}))
         for chapter in self.catalogue.chapters:
+            title = f"{chapter.number} {chapter.title(lang, self.year)}".strip()
             for section in chapter.sections:
-                values = [f"{chapter.number} {chapter.title(lang)}".strip(), section.title(lang),
-                          "/".join(section.gri) or "/", "/".join(section.cass) or "/"]
-                for column, value in enumerate(values, start=1):
-                    self.put(sheet, row, column, value, border=self.border)
-                row += 1
-        for letter, width in zip("ABCD", (34, 30, 40, 44), strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A2"
+                values = [title, section.title(lang), " / ".join(section.gri) or "/",
+                          " / ".join(section.cass) or "/"]
+                page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        return page
 
-    def _findings_sheet(self) -> None:
+    def _findings(self) -> Page:
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(word("findings", lang), self.taken))
-        headers = [word(k, lang) for k in ("severity", "state", "entity", "year", "rule",
-                                            "message", "explanation")]
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill)
-        for row, finding in enumerate(self.findings, start=2):
+        heading = self.cells.style("bold", "header", "border", "middle")
+        text = self.cells.style("border", "wrap")
+        page = Page(least={0: 8, 1: 8, 2: 12, 3: 6, 4: 12, 5: 50, 6: 30},
+                    most={0: 12, 1: 12, 2: 30, 3: 8, 4: 22, 5: 70, 6: 40})
+        page.add(Line({n: Cell(word(k, lang), heading) for n, k in enumerate(
+            ("severity", "state", "entity", "year", "rule", "message", "explanation"))}))
+        for finding in self.findings:
             state = word("explained" if finding.explained else "open_state", lang)
-            values = [finding.severity, state, finding.entity, finding.year, finding.rule,
-                      finding.message(lang), finding.explanation]
-            for column, value in enumerate(values, start=1):
-                self.put(sheet, row, column, value)
-        for letter, width in zip("ABCDEFG", (10, 10, 14, 8, 14, 90, 50), strict=True):
-            sheet.column_dimensions[letter].width = width
-        sheet.freeze_panes = "A2"
+            rule = f"rule_{finding.rule}"
+            values = [word(finding.severity, lang), state, self._name(finding.entity),
+                      finding.year, word(rule, lang) if rule in _RULES else finding.rule,
+                      finding.message(lang), finding.explanation or None]
+            page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        return page
 
-    def _data_sheet(self) -> None:
-        """Long format, one stored figure a row, for a pivot table or pandas."""
+    # -- data -----------------------------------------------------------------------------
+    def _data_sheet(self, sheet: Any, step: Callable[[str], None]) -> None:
+        """Long format, one stored figure a row, for a pivot table or pandas; an explicit
+        state (n/a, not available) in its own column, so it never reads as missing. Written
+        straight, without a Page: on a large group it is most of the workbook."""
         lang = self.lang
-        sheet = self.workbook.create_sheet(sheet_name(word("data", lang), self.taken))
-        headers = ["entity", "year", "indicator", "label_zh", "label_en", "unit", "value",
-                   "status", "note", "changed_by", "changed_at"]
-        for column, text in enumerate(headers, start=1):
-            self.put(sheet, 1, column, text, font=self.bold, fill=self.header_fill)
-        row = 2
+        cells = self.cells
+        keys = ("entity", "year", "indicator_id", "label", "unit", "value", "state", "status",
+                "note", "changed_by", "changed_at")
+        names = {code: self._name(code) for code in self.figures.children}
+        units = [indicator.unit(lang) for indicator in self.catalogue.indicators.values()]
+        widths = [max(width, longest_word(word(key, lang), bold=True) + 2) for key, width in zip(
+            keys, (min(max(map(text_width, names.values()), default=0) + 2, 40), 6,
+                   max(map(len, self.catalogue.indicators), default=0) + 2, 40,
+                   min(max(map(text_width, units), default=0) + 2, 24), 14, 10, 10, 36, 12,
+                   34), strict=True)]
+        for column, key in enumerate(keys):
+            cells.write(sheet, 0, column, word(key, lang), cells.style("bold", "header",
+                                                                        "middle"))
+            sheet.set_column(column, column, widths[column])
+        sheet.set_row(0, height_for(2))
+        wrap = cells.style("wrap")
+        plain = cells.format(wrap)
+        shown: dict[str, tuple[Indicator, str, str, Any, int]] = {}
+        for indicator in self.catalogue.indicators.values():
+            label = indicator.label(lang)
+            number_format = cells.format(cells.style("wrap",
+                                                     num_format=indicator.type.entry_format()))
+            unit = indicator.unit(lang)
+            shown[indicator.id] = (indicator, label, unit, number_format,
+                                   max(lines_needed(label, widths[3]),
+                                       lines_needed(unit, widths[4])))
+        name_lines = {code: lines_needed(name, widths[0]) for code, name in names.items()}
+        states = {s.id: s.word(lang) for s in STATES.values()}
+        statuses = {s: word(s, lang) for s in ("draft", "submitted", "approved", "locked")}
+        numbers: dict[tuple[str, str], float | int] = {}
+        write, write_string, write_number = cells.write, sheet.write_string, sheet.write_number
+        row = 0
         for (entity, indicator_id, year), stored in sorted(self.figures.book.values.items()):
-            indicator = self.catalogue.indicators.get(indicator_id)
-            if indicator is None:
+            if indicator_id not in shown:
                 continue
-            value: Any = stored.value
-            if value is not None and indicator.type.numeric:
-                value = self._number(indicator, Decimal(value))
-            values = [entity, year, indicator_id, indicator.label.zh, indicator.label.en,
-                      indicator.unit(lang), value, stored.status, stored.note,
-                      stored.changed_by, stored.changed_at]
-            for column, item in enumerate(values, start=1):
-                self.put(sheet, row, column, item)
+            indicator, label, unit, number_format, lines = shown[indicator_id]
             row += 1
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:K{max(row - 1, 1)}"
+            note, by, value = stored.note, stored.changed_by, stored.value
+            lines = max(lines, name_lines.get(entity, 1))
+            if len(note) * 2 > widths[8] - 2:  # long texts wrap onto more lines
+                lines = max(lines, lines_needed(note, widths[8]))
+            if len(by) * 2 > widths[9] - 2:
+                lines = max(lines, lines_needed(by, widths[9]))
+            if value is not None and not indicator.type.numeric:
+                value = indicator.type.display(value, lang)
+                lines = max(lines, lines_needed(value, widths[5]))
+            if lines > 1:
+                sheet.set_row(row, height_for(lines))
+            write(sheet, row, 0, names.get(entity, entity), wrap)
+            write_number(row, 1, year, plain)
+            write_string(row, 2, indicator_id, plain)
+            write_string(row, 3, label, plain)
+            if unit:
+                write_string(row, 4, unit, plain)
+            if value is None:
+                if stored.state in states:
+                    write_string(row, 6, states[stored.state], plain)
+            elif not indicator.type.numeric:
+                write(sheet, row, 5, value, wrap)
+            else:
+                number = numbers.get((indicator_id, value))
+                if number is None:
+                    number = numbers[indicator_id, value] = self._number(indicator,
+                                                                         Decimal(value))
+                write_number(row, 5, number, number_format)
+            write_string(row, 7, statuses.get(stored.status, stored.status), plain)
+            if note:
+                write(sheet, row, 8, note, wrap)
+            if by:
+                write(sheet, row, 9, by, wrap)
+            if stored.changed_at:
+                write_string(row, 10, stored.changed_at, plain)
+            if row % DATA_ROWS_A_STEP == 0:
+                step("data")
+        sheet.freeze_panes(1, 0)
+        sheet.repeat_rows(0)
+        sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
+        xlsx_fit_a4(sheet, landscape=True)
+        step("data")
+
+
+_RULES = {f"rule_{r}" for r in ("type_range", "prior_year", "target", "breakdown",
+                                "same_figure", "ratio", "consolidation")}
+
+
+def finding_counts(counts: dict[str, int], lang: str) -> str:
+    """Open findings by severity, as a sentence of the language ("0 个错误 · 1 个警告 ·
+    2 条提示", "0 errors · 1 warning · 2 info")."""
+    if lang == "zh":
+        return (f"{counts.get('error', 0)} 个错误 · {counts.get('warning', 0)} 个警告 · "
+                f"{counts.get('info', 0)} 条提示")
+    errors, warnings = counts.get("error", 0), counts.get("warning", 0)
+    return (f"{errors} error{'' if errors == 1 else 's'} · "
+            f"{warnings} warning{'' if warnings == 1 else 's'} · {counts.get('info', 0)} info")
 
 
 def export_workbook(store: Store, year: int, out: str | Path, entity: str | None = None,

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from esgdesk.errors import EsgdeskError, FileRefused
-from esgdesk.exchange.returned import Problem, Returned, read_returned
+from esgdesk.errors import EsgdeskError, FileRefused, restate_command
+from esgdesk.exchange.returned import INVALID_VALUE, Problem, Returned, read_returned
 from esgdesk.model.states import is_state_text, state_of_text, state_text
-from esgdesk.rules.validation import Finding, Validator
+from esgdesk.model.types import ValueRefused
+from esgdesk.rules.review import findings_of_department
+from esgdesk.rules.validation import Finding, Validator, counted
 from esgdesk.storage.store import (
     Change,
     RequestInfo,
@@ -116,9 +118,10 @@ class FileReport:
                     f"{self.unchanged}；错误 {self.errors}，未处理警告 {self.open_warnings}"
                     + (f"；{len(self.newer)} 项数据库中的数据较新" if self.newer else ""))
         return (f"{name}: {len(self.new)} new, {len(self.changed)} changed, "
-                f"{self.unchanged} unchanged; {self.errors} errors, {self.open_warnings} "
-                "open warnings"
-                + (f"; {len(self.newer)} figures newer in the database" if self.newer else ""))
+                f"{self.unchanged} unchanged; {counted(self.errors, 'error')}, "
+                f"{counted(self.open_warnings, 'open warning')}"
+                + (f"; {counted(len(self.newer), 'figure')} newer in the database"
+                   if self.newer else ""))
 
 
 def may_accept(report: FileReport, overwrite_newer: bool) -> bool:
@@ -182,12 +185,18 @@ def _check_request(store: Store, returned: Returned,
             refused.append(Problem(
                 REQUEST_MISMATCH, f"the workbook is for {key} {meta[key]}, but its request is "
                 f"for {expected}", f"工作簿的 {key} 为 {meta[key]}，但其数据请求为 {expected}"))
-    if request.status in ("approved", "locked"):
+    what_en = f"the {request.department} figures of {request.entity} {request.year}"
+    what_zh = f"{request.entity} {request.year} 年 {request.department} 的数据"
+    if request.status == "approved":
         refused.append(Problem(
-            REQUEST_CLOSED, f"the {request.department} figures of {request.entity} "
-            f"{request.year} are {request.status}; unlock them (with a reason) before importing",
-            f"{request.entity} {request.year} 年 {request.department} 的数据已{request.status}，"
-            "请先（说明理由）解锁再导入"))
+            REQUEST_CLOSED, f"{what_en} are approved; send them back (with a reason) before "
+            "importing", f"{what_zh}已审核通过，请先（说明理由）退回再导入"))
+    elif request.status == "locked":
+        command = restate_command(request.entity, request.year)
+        refused.append(Problem(
+            REQUEST_CLOSED, f"{what_en} are locked (published); a published figure changes "
+            f"only as a restatement: {command}",
+            f"{what_zh}已锁定（已发布），只能以重述方式修改：{command}"))
     return request
 
 
@@ -196,6 +205,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     entity, year = report.request.entity, report.request.year
     held = store.values(entity, [year - 1, year])
     validator = Validator(store, year, entity)
+    validator.submitted.add((entity, report.request.department))  # as accepting makes it
     for figure in returned.figures:
         spec = store.catalogue.indicators[figure.indicator]
         stored = held.get((figure.indicator, year))
@@ -203,11 +213,23 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
         prior = held.get((figure.indicator, year - 1))
         if spec.type.numeric and text is not None and not is_state_text(text) \
                 and prior is not None and prior.value is not None:
-            meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
+            try:
+                meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
+            except ValueRefused as exc:  # read as a percentage, it has too many decimals
+                report.refused.append(Problem.at(figure.address, INVALID_VALUE, exc.en, exc.zh,
+                                                 figure.indicator))
+                continue
             if meant is not None:
                 text = format(meant, "f")
                 notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                           f"{prior.value} %)")
+        if spec.type.numeric and text is not None and not is_state_text(text):
+            try:  # a number read as typed (not as a fraction) fits the figure's precision
+                spec.type.parse(text)
+            except ValueRefused as exc:
+                report.refused.append(Problem.at(figure.address, INVALID_VALUE, exc.en, exc.zh,
+                                                 figure.indicator))
+                continue
         if notice:
             report.notices.append(notice)
         old = _shown(stored)
@@ -237,9 +259,20 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                                 f"the file was saved ({returned.saved_at[:16]})")
         validator.book.put(StoredValue(entity, year, figure.indicator, new_value, new_state,
                                        note, "draft", "import", now(), 0))
+    report.findings = touched_findings(validator.run(), store, report)
+
+
+def touched_findings(findings: list[Finding], store: Store,
+                     report: FileReport) -> list[Finding]:
+    """The findings a file's preview shows: those on the figures it writes, or (when it
+    writes none, a blank file) those of its department's figures; never another entity's
+    or another department's."""
+    assert report.request is not None
+    request = report.request
     own = {d.indicator for d in report.writes}
-    report.findings = [f for f in validator.run()
-                       if f.entity == entity and (own & set(f.indicators) or not own)]
+    department = findings_of_department(findings, store.catalogue, request.department,
+                                        request.entity)
+    return [f for f in department if not own or own & set(f.indicators)]
 
 
 def _shown(stored: StoredValue | None) -> str | None:
@@ -257,7 +290,8 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
         return 0  # nothing new or changed: nothing is written, not even a record
     if not may_accept(report, overwrite_newer):
         count, first = len(report.newer), report.newer[0]
-        raise EsgdeskError(f"{count} figures are newer in the database than in the file "
+        raise EsgdeskError(f"{counted(count, 'figure')} {'is' if count == 1 else 'are'} "
+                           "newer in the database than in the file "
                            f"({first}); confirm to overwrite them",
                            f"数据库中有 {count} 项数据比文件中的新（{first}），确认后才会覆盖",
                            where=report.path.name, kind="newer_in_database")

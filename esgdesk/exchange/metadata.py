@@ -31,7 +31,9 @@ class CellSpec:
     # locked content: fixed | prior (a prior year's figure) | last_note (its explanation)
     indicator: str
     year: int
-    expected: str  # fixed cells: their content as written
+    # fixed cells: their content as written; a value's input: the figure held when the
+    # request was made (a bilingual text typed in one language keeps the other from it)
+    expected: str
 
     def row(self) -> list[Any]:
         return [self.sheet, self.cell, self.kind, self.indicator, self.year, self.expected]

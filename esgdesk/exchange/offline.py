@@ -119,7 +119,7 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
         stored = held.get((cell.indicator, offline.year))
         spec = catalogue.indicators[cell.indicator]
         if cell.kind == "value":
-            value = (spec.type.entry_cell(stored.value) if stored is not None
+            value = (spec.type.entry_cell(stored.value, offline.lang) if stored is not None
                      and stored.value is not None else None)
         elif cell.kind == "state":
             state = STATES.get(stored.state) if stored is not None else None

@@ -29,7 +29,7 @@ from esgdesk.exchange.workbook import (
     sheet_name,
     word,
 )
-from esgdesk.model.catalogue import Catalogue, Indicator, Table
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table, name_in
 from esgdesk.model.layout import FormGrid
 from esgdesk.model.states import STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
@@ -100,12 +100,17 @@ class RequestWriter:
                                        fixed_text(value)))
         return cell
 
-    def _input(self, sheet: Any, row: int, column: int, kind: str, indicator: str,
-               value: Any = None) -> Any:
+    def _input(self, sheet: Any, row: int, column: int, kind: str, indicators: list[str],
+               value: Any = None, held: str = "") -> Any:
+        """An input cell of the reporting year, mapped to each figure it is read into (a
+        target table's state and explanation serve every figure of the row); `held` is
+        the figure the database holds, from which a bilingual text keeps its other
+        language when one language is typed."""
         cell = self.put(sheet, row, column, value, fixed=False, protection=self.open,
                         border=self.border)
-        self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
-                                   self.request.year, ""))
+        for indicator in indicators:
+            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
+                                       self.request.year, held))
         return cell
 
     def _carried(self, sheet: Any, cell: Any, kind: str, indicator: str, year: int,
@@ -128,8 +133,7 @@ class RequestWriter:
             chapters.setdefault(table.chapter, []).append(table)
         for chapter in self.catalogue.chapters:
             if chapter.id in chapters:
-                self._chapter_sheet(chapter.number, chapter.title(self.lang),
-                                    chapters[chapter.id])
+                self._chapter_sheet(chapter, chapters[chapter.id])
         self._metadata()
         self.workbook.security = WorkbookProtection(lockStructure=True)
         return save_atomically(self.workbook, out)
@@ -138,8 +142,10 @@ class RequestWriter:
         lang, request = self.lang, self.request
         sheet.title = sheet_name(word("instructions", lang), self.taken)
         entity = self.store.entity(request.entity)
-        self.put(sheet, 1, 1, f"{self.catalogue.report('zh')} · {self.catalogue.report('en')}",
-                 font=self.title_font)
+        company = self.store.setting("company")
+        names = [self.catalogue.report_name(lang, request.year, name_in(company, lang))
+                 for lang in ("zh", "en")]
+        self.put(sheet, 1, 1, " · ".join(names), font=self.title_font)
         row = 3
         for zh, en in INSTRUCTIONS:
             self.put(sheet, row, 1, zh, alignment=self.wrap)
@@ -160,18 +166,21 @@ class RequestWriter:
         row += 1
         for kind in ("submitted_by", "submitted_at"):
             self.put(sheet, row, 1, both_words(kind), font=self.bold)
-            self._input(sheet, row, 2, kind, "")
+            self._input(sheet, row, 2, kind, [""])
             row += 1
         sheet.column_dimensions["A"].width = 60
         sheet.column_dimensions["B"].width = 70
         fit_a4(sheet, landscape=True)
         sheet.protection.sheet = True
 
-    def _chapter_sheet(self, number: str, title: str, tables: list[Table]) -> None:
+    def _chapter_sheet(self, chapter: Chapter, tables: list[Table]) -> None:
         from openpyxl.utils import get_column_letter
 
-        sheet = self.workbook.create_sheet(sheet_name(f"{number} {title}".strip(), self.taken))
-        self.put(sheet, 1, 1, f"{number} {title}".strip(), font=self.title_font)
+        year = self.request.year
+        sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
+                                                      self.taken))
+        self.put(sheet, 1, 1, f"{chapter.number} {chapter.title(self.lang, year)}".strip(),
+                 font=self.title_font)
         row, widest = 3, 3
         for table in tables:
             row, width = self._table(sheet, table, row)
@@ -196,7 +205,7 @@ class RequestWriter:
     def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
         lang = self.lang
         grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year)
-        self.put(sheet, row, 1, table.title(lang), font=self.bold)
+        self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
         headers = [c.title(lang) for c in grid.columns]
         extra = [word(k, lang) for k in ("state", "note", "last_note")]
@@ -226,8 +235,10 @@ class RequestWriter:
                 spec = self.catalogue.indicators[ref.indicator]
                 if ref.year == self.request.year and collected_in(
                         self.catalogue, table, spec.id, self.request.department):
-                    cell = self._input(sheet, row, column + 1, "value", spec.id,
-                                       self._current(spec))
+                    held = self.book.stored(self.request.entity, spec.id, self.request.year)
+                    cell = self._input(sheet, row, column + 1, "value", [spec.id],
+                                       self._current(spec),
+                                       held.value or "" if held is not None else "")
                     self._validate(cell, spec)
                     inputs.append(spec)
                 else:
@@ -237,31 +248,42 @@ class RequestWriter:
                     if spec.type.numeric:
                         cell.number_format = spec.type.entry_format()
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
-            if len(inputs) == 1:  # one figure a row: its state, explanation, last year's
-                spec = inputs[0]
-                stored = self.book.stored(self.request.entity, spec.id, self.request.year)
-                state = STATES.get(stored.state) if stored else None
-                cell = self._input(sheet, row, first_extra, "state", spec.id,
-                                   state.word(lang) if state else None)
-                self._state_list(cell)
-                self._input(sheet, row, first_extra + 1, "note", spec.id,
-                            stored.note if stored and stored.note else None)
-                last = self.last_notes.stored(self.request.entity, spec.id,
-                                              self.request.year - 1)
-                cell = self.put(sheet, row, first_extra + 2, last.note if last else None,
-                                fixed=False, fill=self.locked_fill, border=self.border,
-                                alignment=self.wrap)
-                self._carried(sheet, cell, "last_note", spec.id, self.request.year - 1,
-                              last.note if last else None)
+            if inputs:
+                self._row_extras(sheet, row, first_extra, [spec.id for spec in inputs])
             row += 1
         return row, first_extra + 2
 
+    def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
+        """A row's state, explanation and last year's explanation: for the row's one figure,
+        or for each figure a target table's row collects (its target, achievement, next
+        target). Only explanations are shown; a figure's provenance is for coordinators."""
+        entity, year, lang = self.request.entity, self.request.year, self.lang
+        held = [self.book.stored(entity, i, year) for i in ids]
+        state = next((STATES[s.state] for s in held if s is not None and s.state in STATES),
+                     None)
+        cell = self._input(sheet, row, column, "state", ids,
+                           state.word(lang) if state else None)
+        self._state_list(cell)
+        note = next((s.note for s in held if s is not None and s.note), None)
+        self._input(sheet, row, column + 1, "note", ids, note)
+        last = next((s for i in ids if (s := self.last_notes.stored(entity, i, year - 1))
+                     is not None and s.note), None)
+        cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
+                        fill=self.locked_fill, border=self.border, alignment=self.wrap)
+        if last is not None:
+            self._carried(sheet, cell, "last_note", last.indicator, year - 1, last.note)
+
     def _current(self, spec: Indicator) -> Any:
-        """What the database holds already for the reporting year (pre-filled)."""
-        stored = self.book.stored(self.request.entity, spec.id, self.request.year)
+        """What the database holds already for the reporting year (pre-filled); else a
+        target the year before already set (the 2023 report's 2024 target)."""
+        entity, year = self.request.entity, self.request.year
+        stored = self.book.stored(entity, spec.id, year)
+        if stored is None or (stored.value is None and stored.state not in STATES):
+            setter = self.catalogue.set_the_year_before(spec.id)
+            stored = self.book.stored(entity, setter, year - 1) if setter else None
         if stored is None or stored.value is None:
             return None
-        return spec.type.entry_cell(stored.value)
+        return spec.type.entry_cell(stored.value, self.lang)
 
     def _shown(self, spec: Indicator, year: int) -> Any:
         if spec.type.numeric:
@@ -270,7 +292,7 @@ class RequestWriter:
                 return None
             return spec.type.excel_number(rounded(spec, number))
         stored = self.book.stored(self.request.entity, spec.id, year)
-        return spec.type.format(stored.value) if stored and stored.value else None
+        return spec.type.display(stored.value, self.lang) if stored and stored.value else None
 
     def _validate(self, cell: Any, spec: Indicator) -> None:
         """The input cell's data validation and input message, shared by the cells of a

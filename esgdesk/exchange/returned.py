@@ -28,7 +28,7 @@ from esgdesk.exchange.metadata import (
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.states import STATES, special_state
-from esgdesk.model.types import canonical, text_problem
+from esgdesk.model.types import ValueRefused, canonical, text_problem
 from esgdesk.storage.health import require_safe_xml
 from esgdesk.storage.store import parse_value
 
@@ -263,13 +263,15 @@ def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Re
                 returned.submitted_by = _text(cell.value)
                 problem = text_problem(returned.submitted_by)
                 if problem:
-                    problems.append(Problem(TEXT_REFUSED, f"the name {problem}",
-                                            f"填报人姓名无法接受：{problem}", spec.sheet,
-                                            spec.cell))
+                    problems.append(Problem(
+                        TEXT_REFUSED, f"the name {problem}", "填报人姓名无法接受："
+                        f"{text_problem(returned.submitted_by, 'zh')}", spec.sheet, spec.cell))
             continue
-        values.setdefault(spec.indicator, {})[spec.kind] = (f"{spec.sheet}!{spec.cell}", cell)
+        values.setdefault(spec.indicator, {})[spec.kind] = (f"{spec.sheet}!{spec.cell}", cell,
+                                                            spec.expected)
     for indicator_id, parts in values.items():
-        figure = _figure(catalogue, indicator_id, returned.year, parts, problems)
+        figure = _figure(catalogue, indicator_id, returned.year, meta.get("lang", ""), parts,
+                         problems)
         if figure is not None:
             returned.figures.append(figure)
     return returned
@@ -293,8 +295,8 @@ def _text(value: Any) -> str:
     return fixed_text(value).strip()
 
 
-def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str, Any],
-            problems: list[Problem]) -> ReturnedFigure | None:
+def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
+            parts: dict[str, Any], problems: list[Problem]) -> ReturnedFigure | None:
     spec = catalogue.indicators.get(indicator_id)
     if spec is None:
         problems.append(Problem(UNKNOWN_INDICATOR,
@@ -307,11 +309,11 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str,
     problem = text_problem(note)
     if problem:
         problems.append(Problem.at(note_cell[0], TEXT_REFUSED, f"the explanation {problem}",
-                                   f"说明无法接受：{problem}", indicator_id))
+                                   f"说明无法接受：{text_problem(note, 'zh')}", indicator_id))
         return None
     state_cell = parts.get("state")
     state_text = _text(state_cell[1].value) if state_cell else ""
-    where, cell = parts.get("value", ("?", None))
+    where, cell, held = parts.get("value", ("?", None, ""))
     notice = ""
     if state_text:
         state = special_state(state_text)
@@ -324,7 +326,7 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str,
         text: str | None = STATES[state].text
     else:
         try:
-            text, notice = _typed(spec, cell)
+            text, notice = _typed(spec, cell, lang, held)
         except InvalidValue as exc:
             problems.append(Problem.at(where, INVALID_VALUE, exc.message("en"),
                                        exc.message("zh"), indicator_id))
@@ -334,9 +336,10 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, parts: dict[str,
     return ReturnedFigure(where, indicator_id, year, text, note, notice)
 
 
-def _typed(spec: Indicator, cell: Any) -> tuple[str | None, str]:
+def _typed(spec: Indicator, cell: Any, lang: str, held: str) -> tuple[str | None, str]:
     """A cell's content as the stored text of the indicator, and a notice when it was
-    read in a way worth saying (a fraction read as a percentage)."""
+    read in a way worth saying (a fraction read as a percentage). Text is read as typed
+    in the workbook's language: a bilingual text keeps its other language from `held`."""
     if cell is None or cell.value is None or (isinstance(cell.value, str)
                                                and not cell.value.strip()):
         return None, ""
@@ -353,6 +356,11 @@ def _typed(spec: Indicator, cell: Any) -> tuple[str | None, str]:
             notice = f"{cell.coordinate}: {value} formatted as a percentage, read as " \
                      f"{canonical(number)}"
         typed = canonical(number)
+        if spec.type.may_be_fraction(number) and not reread:
+            try:
+                return spec.type.parse(typed), notice
+            except ValueRefused:
+                return typed, notice  # 0.8512 for 85.12 %: read against last year on import
     elif isinstance(value, datetime):
         raise InvalidValue(spec.id, str(value), "a date where a figure belongs",
                            "此处应填写数字，而不是日期")
@@ -361,4 +369,9 @@ def _typed(spec: Indicator, cell: Any) -> tuple[str | None, str]:
         state = special_state(typed)
         if state:
             return STATES[state].text, ""
-    return parse_value(spec, typed), notice
+    if spec.derived:
+        return parse_value(spec, typed), notice  # refused: computed, never typed
+    try:
+        return spec.type.parse_in(typed, lang, held or None), notice
+    except ValueRefused as exc:
+        raise InvalidValue(spec.id, typed, exc.en, exc.zh) from None

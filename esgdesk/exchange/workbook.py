@@ -1,11 +1,18 @@
 """What every workbook esgdesk writes shares: the words of its headings in zh and en, the house
-styles, valid sheet names, the cell writer that keeps text text, A4 printing and atomic saving."""
+styles, valid sheet names, the cell writer that keeps text text, A4 printing and atomic saving.
+Request workbooks are written with openpyxl; the report workbook with XlsxWriter, row by row
+(`XlsxCells`, `xlsx_atomically`), which is several times faster on a large group."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
+import secrets
 import tempfile
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +35,18 @@ WORDS = {
     "explanation": ("解释", "Explanation"), "explained": ("已说明", "explained"),
     "open_state": ("待处理", "open"), "by_entity": ("按主体对比", "By entity"),
     "indicator": ("指标", "Indicator"),
+    "error": ("错误", "Error"), "warning": ("警告", "Warning"), "info": ("提示", "Info"),
+    "rule_type_range": ("类型与范围", "Type and range"),
+    "rule_prior_year": ("与上年比较", "Change from last year"),
+    "rule_target": ("目标", "Target"), "rule_breakdown": ("分项合计", "Breakdown"),
+    "rule_same_figure": ("同一数字", "Same figure"), "rule_ratio": ("比率", "Ratio"),
+    "rule_consolidation": ("合并", "Consolidation"),
+    "calculated_by": ("生成工具", "Made by"), "catalogue": ("指标目录", "catalogue"),
+    "indicator_id": ("指标编号", "Indicator id"), "label": ("指标名称", "Indicator"),
+    "value": ("数值", "Value"), "status": ("审核状态", "Review status"),
+    "changed_by": ("修改人", "Changed by"), "changed_at": ("修改时间", "Changed at"),
+    "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
+    "approved": ("已批准", "approved"), "locked": ("已锁定", "locked"),
     # request workbooks
     "instructions": ("填报说明", "Instructions"), "note": ("说明", "Explanation"),
     "last_note": ("上年说明", "Last year's explanation"),
@@ -48,14 +67,26 @@ def both_words(key: str) -> str:
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (31 characters, none of []:*?/\\)."""
-    base = SHEET_NAME_BAD.sub(" ", wanted).strip().strip("'") or "Sheet"
-    name, number = base[:31], 2
+    """A valid, unique sheet name (31 characters, none of []:*?/\\), shortened on a word
+    boundary and without trailing spaces or punctuation."""
+    base = re.sub(r"\s+", " ", SHEET_NAME_BAD.sub(" ", wanted)).strip().strip("'") or "Sheet"
+    name, number = _shortened(base, 31), 2
     while name.lower() in taken:
         suffix = f" ({number})"
-        name, number = base[:31 - len(suffix)] + suffix, number + 1
+        name, number = _shortened(base, 31 - len(suffix)) + suffix, number + 1
     taken.add(name.lower())
     return name
+
+
+def _shortened(text: str, limit: int) -> str:
+    """At most `limit` characters, cut before a word that does not fit (Chinese, without
+    spaces, is cut between characters)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    if text[limit].isalnum() and text[limit].isascii() and " " in cut:
+        cut = cut[:cut.rfind(" ")]
+    return cut.rstrip(" -–—,;·&'") or text[:limit]
 
 
 def set_value(cell: Any, value: Any) -> Any:
@@ -107,9 +138,8 @@ def save_atomically(workbook: Any, path: Path) -> Path:
     path = Path(path)
     if not path.parent.exists():
         raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx",
-                                         dir=path.parent)
-    os.close(handle)
+    # Not mkstemp, which makes the file 0600: the workbook gets the user's umask.
+    temporary = path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
     try:
         workbook.save(temporary)
         os.replace(temporary, path)
@@ -117,3 +147,142 @@ def save_atomically(workbook: Any, path: Path) -> Path:
         Path(temporary).unlink(missing_ok=True)
         raise
     return path
+
+
+# -- the report workbook's writing side: XlsxWriter ---------------------------------------
+
+# The house styles as XlsxWriter format properties; a cell's style is a tuple of these
+# (see XlsxCells.style) and each distinct style becomes one Format.
+HOUSE_STYLES: dict[str, dict[str, Any]] = {
+    "border": {"border": 1, "border_color": "#B7C3D0"},
+    "bold": {"bold": True},
+    "title": {"bold": True, "font_size": 12},
+    "note": {"italic": True, "font_size": 9, "font_color": "#5A6470"},
+    "header": {"bg_color": "#DDE6F0", "pattern": 1},
+    "group": {"bg_color": "#EEF1F5", "pattern": 1},
+    "centre": {"align": "center", "valign": "vcenter", "text_wrap": True},
+    "wrap": {"text_wrap": True, "valign": "top"},
+    "middle": {"text_wrap": True, "valign": "vcenter"},
+}
+Style = tuple[tuple[str, Any], ...]
+LINE_HEIGHT = 16.0  # points a line of 11-point text takes, Chinese fonts included
+DEFAULT_HEIGHT = 15.0
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """How many column-width units a text takes on one line: Chinese, Japanese and Korean
+    characters (East Asian wide or full-width) count double; bold a tenth wider."""
+    longest = max((sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+                   for line in text.split("\n")), default=0)
+    return longest * 1.1 if bold else float(longest)
+
+
+_UNBREAKABLE = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def longest_word(text: str, bold: bool = False) -> float:
+    """The width of the longest part of a text that cannot wrap (a Latin word; Chinese
+    wraps between any two characters)."""
+    parts = _UNBREAKABLE.findall(text)
+    return max((text_width(part, bold) for part in parts), default=0.0)
+
+
+def lines_needed(text: str, width: float, bold: bool = False) -> int:
+    """How many lines a text wraps onto in a column `width` units wide (word wrapping
+    wastes part of a line, so a little is kept spare)."""
+    room = max(width - 1.5, 1.0)
+    total = 0
+    for line in text.split("\n"):
+        needed = text_width(line, bold)
+        total += max(1, math.ceil(needed * 1.08 / room)) if needed > room else 1
+    return total
+
+
+def height_for(lines: int, font_size: float = 11) -> float | None:
+    """The row height of `lines` lines of text; None for the default single line."""
+    if lines <= 1 and font_size <= 11:
+        return None
+    return round(lines * LINE_HEIGHT * font_size / 11 + 3, 1)
+
+
+class XlsxCells:
+    """Cells of an XlsxWriter workbook: one Format per distinct style, and the cell writer
+    that keeps text text (written as a string, quote-prefixed where a spreadsheet program
+    would read a formula) and refuses text no cell can hold, naming the cell."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self._formats: dict[Style, Any] = {(): None}
+
+    @staticmethod
+    def style(*names: str, **settings: Any) -> Style:
+        """A style from house style names and XlsxWriter format settings."""
+        merged: dict[str, Any] = {}
+        for name in names:
+            merged.update(HOUSE_STYLES[name])
+        merged.update(settings)
+        return tuple(sorted(merged.items()))
+
+    def format(self, style: Style) -> Any:
+        found = self._formats.get(style, False)
+        if found is False:
+            found = self._formats[style] = self.book.add_format(dict(style))
+        return found
+
+    def write(self, sheet: Any, row: int, column: int, value: Any, style: Style = ()) -> None:
+        """Put a value in a cell (row and column from 0); None leaves it blank but styled."""
+        if value is None:
+            if style:
+                sheet.write_blank(row, column, None, self.format(style))
+        elif isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                from xlsxwriter.utility import xl_rowcol_to_cell
+
+                raise EsgdeskError(
+                    f"the text '{value[:40]}' {problem}; nothing was written",
+                    f"文本“{value[:40]}”无法写入单元格（{problem}），未写入任何内容",
+                    where=f"{sheet.name}!{xl_rowcol_to_cell(row, column)}",
+                    kind="text_unwritable")
+            if value.startswith(FORMULA_STARTS):
+                style = (*style, ("quote_prefix", True))
+            sheet.write_string(row, column, value, self.format(style))
+        else:
+            sheet.write_number(row, column, value, self.format(style))
+
+
+def xlsx_fit_a4(sheet: Any, landscape: bool, one_page: bool = False) -> None:
+    """Print on A4, fitted to the page width (or on one page), as many pages long as it
+    takes, the title rows repeated on each page."""
+    sheet.set_paper(9)  # A4
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
+    sheet.fit_to_pages(1, 1 if one_page else 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+
+
+@contextmanager
+def xlsx_atomically(path: Path) -> Iterator[Any]:
+    """An XlsxWriter workbook (constant memory: rows are written in order, sheet by sheet)
+    that replaces `path` only when complete; on any failure, including a cancel, neither a
+    file nor the scratch files of its sheets are left behind."""
+    import xlsxwriter
+
+    path = Path(path)
+    if not path.parent.exists():
+        raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
+    temporary = path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as scratch:
+        book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "tmpdir": scratch})
+        try:
+            yield book
+            book.close()
+            os.replace(temporary, path)
+        except BaseException:
+            for sheet in book.worksheets():
+                if sheet.row_data_fh is not None:
+                    sheet.row_data_fh.close()
+            temporary.unlink(missing_ok=True)
+            raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sys
 import tomllib
 from collections.abc import Iterator
@@ -29,17 +30,31 @@ RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "next_
              "better"}
 CHECK_KINDS = ("breakdown", "part_of", "same_figure", "ratio")
 LANGUAGES = ("zh", "en")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
+
+
+def fill_year(template: str, year: int) -> str:
+    """A title naming the reporting year ("{year} 年重要成果", "{next} Objective")."""
+    return template.replace("{year}", str(year)).replace("{next}", str(year + 1))
 
 
 @dataclass(frozen=True)
 class Label:
-    """A text in both languages of the report."""
+    """A text in both languages of the report. A title naming the reporting year holds
+    `{year}` (and `{next}`, the year after): called with a year it names that year, else
+    `year`, the catalogue's own reporting year."""
 
     zh: str
     en: str
+    year: int | None = None
 
-    def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+    def __call__(self, lang: str, year: int | None = None) -> str:
+        text = self.zh if lang == "zh" else self.en
+        shown = year if year is not None else self.year
+        return fill_year(text, shown) if shown is not None and "{" in text else text
 
     def as_dict(self) -> dict[str, str]:
         return {"zh": self.zh, "en": self.en}
@@ -126,6 +141,21 @@ class Chapter:
     title: Label
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
+    short_title: Label = Label("", "")
+
+    def sheet_title(self, lang: str, year: int | None = None) -> str:
+        """The chapter's number and short title, as a sheet's name ("01 Governance"): at
+        most 31 characters, cut at a word's end if it were ever longer."""
+        short = self.short_title(lang, year) or self.title(lang, year)
+        return shorten(f"{self.number} {short}".strip(), SHEET_NAME_LIMIT)
+
+
+def shorten(text: str, limit: int) -> str:
+    """A text of at most `limit` characters, cut after a whole word where it has spaces."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut[:limit].rstrip(" ,;:-—")
 
 
 @dataclass(frozen=True)
@@ -153,7 +183,7 @@ class Check:
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     version: str
-    report: Label
+    report_title: Label  # the report's name, with {company} and {year}
     report_year: int
     departments: dict[str, Label]
     chapters: tuple[Chapter, ...]
@@ -161,6 +191,23 @@ class Catalogue:
     tables: dict[str, Table]
     checks: tuple[Check, ...]
     rule_defaults: dict[str, Any] = field(default_factory=dict)
+    company: Label = Label("", "")  # the company the catalogue's report is of
+
+    def report_name(self, lang: str, year: int | None = None, company: str | None = None,
+                    ) -> str:
+        """The report's name as its cover prints it, for a year (the catalogue's own by
+        default) and a company (the catalogue's by default): "熵基科技股份有限公司2023年度
+        环境、社会及治理 (ESG) 报告"."""
+        name = company.strip() if company else self.company(lang)
+        if lang == "zh" and name[-1:].isascii():
+            name += " "  # "ACME Ltd. 2024年度…", as "熵基科技股份有限公司2023年度…"
+        template = self.report_title(lang, year if year is not None else self.report_year)
+        return template.replace("{company}", name).strip()
+
+    @property
+    def report(self) -> Label:
+        """The name of the report the catalogue reproduces, in both languages."""
+        return Label(self.report_name("zh"), self.report_name("en"))
 
     def rule(self, indicator: Indicator, key: str) -> Any:
         """An indicator's rule, or the catalogue's default for it."""
@@ -187,20 +234,48 @@ class Catalogue:
                 return chapter
         raise KeyError(chapter_id)
 
+    def set_the_year_before(self, indicator_id: str) -> str | None:
+        """The indicator whose figure of the year before already set this one: a year's
+        target that the previous report printed as its next year's target (a `target` and
+        `next_target` rule on the same figure)."""
+        for indicator in self.indicators.values():
+            if indicator.rules.get("target") == indicator_id:
+                return indicator.rules.get("next_target")
+        return None
+
     def tables_of(self, indicator_id: str) -> list[Table]:
         return [t for t in self.tables.values() if indicator_id in t.indicators()]
 
     def search(self, words: str) -> list[Indicator]:
-        """Indicators whose zh or en label or id contain every word typed (any case)."""
+        """Indicators whose id, zh or en label, or any label a table row shows for them
+        ("全球员工", "worldwide") contain every word typed (any case)."""
         terms = words.lower().split()
         if not terms:
             return []
+        shown: dict[str, list[str]] = {}
+        for table in self.tables.values():
+            for row in table.rows:
+                if row.label is not None:
+                    for indicator_id in row.indicators():
+                        shown.setdefault(indicator_id, []).extend((row.label.zh, row.label.en))
         found = []
         for indicator in self.indicators.values():
-            haystack = " ".join((indicator.id, indicator.label.zh, indicator.label.en)).lower()
+            haystack = " ".join((indicator.id, indicator.label.zh, indicator.label.en,
+                                 *shown.get(indicator.id, ()))).lower()
             if all(term in haystack for term in terms):
                 found.append(indicator)
         return found
+
+    def department_key(self, text: str) -> str:
+        """The department a user names by its key or its zh or en name, in any case
+        ("HR", "hr", "人力资源"); UnknownDepartment otherwise."""
+        from esgdesk.errors import UnknownDepartment
+
+        wanted = text.strip().casefold()
+        for key, name in self.departments.items():
+            if wanted in (key.casefold(), name.zh.casefold(), name.en.casefold()):
+                return key
+        raise UnknownDepartment(text, list(self.departments))
 
     def supplied_by(self, department: str) -> list[str]:
         """The typed indicators a department supplies (what its request collects), in the
@@ -225,8 +300,9 @@ class Catalogue:
 class _Reader:
     """Reads the chapter files, collecting every problem instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, year: int | None = None) -> None:
         self.problems: list[str] = []
+        self.year = year  # the catalogue's reporting year, which {year} in a title names
 
     def problem(self, where: str, text: str) -> None:
         self.problems.append(f"{where}: {text}")
@@ -239,7 +315,17 @@ class _Reader:
             text = raw.get(lang)
             if not isinstance(text, str) or (not text.strip() and not allow_empty):
                 self.problem(where, f"{what} has no {lang} text")
-        return Label(str(raw.get("zh", "")), str(raw.get("en", "")))
+        return Label(str(raw.get("zh", "")), str(raw.get("en", "")), self.year)
+
+
+def name_in(given: str, lang: str) -> str:
+    """A name given in both languages as "中文 / English", in one of them; any other name
+    as given."""
+    parts = [part.strip() for part in given.split(" / ")]
+    if len(parts) == 2 and bool(_CJK.search(parts[0])) != bool(_CJK.search(parts[1])):
+        chinese, other = parts if _CJK.search(parts[0]) else parts[::-1]
+        return chinese if lang == "zh" else other
+    return given.strip()
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -412,13 +498,14 @@ def _chapter(reader: _Reader, path: Path, sink: dict[str, list]) -> Chapter | No
         id=cid, number=str(head.get("number", "")), order=int(head.get("order", 99)),
         title=reader.label(f"chapter {cid}", head.get("title"), "title"),
         sections=tuple(sections), tables=tables,
+        short_title=reader.label(f"chapter {cid}", head.get("short_title"), "short_title"),
     )
 
 
 def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
     """Read every catalogue file; return the catalogue and every problem found."""
-    reader = _Reader()
     meta = _read_toml(directory / "catalogue.toml")
+    reader = _Reader(int(meta.get("report_year", 0)))
     departments = {
         key: reader.label(f"department {key}", value, "name")
         for key, value in meta.get("departments", {}).items()
@@ -443,7 +530,7 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
             tables[table.id] = table
     catalogue = Catalogue(
         version=str(meta.get("version", "")),
-        report=reader.label("catalogue", meta.get("report"), "report"),
+        report_title=reader.label("catalogue", meta.get("report"), "report"),
         report_year=int(meta.get("report_year", 0)),
         departments=departments,
         chapters=tuple(chapters),
@@ -451,6 +538,7 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
         tables=tables,
         checks=tuple(sink["checks"]),
         rule_defaults=dict(meta.get("rules", {})),
+        company=reader.label("catalogue", meta.get("company"), "company"),
     )
     _check_references(reader, catalogue, {s.id for s in sink["sections"]})
     return catalogue, reader.problems

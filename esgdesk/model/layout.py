@@ -65,7 +65,7 @@ class FormGrid:
             columns.append(GridColumn("unit", Label("单位", "Unit")))
         if table.layout == "matrix":
             for column in table.columns:
-                title = Label(_fill(column.title.zh, self.year), _fill(column.title.en, self.year))
+                title = Label(column.title("zh", self.year), column.title("en", self.year))
                 columns.append(GridColumn("value", title, year=self.year, entity=self.entity,
                                           key=column.key))
             return columns
@@ -147,7 +147,3 @@ class ReportGrid(FormGrid):
 
     def _shows_units(self) -> bool:
         return self.table.layout != "matrix"
-
-
-def _fill(template: str, year: int) -> str:
-    return template.replace("{year}", str(year)).replace("{next}", str(year + 1))

@@ -50,6 +50,13 @@ def state_text(state: str, value: str | None) -> str | None:
     return found.text if found is not None else value
 
 
+def written_state(state: str) -> str:
+    """A figure's state as the dump and the data sheets write it in their state column:
+    "n/a", "not available", or "" for a figure holding a value (or nothing)."""
+    found = STATES.get(state)
+    return found.text if found is not None else ""
+
+
 def state_of_text(text: str | None) -> str:
     """The state written as `text` by state_text ("value" for anything else)."""
     return next((s.id for s in STATES.values() if s.text == text), VALUE)

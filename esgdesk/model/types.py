@@ -3,6 +3,7 @@ how it is written to and read from a workbook cell. Nobody else switches on a ty
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import unicodedata
@@ -21,16 +22,21 @@ CELL_TEXT_LIMIT = 32_767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def text_problem(text: str) -> str | None:
+def text_problem(text: str, lang: str = "en") -> str | None:
     """Why a text cannot be kept and written to a workbook cell as it is ("is … long",
-    "contains …", to follow the name of what it is), or None."""
+    "contains …", to follow the name of what it is; in Chinese a clause of its own), or
+    None."""
     if len(text) > CELL_TEXT_LIMIT:
+        if lang == "zh":
+            return f"长 {len(text):,} 个字符，一个单元格最多容纳 {CELL_TEXT_LIMIT:,} 个，请缩短"
         return (f"is {len(text):,} characters long; a cell holds at most {CELL_TEXT_LIMIT:,}, "
                 "so shorten it")
     control = _CONTROL.search(text)
     if control is not None:
-        return (f"contains the control character U+{ord(control.group()):04X} at "
-                f"position {control.start() + 1}; remove it")
+        code, position = f"U+{ord(control.group()):04X}", control.start() + 1
+        if lang == "zh":
+            return f"第 {position} 个字符是控制字符 {code}，请删除"
+        return f"contains the control character {code} at position {position}; remove it"
     return None
 
 
@@ -38,7 +44,23 @@ LARGEST = Decimal(10) ** 15  # beyond any figure of a company's report, in any u
 
 
 class ValueRefused(ValueError):
-    """A typed text cannot be a value of this type; the message says why."""
+    """A typed text cannot be a value of this type: `en` and `zh` say why (str() is the
+    English reason)."""
+
+    def __init__(self, en: str, zh: str = "") -> None:
+        self.en = en
+        self.zh = zh or en
+        super().__init__(en)
+
+    def message(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _refuse_text(text: str) -> None:
+    """Refuse a text no workbook cell can hold whole."""
+    problem = text_problem(text)
+    if problem:
+        raise ValueRefused(problem, text_problem(text, "zh") or problem)
 
 
 def normalise_number_text(text: str) -> str:
@@ -52,21 +74,22 @@ def normalise_number_text(text: str) -> str:
 def _parse_decimal(text: str) -> Decimal:
     cleaned = normalise_number_text(text)
     if not cleaned:
-        raise ValueRefused("empty")
+        raise ValueRefused("empty", "没有填写内容")
     if "," in cleaned:
         if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
-            raise ValueRefused("thousands separators in the wrong places")
+            raise ValueRefused("thousands separators in the wrong places", "千位分隔符的位置不对")
         cleaned = cleaned.replace(",", "")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
-        raise ValueRefused("not a number")
+        raise ValueRefused("not a number", "不是数字")
     try:
         value = Decimal(cleaned)
     except InvalidOperation as exc:  # pragma: no cover - guarded by the pattern above
-        raise ValueRefused("not a number") from exc
+        raise ValueRefused("not a number", "不是数字") from exc
     if not value.is_finite():
-        raise ValueRefused("not a finite number")
+        raise ValueRefused("not a finite number", "不是有限的数")
     if abs(value) >= LARGEST:
-        raise ValueRefused("larger than any figure esgdesk stores (10^15)")
+        raise ValueRefused("larger than any figure esgdesk stores (10^15)",
+                           "超出 esgdesk 能保存的最大数值（10^15）")
     return value
 
 
@@ -113,9 +136,19 @@ class ValueType:
         """Turn what a user typed into the stored text, or raise ValueRefused."""
         raise NotImplementedError
 
+    def parse_in(self, text: str, lang: str, old: str | None = None) -> str:
+        """What a user typed in one language (a request workbook's language, say), as
+        stored: the bilingual text sets that language's text and keeps the other from
+        `old`; every other type reads it as parse does."""
+        return self.parse(text)
+
     def format(self, stored: str) -> str:
         """Show a stored value as the report prints it."""
         raise NotImplementedError
+
+    def display(self, stored: str, lang: str) -> str:
+        """A stored value as a workbook or a form in `lang` shows it."""
+        return self.format(stored)
 
     def to_number(self, stored: str) -> Decimal | None:
         return Decimal(stored) if self.numeric else None
@@ -125,6 +158,19 @@ class ValueType:
     def places(self) -> int:
         """Decimals shown and kept after rounding."""
         return self.precision
+
+    def check_places(self, value: Decimal) -> None:
+        """Refuse more decimals than the figure takes: a figure is shown as stored, never
+        rounded to another number on screen or in a workbook."""
+        exponent = value.normalize().as_tuple().exponent
+        decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        if decimals <= self.places:
+            return
+        if self.places == 0:
+            raise ValueRefused("this figure takes whole numbers", "此项只填整数")
+        unit = "decimal" if self.places == 1 else "decimals"
+        raise ValueRefused(f"this figure takes at most {self.places} {unit}",
+                           f"此项最多 {self.places} 位小数")
 
     def quantize(self, number: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
         return number.quantize(Decimal(1).scaleb(-self.places), rounding=rounding)
@@ -156,8 +202,8 @@ class ValueType:
         """A figure as the report workbook's cell holds it (see report_format)."""
         return self.excel_number(number)
 
-    def entry_cell(self, stored: str) -> Any:
-        """A stored figure as a request workbook's input cell holds it."""
+    def entry_cell(self, stored: str, lang: str = "zh") -> Any:
+        """A stored figure as the input cell of a request workbook in `lang` holds it."""
         return self.excel_number(Decimal(stored)) if self.numeric else stored
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
@@ -174,9 +220,15 @@ class ValueType:
         because of the cell's format."""
         return number, False
 
+    def may_be_fraction(self, number: Decimal) -> bool:
+        """True where a number read from a workbook may be a fraction meant as this type's
+        figure (0.85 for 85 %), which only last year's figure tells (see fraction_read)."""
+        return False
+
     def fraction_read(self, number: Decimal, prior: Decimal) -> Decimal | None:
         """A typed fraction meant as this type's figure (0.85 for 85 %), judged against last
-        year's figure; None when it is read as typed."""
+        year's figure; None when it is read as typed. Raises ValueRefused when the reading
+        has more decimals than the figure takes."""
         return None
 
     # -- generated figures ----------------------------------------------------------
@@ -192,9 +244,9 @@ class Count(ValueType):
     def parse(self, text: str) -> str:
         value = _parse_decimal(text)
         if value != value.to_integral_value():
-            raise ValueRefused("a count is a whole number")
+            raise ValueRefused("a count is a whole number", "计数须为整数")
         if value < 0:
-            raise ValueRefused("a count cannot be negative")
+            raise ValueRefused("a count cannot be negative", "计数不能为负数")
         return canonical(value.to_integral_value())
 
     def format(self, stored: str) -> str:
@@ -221,10 +273,12 @@ class Count(ValueType):
 
 @dataclass(frozen=True)
 class Number(ValueType):
-    """Decimals and money: any finite number, shown at the printed precision."""
+    """Decimals and money: any finite number with at most the printed decimals."""
 
     def parse(self, text: str) -> str:
-        return canonical(_parse_decimal(text))
+        value = _parse_decimal(text)
+        self.check_places(value)
+        return canonical(value)
 
     def format(self, stored: str) -> str:
         return group_thousands(Decimal(stored), self.precision)
@@ -236,7 +290,8 @@ class Percentage(ValueType):
         folded = unicodedata.normalize("NFKC", text).strip()
         value = _parse_decimal(folded.removesuffix("%"))
         if value < 0 or value > 100:
-            raise ValueRefused("a percentage lies between 0 and 100")
+            raise ValueRefused("a percentage lies between 0 and 100", "百分比须在 0 到 100 之间")
+        self.check_places(value)
         return canonical(value)
 
     def format(self, stored: str) -> str:
@@ -260,12 +315,25 @@ class Percentage(ValueType):
 
     def fraction_read(self, number: Decimal, prior: Decimal) -> Decimal | None:
         # 0.85 where last year was 86 (not 1.2): a fraction typed for a percentage.
-        if 0 < number <= 1 and prior > 10:
-            return (number * 100).normalize()
+        if self.may_be_fraction(number) and prior > 10:
+            meant = (number * 100).normalize()
+            try:
+                self.check_places(meant)
+            except ValueRefused as exc:
+                raise ValueRefused(f"{canonical(number)} read as {canonical(meant)} %: {exc.en}",
+                                   f"{canonical(number)} 按百分比读作 {canonical(meant)}%："
+                                   f"{exc.zh}") from None
+            return meant
         return None
 
+    def may_be_fraction(self, number: Decimal) -> bool:
+        return 0 < number <= 1
+
     def sample_value(self, base: Decimal, scale: Decimal | None, rng: random.Random) -> Decimal:
-        value = base + Decimal(rng.uniform(-2, 2))
+        # Within 2 points, and within a tenth of a small rate (1.77 % stays near 1.77 %,
+        # never 0.06 %: an order-of-magnitude change is a finding).
+        spread = min(Decimal(2), base / 10)
+        value = base + spread * Decimal(rng.uniform(-1, 1))
         return min(max(value, Decimal(0)), Decimal(100))
 
 
@@ -276,10 +344,8 @@ class Text(ValueType):
     def parse(self, text: str) -> str:
         value = text.strip()
         if not value:
-            raise ValueRefused("empty")
-        problem = text_problem(value)
-        if problem:
-            raise ValueRefused(problem)
+            raise ValueRefused("empty", "没有填写内容")
+        _refuse_text(value)
         return value
 
     def format(self, stored: str) -> str:
@@ -303,7 +369,7 @@ class YesNo(ValueType):
             return "yes"
         if word in NO_WORDS:
             return "no"
-        raise ValueRefused("answer yes or no")
+        raise ValueRefused("answer yes or no", "请填写“是”或“否”")
 
     def format(self, stored: str) -> str:
         return "✓" if stored == "yes" else "✗"
@@ -311,14 +377,96 @@ class YesNo(ValueType):
     def entry_format(self) -> str:
         return "General"
 
-    def entry_cell(self, stored: str) -> Any:
+    def entry_cell(self, stored: str, lang: str = "zh") -> Any:
         return "是" if stored == "yes" else "否"
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
         return EntryRule("list", None, '"是,否,yes,no"', None, "是 / 否", "yes / no")
 
 
-TYPE_NAMES = ("count", "decimal", "percentage", "money", "text", "yesno")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+BILINGUAL_LANGUAGES = ("zh", "en")
+
+
+def bilingual_value(zh: str = "", en: str = "") -> str:
+    """A bilingual text as stored: a JSON object of the languages given ({"zh": …, "en": …})."""
+    texts = {lang: text.strip() for lang, text in (("zh", zh), ("en", en)) if text.strip()}
+    return json.dumps(texts, ensure_ascii=False)
+
+
+def _given_languages(text: str) -> dict[str, str] | None:
+    """The languages of a text written as stored ({"zh": …, "en": …}), else None."""
+    if not text.startswith("{"):
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    if isinstance(found, dict) and found and set(found) <= set(BILINGUAL_LANGUAGES) \
+            and all(isinstance(t, str) for t in found.values()):
+        return {lang: found[lang].strip() for lang in BILINGUAL_LANGUAGES
+                if found.get(lang, "").strip()}
+    return None
+
+
+def _languages(stored: str | None) -> dict[str, str]:
+    """A bilingual text's languages; a plain text (stored before the type was bilingual, or
+    typed without saying its language) is one language, told by its script."""
+    if not stored:
+        return {}
+    given = _given_languages(stored)
+    if given is not None:
+        return given
+    return {"zh" if _CJK.search(stored) else "en": stored}
+
+
+@dataclass(frozen=True)
+class BilingualText(ValueType):
+    """A text in the report's two languages (a target's wording, a grade): entered in one,
+    the other optional; each workbook and form shows its own language, falling back to the
+    other. Stored as a JSON object ({"zh": "达标排放", "en": "Up-to-standard discharge"})."""
+
+    numeric = False
+
+    def parse(self, text: str) -> str:
+        texts = _languages(text.strip())
+        if not texts:
+            raise ValueRefused("empty", "没有填写内容")
+        for value in texts.values():
+            _refuse_text(value)
+        return bilingual_value(**texts)
+
+    def parse_in(self, text: str, lang: str, old: str | None = None) -> str:
+        value = text.strip()
+        if _given_languages(value) is not None:
+            return self.parse(value)  # the languages given as stored
+        if not value:
+            raise ValueRefused("empty", "没有填写内容")
+        _refuse_text(value)
+        return bilingual_value(**{**_languages(old), lang: value})
+
+    def format(self, stored: str) -> str:
+        return " / ".join(_languages(stored).values())
+
+    def display(self, stored: str, lang: str) -> str:
+        texts = _languages(stored)
+        other = next((t for code, t in texts.items() if code != lang), "")
+        return texts.get(lang) or other
+
+    def entry_format(self) -> str:
+        return "@"
+
+    def entry_cell(self, stored: str, lang: str = "zh") -> Any:
+        # Only this language's text: the cell is read back as this language's, and the
+        # other language is kept, never copied into this one.
+        return _languages(stored).get(lang)
+
+    def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
+        return EntryRule("textLength", "lessThanOrEqual", str(CELL_TEXT_LIMIT), None,
+                         "文字", "text")
+
+
+TYPE_NAMES = ("count", "decimal", "percentage", "money", "text", "bilingual", "yesno")
 NEEDS_PRECISION = ("decimal", "percentage", "money")
 
 
@@ -333,6 +481,8 @@ def value_type(name: str, precision: int | None = None) -> ValueType:
         return Percentage(name, places)
     if name == "text":
         return Text(name)
+    if name == "bilingual":
+        return BilingualText(name)
     if name == "yesno":
         return YesNo(name)
     raise ValueError(f"unknown value type '{name}'")

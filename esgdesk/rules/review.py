@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from esgdesk.errors import EsgdeskError, NeedsReason, NotFound
+from esgdesk.errors import EsgdeskError, NeedsReason, NotFound, Published
 from esgdesk.model.catalogue import Catalogue
-from esgdesk.rules.validation import Finding, Validator
-from esgdesk.storage.store import REQUEST_STATUSES, RequestInfo, Store
+from esgdesk.model.states import VALUE
+from esgdesk.rules.validation import Finding, Validator, counted
+from esgdesk.storage.store import REQUEST_STATUSES, RequestInfo, Store, StoredValue
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,24 @@ def department_first_indicator(catalogue: Catalogue, department: str) -> str | N
 
 
 def needs_reason(old: str, new: str) -> bool:
-    """True when moving a request from `old` to `new` sends it back (to an earlier status)
-    or leaves "locked": the move is audited with the reason the user gives."""
+    """True when moving a request from `old` to `new` sends it back (to an earlier status):
+    the move is audited with the reason the user gives. (A locked request never leaves
+    "locked": its figures are published.)"""
     order = REQUEST_STATUSES.index
     return order(new) < order(old)
+
+
+def is_filled(stored: StoredValue | None) -> bool:
+    """A figure holds a value or an explicit state (n/a, not available)."""
+    return stored is not None and (stored.value is not None or stored.state != VALUE)
+
+
+def unfilled(store: Store, request: RequestInfo) -> list[str]:
+    """The figures a request collects that are not filled (see is_filled), in the
+    catalogue's order."""
+    held = store.values(request.entity, [request.year])
+    return [i for i in store.request_indicators(request.department)
+            if not is_filled(held.get((i, request.year)))]
 
 
 def dashboard(store: Store, year: int, today: date | None = None) -> list[RequestState]:
@@ -74,7 +89,7 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
     rows = []
     for request in requests:
         ids = store.request_indicators(request.department)
-        filled = sum(1 for i in ids if (request.entity, i, year) in held)
+        filled = sum(1 for i in ids if is_filled(held.get((request.entity, i, year))))
         own = findings_of_department(findings, store.catalogue, request.department,
                                      request.entity)
         late = bool(request.due) and request.status == "requested" \
@@ -88,27 +103,29 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
 
 def move(store: Store, request_id: str, status: str, user: str, reason: str = "",
          ) -> RequestInfo:
-    """Approve (no open errors allowed), lock (locks the figures), or send back (a reason
-    is required, see needs_reason)."""
+    """Approve (every figure filled or marked n/a or not available, no open errors), lock
+    (publishes the figures), or send back (a reason is required, see needs_reason). A
+    locked request is never moved: its figures change only as restatements."""
     request = store.request(request_id)
     if request is None:
         raise NotFound(f"no data request '{request_id}' in this database",
                        f"数据库中没有数据请求“{request_id}”")
     what_en = f"the {request.department} figures of {request.entity} {request.year}"
     what_zh = f"{request.entity} {request.year} 年 {request.department} 的数据"
+    if request.status == "locked" and status != "locked":
+        raise Published(f"{what_en} are", what_zh, request.entity, request.year)
     if status in REQUEST_STATUSES and needs_reason(request.status, status) \
             and not reason.strip():
-        if request.status == "locked":
-            raise NeedsReason(f"unlocking {what_en} needs a reason",
-                              f"解锁{what_zh}需要说明理由")
         raise NeedsReason(f"sending {what_en} back to '{status}' needs a reason",
                           f"将{what_zh}退回到“{status}”需要说明理由")
+    if status == "approved" and request.status != "approved":
+        _refuse_unfilled(store, request, what_en, what_zh)
     if status in ("approved", "locked"):
         own = findings_of_department(Validator(store, request.year, request.entity).run(),
                                      store.catalogue, request.department, request.entity)
         errors = [f for f in own if f.severity == "error"]
         if errors:
-            raise EsgdeskError(f"{len(errors)} open errors in {what_en}, e.g. "
+            raise EsgdeskError(f"{counted(len(errors), 'open error')} in {what_en}, e.g. "
                                f"{errors[0].message('en')}; correct them first",
                                f"{what_zh}中有 {len(errors)} 个未解决的错误，例如"
                                f"{errors[0].message('zh')}，请先更正",
@@ -117,3 +134,18 @@ def move(store: Store, request_id: str, status: str, user: str, reason: str = ""
         raise EsgdeskError("approve the figures before locking them", "请先审核通过再锁定",
                            kind="not_approved")
     return store.set_request_status(request_id, status, user, reason, lock_figures=True)
+
+
+def _refuse_unfilled(store: Store, request: RequestInfo, what_en: str, what_zh: str) -> None:
+    """Approval needs every figure of the request present or explicitly marked n/a or
+    not available."""
+    missing = unfilled(store, request)
+    if missing:
+        total = len(store.request_indicators(request.department))
+        raise EsgdeskError(
+            f"{what_en}: {len(missing)} of {counted(total, 'figure')} "
+            f"{'is' if len(missing) == 1 else 'are'} missing, e.g. {missing[0]}; fill them "
+            "in or mark them n/a or not available before approving",
+            f"{what_zh}：{total} 项中有 {len(missing)} 项缺失，例如 {missing[0]}；"
+            "请先填写，或标为“不适用”或“暂无”，再审核通过",
+            kind="unfilled")

@@ -20,6 +20,12 @@ from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import Store, StoredValue
 
 SEVERITIES = ("error", "warning", "info")
+SUBMITTED = ("submitted", "approved", "locked")  # a request's figures are in: missing is per cell
+
+
+def counted(number: int, singular: str, plural: str = "") -> str:
+    """A number with its English noun ("1 error", "2 errors"); Chinese has no plural."""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,12 @@ def _fmt(number: Decimal | None) -> str:
     if number == number.to_integral_value():
         return f"{number:,.0f}"
     return f"{number.normalize():,f}"
+
+
+def _factor(factor: Decimal) -> str:
+    """A ratio between two years, to two decimals (×11,363.30) or two significant digits
+    below one (×0.009)."""
+    return _fmt(factor.quantize(Decimal("0.01")) if factor >= 1 else Decimal(f"{factor:.2g}"))
 
 
 class Validator:
@@ -93,6 +105,18 @@ class Validator:
                     self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
         self._summed = [s for s in self._typed if s.aggregation == "sum"]
+        # (entity, department) whose request is submitted: their missing figures are
+        # reported one by one; while a year is being filled, one finding per table does.
+        self.submitted: set[tuple[str, str]] = {
+            (r.entity, r.department) for r in store.requests(year)
+            if r.status in SUBMITTED and r.entity in self.codes}
+        self._missing_groups: dict[str, list[str]] = {}  # "table|department" → indicators
+        self._group_of: dict[str, str] = {}
+        for spec in self._typed:
+            if spec.type.numeric:
+                group = f"{self.catalogue.home_table(spec.id).id}|{spec.owner}"
+                self._missing_groups.setdefault(group, []).append(spec.id)
+                self._group_of[spec.id] = group
 
     # -- figures --------------------------------------------------------------
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
@@ -133,6 +157,8 @@ class Validator:
             found = self._target(entity, spec)
         elif rule == "consolidation":
             found = self._consolidation(entity, spec)
+        elif rule == "missing":
+            found = self._missing(entity, subject)
         else:
             found = self._check(entity, self.catalogue.checks[int(subject)])
         key = (rule, entity, subject)
@@ -167,6 +193,8 @@ class Validator:
                 self._evaluate_indicator(entity, spec)
             for number in range(len(self.catalogue.checks)):
                 self._evaluate("check", entity, str(number))
+            for group in self._missing_groups:
+                self._evaluate("missing", entity, group)
             if self.children[entity]:
                 for spec in self._summed:
                     self._evaluate("consolidation", entity, spec.id)
@@ -187,6 +215,8 @@ class Validator:
         spec = self.catalogue.indicators[indicator]
         if not spec.derived:
             self._evaluate_indicator(entity, spec)
+        if indicator in self._group_of:
+            self._evaluate("missing", entity, self._group_of[indicator])
         for actual in self._targets_of.get(indicator, ()):
             self._evaluate("target", entity, actual)
         for number in self._checks_of.get(indicator, ()):
@@ -266,8 +296,8 @@ class Validator:
         if before is None:
             return []
         if now is None:
-            stored = self.stored(entity, spec.id, year)
-            if stored is not None and stored.state != "value":
+            if not self._missing_one_by_one(entity, spec) \
+                    or not self._is_missing(entity, spec.id):
                 return []
             return [self._finding(
                 "warning", "prior_year", entity, [spec.id],
@@ -276,20 +306,23 @@ class Validator:
         catalogue = self.catalogue
         magnitude = Decimal(str(catalogue.rule(spec, "magnitude")))
         small = Decimal(str(catalogue.rule(spec, "small")))
-        if before != 0 and now != 0 and max(abs(now), abs(before)) >= small:
+        if before != 0 and now != 0:  # every numeric type, however small: 0.016 for 1.77 %
             factor = abs(now / before)
             if factor >= magnitude or factor <= 1 / magnitude:
+                slip = self._slip(spec)
                 return [self._finding(
                     "error", "prior_year", entity, [spec.id],
                     f"“{label.zh}”从 {self._show(spec.id, before)} 变为 {self._show(spec.id, now)}"
-                    f"（×{_fmt(factor.quantize(Decimal('0.01')))}），"
-                    "疑似单位或数量级错误（如把万元填成元）。",
+                    f"（×{_factor(factor)}），疑似数量级错误"
+                    f"（{slip.zh}）。",
                     f"'{label.en}' went from {self._show(spec.id, before)} to {self._show(spec.id, now)} "
-                    f"(×{_fmt(factor.quantize(Decimal('0.01')))}): an order-of-magnitude slip? "
-                    "(RMB typed in place of RMB 10,000, say)")]
+                    f"(×{_factor(factor)}): an order-of-magnitude slip "
+                    f"({slip.en})")]
         if now == before:
             threshold = Decimal(str(catalogue.rule(spec, "copy_forward_min")))
-            if not spec.rules.get("repeats") and abs(now) >= threshold:
+            # A figure at an end of its range (a rate of 100 % or 0 %) repeats naturally.
+            if not spec.rules.get("repeats") and abs(now) >= threshold \
+                    and now not in catalogue.bounds(spec):
                 return [self._finding(
                     "info", "prior_year", entity, [spec.id],
                     f"“{label.zh}”与 {year - 1} 年完全相同（{self._show(spec.id, now)}），"
@@ -309,6 +342,50 @@ class Validator:
                 f"'{label.en}' changed from {self._show(spec.id, before)} in {year - 1} to {self._show(spec.id, now)} "
                 f"({percent}), beyond ±{limit * 100:.0f}%: please explain.")]
         return []
+
+    def _slip(self, spec: Indicator) -> Label:
+        """The likely slip behind an order-of-magnitude change, by the figure's unit (the
+        catalogue's [rules.slips]: 万元 typed as 元, a fraction for a percentage, …)."""
+        slips = self.catalogue.rule(spec, "slips") or {}
+        found = slips.get(spec.unit.zh) or slips.get("", {})
+        return Label(found.get("zh", ""), found.get("en", ""))
+
+    def _missing_one_by_one(self, entity: str, spec: Indicator) -> bool:
+        """Missing figures are reported one by one once the department's request for the
+        entity is submitted; while the year is being filled, one finding per table does
+        (see _missing)."""
+        return (entity, spec.owner) in self.submitted
+
+    def _is_missing(self, entity: str, indicator: str) -> bool:
+        """Held last year, and neither a value nor an explicit state (n/a) this year."""
+        if self.number(entity, indicator, self.year - 1) is None \
+                or self.number(entity, indicator, self.year) is not None:
+            return False
+        stored = self.stored(entity, indicator, self.year)
+        return stored is None or stored.state == "value"
+
+    def _missing(self, entity: str, group: str) -> list[Finding]:
+        """One warning for a table's figures of a department held last year and missing
+        now, while the department's request is not submitted."""
+        ids = self._missing_groups[group]
+        spec = self.catalogue.indicators[ids[0]]
+        if self._missing_one_by_one(entity, spec):
+            return []
+        held = [i for i in ids if self.number(entity, i, self.year - 1) is not None]
+        missing = [i for i in held if self._is_missing(entity, i)]
+        if not missing:
+            return []
+        table = self.catalogue.home_table(ids[0])
+        department = self.catalogue.departments.get(spec.owner, Label(spec.owner, spec.owner))
+        notes = [self.note(entity, i, self.year).strip() for i in missing]
+        year, count = self.year, len(missing)
+        return [Finding(
+            "warning", "missing", entity, year, tuple(missing), {}, Label(
+                f"{department.zh}：“{table.title.zh}”{year - 1} 年有数据的 {len(held)} 项中，"
+                f"{year} 年缺 {count} 项。",
+                f"{department.en}: '{table.title.en}' has {count} of "
+                f"{counted(len(held), 'figure')} held for {year - 1} missing for {year}."),
+            "; ".join(notes) if all(notes) else "")]
 
     def _target(self, entity: str, spec: Indicator) -> list[Finding]:
         actual = self.number(entity, spec.id, self.year)

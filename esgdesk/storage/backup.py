@@ -9,14 +9,18 @@ database setting `backups_keep`, default 10).
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
-import tempfile
+import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
 from esgdesk.errors import DatabaseDamaged, DatabaseError
+from esgdesk.storage import engine
 from esgdesk.storage.engine import (
+    busy,
     check_file,
     database_error,
     refuse_unknown_revision,
@@ -44,31 +48,45 @@ def backup_folder(path: Path) -> Path:
 
 
 def copy_database(source: Path, out: Path) -> Path:
-    """A consistent copy of `source` at `out`, replacing it only when complete."""
+    """A consistent copy of `source` at `out`, replacing it only when complete. A source
+    another program holds locked longer than esgdesk waits is busy (DatabaseBusy)."""
     source, out = Path(source), Path(out)
     if not source.is_file():
         raise DatabaseError(str(source), "no such database file", "没有这个数据库文件")
     out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}-", suffix=".tmp", dir=out.parent)
-    os.close(handle)
+    # Not mkstemp, which makes the file 0600: SQLite creates it with the user's umask.
+    temporary = out.parent / f".{out.name}-{secrets.token_hex(4)}.tmp"
     try:
-        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True,
+                                 timeout=engine.BUSY_TIMEOUT_MS / 1000)
         writer = sqlite3.connect(temporary)
         try:
-            reader.backup(writer)
+            reader.backup(writer, progress=_give_up_when_busy(source))
         finally:
             writer.close()
             reader.close()
         os.replace(temporary, out)
     except sqlite3.Error as exc:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         problem = database_error(source, exc)
         raise type(problem)(str(source), f"cannot be backed up ({problem.reason})",
                             f"无法备份（{problem.zh}）") from exc
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
     return out
+
+
+def _give_up_when_busy(source: Path) -> Callable[[int, int, int], None]:
+    """The backup's progress callback: SQLite's backup retries a locked source forever, so
+    after esgdesk's busy timeout the copy stops and says the database is busy."""
+    deadline = time.monotonic() + engine.BUSY_TIMEOUT_MS / 1000
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                and time.monotonic() > deadline:
+            raise busy(source)
+    return progress
 
 
 def automatic_backup(path: Path, why: str, keep: int = DEFAULT_KEEP) -> Path:

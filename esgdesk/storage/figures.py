@@ -12,6 +12,7 @@ from esgdesk.errors import (
     InvalidValue,
     NeedsReason,
     NotFound,
+    Published,
     StaleValue,
     ValueLocked,
 )
@@ -35,7 +36,7 @@ RESTATEMENT_REASONS = {
     "boundary": ("统计范围变更", "boundary changed"),
 }
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
-                 "changed_at, version, published, restated")
+                 "changed_at, version, published, restated, provenance")
 
 
 def parse_value(indicator: Indicator, typed: str) -> str:
@@ -45,7 +46,7 @@ def parse_value(indicator: Indicator, typed: str) -> str:
     try:
         return indicator.type.parse(typed)
     except ValueRefused as exc:
-        raise InvalidValue(indicator.id, typed, f"{indicator.type.name}: {exc}") from None
+        raise InvalidValue(indicator.id, typed, exc.en, exc.zh) from None
 
 
 def refuse_locked_or_stale(row: Value | None, entity: str, year: int, indicator: str,
@@ -173,6 +174,10 @@ class FiguresPart(EntitiesPart):
         if change.note is not None:
             check_text(change.indicator, change.note)
         note = change.note if change.note is not None else (row.note if row else "")
+        if change.provenance is not None:
+            check_text(change.indicator, change.provenance, "the provenance")
+        provenance = (change.provenance if change.provenance is not None
+                      else (row.provenance if row else "")) or ""
         if row is None and stored_text is None and state == VALUE and not note:
             raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value",
                                f"{ent.code} {change.year} 年的 {change.indicator} 没有数值",
@@ -180,17 +185,19 @@ class FiguresPart(EntitiesPart):
         if row is None:
             row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
                         value=stored_text, state=state, note=note, status="draft",
-                        changed_by=user, changed_at=stamp, version=1)
+                        changed_by=user, changed_at=stamp, version=1, provenance=provenance)
             s.add(row)
-        elif row.value == stored_text and row.state == state and row.note == note:
+        elif row.value == stored_text and row.state == state and row.note == note \
+                and row.provenance == provenance:
             return stored_value(ent.code, row)
         else:
             row.value, row.note, row.state = stored_text, note, state
+            row.provenance = provenance
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
         add_audit_row(s, at=stamp, user=user, action="set", entity_id=ent.id, year=change.year,
                       indicator=change.indicator, old_value=old_value,
                       new_value=state_text(state, stored_text),
-                      reason=reason or (change.note or ""), source=source)
+                      reason=reason or change.note or change.provenance or "", source=source)
         s.flush()
         return stored_value(ent.code, row)
 
@@ -224,7 +231,8 @@ class FiguresPart(EntitiesPart):
 
     def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
                    reason: str = "") -> StoredValue:
-        """Move a figure to draft, submitted, approved or locked (audited)."""
+        """Move a figure to draft, submitted, approved or locked (audited). A locked figure
+        is published: it never leaves "locked" (see restate)."""
         if status not in STATUSES:
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}",
                                f"状态“{status}”不是以下之一：{', '.join(STATUSES)}",
@@ -237,9 +245,9 @@ class FiguresPart(EntitiesPart):
             if row is None:
                 raise NotFound(f"{indicator} for {entity} {year} has no value yet",
                                f"{entity} {year} 年的 {indicator} 还没有数值")
-            if row.status == "locked" and status != "locked" and not reason.strip():
-                raise NeedsReason(f"unlocking {indicator} for {entity} {year} needs a reason",
-                                  f"解锁 {entity} {year} 年的 {indicator} 需要说明原因")
+            if row.status == "locked" and status != "locked":
+                raise Published(f"{indicator} for {entity} {year} is",
+                                f"{entity} {year} 年的 {indicator} ", entity, year, indicator)
             old = row.status
             row.status, row.version = status, row.version + 1
             row.changed_by, row.changed_at = user, stamp

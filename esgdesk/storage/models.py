@@ -46,6 +46,9 @@ class Value(Base):
     # A restated figure of a locked year keeps what was published, and why it changed.
     published: Mapped[str | None] = mapped_column(Text, nullable=True)
     restated: Mapped[str] = mapped_column(Text, default="")
+    # Where the figure comes from, for coordinators (schema 0006 on); `note` is the
+    # explanation contributors see.
+    provenance: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditEntry(Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, fields
+from functools import cache
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -24,6 +25,7 @@ class StoredValue:
     version: int
     published: str | None = None  # what was published before a restatement
     restated: str = ""  # why it was restated ("error: …")
+    provenance: str = ""  # where it comes from, for coordinators (the note explains it)
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,9 @@ class Change:
     year: int
     indicator: str
     text: str | None  # None clears the figure
-    note: str | None = None
+    note: str | None = None  # the explanation (None keeps the one held)
     expected_version: int | None = None
+    provenance: str | None = None  # where it comes from (None keeps the one held)
 
 
 @dataclass(frozen=True)
@@ -88,11 +91,21 @@ def read_record(cls: type[R], row: Any, **given: Any) -> R:
     mapped object's attributes. `given` supplies the fields the row names differently
     (an entity's code where the row holds its id)."""
     get = row.__getitem__ if isinstance(row, sqlite3.Row) else row.__getattribute__
-    return cls(**{f.name: given[f.name] if f.name in given else get(f.name)
-                  for f in fields(cls)})  # type: ignore[arg-type]
+    return cls(**{name: given[name] if name in given else get(name)
+                  for name in _field_names(cls)})  # type: ignore[arg-type]
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A record's field names, looked up once (an export reads tens of thousands of rows)."""
+    return tuple(f.name for f in fields(cls))
 
 
 def stored_value(code: str, row: Any) -> StoredValue:
     """A figure as stored (a row read by name, or the mapped Value being written)."""
-    restated = row["restated"] if isinstance(row, sqlite3.Row) else row.restated
-    return read_record(StoredValue, row, entity=code, restated=restated or "")
+    if isinstance(row, sqlite3.Row):
+        restated, provenance = row["restated"], row["provenance"]
+    else:
+        restated, provenance = row.restated, row.provenance
+    return read_record(StoredValue, row, entity=code, restated=restated or "",
+                       provenance=provenance or "")

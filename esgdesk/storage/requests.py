@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from esgdesk.errors import EsgdeskError, NeedsReason, NotFound, UnknownDepartment
+from esgdesk.errors import EsgdeskError, NotFound, Published, UnknownDepartment
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.figures import FiguresPart
@@ -108,9 +108,10 @@ class RequestsPart(FiguresPart):
                            lock_figures: bool = False) -> RequestInfo:
         """Move a request along requested → submitted → approved → locked (audited).
 
-        Locking also locks every figure of the request's tables; leaving "locked"
-        needs a reason and unlocks them. The checks that decide whether a request may
-        be approved live in esgdesk.rules.review."""
+        Locking publishes the request's figures (with `lock_figures`, every figure of its
+        tables is locked too); a locked request never leaves "locked", as its published
+        figures change only as restatements. The checks that decide whether a request
+        may be approved live in esgdesk.rules.review."""
         from esgdesk.storage.models import Request
 
         if status not in REQUEST_STATUSES:
@@ -125,17 +126,14 @@ class RequestsPart(FiguresPart):
                 raise no_request(request_id)
             entity = self._code_of(row.entity_id)
             old = row.status
-            if old == "locked" and status != "locked" and not reason.strip():
-                raise NeedsReason(f"unlocking the {row.department} figures of {entity} "
-                                  f"{row.year} needs a reason",
-                                  f"解锁 {entity} {row.year} 年 {row.department} 的数据"
-                                  "需要说明原因")
             if old == status:
                 return read_record(RequestInfo, row, entity=entity)
-            figure_status = "locked" if status == "locked" else (
-                "draft" if old == "locked" else None)
-            if figure_status is not None and (lock_figures or old == "locked"):
-                self._set_request_figures(s, row, figure_status, user, stamp, reason)
+            if old == "locked":
+                raise Published(f"the {row.department} figures of {entity} {row.year} are",
+                                f"{entity} {row.year} 年 {row.department} 的数据", entity,
+                                row.year)
+            if status == "locked" and lock_figures:
+                self._lock_request_figures(s, row, user, stamp, reason)
             row.status, row.changed_by, row.changed_at = status, user, stamp
             add_audit_row(s, at=stamp, user=user, action="review", entity_id=row.entity_id,
                           year=row.year, department=row.department, old_status=old,
@@ -143,9 +141,9 @@ class RequestsPart(FiguresPart):
             s.flush()
             return read_record(RequestInfo, row, entity=entity)
 
-    def _set_request_figures(self, s: Session, request: Request, status: str, user: str,
-                             stamp: str, reason: str) -> None:
-        """Lock (or unlock to draft) every figure a request collects, each audited."""
+    def _lock_request_figures(self, s: Session, request: Request, user: str, stamp: str,
+                              reason: str) -> None:
+        """Lock every figure a request collects, each audited."""
         from sqlalchemy import select
 
         from esgdesk.storage.models import Value
@@ -155,13 +153,13 @@ class RequestsPart(FiguresPart):
             Value.entity_id == request.entity_id, Value.year == request.year,
             Value.indicator.in_(ids))).scalars()
         for value in figures:
-            if value.status == status:
+            if value.status == "locked":
                 continue
             add_audit_row(s, at=stamp, user=user, action="status", entity_id=request.entity_id,
                           year=request.year, indicator=value.indicator, old_value=value.value,
-                          new_value=value.value, old_status=value.status, new_status=status,
+                          new_value=value.value, old_status=value.status, new_status="locked",
                           reason=reason)
-            value.status, value.version = status, value.version + 1
+            value.status, value.version = "locked", value.version + 1
             value.changed_by, value.changed_at = user, stamp
 
     def import_submission(self, changes: list[Change], submission: SubmissionInfo,

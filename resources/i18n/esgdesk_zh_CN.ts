@@ -158,7 +158,7 @@
     </message>
     <message>
         <location filename="../../ui/detail_pane.py" line="69"/>
-        <source>Last year&apos;s explanation</source>
+        <source>Last year's explanation</source>
         <translation>上年说明</translation>
     </message>
     <message>
@@ -173,7 +173,7 @@
     </message>
     <message>
         <location filename="../../ui/detail_pane.py" line="75"/>
-        <source>Reuse last year&apos;s</source>
+        <source>Reuse last year's</source>
         <translation>沿用上年说明</translation>
     </message>
     <message>
@@ -205,6 +205,21 @@
         <location filename="../../ui/detail_pane.py" line="106"/>
         <source>published: {published} ({why})</source>
         <translation>原披露：{published}（{why}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="1"/>
+        <source>No figures held in any year</source>
+        <translation>各年度均无数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="1"/>
+        <source>{change} % on {prior}</source>
+        <translation>较 {prior} 年 {change} %</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="1"/>
+        <source>flagged beyond ±{threshold} %</source>
+        <translation>超出 ±{threshold} % 将被标记</translation>
     </message>
 </context>
 <context>
@@ -241,21 +256,6 @@
 <context>
     <name>FindingsPanel</name>
     <message>
-        <location filename="../../ui/findings_panel.py" line="56"/>
-        <source>Error</source>
-        <translation>错误</translation>
-    </message>
-    <message>
-        <location filename="../../ui/findings_panel.py" line="56"/>
-        <source>Warning</source>
-        <translation>警告</translation>
-    </message>
-    <message>
-        <location filename="../../ui/findings_panel.py" line="57"/>
-        <source>Info</source>
-        <translation>提示</translation>
-    </message>
-    <message>
         <location filename="../../ui/findings_panel.py" line="66"/>
         <source>All severities</source>
         <translation>全部级别</translation>
@@ -284,11 +284,6 @@
         <location filename="../../ui/findings_panel.py" line="78"/>
         <source>Finding</source>
         <translation>问题</translation>
-    </message>
-    <message>
-        <location filename="../../ui/findings_panel.py" line="104"/>
-        <source>explained</source>
-        <translation>已说明</translation>
     </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="116"/>
@@ -325,7 +320,7 @@
     </message>
     <message>
         <location filename="../../ui/table_model.py" line="147"/>
-        <source>Last year&apos;s explanation: {note}</source>
+        <source>Last year's explanation: {note}</source>
         <translation>上年说明：{note}</translation>
     </message>
     <message>
@@ -337,6 +332,11 @@
         <location filename="../../ui/table_model.py" line="165"/>
         <source>This cell cannot be edited</source>
         <translation>此单元格不可编辑</translation>
+    </message>
+    <message>
+        <location filename="../../ui/table_model.py" line="1"/>
+        <source>{label}: “{text}” is not accepted: {reason}</source>
+        <translation>{label}：“{text}”不能接受：{reason}</translation>
     </message>
 </context>
 <context>
@@ -409,16 +409,6 @@
 </context>
 <context>
     <name>MainWindow</name>
-    <message>
-        <location filename="../../ui/main_window.py" line="239"/>
-        <source>Entity</source>
-        <translation>主体</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="240"/>
-        <source>Year</source>
-        <translation>年度</translation>
-    </message>
     <message>
         <location filename="../../ui/main_window.py" line="241"/>
         <source>Validating…</source>
@@ -639,7 +629,7 @@
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="737"/>
-        <source>Took {who}&apos;s figure</source>
+        <source>Took {who}'s figure</source>
         <translation>已采用 {who} 的数据</translation>
     </message>
     <message>
@@ -703,6 +693,126 @@ Keep your {mine}, or take {theirs}?</source>
         <location filename="../../ui/main_window.py" line="967"/>
         <source>{n} figures imported</source>
         <translation>已导入 {n} 项数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scope_bar.py" line="1"/>
+        <source>E&amp;ntity</source>
+        <translation>主体(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scope_bar.py" line="1"/>
+        <source>&amp;Year</source>
+        <translation>年度(&amp;Y)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>explained</source>
+        <translation>已说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>{severity}: {message}</source>
+        <translation>{severity}：{message}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>approved</source>
+        <translation>已批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/i18n.py" line="1"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editing.py" line="1"/>
+        <source>&amp;Undo {change}</source>
+        <translation>撤销 {change}(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/editing.py" line="1"/>
+        <source>&amp;Redo {change}</source>
+        <translation>重做 {change}(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Go</source>
+        <translation>转到(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Entity…</source>
+        <translation>主体(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Year…</source>
+        <translation>年度(&amp;Y)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Previous year</source>
+        <translation>上一年度(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Next year</source>
+        <translation>下一年度(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>Next &amp;empty or flagged cell</source>
+        <translation>下一个空白或有问题的单元格(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>Next &amp;pane</source>
+        <translation>下一个窗格(&amp;W)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>Previous p&amp;ane</source>
+        <translation>上一个窗格(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>&amp;Details pane</source>
+        <translation>详细信息窗格(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/shortcuts.py" line="1"/>
+        <source>Every figure of this chapter is filled and without open findings</source>
+        <translation>本章所有数据均已填写，且没有未处理的问题</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1"/>
+        <source>That was the chapter's last figure: F8 finds the next empty or flagged cell, Ctrl+1…6 opens another chapter</source>
+        <translation>这是本章最后一个数据：按 F8 转到下一个空白或有问题的单元格，按 Ctrl+1…6 打开其他章节</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,246 @@
+"""The report workbook printed and read in each language: every sheet on A4 with nothing cut,
+sheet names whole, each workbook in its own language, titles following the year, and an
+explicit state in the data sheet. Real workbooks, read back with openpyxl; LibreOffice
+prints them to PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.workbook import (
+    DEFAULT_HEIGHT,
+    lines_needed,
+    longest_word,
+    sheet_name,
+    text_width,
+)
+from esgdesk.storage.store import Change, Store
+
+CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
+WORDS = re.compile(r"[A-Za-z]{2,}")
+
+
+def _width(sheet, column: int) -> float:
+    """A column's width; one <col> element may set several columns."""
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min and dimension.min <= column <= dimension.max and dimension.width:
+            return float(dimension.width)
+    return 8.43
+
+
+def _merged(sheet) -> dict[tuple[int, int], int]:
+    """The first cell of each merged range → the range's last column."""
+    return {(m.min_row, m.min_col): m.max_col for m in sheet.merged_cells.ranges}
+
+
+def _too_narrow(book) -> list[str]:
+    """Text cells the printed page would cut: wider than their column (or merged columns)
+    on one line, a word wider than the column, or wrapped onto more lines than the row's
+    height holds."""
+    cut = []
+    for sheet in book.worksheets:
+        merged = _merged(sheet)
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str) or not cell.value:
+                    continue
+                last = merged.get((cell.row, cell.column), cell.column)
+                width = sum(_width(sheet, c) for c in range(cell.column, last + 1))
+                bold = bool(cell.font and cell.font.b)
+                indent = 2 * int(cell.alignment.indent or 0)
+                room = width - indent
+                height = sheet.row_dimensions[cell.row].height or DEFAULT_HEIGHT
+                where = f"{sheet.title}!{cell.coordinate} {cell.value[:30]!r}"
+                if cell.alignment.wrap_text:
+                    if longest_word(cell.value, bold) > room:
+                        cut.append(f"{where}: a word wider than its column ({room:.0f})")
+                    elif lines_needed(cell.value, room, bold) * 14.5 > height + 0.5:
+                        cut.append(f"{where}: {lines_needed(cell.value, room, bold)} lines "
+                                   f"in a row {height} high")
+                elif text_width(cell.value, bold) > room and any(
+                        sheet.cell(cell.row, c).value is not None
+                        for c in range(last + 1, sheet.max_column + 1)):
+                    cut.append(f"{where}: wider than its column ({room:.0f}) and not wrapped")
+    return cut
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory, _sample_master: Path
+          ) -> dict[str, Path]:
+    from esgdesk.storage.store import open_database
+
+    folder = tmp_path_factory.mktemp("print")
+    shutil.copyfile(_sample_master, folder / "sample.db")
+    store = open_database(folder / "sample.db")
+    try:
+        return {lang: export_workbook(store, 2023, folder / f"report-{lang}.xlsx", lang=lang,
+                                      by_entity=True) for lang in ("zh", "en")}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_text_cell_is_wider_than_its_column_at_print(books: dict[str, Path],
+                                                        lang: str) -> None:
+    book = load_workbook(books[lang])
+    assert _too_narrow(book) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_sheet_prints_on_a4_fitted_to_the_width_with_its_titles(books: dict[str, Path],
+                                                                      lang: str) -> None:
+    book = load_workbook(books[lang])
+    for sheet in book.worksheets:
+        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert int(sheet.page_setup.fitToWidth or 1) == 1, sheet.title
+        if sheet is not book.worksheets[0]:
+            # chapters, and the index, findings and data too
+            assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
+            assert int(sheet.page_setup.fitToHeight) == 0, sheet.title  # as long as it takes
+    cover = book.worksheets[0]
+    assert int(cover.page_setup.fitToHeight or 1) == 1  # the cover on one page (1: default)
+    assert book.worksheets[-1].page_setup.orientation == "landscape"  # the wide data sheet
+
+
+def test_breakdown_rows_print_indented(books: dict[str, Path]) -> None:
+    sheet = load_workbook(books["en"])["04 People"]
+    female = next(c for row in sheet.iter_rows() for c in row if c.value == "Female")
+    assert female.alignment.indent >= 1
+
+
+def _pdf_pages(workbook: Path, folder: Path) -> list[str]:
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice and poppler-utils are installed by 'make test'")
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), str(workbook)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    pdf = folder / workbook.with_suffix(".pdf").name
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_libreoffice_prints_the_cover_on_one_page_and_every_label_whole(
+        books: dict[str, Path], lang: str, tmp_path: Path) -> None:
+    pages = _pdf_pages(books[lang], tmp_path)
+    book = load_workbook(books[lang])
+    cover = [str(v) for row in book.worksheets[0].iter_rows(min_row=3, values_only=True)
+             for v in row if v is not None]
+    flat = [re.sub(r"\s+", "", page) for page in pages]
+    title = re.sub(r"\s+", "", book.worksheets[0]["A1"].value)
+    assert title in flat[0] and all(re.sub(r"\s+", "", v) in flat[0] for v in cover)
+    assert not flat[1].startswith(re.sub(r"\s+", "", cover[-1]))  # nothing run over
+    everything = "\n".join(pages)
+    for sheet in book.worksheets[1:]:
+        column = _width(sheet, 1)
+        for (label,) in sheet.iter_rows(min_row=2, max_col=1, values_only=True):
+            if isinstance(label, str) and lines_needed(label, column) == 1:
+                assert label in everything, f"{sheet.title}: {label!r} is cut or missing"
+
+
+def test_sheet_names_are_the_chapters_short_titles(books: dict[str, Path]) -> None:
+    names = load_workbook(books["en"]).sheetnames
+    assert names[:7] == ["Cover", "Key Figures", "01 Governance", "02 Environment",
+                         "03 Innovation", "04 People", "05 Community"]
+    assert "04 以人为本" in load_workbook(books["zh"]).sheetnames
+    assert all(n == n.strip() and len(n) <= 31 for n in names)
+
+
+def test_a_long_sheet_name_is_cut_at_a_word_boundary() -> None:
+    taken: set[str] = set()
+    long = "01 Steady for far-reaching, Opening up a new development pattern"
+    first, second = sheet_name(long, taken), sheet_name(long, taken)
+    assert first == "01 Steady for far-reaching"
+    assert second == "01 Steady for far-reaching (2)"
+    assert sheet_name("02 Green and low-carbon  Exploring", set()) == "02 Green and low-carbon"
+    assert sheet_name("一二三四五六七八九十" * 4, set()) == ("一二三四五六七八九十" * 4)[:31]
+
+
+def _texts(path: Path, skip: dict[str, set[int]]) -> list[tuple[str, str]]:
+    """Every text cell of a workbook, but the columns `skip` names (sheet → columns)."""
+    found = []
+    for sheet in load_workbook(path).worksheets:
+        for row in sheet.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.column not in skip.get(sheet.title, ()):
+                    found.append((f"{sheet.title}!{cell.coordinate}", cell.value))
+    return found
+
+
+def test_the_english_workbook_has_no_chinese_but_what_users_typed(books: dict[str, Path]
+                                                                  ) -> None:
+    # Notes are the users' own words: the findings' explanations, the data sheet's notes.
+    chinese = [(where, text) for where, text in _texts(books["en"], {"Findings": {7},
+                                                                     "Data": {9}})
+               if CJK.search(text)]
+    assert chinese == []
+
+
+def test_the_chinese_workbook_has_no_english_words_but_ids_units_and_codes(
+        books: dict[str, Path], sample: Store) -> None:
+    catalogue = sample.catalogue
+    allowed = {w.lower() for i in catalogue.indicators.values()
+               for w in WORDS.findall(f"{i.id} {i.unit.zh} {i.label.zh}")}
+    allowed |= {w.lower() for t in catalogue.tables.values() for row in t.rows if row.label
+                for w in WORDS.findall(row.label.zh)}
+    allowed |= {w.lower() for c in catalogue.chapters for s in c.sections
+                for w in WORDS.findall(" ".join((s.title.zh, *s.gri, *s.cass)))}
+    allowed |= {"esgdesk", "gri", "standards", "cass", "esg", "zkteco"}
+    english = [(where, text) for where, text in _texts(books["zh"], {"校验结果": {7},
+                                                                      "数据": {3, 9, 10}})
+               if {w.lower() for w in WORDS.findall(text)} - allowed]
+    assert english == []
+    book = load_workbook(books["zh"])
+    cover = {r[0]: r[1] for r in book["封面"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert re.fullmatch(r"\d+ 个错误 · \d+ 个警告 · \d+ 条提示", cover["未处理的校验结果"])
+    findings = list(book["校验结果"].iter_rows(min_row=2, values_only=True))
+    assert findings and {f[0] for f in findings} <= {"错误", "警告", "提示"}
+    assert not {f[2] for f in findings} & {e.code for e in sample.entities()}  # names
+
+
+def test_titles_and_the_cover_follow_the_year(sample: Store, tmp_path: Path) -> None:
+    sample.set_values([Change("group", 2024, "people.employees.total", "4200")], user="test")
+    for lang, held, stale in (("zh", "2024 年重要成果", "2023 年重要成果"),
+                              ("en", "Important Achievements in 2024",
+                               "Important Achievements in 2023")):
+        book = load_workbook(export_workbook(sample, 2024, tmp_path / f"{lang}.xlsx", lang=lang))
+        cover = book.worksheets[0]
+        assert "2024" in cover["A1"].value and "2023" not in cover["A1"].value
+        assert "ZKTeco" in cover["A1"].value or "熵基科技" in cover["A1"].value
+        assert "2024" in book.worksheets[1]["A1"].value  # 数说2024, Data of 2024
+        titles = {c for s in book.worksheets[1:7] for (c,) in
+                  s.iter_rows(max_col=1, values_only=True) if isinstance(c, str)}
+        assert held in titles and stale not in titles
+
+
+def test_the_data_sheet_shows_n_a_and_not_available_as_states(sample: Store,
+                                                              tmp_path: Path) -> None:
+    sample.set_values([
+        Change("group", 2023, "people.leave.paternity", "n/a", note="no such leave here"),
+        Change("group", 2023, "people.employees.doctorate", "not available",
+               note="survey not run"),
+    ], user="test")
+    for lang, words in (("zh", ("不适用", "暂无")), ("en", ("n/a", "not available"))):
+        book = load_workbook(export_workbook(sample, 2023, tmp_path / f"{lang}.xlsx",
+                                             lang=lang))
+        rows = list(book.worksheets[-1].iter_rows(values_only=True))
+        state = rows[0].index("状态" if lang == "zh" else "State")
+        value = rows[0].index("数值" if lang == "zh" else "Value")
+        group = sample.entity("group").name(lang)
+        found = {r[2]: r for r in rows[1:] if r[0] == group and r[1] == 2023
+                 and r[2] in ("people.leave.paternity", "people.employees.doctorate")}
+        assert found["people.leave.paternity"][state] == words[0]
+        assert found["people.employees.doctorate"][state] == words[1]
+        assert found["people.leave.paternity"][value] is None

@@ -1,0 +1,67 @@
+"""The window's docked panes (details, findings, collection status) and its status bar, with
+the sizes they take on the first run (later runs restore the user's)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+
+from ui.dashboard import DashboardPanel
+from ui.detail_pane import DETAIL_WIDTH, DetailPane
+from ui.findings_panel import FindingsPanel
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+FINDINGS_HEIGHT = 150
+
+
+def _dock(window: MainWindow, widget: QWidget, name: str,
+          area: Qt.DockWidgetArea) -> QDockWidget:
+    dock = QDockWidget()
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    window.addDockWidget(area, dock)
+    return dock
+
+
+def build_docks(window: MainWindow) -> None:
+    window.detail = DetailPane()
+    window.detail.trend_of = window.session.trend
+    window.detail.note_saved.connect(window.editor.save_note)
+    window.detail_dock = _dock(window, window.detail, "detail-dock",
+                               Qt.DockWidgetArea.RightDockWidgetArea)
+    window.findings = FindingsPanel(window.catalogue)
+    window.findings.finding_chosen.connect(
+        lambda finding: window.jump_to(finding.indicators[0], finding.entity))
+    window.findings_dock = _dock(window, window.findings, "findings-dock",
+                                 Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.dashboard = DashboardPanel(window.ops)
+    window.dashboard_dock = _dock(window, window.dashboard, "dashboard-dock",
+                                  Qt.DockWidgetArea.BottomDockWidgetArea)
+    window.tabifyDockWidget(window.findings_dock, window.dashboard_dock)
+    window.findings_dock.raise_()
+    window.dashboard_dock.visibilityChanged.connect(
+        lambda visible: visible and window.dashboard.refresh())
+
+
+def first_run_sizes(window: MainWindow) -> None:
+    """The docks' sizes before the user sets their own: the details narrow, the findings a
+    quarter of the window's height (five rows or more)."""
+    window.resizeDocks([window.detail_dock], [DETAIL_WIDTH], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 4)],
+                       Qt.Orientation.Vertical)
+
+
+def build_status(window: MainWindow) -> None:
+    window.saved_label, window.user_label = QLabel(), QLabel()
+    window.database_label = QLabel()
+    status = window.statusBar()
+    status.addWidget(window.saved_label, 1)
+    window.validating_label = QLabel()
+    window.validating_label.setVisible(False)
+    status.addPermanentWidget(window.validating_label)
+    status.addPermanentWidget(window.user_label)
+    status.addPermanentWidget(window.database_label)
