@@ -3,7 +3,12 @@ else opens the desktop app (also the entry point of the PyInstaller bundle)."""
 
 import sys
 
-from esgdesk.application.cli import COMMANDS
+
+def is_command(argv: list[str]) -> bool:
+    """A word first (a command, or a mistyped one the CLI explains) or a request for help
+    runs the command line; the app takes only options. The app's start does not import the
+    command line."""
+    return bool(argv) and (not argv[0].startswith("-") or argv[0] in ("-h", "--help"))
 
 
 def start(argv: list[str]) -> int:
@@ -12,7 +17,7 @@ def start(argv: list[str]) -> int:
 
         print(version_text())
         return 0
-    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help")):
+    if is_command(argv):
         from esgdesk.application.cli import main
 
         return main(argv)

@@ -481,3 +481,14 @@ def test_the_app_restarts_where_the_user_left_off(qtbot: QtBot, sample_path: Pat
     open_where_left(third, sample_path, year=2022)
     assert (third.workspace.entity, third.workspace.year) == ("zkteco", 2022)
     assert third.current_form().chapter.id == "people"
+
+
+def test_help_about_shows_the_versions(window: MainWindow,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _p, title, text: shown.append((title, text)))
+    window.about_action.trigger()
+    assert shown and "SQLite" in shown[0][1] and "PySide6" in shown[0][1]
+    assert window.help_menu.title() == "帮助(&H)"

@@ -43,4 +43,6 @@ def test_no_command_is_refused_with_exit_code_two(capsys: pytest.CaptureFixture[
 def test_main_py_sends_every_command_to_the_command_line() -> None:
     import main as entry
 
-    assert entry.COMMANDS is COMMANDS
+    assert all(entry.is_command([name]) for name in COMMANDS)
+    assert entry.is_command(["--help"]) and entry.is_command(["nonsense"])
+    assert not entry.is_command([]) and not entry.is_command(["--db", "x.db"])

@@ -52,6 +52,8 @@ def build_menus(window: MainWindow) -> None:
     window.view_menu = bar.addMenu("")
     window.zh_action = act(window.view_menu, None, lambda: window.set_language("zh"))
     window.en_action = act(window.view_menu, None, lambda: window.set_language("en"))
+    window.help_menu = bar.addMenu("")
+    window.about_action = act(window.help_menu, None, lambda: show_about(window))
     window.files.fill_recent()
 
 
@@ -74,6 +76,8 @@ def retranslate_menus(window: MainWindow) -> None:
     window.restate_action.setText(tr("&Restate published figure…"))
     window.profile_action.setText(tr("&Profile…"))
     window.view_menu.setTitle(tr("&View"))
+    window.help_menu.setTitle(tr("&Help"))
+    window.about_action.setText(tr("&About esgdesk"))
     window.zh_action.setText("中文")
     window.en_action.setText("English")
 
@@ -87,3 +91,12 @@ def name_undo(window: MainWindow) -> None:
     window.redo_action.setText(redo)
     window.undo_action.setEnabled(window.undo_stack.canUndo())
     window.redo_action.setEnabled(window.undo_stack.canRedo())
+
+
+def show_about(window: MainWindow) -> None:
+    """Help → About: the versions esgdesk runs on, as `esgdesk --version` prints them."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from esgdesk.application.version import about_text
+
+    QMessageBox.about(window, tr("About esgdesk"), about_text())

@@ -535,6 +535,18 @@
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About esgdesk</source>
+        <translation>关于 esgdesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About esgdesk</source>
+        <translation>关于 esgdesk</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="269"/>
         <source>Details</source>
         <translation>详细信息</translation>
