@@ -38,6 +38,7 @@ class ChapterForm(QScrollArea):
         self.views: list[FormTableView] = []
         self.tables: list[Table] = list(chapter.tables)
         self._pending: Workspace | None = None
+        self.year = workspace.year  # titles that name the year follow it
         title_font = QFont()
         title_font.setBold(True)
         title_font.setPointSize(title_font.pointSize() + 1)
@@ -63,7 +64,7 @@ class ChapterForm(QScrollArea):
 
     def retitle(self) -> None:
         for table in self.tables:
-            self.titles[table.id].setText(table.title(self.lang))
+            self.titles[table.id].setText(table.title(self.lang, self.year))
 
     def set_workspace(self, workspace: Workspace, defer: bool = False) -> None:
         """Show another entity or year: new grids, same widgets where the shape allows.
@@ -72,6 +73,9 @@ class ChapterForm(QScrollArea):
             self._pending = workspace
             return
         self._pending = None
+        if workspace.year != self.year:
+            self.year = workspace.year
+            self.retitle()
         for view, table in zip(self.views, self.tables, strict=True):
             model = view.model()
             rows = model.rowCount()

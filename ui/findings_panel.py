@@ -46,7 +46,8 @@ class FindingsPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setUniformRowHeights(False)
-        self.list.setMinimumHeight(5 * self.fontMetrics().height() + 30)  # five rows at least
+        # five rows at least (a row holds the severity icon and some padding)
+        self.list.setMinimumHeight(5 * (self.fontMetrics().height() + 16) + 30)
         layout.addWidget(self.list)
         self.severity.currentIndexChanged.connect(lambda _i: self._fill())
         self.department.currentIndexChanged.connect(lambda _i: self._fill())

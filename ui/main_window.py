@@ -236,7 +236,7 @@ class MainWindow(QMainWindow):
         for form in self.forms.values():
             form.set_workspace(workspace, defer=form is not shown)
         self.undo_stack.clear()
-        self.navigation.update_badges(workspace)
+        self._fill_navigation()  # titles naming the year follow it; badges for the scope
         self.findings.show_findings([])
         self.validation.start()  # later edits re-validate incrementally
         if chapter is not None:

@@ -28,31 +28,32 @@ class NavigationTree(QTreeWidget):
     def fill(self, lang: str, department: str, mine_first: bool,
              workspace: Workspace | None) -> None:
         self.clear()
+        year = workspace.year if workspace is not None else None
         self.setHeaderLabels([tr("Report"), tr("Filled")])
         if mine_first and department:
             label = self.catalogue.departments.get(department)
             mine = QTreeWidgetItem([tr("My tables: {department}").format(
                 department=label(lang) if label else department), ""])
             for table in self.catalogue.department_tables(department):
-                mine.addChild(self._table_item(table, lang))
+                mine.addChild(self._table_item(table, lang, year))
             self.addTopLevelItem(mine)
             mine.setExpanded(True)
         for chapter in self.catalogue.chapters:
-            item = QTreeWidgetItem([f"{chapter.number} {chapter.title(lang)}".strip(), ""])
+            item = QTreeWidgetItem([f"{chapter.number} {chapter.title(lang, year)}".strip(), ""])
             item.setData(0, CHAPTER_ROLE, chapter.id)
             for table in chapter.tables:
-                item.addChild(self._table_item(table, lang))
+                item.addChild(self._table_item(table, lang, year))
             self.addTopLevelItem(item)
         self.update_badges(workspace)
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
-    def _table_item(self, table: Table, lang: str) -> QTreeWidgetItem:
-        item = QTreeWidgetItem([table.title(lang), ""])
+    def _table_item(self, table: Table, lang: str, year: int | None) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([table.title(lang, year), ""])
         item.setData(0, TABLE_ROLE, table.id)
         item.setData(0, CHAPTER_ROLE, table.chapter)
-        item.setToolTip(0, table.title(lang))
+        item.setToolTip(0, table.title(lang, year))
         return item
 
     def update_badges(self, workspace: Workspace | None) -> None:

@@ -381,9 +381,9 @@ class Validator:
         year, count = self.year, len(missing)
         return [Finding(
             "warning", "missing", entity, year, tuple(missing), {}, Label(
-                f"{department.zh}：“{table.title.zh}”{year - 1} 年有数据的 {len(held)} 项中，"
+                f"{department.zh}：“{table.title('zh', year)}”{year - 1} 年有数据的 {len(held)} 项中，"
                 f"{year} 年缺 {count} 项。",
-                f"{department.en}: '{table.title.en}' has {count} of "
+                f"{department.en}: '{table.title('en', year)}' has {count} of "
                 f"{counted(len(held), 'figure')} held for {year - 1} missing for {year}."),
             "; ".join(notes) if all(notes) else "")]
 
