@@ -134,7 +134,14 @@ def chapter_switching(sample: Path, work: Path) -> tuple[list[float], list[float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--bundle", action="store_true",
+                        help="time the built bundle (dist/esgdesk) against the venv instead")
     args = parser.parse_args()
+    if args.bundle:
+        import startup_bundle
+
+        sys.argv = [sys.argv[0], "--runs", str(args.runs)]
+        return startup_bundle.main()
     from esgdesk.application.sample import create_sample
 
     with tempfile.TemporaryDirectory() as folder:

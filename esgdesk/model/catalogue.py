@@ -364,6 +364,17 @@ def entity_codes() -> set[str]:
     return {e["code"] for e in _read_toml(ENTITIES_FILE).get("entities", [])}
 
 
+def _formula(reader: _Reader, where: str, raw: dict[str, Any]) -> Any:
+    """The item's parsed formula, None when it has none or it cannot be read (said)."""
+    if "formula" not in raw:
+        return None
+    try:
+        return formulas.parse(raw["formula"])
+    except formulas.FormulaError as exc:
+        reader.problem(where, str(exc))
+        return None
+
+
 def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: dict) -> Indicator:
     iid = str(raw.get("id", ""))
     where = f"indicator {iid or '?'}"
@@ -379,12 +390,7 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
     section = sections.get(raw.get("section"))
     if section is None:
         reader.problem(where, f"unknown section '{raw.get('section')}'")
-    parsed = None
-    if "formula" in raw:
-        try:
-            parsed = formulas.parse(raw["formula"])
-        except formulas.FormulaError as exc:
-            reader.problem(where, str(exc))
+    parsed = _formula(reader, where, raw)
     rules = dict(raw.get("rules", {}))
     for key in set(rules) - RULE_KEYS:
         reader.problem(where, f"unknown rule '{key}'")
@@ -454,12 +460,7 @@ def _check(reader: _Reader, chapter_id: str, raw: dict[str, Any]) -> Check:
     where = f"check {kind} in {chapter_id}"
     if kind not in CHECK_KINDS:
         reader.problem(where, f"kind must be one of {', '.join(CHECK_KINDS)}")
-    parsed = None
-    if "formula" in raw:
-        try:
-            parsed = formulas.parse(raw["formula"])
-        except formulas.FormulaError as exc:
-            reader.problem(where, str(exc))
+    parsed = _formula(reader, where, raw)
     return Check(
         kind=str(kind),
         chapter=chapter_id,

@@ -107,6 +107,16 @@ def group_thousands(value: Decimal, places: int) -> str:
     return f"{rounded:,.{places}f}"
 
 
+def _bounds(low: Decimal | None, high: Decimal | None) -> tuple[str, str, str]:
+    """An input cell's bounds for Excel (no upper bound is the largest figure kept) and
+    the range as people read it."""
+    bottom = low if low is not None else Decimal(0)
+    top = high if high is not None else LARGEST - 1
+    span = f"{canonical(bottom)}–{canonical(high)}" if high is not None \
+        else f"≥ {canonical(bottom)}"
+    return canonical(bottom), canonical(top), span
+
+
 @dataclass(frozen=True)
 class EntryRule:
     """What a request workbook's data validation allows in an input cell (no openpyxl here):
@@ -208,11 +218,8 @@ class ValueType:
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
         """The data validation of an input cell, over the catalogue's bounds."""
-        bottom = low if low is not None else Decimal(0)
-        top = high if high is not None else LARGEST - 1
-        span = f"{canonical(bottom)}–{canonical(high)}" if high is not None \
-            else f"≥ {canonical(bottom)}"
-        return EntryRule("decimal", "between", canonical(bottom), canonical(top),
+        bottom, top, span = _bounds(low, high)
+        return EntryRule("decimal", "between", bottom, top,
                          f"{span}，{self.places} 位小数", f"{span}, {self.places} decimals")
 
     def cell_number(self, number: Decimal, number_format: str) -> tuple[Decimal, bool]:
@@ -263,12 +270,9 @@ class Count(ValueType):
         return int(number)
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
-        bottom = low if low is not None else Decimal(0)
-        top = high if high is not None else LARGEST - 1
-        span = f"{canonical(bottom)}–{canonical(high)}" if high is not None \
-            else f"≥ {canonical(bottom)}"
-        return EntryRule("whole", "between", canonical(bottom), canonical(top),
-                         f"整数，{span}", f"whole number, {span}")
+        bottom, top, span = _bounds(low, high)
+        return EntryRule("whole", "between", bottom, top, f"整数，{span}",
+                         f"whole number, {span}")
 
 
 @dataclass(frozen=True)
