@@ -187,7 +187,8 @@ class WorkbookWriter:
             if progress is not None and progress(done, total, what) is False:
                 raise ExportCancelled()
 
-        self.findings = validate(self.store, self.year, self.entity)
+        self.findings = validate(self.store, self.year, self.entity,
+                                 held=self.figures.book.values)  # read once, not twice
         with xlsx_atomically(path) as book:
             self.cells = XlsxCells(book)
             self._put(self._cover(), book.add_worksheet(sheet_name(word("cover", self.lang),

@@ -13,6 +13,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +170,7 @@ LINE_HEIGHT = 16.0  # points a line of 11-point text takes, Chinese fonts includ
 DEFAULT_HEIGHT = 15.0
 
 
+@lru_cache(maxsize=8192)  # a workbook measures the same labels many times over
 def text_width(text: str, bold: bool = False) -> float:
     """How many column-width units a text takes on one line: Chinese, Japanese and Korean
     characters (East Asian wide or full-width) count double; bold a tenth wider."""
@@ -187,6 +189,7 @@ def longest_word(text: str, bold: bool = False) -> float:
     return max((text_width(part, bold) for part in parts), default=0.0)
 
 
+@lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float, bold: bool = False) -> int:
     """How many lines a text wraps onto in a column `width` units wide (word wrapping
     wastes part of a line, so a little is kept spare)."""

@@ -9,7 +9,7 @@ entity, year, indicators and numbers, and a message in zh and en.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -77,8 +77,10 @@ class Validator:
     """
 
     def __init__(self, store: Store, year: int, entity: str | None = None,
-                 read: bool = True) -> None:
-        """`read=False` leaves the figures unread: `steps()` reads them an entity at a time."""
+                 read: bool = True,
+                 held: Mapping[tuple[str, str, int], StoredValue] | None = None) -> None:
+        """`read=False` leaves the figures unread: `steps()` reads them an entity at a time;
+        `held` gives figures already read (the tree's, for the year and the one before)."""
         self.store = store
         self.catalogue: Catalogue = store.catalogue
         self.year = year
@@ -87,8 +89,12 @@ class Validator:
         self.codes = set(self.tree.subtree(root.code))
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
-        self.book = FigureBook(self.catalogue, store.figures_of(self.codes, (year - 1, year))
-                               if read else {})
+        if held is not None:
+            figures = {key: value for key, value in held.items()
+                       if key[0] in self.codes and key[2] in (year - 1, year)}
+        else:
+            figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
+        self.book = FigureBook(self.catalogue, figures)
         self._read = read
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
@@ -530,6 +536,8 @@ class Validator:
         return sum((n for _, n in detail), Decimal(0)), detail
 
 
-def validate(store: Store, year: int, entity: str | None = None) -> list[Finding]:
-    """Every finding for a reporting year, for an entity and everything under it."""
-    return Validator(store, year, entity).run()
+def validate(store: Store, year: int, entity: str | None = None,
+             held: Mapping[tuple[str, str, int], StoredValue] | None = None) -> list[Finding]:
+    """Every finding for a reporting year, for an entity and everything under it (`held`:
+    the tree's figures when the caller has read them already)."""
+    return Validator(store, year, entity, held=held).run()

@@ -103,8 +103,11 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def stored_value(code: str, row: Any) -> StoredValue:
     """A figure as stored (a row read by name, or the mapped Value being written)."""
-    if isinstance(row, sqlite3.Row):
-        restated, provenance = row["restated"], row["provenance"]
+    if isinstance(row, sqlite3.Row):  # the read path: tens of thousands of rows per export
+        return StoredValue(code, row["year"], row["indicator"], row["value"], row["state"],
+                           row["note"], row["status"], row["changed_by"], row["changed_at"],
+                           row["version"], row["published"], row["restated"] or "",
+                           row["provenance"] or "")
     else:
         restated, provenance = row.restated, row.provenance
     return read_record(StoredValue, row, entity=code, restated=restated or "",
