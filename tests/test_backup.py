@@ -72,8 +72,10 @@ def test_an_upgrade_is_preceded_by_a_backup(tmp_path: Path) -> None:
 
 
 def test_the_app_backs_up_on_closing_after_changes_and_offers_it_after_damage(
-        qtbot, sample_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        qtbot, sample_path: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
 
     from esgdesk.model.layout import FigureRef
     from ui.main_window import MainWindow
@@ -91,10 +93,16 @@ def test_the_app_backs_up_on_closing_after_changes_and_offers_it_after_damage(
     window.close()
     assert len(backups(sample_path)) == 1
     damage(sample_path)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _parent, _title, text, *_a:
+                        asked.append(text) or QMessageBox.StandardButton.Yes)
     window = MainWindow(settings, "en")
     qtbot.addWidget(window)
+    # Opening reads the year's catalogue: a file damaged there offers its backup at once;
+    # one damaged elsewhere opens, and the integrity check offers it.
     window.open_database(sample_path)
     assert window.check_file(restore=True)
+    assert len(asked) <= 1 and all("Restore the latest backup" in text for text in asked)
     assert window.store is not None and check_file(sample_path) is None
     assert window.store.get("group", 2023, "people.employees.total").value == "4107"
 

@@ -180,7 +180,7 @@ PEOPLE = "04 以人为本"
     (lambda p: _rewrite_meta(p, year="2023"), "is for year 2023"),
     (lambda p: _rewrite_meta(p, entity="zkteco"), "is for entity zkteco"),
     (lambda p: _rewrite_meta(p, department="ehs"), "is for department ehs"),
-    (lambda p: _rewrite_meta(p, catalogue="2019.1"), "made for catalogue 2019.1"),
+    (lambda p: _rewrite_meta(p, catalogue="2019.1"), "not the edition the request names"),
     (lambda p: _rewrite_meta(p, request="0" * 32), "was not made from this database"),
     (lambda p: _edit(p, META_SHEET, "B6", "2025"), "metadata sheet was changed"),
     (lambda p: _edit(p, PEOPLE, "A5", "员工人数（改）"), "locked content changed"),

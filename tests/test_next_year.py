@@ -275,6 +275,8 @@ def test_a_0005_database_is_upgraded_with_provenance_empty(sample_path: Path,
     shutil.copy(sample_path, old)
     with sqlite3.connect(old) as raw:
         raw.execute("ALTER TABLE value DROP COLUMN provenance")
+        raw.execute("DROP TABLE catalogue_edition")  # 0007 on
+        raw.execute("DROP TABLE catalogue_content")
         raw.execute("UPDATE alembic_version SET version_num = '0005'")
     raw.close()
     store = open_database(old)

@@ -17,6 +17,7 @@ from esgdesk.storage import engine
 from esgdesk.storage.audit import verify
 from esgdesk.storage.backup import backups
 from esgdesk.storage.store import (
+    SCHEMA_HEAD,
     Change,
     Store,
     StoredValue,
@@ -142,7 +143,7 @@ def test_an_upgrade_from_0004_keeps_the_chain_and_new_rows_carry_the_department(
     assert verify(path).intact
 
     store = open_database(path)
-    assert any("before-0006" in p.name for p in backups(path))  # upgraded to the head
+    assert any(f"before-{SCHEMA_HEAD}" in p.name for p in backups(path))  # upgraded to the head
     assert verify(path).intact and verify(path).rows == 2
     old_review = store.audit_log()[1]
     assert (old_review.indicator, old_review.department) == ("request:hr", None)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from esgdesk.errors import EsgdeskError
 from esgdesk.paths import user_data_folder
 from ui.dialogs import ExportOptionsDialog, NewDatabaseDialog
+from ui.first_paint import after_first_paint
 from ui.i18n import tr
 from ui.progress import progress_dialog
 
@@ -117,7 +118,11 @@ class DatabaseActions(QObject):
     def check_in_background(self, path: Path) -> None:
         """SQLite's integrity check and the audit chain take seconds on a large file: run
         them in a separate process, so the window stays quick, and act on the result when
-        it comes (a write before then runs the check itself)."""
+        it comes (a write before then runs the check itself). At start-up it begins after the
+        window's first paint."""
+        after_first_paint(lambda: self._start_check(path))
+
+    def _start_check(self, path: Path) -> None:
         process = QProcess(self)
         self.checkers.append(process)
         process.finished.connect(lambda *_: self._check_ended(process, path))
@@ -171,6 +176,21 @@ class DatabaseActions(QObject):
         if not window.ops.run(lambda: self.session.restore(latest)):
             return False
         window.database_opened(None)
+        window.statusBar().showMessage(tr("Restored from {backup}")
+                                       .replace("{backup}", latest.name), 10000)
+        return True
+
+    def restore_unopenable(self, path: Path, exc: EsgdeskError) -> bool:
+        """A file too damaged to open: offer its latest backup in its place (the damaged
+        file is kept beside it); True when it was restored and opened."""
+        latest = self.session.latest_backup(path)
+        window = self.window
+        if latest is None or QMessageBox.question(
+                window, "esgdesk", exc.message(window.lang) + "\n\n" + tr(
+                    "Restore the latest backup, {backup}? The damaged file is kept beside "
+                    "it.").replace("{backup}", latest.name)) != QMessageBox.StandardButton.Yes:
+            return False
+        self.session.restore(latest, path)
         window.statusBar().showMessage(tr("Restored from {backup}")
                                        .replace("{backup}", latest.name), 10000)
         return True

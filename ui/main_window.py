@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from esgdesk.application.session import Changes, Session
+from esgdesk.errors import DatabaseDamaged
 from esgdesk.model.layout import FigureRef
 from ui.banner import WarningBanner
 from ui.chapter_form import ChapterForm
@@ -185,8 +186,13 @@ class MainWindow(QMainWindow):
     # -- database -----------------------------------------------------------------------
     def open_database(self, path: Path, entity: str | None = None, year: int | None = None,
                       chapter: str | None = None) -> None:
-        """Open a database at an entity, year and chapter; on failure nothing changes."""
-        self.session.open(path, entity, year)
+        """Open a database at an entity, year and chapter; on failure nothing changes. A
+        file too damaged to open offers its latest backup in its place."""
+        try:
+            self.session.open(path, entity, year)
+        except DatabaseDamaged as exc:
+            if not self.files.restore_unopenable(path, exc):
+                raise
         self.database_opened(chapter)
 
     def database_opened(self, chapter: str | None) -> None:

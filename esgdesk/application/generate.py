@@ -91,7 +91,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     if path.exists():
         raise DatabaseError(str(path), "exists already", "文件已存在")
     store = open_database(path, create=True)
-    catalogue = store.catalogue
+    catalogue = store.catalogue  # the latest edition: generated years follow it
     rng = random.Random(seed)
     base = _base_figures(catalogue)
     store.set_setting("company", "Generated group")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esgdesk.errors import EsgdeskError, NotFound
-from esgdesk.model.catalogue import Catalogue, load
+from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.figures import FigureBook
@@ -80,7 +80,6 @@ class Trend:
 class Session:
     """One user's work on one database (or a request workbook opened offline)."""
 
-    catalogue: Catalogue = field(default_factory=load)
     store: Store | None = None
     workspace: Workspace | None = None
     offline: OfflineRequest | None = None
@@ -92,6 +91,18 @@ class Session:
     _history: tuple[tuple[Workspace, int, str], FigureBook] | None = field(default=None,
                                                                            repr=False)
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue of the year being worked on (the database's latest edition with no
+        year chosen, the shipped template with no database open)."""
+        if self.workspace is not None:
+            return self.workspace.catalogue
+        if self.store is not None:
+            return self.store.catalogue
+        from esgdesk.model.templates import template_catalogue
+
+        return template_catalogue()
+
     # -- who ----------------------------------------------------------------------------
     @property
     def user(self) -> str:
@@ -101,7 +112,7 @@ class Session:
     def open(self, path: Path, entity: str | None = None, year: int | None = None,
              offline: OfflineRequest | None = None) -> Changes:
         """Open a database at an entity and year; on failure the session is unchanged."""
-        store = open_database(path, self.catalogue)
+        store = open_database(path)
         try:
             chosen = store.entity(entity).code if entity else store.root().code
             _years, latest = reporting_years(store)
@@ -194,16 +205,25 @@ class Session:
         except EsgdeskError as exc:
             return exc, next(iter(backups(store.path)), None)
 
-    def restore(self, backup: Path) -> Changes:
-        """Put a backup in place of the open (damaged) database and open it again."""
+    def restore(self, backup: Path, path: Path | None = None) -> Changes:
+        """Put a backup in place of the open (damaged) database, or of `path`, a file too
+        damaged to open, and open it."""
         from esgdesk.storage.backup import restore
 
-        store = self.require_store()
-        path = store.path
-        store.close()
-        self.store = None
+        if path is None or (self.store is not None and self.store.path == path):
+            store = self.require_store()
+            path = store.path
+            store.close()
+            self.store, self.workspace = None, None
         restore(backup, path)
         return self.open(path)
+
+    @staticmethod
+    def latest_backup(path: Path) -> Path | None:
+        """The newest automatic backup of a database file, if any."""
+        from esgdesk.storage.backup import backups
+
+        return next(iter(backups(path)), None)
 
     def verify_audit(self) -> ChainReport:
         return self.require_store().verify_audit()

@@ -10,7 +10,7 @@ import sqlite3
 import sys
 
 import esgdesk
-from esgdesk.model.catalogue import load
+from esgdesk.model.templates import template_catalogue
 
 
 def _qt_versions() -> tuple[str, str]:
@@ -25,7 +25,7 @@ def _qt_versions() -> tuple[str, str]:
 
 def versions() -> dict[str, str]:
     """Each part esgdesk runs on, by name, in the order shown."""
-    catalogue = load()
+    catalogue = template_catalogue()
     qt, pyside = _qt_versions()
     build = "bundle" if getattr(sys, "frozen", False) else sys.prefix
     return {

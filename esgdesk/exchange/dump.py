@@ -17,17 +17,27 @@ def dump_rows(store: Store, lang: str = "zh") -> list[dict[str, Any]]:
     (the keys of COLUMNS; `state` is "n/a" or "not available" for a figure marked so, with
     an empty value), ordered by entity (as the store lists them), year and catalogue
     order."""
-    catalogue = store.catalogue
-    order = {iid: n for n, iid in enumerate(catalogue.indicators)}
     stored = {(v.entity, v.indicator, v.year): v for v in store.all_values()}
-    book = FigureBook(catalogue, stored)
+    years = sorted({v.year for v in stored.values()})
+    editions = {year: store.edition(year) for year in years}  # what each year's figures mean
+    order: dict[str, int] = {}
+    for year in reversed(years):
+        for iid in editions[year].indicators:
+            order.setdefault(iid, len(order))
     rows: list[dict[str, Any]] = []
     for value in stored.values():
-        if value.indicator in catalogue.indicators:
-            rows.append(_row(catalogue.indicators[value.indicator], value.entity, value.year,
-                             value.value, written_state(value.state), value.status,
-                             value.note, lang))
+        catalogue = editions[value.year]
+        spec = catalogue.indicators.get(value.indicator) or catalogue.retired.get(value.indicator)
+        if spec is not None:
+            order.setdefault(spec.id, len(order))
+            rows.append(_row(spec, value.entity, value.year, value.value,
+                             written_state(value.state), value.status, value.note, lang))
+    by_year: dict[int, dict[tuple[str, str, int], Any]] = {}
+    for key, value in stored.items():
+        by_year.setdefault(key[2], {})[key] = value
+    books = {year: FigureBook(editions[year], by_year[year]) for year in years}
     for entity, year in {(v.entity, v.year) for v in stored.values()}:
+        catalogue, book = editions[year], books[year]
         for iid, number in book.derived(entity, year).items():
             indicator = catalogue.indicators[iid]
             rows.append(_row(indicator, entity, year, str(rounded(indicator, number)), "",

@@ -131,7 +131,7 @@ class WorkbookWriter:
     def __init__(self, store: Store, year: int, entity: str | None, lang: str,
                  by_entity: bool = False, per_child: bool = False) -> None:
         self.store = store
-        self.catalogue: Catalogue = store.catalogue
+        self.catalogue: Catalogue = store.edition(year)
         self.year = year
         self.entity = store.entity(entity).code if entity else store.root().code
         self.lang = lang

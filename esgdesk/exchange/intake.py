@@ -147,7 +147,7 @@ def preview(store: Store, paths: Iterable[str | Path], progress: Progress | None
 def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None) -> FileReport:
     report = FileReport(path)
     try:
-        returned = read_returned(path, store.catalogue)
+        returned = read_returned(path, store.edition)
     except EsgdeskError as exc:
         report.refused.append(Problem.of_error(exc))
         return report
@@ -207,7 +207,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     validator = Validator(store, year, entity)
     validator.submitted.add((entity, report.request.department))  # as accepting makes it
     for figure in returned.figures:
-        spec = store.catalogue.indicators[figure.indicator]
+        spec = store.edition(year).indicators[figure.indicator]
         stored = held.get((figure.indicator, year))
         text, notice = figure.text, figure.notice
         prior = held.get((figure.indicator, year - 1))
@@ -270,7 +270,7 @@ def touched_findings(findings: list[Finding], store: Store,
     assert report.request is not None
     request = report.request
     own = {d.indicator for d in report.writes}
-    department = findings_of_department(findings, store.catalogue, request.department,
+    department = findings_of_department(findings, store.edition(request.year), request.department,
                                         request.entity)
     return [f for f in department if not own or own & set(f.indicators)]
 

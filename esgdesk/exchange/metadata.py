@@ -84,3 +84,46 @@ def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
                               fixed_text(indicator), int(Decimal(fixed_text(year) or "0")),
                               fixed_text(expected)))
     return meta, cells
+
+
+# The edition a request was made from travels with it, so the contributor's copy of esgdesk
+# reads the request's tables, types and rules as the coordinator's database has them: the
+# document, compressed, in cells of a hidden sheet (an Excel cell holds 32,767 characters).
+EDITION_SHEET = "_esgdesk_catalogue"
+_CHUNK = 32_000
+
+
+def edition_cells(document: dict[str, Any]) -> list[str]:
+    """A catalogue document as the texts of consecutive cells."""
+    import base64
+    import zlib
+
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    packed = base64.b64encode(zlib.compress(body, 9)).decode("ascii")
+    return [packed[i:i + _CHUNK] for i in range(0, len(packed), _CHUNK)]
+
+
+def read_edition(workbook: Any, expected_hash: str, name: str) -> dict[str, Any] | None:
+    """The catalogue document a request workbook carries (None for a workbook made before
+    requests carried one); refused when it is not the edition its metadata names."""
+    import base64
+    import binascii
+    import zlib
+
+    from esgdesk.model.catalogue import document_hash
+
+    if EDITION_SHEET not in workbook.sheetnames:
+        return None
+    packed = "".join(str(row[0]) for row in workbook[EDITION_SHEET].iter_rows(values_only=True)
+                     if row and row[0])
+    try:
+        document = json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+    except (binascii.Error, zlib.error, ValueError) as exc:
+        raise FileRefused(f"the catalogue sheet cannot be read ({exc})",
+                          f"指标目录工作表无法读取（{exc}）", where=name,
+                          kind="metadata_changed") from None
+    if not isinstance(document, dict) or document_hash(document) != expected_hash:
+        raise FileRefused("the catalogue sheet was changed (it is not the edition the request "
+                          "names)", "指标目录工作表被修改过（与请求所记的版本不符）", where=name,
+                          kind="metadata_changed")
+    return document

@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from esgdesk.errors import EsgdeskError, FileRefused
 from esgdesk.exchange.metadata import FIXED_KINDS, META_SHEET, CellSpec, read_meta
 from esgdesk.exchange.returned import load_request_workbook, read_returned
 from esgdesk.exchange.workbook import save_atomically, set_value
+from esgdesk.model.catalogue import to_document
 from esgdesk.model.states import STATES
 from esgdesk.paths import user_data_folder
 from esgdesk.storage.newdb import EntitySpec, create_database
@@ -46,7 +46,7 @@ def working_folder() -> Path:
 def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineRequest, Store]:
     """The request and an open working database for it (made on first opening)."""
     path = Path(path)
-    returned = read_returned(path, _catalogue())
+    returned = read_returned(path, None)
     broken = returned.broken_structure
     if broken is not None:
         raise FileRefused(broken.message("en"), broken.message("zh"), where=path.name,
@@ -59,7 +59,8 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
         return offline, open_database(offline.database)
     offline.database.parent.mkdir(parents=True, exist_ok=True)
     store = create_database(offline.database, "", offline.year - 2, [EntitySpec(
-        offline.entity, meta["entity_zh"], meta["entity_en"], "company")])
+        offline.entity, meta["entity_zh"], meta["entity_en"], "company")],
+        document=to_document(returned.carried_catalogue()))
     try:
         store.set_setting("request", str(path))
         changes = _carried(returned.cells, offline.entity)
@@ -75,12 +76,6 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
         offline.database.unlink(missing_ok=True)
         raise
     return offline, store
-
-
-def _catalogue() -> Any:
-    from esgdesk.model.catalogue import load
-
-    return load()
 
 
 def _carried(cells: list[CellSpec], entity: str) -> list[Change]:
@@ -104,7 +99,7 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
                            "请填写提交人（您的姓名）", kind="needs_name")
     book = load_request_workbook(offline.workbook)
     _meta, cells = read_meta(book[META_SHEET], offline.workbook.name)
-    catalogue = store.catalogue
+    catalogue = store.edition(offline.year)
     held = store.values(offline.entity, [offline.year])
     for cell in cells:
         if cell.kind in FIXED_KINDS:

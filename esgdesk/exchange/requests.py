@@ -19,7 +19,15 @@ from typing import Any
 
 from esgdesk import __version__
 from esgdesk.errors import EsgdeskError, NotFound
-from esgdesk.exchange.metadata import FORMAT, META_SHEET, CellSpec, fixed_text, meta_rows
+from esgdesk.exchange.metadata import (
+    EDITION_SHEET,
+    FORMAT,
+    META_SHEET,
+    CellSpec,
+    edition_cells,
+    fixed_text,
+    meta_rows,
+)
 from esgdesk.exchange.workbook import (
     both_words,
     fit_a4,
@@ -70,7 +78,7 @@ class RequestWriter:
         from openpyxl import Workbook
 
         self.store = store
-        self.catalogue = store.catalogue
+        self.catalogue = store.edition(request.year)
         self.request = request
         self.lang = lang
         self.user = user
@@ -333,7 +341,7 @@ class RequestWriter:
         meta = {"format": FORMAT, "request": request.id, "entity": request.entity,
                 "entity_zh": entity.name_zh, "entity_en": entity.name_en,
                 "year": str(request.year), "department": request.department,
-                "catalogue": self.catalogue.version, "lang": self.lang,
+                "catalogue": self.catalogue.content_hash, "lang": self.lang,
                 "made_at": datetime.now().isoformat(timespec="seconds"),
                 "made_by": f"{self.user} · esgdesk {__version__}", "due": request.due,
                 "assignee": request.assignee}
@@ -343,6 +351,12 @@ class RequestWriter:
                 self.put(sheet, row, column, value, fixed=False)
         sheet.sheet_state = "veryHidden"
         sheet.protection.sheet = True
+        edition = self.workbook.create_sheet(EDITION_SHEET)
+        for row, text in enumerate(edition_cells(self.store.edition_document(request.year)),
+                                   start=1):
+            edition.cell(row=row, column=1, value=text)
+        edition.sheet_state = "veryHidden"
+        edition.protection.sheet = True
 
 
 def write_request(store: Store, entity: str, year: int, department: str, out: str | Path,
@@ -371,7 +385,7 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     if not entities or not departments:
         raise EsgdeskError("choose at least one entity and one department",
                            "请至少选择一个主体和一个部门", kind="nothing_chosen")
-    wanted = [d for d in departments if request_tables(store.catalogue, d)]
+    wanted = [d for d in departments if request_tables(store.edition(year), d)]
     jobs = [(e, d) for e in entities for d in wanted]
     written = []
     for done, (entity, department) in enumerate(jobs, start=1):

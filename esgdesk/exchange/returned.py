@@ -11,6 +11,7 @@ import hashlib
 import math
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -24,6 +25,7 @@ from esgdesk.exchange.metadata import (
     CellSpec,
     checksum,
     fixed_text,
+    read_edition,
     read_meta,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
@@ -111,6 +113,22 @@ class Returned:
     submitted_by: str = ""
     saved_at: str = ""
     problems: list[Problem] = field(default_factory=list)
+    # The catalogue document the request was made from (None in a workbook made before
+    # requests carried it).
+    edition: dict[str, Any] | None = None
+
+    def carried_catalogue(self) -> Catalogue:
+        """The catalogue the workbook was made from, read for its year (the shipped
+        template for a workbook that carries none)."""
+        from esgdesk.model.catalogue import read_document
+        from esgdesk.model.templates import template_document
+
+        catalogue, problems = read_document(self.edition or template_document(), self.year)
+        if problems:
+            raise FileRefused("the catalogue it carries is broken: " + "; ".join(problems[:3]),
+                              "其所带的指标目录有误：" + "；".join(problems[:3]),
+                              where=self.path.name, kind="metadata_changed")
+        return catalogue
 
     @property
     def request(self) -> str:
@@ -199,16 +217,17 @@ def load_request_workbook(path: Path) -> Any:
     return workbook
 
 
-def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
-    """Read a returned collection workbook. Problems (each with its sheet!cell) are
-    collected in `problems`; an unreadable file raises EsgdeskError."""
+def read_returned(path: str | Path, editions: Callable[[int], Catalogue] | None) -> Returned:
+    """Read a returned collection workbook against the catalogue of its year
+    (`editions(year)`; None: the catalogue the workbook carries). Problems (each with its
+    sheet!cell) are collected in `problems`; an unreadable file raises EsgdeskError."""
     path = Path(path)
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
     workbook = load_request_workbook(path)
     sha = file_sha256(path)
     try:
-        return _read_cells(path, sha, workbook, catalogue)
+        return _read_cells(path, sha, workbook, editions)
     except EsgdeskError:
         raise
     except Exception as exc:  # a workbook damaged in a way no check above foresaw
@@ -217,7 +236,8 @@ def read_returned(path: str | Path, catalogue: Catalogue) -> Returned:
                       f"无法作为数据收集工作簿读取（{type(exc).__name__}：{exc}）") from None
 
 
-def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Returned:
+def _read_cells(path: Path, sha: str, workbook: Any,
+                editions: Callable[[int], Catalogue] | None) -> Returned:
     meta, cells = read_meta(workbook[META_SHEET], path.name)
     modified = workbook.properties.modified
     returned = Returned(path, sha, meta, cells, saved_at=modified.isoformat(timespec="seconds")
@@ -227,12 +247,15 @@ def _read_cells(path: Path, sha: str, workbook: Any, catalogue: Catalogue) -> Re
         problems.append(Problem(METADATA_CHANGED, "the metadata sheet was changed (checksum "
                                 "mismatch)", "元数据工作表被修改过（校验和不符）", META_SHEET))
         return returned
-    if meta["catalogue"] != catalogue.version:
+    returned.edition = read_edition(workbook, meta["catalogue"], path.name)
+    catalogue = editions(returned.year) if editions else returned.carried_catalogue()
+    if meta["catalogue"] != catalogue.content_hash:
+        made, held = meta["catalogue"][:12], catalogue.content_hash[:12]
         problems.append(Problem(
-            CATALOGUE_VERSION, f"made for catalogue {meta['catalogue']}, this database uses "
-            f"{catalogue.version}; send a new request",
-            f"工作簿按指标目录 {meta['catalogue']} 生成，本数据库使用 {catalogue.version}；"
-            "请重新发出数据请求"))
+            CATALOGUE_VERSION, f"made from another edition of the {returned.year} catalogue "
+            f"({made}…); this database's {returned.year} edition is {held}…: send a new "
+            "request", f"工作簿按 {returned.year} 年指标目录的另一版本（{made}…）生成，本数据库"
+            f"的 {returned.year} 年版本为 {held}…；请重新发出数据请求", META_SHEET))
     values: dict[str, dict[str, Any]] = {}
     for spec in cells:
         if spec.sheet not in workbook.sheetnames:

@@ -76,6 +76,8 @@ class Indicator:
     weight: str | None = None
     rules: dict[str, Any] = field(default_factory=dict)
     note: str = ""
+    szse: tuple[str, ...] = ()  # Shenzhen Stock Exchange Guideline No. 17 (resources/frameworks)
+    hkex: tuple[str, ...] = ()  # HKEX ESG Code
 
     @property
     def derived(self) -> bool:
@@ -131,6 +133,8 @@ class Section:
     page: int | None
     gri: tuple[str, ...]
     cass: tuple[str, ...]
+    szse: tuple[str, ...] = ()
+    hkex: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +196,9 @@ class Catalogue:
     checks: tuple[Check, ...]
     rule_defaults: dict[str, Any] = field(default_factory=dict)
     company: Label = Label("", "")  # the company the catalogue's report is of
+    # Indicators of earlier editions no longer asked for: their figures of earlier years stay.
+    retired: dict[str, Indicator] = field(default_factory=dict)
+    content_hash: str = ""  # of the document it was read from (document_hash)
 
     def report_name(self, lang: str, year: int | None = None, company: str | None = None,
                     ) -> str:
@@ -409,6 +416,8 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
         weight=raw.get("weight"),
         rules=rules,
         note=str(raw.get("note", "")),
+        szse=tuple(raw.get("szse", section.szse if section else ())),
+        hkex=tuple(raw.get("hkex", section.hkex if section else ())),
     )
 
 
@@ -475,20 +484,16 @@ def _check(reader: _Reader, chapter_id: str, raw: dict[str, Any]) -> Check:
     )
 
 
-def _chapter(reader: _Reader, path: Path, sink: dict[str, list]) -> Chapter | None:
-    try:
-        raw = _read_toml(path)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        reader.problem(path.name, f"cannot be read: {exc}")
-        return None
+def _chapter(reader: _Reader, raw: dict[str, Any], sink: dict[str, list]) -> Chapter:
     head = raw.get("chapter", {})
-    cid = str(head.get("id", path.stem))
+    cid = str(head.get("id", ""))
     sections = []
     for s in raw.get("sections", []):
         sections.append(Section(
             id=str(s.get("id", "")), chapter=cid,
             title=reader.label(f"section {s.get('id')}", s.get("title"), "title"),
             page=s.get("page"), gri=tuple(s.get("gri", ())), cass=tuple(s.get("cass", ())),
+            szse=tuple(s.get("szse", ())), hkex=tuple(s.get("hkex", ())),
         ))
     sink["sections"].extend(sections)
     by_id = {s.id: s for s in sink["sections"]}
@@ -503,26 +508,61 @@ def _chapter(reader: _Reader, path: Path, sink: dict[str, list]) -> Chapter | No
     )
 
 
+def directory_document(directory: Path = CATALOGUE_DIR) -> tuple[dict[str, Any], list[str]]:
+    """A template's folder (catalogue.toml and one NN_name.toml per chapter) as one document,
+    the form a database stores an edition in; and the files that could not be read."""
+    problems: list[str] = []
+    try:
+        meta = _read_toml(directory / "catalogue.toml")
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        return {"catalogue": {}, "chapters": []}, [f"catalogue.toml: cannot be read: {exc}"]
+    chapters = []
+    for path in sorted(directory.glob("[0-9][0-9]_*.toml")):
+        try:
+            raw = _read_toml(path)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            problems.append(f"{path.name}: cannot be read: {exc}")
+            continue
+        head = dict(raw.get("chapter", {}))
+        head.setdefault("id", path.stem)
+        chapters.append({**raw, "chapter": head})
+    return {"catalogue": meta, "chapters": chapters}, problems
+
+
 def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
-    """Read every catalogue file; return the catalogue and every problem found."""
-    meta = _read_toml(directory / "catalogue.toml")
-    reader = _Reader(int(meta.get("report_year", 0)))
+    """Read a template's folder; return the catalogue and every problem found."""
+    document, problems = directory_document(directory)
+    catalogue, more = read_document(document, sites=entity_codes())
+    return catalogue, problems + more
+
+
+def read_document(document: dict[str, Any], year: int | None = None,
+                  sites: set[str] | None = None) -> tuple[Catalogue, list[str]]:
+    """A catalogue from its document (a template's files, or an edition a database holds),
+    for a reporting year (the document's own `report_year` if not given), and every problem
+    found. Per-site tables are checked against `sites` when given."""
+    meta = document.get("catalogue", {})
+    year = int(meta.get("report_year", 0)) if year is None else year
+    reader = _Reader(year)
     departments = {
         key: reader.label(f"department {key}", value, "name")
         for key, value in meta.get("departments", {}).items()
     }
     sink: dict[str, list] = {"sections": [], "indicators": [], "checks": []}
-    chapters = [
-        chapter
-        for path in sorted(directory.glob("[0-9][0-9]_*.toml"))
-        if (chapter := _chapter(reader, path, sink)) is not None
-    ]
+    chapters = [_chapter(reader, raw, sink) for raw in document.get("chapters", [])]
     chapters.sort(key=lambda c: c.order)
     indicators: dict[str, Indicator] = {}
     for indicator in sink["indicators"]:
         if indicator.id in indicators:
             reader.problem(f"indicator {indicator.id}", "declared twice")
         indicators[indicator.id] = indicator
+    by_section = {s.id: s for s in sink["sections"]}
+    retired: dict[str, Indicator] = {}
+    for raw in document.get("retired", []):
+        indicator = _indicator(reader, str(raw.get("chapter", "")), raw, by_section)
+        if indicator.id in indicators or indicator.id in retired:
+            reader.problem(f"indicator {indicator.id}", "is both retired and in use")
+        retired[indicator.id] = indicator
     tables: dict[str, Table] = {}
     for chapter in chapters:
         for table in chapter.tables:
@@ -532,7 +572,7 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
     catalogue = Catalogue(
         version=str(meta.get("version", "")),
         report_title=reader.label("catalogue", meta.get("report"), "report"),
-        report_year=int(meta.get("report_year", 0)),
+        report_year=year,
         departments=departments,
         chapters=tuple(chapters),
         indicators=indicators,
@@ -540,15 +580,126 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
         checks=tuple(sink["checks"]),
         rule_defaults=dict(meta.get("rules", {})),
         company=reader.label("catalogue", meta.get("company"), "company"),
+        retired=retired,
+        content_hash=document_hash(document),
     )
-    _check_references(reader, catalogue, {s.id for s in sink["sections"]})
+    _check_references(reader, catalogue, set(by_section), sites)
     return catalogue, reader.problems
 
 
-def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str]) -> None:
+def document_hash(document: dict[str, Any]) -> str:
+    """The SHA-256 of a document's content (its reporting year left out: a year opened from
+    the last one holds the same content, and the same hash, until it is edited)."""
+    content = {**document, "catalogue": {k: v for k, v in document.get("catalogue", {}).items()
+                                         if k != "report_year"}}
+    body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def to_document(catalogue: Catalogue) -> dict[str, Any]:
+    """The catalogue as a document with every field spelt out: what a database stores as an
+    edition, and what a catalogue workbook round-trips to. read_document(to_document(c))
+    gives c back."""
+    meta: dict[str, Any] = {
+        "version": catalogue.version,
+        "report": catalogue.report_title.as_dict(),
+        "company": catalogue.company.as_dict(),
+        "report_year": catalogue.report_year,
+        "rules": catalogue.rule_defaults,
+        "departments": {key: name.as_dict() for key, name in catalogue.departments.items()},
+    }
+    chapters = []
+    for chapter in catalogue.chapters:
+        own = [i for i in catalogue.indicators.values() if i.chapter == chapter.id]
+        chapters.append({
+            "chapter": {"id": chapter.id, "number": chapter.number, "order": chapter.order,
+                        "title": chapter.title.as_dict(),
+                        "short_title": chapter.short_title.as_dict()},
+            "sections": [_section_document(s) for s in chapter.sections],
+            "indicators": [indicator_document(i) for i in own],
+            "tables": [_table_document(t) for t in chapter.tables],
+            "checks": [_check_document(c) for c in catalogue.checks if c.chapter == chapter.id],
+        })
+    document: dict[str, Any] = {"catalogue": meta, "chapters": chapters}
+    if catalogue.retired:
+        document["retired"] = [{**indicator_document(i), "chapter": i.chapter}
+                               for i in catalogue.retired.values()]
+    return document
+
+
+def _section_document(section: Section) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": section.id, "title": section.title.as_dict()}
+    if section.page is not None:
+        out["page"] = section.page
+    return {**out, "gri": list(section.gri), "cass": list(section.cass),
+            "szse": list(section.szse), "hkex": list(section.hkex)}
+
+
+def indicator_document(indicator: Indicator) -> dict[str, Any]:
+    """One indicator as a document spells it (every field explicit)."""
+    out: dict[str, Any] = {
+        "id": indicator.id, "section": indicator.section, "label": indicator.label.as_dict(),
+        "unit": indicator.unit.as_dict(), **indicator.type.declaration(),
+    }
+    out.update(owner=indicator.owner, aggregation=indicator.aggregation)
+    if indicator.formula is not None:
+        out["formula"] = indicator.formula.text
+    if indicator.weight is not None:
+        out["weight"] = indicator.weight
+    if indicator.rules:
+        out["rules"] = dict(indicator.rules)
+    if indicator.note:
+        out["note"] = indicator.note
+    return {**out, "gri": list(indicator.gri), "cass": list(indicator.cass),
+            "szse": list(indicator.szse), "hkex": list(indicator.hkex)}
+
+
+def _table_document(table: Table) -> dict[str, Any]:
+    rows = []
+    for row in table.rows:
+        if row.kind == "group":
+            rows.append({"group": row.label.as_dict() if row.label else {"zh": "", "en": ""}})
+            continue
+        out: dict[str, Any] = {}
+        if row.kind == "cells":
+            out["cells"] = dict(row.cells)
+        else:
+            out["indicator"] = row.indicator
+        if row.label is not None:
+            out["label"] = row.label.as_dict()
+        out["indent"] = row.indent
+        rows.append(out)
+    out = {"id": table.id, "section": table.section, "title": table.title.as_dict(),
+           "source": table.source, "layout": table.layout, "years": table.years,
+           "header": table.header.as_dict(), "unit_column": table.unit_column}
+    if table.sites:
+        out["sites"] = list(table.sites)
+    if table.columns:
+        out["columns"] = [{"key": c.key, "title": c.title.as_dict()} for c in table.columns]
+    return {**out, "rows": rows}
+
+
+def _check_document(check: Check) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": check.kind}
+    if check.label is not None:
+        out["label"] = check.label.as_dict()
+    for key in ("total", "indicator", "severity"):
+        if getattr(check, key) is not None:
+            out[key] = getattr(check, key)
+    for key in ("parts", "indicators"):
+        if getattr(check, key):
+            out[key] = list(getattr(check, key))
+    if check.formula is not None:
+        out["formula"] = check.formula.text
+    out["complete"] = check.complete
+    return out
+
+
+def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str],
+                      sites: set[str] | None) -> None:
     known = catalogue.indicators
     seen_in_tables: set[str] = set()
-    sites = entity_codes()
     for table in catalogue.tables.values():
         where = f"table {table.id}"
         if table.section not in sections:
@@ -557,7 +708,9 @@ def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str])
         for row in table.rows:
             for iid in row.indicators():
                 seen_in_tables.add(iid)
-                if iid not in known:
+                if iid in catalogue.retired:
+                    reader.problem(where, f"row shows '{iid}', which is retired")
+                elif iid not in known:
                     reader.problem(where, f"row refers to unknown indicator '{iid}'")
             for key in row.cells:
                 if key not in keys:
@@ -565,7 +718,7 @@ def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str])
         if table.layout == "sites" and not table.sites:
             reader.problem(where, "a per-site table needs sites")
         for site in table.sites:
-            if site not in sites:
+            if sites is not None and site not in sites:
                 reader.problem(where, f"unknown site '{site}'")
         if table.layout == "matrix" and not table.columns:
             reader.problem(where, "a matrix table needs columns")
@@ -633,8 +786,11 @@ def load() -> Catalogue:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m esgdesk.model.catalogue --check`: list every problem in the catalogue data."""
-    catalogue, problems = read()
+    """`python -m esgdesk.model.catalogue --check [--dir DIR]`: list every problem in the
+    catalogue data (the shipped one, or a template's folder)."""
+    args = list(argv or [])
+    directory = Path(args[args.index("--dir") + 1]) if "--dir" in args else CATALOGUE_DIR
+    catalogue, problems = read(directory)
     for problem in problems:
         print(problem, file=sys.stderr)
     for chapter in catalogue.chapters:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)|(.))")
@@ -20,7 +20,7 @@ class Formula:
 
     text: str
     indicators: tuple[str, ...]
-    _evaluate: Callable[[Mapping[str, Decimal]], Decimal]
+    _evaluate: Callable[[Mapping[str, Decimal]], Decimal] = field(compare=False)
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The result, or None when a component is missing or a divisor is zero."""

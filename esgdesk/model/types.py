@@ -146,6 +146,13 @@ class ValueType:
         """Turn what a user typed into the stored text, or raise ValueRefused."""
         raise NotImplementedError
 
+    def declaration(self) -> dict[str, Any]:
+        """How the catalogue declares this type: its name, and its precision where the
+        type has one (value_type(**declaration) gives it back)."""
+        if self.name in NEEDS_PRECISION:
+            return {"type": self.name, "precision": self.precision}
+        return {"type": self.name}
+
     def parse_in(self, text: str, lang: str, old: str | None = None) -> str:
         """What a user typed in one language (a request workbook's language, say), as
         stored: the bilingual text sets that language's text and keeps the other from

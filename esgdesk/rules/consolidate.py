@@ -21,8 +21,10 @@ class Consolidation:
 
     def __init__(self, store: Store, years: Iterable[int], root: str | None = None) -> None:
         self.store = store
-        self.catalogue: Catalogue = store.catalogue
         self.years = tuple(years)
+        # The figures of every year are read by the rows of the latest year's edition.
+        self.catalogue: Catalogue = store.edition(max(self.years)) if self.years \
+            else store.catalogue
         top = store.entity(root) if root else store.root()
         tree = store.tree()
         self.children: dict[str, list[str]] = {

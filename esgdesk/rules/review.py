@@ -74,7 +74,7 @@ def unfilled(store: Store, request: RequestInfo) -> list[str]:
     """The figures a request collects that are not filled (see is_filled), in the
     catalogue's order."""
     held = store.values(request.entity, [request.year])
-    return [i for i in store.request_indicators(request.department)
+    return [i for i in store.request_indicators(request.department, request.year)
             if not is_filled(held.get((i, request.year)))]
 
 
@@ -88,9 +88,9 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
     held = store.figures_of({r.entity for r in requests}, [year])
     rows = []
     for request in requests:
-        ids = store.request_indicators(request.department)
+        ids = store.request_indicators(request.department, request.year)
         filled = sum(1 for i in ids if is_filled(held.get((request.entity, i, year))))
-        own = findings_of_department(findings, store.catalogue, request.department,
+        own = findings_of_department(findings, store.edition(request.year), request.department,
                                      request.entity)
         late = bool(request.due) and request.status == "requested" \
             and request.due < today.isoformat()
@@ -122,7 +122,8 @@ def move(store: Store, request_id: str, status: str, user: str, reason: str = ""
         _refuse_unfilled(store, request, what_en, what_zh)
     if status in ("approved", "locked"):
         own = findings_of_department(Validator(store, request.year, request.entity).run(),
-                                     store.catalogue, request.department, request.entity)
+                                     store.edition(request.year), request.department,
+                                     request.entity)
         errors = [f for f in own if f.severity == "error"]
         if errors:
             raise EsgdeskError(f"{counted(len(errors), 'open error')} in {what_en}, e.g. "
@@ -141,7 +142,7 @@ def _refuse_unfilled(store: Store, request: RequestInfo, what_en: str, what_zh: 
     not available."""
     missing = unfilled(store, request)
     if missing:
-        total = len(store.request_indicators(request.department))
+        total = len(store.request_indicators(request.department, request.year))
         raise EsgdeskError(
             f"{what_en}: {len(missing)} of {counted(total, 'figure')} "
             f"{'is' if len(missing) == 1 else 'are'} missing, e.g. {missing[0]}; fill them "

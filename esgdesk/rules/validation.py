@@ -82,7 +82,7 @@ class Validator:
         """`read=False` leaves the figures unread: `steps()` reads them an entity at a time;
         `held` gives figures already read (the tree's, for the year and the one before)."""
         self.store = store
-        self.catalogue: Catalogue = store.catalogue
+        self.catalogue: Catalogue = store.edition(year)
         self.year = year
         root = store.entity(entity) if entity else store.root()
         self.tree = store.tree()

@@ -33,7 +33,7 @@ class Workspace:
 
     def __init__(self, store: Store, entity: str, year: int) -> None:
         self.store = store
-        self.catalogue: Catalogue = store.catalogue
+        self.catalogue: Catalogue = store.edition(year)
         self.entity = store.entity(entity).code
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))

@@ -116,7 +116,7 @@ class AuditPart(EntitiesPart):
     """Reading the audit log: a figure's history, the whole log, its head and its chain."""
 
     def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
-        self.catalogue.indicator(indicator)
+        self.known_indicator(year, indicator)  # type: ignore[attr-defined]
         ent = self.entity(entity)
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND year = ? "
                            "AND indicator = ? ORDER BY id", (ent.id, year, indicator))

@@ -32,7 +32,7 @@ class StorePart:
     so the first window paints without it.
     """
 
-    def __init__(self, path: Path, catalogue: Catalogue) -> None:
+    def __init__(self, path: Path, catalogue: Catalogue | None = None) -> None:
         self.path = path
         self.catalogue = catalogue
         self._engine: Engine | None = None

@@ -14,7 +14,7 @@ from esgdesk.storage.records import read_record
 class EntitiesPart(StorePart):
     """Entities, read once and kept until one is added; settings, read each time."""
 
-    def __init__(self, path: Path, catalogue: Catalogue) -> None:
+    def __init__(self, path: Path, catalogue: Catalogue | None = None) -> None:
         super().__init__(path, catalogue)
         self._entities: dict[str, EntityInfo] | None = None
 

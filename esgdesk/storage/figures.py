@@ -21,7 +21,7 @@ from esgdesk.model.states import VALUE, special_state, state_text
 from esgdesk.model.types import ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
-from esgdesk.storage.entities import EntitiesPart
+from esgdesk.storage.editions import EditionsPart
 from esgdesk.storage.records import Change, StoredValue, stored_value
 
 if TYPE_CHECKING:
@@ -79,12 +79,12 @@ def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | Non
     )).scalar_one_or_none()
 
 
-class FiguresPart(EntitiesPart):
+class FiguresPart(EditionsPart):
     """Reading and writing figures."""
 
     # -- reading ----------------------------------------------------------------
     def get(self, entity: str, year: int, indicator: str) -> StoredValue | None:
-        self.catalogue.indicator(indicator)
+        self.known_indicator(year, indicator)
         ent = self.entity(entity)
         rows = self._query(f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id = ? AND year = ? "
                            "AND indicator = ?", (ent.id, year, indicator))
@@ -148,7 +148,7 @@ class FiguresPart(EntitiesPart):
 
     def _prepare(self, change: Change) -> tuple[str | None, str]:
         """The stored text and state ("value", "not_applicable", "not_available")."""
-        indicator = self.catalogue.indicator(change.indicator)
+        indicator = self.edition(change.year).indicator(change.indicator)
         self.entity(change.entity)
         if indicator.formula is not None:
             if change.text is None:
@@ -206,7 +206,7 @@ class FiguresPart(EntitiesPart):
         """Change a figure's note (its explanation or source), keeping the figure."""
         from esgdesk.storage.models import Value
 
-        self.catalogue.indicator(indicator)
+        self.edition(year).indicator(indicator)
         check_text(indicator, note)
         ent = self.entity(entity)
         stamp = now()
@@ -237,7 +237,7 @@ class FiguresPart(EntitiesPart):
             raise EsgdeskError(f"status '{status}' is not one of {', '.join(STATUSES)}",
                                f"状态“{status}”不是以下之一：{', '.join(STATUSES)}",
                                kind="unknown_status")
-        self.catalogue.indicator(indicator)
+        self.known_indicator(year, indicator)
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:

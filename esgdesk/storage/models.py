@@ -116,3 +116,28 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class CatalogueContent(Base):
+    """A catalogue document (JSON), stored once however many editions hold it."""
+
+    __tablename__ = "catalogue_content"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
+
+
+class CatalogueEdition(Base):
+    """A reporting year's catalogue: numbered per year (the highest is the year's edition);
+    who made it, when and why."""
+
+    __tablename__ = "catalogue_edition"
+    __table_args__ = (UniqueConstraint("year", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(ForeignKey("catalogue_content.hash"))
+    made_by: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")

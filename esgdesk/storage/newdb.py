@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from esgdesk.errors import DatabaseError, EsgdeskError
-from esgdesk.storage.store import Store, open_database
+from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
+from esgdesk.storage.store import Store, current_user, open_database
 
 ENTITY_KINDS = ("group", "company", "site")
 
@@ -51,8 +53,10 @@ def _line_error(number: int, en: str, zh: str) -> EsgdeskError:
 
 
 def create_database(path: str | Path, company: str, first_year: int,
-                    entities: list[EntitySpec]) -> Store:
-    """Make a new database; a file already there is never overwritten."""
+                    entities: list[EntitySpec], template: str = DEFAULT_TEMPLATE,
+                    document: dict[str, Any] | None = None) -> Store:
+    """Make a new database; a file already there is never overwritten. Its catalogue starts
+    as the edition of its first year: `document` when given, else the template's."""
     path = Path(path)
     if path.exists():
         raise DatabaseError(str(path), "exists already", "文件已存在")
@@ -62,6 +66,9 @@ def create_database(path: str | Path, company: str, first_year: int,
         store.set_setting("first_year", str(first_year))
         for spec in entities:
             store.add_entity(spec.code, spec.name_zh, spec.name_en, spec.kind, spec.parent)
+        store.store_edition(first_year, document or template_document(template),
+                            f"started from the template {template}" if document is None
+                            else "the catalogue the request was made from", current_user())
     except Exception:
         store.close()
         path.unlink(missing_ok=True)

@@ -57,9 +57,11 @@ class RequestsPart(FiguresPart):
                                                            department))
         return read_record(RequestInfo, rows[0], entity=entity) if rows else None
 
-    def request_indicators(self, department: str) -> list[str]:
-        """The typed indicators a department supplies (what its request collects)."""
-        return self.catalogue.supplied_by(department)
+    def request_indicators(self, department: str, year: int | None = None) -> list[str]:
+        """The typed indicators a department supplies (what its request of a year collects,
+        by that year's edition; by the latest edition without a year)."""
+        catalogue = self.catalogue if year is None else self.edition(year)
+        return catalogue.supplied_by(department)
 
     def submission(self, sha256: str) -> SubmissionInfo | None:
         rows = self._query(f"SELECT {SUBMISSION_COLUMNS} FROM submission WHERE sha256 = ?",
@@ -81,8 +83,9 @@ class RequestsPart(FiguresPart):
 
         from esgdesk.storage.models import Request
 
-        if department not in self.catalogue.departments:
-            raise UnknownDepartment(department, list(self.catalogue.departments))
+        departments = self.edition(year).departments
+        if department not in departments:
+            raise UnknownDepartment(department, list(departments))
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:
@@ -148,7 +151,7 @@ class RequestsPart(FiguresPart):
 
         from esgdesk.storage.models import Value
 
-        ids = self.request_indicators(request.department)
+        ids = self.request_indicators(request.department, request.year)
         figures = s.execute(select(Value).where(
             Value.entity_id == request.entity_id, Value.year == request.year,
             Value.indicator.in_(ids))).scalars()

@@ -75,10 +75,7 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
     A file that is not SQLite, a SQLite file of another program, or a database
     made by a newer esgdesk is refused with a DatabaseError that says so.
     """
-    from esgdesk.model.catalogue import load
-
     path = Path(path)
-    catalogue = catalogue or load()
     if path.exists():
         revision = schema_revision(path)
     elif create:
