@@ -16,6 +16,7 @@ from esgdesk.application.session import Changes, Session
 from esgdesk.errors import DatabaseDamaged
 from esgdesk.model.layout import FigureRef
 from ui.banner import WarningBanner
+from ui.catalogue_actions import CatalogueActions
 from ui.chapter_form import ChapterForm
 from ui.collection_actions import CollectionActions
 from ui.database_actions import DatabaseActions
@@ -52,6 +53,8 @@ class MainWindow(QMainWindow):
         self.files = DatabaseActions(self)
         self.editor = Editor(self)
         self.collection = CollectionActions(self)
+        self.catalogue_actions = CatalogueActions(self)
+        self._forms_edition = ""  # the content hash of the edition the forms were built from
         self.validation = ValidationRunner(self)
         self.keyboard = Keyboard(self)
         self.undo_stack = self.editor.undo_stack
@@ -238,6 +241,7 @@ class MainWindow(QMainWindow):
         """Forms take the new entity or year (those out of sight when shown)."""
         workspace = self.workspace
         assert workspace is not None
+        self._follow_edition(workspace.catalogue)
         shown = self.pages.currentWidget()
         for form in self.forms.values():
             form.set_workspace(workspace, defer=form is not shown)
@@ -249,6 +253,20 @@ class MainWindow(QMainWindow):
             self.show_chapter(chapter)
         elif self.pages.currentWidget() is self.placeholder:
             self.show_chapter(self.catalogue.chapters[0].id)
+
+    def _follow_edition(self, catalogue: Catalogue) -> None:
+        """Another edition (another year's, or this year's edited): forms are built anew
+        from it, navigation and findings read it."""
+        if catalogue.content_hash == self._forms_edition:
+            return
+        self._forms_edition = catalogue.content_hash
+        self.navigation.catalogue = catalogue
+        self.findings.catalogue = catalogue
+        for form in self.forms.values():
+            self.pages.removeWidget(form)
+            form.deleteLater()
+        self.forms.clear()
+        self.pages.setCurrentWidget(self.placeholder)
 
     # -- navigation ---------------------------------------------------------------------
     def _fill_navigation(self) -> None:

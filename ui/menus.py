@@ -37,6 +37,14 @@ def build_menus(window: MainWindow) -> None:
                                window.import_workbooks)
     window.status_action = window.dashboard_dock.toggleViewAction()
     window.collection_menu.addAction(window.status_action)
+    window.catalogue_menu = bar.addMenu("")
+    catalogue = window.catalogue_actions
+    window.catalogue_export_action = act(window.catalogue_menu, None,
+                                         catalogue.export_for_editing)
+    window.catalogue_import_action = act(window.catalogue_menu, None, catalogue.import_edited)
+    window.catalogue_menu.addSeparator()
+    window.open_year_action = act(window.catalogue_menu, None, catalogue.open_next_year)
+    window.coverage_action = act(window.catalogue_menu, None, catalogue.show_coverage)
     window.edit_menu = bar.addMenu("")
     stack = window.undo_stack
     window.undo_action = act(window.edit_menu, QKeySequence.StandardKey.Undo, stack.undo)
@@ -70,6 +78,11 @@ def retranslate_menus(window: MainWindow) -> None:
     window.submit_action.setText(tr("&Submit request…"))
     window.requests_action.setText(tr("&Make data requests…"))
     window.import_action.setText(tr("&Import returned workbooks…"))
+    window.catalogue_menu.setTitle(tr("Ca&talogue"))
+    window.catalogue_export_action.setText(tr("&Export catalogue for editing…"))
+    window.catalogue_import_action.setText(tr("&Import edited catalogue…"))
+    window.open_year_action.setText(tr("&Open the next reporting year"))
+    window.coverage_action.setText(tr("Framework &coverage…"))
     window.edit_menu.setTitle(tr("&Edit"))
     name_undo(window)
     window.find_action.setText(tr("&Find indicator…"))

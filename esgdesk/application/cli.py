@@ -7,121 +7,55 @@ import argparse
 import csv
 import json
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from functools import partial
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from esgdesk.errors import EsgdeskError, FileRefused, NotFound
+from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.states import VALUE, written_state
 from esgdesk.paths import default_database
 
 if TYPE_CHECKING:
-    from esgdesk.model.catalogue import Catalogue
     from esgdesk.storage.store import Store, StoredValue
 
-Arguments = Callable[[argparse.ArgumentParser], None]
-Handler = Callable[[argparse.Namespace], int]
-StoreHandler = Callable[["Store", argparse.Namespace], int]
-
-
-@dataclass(frozen=True)
-class Command:
-    """One command: its name, what it does, the options it takes and how it runs."""
-
-    name: str
-    help: str
-    arguments: Arguments | None
-    run: Handler
-    takes_database: bool  # an optional database file (default: the user data folder)
-
-    def parser(self) -> argparse.ArgumentParser:
-        """The command's own parser, so options and positionals may come in any order."""
-        parser = argparse.ArgumentParser(prog=f"esgdesk {self.name}", description=self.help)
-        parser.add_argument("--user", help="who makes the change (default: $ESGDESK_USER "
-                            "or the login name)")
-        if self.takes_database:
-            parser.add_argument("path", nargs="?", type=Path,
-                                help="database file (default: the user data folder)")
-        if self.arguments is not None:
-            self.arguments(parser)
-        return parser
-
-
-REGISTRY: dict[str, Command] = {}
-
-
-def command(name: str, help_text: str, arguments: Arguments | None = None, *,
-            takes_database: bool = False) -> Callable[[Handler], Handler]:
-    """Declare a command run by the decorated function on its parsed options."""
-    def register(run: Handler) -> Handler:
-        REGISTRY[name] = Command(name, help_text, arguments, run, takes_database)
-        return run
-    return register
-
-
-def store_command(name: str, help_text: str, arguments: Arguments | None = None,
-                  ) -> Callable[[StoreHandler], StoreHandler]:
-    """Declare a command on an open database: the decorated function gets the store (the
-    database named, or the user's) and the parsed options."""
-    def register(run: StoreHandler) -> StoreHandler:
-        REGISTRY[name] = Command(name, help_text, arguments, partial(_on_store, run), True)
-        return run
-    return register
-
-
-def _on_store(run: StoreHandler, args: argparse.Namespace) -> int:
-    from esgdesk.storage.health import location_warning
-    from esgdesk.storage.store import open_database
-
-    path = args.path or default_database()
-    warning = location_warning(path)
-    if warning:
-        print(f"esgdesk {args.command}: warning: {warning}", file=sys.stderr)
-    store = open_database(path)
-    try:
-        return run(store, args)
-    finally:
-        store.close()
-
-
-def _force_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--force", action="store_true", help="overwrite the file if it exists")
-
-
-def _refuse_existing(path: Path, force: bool) -> None:
-    """A command never overwrites a file silently (a returned workbook, say): only with
-    --force."""
-    if path.exists() and not force:
-        raise FileRefused("exists already; give --force to overwrite it",
-                          "文件已存在；如要覆盖请加 --force", where=str(path), kind="exists")
-
-
-def _department(store: Store, text: str) -> str:
-    """The department key a user named by key or name, in any case (see Catalogue)."""
-    return store.catalogue.department_key(text)
+from esgdesk.application.commands import (
+    REGISTRY,
+    command,
+    department_of,
+    force_argument,
+    refuse_existing,
+    store_command,
+)
 
 
 # -- databases --------------------------------------------------------------------------
 def _init_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--company", default="", help="the company's name")
     parser.add_argument("--group-name", default="集团 / Group", help="the top entity's name")
+    parser.add_argument("--template", default="zkteco-2023",
+                        help="the catalogue to start from (see 'esgdesk templates')")
+    parser.add_argument("--year", type=int, help="the first reporting year (default: last "
+                        "year)")
 
 
 @command("init", "create an empty database", _init_arguments, takes_database=True)
 def _init(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from esgdesk.model.templates import template
     from esgdesk.storage.newdb import EntitySpec, create_database
 
     path = args.path or default_database()
     zh, _, en = args.group_name.partition(" / ")
     path.parent.mkdir(parents=True, exist_ok=True)
-    store = create_database(path, args.company, date.today().year - 1,
-                            [EntitySpec("group", zh, en or zh, "group")])
+    template(args.template)  # an unknown template is refused before a file is made
+    year = args.year or date.today().year - 1
+    store = create_database(path, args.company, year,
+                            [EntitySpec("group", zh, en or zh, "group")], args.template)
+    catalogue = store.edition(year)
     store.close()
-    print(f"{path}: new esgdesk database")
+    print(f"{path}: new esgdesk database, {year} catalogue from the template {args.template} "
+          f"({len(catalogue.tables)} tables, {len(catalogue.indicators)} indicators)")
     return 0
 
 
@@ -139,63 +73,6 @@ def _sample(args: argparse.Namespace) -> int:
           f"{count} figures")
     store.close()
     return 0
-
-
-# -- the catalogue ----------------------------------------------------------------------
-def _catalogue_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--check", action="store_true", help="only check the catalogue data")
-
-
-@command("catalogue", "list the indicators of the catalogue", _catalogue_arguments)
-def _catalogue(args: argparse.Namespace) -> int:
-    from esgdesk.model.catalogue import load, read
-
-    if args.check:
-        _, problems = read()
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        return 1 if problems else 0
-    catalogue = load()
-    if args.format == "json":
-        json.dump(catalogue_json(catalogue), sys.stdout, ensure_ascii=False, indent=1)
-        print()
-        return 0
-    lang = args.lang
-    for chapter in catalogue.chapters:
-        print(f"{chapter.number} {chapter.title(lang)}".strip())
-        for table in chapter.tables:
-            print(f"  {table.title(lang)}  [{table.id}]")
-            for iid in table.indicators():
-                indicator = catalogue.indicators[iid]
-                derived = "  = " + indicator.formula.text if indicator.formula else ""
-                print(f"    {iid}\t{indicator.label(lang)}\t{indicator.unit(lang)}\t"
-                      f"{indicator.type.name}{derived}")
-    return 0
-
-
-def catalogue_json(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """Every indicator with its labels, units, chapter, home table and type."""
-    out = []
-    for indicator in catalogue.indicators.values():
-        table = catalogue.home_table(indicator.id)
-        out.append({
-            "id": indicator.id,
-            "label": indicator.label.as_dict(),
-            "unit": indicator.unit.as_dict(),
-            "chapter": indicator.chapter,
-            "table": table.id,
-            "tables": [t.id for t in catalogue.tables_of(indicator.id)],
-            "type": indicator.type.name,
-            "precision": indicator.type.precision,
-            "owner": indicator.owner,
-            "aggregation": indicator.aggregation,
-            "formula": indicator.formula.text if indicator.formula else None,
-            "gri": list(indicator.gri),
-            "cass": list(indicator.cass),
-        })
-    return out
 
 
 # -- one figure -------------------------------------------------------------------------
@@ -309,14 +186,14 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add a sheet comparing the entity with each direct child")
     parser.add_argument("--per-child", action="store_true",
                         help="add one sheet per direct child with all the tables")
-    _force_argument(parser)
+    force_argument(parser)
 
 
 @store_command("export", "write the report workbook (.xlsx) for a year", _export_arguments)
 def _export(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.exchange.export import export_workbook
 
-    _refuse_existing(args.out, args.force)
+    refuse_existing(args.out, args.force)
     written = export_workbook(store, args.year, args.out, args.entity, args.lang,
                               by_entity=args.by_entity, per_child=args.per_child)
     print(f"{written}: report workbook for {args.year}")
@@ -333,7 +210,7 @@ def _request_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assignee", help="who fills it in")
     parser.add_argument("--due", type=_due_date, help="due date, YYYY-MM-DD")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
-    _force_argument(parser)
+    force_argument(parser)
 
 
 def _due_date(text: str) -> str:
@@ -353,8 +230,8 @@ def _request(store: Store, args: argparse.Namespace) -> int:
 
     from esgdesk.exchange.requests import write_request
 
-    department = _department(store, args.department)
-    _refuse_existing(args.out, args.force)
+    department = department_of(store, args.department)
+    refuse_existing(args.out, args.force)
     if args.due and args.due < date.today().isoformat():
         print(f"esgdesk request: warning: the due date {args.due} is in the past",
               file=sys.stderr)
@@ -382,7 +259,7 @@ def _import(store: Store, args: argparse.Namespace) -> int:
 
     expect = {k: getattr(args, k) for k in ("year", "entity", "department") if getattr(args, k)}
     if args.department:
-        expect["department"] = _department(store, args.department)
+        expect["department"] = department_of(store, args.department)
     reports = import_files(store, args.files, args.user, dry_run=args.dry_run,
                            overwrite_newer=args.overwrite_newer, expect=expect)
     for report in reports:
@@ -438,7 +315,7 @@ def _review_arguments(parser: argparse.ArgumentParser) -> None:
 def _review(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.rules.review import move
 
-    department = _department(store, args.department)
+    department = department_of(store, args.department)
     request = store.request_for(args.entity, args.year, department)
     if request is None:
         name = store.catalogue.departments[department]
@@ -524,14 +401,14 @@ def _check(args: argparse.Namespace) -> int:
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="database file")
     parser.add_argument("out", type=Path, help="the copy to write")
-    _force_argument(parser)
+    force_argument(parser)
 
 
 @command("backup", "copy a database safely (SQLite's online backup)", _backup_arguments)
 def _backup(args: argparse.Namespace) -> int:
     from esgdesk.storage.backup import copy_database
 
-    _refuse_existing(args.out, args.force)
+    refuse_existing(args.out, args.force)
     print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
     return 0
 
@@ -602,6 +479,8 @@ def _validate(store: Store, args: argparse.Namespace) -> int:
               f"{counts['info']} info", file=sys.stderr)
     return 1 if any(f.blocking for f in findings) else 0
 
+
+from esgdesk.application import cli_catalogue  # noqa: E402, F401  (its commands register)
 
 COMMANDS = tuple(REGISTRY)
 

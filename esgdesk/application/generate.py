@@ -15,6 +15,7 @@ from pathlib import Path
 from esgdesk.application.sample import sample_changes
 from esgdesk.errors import DatabaseError
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.model.templates import template_document
 from esgdesk.storage.audit import audit_hash
 from esgdesk.storage.store import Store, now, open_database
 
@@ -91,12 +92,14 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     if path.exists():
         raise DatabaseError(str(path), "exists already", "文件已存在")
     store = open_database(path, create=True)
-    catalogue = store.catalogue  # the latest edition: generated years follow it
     rng = random.Random(seed)
-    base = _base_figures(catalogue)
     store.set_setting("company", "Generated group")
     store.set_setting("first_year", str(last_year - years + 1))
     store.add_entity("group", "集团", "Group", "group")
+    store.store_edition(last_year - years + 1, template_document(), "the shipped template",
+                        "generator")
+    catalogue = store.catalogue  # generated years follow the edition
+    base = _base_figures(catalogue)
     for number in range(1, companies + 1):
         domestic = number <= companies * 42 // 89
         code = f"{'cn' if domestic else 'intl'}-{number:03d}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseError, EsgdeskError
 from esgdesk.model.catalogue import ENTITIES_FILE
+from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
 from esgdesk.model.types import bilingual_value
 from esgdesk.paths import RESOURCES
 from esgdesk.storage.store import Change, Store, open_database
@@ -59,6 +60,8 @@ def create_sample(path: str | Path) -> Store:
         store.set_setting("company", "熵基科技股份有限公司 / ZKTeco Co., Ltd.")
         store.set_setting("first_year", "2021")
         add_sample_entities(store)
+        store.store_edition(2021, template_document(DEFAULT_TEMPLATE),
+                            f"started from the template {DEFAULT_TEMPLATE}", SAMPLE_USER)
         store.set_values(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
     except Exception:
         store.close()

@@ -21,8 +21,10 @@ from esgdesk.storage.health import FileCheck
 from esgdesk.storage.store import Store, StoredValue, current_user, open_database
 
 if TYPE_CHECKING:
+    from esgdesk.exchange.catalogue_book import CatalogueImport
     from esgdesk.exchange.intake import FileReport
     from esgdesk.exchange.offline import OfflineRequest
+    from esgdesk.rules.coverage import DisclosureCoverage
     from esgdesk.rules.review import RequestState
     from esgdesk.rules.validation import Finding
     from esgdesk.storage.audit import ChainReport
@@ -247,6 +249,48 @@ class Session:
                                    workspace.year if year is None else year)
         self.validation = None
         return SCOPE
+
+    # -- the catalogue ------------------------------------------------------------------
+    def export_catalogue(self, out: Path, lang: str) -> Path:
+        """The year's edition as a workbook to edit in Excel or LibreOffice."""
+        from esgdesk.exchange.catalogue_book import write_catalogue_book
+
+        year = self.require_workspace().year
+        return write_catalogue_book(self.require_store().edition_document(year), out, lang,
+                                    year)
+
+    def plan_catalogue(self, path: Path) -> CatalogueImport:
+        """An edited catalogue workbook, checked whole against the database: its problems
+        (sheet!cell) or its difference from the year's edition. Nothing is written."""
+        from esgdesk.exchange.catalogue_book import plan_import
+
+        return plan_import(self.require_store(), path, self.require_workspace().year)
+
+    def apply_catalogue(self, plan: CatalogueImport, name: str) -> Changes:
+        """Store a checked plan as the year's edition (one audited transaction); the forms
+        redraw from it."""
+        workspace = self.require_workspace()
+        if plan.problems or plan.unchanged:
+            return Changes()
+        self.require_store().store_edition(workspace.year, plan.document, f"imported {name}",
+                                           self.user)
+        return self.select(workspace.entity, workspace.year) | Changes(saved=True)
+
+    def open_year(self, year: int) -> Changes:
+        """Give a new reporting year its own edition (a copy of the last) and work on it."""
+        self.require_store().open_year(year, self.user)
+        return self.select(None, year) | Changes(saved=True)
+
+    def frameworks_used(self) -> list[str]:
+        from esgdesk.rules.coverage import frameworks_used
+
+        return frameworks_used(self.catalogue)
+
+    def coverage(self, framework_id: str) -> list[DisclosureCoverage]:
+        """How the year's figures cover a framework's disclosures."""
+        from esgdesk.rules.coverage import year_coverage
+
+        return year_coverage(self.require_store(), self.require_workspace().year, framework_id)
 
     def children_count(self) -> int:
         """How many direct children the chosen entity has (a parent's export can compare

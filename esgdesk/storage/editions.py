@@ -145,10 +145,7 @@ class EditionsPart(EntitiesPart):
         digest = document_hash(document)
         current = self.edition_info(year)
         if current is not None and current.hash == digest:
-            if current.year != year:
-                return self._add(year, digest, document, summary, user,
-                                 old=current.hash)
-            return None
+            return None  # the year reads this content already (its own or opened from it)
         return self._add(year, digest, document, summary, user,
                          old=current.hash if current else None)
 

@@ -982,4 +982,91 @@ Keep your {mine}, or take {theirs}?</source>
         <translation>您的姓名</translation>
     </message>
 </context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Export catalogue for editing</source>
+        <translation>导出指标目录以供编辑</translation>
+    </message>
+    <message>
+        <source>Import edited catalogue</source>
+        <translation>导入已编辑的指标目录</translation>
+    </message>
+    <message>
+        <source>The {year} catalogue was updated from {name}</source>
+        <translation>已按 {name} 更新 {year} 年指标目录</translation>
+    </message>
+    <message>
+        <source>{name} cannot be imported: {count} problem(s). Nothing was changed.</source>
+        <translation>{name} 无法导入：有 {count} 个问题。未作任何更改。</translation>
+    </message>
+    <message>
+        <source>{name} is the same as this year's catalogue: nothing to change.</source>
+        <translation>{name} 与本年度指标目录相同，无需更改。</translation>
+    </message>
+    <message>
+        <source>{name} changes this year's catalogue as follows:</source>
+        <translation>{name} 将对本年度指标目录作如下更改：</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Framework coverage</source>
+        <translation>披露框架覆盖情况</translation>
+    </message>
+    <message>
+        <source>Only what is not covered</source>
+        <translation>只看未覆盖的</translation>
+    </message>
+    <message>
+        <source>Framework</source>
+        <translation>披露框架</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Disclosure</source>
+        <translation>披露项</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Indicators</source>
+        <translation>指标</translation>
+    </message>
+    <message>
+        <source>{covered} covered, {empty} collected but empty, {missing} not covered, of {total}</source>
+        <translation>共 {total} 项：已覆盖 {covered}，已收集但尚无数据 {empty}，未覆盖 {missing}</translation>
+    </message>
+    <message>
+        <source>(wording not verified)</source>
+        <translation>（措辞未经核实）</translation>
+    </message>
+    <message>
+        <source>Ca&amp;talogue</source>
+        <translation>指标目录(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Export catalogue for editing…</source>
+        <translation>导出指标目录以供编辑(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Import edited catalogue…</source>
+        <translation>导入已编辑的指标目录(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open the next reporting year</source>
+        <translation>开启下一报告年度(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Framework &amp;coverage…</source>
+        <translation>披露框架覆盖情况(&amp;C)…</translation>
+    </message>
+</context>
 </TS>

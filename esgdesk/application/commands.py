@@ -1,0 +1,99 @@
+"""The command registry: each command declared once, its options beside what it does. The
+command line (cli.py) and its groups of commands (cli_catalogue.py) declare theirs here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from esgdesk.errors import FileRefused
+from esgdesk.paths import default_database
+
+if TYPE_CHECKING:
+    from esgdesk.storage.store import Store
+
+Arguments = Callable[[argparse.ArgumentParser], None]
+Handler = Callable[[argparse.Namespace], int]
+StoreHandler = Callable[["Store", argparse.Namespace], int]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its name, what it does, the options it takes and how it runs."""
+
+    name: str
+    help: str
+    arguments: Arguments | None
+    run: Handler
+    takes_database: bool  # an optional database file (default: the user data folder)
+
+    def parser(self) -> argparse.ArgumentParser:
+        """The command's own parser, so options and positionals may come in any order."""
+        parser = argparse.ArgumentParser(prog=f"esgdesk {self.name}", description=self.help)
+        parser.add_argument("--user", help="who makes the change (default: $ESGDESK_USER "
+                            "or the login name)")
+        if self.takes_database:
+            parser.add_argument("path", nargs="?", type=Path,
+                                help="database file (default: the user data folder)")
+        if self.arguments is not None:
+            self.arguments(parser)
+        return parser
+
+
+REGISTRY: dict[str, Command] = {}
+
+
+def command(name: str, help_text: str, arguments: Arguments | None = None, *,
+            takes_database: bool = False) -> Callable[[Handler], Handler]:
+    """Declare a command run by the decorated function on its parsed options."""
+    def register(run: Handler) -> Handler:
+        REGISTRY[name] = Command(name, help_text, arguments, run, takes_database)
+        return run
+    return register
+
+
+def store_command(name: str, help_text: str, arguments: Arguments | None = None,
+                  ) -> Callable[[StoreHandler], StoreHandler]:
+    """Declare a command on an open database: the decorated function gets the store (the
+    database named, or the user's) and the parsed options."""
+    def register(run: StoreHandler) -> StoreHandler:
+        REGISTRY[name] = Command(name, help_text, arguments, partial(_on_store, run), True)
+        return run
+    return register
+
+
+def _on_store(run: StoreHandler, args: argparse.Namespace) -> int:
+    from esgdesk.storage.health import location_warning
+    from esgdesk.storage.store import open_database
+
+    path = args.path or default_database()
+    warning = location_warning(path)
+    if warning:
+        print(f"esgdesk {args.command}: warning: {warning}", file=sys.stderr)
+    store = open_database(path)
+    try:
+        return run(store, args)
+    finally:
+        store.close()
+
+
+def force_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+
+
+def refuse_existing(path: Path, force: bool) -> None:
+    """A command never overwrites a file silently (a returned workbook, say): only with
+    --force."""
+    if path.exists() and not force:
+        raise FileRefused("exists already; give --force to overwrite it",
+                          "文件已存在；如要覆盖请加 --force", where=str(path), kind="exists")
+
+
+def department_of(store: Store, text: str) -> str:
+    """The department key a user named by key or name, in any case (see Catalogue)."""
+    return store.catalogue.department_key(text)
