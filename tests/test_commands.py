@@ -9,7 +9,8 @@ from esgdesk.application.cli import COMMANDS, REGISTRY, main
 
 
 def test_every_command_has_a_parser_and_a_handler() -> None:
-    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 21  # no "unlock": locked is published
+    # no "unlock": locked is published; "templates", "year", "frameworks" for the catalogue
+    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 24
     for name in COMMANDS:
         command = REGISTRY[name]
         assert command.name == name and command.help and callable(command.run)

@@ -179,7 +179,9 @@ def edit_profile(window: Any) -> bool:
     return True
 
 
-def user_caption(catalogue: Catalogue, settings: Any, user: str, lang: str) -> str:
-    """Who is working, and for which department, for the status bar."""
-    department = catalogue.departments.get(str(settings.value("profile/department", "")))
+def user_caption(catalogue: Catalogue | None, settings: Any, user: str, lang: str) -> str:
+    """Who is working, and for which department (of the open year's edition), for the
+    status bar."""
+    key = str(settings.value("profile/department", ""))
+    department = catalogue.departments.get(key) if catalogue is not None else None
     return user + (f" · {department(lang)}" if department else "")

@@ -25,7 +25,7 @@ FINDING_ROLE = Qt.ItemDataRole.UserRole
 class FindingsPanel(QWidget):
     finding_chosen = Signal(object)  # Finding
 
-    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+    def __init__(self, catalogue: Catalogue | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalogue = catalogue
         self.lang = "zh"
@@ -80,7 +80,7 @@ class FindingsPanel(QWidget):
         self.severity.addItem(icon("explained"), self.tr("Explained"), "explained")
         self.department.clear()
         self.department.addItem(self.tr("All departments"), None)
-        for key, label in self.catalogue.departments.items():
+        for key, label in (self.catalogue.departments.items() if self.catalogue else ()):
             self.department.addItem(label(lang), key)
         self.severity.setCurrentIndex(max(self.severity.findData(chosen_severity), 0))
         self.department.setCurrentIndex(max(self.department.findData(chosen_department), 0))

@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.scope.mine_toggled.connect(self._mine_toggled)
 
     def _build_centre(self) -> None:
-        self.navigation = NavigationTree(self.catalogue)
+        self.navigation = NavigationTree(None)  # the year's edition, once a database is open
         self.navigation.chosen.connect(self.keyboard.open_chapter)
         self.pages = QStackedWidget()
         self.placeholder = QLabel()
@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         """The session opened a database (or a request offline): show it."""
         store, offline = self.session.store, self.session.offline
         assert store is not None and self.workspace is not None
+        self._follow_edition(self.workspace.catalogue)  # before the panes read it
         self.undo_stack.clear()
         self.database_label.setText(str(offline.workbook if offline else store.path))
         if offline is None:
@@ -262,6 +263,9 @@ class MainWindow(QMainWindow):
         self._forms_edition = catalogue.content_hash
         self.navigation.catalogue = catalogue
         self.findings.catalogue = catalogue
+        self.findings.retranslate(self.lang)  # the edition's departments
+        self.keyboard.retranslate()  # Ctrl+1…: the edition's chapters
+        self._show_user()
         for form in self.forms.values():
             self.pages.removeWidget(form)
             form.deleteLater()
@@ -358,8 +362,8 @@ class MainWindow(QMainWindow):
             self._fill_navigation()
 
     def _show_user(self) -> None:
-        self.user_label.setText(user_caption(self.catalogue, self.settings, self.user(),
-                                             self.lang))
+        catalogue = self.catalogue if self.workspace is not None else None
+        self.user_label.setText(user_caption(catalogue, self.settings, self.user(), self.lang))
 
     def set_language(self, lang: str) -> None:
         self.lang = self.ops.lang = lang

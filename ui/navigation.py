@@ -17,7 +17,7 @@ CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
 class NavigationTree(QTreeWidget):
     chosen = Signal(str, str)  # chapter id, table id ("" for a chapter)
 
-    def __init__(self, catalogue: Catalogue, parent: QWidget | None = None) -> None:
+    def __init__(self, catalogue: Catalogue | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.catalogue = catalogue
         self.setColumnCount(2)
@@ -30,6 +30,8 @@ class NavigationTree(QTreeWidget):
         self.clear()
         year = workspace.year if workspace is not None else None
         self.setHeaderLabels([tr("Report"), tr("Filled")])
+        if self.catalogue is None:
+            return
         if mine_first and department:
             label = self.catalogue.departments.get(department)
             mine = QTreeWidgetItem([tr("My tables: {department}").format(

@@ -33,7 +33,7 @@ def build_docks(window: MainWindow) -> None:
     window.detail.note_saved.connect(window.editor.save_note)
     window.detail_dock = _dock(window, window.detail, "detail-dock",
                                Qt.DockWidgetArea.RightDockWidgetArea)
-    window.findings = FindingsPanel(window.catalogue)
+    window.findings = FindingsPanel(None)  # the year's edition, once a database is open
     window.findings.finding_chosen.connect(
         lambda finding: window.jump_to(finding.indicators[0], finding.entity))
     window.findings_dock = _dock(window, window.findings, "findings-dock",

@@ -28,10 +28,10 @@ class Keyboard(QObject):
     def build_menu(self) -> None:
         window = self.window
         self.menu = window.menuBar().addMenu("")
-        for number, chapter in enumerate(window.catalogue.chapters[:CHAPTER_KEYS], 1):
+        for number in range(1, CHAPTER_KEYS + 1):  # the Nth chapter of the year's edition
             self.chapter_actions.append(window.action(
                 self.menu, QKeySequence(f"Ctrl+{number}"),
-                lambda c=chapter.id: self.open_chapter(c)))
+                lambda n=number: self.open_nth_chapter(n)))
         self.menu.addSeparator()
         self.entity_action = window.action(self.menu, None, lambda: self._pick(
             window.scope.entity_picker))
@@ -53,9 +53,13 @@ class Keyboard(QObject):
     def retranslate(self) -> None:
         window = self.window
         self.menu.setTitle(tr("&Go"))
-        for action, chapter in zip(self.chapter_actions, window.catalogue.chapters,
-                                   strict=False):
-            action.setText(f"{chapter.number} {chapter.title(window.lang)}".strip())
+        chapters = window.catalogue.chapters if window.workspace is not None else ()
+        for number, action in enumerate(self.chapter_actions):
+            chapter = chapters[number] if number < len(chapters) else None
+            action.setVisible(chapter is not None)
+            if chapter is not None:
+                year = window.workspace.year if window.workspace is not None else None
+                action.setText(f"{chapter.number} {chapter.title(window.lang, year)}".strip())
         self.entity_action.setText(tr("&Entity…"))
         self.year_action.setText(tr("&Year…"))
         self.previous_year_action.setText(tr("&Previous year"))
@@ -66,6 +70,11 @@ class Keyboard(QObject):
         self.details_action.setText(tr("&Details pane"))
 
     # -- the moves ----------------------------------------------------------------------
+    def open_nth_chapter(self, number: int) -> None:
+        chapters = self.window.catalogue.chapters if self.window.workspace is not None else ()
+        if number <= len(chapters):
+            self.open_chapter(chapters[number - 1].id)
+
     def open_chapter(self, chapter_id: str, table_id: str = "") -> None:
         """Show a chapter (at a table) with the cursor in its form, ready to type."""
         window = self.window

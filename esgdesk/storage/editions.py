@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.errors import CatalogueError, EsgdeskError, UnknownIndicator
+from esgdesk.errors import CatalogueError, DatabaseDamaged, EsgdeskError, UnknownIndicator
 from esgdesk.model.catalogue import (
     Catalogue,
     Indicator,
@@ -75,7 +75,13 @@ class EditionsPart(EntitiesPart):
             return self._parse(template_document(), year)
         key = (info.hash, year)
         if key not in self._parsed:
-            self._parsed[key] = self._parse(self.edition_document(year), year)
+            document = self.edition_document(year)
+            try:
+                self._parsed[key] = self._parse(document, year)
+            except (CatalogueError, AttributeError, TypeError, ValueError, KeyError) as exc:
+                raise DatabaseDamaged(str(self.path), f"the catalogue of {year} is damaged "
+                                      f"({str(exc)[:120]}); restore the latest backup",
+                                      f"{year} 年的指标目录已损坏；请恢复最近的备份") from None
         return self._parsed[key]
 
     def edition_document(self, year: int) -> dict[str, Any]:
@@ -86,7 +92,15 @@ class EditionsPart(EntitiesPart):
 
             return template_document()
         rows = self._query("SELECT content FROM catalogue_content WHERE hash = ?", (info.hash,))
-        return json.loads(rows[0]["content"])
+        try:
+            document = json.loads(rows[0]["content"]) if rows else None
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            raise DatabaseDamaged(str(self.path), f"the catalogue of {year} cannot be read; "
+                                  "restore the latest backup",
+                                  f"{year} 年的指标目录无法读取；请恢复最近的备份")
+        return document
 
     def _parse(self, document: dict[str, Any], year: int) -> Catalogue:
         catalogue, problems = read_document(document, year)
