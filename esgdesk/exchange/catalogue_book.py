@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import EsgdeskError, FileRefused, NotFound
 from esgdesk.exchange.returned import Problem, check_zip
-from esgdesk.exchange.workbook import house_styles, save_atomically, set_value, text_width
+from esgdesk.exchange.workbook import (
+    house_styles,
+    lines_needed,
+    save_atomically,
+    set_value,
+    text_width,
+)
 from esgdesk.model import formula as formulas
 from esgdesk.model.catalogue import (
     AGGREGATIONS,
@@ -416,6 +422,8 @@ class _Writer:
         for lang in (self.lang, "en" if self.lang == "zh" else "zh"):
             set_value(sheet.cell(row, 1), titles[lang]).font = self.title_font
             set_value(sheet.cell(row + 1, 1), intro[lang]).alignment = self.wrap
+            sheet.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=2)
+            sheet.row_dimensions[row + 1].height = 15 * lines_needed(intro[lang], 114)
             row += 3
             set_value(sheet.cell(row, 1), sheets_word[lang]).font = self.bold
             row += 1
@@ -433,6 +441,17 @@ class _Writer:
         sheet.column_dimensions["A"].width = 14
         sheet.column_dimensions["B"].width = 100
         sheet.cell(1, 1).font = Font(bold=True, size=14)
+        # Rows as high as their wrapped text (no spreadsheet sizes them on opening), and
+        # the sheet printed on A4, landscape, one page wide.
+        for cells in sheet.iter_rows():
+            if len(cells) > 1 and isinstance(cells[1].value, str):
+                lines = lines_needed(cells[1].value, 100)
+                if lines > 1:
+                    sheet.row_dimensions[cells[1].row].height = 15 * lines
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
     def sheet(self, sheet_id: str, rows: list[list[Any]]) -> None:
         from openpyxl.comments import Comment
