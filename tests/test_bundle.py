@@ -133,6 +133,14 @@ def test_the_bundle_carries_its_resources_plugins_and_menu_entry(home: Path) -> 
     shipped = INTERNAL / "esgdesk" / "storage" / "migrations" / "versions"
     assert {p.name for p in migrations.glob("*.py")} == {p.name for p in shipped.glob("*.py")}
     assert (INTERNAL / "resources" / "i18n" / "esgdesk_zh_CN.qm").is_file()
+    for folder in ("catalogue", "templates/szse-17", "frameworks", "factors"):
+        ours = {p.name for p in (ROOT / "resources" / folder).glob("*.toml")}
+        assert ours and ours == {p.name for p in (INTERNAL / "resources" / folder).glob("*.toml")}
+    templates = run_bundle(home, "templates")
+    assert "zkteco-2023" in templates.stdout and "szse-17" in templates.stdout
+    covered = run_bundle(home, "frameworks", "sample.db", "--year", "2023", "--framework",
+                         "gri-2021")
+    assert covered.returncode == 0 and "covered" in covered.stdout, covered.stderr
     qt = INTERNAL / "PySide6" / "Qt"
     assert (qt / "translations" / "qtbase_zh_CN.qm").is_file()
     plugins = {p.relative_to(qt / "plugins").as_posix() for p in (qt / "plugins").rglob("*.so")}
