@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 
 from esgdesk.errors import EsgdeskError, FileRefused
 from esgdesk.exchange.catalogue_book import (
@@ -29,6 +30,7 @@ from esgdesk.exchange.catalogue_book import (
     write_catalogue_book,
 )
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
+from esgdesk.model.types import TYPE_NAMES
 from esgdesk.storage.store import Store
 
 YEAR = 2023
@@ -117,8 +119,11 @@ def test_the_book_has_its_sheets_headers_and_drop_down_lists(book_path: Path) ->
     assert indicators["A1"].comment is not None and "编号" in indicators["A1"].comment.text
     lists = {(str(v.sqref).split(":")[0][0], v.formula1)
              for v in indicators.data_validations.dataValidation}
-    assert ("F", "lists!$A$2:$A$8") in lists  # type
-    assert any(column == "Y" and formula.startswith("sections!") for column, formula in lists)
+    types = len(TYPE_NAMES)
+    assert ("F", f"lists!$A$2:$A${types + 1}") in lists  # type
+    section = get_column_letter(COLUMNS["indicators"].index("section") + 1)
+    assert any(column == section and formula.startswith("sections!")
+               for column, formula in lists)
     rows = book["rows"]
     rows_lists = {str(v.sqref)[0]: v.formula1 for v in rows.data_validations.dataValidation}
     assert rows_lists["A"].startswith("tables!") and rows_lists["C"].startswith("indicators!")
@@ -206,7 +211,8 @@ def cycle(book: Book) -> str:
     put(book, "indicators", campus, "formula",
         "people.recruitment.new_hires - people.recruitment.social")
     ws = book["indicators"]
-    return f"indicators!J{row_of(ws, 'id', 'people.recruitment.new_hires')}"
+    column = get_column_letter(COLUMNS["indicators"].index("formula") + 1)
+    return f"indicators!{column}{row_of(ws, 'id', 'people.recruitment.new_hires')}"
 
 
 def type_change(book: Book) -> str:
@@ -280,7 +286,8 @@ def test_book_problems_without_a_database(book_path: Path) -> None:
     assert codes["sheet_missing"] == "checks"
     assert codes["column_missing"].startswith("indicators!") \
         and codes["column_missing"].endswith("1")
-    assert codes["not_yes_no"].startswith("indicators!O")
+    repeats = get_column_letter(COLUMNS["indicators"].index("repeats") + 1)
+    assert codes["not_yes_no"].startswith(f"indicators!{repeats}")
     assert codes["not_a_number"].startswith("indicators!G")
     assert codes["unknown_chapter"].startswith("tables!B")
     assert codes["unknown_table"].startswith("rows!A")

@@ -23,7 +23,8 @@ from esgdesk.model.catalogue import document_hash
 from esgdesk.model.templates import template_document
 from esgdesk.rules.validation import Validator
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.store import Change, Store, open_database
+from esgdesk.storage.audit import audit_hash
+from esgdesk.storage.store import Change, Store, create_at_revision, open_database
 
 NEW = "people.employees.interns"
 RENAMED = "people.employees.male"
@@ -66,32 +67,41 @@ def _rows_of(path: Path) -> list[str]:
             for cell in row if cell is not None]
 
 
-def test_an_upgraded_database_gets_the_shipped_catalogue_for_every_year(sample_path: Path,
+def test_an_upgraded_database_gets_the_shipped_catalogue_for_every_year(tmp_path: Path,
                                                                         ) -> None:
-    # A database made at the previous head revision (0006): no catalogue tables.
-    with sqlite3.connect(sample_path) as raw:
-        logged = raw.execute("SELECT COUNT(*) FROM audit").fetchone()
-        raw.execute("DROP TABLE catalogue_edition")
-        raw.execute("DROP TABLE catalogue_content")
-        raw.execute("UPDATE alembic_version SET version_num = '0006'")
+    # A database made at the previous head revision (0006), holding figures of 2021 and
+    # 2023, a request of 2022 and a first reporting year of 2021.
+    path = tmp_path / "old.db"
+    create_at_revision(path, "0006")
+    figure = {"at": "2024-01-01", "user": "li", "action": "set", "entity_id": 1, "year": 2023,
+              "indicator": "people.employees.total", "old_value": None, "new_value": "4106",
+              "old_status": None, "new_status": None, "reason": "", "source": ""}
+    with sqlite3.connect(path) as raw:
+        raw.execute("INSERT INTO entity (code, name_zh, name_en, kind) VALUES "
+                    "('group', '集团', 'Group', 'group')")
+        for year, value in ((2021, "3834"), (2023, "4106")):
+            raw.execute("INSERT INTO value (entity_id, year, indicator, value, state, note, "
+                        "status, changed_by, changed_at, version, restated) VALUES (1, ?, "
+                        "'people.employees.total', ?, 'value', '', 'draft', 'li', '2024', 1, "
+                        "'')", (year, value))
+        raw.execute("INSERT INTO request (id, entity_id, year, department, assignee, due, "
+                    "status, changed_by, changed_at) VALUES ('r1', 1, 2022, 'hr', '', '', "
+                    "'requested', 'li', '2024')")
+        raw.execute("INSERT INTO setting (key, value) VALUES ('first_year', '2021')")
+        raw.execute(f"INSERT INTO audit ({', '.join(figure)}, hash) VALUES "
+                    f"({', '.join('?' * len(figure))}, ?)",
+                    [*figure.values(), audit_hash("", figure)])
     raw.close()
-    before = open_database(sample_path)
+    logged_before = 1
+    store = open_database(path)  # upgrades to the head
     try:
-        assert before.editions()  # the upgrade ran on opening
-    finally:
-        before.close()
-    with sqlite3.connect(sample_path) as raw:
-        years = sorted(r[0] for r in raw.execute("SELECT year FROM catalogue_edition"))
-        hashes = {r[0] for r in raw.execute("SELECT hash FROM catalogue_edition")}
-        audit = raw.execute("SELECT COUNT(*) FROM audit").fetchone()
-    raw.close()
-    assert years == [2021, 2022, 2023]  # every year it holds
-    assert hashes == {document_hash(template_document())}
-    assert audit == logged  # nothing else changed: no row added to the log
-    store = open_database(sample_path)
-    try:
+        editions = store.editions()
+        assert [e.year for e in editions] == [2021, 2022, 2023]  # every year it holds
+        assert {e.hash for e in editions} == {document_hash(template_document())}
+        assert len(store.audit_log()) == logged_before  # nothing else changed
         assert store.verify_audit().intact
         assert store.get("group", 2023, "people.employees.total").value == "4106"
+        assert store.edition(2023).indicator("people.employees.total")
     finally:
         store.close()
 

@@ -143,7 +143,11 @@ def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
     innovation = (converted / "report-03 创智纳新.csv").read_text(encoding="utf-8")
     assert "研发投入金额,万元,19678.67,18798.38,21361.34" in innovation
     assert "实践、培训参与人次,人次,1290,796,958,586,1005,664" in innovation
-    assert len(list(converted.glob("*.csv"))) == 10
+    # ten sheets, an index sheet per framework the edition maps indicators to, and the
+    # factors its formulas read (the shipped catalogue's energy and emissions read factors)
+    assert len(list(converted.glob("*.csv"))) == 15
+    assert (converted / "report-所用因子.csv").exists()
+    assert (converted / "report-指标索引 szse-17.csv").exists()
 
 
 def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
@@ -35,6 +35,8 @@ def start_log() -> Path | None:
     path = log_file()
     if any(getattr(h, "baseFilename", None) == str(path) for h in LOG.handlers):
         return path
+    from logging.handlers import RotatingFileHandler  # not needed by a screenshot run
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS,
@@ -97,15 +99,26 @@ def report_unexpected_errors(log: Path | None) -> None:
 
 def run(argv: list[str]) -> int:
     options = _options(argv)
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from ui.first_paint import after_first_paint, discard, hold, release_after_first_paint
 
+    hold()  # until the forms are painted: no validation run, no file check, no collector
+    # The domain before Qt: once imported, PySide6 reads the source of every module imported
+    # after it (looking for its own name), and the domain's modules never use it.
+    import esgdesk.application.session  # noqa: F401
     from esgdesk.errors import EsgdeskError
-    from ui.icons import icon
 
     if not options.screenshot:  # a screenshot run has no one to show a dialog to
         report_unexpected_errors(start_log())
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from ui.icons import icon
+
+    # Qt's raster engine hands every fill taller than about 96 lines (a scroll bar, the tool
+    # bar) to a pool of threads and waits for them: for the forms' small fills the hand-off
+    # costs more than the fill, some two thousand thread switches on the first paint alone.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("esgdesk")
     app.setOrganizationName("esgdesk")
@@ -134,8 +147,9 @@ def run(argv: list[str]) -> int:
     if settings.value("window/geometry") is None or options.screenshot:
         window.resize(1280, 800)
     window.show()
-    if options.screenshot:
+    if options.screenshot:  # the first paint is the picture: nothing waits for it
         app.processEvents()
+        discard()
         window.grab().save(str(options.screenshot))
         window.close()
         return 0
@@ -145,6 +159,7 @@ def run(argv: list[str]) -> int:
     if window.store is not None:
         # After the first paint: load the writing side so the first edit does not wait,
         # and build the other chapters' forms so switching never waits for one.
-        QTimer.singleShot(0, window.store.warm_up)
-        QTimer.singleShot(0, window.prebuild_forms)
+        after_first_paint(window.store.warm_up)
+        after_first_paint(window.prebuild_forms)
+    release_after_first_paint(window)
     return app.exec()

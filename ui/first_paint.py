@@ -1,13 +1,19 @@
-"""Work that waits for the window's first paint: at start-up the window shows the forms first,
-and the validation run, the file check, the writing side and the other chapters' forms begin
-just after, so the window appears as soon as it can."""
+"""What waits for the window's first paint. At start-up the window shows the forms first; the
+validation run, the file check, the writing side and the other chapters' forms begin just
+after, so the window appears as soon as it can.
+
+Start-up also makes some fifty thousand Python objects that live as long as the app (modules,
+the catalogue, the widgets' wrappers): the cyclic garbage collector is off until the first
+paint, then those objects are frozen out of its later passes and it is on again."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 Work = Callable[[], None]
 _waiting: list[Work] | None = None  # None: no start-up is holding work back
@@ -15,9 +21,11 @@ LONGEST_WAIT_MS = 2000  # a window never exposed (started minimised) still gets 
 
 
 def hold() -> None:
-    """Keep the work asked for from now on back until `release`."""
+    """A start-up begins: keep the work asked for back until `release`. (This module imports
+    Qt only once a window is shown, so a start-up can begin before Qt is imported.)"""
     global _waiting
     _waiting = []
+    gc.disable()
 
 
 def after_first_paint(work: Work) -> None:
@@ -29,36 +37,52 @@ def after_first_paint(work: Work) -> None:
 
 
 def release() -> None:
-    """Run the work held back, in the order asked, each in its own turn of the event loop
-    (so the window answers between them); later work runs at once."""
-    global _waiting
-    waiting, _waiting = _waiting or [], None
-    for work in waiting:
+    """The window has painted: run the work held back, in the order asked, each in its own
+    turn of the event loop (so the window answers between them); later work runs at once."""
+    from PySide6.QtCore import QTimer
+
+    for work in _painted():
         QTimer.singleShot(0, work)
 
 
 def discard() -> None:
-    """Drop the work held back (a screenshot run ends at its first paint)."""
+    """The window has painted and the run ends there (a screenshot): drop the work."""
+    _painted()
+
+
+def _painted() -> list[Work]:
     global _waiting
-    _waiting = None
-
-
-class _FirstExpose(QObject):
-    """Releases the work once the window is exposed: Qt paints it while handling that
-    event, so the work posted from here runs after the paint."""
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Expose and getattr(watched, "isExposed", bool)():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, release)
-        return False
+    waiting, _waiting = _waiting, None
+    if waiting is None:  # released already
+        return []
+    gc.freeze()  # start-up's objects stay: later collections need not walk them
+    gc.enable()
+    return waiting
 
 
 def release_after_first_paint(window: QWidget) -> None:
-    """Release the work held back once `window` (shown) has painted."""
+    """Release the work held back now once `window` (shown) has painted."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    held = _waiting
+
+    def release_held() -> None:  # not a later start-up's work (a test starts many)
+        if _waiting is held:
+            release()
+
+    class FirstExpose(QObject):
+        """Releases the work once the window is exposed: Qt paints it while handling that
+        event, so the work posted from here runs after the paint."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Expose and getattr(watched, "isExposed", bool)():
+                watched.removeEventFilter(self)
+                QTimer.singleShot(0, release_held)
+            return False
+
     handle = window.windowHandle()
     if handle is None or handle.isExposed():
-        QTimer.singleShot(0, release)
+        QTimer.singleShot(0, release_held)
         return
-    handle.installEventFilter(_FirstExpose(window))
-    QTimer.singleShot(LONGEST_WAIT_MS, release)
+    handle.installEventFilter(FirstExpose(window))
+    QTimer.singleShot(LONGEST_WAIT_MS, release_held)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from esgdesk.errors import EsgdeskError
 from esgdesk.rules.workspace import ValidationRun
+from ui.first_paint import after_first_paint
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -20,10 +21,19 @@ class ValidationRunner(QObject):
         super().__init__(window)
         self.window = window
         self.session = window.session
+        self.wanted = False  # a run is asked for and waits for the window's first paint
 
     def start(self) -> None:
-        run = self.session.start_validation()
+        """Validate the scope shown, after the window's first paint at start-up."""
+        self.wanted = True
         self.window.validating_label.setVisible(True)
+        after_first_paint(self._begin)
+
+    def _begin(self) -> None:
+        wanted, self.wanted = self.wanted, False
+        if not wanted or self.session.workspace is None:  # cancelled, begun already, closed
+            return
+        run = self.session.start_validation()
         QTimer.singleShot(0, lambda: self._step(run))
 
     def _step(self, run: ValidationRun) -> None:
@@ -43,8 +53,9 @@ class ValidationRunner(QObject):
             self.window.ops.announce(changes)
 
     def cancel(self) -> None:
+        self.wanted = False
         self.session.cancel_validation()
         self.window.validating_label.setVisible(False)
 
     def running(self) -> bool:
-        return self.session.validation is not None
+        return self.wanted or self.session.validation is not None

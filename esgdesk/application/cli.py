@@ -87,19 +87,21 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("value")
     parser.add_argument("--note", help="explanation or source of the figure")
     parser.add_argument("--reason", default="", help="why it changed")
+    parser.add_argument("--unit", help="the unit VALUE is in (a quantity: MWh, 万千瓦时, m3 …); "
+                        "stored in the indicator's own unit")
 
 
 def _figure_entity(store: Store, args: argparse.Namespace) -> str:
     """The entity a figure command names (default: the group), once its indicator is known."""
     entity = args.entity or store.root().code
-    store.catalogue.indicator(args.indicator)
+    store.known_indicator(args.year, args.indicator)  # the year's edition knows it
     return entity
 
 
 def _describe(store: Store, stored: StoredValue) -> str:
     """A figure on one line: id, value as printed (or its state, n/a or not available),
     unit and status."""
-    indicator = store.catalogue.indicator(stored.indicator)
+    indicator = store.known_indicator(stored.year, stored.indicator)
     shown = (written_state(stored.state) if stored.state != VALUE
              else indicator.type.format(stored.value) if stored.value is not None else "—")
     return f"{stored.indicator}\t{shown}\t{indicator.unit.zh}\t{stored.status}"
@@ -110,8 +112,8 @@ def _set(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.storage.store import Change
 
     entity = _figure_entity(store, args)
-    stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note),
-                             args.user, reason=args.reason, source="cli")
+    stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note,
+                                    unit=args.unit), args.user, reason=args.reason, source="cli")
     print(_describe(store, stored))
     return 0
 
@@ -133,6 +135,8 @@ def _history(store: Store, args: argparse.Namespace) -> int:
     for record in store.history(entity, args.year, args.indicator):
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
                   else f"{record.old_value or '—'} → {record.new_value}")
+        if record.entered:
+            change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
         print(f"{record.at}\t{record.user}\t{record.action}\t{change}{why}")
     return 0
@@ -480,7 +484,7 @@ def _validate(store: Store, args: argparse.Namespace) -> int:
     return 1 if any(f.blocking for f in findings) else 0
 
 
-from esgdesk.application import cli_catalogue  # noqa: E402, F401  (its commands register)
+from esgdesk.application import cli_catalogue, cli_factors  # noqa: E402, F401  (they register)
 
 COMMANDS = tuple(REGISTRY)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseError, EsgdeskError
 from esgdesk.model.catalogue import ENTITIES_FILE
+from esgdesk.model.factors import DEFAULT_SETS
 from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
 from esgdesk.model.types import bilingual_value
 from esgdesk.paths import RESOURCES
@@ -46,7 +47,7 @@ def add_sample_entities(store: Store) -> None:
         entities = tomllib.load(handle)["entities"]
     for entity in entities:
         store.add_entity(entity["code"], entity["name"]["zh"], entity["name"]["en"],
-                         entity["kind"], entity.get("parent"))
+                         entity["kind"], entity.get("parent"), entity.get("province"))
 
 
 def create_sample(path: str | Path) -> Store:
@@ -62,6 +63,7 @@ def create_sample(path: str | Path) -> Store:
         add_sample_entities(store)
         store.store_edition(2021, template_document(DEFAULT_TEMPLATE),
                             f"started from the template {DEFAULT_TEMPLATE}", SAMPLE_USER)
+        store.load_factor_sets(2021, DEFAULT_SETS, SAMPLE_USER)
         store.set_values(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
     except Exception:
         store.close()

@@ -43,6 +43,7 @@ from esgdesk.model.catalogue import (
 )
 from esgdesk.model.types import NEEDS_PRECISION, NO_WORDS, TYPE_NAMES, YES_WORDS, canonical
 from esgdesk.model.types import text_problem as cell_text_problem
+from esgdesk.model.units import UNITS
 
 if TYPE_CHECKING:
     from esgdesk.storage.store import Store
@@ -61,9 +62,9 @@ EXTRA_ROWS = 500  # rows below the last item that drop-down lists still cover
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "indicators": ("id", "label_zh", "label_en", "unit_zh", "unit_en", "type", "precision",
-                   "owner", "aggregation", "formula", "weight", "min", "max", "max_change",
-                   "repeats", "required", "target", "next_target", "better", "gri", "cass",
-                   "szse", "hkex", "note", "section", "retired"),
+                   "quantity", "owner", "aggregation", "formula", "weight", "min", "max",
+                   "max_change", "repeats", "required", "target", "next_target", "better",
+                   "gri", "cass", "szse", "hkex", "note", "section", "retired"),
     "tables": ("id", "chapter", "section", "title_zh", "title_en", "layout", "order", "source",
                "years", "header_zh", "header_en", "unit_column", "sites"),
     "rows": ("table", "order", "indicator", "heading_zh", "heading_en", "indent", "cells"),
@@ -192,8 +193,11 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "unit_zh": ("中文单位（数值指标必填）", "The unit in Chinese (numeric indicators)"),
     "unit_en": ("英文单位（数值指标必填）", "The unit in English (numeric indicators)"),
     "type": ("类型：" + ", ".join(TYPE_NAMES), "The type: " + ", ".join(TYPE_NAMES)),
-    "precision": ("小数位数（decimal、percentage、money 必填）",
-                  "Decimals kept (needed by decimal, percentage and money)"),
+    "precision": ("小数位数（decimal、percentage、money、quantity 必填）",
+                  "Decimals kept (needed by decimal, percentage, money and quantity)"),
+    "quantity": ("quantity 类型的标准单位编号（kwh、m3、t、tco2e …）：可按同量纲的任意单位填报，"
+                 "按此单位存储", "A quantity's canonical unit id (kwh, m3, t, tco2e …): figures "
+                 "may be entered in any unit of its dimension and are stored in this one"),
     "owner": ("负责部门（departments 表中的编号）", "The department that supplies it "
               "(an id of the departments sheet)"),
     "aggregation": ("合并方式：sum 相加、formula 按公式、weighted_mean 加权平均、none 不合并",
@@ -260,9 +264,11 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
 CHOICES: dict[str, tuple[str, ...]] = {
     "type": TYPE_NAMES, "aggregation": AGGREGATIONS, "layout": LAYOUTS, "source": SOURCES,
     "better": BETTER, "kind": CHECK_KINDS, "severity": SEVERITIES, "yesno": (YES, NO),
+    "quantity": tuple(unit.id for unit in UNITS),
 }
 DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allowed)
     ("indicators", "type"): ("type", False), ("indicators", "owner"): ("departments", False),
+    ("indicators", "quantity"): ("quantity", True),
     ("indicators", "aggregation"): ("aggregation", False),
     ("indicators", "weight"): ("indicators", True), ("indicators", "repeats"): ("yesno", True),
     ("indicators", "required"): ("yesno", True), ("indicators", "target"): ("indicators", True),
@@ -378,7 +384,8 @@ def _indicator_row(raw: dict[str, Any], sections: dict[str, dict[str, Any]],
         own = raw.get(key, [])
         codes.append(_joined(own) if own else (NONE_MARK if section.get(key) else ""))
     return [raw["id"], *_words(raw.get("label")), *_words(raw.get("unit")), raw.get("type"),
-            raw.get("precision"), raw.get("owner"), raw.get("aggregation"), raw.get("formula"),
+            raw.get("precision"), raw.get("quantity"), raw.get("owner"), raw.get("aggregation"),
+            raw.get("formula"),
             raw.get("weight"), rules.get("min"), rules.get("max"), rules.get("max_change"),
             _yes_no(rules.get("repeats")), _yes_no(rules.get("required")), rules.get("target"),
             rules.get("next_target"), rules.get("better"), *codes, raw.get("note") or None,
@@ -929,6 +936,9 @@ class _Reader:
                 self.at(line, "precision", MISSING_VALUE, f"a {type_name} needs a precision "
                         "(decimals kept)", f"{type_name} 类型需要填写小数位数")
             raw["precision"] = 0 if precision is None else precision
+        if type_name == "quantity":
+            raw["quantity"] = self.choice(line, "quantity", CHOICES["quantity"], "",
+                                          code=NOT_A_CHOICE)
         owner = self.text(line, "owner", required=True)
         if owner and owner not in departments:
             self.at(line, "owner", UNKNOWN_DEPARTMENT, f"no department '{owner}' in the "
@@ -1500,9 +1510,13 @@ def _changed_meaning(raw: dict[str, Any], old: Indicator, held: str,
                      line: _Line | None) -> list[Problem]:
     found = []
     iid = raw["id"]
-    old_type, new_type = old.type.declaration()["type"], raw.get("type")
+    old_type, new_type = old.type.declaration()["type"], str(raw.get("type") or "")
     where = {"sheet": line.sheet if line else "", "indicator": iid}
-    if new_type in TYPE_NAMES and old_type != new_type:
+    if new_type == old_type and old.type.unit_id != raw.get("quantity"):
+        # a quantity's canonical unit is part of what its figures mean
+        old_type, new_type = (f"{old_type} in {old.type.unit_id}",
+                              f"{new_type} in {raw.get('quantity')}")
+    if new_type and new_type.split(" in ")[0] in TYPE_NAMES and old_type != new_type:
         found.append(Problem(
             TYPE_CHANGED, f"{iid}: the type would change from {old_type} to {new_type}, but "
             f"it holds figures for {held}; add a new indicator instead",

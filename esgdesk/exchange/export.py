@@ -36,11 +36,15 @@ from esgdesk.exchange.workbook import (
     xlsx_fit_a4,
 )
 from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table
+from esgdesk.model.formula import GRID
+from esgdesk.model.frameworks import framework
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.coverage import coverage, frameworks_used
 from esgdesk.rules.figures import rounded
 from esgdesk.rules.validation import SEVERITIES
+from esgdesk.storage.factors import FactorValue, grid_id
 from esgdesk.storage.store import RESTATEMENT_REASONS, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
@@ -188,7 +192,7 @@ class WorkbookWriter:
                 raise ExportCancelled()
 
         self.findings = validate(self.store, self.year, self.entity,
-                                 held=self.figures.book.values)  # read once, not twice
+                                 book=self.figures.book)  # read once, not twice
         with xlsx_atomically(path) as book:
             self.cells = XlsxCells(book)
             self._put(self._cover(), book.add_worksheet(sheet_name(word("cover", self.lang),
@@ -206,6 +210,15 @@ class WorkbookWriter:
             self._put(self._index(), book.add_worksheet(sheet_name(word("index", self.lang),
                                                                    self.taken)), freeze=(1, 0))
             step("index")
+            for framework_id in frameworks_used(self.catalogue):
+                found = framework(framework_id)
+                self._put(self._framework_index(framework_id), book.add_worksheet(
+                    sheet_name(f"{word('index', self.lang)} {found.id}", self.taken)),
+                    freeze=(1, 0))
+            used = self.factors_used()
+            if used is not None:  # the edition's formulas read factors
+                self._put(self._factors_page(used), book.add_worksheet(
+                    sheet_name(word("factors_used", self.lang), self.taken)), freeze=(1, 0))
             self._put(self._findings(), book.add_worksheet(
                 sheet_name(word("findings", self.lang), self.taken)), freeze=(1, 0))
             step("findings")
@@ -452,6 +465,81 @@ class WorkbookWriter:
                 page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
+    def _framework_index(self, framework_id: str) -> Page:
+        """A framework's disclosures, each covered (a figure of the year is held for an
+        indicator mapped to it), collected but empty, or not covered."""
+        lang = self.lang
+        heading = self.cells.style("bold", "header", "border", "middle")
+        text = self.cells.style("border", "wrap")
+        page = Page(least={0: 8, 1: 30, 2: 12, 3: 30}, most={0: 12, 1: 60, 2: 20, 3: 60})
+        page.add(Line({n: Cell(word(k, lang), heading) for n, k in enumerate(
+            ("code", "disclosure", "state", "indicators"))}))
+        filled = {i.id for i in self.catalogue.indicators.values()
+                  if self.value_of(i, self.year) is not None}
+        for row in coverage(self.catalogue, framework_id, filled):
+            # A title read only in the other language is not shown in this one.
+            title = row.disclosure.title(lang) or word("not_read", lang)
+            if not row.disclosure.verified:
+                title = f"{title} ({word('not_verified', lang)})".strip()
+            labels = [self.catalogue.indicators[i].label(lang) for i in row.indicators]
+            values = [row.disclosure.code, title, row.word(lang), "; ".join(labels) or None]
+            page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        return page
+
+    def factors_used(self) -> dict[str, FactorValue | None] | None:
+        """Every factor that entered a figure of the export, by id (None: the year holds no
+        such factor): the factors read by the formula of each indicator computed for the
+        year, for the entity or one in its tree (its figure is there, or all its components
+        are); `factor.grid` as the grid factor of that entity's province. None when no
+        formula of the edition reads a factor."""
+        reading = [(i, tuple(getattr(i.formula, "factors", ())))
+                   for i in self.catalogue.indicators.values() if i.formula is not None]
+        reading = [(indicator, ids) for indicator, ids in reading if ids]
+        if not reading:
+            return None
+        held = self.store.factors(self.year)
+        used: dict[str, FactorValue | None] = {}
+        for code in self.figures.children:  # the exported entity and its tree
+            numbers = self.figures.figures(code, self.year)
+            entity = self.tree.get(code)
+            province = entity.province if entity is not None else None
+            for indicator, ids in reading:
+                assert indicator.formula is not None
+                if indicator.id not in numbers and not all(
+                        c in numbers for c in indicator.formula.indicators):
+                    continue
+                for factor_id in ids:
+                    resolved = grid_id(held, province) if factor_id == GRID else factor_id
+                    used.setdefault(resolved, held.get(resolved))
+        return dict(sorted(used.items()))
+
+    def _factors_page(self, used: dict[str, FactorValue | None]) -> Page:
+        lang = self.lang
+        heading = self.cells.style("bold", "header", "border", "middle")
+        text = self.cells.style("border", "wrap")
+        page = Page(least={0: 14, 1: 10, 2: 8, 3: 8, 4: 8, 5: 30, 6: 20},
+                    most={0: 36, 1: 14, 2: 14, 3: 12, 4: 10, 5: 60, 6: 40})
+        page.add(Line({n: Cell(word(k, lang), heading) for n, k in enumerate(
+            ("factor", "value", "unit", "region", "data_year", "source", "table"))}))
+        for factor_id, factor in used.items():
+            if factor is None:
+                page.add(Line({0: Cell(factor_id, text)}))
+                continue
+            value: Any = None
+            style = text
+            if factor.value is not None:  # a number, shown with the places it was printed with
+                places = max(-factor.value.as_tuple().exponent, 0)  # type: ignore[operator]
+                value = float(factor.value)
+                style = self.cells.style("border", num_format="0." + "0" * places
+                                         if places else "0")
+            page.add(Line({0: Cell(factor.id, text), 1: Cell(value, style),
+                           2: Cell(factor.unit or None, text),
+                           3: Cell(factor.region or None, text),
+                           4: Cell(factor.data_year, text),
+                           5: Cell(factor.source or None, text),
+                           6: Cell(factor.table_ref or None, text)}))
+        return page
+
     def _findings(self) -> Page:
         lang = self.lang
         heading = self.cells.style("bold", "header", "border", "middle")
@@ -505,12 +593,19 @@ class WorkbookWriter:
         states = {s.id: s.word(lang) for s in STATES.values()}
         statuses = {s: word(s, lang) for s in ("draft", "submitted", "approved", "locked")}
         numbers: dict[tuple[str, str], float | int] = {}
+        texts: dict[tuple[str, str], str] = {}  # text figures as shown, each worked out once
+        heights: dict[int, float | None] = {}
+        known: dict[str, Any] = {}  # names and users, checked once by write(): their Format
         write, write_string, write_number = cells.write, sheet.write_string, sheet.write_number
+        values = self.figures.book.values
         row = 0
-        for (entity, indicator_id, year), stored in sorted(self.figures.book.values.items()):
-            if indicator_id not in shown:
+        for key in sorted(values):
+            entity, indicator_id, year = key
+            found = shown.get(indicator_id)
+            if found is None:
                 continue
-            indicator, label, unit, number_format, lines = shown[indicator_id]
+            indicator, label, unit, number_format, lines = found
+            stored = values[key]
             row += 1
             note, by, value = stored.note, stored.changed_by, stored.value
             lines = max(lines, name_lines.get(entity, 1))
@@ -519,11 +614,23 @@ class WorkbookWriter:
             if len(by) * 2 > widths[9] - 2:
                 lines = max(lines, lines_needed(by, widths[9]))
             if value is not None and not indicator.type.numeric:
-                value = indicator.type.display(value, lang)
+                text = texts.get((indicator_id, value))
+                if text is None:
+                    text = texts[indicator_id, value] = indicator.type.display(value, lang)
+                value = text
                 lines = max(lines, lines_needed(value, widths[5]))
             if lines > 1:
-                sheet.set_row(row, height_for(lines))
-            write(sheet, row, 0, names.get(entity, entity), wrap)
+                height = heights.get(lines)
+                if height is None:
+                    height = heights[lines] = height_for(lines)
+                sheet.set_row(row, height)
+            name = names.get(entity, entity)
+            name_format = known.get(name)
+            if name_format is None:
+                write(sheet, row, 0, name, wrap)
+                known[name] = cells.text_format(name, wrap)
+            else:
+                write_string(row, 0, name, name_format)
             write_number(row, 1, year, plain)
             write_string(row, 2, indicator_id, plain)
             write_string(row, 3, label, plain)
@@ -544,7 +651,12 @@ class WorkbookWriter:
             if note:
                 write(sheet, row, 8, note, wrap)
             if by:
-                write(sheet, row, 9, by, wrap)
+                by_format = known.get(by)
+                if by_format is None:
+                    write(sheet, row, 9, by, wrap)
+                    known[by] = cells.text_format(by, wrap)
+                else:
+                    write_string(row, 9, by, by_format)
             if stored.changed_at:
                 write_string(row, 10, stored.changed_at, plain)
             if row % DATA_ROWS_A_STEP == 0:
@@ -557,7 +669,7 @@ class WorkbookWriter:
 
 
 _RULES = {f"rule_{r}" for r in ("type_range", "prior_year", "target", "breakdown",
-                                "same_figure", "ratio", "consolidation")}
+                                "same_figure", "ratio", "consolidation", "factor", "peer")}
 
 
 def finding_counts(counts: dict[str, int], lang: str) -> str:

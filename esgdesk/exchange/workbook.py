@@ -36,12 +36,20 @@ WORDS = {
     "explanation": ("解释", "Explanation"), "explained": ("已说明", "explained"),
     "open_state": ("待处理", "open"), "by_entity": ("按主体对比", "By entity"),
     "indicator": ("指标", "Indicator"),
+    "code": ("编号", "Code"), "disclosure": ("披露项", "Disclosure"),
+    "indicators": ("对应指标", "Indicators"),
+    "not_verified": ("措辞未经核实", "wording not verified"),
+    "not_read": ("（未读到中文措辞）", "(no English wording was read)"),
+    "factors_used": ("所用因子", "Factors used"), "factor": ("因子", "Factor"),
+    "region": ("地区", "Region"), "data_year": ("数据年份", "Data year"),
+    "source": ("来源", "Source"), "table": ("出处", "Table"),
     "error": ("错误", "Error"), "warning": ("警告", "Warning"), "info": ("提示", "Info"),
     "rule_type_range": ("类型与范围", "Type and range"),
     "rule_prior_year": ("与上年比较", "Change from last year"),
     "rule_target": ("目标", "Target"), "rule_breakdown": ("分项合计", "Breakdown"),
     "rule_same_figure": ("同一数字", "Same figure"), "rule_ratio": ("比率", "Ratio"),
     "rule_consolidation": ("合并", "Consolidation"),
+    "rule_factor": ("排放因子", "Factors"), "rule_peer": ("同级比较", "Sibling sites"),
     "calculated_by": ("生成工具", "Made by"), "catalogue": ("指标目录", "catalogue"),
     "indicator_id": ("指标编号", "Indicator id"), "label": ("指标名称", "Indicator"),
     "value": ("数值", "Value"), "status": ("审核状态", "Review status"),
@@ -247,11 +255,17 @@ class XlsxCells:
                     f"文本“{value[:40]}”无法写入单元格（{problem}），未写入任何内容",
                     where=f"{sheet.name}!{xl_rowcol_to_cell(row, column)}",
                     kind="text_unwritable")
-            if value.startswith(FORMULA_STARTS):
-                style = (*style, ("quote_prefix", True))
-            sheet.write_string(row, column, value, self.format(style))
+            sheet.write_string(row, column, value, self.text_format(value, style))
         else:
             sheet.write_number(row, column, value, self.format(style))
+
+    def text_format(self, value: str, style: Style = ()) -> Any:
+        """The Format write() gives a text in a style: quote-prefixed where a spreadsheet
+        program would read a formula (a text written once through write(), which checks it,
+        may be written again straight with this)."""
+        if value.startswith(FORMULA_STARTS):
+            return self.format((*style, ("quote_prefix", True)))
+        return self.format(style)
 
 
 def xlsx_fit_a4(sheet: Any, landscape: bool, one_page: bool = False) -> None:

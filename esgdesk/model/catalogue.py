@@ -392,7 +392,9 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
     else:
         if type_name in NEEDS_PRECISION and "precision" not in raw:
             reader.problem(where, f"a {type_name} needs a precision")
-        vtype = value_type(type_name, raw.get("precision"))
+        vtype = value_type(type_name, raw.get("precision"), raw.get("quantity"))
+        if type_name == "quantity":
+            _check_quantity(reader, where, raw.get("quantity"))
     numeric = vtype.numeric
     section = sections.get(raw.get("section"))
     if section is None:
@@ -419,6 +421,15 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
         szse=tuple(raw.get("szse", section.szse if section else ())),
         hkex=tuple(raw.get("hkex", section.hkex if section else ())),
     )
+
+
+def _check_quantity(reader: _Reader, where: str, unit_id: Any) -> None:
+    from esgdesk.model.units import UNITS
+
+    known = {unit.id for unit in UNITS}
+    if unit_id not in known:
+        reader.problem(where, f"a quantity needs its canonical unit: quantity = one of "
+                       f"{', '.join(sorted(known))}, not '{unit_id}'")
 
 
 def _row(reader: _Reader, where: str, raw: dict[str, Any]) -> Row:
@@ -729,8 +740,12 @@ def _check_references(reader: _Reader, catalogue: Catalogue, sections: set[str],
         if indicator.aggregation not in AGGREGATIONS:
             reader.problem(where, f"aggregation '{indicator.aggregation}' is not one of "
                            f"{', '.join(AGGREGATIONS)}")
-        if (indicator.aggregation == "formula") != (indicator.formula is not None):
-            reader.problem(where, "a formula goes with aggregation = \"formula\" and only then")
+        if indicator.aggregation == "formula" and indicator.formula is None:
+            reader.problem(where, "aggregation = \"formula\" needs a formula")
+        if indicator.formula is not None and indicator.aggregation not in ("formula", "sum"):
+            reader.problem(where, "a formula goes with aggregation = \"formula\" (recomputed "
+                           "from consolidated components) or \"sum\" (computed at each "
+                           "entity, summed over its children)")
         if indicator.aggregation == "weighted_mean" and indicator.weight not in known:
             reader.problem(where, f"weighted mean needs a known weight, not '{indicator.weight}'")
         if indicator.formula:

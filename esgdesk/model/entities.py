@@ -14,6 +14,7 @@ class EntityInfo:
     name_en: str
     kind: str
     parent: str | None
+    province: str | None = None  # for regional grid factors
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en

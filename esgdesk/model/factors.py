@@ -20,6 +20,14 @@ from esgdesk.paths import RESOURCES
 
 FACTORS_DIR = RESOURCES / "factors"
 
+# The sets a new database (and the sample) loads into its first reporting year: IPCC 2006
+# stationary combustion, GB/T 2589-2008 standard coal coefficients, JEC Well-to-Tank v5 fuel
+# densities, and the MEE/NBS grid factors of 2022: the latest year whose provincial factors
+# were read (2021's and 2023's provincial factors were not; see each set's file). Later sets
+# override earlier ones' ids.
+DEFAULT_SETS = ["ipcc-2006-stationary", "gbt-2589-2008", "jec-wtt-v5-fuel-properties",
+                "cn-grid-2022"]
+
 # A value is written as a plain decimal string, exactly as printed: no exponent, no
 # thousands separator, no sign other than a leading minus.
 _DECIMAL = re.compile(r"-?\d+(\.\d+)?")

@@ -10,6 +10,10 @@ from decimal import Decimal, DivisionByZero, InvalidOperation
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)|(.))")
 
 
+FACTOR = "factor."  # a formula's name for a factor: factor.ncv.diesel, factor.grid
+GRID = "grid"  # the grid factor of the entity's province, else the national one
+
+
 class FormulaError(ValueError):
     """A formula in the catalogue cannot be read."""
 
@@ -21,13 +25,24 @@ class Formula:
     text: str
     indicators: tuple[str, ...]
     _evaluate: Callable[[Mapping[str, Decimal]], Decimal] = field(compare=False)
+    # Factors it reads (`factor.ncv.diesel` → "ncv.diesel"; `factor.grid`: the grid factor of
+    # the entity's province); their values come in `values` as "factor.<id>".
+    factors: tuple[str, ...] = ()
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
-        """The result, or None when a component is missing or a divisor is zero."""
+        """The result, or None when a component or a factor is missing or a divisor is
+        zero."""
         if any(values.get(i) is None for i in self.indicators):
             return None
+        missing = [FACTOR + f for f in self.factors if values.get(FACTOR + f) is None]
         try:
-            return self._evaluate(values)
+            if not missing:
+                return self._evaluate(values)
+            # A factor not known matters only where the activity is not zero: 0 L of diesel
+            # is 0 t CO2 whatever diesel's factor. Two stand-in values tell.
+            one = self._evaluate({**values, **dict.fromkeys(missing, Decimal(1))})
+            other = self._evaluate({**values, **dict.fromkeys(missing, Decimal(7))})
+            return one if one == other else None
         except (ZeroDivisionError, DivisionByZero, InvalidOperation):
             return None
 
@@ -85,7 +100,9 @@ def parse(text: str) -> Formula:
     evaluate = expression()
     if peek() is not None:
         raise FormulaError(f"'{text}': unexpected '{peek()[1]}'")
-    return Formula(text, tuple(dict.fromkeys(names)), evaluate)
+    ordered = list(dict.fromkeys(names))
+    return Formula(text, tuple(n for n in ordered if not n.startswith(FACTOR)), evaluate,
+                   tuple(n.removeprefix(FACTOR) for n in ordered if n.startswith(FACTOR)))
 
 
 def _combine(

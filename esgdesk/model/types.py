@@ -153,6 +153,30 @@ class ValueType:
             return {"type": self.name, "precision": self.precision}
         return {"type": self.name}
 
+    def entered(self, text: str) -> str | None:
+        """What the user typed, when it was stored as something else than a plain reading
+        of it (a quantity converted from another unit: "1.2 MWh"); None otherwise. The
+        audit row keeps it."""
+        return None
+
+    def with_unit(self, text: str, unit: str | None) -> str:
+        """What a user typed with a unit given apart (`--unit MWh`, a unit column), as
+        one entry; a type without units refuses any unit."""
+        if unit:
+            raise ValueRefused(f"this figure has no unit to convert from '{unit}'",
+                               f"此项没有可换算的单位（“{unit}”）")
+        return text
+
+    def counts_na_as_zero(self) -> bool:
+        """Whether "n/a" enters a formula as zero: an activity that does not apply was
+        not used (a site with no diesel). Other figures marked n/a leave it empty."""
+        return False
+
+    @property
+    def unit_id(self) -> str | None:
+        """The canonical unit of a quantity (esgdesk.model.units), None for other types."""
+        return None
+
     def parse_in(self, text: str, lang: str, old: str | None = None) -> str:
         """What a user typed in one language (a request workbook's language, say), as
         stored: the bilingual text sets that language's text and keeps the other from
@@ -477,13 +501,65 @@ class BilingualText(ValueType):
                          "文字", "text")
 
 
-TYPE_NAMES = ("count", "decimal", "percentage", "money", "text", "bilingual", "yesno")
-NEEDS_PRECISION = ("decimal", "percentage", "money")
+@dataclass(frozen=True)
+class Quantity(Number):
+    """A quantity with a unit (energy, water, waste, emissions): stored exactly in its
+    canonical unit, entered in any unit of the same dimension ("1.2 MWh" for kWh)."""
+
+    quantity: str = ""  # the canonical unit's id (esgdesk.model.units)
+
+    def parse(self, text: str) -> str:
+        return super().parse(self._canonical_text(text))
+
+    def _canonical_text(self, text: str) -> str:
+        from esgdesk.errors import EsgdeskError
+        from esgdesk.model.units import convert, parse_unit, split_quantity, unit_by_id
+
+        number, unit = split_quantity(text)
+        if unit is None:
+            return number
+        try:
+            target = unit_by_id(self.quantity)
+            given = parse_unit(unit, fits=target)
+            if given.id == target.id:
+                return number
+            value = _parse_decimal(number)
+            return canonical(convert(value, given, target))
+        except EsgdeskError as exc:
+            raise ValueRefused(exc.en, exc.zh) from None
+
+    def entered(self, text: str) -> str | None:
+        from esgdesk.model.units import split_quantity
+
+        number, unit = split_quantity(text)
+        return f"{number} {unit}" if unit is not None and unit.strip() else None
+
+    def with_unit(self, text: str, unit: str | None) -> str:
+        return f"{text} {unit}" if unit else text
+
+    def counts_na_as_zero(self) -> bool:
+        return True
+
+    @property
+    def unit_id(self) -> str | None:
+        return self.quantity
+
+    def declaration(self) -> dict[str, Any]:
+        return {"type": self.name, "precision": self.precision, "quantity": self.quantity}
 
 
-def value_type(name: str, precision: int | None = None) -> ValueType:
-    """The value type declared in the catalogue as `name` with `precision` decimals."""
+TYPE_NAMES = ("count", "decimal", "percentage", "money", "text", "bilingual", "yesno",
+              "quantity")
+NEEDS_PRECISION = ("decimal", "percentage", "money", "quantity")
+
+
+def value_type(name: str, precision: int | None = None, quantity: str | None = None,
+               ) -> ValueType:
+    """The value type declared in the catalogue as `name` with `precision` decimals (and, for
+    a quantity, its canonical unit's id)."""
     places = 0 if precision is None else precision
+    if name == "quantity":
+        return Quantity(name, places, quantity or "")
     if name == "count":
         return Count(name)
     if name in ("decimal", "money"):

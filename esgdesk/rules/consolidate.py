@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, derive
 from esgdesk.storage.store import Store
 
@@ -29,8 +30,19 @@ class Consolidation:
         tree = store.tree()
         self.children: dict[str, list[str]] = {
             code: [c.code for c in tree.children(code)] for code in tree.subtree(top.code)}
-        self.book = FigureBook(self.catalogue, store.figures_of(self.children, self.years))
+        self.factors = FactorValues(store)
+        self.book = FigureBook(self.catalogue, store.figures_of(self.children, self.years),
+                               self.factors)
         self._cache: dict[tuple[str, int], dict[str, Decimal]] = {}
+        consolidated = [s for s in self.catalogue.indicators.values()
+                        if not s.derived and s.type.numeric]
+        self._summed = [s.id for s in consolidated if s.aggregation == "sum"]
+        self._weighted = [(s.id, s.weight) for s in consolidated
+                          if s.aggregation == "weighted_mean" and s.weight]
+        # Computed at each entity from its own figures and factors (a site's emissions, with
+        # its province's grid factor), and summed over the children at a parent.
+        self._computed_sums = [s.id for s in self.catalogue.indicators.values()
+                               if s.derived and s.aggregation == "sum"]
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
         """Every numeric figure of an entity for a year: stored, consolidated or computed."""
@@ -38,24 +50,30 @@ class Consolidation:
         if key in self._cache:
             return self._cache[key]
         children = [self.figures(child, year) for child in self.children.get(entity, [])]
-        own = {i: n for i in self.catalogue.indicators
-               if not self.catalogue.indicators[i].derived
-               and (n := self.book.number(entity, i, year)) is not None}
+        own = self.book.own(entity, year)  # each stored figure read as a number once
         result: dict[str, Decimal] = dict(own)
-        for spec in self.catalogue.indicators.values():
-            if spec.derived or spec.id in own or not spec.type.numeric or not children:
-                continue
-            if spec.aggregation == "sum":
-                parts = [c[spec.id] for c in children if spec.id in c]
+        if children:
+            for indicator in self._summed:
+                if indicator not in own:
+                    parts = [c[indicator] for c in children if indicator in c]
+                    if parts:
+                        result[indicator] = sum(parts, Decimal(0))
+            for indicator, weighed_by in self._weighted:
+                if indicator not in own:
+                    pairs = [(c[indicator], c[weighed_by]) for c in children
+                             if indicator in c and weighed_by in c]
+                    weight = sum((w for _, w in pairs), Decimal(0))
+                    if pairs and weight:
+                        result[indicator] = sum((v * w for v, w in pairs), Decimal(0)) / weight
+        fixed: dict[str, Decimal] = {}
+        if children:
+            for indicator in self._computed_sums:
+                parts = [c[indicator] for c in children if indicator in c]
                 if parts:
-                    result[spec.id] = sum(parts, Decimal(0))
-            elif spec.aggregation == "weighted_mean" and spec.weight:
-                pairs = [(c[spec.id], c[spec.weight]) for c in children
-                         if spec.id in c and spec.weight in c]
-                weight = sum((w for _, w in pairs), Decimal(0))
-                if pairs and weight:
-                    result[spec.id] = sum((v * w for v, w in pairs), Decimal(0)) / weight
-        result.update(derive(self.catalogue, result))  # ratios from consolidated components
+                    fixed[indicator] = sum(parts, Decimal(0))
+        numbers = {**self.book.zeros(entity, year), **result, **self.factors(entity, year)}
+        # ratios and intensities from consolidated components, never summed
+        result.update(derive(self.catalogue, numbers, fixed))
         self._cache[key] = result
         return result
 

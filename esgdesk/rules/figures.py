@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.states import NOT_APPLICABLE
 from esgdesk.storage.store import StoredValue
+
+# The factor values formulas read for an entity and year ("factor.<id>" → value), see
+# esgdesk.rules.factor_values.
+FactorSource = Callable[[str, int], Mapping[str, Decimal]]
 
 
 @cache
@@ -29,12 +34,18 @@ def derived_order(catalogue: Catalogue) -> tuple[Indicator, ...]:
     return tuple(ordered)
 
 
-def derive(catalogue: Catalogue, numbers: Mapping[str, Decimal]) -> dict[str, Decimal]:
-    """The derived figures computable from `numbers` (indicator id → stored number)."""
+def derive(catalogue: Catalogue, numbers: Mapping[str, Decimal],
+           fixed: Mapping[str, Decimal] | None = None) -> dict[str, Decimal]:
+    """The derived figures computable from `numbers` (indicator id → stored number, and
+    "factor.<id>" → a factor's value); `fixed` gives derived figures already known (a
+    parent's emissions: the sum of its children's), used instead of their formulas."""
     known = dict(numbers)
     derived: dict[str, Decimal] = {}
     for indicator in derived_order(catalogue):
         assert indicator.formula is not None
+        if fixed is not None and indicator.id in fixed:
+            known[indicator.id] = derived[indicator.id] = fixed[indicator.id]
+            continue
         result = indicator.formula.evaluate(known)
         if result is not None:
             known[indicator.id] = derived[indicator.id] = result
@@ -53,38 +64,88 @@ class FigureBook:
     """
 
     def __init__(self, catalogue: Catalogue, values: dict[tuple[str, str, int], StoredValue],
-                 ) -> None:
+                 factors: FactorSource | None = None) -> None:
         self.catalogue = catalogue
         self.values = values
+        self.factors = factors  # the factor values a formula reads, by entity and year
         self._by_entity_year: dict[tuple[str, int], dict[str, StoredValue]] = {}
         for (entity, indicator, year), value in values.items():
             self._by_entity_year.setdefault((entity, year), {})[indicator] = value
         self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self._own: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self._computed = frozenset(spec.id for spec in derived_order(catalogue))
+        self._unreadable: set[tuple[str, str, int]] = set()  # stored texts that are no number
 
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
         return self.values.get((entity, indicator, year))
 
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
         """A figure as a number: stored, or computed from its components."""
-        spec = self.catalogue.indicators[indicator]
-        if spec.derived:
+        if indicator in self._computed:
             return self.derived(entity, year).get(indicator)
-        stored = self.values.get((entity, indicator, year))
-        if stored is None or stored.value is None or not spec.type.numeric:
-            return None
-        return Decimal(stored.value)
+        own = self._own.get((entity, year))
+        if own is None:
+            own = self._read_own(entity, year)
+        found = own.get(indicator)
+        if found is None:
+            if indicator not in self.catalogue.indicators:
+                raise KeyError(indicator)
+            if self._unreadable and (entity, indicator, year) in self._unreadable:
+                found = Decimal(self.values[entity, indicator, year].value or "")  # says why
+        return found
+
+    def own(self, entity: str, year: int) -> dict[str, Decimal]:
+        """The stored figures of an entity and year as numbers, derived ones left out (a
+        stored text that is no number raises, as number() does when asked for it)."""
+        own = self._own.get((entity, year))
+        if own is None:
+            own = self._read_own(entity, year)
+        for unreadable in self._unreadable:
+            if unreadable[0] == entity and unreadable[2] == year:
+                Decimal(self.values[unreadable].value or "")  # says why
+        return own
+
+    def _read_own(self, entity: str, year: int) -> dict[str, Decimal]:
+        """Each stored text of an entity and year read as a number once, however often it is
+        asked for; one that is no number is remembered, to raise when it is asked for."""
+        key = (entity, year)
+        if self._unreadable:
+            self._unreadable = {k for k in self._unreadable if (k[0], k[2]) != key}
+        found: dict[str, Decimal] = {}
+        indicators = self.catalogue.indicators
+        for indicator, value in self._by_entity_year.get(key, {}).items():
+            spec = indicators.get(indicator)
+            if spec is None or value.value is None or spec.derived or not spec.type.numeric:
+                continue
+            try:
+                found[indicator] = Decimal(value.value)
+            except InvalidOperation:
+                self._unreadable.add((entity, indicator, year))
+        self._own[key] = found
+        return found
 
     def derived(self, entity: str, year: int) -> dict[str, Decimal]:
         """Every derived figure computable for an entity and year."""
         key = (entity, year)
         if key not in self._derived:
-            numbers = {}
-            for indicator, value in self._by_entity_year.get(key, {}).items():
-                spec = self.catalogue.indicators.get(indicator)
-                if spec is not None and spec.type.numeric and value.value is not None:
-                    numbers[indicator] = Decimal(value.value)
+            numbers = {**self.zeros(entity, year), **self.own(entity, year)}
+            if self.factors is not None:
+                numbers.update(self.factors(entity, year))
+            for spec in derived_order(self.catalogue):  # a derived figure stored all the same
+                value = self.values.get((entity, spec.id, year))
+                if value is not None and value.value is not None and spec.type.numeric:
+                    numbers[spec.id] = Decimal(value.value)
             self._derived[key] = derive(self.catalogue, numbers)
         return self._derived[key]
+
+    def zeros(self, entity: str, year: int) -> dict[str, Decimal]:
+        """Quantities marked n/a, as the zero they count as in a formula (a site with no
+        diesel used none)."""
+        indicators = self.catalogue.indicators
+        return {indicator: Decimal(0) for indicator, value
+                in self._by_entity_year.get((entity, year), {}).items()
+                if value.state == NOT_APPLICABLE.id and indicator in indicators
+                and indicators[indicator].type.counts_na_as_zero()}
 
     def put(self, stored: StoredValue) -> None:
         """Remember a figure just written (or forget it when `stored` has no row)."""
@@ -92,6 +153,7 @@ class FigureBook:
         self._by_entity_year.setdefault((stored.entity, stored.year), {})[stored.indicator] = \
             stored
         self._derived.pop((stored.entity, stored.year), None)
+        self._own.pop((stored.entity, stored.year), None)
 
     def add(self, values: dict[tuple[str, str, int], StoredValue]) -> None:
         """Remember more stored figures (keyed as in the constructor)."""
@@ -102,3 +164,5 @@ class FigureBook:
         self.values.pop((entity, indicator, year), None)
         self._by_entity_year.get((entity, year), {}).pop(indicator, None)
         self._derived.pop((entity, year), None)
+        self._own.pop((entity, year), None)
+        self._unreadable.discard((entity, indicator, year))

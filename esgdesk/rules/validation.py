@@ -2,7 +2,9 @@
 
 Rule kinds: type and range; breakdowns adding up; the same figure printed twice;
 a group figure against its companies and sites; typed ratios against their
-components; year-over-year changes; targets. Each finding names its severity
+components; year-over-year changes; targets; a computed figure whose factor is missing
+(or whose site has no province); a site's quantity far from its sibling sites' (per
+employee), which catches a unit slip in a first year. Each finding names its severity
 (error blocks submission, warning needs an explanation, info), the rule, the
 entity, year, indicators and numbers, and a message in zh and en.
 """
@@ -12,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
-from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label
+from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label, Table
 from esgdesk.model.states import STATES
-from esgdesk.model.types import ValueRefused
+from esgdesk.model.types import ValueRefused, ValueType
+from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import Store, StoredValue
 
@@ -69,6 +73,14 @@ def _factor(factor: Decimal) -> str:
     return _fmt(factor.quantize(Decimal("0.01")) if factor >= 1 else Decimal(f"{factor:.2g}"))
 
 
+@lru_cache(maxsize=8)
+def _home_tables(catalogue: Catalogue) -> dict[str, Table]:
+    """The home table of every numeric figure that is typed in, found once per catalogue
+    (an export and every check of a year make a validator)."""
+    return {spec.id: catalogue.home_table(spec.id) for spec in catalogue.indicators.values()
+            if not spec.derived and spec.type.numeric}
+
+
 class Validator:
     """Validates one reporting year (against the year before) for an entity and its tree.
 
@@ -78,9 +90,11 @@ class Validator:
 
     def __init__(self, store: Store, year: int, entity: str | None = None,
                  read: bool = True,
-                 held: Mapping[tuple[str, str, int], StoredValue] | None = None) -> None:
+                 held: Mapping[tuple[str, str, int], StoredValue] | None = None,
+                 book: FigureBook | None = None) -> None:
         """`read=False` leaves the figures unread: `steps()` reads them an entity at a time;
-        `held` gives figures already read (the tree's, for the year and the one before)."""
+        `held` gives figures already read (the tree's, for the year and the one before);
+        `book` a FigureBook of them (it may hold more), shared rather than built again."""
         self.store = store
         self.catalogue: Catalogue = store.edition(year)
         self.year = year
@@ -89,13 +103,19 @@ class Validator:
         self.codes = set(self.tree.subtree(root.code))
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
-        if held is not None:
-            figures = {key: value for key, value in held.items()
-                       if key[0] in self.codes and key[2] in (year - 1, year)}
+        if book is not None:
+            self.book = book
         else:
-            figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
-        self.book = FigureBook(self.catalogue, figures)
+            if held is not None:
+                figures = {key: value for key, value in held.items()
+                           if key[0] in self.codes and key[2] in (year - 1, year)}
+            else:
+                figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
+            self.book = FigureBook(self.catalogue, figures, FactorValues(store))
         self._read = read
+        self._rule_numbers: dict[tuple[str, str], Decimal] = {}
+        self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
+        self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
         self._checks_of: dict[str, list[int]] = {}
@@ -110,6 +130,14 @@ class Validator:
                 if spec.rules.get(key):
                     self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
+        self._with_factors = [s for s in self.catalogue.indicators.values()
+                              if s.formula is not None and s.formula.factors]
+        self._quantities = [s for s in self._typed if s.type.unit_id is not None]
+        self._factors_of: dict[str, list[str]] = {}  # component → computed with factors
+        for spec in self._with_factors:
+            for ref in {*spec.formula.indicators,  # type: ignore[union-attr]
+                        *(i for i, deps in self._dependents.items() if spec.id in deps)}:
+                self._factors_of.setdefault(ref, []).append(spec.id)
         self._summed = [s for s in self._typed if s.aggregation == "sum"]
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
@@ -118,9 +146,13 @@ class Validator:
             if r.status in SUBMITTED and r.entity in self.codes}
         self._missing_groups: dict[str, list[str]] = {}  # "table|department" → indicators
         self._group_of: dict[str, str] = {}
+        self._group_tables: dict[str, Table] = {}
+        home = _home_tables(self.catalogue)
         for spec in self._typed:
             if spec.type.numeric:
-                group = f"{self.catalogue.home_table(spec.id).id}|{spec.owner}"
+                table = home[spec.id]
+                group = f"{table.id}|{spec.owner}"
+                self._group_tables.setdefault(group, table)
                 self._missing_groups.setdefault(group, []).append(spec.id)
                 self._group_of[spec.id] = group
 
@@ -165,6 +197,10 @@ class Validator:
             found = self._consolidation(entity, spec)
         elif rule == "missing":
             found = self._missing(entity, subject)
+        elif rule == "factor":
+            found = self._factor(entity, spec)
+        elif rule == "peer":
+            found = self._peer(entity, spec)
         else:
             found = self._check(entity, self.catalogue.checks[int(subject)])
         key = (rule, entity, subject)
@@ -204,6 +240,10 @@ class Validator:
             if self.children[entity]:
                 for spec in self._summed:
                     self._evaluate("consolidation", entity, spec.id)
+            for spec in self._with_factors:
+                self._evaluate("factor", entity, spec.id)
+            for spec in self._quantities:
+                self._evaluate("peer", entity, spec.id)
             yield entity
 
     def findings(self) -> list[Finding]:
@@ -227,6 +267,12 @@ class Validator:
             self._evaluate("target", entity, actual)
         for number in self._checks_of.get(indicator, ()):
             self._evaluate("check", entity, str(number))
+        for computed in self._factors_of.get(indicator, ()):
+            self._evaluate("factor", entity, computed)
+        if spec.type.unit_id is not None and not spec.derived:
+            parent = self.tree.get(entity).parent if self.tree.get(entity) else None
+            for sibling in self.children.get(parent, [entity]) if parent else [entity]:
+                self._evaluate("peer", sibling, indicator)
         if spec.aggregation == "sum":
             for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
                 if code not in self.codes:
@@ -258,6 +304,35 @@ class Validator:
         spec = self.catalogue.indicators[indicator]
         return spec.type.format(str(rounded(spec, number)))
 
+    def _refused(self, spec: Indicator, text: str) -> ValueRefused | None:
+        """Why a stored text is not a value of its indicator's type, or None; each distinct
+        text of a type is parsed once (a group repeats many figures)."""
+        key = (spec.type, text)
+        if key in self._parsed:
+            return self._parsed[key]
+        try:
+            spec.type.parse(text)
+            found = None
+        except ValueRefused as exc:
+            found = exc
+        self._parsed[key] = found
+        return found
+
+    def _rule_number(self, spec: Indicator, key: str) -> Decimal:
+        """An indicator's numeric rule (or the catalogue's default), read once."""
+        found = self._rule_numbers.get((spec.id, key))
+        if found is None:
+            found = self._rule_numbers[spec.id, key] = Decimal(str(self.catalogue.rule(spec,
+                                                                                       key)))
+        return found
+
+    def _bounds(self, spec: Indicator) -> tuple[Decimal, Decimal | None]:
+        """The catalogue's bounds of a figure, read once."""
+        found = self._bounds_of.get(spec.id)
+        if found is None:
+            found = self._bounds_of[spec.id] = self.catalogue.bounds(spec)
+        return found
+
     def _label(self, indicator: str) -> Label:
         return self.catalogue.indicators[indicator].label
 
@@ -276,16 +351,15 @@ class Validator:
                                   f"'{label.en}' is marked {state.name('en')}; say why.")]
         if stored.value is None:
             return []
-        try:
-            spec.type.parse(stored.value)
-        except ValueRefused as exc:
+        exc = self._refused(spec, stored.value)
+        if exc is not None:
             return [self._finding("error", "type_range", entity, [spec.id],
                                   f"“{label.zh}”的值 {stored.value} 不符合类型：{exc}。",
                                   f"'{label.en}' holds {stored.value}, which is not valid: {exc}.")]
         if not spec.type.numeric:
             return []
         number = Decimal(stored.value)
-        low, high = self.catalogue.bounds(spec)
+        low, high = self._bounds(spec)
         if number < low or (high is not None and number > high):
             bound = f"{_fmt(low)}–{_fmt(high)}" if high is not None else f"≥ {_fmt(low)}"
             return [self._finding("error", "type_range", entity, [spec.id],
@@ -309,9 +383,8 @@ class Validator:
                 "warning", "prior_year", entity, [spec.id],
                 f"“{label.zh}”{year - 1} 年为 {self._show(spec.id, before)}，{year} 年缺失。",
                 f"'{label.en}' was {self._show(spec.id, before)} in {year - 1} and is missing for {year}.")]
-        catalogue = self.catalogue
-        magnitude = Decimal(str(catalogue.rule(spec, "magnitude")))
-        small = Decimal(str(catalogue.rule(spec, "small")))
+        magnitude = self._rule_number(spec, "magnitude")
+        small = self._rule_number(spec, "small")
         if before != 0 and now != 0:  # every numeric type, however small: 0.016 for 1.77 %
             factor = abs(now / before)
             if factor >= magnitude or factor <= 1 / magnitude:
@@ -325,10 +398,10 @@ class Validator:
                     f"(×{_factor(factor)}): an order-of-magnitude slip "
                     f"({slip.en})")]
         if now == before:
-            threshold = Decimal(str(catalogue.rule(spec, "copy_forward_min")))
+            threshold = self._rule_number(spec, "copy_forward_min")
             # A figure at an end of its range (a rate of 100 % or 0 %) repeats naturally.
             if not spec.rules.get("repeats") and abs(now) >= threshold \
-                    and now not in catalogue.bounds(spec):
+                    and now not in self._bounds(spec):
                 return [self._finding(
                     "info", "prior_year", entity, [spec.id],
                     f"“{label.zh}”与 {year - 1} 年完全相同（{self._show(spec.id, now)}），"
@@ -338,7 +411,7 @@ class Validator:
         if max(abs(now), abs(before)) < small or before == 0:
             return []
         change = (now - before) / abs(before)
-        limit = Decimal(str(catalogue.rule(spec, "max_change")))
+        limit = self._rule_number(spec, "max_change")
         if abs(change) > limit:
             percent = f"{change * 100:+.1f}%"
             return [self._finding(
@@ -381,7 +454,7 @@ class Validator:
         missing = [i for i in held if self._is_missing(entity, i)]
         if not missing:
             return []
-        table = self.catalogue.home_table(ids[0])
+        table = self._group_tables[group]  # the home table of ids[0]
         department = self.catalogue.departments.get(spec.owner, Label(spec.owner, spec.owner))
         notes = [self.note(entity, i, self.year).strip() for i in missing]
         year, count = self.year, len(missing)
@@ -497,6 +570,83 @@ class Validator:
             f"'{spec.label.en}' is {self._show(target, stored)}, but its components give {shown} "
             f"({check.formula.text}).")]
 
+    # -- environmental accounting -------------------------------------------------
+    def _factor(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A figure computed with factors whose components are held but a factor of the year
+        is not (nothing to compute it with); a site without a province counted with the
+        national grid factor."""
+        formula = spec.formula
+        if formula is None or self.book.factors is None or self.children[entity]:
+            return []  # a parent's computed figures are its children's, summed
+        numbers = self.book.derived(entity, self.year)
+        own = {**self.book.zeros(entity, self.year), **self.book.own(entity, self.year),
+               **numbers}
+        if any(own.get(ref) is None for ref in formula.indicators):
+            return []  # activity data missing: the missing rule says so
+        computed = numbers.get(spec.id) is not None  # (none used needs no factor)
+        known = self.book.factors(entity, self.year)
+        lacking = [f for f in formula.factors if known.get("factor." + f) is None]
+        name = self.store.entity(entity)
+        if lacking and not computed:
+            ids = ", ".join(lacking)
+            return [self._finding(
+                "warning", "factor", entity, [spec.id],
+                f"“{spec.label.zh}”无法计算：{self.year} 年的排放因子中没有 {ids}"
+                "（esgdesk factors … --load 或 --import）。",
+                f"'{spec.label.en}' cannot be computed: the {self.year} factors have no {ids} "
+                "(esgdesk factors … --load or --import).")]
+        if "grid" in formula.factors and not name.province and self.tree.get(entity)                 and self.tree.get(entity).parent is not None:
+            return [self._finding(
+                "info", "factor", entity, [spec.id],
+                f"{name.name_zh}没有填写所在省份，“{spec.label.zh}”按全国电网平均排放因子计算"
+                "（esgdesk province …）。",
+                f"{name.name_en} has no province: '{spec.label.en}' is computed with the "
+                "national grid factor (esgdesk province …).")]
+        return []
+
+    def _peer(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A quantity per employee more than `peer` times (or less than 1/`peer` of) the
+        median of its sibling entities': a slip of units or digits that needs no prior
+        year (the way DHIS2 flags min-max outliers)."""
+        node = self.tree.get(entity)
+        per = self.catalogue.rule(spec, "peer_per")
+        if node is None or node.parent is None or node.parent not in self.children or not per:
+            return []
+        factor = Decimal(str(self.catalogue.rule(spec, "peer") or 10))
+
+        def per_head(code: str) -> Decimal | None:
+            value, heads = self.number(code, spec.id, self.year), self.number(code, per,
+                                                                             self.year)
+            return value / heads if value is not None and heads else None
+
+        def nice(number: Decimal) -> str:
+            return _fmt(number.quantize(Decimal("0.01") if abs(number) >= 1
+                                        else Decimal("0.0001")))
+
+        mine = per_head(entity)
+        others = [n for code in self.children[node.parent] if code != entity
+                  and (n := per_head(code)) is not None and n > 0]
+        if mine is None or mine == 0 or len(others) < 2:  # none used is no slip of units
+            return []
+        others.sort()
+        middle = len(others) // 2
+        median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
+        if median <= 0 or (mine <= median * factor and mine * factor >= median):
+            return []
+        times = mine / median
+        name = self.store.entity(entity)
+        shown = _fmt(times.quantize(Decimal("0.1")) if times >= 1
+                     else times.quantize(Decimal("0.001")))
+        value = self._show(spec.id, self.number(entity, spec.id, self.year))
+        unit_zh, unit_en = spec.unit.zh, spec.unit.en
+        return [self._finding(
+            "warning", "peer", entity, [spec.id],
+            f"{name.name_zh}的“{spec.label.zh}”为 {value} {unit_zh}，人均 {nice(mine)}，是同级"
+            f" {len(others)} 个单位人均中位数 {nice(median)} 的 {shown} 倍：单位或位数填错了吗？",
+            f"'{spec.label.en}' of {name.name_en} is {value} {unit_en}, {nice(mine)} per "
+            f"employee: {shown}× the median of its {len(others)} siblings ({nice(median)} per "
+            "employee). A slip of units or digits?")]
+
     def _consolidation(self, entity: str, spec: Indicator) -> list[Finding]:
         parent = self.number(entity, spec.id, self.year)
         parts = self._children_sum(entity, spec.id)
@@ -537,7 +687,8 @@ class Validator:
 
 
 def validate(store: Store, year: int, entity: str | None = None,
-             held: Mapping[tuple[str, str, int], StoredValue] | None = None) -> list[Finding]:
+             held: Mapping[tuple[str, str, int], StoredValue] | None = None,
+             book: FigureBook | None = None) -> list[Finding]:
     """Every finding for a reporting year, for an entity and everything under it (`held`:
-    the tree's figures when the caller has read them already)."""
-    return Validator(store, year, entity, held=held).run()
+    the tree's figures when the caller has read them already; `book`: a FigureBook of them)."""
+    return Validator(store, year, entity, held=held, book=book).run()

@@ -9,6 +9,7 @@ from decimal import Decimal
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
+from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
 from esgdesk.storage.store import Change, Store, StoredValue
@@ -53,7 +54,8 @@ class Workspace:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
-        self.book = FigureBook(self.catalogue, self.store.figures_of(self._shown, self.years))
+        self.book = FigureBook(self.catalogue, self.store.figures_of(self._shown, self.years),
+                               FactorValues(self.store))
         if self._validator is not None:
             self._validator = None
             self.validate()

@@ -35,6 +35,10 @@ def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
     department = get("department")
     if department is not None:
         content.append(department)
+    for key in ("entered", "factor"):  # 0008 on, and only when the row has one
+        extra = get(key)
+        if extra is not None:
+            content.append([key, extra])
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
@@ -43,7 +47,8 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
                   indicator: str = "", department: str | None = None,
                   old_value: str | None = None, new_value: str | None = None,
                   old_status: str | None = None, new_status: str | None = None,
-                  reason: str = "", source: str = "") -> None:
+                  reason: str = "", source: str = "", entered: str | None = None,
+                  factor: str | None = None) -> None:
     """Add one audit row to a writing transaction, chained to the row before it.
 
     The writer holds the write lock, so the head cannot move under it; rows are inserted in
@@ -56,7 +61,7 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
     entry = AuditEntry(at=at, user=user, action=action, entity_id=entity_id, year=year,
                        indicator=indicator, department=department, old_value=old_value,
                        new_value=new_value, old_status=old_status, new_status=new_status,
-                       reason=reason, source=source)
+                       reason=reason, source=source, entered=entered, factor=factor)
     head = s.info.get("audit_head")
     if head is None:
         found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
@@ -109,7 +114,7 @@ def verify(path: str | Path) -> ChainReport:
 
 
 AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, department, old_value, "
-                 "new_value, old_status, new_status, reason, source")
+                 "new_value, old_status, new_status, reason, source, entered, factor")
 
 
 class AuditPart(EntitiesPart):

@@ -43,7 +43,8 @@ class EntitiesPart(StorePart):
 
     def _entity_map(self) -> dict[str, EntityInfo]:
         if self._entities is None:
-            rows = self._query("SELECT id, code, name_zh, name_en, kind, parent_id FROM entity "
+            rows = self._query("SELECT id, code, name_zh, name_en, kind, parent_id, province "
+                               "FROM entity "
                                "ORDER BY id")
             codes = {r["id"]: r["code"] for r in rows}
             infos = [read_record(EntityInfo, r, parent=codes.get(r["parent_id"])) for r in rows]
@@ -58,7 +59,7 @@ class EntitiesPart(StorePart):
         return {e.id: e.code for e in self.entities()}
 
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
-                   parent: str | None = None) -> EntityInfo:
+                   parent: str | None = None, province: str | None = None) -> EntityInfo:
         from esgdesk.storage.models import Entity
 
         parent_id = self.entity(parent).id if parent else None
@@ -67,7 +68,21 @@ class EntitiesPart(StorePart):
                                kind="exists")
         with self._writing() as s:
             s.add(Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
-                         parent_id=parent_id))
+                         parent_id=parent_id, province=province))
+        self._entities = None
+        return self.entity(code)
+
+    def set_province(self, code: str, province: str | None) -> EntityInfo:
+        """The province a company or site is in (pinyin: "guangdong"), for regional grid
+        factors; None clears it."""
+        from sqlalchemy import update
+
+        from esgdesk.storage.models import Entity
+
+        entity = self.entity(code)
+        with self._writing() as s:
+            s.execute(update(Entity).where(Entity.id == entity.id).values(
+                province=(province or "").strip().lower() or None))
         self._entities = None
         return self.entity(code)
 

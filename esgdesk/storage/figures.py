@@ -22,7 +22,7 @@ from esgdesk.model.types import ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.editions import EditionsPart
-from esgdesk.storage.records import Change, StoredValue, stored_value
+from esgdesk.storage.records import Change, StoredValue, stored_value, stored_values
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -47,6 +47,15 @@ def parse_value(indicator: Indicator, typed: str) -> str:
         return indicator.type.parse(typed)
     except ValueRefused as exc:
         raise InvalidValue(indicator.id, typed, exc.en, exc.zh) from None
+
+
+def entry_text(indicator: Indicator, change: Change) -> str:
+    """What was typed, with the unit given apart when there is one ("1.2" and "MWh" →
+    "1.2 MWh"); a unit for a figure without one is refused, saying so."""
+    try:
+        return indicator.type.with_unit(change.text or "", change.unit)
+    except ValueRefused as exc:
+        raise InvalidValue(indicator.id, change.text or "", exc.en, exc.zh) from None
 
 
 def refuse_locked_or_stale(row: Value | None, entity: str, year: int, indicator: str,
@@ -106,8 +115,7 @@ class FiguresPart(EditionsPart):
             f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
             f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
             [*ids, *wanted])
-        return {(ids[r["entity_id"]], r["indicator"], r["year"]):
-                stored_value(ids[r["entity_id"]], r) for r in rows}
+        return stored_values(rows, ids)
 
     def years(self) -> list[int]:
         """The years any entity holds figures for. Each entity's years are found by seeking
@@ -159,7 +167,7 @@ class FiguresPart(EditionsPart):
         state = special_state(change.text)
         if state is not None:
             return None, state
-        return parse_value(indicator, change.text), VALUE
+        return parse_value(indicator, entry_text(indicator, change)), VALUE
 
     def _write(self, s: Session, change: Change, stored_text: str | None, state: str,
                user: str, stamp: str, reason: str, source: str) -> StoredValue:
@@ -194,10 +202,14 @@ class FiguresPart(EditionsPart):
             row.value, row.note, row.state = stored_text, note, state
             row.provenance = provenance
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+        spec = self.edition(change.year).indicators.get(change.indicator)
+        entered = spec.type.entered(entry_text(spec, change)) \
+            if spec is not None and change.text is not None and state == VALUE else None
         add_audit_row(s, at=stamp, user=user, action="set", entity_id=ent.id, year=change.year,
                       indicator=change.indicator, old_value=old_value,
                       new_value=state_text(state, stored_text),
-                      reason=reason or change.note or change.provenance or "", source=source)
+                      reason=reason or change.note or change.provenance or "", source=source,
+                      entered=entered)
         s.flush()
         return stored_value(ent.code, row)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -21,6 +21,8 @@ class Entity(Base):
     name_en: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))  # group | company | site
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), nullable=True)
+    # The province a site is in (pinyin, "guangdong"), for regional grid factors (0008 on).
+    province: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class Value(Base):
@@ -74,6 +76,10 @@ class AuditEntry(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     source: Mapped[str] = mapped_column(Text, default="")
     hash: Mapped[str] = mapped_column(String(64), default="")  # see esgdesk/storage/audit.py
+    # A figure as typed when its unit was converted ("1.2 MWh"), 0008 on; None otherwise.
+    entered: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A factor's row names the factor (0008 on); None on a figure's row.
+    factor: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Request(Base):
@@ -141,3 +147,25 @@ class CatalogueEdition(Base):
     made_by: Mapped[str] = mapped_column(Text)
     made_at: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class Factor(Base):
+    """One emission or conversion factor of a reporting year, with where it was read."""
+
+    __tablename__ = "factor"
+    __table_args__ = (UniqueConstraint("year", "factor_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    factor_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)  # exact decimal text
+    unit: Mapped[str] = mapped_column(Text, default="")
+    gas: Mapped[str] = mapped_column(String(16), default="")
+    region: Mapped[str] = mapped_column(String(32), default="")
+    data_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    set_id: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(Text, default="")
+    table_ref: Mapped[str] = mapped_column(Text, default="")
+    verified: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_by: Mapped[str] = mapped_column(Text, default="")
+    changed_at: Mapped[str] = mapped_column(String(40), default="")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk.errors import DatabaseError, EsgdeskError
+from esgdesk.model.factors import DEFAULT_SETS
 from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
 from esgdesk.storage.store import Store, current_user, open_database
 
@@ -69,6 +70,7 @@ def create_database(path: str | Path, company: str, first_year: int,
         store.store_edition(first_year, document or template_document(template),
                             f"started from the template {template}" if document is None
                             else "the catalogue the request was made from", current_user())
+        store.load_factor_sets(first_year, DEFAULT_SETS, current_user())
     except Exception:
         store.close()
         path.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from esgdesk.storage.engine import (
     sqlite_has_wal_reset_fix,
     upgrade,
 )
+from esgdesk.storage.factors import FactorsPart
 from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_value
 from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
@@ -56,7 +57,7 @@ __all__ = [
 STATE_TEXT = {s.id: s.text for s in STATES.values()}
 
 
-class Store(RequestsPart, AuditPart):
+class Store(RequestsPart, AuditPart, FactorsPart):
     """An open esgdesk database. Every method that writes is one transaction."""
 
 

@@ -1,0 +1,64 @@
+"""At start-up the window paints the database's forms first: the validation run and the file
+check wait for its first paint, and Python's collector is off until then."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from ui import first_paint
+from ui.database_actions import DatabaseActions
+
+
+@pytest.fixture
+def starting() -> Iterator[None]:
+    first_paint.hold()
+    try:
+        yield
+    finally:
+        first_paint.discard()
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_work_asked_for_while_starting_runs_after_the_first_paint(
+        qtbot: QtBot, starting: None) -> None:
+    ran: list[str] = []
+    assert not gc.isenabled()
+    first_paint.after_first_paint(lambda: ran.append("validation"))
+    first_paint.after_first_paint(lambda: ran.append("file check"))
+    window = QLabel("esgdesk")
+    qtbot.addWidget(window)
+    window.show()
+    assert ran == []
+    first_paint.release_after_first_paint(window)
+    qtbot.waitUntil(lambda: ran == ["validation", "file check"])
+    assert gc.isenabled()
+    first_paint.after_first_paint(lambda: ran.append("later"))  # no start-up holds it now
+    assert ran[-1] == "later"
+
+
+def test_the_window_opened_at_start_up_validates_and_checks_after_its_first_paint(
+        qtbot: QtBot, sample_path: Path, tmp_path: Path, starting: None,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.main_window import MainWindow
+
+    checked: list[Path] = []
+    monkeypatch.setattr(DatabaseActions, "_start_check", lambda _self, path: checked.append(path))
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    assert window.current_form() is not None  # the forms are there for the first paint
+    assert window.validation_running() and not window.validating_label.isHidden()
+    assert window.session.validation is None and checked == []  # neither has begun
+    window.show()
+    first_paint.release_after_first_paint(window)
+    qtbot.waitUntil(lambda: checked == [sample_path])
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert window.validating_label.isHidden() and window.findings.all
