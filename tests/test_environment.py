@@ -145,3 +145,30 @@ def test_a_computed_figure_without_its_factor_is_a_finding(tmp_path: Path) -> No
         assert any("has no province" in f.message("en") for f in found)
     finally:
         store.close()
+
+
+def test_a_request_asks_the_unit_a_quantity_is_typed_in(sample: Store, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from esgdesk.exchange.intake import import_files
+    from esgdesk.exchange.metadata import META_SHEET, read_meta
+    from esgdesk.exchange.requests import write_request
+
+    request = write_request(sample, "dongguan", 2024, "ehs", tmp_path / "ehs.xlsx", "c",
+                            lang="en")
+    book = load_workbook(request)
+    _meta, cells = read_meta(book[META_SHEET], request.name)
+    where = {(c.indicator, c.kind): (c.sheet, c.cell) for c in cells}
+    sheet, cell = where[(ELECTRICITY, "unit")]
+    assert book[sheet][cell].value == "kWh"  # its own unit unless changed
+    offered = [v for v in book[sheet].data_validations.dataValidation if cell in v.sqref]
+    assert offered and "MWh" in offered[0].formula1 and "10^4 kWh" in offered[0].formula1
+    book[sheet][cell] = "MWh"
+    value_sheet, value_cell = where[(ELECTRICITY, "value")]
+    book[value_sheet][value_cell] = 1.2
+    name_sheet, name_cell = where[("", "submitted_by")]
+    book[name_sheet][name_cell] = "Chen Li"
+    book.save(request)
+    [report] = import_files(sample, [request], "coordinator")
+    assert not report.refused, [p.message("en") for p in report.refused]
+    assert sample.get("dongguan", 2024, ELECTRICITY).value == "1200"

@@ -28,7 +28,6 @@ from ui.i18n import tr
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
-
     from ui.main_window import MainWindow
 
 

@@ -155,6 +155,8 @@ class DetailPane(QScrollArea):
                 change = f"{status_word(record.old_status)} → {status_word(record.new_status)}"
             else:
                 change = f"{record.old_value or '—'} → {record.new_value or '—'}"
+                if record.entered:  # typed in another unit, stored in the indicator's own
+                    change += f" ({record.entered})"
             self.history.addTopLevelItem(QTreeWidgetItem(
                 [record.at[:19].replace("T", " "), record.user, change, record.reason]))
 
@@ -177,7 +179,7 @@ class DetailPane(QScrollArea):
             "type": rule.zh if self.lang == "zh" else rule.en,
             "owner": department(self.lang) if department else indicator.owner,
             "gri": " / ".join(indicator.gri) or "—", "cass": " / ".join(indicator.cass) or "—",
-            "formula": indicator.formula.text if indicator.formula else "—",
+            "formula": self._formula_text(ref, workspace),
             "status": status,
             "restated": self.tr("published: {published} ({why})")
             .replace("{published}", restated[0]).replace("{why}", restated[1])
@@ -187,6 +189,22 @@ class DetailPane(QScrollArea):
         for key, text in texts.items():
             self.fields[key].setText(text)
         self.title.setText(f"{indicator.label(self.lang)} · {ref.year}")
+
+    def _formula_text(self, ref: FigureRef, workspace: Workspace) -> str:
+        """A computed figure's formula and the factors it was made with: value, unit and
+        where each was read (a verifier's first question)."""
+        indicator = workspace.catalogue.indicators[ref.indicator]
+        if indicator.formula is None:
+            return "—"
+        lines = [indicator.formula.text]
+        for name, factor in workspace.factor_trace(ref):
+            if factor is None or factor.value is None:
+                lines.append(f"factor.{name}: " + self.tr("none for this year"))
+            else:
+                where = f"{factor.id}, " if factor.id != name else ""
+                lines.append(f"factor.{name} = {factor.value_text} {factor.unit} "
+                             f"({where}{factor.set_id or factor.source})")
+        return "\n".join(lines)
 
     def _show_trend(self, ref: FigureRef, workspace: Workspace) -> None:
         indicator = workspace.catalogue.indicators[ref.indicator]

@@ -27,7 +27,8 @@ class CellSpec:
 
     sheet: str
     cell: str
-    kind: str  # inputs: value | state | note | submitted_by | submitted_at;
+    kind: str  # inputs: value | state | note | unit (a quantity's) | submitted_by |
+    # submitted_at;
     # locked content: fixed | prior (a prior year's figure) | last_note (its explanation)
     indicator: str
     year: int

@@ -16,10 +16,12 @@ from pathlib import Path
 
 from esgdesk.errors import EsgdeskError, FileRefused
 from esgdesk.exchange.metadata import FIXED_KINDS, META_SHEET, CellSpec, read_meta
+from esgdesk.exchange.requests import unit_choice
 from esgdesk.exchange.returned import load_request_workbook, read_returned
 from esgdesk.exchange.workbook import save_atomically, set_value
 from esgdesk.model.catalogue import to_document
 from esgdesk.model.states import STATES
+from esgdesk.model.units import unit_by_id
 from esgdesk.paths import user_data_folder
 from esgdesk.storage.newdb import EntitySpec, create_database
 from esgdesk.storage.store import Change, Store, open_database
@@ -119,6 +121,8 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
         elif cell.kind == "state":
             state = STATES.get(stored.state) if stored is not None else None
             value = state.word(offline.lang) if state is not None else None
+        elif cell.kind == "unit":  # the figure is written in its own unit
+            value = unit_choice(unit_by_id(spec.type.unit_id or ""), offline.lang)
         else:  # the note
             value = stored.note if stored is not None and stored.note else None
         set_value(target, value)  # a note beginning with "=" stays text

@@ -216,7 +216,12 @@ class RequestWriter:
         self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
         headers = [c.title(lang) for c in grid.columns]
-        extra = [word(k, lang) for k in ("state", "note", "last_note")]
+        # A table collecting quantities asks in which unit each was typed (kWh, or MWh …).
+        typed_unit = any(self.catalogue.indicators[i].type.unit_id is not None
+                         and collected_in(self.catalogue, table, i, self.request.department)
+                         for i in table.indicators())
+        extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
+                 + ("state", "note", "last_note")]
         for column, text in enumerate([*headers, *extra], start=1):
             self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
                      border=self.border, alignment=self.Alignment(horizontal="center",
@@ -256,10 +261,32 @@ class RequestWriter:
                     if spec.type.numeric:
                         cell.number_format = spec.type.entry_format()
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
+            if typed_unit and len(inputs) == 1 and inputs[0].type.unit_id is not None:
+                self._unit_input(sheet, row, first_extra, inputs[0])
             if inputs:
-                self._row_extras(sheet, row, first_extra, [spec.id for spec in inputs])
+                self._row_extras(sheet, row, first_extra + int(typed_unit),
+                                 [spec.id for spec in inputs])
             row += 1
-        return row, first_extra + 2
+        return row, first_extra + 2 + int(typed_unit)
+
+    def _unit_input(self, sheet: Any, row: int, column: int, spec: Indicator) -> None:
+        """The unit a quantity is typed in: its own by default, any of its dimension chosen
+        from a drop-down list; the figure is stored in its own unit."""
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        from esgdesk.model.units import compatible_units, unit_by_id
+
+        own = unit_by_id(spec.type.unit_id or "")
+        cell = self._input(sheet, row, column, "unit", [spec.id], unit_choice(own, self.lang))
+        key = ("unit", own.id)
+        if key not in self.validations:
+            choices = ",".join(unit_choice(u, self.lang) for u in compatible_units(own))
+            dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+            dv.promptTitle = word("typed_unit", self.lang)[:32]
+            dv.prompt = f"{own.label(self.lang)}: {choices}"[:255]
+            dv.showInputMessage = True
+            self.validations[key] = dv
+        self.validations[key].add(cell)
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
         """A row's state, explanation and last year's explanation: for the row's one figure,
@@ -357,6 +384,17 @@ class RequestWriter:
             edition.cell(row=row, column=1, value=text)
         edition.sheet_state = "veryHidden"
         edition.protection.sheet = True
+
+
+def unit_choice(unit: Any, lang: str) -> str:
+    """A unit as a drop-down list offers it: its name in the language, or a spelling
+    without a comma (Excel's lists are comma-separated: "10^4 kWh" for "10,000 kWh")."""
+    label = unit.label(lang)
+    if "," not in label:
+        return label
+    latin = [s for s in unit.spellings if "," not in s and not any(
+        "\u3400" <= c <= "\u9fff" for c in s)]
+    return latin[0] if latin else label.replace(",", "")
 
 
 def write_request(store: Store, entity: str, year: int, department: str, out: str | Path,

@@ -348,8 +348,10 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             return None
         text: str | None = STATES[state].text
     else:
+        unit_cell = parts.get("unit")
+        unit = _text(unit_cell[1].value) if unit_cell else ""
         try:
-            text, notice = _typed(spec, cell, lang, held)
+            text, notice = _typed(spec, cell, lang, held, unit or None)
         except InvalidValue as exc:
             problems.append(Problem.at(where, INVALID_VALUE, exc.message("en"),
                                        exc.message("zh"), indicator_id))
@@ -359,7 +361,8 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
     return ReturnedFigure(where, indicator_id, year, text, note, notice)
 
 
-def _typed(spec: Indicator, cell: Any, lang: str, held: str) -> tuple[str | None, str]:
+def _typed(spec: Indicator, cell: Any, lang: str, held: str,
+           unit: str | None = None) -> tuple[str | None, str]:
     """A cell's content as the stored text of the indicator, and a notice when it was
     read in a way worth saying (a fraction read as a percentage). Text is read as typed
     in the workbook's language: a bilingual text keeps its other language from `held`."""
@@ -395,6 +398,9 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str) -> tuple[str | None
     if spec.derived:
         return parse_value(spec, typed), notice  # refused: computed, never typed
     try:
+        if unit:  # a quantity typed in the unit the row's unit cell names (MWh for kWh)
+            typed = spec.type.with_unit(typed, unit)
+            notice = notice or f"{cell.coordinate}: {typed}"
         return spec.type.parse_in(typed, lang, held or None), notice
     except ValueRefused as exc:
         raise InvalidValue(spec.id, typed, exc.en, exc.zh) from None

@@ -40,6 +40,7 @@ WORDS = {
     "indicators": ("对应指标", "Indicators"),
     "not_verified": ("措辞未经核实", "wording not verified"),
     "not_read": ("（未读到中文措辞）", "(no English wording was read)"),
+    "typed_unit": ("填报单位", "Unit typed"),
     "factors_used": ("所用因子", "Factors used"), "factor": ("因子", "Factor"),
     "region": ("地区", "Region"), "data_year": ("数据年份", "Data year"),
     "source": ("来源", "Source"), "table": ("出处", "Table"),

@@ -7,11 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
+from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
+from esgdesk.storage.factors import FactorValue, grid_id
 from esgdesk.storage.store import Change, Store, StoredValue
 
 
@@ -124,6 +126,18 @@ class Workspace:
         if not is_state_text(published):
             published = spec.type.format(published)
         return published, stored.restated
+
+    def factor_trace(self, ref: FigureRef) -> list[tuple[str, FactorValue | None]]:
+        """The factors a computed figure was made with, as its formula names them
+        ("grid"), each with the stored factor it took (its value, unit and source), or
+        None where the year has none."""
+        indicator = self.catalogue.indicators[ref.indicator]
+        if indicator.formula is None:
+            return []
+        stored = self.store.factors(ref.year)
+        province = self.store.entity(ref.entity).province
+        return [(name, stored.get(grid_id(stored, province) if name == GRID else name))
+                for name in indicator.formula.factors]
 
     def is_derived(self, ref: FigureRef) -> bool:
         return self.catalogue.indicators[ref.indicator].derived

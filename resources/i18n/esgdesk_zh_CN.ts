@@ -1069,4 +1069,11 @@ Keep your {mine}, or take {theirs}?</source>
         <translation>披露框架覆盖情况(&amp;C)…</translation>
     </message>
 </context>
+<context>
+    <name>DetailPane</name>
+    <message>
+        <source>none for this year</source>
+        <translation>本年度没有</translation>
+    </message>
+</context>
 </TS>
