@@ -368,7 +368,7 @@ class WorkbookWriter:
                          if indicator.type.numeric else self.cells.style("border", "wrap"))
                 comment = None
                 if indicator.formula is not None:
-                    comment = f"{word('computed', lang)}: {indicator.formula.text}"
+                    comment = self._method(indicator, ref.year)
                 line.cells[column] = Cell(value, style, comment)
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
@@ -377,6 +377,25 @@ class WorkbookWriter:
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
             page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
                                    self.cells.style("note"))}, spanning=True))
+
+    def _method(self, indicator: Indicator, year: int) -> str:
+        """How a computed figure is made, for its cell's comment: the formula, each factor
+        with its value and set, and, for a figure summed over sites, that it is."""
+        formula = indicator.formula
+        assert formula is not None
+        lines = [f"{word('computed', self.lang)}: {formula.text}"]
+        known = self.store.factors(year) if formula.factors else {}
+        for name in formula.factors:
+            if name == "grid":
+                lines.append(f"factor.grid: {word('grid_method', self.lang)}")
+                continue
+            factor = known.get(name)
+            value = f"{factor.value_text} {factor.unit} ({factor.set_id or factor.source})" \
+                if factor is not None and factor.value is not None else "—"
+            lines.append(f"factor.{name} = {value}")
+        if indicator.aggregation == "sum":
+            lines.append(word("summed_method", self.lang))
+        return "\n".join(lines)
 
     def _restatement(self, label: str, year: int, indicator: Indicator, stored: Any) -> str:
         published = (stored.published if is_state_text(stored.published)

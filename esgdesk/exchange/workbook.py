@@ -41,6 +41,11 @@ WORDS = {
     "not_verified": ("措辞未经核实", "wording not verified"),
     "not_read": ("（未读到中文措辞）", "(no English wording was read)"),
     "typed_unit": ("填报单位", "Unit typed"),
+    "grid_method": ("各公司/地点所在省份的电网平均排放因子，无省份者用全国因子（见“所用因子”表）",
+                    "each company's or site's provincial grid factor, the national one where it "
+                    "has no province (see the Factors used sheet)"),
+    "summed_method": ("按各公司/地点分别计算后加总", "computed for each company and site, then "
+                      "summed"),
     "factors_used": ("所用因子", "Factors used"), "factor": ("因子", "Factor"),
     "region": ("地区", "Region"), "data_year": ("数据年份", "Data year"),
     "source": ("来源", "Source"), "table": ("出处", "Table"),
