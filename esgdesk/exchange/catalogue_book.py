@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import EsgdeskError, FileRefused, NotFound
-from esgdesk.exchange.returned import Problem, check_zip
+from esgdesk.exchange.returned import Problem, open_workbook
 from esgdesk.exchange.workbook import (
     house_styles,
     lines_needed,
@@ -1176,21 +1176,9 @@ class _Reader:
 def _open_book(path: Path) -> Any:
     """The workbook at `path`, read-only, after the checks every returned workbook passes;
     refused (FileRefused) when it is not a workbook or not a catalogue workbook."""
-    import openpyxl
-    from openpyxl import load_workbook
-
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
-    check_zip(path)
-    if not getattr(openpyxl, "DEFUSEDXML", False):
-        raise EsgdeskError("openpyxl is not using defusedxml; reinstall esgdesk",
-                           "openpyxl 未使用 defusedxml；请重新安装 esgdesk", kind="unsafe_xml")
-    try:
-        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise FileRefused(f"cannot be read as a workbook ({type(exc).__name__}: {exc})",
-                          f"无法作为工作簿读取（{type(exc).__name__}：{exc}）",
-                          where=path.name, kind="unreadable") from None
+    book = open_workbook(path, read_only=True)
     names = {n.strip().lower() for n in book.sheetnames}
     if "indicators" not in names or len(names & set(SHEETS)) < 3:
         book.close()

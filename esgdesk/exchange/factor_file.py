@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk.errors import FileRefused, NotFound
-from esgdesk.exchange.returned import Problem, check_zip
+from esgdesk.exchange.returned import Problem, open_workbook
 from esgdesk.model.factors import factor_sets
 from esgdesk.model.types import text_problem
 from esgdesk.storage.factors import (
@@ -29,7 +29,6 @@ from esgdesk.storage.factors import (
     exact_decimal,
     factor_problems,
 )
-from esgdesk.storage.health import require_safe_xml
 from esgdesk.storage.store import Store
 
 COLUMNS = ("id", "value", "unit", "gas", "region", "data_year", "source", "table")
@@ -106,16 +105,7 @@ def _rows(path: Path) -> tuple[str, list[list[Any]]]:
     if suffix != ".xlsx":
         raise FileRefused("give a .xlsx workbook or a .csv file", "请提供 .xlsx 工作簿或 .csv 文件",
                           where=path.name, kind="file_type")
-    check_zip(path)
-    require_safe_xml()
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise FileRefused(f"cannot be read as a workbook ({type(exc).__name__}: {exc})",
-                          f"无法作为工作簿读取（{type(exc).__name__}：{exc}）",
-                          where=path.name, kind="unreadable") from None
+    book = open_workbook(path, read_only=True)
     try:
         sheet = book.worksheets[0]
         rows = []

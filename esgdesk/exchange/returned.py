@@ -197,19 +197,26 @@ def check_zip(path: Path) -> None:
                       "不是 Excel 工作簿（缺少 [Content_Types].xml）")
 
 
-def load_request_workbook(path: Path) -> Any:
-    """A request workbook opened with openpyxl (formulas as written, no links, no macros),
-    after check_zip; refused when it cannot be read or esgdesk did not write it."""
+def open_workbook(path: Path, read_only: bool = False) -> Any:
+    """A workbook someone sends in, opened with openpyxl (formulas as written, no links, no
+    macros) after check_zip and on defusedxml; FileRefused when it cannot be read."""
     from openpyxl import load_workbook
 
     check_zip(path)
     require_safe_xml()
     try:
-        workbook = load_workbook(path, data_only=False, keep_links=False, keep_vba=False)
+        return load_workbook(path, read_only=read_only, data_only=False, keep_links=False,
+                             keep_vba=False)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise _refuse(path.name, "unreadable", f"cannot be read as a workbook "
                       f"({type(exc).__name__}: {exc})",
                       f"无法作为工作簿读取（{type(exc).__name__}：{exc}）") from None
+
+
+def load_request_workbook(path: Path) -> Any:
+    """A request workbook opened with openpyxl (formulas as written, no links, no macros),
+    after check_zip; refused when it cannot be read or esgdesk did not write it."""
+    workbook = open_workbook(path)
     if META_SHEET not in workbook.sheetnames:
         raise _refuse(path.name, "not_a_request", f"not an esgdesk collection workbook (no "
                       f"{META_SHEET} sheet)", f"不是 esgdesk 数据收集工作簿（没有 {META_SHEET} "

@@ -116,6 +116,7 @@ class Validator:
         self._rule_numbers: dict[tuple[str, str], Decimal] = {}
         self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
         self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
+        self._peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self._dependents = self._derived_dependents()
         self._checks_of: dict[str, list[int]] = {}
@@ -225,6 +226,7 @@ class Validator:
         """`run()` in small steps, each yielding the entity just done: reading its figures
         (unless read at construction), then evaluating its rules once all are read."""
         self.results.clear()
+        self._peer_heads.clear()
         if not self._read:
             for entity in self.codes:
                 self.book.add(self.store.figures_of([entity], (self.year - 1, self.year)))
@@ -253,6 +255,7 @@ class Validator:
 
     def update(self, entity: str, indicator: str) -> list[Finding]:
         """Re-read one figure (of the reporting year) and re-run the rules that read it."""
+        self._peer_heads.clear()  # a figure per employee may change
         stored = self.store.get(entity, self.year, indicator)
         if stored is None:
             self.book.drop(entity, indicator, self.year)
@@ -595,7 +598,9 @@ class Validator:
                 "（esgdesk factors … --load 或 --import）。",
                 f"'{spec.label.en}' cannot be computed: the {self.year} factors have no {ids} "
                 "(esgdesk factors … --load or --import).")]
-        if "grid" in formula.factors and not name.province and self.tree.get(entity)                 and self.tree.get(entity).parent is not None:
+        node = self.tree.get(entity)
+        if "grid" in formula.factors and not name.province and node is not None \
+                and node.parent is not None:
             return [self._finding(
                 "info", "factor", entity, [spec.id],
                 f"{name.name_zh}没有填写所在省份，“{spec.label.zh}”按全国电网平均排放因子计算"
@@ -624,11 +629,19 @@ class Validator:
                                         else Decimal("0.0001")))
 
         mine = per_head(entity)
-        others = [n for code in self.children[node.parent] if code != entity
-                  and (n := per_head(code)) is not None and n > 0]
-        if mine is None or mine == 0 or len(others) < 2:  # none used is no slip of units
+        if mine is None or mine == 0:  # none used is no slip of units
             return []
-        others.sort()
+        # Every sibling's figure per employee, worked out once per run (not once per sibling).
+        heads = self._peer_heads.get((node.parent, spec.id))
+        if heads is None:
+            heads = sorted(n for code in self.children[node.parent]
+                           if (n := per_head(code)) is not None and n > 0)
+            self._peer_heads[node.parent, spec.id] = heads
+        others = list(heads)
+        if mine > 0:
+            others.remove(mine)  # the entity's own (an equal sibling's is the same number)
+        if len(others) < 2:
+            return []
         middle = len(others) // 2
         median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
         if median <= 0 or (mine <= median * factor and mine * factor >= median):
