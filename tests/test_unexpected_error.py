@@ -39,7 +39,7 @@ def test_an_error_in_a_slot_is_logged_and_shown_with_its_details(
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", click_copy)
-    app.report_unexpected_errors(log)
+    app.report_unexpected_errors()
 
     def broken_slot() -> None:
         raise ZeroDivisionError("the figure divided by nothing")

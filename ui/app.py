@@ -35,7 +35,7 @@ def start_log() -> Path | None:
     path = log_file()
     if any(getattr(h, "baseFilename", None) == str(path) for h in LOG.handlers):
         return path
-    from logging.handlers import RotatingFileHandler  # not needed by a screenshot run
+    from logging.handlers import RotatingFileHandler  # after the first paint, or an error
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,10 +69,11 @@ def show_unexpected_error(details: str, log: Path | None) -> None:
         QApplication.clipboard().setText(details)
 
 
-def report_unexpected_errors(log: Path | None) -> None:
+def report_unexpected_errors() -> None:
     """Route errors nothing caught (in a slot, an event handler) to the log and a dialog,
     rather than to a console the user never sees. One dialog at a time: an error raised
-    again while it is open (say, on every paint) is only logged."""
+    again while it is open (say, on every paint) is only logged. The app starts the log
+    after its first paint; an error before then starts it."""
     showing = False
 
     def hook(kind: type[BaseException], error: BaseException,
@@ -83,6 +84,7 @@ def report_unexpected_errors(log: Path | None) -> None:
             return
         from esgdesk.application.version import version_text
 
+        log = start_log()
         details = (f"{version_text()}\n\n"
                    + "".join(traceback.format_exception(kind, error, trace)))
         LOG.error("unexpected error\n%s", details)
@@ -108,7 +110,7 @@ def run(argv: list[str]) -> int:
     from esgdesk.errors import EsgdeskError
 
     if not options.screenshot:  # a screenshot run has no one to show a dialog to
-        report_unexpected_errors(start_log())
+        report_unexpected_errors()
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -156,6 +158,7 @@ def run(argv: list[str]) -> int:
     form = window.current_form()
     if form is not None:
         form.focus_first()
+    after_first_paint(start_log)
     if window.store is not None:
         # After the first paint: load the writing side so the first edit does not wait,
         # and build the other chapters' forms so switching never waits for one.

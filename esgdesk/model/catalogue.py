@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -337,6 +335,9 @@ def name_in(given: str, lang: str) -> str:
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """A TOML file's content; a JSON copy in the user cache makes the next start faster."""
+    import hashlib
+    import tomllib
+
     stat = path.stat()
     key = hashlib.sha1(f"{path.resolve()}|{stat.st_mtime_ns}|{stat.st_size}".encode())
     cached = _cache_dir() / f"{path.stem}-{key.hexdigest()[:16]}.json"
@@ -522,6 +523,8 @@ def _chapter(reader: _Reader, raw: dict[str, Any], sink: dict[str, list]) -> Cha
 def directory_document(directory: Path = CATALOGUE_DIR) -> tuple[dict[str, Any], list[str]]:
     """A template's folder (catalogue.toml and one NN_name.toml per chapter) as one document,
     the form a database stores an edition in; and the files that could not be read."""
+    import tomllib
+
     problems: list[str] = []
     try:
         meta = _read_toml(directory / "catalogue.toml")
@@ -548,7 +551,8 @@ def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[str]]:
 
 
 def read_document(document: dict[str, Any], year: int | None = None,
-                  sites: set[str] | None = None) -> tuple[Catalogue, list[str]]:
+                  sites: set[str] | None = None, content_hash: str | None = None,
+                  ) -> tuple[Catalogue, list[str]]:
     """A catalogue from its document (a template's files, or an edition a database holds),
     for a reporting year (the document's own `report_year` if not given), and every problem
     found. Per-site tables are checked against `sites` when given."""
@@ -592,7 +596,7 @@ def read_document(document: dict[str, Any], year: int | None = None,
         rule_defaults=dict(meta.get("rules", {})),
         company=reader.label("catalogue", meta.get("company"), "company"),
         retired=retired,
-        content_hash=document_hash(document),
+        content_hash=content_hash or document_hash(document),
     )
     _check_references(reader, catalogue, set(by_section), sites)
     return catalogue, reader.problems
@@ -603,6 +607,8 @@ def document_hash(document: dict[str, Any]) -> str:
     the last one holds the same content, and the same hash, until it is edited)."""
     content = {**document, "catalogue": {k: v for k, v in document.get("catalogue", {}).items()
                                          if k != "report_year"}}
+    import hashlib
+
     body = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
                       default=str)
     return hashlib.sha256(body.encode("utf-8")).hexdigest()

@@ -6,7 +6,6 @@ that row."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -30,6 +29,8 @@ CHAINED = ("at", "user", "action", "entity_id", "year", "indicator", "old_value"
 
 def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
     """The hash of one audit row (a mapping or an object with the CHAINED attributes)."""
+    import hashlib  # on the first write or check, not at start-up
+
     get = row.get if isinstance(row, Mapping) else (lambda key: getattr(row, key, None))
     content = [previous, *(get(key) for key in CHAINED)]
     department = get("department")

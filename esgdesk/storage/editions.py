@@ -77,7 +77,7 @@ class EditionsPart(EntitiesPart):
         if key not in self._parsed:
             document = self.edition_document(year)
             try:
-                self._parsed[key] = self._parse(document, year)
+                self._parsed[key] = self._parse(document, year, info.hash)
             except (CatalogueError, AttributeError, TypeError, ValueError, KeyError) as exc:
                 raise DatabaseDamaged(str(self.path), f"the catalogue of {year} is damaged "
                                       f"({str(exc)[:120]}); restore the latest backup",
@@ -102,8 +102,11 @@ class EditionsPart(EntitiesPart):
                                   f"{year} 年的指标目录无法读取；请恢复最近的备份")
         return document
 
-    def _parse(self, document: dict[str, Any], year: int) -> Catalogue:
-        catalogue, problems = read_document(document, year)
+    def _parse(self, document: dict[str, Any], year: int,
+               content_hash: str | None = None) -> Catalogue:
+        """A document read for a year; `content_hash` is its hash when it is known (stored
+        with it), so that it is not worked out again on every opening."""
+        catalogue, problems = read_document(document, year, content_hash=content_hash)
         if problems:
             raise CatalogueError(problems)
         return catalogue
