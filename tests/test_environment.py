@@ -172,3 +172,17 @@ def test_a_request_asks_the_unit_a_quantity_is_typed_in(sample: Store, tmp_path:
     [report] = import_files(sample, [request], "coordinator")
     assert not report.refused, [p.message("en") for p in report.refused]
     assert sample.get("dongguan", 2024, ELECTRICITY).value == "1200"
+
+
+def test_a_factor_changed_after_approval_is_a_finding(sample: Store) -> None:
+    sample.set_value(Change("xiamen", 2024, ELECTRICITY, "1000"), "ehs")
+    sample.set_status("xiamen", 2024, ELECTRICITY, "approved", "coordinator")
+    quiet = [f for f in Validator(sample, 2024).run() if f.rule == "factor"
+             and f.entity == "xiamen" and "approved" in f.message("en")]
+    assert quiet == []
+    sample.set_factor(2024, "grid.fujian", "0.45", "kg/kWh", "a newer publication", "",
+                      "coordinator", "newer factor")
+    found = [f for f in Validator(sample, 2024).run() if f.rule == "factor"
+             and f.entity == "xiamen" and SCOPE2 in f.indicators]
+    assert any("grid.fujian" in f.message("en") and "approved" in f.message("en")
+               for f in found)

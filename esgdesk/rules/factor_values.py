@@ -33,6 +33,15 @@ class FactorValues:
                                    if factor.value is not None}
         return self._numbers[year]
 
+    def used(self, entity: str, year: int, names: tuple[str, ...]) -> list[FactorValue]:
+        """The stored factors a formula's names take for an entity ("grid": its
+        province's), those the year holds."""
+        self.year(year)
+        stored = self._stored[year]
+        ids = [grid_id(stored, self._provinces.get(entity)) if name == GRID else name
+               for name in names]
+        return [stored[i] for i in ids if i in stored]
+
     def __call__(self, entity: str, year: int) -> Mapping[str, Decimal]:
         known = self.year(year)
         grid = known.get(FACTOR + grid_id(self._stored[year], self._provinces.get(entity)))

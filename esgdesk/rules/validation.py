@@ -598,6 +598,9 @@ class Validator:
                 "（esgdesk factors … --load 或 --import）。",
                 f"'{spec.label.en}' cannot be computed: the {self.year} factors have no {ids} "
                 "(esgdesk factors … --load or --import).")]
+        changed = self._factor_changed(entity, spec) if computed else []
+        if changed:
+            return changed
         node = self.tree.get(entity)
         if "grid" in formula.factors and not name.province and node is not None \
                 and node.parent is not None:
@@ -608,6 +611,37 @@ class Validator:
                 f"{name.name_en} has no province: '{spec.label.en}' is computed with the "
                 "national grid factor (esgdesk province …).")]
         return []
+
+    def _typed_leaves(self, spec: Indicator) -> list[str]:
+        """The typed figures a computed one is made of, through other computed ones."""
+        leaves: list[str] = []
+        for ref in spec.formula.indicators if spec.formula else ():
+            part = self.catalogue.indicators[ref]
+            leaves.extend(self._typed_leaves(part) if part.derived else [ref])
+        return leaves
+
+    def _factor_changed(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A computed figure whose figures were approved (or published) before one of its
+        factors changed: it reads another number now than the one approved."""
+        assert spec.formula is not None and self.book.factors is not None
+        approved = [stored.changed_at for ref in self._typed_leaves(spec)
+                    if (stored := self.stored(entity, ref, self.year)) is not None
+                    and stored.status in ("approved", "locked")]
+        factors = getattr(self.book.factors, "used", None)
+        if not approved or factors is None:
+            return []
+        since = max(approved)
+        changed = [f for f in factors(entity, self.year, spec.formula.factors)
+                   if f.changed_at and f.changed_at > since]
+        if not changed:
+            return []
+        ids = ", ".join(f"{f.id} ({f.changed_by}, {f.changed_at[:10]})" for f in changed)
+        return [self._finding(
+            "warning", "factor", entity, [spec.id],
+            f"“{spec.label.zh}”的数据已于 {since[:10]} 审核，此后排放因子 {ids} 有变动，"
+            "计算结果随之改变：请复核。",
+            f"'{spec.label.en}' was approved on {since[:10]}; since then the factor {ids} "
+            "changed, and so has the figure: review it.")]
 
     def _peer(self, entity: str, spec: Indicator) -> list[Finding]:
         """A quantity per employee more than `peer` times (or less than 1/`peer` of) the
