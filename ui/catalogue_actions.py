@@ -186,8 +186,15 @@ class CoverageDialog(QDialog):
                 "en" if lang == "zh" else "zh")
             if not row.disclosure.verified:
                 title += " " + tr("(wording not verified)")
+            indicators = self.session.catalogue.indicators
+            labels = [indicators[i].label(lang) for i in row.indicators if i in indicators]
             for column, text in enumerate((row.disclosure.code, title, row.word(lang),
-                                           ", ".join(row.indicators))):
-                self.table.setItem(number, column, QTableWidgetItem(text))
+                                           "; ".join(labels))):
+                item = QTableWidgetItem(text)
+                if column == 3 and labels:  # every indicator, with its id, on hovering
+                    item.setToolTip("\n".join(f"{label} ({iid})" for label, iid
+                                              in zip(labels, row.indicators, strict=False)))
+                self.table.setItem(number, column, item)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(2)
+        self.table.setColumnWidth(3, 300)
