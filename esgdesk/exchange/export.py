@@ -12,8 +12,10 @@ Written with XlsxWriter in constant-memory mode, so each sheet is laid out first
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -708,5 +710,25 @@ def export_workbook(store: Store, year: int, out: str | Path, entity: str | None
     """The report workbook for an entity (consolidated over its children) and year;
     `by_entity` adds a sheet comparing the entity with each of its direct children,
     `per_child` one sheet per direct child with all the chapters' tables."""
-    return WorkbookWriter(store, year, entity, lang, by_entity, per_child).write(Path(out),
-                                                                              progress)
+    with collector_paused():
+        return WorkbookWriter(store, year, entity, lang, by_entity, per_child).write(
+            Path(out), progress)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a workbook is made, and run once at the end
+    on the objects made meanwhile only. An export keeps a hundred thousand objects or more
+    alive at once (every figure of the tree read, and XlsxWriter's record of each row's
+    height): each burst of them would set the collector walking the whole process's
+    objects, a few million in the app or the benchmark, up to a second and a half an export
+    for nothing. What only the collector frees (XlsxWriter's workbook and its sheets refer to
+    each other) is freed by the one pass at the end, not left to whatever runs next."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(0)  # the youngest generation: everything made since the export began

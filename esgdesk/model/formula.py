@@ -63,60 +63,49 @@ def parse(text: str) -> Formula:
         position += 1
         return token
 
-    def expression() -> Callable[[Mapping[str, Decimal]], Decimal]:
+    # Each part becomes Python source over `values` (ids as quoted keys, numbers as
+    # constants), compiled once: a figure computed for every entity and year is one call.
+    constants: list[Decimal] = []
+
+    def expression() -> str:
         result = term()
         while (token := peek()) and token[1] in "+-":
             take()
-            left, right = result, term()
-            result = _combine(token[1], left, right)
+            result = f"({result} {token[1]} {term()})"
         return result
 
-    def term() -> Callable[[Mapping[str, Decimal]], Decimal]:
+    def term() -> str:
         result = factor()
         while (token := peek()) and token[1] in "*/":
             take()
-            left, right = result, factor()
-            result = _combine(token[1], left, right)
+            result = f"({result} {token[1]} {factor()})"
         return result
 
-    def factor() -> Callable[[Mapping[str, Decimal]], Decimal]:
+    def factor() -> str:
         kind, value = take()
         if kind == "number":
-            constant = Decimal(value)
-            return lambda values: constant
+            constants.append(Decimal(value))
+            return f"constants[{len(constants) - 1}]"
         if kind == "name":
             names.append(value)
-            return lambda values: values[value]
+            return f"values[{value!r}]"
         if value == "(":
             inner = expression()
             if take()[1] != ")":
                 raise FormulaError(f"'{text}': missing ')'")
             return inner
         if value == "-":
-            operand = factor()
-            return lambda values: -operand(values)
+            return f"(-{factor()})"
         raise FormulaError(f"'{text}': unexpected '{value}'")
 
-    evaluate = expression()
+    source = expression()
     if peek() is not None:
         raise FormulaError(f"'{text}': unexpected '{peek()[1]}'")
+    evaluate = eval(compile(f"lambda values: {source}", f"<formula {text}>", "eval"),
+                    {"__builtins__": {}, "constants": tuple(constants)})
     ordered = list(dict.fromkeys(names))
     return Formula(text, tuple(n for n in ordered if not n.startswith(FACTOR)), evaluate,
                    tuple(n.removeprefix(FACTOR) for n in ordered if n.startswith(FACTOR)))
-
-
-def _combine(
-    operator: str,
-    left: Callable[[Mapping[str, Decimal]], Decimal],
-    right: Callable[[Mapping[str, Decimal]], Decimal],
-) -> Callable[[Mapping[str, Decimal]], Decimal]:
-    if operator == "+":
-        return lambda values: left(values) + right(values)
-    if operator == "-":
-        return lambda values: left(values) - right(values)
-    if operator == "*":
-        return lambda values: left(values) * right(values)
-    return lambda values: left(values) / right(values)
 
 
 def _tokenise(text: str) -> list[tuple[str, str]]:

@@ -73,6 +73,7 @@ class FigureBook:
             self._by_entity_year.setdefault((entity, year), {})[indicator] = value
         self._derived: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._own: dict[tuple[str, int], dict[str, Decimal]] = {}
+        self._zeros: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._computed = frozenset(spec.id for spec in derived_order(catalogue))
         self._unreadable: set[tuple[str, str, int]] = set()  # stored texts that are no number
 
@@ -140,12 +141,16 @@ class FigureBook:
 
     def zeros(self, entity: str, year: int) -> dict[str, Decimal]:
         """Quantities marked n/a, as the zero they count as in a formula (a site with no
-        diesel used none)."""
-        indicators = self.catalogue.indicators
-        return {indicator: Decimal(0) for indicator, value
+        diesel used none). Worked out once per entity and year: read it, do not change it."""
+        found = self._zeros.get((entity, year))
+        if found is None:
+            indicators = self.catalogue.indicators
+            found = self._zeros[entity, year] = {
+                indicator: Decimal(0) for indicator, value
                 in self._by_entity_year.get((entity, year), {}).items()
                 if value.state == NOT_APPLICABLE.id and indicator in indicators
                 and indicators[indicator].type.counts_na_as_zero()}
+        return found
 
     def put(self, stored: StoredValue) -> None:
         """Remember a figure just written (or forget it when `stored` has no row)."""
@@ -154,6 +159,7 @@ class FigureBook:
             stored
         self._derived.pop((stored.entity, stored.year), None)
         self._own.pop((stored.entity, stored.year), None)
+        self._zeros.pop((stored.entity, stored.year), None)
 
     def add(self, values: dict[tuple[str, str, int], StoredValue]) -> None:
         """Remember more stored figures (keyed as in the constructor)."""
@@ -165,4 +171,5 @@ class FigureBook:
         self._by_entity_year.get((entity, year), {}).pop(indicator, None)
         self._derived.pop((entity, year), None)
         self._own.pop((entity, year), None)
+        self._zeros.pop((entity, year), None)
         self._unreadable.discard((entity, indicator, year))
