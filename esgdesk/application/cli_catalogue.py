@@ -9,7 +9,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.application.commands import command, refuse_existing, store_command
+from esgdesk.application.commands import (
+    command,
+    print_refused,
+    refuse_existing,
+    store_command,
+)
 from esgdesk.errors import EsgdeskError
 
 if TYPE_CHECKING:
@@ -160,11 +165,7 @@ def _import(store: Store, args: argparse.Namespace, words: list[str]) -> int:
     year = _year(store, args)
     plan = plan_import(store, Path(words[1]), year)
     if plan.problems:
-        for problem in plan.problems:
-            print(problem.message(args.lang), file=sys.stderr)
-        print(f"{words[1]}: refused, {len(plan.problems)} problem(s); nothing was written",
-              file=sys.stderr)
-        return 1
+        return print_refused(words[1], plan.problems, args.lang)
     if plan.unchanged:
         print(f"{words[1]}: the same as the {year} edition; nothing to change")
         return 0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.application.commands import store_command
+from esgdesk.application.commands import print_refused, store_command
 from esgdesk.errors import EsgdeskError
 
 if TYPE_CHECKING:
@@ -117,11 +117,7 @@ def _import(store: Store, args: argparse.Namespace, year: int) -> int:
     for note in found.notes:
         print(f"note: {note.message(args.lang)}", file=sys.stderr)
     if found.problems:
-        for problem in found.problems:
-            print(problem.message(args.lang), file=sys.stderr)
-        print(f"{path}: refused, {len(found.problems)} problem(s); nothing was written",
-              file=sys.stderr)
-        return 1
+        return print_refused(path, found.problems, args.lang)
     for old, new in found.changes:
         before = (old.value_text or "—") if old is not None else "(new)"
         print(f"{new.id}\t{before} → {new.value_text or '—'}\t{new.unit}")

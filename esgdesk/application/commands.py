@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import FileRefused
 from esgdesk.paths import default_database
@@ -97,3 +97,12 @@ def refuse_existing(path: Path, force: bool) -> None:
 def department_of(store: Store, text: str) -> str:
     """The department key a user named by key or name, in any case (see Catalogue)."""
     return store.catalogue.department_key(text)
+
+
+def print_refused(name: Path | str, problems: list[Any], lang: str) -> int:
+    """A file refused on the command line: each problem (with its sheet!cell) on stderr,
+    then one line saying nothing was written; the exit code."""
+    for problem in problems:
+        print(problem.message(lang), file=sys.stderr)
+    print(f"{name}: refused, {len(problems)} problem(s); nothing was written", file=sys.stderr)
+    return 1
