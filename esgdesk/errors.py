@@ -181,3 +181,16 @@ class FileRefused(EsgdeskError):
     """A file the user gave cannot be used as it is (a workbook, a target that exists)."""
 
     kind = "file_refused"
+
+
+class Forbidden(DatabaseError):
+    """The server refused a write the user's role may not make (PostgreSQL's privileges
+    and row-level security): nothing was written."""
+
+    kind = "forbidden"
+
+
+class Unreachable(DatabaseError):
+    """The database server cannot be reached, or refuses the connection."""
+
+    kind = "unreachable"

@@ -6,13 +6,13 @@ import csv
 import tomllib
 from pathlib import Path
 
-from esgdesk.errors import DatabaseError, EsgdeskError
+from esgdesk.errors import EsgdeskError
 from esgdesk.model.catalogue import ENTITIES_FILE
 from esgdesk.model.factors import DEFAULT_SETS
 from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
 from esgdesk.model.types import bilingual_value
 from esgdesk.paths import RESOURCES
-from esgdesk.storage.store import Change, Store, open_database
+from esgdesk.storage.store import Change, Store, create_new, discard_new
 
 SAMPLE_DIR = RESOURCES / "sample"
 SAMPLE_USER = "esgdesk sample"
@@ -52,11 +52,8 @@ def add_sample_entities(store: Store) -> None:
 
 def create_sample(path: str | Path) -> Store:
     """Make a new database at `path` holding the report's figures."""
-    path = Path(path)
-    if path.exists():
-        raise DatabaseError(str(path), "exists already; choose a new file for the sample",
-                            "文件已存在，请为示例数据库另选一个文件")
-    store = open_database(path, create=True)
+    store = create_new(path, "exists already; choose a new file for the sample",
+                       "文件已存在，请为示例数据库另选一个文件")
     try:
         store.set_setting("company", "熵基科技股份有限公司 / ZKTeco Co., Ltd.")
         store.set_setting("first_year", "2021")
@@ -66,7 +63,6 @@ def create_sample(path: str | Path) -> Store:
         store.load_factor_sets(2021, DEFAULT_SETS, SAMPLE_USER)
         store.set_values(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
     except Exception:
-        store.close()
-        path.unlink(missing_ok=True)
+        discard_new(store)
         raise
     return store

@@ -88,11 +88,11 @@ class ChainReport:
 SELECT_CHAIN = "SELECT * FROM audit ORDER BY id"
 
 
-def verify_rows(rows: Sequence[sqlite3.Row]) -> ChainReport:
+def verify_rows(rows: Sequence[Any]) -> ChainReport:
     """Check rows of the audit table (all columns, by name) in id order."""
     previous = ""
     for row in rows:
-        values = dict(zip(row.keys(), row, strict=True))
+        values = dict(row)
         stored = values.get("hash") or ""
         if stored != audit_hash(previous, values):
             reason = ("has no hash" if not stored else
@@ -114,8 +114,8 @@ def verify(path: str | Path) -> ChainReport:
         raise database_error(path, exc) from exc
 
 
-AUDIT_COLUMNS = ("id, at, user, action, entity_id, year, indicator, department, old_value, "
-                 "new_value, old_status, new_status, reason, source, entered, factor")
+AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
+                 'new_value, old_status, new_status, reason, source, entered, factor')
 
 
 class AuditPart(EntitiesPart):

@@ -1,5 +1,7 @@
-"""What every part of the store shares: the file and its catalogue, one engine for writing, one
-read-only connection for reading, and the check that a damaged file is never written to."""
+"""What every part of the store shares: the database (a SQLite file or a PostgreSQL server) and
+its catalogue, one engine for writing, one reading connection, and the check that a damaged
+file is never written to. What differs between the engines is asked of esgdesk.storage.engine
+(SQLite) or esgdesk.storage.postgres, never decided here."""
 
 from __future__ import annotations
 
@@ -7,12 +9,12 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import DatabaseDamaged
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.storage.engine import check_file, connect_reader, database_error, make_engine
+from esgdesk.storage.location import Location, ServerUrl
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -32,11 +34,12 @@ class StorePart:
     so the first window paints without it.
     """
 
-    def __init__(self, path: Path, catalogue: Catalogue | None = None) -> None:
-        self.path = path
+    def __init__(self, path: Location, catalogue: Catalogue | None = None) -> None:
+        self.path: Location = path
+        self.server = isinstance(path, ServerUrl)
         self.catalogue = catalogue
         self._engine: Engine | None = None
-        self._reader: sqlite3.Connection | None = None
+        self._reader: Any = None  # sqlite3.Connection, or psycopg's on a server
         self._sound: bool | None = None  # None until integrity_check has run
         self._problem = ""
 
@@ -44,6 +47,8 @@ class StorePart:
         """SQLite's integrity_check, once, before the first write: a damaged file is read
         but never written to. (quick_check is not enough: the fuzz test found bit-flipped
         files with broken indexes that pass it.)"""
+        if self._sound is None and self.server:  # the server keeps its own pages sound
+            self._sound = True
         if self._sound is None:
             problem = check_file(self.path, full=True)
             self._sound = problem is None
@@ -64,7 +69,12 @@ class StorePart:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.path)
+            if isinstance(self.path, ServerUrl):
+                from esgdesk.storage import postgres
+
+                self._engine = postgres.make_engine(self.path)
+            else:
+                self._engine = make_engine(self.path)
         return self._engine
 
     def warm_up(self) -> None:
@@ -79,8 +89,10 @@ class StorePart:
         if self._engine is not None:
             self._engine.dispose()
 
-    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """One read statement in autocommit mode (no lock outlives it); rows by name."""
+        if isinstance(self.path, ServerUrl):
+            return self._server_query(self.path, sql, tuple(params))
         try:
             if self._reader is None:
                 self._reader = connect_reader(self.path)
@@ -88,15 +100,44 @@ class StorePart:
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, too
             raise database_error(self.path, exc) from exc
 
+    def _server_query(self, url: ServerUrl, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        from esgdesk.storage import postgres
+
+        if self._reader is None:
+            self._reader = postgres.connect(url)
+        try:
+            return postgres.query(self._reader, sql, params)
+        except Exception as exc:
+            if self._reader.closed or self._reader.broken:  # reconnect on the next read
+                self._reader = None
+            raise postgres.database_error(url, exc) from exc
+
+    def _error(self, exc: BaseException) -> Exception:
+        """A driver's error as esgdesk's, by the engine that raised it."""
+        if isinstance(self.path, ServerUrl):
+            from esgdesk.storage import postgres
+
+            return postgres.database_error(self.path, exc)
+        return database_error(self.path, exc)
+
     @contextmanager
     def _writing(self) -> Iterator[Session]:
         """One write transaction, on a file known to be sound."""
         from sqlalchemy.exc import DBAPIError
         from sqlalchemy.orm import Session
+        from sqlalchemy.orm.exc import StaleDataError
 
         self.check()
         try:
             with Session(self.engine) as session, session.begin():
                 yield session
         except DBAPIError as exc:
-            raise database_error(self.path, exc) from exc
+            raise self._error(exc) from exc
+        except StaleDataError as exc:  # on a server: a row-level policy hid the row
+            if isinstance(self.path, ServerUrl):
+                from esgdesk.errors import Forbidden
+
+                raise Forbidden(self.path.shown, "the server refused the write: your role may "
+                                "not change this figure; nothing was written",
+                                "服务器拒绝写入：您的角色无权修改此数据；没有写入任何内容") from exc
+            raise

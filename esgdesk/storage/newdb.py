@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from esgdesk.errors import DatabaseError, EsgdeskError
+from esgdesk.errors import EsgdeskError
 from esgdesk.model.factors import DEFAULT_SETS
 from esgdesk.model.templates import DEFAULT_TEMPLATE, template_document
-from esgdesk.storage.store import Store, current_user, open_database
+from esgdesk.storage.store import Store, create_new, current_user, discard_new
 
 ENTITY_KINDS = ("group", "company", "site")
 
@@ -58,10 +58,7 @@ def create_database(path: str | Path, company: str, first_year: int,
                     document: dict[str, Any] | None = None) -> Store:
     """Make a new database; a file already there is never overwritten. Its catalogue starts
     as the edition of its first year: `document` when given, else the template's."""
-    path = Path(path)
-    if path.exists():
-        raise DatabaseError(str(path), "exists already", "文件已存在")
-    store = open_database(path, create=True)
+    store = create_new(path)
     try:
         store.set_setting("company", company)
         store.set_setting("first_year", str(first_year))
@@ -72,7 +69,6 @@ def create_database(path: str | Path, company: str, first_year: int,
                             else "the catalogue the request was made from", current_user())
         store.load_factor_sets(first_year, DEFAULT_SETS, current_user())
     except Exception:
-        store.close()
-        path.unlink(missing_ok=True)
+        discard_new(store)
         raise
     return store

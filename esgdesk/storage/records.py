@@ -95,7 +95,7 @@ def read_record(cls: type[R], row: Any, **given: Any) -> R:
     """A record built field by field from a row, by name: a sqlite3.Row's columns or a
     mapped object's attributes. `given` supplies the fields the row names differently
     (an entity's code where the row holds its id)."""
-    get = row.__getitem__ if isinstance(row, sqlite3.Row) else row.__getattribute__
+    get = row.__getitem__ if isinstance(row, (sqlite3.Row, dict)) else row.__getattribute__
     return cls(**{name: given[name] if name in given else get(name)
                   for name in _field_names(cls)})  # type: ignore[arg-type]
 
@@ -108,7 +108,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 def stored_value(code: str, row: Any) -> StoredValue:
     """A figure as stored (a row read by name, or the mapped Value being written)."""
-    if isinstance(row, sqlite3.Row):  # the read path: tens of thousands of rows per export
+    if isinstance(row, (sqlite3.Row, dict)):  # the read path: many rows per export
         return StoredValue(code, row["year"], row["indicator"], row["value"], row["state"],
                            row["note"], row["status"], row["changed_by"], row["changed_at"],
                            row["version"], row["published"], row["restated"] or "",
@@ -123,7 +123,7 @@ _STORED_COLUMNS = ("year", "indicator", "value", "state", "note", "status", "cha
                    "changed_at", "version", "published", "restated", "provenance")
 
 
-def stored_values(rows: list[sqlite3.Row], codes: Mapping[int, str],
+def stored_values(rows: list[Any], codes: Mapping[int, str],
                   ) -> dict[tuple[str, str, int], StoredValue]:
     """The figures of one query's rows, keyed by (entity, indicator, year); `codes` gives an
     entity's code by its id. Each column is found by its name once for all the rows: a
@@ -131,9 +131,13 @@ def stored_values(rows: list[sqlite3.Row], codes: Mapping[int, str],
     was a third of an export's reading."""
     if not rows:
         return {}
-    at = {name: number for number, name in enumerate(rows[0].keys())}
-    entity_at = at["entity_id"]
-    columns = itemgetter(*(at[name] for name in _STORED_COLUMNS))
+    if isinstance(rows[0], dict):  # a server's rows are read by name already
+        entity_at: Any = "entity_id"
+        columns = itemgetter(*_STORED_COLUMNS)
+    else:
+        at = {name: number for number, name in enumerate(rows[0].keys())}
+        entity_at = at["entity_id"]
+        columns = itemgetter(*(at[name] for name in _STORED_COLUMNS))
     found: dict[tuple[str, str, int], StoredValue] = {}
     for row in rows:
         code = codes[row[entity_at]]

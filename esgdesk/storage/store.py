@@ -26,6 +26,7 @@ from esgdesk.storage.engine import (
 )
 from esgdesk.storage.factors import FactorsPart
 from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_value
+from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
 
@@ -73,10 +74,14 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
                   create: bool = False) -> Store:
     """Open (or with create=True make) an esgdesk database, upgrading an older schema.
 
-    A file that is not SQLite, a SQLite file of another program, or a database
-    made by a newer esgdesk is refused with a DatabaseError that says so.
+    `path` is a SQLite file or a PostgreSQL URL. A file that is not SQLite, a SQLite file of
+    another program, a server database holding other tables, or a database made by a newer
+    esgdesk is refused with a DatabaseError that says so.
     """
-    path = Path(path)
+    where = location(path)
+    if isinstance(where, ServerUrl):
+        return _open_server(where, catalogue, create)
+    path = where
     if path.exists():
         revision = schema_revision(path)
     elif create:
@@ -102,3 +107,54 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
         finally:
             engine.dispose()
     return Store(path, catalogue)
+
+
+def create_new(path: str | Path, exists_en: str = "exists already",
+               exists_zh: str = "文件已存在") -> Store:
+    """A new, empty esgdesk database: a file that is not there yet, or an empty server
+    database. One that holds anything is never overwritten."""
+    where = location(path)
+    if isinstance(where, ServerUrl):
+        from esgdesk.storage import postgres
+
+        if postgres.schema_revision(where) is not None:
+            raise DatabaseError(where.shown, "the server database holds an esgdesk database "
+                                "already", "服务器数据库中已有 esgdesk 数据库")
+    elif where.exists():
+        raise DatabaseError(str(where), exists_en, exists_zh)
+    return open_database(where, create=True)
+
+
+def discard_new(store: Store) -> None:
+    """Undo create_new after a failure: the file is removed, the server's tables dropped."""
+    store.close()
+    if isinstance(store.path, ServerUrl):
+        from esgdesk.storage import postgres
+
+        postgres.drop_tables(store.path)
+    else:
+        store.path.unlink(missing_ok=True)
+
+
+def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> Store:
+    """A server database: upgraded in one transaction (PostgreSQL's DDL is transactional, so
+    no backup is needed first); an empty one is only made into esgdesk's when asked to."""
+    from esgdesk.storage import postgres
+
+    revision = postgres.schema_revision(url)
+    if revision is not None or not create:
+        if revision is None:
+            raise DatabaseError(url.shown, "the server database is empty: make it an esgdesk "
+                                "database first (esgdesk server init, or server push)",
+                                "服务器数据库是空的：请先将其初始化为 esgdesk 数据库"
+                                "（esgdesk server init 或 server push）")
+        refuse_unknown_revision(ServerUrl(url.shown), revision)
+    if revision != SCHEMA_HEAD:
+        engine = postgres.make_engine(url)
+        try:
+            postgres.upgrade(engine)
+        except Exception as exc:
+            raise postgres.database_error(url, exc) from exc
+        finally:
+            engine.dispose()
+    return Store(url, catalogue)

@@ -1,0 +1,330 @@
+"""Everything PostgreSQL-specific, in one place (esgdesk/storage/engine.py is SQLite's): the
+engine, the reading connection, the schema revision of a server database, upgrades, the
+writers' lock, and the server's errors turned into esgdesk's.
+
+Writers take one transaction-scoped advisory lock first, so writes are serialised exactly as
+SQLite's BEGIN IMMEDIATE serialises them: a read-then-write never acts on a figure another
+writer changed in between, and the audit chain never forks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from esgdesk.errors import DatabaseBusy, DatabaseError, Forbidden, Unreachable
+from esgdesk.storage.location import ServerUrl
+
+if TYPE_CHECKING:
+    import psycopg
+    from sqlalchemy import Engine
+
+# pg_advisory_xact_lock's key for "one writer at a time" (any number; this one spells ESGD).
+WRITER_LOCK = 0x45534744
+FIGURES_CHANNEL = "esgdesk_figures"
+LOCK_TIMEOUT_MS = 5000
+
+
+def connect(url: ServerUrl, autocommit: bool = True) -> psycopg.Connection[Any]:
+    """A libpq connection (URL, service file and PGPASSFILE as libpq reads them), rows by
+    column name."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    try:
+        return psycopg.connect(str(url), autocommit=autocommit, row_factory=dict_row,
+                               connect_timeout=10, application_name="esgdesk")
+    except psycopg.Error as exc:
+        raise unreachable(url, exc) from exc
+
+
+def make_engine(url: ServerUrl) -> Engine:
+    """A SQLAlchemy engine whose connections libpq makes from the URL as given."""
+    import psycopg
+    from sqlalchemy import create_engine, event
+
+    def creator() -> psycopg.Connection[Any]:
+        return psycopg.connect(str(url), connect_timeout=10, application_name="esgdesk")
+
+    engine = create_engine("postgresql+psycopg://", creator=creator,
+                           isolation_level="READ COMMITTED", pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+    return engine
+
+
+def to_params(sql: str) -> str:
+    """SQLite's `?` placeholders as psycopg's `%s` (esgdesk's read statements use no `%`)."""
+    return sql.replace("?", "%s")
+
+
+def query(connection: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]
+          ) -> list[dict[str, Any]]:
+    return connection.execute(to_params(sql), params).fetchall()  # type: ignore[arg-type]
+
+
+def schema_revision(url: ServerUrl) -> str | None:
+    """The schema revision of a server database; None for an empty one."""
+    connection = connect(url)
+    try:
+        tables = {r["tablename"] for r in connection.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise DatabaseError(url.shown, "not an esgdesk database (the server database holds "
+                                "another program's tables)",
+                                "不是 esgdesk 数据库（服务器数据库中是其他程序的表）")
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except Exception as exc:
+        if isinstance(exc, DatabaseError):
+            raise
+        raise database_error(url, exc) from exc
+    finally:
+        connection.close()
+    if row is None:
+        raise DatabaseError(url.shown, "not an esgdesk database (no schema revision)",
+                            "不是 esgdesk 数据库（没有结构版本）")
+    return str(row["version_num"])
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply the Alembic revisions up to `revision`: PostgreSQL's DDL is transactional, so
+    an upgrade that fails leaves the database as it was."""
+    from pathlib import Path
+
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        if revision == "head":
+            for statement in SERVER_OBJECTS:
+                connection.exec_driver_sql(statement)
+        connection.commit()
+
+
+# What only a server has, made (or remade) after every upgrade to the head: the audit log
+# append-only for every role, even the owner (SQLite's triggers of revisions 0002/0004 do the
+# same there); a notice on every changed figure for the windows that listen; and the
+# functions the row-level policies ask (which department owns an indicator in a year's
+# edition, found as esgdesk.storage.editions finds the edition in force).
+SERVER_OBJECTS = (
+    """CREATE OR REPLACE FUNCTION esgdesk_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'the audit log is append-only' USING ERRCODE = '42501'; END $$""",
+    "DROP TRIGGER IF EXISTS audit_no_change ON audit",
+    """CREATE TRIGGER audit_no_change BEFORE UPDATE OR DELETE ON audit FOR EACH ROW
+       EXECUTE FUNCTION esgdesk_append_only()""",
+    "DROP TRIGGER IF EXISTS audit_no_truncate ON audit",
+    """CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit FOR EACH STATEMENT
+       EXECUTE FUNCTION esgdesk_append_only()""",
+    f"""CREATE OR REPLACE FUNCTION esgdesk_figure_changed() RETURNS trigger LANGUAGE plpgsql
+       AS $$ BEGIN
+         PERFORM pg_notify('{FIGURES_CHANNEL}', json_build_object('entity_id', NEW.entity_id,
+           'year', NEW.year, 'indicator', NEW.indicator)::text);
+         RETURN NULL;
+       END $$""",
+    "DROP TRIGGER IF EXISTS value_changed ON value",
+    """CREATE TRIGGER value_changed AFTER INSERT OR UPDATE ON value FOR EACH ROW
+       EXECUTE FUNCTION esgdesk_figure_changed()""",
+    """CREATE TABLE IF NOT EXISTS esgdesk_department_grant (
+         username text NOT NULL, department text NOT NULL, PRIMARY KEY (username, department))""",
+    """CREATE OR REPLACE FUNCTION esgdesk_owner(ind text, yr integer) RETURNS text
+       LANGUAGE sql STABLE AS $$
+         SELECT i->>'owner' FROM catalogue_content c
+           CROSS JOIN LATERAL jsonb_array_elements((c.content::jsonb)->'chapters') ch
+           CROSS JOIN LATERAL jsonb_array_elements(ch->'indicators') i
+          WHERE c.hash = (SELECT e.hash FROM catalogue_edition e
+                           ORDER BY (e.year > yr),
+                                    CASE WHEN e.year <= yr THEN -e.year ELSE e.year END,
+                                    e.number DESC LIMIT 1)
+            AND i->>'id' = ind LIMIT 1 $$""",
+    """CREATE OR REPLACE FUNCTION esgdesk_may_write(ind text, yr integer, st text)
+       RETURNS boolean LANGUAGE sql STABLE AS $$
+         SELECT st NOT IN ('approved', 'locked') AND EXISTS (
+           SELECT 1 FROM esgdesk_department_grant g
+            WHERE g.username = current_user AND g.department = esgdesk_owner(ind, yr)) $$""",
+)
+
+ROLES = ("coordinator", "contributor", "reader")
+
+
+def role_name(role: str) -> str:
+    return f"esgdesk_{role}"
+
+
+def _rights_statements() -> list[str]:
+    """The three group roles' privileges and the row-level policies on figures (run again
+    after every `server init`: each statement may be repeated)."""
+    coordinator, contributor, reader = (role_name(r) for r in ROLES)
+    every = f"{coordinator}, {contributor}, {reader}"
+    statements = [
+        f"""DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{name}') THEN
+                CREATE ROLE {name} NOLOGIN;
+              END IF;
+            END $$""" for name in (coordinator, contributor, reader)]
+    statements += [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM PUBLIC, {every}",
+        f"GRANT USAGE ON SCHEMA public TO {every}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {every}",
+        f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {coordinator}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {coordinator}, {contributor}",
+        f"GRANT INSERT, UPDATE ON value TO {contributor}",
+        f"GRANT INSERT ON audit TO {contributor}",
+        # The audit log: insert-only for every role (the trigger refuses even the owner).
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON audit FROM PUBLIC, {every}",
+        f"REVOKE INSERT, UPDATE, DELETE ON esgdesk_department_grant FROM {every}",
+        "ALTER TABLE value ENABLE ROW LEVEL SECURITY",
+    ]
+    policies = {
+        "esgdesk_read": "FOR SELECT USING (true)",
+        "esgdesk_coordinator": f"FOR ALL TO {coordinator} USING (true) WITH CHECK (true)",
+        "esgdesk_contributor_insert": f"""FOR INSERT TO {contributor}
+            WITH CHECK (esgdesk_may_write(indicator, year, status))""",
+        "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
+            USING (esgdesk_may_write(indicator, year, status))
+            WITH CHECK (esgdesk_may_write(indicator, year, status))""",
+    }
+    for name, rule in policies.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON value",
+                       f"CREATE POLICY {name} ON value {rule}"]
+    return statements
+
+
+def install_rights(url: ServerUrl) -> None:
+    """Make the group roles and the database's privileges and policies (by its owner)."""
+    run_all(url, [(statement, None) for statement in _rights_statements()])
+
+
+Statement = tuple[str, "tuple[Any, ...] | None"]
+
+
+def run_all(url: ServerUrl, statements: list[Statement]) -> None:
+    """Statements in one transaction, the server's refusal as esgdesk's error."""
+    connection = connect(url)
+    try:
+        with connection.transaction():
+            for statement, params in statements:
+                connection.execute(statement, params)  # type: ignore[arg-type]
+    except Exception as exc:
+        if isinstance(exc, DatabaseError):
+            raise
+        raise database_error(url, exc) from exc
+    finally:
+        connection.close()
+
+
+def _identifier(name: str) -> str:
+    from psycopg import sql
+
+    return sql.Identifier(name).as_string(None)
+
+
+def grant(url: ServerUrl, user: str, role: str, departments: list[str]) -> None:
+    """Give a login its group role (the login is made when it does not exist, without a
+    password: the administrator sets one, or the server trusts its own means) and a
+    contributor its departments (replacing those it had)."""
+    if role not in ROLES:
+        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor or reader",
+                            f"没有角色 {role!r}：coordinator、contributor 或 reader")
+    who = _identifier(user)
+    statements: list[Statement] = [
+        (f"""DO $$ BEGIN
+              IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {_literal(user)}) THEN
+                CREATE ROLE {who} LOGIN;
+              END IF;
+            END $$""", None),
+        *((f"REVOKE {role_name(other)} FROM {who}", None) for other in ROLES if other != role),
+        (f"GRANT {role_name(role)} TO {who}", None),
+        ("DELETE FROM esgdesk_department_grant WHERE username = %s", (user,)),
+    ]
+    statements += [("INSERT INTO esgdesk_department_grant (username, department) "
+                    "VALUES (%s, %s)", (user, department)) for department in departments]
+    run_all(url, statements)
+
+
+def revoke(url: ServerUrl, user: str) -> None:
+    """Take every esgdesk role and department from a login (the login itself stays)."""
+    who = _identifier(user)
+    run_all(url, [*((f"REVOKE {role_name(r)} FROM {who}", None) for r in ROLES),
+                  ("DELETE FROM esgdesk_department_grant WHERE username = %s", (user,))])
+
+
+def _literal(text: str) -> str:
+    from psycopg import sql
+
+    return sql.Literal(text).as_string(None)
+
+
+def role_of(connection: psycopg.Connection[Any]) -> tuple[str, tuple[str, ...]]:
+    """The connected user's esgdesk role (the owner of the tables counts as coordinator) and
+    the departments granted to it."""
+    row = connection.execute(
+        "SELECT current_user AS who, "
+        "(SELECT tableowner FROM pg_tables WHERE tablename = 'value' "
+        " AND schemaname = current_schema()) AS owner, "
+        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super").fetchone()
+    assert row is not None
+    role = "coordinator" if row["who"] == row["owner"] or row["super"] else ""
+    if not role:
+        for name in ROLES:
+            found = connection.execute(
+                "SELECT pg_has_role(current_user, oid, 'member') AS yes FROM pg_roles "
+                "WHERE rolname = %s", (role_name(name),)).fetchone()
+            if found and found["yes"]:
+                role = name
+                break
+    departments: tuple[str, ...] = ()
+    if role == "contributor":
+        departments = tuple(r["department"] for r in connection.execute(
+            "SELECT department FROM esgdesk_department_grant WHERE username = current_user "
+            "ORDER BY department"))
+    return role or "none", departments
+
+
+def drop_tables(url: ServerUrl) -> None:
+    """Drop esgdesk's tables from a server database (a creation that failed half-way)."""
+    from esgdesk.storage.models import Base
+
+    connection = connect(url)
+    try:
+        with connection.transaction():
+            for table in [*reversed(Base.metadata.sorted_tables), "alembic_version"]:
+                connection.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
+    finally:
+        connection.close()
+
+
+# -- the server's errors as esgdesk's ------------------------------------------------------
+
+def unreachable(url: ServerUrl, exc: BaseException) -> Unreachable:
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return Unreachable(url.shown, f"cannot connect to the server ({first})",
+                       f"无法连接服务器（{first}）")
+
+
+def database_error(url: ServerUrl, exc: BaseException) -> DatabaseError:
+    """What a psycopg (or SQLAlchemy DBAPI) error means to the user, as one of our errors."""
+    original = getattr(exc, "orig", None) or exc
+    state = getattr(original, "sqlstate", None) or ""
+    message = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    if state == "42501" or "row-level security" in message:
+        return Forbidden(url.shown, f"the server refused the write: your role may not make it "
+                         f"({message}); nothing was written",
+                         f"服务器拒绝写入：您的角色无权进行此操作（{message}）；没有写入任何内容")
+    if state in ("55P03", "40P01", "40001"):
+        return DatabaseBusy(url.shown, "the server database is busy: another user is writing; "
+                            "try again in a moment",
+                            "服务器数据库正忙：其他用户正在写入；请稍后再试")
+    if "append-only" in message:
+        return DatabaseError(url.shown, "the audit log is append-only", "审计日志只能追加")
+    if state.startswith("08") or state.startswith("57P") or "connection" in message.lower():
+        return unreachable(url, original)
+    return DatabaseError(url.shown, message or type(original).__name__,
+                         f"数据库出错（{message}）")
