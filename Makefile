@@ -12,8 +12,9 @@ QT_DEBS := libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbu
 QM := resources/i18n/esgdesk_zh_CN.qm
 CHAPTERS := key_figures governance environment innovation people community
 
-# What the tests need besides: LibreOffice opens every exported workbook.
-TEST_DEBS := libreoffice-calc-nogui poppler-utils
+# What the tests need besides: LibreOffice opens every exported workbook; the server tests
+# start their own PostgreSQL (tests/pg_server.py).
+TEST_DEBS := libreoffice-calc-nogui poppler-utils postgresql
 
 # The one-folder bundle (packaging/esgdesk.spec) and its archive.
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' esgdesk/__init__.py)

@@ -7,8 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from conftest import BOTH
+
 from esgdesk.storage.audit import verify
 from esgdesk.storage.store import Change, Store, create_at_revision, open_database
+
+ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +45,7 @@ def test_every_write_extends_an_intact_chain(sample: Store) -> None:
     assert result.returncode == 0 and "intact" in result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_an_edited_row_breaks_the_chain_there(sample: Store) -> None:
     sample.set_value(Change("group", 2023, "people.employees.total", "4107"), "a")
     target = sample.audit_log()[100].id
@@ -51,6 +57,7 @@ def test_an_edited_row_breaks_the_chain_there(sample: Store) -> None:
     assert result.returncode == 1 and f"audit row {target}" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_a_deleted_row_breaks_the_chain_at_the_next(sample: Store) -> None:
     target = sample.audit_log()[50].id
     sample.close()
@@ -87,6 +94,7 @@ def _window_on(qtbot, path: Path, tmp_path: Path):  # type: ignore[no-untyped-de
     return window
 
 
+@pytest.mark.sqlite_only
 def test_the_app_warns_when_the_chain_is_broken(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
                                                 tmp_path: Path) -> None:
     _tamper(sample_path, "UPDATE audit SET user = 'someone else' WHERE id = 7;")
@@ -95,6 +103,7 @@ def test_the_app_warns_when_the_chain_is_broken(qtbot, sample_path: Path,  # typ
     assert not window.banner.isHidden() and "row 7" in window.banner.text()
 
 
+@pytest.mark.sqlite_only
 def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
                                                     tmp_path: Path) -> None:
     _tamper(sample_path, "DELETE FROM audit WHERE id = 9;")
@@ -103,6 +112,7 @@ def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  #
     assert "row 10" in window.banner.text()
 
 
+@pytest.mark.sqlite_only
 def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
         sample_path: Path, tmp_path: Path) -> None:
     import json

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BOTH
 from openpyxl import load_workbook
 
 from esgdesk.errors import EsgdeskError
@@ -19,6 +20,9 @@ from esgdesk.exchange.metadata import META_SHEET, checksum, read_meta
 from esgdesk.exchange.requests import write_request
 from esgdesk.rules.review import dashboard, move
 from esgdesk.storage.store import Store
+from esgdesk.storage.transfer import rows_of
+
+ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
 
 
 def _cells(book: Any) -> dict[tuple[str, str], tuple[str, str]]:
@@ -42,8 +46,10 @@ def fill(path: Path, values: dict[tuple[str, str], Any], out: Path | None = None
 
 
 def snapshot(store: Store) -> tuple[str, list[dict[str, Any]], int]:
-    """The database file's bytes (hashed), its dump and the audit log's length."""
-    return (hashlib.sha256(store.path.read_bytes()).hexdigest(), dump_rows(store),
+    """The database file's bytes (hashed; a server database's every row), its dump and the
+    audit log's length."""
+    content = repr(rows_of(store)).encode() if store.server else store.path.read_bytes()
+    return (hashlib.sha256(content).hexdigest(), dump_rows(store),
             len(store.audit_log()))
 
 

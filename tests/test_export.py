@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import BOTH
 from openpyxl import load_workbook
 
 from esgdesk.exchange.export import export_workbook
 from esgdesk.exchange.workbook import sheet_name
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.storage.store import Change, Store, open_database
+
+ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
 
 
 def _table(sheet, title: str) -> dict[str, list]:
@@ -190,13 +193,14 @@ def test_text_no_cell_can_hold_stops_the_export_with_where_it_is(sample: Store,
                                                                   tmp_path: Path) -> None:
     """A note kept before notes were checked (or put in by another tool) is neither cut
     nor dropped: the export stops, says which cell, and writes nothing."""
-    import sqlite3
+    from sqlalchemy import text
 
     from esgdesk.errors import EsgdeskError
 
     sample.set_note("group", 2023, "people.employees.total", "recount", user="test")
-    with sqlite3.connect(sample.path) as raw:
-        raw.execute("UPDATE value SET note = ? WHERE note = 'recount'", ("re\x07count",))
+    with sample.engine.begin() as raw:  # another tool's edit, on either engine
+        raw.execute(text("UPDATE value SET note = :n WHERE note = 'recount'"),
+                    {"n": "re\x07count"})
     out = tmp_path / "report.xlsx"
     with pytest.raises(EsgdeskError, match=r"Data!I\d+: the text 're\x07count' contains the "
                                            r"control character U\+0007"):

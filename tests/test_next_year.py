@@ -277,8 +277,9 @@ def test_a_0005_database_is_upgraded_with_provenance_empty(sample_path: Path,
         raw.execute("ALTER TABLE value DROP COLUMN provenance")
         raw.execute("DROP TABLE catalogue_edition")  # 0007 on
         raw.execute("DROP TABLE catalogue_content")
-        for table, column in (("audit", "entered"), ("audit", "factor"), ("entity", "province")):
-            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # 0008 on
+        for table, column in (("audit", "entered"), ("audit", "factor"), ("entity", "province"),
+                              ("audit", "db_user")):
+            raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # 0008 and 0009 on
         raw.execute("DROP TABLE factor")
         raw.execute("UPDATE alembic_version SET version_num = '0005'")
     raw.close()

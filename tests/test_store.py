@@ -2,6 +2,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import BOTH
 from sqlalchemy import text
 
 from esgdesk.errors import (
@@ -24,10 +25,13 @@ from esgdesk.storage.store import (
     sqlite_has_wal_reset_fix,
 )
 
+ENGINES = BOTH
+
 
 @pytest.fixture
-def fresh(tmp_path: Path) -> Store:
-    store = open_database(tmp_path / "fresh.db", create=True)
+def fresh(tmp_path: Path, engine: str, request: pytest.FixtureRequest) -> Store:
+    where = request.getfixturevalue("pg_url") if engine == "postgres" else tmp_path / "fresh.db"
+    store = open_database(where, create=True)
     store.add_entity("group", "集团", "Group", "group")
     store.add_entity("acme", "甲公司", "Acme", "company", "group")
     yield store
@@ -38,7 +42,7 @@ def test_a_figure_round_trips_through_a_real_file(fresh: Store, tmp_path: Path) 
     fresh.set_value(Change("acme", 2023, "people.employees.total", "1,234", note="HR ledger"),
                     user="li")
     fresh.close()
-    reopened = open_database(tmp_path / "fresh.db")
+    reopened = open_database(fresh.path)
     stored = reopened.get("acme", 2023, "people.employees.total")
     assert stored is not None
     assert (stored.value, stored.note, stored.changed_by, stored.version) == (
@@ -62,6 +66,7 @@ def test_an_unchanged_value_writes_no_audit_row(fresh: Store) -> None:
     assert len(fresh.history("group", 2023, "people.employees.total")) == 1
 
 
+@pytest.mark.sqlite_only
 def test_the_audit_log_cannot_be_edited_even_with_sql(fresh: Store) -> None:
     fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
     assert not hasattr(fresh, "delete_audit")
@@ -125,6 +130,7 @@ def test_a_value_changed_since_it_was_read_is_not_overwritten(fresh: Store) -> N
     assert fresh.get("group", 2023, "people.employees.total").value == "4110"
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_has_the_durability_pragmas(fresh: Store) -> None:
     with fresh.engine.connect() as connection:
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -179,8 +185,9 @@ def test_a_database_made_at_the_first_revision_is_upgraded(tmp_path: Path) -> No
 
 
 def test_a_database_from_a_newer_esgdesk_is_refused(tmp_path: Path, fresh: Store) -> None:
-    with sqlite3.connect(fresh.path) as raw:
-        raw.execute("UPDATE alembic_version SET version_num = '9999'")
+    with fresh.engine.begin() as raw:
+        raw.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    fresh.close()
     with pytest.raises(DatabaseError, match="newer esgdesk"):
         open_database(fresh.path)
 

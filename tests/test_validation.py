@@ -7,10 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import BOTH
 
 from esgdesk.application.cli import main
 from esgdesk.rules.validation import Finding, Validator, validate
 from esgdesk.storage.store import Change, Store, open_database
+
+ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.states import VALUE, written_state
 from esgdesk.paths import default_database
+from esgdesk.storage.location import ServerUrl, location, shown
 
 if TYPE_CHECKING:
     from esgdesk.storage.store import Store, StoredValue
@@ -47,20 +48,23 @@ def _init(args: argparse.Namespace) -> int:
 
     path = args.path or default_database()
     zh, _, en = args.group_name.partition(" / ")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(path, Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
     template(args.template)  # an unknown template is refused before a file is made
     year = args.year or date.today().year - 1
     store = create_database(path, args.company, year,
                             [EntitySpec("group", zh, en or zh, "group")], args.template)
     catalogue = store.edition(year)
     store.close()
-    print(f"{path}: new esgdesk database, {year} catalogue from the template {args.template} "
-          f"({len(catalogue.tables)} tables, {len(catalogue.indicators)} indicators)")
+    print(f"{shown(path)}: new esgdesk database, {year} catalogue from the template "
+          f"{args.template} ({len(catalogue.tables)} tables, "
+          f"{len(catalogue.indicators)} indicators)")
     return 0
 
 
 def _new_file_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path)
+    parser.add_argument("path", type=location, help="a new database file, or an empty "
+                        "server database's postgresql:// URL")
 
 
 @command("sample", "create a database holding the report's figures", _new_file_argument)
@@ -69,7 +73,7 @@ def _sample(args: argparse.Namespace) -> int:
 
     store = create_sample(args.path)
     count = sum(1 for _ in store.all_values())
-    print(f"{args.path}: sample database with {len(store.entities())} entities and "
+    print(f"{shown(args.path)}: sample database with {len(store.entities())} entities and "
           f"{count} figures")
     store.close()
     return 0
@@ -354,8 +358,9 @@ def _restate(store: Store, args: argparse.Namespace) -> int:
 # -- the file itself --------------------------------------------------------------------
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("verify",))
-    parser.add_argument("path", nargs="?", type=Path,
-                        help="database file (default: the user data folder)")
+    parser.add_argument("path", nargs="?", type=location,
+                        help="database file or postgresql:// URL (default: the user data "
+                        "folder)")
 
 
 @command("audit", "audit log: 'verify' checks its hash chain", _audit_arguments)
@@ -369,15 +374,16 @@ def _audit(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report.intact:
-        print(f"{path}: the audit log's {report.rows} rows are intact")
+        print(f"{shown(path)}: the audit log's {report.rows} rows are intact")
         return 0
-    print(f"{path}: the audit log is broken: {report.reason}; the database was edited "
+    print(f"{shown(path)}: the audit log is broken: {report.reason}; the database was edited "
           "outside esgdesk", file=sys.stderr)
     return 1
 
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="database file")
+    parser.add_argument("path", type=location, help="database file (or a server's URL: "
+                        "its audit chain; the server keeps its own pages sound)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -387,6 +393,8 @@ def _check(args: argparse.Namespace) -> int:
     from esgdesk.storage.health import check_database_file
 
     path = args.path
+    if isinstance(path, ServerUrl):
+        return _audit(argparse.Namespace(path=path, action="verify"))
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
     result = check_database_file(path)
@@ -403,7 +411,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, help="database file")
+    parser.add_argument("path", type=location, help="database file, or a server's "
+                        "postgresql:// URL (copied into a SQLite file that opens offline)")
     parser.add_argument("out", type=Path, help="the copy to write")
     force_argument(parser)
 
@@ -413,6 +422,15 @@ def _backup(args: argparse.Namespace) -> int:
     from esgdesk.storage.backup import copy_database
 
     refuse_existing(args.out, args.force)
+    if isinstance(args.path, ServerUrl):
+        from esgdesk.storage.transfer import pull
+
+        if args.out.exists():  # --force: the new copy replaces it only once it is whole
+            args.out.unlink()
+        rows, head = pull(args.path, args.out)
+        print(f"{args.out}: copy of {args.path.shown} ({rows} rows; audit chain head "
+              f"{head[:12]}, the same on both)")
+        return 0
     print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
     return 0
 
@@ -439,7 +457,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 # -- benchmarks and checking ------------------------------------------------------------
 def _generate_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path)
+    parser.add_argument("path", type=location)
     parser.add_argument("--companies", type=int, default=89)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import FileRefused
 from esgdesk.paths import default_database
+from esgdesk.storage.location import location
 
 if TYPE_CHECKING:
     from esgdesk.storage.store import Store
@@ -38,8 +39,9 @@ class Command:
         parser.add_argument("--user", help="who makes the change (default: $ESGDESK_USER "
                             "or the login name)")
         if self.takes_database:
-            parser.add_argument("path", nargs="?", type=Path,
-                                help="database file (default: the user data folder)")
+            parser.add_argument("path", nargs="?", type=location,
+                                help="database file or postgresql:// URL (default: the "
+                                "user data folder)")
         if self.arguments is not None:
             self.arguments(parser)
         return parser
@@ -72,7 +74,7 @@ def _on_store(run: StoreHandler, args: argparse.Namespace) -> int:
     from esgdesk.storage.store import open_database
 
     path = args.path or default_database()
-    warning = location_warning(path)
+    warning = location_warning(path) if isinstance(path, Path) else None
     if warning:
         print(f"esgdesk {args.command}: warning: {warning}", file=sys.stderr)
     store = open_database(path)

@@ -13,13 +13,12 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 from esgdesk.application.sample import sample_changes
-from esgdesk.errors import DatabaseError
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.factors import DEFAULT_SETS
 from esgdesk.model.states import NOT_APPLICABLE
 from esgdesk.model.templates import template_document
 from esgdesk.storage.audit import audit_hash
-from esgdesk.storage.store import Store, now, open_database
+from esgdesk.storage.store import Store, create_new, now
 
 PROVINCES = ("fujian", "anhui", "sichuan", "yunnan", "hebei", "tianjin")
 
@@ -176,10 +175,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
 
     from esgdesk.storage.models import AuditEntry, Value
 
-    path = Path(path)
-    if path.exists():
-        raise DatabaseError(str(path), "exists already", "文件已存在")
-    store = open_database(path, create=True)
+    store = create_new(path)
     rng = random.Random(seed)
     store.set_setting("company", "Generated group")
     store.set_setting("first_year", str(last_year - years + 1))

@@ -132,13 +132,14 @@ class Session:
     def close(self) -> Path | None:
         """Close the database; an automatic backup first when anything changed (not for a
         request opened offline, whose draft is its own file)."""
-        from esgdesk.storage.backup import backup_if_changed
-
         if self.store is None:
             return None
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         try:
-            if self.offline is None:
+            if self.offline is None and not store.server \
+                    and store.audit_head() != self.opened_head:
+                from esgdesk.storage.backup import backup_if_changed  # only when it may back up
+
                 return backup_if_changed(store, self.opened_head)
             return None
         finally:
@@ -158,11 +159,16 @@ class Session:
         """A warning when the database sits where file locking is unreliable."""
         from esgdesk.storage.health import location_warning
 
-        return location_warning(self.require_store().path)
+        store = self.require_store()
+        return None if store.server else location_warning(store.path)
 
-    @staticmethod
-    def engine_facts() -> str:
-        """The database engine esgdesk runs on and how (journal mode and why)."""
+    def engine_facts(self) -> str:
+        """The database engine esgdesk runs on and how (journal mode and why; on a server,
+        the server and the user's role there)."""
+        if self.store is not None and self.store.server:
+            role, departments = self.store.server_role()
+            return (f"PostgreSQL {self.store.server_version()} · {self.store.shown} · "
+                    f"role {role}" + (f" ({', '.join(departments)})" if departments else ""))
         from esgdesk.storage.health import sqlite_facts
 
         return sqlite_facts()

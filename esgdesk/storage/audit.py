@@ -36,7 +36,7 @@ def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
     department = get("department")
     if department is not None:
         content.append(department)
-    for key in ("entered", "factor"):  # 0008 on, and only when the row has one
+    for key in ("entered", "factor", "db_user"):  # 0008/0009 on, only when the row has one
         extra = get(key)
         if extra is not None:
             content.append([key, extra])
@@ -59,7 +59,8 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
 
     from esgdesk.storage.models import AuditEntry
 
-    entry = AuditEntry(at=at, user=user, action=action, entity_id=entity_id, year=year,
+    entry = AuditEntry(at=at, user=user, db_user=s.info.get("db_user"), action=action,
+                       entity_id=entity_id, year=year,
                        indicator=indicator, department=department, old_value=old_value,
                        new_value=new_value, old_status=old_status, new_status=new_status,
                        reason=reason, source=source, entered=entered, factor=factor)
@@ -115,7 +116,8 @@ def verify(path: str | Path) -> ChainReport:
 
 
 AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
-                 'new_value, old_status, new_status, reason, source, entered, factor')
+                 'new_value, old_status, new_status, reason, source, entered, factor, '
+                 'db_user')
 
 
 class AuditPart(EntitiesPart):

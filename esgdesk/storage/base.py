@@ -112,6 +112,9 @@ class StorePart:
                 self._reader = None
             raise postgres.database_error(url, exc) from exc
 
+    def database_user(self) -> str | None:  # see esgdesk.storage.server
+        return None
+
     def _error(self, exc: BaseException) -> Exception:
         """A driver's error as esgdesk's, by the engine that raised it."""
         if isinstance(self.path, ServerUrl):
@@ -130,6 +133,8 @@ class StorePart:
         self.check()
         try:
             with Session(self.engine) as session, session.begin():
+                if isinstance(self.path, ServerUrl):  # the audit names the server's user too
+                    session.info["db_user"] = self.database_user()
                 yield session
         except DBAPIError as exc:
             raise self._error(exc) from exc

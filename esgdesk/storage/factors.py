@@ -10,7 +10,6 @@ factor (action "factor", the factor named in its own column)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -21,6 +20,7 @@ from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
+from esgdesk.storage.records import column_getter
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -109,8 +109,8 @@ def factor_problems(factor: FactorValue) -> list[tuple[str, str, str]]:
 
 
 def _read(row: Any) -> FactorValue:
-    """A factor from a row read by column name (sqlite3.Row) or a mapped Factor."""
-    get = row.__getitem__ if isinstance(row, sqlite3.Row) else row.__getattribute__
+    """A factor from a row read by column name or a mapped Factor."""
+    get = column_getter(row)
     value, data_year = get("value"), get("data_year")
     return FactorValue(
         id=str(get("factor_id")), value=Decimal(value) if value not in (None, "") else None,

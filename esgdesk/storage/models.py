@@ -80,6 +80,8 @@ class AuditEntry(Base):
     entered: Mapped[str | None] = mapped_column(Text, nullable=True)
     # A factor's row names the factor (0008 on); None on a figure's row.
     factor: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # On a server, the database user who wrote the row (0009 on); None on a SQLite file.
+    db_user: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Request(Base):

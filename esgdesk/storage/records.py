@@ -89,13 +89,20 @@ class AuditRecord:
     department: str | None = None  # the department of a data request's row
     entered: str | None = None  # the figure as typed, when its unit was converted
     factor: str | None = None  # the factor a factor's row is about
+    db_user: str | None = None  # on a server: the database user who wrote the row
+
+
+def column_getter(row: Any) -> Any:
+    """How to read a row's column by name: a read row (sqlite3.Row, or a server's dict) by
+    key, a mapped object by attribute."""
+    return row.__getitem__ if isinstance(row, (sqlite3.Row, dict)) else row.__getattribute__
 
 
 def read_record(cls: type[R], row: Any, **given: Any) -> R:
     """A record built field by field from a row, by name: a sqlite3.Row's columns or a
     mapped object's attributes. `given` supplies the fields the row names differently
     (an entity's code where the row holds its id)."""
-    get = row.__getitem__ if isinstance(row, (sqlite3.Row, dict)) else row.__getattribute__
+    get = column_getter(row)
     return cls(**{name: given[name] if name in given else get(name)
                   for name in _field_names(cls)})  # type: ignore[arg-type]
 

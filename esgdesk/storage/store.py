@@ -29,6 +29,7 @@ from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_value
 from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
+from esgdesk.storage.server import ServerPart
 
 __all__ = [
     "REQUEST_STATUSES",
@@ -58,7 +59,7 @@ __all__ = [
 STATE_TEXT = {s.id: s.text for s in STATES.values()}
 
 
-class Store(RequestsPart, AuditPart, FactorsPart):
+class Store(RequestsPart, AuditPart, FactorsPart, ServerPart):
     """An open esgdesk database. Every method that writes is one transaction."""
 
 

@@ -1,0 +1,97 @@
+"""What a store knows of the server it runs on: the user's role and departments, the server's
+version, who the database says is writing, and the figures other users changed (PostgreSQL's
+LISTEN/NOTIFY). On a SQLite file there is no server: the user may do everything the app
+allows and nobody else's changes are announced."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from esgdesk.storage.entities import EntitiesPart
+from esgdesk.storage.location import ServerUrl, shown
+
+FileRole = ("coordinator", ())  # a SQLite file: whoever opens it may do what the app allows
+
+
+class ServerPart(EntitiesPart):
+    _role: tuple[str, tuple[str, ...]] | None = None
+    _listener: Any = None
+    _db_user: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """Where the database is, as the user may see it (never a password)."""
+        return shown(self.path)
+
+    def server_role(self) -> tuple[str, tuple[str, ...]]:
+        """The user's esgdesk role on the server and the departments granted to it
+        (a contributor's); on a file, coordinator."""
+        if not isinstance(self.path, ServerUrl):
+            return FileRole
+        if self._role is None:
+            from esgdesk.storage import postgres
+
+            self._query("SELECT 1")  # connects the reader
+            self._role = postgres.role_of(self._reader)
+        return self._role
+
+    def server_version(self) -> str:
+        rows = self._query("SHOW server_version") if self.server else []
+        return str(rows[0]["server_version"]) if rows else ""
+
+    def database_user(self) -> str | None:
+        """The user the server knows (recorded in the audit beside the OS user); None on a
+        file."""
+        if not self.server:
+            return None
+        if self._db_user is None:
+            self._db_user = str(self._query("SELECT current_user AS who")[0]["who"])
+        return self._db_user
+
+    def may_write(self, indicator_owner: str | None) -> bool:
+        """Whether the user's role lets it change a figure of this owning department (the
+        server decides in the end; this is for greying out what it would refuse)."""
+        role, departments = self.server_role()
+        if role == "coordinator":
+            return True
+        return role == "contributor" and indicator_owner in departments
+
+    # -- live updates ------------------------------------------------------------------
+    def listen(self) -> bool:
+        """Start hearing other users' changes (a server only); True when listening."""
+        if not isinstance(self.path, ServerUrl):
+            return False
+        if self._listener is None:
+            from esgdesk.storage import postgres
+
+            self._listener = postgres.connect(self.path)
+            self._listener.execute(f"LISTEN {postgres.FIGURES_CHANNEL}")
+        return True
+
+    def heard(self) -> set[tuple[str, int, str]]:
+        """The figures (entity code, year, indicator) changed since the last call, by anyone,
+        this window included; empty when not listening."""
+        if self._listener is None:
+            return set()
+        codes = self._codes()
+        found: set[tuple[str, int, str]] = set()
+        try:
+            for notice in self._listener.notifies(timeout=0):
+                change = json.loads(notice.payload)
+                code = codes.get(change["entity_id"])
+                if code is None:  # an entity added since: read the tree again
+                    self._entities = None
+                    codes = self._codes()
+                    code = codes.get(change["entity_id"], "")
+                found.add((code, int(change["year"]), str(change["indicator"])))
+        except Exception:  # the connection dropped: listen again on the next call
+            self._listener = None
+            self.listen()
+        return found
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        super().close()
