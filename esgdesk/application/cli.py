@@ -502,7 +502,11 @@ def _validate(store: Store, args: argparse.Namespace) -> int:
     return 1 if any(f.blocking for f in findings) else 0
 
 
-from esgdesk.application import cli_catalogue, cli_factors  # noqa: E402, F401  (they register)
+from esgdesk.application import (  # noqa: E402, F401  (they register)
+    cli_catalogue,
+    cli_factors,
+    cli_server,
+)
 
 COMMANDS = tuple(REGISTRY)
 

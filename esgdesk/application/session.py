@@ -377,6 +377,26 @@ class Session:
         threshold = Decimal(str(limit)) * 100 if limit is not None else None
         return Trend(ref.year, points, change, threshold)
 
+    # -- other users' changes (a server database) ------------------------------------------
+    def listen(self) -> bool:
+        """Hear other users' changes from now on; False where nobody else can write (a file:
+        SQLite announces nothing)."""
+        return self.store is not None and self.offline is None and self.store.listen()
+
+    def others_changed(self) -> Changes:
+        """What other users changed since the last call: the figures of the entity and years
+        in view, read again (nothing when none of theirs is in view)."""
+        if self.store is None or self.workspace is None:
+            return Changes()
+        workspace = self.workspace
+        heard = self.store.heard()
+        shown = frozenset(FigureRef(entity, year, indicator) for entity, year, indicator in heard
+                          if year in workspace.years)
+        if not shown:
+            return Changes(requests=bool(heard))
+        workspace.reload()
+        return Changes(figures=shown, findings=True, requests=True)
+
     def take_theirs(self) -> Changes:
         """Read the figures again, keeping what another user wrote."""
         self.require_workspace().reload()

@@ -40,6 +40,7 @@ class StorePart:
         self.catalogue = catalogue
         self._engine: Engine | None = None
         self._reader: Any = None  # sqlite3.Connection, or psycopg's on a server
+        self._own_pids: set[int] = set()  # on a server: the processes this store writes with
         self._sound: bool | None = None  # None until integrity_check has run
         self._problem = ""
 
@@ -72,7 +73,7 @@ class StorePart:
             if isinstance(self.path, ServerUrl):
                 from esgdesk.storage import postgres
 
-                self._engine = postgres.make_engine(self.path)
+                self._engine = postgres.make_engine(self.path, self._own_pids)
             else:
                 self._engine = make_engine(self.path)
         return self._engine

@@ -36,13 +36,18 @@ def connect(url: ServerUrl, autocommit: bool = True) -> psycopg.Connection[Any]:
         raise unreachable(url, exc) from exc
 
 
-def make_engine(url: ServerUrl) -> Engine:
-    """A SQLAlchemy engine whose connections libpq makes from the URL as given."""
+def make_engine(url: ServerUrl, pids: set[int] | None = None) -> Engine:
+    """A SQLAlchemy engine whose connections libpq makes from the URL as given; `pids`, when
+    given, collects the server processes of its connections (so a window can tell its own
+    changes from other users')."""
     import psycopg
     from sqlalchemy import create_engine, event
 
     def creator() -> psycopg.Connection[Any]:
-        return psycopg.connect(str(url), connect_timeout=10, application_name="esgdesk")
+        connection = psycopg.connect(str(url), connect_timeout=10, application_name="esgdesk")
+        if pids is not None:
+            pids.add(connection.info.backend_pid)
+        return connection
 
     engine = create_engine("postgresql+psycopg://", creator=creator,
                            isolation_level="READ COMMITTED", pool_pre_ping=True)
@@ -187,10 +192,28 @@ def _rights_statements() -> list[str]:
         "esgdesk_coordinator": f"FOR ALL TO {coordinator} USING (true) WITH CHECK (true)",
         "esgdesk_contributor_insert": f"""FOR INSERT TO {contributor}
             WITH CHECK (esgdesk_may_write(indicator, year, status))""",
+        # Every row is visible to an update, so a refused one is an error, not "UPDATE 0":
+        # the new row must be the contributor's to write, and the trigger below checks the
+        # old one (another department's, approved or locked).
         "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
-            USING (esgdesk_may_write(indicator, year, status))
-            WITH CHECK (esgdesk_may_write(indicator, year, status))""",
+            USING (true) WITH CHECK (esgdesk_may_write(indicator, year, status))""",
     }
+    statements += [
+        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_guard() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN
+              IF pg_has_role(current_user, '{contributor}', 'member')
+                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
+                 AND NOT esgdesk_may_write(OLD.indicator, OLD.year, OLD.status) THEN
+                RAISE EXCEPTION 'the figure % of % is not yours to change (another '
+                  'department''s, or approved or locked)', OLD.indicator, OLD.year
+                  USING ERRCODE = '42501';
+              END IF;
+              RETURN NEW;
+            END $$""",
+        "DROP TRIGGER IF EXISTS value_contributor_guard ON value",
+        """CREATE TRIGGER value_contributor_guard BEFORE UPDATE OR DELETE ON value
+           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_guard()""",
+    ]
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON value",
                        f"CREATE POLICY {name} ON value {rule}"]

@@ -70,14 +70,16 @@ class ServerPart(EntitiesPart):
         return True
 
     def heard(self) -> set[tuple[str, int, str]]:
-        """The figures (entity code, year, indicator) changed since the last call, by anyone,
-        this window included; empty when not listening."""
+        """The figures (entity code, year, indicator) other users changed since the last
+        call (this store's own writes left out); empty when not listening."""
         if self._listener is None:
             return set()
         codes = self._codes()
         found: set[tuple[str, int, str]] = set()
         try:
             for notice in self._listener.notifies(timeout=0):
+                if notice.pid in self._own_pids:
+                    continue
                 change = json.loads(notice.payload)
                 code = codes.get(change["entity_id"])
                 if code is None:  # an entity added since: read the tree again

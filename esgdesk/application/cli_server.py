@@ -1,0 +1,139 @@
+"""The commands of a group's server database: make one (`server init`), give and take rights
+(`server grant`, `server revoke`), and move a SQLite file up to it (`server push`). Pulling one
+back into a file is `esgdesk backup URL OUT.db`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from esgdesk.application.commands import command
+from esgdesk.errors import FileRefused
+from esgdesk.storage.location import ServerUrl, location
+
+ACTIONS = ("init", "grant", "revoke", "push")
+RIGHTS = {
+    "coordinator": "everything a coordinator does: figures, requests, imports, approvals, "
+                   "locks, catalogue and factors",
+    "contributor": "reads the figures; writes figures, notes and states only of indicators "
+                   "its departments own, and never an approved or locked one",
+    "reader": "reads",
+}
+
+
+def _server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("action", choices=ACTIONS)
+    parser.add_argument("where", nargs="+", metavar="URL",
+                        help="the server database's postgresql:// URL (push: FILE.db URL)")
+    parser.add_argument("--name", dest="login", metavar="NAME",
+                        help="grant/revoke: the server login")
+    parser.add_argument("--role", choices=tuple(RIGHTS), help="grant: the login's role")
+    parser.add_argument("--department", nargs="+", default=[], metavar="DEPT",
+                        help="grant --role contributor: the departments it writes for")
+    parser.add_argument("--company", default="",
+                        help="init: also start a group here with this company's name")
+    parser.add_argument("--group-name", default="集团 / Group", help="init: the top entity")
+    parser.add_argument("--template", default="zkteco-2023", help="init: the catalogue")
+    parser.add_argument("--year", type=int, help="init: the first reporting year")
+
+
+def _url(text: str) -> ServerUrl:
+    where = location(text)
+    if not isinstance(where, ServerUrl):
+        raise FileRefused("is not a server URL (postgresql://user@host:port/dbname)",
+                          "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text)
+    if where.has_password:
+        raise FileRefused("holds a password: esgdesk never takes one on the command line; "
+                          "use a ~/.pgpass file (PGPASSFILE) or a service file",
+                          "包含密码：esgdesk 不在命令行中接收密码；请使用 ~/.pgpass（PGPASSFILE）"
+                          "或服务文件", where=where.shown)
+    return where
+
+
+@command("server", "a group's PostgreSQL database: init, grant, revoke, push",
+         _server_arguments)
+def _server(args: argparse.Namespace) -> int:
+    wanted = 2 if args.action == "push" else 1
+    if len(args.where) != wanted:
+        print(f"esgdesk server {args.action}: expected "
+              f"{'FILE.db URL' if wanted == 2 else 'URL'}", file=sys.stderr)
+        return 2
+    if args.action == "push":
+        return _push(Path(args.where[0]), _url(args.where[1]))
+    url = _url(args.where[0])
+    if args.action == "init":
+        return _init(url, args)
+    if not args.login:
+        print(f"esgdesk server {args.action}: --name NAME is required", file=sys.stderr)
+        return 2
+    from esgdesk.storage import postgres
+
+    if args.action == "revoke":
+        postgres.revoke(url, args.login)
+        print(f"{url.shown}: {args.login} has no esgdesk role any more")
+        return 0
+    if args.role is None:
+        print("esgdesk server grant: --role coordinator|contributor|reader is required",
+              file=sys.stderr)
+        return 2
+    departments = _departments(url, args.department) if args.role == "contributor" else []
+    if args.role == "contributor" and not departments:
+        print("esgdesk server grant: a contributor needs --department (one or more)",
+              file=sys.stderr)
+        return 2
+    postgres.grant(url, args.login, args.role, departments)
+    print(f"{url.shown}: {args.login} is a {args.role}"
+          + (f" for {', '.join(departments)}" if departments else "")
+          + f": {RIGHTS[args.role]}")
+    return 0
+
+
+def _departments(url: ServerUrl, given: list[str]) -> list[str]:
+    """The departments named, each checked against the catalogue's."""
+    from esgdesk.application.commands import department_of
+    from esgdesk.storage.store import open_database
+
+    store = open_database(url)
+    try:
+        return [department_of(store, name) for name in given]
+    finally:
+        store.close()
+
+
+def _init(url: ServerUrl, args: argparse.Namespace) -> int:
+    from esgdesk.storage import postgres
+    from esgdesk.storage.store import open_database
+
+    empty = postgres.schema_revision(url) is None
+    if args.company and empty:
+        from datetime import date
+
+        from esgdesk.storage.newdb import EntitySpec, create_database
+
+        zh, _, en = args.group_name.partition(" / ")
+        year = args.year or date.today().year - 1
+        create_database(url, args.company, year, [EntitySpec("group", zh, en or zh, "group")],
+                        args.template).close()
+        made = f"a new group database ({year}, template {args.template})"
+    else:
+        open_database(url, create=True).close()
+        made = ("an empty esgdesk database, ready for `esgdesk server push`" if empty
+                else "its schema up to date")
+    postgres.install_rights(url)
+    print(f"{url.shown}: {made}; roles esgdesk_coordinator, esgdesk_contributor and "
+          "esgdesk_reader with their rights")
+    return 0
+
+
+def _push(file: Path, url: ServerUrl) -> int:
+    from esgdesk.storage import postgres
+    from esgdesk.storage.transfer import push
+
+    def progress(done: int, total: int, table: str) -> None:
+        print(f"\r{done}/{total} rows ({table})", end="", file=sys.stderr, flush=True)
+
+    rows, head = push(file, url, progress if sys.stderr.isatty() else None)
+    postgres.install_rights(url)
+    print(f"{url.shown}: {rows} rows copied from {file}; both audit chains end at {head[:12]}")
+    return 0

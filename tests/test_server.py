@@ -1,0 +1,265 @@
+"""A group's server database: the same app on PostgreSQL, with each role's rights enforced by
+the server itself, other users' changes heard live, and databases moved up and back whole."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from pg_server import PgServer
+
+from esgdesk.application.session import Session
+from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
+from esgdesk.exchange.dump import dump_rows
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage.location import ServerUrl, location
+from esgdesk.storage.store import Change, open_database
+from esgdesk.storage.transfer import pull, push, rows_of
+
+ROOT = Path(__file__).resolve().parent.parent
+HR = "people.employees.total"  # owned by hr
+IR = "finance.revenue"  # owned by ir
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "esgdesk", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+
+
+@pytest.fixture
+def sample_file(_sample_master: Path, tmp_path: Path) -> Path:
+    """A copy of the sample as a SQLite file, to push."""
+    path = tmp_path / "sample.db"
+    shutil.copyfile(_sample_master, path)
+    return path
+
+
+@pytest.fixture
+def group(pg_server: PgServer, sample_file: Path) -> ServerUrl:
+    """The sample pushed to a server database made by `server init`, with a contributor for
+    hr, a reader and a coordinator."""
+    url = pg_server.create_database(f"group_{time.monotonic_ns()}")
+    for args in (("server", "init", url), ("server", "push", str(sample_file), url),
+                 ("server", "grant", url, "--name", "li", "--role", "contributor",
+                  "--department", "hr"),
+                 ("server", "grant", url, "--name", "wang", "--role", "reader"),
+                 ("server", "grant", url, "--name", "zhao", "--role", "coordinator")):
+        result = _cli(*args)
+        assert result.returncode == 0, result.stderr
+    return url
+
+
+def _as(server: PgServer, url: ServerUrl, user: str) -> ServerUrl:
+    return server.url(location(url).name, user)
+
+
+def _raw(url: ServerUrl, statement: str) -> None:
+    with psycopg.connect(str(url), autocommit=True) as connection:
+        connection.execute(statement)  # type: ignore[arg-type]
+
+
+def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
+                                                         sample_file: Path,
+                                                         tmp_path: Path) -> None:
+    url = pg_server.create_database("round_trip")
+    rows, head = push(sample_file, url)
+    original = open_database(sample_file)
+    assert head == original.audit_head() and rows == sum(map(len, rows_of(original).values()))
+    back = tmp_path / "back.db"
+    assert pull(url, back) == (rows, head)
+    server, copy = open_database(url), open_database(back)
+    try:
+        assert rows_of(server) == rows_of(original) == rows_of(copy)
+        assert dump_rows(server) == dump_rows(original) == dump_rows(copy)
+        for store in (server, copy):
+            assert store.verify_audit().intact and store.audit_head() == head
+        # The pulled copy is an ordinary file that opens offline and takes writes.
+        copy.set_value(Change("group", 2023, HR, "4107"), "li")
+        assert copy.verify_audit().intact
+    finally:
+        for store in (server, copy, original):
+            store.close()
+    # Pushing into a database that holds figures is refused and changes nothing.
+    before = rows_of(open_database(url))
+    with pytest.raises(DatabaseError, match="holds figures already"):
+        push(sample_file, url)
+    assert rows_of(open_database(url)) == before
+
+
+def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    li = open_database(_as(pg_server, group, "li"))
+    try:
+        assert li.server_role() == ("contributor", ("hr",))
+        assert li.may_write("hr") and not li.may_write("ir")
+        li.set_value(Change("group", 2023, HR, "4200"), "li")
+        entry = li.history("group", 2023, HR)[-1]
+        assert (entry.user, entry.db_user, entry.new_value) == ("li", "li", "4200")
+        head = li.audit_head()
+        with pytest.raises(Forbidden, match="not yours to change") as refused:
+            li.set_value(Change("group", 2023, IR, "99"), "li")
+        assert refused.value.kind == "forbidden"
+        assert li.get("group", 2023, IR).value != "99" and li.audit_head() == head
+        # A figure the coordinator locked is refused to the contributor.
+        coordinator = open_database(_as(pg_server, group, "zhao"))
+        coordinator.set_status("group", 2023, HR, "locked", "zhao")
+        coordinator.close()
+        with pytest.raises(EsgdeskError):
+            li.set_value(Change("group", 2023, HR, "4300"), "li")
+        assert li.get("group", 2023, HR).value == "4200"
+    finally:
+        li.close()
+
+
+def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
+                                                   group: ServerUrl) -> None:
+    """The app is not the guard: psql as the contributor is refused by the server."""
+    li = _as(pg_server, group, "li")
+    refused = [
+        f"UPDATE value SET value = '1' WHERE indicator = '{IR}'",  # another department's
+        "UPDATE audit SET reason = 'x'",
+        "DELETE FROM audit",
+        "TRUNCATE audit",
+        "DELETE FROM entity",
+        "INSERT INTO value (entity_id, year, indicator, value, state, note, status, changed_by,"
+        f" changed_at, version, restated, provenance) VALUES (1, 2030, '{IR}', '1', 'value', "
+        "'', 'draft', 'li', 'now', 1, '', '')",
+        f"UPDATE value SET status = 'approved' WHERE indicator = '{HR}'",  # no approving
+    ]
+    for statement in refused:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(li, statement)
+    _raw(pg_server.url(location(group).name), f"UPDATE value SET status = 'locked' "
+         f"WHERE indicator = '{HR}' AND year = 2023")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not yours"):
+        _raw(li, f"UPDATE value SET value = '1' WHERE indicator = '{HR}' AND year = 2023")
+    for statement in ("UPDATE value SET value = '1'", "DELETE FROM audit"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(_as(pg_server, group, "wang"), statement)  # the reader
+    store = open_database(group)
+    assert store.verify_audit().intact
+    store.close()
+
+
+def test_even_the_owners_audit_edit_is_refused_and_a_superusers_is_found(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    owner = pg_server.url(location(group).name)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+        _raw(owner, "UPDATE audit SET reason = 'x' WHERE id = 5")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"):
+        _raw(owner, "TRUNCATE audit")
+    _raw(owner, "ALTER TABLE audit DISABLE TRIGGER USER")  # only a superuser or the owner
+    _raw(owner, "UPDATE audit SET new_value = '9999' WHERE id = 100")
+    store = open_database(group)
+    try:
+        assert store.verify_audit().broken_at == 100
+    finally:
+        store.close()
+    result = _cli("audit", "verify", group)
+    assert result.returncode == 1 and "broken" in result.stderr
+
+
+def test_a_window_hears_another_users_change_within_a_second(group: ServerUrl) -> None:
+    watching, other = Session(), Session()
+    watching.open(group, "group", 2023)
+    other.open(group, "group", 2023)
+    try:
+        assert watching.listen()
+        ref = FigureRef("group", 2023, HR)
+        other.set_figure(ref, "4321")
+        deadline, heard = time.monotonic() + 1.0, frozenset()
+        while not heard and time.monotonic() < deadline:
+            changes = watching.others_changed()
+            heard = changes.figures
+            time.sleep(0.02)
+        assert ref in heard
+        assert watching.require_workspace().display(ref) == "4,321"
+        # Its own writes are not announced back to it as someone else's.
+        watching.set_figure(FigureRef("group", 2023, HR), "4322")
+        time.sleep(0.2)
+        assert watching.others_changed().figures == frozenset()
+    finally:
+        watching.close()
+        other.close()
+
+
+def test_a_figure_changed_by_another_user_since_it_was_read_is_detected(
+        group: ServerUrl) -> None:
+    mine, theirs = open_database(group), open_database(group)
+    try:
+        version = mine.get("group", 2023, HR).version
+        theirs.set_value(Change("group", 2023, HR, "4400"), "zhao")
+        with pytest.raises(StaleValue):
+            mine.set_value(Change("group", 2023, HR, "4500", expected_version=version), "li")
+        assert mine.get("group", 2023, HR).value == "4400"
+    finally:
+        mine.close()
+        theirs.close()
+
+
+def test_eight_concurrent_writers_lose_nothing_and_keep_one_chain(group: ServerUrl) -> None:
+    """Eight command-line writers at once, each saving figures of its own entity and one
+    figure all of them write: everything reported saved is there, the chain is one."""
+    store = open_database(group)
+    entities = [e.code for e in store.entities()][:4]
+    store.close()
+    writers = []
+    for number in range(8):
+        entity = entities[number % len(entities)]
+        year = 2030 + number // len(entities)
+        script = "; ".join(
+            f"s.set_value(Change({entity!r}, {year}, {indicator!r}, {value!r}), 'w{number}')"
+            for indicator, value in (("people.employees.female", str(100 + number)),
+                                     ("people.employees.male", str(200 + number)),
+                                     ("people.employees.total", str(300 + number))))
+        code = (f"from esgdesk.storage.store import Change, open_database; "
+                f"s = open_database({str(group)!r}); {script}; print('saved')")
+        writers.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True))
+    outputs = [w.communicate(timeout=300) for w in writers]
+    assert all(w.returncode == 0 and out.strip() == "saved" for w, (out, _err)
+               in zip(writers, outputs, strict=True)), outputs
+    store = open_database(group)
+    try:
+        for number in range(8):
+            entity, year = entities[number % len(entities)], 2030 + number // len(entities)
+            assert store.get(entity, year, "people.employees.total").value == str(300 + number)
+            assert store.get(entity, year, "people.employees.female").value == str(100 + number)
+        assert store.verify_audit().intact
+        writes = [r for r in store.audit_log() if r.year >= 2030]
+        assert len(writes) == 24
+    finally:
+        store.close()
+
+
+def test_a_url_with_a_password_is_never_shown_nor_taken_on_the_command_line() -> None:
+    url = location("postgresql://li:secret@db.example.com:5432/esg")
+    assert isinstance(url, ServerUrl) and url.shown == "postgresql://li@db.example.com:5432/esg"
+    assert url.name == "esg"
+    result = _cli("server", "init", str(url))
+    assert result.returncode != 0 and "password" in result.stderr
+    assert "secret" not in result.stderr + result.stdout
+
+
+def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
+    url = ServerUrl(f"postgresql://nobody@/esg?host={tmp_path}&connect_timeout=2")
+    with pytest.raises(DatabaseError) as refused:
+        open_database(url)
+    assert refused.value.kind == "unreachable" and "cannot connect" in str(refused.value)
+    result = _cli("dump", str(url))
+    assert result.returncode != 0 and "cannot connect to the server" in result.stderr
+
+
+def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -> None:
+    with pytest.raises(DatabaseError, match="empty"):
+        open_database(pg_url)
+    _raw(pg_url, "CREATE TABLE other (x int)")
+    with pytest.raises(DatabaseError, match="another program"):
+        open_database(pg_url)
+
