@@ -66,10 +66,13 @@ def test_scope_2_is_each_sites_electricity_times_its_provinces_grid_factor(sampl
     sample.set_value(Change("dongguan", 2024, ELECTRICITY, "1.2 MWh"), "ehs")  # Guangdong
     sample.set_value(Change("xiamen", 2024, ELECTRICITY, "800000"), "ehs")  # Fujian
     factors = sample.factors(2024)
+    # Each province's latest factor read (resources/factors): Fujian's from the 2022 set,
+    # Guangdong's from the 2023 set, loaded over it.
     fujian = factors["grid.fujian"].value
-    # No Guangdong factor could be read (see resources/factors): the national one applies.
-    guangdong = factors["grid.guangdong"].value or factors["grid.national"].value
+    guangdong = factors["grid.guangdong"].value
     assert fujian is not None and guangdong is not None
+    assert (factors["grid.fujian"].data_year, factors["grid.guangdong"].data_year) \
+        == (2022, 2023)
     figures = Consolidation(sample, [2024])
     dongguan = Decimal(1200) * guangdong / 1000  # kWh × kg/kWh → t
     xiamen = Decimal(800000) * fujian / 1000

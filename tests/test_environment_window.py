@@ -26,7 +26,7 @@ def _site_figures(path: Path) -> None:
         store.set_values([
             Change(SITE, YEAR, "environment.energy.electricity_renewable", "150 MWh"),
             Change(SITE, YEAR, "environment.energy.solar_self_generated", "n/a", NOT_USED),
-            Change(SITE, YEAR, "environment.energy.natural_gas", "n/a", NOT_USED),
+            Change(SITE, YEAR, "environment.energy.natural_gas", "1,800 立方米"),
             Change(SITE, YEAR, "environment.energy.diesel", "12,000 升"),
             Change(SITE, YEAR, "environment.energy.gasoline", "8500"),
             Change(SITE, YEAR, "environment.energy.lpg", "n/a", NOT_USED),
@@ -59,13 +59,13 @@ def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
         == "1200000"
     scope2 = FigureRef(SITE, YEAR, "environment.ghg.scope2")
     number = workspace.number(scope2)
-    factor = workspace.store.factors(YEAR)["grid.national"].value  # no Guangdong factor read
+    factor = workspace.store.factors(YEAR)["grid.guangdong"].value  # Dongguan: Guangdong
     assert number == 1200000 * factor / 1000
     assert workspace.display(scope2).replace(",", "") != ""
     assert window.jump_to("environment.ghg.scope2")
     qtbot.wait(50)
     trace = window.detail.fields["formula"].text()
-    assert "factor.grid = " in trace and "grid.national" in trace and "cn-grid-2022" in trace
+    assert "factor.grid = " in trace and "grid.guangdong" in trace and "cn-grid-2023" in trace
     diesel = window.detail  # the history says what was typed
     window.jump_to("environment.energy.diesel")
     qtbot.wait(20)

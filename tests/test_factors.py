@@ -14,7 +14,8 @@ from esgdesk.model.factors import FACTORS_DIR, Factor, FactorDataError, factor_s
 
 FILES = sorted(FACTORS_DIR.glob("*.toml"))
 KNOWN_GASES = {"", "CO2", "CH4", "N2O"}
-KNOWN_PREFIXES = ("ncv.", "co2.", "ch4.", "n2o.", "coal_equivalent.", "grid.", "density.")
+KNOWN_PREFIXES = ("ncv.", "co2.", "ch4.", "n2o.", "coal_equivalent.", "grid.", "density.",
+                  "gwp.")
 
 
 def _all_factors() -> list[tuple[str, Factor]]:
@@ -91,8 +92,21 @@ def test_values_are_exact_decimals_not_floats() -> None:
     ("cn-grid-2022", "grid.nanfang", "0.3869", "kg/kWh"),
     ("cn-grid-2022", "grid.yunnan", "0.1073", "kg/kWh"),
     ("cn-grid-2023", "grid.national", "0.5306", "kg/kWh"),
+    ("cn-grid-2023", "grid.nanfang", "0.4042", "kg/kWh"),
+    ("cn-grid-2023", "grid.xinan", "0.2472", "kg/kWh"),
+    ("cn-grid-2023", "grid.guangdong", "0.4419", "kg/kWh"),
     ("gbt-2589-2008", "coal_equivalent.electricity", "0.1229", "kgce/kWh"),
     ("gbt-2589-2008", "ncv.standard_coal", "29307", "kJ/kg"),
+    ("gbt-2589-2008", "ncv.natural_gas_volume", "38931", "kJ/m^3"),
+    ("gbt-2589-2008", "coal_equivalent.natural_gas", "1.3300", "kgce/m^3"),
+    ("gbt-2589-2008", "coal_equivalent.raw_coal", "0.7143", "kgce/kg"),
+    ("gbt-2589-2008", "coal_equivalent.diesel", "1.4571", "kgce/kg"),
+    ("gbt-2589-2008", "coal_equivalent.gasoline", "1.4714", "kgce/kg"),
+    ("gbt-2589-2008", "coal_equivalent.lpg", "1.7143", "kgce/kg"),
+    ("ipcc-ar5-gwp100", "gwp.ch4", "28", "kgCO2e/kg"),
+    ("ipcc-ar5-gwp100", "gwp.n2o", "265", "kgCO2e/kg"),
+    ("ipcc-ar6-gwp100", "gwp.ch4", "27.9", "kgCO2e/kg"),
+    ("ipcc-ar6-gwp100", "gwp.n2o", "273", "kgCO2e/kg"),
     ("jec-wtt-v5-fuel-properties", "density.diesel", "832", "kg/m^3"),
 ])
 def test_values_read_in_their_sources(set_id: str, factor_id: str, value: str,
@@ -114,8 +128,18 @@ def test_grid_factors_are_co2_per_kwh_for_their_year() -> None:
 
 def test_what_could_not_be_verified_is_listed_without_a_value() -> None:
     assert not factor_set("cn-grid-2022").get("grid.guangdong").verified
-    unread = factor_set("gbt-2589-2020").get("coal_equivalent.electricity")
-    assert unread.value is None and not unread.verified
+    assert not factor_set("cn-grid-2021").get("grid.guangdong").verified
+    for unread in (factor_set("gbt-2589-2020").get("coal_equivalent.electricity"),
+                   factor_set("gbt-2589-2020").get("coal_equivalent.natural_gas"),
+                   factor_set("gbt-2589-2008").get("coal_equivalent.heat")):  # no heat row read
+        assert unread.value is None and not unread.verified
+
+
+def test_gwp_factors_name_their_gas() -> None:
+    for set_id in ("ipcc-ar5-gwp100", "ipcc-ar6-gwp100"):
+        for factor in factor_set(set_id).factors:
+            assert factor.id == "gwp." + factor.gas.lower(), factor.id
+            assert factor.unit == "kgCO2e/kg" and factor.verified
 
 
 def test_unknown_ids_raise_not_found() -> None:

@@ -57,8 +57,14 @@ def test_a_new_sample_holds_the_default_sets_in_its_first_year(sample: Store) ->
     assert first["ncv.diesel"].value_text == "43.0"  # exact, as printed
     assert first["grid.fujian"].value == Decimal("0.4092")
     assert first["grid.fujian"].set_id == "cn-grid-2022" and first["grid.fujian"].verified
-    assert first["grid.guangdong"].value is None  # not verified: no value
-    assert not first["grid.guangdong"].verified
+    # 2023's set is loaded over 2022's: its national, regional and Guangdong factors win
+    assert first["grid.guangdong"].value == Decimal("0.4419")
+    assert first["grid.guangdong"].set_id == "cn-grid-2023" and first["grid.guangdong"].verified
+    assert (first["grid.national"].value_text, first["grid.national"].data_year) == ("0.5306",
+                                                                                    2023)
+    assert first["gwp.ch4"].value_text == "28" and first["gwp.ch4"].set_id == "ipcc-ar5-gwp100"
+    assert first["coal_equivalent.heat"].value is None  # not verified: no value
+    assert not first["coal_equivalent.heat"].verified
     assert sample.factors(2023) == first  # later years read the first year's set
     assert sample.factors(2020) == {}  # no year before has one
     assert sample.factor_years() == [2021]
@@ -71,23 +77,24 @@ def test_a_new_sample_holds_the_default_sets_in_its_first_year(sample: Store) ->
 def test_loading_a_set_into_a_later_year_copies_the_set_first(sample: Store) -> None:
     before_2021 = sample.factors(2021)
     head = len(sample.audit_log())
-    written = sample.load_factor_sets(2023, ["cn-grid-2023"], "tester")
+    written = sample.load_factor_sets(2023, ["ipcc-ar6-gwp100"], "tester")
     after = sample.factors(2023)
-    assert after["grid.national"].value_text == "0.5306"
+    assert after["gwp.ch4"].value_text == "27.9" and after["gwp.n2o"].value_text == "273"
+    assert after["gwp.ch4"].set_id == "ipcc-ar6-gwp100"
     assert after["grid.huadong"].value_text == "0.5500"  # trailing zero kept
-    assert after["grid.nanfang"].value is None  # not verified in 2023's set
-    assert after["grid.fujian"].value_text == "0.4092"  # not in 2023's set: kept from the copy
+    assert after["grid.fujian"].value_text == "0.4092"  # not in the loaded set: kept
     assert after["ncv.diesel"] == before_2021["ncv.diesel"]
     assert sample.factors(2021) == before_2021  # the earlier year never changes
     assert sample.factors(2022) == before_2021
     assert sample.factors(2024) == after
-    changed = [f.id for f in factor_set("cn-grid-2023").factors
+    changed = [f.id for f in factor_set("ipcc-ar6-gwp100").factors
                if not before_2021[f.id].same_as(after[f.id])]
     assert written == len(changed)
     new_rows = sample.audit_log()[head:]
     assert len(new_rows) == len(before_2021) + written  # the copy, then each change
     assert sample.verify_audit().intact
-    assert sample.load_factor_sets(2023, ["cn-grid-2023"], "tester") == 0  # nothing changes
+    assert written == 2
+    assert sample.load_factor_sets(2023, ["ipcc-ar6-gwp100"], "tester") == 0  # no change
 
 
 # -- setting one ------------------------------------------------------------------------
@@ -101,11 +108,13 @@ def test_setting_a_factor_is_audited_and_leaves_earlier_years_alone(sample: Stor
     assert sample.factors(2021) == before and sample.factors(2022) == before
     last = sample.audit_log()[-1]
     assert (last.action, last.factor, last.year, last.old_value, last.new_value, last.reason) \
-        == ("factor", "grid.guangdong", 2023, None, "0.4500", "read in the 2023 table")
+        == ("factor", "grid.guangdong", 2023, "0.4419", "0.4500", "read in the 2023 table")
     assert last.entity == sample.root().code and last.indicator == ""
     assert sample.verify_audit().intact
     assert grid_id(sample.factors(2023), "guangdong") == "grid.guangdong"
-    assert grid_id(sample.factors(2021), "guangdong") == "grid.national"  # no value there
+    assert grid_id(sample.factors(2021), "guangdong") == "grid.guangdong"
+    assert sample.factors(2021)["grid.guangdong"].value_text == "0.4419"  # unchanged
+    assert grid_id(sample.factors(2021), "hainan") == "grid.national"  # no factor there
     # a second change records the old value
     sample.set_factor(2023, "grid.guangdong", "0.4510", "kg/kWh", SOURCE, "", "tester",
                       "corrected")
@@ -144,7 +153,7 @@ def test_a_csv_file_is_imported_in_one_transaction(sample: Store, tmp_path: Path
     held = sample.factors(2023)
     assert held["grid.guangdong"].value_text == "0.4500"
     assert held["grid.guangdong"].set_id == "factors.csv"
-    assert sample.factors(2021)["grid.guangdong"].value is None
+    assert sample.factors(2021)["grid.guangdong"].value_text == "0.4419"  # as loaded
     rows = [r for r in sample.audit_log()[head:] if r.reason == "imported factors.csv"]
     assert {r.factor for r in rows} == {"grid.guangdong", "ncv.diesel"}
     assert all(r.source == "factors.csv" for r in rows)
@@ -309,12 +318,12 @@ def test_the_report_lists_exactly_the_factors_its_figures_used(sample: Store,
     sample.set_values([Change("dongguan", 2023, "environment.energy.electricity", "1200000"),
                        Change("xiamen", 2023, "environment.energy.electricity", "300000")],
                       "tester")
-    # Dongguan is in Guangdong, whose 2022 factor was not read: the national one stands in;
-    # the group has no province; Xiamen reads Fujian's. No diesel figure: no diesel factor.
+    # Dongguan reads Guangdong's factor (2023's set), Xiamen Fujian's (2022's); the group
+    # has no province: the national one. No diesel figure: no diesel factor.
     added = _used(sample, 2023) - baseline
-    assert {"grid.fujian", "grid.national"} - baseline <= added <= {"grid.fujian",
-                                                                     "grid.national"}
-    assert "grid.fujian" in _used(sample, 2023) and "grid.guangdong" not in _used(sample, 2023)
+    grids = {"grid.fujian", "grid.guangdong", "grid.national"}
+    assert grids - baseline <= added <= grids
+    assert grids <= _used(sample, 2023)
     rows = _factors_sheet(export_workbook(sample, 2023, tmp_path / "a.xlsx", lang="en"))
     assert rows[0] == ("Factor", "Value", "Unit", "Region", "Data year", "Source", "Table")
     assert [r[0] for r in rows[1:]] == sorted(_used(sample, 2023))

@@ -21,12 +21,14 @@ from esgdesk.paths import RESOURCES
 FACTORS_DIR = RESOURCES / "factors"
 
 # The sets a new database (and the sample) loads into its first reporting year: IPCC 2006
-# stationary combustion, GB/T 2589-2008 standard coal coefficients, JEC Well-to-Tank v5 fuel
-# densities, and the MEE/NBS grid factors of 2022: the latest year whose provincial factors
-# were read (2021's and 2023's provincial factors were not; see each set's file). Later sets
-# override earlier ones' ids.
+# stationary combustion, GB/T 2589-2008 standard coal coefficients and natural gas's calorific
+# value per m³, JEC Well-to-Tank v5 fuel densities, IPCC AR5 100-year GWPs (CH4 and N2O into
+# CO2e), and the MEE/NBS grid factors: 2022's, then 2023's over them. Later sets override
+# earlier ones' ids, so the year holds each grid factor's latest value read: 2023's national,
+# regional and Guangdong factors, 2022's for the provinces whose 2023 factor was not read
+# (see each set's file; every factor names its set and data year).
 DEFAULT_SETS = ["ipcc-2006-stationary", "gbt-2589-2008", "jec-wtt-v5-fuel-properties",
-                "cn-grid-2022"]
+                "ipcc-ar5-gwp100", "cn-grid-2022", "cn-grid-2023"]
 
 # A value is written as a plain decimal string, exactly as printed: no exponent, no
 # thousands separator, no sign other than a leading minus.
