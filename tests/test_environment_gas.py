@@ -171,4 +171,6 @@ def test_the_report_lists_the_gas_factors_with_their_sources(store: Store,
         assert (row[2], row[4]) == (factor.unit, factor.data_year), factor_id
         assert row[5] == factor.source and row[6] == factor.table_ref, factor_id
     assert "book118" in listed["ncv.natural_gas_volume"][5]  # where 38 931 kJ/m³ was read
+    # The group (no province) only sums its Guangdong sites: no national factor enters it.
+    assert "grid.national" not in listed
     assert "icra/ecam" in listed["gwp.ch4"][5]

@@ -511,7 +511,8 @@ class WorkbookWriter:
         """Every factor that entered a figure of the export, by id (None: the year holds no
         such factor): the factors read by the formula of each indicator computed for the
         year, for the entity or one in its tree (its figure is there, or all its components
-        are); `factor.grid` as the grid factor of that entity's province. None when no
+        are), but a parent's summed figures, which read their children's factors;
+        `factor.grid` as the grid factor of that entity's province. None when no
         formula of the edition reads a factor."""
         reading = [(i, tuple(getattr(i.formula, "factors", ())))
                    for i in self.catalogue.indicators.values() if i.formula is not None]
@@ -524,8 +525,11 @@ class WorkbookWriter:
             numbers = self.figures.figures(code, self.year)
             entity = self.tree.get(code)
             province = entity.province if entity is not None else None
+            parent = bool(self.tree.children(code))
             for indicator, ids in reading:
                 assert indicator.formula is not None
+                if parent and indicator.aggregation == "sum":
+                    continue  # summed from its children's figures: no factor of its own
                 if indicator.id not in numbers and not all(
                         c in numbers for c in indicator.formula.indicators):
                     continue
