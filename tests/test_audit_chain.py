@@ -133,6 +133,7 @@ def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
     assert not (tmp_path / "none.db").exists()
 
 
+@pytest.mark.sqlite_only
 def test_closing_stops_every_file_check_still_running(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
                                                       tmp_path: Path) -> None:
     from PySide6.QtCore import QProcess

@@ -77,11 +77,34 @@ def check_text(indicator: str, text: str, what: str = "the note") -> None:
                            f"{what} {problem}")
 
 
+def prefetch_rows(s: Session, keys: Iterable[tuple[int, int, str]]) -> None:
+    """Read the stored rows of many figures at once, for row_of to find without a query
+    each (a returned workbook's hundred figures are one read, not a hundred: on a server
+    every statement is a round trip)."""
+    from sqlalchemy import select, tuple_
+
+    from esgdesk.storage.models import Value
+
+    cache: dict[tuple[int, int, str], Value | None] = s.info.setdefault("rows", {})
+    wanted = sorted({key for key in keys if key not in cache})
+    columns = tuple_(Value.entity_id, Value.year, Value.indicator)
+    for start in range(0, len(wanted), 300):
+        chunk = wanted[start:start + 300]
+        for row in s.execute(select(Value).where(columns.in_(chunk))).scalars():
+            cache[row.entity_id, row.year, row.indicator] = row
+        for key in chunk:
+            cache.setdefault(key, None)
+
+
 def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:
     """The stored row of one figure, inside a writing transaction."""
     from sqlalchemy import select
 
     from esgdesk.storage.models import Value
+
+    cache = s.info.get("rows")
+    if cache is not None and (entity_id, year, indicator) in cache:
+        return cache[entity_id, year, indicator]
 
     return s.execute(select(Value).where(
         Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
@@ -149,10 +172,16 @@ class FiguresPart(EditionsPart):
         stamp = now()
         written: list[StoredValue] = []
         with self._writing() as s:
+            self._prefetch(s, [c for c, _p in prepared])
             for change, (stored_text, state) in prepared:
                 written.append(self._write(s, change, stored_text, state, user, stamp, reason,
                                            source))
         return written
+
+    def _prefetch(self, s: Session, changes: list[Change]) -> None:
+        if len(changes) > 1:
+            prefetch_rows(s, [(self.entity(c.entity).id, c.year, c.indicator)
+                              for c in changes])
 
     def _prepare(self, change: Change) -> tuple[str | None, str]:
         """The stored text and state ("value", "not_applicable", "not_available")."""
@@ -195,6 +224,8 @@ class FiguresPart(EditionsPart):
                         value=stored_text, state=state, note=note, status="draft",
                         changed_by=user, changed_at=stamp, version=1, provenance=provenance)
             s.add(row)
+            if "rows" in s.info:  # a later change of the same figure finds it
+                s.info["rows"][ent.id, change.year, change.indicator] = row
         elif row.value == stored_text and row.state == state and row.note == note \
                 and row.provenance == provenance:
             return stored_value(ent.code, row)
@@ -210,7 +241,8 @@ class FiguresPart(EditionsPart):
                       new_value=state_text(state, stored_text),
                       reason=reason or change.note or change.provenance or "", source=source,
                       entered=entered)
-        s.flush()
+        if "rows" not in s.info:  # a batch is written in one go at its end
+            s.flush()
         return stored_value(ent.code, row)
 
     def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,

@@ -184,6 +184,7 @@ class RequestsPart(FiguresPart):
             request = s.get(Request, submission.request_id)
             if request is None:
                 raise no_request(submission.request_id)
+            self._prefetch(s, [c for c, _p in prepared])
             for change, (stored_text, state) in prepared:
                 written.append(self._write(s, change, stored_text, state, user, stamp, reason,
                                            source))
