@@ -147,7 +147,19 @@ class Workspace:
         return stored is not None and stored.status == "locked"
 
     def is_editable(self, ref: FigureRef) -> bool:
-        return ref.year == self.year and not self.is_derived(ref) and not self.is_locked(ref)
+        return ref.year == self.year and not self.is_derived(ref) and not self.is_locked(ref) \
+            and self.may_write(ref)
+
+    def may_write(self, ref: FigureRef) -> bool:
+        """Whether the user's role on a server lets it change this figure (always, on a
+        file): a contributor only its departments' figures, never an approved one. The
+        server refuses the rest in the end; this greys out what it would refuse."""
+        if not self.store.may_write(self.catalogue.indicators[ref.indicator].owner):
+            return False
+        if self.store.server_role()[0] == "coordinator":
+            return True
+        stored = self.stored(ref)
+        return stored is None or stored.status not in ("approved", "locked")
 
     # -- writing --------------------------------------------------------------
     def set(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
