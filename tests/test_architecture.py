@@ -131,9 +131,17 @@ def test_ui_files_stay_small_and_hold_no_storage_or_workbook_code() -> None:
     too_long = [f"{p.name}: {n} lines" for p in UI.glob("*.py")
                 if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
     assert not too_long, too_long
-    banned = ("sqlite3", "sqlalchemy", "openpyxl", "alembic", "xlsxwriter")
+    banned = ("sqlite3", "sqlalchemy", "openpyxl", "alembic", "xlsxwriter", "psycopg")
     wrong = [f"{p.name}:{line} imports {imported}" for p in UI.glob("*.py")
              for imported, _names, line in _imports(p) if imported.split(".")[0] in banned]
+    assert not wrong, wrong
+
+
+def test_what_is_postgresqls_lives_in_its_engine_module() -> None:
+    """psycopg, the PostgreSQL driver, is imported by esgdesk/storage/postgres.py alone."""
+    wrong = [f"{p.relative_to(ROOT)}:{line}" for p in CORE.rglob("*.py")
+             if p.name != "postgres.py"
+             for imported, _names, line in _imports(p) if imported.split(".")[0] == "psycopg"]
     assert not wrong, wrong
 
 

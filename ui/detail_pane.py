@@ -26,6 +26,7 @@ from esgdesk.application.session import Trend
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
+from esgdesk.storage.audit import who
 from ui.i18n import finding_line, status_word
 from ui.trend_chart import TrendChart
 
@@ -158,7 +159,7 @@ class DetailPane(QScrollArea):
                 if record.entered:  # typed in another unit, stored in the indicator's own
                     change += f" ({record.entered})"
             self.history.addTopLevelItem(QTreeWidgetItem(
-                [record.at[:19].replace("T", " "), record.user, change, record.reason]))
+                [record.at[:19].replace("T", " "), who(record), change, record.reason]))
 
     def _show_fields(self, ref: FigureRef, workspace: Workspace) -> None:
         catalogue = workspace.catalogue

@@ -135,6 +135,8 @@ def _get(store: Store, args: argparse.Namespace) -> int:
 
 @store_command("history", "show a figure's changes", _figure_arguments)
 def _history(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.storage.audit import who
+
     entity = _figure_entity(store, args)
     for record in store.history(entity, args.year, args.indicator):
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
@@ -142,7 +144,7 @@ def _history(store: Store, args: argparse.Namespace) -> int:
         if record.entered:
             change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
-        print(f"{record.at}\t{record.user}\t{record.action}\t{change}{why}")
+        print(f"{record.at}\t{who(record)}\t{record.action}\t{change}{why}")
     return 0
 
 

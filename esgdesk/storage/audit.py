@@ -73,6 +73,14 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
     s.add(entry)
 
 
+def who(record: Any) -> str:
+    """Who made an audited change, as shown: the user the app was told and, on a server
+    where the database user differs, that user too."""
+    db_user = getattr(record, "db_user", None)
+    return record.user if db_user in (None, record.user) \
+        else f"{record.user} (server user {db_user})"
+
+
 @dataclass(frozen=True)
 class ChainReport:
     rows: int
