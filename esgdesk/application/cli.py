@@ -470,7 +470,7 @@ def _generate(args: argparse.Namespace) -> int:
     from esgdesk.application.generate import generate_group
 
     store = generate_group(args.path, args.companies, args.years, seed=args.seed)
-    print(f"{args.path}: {len(store.entities())} entities, {len(store.years())} years")
+    print(f"{shown(args.path)}: {len(store.entities())} entities, {len(store.years())} years")
     store.close()
     return 0
 

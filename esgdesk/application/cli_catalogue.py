@@ -16,6 +16,7 @@ from esgdesk.application.commands import (
     store_command,
 )
 from esgdesk.errors import EsgdeskError
+from esgdesk.storage.location import location, shown
 
 if TYPE_CHECKING:
     from esgdesk.model.catalogue import Catalogue
@@ -184,7 +185,7 @@ def _import(store: Store, args: argparse.Namespace, words: list[str]) -> int:
 # -- years --------------------------------------------------------------------------------
 def _year_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("open",))
-    parser.add_argument("path", type=Path, help="database file")
+    parser.add_argument("path", type=location, help="database file or postgresql:// URL")
     parser.add_argument("year", type=int, help="the reporting year to open")
 
 
@@ -194,7 +195,7 @@ def _year_command(args: argparse.Namespace) -> int:
     def run(store: Store) -> int:
         info = store.open_year(args.year, args.user)
         catalogue = store.edition(args.year)
-        print(f"{args.path}: {args.year} opened with the catalogue of "
+        print(f"{shown(args.path)}: {args.year} opened with the catalogue of "
               f"{info.summary.removeprefix('opened from ').removesuffix(chr(39) + 's edition')}"
               f" ({len(catalogue.indicators)} indicators)")
         return 0

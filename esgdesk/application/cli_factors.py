@@ -60,7 +60,7 @@ def _factors(store: Store, args: argparse.Namespace) -> int:
         return _import(store, args, year)
     if args.load:
         written = store.load_factor_sets(year, list(args.load), args.user)
-        print(f"{args.path or 'database'}: {written} factor(s) of {', '.join(args.load)} "
+        print(f"{store.shown}: {written} factor(s) of {', '.join(args.load)} "
               f"written to {year}")
         return 0
     if args.set:
