@@ -158,7 +158,9 @@ def main() -> int:
         sample = work / "sample.db"
         create_sample(sample).close()
         lived_in = lived_in_settings(sample, work / "saved-config")
+        load_before = os.getloadavg()
         medians = startup(sample, args.runs, work, lived_in)
+        load_after = os.getloadavg()
         print(f"start-up to first painted window, median of {args.runs} runs "
               "(aim: at most 2x a bare PySide6 window):")
         (fresh_app, fresh_bare), (lived_app, lived_bare) = medians["fresh"], medians["lived-in"]
@@ -166,6 +168,9 @@ def main() -> int:
         print(f"  {'esgdesk':14}{fresh_app * 1000:13.0f} ms{lived_app * 1000:17.0f} ms")
         print(f"  {'bare PySide6':14}{fresh_bare * 1000:13.0f} ms{lived_bare * 1000:17.0f} ms")
         print(f"  {'ratio':14}{fresh_app / fresh_bare:14.2f} x{lived_app / lived_bare:18.2f} x")
+        print("  load average (1, 5, 15 min) before {} and after {}: the machine's other work "
+              "makes the runs noisy".format(*(", ".join(f"{x:.2f}" for x in load)
+                                              for load in (load_before, load_after))))
         first, again = chapter_switching(sample, work)
         print("chapter switching (show + paint), sample group, 2023:")
         print(f"  switching    median {statistics.median(again) * 1000:5.0f} ms, "

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
@@ -43,6 +42,8 @@ class CollectionActions(QObject):
 
     def open_request(self, path: Path | None = None) -> bool:
         """Open a collection workbook as forms, with no database (contributor)."""
+        from PySide6.QtWidgets import QFileDialog
+
         window = self.window
         if path is None:
             name, _ = QFileDialog.getOpenFileName(window, tr("Open request workbook"), "",
@@ -69,6 +70,8 @@ class CollectionActions(QObject):
 
     def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
         """Write the figures back into the request workbook, ready to send back."""
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
         from ui.collection import SubmitDialog
 
         window, offline = self.window, self.session.offline
@@ -97,6 +100,8 @@ class CollectionActions(QObject):
         return written
 
     def make_requests(self) -> list[Path]:
+        from PySide6.QtWidgets import QDialog
+
         from ui.collection import RequestsDialog
 
         window, workspace = self.window, self.session.workspace
@@ -118,6 +123,8 @@ class CollectionActions(QObject):
     def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
                          ) -> int:
         """Preview returned workbooks, then write the files the coordinator accepts."""
+        from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+
         from ui.collection import ImportDialog
 
         window = self.window

@@ -177,11 +177,3 @@ def edit_profile(window: Any) -> bool:
     settings.setValue("profile/name", name)
     settings.setValue("profile/department", department)
     return True
-
-
-def user_caption(catalogue: Catalogue | None, settings: Any, user: str, lang: str) -> str:
-    """Who is working, and for which department (of the open year's edition), for the
-    status bar."""
-    key = str(settings.value("profile/department", ""))
-    department = catalogue.departments.get(key) if catalogue is not None else None
-    return user + (f" · {department(lang)}" if department else "")

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QDialog, QMessageBox
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError, StaleValue
@@ -16,7 +15,6 @@ from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES, special_state
 from esgdesk.model.types import ValueRefused
 from esgdesk.storage.store import RESTATEMENT_REASONS
-from ui.dialogs import RestateDialog
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -118,6 +116,8 @@ class Editor(QObject):
     def keep_mine(self, ref: FigureRef, stale: StaleValue, mine: str | None) -> bool:
         """Someone changed the figure since it was read: say who and when, and let the user
         keep their own figure or take the other one."""
+        from PySide6.QtWidgets import QMessageBox
+
         current = self.session.current(ref)
         theirs = (self.session.catalogue.indicators[ref.indicator].type.format(current.value)
                   if current is not None and current.value is not None else "—")
@@ -137,6 +137,10 @@ class Editor(QObject):
     def restate(self, ref: FigureRef | None, answer: tuple[str, str, str] | None = None,
                 ) -> bool:
         """Change a locked (published) figure as a restatement (GRI 2-4)."""
+        from PySide6.QtWidgets import QDialog, QMessageBox
+
+        from ui.dialogs import RestateDialog
+
         workspace = self.session.workspace
         if ref is None or workspace is None:
             return False

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.model.catalogue import Catalogue
-from esgdesk.rules.review import findings_of_department
 from esgdesk.rules.validation import SEVERITIES, Finding
 from ui.i18n import severity_word
 from ui.icons import icon
@@ -110,6 +109,8 @@ class FindingsPanel(QWidget):
         department = self.department.currentData()
         if department is None:
             return self.all
+        from esgdesk.rules.review import findings_of_department  # once a department is chosen
+
         return findings_of_department(self.all, self.catalogue, department)
 
     def _fill(self) -> None:

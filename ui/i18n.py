@@ -4,10 +4,14 @@ Qt's own dialogs and buttons from the qtbase translation that comes with PySide6
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
 
 from esgdesk.paths import RESOURCES
+
+if TYPE_CHECKING:
+    from esgdesk.model.catalogue import Catalogue
 
 I18N = RESOURCES / "i18n"
 _installed: list[QTranslator] = []
@@ -63,3 +67,11 @@ def finding_line(severity: str, explained: bool, message: str) -> str:
     """A finding as one line: its severity, then what it says."""
     return tr("{severity}: {message}").replace(
         "{severity}", severity_word(severity, explained)).replace("{message}", message)
+
+
+def user_caption(catalogue: Catalogue | None, settings: Any, user: str, lang: str) -> str:
+    """Who is working, and for which department (of the open year's edition), for the
+    status bar."""
+    key = str(settings.value("profile/department", ""))
+    department = catalogue.departments.get(key) if catalogue is not None else None
+    return user + (f" · {department(lang)}" if department else "")

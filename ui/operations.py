@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from esgdesk.application.session import Changes, Session
 from esgdesk.errors import EsgdeskError
@@ -33,6 +33,8 @@ class SessionOps(QObject):
         return True
 
     def refuse(self, exc: EsgdeskError) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self.window, "esgdesk", exc.message(self.lang))
 
     def announce(self, changes: Changes) -> None:

@@ -7,7 +7,6 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from esgdesk.errors import CatalogueError
 from esgdesk.model import formula as formulas
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
 from esgdesk.paths import RESOURCES
 
@@ -28,7 +28,8 @@ RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "next_
              "better"}
 CHECK_KINDS = ("breakdown", "part_of", "same_figure", "ratio")
 LANGUAGES = ("zh", "en")
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# Compiled on first use (by re's cache): its wide ranges take milliseconds to compile.
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 
 
 SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
@@ -39,15 +40,18 @@ def fill_year(template: str, year: int) -> str:
     return template.replace("{year}", str(year)).replace("{next}", str(year + 1))
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(Frozen):
     """A text in both languages of the report. A title naming the reporting year holds
     `{year}` (and `{next}`, the year after): called with a year it names that year, else
     `year`, the catalogue's own reporting year."""
 
+    _fields = ("zh", "en", "year")
     zh: str
     en: str
-    year: int | None = None
+    year: int | None
+
+    def __init__(self, zh: str, en: str, year: int | None = None) -> None:
+        self.__dict__.update(zh=zh, en=en, year=year)
 
     def __call__(self, lang: str, year: int | None = None) -> str:
         text = self.zh if lang == "zh" else self.en
@@ -58,8 +62,14 @@ class Label:
         return {"zh": self.zh, "en": self.en}
 
 
-@dataclass(frozen=True)
-class Indicator:
+NO_LABEL = Label("", "")  # a title or name not given
+
+
+class Indicator(Frozen):
+    """One figure the report asks for: its labels, unit, value type, owner and rules."""
+
+    _fields = ("id", "label", "unit", "type", "owner", "chapter", "section", "aggregation", "gri",
+               "cass", "formula", "weight", "rules", "note", "szse", "hkex")
     id: str
     label: Label
     unit: Label
@@ -70,27 +80,43 @@ class Indicator:
     aggregation: str
     gri: tuple[str, ...]
     cass: tuple[str, ...]
-    formula: formulas.Formula | None = None
-    weight: str | None = None
-    rules: dict[str, Any] = field(default_factory=dict)
-    note: str = ""
-    szse: tuple[str, ...] = ()  # Shenzhen Stock Exchange Guideline No. 17 (resources/frameworks)
-    hkex: tuple[str, ...] = ()  # HKEX ESG Code
+    formula: formulas.Formula | None
+    weight: str | None
+    rules: dict[str, Any]
+    note: str
+    szse: tuple[str, ...]  # Shenzhen Stock Exchange Guideline No. 17 (resources/frameworks)
+    hkex: tuple[str, ...]  # HKEX ESG Code
+
+    def __init__(self, id: str, label: Label, unit: Label, type: ValueType, owner: str,
+                 chapter: str, section: str, aggregation: str, gri: tuple[str, ...],
+                 cass: tuple[str, ...], formula: formulas.Formula | None = None,
+                 weight: str | None = None, rules: dict[str, Any] | None = None, note: str = "",
+                 szse: tuple[str, ...] = (), hkex: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(id=id, label=label, unit=unit, type=type, owner=owner,
+                             chapter=chapter, section=section, aggregation=aggregation, gri=gri,
+                             cass=cass, formula=formula, weight=weight,
+                             rules={} if rules is None else rules, note=note, szse=szse,
+                             hkex=hkex)
 
     @property
     def derived(self) -> bool:
         return self.formula is not None
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Frozen):
     """A table row: an indicator row, a group header, or a matrix row of cells."""
 
+    _fields = ("kind", "label", "indicator", "indent", "cells")
     kind: str  # "indicator" | "group" | "cells"
-    label: Label | None = None
-    indicator: str | None = None
-    indent: int = 0
-    cells: dict[str, str] = field(default_factory=dict)
+    label: Label | None
+    indicator: str | None
+    indent: int
+    cells: dict[str, str]
+
+    def __init__(self, kind: str, label: Label | None = None, indicator: str | None = None,
+                 indent: int = 0, cells: dict[str, str] | None = None) -> None:
+        self.__dict__.update(kind=kind, label=label, indicator=indicator, indent=indent,
+                             cells={} if cells is None else cells)
 
     def indicators(self) -> Iterator[str]:
         if self.indicator:
@@ -98,14 +124,22 @@ class Row:
         yield from self.cells.values()
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Frozen):
+    """A matrix table's column: its key (as rows' cells name it) and title."""
+
+    _fields = ("key", "title")
     key: str
     title: Label
 
+    def __init__(self, key: str, title: Label) -> None:
+        self.__dict__.update(key=key, title=title)
 
-@dataclass(frozen=True)
-class Table:
+
+class Table(Frozen):
+    """One of the report's indicator tables, laid out as it prints."""
+
+    _fields = ("id", "chapter", "section", "title", "source", "layout", "years", "header", "rows",
+               "sites", "columns", "unit_column")
     id: str
     chapter: str
     section: str
@@ -115,35 +149,59 @@ class Table:
     years: int
     header: Label
     rows: tuple[Row, ...]
-    sites: tuple[str, ...] = ()
-    columns: tuple[Column, ...] = ()
-    unit_column: bool = True
+    sites: tuple[str, ...]
+    columns: tuple[Column, ...]
+    unit_column: bool
+
+    def __init__(self, id: str, chapter: str, section: str, title: Label, source: str,
+                 layout: str, years: int, header: Label, rows: tuple[Row, ...],
+                 sites: tuple[str, ...] = (), columns: tuple[Column, ...] = (),
+                 unit_column: bool = True) -> None:
+        self.__dict__.update(id=id, chapter=chapter, section=section, title=title, source=source,
+                             layout=layout, years=years, header=header, rows=rows, sites=sites,
+                             columns=columns, unit_column=unit_column)
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(i for row in self.rows for i in row.indicators()))
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Frozen):
+    """A section of a chapter, with the frameworks' disclosures it answers."""
+
+    _fields = ("id", "chapter", "title", "page", "gri", "cass", "szse", "hkex")
     id: str
     chapter: str
     title: Label
     page: int | None
     gri: tuple[str, ...]
     cass: tuple[str, ...]
-    szse: tuple[str, ...] = ()
-    hkex: tuple[str, ...] = ()
+    szse: tuple[str, ...]
+    hkex: tuple[str, ...]
+
+    def __init__(self, id: str, chapter: str, title: Label, page: int | None,
+                 gri: tuple[str, ...], cass: tuple[str, ...], szse: tuple[str, ...] = (),
+                 hkex: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(id=id, chapter=chapter, title=title, page=page, gri=gri, cass=cass,
+                             szse=szse, hkex=hkex)
 
 
-@dataclass(frozen=True)
-class Chapter:
+class Chapter(Frozen):
+    """A chapter of the report: its sections and tables."""
+
+    _fields = ("id", "number", "order", "title", "sections", "tables", "short_title")
     id: str
     number: str
     order: int
     title: Label
     sections: tuple[Section, ...]
     tables: tuple[Table, ...]
-    short_title: Label = Label("", "")
+    short_title: Label
+
+    def __init__(self, id: str, number: str, order: int, title: Label,
+                 sections: tuple[Section, ...], tables: tuple[Table, ...],
+                 short_title: Label = NO_LABEL) -> None:
+        self.__dict__.update(id=id, number=number, order=order, title=title, sections=sections,
+                             tables=tables, short_title=short_title)
 
     def sheet_title(self, lang: str, year: int | None = None) -> str:
         """The chapter's number and short title, as a sheet's name ("01 Governance"): at
@@ -160,18 +218,30 @@ def shorten(text: str, limit: int) -> str:
     return cut[:limit].rstrip(" ,;:-—")
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(Frozen):
+    """A consistency check between figures (a breakdown, a part, a ratio, …)."""
+
+    _fields = ("kind", "chapter", "label", "total", "parts", "indicators", "indicator", "formula",
+               "complete", "severity")
     kind: str
     chapter: str
-    label: Label | None = None
-    total: str | None = None
-    parts: tuple[str, ...] = ()
-    indicators: tuple[str, ...] = ()
-    indicator: str | None = None
-    formula: formulas.Formula | None = None
-    complete: bool = True
-    severity: str | None = None
+    label: Label | None
+    total: str | None
+    parts: tuple[str, ...]
+    indicators: tuple[str, ...]
+    indicator: str | None
+    formula: formulas.Formula | None
+    complete: bool
+    severity: str | None
+
+    def __init__(self, kind: str, chapter: str, label: Label | None = None,
+                 total: str | None = None, parts: tuple[str, ...] = (),
+                 indicators: tuple[str, ...] = (), indicator: str | None = None,
+                 formula: formulas.Formula | None = None, complete: bool = True,
+                 severity: str | None = None) -> None:
+        self.__dict__.update(kind=kind, chapter=chapter, label=label, total=total, parts=parts,
+                             indicators=indicators, indicator=indicator, formula=formula,
+                             complete=complete, severity=severity)
 
     def involved(self) -> list[str]:
         ids = [*([self.total] if self.total else []), *self.parts, *self.indicators]
@@ -182,8 +252,11 @@ class Check:
         return list(dict.fromkeys(ids))
 
 
-@dataclass(frozen=True, eq=False)
-class Catalogue:
+class Catalogue(Frozen):
+    """The report as data: a year's chapters, tables, indicators and checks."""
+
+    _fields = ("version", "report_title", "report_year", "departments", "chapters", "indicators",
+               "tables", "checks", "rule_defaults", "company", "retired", "content_hash")
     version: str
     report_title: Label  # the report's name, with {company} and {year}
     report_year: int
@@ -192,11 +265,27 @@ class Catalogue:
     indicators: dict[str, Indicator]
     tables: dict[str, Table]
     checks: tuple[Check, ...]
-    rule_defaults: dict[str, Any] = field(default_factory=dict)
-    company: Label = Label("", "")  # the company the catalogue's report is of
+    rule_defaults: dict[str, Any]
+    company: Label  # the company the catalogue's report is of
     # Indicators of earlier editions no longer asked for: their figures of earlier years stay.
-    retired: dict[str, Indicator] = field(default_factory=dict)
-    content_hash: str = ""  # of the document it was read from (document_hash)
+    retired: dict[str, Indicator]
+    content_hash: str  # of the document it was read from (document_hash)
+
+    __eq__ = object.__eq__  # the same catalogue only, as a dataclass with eq=False
+    __hash__ = object.__hash__
+
+    def __init__(self, version: str, report_title: Label, report_year: int,
+                 departments: dict[str, Label], chapters: tuple[Chapter, ...],
+                 indicators: dict[str, Indicator], tables: dict[str, Table],
+                 checks: tuple[Check, ...], rule_defaults: dict[str, Any] | None = None,
+                 company: Label = NO_LABEL, retired: dict[str, Indicator] | None = None,
+                 content_hash: str = "") -> None:
+        self.__dict__.update(version=version, report_title=report_title, report_year=report_year,
+                             departments=departments, chapters=chapters, indicators=indicators,
+                             tables=tables, checks=checks,
+                             rule_defaults={} if rule_defaults is None else rule_defaults,
+                             company=company, retired={} if retired is None else retired,
+                             content_hash=content_hash)
 
     def report_name(self, lang: str, year: int | None = None, company: str | None = None,
                     ) -> str:
@@ -327,8 +416,8 @@ def name_in(given: str, lang: str) -> str:
     """A name given in both languages as "中文 / English", in one of them; any other name
     as given."""
     parts = [part.strip() for part in given.split(" / ")]
-    if len(parts) == 2 and bool(_CJK.search(parts[0])) != bool(_CJK.search(parts[1])):
-        chinese, other = parts if _CJK.search(parts[0]) else parts[::-1]
+    if len(parts) == 2 and bool(re.search(_CJK, parts[0])) != bool(re.search(_CJK, parts[1])):
+        chinese, other = parts if re.search(_CJK, parts[0]) else parts[::-1]
         return chinese if lang == "zh" else other
     return given.strip()
 
@@ -362,9 +451,81 @@ def _cache_dir() -> Path:
     override = os.environ.get("ESGDESK_CACHE_DIR")
     if override:
         return Path(override)
+    if sys.platform.startswith("linux"):  # platformdirs' answer, without importing it
+        return Path(os.environ.get("XDG_CACHE_HOME", "").strip()
+                    or os.path.expanduser("~/.cache")) / "esgdesk"
     from platformdirs import user_cache_path
 
     return user_cache_path("esgdesk", appauthor=False)
+
+
+EDITIONS_CACHED = 24  # catalogues kept in the user's cache folder (some 180 kB each)
+
+
+def _code_stamp() -> str:
+    """What the classes a cached catalogue is made of, and the checks that passed it, look
+    like: the size and time of the files that define them (an edited or upgraded esgdesk
+    reads its catalogues again), or in a bundle without them, the executable's."""
+    from esgdesk import __version__
+
+    stamp = [__version__, sys.version]
+    for name in ("catalogue.py", "formula.py", "types.py", "units.py"):
+        try:
+            found = os.stat(Path(__file__).with_name(name))
+        except OSError:
+            found = os.stat(sys.executable)
+        stamp.append(f"{found.st_mtime_ns}:{found.st_size}")
+    return "|".join(stamp)
+
+
+def _edition_cache_file(content: str, year: int, content_hash: str) -> Path:
+    """The cache file of a stored document read for a year: named by the document's hash
+    and year, a checksum and the length of the very text stored, and the code's stamp, so
+    that other content (or other code) never reads it."""
+    import zlib
+
+    text = content.encode("utf-8")
+    stamp = zlib.crc32(_code_stamp().encode("utf-8"))
+    name = (f"edition-{content_hash[:32]}-{year}-{zlib.crc32(text):08x}-{len(text)}-"
+            f"{stamp:08x}.pickle")
+    return _cache_dir() / name
+
+
+def cached_edition(content: str, year: int, content_hash: str) -> Catalogue | None:
+    """The catalogue a stored document's text gave for a year when it was last read on
+    this computer (reading it again is most of opening a database); None when there is
+    none, or the cache cannot be read (the caller reads the document)."""
+    try:  # the C unpickler alone: pickle.py's own import costs more than reading the file
+        from _pickle import load
+    except ImportError:
+        from pickle import load
+    try:
+        with _edition_cache_file(content, year, content_hash).open("rb") as handle:
+            found = load(handle)
+    except Exception:  # missing, unreadable or damaged (pickle raises many): read it again
+        return None
+    if not isinstance(found, Catalogue) or found.content_hash != content_hash \
+            or found.report_year != year:
+        return None
+    return found
+
+
+def keep_edition(content: str, year: int, catalogue: Catalogue) -> None:
+    """Keep a catalogue read from a stored document's text for the next start (a cache
+    that cannot be written only costs speed)."""
+    import pickle
+
+    try:
+        path = _edition_cache_file(content, year, catalogue.content_hash)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+        kept = sorted(path.parent.glob("edition-*.pickle"), key=lambda p: p.stat().st_mtime)
+        for old in kept[:-EDITIONS_CACHED]:  # the least recently written go
+            old.unlink(missing_ok=True)
+    except Exception:  # whatever stops it, the catalogue was read all the same
+        pass
 
 
 def entity_codes() -> set[str]:

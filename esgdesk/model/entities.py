@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+
+from esgdesk.model.frozen import Frozen
 
 
-@dataclass(frozen=True)
-class EntityInfo:
+class EntityInfo(Frozen):
+    """An entity of the group (the group, a company, a site) as the store holds it."""
+
+    _fields = ("id", "code", "name_zh", "name_en", "kind", "parent", "province")
     id: int
     code: str
     name_zh: str
     name_en: str
     kind: str
     parent: str | None
-    province: str | None = None  # for regional grid factors
+    province: str | None  # for regional grid factors
+
+    def __init__(self, id: int, code: str, name_zh: str, name_en: str, kind: str,
+                 parent: str | None, province: str | None = None) -> None:
+        self.__dict__.update(id=id, code=code, name_zh=name_zh, name_en=name_en, kind=kind,
+                             parent=parent, province=province)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
+
+from esgdesk.model.frozen import Frozen
 
 _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?)|([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*)|(.))")
 
@@ -18,16 +19,38 @@ class FormulaError(ValueError):
     """A formula in the catalogue cannot be read."""
 
 
-@dataclass(frozen=True)
-class Formula:
-    """A parsed formula: its text, the ids it reads, and how to evaluate it."""
+class Formula(Frozen):
+    """A parsed formula: its text, the ids it reads, and how to evaluate it: `source`, one
+    Python expression over `values` and `constants`, compiled on its first evaluation (a
+    catalogue is read at every start-up; most of its formulas are evaluated later, if at
+    all). Formulas are equal when their text and what they read are; one pickles without
+    its compiled code."""
 
+    _fields = ("text", "indicators", "factors")
     text: str
     indicators: tuple[str, ...]
-    _evaluate: Callable[[Mapping[str, Decimal]], Decimal] = field(compare=False)
+    source: str
     # Factors it reads (`factor.ncv.diesel` → "ncv.diesel"; `factor.grid`: the grid factor of
     # the entity's province); their values come in `values` as "factor.<id>".
-    factors: tuple[str, ...] = ()
+    factors: tuple[str, ...]
+    constants: tuple[Decimal, ...]
+
+    def __init__(self, text: str, indicators: tuple[str, ...], source: str,
+                 factors: tuple[str, ...] = (), constants: tuple[Decimal, ...] = ()) -> None:
+        self.__dict__.update(text=text, indicators=indicators, source=source, factors=factors,
+                             constants=constants)
+
+    def _evaluate(self, values: Mapping[str, Decimal]) -> Decimal:
+        compiled = self.__dict__.get("_compiled")
+        if compiled is None:
+            compiled = eval(compile(f"lambda values: {self.source}", f"<formula {self.text}>",
+                                    "eval"),
+                            {"__builtins__": {}, "constants": self.constants})
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled(values)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The result, or None when a component or a factor is missing or a divisor is
@@ -101,11 +124,10 @@ def parse(text: str) -> Formula:
     source = expression()
     if peek() is not None:
         raise FormulaError(f"'{text}': unexpected '{peek()[1]}'")
-    evaluate = eval(compile(f"lambda values: {source}", f"<formula {text}>", "eval"),
-                    {"__builtins__": {}, "constants": tuple(constants)})
     ordered = list(dict.fromkeys(names))
-    return Formula(text, tuple(n for n in ordered if not n.startswith(FACTOR)), evaluate,
-                   tuple(n.removeprefix(FACTOR) for n in ordered if n.startswith(FACTOR)))
+    return Formula(text, tuple(n for n in ordered if not n.startswith(FACTOR)), source,
+                   tuple(n.removeprefix(FACTOR) for n in ordered if n.startswith(FACTOR)),
+                   tuple(constants))
 
 
 def _tokenise(text: str) -> list[tuple[str, str]]:

@@ -8,30 +8,40 @@ grid, and the report workbook a variant of it (ReportGrid) with the printed year
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from esgdesk.model.catalogue import Catalogue, Label, Row, Table
+from esgdesk.model.frozen import Frozen
 
 FORM_YEARS = 3  # the reporting year and the two before it, prior years read-only
 
 
-@dataclass(frozen=True)
-class FigureRef:
+class FigureRef(Frozen):
     """Which figure a cell shows."""
 
+    _fields = ("entity", "year", "indicator")
     entity: str
     year: int
     indicator: str
 
+    def __init__(self, entity: str, year: int, indicator: str) -> None:
+        self.__dict__.update(entity=entity, year=year, indicator=indicator)
 
-@dataclass(frozen=True)
-class GridColumn:
+
+class GridColumn(Frozen):
+    """A column of a form's grid: the label, the unit, or a year's (or a site's) figures."""
+
+    _fields = ("kind", "title", "year", "entity", "key", "group")
     kind: str  # "label" | "unit" | "value"
     title: Label
-    year: int | None = None
-    entity: str | None = None
-    key: str | None = None  # matrix column key
-    group: Label | None = None  # a site column's year, shown above the site name
+    year: int | None
+    entity: str | None
+    key: str | None  # matrix column key
+    group: Label | None  # a site column's year, shown above the site name
+
+    def __init__(self, kind: str, title: Label, year: int | None = None,
+                 entity: str | None = None, key: str | None = None,
+                 group: Label | None = None) -> None:
+        self.__dict__.update(kind=kind, title=title, year=year, entity=entity, key=key,
+                             group=group)
 
     def heading(self, lang: str) -> str:
         """The title with its year on one line ("2023 年 东莞"), as a printed header row has it."""
@@ -40,10 +50,15 @@ class GridColumn:
         return f"{self.group(lang)} {self.title(lang)}"
 
 
-@dataclass(frozen=True)
-class SiteInfo:
+class SiteInfo(Frozen):
+    """A site a per-site table shows, by code, with its name."""
+
+    _fields = ("code", "name")
     code: str
     name: Label
+
+    def __init__(self, code: str, name: Label) -> None:
+        self.__dict__.update(code=code, name=name)
 
 
 class FormGrid:

@@ -4,15 +4,16 @@ instead of a value. Store, forms, workbooks, validation and the command line all
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+
+from esgdesk.model.frozen import Frozen
 
 VALUE = "value"  # the ordinary state: the figure holds a value (or is empty)
 
 
-@dataclass(frozen=True)
-class State:
+class State(Frozen):
     """An explicit state, stored without a value and needing a justification note."""
 
+    _fields = ("id", "text", "word_zh", "word_en", "name_zh", "name_en", "label", "spellings")
     id: str
     text: str  # how the audit log, dump and data sheets write it ("n/a")
     word_zh: str  # what a contributor picks in a request workbook
@@ -21,6 +22,11 @@ class State:
     name_en: str
     label: str  # in a form cell, both languages ("不适用 n/a")
     spellings: tuple[str, ...]  # what people type for it, folded (NFKC, lower case)
+
+    def __init__(self, id: str, text: str, word_zh: str, word_en: str, name_zh: str, name_en: str,
+                 label: str, spellings: tuple[str, ...]) -> None:
+        self.__dict__.update(id=id, text=text, word_zh=word_zh, word_en=word_en, name_zh=name_zh,
+                             name_en=name_en, label=label, spellings=spellings)
 
     def word(self, lang: str) -> str:
         return self.word_zh if lang == "zh" else self.word_en

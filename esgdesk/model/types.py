@@ -4,12 +4,15 @@ how it is written to and read from a workbook cell. Nobody else switches on a ty
 from __future__ import annotations
 
 import json
-import random
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from esgdesk.model.frozen import Frozen
+
+if TYPE_CHECKING:
+    import random
 
 YES_WORDS = {"yes", "y", "true", "1", "✓", "✔", "是", "√", "达成"}
 NO_WORDS = {"no", "n", "false", "0", "✗", "✘", "否", "×", "未达成"}
@@ -117,11 +120,11 @@ def _bounds(low: Decimal | None, high: Decimal | None) -> tuple[str, str, str]:
     return canonical(bottom), canonical(top), span
 
 
-@dataclass(frozen=True)
-class EntryRule:
+class EntryRule(Frozen):
     """What a request workbook's data validation allows in an input cell (no openpyxl here):
     an Excel validation type and operator with its formulas, and the rule in both languages."""
 
+    _fields = ("kind", "operator", "formula1", "formula2", "zh", "en")
     kind: str  # Excel's validation type: whole, decimal, list, textLength
     operator: str | None
     formula1: str
@@ -129,16 +132,27 @@ class EntryRule:
     zh: str
     en: str
 
+    def __init__(self, kind: str, operator: str | None, formula1: str, formula2: str | None,
+                 zh: str, en: str) -> None:
+        self.__dict__.update(kind=kind, operator=operator, formula1=formula1, formula2=formula2,
+                             zh=zh, en=en)
+
     def text(self) -> str:
         return f"{self.zh} · {self.en}"
 
 
-@dataclass(frozen=True)
-class ValueType:
-    """How one kind of figure is typed, stored, shown, checked and written to a workbook."""
+class ValueType(Frozen):
+    """How one kind of figure is typed, stored, shown, checked and written to a workbook.
 
+    The kinds (Count, Number, …) are its subclasses: equal when of the same kind with the
+    same fields."""
+
+    _fields = ("name", "precision")
     name: str
-    precision: int = 0
+    precision: int
+
+    def __init__(self, name: str, precision: int = 0) -> None:
+        self.__dict__.update(name=name, precision=precision)
 
     numeric = True
 
@@ -277,7 +291,6 @@ class ValueType:
         return base * Decimal(rng.uniform(0.97, 1.03))
 
 
-@dataclass(frozen=True)
 class Count(ValueType):
     def parse(self, text: str) -> str:
         value = _parse_decimal(text)
@@ -306,7 +319,6 @@ class Count(ValueType):
                          f"whole number, {span}")
 
 
-@dataclass(frozen=True)
 class Number(ValueType):
     """Decimals and money: any finite number with at most the printed decimals."""
 
@@ -319,7 +331,6 @@ class Number(ValueType):
         return group_thousands(Decimal(stored), self.precision)
 
 
-@dataclass(frozen=True)
 class Percentage(ValueType):
     def parse(self, text: str) -> str:
         folded = unicodedata.normalize("NFKC", text).strip()
@@ -372,7 +383,6 @@ class Percentage(ValueType):
         return min(max(value, Decimal(0)), Decimal(100))
 
 
-@dataclass(frozen=True)
 class Text(ValueType):
     numeric = False
 
@@ -394,7 +404,6 @@ class Text(ValueType):
                          "文字", "text")
 
 
-@dataclass(frozen=True)
 class YesNo(ValueType):
     numeric = False
 
@@ -419,7 +428,8 @@ class YesNo(ValueType):
         return EntryRule("list", None, '"是,否,yes,no"', None, "是 / 否", "yes / no")
 
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Compiled on first use (by re's cache): its wide ranges take milliseconds to compile.
+_CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]"
 BILINGUAL_LANGUAGES = ("zh", "en")
 
 
@@ -452,10 +462,9 @@ def _languages(stored: str | None) -> dict[str, str]:
     given = _given_languages(stored)
     if given is not None:
         return given
-    return {"zh" if _CJK.search(stored) else "en": stored}
+    return {"zh" if re.search(_CJK, stored) else "en": stored}
 
 
-@dataclass(frozen=True)
 class BilingualText(ValueType):
     """A text in the report's two languages (a target's wording, a grade): entered in one,
     the other optional; each workbook and form shows its own language, falling back to the
@@ -501,12 +510,15 @@ class BilingualText(ValueType):
                          "文字", "text")
 
 
-@dataclass(frozen=True)
 class Quantity(Number):
     """A quantity with a unit (energy, water, waste, emissions): stored exactly in its
     canonical unit, entered in any unit of the same dimension ("1.2 MWh" for kWh)."""
 
-    quantity: str = ""  # the canonical unit's id (esgdesk.model.units)
+    _fields = ("name", "precision", "quantity")
+    quantity: str  # the canonical unit's id (esgdesk.model.units)
+
+    def __init__(self, name: str, precision: int = 0, quantity: str = "") -> None:
+        self.__dict__.update(name=name, precision=precision, quantity=quantity)
 
     def parse(self, text: str) -> str:
         return super().parse(self._canonical_text(text))

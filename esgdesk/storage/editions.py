@@ -8,7 +8,6 @@ costs one small row. Storing an edition is one audited transaction."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +15,13 @@ from esgdesk.errors import CatalogueError, DatabaseDamaged, EsgdeskError, Unknow
 from esgdesk.model.catalogue import (
     Catalogue,
     Indicator,
+    cached_edition,
     document_hash,
+    keep_edition,
     read_document,
     to_document,
 )
+from esgdesk.model.frozen import Frozen
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
@@ -31,14 +33,21 @@ if TYPE_CHECKING:
 EDITION_COLUMNS = "year, number, hash, made_by, made_at, summary"
 
 
-@dataclass(frozen=True)
-class EditionInfo:
+class EditionInfo(Frozen):
+    """A stored edition of a year's catalogue: which, whose, when and why."""
+
+    _fields = ("year", "number", "hash", "made_by", "made_at", "summary")
     year: int  # the year it was stored for
     number: int
     hash: str
     made_by: str
     made_at: str
     summary: str
+
+    def __init__(self, year: int, number: int, hash: str, made_by: str, made_at: str,
+                 summary: str) -> None:
+        self.__dict__.update(year=year, number=number, hash=hash, made_by=made_by,
+                             made_at=made_at, summary=summary)
 
 
 class EditionsPart(EntitiesPart):
@@ -75,13 +84,20 @@ class EditionsPart(EntitiesPart):
             return self._parse(template_document(), year)
         key = (info.hash, year)
         if key not in self._parsed:
-            document = self.edition_document(year)
-            try:
-                self._parsed[key] = self._parse(document, year, info.hash)
-            except (CatalogueError, AttributeError, TypeError, ValueError, KeyError) as exc:
-                raise DatabaseDamaged(str(self.path), f"the catalogue of {year} is damaged "
-                                      f"({str(exc)[:120]}); restore the latest backup",
-                                      f"{year} 年的指标目录已损坏；请恢复最近的备份") from None
+            content = self._content(info)
+            cacheable = isinstance(content, str)
+            found = cached_edition(content, year, info.hash) if cacheable else None
+            if found is None:
+                document = self._document(content, year)
+                try:
+                    found = self._parse(document, year, info.hash)
+                except (CatalogueError, AttributeError, TypeError, ValueError, KeyError) as exc:
+                    raise DatabaseDamaged(str(self.path), f"the catalogue of {year} is damaged "
+                                          f"({str(exc)[:120]}); restore the latest backup",
+                                          f"{year} 年的指标目录已损坏；请恢复最近的备份") from None
+                if cacheable:  # read from the cache on the next start
+                    keep_edition(content, year, found)
+            self._parsed[key] = found
         return self._parsed[key]
 
     def edition_document(self, year: int) -> dict[str, Any]:
@@ -91,9 +107,17 @@ class EditionsPart(EntitiesPart):
             from esgdesk.model.templates import template_document
 
             return template_document()
+        return self._document(self._content(info), year)
+
+    def _content(self, info: EditionInfo) -> Any:
+        """The stored text of an edition's document (None when it is missing)."""
         rows = self._query("SELECT content FROM catalogue_content WHERE hash = ?", (info.hash,))
+        return rows[0]["content"] if rows else None
+
+    def _document(self, content: Any, year: int) -> dict[str, Any]:
+        """An edition's stored text read as a document; DatabaseDamaged when it cannot be."""
         try:
-            document = json.loads(rows[0]["content"]) if rows else None
+            document = json.loads(content) if content is not None else None
         except ValueError:
             document = None
         if not isinstance(document, dict):

@@ -1,20 +1,27 @@
 """What the store hands out and takes in: frozen records of figures, requests, submissions
-and audit rows, each built from a row by column name, never by position."""
+and audit rows, each built from a row by column name, never by position. They are Frozen
+classes written out (esgdesk.model.frozen), not dataclasses: the store imports them before
+the window's first paint."""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from functools import cache
 from operator import itemgetter
 from typing import Any, TypeVar
 
+from esgdesk.model.frozen import Frozen
+
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class StoredValue:
+class StoredValue(Frozen):
+    """A figure as stored: its value or state, note, status, who changed it and when."""
+
+    _fields = ("entity", "year", "indicator", "value", "state", "note", "status", "changed_by",
+               "changed_at", "version", "published", "restated", "provenance")
     entity: str
     year: int
     indicator: str
@@ -25,15 +32,24 @@ class StoredValue:
     changed_by: str
     changed_at: str
     version: int
-    published: str | None = None  # what was published before a restatement
-    restated: str = ""  # why it was restated ("error: …")
-    provenance: str = ""  # where it comes from, for coordinators (the note explains it)
+    published: str | None  # what was published before a restatement
+    restated: str  # why it was restated ("error: …")
+    provenance: str  # where it comes from, for coordinators (the note explains it)
+
+    def __init__(self, entity: str, year: int, indicator: str, value: str | None, state: str,
+                 note: str, status: str, changed_by: str, changed_at: str, version: int,
+                 published: str | None = None, restated: str = "", provenance: str = "") -> None:
+        self.__dict__.update(entity=entity, year=year, indicator=indicator, value=value,
+                             state=state, note=note, status=status, changed_by=changed_by,
+                             changed_at=changed_at, version=version, published=published,
+                             restated=restated, provenance=provenance)
 
 
-@dataclass(frozen=True)
-class RequestInfo:
+class RequestInfo(Frozen):
     """A data request and where it stands: requested → submitted → approved → locked."""
 
+    _fields = ("id", "entity", "year", "department", "assignee", "due", "status", "changed_by",
+               "changed_at")
     id: str
     entity: str
     year: int
@@ -44,9 +60,18 @@ class RequestInfo:
     changed_by: str
     changed_at: str
 
+    def __init__(self, id: str, entity: str, year: int, department: str, assignee: str, due: str,
+                 status: str, changed_by: str, changed_at: str) -> None:
+        self.__dict__.update(id=id, entity=entity, year=year, department=department,
+                             assignee=assignee, due=due, status=status, changed_by=changed_by,
+                             changed_at=changed_at)
 
-@dataclass(frozen=True)
-class SubmissionInfo:
+
+class SubmissionInfo(Frozen):
+    """A returned request workbook, by its content's hash: who saved it and who imported it."""
+
+    _fields = ("sha256", "request_id", "file_name", "submitted_by", "saved_at", "imported_by",
+               "imported_at", "figures")
     sha256: str
     request_id: str
     file_name: str
@@ -56,23 +81,40 @@ class SubmissionInfo:
     imported_at: str
     figures: int
 
+    def __init__(self, sha256: str, request_id: str, file_name: str, submitted_by: str,
+                 saved_at: str, imported_by: str, imported_at: str, figures: int) -> None:
+        self.__dict__.update(sha256=sha256, request_id=request_id, file_name=file_name,
+                             submitted_by=submitted_by, saved_at=saved_at,
+                             imported_by=imported_by, imported_at=imported_at, figures=figures)
 
-@dataclass(frozen=True)
-class Change:
+
+class Change(Frozen):
     """One figure to write: what the user typed, for which entity, year and indicator."""
 
+    _fields = ("entity", "year", "indicator", "text", "note", "expected_version", "provenance",
+               "unit")
     entity: str
     year: int
     indicator: str
     text: str | None  # None clears the figure
-    note: str | None = None  # the explanation (None keeps the one held)
-    expected_version: int | None = None
-    provenance: str | None = None  # where it comes from (None keeps the one held)
-    unit: str | None = None  # the unit `text` is in, when given apart (a quantity's MWh)
+    note: str | None  # the explanation (None keeps the one held)
+    expected_version: int | None
+    provenance: str | None  # where it comes from (None keeps the one held)
+    unit: str | None  # the unit `text` is in, when given apart (a quantity's MWh)
+
+    def __init__(self, entity: str, year: int, indicator: str, text: str | None,
+                 note: str | None = None, expected_version: int | None = None,
+                 provenance: str | None = None, unit: str | None = None) -> None:
+        self.__dict__.update(entity=entity, year=year, indicator=indicator, text=text, note=note,
+                             expected_version=expected_version, provenance=provenance, unit=unit)
 
 
-@dataclass(frozen=True)
-class AuditRecord:
+class AuditRecord(Frozen):
+    """One row of the audit log."""
+
+    _fields = ("id", "at", "user", "action", "entity", "year", "indicator", "old_value",
+               "new_value", "old_status", "new_status", "reason", "source", "department",
+               "entered", "factor", "db_user")
     id: int
     at: str
     user: str
@@ -86,10 +128,21 @@ class AuditRecord:
     new_status: str | None
     reason: str
     source: str
-    department: str | None = None  # the department of a data request's row
-    entered: str | None = None  # the figure as typed, when its unit was converted
-    factor: str | None = None  # the factor a factor's row is about
-    db_user: str | None = None  # on a server: the database user who wrote the row
+    department: str | None  # the department of a data request's row
+    entered: str | None  # the figure as typed, when its unit was converted
+    factor: str | None  # the factor a factor's row is about
+    db_user: str | None  # on a server: the database user who wrote the row
+
+    def __init__(self, id: int, at: str, user: str, action: str, entity: str, year: int,
+                 indicator: str, old_value: str | None, new_value: str | None,
+                 old_status: str | None, new_status: str | None, reason: str, source: str,
+                 department: str | None = None, entered: str | None = None,
+                 factor: str | None = None, db_user: str | None = None) -> None:
+        self.__dict__.update(id=id, at=at, user=user, action=action, entity=entity, year=year,
+                             indicator=indicator, old_value=old_value, new_value=new_value,
+                             old_status=old_status, new_status=new_status, reason=reason,
+                             source=source, department=department, entered=entered, factor=factor,
+                             db_user=db_user)
 
 
 def column_getter(row: Any) -> Any:
@@ -109,8 +162,10 @@ def read_record(cls: type[R], row: Any, **given: Any) -> R:
 
 @cache
 def _field_names(cls: type) -> tuple[str, ...]:
-    """A record's field names, looked up once (an export reads tens of thousands of rows)."""
-    return tuple(f.name for f in fields(cls))
+    """A record's field names, looked up once (an export reads tens of thousands of rows):
+    a Frozen record's `_fields`, a dataclass's fields."""
+    named = getattr(cls, "_fields", None)
+    return tuple(named) if named is not None else tuple(f.name for f in fields(cls))
 
 
 def stored_value(code: str, row: Any) -> StoredValue:
