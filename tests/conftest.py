@@ -9,11 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from pg_server import PgServer
+from pg_server import PgServer, cli
 
 from esgdesk.application.sample import create_sample
 from esgdesk.model.catalogue import Catalogue, load
-from esgdesk.storage.location import Location
+from esgdesk.storage.location import Location, ServerUrl
 from esgdesk.storage.store import Store, open_database
 
 BOTH = ("sqlite", "postgres")
@@ -49,9 +49,46 @@ def _pg_sample_master(pg_server: PgServer) -> str:
 
 
 @pytest.fixture
+def sample_file(_sample_master: Path, tmp_path: Path) -> Path:
+    """A copy of the sample as a SQLite file (to push to a server, say)."""
+    path = tmp_path / "sample.db"
+    shutil.copyfile(_sample_master, path)
+    return path
+
+
+@pytest.fixture
+def group(pg_server: PgServer, sample_file: Path) -> ServerUrl:
+    """The sample pushed to a server database made by `server init`, with a contributor for
+    hr (li), a reader (wang) and a coordinator (zhao)."""
+    url = pg_server.create_database(f"group_{next(_numbers)}")
+    for args in (("server", "init", url), ("server", "push", str(sample_file), url),
+                 ("server", "grant", url, "--name", "li", "--role", "contributor",
+                  "--department", "hr"),
+                 ("server", "grant", url, "--name", "wang", "--role", "reader"),
+                 ("server", "grant", url, "--name", "zhao", "--role", "coordinator")):
+        result = cli(*args)
+        assert result.returncode == 0, result.stderr
+    return url
+
+
+@pytest.fixture
 def pg_url(pg_server: PgServer) -> Location:
     """An empty database on the test server."""
     return pg_server.create_database(f"empty_{next(_numbers)}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The tests keep catalogues in a cache folder of their own, not the user's."""
+    import os
+
+    previous = os.environ.get("ESGDESK_CACHE_DIR")
+    os.environ["ESGDESK_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("ESGDESK_CACHE_DIR", None)
+    else:
+        os.environ["ESGDESK_CACHE_DIR"] = previous
 
 
 @pytest.fixture(scope="session")

@@ -10,12 +10,20 @@ import glob
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 from esgdesk.storage.location import ServerUrl
 
 SUPERUSER = "postgres"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The esgdesk command line in its own process."""
+    return subprocess.run([sys.executable, "-m", "esgdesk", *args], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
 
 
 def _bin_dir() -> Path | None:
@@ -64,6 +72,10 @@ class PgServer:
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> ServerUrl:
         return ServerUrl(f"postgresql://{user}@/{database}?host={self.folder}")
+
+    def as_user(self, url: ServerUrl, user: str) -> ServerUrl:
+        """The same server database, connected to as another login."""
+        return self.url(url.name, user)
 
     def sql(self, statement: str, database: str = "postgres") -> None:
         import psycopg

@@ -1,5 +1,5 @@
-"""Two programs on one database file: nothing is silently overwritten, and a busy
-database is a short wait or a clear message, never a crash."""
+"""Two programs on one database (a file, or a server's): nothing is silently overwritten, and
+a busy database is a short wait or a clear message, never a crash."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import BOTH
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -17,6 +18,7 @@ from ui.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parent.parent
 REF = FigureRef("group", 2023, "people.employees.total")
+ENGINES = BOTH
 
 
 def _other_user_sets(path: Path, value: str) -> None:
@@ -61,6 +63,7 @@ def test_a_figure_changed_by_another_process_is_not_silently_overwritten(
     assert "Zhao Lei" in users  # the other change stays in the history either way
 
 
+@pytest.mark.sqlite_only
 def test_a_busy_database_is_a_clear_message_not_a_crash(sample_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",

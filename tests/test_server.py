@@ -3,7 +3,6 @@ the server itself, other users' changes heard live, and databases moved up and b
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -11,7 +10,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from pg_server import PgServer
+from pg_server import ROOT, PgServer
+from pg_server import cli as _cli
 
 from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
@@ -21,41 +21,8 @@ from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.store import Change, open_database
 from esgdesk.storage.transfer import pull, push, rows_of
 
-ROOT = Path(__file__).resolve().parent.parent
 HR = "people.employees.total"  # owned by hr
 IR = "finance.revenue"  # owned by ir
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "esgdesk", *args], capture_output=True,
-                          text=True, cwd=ROOT, timeout=300)
-
-
-@pytest.fixture
-def sample_file(_sample_master: Path, tmp_path: Path) -> Path:
-    """A copy of the sample as a SQLite file, to push."""
-    path = tmp_path / "sample.db"
-    shutil.copyfile(_sample_master, path)
-    return path
-
-
-@pytest.fixture
-def group(pg_server: PgServer, sample_file: Path) -> ServerUrl:
-    """The sample pushed to a server database made by `server init`, with a contributor for
-    hr, a reader and a coordinator."""
-    url = pg_server.create_database(f"group_{time.monotonic_ns()}")
-    for args in (("server", "init", url), ("server", "push", str(sample_file), url),
-                 ("server", "grant", url, "--name", "li", "--role", "contributor",
-                  "--department", "hr"),
-                 ("server", "grant", url, "--name", "wang", "--role", "reader"),
-                 ("server", "grant", url, "--name", "zhao", "--role", "coordinator")):
-        result = _cli(*args)
-        assert result.returncode == 0, result.stderr
-    return url
-
-
-def _as(server: PgServer, url: ServerUrl, user: str) -> ServerUrl:
-    return server.url(location(url).name, user)
 
 
 def _raw(url: ServerUrl, statement: str) -> None:
@@ -93,7 +60,7 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
 
 def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
         pg_server: PgServer, group: ServerUrl) -> None:
-    li = open_database(_as(pg_server, group, "li"))
+    li = open_database(pg_server.as_user(group, "li"))
     try:
         assert li.server_role() == ("contributor", ("hr",))
         assert li.may_write("hr") and not li.may_write("ir")
@@ -106,7 +73,7 @@ def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
         assert refused.value.kind == "forbidden"
         assert li.get("group", 2023, IR).value != "99" and li.audit_head() == head
         # A figure the coordinator locked is refused to the contributor.
-        coordinator = open_database(_as(pg_server, group, "zhao"))
+        coordinator = open_database(pg_server.as_user(group, "zhao"))
         coordinator.set_status("group", 2023, HR, "locked", "zhao")
         coordinator.close()
         with pytest.raises(EsgdeskError):
@@ -119,7 +86,7 @@ def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
 def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
                                                    group: ServerUrl) -> None:
     """The app is not the guard: psql as the contributor is refused by the server."""
-    li = _as(pg_server, group, "li")
+    li = pg_server.as_user(group, "li")
     refused = [
         f"UPDATE value SET value = '1' WHERE indicator = '{IR}'",  # another department's
         "UPDATE audit SET reason = 'x'",
@@ -140,7 +107,7 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
         _raw(li, f"UPDATE value SET value = '1' WHERE indicator = '{HR}' AND year = 2023")
     for statement in ("UPDATE value SET value = '1'", "DELETE FROM audit"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            _raw(_as(pg_server, group, "wang"), statement)  # the reader
+            _raw(pg_server.as_user(group, "wang"), statement)  # the reader
     store = open_database(group)
     assert store.verify_audit().intact
     store.close()
@@ -203,37 +170,37 @@ def test_a_figure_changed_by_another_user_since_it_was_read_is_detected(
 
 
 def test_eight_concurrent_writers_lose_nothing_and_keep_one_chain(group: ServerUrl) -> None:
-    """Eight command-line writers at once, each saving figures of its own entity and one
-    figure all of them write: everything reported saved is there, the chain is one."""
+    """Eight command-line writers at once (esgdesk set, three figures each): everything
+    reported saved is there, and the audit chain is one."""
     store = open_database(group)
     entities = [e.code for e in store.entities()][:4]
     store.close()
+    esgdesk = f"{sys.executable} -m esgdesk"
     writers = []
     for number in range(8):
         entity = entities[number % len(entities)]
         year = 2030 + number // len(entities)
-        script = "; ".join(
-            f"s.set_value(Change({entity!r}, {year}, {indicator!r}, {value!r}), 'w{number}')"
-            for indicator, value in (("people.employees.female", str(100 + number)),
-                                     ("people.employees.male", str(200 + number)),
-                                     ("people.employees.total", str(300 + number))))
-        code = (f"from esgdesk.storage.store import Change, open_database; "
-                f"s = open_database({str(group)!r}); {script}; print('saved')")
-        writers.append(subprocess.Popen([sys.executable, "-c", code], cwd=ROOT,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True))
+        script = " && ".join(
+            f"{esgdesk} set '{group}' --entity {entity} --year {year} --user w{number} "
+            f"{indicator} {value}"
+            for indicator, value in (("people.employees.female", 100 + number),
+                                     ("people.employees.male", 200 + number),
+                                     ("people.employees.total", 300 + number)))
+        writers.append(subprocess.Popen(["bash", "-c", script], cwd=ROOT, text=True,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE))
     outputs = [w.communicate(timeout=300) for w in writers]
-    assert all(w.returncode == 0 and out.strip() == "saved" for w, (out, _err)
-               in zip(writers, outputs, strict=True)), outputs
+    assert all(w.returncode == 0 for w in writers), outputs
     store = open_database(group)
     try:
-        for number in range(8):
+        for number, (out, _err) in enumerate(outputs):
             entity, year = entities[number % len(entities)], 2030 + number // len(entities)
-            assert store.get(entity, year, "people.employees.total").value == str(300 + number)
-            assert store.get(entity, year, "people.employees.female").value == str(100 + number)
+            saved = [line.split("\t")[0] for line in out.splitlines()]
+            assert saved == ["people.employees.female", "people.employees.male",
+                             "people.employees.total"]  # each reported saved
+            for indicator, value in zip(saved, (100, 200, 300), strict=True):
+                assert store.get(entity, year, indicator).value == str(value + number)
         assert store.verify_audit().intact
-        writes = [r for r in store.audit_log() if r.year >= 2030]
-        assert len(writes) == 24
+        assert len([r for r in store.audit_log() if r.year >= 2030]) == 24
     finally:
         store.close()
 

@@ -4,23 +4,40 @@ happens to an unexpected error (a dialog and a rotating log; nothing is sent any
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-import traceback
 from pathlib import Path
-from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.paths import log_file
+from esgdesk.storage.location import location
 
-LOG = logging.getLogger("esgdesk")
+if TYPE_CHECKING:
+    from logging import Logger
+    from types import TracebackType
+
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3
 
 
+def logger() -> Logger:
+    """esgdesk's logger (logging is imported when first used: after the first paint, or at
+    an error)."""
+    import logging
+
+    return logging.getLogger("esgdesk")
+
+
+def __getattr__(name: str) -> Any:
+    if name == "LOG":  # the logger, as `ui.app.LOG`
+        return logger()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _options(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="esgdesk", description="The esgdesk desktop app")
-    parser.add_argument("--db", type=Path, help="database file to open (default: the last one)")
+    parser.add_argument("--db", type=location, help="database file or postgresql:// URL to "
+                        "open (default: the last one)")
     parser.add_argument("--entity", help="entity code (default: the group)")
     parser.add_argument("--year", type=int, help="reporting year (default: the latest held)")
     parser.add_argument("--chapter", help="chapter id, e.g. people (default: the key figures)")
@@ -32,10 +49,13 @@ def _options(argv: list[str]) -> argparse.Namespace:
 def start_log() -> Path | None:
     """Write esgdesk's log to the user data folder, rotated at LOG_BYTES; None if that folder
     cannot be written (the app runs on without a log)."""
-    path = log_file()
-    if any(getattr(h, "baseFilename", None) == str(path) for h in LOG.handlers):
-        return path
+    import logging
     from logging.handlers import RotatingFileHandler  # after the first paint, or an error
+
+    log = logger()
+    path = log_file()
+    if any(getattr(h, "baseFilename", None) == str(path) for h in log.handlers):
+        return path
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,11 +64,11 @@ def start_log() -> Path | None:
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-    LOG.addHandler(handler)
-    LOG.setLevel(logging.INFO)
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
     from esgdesk import __version__
 
-    LOG.info("esgdesk %s started", __version__)
+    log.info("esgdesk %s started", __version__)
     return path
 
 
@@ -82,12 +102,14 @@ def report_unexpected_errors() -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, trace)
             return
+        import traceback
+
         from esgdesk.application.version import version_text
 
         log = start_log()
         details = (f"{version_text()}\n\n"
                    + "".join(traceback.format_exception(kind, error, trace)))
-        LOG.error("unexpected error\n%s", details)
+        logger().error("unexpected error\n%s", details)
         if showing:
             return
         showing = True
@@ -97,6 +119,33 @@ def report_unexpected_errors() -> None:
             showing = False
 
     sys.excepthook = hook
+
+
+def skip_pyside_source_scan() -> None:
+    """PySide6 reads the source of every module imported after it, and of every module
+    imported before it that an import statement names again, looking for its name (to
+    support `from __feature__ import …`, which esgdesk never uses): some seventy files read
+    before the first paint. Its table of modules is given the answer it would work out
+    itself: ui/ uses PySide6; esgdesk/ never does, nor does any module imported before it
+    (the standard library's, the domain's). A PySide6 without that table reads them."""
+    table = getattr(sys.modules.get("shibokensupport.feature"), "pyside_feature_dict", None)
+    if not isinstance(table, dict):
+        return
+    ui_folder = Path(__file__).parent
+    core = ui_folder.parent / "esgdesk"
+    table.setdefault("ui", 0)
+    try:
+        packages = [("ui", ui_folder, 0), ("esgdesk", core, -1)]
+        packages += [(f"esgdesk.{p.name}", p, -1) for p in core.iterdir()
+                     if (p / "__init__.py").is_file()]
+        for package, folder, uses_pyside in packages:
+            for name in os.listdir(folder):
+                if name.endswith(".py") and name != "__init__.py":
+                    table.setdefault(f"{package}.{name[:-3]}", uses_pyside)
+    except OSError:  # a bundle holds no sources to scan either
+        pass
+    for name in list(sys.modules):
+        table.setdefault(name, -1)
 
 
 def run(argv: list[str]) -> int:
@@ -113,8 +162,9 @@ def run(argv: list[str]) -> int:
         report_unexpected_errors()
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QFont
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
+    skip_pyside_source_scan()
     from ui.icons import icon
 
     # Qt's raster engine hands every fill taller than about 96 lines (a scroll bar, the tool
@@ -133,7 +183,7 @@ def run(argv: list[str]) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(settings, lang)
-    path = options.db or (Path(str(settings.value("last_db"))) if settings.value("last_db")
+    path = options.db or (location(str(settings.value("last_db"))) if settings.value("last_db")
                           else None)
     try:
         if path is not None:  # where the user left it, unless the options say otherwise
@@ -145,6 +195,8 @@ def run(argv: list[str]) -> int:
         if options.screenshot:
             print(f"esgdesk: {message}", file=sys.stderr)
             return 2
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(window, "esgdesk", message)
     if settings.value("window/geometry") is None or options.screenshot:
         window.resize(1280, 800)

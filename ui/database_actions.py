@@ -7,17 +7,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QProcess
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtCore import QObject
 
-from esgdesk.errors import EsgdeskError
+from esgdesk.errors import EsgdeskError, FileRefused
 from esgdesk.paths import user_data_folder
-from ui.dialogs import ExportOptionsDialog, NewDatabaseDialog
+from esgdesk.storage.location import Location, is_url, location, shown
 from ui.first_paint import after_first_paint
 from ui.i18n import tr
-from ui.progress import progress_dialog
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QProcess
+
     from esgdesk.storage.audit import ChainReport
     from esgdesk.storage.health import FileCheck
     from ui.main_window import MainWindow
@@ -37,10 +37,11 @@ class DatabaseActions(QObject):
         value = self.window.settings.value("recent", [])
         return [value] if isinstance(value, str) else list(value or [])
 
-    def remember(self, path: Path) -> None:
+    def remember(self, path: Location) -> None:
+        """Keep a database among the recent ones (a server's URL without its password)."""
         settings = self.window.settings
-        settings.setValue("last_db", str(path))
-        recent = [str(path)] + [p for p in self.recent() if p != str(path)]
+        settings.setValue("last_db", shown(path))
+        recent = [shown(path)] + [p for p in self.recent() if p != shown(path)]
         settings.setValue("recent", recent[:MAX_RECENT])
         self.fill_recent()
 
@@ -49,10 +50,30 @@ class DatabaseActions(QObject):
         menu.clear()
         for path in self.recent():
             action = menu.addAction(path)
-            action.triggered.connect(lambda _c=False, p=path: self.open_reporting(Path(p)))
+            action.triggered.connect(lambda _c=False, p=path: self.open_reporting(location(p)))
 
     # -- opening -------------------------------------------------------------------------
-    def open_reporting(self, path: Path) -> None:
+    def connect_server(self) -> None:
+        """Open a group's server database by its URL (the password, if one is needed, comes
+        from the user's ~/.pgpass or service file: esgdesk never keeps one)."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        last = next((p for p in self.recent() if is_url(p)), "postgresql://")
+        text, ok = QInputDialog.getText(
+            self.window, tr("Connect to server"),
+            tr("Server database URL (postgresql://user@host:port/database).\nThe password "
+               "comes from your ~/.pgpass or service file; esgdesk never stores it."),
+            QLineEdit.EchoMode.Normal, last)
+        if ok and text.strip():
+            where = location(text.strip())
+            if not is_url(where):
+                self.window.ops.refuse(FileRefused(
+                    "is not a server URL (postgresql://user@host:port/database)",
+                    "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text.strip()))
+                return
+            self.open_reporting(where)
+
+    def open_reporting(self, path: Location) -> None:
         """Open a database chosen by the user; say why when it cannot be."""
         try:
             self.window.open_database(path)
@@ -60,6 +81,8 @@ class DatabaseActions(QObject):
             self.window.ops.refuse(exc)
 
     def choose(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.window, tr("Open database"), "",
                                               tr("esgdesk databases (*.db);;All files (*)"))
         if name:
@@ -70,6 +93,10 @@ class DatabaseActions(QObject):
             self.window.database_opened(None)
 
     def new_database(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from ui.dialogs import NewDatabaseDialog
+
         dialog = NewDatabaseDialog(datetime.now().year - 1, self.window)
         if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
             return
@@ -87,6 +114,11 @@ class DatabaseActions(QObject):
         """Write the report workbook for the entity and year, with progress and a cancel.
 
         Without a path the user picks the file and, for a parent entity, the extra sheets."""
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
+        from ui.dialogs import ExportOptionsDialog
+        from ui.progress import progress_dialog
+
         if self.session.workspace is None:
             return None
         if path is None:
@@ -123,6 +155,8 @@ class DatabaseActions(QObject):
         after_first_paint(lambda: self._start_check(path))
 
     def _start_check(self, path: Path) -> None:
+        from PySide6.QtCore import QProcess
+
         process = QProcess(self)
         self.checkers.append(process)
         process.finished.connect(lambda *_: self._check_ended(process, path))
@@ -156,6 +190,8 @@ class DatabaseActions(QObject):
     def check_file(self, restore: bool | None = None) -> bool:
         """SQLite's integrity check now; a damaged file is never written to, and the latest
         automatic backup is offered in its place."""
+        from PySide6.QtWidgets import QMessageBox
+
         if self.session.store is None:
             return True
         found = self.session.damaged_and_backup()
@@ -183,6 +219,8 @@ class DatabaseActions(QObject):
     def restore_unopenable(self, path: Path, exc: EsgdeskError) -> bool:
         """A file too damaged to open: offer its latest backup in its place (the damaged
         file is kept beside it); True when it was restored and opened."""
+        from PySide6.QtWidgets import QMessageBox
+
         latest = self.session.latest_backup(path)
         window = self.window
         if latest is None or QMessageBox.question(
@@ -214,5 +252,7 @@ class DatabaseActions(QObject):
         try:
             self.session.close()
         except (EsgdeskError, OSError, ValueError) as exc:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self.window, "esgdesk", tr(
                 "The automatic backup failed: {why}").replace("{why}", str(exc)))

@@ -20,9 +20,9 @@ from ui.catalogue_actions import CatalogueActions
 from ui.chapter_form import ChapterForm
 from ui.collection_actions import CollectionActions
 from ui.database_actions import DatabaseActions
-from ui.dialogs import FindDialog, edit_profile, user_caption
 from ui.editing import Editor
-from ui.i18n import install_translator
+from ui.i18n import install_translator, tr, user_caption
+from ui.live import LiveUpdates
 from ui.menus import build_menus, retranslate_menus
 from ui.navigation import NavigationTree
 from ui.operations import SessionOps
@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
         self.ops.lang = self.lang
         self.forms: dict[str, ChapterForm] = {}
         self.files = DatabaseActions(self)
+        self.live = LiveUpdates(self)
         self.editor = Editor(self)
         self.collection = CollectionActions(self)
         self.catalogue_actions = CatalogueActions(self)
@@ -204,7 +205,7 @@ class MainWindow(QMainWindow):
         assert store is not None and self.workspace is not None
         self._follow_edition(self.workspace.catalogue)  # before the panes read it
         self.undo_stack.clear()
-        self.database_label.setText(str(offline.workbook if offline else store.path))
+        self.database_label.setText(str(offline.workbook) if offline else self._where(store))
         if offline is None:
             self.files.remember(store.path)
         self.collection.update_modes()
@@ -218,7 +219,19 @@ class MainWindow(QMainWindow):
         self.banner.clear_warnings()
         self.banner.warn("location", self.session.location_warning())
         self.database_label.setToolTip(self.session.engine_facts())
-        self.files.check_in_background(store.path)
+        if not store.server:  # the server keeps its own pages sound
+            self.files.check_in_background(store.path)
+        self.live.follow()
+
+    def _where(self, store: Store) -> str:
+        """The open database as the status bar names it; on a server, with the user's role."""
+        if not store.server:
+            return str(store.path)
+        role, departments = store.server_role()
+        words = {"coordinator": tr("coordinator"), "contributor": tr("contributor"),
+                 "reader": tr("reader")}
+        named = words.get(role, role) + (f" ({', '.join(departments)})" if departments else "")
+        return f"{store.shown} · {named}"
 
     def check_file(self, restore: bool | None = None) -> bool:
         return self.files.check_file(restore)
@@ -333,6 +346,8 @@ class MainWindow(QMainWindow):
         return bool(form and form.show_figure(table, indicator=indicator_id, entity=entity))
 
     def find_indicator(self) -> None:
+        from ui.dialogs import FindDialog
+
         dialog = FindDialog(self.catalogue, self.lang, self)
         if dialog.exec() == FindDialog.DialogCode.Accepted and dialog.chosen():
             self.jump_to(str(dialog.chosen()))
@@ -356,6 +371,8 @@ class MainWindow(QMainWindow):
 
     # -- profile and language -------------------------------------------------------------
     def edit_profile(self) -> None:
+        from ui.dialogs import edit_profile
+
         if edit_profile(self):
             self.session.user_name = str(self.settings.value("profile/name", ""))
             self._show_user()

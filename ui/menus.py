@@ -21,6 +21,7 @@ def build_menus(window: MainWindow) -> None:
                             window.files.new_database)
     window.open_action = act(window.file_menu, QKeySequence.StandardKey.Open,
                              window.files.choose)
+    window.connect_action = act(window.file_menu, None, window.files.connect_server)
     window.sample_action = act(window.file_menu, None, window.files.open_sample)
     window.recent_menu = window.file_menu.addMenu("")
     window.file_menu.addSeparator()
@@ -69,6 +70,7 @@ def retranslate_menus(window: MainWindow) -> None:
     window.file_menu.setTitle(tr("&File"))
     window.new_action.setText(tr("&New database…"))
     window.open_action.setText(tr("&Open…"))
+    window.connect_action.setText(tr("Connect to &server…"))
     window.sample_action.setText(tr("Open &sample"))
     window.recent_menu.setTitle(tr("Recent files"))
     window.export_action.setText(tr("&Export report workbook…"))

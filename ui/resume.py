@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
+from esgdesk.storage.location import shown
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -33,7 +34,7 @@ class PlaceMemory(QObject):
         workspace, form = window.workspace, window.current_form()
         if window.store is None or workspace is None or window.session.offline is not None:
             return
-        settings.setValue("place/db", str(window.store.path))
+        settings.setValue("place/db", window.store.shown)
         settings.setValue("place/entity", workspace.entity)
         settings.setValue("place/year", workspace.year)
         if form is not None:
@@ -45,7 +46,7 @@ def open_where_left(window: MainWindow, path: Path, entity: str | None = None,
     """Open a database on the place given, the rest taken from where the user left this
     database last time; a remembered place that no longer exists is dropped."""
     settings = window.settings
-    if settings.value("place/db") != str(path):
+    if settings.value("place/db") != shown(path):
         window.open_database(path, entity, year, chapter)
         return
     remembered_year = settings.value("place/year")

@@ -22,6 +22,13 @@ LOCKED = QColor("#f7eaea")
 FINDING_COLOURS = {"error": QColor("#f6c9c4"), "warning": QColor("#fbe3b0"),
                    "info": QColor("#d9e7f5")}
 GROUP_ROW = QColor("#dde6f0")
+# The roles `data` answers (a view asks each cell for others too: size hints, foreground,
+# check state, accessibility): checked first, as the window paints some thousand cells.
+ROLES_SHOWN = frozenset(int(role) for role in (
+    FIGURE_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
+    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole))
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -66,7 +73,7 @@ class FormTableModel(QAbstractTableModel):
 
     # -- content ------------------------------------------------------------------
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if role not in ROLES_SHOWN or not index.isValid():  # a view asks for a dozen roles
             return None
         row, column = index.row(), index.column()
         kind = self.grid.columns[column].kind
@@ -116,8 +123,8 @@ class FormTableModel(QAbstractTableModel):
             return QBrush(FINDING_COLOURS[open_findings[0].severity])
         if self.workspace.is_derived(ref):
             return QBrush(DERIVED)
-        if ref.year != self.grid.year:
-            return QBrush(PRIOR_YEAR)
+        if ref.year != self.grid.year or not self.workspace.may_write(ref):
+            return QBrush(PRIOR_YEAR)  # read only, as the prior years are
         return None
 
     def _tooltip(self, row: int, ref: FigureRef | None) -> str | None:
@@ -138,6 +145,8 @@ class FormTableModel(QAbstractTableModel):
             lines.append(self.tr("Locked: cannot be changed"))
         elif ref.year != self.grid.year:
             lines.append(self.tr("Prior year: for reference"))
+        elif not self.workspace.may_write(ref):
+            lines.append(self.tr("Read only: your role on the server may not change it"))
         stored = self.workspace.stored(ref)
         if stored is not None and stored.note:
             lines.append(stored.note)

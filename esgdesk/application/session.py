@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
@@ -32,23 +33,32 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int, str], bool]
 
 
-@dataclass(frozen=True)
-class Changes:
+class Changes(Frozen):
     """What one operation changed, so each screen decides what to redraw (Anki's OpChanges).
 
     `figures` names the figures written (empty when `reloaded` says all of them may have
     changed); `findings` is true when the findings are new; `scope` when the entity, the
     year or the database changed; `requests` when a data request moved or was made."""
 
-    figures: frozenset[FigureRef] = frozenset()
-    reloaded: bool = False
-    notes: bool = False
-    statuses: bool = False
-    findings: bool = False
-    requests: bool = False
-    scope: bool = False
-    database: bool = False
-    saved: bool = False  # something was written to the database
+    _fields = ("figures", "reloaded", "notes", "statuses", "findings", "requests", "scope",
+               "database", "saved")
+    figures: frozenset[FigureRef]
+    reloaded: bool
+    notes: bool
+    statuses: bool
+    findings: bool
+    requests: bool
+    scope: bool
+    database: bool
+    saved: bool  # something was written to the database
+
+    def __init__(self, figures: frozenset[FigureRef] = frozenset(), reloaded: bool = False,
+                 notes: bool = False, statuses: bool = False, findings: bool = False,
+                 requests: bool = False, scope: bool = False, database: bool = False,
+                 saved: bool = False) -> None:
+        self.__dict__.update(figures=figures, reloaded=reloaded, notes=notes, statuses=statuses,
+                             findings=findings, requests=requests, scope=scope, database=database,
+                             saved=saved)
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.figures | other.figures, self.reloaded or other.reloaded,
@@ -66,16 +76,20 @@ class Changes:
 SCOPE = Changes(reloaded=True, findings=True, scope=True)
 
 
-@dataclass(frozen=True)
-class Trend:
+class Trend(Frozen):
     """An indicator's figures for one entity across every year held, the change of the
     chosen year on the one before (in %), and the change beyond which the prior-year check
     flags it (the catalogue's max_change, in %; None when the indicator has none)."""
 
+    _fields = ("year", "points", "change", "threshold")
     year: int
     points: tuple[tuple[int, Decimal | None], ...]
     change: Decimal | None
     threshold: Decimal | None
+
+    def __init__(self, year: int, points: tuple[tuple[int, Decimal | None], ...],
+                 change: Decimal | None, threshold: Decimal | None) -> None:
+        self.__dict__.update(year=year, points=points, change=change, threshold=threshold)
 
 
 @dataclass

@@ -304,6 +304,10 @@
         <translation>计算得出：{formula}</translation>
     </message>
     <message>
+        <source>Read only: your role on the server may not change it</source>
+        <translation>只读：您在服务器上的角色无权修改</translation>
+    </message>
+    <message>
         <location filename="../../ui/table_model.py" line="135"/>
         <source>Locked: cannot be changed</source>
         <translation>已锁定：不可修改</translation>
@@ -1074,6 +1078,39 @@ Keep your {mine}, or take {theirs}?</source>
     <message>
         <source>none for this year</source>
         <translation>本年度没有</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Connect to &amp;server…</source>
+        <translation>连接服务器(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Connect to server</source>
+        <translation>连接服务器</translation>
+    </message>
+    <message>
+        <source>Server database URL (postgresql://user@host:port/database).
+The password comes from your ~/.pgpass or service file; esgdesk never stores it.</source>
+        <translation>服务器数据库地址（postgresql://用户@主机:端口/数据库）。
+密码来自您的 ~/.pgpass 或服务文件；esgdesk 从不保存密码。</translation>
+    </message>
+    <message>
+        <source>{count} figure(s) changed by another user</source>
+        <translation>其他用户修改了 {count} 项数据</translation>
+    </message>
+    <message>
+        <source>coordinator</source>
+        <translation>协调人</translation>
+    </message>
+    <message>
+        <source>contributor</source>
+        <translation>填报人</translation>
+    </message>
+    <message>
+        <source>reader</source>
+        <translation>只读</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,79 @@
+"""The app on a server database: it names the user's role, greys out what the role may not
+change, and shows another user's change within a second."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pg_server import PgServer
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage.location import ServerUrl
+from esgdesk.storage.store import Change, open_database
+from ui.main_window import MainWindow
+
+HR = "people.employees.total"
+
+
+def _window(qtbot: QtBot, url: ServerUrl, tmp_path: Path, lang: str = "en") -> MainWindow:
+    settings = QSettings(str(tmp_path / f"{lang}.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang=lang)
+    qtbot.addWidget(window)
+    window.open_database(url, "group", 2023)
+    return window
+
+
+def _editable(window: MainWindow, table_id: str, indicator: str) -> bool:
+    form = window.show_chapter(window.catalogue.tables[table_id].chapter)
+    assert form is not None
+    view = form.view_of(table_id)
+    row, column = view.model().grid.locate(indicator)
+    return bool(view.model().flags(view.model().index(row, column))
+                & Qt.ItemFlag.ItemIsEditable)
+
+
+def test_a_contributor_sees_its_role_and_only_its_departments_cells_open(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    window = _window(qtbot, pg_server.as_user(group, "li"), tmp_path)
+    assert window.database_label.text().endswith("· contributor (hr)")
+    assert "secret" not in window.database_label.text()
+    assert _editable(window, "people.structure", HR)  # hr's
+    assert not _editable(window, "key_figures.data2023", "finance.revenue")  # ir's
+    # Recent files keep the URL, never a password.
+    assert window.settings.value("last_db") == str(pg_server.as_user(group, "li"))
+    coordinator = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    assert _editable(coordinator, "key_figures.data2023", "finance.revenue")
+
+
+def test_another_users_change_shows_in_the_form_within_a_second(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    window = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path)
+    ref = FigureRef("group", 2023, HR)
+    assert window.workspace is not None and window.workspace.display(ref) == "4,106"
+    other = open_database(pg_server.as_user(group, "li"))
+    try:
+        other.set_value(Change("group", 2023, HR, "4321"), "li")
+    finally:
+        other.close()
+    form = window.show_chapter("people")
+    assert form is not None
+    view = form.view_of("people.structure")
+    row, column = view.model().grid.locate(HR)
+    qtbot.waitUntil(lambda: view.model().index(row, column).data() == "4,321", timeout=1000)
+    assert "changed by another user" in window.statusBar().currentMessage()
+
+
+def test_the_file_menu_connects_to_a_server(qtbot: QtBot, group: ServerUrl, tmp_path: Path,
+                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang="zh")
+    qtbot.addWidget(window)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (str(group), True))
+    window.connect_action.trigger()
+    assert window.store is not None and window.store.server
+    assert window.database_label.text().endswith("· 协调人")
+    assert window.connect_action.text() == "连接服务器(&S)…"
