@@ -61,9 +61,12 @@ class FindingsPanel(QWidget):
     def severity_name(self, severity: str) -> str:
         return severity_word(severity)
 
-    def set_entity_names(self, names: dict[str, str]) -> None:
-        """How to name each entity (by code) in the interface language."""
+    def set_entity_names(self, names: dict[str, str], new_database: bool = False) -> None:
+        """How to name each entity (by code) in the interface language; for a database just
+        opened, the findings shown are another database's and go until its own come."""
         self.names = names
+        if new_database:
+            self.all = []
         self._fill()
 
     def retranslate(self, lang: str) -> None:

@@ -212,7 +212,8 @@ class MainWindow(QMainWindow):
         self.scope.fill_entities(self.lang)
         self.scope.fill_years()
         self.findings.set_entity_names({entity.code: entity.name(self.lang)
-                                        for entity, _depth in self.session.entities()})
+                                        for entity, _depth in self.session.entities()},
+                                       new_database=True)
         self._show_scope(chapter or self.catalogue.chapters[0].id)
         self.saved_at = None
         self._show_saved()

@@ -130,6 +130,8 @@ class Session:
         """Open a database at an entity and year; on failure the session is unchanged."""
         store = open_database(path)
         try:
+            if offline is None:  # a server: hear changes made after the figures are read
+                store.listen()
             chosen = store.entity(entity).code if entity else store.root().code
             _years, latest = reporting_years(store)
             workspace = Workspace(store, chosen, year if year is not None else latest)

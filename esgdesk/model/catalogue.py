@@ -338,7 +338,16 @@ class Catalogue(Frozen):
         return None
 
     def tables_of(self, indicator_id: str) -> list[Table]:
-        return [t for t in self.tables.values() if indicator_id in t.indicators()]
+        """The tables showing an indicator, in catalogue order (indexed once per catalogue:
+        validation asks it for every indicator)."""
+        index = self.__dict__.get("_tables_by_indicator")
+        if index is None:
+            index = {}
+            for table in self.tables.values():
+                for shown in table.indicators():
+                    index.setdefault(shown, []).append(table)
+            self.__dict__["_tables_by_indicator"] = index
+        return list(index.get(indicator_id, ()))
 
     def search(self, words: str) -> list[Indicator]:
         """Indicators whose id, zh or en label, or any label a table row shows for them

@@ -70,9 +70,13 @@ def query(connection: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]
     return connection.execute(to_params(sql), params).fetchall()  # type: ignore[arg-type]
 
 
-def schema_revision(url: ServerUrl) -> str | None:
-    """The schema revision of a server database; None for an empty one."""
-    connection = connect(url)
+def schema_revision(url: ServerUrl, connection: psycopg.Connection[Any] | None = None,
+                    ) -> str | None:
+    """The schema revision of a server database; None for an empty one. A connection given
+    is used and left open (the store reads on it next)."""
+    own = connection is None
+    if connection is None:
+        connection = connect(url)
     try:
         tables = {r["tablename"] for r in connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}
@@ -88,7 +92,8 @@ def schema_revision(url: ServerUrl) -> str | None:
             raise
         raise database_error(url, exc) from exc
     finally:
-        connection.close()
+        if own:
+            connection.close()
     if row is None:
         raise DatabaseError(url.shown, "not an esgdesk database (no schema revision)",
                             "不是 esgdesk 数据库（没有结构版本）")

@@ -142,20 +142,33 @@ def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> S
     no backup is needed first); an empty one is only made into esgdesk's when asked to."""
     from esgdesk.storage import postgres
 
-    revision = postgres.schema_revision(url)
+    reader = postgres.connect(url)  # kept as the store's reading connection
+    try:
+        revision = postgres.schema_revision(url, reader)
+    except Exception:
+        reader.close()
+        raise
     if revision is not None or not create:
         if revision is None:
+            reader.close()
             raise DatabaseError(url.shown, "the server database is empty: make it an esgdesk "
                                 "database first (esgdesk server init, or server push)",
                                 "服务器数据库是空的：请先将其初始化为 esgdesk 数据库"
                                 "（esgdesk server init 或 server push）")
-        refuse_unknown_revision(ServerUrl(url.shown), revision)
+        try:
+            refuse_unknown_revision(ServerUrl(url.shown), revision)
+        except DatabaseError:
+            reader.close()
+            raise
     if revision != SCHEMA_HEAD:
         engine = postgres.make_engine(url)
         try:
             postgres.upgrade(engine)
         except Exception as exc:
+            reader.close()
             raise postgres.database_error(url, exc) from exc
         finally:
             engine.dispose()
-    return Store(url, catalogue)
+    store = Store(url, catalogue)
+    store._reader = reader
+    return store
