@@ -22,6 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from engines import server_arguments, server_url
 from openpyxl import load_workbook
 
 from esgdesk.application.generate import generate_group
@@ -31,8 +32,6 @@ from esgdesk.exchange.requests import write_requests
 from esgdesk.storage.location import Location, location
 from esgdesk.storage.store import open_database
 from esgdesk.storage.transfer import push
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def fill_like_last_year(path: Path, store_values: dict[str, str]) -> None:
@@ -51,32 +50,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--companies", type=int, default=89)
     parser.add_argument("--years", type=int, default=10)
-    server = parser.add_mutually_exclusive_group()
-    server.add_argument("--url", help="also on this empty PostgreSQL database")
-    server.add_argument("--server", action="store_true",
-                        help="also on a PostgreSQL cluster started for the bench")
+    server_arguments(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         generate_group(work / "group.db", args.companies, args.years).close()
         places: dict[str, str | Path] = {"SQLite": work / "group.db"}
-        cluster = None
-        url = args.url
-        if args.server:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from pg_server import PgServer
-
-            cluster = PgServer().start()
-            url = cluster.create_database("bench")
-        try:
+        with server_url(args) as url:
             if url:
                 push(work / "group.db", location(url))
                 places["PostgreSQL"] = url
             results = {engine: collect(location(str(where)), work / engine)
                        for engine, where in places.items()}
-        finally:
-            if cluster is not None:
-                cluster.stop()
     for engine, (files, year, made, took, written, refused) in results.items():
         print(f"{engine}: {files} HR request workbooks for {year}: written in {made:.1f} s; "
               f"import of the {files} returned workbooks: {took:.1f} s "

@@ -34,15 +34,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engines import server_arguments, server_url  # noqa: E402  (bench/, beside this file)
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=89,
                         help="subsidiaries of the generated group (default 89)")
-    server = parser.add_mutually_exclusive_group()
-    server.add_argument("--url", help="also on this empty PostgreSQL database")
-    server.add_argument("--server", action="store_true",
-                        help="also on a PostgreSQL cluster started for the bench")
+    server_arguments(parser)
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # one engine, in its own process
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,15 +61,7 @@ def main() -> int:
         check = time.perf_counter() - start
         check_memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         results = {"SQLite": _measured(str(database))}
-        cluster = None
-        url = args.url
-        if args.server:
-            sys.path.insert(0, str(ROOT / "tests"))
-            from pg_server import PgServer
-
-            cluster = PgServer().start()
-            url = cluster.create_database("bench")
-        try:
+        with server_url(args) as url:
             if url:
                 start = time.perf_counter()
                 subprocess.run([sys.executable, "-m", "esgdesk", "server", "push",
@@ -79,9 +70,6 @@ def main() -> int:
                 push = time.perf_counter() - start
                 results["PostgreSQL"] = _measured(url)
                 results["PostgreSQL"]["pushing the file to the server"] = [push]
-        finally:
-            if cluster is not None:
-                cluster.stop()
         report(results, database, check, check_memory)
         return 0
 
