@@ -130,8 +130,11 @@ class DetailPane(QScrollArea):
         (self.note if self.note.isEnabled() else self).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_figure(self, ref: FigureRef | None, workspace: Workspace | None) -> None:
-        self.ref, self.workspace = ref, workspace
         enabled = ref is not None and workspace is not None
+        if not enabled and self.ref is None and not self.title.text():
+            self.workspace = workspace  # nothing shown, nothing to clear
+            return
+        self.ref, self.workspace = ref, workspace
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())
         self.reuse_note.setEnabled(self.note.isEnabled() and bool(

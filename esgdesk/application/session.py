@@ -106,6 +106,8 @@ class Session:
     # (the workspace's own years, where edits land, are read from it).
     _history: tuple[tuple[Workspace, int, str], FigureBook] | None = field(default=None,
                                                                            repr=False)
+    # The reporting years, with the audit head they were read at.
+    _years: tuple[str, tuple[list[int], int]] | None = field(default=None, repr=False)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -133,15 +135,17 @@ class Session:
             if offline is None:  # a server: hear changes made after the figures are read
                 store.listen()
             chosen = store.entity(entity).code if entity else store.root().code
-            _years, latest = reporting_years(store)
-            workspace = Workspace(store, chosen, year if year is not None else latest)
+            head = store.audit_head()
+            held = reporting_years(store)
+            workspace = Workspace(store, chosen, year if year is not None else held[1])
         except EsgdeskError:
             store.close()
             raise
         if self.store is not None:
             self.store.close()
         self.store, self.offline, self.workspace = store, offline, workspace
-        self.opened_head = store.audit_head()
+        self.opened_head = head
+        self._years = head, held
         self.validation = None
         return SCOPE | Changes(database=True)
 
@@ -261,7 +265,13 @@ class Session:
         return [(entity, tree.depth(entity.code)) for entity in tree]
 
     def years(self) -> tuple[list[int], int]:
-        return reporting_years(self.require_store())
+        """The years a user may choose, and the latest; read again only once anything was
+        written (by anyone: every write adds an audit row)."""
+        store = self.require_store()
+        head = store.audit_head()
+        if self._years is None or self._years[0] != head:
+            self._years = head, reporting_years(store)
+        return self._years[1]
 
     def select(self, entity: str | None = None, year: int | None = None) -> Changes:
         """Work on another entity or year (the figures are read again)."""
