@@ -291,29 +291,25 @@ def _literal(text: str) -> str:
 
 
 def role_of(connection: psycopg.Connection[Any]) -> tuple[str, tuple[str, ...]]:
-    """The connected user's esgdesk role (the owner of the tables counts as coordinator) and
-    the departments granted to it."""
+    """The connected user's esgdesk role (the owner of the tables, or a superuser, counts as
+    coordinator) and the departments granted to it, in one round trip."""
+    memberships = ", ".join(
+        f"EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = '{role_name(name)}' "
+        f"AND pg_has_role(current_user, r.oid, 'member')) AS {name}" for name in ROLES)
     row = connection.execute(
         "SELECT current_user AS who, "
         "(SELECT tableowner FROM pg_tables WHERE tablename = 'value' "
         " AND schemaname = current_schema()) AS owner, "
-        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super").fetchone()
+        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super, "
+        f"{memberships}, "
+        "ARRAY(SELECT department FROM esgdesk_department_grant "
+        "      WHERE username = current_user ORDER BY department) AS departments"
+    ).fetchone()  # type: ignore[arg-type]
     assert row is not None
-    role = "coordinator" if row["who"] == row["owner"] or row["super"] else ""
-    if not role:
-        for name in ROLES:
-            found = connection.execute(
-                "SELECT pg_has_role(current_user, oid, 'member') AS yes FROM pg_roles "
-                "WHERE rolname = %s", (role_name(name),)).fetchone()
-            if found and found["yes"]:
-                role = name
-                break
-    departments: tuple[str, ...] = ()
-    if role == "contributor":
-        departments = tuple(r["department"] for r in connection.execute(
-            "SELECT department FROM esgdesk_department_grant WHERE username = current_user "
-            "ORDER BY department"))
-    return role or "none", departments
+    if row["who"] == row["owner"] or row["super"]:
+        return "coordinator", ()
+    role = next((name for name in ROLES if row[name]), "none")
+    return role, tuple(row["departments"]) if role == "contributor" else ()
 
 
 def drop_tables(url: ServerUrl) -> None:

@@ -58,15 +58,21 @@ class ServerPart(EntitiesPart):
         return role == "contributor" and indicator_owner in departments
 
     # -- live updates ------------------------------------------------------------------
+    # The reading connection listens too: a notice that arrives while it reads is handed to
+    # `_notice` by psycopg; one that arrives while it is idle is read off libpq in `heard`.
     def listen(self) -> bool:
         """Start hearing other users' changes (a server only); True when listening."""
         if not isinstance(self.path, ServerUrl):
             return False
-        if self._listener is None:
+        self._query("SELECT 1")  # the reading connection, made or made again
+        if self._listener is not self._reader:
             from esgdesk.storage import postgres
 
-            self._listener = postgres.connect(self.path)
-            self._listener.execute(f"LISTEN {postgres.FIGURES_CHANNEL}")
+            self._notices: list[tuple[int, str]] = []
+            self._reader.add_notify_handler(
+                lambda notice: self._notices.append((notice.pid, notice.payload)))
+            self._reader.execute(f"LISTEN {postgres.FIGURES_CHANNEL}")
+            self._listener = self._reader
         return True
 
     def heard(self) -> set[tuple[str, int, str]]:
@@ -74,26 +80,31 @@ class ServerPart(EntitiesPart):
         call (this store's own writes left out); empty when not listening."""
         if self._listener is None:
             return set()
+        if self._listener is not self._reader:  # the connection was made again: listen on it
+            self.listen()
+        try:
+            pgconn = self._listener.pgconn
+            pgconn.consume_input()
+            while (notice := pgconn.notifies()) is not None:
+                self._notices.append((notice.be_pid, notice.extra.decode("utf-8")))
+        except Exception:  # the connection dropped: listen again on the next call
+            self._reader = self._listener = None
+            return set()
+        notices, self._notices = self._notices, []
         codes = self._codes()
         found: set[tuple[str, int, str]] = set()
-        try:
-            for notice in self._listener.notifies(timeout=0):
-                if notice.pid in self._own_pids:
-                    continue
-                change = json.loads(notice.payload)
-                code = codes.get(change["entity_id"])
-                if code is None:  # an entity added since: read the tree again
-                    self._entities = None
-                    codes = self._codes()
-                    code = codes.get(change["entity_id"], "")
-                found.add((code, int(change["year"]), str(change["indicator"])))
-        except Exception:  # the connection dropped: listen again on the next call
-            self._listener = None
-            self.listen()
+        for pid, payload in notices:
+            if pid in self._own_pids:
+                continue
+            change = json.loads(payload)
+            code = codes.get(change["entity_id"])
+            if code is None:  # an entity added since: read the tree again
+                self._entities = None
+                codes = self._codes()
+                code = codes.get(change["entity_id"], "")
+            found.add((code, int(change["year"]), str(change["indicator"])))
         return found
 
     def close(self) -> None:
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
+        self._listener = None  # the reading connection, closed with the store
         super().close()
