@@ -555,8 +555,8 @@ class WorkbookWriter:
             if factor.value is not None:  # a number, shown with the places it was printed with
                 places = max(-factor.value.as_tuple().exponent, 0)  # type: ignore[operator]
                 value = float(factor.value)
-                style = self.cells.style("border", num_format="0." + "0" * places
-                                         if places else "0")
+                style = self.cells.style("border", valign="top",  # level with its source
+                                         num_format="0." + "0" * places if places else "0")
             page.add(Line({0: Cell(factor.id, text), 1: Cell(value, style),
                            2: Cell(factor.unit or None, text),
                            3: Cell(factor.region or None, text),
