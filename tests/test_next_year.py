@@ -281,6 +281,8 @@ def test_a_0005_database_is_upgraded_with_provenance_empty(sample_path: Path,
                               ("audit", "db_user")):
             raw.execute(f"ALTER TABLE {table} DROP COLUMN {column}")  # 0008 and 0009 on
         raw.execute("DROP TABLE factor")
+        raw.execute("DROP INDEX ix_value_year")  # 0010 on
+        raw.execute("CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
         raw.execute("UPDATE alembic_version SET version_num = '0005'")
     raw.close()
     store = open_database(old)
