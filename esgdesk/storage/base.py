@@ -101,13 +101,20 @@ class StorePart:
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, too
             raise database_error(self.path, exc) from exc
 
+    def _server_reader(self, url: ServerUrl) -> Any:
+        """The server's reading connection, made when there is none (or it dropped)."""
+        if self._reader is None:
+            from esgdesk.storage import postgres
+
+            self._reader = postgres.connect(url)
+        return self._reader
+
     def _server_query(self, url: ServerUrl, sql: str, params: tuple[Any, ...]) -> list[Any]:
         from esgdesk.storage import postgres
 
-        if self._reader is None:
-            self._reader = postgres.connect(url)
+        reader = self._server_reader(url)
         try:
-            return postgres.query(self._reader, sql, params)
+            return postgres.query(reader, sql, params)
         except Exception as exc:
             if self._reader.closed or self._reader.broken:  # reconnect on the next read
                 self._reader = None

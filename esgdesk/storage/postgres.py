@@ -8,7 +8,7 @@ writer changed in between, and the audit chain never forks."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import DatabaseBusy, DatabaseError, Forbidden, Unreachable
 from esgdesk.storage.location import ServerUrl
@@ -98,6 +98,35 @@ def schema_revision(url: ServerUrl, connection: psycopg.Connection[Any] | None =
         raise DatabaseError(url.shown, "not an esgdesk database (no schema revision)",
                             "不是 esgdesk 数据库（没有结构版本）")
     return str(row["version_num"])
+
+
+class ServerFacts(NamedTuple):
+    """What a window asks of the server when it opens a database, read in one round trip."""
+
+    revision: str
+    role: tuple[str, tuple[str, ...]]  # as role_from gives it
+    user: str  # the user the server knows
+    version: str  # the server's version
+
+
+def opening_facts(url: ServerUrl, connection: psycopg.Connection[Any]) -> ServerFacts | None:
+    """The schema revision, the user's role and departments, the user and the server's
+    version in one round trip; None when the database is not an up-to-date esgdesk one
+    (empty, another program's, or older: `schema_revision` says which), as the statement
+    then names a table or function that is not there."""
+    import psycopg
+
+    try:
+        row = connection.execute(
+            "SELECT (SELECT version_num FROM alembic_version) AS revision, "
+            f"current_setting('server_version') AS version, {_ROLE_COLUMNS}").fetchone()
+    except psycopg.errors.UndefinedTable:
+        return None
+    except psycopg.Error as exc:
+        raise database_error(url, exc) from exc
+    if row is None or row["revision"] is None:
+        return None
+    return ServerFacts(str(row["revision"]), role_from(row), str(row["who"]), str(row["version"]))
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -290,22 +319,25 @@ def _literal(text: str) -> str:
     return sql.Literal(text).as_string(None)
 
 
-def role_of(connection: psycopg.Connection[Any]) -> tuple[str, tuple[str, ...]]:
-    """The connected user's esgdesk role (the owner of the tables, or a superuser, counts as
-    coordinator) and the departments granted to it, in one round trip."""
-    memberships = ", ".join(
-        f"EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = '{role_name(name)}' "
-        f"AND pg_has_role(current_user, r.oid, 'member')) AS {name}" for name in ROLES)
-    row = connection.execute(
-        "SELECT current_user AS who, "
-        "(SELECT tableowner FROM pg_tables WHERE tablename = 'value' "
-        " AND schemaname = current_schema()) AS owner, "
-        "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super, "
-        f"{memberships}, "
-        "ARRAY(SELECT department FROM esgdesk_department_grant "
-        "      WHERE username = current_user ORDER BY department) AS departments"
-    ).fetchone()  # type: ignore[arg-type]
-    assert row is not None
+# The connected user's name, the owner of the tables, whether a superuser, each esgdesk
+# role's membership and the departments granted: `role_from` reads them.
+_ROLE_COLUMNS = (
+    "current_user AS who, "
+    "(SELECT tableowner FROM pg_tables WHERE tablename = 'value' "
+    " AND schemaname = current_schema()) AS owner, "
+    "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS super, "
+    + ", ".join(f"EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = '{role_name(name)}' "
+                f"AND pg_has_role(current_user, r.oid, 'member')) AS {name}" for name in ROLES)
+    + ", ARRAY(SELECT department FROM esgdesk_department_grant "
+    "      WHERE username = current_user ORDER BY department) AS departments")
+
+
+ROLE_QUERY = f"SELECT {_ROLE_COLUMNS}"
+
+
+def role_from(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The role and departments in a row of `ROLE_QUERY` (the owner of the tables, or a
+    superuser, counts as coordinator)."""
     if row["who"] == row["owner"] or row["super"]:
         return "coordinator", ()
     role = next((name for name in ROLES if row[name]), "none")

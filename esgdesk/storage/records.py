@@ -10,18 +10,20 @@ from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
 from operator import itemgetter
+from sys import intern
 from typing import Any, TypeVar
 
-from esgdesk.model.frozen import Frozen
+from esgdesk.model.frozen import Frozen, FrozenTuple
 
 R = TypeVar("R")
 
 
-class StoredValue(Frozen):
+class StoredValue(FrozenTuple):
     """A figure as stored: its value or state, note, status, who changed it and when."""
 
     _fields = ("entity", "year", "indicator", "value", "state", "note", "status", "changed_by",
                "changed_at", "version", "published", "restated", "provenance")
+    _defaults = (None, "", "")
     entity: str
     year: int
     indicator: str
@@ -35,14 +37,6 @@ class StoredValue(Frozen):
     published: str | None  # what was published before a restatement
     restated: str  # why it was restated ("error: …")
     provenance: str  # where it comes from, for coordinators (the note explains it)
-
-    def __init__(self, entity: str, year: int, indicator: str, value: str | None, state: str,
-                 note: str, status: str, changed_by: str, changed_at: str, version: int,
-                 published: str | None = None, restated: str = "", provenance: str = "") -> None:
-        self.__dict__.update(entity=entity, year=year, indicator=indicator, value=value,
-                             state=state, note=note, status=status, changed_by=changed_by,
-                             changed_at=changed_at, version=version, published=published,
-                             restated=restated, provenance=provenance)
 
 
 class RequestInfo(Frozen):
@@ -205,6 +199,8 @@ def stored_values(rows: list[Any], codes: Mapping[int, str],
         code = codes[row[entity_at]]
         (year, indicator, value, state, note, status, changed_by, changed_at, version,
          published, restated, provenance) = columns(row)
+        indicator, state, status, changed_by = (
+            intern(indicator), intern(state), intern(status), intern(changed_by))
         found[code, indicator, year] = StoredValue(
             code, year, indicator, value, state, note, status, changed_by, changed_at, version,
             published, restated or "", provenance or "")

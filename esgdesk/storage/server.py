@@ -6,10 +6,13 @@ allows and nobody else's changes are announced."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.location import ServerUrl, shown
+
+if TYPE_CHECKING:
+    from esgdesk.storage.postgres import ServerFacts
 
 FileRole = ("coordinator", ())  # a SQLite file: whoever opens it may do what the app allows
 
@@ -18,6 +21,11 @@ class ServerPart(EntitiesPart):
     _role: tuple[str, tuple[str, ...]] | None = None
     _listener: Any = None
     _db_user: str | None = None
+    _server_version: str | None = None
+
+    def know(self, facts: ServerFacts) -> None:
+        """Keep what the server told at opening (read with the schema revision)."""
+        self._role, self._db_user, self._server_version = facts.role, facts.user, facts.version
 
     @property
     def shown(self) -> str:
@@ -32,13 +40,14 @@ class ServerPart(EntitiesPart):
         if self._role is None:
             from esgdesk.storage import postgres
 
-            self._query("SELECT 1")  # connects the reader
-            self._role = postgres.role_of(self._reader)
+            self._role = postgres.role_from(self._query(postgres.ROLE_QUERY)[0])
         return self._role
 
     def server_version(self) -> str:
-        rows = self._query("SHOW server_version") if self.server else []
-        return str(rows[0]["server_version"]) if rows else ""
+        if self._server_version is None:
+            rows = self._query("SHOW server_version") if self.server else []
+            self._server_version = str(rows[0]["server_version"]) if rows else ""
+        return self._server_version
 
     def database_user(self) -> str | None:
         """The user the server knows (recorded in the audit beside the OS user); None on a
@@ -64,10 +73,9 @@ class ServerPart(EntitiesPart):
         """Start hearing other users' changes (a server only); True when listening."""
         if not isinstance(self.path, ServerUrl):
             return False
-        self._query("SELECT 1")  # the reading connection, made or made again
-        if self._listener is not self._reader:
-            from esgdesk.storage import postgres
+        from esgdesk.storage import postgres
 
+        if self._listener is not self._server_reader(self.path):  # made or made again
             self._notices: list[tuple[int, str]] = []
             self._reader.add_notify_handler(
                 lambda notice: self._notices.append((notice.pid, notice.payload)))

@@ -144,7 +144,8 @@ def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> S
 
     reader = postgres.connect(url)  # kept as the store's reading connection
     try:
-        revision = postgres.schema_revision(url, reader)
+        facts = postgres.opening_facts(url, reader)  # an up-to-date database: one round trip
+        revision = facts.revision if facts else postgres.schema_revision(url, reader)
     except Exception:
         reader.close()
         raise
@@ -171,4 +172,6 @@ def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> S
             engine.dispose()
     store = Store(url, catalogue)
     store._reader = reader
+    if facts is not None and revision == SCHEMA_HEAD:
+        store.know(facts)
     return store
