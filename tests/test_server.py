@@ -230,3 +230,27 @@ def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -
     with pytest.raises(DatabaseError, match="another program"):
         open_database(pg_url)
 
+
+
+def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_older_schema(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    from esgdesk.storage.engine import SCHEMA_HEAD
+
+    li = open_database(pg_server.as_user(group, "li"))
+    try:  # known from the opening's one round trip, not asked again
+        assert (li._role, li._db_user) == (("contributor", ("hr",)), "li")
+        assert li.server_version() == li._query("SHOW server_version")[0]["server_version"]
+    finally:
+        li.close()
+    # A database of the schema before (no year index yet) is upgraded when opened.
+    _raw(group, "DROP INDEX ix_value_year")
+    _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+    _raw(group, "UPDATE alembic_version SET version_num = '0009'")
+    store = open_database(group)
+    try:
+        assert store._query("SELECT version_num FROM alembic_version")[0]["version_num"] == (
+            SCHEMA_HEAD)
+        assert store._role is None and store.server_role() == ("coordinator", ())
+        assert store.years() == sorted(store.years()) and 2023 in store.years()
+    finally:
+        store.close()
