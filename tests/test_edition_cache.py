@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from esgdesk.model.catalogue import _editions_in_use
 from esgdesk.storage.store import Store, open_database
 
 
@@ -18,7 +19,11 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def _read(path: Path, year: int = 2023):  # type: ignore[no-untyped-def]
+def _read(path: Path, year: int = 2023, next_start: bool = True):  # type: ignore[no-untyped-def]
+    """The edition as read on opening the database, by default as at the app's next start
+    (in the same process, a database of the same edition shares the catalogue read)."""
+    if next_start:
+        _editions_in_use.clear()
     store = open_database(path)
     try:
         return store.edition(year)
@@ -70,3 +75,20 @@ def test_a_cache_of_other_content_is_never_read(cache: Path, sample: Store) -> N
     assert after.content_hash != before.content_hash
     assert after.indicators[chapter["indicators"][0]["id"]].label.en == (
         "Operating revenue (restated label)")
+
+
+def test_a_second_database_of_the_same_edition_shares_the_catalogue_read(
+        cache: Path, sample: Store, tmp_path: Path) -> None:
+    """Opening another database (or the same again) in the same process reads neither the
+    document nor the cache file: the catalogue is never changed once read."""
+    import shutil
+
+    path = sample.path
+    sample.close()
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(path, copy)
+    first = _read(path)
+    (kept,) = cache.glob("edition-*.pickle")
+    kept.write_bytes(b"not read again in this process")
+    assert _read(copy, next_start=False) is first
+    assert _read(path, 2022, next_start=False) is not first  # another year: its own

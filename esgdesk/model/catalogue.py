@@ -504,19 +504,40 @@ def cached_edition(content: str, year: int, content_hash: str) -> Catalogue | No
     """The catalogue a stored document's text gave for a year when it was last read on
     this computer (reading it again is most of opening a database); None when there is
     none, or the cache cannot be read (the caller reads the document)."""
+    try:
+        path = _edition_cache_file(content, year, content_hash)
+    except Exception:  # no cache folder to name: read the document
+        return None
+    if str(path) in _editions_in_use:  # opened again in this process (another database)
+        return _editions_in_use[str(path)]
     try:  # the C unpickler alone: pickle.py's own import costs more than reading the file
         from _pickle import load
     except ImportError:
         from pickle import load
     try:
-        with _edition_cache_file(content, year, content_hash).open("rb") as handle:
+        with path.open("rb") as handle:
             found = load(handle)
     except Exception:  # missing, unreadable or damaged (pickle raises many): read it again
         return None
     if not isinstance(found, Catalogue) or found.content_hash != content_hash \
             or found.report_year != year:
         return None
+    _in_use(str(path), found)
     return found
+
+
+# The catalogues read in this process, by their cache file (the same document text for the
+# same year, read by the same code): a database opened after another of the same
+# edition shares its catalogue, which is never changed once read.
+_editions_in_use: dict[str, Catalogue] = {}
+EDITIONS_IN_MEMORY = 4
+
+
+def _in_use(name: str, catalogue: Catalogue) -> None:
+    _editions_in_use.pop(name, None)
+    _editions_in_use[name] = catalogue
+    while len(_editions_in_use) > EDITIONS_IN_MEMORY:  # the least recently read go
+        del _editions_in_use[next(iter(_editions_in_use))]
 
 
 def keep_edition(content: str, year: int, catalogue: Catalogue) -> None:
@@ -526,6 +547,7 @@ def keep_edition(content: str, year: int, catalogue: Catalogue) -> None:
 
     try:
         path = _edition_cache_file(content, year, catalogue.content_hash)
+        _in_use(str(path), catalogue)
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_bytes(pickle.dumps(catalogue, protocol=pickle.HIGHEST_PROTOCOL))
