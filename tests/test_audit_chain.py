@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -134,15 +135,20 @@ def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
 
 
 @pytest.mark.sqlite_only
-def test_closing_stops_every_file_check_still_running(qtbot, sample_path: Path,  # type: ignore[no-untyped-def]
-                                                      tmp_path: Path) -> None:
+def test_opening_another_database_or_closing_stops_the_file_check_running(  # type: ignore[no-untyped-def]
+        qtbot, sample_path: Path, tmp_path: Path) -> None:
     from PySide6.QtCore import QProcess
 
     window = _window_on(qtbot, sample_path, tmp_path)
+    first = list(window.files.checkers)
+    other = tmp_path / "other.db"
+    shutil.copyfile(sample_path, other)
+    window.open_database(other)  # the first file's check is not needed now
     window.open_database(sample_path)
-    window.open_database(sample_path)  # three checks under way at once
-    processes = window.findChildren(QProcess)
-    assert len(processes) == 3
+    assert len(first) == 1 and len(window.files.checkers) == 1
+    running = window.files.checkers[0]
+    assert running not in first and running.state() != QProcess.ProcessState.NotRunning
+    assert all(p.state() == QProcess.ProcessState.NotRunning for p in first)
     window.close()
-    assert all(p.state() == QProcess.ProcessState.NotRunning for p in processes)
+    assert running.state() == QProcess.ProcessState.NotRunning
     assert window.files.checkers == []

@@ -180,7 +180,8 @@ class DatabaseActions(QObject):
         self.show_audit(check.broken_at)
 
     def stop_checks(self) -> None:
-        """On closing: a file check still running is not needed now."""
+        """On closing, or opening another database: a file check still running is not
+        needed now (and would hold a processor while the user works)."""
         for process in list(self.checkers):
             process.finished.disconnect()
             process.kill()

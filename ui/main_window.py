@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         self.banner.clear_warnings()
         self.banner.warn("location", self.session.location_warning())
         self.database_label.setToolTip(self.session.engine_facts())
+        self.files.stop_checks()  # the database shown before needs none now
         if not store.server:  # the server keeps its own pages sound
             self.files.check_in_background(store.path)
         self.live.follow()
