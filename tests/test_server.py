@@ -108,9 +108,33 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
     for statement in ("UPDATE value SET value = '1'", "DELETE FROM audit"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, "wang"), statement)  # the reader
+    # Even its own department's draft figure: a change without its audit row is refused at
+    # commit, and an audit row must name the server's user who writes it.
+    own = f"indicator = '{HR}' AND year = 2022 AND entity_id = 1"
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="without its audit row"):
+        _raw(li, f"UPDATE value SET value = '1' WHERE {own}")
+    audit_row = ("INSERT INTO audit (at, \"user\", db_user, action, entity_id, year, indicator, "
+                 "old_value, new_value, reason, source, hash) VALUES ('now', 'li', {who}, "
+                 f"'set', 1, 2022, '{HR}', NULL, '1', '', '', 'x')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="name the server"):
+        _raw(li, audit_row.format(who="'zhao'"))
     store = open_database(group)
-    assert store.verify_audit().intact
-    store.close()
+    try:
+        assert store.get("group", 2022, HR).value != "1"
+        assert store.verify_audit().intact
+    finally:
+        store.close()
+    # With its audit row in the same transaction it is written, and the chain (whose hash
+    # psql did not make) finds the row.
+    with psycopg.connect(str(li)) as connection:
+        connection.execute(audit_row.format(who="'li'"))  # type: ignore[arg-type]
+        connection.execute(f"UPDATE value SET value = '1' WHERE {own}")  # type: ignore[arg-type]
+    store = open_database(group)
+    try:
+        assert store.get("group", 2022, HR).value == "1"
+        assert store.verify_audit().broken_at is not None
+    finally:
+        store.close()
 
 
 def test_even_the_owners_audit_edit_is_refused_and_a_superusers_is_found(

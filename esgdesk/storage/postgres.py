@@ -247,6 +247,42 @@ def _rights_statements() -> list[str]:
         "DROP TRIGGER IF EXISTS value_contributor_guard ON value",
         """CREATE TRIGGER value_contributor_guard BEFORE UPDATE OR DELETE ON value
            FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_guard()""",
+        # Every figure a contributor changes has its audit row, written by the same
+        # transaction (the audit row's xmin is the transaction's id) and naming the server's
+        # user: checked at commit, so a change made with psql alone is refused, not unseen.
+        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_audited() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN
+              IF pg_has_role(current_user, '{contributor}', 'member')
+                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
+                 AND NOT EXISTS (
+                   SELECT 1 FROM audit a
+                    WHERE a.entity_id = NEW.entity_id AND a.year = NEW.year
+                      AND a.indicator = NEW.indicator AND a.db_user = current_user
+                      AND a.xmin::text = (txid_current() % 4294967296)::text) THEN
+                RAISE EXCEPTION 'the figure % of % was changed without its audit row '
+                  '(esgdesk writes one with every change)', NEW.indicator, NEW.year
+                  USING ERRCODE = '42501';
+              END IF;
+              RETURN NULL;
+            END $$""",
+        "DROP TRIGGER IF EXISTS value_contributor_audited ON value",
+        """CREATE CONSTRAINT TRIGGER value_contributor_audited AFTER INSERT OR UPDATE ON value
+           DEFERRABLE INITIALLY DEFERRED
+           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_audited()""",
+        # A contributor's audit row names the server's user it writes as, never another.
+        f"""CREATE OR REPLACE FUNCTION esgdesk_audit_names_its_writer() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN
+              IF pg_has_role(current_user, '{contributor}', 'member')
+                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
+                 AND NEW.db_user IS DISTINCT FROM current_user::text THEN
+                RAISE EXCEPTION 'an audit row must name the server''s user who writes it '
+                  '(%)', current_user USING ERRCODE = '42501';
+              END IF;
+              RETURN NEW;
+            END $$""",
+        "DROP TRIGGER IF EXISTS audit_names_its_writer ON audit",
+        """CREATE TRIGGER audit_names_its_writer BEFORE INSERT ON audit
+           FOR EACH ROW EXECUTE FUNCTION esgdesk_audit_names_its_writer()""",
     ]
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON value",
