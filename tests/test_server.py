@@ -270,10 +270,13 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
     _raw(group, "UPDATE alembic_version SET version_num = '0009'")
+    _raw(group, "DROP TRIGGER value_contributor_audited ON value")  # rights of a version before
     store = open_database(group)
     try:
         assert store._query("SELECT version_num FROM alembic_version")[0]["version_num"] == (
             SCHEMA_HEAD)
+        assert store._query("SELECT 1 FROM pg_trigger WHERE tgname = "
+                            "'value_contributor_audited'")  # the rights renewed
         assert store._role is None and store.server_role() == ("coordinator", ())
         assert store.years() == sorted(store.years()) and 2023 in store.years()
     finally:

@@ -131,7 +131,8 @@ def opening_facts(url: ServerUrl, connection: psycopg.Connection[Any]) -> Server
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply the Alembic revisions up to `revision`: PostgreSQL's DDL is transactional, so
-    an upgrade that fails leaves the database as it was."""
+    an upgrade that fails leaves the database as it was. At the head, the server's own
+    objects are made again, and the group roles' rights too where `server init` made them."""
     from pathlib import Path
 
     from alembic import command
@@ -145,6 +146,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         if revision == "head":
             for statement in SERVER_OBJECTS:
                 connection.exec_driver_sql(statement)
+            if connection.exec_driver_sql(  # `server init` gave rights here: renew them
+                    "SELECT 1 FROM pg_policies WHERE tablename = 'value' "
+                    "AND policyname = 'esgdesk_read'").first() is not None:
+                driver = connection.connection.driver_connection  # no parameters: % as is
+                for statement in _rights_statements():
+                    driver.execute(statement)  # type: ignore[union-attr]
         connection.commit()
 
 
