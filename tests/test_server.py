@@ -281,3 +281,31 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
         assert store.years() == sorted(store.years()) and 2023 in store.years()
     finally:
         store.close()
+
+
+def test_a_new_edition_that_gives_an_indicator_to_another_department_moves_the_right(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """The server knows each edition's owners as the edition is stored (no re-init)."""
+    from esgdesk.model.catalogue import to_document
+
+    coordinator = open_database(pg_server.as_user(group, "zhao"))
+    try:
+        document = to_document(coordinator.edition(2023))
+        (spec,) = [i for chapter in document["chapters"] for i in chapter["indicators"]
+                   if i["id"] == HR]
+        spec["owner"] = "ir"
+        coordinator.store_edition(2023, document, "head-count to investor relations", "zhao")
+    finally:
+        coordinator.close()
+    li = open_database(pg_server.as_user(group, "li"))
+    try:
+        with pytest.raises(Forbidden):
+            li.set_value(Change("group", 2023, HR, "4321"), "li")
+        li.set_value(Change("group", 2021, HR, "4321"), "li")  # 2021's edition: still hr's
+    finally:
+        li.close()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="not yours"):  # the server's
+        _raw(pg_server.as_user(group, "li"),
+             f"UPDATE value SET value = '1' WHERE indicator = '{HR}' AND year = 2023")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        _raw(pg_server.as_user(group, "zhao"), "DELETE FROM esgdesk_indicator_owner")
