@@ -118,6 +118,8 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
                  f"'set', 1, 2022, '{HR}', NULL, '1', '', '', 'x')")
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="name the server"):
         _raw(li, audit_row.format(who="'zhao'"))
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no change of that figure"):
+        _raw(li, audit_row.format(who="'li'"))  # an audit row alone
     store = open_database(group)
     try:
         assert store.get("group", 2022, HR).value != "1"

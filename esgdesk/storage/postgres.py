@@ -314,6 +314,26 @@ def _rights_statements() -> list[str]:
         "DROP TRIGGER IF EXISTS audit_names_its_writer ON audit",
         """CREATE TRIGGER audit_names_its_writer BEFORE INSERT ON audit
            FOR EACH ROW EXECUTE FUNCTION esgdesk_audit_names_its_writer()""",
+        # ... and goes with a change of the figure it names, made by the same transaction: a
+        # contributor writes no audit row of its own making.
+        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_audit_row() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN
+              IF pg_has_role(current_user, '{contributor}', 'member')
+                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
+                 AND NOT EXISTS (
+                   SELECT 1 FROM value v
+                    WHERE v.entity_id = NEW.entity_id AND v.year = NEW.year
+                      AND v.indicator = NEW.indicator
+                      AND v.xmin::text = (txid_current() % 4294967296)::text) THEN
+                RAISE EXCEPTION 'an audit row of % % goes with no change of that figure',
+                  NEW.indicator, NEW.year USING ERRCODE = '42501';
+              END IF;
+              RETURN NULL;
+            END $$""",
+        "DROP TRIGGER IF EXISTS audit_contributor_row ON audit",
+        """CREATE CONSTRAINT TRIGGER audit_contributor_row AFTER INSERT ON audit
+           DEFERRABLE INITIALLY DEFERRED
+           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_audit_row()""",
     ]
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON value",
