@@ -263,82 +263,68 @@ def _rights_statements() -> list[str]:
         "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
             USING (true) WITH CHECK (esgdesk_may_write(indicator, year, status))""",
     }
+    xact = "(txid_current() % 4294967296)::text"  # a row's xmin, when this transaction's
     statements += [
-        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_guard() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN
-              IF pg_has_role(current_user, '{contributor}', 'member')
-                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
-                 AND NOT esgdesk_may_write(OLD.indicator, OLD.year, OLD.status) THEN
-                RAISE EXCEPTION 'the figure % of % is not yours to change (another '
-                  'department''s, or approved or locked)', OLD.indicator, OLD.year
-                  USING ERRCODE = '42501';
-              END IF;
-              RETURN NEW;
-            END $$""",
-        "DROP TRIGGER IF EXISTS value_contributor_guard ON value",
-        """CREATE TRIGGER value_contributor_guard BEFORE UPDATE OR DELETE ON value
-           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_guard()""",
+        *_contributor_check(
+            "esgdesk_contributor_guard", "value_contributor_guard",
+            "BEFORE UPDATE OR DELETE ON value", "RETURN NEW",
+            "NOT esgdesk_may_write(OLD.indicator, OLD.year, OLD.status)",
+            "'the figure % of % is not yours to change (another department''s, or approved "
+            "or locked)', OLD.indicator, OLD.year"),
         # Every figure a contributor changes has its audit row, written by the same
         # transaction (the audit row's xmin is the transaction's id) and naming the server's
         # user: checked at commit, so a change made with psql alone is refused, not unseen.
-        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_audited() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN
-              IF pg_has_role(current_user, '{contributor}', 'member')
-                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
-                 AND NOT EXISTS (
-                   SELECT 1 FROM audit a
-                    WHERE a.entity_id = NEW.entity_id AND a.year = NEW.year
-                      AND a.indicator = NEW.indicator AND a.db_user = current_user
-                      AND a.xmin::text = (txid_current() % 4294967296)::text) THEN
-                RAISE EXCEPTION 'the figure % of % was changed without its audit row '
-                  '(esgdesk writes one with every change)', NEW.indicator, NEW.year
-                  USING ERRCODE = '42501';
-              END IF;
-              RETURN NULL;
-            END $$""",
-        "DROP TRIGGER IF EXISTS value_contributor_audited ON value",
-        """CREATE CONSTRAINT TRIGGER value_contributor_audited AFTER INSERT OR UPDATE ON value
-           DEFERRABLE INITIALLY DEFERRED
-           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_audited()""",
-        # A contributor's audit row names the server's user it writes as, never another.
-        f"""CREATE OR REPLACE FUNCTION esgdesk_audit_names_its_writer() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN
-              IF pg_has_role(current_user, '{contributor}', 'member')
-                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
-                 AND NEW.db_user IS DISTINCT FROM current_user::text THEN
-                RAISE EXCEPTION 'an audit row must name the server''s user who writes it '
-                  '(%)', current_user USING ERRCODE = '42501';
-              END IF;
-              RETURN NEW;
-            END $$""",
-        "DROP TRIGGER IF EXISTS audit_names_its_writer ON audit",
-        """CREATE TRIGGER audit_names_its_writer BEFORE INSERT ON audit
-           FOR EACH ROW EXECUTE FUNCTION esgdesk_audit_names_its_writer()""",
+        *_contributor_check(
+            "esgdesk_contributor_audited", "value_contributor_audited",
+            "AFTER INSERT OR UPDATE ON value DEFERRABLE INITIALLY DEFERRED", "RETURN NULL",
+            "NOT EXISTS (SELECT 1 FROM audit a WHERE a.entity_id = NEW.entity_id "
+            "AND a.year = NEW.year AND a.indicator = NEW.indicator "
+            f"AND a.db_user = current_user AND a.xmin::text = {xact})",
+            "'the figure % of % was changed without its audit row (esgdesk writes one with "
+            "every change)', NEW.indicator, NEW.year"),
+        # A contributor's audit row names the server's user it writes as, never another ...
+        *_contributor_check(
+            "esgdesk_audit_names_its_writer", "audit_names_its_writer",
+            "BEFORE INSERT ON audit", "RETURN NEW",
+            "NEW.db_user IS DISTINCT FROM current_user::text",
+            "'an audit row must name the server''s user who writes it (%)', current_user"),
         # ... and goes with a change of the figure it names, made by the same transaction: a
         # contributor writes no audit row of its own making.
-        f"""CREATE OR REPLACE FUNCTION esgdesk_contributor_audit_row() RETURNS trigger
-            LANGUAGE plpgsql AS $$ BEGIN
-              IF pg_has_role(current_user, '{contributor}', 'member')
-                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
-                 AND NOT EXISTS (
-                   SELECT 1 FROM value v
-                    WHERE v.entity_id = NEW.entity_id AND v.year = NEW.year
-                      AND v.indicator = NEW.indicator
-                      AND v.xmin::text = (txid_current() % 4294967296)::text) THEN
-                RAISE EXCEPTION 'an audit row of % % goes with no change of that figure',
-                  NEW.indicator, NEW.year USING ERRCODE = '42501';
-              END IF;
-              RETURN NULL;
-            END $$""",
-        "DROP TRIGGER IF EXISTS audit_contributor_row ON audit",
-        """CREATE CONSTRAINT TRIGGER audit_contributor_row AFTER INSERT ON audit
-           DEFERRABLE INITIALLY DEFERRED
-           FOR EACH ROW EXECUTE FUNCTION esgdesk_contributor_audit_row()""",
+        *_contributor_check(
+            "esgdesk_contributor_audit_row", "audit_contributor_row",
+            "AFTER INSERT ON audit DEFERRABLE INITIALLY DEFERRED", "RETURN NULL",
+            "NOT EXISTS (SELECT 1 FROM value v WHERE v.entity_id = NEW.entity_id "
+            "AND v.year = NEW.year AND v.indicator = NEW.indicator "
+            f"AND v.xmin::text = {xact})",
+            "'an audit row of % % goes with no change of that figure', NEW.indicator, NEW.year"),
     ]
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON value",
                        f"CREATE POLICY {name} ON value {rule}"]
     return statements
+
+
+def _contributor_check(function: str, trigger: str, event: str, returns: str,
+                       refused_when: str, message: str) -> list[str]:
+    """A trigger (`event`: when, on which table) that refuses a row to a contributor who is
+    no coordinator when `refused_when` holds, saying `message` (RAISE's format and its
+    arguments). A deferred event makes a constraint trigger, checked at commit."""
+    contributor, coordinator = role_name("contributor"), role_name("coordinator")
+    table = event.split(" ON ")[1].split()[0]
+    kind = "CONSTRAINT TRIGGER" if "DEFERRED" in event else "TRIGGER"
+    return [
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF pg_has_role(current_user, '{contributor}', 'member')
+                 AND NOT pg_has_role(current_user, '{coordinator}', 'member')
+                 AND {refused_when} THEN
+                RAISE EXCEPTION {message} USING ERRCODE = '42501';
+              END IF;
+              {returns};
+            END $$""",
+        f"DROP TRIGGER IF EXISTS {trigger} ON {table}",
+        f"CREATE {kind} {trigger} {event} FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
 
 
 def install_rights(url: ServerUrl) -> None:
