@@ -419,6 +419,19 @@ def role_from(row: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return role, tuple(row["departments"]) if role == "contributor" else ()
 
 
+def vacuum(url: ServerUrl) -> None:
+    """Vacuum and analyse now, after a bulk copy: until the server's autovacuum gets to it,
+    the first reads of a large database are planned without statistics and mark every row
+    they visit as committed (writing the pages back)."""
+    connection = connect(url)  # autocommit: VACUUM runs outside a transaction
+    try:
+        connection.execute("VACUUM (ANALYZE)")
+    except Exception as exc:
+        raise database_error(url, exc) from exc
+    finally:
+        connection.close()
+
+
 def drop_tables(url: ServerUrl) -> None:
     """Drop esgdesk's tables from a server database (a creation that failed half-way)."""
     from esgdesk.storage.models import Base

@@ -94,6 +94,7 @@ def push(file: Path, url: ServerUrl, progress: Progress | None = None) -> tuple[
                     target.close()
                     postgres.drop_tables(url)
                 raise
+            postgres.vacuum(url)  # ready for its first reads
         finally:
             target.close()
     finally:
