@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
 from operator import itemgetter
-from sys import intern
 from typing import Any, TypeVar
 
 from esgdesk.model.frozen import Frozen, FrozenTuple
@@ -195,12 +194,16 @@ def stored_values(rows: list[Any], codes: Mapping[int, str],
         entity_at = at["entity_id"]
         columns = itemgetter(*(at[name] for name in _STORED_COLUMNS))
     found: dict[tuple[str, str, int], StoredValue] = {}
+    # The driver makes a new object of each cell; those that repeat (a year, an indicator,
+    # a status, a user, an import's time) are kept once: fewer objects to hold and to free.
+    same = {}.setdefault
     for row in rows:
         code = codes[row[entity_at]]
         (year, indicator, value, state, note, status, changed_by, changed_at, version,
          published, restated, provenance) = columns(row)
-        indicator, state, status, changed_by = (
-            intern(indicator), intern(state), intern(status), intern(changed_by))
+        year, indicator, state, status, changed_by, changed_at = (
+            same(year, year), same(indicator, indicator), same(state, state),
+            same(status, status), same(changed_by, changed_by), same(changed_at, changed_at))
         found[code, indicator, year] = StoredValue(
             code, year, indicator, value, state, note, status, changed_by, changed_at, version,
             published, restated or "", provenance or "")
