@@ -108,6 +108,28 @@ def test_validation_runs_in_steps_and_ends_in_new_findings(session: Session) -> 
     assert session.validation is None
 
 
+def test_the_workspace_shown_before_is_let_go_once_the_next_validation_ends(
+        session: Session, sample_path: Path) -> None:
+    """Its figures are freed after the new scope is shown, not before; one at a time."""
+    import gc
+    import weakref
+
+    first = weakref.ref(session.require_workspace())
+    session.select("zkteco")
+    second = weakref.ref(session.require_workspace())
+    gc.collect()
+    assert first() is not None  # retired, kept until the validation of the new scope
+    session.open(sample_path, "group", 2022)  # no run ended: the one retired before goes
+    gc.collect()
+    assert first() is None and second() is not None
+    run = session.start_validation()
+    while session.step_validation(run) is None:
+        pass
+    gc.collect()
+    assert second() is None
+    session.close()
+
+
 def test_a_replaced_run_ends_without_findings(session: Session) -> None:
     first = session.start_validation()
     session.start_validation()
