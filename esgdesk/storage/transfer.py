@@ -94,7 +94,7 @@ def push(file: Path, url: ServerUrl, progress: Progress | None = None) -> tuple[
                     target.close()
                     postgres.drop_tables(url)
                 raise
-            postgres.vacuum(url)  # ready for its first reads
+            postgres.analyze(url)  # planned with statistics from its first read
         finally:
             target.close()
     finally:
