@@ -94,7 +94,7 @@ def push(file: Path, url: ServerUrl, progress: Progress | None = None) -> tuple[
                     target.close()
                     postgres.drop_tables(url)
                 raise
-            postgres.analyze(url)  # planned with statistics from its first read
+            postgres.vacuum(url)  # ready for its first users
         finally:
             target.close()
     finally:
