@@ -16,18 +16,23 @@ if TYPE_CHECKING:
 
 
 class FactorValues:
-    """Factor values by entity and year, read once per year."""
+    """Factor values by entity and year: every year's read at once, when first asked."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self._by_year: dict[int, dict[str, FactorValue]] | None = None
         self._stored: dict[int, dict[str, FactorValue]] = {}
         self._numbers: dict[int, dict[str, Decimal]] = {}
         self._provinces = {e.code: e.province for e in store.entities()}
 
     def year(self, year: int) -> dict[str, Decimal]:
-        """The year's known factor values, as formulas name them ("factor.ncv.diesel")."""
+        """The year's known factor values, as formulas name them ("factor.ncv.diesel"):
+        those of the latest year up to it that holds any (as `Store.factors` reads them)."""
         if year not in self._numbers:
-            self._stored[year] = self.store.factors(year)
+            if self._by_year is None:
+                self._by_year = self.store.factors_by_year()
+            held = [y for y in self._by_year if y <= year]
+            self._stored[year] = self._by_year[max(held)] if held else {}
             self._numbers[year] = {FACTOR + factor_id: factor.value
                                    for factor_id, factor in self._stored[year].items()
                                    if factor.value is not None}

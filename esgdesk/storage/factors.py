@@ -133,6 +133,15 @@ class FactorsPart(EntitiesPart):
             "WHERE year <= ?) ORDER BY factor_id", (year,))
         return {factor.id: factor for factor in map(_read, rows)}
 
+    def factors_by_year(self) -> dict[int, dict[str, FactorValue]]:
+        """Every year's own factors, by year and id, in one read (a few hundred rows): a
+        year reads those of the latest year up to it (see `factors`)."""
+        found: dict[int, dict[str, FactorValue]] = {}
+        for row in self._query(f"SELECT year, {_COLUMNS} FROM factor ORDER BY year, factor_id"):
+            factor = _read(row)
+            found.setdefault(int(row["year"]), {})[factor.id] = factor
+        return found
+
     def factor_years(self) -> list[int]:
         """The years holding a set of their own."""
         return [int(r["year"]) for r in self._query(
