@@ -67,6 +67,12 @@ def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
         li.set_value(Change("group", 2023, HR, "4200"), "li")
         entry = li.history("group", 2023, HR)[-1]
         assert (entry.user, entry.db_user, entry.new_value) == ("li", "li", "4200")
+        # A note and a status of its own figure: each comes with its audit row, which the
+        # server checks at commit.
+        assert li.set_note("group", 2023, HR, "from the HR system", "li").note == (
+            "from the HR system")
+        assert li.set_status("group", 2023, HR, "submitted", "li").status == "submitted"
+        assert li.set_status("group", 2023, HR, "draft", "li").status == "draft"
         head = li.audit_head()
         with pytest.raises(Forbidden, match="not yours to change") as refused:
             li.set_value(Change("group", 2023, IR, "99"), "li")
