@@ -104,6 +104,26 @@ class DerivedIndicator(EsgdeskError):
         )
 
 
+class EnteredElsewhere(EsgdeskError):
+    """A figure typed at an entity that does not take it: the catalogue says where it is
+    entered (`entered_at`), and a parent shows its children's consolidation."""
+
+    kind = "entered_elsewhere"
+
+    def __init__(self, indicator_id: str, entity: str, level: str, at: list[str]) -> None:
+        self.indicator_id, self.entity, self.level, self.at = indicator_id, entity, level, at
+        levels = {"site": ("地点", "sites"), "company": ("公司", "companies"),
+                  "group": ("集团", "the group")}
+        zh_level, en_level = levels.get(level, (level, level))
+        listed = ", ".join(at[:8]) + (f", … ({len(at)})" if len(at) > 8 else "")
+        super().__init__(
+            f"{indicator_id} is entered at {en_level} ({listed}), not at {entity}: "
+            f"{entity} shows their consolidation",
+            f"{indicator_id} 在{zh_level}填报（{listed}），不在 {entity} 填报："
+            f"{entity} 显示其合并数",
+            where=f"{entity}/{indicator_id}")
+
+
 def restate_command(entity: str, year: int, indicator_id: str = "INDICATOR") -> str:
     """The command that changes a published figure, for a refusal to point to."""
     return (f"esgdesk restate --year {year} --entity {entity} {indicator_id} VALUE "

@@ -184,7 +184,7 @@ class DetailPane(QScrollArea):
             "owner": department(self.lang) if department else indicator.owner,
             "gri": " / ".join(indicator.gri) or "—", "cass": " / ".join(indicator.cass) or "—",
             "formula": self._formula_text(ref, workspace),
-            "status": status,
+            "status": "\n".join([status, *workspace.origin(ref, self.lang)]),
             "restated": self.tr("published: {published} ({why})")
             .replace("{published}", restated[0]).replace("{why}", restated[1])
             if (restated := workspace.restatement(ref)) else "—",

@@ -105,6 +105,8 @@ class FormTableModel(QAbstractTableModel):
             found = self.workspace.findings_at(ref)
             if found:
                 return icon("explained" if found[0].explained else found[0].severity)
+            if self.workspace.figure(ref).missing and self.workspace.display(ref):
+                return icon("warning")
             if self.workspace.is_derived(ref) and self.workspace.number(ref) is not None:
                 return icon("formula")
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -121,7 +123,7 @@ class FormTableModel(QAbstractTableModel):
         open_findings = [f for f in self.workspace.findings_at(ref) if not f.explained]
         if open_findings:
             return QBrush(FINDING_COLOURS[open_findings[0].severity])
-        if self.workspace.is_derived(ref):
+        if self.workspace.is_derived(ref) or self.workspace.is_consolidated(ref):
             return QBrush(DERIVED)
         if ref.year != self.grid.year or not self.workspace.may_write(ref):
             return QBrush(PRIOR_YEAR)  # read only, as the prior years are
@@ -147,6 +149,7 @@ class FormTableModel(QAbstractTableModel):
             lines.append(self.tr("Prior year: for reference"))
         elif not self.workspace.may_write(ref):
             lines.append(self.tr("Read only: your role on the server may not change it"))
+        lines.extend(self.workspace.origin(ref, self.lang))
         stored = self.workspace.stored(ref)
         if stored is not None and stored.note:
             lines.append(stored.note)

@@ -61,7 +61,7 @@ def create_sample(path: str | Path) -> Store:
         store.store_edition(2021, template_document(DEFAULT_TEMPLATE),
                             f"started from the template {DEFAULT_TEMPLATE}", SAMPLE_USER)
         store.load_factor_sets(2021, DEFAULT_SETS, SAMPLE_USER)
-        store.set_values(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
+        store.set_history(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
     except Exception:
         discard_new(store)
         raise

@@ -41,6 +41,7 @@ from esgdesk.model.catalogue import (
     read_document,
     to_document,
 )
+from esgdesk.model.entities import ENTRY_LEVELS
 from esgdesk.model.types import NEEDS_PRECISION, NO_WORDS, TYPE_NAMES, YES_WORDS, canonical
 from esgdesk.model.types import text_problem as cell_text_problem
 from esgdesk.model.units import UNITS
@@ -62,7 +63,8 @@ EXTRA_ROWS = 500  # rows below the last item that drop-down lists still cover
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "indicators": ("id", "label_zh", "label_en", "unit_zh", "unit_en", "type", "precision",
-                   "quantity", "owner", "aggregation", "formula", "weight", "min", "max",
+                   "quantity", "owner", "aggregation", "entered_at", "formula", "weight", "min",
+                   "max",
                    "max_change", "repeats", "required", "target", "next_target", "better",
                    "gri", "cass", "szse", "hkex", "note", "section", "retired"),
     "tables": ("id", "chapter", "section", "title_zh", "title_en", "layout", "order", "source",
@@ -202,6 +204,10 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
               "(an id of the departments sheet)"),
     "aggregation": ("合并方式：sum 相加、formula 按公式、weighted_mean 加权平均、none 不合并",
                     "How the group's figure is made: sum, formula, weighted_mean, none"),
+    "entered_at": ("在哪一级填报：site 地点（树的末端）、company 公司、group 集团；"
+                   "上级只显示下级的合并数",
+                   "Where it is typed: site (the tree's leaves), company or group; the levels "
+                   "above show their children's consolidation"),
     "formula": ("由指标编号组成的公式，例如 a + b", "A formula over indicator ids, like a + b"),
     "weight": ("加权平均的权重指标", "The indicator a weighted mean is weighted by"),
     "min": ("最小值", "The smallest figure allowed"), "max": ("最大值", "The largest allowed"),
@@ -262,7 +268,8 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
 # The drop-down lists: fixed choices from the hidden lists sheet; ids from the sheets' own id
 # columns, so that an item added to the book can be chosen at once.
 CHOICES: dict[str, tuple[str, ...]] = {
-    "type": TYPE_NAMES, "aggregation": AGGREGATIONS, "layout": LAYOUTS, "source": SOURCES,
+    "type": TYPE_NAMES, "aggregation": AGGREGATIONS, "entered_at": ENTRY_LEVELS,
+    "layout": LAYOUTS, "source": SOURCES,
     "better": BETTER, "kind": CHECK_KINDS, "severity": SEVERITIES, "yesno": (YES, NO),
     "quantity": tuple(unit.id for unit in UNITS),
 }
@@ -270,6 +277,7 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allo
     ("indicators", "type"): ("type", False), ("indicators", "owner"): ("departments", False),
     ("indicators", "quantity"): ("quantity", True),
     ("indicators", "aggregation"): ("aggregation", False),
+    ("indicators", "entered_at"): ("entered_at", True),
     ("indicators", "weight"): ("indicators", True), ("indicators", "repeats"): ("yesno", True),
     ("indicators", "required"): ("yesno", True), ("indicators", "target"): ("indicators", True),
     ("indicators", "next_target"): ("indicators", True),
@@ -385,7 +393,7 @@ def _indicator_row(raw: dict[str, Any], sections: dict[str, dict[str, Any]],
         codes.append(_joined(own) if own else (NONE_MARK if section.get(key) else ""))
     return [raw["id"], *_words(raw.get("label")), *_words(raw.get("unit")), raw.get("type"),
             raw.get("precision"), raw.get("quantity"), raw.get("owner"), raw.get("aggregation"),
-            raw.get("formula"),
+            raw.get("entered_at"), raw.get("formula"),
             raw.get("weight"), rules.get("min"), rules.get("max"), rules.get("max_change"),
             _yes_no(rules.get("repeats")), _yes_no(rules.get("required")), rules.get("target"),
             rules.get("next_target"), rules.get("better"), *codes, raw.get("note") or None,
@@ -950,6 +958,8 @@ class _Reader:
                     "sheet", f"sections 工作表中没有章节“{section}”", iid)
         raw["section"] = section
         raw["aggregation"] = self.choice(line, "aggregation", AGGREGATIONS, "")
+        if self.text(line, "entered_at").strip():  # blank: where its aggregation says
+            raw["entered_at"] = self.choice(line, "entered_at", ENTRY_LEVELS, "")
         text = self.text(line, "formula")
         if text:
             raw["formula"] = text
@@ -1572,6 +1582,7 @@ def _fields(before: Indicator, after: Indicator) -> list[tuple[str, Any, Any]]:
         "type": (before.type.declaration(), after.type.declaration()),
         "owner": (before.owner, after.owner), "aggregation": (before.aggregation,
                                                               after.aggregation),
+        "entered_at": (before.entered_at, after.entered_at),
         "formula": (before.formula.text if before.formula else None,
                     after.formula.text if after.formula else None),
         "weight": (before.weight, after.weight), "note": (before.note, after.note),

@@ -42,7 +42,7 @@ from esgdesk.model.formula import GRID
 from esgdesk.model.frameworks import framework
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
-from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.consolidate import Consolidation, Missing, missing_words
 from esgdesk.rules.coverage import coverage, frameworks_used
 from esgdesk.rules.figures import rounded
 from esgdesk.rules.validation import SEVERITIES
@@ -349,6 +349,7 @@ class WorkbookWriter:
         width = len(grid.columns)
         group = self.cells.style("bold", "group", "border", "middle")
         restated: list[tuple[str, int, Indicator, Any]] = []
+        incomplete: list[tuple[str, int, str]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -372,6 +373,10 @@ class WorkbookWriter:
                 if indicator.formula is not None:
                     comment = self._method(indicator, ref.year)
                 line.cells[column] = Cell(value, style, comment)
+                if value is None and indicator.type.numeric:
+                    found = self.figures.figure(ref.entity, indicator.id, ref.year)
+                    if found.partial:
+                        incomplete.append((label, ref.year, self._missing(found.missing)))
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
                     restated.append((label, ref.year, indicator, stored))
@@ -379,6 +384,14 @@ class WorkbookWriter:
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
             page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
                                    self.cells.style("note"))}, spanning=True))
+        for label, year, missing in incomplete:  # a total never printed smaller than it is
+            text = (f"† {label} {year} 年：不完整，未列示；缺 {missing}" if lang == "zh" else
+                    f"† {label} {year}: incomplete, not printed; missing {missing}")
+            page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
+
+    def _missing(self, missing: Missing) -> str:
+        names = {e.code: (e.name_zh, e.name_en) for e in self.tree}
+        return missing_words(missing, names, self.catalogue, self.lang, most=12)
 
     def _method(self, indicator: Indicator, year: int) -> str:
         """How a computed figure is made, for its cell's comment: the formula, each factor

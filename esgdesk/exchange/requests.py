@@ -39,7 +39,7 @@ from esgdesk.exchange.workbook import (
 )
 from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table, name_in
 from esgdesk.model.layout import FormGrid
-from esgdesk.model.states import STATES, state_words
+from esgdesk.model.states import NOT_APPLICABLE, STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import RequestInfo, Store
 
@@ -59,18 +59,29 @@ INSTRUCTIONS = [
 ]
 
 
-def collected_in(catalogue: Catalogue, table: Table, indicator: str, department: str) -> bool:
+def collected_in(catalogue: Catalogue, table: Table, indicator: str, department: str,
+                 takes: Callable[[Indicator], bool] | None = None) -> bool:
     """True where a request collects a figure: a typed indicator of the department, in its
-    home table (a figure printed in two tables is typed once)."""
+    home table (a figure printed in two tables is typed once), that the request's entity
+    takes (`takes`: typed there, not consolidated from below; see EntityTree.takes)."""
     spec = catalogue.indicators[indicator]
     return (not spec.derived and spec.owner == department
-            and catalogue.home_table(indicator).id == table.id)
+            and catalogue.home_table(indicator).id == table.id
+            and (takes is None or takes(spec)))
 
 
-def request_tables(catalogue: Catalogue, department: str) -> list[Table]:
-    """The tables a department's request holds: those where it types a figure."""
+def request_tables(catalogue: Catalogue, department: str,
+                   takes: Callable[[Indicator], bool] | None = None) -> list[Table]:
+    """The tables a department's request holds: those where it types a figure (at the
+    request's entity, when `takes` says which it takes)."""
     return [t for t in catalogue.department_tables(department)
-            if any(collected_in(catalogue, t, i, department) for i in t.indicators())]
+            if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
+
+
+def entity_takes(store: Store, entity: str) -> Callable[[Indicator], bool]:
+    """Whether an indicator is typed at the entity (not consolidated from its children)."""
+    tree = store.tree()
+    return lambda spec: tree.takes(entity, spec.entered_at)
 
 
 class RequestWriter:
@@ -83,6 +94,7 @@ class RequestWriter:
         self.lang = lang
         self.user = user
         self.years = (request.year - 2, request.year - 1, request.year)
+        self.takes = entity_takes(store, request.entity)
         self.book = FigureBook(self.catalogue,
                                store.figures_of([request.entity], (*self.years[:2],
                                                                     request.year)))
@@ -137,7 +149,7 @@ class RequestWriter:
 
         self._instructions(self.workbook.active)
         chapters: dict[str, list[Table]] = {}
-        for table in request_tables(self.catalogue, self.request.department):
+        for table in request_tables(self.catalogue, self.request.department, self.takes):
             chapters.setdefault(table.chapter, []).append(table)
         for chapter in self.catalogue.chapters:
             if chapter.id in chapters:
@@ -218,7 +230,8 @@ class RequestWriter:
         headers = [c.title(lang) for c in grid.columns]
         # A table collecting quantities asks in which unit each was typed (kWh, or MWh …).
         typed_unit = any(self.catalogue.indicators[i].type.unit_id is not None
-                         and collected_in(self.catalogue, table, i, self.request.department)
+                         and collected_in(self.catalogue, table, i, self.request.department,
+                                          self.takes)
                          for i in table.indicators())
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
                  + ("state", "note", "last_note")]
@@ -247,7 +260,7 @@ class RequestWriter:
                     continue
                 spec = self.catalogue.indicators[ref.indicator]
                 if ref.year == self.request.year and collected_in(
-                        self.catalogue, table, spec.id, self.request.department):
+                        self.catalogue, table, spec.id, self.request.department, self.takes):
                     held = self.book.stored(self.request.entity, spec.id, self.request.year)
                     cell = self._input(sheet, row, column + 1, "value", [spec.id],
                                        self._current(spec),
@@ -296,6 +309,11 @@ class RequestWriter:
         held = [self.book.stored(entity, i, year) for i in ids]
         state = next((STATES[s.state] for s in held if s is not None and s.state in STATES),
                      None)
+        if state is None and not any(s is not None and s.value is not None for s in held):
+            # last year's n/a (a fuel the site does not use), to confirm with one key
+            before = [self.last_notes.stored(entity, i, year - 1) for i in ids]
+            state = next((STATES[s.state] for s in before
+                          if s is not None and s.state == NOT_APPLICABLE.id), None)
         cell = self._input(sheet, row, column, "state", ids,
                            state.word(lang) if state else None)
         self._state_list(cell)
@@ -423,8 +441,9 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     if not entities or not departments:
         raise EsgdeskError("choose at least one entity and one department",
                            "请至少选择一个主体和一个部门", kind="nothing_chosen")
-    wanted = [d for d in departments if request_tables(store.edition(year), d)]
-    jobs = [(e, d) for e in entities for d in wanted]
+    catalogue = store.edition(year)
+    jobs = [(e, d) for e in entities for d in departments
+            if request_tables(catalogue, d, entity_takes(store, e))]
     written = []
     for done, (entity, department) in enumerate(jobs, start=1):
         out = folder / f"{year}-{entity}-{department}.xlsx"

@@ -14,6 +14,7 @@ from typing import Any
 
 from esgdesk.errors import CatalogueError
 from esgdesk.model import formula as formulas
+from esgdesk.model.entities import ENTRY_LEVELS
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
 from esgdesk.paths import RESOURCES
@@ -69,7 +70,7 @@ class Indicator(Frozen):
     """One figure the report asks for: its labels, unit, value type, owner and rules."""
 
     _fields = ("id", "label", "unit", "type", "owner", "chapter", "section", "aggregation", "gri",
-               "cass", "formula", "weight", "rules", "note", "szse", "hkex")
+               "cass", "formula", "weight", "rules", "note", "szse", "hkex", "entered_at")
     id: str
     label: Label
     unit: Label
@@ -86,17 +87,21 @@ class Indicator(Frozen):
     note: str
     szse: tuple[str, ...]  # Shenzhen Stock Exchange Guideline No. 17 (resources/frameworks)
     hkex: tuple[str, ...]  # HKEX ESG Code
+    # Where it is typed (ENTRY_LEVELS): "site" (the tree's leaves), "company" or "group"; a
+    # parent above that level shows its children's consolidation, read-only.
+    entered_at: str
 
     def __init__(self, id: str, label: Label, unit: Label, type: ValueType, owner: str,
                  chapter: str, section: str, aggregation: str, gri: tuple[str, ...],
                  cass: tuple[str, ...], formula: formulas.Formula | None = None,
                  weight: str | None = None, rules: dict[str, Any] | None = None, note: str = "",
-                 szse: tuple[str, ...] = (), hkex: tuple[str, ...] = ()) -> None:
+                 szse: tuple[str, ...] = (), hkex: tuple[str, ...] = (),
+                 entered_at: str = "company") -> None:
         self.__dict__.update(id=id, label=label, unit=unit, type=type, owner=owner,
                              chapter=chapter, section=section, aggregation=aggregation, gri=gri,
                              cass=cass, formula=formula, weight=weight,
                              rules={} if rules is None else rules, note=note, szse=szse,
-                             hkex=hkex)
+                             hkex=hkex, entered_at=entered_at)
 
     @property
     def derived(self) -> bool:
@@ -575,7 +580,15 @@ def _formula(reader: _Reader, where: str, raw: dict[str, Any]) -> Any:
         return None
 
 
-def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: dict) -> Indicator:
+def default_level(aggregation: str, chapter_level: str = "") -> str:
+    """Where an indicator that does not say is entered: a figure the group never consolidates
+    (aggregation "none") on the group; else where its chapter says (`entered_at` in the
+    chapter's head), else on the companies."""
+    return "group" if aggregation == "none" else (chapter_level or "company")
+
+
+def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: dict,
+               chapter_level: str = "") -> Indicator:
     iid = str(raw.get("id", ""))
     where = f"indicator {iid or '?'}"
     type_name = raw.get("type")
@@ -613,7 +626,17 @@ def _indicator(reader: _Reader, chapter_id: str, raw: dict[str, Any], sections: 
         note=str(raw.get("note", "")),
         szse=tuple(raw.get("szse", section.szse if section else ())),
         hkex=tuple(raw.get("hkex", section.hkex if section else ())),
+        entered_at=_level(reader, where, raw, chapter_level),
     )
+
+
+def _level(reader: _Reader, where: str, raw: dict[str, Any], chapter_level: str) -> str:
+    """An indicator's entry level, as given or by default (see default_level)."""
+    given = str(raw.get("entered_at") or "")
+    if given and given not in ENTRY_LEVELS:
+        reader.problem(where, f"entered_at '{given}' is not one of {', '.join(ENTRY_LEVELS)}")
+        given = ""
+    return given or default_level(str(raw.get("aggregation", "")), chapter_level)
 
 
 def _check_quantity(reader: _Reader, where: str, unit_id: Any) -> None:
@@ -701,7 +724,13 @@ def _chapter(reader: _Reader, raw: dict[str, Any], sink: dict[str, list]) -> Cha
         ))
     sink["sections"].extend(sections)
     by_id = {s.id: s for s in sink["sections"]}
-    sink["indicators"].extend(_indicator(reader, cid, i, by_id) for i in raw.get("indicators", []))
+    level = str(head.get("entered_at") or "")
+    if level and level not in ENTRY_LEVELS:
+        reader.problem(f"chapter {cid}", f"entered_at '{level}' is not one of "
+                       f"{', '.join(ENTRY_LEVELS)}")
+        level = ""
+    sink["indicators"].extend(_indicator(reader, cid, i, by_id, level)
+                              for i in raw.get("indicators", []))
     tables = tuple(_table(reader, cid, t) for t in raw.get("tables", []))
     sink["checks"].extend(_check(reader, cid, c) for c in raw.get("checks", []))
     return Chapter(
@@ -851,7 +880,8 @@ def indicator_document(indicator: Indicator) -> dict[str, Any]:
         "id": indicator.id, "section": indicator.section, "label": indicator.label.as_dict(),
         "unit": indicator.unit.as_dict(), **indicator.type.declaration(),
     }
-    out.update(owner=indicator.owner, aggregation=indicator.aggregation)
+    out.update(owner=indicator.owner, aggregation=indicator.aggregation,
+               entered_at=indicator.entered_at)
     if indicator.formula is not None:
         out["formula"] = indicator.formula.text
     if indicator.weight is not None:

@@ -6,6 +6,16 @@ from collections.abc import Iterable, Iterator
 
 from esgdesk.model.frozen import Frozen
 
+# Where a figure is entered (an indicator's `entered_at`), shallowest first: the level's rank
+# is compared with an entity's kind's.
+ENTRY_LEVELS = ("group", "company", "site")
+_RANK = {level: rank for rank, level in enumerate(ENTRY_LEVELS)}
+
+
+def level_rank(kind: str) -> int:
+    """The depth of a kind of entity or an entry level (an unknown kind counts as a company)."""
+    return _RANK.get(kind, 1)
+
 
 class EntityInfo(Frozen):
     """An entity of the group (the group, a company, a site) as the store holds it."""
@@ -94,6 +104,25 @@ class EntityTree:
 
     def depth(self, code: str) -> int:
         return len(self.ancestors(code))
+
+    def takes(self, code: str, level: str) -> bool:
+        """Whether figures entered at `level` are entered at this entity: it is of that level
+        or above, and none of its children is (a company with no site of its own enters the
+        sites' figures; a company with sites has them consolidated from its sites)."""
+        info = self.by_code.get(code)
+        if info is None:
+            return False
+        rank = level_rank(level)
+        return level_rank(info.kind) <= rank and not any(
+            level_rank(child.kind) <= rank for child in self._children.get(code, []))
+
+    def entering(self, code: str, level: str) -> list[str]:
+        """The entities at or under `code` that enter figures of `level`, in tree order."""
+        return [c for c in self.subtree(code) if self.takes(c, level)]
+
+    def applies(self, code: str, level: str) -> bool:
+        """Whether an entity has figures of `level`: its own, or its children's consolidated."""
+        return bool(self.entering(code, level))
 
     def within(self, code: str, root: str) -> bool:
         """True when `code` is `root` or lies under it."""

@@ -1,83 +1,312 @@
-"""Consolidation: a parent entity's figures from its children, by each indicator's rule.
+"""Consolidation: every numeric figure of every entity of a tree, complete or saying what is
+missing.
 
-`sum` adds the children; `formula` recomputes a ratio from consolidated components
-(a percentage is never summed or averaged); `weighted_mean` weighs by another
-indicator; `none` takes only the parent's own figure. A figure stored on the
-parent is shown as stored (a disagreement with its children is a validation finding).
+An indicator is typed where the catalogue says (`entered_at`: the sites, the companies or
+the group; see EntityTree.takes). Above that level an entity's figure is its children's,
+by the indicator's rule: `sum` adds them; `weighted_mean` weighs them by another indicator;
+`none` consolidates nothing. A computed figure is worked out from its components: at each
+entity with its own factors and summed over the children (`sum`), or recomputed from the
+consolidated components (`formula`: a ratio or intensity is never summed or averaged).
+
+A figure with any input missing is *incomplete*: its `Figure` keeps what the inputs present
+add up to and names every (entity, indicator) missing, so that no total is ever shown
+smaller as if it were whole. A figure stored on a parent (the printed history, a late
+correction) is shown as stored; `from_children` gives what its children add up to, for the
+validator to compare.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
-from esgdesk.model.catalogue import Catalogue
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.entities import ENTRY_LEVELS, EntityTree
+from esgdesk.model.formula import FACTOR, Formula
+from esgdesk.model.states import NOT_APPLICABLE, VALUE
 from esgdesk.rules.factor_values import FactorValues
-from esgdesk.rules.figures import FigureBook, derive
+from esgdesk.rules.figures import FigureBook, derived_order
 from esgdesk.storage.store import Store
+
+Missing = tuple[tuple[str, str], ...]  # (entity, indicator or "factor.<id>")
+NOTHING: Missing = ()
+
+
+class Figure(NamedTuple):
+    """A figure as a number, and what is missing for it to be whole (nothing: complete)."""
+
+    number: Decimal | None
+    missing: Missing = NOTHING
+
+    @property
+    def complete(self) -> bool:
+        return self.number is not None and not self.missing
+
+    @property
+    def partial(self) -> bool:
+        """Some of its inputs are there and some missing: what is there is not the figure."""
+        return self.number is not None and bool(self.missing)
+
+
+NONE = Figure(None)  # no figure, and none expected (n/a, or not kept at this level)
+
+
+def _joined(parts: Iterable[Missing]) -> Missing:
+    found: dict[tuple[str, str], None] = {}
+    for part in parts:
+        found.update(dict.fromkeys(part))
+    return tuple(found)
+
+
+def _added(figures: list[Figure]) -> Figure:
+    """Figures added up: the sum of those present, incomplete if any part is."""
+    numbers = [f.number for f in figures if f.number is not None]
+    missing = _joined(f.missing for f in figures if f.missing)
+    if not numbers:
+        return Figure(None, missing) if missing else NONE
+    return Figure(sum(numbers, Decimal(0)), missing)
 
 
 class Consolidation:
-    """Consolidated numbers for every entity of a tree, for some years (computed on demand)."""
+    """Numeric figures of every entity of a tree for some years, computed on demand.
 
-    def __init__(self, store: Store, years: Iterable[int], root: str | None = None) -> None:
+    `book` gives the stored figures (read here from the store when not given); `tree` the
+    structure. Each (entity, year) is worked out once, all its indicators together; `forget`
+    drops what a changed figure touches."""
+
+    def __init__(self, store: Store, years: Iterable[int], root: str | None = None,
+                 book: FigureBook | None = None, catalogue: Catalogue | None = None) -> None:
         self.store = store
         self.years = tuple(years)
         # The figures of every year are read by the rows of the latest year's edition.
-        self.catalogue: Catalogue = store.edition(max(self.years)) if self.years \
-            else store.catalogue
+        self.catalogue: Catalogue = catalogue or (
+            store.edition(max(self.years)) if self.years else store.catalogue)
+        self.tree: EntityTree = store.tree()
         top = store.entity(root) if root else store.root()
-        tree = store.tree()
+        self.root = top.code
+        self.codes = self.tree.subtree(top.code)
         self.children: dict[str, list[str]] = {
-            code: [c.code for c in tree.children(code)] for code in tree.subtree(top.code)}
-        self.factors = FactorValues(store)
-        self.book = FigureBook(self.catalogue, store.figures_of(self.children, self.years),
-                               self.factors)
-        self._cache: dict[tuple[str, int], dict[str, Decimal]] = {}
-        consolidated = [s for s in self.catalogue.indicators.values()
-                        if not s.derived and s.type.numeric]
-        self._summed = [s.id for s in consolidated if s.aggregation == "sum"]
-        self._weighted = [(s.id, s.weight) for s in consolidated
-                          if s.aggregation == "weighted_mean" and s.weight]
-        # Computed at each entity from its own figures and factors (a site's emissions, with
-        # its province's grid factor), and summed over the children at a parent.
-        self._computed_sums = [s.id for s in self.catalogue.indicators.values()
-                               if s.derived and s.aggregation == "sum"]
+            code: [c.code for c in self.tree.children(code)] for code in self.codes}
+        self.factors = book.factors if book is not None and book.factors is not None \
+            else FactorValues(store)
+        self.book = book if book is not None else FigureBook(
+            self.catalogue, store.figures_of(self.codes, self.years), self.factors)
+        self._takes = {level: {c for c in self.codes if self.tree.takes(c, level)}
+                       for level in ENTRY_LEVELS}
+        self._applies = {level: self._applying(level) for level in ENTRY_LEVELS}
+        self._cache: dict[tuple[str, int], dict[str, Figure]] = {}
+        indicators = self.catalogue.indicators.values()
+        typed = [s for s in indicators if not s.derived and s.type.numeric]
+        # weighted means last: they weigh by consolidated figures
+        self._typed = [s for s in typed if s.aggregation != "weighted_mean"] + \
+            [s for s in typed if s.aggregation == "weighted_mean"]
+        self._derived = derived_order(self.catalogue)
+        self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
+
+    def _applying(self, level: str) -> set[str]:
+        """The entities with figures of a level: those that take them, and their ancestors."""
+        found = set(self._takes[level])
+        for code in list(found):
+            found.update(a.code for a in self.tree.ancestors(code))
+        return found & set(self.codes)
+
+    def _typed_leaves(self, spec: Indicator) -> tuple[str, ...]:
+        leaves: list[str] = []
+        for ref in spec.formula.indicators if spec.formula else ():
+            part = self.catalogue.indicators.get(ref)
+            if part is not None and part.derived:
+                leaves.extend(self._typed_leaves(part))
+            else:
+                leaves.append(ref)
+        return tuple(dict.fromkeys(leaves))
+
+    # -- where figures are kept ---------------------------------------------------
+    def takes(self, entity: str, indicator: str) -> bool:
+        """Whether the indicator is typed at this entity (see EntityTree.takes)."""
+        spec = self.catalogue.indicators.get(indicator)
+        return spec is not None and not spec.derived \
+            and entity in self._takes.get(spec.entered_at, ())
+
+    def applies(self, entity: str, indicator: str) -> bool:
+        """Whether the entity has the figure at all: typed there or consolidated there."""
+        spec = self.catalogue.indicators.get(indicator)
+        if spec is None:
+            return False
+        if spec.derived:
+            return all(self.applies(entity, ref) for ref in self._leaves[spec.id])
+        return entity in self._applies.get(spec.entered_at, ())
+
+    def entering(self, entity: str, indicator: str) -> list[str]:
+        """The entities at or under `entity` where the indicator is typed."""
+        spec = self.catalogue.indicators[indicator]
+        return [c for c in self.tree.subtree(entity) if c in self._takes[spec.entered_at]]
+
+    # -- figures --------------------------------------------------------------------
+    def figure(self, entity: str, indicator: str, year: int) -> Figure:
+        return self.table(entity, year).get(indicator, NONE)
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
-        """Every numeric figure of an entity for a year: stored, consolidated or computed."""
-        key = (entity, year)
-        if key in self._cache:
-            return self._cache[key]
-        children = [self.figures(child, year) for child in self.children.get(entity, [])]
-        own = self.book.own(entity, year)  # each stored figure read as a number once
-        result: dict[str, Decimal] = dict(own)
-        if children:
-            for indicator in self._summed:
-                if indicator not in own:
-                    parts = [c[indicator] for c in children if indicator in c]
-                    if parts:
-                        result[indicator] = sum(parts, Decimal(0))
-            for indicator, weighed_by in self._weighted:
-                if indicator not in own:
-                    pairs = [(c[indicator], c[weighed_by]) for c in children
-                             if indicator in c and weighed_by in c]
-                    weight = sum((w for _, w in pairs), Decimal(0))
-                    if pairs and weight:
-                        result[indicator] = sum((v * w for v, w in pairs), Decimal(0)) / weight
-        fixed: dict[str, Decimal] = {}
-        if children:
-            for indicator in self._computed_sums:
-                parts = [c[indicator] for c in children if indicator in c]
-                if parts:
-                    fixed[indicator] = sum(parts, Decimal(0))
-        numbers = {**self.book.zeros(entity, year), **result, **self.factors(entity, year)}
-        # ratios and intensities from consolidated components, never summed
-        result.update(derive(self.catalogue, numbers, fixed))
-        self._cache[key] = result
-        return result
+        """The complete numeric figures of an entity for a year: stored, consolidated or
+        computed (an incomplete one is left out: see `incomplete`)."""
+        return {i: f.number for i, f in self.table(entity, year).items()  # type: ignore[misc]
+                if f.complete}
+
+    def incomplete(self, entity: str, year: int) -> dict[str, Figure]:
+        """The figures of an entity and year of which some inputs are there and some missing
+        (see Figure.partial)."""
+        return {i: f for i, f in self.table(entity, year).items() if f.partial}
 
     def text(self, entity: str, indicator: str, year: int) -> str | None:
         """A text or yes/no figure: only ever the entity's own."""
         stored = self.book.stored(entity, indicator, year)
         return stored.value if stored is not None else None
+
+    def forget(self, entity: str, year: int) -> None:
+        """Work out again an entity's figures and its ancestors' (one of them changed)."""
+        self._cache.pop((entity, year), None)
+        for ancestor in self.tree.ancestors(entity):
+            self._cache.pop((ancestor.code, year), None)
+
+    def table(self, entity: str, year: int) -> dict[str, Figure]:
+        """Every numeric figure of an entity for a year."""
+        key = (entity, year)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        kids = [(child, self.table(child, year)) for child in self.children.get(entity, [])]
+        own = self.book.readable(entity, year)
+        stored = self.book.rows(entity, year)
+        result: dict[str, Figure] = {}
+        for spec in self._typed:
+            result[spec.id] = self._typed_figure(entity, spec, own, stored, kids, result)
+        numbers = None
+        for spec in self._derived:
+            row = stored.get(spec.id)
+            if row is not None and row.value is not None and spec.id in own:
+                result[spec.id] = Figure(own[spec.id])  # a computed figure stored all the same
+                continue
+            if kids and spec.aggregation == "sum" and not any(
+                    leaf in stored for leaf in self._leaves[spec.id]):
+                result[spec.id] = _added([t[spec.id] for c, t in kids
+                                          if self.applies(c, spec.id)])
+                continue
+            if numbers is None:
+                numbers = dict(self.factors(entity, year))
+            result[spec.id] = self._computed(entity, spec, result, numbers)
+        self._cache[key] = result
+        return result
+
+    def from_children(self, entity: str, indicator: str, year: int) -> Figure:
+        """What an entity's children add up to for a figure (as if it held none itself)."""
+        spec = self.catalogue.indicators[indicator]
+        kids = [(child, self.table(child, year)) for child in self.children.get(entity, [])]
+        if not kids:
+            return NONE
+        if spec.derived:
+            if spec.aggregation != "sum":
+                return NONE
+            return _added([t[indicator] for c, t in kids if self.applies(c, indicator)])
+        return self._consolidated(spec, kids, self.table(entity, year))
+
+    def _typed_figure(self, entity: str, spec: Indicator, own: dict[str, Decimal],
+                      stored: dict, kids: list[tuple[str, dict[str, Figure]]],
+                      done: dict[str, Figure]) -> Figure:
+        number = own.get(spec.id)
+        if number is not None:
+            return Figure(number)
+        row = stored.get(spec.id)
+        if row is not None and row.state != VALUE:
+            if row.state == NOT_APPLICABLE.id:
+                return Figure(Decimal(0)) if spec.type.counts_na_as_zero() else NONE
+            return Figure(None, ((entity, spec.id),))  # not available: a gap all the same
+        if entity in self._takes[spec.entered_at]:
+            return Figure(None, ((entity, spec.id),))
+        if not kids or entity not in self._applies[spec.entered_at]:
+            return NONE
+        return self._consolidated(spec, kids, done)
+
+    def _consolidated(self, spec: Indicator, kids: list[tuple[str, dict[str, Figure]]],
+                      done: dict[str, Figure]) -> Figure:
+        parts = [(c, t) for c, t in kids if c in self._applies[spec.entered_at]]
+        if spec.aggregation == "sum":
+            return _added([t[spec.id] for _c, t in parts])
+        if spec.aggregation == "weighted_mean" and spec.weight:
+            pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _c, t in parts]
+            missing = _joined([*(v.missing for v, _w in pairs), *(w.missing for _v, w in pairs)])
+            known = [(v.number, w.number) for v, w in pairs
+                     if v.number is not None and w.number is not None]
+            weight = sum((w for _v, w in known), Decimal(0))
+            if not weight:
+                return Figure(None, missing) if missing else NONE
+            return Figure(sum((v * w for v, w in known), Decimal(0)) / weight, missing)
+        return NONE
+
+    def _computed(self, entity: str, spec: Indicator, done: dict[str, Figure],
+                  numbers: dict[str, Decimal]) -> Figure:
+        """A computed figure from the entity's figures (incomplete with its inputs)."""
+        formula = spec.formula
+        assert formula is not None
+        inputs = [done.get(ref, NONE) for ref in formula.indicators]
+        if any(f.number is None and not f.missing for f in inputs):
+            return NONE  # a component not kept here (or n/a): nothing to compute
+        missing = _joined(f.missing for f in inputs if f.missing)
+        if any(f.number is None for f in inputs) and (
+                all(f.number is None for f in inputs) or additive_terms(formula) is None):
+            return Figure(None, missing)  # only a sum of lines has a partial value
+        values = dict(numbers)
+        for ref, found in zip(formula.indicators, inputs, strict=True):
+            values[ref] = found.number if found.number is not None else Decimal(0)
+        result = formula.evaluate(values)
+        if result is None:
+            lacking = tuple((entity, FACTOR + f) for f in formula.factors
+                            if values.get(FACTOR + f) is None)
+            if lacking:
+                return Figure(None, _joined([missing, lacking]))
+            if missing:
+                return Figure(None, missing)
+            return NONE  # a divisor of zero
+        return Figure(result, missing)
+
+
+@lru_cache(maxsize=512)
+def additive_terms(formula: Formula) -> dict[str, Decimal] | None:
+    """The coefficient of each line of a formula that only adds its lines, each times a
+    constant (a + b, (a + b) / 1000 + c / 3.6), or None for any other (a ratio, a product):
+    found by evaluating it, so that any way of writing such a sum is recognised."""
+    ids = formula.indicators
+    if not ids:
+        return None
+    # factors are constants of an entity and year: 1 stands for each
+    zero = {**{FACTOR + f: Decimal(1) for f in formula.factors}, **dict.fromkeys(ids, Decimal(0))}
+    try:
+        if formula.evaluate(zero) != 0:
+            return None
+        terms = {ref: formula.evaluate({**zero, ref: Decimal(1)}) for ref in ids}
+        probe = {**zero, **{ref: Decimal(n + 2) for n, ref in enumerate(ids)}}
+        result = formula.evaluate(probe)
+    except (ArithmeticError, TypeError):
+        return None
+    if result is None or any(t is None for t in terms.values()):
+        return None
+    linear = sum((terms[ref] * probe[ref] for ref in ids), Decimal(0))  # type: ignore[operator]
+    if abs(linear - result) > abs(result) * Decimal("1e-12"):
+        return None
+    return terms  # type: ignore[return-value]
+
+
+def missing_words(missing: Missing, names: dict[str, tuple[str, str]],
+                  catalogue: Catalogue, lang: str, most: int = 6) -> str:
+    """What an incomplete figure lacks, in words ("东莞：柴油消耗量；…"), the first `most`."""
+    words = []
+    for entity, what in missing[:most]:
+        name = names.get(entity, (entity, entity))[0 if lang == "zh" else 1]
+        spec = catalogue.indicators.get(what)
+        label = spec.label(lang) if spec is not None else (
+            ("排放因子 " if lang == "zh" else "the factor ") + what.removeprefix(FACTOR))
+        words.append(f"{name}{'：' if lang == 'zh' else ': '}{label}")
+    more = len(missing) - most
+    if more > 0:
+        words.append(f"另 {more} 项" if lang == "zh" else f"{more} more")
+    return ("；" if lang == "zh" else "; ").join(words)

@@ -80,6 +80,10 @@ class FigureBook:
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
         return self.values.get((entity, indicator, year))
 
+    def rows(self, entity: str, year: int) -> dict[str, StoredValue]:
+        """The stored figures of an entity and year by indicator (read it, do not change it)."""
+        return self._by_entity_year.get((entity, year), {})
+
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
         """A figure as a number: stored, or computed from its components."""
         if indicator in self._computed:
@@ -105,6 +109,12 @@ class FigureBook:
             if unreadable[0] == entity and unreadable[2] == year:
                 Decimal(self.values[unreadable].value or "")  # says why
         return own
+
+    def readable(self, entity: str, year: int) -> dict[str, Decimal]:
+        """As `own`, but a stored text that is no number is left out instead of raising (the
+        type check reports it)."""
+        own = self._own.get((entity, year))
+        return own if own is not None else self._read_own(entity, year)
 
     def _read_own(self, entity: str, year: int) -> dict[str, Decimal]:
         """Each stored text of an entity and year read as a number once, however often it is

@@ -74,7 +74,7 @@ def unfilled(store: Store, request: RequestInfo) -> list[str]:
     """The figures a request collects that are not filled (see is_filled), in the
     catalogue's order."""
     held = store.values(request.entity, [request.year])
-    return [i for i in store.request_indicators(request.department, request.year)
+    return [i for i in store.request_indicators(request.department, request.year, request.entity)
             if not is_filled(held.get((i, request.year)))]
 
 
@@ -88,7 +88,7 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
     held = store.figures_of({r.entity for r in requests}, [year])
     rows = []
     for request in requests:
-        ids = store.request_indicators(request.department, request.year)
+        ids = store.request_indicators(request.department, request.year, request.entity)
         filled = sum(1 for i in ids if is_filled(held.get((request.entity, i, year))))
         own = findings_of_department(findings, store.edition(request.year), request.department,
                                      request.entity)
@@ -142,7 +142,7 @@ def _refuse_unfilled(store: Store, request: RequestInfo, what_en: str, what_zh: 
     not available."""
     missing = unfilled(store, request)
     if missing:
-        total = len(store.request_indicators(request.department, request.year))
+        total = len(store.request_indicators(request.department, request.year, request.entity))
         raise EsgdeskError(
             f"{what_en}: {len(missing)} of {counted(total, 'figure')} "
             f"{'is' if len(missing) == 1 else 'are'} missing, e.g. {missing[0]}; fill them "

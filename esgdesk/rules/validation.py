@@ -19,6 +19,7 @@ from functools import lru_cache
 from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label, Table
 from esgdesk.model.states import STATES
 from esgdesk.model.types import ValueRefused, ValueType
+from esgdesk.rules.consolidate import Consolidation, additive_terms, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import Store, StoredValue
@@ -112,6 +113,14 @@ class Validator:
             else:
                 figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
             self.book = FigureBook(self.catalogue, figures, FactorValues(store))
+        # Every figure of every entity: typed, consolidated from the children or computed.
+        self.figures = Consolidation(store, (year - 1, year), root.code, book=self.book,
+                                     catalogue=self.catalogue)
+        self._names = {e.code: (e.name_zh, e.name_en) for e in self.tree}
+        self._totals = [s for s in self.catalogue.indicators.values()
+                        if s.formula is not None and not s.formula.factors
+                        and additive_terms(s.formula) is not None]
+        self._derived_ids = [s.id for s in self.catalogue.indicators.values() if s.derived]
         self._read = read
         self._rule_numbers: dict[tuple[str, str], Decimal] = {}
         self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
@@ -162,7 +171,9 @@ class Validator:
         return self.book.stored(entity, indicator, year)
 
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
-        return self.book.number(entity, indicator, year)
+        """A figure of any entity, when it is whole: stored, consolidated or computed."""
+        found = self.figures.figure(entity, indicator, year)
+        return found.number if found.complete else None
 
     def note(self, entity: str, indicator: str, year: int) -> str:
         stored = self.stored(entity, indicator, year)
@@ -202,6 +213,10 @@ class Validator:
             found = self._factor(entity, spec)
         elif rule == "peer":
             found = self._peer(entity, spec)
+        elif rule == "incomplete":
+            found = self._incomplete(entity, spec)
+        elif rule == "totals":
+            found = self._total_lines(entity, spec)
         else:
             found = self._check(entity, self.catalogue.checks[int(subject)])
         key = (rule, entity, subject)
@@ -242,6 +257,11 @@ class Validator:
             if self.children[entity]:
                 for spec in self._summed:
                     self._evaluate("consolidation", entity, spec.id)
+            for spec in self.catalogue.indicators.values():
+                if spec.type.numeric and (spec.derived or self.children[entity]):
+                    self._evaluate("incomplete", entity, spec.id)
+            for spec in self._totals:
+                self._evaluate("totals", entity, spec.id)
             for spec in self._with_factors:
                 self._evaluate("factor", entity, spec.id)
             for spec in self._quantities:
@@ -261,9 +281,26 @@ class Validator:
             self.book.drop(entity, indicator, self.year)
         else:
             self.book.put(stored)
+        self.figures.forget(entity, self.year)
         spec = self.catalogue.indicators[indicator]
         if not spec.derived:
             self._evaluate_indicator(entity, spec)
+        touched = [indicator, *self._dependents.get(indicator, ())]
+        for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
+            if code not in self.codes:
+                break
+            if code != entity and not spec.derived:
+                self._evaluate_indicator(code, spec)
+            for iid in touched:
+                touched_spec = self.catalogue.indicators[iid]
+                if touched_spec.type.numeric and (touched_spec.derived or self.children[code]):
+                    self._evaluate("incomplete", code, iid)
+            for total in self._totals:
+                if total.id in touched:
+                    self._evaluate("totals", code, total.id)
+            if code != entity:
+                for number in self._checks_of.get(indicator, ()):
+                    self._evaluate("check", code, str(number))
         if indicator in self._group_of:
             self._evaluate("missing", entity, self._group_of[indicator])
         for actual in self._targets_of.get(indicator, ()):
@@ -392,13 +429,16 @@ class Validator:
             factor = abs(now / before)
             if factor >= magnitude or factor <= 1 / magnitude:
                 slip = self._slip(spec)
+                mover = self._mover(entity, spec)
+                where_zh = f"，主要来自{mover[0]}" if mover else ""
+                where_en = f", moved by {mover[1]}" if mover else ""
                 return [self._finding(
                     "error", "prior_year", entity, [spec.id],
                     f"“{label.zh}”从 {self._show(spec.id, before)} 变为 {self._show(spec.id, now)}"
-                    f"（×{_factor(factor)}），疑似数量级错误"
+                    f"（×{_factor(factor)}）{where_zh}，疑似数量级错误"
                     f"（{slip.zh}）。",
                     f"'{label.en}' went from {self._show(spec.id, before)} to {self._show(spec.id, now)} "
-                    f"(×{_factor(factor)}): an order-of-magnitude slip "
+                    f"(×{_factor(factor)}){where_en}: an order-of-magnitude slip "
                     f"({slip.en})")]
         if now == before:
             threshold = self._rule_number(spec, "copy_forward_min")
@@ -425,6 +465,28 @@ class Validator:
                 f"({percent}), beyond ±{limit * 100:.0f}%: please explain.")]
         return []
 
+    def _mover(self, entity: str, spec: Indicator) -> tuple[str, str] | None:
+        """The child (and the figure it typed) whose change moved a parent's figure most, as
+        names in zh and en; None for an entity without children."""
+        best: tuple[Decimal, str] | None = None
+        for child in self.children.get(entity, ()):
+            now = self.number(child, spec.id, self.year)
+            if now is None:
+                continue
+            before = self.number(child, spec.id, self.year - 1) or Decimal(0)
+            change = abs(now - before)
+            if best is None or change > best[0]:
+                best = (change, child)
+        if best is None:
+            return None
+        code = best[1]
+        zh, en = self._names.get(code, (code, code))
+        shown = self._show(spec.id, self.number(code, spec.id, self.year))
+        deeper = self._mover(code, spec)
+        if deeper is not None:
+            return f"{zh}（{deeper[0]}）", f"{en} ({deeper[1]})"
+        return f"{zh}（{code}，{shown}）", f"{en} ({code}, {shown})"
+
     def _slip(self, spec: Indicator) -> Label:
         """The likely slip behind an order-of-magnitude change, by the figure's unit (the
         catalogue's [rules.slips]: 万元 typed as 元, a fraction for a percentage, …)."""
@@ -439,8 +501,10 @@ class Validator:
         return (entity, spec.owner) in self.submitted
 
     def _is_missing(self, entity: str, indicator: str) -> bool:
-        """Held last year, and neither a value nor an explicit state (n/a) this year."""
-        if self.number(entity, indicator, self.year - 1) is None \
+        """Typed here, held last year, and neither a value nor an explicit state (n/a) this
+        year (a parent's figure made by its children is missing where they type it)."""
+        if not self.figures.takes(entity, indicator) \
+                or self.number(entity, indicator, self.year - 1) is None \
                 or self.number(entity, indicator, self.year) is not None:
             return False
         stored = self.stored(entity, indicator, self.year)
@@ -453,7 +517,8 @@ class Validator:
         spec = self.catalogue.indicators[ids[0]]
         if self._missing_one_by_one(entity, spec):
             return []
-        held = [i for i in ids if self.number(entity, i, self.year - 1) is not None]
+        held = [i for i in ids if self.figures.takes(entity, i)
+                and self.number(entity, i, self.year - 1) is not None]
         missing = [i for i in held if self._is_missing(entity, i)]
         if not missing:
             return []
@@ -695,12 +760,17 @@ class Validator:
             "employee). A slip of units or digits?")]
 
     def _consolidation(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A figure stored on a parent (the printed history, a late correction) against what
+        its children add up to, where they hold it too."""
+        stored = self.stored(entity, spec.id, self.year)
+        if stored is None or stored.value is None:
+            return []
         parent = self.number(entity, spec.id, self.year)
         parts = self._children_sum(entity, spec.id)
         if parent is None or parts is None:
             return []
         total, detail = parts
-        if total == parent:
+        if abs(total - parent) <= spec.type.sum_tolerance(len(detail)):
             return []
         names_zh = "，".join(f"{self.store.entity(c).name_zh} {self._show(spec.id, n)}" for c, n in detail)
         names_en = ", ".join(f"{self.store.entity(c).name_en} {self._show(spec.id, n)}" for c, n in detail)
@@ -717,20 +787,62 @@ class Validator:
 
     def _children_sum(self, entity: str, indicator: str,
                       ) -> tuple[Decimal, list[tuple[str, Decimal]]] | None:
-        """What the children add up to (a child without a figure of its own counts its own
-        children), with the leaves that gave each number; None when no child has any."""
-        detail: list[tuple[str, Decimal]] = []
-        for child in self.children[entity]:
-            own = self.number(child, indicator, self.year)
-            if own is not None:
-                detail.append((child, own))
-                continue
-            below = self._children_sum(child, indicator)
-            if below is not None:
-                detail.extend(below[1])
-        if not detail:
+        """What the children add up to, with each child's number; None when they hold none
+        of it or some of it is missing (the incomplete rule says which)."""
+        found = self.figures.from_children(entity, indicator, self.year)
+        if not found.complete or found.number is None:
             return None
-        return sum((n for _, n in detail), Decimal(0)), detail
+        detail = [(child, number) for child in self.children[entity]
+                  if (number := self.number(child, indicator, self.year)) is not None]
+        return found.number, detail
+
+    # -- totals and their lines, at every level -------------------------------------
+    def _incomplete(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A total (computed or consolidated) of which some inputs are there and some are
+        missing: never to be read as the whole figure."""
+        found = self.figures.figure(entity, spec.id, self.year)
+        if not found.partial:
+            return []
+        year = self.year
+        zh = missing_words(found.missing, self._names, self.catalogue, "zh")
+        en = missing_words(found.missing, self._names, self.catalogue, "en")
+        name_zh, name_en = self._names.get(entity, (entity, entity))
+        shown = self._show(spec.id, found.number)
+        return [Finding(
+            "warning", "incomplete", entity, year, (spec.id,),
+            {spec.id: _fmt(found.number)}, Label(
+                f"{name_zh}{year} 年的“{spec.label.zh}”不完整（已有部分合计 {shown}），缺：{zh}。",
+                f"{name_en}'s '{spec.label.en}' for {year} is incomplete (the parts held add "
+                f"up to {shown}); missing: {en}."))]
+
+    def _total_lines(self, entity: str, spec: Indicator) -> list[Finding]:
+        """A total whose formula adds its lines (Scope 1 its fuels, energy its carriers)
+        against those lines, at every level: equal within rounding, and never below a line."""
+        assert spec.formula is not None
+        total = self.number(entity, spec.id, self.year)
+        terms = additive_terms(spec.formula)
+        if total is None or terms is None:
+            return []
+        lines = {ref: self.number(entity, ref, self.year) for ref in terms}
+        if any(v is None for v in lines.values()):
+            return []
+        shares = {ref: terms[ref] * v for ref, v in lines.items()}  # type: ignore[operator]
+        added = sum(shares.values(), Decimal(0))
+        tolerance = spec.type.sum_tolerance(len(shares) + 1)
+        below = [ref for ref, share in shares.items() if share > 0 and total + tolerance < share]
+        if abs(added - total) <= tolerance and not below:
+            return []
+        name_zh, name_en = self._names.get(entity, (entity, entity))
+        listing_zh = "，".join(f"“{self._label(r).zh}” {self._show(r, v)}"
+                              for r, v in lines.items())
+        listing_en = ", ".join(f"'{self._label(r).en}' {self._show(r, v)}"
+                               for r, v in lines.items())
+        return [self._finding(
+            "error", "totals", entity, [spec.id, *terms],
+            f"{name_zh}的“{spec.label.zh}”为 {self._show(spec.id, total)}，而按其构成（{listing_zh}）"
+            f"应为 {self._show(spec.id, added)}。",
+            f"{name_en}'s '{spec.label.en}' is {self._show(spec.id, total)}, but its lines "
+            f"({listing_en}) give {self._show(spec.id, added)}.")]
 
 
 def validate(store: Store, year: int, entity: str | None = None,

@@ -10,6 +10,7 @@ from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
+from esgdesk.rules.consolidate import NONE, Consolidation, Figure, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
@@ -41,11 +42,10 @@ class Workspace:
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
         self._scope = store.tree().subtree(self.entity)
-        sites = {code for table in self.catalogue.tables.values() for code in table.sites}
-        self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
         self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
         self.reads = 0  # how many times the figures were read (a run sees one reading)
         self.book = FigureBook(self.catalogue, {})
+        self.figures: Consolidation | None = None
         self._grids: dict[str, FormGrid] = {}
         self._validator: Validator | None = None
         self._findings: list[Finding] = []
@@ -56,8 +56,11 @@ class Workspace:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
-        self.book = FigureBook(self.catalogue, self.store.figures_of(self._shown, self.years),
+        # the whole subtree: a parent's figures are its children's, consolidated
+        self.book = FigureBook(self.catalogue, self.store.figures_of(self._scope, self.years),
                                FactorValues(self.store))
+        self.figures = Consolidation(self.store, self.years, self.entity, book=self.book,
+                                     catalogue=self.catalogue)
         if self._validator is not None:
             self._validator = None
             self.validate()
@@ -86,15 +89,66 @@ class Workspace:
     def stored(self, ref: FigureRef) -> StoredValue | None:
         return self.book.stored(ref.entity, ref.indicator, ref.year)
 
+    def figure(self, ref: FigureRef) -> Figure:
+        """A numeric figure as stored, consolidated or computed, whole or not."""
+        if self.figures is None or not self.catalogue.indicators[ref.indicator].type.numeric:
+            return NONE
+        return self.figures.figure(ref.entity, ref.indicator, ref.year)
+
     def number(self, ref: FigureRef) -> Decimal | None:
-        return self.book.number(ref.entity, ref.indicator, ref.year)
+        """A numeric figure when it is whole (stored, consolidated or computed)."""
+        found = self.figure(ref)
+        return found.number if found.complete else None
+
+    def is_consolidated(self, ref: FigureRef) -> bool:
+        """A typed figure this entity shows from its children (it is typed below it)."""
+        assert self.figures is not None
+        return not self.is_derived(ref) and not self.figures.takes(ref.entity, ref.indicator) \
+            and self.figures.applies(ref.entity, ref.indicator)
+
+    def takes(self, ref: FigureRef) -> bool:
+        """Whether the figure is typed at this entity (else it is shown, read-only)."""
+        assert self.figures is not None
+        return self.figures.takes(ref.entity, ref.indicator)
+
+    def incomplete_words(self, ref: FigureRef, lang: str) -> str:
+        """What a total lacks ("东莞：柴油消耗量"), '' when it is whole or there is nothing."""
+        found = self.figure(ref)
+        if not found.missing:
+            return ""
+        names = {e.code: (e.name_zh, e.name_en) for e in self.store.entities()}
+        return missing_words(found.missing, names, self.catalogue, lang)
+
+    def origin(self, ref: FigureRef, lang: str) -> list[str]:
+        """Where a figure shown but not typed here comes from, and what a total lacks, as
+        lines in the interface's language (for the cell's tooltip and the details)."""
+        lines: list[str] = []
+        if self.figures is not None and self.is_consolidated(ref) and self.stored(ref) is None:
+            below = self.figures.entering(ref.entity, ref.indicator)
+            names = ", ".join(self.store.entity(c).name(lang) for c in below[:6])
+            if len(below) > 6:
+                names += f" … ({len(below)})"
+            lines.append(f"由下级合并（{names}）：只读，请在下级填报" if lang == "zh" else
+                         f"Consolidated from {names}: read only, typed there")
+        elif self.figures is not None and self.is_consolidated(ref):
+            lines.append("按已发布数据保存在本级；与下级合并数比较" if lang == "zh" else
+                         "Held here as published; compared with its children's consolidation")
+        missing = self.incomplete_words(ref, lang)
+        if missing:
+            lines.append(f"不完整，缺：{missing}" if lang == "zh" else
+                         f"Incomplete; missing: {missing}")
+        return lines
 
     def display(self, ref: FigureRef) -> str:
-        """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none."""
+        """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
+        a total with parts missing shows what is there, marked (1,226 …)."""
         indicator = self.catalogue.indicators[ref.indicator]
-        if indicator.derived:
-            number = self.number(ref)
-            return "" if number is None else indicator.type.format(str(rounded(indicator, number)))
+        if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
+            found = self.figure(ref)
+            if found.number is None:
+                return ""
+            shown = indicator.type.format(str(rounded(indicator, found.number)))
+            return f"{shown} …" if found.missing else shown
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
             return STATES[stored.state].label
@@ -148,7 +202,7 @@ class Workspace:
 
     def is_editable(self, ref: FigureRef) -> bool:
         return ref.year == self.year and not self.is_derived(ref) and not self.is_locked(ref) \
-            and self.may_write(ref)
+            and self.takes(ref) and self.may_write(ref)
 
     def may_write(self, ref: FigureRef) -> bool:
         """Whether the user's role on a server lets it change this figure (always, on a
@@ -190,6 +244,8 @@ class Workspace:
 
     def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
         self.book.put(stored)
+        if self.figures is not None:
+            self.figures.forget(ref.entity, ref.year)
         if ref.year == self.year:
             self._edits.append((ref.entity, ref.indicator))
             if self._validator is not None:
@@ -199,7 +255,7 @@ class Workspace:
     def validate(self) -> list[Finding]:
         """Validate the reporting year of the entity and everything under it."""
         if self._validator is None:
-            self._validator = Validator(self.store, self.year, self.entity)
+            self._validator = Validator(self.store, self.year, self.entity, book=self.book)
             self._index(self._validator.run())
         return self._findings
 
@@ -278,7 +334,8 @@ class ValidationRun:
         self.edits_seen = workspace.edits_made
         self.reads = workspace.reads
         self.validator: Validator | None = None
-        self._pending = Validator(workspace.store, workspace.year, workspace.entity, read=False)
+        self._pending = Validator(workspace.store, workspace.year, workspace.entity,
+                                  book=workspace.book)
         self._steps = self._pending.steps()
         self.done = False
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from esgdesk.errors import (
     DerivedIndicator,
+    EnteredElsewhere,
     EsgdeskError,
     InvalidValue,
     NeedsReason,
@@ -17,6 +18,7 @@ from esgdesk.errors import (
     ValueLocked,
 )
 from esgdesk.model.catalogue import Indicator
+from esgdesk.model.entities import EntityTree
 from esgdesk.model.states import VALUE, special_state, state_text
 from esgdesk.model.types import ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row
@@ -166,7 +168,40 @@ class FiguresPart(EditionsPart):
 
     def set_values(self, changes: Iterable[Change], user: str, reason: str = "",
                    source: str = "") -> list[StoredValue]:
-        """Write many figures at once: all of them, or none if any is refused."""
+        """Write many figures at once: all of them, or none if any is refused (a figure at
+        an entity that does not take it among them: see `refuse_elsewhere`)."""
+        changes = list(changes)
+        tree = self.tree()
+        for change in changes:
+            self.refuse_elsewhere(change.entity, change.year, change.indicator, tree)
+        return self.set_history(changes, user, reason, source)
+
+    def refuse_elsewhere(self, entity: str, year: int, indicator: str,
+                         tree: EntityTree | None = None) -> None:
+        """EnteredElsewhere when the catalogue of the year has the indicator typed at other
+        entities than this one (a parent shows its children's consolidation)."""
+        spec = self.edition(year).indicators.get(indicator)
+        if spec is None or spec.derived:
+            return
+        tree = tree or self.tree()
+        if tree.takes(entity, spec.entered_at):
+            return
+        at = tree.entering(entity, spec.entered_at)
+        if not at:  # below the level: the ancestor that takes it
+            at = [a.code for a in tree.ancestors(entity) if tree.takes(a.code, spec.entered_at)]
+        raise EnteredElsewhere(indicator, entity, spec.entered_at, at)
+
+    def takes(self, entity: str, year: int, indicator: str) -> bool:
+        """Whether the indicator is typed at this entity in that year's catalogue."""
+        spec = self.edition(year).indicators.get(indicator)
+        return spec is not None and not spec.derived and self.tree().takes(entity,
+                                                                           spec.entered_at)
+
+    def set_history(self, changes: Iterable[Change], user: str, reason: str = "",
+                    source: str = "") -> list[StoredValue]:
+        """Write figures where a printed report holds them, whatever entity takes them now
+        (the years before collection began: a group's printed figures sit on the group; its
+        children's, once collected, are compared with them). One transaction, audited."""
         prepared = [(c, self._prepare(c)) for c in changes]
         stamp = now()
         written: list[StoredValue] = []

@@ -57,11 +57,17 @@ class RequestsPart(FiguresPart):
                                                            department))
         return read_record(RequestInfo, rows[0], entity=entity) if rows else None
 
-    def request_indicators(self, department: str, year: int | None = None) -> list[str]:
+    def request_indicators(self, department: str, year: int | None = None,
+                           entity: str | None = None) -> list[str]:
         """The typed indicators a department supplies (what its request of a year collects,
-        by that year's edition; by the latest edition without a year)."""
+        by that year's edition; by the latest edition without a year), those the entity
+        takes when one is named (see EntityTree.takes)."""
         catalogue = self.catalogue if year is None else self.edition(year)
-        return catalogue.supplied_by(department)
+        ids = catalogue.supplied_by(department)
+        if entity is None:
+            return ids
+        tree = self.tree()
+        return [i for i in ids if tree.takes(entity, catalogue.indicators[i].entered_at)]
 
     def submission(self, sha256: str) -> SubmissionInfo | None:
         rows = self._query(f"SELECT {SUBMISSION_COLUMNS} FROM submission WHERE sha256 = ?",
@@ -151,7 +157,7 @@ class RequestsPart(FiguresPart):
 
         from esgdesk.storage.models import Value
 
-        ids = self.request_indicators(request.department, request.year)
+        ids = self.request_indicators(request.department, request.year, request.entity)
         figures = s.execute(select(Value).where(
             Value.entity_id == request.entity_id, Value.year == request.year,
             Value.indicator.in_(ids))).scalars()

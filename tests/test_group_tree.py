@@ -1,0 +1,256 @@
+"""A realistic group's 2024 cycle: three companies, four sites (one company's head office a
+site of its own), two provinces with a provincial grid factor and one with only a regional
+one; requests filled, saved by LibreOffice and imported; the export read back at every
+level. The sample holds the printed report on `group`: this is where figures flow up."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from test_collect import fill, soffice_resave
+
+from esgdesk.errors import EnteredElsewhere
+from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.intake import import_files
+from esgdesk.exchange.requests import write_request
+from esgdesk.exchange.workbook import word
+from esgdesk.model.layout import FigureRef
+from esgdesk.model.templates import template_document
+from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.validation import Finding, validate
+from esgdesk.rules.workspace import Workspace
+from esgdesk.storage.store import Change, Store, create_new
+
+YEAR = 2024
+STAFF = "people.employees.total"
+E = "environment.energy."
+G = "environment.ghg."
+# code: (kind, parent, province, zh, en)
+TREE = {
+    "group": ("group", None, None, "示例集团", "Example Group"),
+    "acme": ("company", "group", "guangdong", "甲公司", "Acme Co."),
+    "acme-hq": ("site", "acme", "guangdong", "甲公司总部", "Acme head office"),
+    "acme-plant": ("site", "acme", "guangdong", "甲公司工厂", "Acme plant"),
+    "beta": ("company", "group", "fujian", "乙公司", "Beta Co."),
+    "beta-plant": ("site", "beta", "fujian", "乙公司工厂", "Beta plant"),
+    "gamma": ("company", "group", "anhui", "丙公司", "Gamma Co."),
+    "gamma-plant": ("site", "gamma", "anhui", "丙公司工厂", "Gamma plant"),
+}
+SITES = ("acme-hq", "acme-plant", "beta-plant", "gamma-plant")
+COMPANIES = ("acme", "beta", "gamma")
+# What each site typed: electricity kWh, green-certified kWh, natural gas m³, diesel L.
+ENERGY = {
+    "acme-hq": (4_703_500, 0, 0, 1_200),
+    "acme-plant": (1_250_000, 300_000, 86_000, 5_400),
+    "beta-plant": (820_000, 0, 12_500, 2_000),
+    "gamma-plant": (356_000, 50_000, 0, 900),
+}
+HEADS = {"acme": 980, "beta": 30, "gamma": 25}  # 2024 head-counts; the group printed 955
+
+
+@pytest.fixture
+def tree_db(tmp_path: Path) -> Store:
+    store = create_new(tmp_path / "group.db")
+    store.set_setting("company", "示例集团 / Example Group")
+    store.set_setting("first_year", "2023")
+    for code, (kind, parent, province, zh, en) in TREE.items():
+        store.add_entity(code, zh, en, kind, parent, province)
+    store.store_edition(2023, template_document(), "the shipped template", "coordinator")
+    from esgdesk.model.factors import DEFAULT_SETS
+
+    store.load_factor_sets(2023, list(DEFAULT_SETS), "coordinator")
+    # The printed 2023 report holds the group's figures (before collection at companies).
+    store.set_history([Change("group", 2023, STAFF, "955")], "coordinator", reason="printed")
+    return store
+
+
+def _cycle(store: Store, tmp_path: Path, diesel_blank: str | None = None) -> list[Any]:
+    """Requests for every site (EHS) and company (HR), filled as contributors would, saved
+    by LibreOffice and imported."""
+    folder = tmp_path / "requests"
+    folder.mkdir(exist_ok=True)
+    filled = []
+    for site in SITES:
+        path = write_request(store, site, YEAR, "ehs", folder / f"{site}.xlsx", "coordinator")
+        electricity, green, gas, diesel = ENERGY[site]
+        values: dict[tuple[str, str], Any] = {
+            (E + "electricity", "value"): electricity,
+            (E + "electricity_renewable", "value"): green,
+            (E + "natural_gas", "value"): gas,
+            (E + "diesel", "value"): diesel,
+        }
+        if site == diesel_blank:
+            values[(E + "diesel", "value")] = None
+        for fuel in ("solar_self_generated", "gasoline", "lpg", "coal", "purchased_heat"):
+            values[(E + fuel, "state")] = "不适用"
+            values[(E + fuel, "note")] = "not used at this site"
+        filled.append(fill(path, values))
+    for company in COMPANIES:
+        path = write_request(store, company, YEAR, "hr", folder / f"{company}.xlsx",
+                             "coordinator")
+        filled.append(fill(path, {(STAFF, "value"): HEADS[company]}))
+    resaved = [soffice_resave(path, tmp_path) for path in filled]
+    reports = import_files(store, resaved, "coordinator")
+    for report in reports:
+        assert report.acceptable, (report.path, report.refused)
+    return reports
+
+
+def _grid(store: Store, site: str) -> Decimal:
+    """The grid factor a site takes: its province's, else its region's, else the national
+    one, read from the year's listed factors (kg CO2/kWh)."""
+    factors = store.factors(YEAR)
+    province = store.entity(site).province
+    for factor_id in (f"grid.{province}", f"grid.{_region(province)}", "grid.national"):
+        found = factors.get(factor_id)
+        if found is not None and found.value is not None:
+            return Decimal(found.value)
+    raise AssertionError(f"no grid factor for {site}")
+
+
+def _region(province: str | None) -> str:
+    """The regional grid a province belongs to (华东 for Anhui and Fujian)."""
+    return {"anhui": "huadong", "fujian": "huadong", "guangdong": "nanfang"}.get(
+        province or "", "")
+
+
+def _by_entity(path: Path, entity_names: list[str]) -> dict[str, dict[str, Any]]:
+    """The export's By entity sheet: indicator label → {entity name: value}."""
+    book = load_workbook(path, data_only=True)
+    sheet = book[next(n for n in book.sheetnames if word("by_entity", "en") in n)]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    columns = {name: header.index(name) for name in entity_names}
+    return {row[0]: {name: row[column] for name, column in columns.items()}
+            for row in rows[1:] if row[0]}
+
+
+def _label(store: Store, indicator: str) -> str:
+    return store.edition(YEAR).indicators[indicator].label.en
+
+
+def _of(findings: list[Finding], rule: str, entity: str | None = None) -> list[Finding]:
+    return [f for f in findings if f.rule == rule and (entity is None or f.entity == entity)]
+
+
+def test_a_parent_refuses_what_its_children_enter_and_says_where(tree_db: Store) -> None:
+    with pytest.raises(EnteredElsewhere) as refused:
+        tree_db.set_value(Change("group", YEAR, STAFF, "1000"), "hr")
+    assert refused.value.at == ["acme", "beta", "gamma"] and refused.value.kind \
+        == "entered_elsewhere"
+    with pytest.raises(EnteredElsewhere) as refused:  # a company with sites: at its sites
+        tree_db.set_value(Change("acme", YEAR, E + "electricity", "4703500"), "ehs")
+    assert refused.value.at == ["acme-hq", "acme-plant"]
+    with pytest.raises(EnteredElsewhere) as refused:  # a site: head-counts are its company's
+        tree_db.set_value(Change("acme-hq", YEAR, STAFF, "10"), "hr")
+    assert refused.value.at == ["acme"]
+    assert tree_db.get("group", YEAR, STAFF) is None  # nothing written
+    # The form shows the parent's figure read-only, consolidated, with where it comes from.
+    tree_db.set_values([Change(c, YEAR, STAFF, str(n)) for c, n in HEADS.items()], "hr")
+    space = Workspace(tree_db, "group", YEAR)
+    ref = FigureRef("group", YEAR, STAFF)
+    assert not space.is_editable(ref) and space.display(ref) == "1,035"
+    assert "Acme Co., Beta Co., Gamma Co." in space.origin(ref, "en")[0]
+    # The request of a company with sites asks only what the company enters.
+    assert tree_db.request_indicators("ehs", YEAR, "acme") == [
+        i for i in tree_db.request_indicators("ehs", YEAR)
+        if tree_db.edition(YEAR).indicators[i].entered_at == "company"]
+
+
+def test_a_realistic_group_adds_up_at_every_level(tree_db: Store, tmp_path: Path) -> None:
+    _cycle(tree_db, tmp_path)
+    findings = validate(tree_db, YEAR)
+    assert not _of(findings, "totals") and not _of(findings, "incomplete")
+    names = {code: tree_db.entity(code).name_en for code in TREE}
+    exports = {}
+    for entity in ("group", *COMPANIES):
+        out = tmp_path / f"{entity}-en.xlsx"
+        export_workbook(tree_db, YEAR, out, entity, "en", by_entity=True)
+        kids = [c for c, spec in TREE.items() if spec[1] == entity]
+        exports[entity] = _by_entity(out, [names[entity], *(names[k] for k in kids)])
+
+    def printed(entity: str, indicator: str) -> Decimal:
+        parent = TREE[entity][1]
+        sheet = exports["group"] if entity == "group" else exports[
+            entity if entity in COMPANIES else parent]  # type: ignore[index]
+        value = sheet[_label(tree_db, indicator)][names[entity]]
+        assert value is not None, (entity, indicator)
+        return Decimal(str(value))
+
+    cent = Decimal("0.01")
+    for entity in TREE:
+        lines = [printed(entity, G + f"scope1_{fuel}")
+                 for fuel in ("natural_gas", "diesel", "gasoline", "lpg", "coal")]
+        assert abs(printed(entity, G + "scope1") - sum(lines)) <= cent * 3, entity
+        assert abs(printed(entity, G + "total") - printed(entity, G + "scope1")
+                   - printed(entity, G + "scope2")) <= cent * 2, entity
+        assert printed(entity, G + "total") >= printed(entity, G + "scope2")
+        carriers = (printed(entity, E + "electricity") / 1000
+                    + sum(printed(entity, E + f"{fuel}_mwh")
+                          for fuel in ("natural_gas", "diesel", "gasoline", "lpg", "coal")))
+        assert abs(printed(entity, E + "total_mwh") - carriers) <= cent * 6, entity
+    # Scope 2 by hand from the listed factors: each site's electricity × its grid factor.
+    by_site = {site: Decimal(ENERGY[site][0]) * _grid(tree_db, site) / 1000 for site in SITES}
+    for site, expected in by_site.items():
+        assert printed(site, G + "scope2") == expected.quantize(cent), site
+    assert printed("acme", G + "scope2") == (by_site["acme-hq"] + by_site["acme-plant"]
+                                             ).quantize(cent)
+    assert printed("group", G + "scope2") == sum(by_site.values()).quantize(cent)
+    # the head office's electricity counts in its company's and the group's energy
+    assert printed("acme", E + "electricity") == ENERGY["acme-hq"][0] + ENERGY["acme-plant"][0]
+    assert printed("group", E + "electricity") == sum(e[0] for e in ENERGY.values())
+    # no parent is missing what its children supply
+    assert not [f for f in _of(findings, "missing") if f.entity in ("group", *COMPANIES)]
+
+
+def test_a_blank_fuel_makes_every_total_that_reads_it_incomplete(tree_db: Store,
+                                                                 tmp_path: Path) -> None:
+    _cycle(tree_db, tmp_path, diesel_blank="beta-plant")
+    findings = validate(tree_db, YEAR)
+    incomplete = {(f.entity, f.indicators[0]) for f in _of(findings, "incomplete")}
+    for entity in ("beta-plant", "beta", "group"):
+        assert (entity, G + "scope1") in incomplete and (entity, G + "total") in incomplete
+        assert (entity, E + "total_mwh") in incomplete
+    assert ("acme", G + "scope1") not in incomplete  # acme's sites are whole
+    finding = next(f for f in _of(findings, "incomplete", "group")
+                   if f.indicators == (G + "scope1",))
+    assert "Beta plant: Diesel consumption" in finding.message.en
+    figures = Consolidation(tree_db, [YEAR])
+    scope1 = figures.figure("group", G + "scope1", YEAR)
+    assert scope1.partial and ("beta-plant", E + "diesel") in scope1.missing
+    assert G + "scope1" not in figures.figures("group", YEAR)  # never a smaller number
+    # The export prints no number for an incomplete total and says what is missing.
+    out = export_workbook(tree_db, YEAR, tmp_path / "group-en.xlsx", "group", "en")
+    book = load_workbook(out, data_only=True)
+    sheet = book[next(n for n in book.sheetnames if "Environment" in n)]
+    texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    assert any(str(t).startswith("† Scope 1 2024: incomplete, not printed")
+               and "Beta plant: Diesel consumption" in str(t) for t in texts)
+    scope_rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Scope 1"]
+    assert scope_rows and scope_rows[0][-1] is None
+    # n/a on the blank fuel makes the totals whole again
+    tree_db.set_value(Change("beta-plant", YEAR, E + "diesel", "n/a",
+                             note="no generator"), "ehs")
+    assert Consolidation(tree_db, [YEAR]).figure("group", G + "scope1", YEAR).complete
+
+
+def test_a_slip_at_a_company_is_an_error_on_the_group_naming_it(tree_db: Store) -> None:
+    heads = {**HEADS, "acme": 9800}  # 980 typed with a digit too many
+    tree_db.set_values([Change(c, YEAR, STAFF, str(n)) for c, n in heads.items()], "hr")
+    [slip] = [f for f in _of(validate(tree_db, YEAR), "prior_year", "group")
+              if f.indicators == (STAFF,)]
+    assert slip.severity == "error" and "Acme Co. (acme, 9,800)" in slip.message.en
+    tree_db.set_value(Change("acme", YEAR, STAFF, "980"), "hr")
+    assert not [f for f in _of(validate(tree_db, YEAR), "prior_year", "group")
+                if f.severity == "error"]
+
+
+def test_a_figure_held_on_a_parent_is_compared_with_its_children(tree_db: Store) -> None:
+    tree_db.set_values([Change(c, 2023, STAFF, str(n)) for c, n in
+                        {"acme": 900, "beta": 30, "gamma": 20}.items()], "hr")
+    [differs] = _of(validate(tree_db, 2023), "consolidation", "group")
+    assert "955" in differs.message.en and "950" in differs.message.en
