@@ -17,6 +17,11 @@ from esgdesk.storage.location import Location, ServerUrl
 from esgdesk.storage.store import Store, open_database
 
 BOTH = ("sqlite", "postgres")
+# The `sample` fixture: the report's figures in a database of the group alone (a company that
+# reports as one entity types every figure itself), for the tests of typing, importing,
+# checking and exporting figures. Where figures flow up a tree of companies and sites:
+# `sample_tree` (the sample as `esgdesk sample` makes it) and tests/test_group_tree.py.
+ALONE = ("group",)
 _numbers = itertools.count(1)
 
 
@@ -44,7 +49,7 @@ def pg_server() -> Iterator[PgServer]:
 @pytest.fixture(scope="session")
 def _pg_sample_master(pg_server: PgServer) -> str:
     url = pg_server.create_database("sample_master")
-    create_sample(url).close()
+    create_sample(url, ALONE).close()
     return "sample_master"
 
 
@@ -99,8 +104,31 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("master") / "sample.db"
+    create_sample(path, ALONE).close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _sample_tree_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("master") / "sample-tree.db"
     create_sample(path).close()
     return path
+
+
+@pytest.fixture
+def sample_tree_path(_sample_tree_master: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample with its companies and sites, as `esgdesk sample` makes
+    it (a file)."""
+    path = tmp_path / "sample-tree.db"
+    shutil.copyfile(_sample_tree_master, path)
+    return path
+
+
+@pytest.fixture
+def sample_tree(sample_tree_path: Path) -> Iterator[Store]:
+    store = open_database(sample_tree_path)
+    yield store
+    store.close()
 
 
 @pytest.fixture

@@ -117,7 +117,7 @@ def test_the_book_has_its_sheets_headers_and_drop_down_lists(book_path: Path) ->
         assert book[sheet].freeze_panes in ("A2", "B2")
     indicators = book["indicators"]
     assert indicators["A1"].comment is not None and "编号" in indicators["A1"].comment.text
-    lists = {(str(v.sqref).split(":")[0][0], v.formula1)
+    lists = {(str(v.sqref).split(":")[0].rstrip("0123456789"), v.formula1)
              for v in indicators.data_validations.dataValidation}
     types = len(TYPE_NAMES)
     assert ("F", f"lists!$A$2:$A${types + 1}") in lists  # type

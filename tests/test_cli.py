@@ -38,8 +38,8 @@ def test_set_get_and_history(capsys: pytest.CaptureFixture[str], sample_path: Pa
 
 
 def test_entity_option_reaches_a_site(capsys: pytest.CaptureFixture[str],
-                                      sample_path: Path) -> None:
-    code, out, _ = run(capsys, "get", str(sample_path), "--entity", "xiamen", "--year", "2021",
+                                      sample_tree_path: Path) -> None:
+    code, out, _ = run(capsys, "get", str(sample_tree_path), "--entity", "xiamen", "--year", "2021",
                        "innovation.infosec.training.participants")
     assert code == 0 and "796" in out
 
@@ -80,8 +80,8 @@ def test_an_unreadable_file_is_refused(capsys: pytest.CaptureFixture[str], tmp_p
     assert path.read_bytes() == b"PK\x03\x04not a database"
 
 
-def test_dump_csv_lists_every_figure(capsys: pytest.CaptureFixture[str], sample_path: Path) -> None:
-    code, out, _ = run(capsys, "dump", str(sample_path), "--format", "csv")
+def test_dump_csv_lists_every_figure(capsys: pytest.CaptureFixture[str], sample_tree_path: Path) -> None:
+    code, out, _ = run(capsys, "dump", str(sample_tree_path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0
     assert list(rows[0]) == ["entity", "year", "indicator", "value", "state", "unit", "status",
@@ -105,8 +105,8 @@ def test_catalogue_json_lists_labels_and_units_in_both_languages(
     assert total["label"] == {"zh": "员工总人数", "en": "Total number of employees"}
 
 
-def test_entities_lists_the_tree(capsys: pytest.CaptureFixture[str], sample_path: Path) -> None:
-    code, out, _ = run(capsys, "entities", str(sample_path))
+def test_entities_lists_the_tree(capsys: pytest.CaptureFixture[str], sample_tree_path: Path) -> None:
+    code, out, _ = run(capsys, "entities", str(sample_tree_path))
     codes = [line.split("\t")[0].strip() for line in out.splitlines()]
     assert code == 0
     assert codes[0] == "group" and codes.index("dongguan") == codes.index("zkteco") + 1

@@ -358,18 +358,18 @@ def test_a_note_that_looks_like_a_formula_survives_the_round_trip(sample: Store,
     assert sample.get("group", 2024, "people.employees.total").note == "=HYPERLINK(\"http://x\")"
 
 
-def test_requests_for_many_entities_and_departments_go_to_one_folder(sample: Store,
+def test_requests_for_many_entities_and_departments_go_to_one_folder(sample_tree: Store,
                                                                      tmp_path: Path) -> None:
     from esgdesk.exchange.requests import write_requests
 
     stops: list[str] = []
-    written = write_requests(sample, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"], tmp_path,
+    written = write_requests(sample_tree, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"], tmp_path,
                              "coordinator", progress=lambda d, t, n: stops.append(n) or d < 3)
     assert [p.name for p in written] == ["2024-zkteco-hr.xlsx", "2024-zkteco-ehs.xlsx",
                                          "2024-xiamen-zkteco-hr.xlsx"]  # stopped after three
-    assert len(sample.requests(2024)) == 3
+    assert len(sample_tree.requests(2024)) == 3
     with pytest.raises(EsgdeskError, match="existing folder"):
-        write_requests(sample, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")
+        write_requests(sample_tree, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")
 
 
 def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(sample: Store,

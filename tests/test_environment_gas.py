@@ -47,9 +47,11 @@ GAS_FACTORS = ("ncv.natural_gas_volume", "coal_equivalent.natural_gas", "co2.nat
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
+    # two plants that are companies of their own (no sites below them): each types its
+    # activity data and its head-count
     store = create_database(tmp_path / "acme.db", "ACME", YEAR, [
         EntitySpec("group", "集团", "Group", "group"),
-        *(EntitySpec(code, code, code.title(), "site", "group") for code in SITES)])
+        *(EntitySpec(code, code, code.title(), "company", "group") for code in SITES)])
     try:
         for code in SITES:
             store.set_province(code, "guangdong")

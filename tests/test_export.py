@@ -31,8 +31,8 @@ def _table(sheet, title: str) -> dict[str, list]:
     return found
 
 
-def test_the_2023_workbook_holds_the_printed_tables(sample: Store, tmp_path: Path) -> None:
-    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="zh")
+def test_the_2023_workbook_holds_the_printed_tables(sample_tree: Store, tmp_path: Path) -> None:
+    out = export_workbook(sample_tree, 2023, tmp_path / "report.xlsx", lang="zh")
     book = load_workbook(out)
     people = book["04 以人为本"]
     structure = _table(people, "员工结构")
@@ -92,8 +92,10 @@ def test_a_parent_without_its_own_figure_is_consolidated_by_rule(tmp_path: Path)
         Change("a", 2023, "people.employees.female", "50"),
         Change("b", 2023, "people.employees.total", "300"),
         Change("b", 2023, "people.employees.female", "30"),
-        Change("a", 2023, "innovation.customers.satisfaction_score", "90"),
     ], user="test")
+    # a score typed at the group alone, held on a company (say, an old report's)
+    store.set_history([Change("a", 2023, "innovation.customers.satisfaction_score", "90")],
+                      "test")
     figures = Consolidation(store, [2023]).figures("group", 2023)
     assert figures["people.employees.total"] == 400
     # 80 of 400 is 20 %: recomputed, never the mean (30 %) or sum (60 %) of the children's.
@@ -124,7 +126,7 @@ def test_a_failed_export_leaves_the_old_file_alone(sample: Store, tmp_path: Path
     assert list(folder.iterdir()) == [out]  # no half-written temporary file left behind
 
 
-def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
+def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample_tree: Store,
                                                               tmp_path: Path) -> None:
     """LibreOffice converts every sheet without complaint, and the numbers come out as numbers."""
     import shutil
@@ -133,7 +135,7 @@ def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample: Store,
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice is installed by 'make test' (libreoffice-calc-nogui)")
-    out = export_workbook(sample, 2023, tmp_path / "report.xlsx", lang="zh")
+    out = export_workbook(sample_tree, 2023, tmp_path / "report.xlsx", lang="zh")
     converted = tmp_path / "csv"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",

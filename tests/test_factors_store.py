@@ -222,35 +222,35 @@ def test_an_excel_number_cell_is_read_by_its_decimal_and_noted(sample: Store,
 
 
 # -- the command line -------------------------------------------------------------------------
-def test_the_command_line_lists_sets_loads_and_imports(sample_path: Path, tmp_path: Path,
+def test_the_command_line_lists_sets_loads_and_imports(sample_tree_path: Path, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str],
                                                        ) -> None:
-    assert main(["factors", str(sample_path), "--year", "2022", "--format", "json"]) == 0
+    assert main(["factors", str(sample_tree_path), "--year", "2022", "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert listed and all(set(item) == {"id", "value", "unit", "region", "data_year",
                                         "source"} for item in listed)
     fujian = next(item for item in listed if item["id"] == "grid.fujian")
     assert fujian["value"] == "0.4092" and fujian["data_year"] == 2022  # text, exact
-    assert main(["factors", str(sample_path), "--year", "2023", "--set", "grid.guangdong",
+    assert main(["factors", str(sample_tree_path), "--year", "2023", "--set", "grid.guangdong",
                  "0.45", "--reason", "read"]) == 2  # a value needs its source
     assert "source" in capsys.readouterr().err
-    assert main(["factors", str(sample_path), "--year", "2023", "--set", "grid.guangdong",
+    assert main(["factors", str(sample_tree_path), "--year", "2023", "--set", "grid.guangdong",
                  "0.45", "--source", SOURCE, "--reason", "read", "--user", "tester"]) == 0
     assert "grid.guangdong for 2023: 0.45 kg/kWh" in capsys.readouterr().out
-    assert main(["factors", str(sample_path), "--year", "2024", "--load", "cn-grid-2023"]) == 0
+    assert main(["factors", str(sample_tree_path), "--year", "2024", "--load", "cn-grid-2023"]) == 0
     assert "written to 2024" in capsys.readouterr().out
     bad = _write_csv(tmp_path / "bad.csv", [["grid.fujian", "0.4.1", "kg/kWh", "CO2",
                                             "fujian", "2023", SOURCE, ""]])
-    assert main(["factors", str(sample_path), "--year", "2023", "--import", str(bad)]) == 1
+    assert main(["factors", str(sample_tree_path), "--year", "2023", "--import", str(bad)]) == 1
     assert "bad.csv!B2" in capsys.readouterr().err
     good = _write_csv(tmp_path / "good.csv", [["grid.fujian", "0.4100", "kg/kWh", "CO2",
                                               "fujian", "2023", SOURCE, ""]])
-    assert main(["factors", str(sample_path), "--year", "2023", "--import", str(good),
+    assert main(["factors", str(sample_tree_path), "--year", "2023", "--import", str(good),
                  "--dry-run"]) == 0
     assert "nothing was written" in capsys.readouterr().out
-    assert main(["province", str(sample_path), "dongguan", "Fujian", "--year", "2021"]) == 0
+    assert main(["province", str(sample_tree_path), "dongguan", "Fujian", "--year", "2021"]) == 0
     assert "grid.fujian" in capsys.readouterr().out
-    store = open_database(sample_path)
+    store = open_database(sample_tree_path)
     try:
         assert store.factors(2023)["grid.fujian"].value_text == "0.4092"  # the dry run
         assert store.factors(2023)["grid.guangdong"].value_text == "0.45"
@@ -303,34 +303,35 @@ def _used(store: Store, year: int, entity: str | None = None) -> set[str]:
     return set(WorkbookWriter(store, year, entity, "en").factors_used() or {})
 
 
-def test_the_report_lists_exactly_the_factors_its_figures_used(sample: Store,
+def test_the_report_lists_exactly_the_factors_its_figures_used(sample_tree: Store,
                                                                 tmp_path: Path) -> None:
     from esgdesk.exchange.export import export_workbook
     from esgdesk.model.formula import parse
 
     if not hasattr(parse("a * factor.grid"), "factors"):
         pytest.skip("Formula.factors has not landed yet (the formula side reads factors)")
-    # What the shipped catalogue's own formulas use of the sample's figures (they read
+    # What the shipped catalogue's own formulas use of the sample_tree's figures (they read
     # factors too, from other components), before the figures the test adds.
-    baseline = _used(sample, 2023)
-    _edition_reading_factors(sample, 2023)
-    assert _used(sample, 2023) == baseline  # no electricity, no diesel figure yet
-    sample.set_values([Change("dongguan", 2023, "environment.energy.electricity", "1200000"),
+    baseline = _used(sample_tree, 2023)
+    _edition_reading_factors(sample_tree, 2023)
+    assert _used(sample_tree, 2023) == baseline  # no electricity, no diesel figure yet
+    sample_tree.set_values([Change("dongguan", 2023, "environment.energy.electricity", "1200000"),
                        Change("xiamen", 2023, "environment.energy.electricity", "300000")],
                       "tester")
-    # Dongguan reads Guangdong's factor (2023's set), Xiamen Fujian's (2022's); the group
-    # has no province: the national one. No diesel figure: no diesel factor.
-    added = _used(sample, 2023) - baseline
-    grids = {"grid.fujian", "grid.guangdong", "grid.national"}
+    # Dongguan reads Guangdong's factor (2023's set), Xiamen Fujian's (2022's); the group's
+    # Scope 2 is its sites' summed, never recomputed with another factor: no national one.
+    # No diesel figure: no diesel factor.
+    added = _used(sample_tree, 2023) - baseline
+    grids = {"grid.fujian", "grid.guangdong"}
     assert grids - baseline <= added <= grids
-    assert grids <= _used(sample, 2023)
-    rows = _factors_sheet(export_workbook(sample, 2023, tmp_path / "a.xlsx", lang="en"))
+    assert grids <= _used(sample_tree, 2023) and "grid.national" not in _used(sample_tree, 2023)
+    rows = _factors_sheet(export_workbook(sample_tree, 2023, tmp_path / "a.xlsx", lang="en"))
     assert rows[0] == ("Factor", "Value", "Unit", "Region", "Data year", "Source", "Table")
-    assert [r[0] for r in rows[1:]] == sorted(_used(sample, 2023))
+    assert [r[0] for r in rows[1:]] == sorted(_used(sample_tree, 2023))
     fujian = next(r for r in rows if r[0] == "grid.fujian")
     assert fujian[1:5] == (0.4092, "kg/kWh", "fujian", 2022) and "daydaynews" in fujian[5]
-    sample.set_factor(2023, "grid.guangdong", "0.4500", "kg/kWh", SOURCE, "省级", "tester",
+    sample_tree.set_factor(2023, "grid.guangdong", "0.4500", "kg/kWh", SOURCE, "省级", "tester",
                       "read")
-    assert "grid.guangdong" in _used(sample, 2023)
-    assert {"grid.fujian"} <= _used(sample, 2023, "xiamen")  # the entity and its tree
-    assert not {"grid.guangdong", "grid.national"} & _used(sample, 2023, "xiamen")
+    assert "grid.guangdong" in _used(sample_tree, 2023)
+    assert {"grid.fujian"} <= _used(sample_tree, 2023, "xiamen")  # the entity and its tree
+    assert not {"grid.guangdong", "grid.national"} & _used(sample_tree, 2023, "xiamen")

@@ -18,6 +18,14 @@ REF = FigureRef("group", 2023, "people.employees.total")
 
 
 @pytest.fixture
+def tree_session(sample_tree_path: Path) -> Session:
+    """A session on the sample with its companies and sites."""
+    session = Session()
+    session.open(sample_tree_path, "group", 2023)
+    return session
+
+
+@pytest.fixture
 def session(sample_path: Path) -> Session:
     session = Session(user_name="Li Na")
     session.open(sample_path, "group", 2023)
@@ -34,9 +42,9 @@ def test_the_session_never_imports_qt() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_opening_describes_a_new_scope_and_database(sample_path: Path) -> None:
+def test_opening_describes_a_new_scope_and_database(sample_tree_path: Path) -> None:
     session = Session()
-    changes = session.open(sample_path, "zkteco", 2022)
+    changes = session.open(sample_tree_path, "zkteco", 2022)
     assert changes.database and changes.scope and changes.reloaded
     assert session.workspace is not None
     assert (session.workspace.entity, session.workspace.year) == ("zkteco", 2022)
@@ -93,10 +101,10 @@ def test_a_refused_write_reads_the_figures_again(session: Session) -> None:
     assert session.workspace is not None and session.workspace.is_locked(REF)
 
 
-def test_choosing_another_entity_is_a_scope_change(session: Session) -> None:
-    changes = session.select("zkteco", 2022)
+def test_choosing_another_entity_is_a_scope_change(tree_session: Session) -> None:
+    changes = tree_session.select("zkteco", 2022)
     assert changes == Changes(reloaded=True, findings=True, scope=True)
-    assert session.workspace is not None and session.workspace.entity == "zkteco"
+    assert tree_session.workspace is not None and tree_session.workspace.entity == "zkteco"
 
 
 def test_validation_runs_in_steps_and_ends_in_new_findings(session: Session) -> None:
@@ -109,25 +117,25 @@ def test_validation_runs_in_steps_and_ends_in_new_findings(session: Session) -> 
 
 
 def test_the_workspace_shown_before_is_let_go_once_the_next_validation_ends(
-        session: Session, sample_path: Path) -> None:
+        tree_session: Session, sample_tree_path: Path) -> None:
     """Its figures are freed after the new scope is shown, not before; one at a time."""
     import gc
     import weakref
 
-    first = weakref.ref(session.require_workspace())
-    session.select("zkteco")
-    second = weakref.ref(session.require_workspace())
+    first = weakref.ref(tree_session.require_workspace())
+    tree_session.select("zkteco")
+    second = weakref.ref(tree_session.require_workspace())
     gc.collect()
     assert first() is not None  # retired, kept until the validation of the new scope
-    session.open(sample_path, "group", 2022)  # no run ended: the one retired before goes
+    tree_session.open(sample_tree_path, "group", 2022)  # no run ended: the one retired before goes
     gc.collect()
     assert first() is None and second() is not None
-    run = session.start_validation()
-    while session.step_validation(run) is None:
+    run = tree_session.start_validation()
+    while tree_session.step_validation(run) is None:
         pass
     gc.collect()
     assert second() is None
-    session.close()
+    tree_session.close()
 
 
 def test_a_replaced_run_ends_without_findings(session: Session) -> None:
@@ -164,7 +172,7 @@ def test_closing_after_a_change_makes_a_backup(session: Session) -> None:
     assert session.store is None
 
 
-def test_entities_come_with_their_depth(session: Session) -> None:
-    depths = {entity.code: depth for entity, depth in session.entities()}
+def test_entities_come_with_their_depth(tree_session: Session) -> None:
+    depths = {entity.code: depth for entity, depth in tree_session.entities()}
     assert depths["group"] == 0 and depths["zkteco"] == 1
     assert max(depths.values()) >= 2

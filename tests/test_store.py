@@ -51,24 +51,24 @@ def test_a_figure_round_trips_through_a_real_file(fresh: Store, tmp_path: Path) 
 
 
 def test_every_change_is_audited_with_old_and_new(fresh: Store) -> None:
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4120"), user="wang",
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4120"), user="wang",
                     reason="late hires")
-    history = fresh.history("group", 2023, "people.employees.total")
+    history = fresh.history("acme", 2023, "people.employees.total")
     assert [(h.user, h.old_value, h.new_value) for h in history] == [
         ("li", None, "4106"), ("wang", "4106", "4120")]
     assert history[1].reason == "late hires"
 
 
 def test_an_unchanged_value_writes_no_audit_row(fresh: Store) -> None:
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4,106"), user="li")
-    assert len(fresh.history("group", 2023, "people.employees.total")) == 1
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4,106"), user="li")
+    assert len(fresh.history("acme", 2023, "people.employees.total")) == 1
 
 
 @pytest.mark.sqlite_only
 def test_the_audit_log_cannot_be_edited_even_with_sql(fresh: Store) -> None:
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4106"), user="li")
     assert not hasattr(fresh, "delete_audit")
     connection = sqlite3.connect(fresh.path)
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
@@ -76,24 +76,24 @@ def test_the_audit_log_cannot_be_edited_even_with_sql(fresh: Store) -> None:
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         connection.execute("DELETE FROM audit")
     connection.close()
-    assert fresh.history("group", 2023, "people.employees.total")[0].new_value == "4106"
+    assert fresh.history("acme", 2023, "people.employees.total")[0].new_value == "4106"
 
 
 def test_a_batch_with_one_bad_value_writes_nothing(fresh: Store) -> None:
     with pytest.raises(InvalidValue):
         fresh.set_values([
-            Change("group", 2023, "people.employees.total", "4106"),
-            Change("group", 2023, "people.employees.female", "many"),
+            Change("acme", 2023, "people.employees.total", "4106"),
+            Change("acme", 2023, "people.employees.female", "many"),
         ], user="li")
-    assert fresh.get("group", 2023, "people.employees.total") is None
+    assert fresh.get("acme", 2023, "people.employees.total") is None
     assert fresh.audit_log() == []
 
 
 @pytest.mark.parametrize("change,error", [
-    (Change("group", 2023, "people.no.such", "1"), UnknownIndicator),
+    (Change("acme", 2023, "people.no.such", "1"), UnknownIndicator),
     (Change("nowhere", 2023, "people.employees.total", "1"), UnknownEntity),
-    (Change("group", 2023, "people.employees.total", "12.5"), InvalidValue),
-    (Change("group", 2023, "people.employees.female_ratio", "36"), DerivedIndicator),
+    (Change("acme", 2023, "people.employees.total", "12.5"), InvalidValue),
+    (Change("acme", 2023, "people.employees.female_ratio", "36"), DerivedIndicator),
 ])
 def test_refused_changes_say_why(fresh: Store, change: Change, error: type) -> None:
     with pytest.raises(error):
@@ -102,32 +102,32 @@ def test_refused_changes_say_why(fresh: Store, change: Change, error: type) -> N
 
 
 def test_a_locked_value_is_published_and_changes_only_as_a_restatement(fresh: Store) -> None:
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
-    fresh.set_status("group", 2023, "people.employees.total", "locked", user="coordinator")
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_status("acme", 2023, "people.employees.total", "locked", user="coordinator")
     with pytest.raises(ValueLocked) as refused:
-        fresh.set_value(Change("group", 2023, "people.employees.total", "1"), user="li")
+        fresh.set_value(Change("acme", 2023, "people.employees.total", "1"), user="li")
     assert "esgdesk restate" in refused.value.en and "unlock" not in refused.value.en
     assert "重述" in refused.value.zh
     for status in ("draft", "submitted", "approved"):
         with pytest.raises(Published) as unlocking:
-            fresh.set_status("group", 2023, "people.employees.total", status,
+            fresh.set_status("acme", 2023, "people.employees.total", status,
                              user="coordinator", reason="fix typo")
         assert unlocking.value.kind == "published" and "esgdesk restate" in unlocking.value.en
-    restated = fresh.restate("group", 2023, "people.employees.total", "4110", "error",
+    restated = fresh.restate("acme", 2023, "people.employees.total", "4110", "error",
                              "counted twice", "coordinator")
     assert (restated.value, restated.published, restated.status) == ("4110", "4106", "locked")
-    actions = [(h.action, h.new_status) for h in fresh.history("group", 2023,
+    actions = [(h.action, h.new_status) for h in fresh.history("acme", 2023,
                                                                 "people.employees.total")]
     assert actions == [("set", None), ("status", "locked"), ("restate", "locked")]
 
 
 def test_a_value_changed_since_it_was_read_is_not_overwritten(fresh: Store) -> None:
-    first = fresh.set_value(Change("group", 2023, "people.employees.total", "4106"), user="li")
-    fresh.set_value(Change("group", 2023, "people.employees.total", "4110"), user="wang")
+    first = fresh.set_value(Change("acme", 2023, "people.employees.total", "4106"), user="li")
+    fresh.set_value(Change("acme", 2023, "people.employees.total", "4110"), user="wang")
     with pytest.raises(StaleValue, match="wang"):
-        fresh.set_value(Change("group", 2023, "people.employees.total", "4120",
+        fresh.set_value(Change("acme", 2023, "people.employees.total", "4120",
                                expected_version=first.version), user="li")
-    assert fresh.get("group", 2023, "people.employees.total").value == "4110"
+    assert fresh.get("acme", 2023, "people.employees.total").value == "4110"
 
 
 @pytest.mark.sqlite_only

@@ -196,15 +196,21 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     stamp, user = now(), "esgdesk generate"
     entity_ids = {e.code: e.id for e in store.entities()}
     head = store.audit_head()
+    tree = store.tree()
+    # A ratio the group types (R&D investment over revenue) would disagree with its
+    # companies' consolidated components: the generated group leaves it untyped.
+    ratios = {c.indicator for c in catalogue.checks if c.kind == "ratio"}
     with store.engine.begin() as connection:
         for code, entity_id in entity_ids.items():
-            if code == "group":
-                continue
-            share = Decimal(rng.uniform(0.5, 1.5)) / companies
+            # each figure where the catalogue has it typed: the group's own on the group
+            share = Decimal(1) if code == "group" else Decimal(rng.uniform(0.5, 1.5)) / companies
             drift = Decimal(1)
             for year in range(last_year - years + 1, last_year + 1):
                 drift *= Decimal(rng.uniform(0.95, 1.08))
-                figures = generate_year(catalogue, base, share, drift, rng)
+                figures = {k: v for k, v in generate_year(catalogue, base, share, drift,
+                                                          rng).items()
+                           if tree.takes(code, catalogue.indicators[k].entered_at)
+                           and (code != "group" or k not in ratios)}
                 connection.execute(insert(Value), [
                     {"entity_id": entity_id, "year": year, "indicator": ind,
                      **({"value": None, "state": NOT_APPLICABLE.id, "note": _NOT_USED}

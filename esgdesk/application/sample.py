@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError
@@ -42,26 +43,32 @@ def sample_changes() -> list[Change]:
     return changes
 
 
-def add_sample_entities(store: Store) -> None:
+def add_sample_entities(store: Store, codes: Collection[str] | None = None) -> None:
+    """The sample group's entities (resources/entities.toml), or only those named."""
     with ENTITIES_FILE.open("rb") as handle:
         entities = tomllib.load(handle)["entities"]
     for entity in entities:
+        if codes is not None and entity["code"] not in codes:
+            continue
         store.add_entity(entity["code"], entity["name"]["zh"], entity["name"]["en"],
                          entity["kind"], entity.get("parent"), entity.get("province"))
 
 
-def create_sample(path: str | Path) -> Store:
-    """Make a new database at `path` holding the report's figures."""
+def create_sample(path: str | Path, entities: Collection[str] | None = None) -> Store:
+    """Make a new database at `path` holding the report's figures (as printed, on the
+    group), with the sample group's companies and sites, or only the `entities` named
+    (("group",): the company reporting as one entity, which types every figure itself)."""
     store = create_new(path, "exists already; choose a new file for the sample",
                        "文件已存在，请为示例数据库另选一个文件")
     try:
         store.set_setting("company", "熵基科技股份有限公司 / ZKTeco Co., Ltd.")
         store.set_setting("first_year", "2021")
-        add_sample_entities(store)
+        add_sample_entities(store, entities)
         store.store_edition(2021, template_document(DEFAULT_TEMPLATE),
                             f"started from the template {DEFAULT_TEMPLATE}", SAMPLE_USER)
         store.load_factor_sets(2021, DEFAULT_SETS, SAMPLE_USER)
-        store.set_history(sample_changes(), SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
+        changes = [c for c in sample_changes() if entities is None or c.entity in entities]
+        store.set_history(changes, SAMPLE_USER, reason="sample", source=SAMPLE_SOURCE)
     except Exception:
         discard_new(store)
         raise

@@ -60,14 +60,15 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
     if offline.database.exists():
         return offline, open_database(offline.database)
     offline.database.parent.mkdir(parents=True, exist_ok=True)
+    # The entity alone, at the top of its own tree: it types every figure its request asks.
     store = create_database(offline.database, "", offline.year - 2, [EntitySpec(
-        offline.entity, meta["entity_zh"], meta["entity_en"], "company")],
+        offline.entity, meta["entity_zh"], meta["entity_en"], "group")],
         document=to_document(returned.carried_catalogue()))
     try:
         store.set_setting("request", str(path))
         changes = _carried(returned.cells, offline.entity)
         if changes:
-            store.set_values(changes, CARRIED_BY, reason=f"carried in {path.name}")
+            store.set_history(changes, CARRIED_BY, reason=f"carried in {path.name}")
         typed = [Change(offline.entity, f.year, f.indicator, f.text, f.note or None)
                  for f in returned.figures if f.text is not None or f.note]
         if typed:

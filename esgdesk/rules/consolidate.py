@@ -145,7 +145,10 @@ class Consolidation:
 
     # -- figures --------------------------------------------------------------------
     def figure(self, entity: str, indicator: str, year: int) -> Figure:
-        return self.table(entity, year).get(indicator, NONE)
+        found = self._cache.get((entity, year))
+        if found is None:
+            found = self.table(entity, year)
+        return found.get(indicator, NONE)
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
         """The complete numeric figures of an entity for a year: stored, consolidated or

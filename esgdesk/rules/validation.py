@@ -172,8 +172,8 @@ class Validator:
 
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
         """A figure of any entity, when it is whole: stored, consolidated or computed."""
-        found = self.figures.figure(entity, indicator, year)
-        return found.number if found.complete else None
+        number, missing = self.figures.figure(entity, indicator, year)
+        return None if missing else number
 
     def note(self, entity: str, indicator: str, year: int) -> str:
         stored = self.stored(entity, indicator, year)
@@ -761,20 +761,26 @@ class Validator:
 
     def _consolidation(self, entity: str, spec: Indicator) -> list[Finding]:
         """A figure stored on a parent (the printed history, a late correction) against what
-        its children add up to, where they hold it too."""
+        its children add up to, where they hold it too (so far, when some of them have not
+        reported: then only a parent below what is there already is certain to be wrong)."""
         stored = self.stored(entity, spec.id, self.year)
         if stored is None or stored.value is None:
             return []
         parent = self.number(entity, spec.id, self.year)
-        parts = self._children_sum(entity, spec.id)
-        if parent is None or parts is None:
+        found = self.figures.from_children(entity, spec.id, self.year)
+        if parent is None or found.number is None:
             return []
-        total, detail = parts
+        total = found.number
+        detail = [(child, number) for child in self.children[entity]
+                  if (number := self.figures.figure(child, spec.id, self.year).number)
+                  is not None]
         if abs(total - parent) <= spec.type.sum_tolerance(len(detail)):
             return []
+        smaller = parent < total
+        if found.missing and not smaller:
+            return []  # the rest may be in what has not been reported
         names_zh = "，".join(f"{self.store.entity(c).name_zh} {self._show(spec.id, n)}" for c, n in detail)
         names_en = ", ".join(f"{self.store.entity(c).name_en} {self._show(spec.id, n)}" for c, n in detail)
-        smaller = parent < total
         return [self._finding(
             "error" if smaller else "warning", "consolidation", entity, [spec.id],
             f"“{spec.label.zh}”在{self.store.entity(entity).name_zh}填报为 {self._show(spec.id, parent)}，"
@@ -784,17 +790,6 @@ class Validator:
             f"but its companies and sites add up to {self._show(spec.id, total)} ({names_en})"
             + (": the whole is smaller than its parts." if smaller else
                "; explain the difference."))]
-
-    def _children_sum(self, entity: str, indicator: str,
-                      ) -> tuple[Decimal, list[tuple[str, Decimal]]] | None:
-        """What the children add up to, with each child's number; None when they hold none
-        of it or some of it is missing (the incomplete rule says which)."""
-        found = self.figures.from_children(entity, indicator, self.year)
-        if not found.complete or found.number is None:
-            return None
-        detail = [(child, number) for child in self.children[entity]
-                  if (number := self.number(child, indicator, self.year)) is not None]
-        return found.number, detail
 
     # -- totals and their lines, at every level -------------------------------------
     def _incomplete(self, entity: str, spec: Indicator) -> list[Finding]:
@@ -829,7 +824,8 @@ class Validator:
         shares = {ref: terms[ref] * v for ref, v in lines.items()}  # type: ignore[operator]
         added = sum(shares.values(), Decimal(0))
         tolerance = spec.type.sum_tolerance(len(shares) + 1)
-        below = [ref for ref, share in shares.items() if share > 0 and total + tolerance < share]
+        below = [ref for ref, share in shares.items() if total + tolerance < share] \
+            if all(t > 0 for t in terms.values()) else []
         if abs(added - total) <= tolerance and not below:
             return []
         name_zh, name_en = self._names.get(entity, (entity, entity))

@@ -180,6 +180,7 @@ class FiguresPart(EditionsPart):
                          tree: EntityTree | None = None) -> None:
         """EnteredElsewhere when the catalogue of the year has the indicator typed at other
         entities than this one (a parent shows its children's consolidation)."""
+        self.entity(entity)  # an unknown entity is said as such
         spec = self.edition(year).indicators.get(indicator)
         if spec is None or spec.derived:
             return

@@ -157,7 +157,7 @@ class RequestsPart(FiguresPart):
 
         from esgdesk.storage.models import Value
 
-        ids = self.request_indicators(request.department, request.year, request.entity)
+        ids = self.request_indicators(request.department, request.year)
         figures = s.execute(select(Value).where(
             Value.entity_id == request.entity_id, Value.year == request.year,
             Value.indicator.in_(ids))).scalars()
