@@ -80,7 +80,8 @@ def test_an_unreadable_file_is_refused(capsys: pytest.CaptureFixture[str], tmp_p
     assert path.read_bytes() == b"PK\x03\x04not a database"
 
 
-def test_dump_csv_lists_every_figure(capsys: pytest.CaptureFixture[str], sample_tree_path: Path) -> None:
+def test_dump_csv_lists_every_figure(capsys: pytest.CaptureFixture[str],
+                                    sample_tree_path: Path) -> None:
     code, out, _ = run(capsys, "dump", str(sample_tree_path), "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0
@@ -105,7 +106,8 @@ def test_catalogue_json_lists_labels_and_units_in_both_languages(
     assert total["label"] == {"zh": "员工总人数", "en": "Total number of employees"}
 
 
-def test_entities_lists_the_tree(capsys: pytest.CaptureFixture[str], sample_tree_path: Path) -> None:
+def test_entities_lists_the_tree(capsys: pytest.CaptureFixture[str],
+                                 sample_tree_path: Path) -> None:
     code, out, _ = run(capsys, "entities", str(sample_tree_path))
     codes = [line.split("\t")[0].strip() for line in out.splitlines()]
     assert code == 0
