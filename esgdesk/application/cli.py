@@ -152,8 +152,12 @@ def _history(store: Store, args: argparse.Namespace) -> int:
                _figure_arguments)
 def _lock(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
+    before = store.get(entity, args.year, args.indicator)
     print(_describe(store, store.set_status(entity, args.year, args.indicator, "locked",
                                             args.user)))
+    if before is not None and before.status == "locked":
+        print(f"esgdesk lock: {args.indicator} for {entity} {args.year} was locked already; "
+              "nothing was written", file=sys.stderr)
     return 0
 
 

@@ -288,7 +288,9 @@ class FiguresPart(EditionsPart):
             if row is None:
                 raise NotFound(f"{indicator} for {entity} {year} has no value yet",
                                f"{entity} {year} 年的 {indicator} 还没有数值")
-            if row.status == "locked" and status != "locked":
+            if row.status == status:  # locking a locked figure again changes nothing
+                return stored_value(ent.code, row)
+            if row.status == "locked":
                 raise Published(f"{indicator} for {entity} {year} is",
                                 f"{entity} {year} 年的 {indicator} ", entity, year, indicator)
             old = row.status
