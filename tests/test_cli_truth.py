@@ -40,3 +40,47 @@ def test_locking_a_locked_figure_again_writes_nothing(capsys: pytest.CaptureFixt
         assert store.get("group", 2023, "people.employees.total").version == version
     finally:
         store.close()
+
+
+def _input_cells(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """(indicator, kind) → (sheet, cell) of a request workbook's input cells."""
+    from openpyxl import load_workbook
+
+    from esgdesk.exchange.metadata import META_SHEET, read_meta
+
+    _meta, cells = read_meta(load_workbook(path)[META_SHEET], path.name)
+    return {(c.indicator, c.kind): (c.sheet, c.cell) for c in cells if c.kind != "fixed"}
+
+
+def fill(path: Path, values: dict[tuple[str, str], object], out: Path | None = None) -> Path:
+    """Type into a request workbook as a contributor would, with openpyxl (no esgdesk)."""
+    from openpyxl import load_workbook
+
+    where = _input_cells(path)
+    book = load_workbook(path)
+    for key, value in values.items():
+        sheet, cell = where[key]
+        book[sheet][cell] = value
+    sheet, cell = where[("", "submitted_by")]
+    book[sheet][cell] = "Wang Fang"
+    book.save(out or path)
+    return out or path
+
+
+def test_a_text_figure_keeps_its_full_width_characters_through_an_import(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
+    db, target = str(sample_path), "environment.targets.noise.target"
+    request = tmp_path / "ehs.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "ehs", "--out", str(request))[0] == 0
+    typed = "噪音达标排放（白天≤６５分贝，夜间≤55分贝）"
+    fill(request, {(target, "value"): typed})
+    code, _, err = run(capsys, "import", db, str(request))
+    assert code == 0, err
+    store = open_database(sample_path)
+    try:
+        stored = store.get("group", 2024, target)
+        indicator = store.edition(2024).indicators[target]
+        assert stored is not None and indicator.type.display(stored.value, "zh") == typed
+    finally:
+        store.close()
