@@ -84,3 +84,21 @@ def test_a_text_figure_keeps_its_full_width_characters_through_an_import(
         assert stored is not None and indicator.type.display(stored.value, "zh") == typed
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("lang,years", [("zh", ("2022 年", "2023 年", "2024 年")),
+                                        ("en", ("2022", "2023", "2024"))])
+def test_a_per_site_table_in_a_request_is_headed_by_its_years(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path, lang: str,
+        years: tuple[str, ...]) -> None:
+    from openpyxl import load_workbook
+
+    request = tmp_path / "admin.xlsx"
+    assert run(capsys, "request", str(sample_path), "--year", "2024", "--entity", "dongguan",
+               "--department", "admin", "--lang", lang, "--out", str(request))[0] == 0
+    rows = [r for sheet in load_workbook(request).worksheets
+            for r in sheet.iter_rows(values_only=True)]
+    participants = next(n for n, r in enumerate(rows) if r[2:4] == (958, 1005))  # dongguan's
+    header = next(r for r in reversed(rows[:participants]) if r[1] in ("单位", "Unit"))
+    assert header[2:5] == years
+    assert not any("dongguan" in str(value) for row in rows[:participants + 3] for value in row)

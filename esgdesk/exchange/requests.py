@@ -37,8 +37,8 @@ from esgdesk.exchange.workbook import (
     sheet_name,
     word,
 )
-from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table, name_in
-from esgdesk.model.layout import FormGrid
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table, name_in
+from esgdesk.model.layout import FormGrid, SiteInfo
 from esgdesk.model.states import STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import RequestInfo, Store
@@ -212,10 +212,13 @@ class RequestWriter:
 
     def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
         lang = self.lang
-        grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year)
+        # A per-site table asks for the request's own entity: one column a year, headed
+        # by the year alone (as the export heads it), never by the entity's code.
+        grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year,
+                        [SiteInfo(self.request.entity, Label("", ""))])
         self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
-        headers = [c.title(lang) for c in grid.columns]
+        headers = [c.heading(lang).strip() for c in grid.columns]
         # A table collecting quantities asks in which unit each was typed (kWh, or MWh …).
         typed_unit = any(self.catalogue.indicators[i].type.unit_id is not None
                          and collected_in(self.catalogue, table, i, self.request.department)
