@@ -4,6 +4,7 @@ its refusals go, driven as a coordinator would against real database files and w
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,30 @@ def test_a_per_site_table_in_a_request_is_headed_by_its_years(
     header = next(r for r in reversed(rows[:participants]) if r[1] in ("单位", "Unit"))
     assert header[2:5] == years
     assert not any("dongguan" in str(value) for row in rows[:participants + 3] for value in row)
+
+
+def test_a_reimport_with_an_empty_explanation_removes_the_earlier_one(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
+    db, total = str(sample_path), "people.employees.total"
+    request = tmp_path / "hr.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(request))[0] == 0
+    first = fill(request, {(total, "value"): 4300, (total, "note"): "late hires counted"},
+                 tmp_path / "hr-1.xlsx")
+    assert run(capsys, "import", db, str(first))[0] == 0
+    store = open_database(sample_path)
+    assert store.get("group", 2024, total).note == "late hires counted"
+    store.close()
+    time.sleep(1.1)  # the contributor saves the file again after the first import
+    second = fill(first, {(total, "note"): None}, tmp_path / "hr-2.xlsx")  # the same, emptied
+    code, out, err = run(capsys, "import", db, str(second))
+    assert code == 0, out + err
+    store = open_database(sample_path)
+    try:
+        stored = store.get("group", 2024, total)
+        assert (stored.value, stored.note) == ("4300", "")
+        last = store.history("group", 2024, total)[-1]
+        assert (last.action, last.old_value, last.new_value) == ("note", "late hires counted", "")
+        assert "hr-2.xlsx" in last.source
+    finally:
+        store.close()

@@ -237,7 +237,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
             if stored is not None and stored.value is not None:
                 report.unchanged += 1  # an empty cell never clears a held figure
             continue
-        note = figure.note if figure.note else (stored.note if stored else "")
+        note = figure.note or ""  # an Explanation cell left empty holds no explanation
         new_state = state_of_text(text)
         new_value = None if new_state != "value" else text
         if stored is not None and stored.value == new_value and stored.state == new_state \

@@ -225,8 +225,18 @@ class FiguresPart(EditionsPart):
             s.add(row)
             if "rows" in s.info:  # a later change of the same figure finds it
                 s.info["rows"][ent.id, change.year, change.indicator] = row
-        elif row.value == stored_text and row.state == state and row.note == note \
-                and row.provenance == provenance:
+        elif row.value == stored_text and row.state == state and row.provenance == provenance:
+            if row.note == note:
+                return stored_value(ent.code, row)
+            # Only the explanation changed (a returned workbook's emptied one, say): audited
+            # as the note's change, old and new.
+            old_note, row.note = row.note, note
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+            add_audit_row(s, at=stamp, user=user, action="note", entity_id=ent.id,
+                          year=change.year, indicator=change.indicator, old_value=old_note,
+                          new_value=note, reason=reason, source=source)
+            if "rows" not in s.info:
+                s.flush()
             return stored_value(ent.code, row)
         else:
             row.value, row.note, row.state = stored_text, note, state
