@@ -130,3 +130,32 @@ def test_a_reimport_with_an_empty_explanation_removes_the_earlier_one(
         assert "hr-2.xlsx" in last.source
     finally:
         store.close()
+
+
+def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
+    db, total = str(sample_path), "people.employees.total"
+    request = tmp_path / "hr.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(request))[0] == 0
+    good = fill(request, {(total, "value"): 4300, ("people.employees.female", "value"): 1620},
+                tmp_path / "hr-good.xlsx")
+    bad = fill(request, {("people.employees.female", "value"): "lots"}, tmp_path / "hr-bad.xlsx")
+    bad_cell = "!".join(_input_cells(request)[("people.employees.female", "value")])
+    code, out, err = run(capsys, "import", db, str(good), str(bad), "--dry-run")
+    assert code == 1
+    assert "hr-bad.xlsx" not in out and "written" not in out
+    assert f"{bad_cell}: people.employees.female: 'lots' refused: not a number" in err
+    assert "dry run: nothing was written" in err
+    code, out, err = run(capsys, "import", db, str(good), str(bad))
+    assert code == 1 and "hr-bad.xlsx" not in out
+    store = open_database(sample_path)
+    try:
+        request_id = store.request_for("group", 2024, "hr").id
+    finally:
+        store.close()
+    last = out.strip().splitlines()[-1]
+    assert last == (f"hr-good.xlsx: 2 figure(s) written into the hr request of group 2024 "
+                    f"(request {request_id[:12]}, now submitted)")
+    assert f"{bad_cell}: people.employees.female" in err
+    assert err.strip().splitlines()[-1] == "hr-bad.xlsx: nothing was written"

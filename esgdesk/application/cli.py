@@ -17,6 +17,7 @@ from esgdesk.paths import default_database
 from esgdesk.storage.location import ServerUrl, location, shown
 
 if TYPE_CHECKING:
+    from esgdesk.exchange.intake import FileReport
     from esgdesk.storage.store import Store, StoredValue
 
 from esgdesk.application.commands import (
@@ -277,9 +278,17 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     reports = import_files(store, args.files, args.user, dry_run=args.dry_run,
                            overwrite_newer=args.overwrite_newer, expect=expect)
     for report in reports:
-        print(report.summary())
-        for line in [*report.notices, *(report.newer if not args.overwrite_newer else [])]:
+        if report.refused:  # a refusal goes to stderr, each reason on its line
+            print(f"{report.path.name}: refused", file=sys.stderr)
+            for problem in report.refused:
+                print(f"  {problem.message('en')}", file=sys.stderr)
+            continue
+        blocked = not may_accept(report, args.overwrite_newer)  # newer figures, unasked
+        print(report.summary(), file=sys.stderr if blocked else sys.stdout)
+        for line in report.notices:
             print(f"  {line}")
+        for line in report.newer if not args.overwrite_newer else []:
+            print(f"  {line}", file=sys.stderr)
         for difference in report.writes:
             print(f"  {difference.address}\t{difference.indicator}\t"
                   f"{difference.old or '—'} → {difference.new or '—'}")
@@ -287,8 +296,27 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             print(f"  {finding.severity}\t{finding.message('en')}")
     if args.dry_run:
         print("dry run: nothing was written", file=sys.stderr)
+    else:
+        for report in reports:
+            _say_written(store, report)
     blocked = [r for r in reports if not may_accept(r, args.overwrite_newer)]
     return 1 if blocked else 0
+
+
+def _say_written(store: Store, report: FileReport) -> None:
+    """The last word on one imported file: the figures written, from which file, into
+    which request and where the request now stands; or that nothing was written."""
+    name, request = report.path.name, report.request
+    if report.written and request is not None:
+        now = store.request(request.id)
+        status = now.status if now is not None else request.status
+        print(f"{name}: {report.written} figure(s) written into the {request.department} "
+              f"request of {request.entity} {request.year} (request {request.id[:12]}, now "
+              f"{status})")
+    elif report.already is not None or (report.acceptable and not report.writes):
+        print(f"{name}: nothing to write (imported already or unchanged)")
+    else:
+        print(f"{name}: nothing was written", file=sys.stderr)
 
 
 def _year_argument(parser: argparse.ArgumentParser) -> None:

@@ -67,6 +67,7 @@ class FileReport:
     already: SubmissionInfo | None = None
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    written: int = 0  # figures accepting it wrote (import_files, not a dry run)
 
     @property
     def acceptable(self) -> bool:
@@ -320,7 +321,7 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
     if not dry_run:
         for done, report in enumerate(reports, start=len(paths) + 1):
             if may_accept(report, overwrite_newer):
-                accept(store, report, user, overwrite_newer)
+                report.written = accept(store, report, user, overwrite_newer)
             if progress is not None and progress(done, steps, report.path.name) is False:
                 break
     return reports
