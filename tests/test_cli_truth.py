@@ -3,8 +3,11 @@ its refusals go, driven as a coordinator would against real database files and w
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -159,3 +162,62 @@ def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(
                     f"(request {request_id[:12]}, now submitted)")
     assert f"{bad_cell}: people.employees.female" in err
     assert err.strip().splitlines()[-1] == "hr-bad.xlsx: nothing was written"
+
+
+def test_get_shows_a_computed_figure_with_its_formula_in_words(
+        capsys: pytest.CaptureFixture[str], sample_path: Path) -> None:
+    db = str(sample_path)
+    code, out, _ = run(capsys, "get", db, "--year", "2023", "people.employees.female_ratio")
+    assert code == 0
+    assert out.rstrip("\n").split("\t") == ["people.employees.female_ratio", "36.87", "%",
+                                             "computed", "女性员工人数 ÷ 员工总人数 × 100"]
+    code, out, _ = run(capsys, "get", db, "--year", "2023", "--lang", "en",
+                       "people.employees.female_ratio")
+    assert out.rstrip("\n").split("\t")[3:] == [
+        "computed", "Number of female employees ÷ Total number of employees × 100"]
+    # A site's emissions from its electricity and its province's grid factor.
+    assert run(capsys, "set", db, "--entity", "dongguan", "--year", "2024",
+               "environment.energy.electricity", "120000")[0] == 0
+    store = open_database(sample_path)
+    try:
+        grid = next(v for k, v in _factors_of(store, "dongguan", 2024).items()
+                    if k == "factor.grid")
+    finally:
+        store.close()
+    expected = (Decimal(120000) * grid / 1000).quantize(Decimal("0.01"))
+    code, out, _ = run(capsys, "get", db, "--entity", "dongguan", "--year", "2024", "--lang",
+                       "en", "environment.ghg.scope2")
+    assert code == 0
+    assert out.rstrip("\n").split("\t") == ["environment.ghg.scope2", f"{expected:,}", "tCO₂e",
+                                             "computed",
+                                             "Purchased grid electricity × factor grid ÷ 1000"]
+    # One with an input missing says so, on stderr.
+    code, out, err = run(capsys, "get", db, "--entity", "dongguan", "--year", "2024", "--lang",
+                         "en", "environment.ghg.scope1")
+    assert code == 1 and out == ""
+    assert "no value" in err and "missing: Scope 1 emissions: natural gas" in err
+
+
+def _factors_of(store: object, entity: str, year: int) -> dict[str, Decimal]:
+    from esgdesk.rules.factor_values import FactorValues
+
+    return dict(FactorValues(store)(entity, year))  # type: ignore[arg-type]
+
+
+def test_dump_lists_computed_figures_and_says_which_are_computed(
+        capsys: pytest.CaptureFixture[str], sample_path: Path) -> None:
+    db = str(sample_path)
+    assert run(capsys, "set", db, "--entity", "dongguan", "--year", "2024",
+               "environment.energy.electricity", "120000")[0] == 0
+    code, out, _ = run(capsys, "dump", db, "--format", "csv")
+    rows = {(r["entity"], r["year"], r["indicator"]): r for r in csv.DictReader(io.StringIO(out))}
+    assert code == 0 and list(next(iter(rows.values())))[-1] == "kind"
+    assert rows[("group", "2023", "people.employees.total")]["kind"] == "stored"
+    ratio = rows[("group", "2023", "people.employees.female_ratio")]
+    assert (ratio["value"], ratio["kind"]) == ("36.87", "computed")
+    code, out, _ = run(capsys, "get", db, "--entity", "dongguan", "--year", "2024",
+                       "environment.ghg.scope2")
+    site = rows[("dongguan", "2024", "environment.ghg.scope2")]
+    assert (site["kind"], f"{Decimal(site['value']):,}") == ("computed", out.split("\t")[1])
+    # summed up the tree: the company and the group hold dongguan's
+    assert rows[("group", "2024", "environment.ghg.scope2")]["value"] == site["value"]

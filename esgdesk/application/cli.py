@@ -18,6 +18,7 @@ from esgdesk.storage.location import ServerUrl, location, shown
 
 if TYPE_CHECKING:
     from esgdesk.exchange.intake import FileReport
+    from esgdesk.model.catalogue import Indicator
     from esgdesk.storage.store import Store, StoredValue
 
 from esgdesk.application.commands import (
@@ -123,14 +124,58 @@ def _set(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@store_command("get", "show a figure", _figure_arguments)
+def _get_arguments(parser: argparse.ArgumentParser) -> None:
+    _figure_arguments(parser)
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of a computed figure's unit and formula")
+
+
+@store_command("get", "show a figure (a computed one with its formula)", _get_arguments)
 def _get(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     stored = store.get(entity, args.year, args.indicator)
-    if stored is None:
+    if stored is not None:
+        print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
+        return 0
+    indicator = store.known_indicator(args.year, args.indicator)
+    if indicator.formula is None:
         print(f"{args.indicator} for {entity} {args.year}: no value", file=sys.stderr)
         return 1
-    print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
+    return _get_computed(store, entity, args.year, indicator, args.lang)
+
+
+def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
+                  lang: str) -> int:
+    """A computed figure as the forms and the export show it (from the entity's figures,
+    its children's and the year's factors), marked computed, with its formula in words; or,
+    on stderr, which of its inputs are missing."""
+    from esgdesk.model.formula import FACTOR
+    from esgdesk.rules.consolidate import Consolidation
+    from esgdesk.rules.figures import rounded
+
+    formula = indicator.formula
+    assert formula is not None
+    catalogue = store.edition(year)
+
+    def name(token: str) -> str:
+        if token.startswith(FACTOR):
+            return f"{'因子' if lang == 'zh' else 'factor'} {token.removeprefix(FACTOR)}"
+        known = catalogue.indicators.get(token)
+        return known.label(lang) if known is not None else token
+
+    consolidation = Consolidation(store, [year])
+    figures = consolidation.figures(entity, year)
+    words = formula.words(name)
+    number = figures.get(indicator.id)
+    if number is None:
+        factors = consolidation.factors(entity, year)
+        missing = [name(i) for i in formula.indicators if i not in figures] + \
+                  [name(FACTOR + f) for f in formula.factors if FACTOR + f not in factors]
+        print(f"{indicator.id} for {entity} {year}: no value; computed as {words}"
+              + (f"; missing: {', '.join(missing)}" if missing else ""), file=sys.stderr)
+        return 1
+    shown = indicator.type.format(str(rounded(indicator, number)))
+    print(f"{indicator.id}\t{shown}\t{indicator.unit(lang)}\tcomputed\t{words}")
     return 0
 
 
