@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from esgdesk.application.cli import main
 from esgdesk.storage.store import open_database
@@ -221,3 +222,48 @@ def test_dump_lists_computed_figures_and_says_which_are_computed(
     assert (site["kind"], f"{Decimal(site['value']):,}") == ("computed", out.split("\t")[1])
     # summed up the tree: the company and the group hold dongguan's
     assert rows[("group", "2024", "environment.ghg.scope2")]["value"] == site["value"]
+
+
+def test_a_request_sent_back_shows_its_reason_in_status_the_app_and_the_next_workbook(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path,
+        qtbot: QtBot) -> None:
+    from openpyxl import load_workbook
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    db, total = str(sample_path), "people.employees.total"
+    why = "the female headcount is missing; check the 4,300 total"
+    request = tmp_path / "hr.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(request))[0] == 0
+    assert run(capsys, "import", db, str(fill(request, {(total, "value"): 4300})))[0] == 0
+    assert run(capsys, "review", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--to", "requested", "--reason", why)[0] == 0
+    code, out, _ = run(capsys, "status", db, "--year", "2024")
+    assert code == 0
+    header, line = out.strip().splitlines()
+    assert header.split("\t")[-1] == "sent back because"
+    assert line.split("\t")[2] == "requested" and line.split("\t")[-1] == why
+    # the app's collection status
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang="en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path, year=2024, chapter="people")
+    window.dashboard.refresh()
+    status = window.dashboard.table.item(0, 2)
+    assert status.text() == f"requested (sent back: {why})" and status.toolTip() == why
+    window.close()
+    # the next workbook sent for it
+    again = tmp_path / "hr-again.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(again))[0] == 0
+    facts = {r[0]: r[1] for r in load_workbook(again).worksheets[0].iter_rows(values_only=True)}
+    assert facts["退回原因 Sent back because"] == why
+    # once submitted again, it is no longer sent back
+    time.sleep(1.1)
+    resent = fill(again, {("people.employees.female", "value"): 1620})
+    assert run(capsys, "import", db, str(resent))[0] == 0
+    out = run(capsys, "status", db, "--year", "2024")[1]
+    line = out.strip().splitlines()[1].split("\t")
+    assert line[2] == "submitted" and line[-1] == "—"

@@ -377,12 +377,13 @@ def _status(store: Store, args: argparse.Namespace) -> int:
     if not rows:
         print(f"no data requests for {args.year}", file=sys.stderr)
         return 0
-    print("entity\tdepartment\tstatus\tdue\tassignee\tfilled\terrors\topen warnings")
+    print("entity\tdepartment\tstatus\tdue\tassignee\tfilled\terrors\topen warnings\t"
+          "sent back because")
     for row in rows:
         r = row.request
         print(f"{r.entity}\t{r.department}\t{r.status}{' (late)' if row.late else ''}\t"
               f"{r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected}\t"
-              f"{row.errors}\t{row.warnings}")
+              f"{row.errors}\t{row.warnings}\t{row.sent_back or '—'}")
     return 0
 
 

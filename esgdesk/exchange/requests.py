@@ -166,6 +166,9 @@ class RequestWriter:
                  ("部门 Department", f"{department.zh} · {department.en}"),
                  ("截止日期 Due", request.due or "—"),
                  ("负责人 Assignee", request.assignee or "—")]
+        reason = self.store.sent_back(request.year).get(request.id)
+        if reason:  # sent back: what the coordinator asked to correct
+            facts.append(("退回原因 Sent back because", reason))
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
