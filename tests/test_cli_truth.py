@@ -134,6 +134,8 @@ def test_a_reimport_with_an_empty_explanation_removes_the_earlier_one(
         assert "hr-2.xlsx" in last.source
     finally:
         store.close()
+    out = run(capsys, "history", db, "--year", "2024", total)[1]
+    assert out.strip().splitlines()[-1].split("\t")[2:4] == ["note", "late hires counted → —"]
 
 
 def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(

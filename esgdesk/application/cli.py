@@ -186,7 +186,7 @@ def _history(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     for record in store.history(entity, args.year, args.indicator):
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
-                  else f"{record.old_value or '—'} → {record.new_value}")
+                  else f"{record.old_value or '—'} → {record.new_value or '—'}")
         if record.entered:
             change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
