@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+from test_collect import soffice_resave
 
 from esgdesk.application.cli import main
 from esgdesk.storage.store import open_database
@@ -79,8 +80,8 @@ def test_a_text_figure_keeps_its_full_width_characters_through_an_import(
     assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
                "ehs", "--out", str(request))[0] == 0
     typed = "噪音达标排放（白天≤６５分贝，夜间≤55分贝）"
-    fill(request, {(target, "value"): typed})
-    code, _, err = run(capsys, "import", db, str(request))
+    resaved = soffice_resave(fill(request, {(target, "value"): typed}), tmp_path)
+    code, _, err = run(capsys, "import", db, str(resaved))
     assert code == 0, err
     store = open_database(sample_path)
     try:
