@@ -86,7 +86,7 @@ def test_dump_csv_lists_every_figure(capsys: pytest.CaptureFixture[str],
     rows = list(csv.DictReader(io.StringIO(out)))
     assert code == 0
     assert list(rows[0]) == ["entity", "year", "indicator", "value", "state", "unit", "status",
-                             "note"]
+                             "note", "kind"]
     keyed = {(r["entity"], r["year"], r["indicator"]): r for r in rows}
     assert keyed[("group", "2023", "people.employees.total")]["value"] == "4106"
     assert keyed[("group", "2023", "innovation.rd.investment")]["value"] == "21361.34"

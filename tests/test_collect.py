@@ -364,7 +364,8 @@ def test_requests_for_many_entities_and_departments_go_to_one_folder(sample_tree
 
     stops: list[str] = []
     written = write_requests(sample_tree, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"],
-                             tmp_path, "coordinator", progress=lambda d, t, n: stops.append(n) or d < 3)
+                             tmp_path, "coordinator",
+                             progress=lambda d, t, n: stops.append(n) or d < 3)
     assert [p.name for p in written] == ["2024-zkteco-hr.xlsx", "2024-zkteco-ehs.xlsx",
                                          "2024-xiamen-zkteco-hr.xlsx"]  # stopped after three
     assert len(sample_tree.requests(2024)) == 3

@@ -253,7 +253,7 @@ def test_status_has_headers_and_counts_say_error_or_errors(
     code, out, _ = run(capsys, "status", db, "--year", "2024")
     header, row = out.splitlines()
     assert header.split("\t") == ["entity", "department", "status", "due", "assignee",
-                                  "filled", "errors", "open warnings"]
+                                  "filled", "errors", "open warnings", "sent back because"]
     assert row.split("\t")[:5] == ["group", "hr", "requested (late)", "2025-01-31",
                                    "Wang Fang"]
     sample.set_value(Change("group", 2023, "people.employees.male", "3000"), "test")

@@ -73,12 +73,16 @@ class DashboardPanel(QWidget):
             entity = self.session.require_store().entity(request.entity).name(lang)
             department = self.session.catalogue.departments[request.department](lang)
             status = statuses[request.status] + (self.tr(" (late)") if row.late else "")
+            if row.sent_back:
+                status += self.tr(" (sent back: {reason})").replace("{reason}", row.sent_back)
             cells = (entity, department, status, request.due or "—", request.assignee or "—",
                      f"{row.filled}/{row.expected}", str(row.errors), str(row.warnings))
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 2 and row.late:
                     item.setForeground(Qt.GlobalColor.red)
+                if column == 2 and row.sent_back:
+                    item.setToolTip(row.sent_back)
                 self.table.setItem(number, column, item)
 
     def move(self, status: str) -> None:

@@ -17,6 +17,8 @@ from esgdesk.paths import default_database
 from esgdesk.storage.location import ServerUrl, location, shown
 
 if TYPE_CHECKING:
+    from esgdesk.exchange.intake import FileReport
+    from esgdesk.model.catalogue import Indicator
     from esgdesk.storage.store import Store, StoredValue
 
 from esgdesk.application.commands import (
@@ -122,14 +124,58 @@ def _set(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@store_command("get", "show a figure", _figure_arguments)
+def _get_arguments(parser: argparse.ArgumentParser) -> None:
+    _figure_arguments(parser)
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh",
+                        help="language of a computed figure's unit and formula")
+
+
+@store_command("get", "show a figure (a computed one with its formula)", _get_arguments)
 def _get(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     stored = store.get(entity, args.year, args.indicator)
-    if stored is None:
+    if stored is not None:
+        print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
+        return 0
+    indicator = store.known_indicator(args.year, args.indicator)
+    if indicator.formula is None:
         print(f"{args.indicator} for {entity} {args.year}: no value", file=sys.stderr)
         return 1
-    print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
+    return _get_computed(store, entity, args.year, indicator, args.lang)
+
+
+def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
+                  lang: str) -> int:
+    """A computed figure as the forms and the export show it (from the entity's figures,
+    its children's and the year's factors), marked computed, with its formula in words; or,
+    on stderr, which of its inputs are missing."""
+    from esgdesk.model.formula import FACTOR
+    from esgdesk.rules.consolidate import Consolidation
+    from esgdesk.rules.figures import rounded
+
+    formula = indicator.formula
+    assert formula is not None
+    catalogue = store.edition(year)
+
+    def name(token: str) -> str:
+        if token.startswith(FACTOR):
+            return f"{'因子' if lang == 'zh' else 'factor'} {token.removeprefix(FACTOR)}"
+        known = catalogue.indicators.get(token)
+        return known.label(lang) if known is not None else token
+
+    consolidation = Consolidation(store, [year])
+    figures = consolidation.figures(entity, year)
+    words = formula.words(name)
+    number = figures.get(indicator.id)
+    if number is None:
+        factors = consolidation.factors(entity, year)
+        missing = [name(i) for i in formula.indicators if i not in figures] + \
+                  [name(FACTOR + f) for f in formula.factors if FACTOR + f not in factors]
+        print(f"{indicator.id} for {entity} {year}: no value; computed as {words}"
+              + (f"; missing: {', '.join(missing)}" if missing else ""), file=sys.stderr)
+        return 1
+    shown = indicator.type.format(str(rounded(indicator, number)))
+    print(f"{indicator.id}\t{shown}\t{indicator.unit(lang)}\tcomputed\t{words}")
     return 0
 
 
@@ -140,7 +186,7 @@ def _history(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
     for record in store.history(entity, args.year, args.indicator):
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
-                  else f"{record.old_value or '—'} → {record.new_value}")
+                  else f"{record.old_value or '—'} → {record.new_value or '—'}")
         if record.entered:
             change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
@@ -152,8 +198,12 @@ def _history(store: Store, args: argparse.Namespace) -> int:
                _figure_arguments)
 def _lock(store: Store, args: argparse.Namespace) -> int:
     entity = _figure_entity(store, args)
+    before = store.get(entity, args.year, args.indicator)
     print(_describe(store, store.set_status(entity, args.year, args.indicator, "locked",
                                             args.user)))
+    if before is not None and before.status == "locked":
+        print(f"esgdesk lock: {args.indicator} for {entity} {args.year} was locked already; "
+              "nothing was written", file=sys.stderr)
     return 0
 
 
@@ -273,9 +323,17 @@ def _import(store: Store, args: argparse.Namespace) -> int:
     reports = import_files(store, args.files, args.user, dry_run=args.dry_run,
                            overwrite_newer=args.overwrite_newer, expect=expect)
     for report in reports:
-        print(report.summary())
-        for line in [*report.notices, *(report.newer if not args.overwrite_newer else [])]:
+        if report.refused:  # a refusal goes to stderr, each reason on its line
+            print(f"{report.path.name}: refused", file=sys.stderr)
+            for problem in report.refused:
+                print(f"  {problem.message('en')}", file=sys.stderr)
+            continue
+        blocked = not may_accept(report, args.overwrite_newer)  # newer figures, unasked
+        print(report.summary(), file=sys.stderr if blocked else sys.stdout)
+        for line in report.notices:
             print(f"  {line}")
+        for line in report.newer if not args.overwrite_newer else []:
+            print(f"  {line}", file=sys.stderr)
         for difference in report.writes:
             print(f"  {difference.address}\t{difference.indicator}\t"
                   f"{difference.old or '—'} → {difference.new or '—'}")
@@ -283,8 +341,27 @@ def _import(store: Store, args: argparse.Namespace) -> int:
             print(f"  {finding.severity}\t{finding.message('en')}")
     if args.dry_run:
         print("dry run: nothing was written", file=sys.stderr)
+    else:
+        for report in reports:
+            _say_written(store, report)
     blocked = [r for r in reports if not may_accept(r, args.overwrite_newer)]
     return 1 if blocked else 0
+
+
+def _say_written(store: Store, report: FileReport) -> None:
+    """The last word on one imported file: the figures written, from which file, into
+    which request and where the request now stands; or that nothing was written."""
+    name, request = report.path.name, report.request
+    if report.written and request is not None:
+        now = store.request(request.id)
+        status = now.status if now is not None else request.status
+        print(f"{name}: {report.written} figure(s) written into the {request.department} "
+              f"request of {request.entity} {request.year} (request {request.id[:12]}, now "
+              f"{status})")
+    elif report.already is not None or (report.acceptable and not report.writes):
+        print(f"{name}: nothing to write (imported already or unchanged)")
+    else:
+        print(f"{name}: nothing was written", file=sys.stderr)
 
 
 def _year_argument(parser: argparse.ArgumentParser) -> None:
@@ -300,12 +377,13 @@ def _status(store: Store, args: argparse.Namespace) -> int:
     if not rows:
         print(f"no data requests for {args.year}", file=sys.stderr)
         return 0
-    print("entity\tdepartment\tstatus\tdue\tassignee\tfilled\terrors\topen warnings")
+    print("entity\tdepartment\tstatus\tdue\tassignee\tfilled\terrors\topen warnings\t"
+          "sent back because")
     for row in rows:
         r = row.request
         print(f"{r.entity}\t{r.department}\t{r.status}{' (late)' if row.late else ''}\t"
               f"{r.due or '—'}\t{r.assignee or '—'}\t{row.filled}/{row.expected}\t"
-              f"{row.errors}\t{row.warnings}")
+              f"{row.errors}\t{row.warnings}\t{row.sent_back or '—'}")
     return 0
 
 

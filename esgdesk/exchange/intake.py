@@ -67,6 +67,7 @@ class FileReport:
     already: SubmissionInfo | None = None
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    written: int = 0  # figures accepting it wrote (import_files, not a dry run)
 
     @property
     def acceptable(self) -> bool:
@@ -237,7 +238,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
             if stored is not None and stored.value is not None:
                 report.unchanged += 1  # an empty cell never clears a held figure
             continue
-        note = figure.note if figure.note else (stored.note if stored else "")
+        note = figure.note or ""  # an Explanation cell left empty holds no explanation
         new_state = state_of_text(text)
         new_value = None if new_state != "value" else text
         if stored is not None and stored.value == new_value and stored.state == new_state \
@@ -320,7 +321,7 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
     if not dry_run:
         for done, report in enumerate(reports, start=len(paths) + 1):
             if may_accept(report, overwrite_newer):
-                accept(store, report, user, overwrite_newer)
+                report.written = accept(store, report, user, overwrite_newer)
             if progress is not None and progress(done, steps, report.path.name) is False:
                 break
     return reports

@@ -37,8 +37,8 @@ from esgdesk.exchange.workbook import (
     sheet_name,
     word,
 )
-from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Table, name_in
-from esgdesk.model.layout import FormGrid
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table, name_in
+from esgdesk.model.layout import FormGrid, SiteInfo
 from esgdesk.model.states import NOT_APPLICABLE, STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import RequestInfo, Store
@@ -178,6 +178,9 @@ class RequestWriter:
                  ("部门 Department", f"{department.zh} · {department.en}"),
                  ("截止日期 Due", request.due or "—"),
                  ("负责人 Assignee", request.assignee or "—")]
+        reason = self.store.sent_back(request.year).get(request.id)
+        if reason:  # sent back: what the coordinator asked to correct
+            facts.append(("退回原因 Sent back because", reason))
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
@@ -224,10 +227,13 @@ class RequestWriter:
 
     def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
         lang = self.lang
-        grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year)
+        # A per-site table asks for the request's own entity: one column a year, headed
+        # by the year alone (as the export heads it), never by the entity's code.
+        grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year,
+                        [SiteInfo(self.request.entity, Label("", ""))])
         self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
-        headers = [c.title(lang) for c in grid.columns]
+        headers = [c.heading(lang).strip() for c in grid.columns]
         # A table collecting quantities asks in which unit each was typed (kWh, or MWh …).
         typed_unit = any(self.catalogue.indicators[i].type.unit_id is not None
                          and collected_in(self.catalogue, table, i, self.request.department,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -398,7 +397,9 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
         raise InvalidValue(spec.id, str(value), "a date where a figure belongs",
                            "此处应填写数字，而不是日期")
     else:
-        typed = unicodedata.normalize("NFKC", str(value)).strip()
+        # As typed: a text keeps its characters (a full-width "，" stays); the types fold
+        # the width of what they read as a number, a unit or a state.
+        typed = str(value).strip()
         state = special_state(typed)
         if state:
             return STATES[state].text, ""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal, DivisionByZero, InvalidOperation
 
 from esgdesk.model.frozen import Frozen
@@ -51,6 +51,19 @@ class Formula(Frozen):
 
     def __getstate__(self) -> dict[str, object]:
         return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
+    def words(self, name: Callable[[str], str]) -> str:
+        """The formula in words: each id it reads named by `name` (an indicator's label in
+        the reader's language, say; a factor's id comes with its "factor." prefix), × and ÷
+        for * and /."""
+        shown = {"*": "×", "/": "÷"}
+        text = ""
+        for kind, value in _tokenise(self.text):
+            part = name(value) if kind == "name" else shown.get(value, value)
+            if text and not text.endswith("(") and part != ")":
+                text += " "
+            text += part
+        return text
 
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The result, or None when a component or a factor is missing or a divisor is

@@ -25,6 +25,7 @@ class RequestState:
     errors: int
     warnings: int  # open (unexplained) warnings
     late: bool
+    sent_back: str = ""  # why it was sent back, while it is
 
     @property
     def missing(self) -> int:
@@ -86,6 +87,7 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
         return []
     findings = Validator(store, year).run()
     held = store.figures_of({r.entity for r in requests}, [year])
+    sent_back = store.sent_back(year)
     rows = []
     for request in requests:
         ids = store.request_indicators(request.department, request.year, request.entity)
@@ -97,7 +99,8 @@ def dashboard(store: Store, year: int, today: date | None = None) -> list[Reques
         rows.append(RequestState(request, len(ids), filled,
                                  sum(1 for f in own if f.severity == "error"),
                                  sum(1 for f in own if f.severity == "warning"
-                                     and not f.explained), late))
+                                     and not f.explained), late,
+                                 sent_back.get(request.id, "")))
     return rows
 
 

@@ -261,8 +261,18 @@ class FiguresPart(EditionsPart):
             s.add(row)
             if "rows" in s.info:  # a later change of the same figure finds it
                 s.info["rows"][ent.id, change.year, change.indicator] = row
-        elif row.value == stored_text and row.state == state and row.note == note \
-                and row.provenance == provenance:
+        elif row.value == stored_text and row.state == state and row.provenance == provenance:
+            if row.note == note:
+                return stored_value(ent.code, row)
+            # Only the explanation changed (a returned workbook's emptied one, say): audited
+            # as the note's change, old and new.
+            old_note, row.note = row.note, note
+            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+            add_audit_row(s, at=stamp, user=user, action="note", entity_id=ent.id,
+                          year=change.year, indicator=change.indicator, old_value=old_note,
+                          new_value=note, reason=reason, source=source)
+            if "rows" not in s.info:
+                s.flush()
             return stored_value(ent.code, row)
         else:
             row.value, row.note, row.state = stored_text, note, state
@@ -324,7 +334,9 @@ class FiguresPart(EditionsPart):
             if row is None:
                 raise NotFound(f"{indicator} for {entity} {year} has no value yet",
                                f"{entity} {year} 年的 {indicator} 还没有数值")
-            if row.status == "locked" and status != "locked":
+            if row.status == status:  # locking a locked figure again changes nothing
+                return stored_value(ent.code, row)
+            if row.status == "locked":
                 raise Published(f"{indicator} for {entity} {year} is",
                                 f"{entity} {year} 年的 {indicator} ", entity, year, indicator)
             old = row.status

@@ -69,6 +69,22 @@ class RequestsPart(FiguresPart):
         tree = self.tree()
         return [i for i in ids if tree.takes(entity, catalogue.indicators[i].entered_at)]
 
+    def sent_back(self, year: int) -> dict[str, str]:
+        """Why each request of a year now sent back was sent back (request id → the reason
+        given), read from the audit log: a request whose last review moved it back (to an
+        earlier status) was sent back; one submitted again since is not."""
+        last: dict[tuple[int, str], tuple[str, str, str]] = {}
+        for row in self._query("SELECT entity_id, department, old_status, new_status, reason "
+                               "FROM audit WHERE action = 'review' AND year = ? ORDER BY id",
+                               (year,)):
+            last[row["entity_id"], row["department"]] = (row["old_status"] or "",
+                                                         row["new_status"] or "",
+                                                         row["reason"] or "")
+        order = {status: n for n, status in enumerate(REQUEST_STATUSES)}
+        ids = {(self.entity(r.entity).id, r.department): r.id for r in self.requests(year)}
+        return {ids[key]: reason for key, (old, new, reason) in last.items()
+                if key in ids and order.get(new, 0) < order.get(old, 0)}
+
     def submission(self, sha256: str) -> SubmissionInfo | None:
         rows = self._query(f"SELECT {SUBMISSION_COLUMNS} FROM submission WHERE sha256 = ?",
                            (sha256,))

@@ -89,6 +89,11 @@
         <translation>（逾期）</translation>
     </message>
     <message>
+        <location filename="../../ui/dashboard.py" line="78"/>
+        <source> (sent back: {reason})</source>
+        <translation>（已退回：{reason}）</translation>
+    </message>
+    <message>
         <location filename="../../ui/collection.py" line="318"/>
         <source>Reason</source>
         <translation>原因</translation>
