@@ -114,7 +114,9 @@ def test_setting_a_factor_is_audited_and_leaves_earlier_years_alone(sample: Stor
     assert grid_id(sample.factors(2023), "guangdong") == "grid.guangdong"
     assert grid_id(sample.factors(2021), "guangdong") == "grid.guangdong"
     assert sample.factors(2021)["grid.guangdong"].value_text == "0.4419"  # unchanged
-    assert grid_id(sample.factors(2021), "hainan") == "grid.national"  # no factor there
+    # no provincial factor for Hainan: its regional grid's (南方), and nothing known: national
+    assert grid_id(sample.factors(2021), "hainan") == "grid.nanfang"
+    assert grid_id(sample.factors(2021), "atlantis") == "grid.national"
     # a second change records the old value
     sample.set_factor(2023, "grid.guangdong", "0.4510", "kg/kWh", SOURCE, "", "tester",
                       "corrected")

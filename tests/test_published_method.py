@@ -1,0 +1,216 @@
+"""Published numbers move only by restatement, whatever moves them (issue 23, point 5): a
+province is one of China's 31 provincial-level divisions (id, zh or en name, any case; a typo
+is refused with the nearest names); changing a province or a factor that would move a locked
+computed figure is refused with a pointer to restating it, or made as a restatement that keeps
+the published figure; province changes are audited. And a site whose province has no
+provincial factor takes its regional grid's (point 6)."""
+
+from __future__ import annotations
+
+import hashlib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from esgdesk.application.cli import main
+from esgdesk.exchange.factor_file import import_factors
+from esgdesk.model.provinces import UnknownProvince, find_province, provinces, regions
+from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.published import PublishedWouldMove, change_factors, change_province
+from esgdesk.storage.newdb import EntitySpec, create_database
+from esgdesk.storage.restatements import Restatement
+from esgdesk.storage.store import Change, Store, open_database
+
+ELECTRICITY = "environment.energy.electricity"
+SCOPE2 = "environment.ghg.scope2"
+YEAR = 2024
+
+
+def _bytes(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def group(tmp_path: Path) -> Store:
+    """A group with one company and three sites: in Guangdong (a provincial factor), Fujian
+    (a provincial factor, of 2022) and Hubei (none: its regional grid, 华中, has one)."""
+    store = create_database(tmp_path / "group.db", "ACME", YEAR, [
+        EntitySpec("group", "集团", "Group", "group"),
+        EntitySpec("acme", "甲公司", "ACME Co.", "company", "group"),
+        EntitySpec("gd", "东莞厂", "Dongguan plant", "site", "acme"),
+        EntitySpec("fj", "厦门厂", "Xiamen plant", "site", "acme"),
+        EntitySpec("hb", "武汉厂", "Wuhan plant", "site", "acme")])
+    for code, province in (("gd", "guangdong"), ("fj", "Fujian"), ("hb", "湖北")):
+        store.set_province(code, province, "coordinator")
+    yield store
+    store.close()
+
+
+def test_the_list_holds_the_31_divisions_each_in_one_of_the_seven_regions_or_none() -> None:
+    held = provinces()
+    assert len(held) == 31
+    assert set(regions()) == {"huabei", "dongbei", "huadong", "huazhong", "xibei", "nanfang",
+                              "xinan"}
+    assert {p.region for p in held.values()} == set(regions()) | {""}
+    assert [p.id for p in held.values() if not p.region] == ["neimenggu"]  # 蒙西 and 蒙东
+
+
+@pytest.mark.parametrize("typed", ["guangdong", "GUANGDONG", "Guangdong", "广东", "广东省",
+                                   " guang dong "])
+def test_a_province_is_read_by_its_id_or_its_zh_or_en_name_in_any_case(typed: str) -> None:
+    assert find_province(typed).id == "guangdong"
+
+
+def test_a_mistyped_province_is_refused_with_the_nearest_names_and_nothing_is_written(
+        group: Store) -> None:
+    before = _bytes(group.path), len(group.audit_log())
+    with pytest.raises(UnknownProvince) as refused:
+        change_province(group, "gd", "guandong", "coordinator")
+    assert refused.value.kind == "unknown_province" and refused.value.where == "province"
+    assert refused.value.nearest[0].id == "guangdong"
+    assert "广东" in refused.value.message("zh") and "guangdong" in refused.value.message("en")
+    assert (_bytes(group.path), len(group.audit_log())) == before
+    assert group.entity("gd").province == "guangdong"
+
+
+def test_the_province_command_refuses_a_typo_on_stderr_and_writes_nothing(
+        group: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    path = group.path
+    group.close()
+    before = _bytes(path)
+    assert main(["province", str(path), "gd", "guandong"]) != 0
+    out, err = capsys.readouterr()
+    assert out == "" and "guangdong" in err and "guandong" in err
+    assert _bytes(path) == before
+    assert main(["province", str(path), "gd", "Guangxi"]) == 0
+    assert "gd: guangxi" in capsys.readouterr().out
+    store = open_database(path)
+    try:
+        assert store.entity("gd").province == "guangxi"
+    finally:
+        store.close()
+
+
+def test_a_province_change_is_audited_and_setting_the_same_one_writes_nothing(
+        group: Store) -> None:
+    rows = [r for r in group.audit_log() if r.action == "province"]
+    assert [(r.entity, r.old_value, r.new_value, r.user) for r in rows] == [
+        ("gd", None, "guangdong", "coordinator"), ("fj", None, "fujian", "coordinator"),
+        ("hb", None, "hubei", "coordinator")]
+    count = len(group.audit_log())
+    change_province(group, "hb", "Hubei", "coordinator")  # the one held
+    assert len(group.audit_log()) == count
+    assert group.verify_audit().intact
+
+
+def test_a_site_whose_province_has_no_factor_takes_its_regional_grids(group: Store) -> None:
+    for code in ("gd", "fj", "hb"):
+        group.set_value(Change(code, YEAR, ELECTRICITY, "1000000"), "ehs")
+    factors = group.factors(YEAR)
+    assert "grid.hubei" not in factors or factors["grid.hubei"].value is None
+    figures = Consolidation(group, [YEAR])
+    # kWh × kg/kWh / 1 000 = t, at each site's factor as listed in resources/factors
+    expected = {"gd": Decimal("0.4419"), "fj": Decimal("0.4092"), "hb": Decimal("0.5271")}
+    for code, factor in expected.items():
+        assert figures.figures(code, YEAR)[SCOPE2] == Decimal(1000000) * factor / 1000
+    assert factors["grid.huazhong"].value == Decimal("0.5271")
+    assert factors["grid.huazhong"].data_year == 2023
+    assert figures.figures("acme", YEAR)[SCOPE2] == sum(
+        Decimal(1000000) * f / 1000 for f in expected.values())
+
+
+def _lock_electricity(store: Store, code: str) -> None:
+    store.set_value(Change(code, YEAR, ELECTRICITY, "1000000"), "ehs")
+    store.set_status(code, YEAR, ELECTRICITY, "locked", "coordinator")
+
+
+def test_a_province_change_that_moves_a_locked_scope_2_is_refused_pointing_to_restate(
+        group: Store) -> None:
+    _lock_electricity(group, "gd")
+    before = _bytes(group.path), len(group.audit_log())
+    with pytest.raises(PublishedWouldMove) as refused:
+        change_province(group, "gd", "hubei", "coordinator")
+    moved = {(m.entity, m.year, m.indicator): (m.published, m.after)
+             for m in refused.value.moves}
+    assert moved[("gd", YEAR, SCOPE2)] == ("441.90", "527.10")
+    assert "--restate" in refused.value.message("en") and "重述" in refused.value.message("zh")
+    assert (_bytes(group.path), len(group.audit_log())) == before
+    assert group.entity("gd").province == "guangdong"
+    # a site holding no published figure moves freely
+    change_province(group, "fj", "hubei", "coordinator")
+    assert group.entity("fj").province == "hubei"
+
+
+def test_a_province_change_made_as_a_restatement_keeps_the_published_figure(
+        group: Store) -> None:
+    _lock_electricity(group, "gd")
+    entity, restated = change_province(group, "gd", "hubei", "coordinator",
+                                       Restatement("boundary", "the plant moved to Wuhan"))
+    assert entity.province == "hubei"
+    assert ("gd", YEAR, SCOPE2) in {(m.entity, m.year, m.indicator) for m in restated}
+    row = group.figures_of(["gd"], [YEAR])[("gd", SCOPE2, YEAR)]
+    assert (row.published, row.restated, row.status) == (
+        "441.90", "boundary: the plant moved to Wuhan", "locked")
+    assert Consolidation(group, [YEAR]).figures("gd", YEAR)[SCOPE2] == Decimal("527.1")
+    audit = group.audit_log()
+    assert [(r.action, r.entity, r.indicator, r.old_value, r.new_value)
+            for r in audit[-len(restated) - 1:] if r.indicator in ("", SCOPE2)][:2] == [
+        ("province", "gd", "", "guangdong", "hubei"),
+        ("restate", "gd", SCOPE2, "441.90", "527.10")]
+    assert group.verify_audit().intact
+
+
+def test_a_factor_change_under_a_locked_figure_is_refused_or_restated(group: Store) -> None:
+    _lock_electricity(group, "gd")
+    held = group.factors(YEAR)["grid.guangdong"]
+    factor = group.prepare_factor("grid.guangdong", "0.4500", "kg/kWh", "a table read",
+                                  "", "the table's own value", region="guangdong",
+                                  data_year=2023, verified=True)
+    before = _bytes(group.path), len(group.audit_log())
+    with pytest.raises(PublishedWouldMove) as refused:
+        change_factors(group, YEAR, [factor], "coordinator", "the table's own value",
+                       "a table read")
+    assert {(m.entity, m.indicator) for m in refused.value.moves} >= {("gd", SCOPE2)}
+    assert (_bytes(group.path), len(group.audit_log())) == before
+    assert group.factors(YEAR)["grid.guangdong"] == held
+    stored, restated = change_factors(group, YEAR, [factor], "coordinator",
+                                      "the table's own value", "a table read",
+                                      Restatement("method", "the provincial table read"))
+    assert stored[0].value_text == "0.4500"
+    row = group.figures_of(["gd"], [YEAR])[("gd", SCOPE2, YEAR)]
+    assert (row.published, row.restated) == ("441.90", "method: the provincial table read")
+    assert {(m.entity, m.indicator) for m in restated} >= {("gd", SCOPE2)}
+
+
+def test_factors_set_and_import_refuse_to_move_a_locked_figure_without_restate(
+        group: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _lock_electricity(group, "hb")
+    path = group.path
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["id", "value", "unit", "gas", "region", "data_year", "source", "table"])
+    sheet.append(["grid.huazhong", "0.5300", "kg/kWh", "CO2", "huazhong", 2023, "a source",
+                  "a table"])
+    book.save(tmp_path / "factors.xlsx")
+    with pytest.raises(PublishedWouldMove):
+        import_factors(group, YEAR, tmp_path / "factors.xlsx", "coordinator")
+    dry = import_factors(group, YEAR, tmp_path / "factors.xlsx", "coordinator", dry_run=True)
+    assert ("hb", SCOPE2) in {(m.entity, m.indicator) for m in dry.moves}
+    group.close()
+    before = _bytes(path)
+    args = ["factors", str(path), "--year", str(YEAR), "--set", "grid.huazhong", "0.5300",
+            "--source", "a source", "--reason", "read again"]
+    assert main(args) != 0
+    out, err = capsys.readouterr()
+    assert "environment.ghg.scope2 for hb 2024: 527.10 → 530.00" in err and out == ""
+    assert _bytes(path) == before
+    assert main([*args, "--restate", "method"]) == 0
+    assert "restated" in capsys.readouterr().out
+    store = open_database(path)
+    try:
+        row = store.figures_of(["hb"], [YEAR])[("hb", SCOPE2, YEAR)]
+        assert (row.published, row.restated) == ("527.10", "method: read again")
+    finally:
+        store.close()
