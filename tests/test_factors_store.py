@@ -294,6 +294,17 @@ def _factors_sheet(path: Path) -> list[tuple[Any, ...]]:
         assert "Factors used" in names
         index = names.index("Factors used")
         assert names[index - 1].startswith("Index "), "right after the framework indexes"
+        rows = [row for row in book["Factors used"].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    # the factors, then (after a gap) the method: its choices and each site's grid factor
+    end = next(n for n, row in enumerate(rows) if n and row[0] in (None, "Method"))
+    return rows[:end]
+
+
+def _method_rows(path: Path) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
         return [row for row in book["Factors used"].iter_rows(values_only=True)]
     finally:
         book.close()

@@ -21,6 +21,7 @@ from typing import Any
 from esgdesk.errors import FileRefused, NotFound
 from esgdesk.exchange.returned import Problem, open_workbook
 from esgdesk.model.factors import factor_sets
+from esgdesk.model.method import chosen_names
 from esgdesk.model.types import text_problem
 from esgdesk.rules.published import change_factors, factor_moves
 from esgdesk.storage.factors import (
@@ -128,9 +129,11 @@ def known_factor_ids(store: Store, year: int) -> set[str]:
     """The ids a file may name: those of the shipped sets, those the year holds, those the
     year's formulas read, and any grid factor (grid.<province or region>)."""
     known = {f.id for s in factor_sets() for f in s.factors} | set(store.factors(year))
+    chosen = chosen_names()  # read through a choice of the method, never stored
     for indicator in store.edition(year).indicators.values():
         if indicator.formula is not None:
-            known.update(f for f in getattr(indicator.formula, "factors", ()) if f != "grid")
+            known.update(f for f in getattr(indicator.formula, "factors", ())
+                         if f != "grid" and f not in chosen)
     return known
 
 

@@ -80,6 +80,12 @@ class EntitiesPart(StorePart):
         rows = self._query("SELECT value FROM setting WHERE key = ?", (key,))
         return str(rows[0]["value"]) if rows else default
 
+    def settings_under(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with `prefix`, by key (one query)."""
+        rows = self._query("SELECT key, value FROM setting WHERE key LIKE ?",
+                           (prefix.replace("%", "") + "%",))
+        return {str(r["key"]): str(r["value"]) for r in rows}
+
     def set_setting(self, key: str, value: str) -> None:
         from esgdesk.storage.models import Setting
 

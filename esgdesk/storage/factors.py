@@ -196,6 +196,49 @@ class FactorsPart(EntitiesPart):
         self._entities = None
         return self.entity(code)
 
+    def set_choice(self, choice: str, option: str, entity: str | None, user: str,
+                   moves: Sequence[PublishedMove] = (),
+                   restatement: Restatement | None = None) -> str:
+        """Choose an option of the method (resources/method.toml) for the database or an
+        entity: one transaction with its audit row (action "method"), and the restatements
+        of the published figures it moves. The option as stored; nothing is written when it
+        is the one in force."""
+        from sqlalchemy import text
+
+        from esgdesk.model.method import find_choice
+        from esgdesk.storage.models import Setting
+
+        found = find_choice(choice)
+        chosen = found.option(option).id
+        if (found.scope == "entity") != (entity is not None):
+            per_entity = found.scope == "entity"
+            raise EsgdeskError(
+                f"{found.id} is chosen " + ("per entity (--entity CODE)" if per_entity
+                                            else "for the whole database (no --entity)"),
+                f"{found.id} " + ("按主体选择（--entity CODE）" if per_entity
+                                  else "对整个数据库选择（不带 --entity）"),
+                where=found.id, kind="usage")
+        target = self.entity(entity) if entity is not None else None
+        key = found.setting_key(target.code if target else None)
+        held = self.setting(key, found.default)
+        if held == chosen:
+            return chosen
+        if moves and restatement is None:
+            raise EsgdeskError("published figures would move: restate them",
+                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        stamp = now()
+        with self._writing() as s:
+            s.merge(Setting(key=key, value=chosen))
+            year = s.execute(text("SELECT MAX(year) FROM value")).scalar()
+            add_audit_row(s, at=stamp, user=user, action="method",
+                          entity_id=target.id if target else self._root_id(s),
+                          year=int(year or 0), old_value=held, new_value=chosen,
+                          reason=restatement.reason if restatement else "", source=key)
+            if moves and restatement is not None:
+                write_restatements(s, moves, restatement, self._ids(), user, stamp,
+                                   source=f"{key}: {held} → {chosen}")
+        return chosen
+
     def _ids(self) -> dict[str, int]:
         """Each entity's row id by its code."""
         return {e.code: e.id for e in self.entities()}
