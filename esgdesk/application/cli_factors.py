@@ -1,5 +1,6 @@
 """The commands of emission and conversion factors: a year's factors (list, import a file, load
-shipped sets, set one), and the province an entity is in (for its regional grid factor)."""
+shipped sets, set one), the province an entity is in (for its grid factor), and the method's
+choices (market-based Scope 2's factor, each site's natural gas)."""
 
 from __future__ import annotations
 
@@ -195,4 +196,47 @@ def _province(store: Store, args: argparse.Namespace) -> int:
     grid = FactorValues(store).grid(entity.code, year)
     print(f"{entity.code}: {entity.province or '(no province)'}; its {year} grid factor is "
           f"{grid}{_restated(moves)}")
+    return 0
+
+
+# -- the method's choices -----------------------------------------------------------------
+def _method_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("choice", nargs="?", help="a choice of the method (scope2_market, "
+                        "natural_gas); none lists them")
+    parser.add_argument("option", nargs="?", help="the option to choose (excl_market, "
+                        "grid_average; oilfield, gasfield)")
+    parser.add_argument("--entity", help="the entity, for a choice made per entity")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en")
+    parser.add_argument("--restate", choices=("method", "boundary"),
+                        help="make a change that moves published (locked) figures as a "
+                        "restatement of this kind; without it such a change is refused")
+    parser.add_argument("--reason", default="", help="why (with --restate)")
+
+
+@store_command("method", "the method's choices: list them, or choose an option (for the "
+               "database or an entity)", _method_arguments)
+def _method(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.model.method import choices, find_choice
+    from esgdesk.rules.published import change_choice
+
+    if args.choice is None:
+        chosen = store.settings_under("method.")
+        for choice in choices().values():
+            held = chosen.get(choice.setting_key(None), choice.default)
+            scope = "per entity" if choice.scope == "entity" else "database"
+            print(f"{choice.id}\t{scope}\t{held}\t{choice.label(args.lang)}")
+            for key, value in sorted(chosen.items()):
+                if key.startswith(choice.setting_key(None) + "."):
+                    print(f"{choice.id}\t{key.rsplit('.', 1)[1]}\t{value}")
+        return 0
+    if args.option is None:
+        found = find_choice(args.choice)
+        for option in found.options.values():
+            mark = " (default)" if option.id == found.default else ""
+            print(f"{option.id}\t{option.label(args.lang)}{mark}")
+        return 0
+    chosen, moves = change_choice(store, args.choice, args.option, args.entity, args.user,
+                                  _restatement(args))
+    where = f" for {args.entity}" if args.entity else ""
+    print(f"{args.choice}{where}: {chosen}{_restated(moves)}")
     return 0

@@ -1,7 +1,7 @@
 """Published numbers move only by restatement: which published (locked) computed figures a
-change of method would move (an entity's province, a year's factors, a factor choice), found
-by computing every affected figure before and after the change; the refusal that names them
-and points to restating the change."""
+change of method would move (an entity's province, a year's factors, a choice of the method),
+found by computing every affected figure before and after the change; the refusal that names
+them and points to restating the change; and each such change, made through here."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from esgdesk.errors import EsgdeskError
+from esgdesk.model.method import find_choice
 from esgdesk.model.provinces import find_province
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, derived_order
@@ -171,3 +172,23 @@ def change_factors(store: Store, year: int, factors: list[FactorValue], user: st
     stored = store.write_factors(year, factors, user, reason, source=source, moves=restated,
                                  restatement=restatement)
     return stored, restated
+
+
+def change_choice(store: Store, choice: str, option: str, entity: str | None, user: str,
+                  restatement: Restatement | None = None) -> tuple[str, list[PublishedMove]]:
+    """Choose an option of the method (resources/method.toml) for the database or an
+    entity: refused when it would move a published figure unless made as a restatement,
+    which restates each in the same transaction. The option as stored, and the figures
+    restated."""
+    if restatement is not None:
+        restatement.check()
+    found = find_choice(choice)
+    chosen = found.option(option).id
+    code = store.entity(entity).code if entity is not None else None
+    codes = [code] if code is not None else [e.code for e in store.entities()]
+    moves = published_moves(store, codes, store.years(),
+                            lambda values: values.assume_choice(found, code, chosen))
+    what = f"{found.id} = {chosen}" + (f" for {code}" if code else "")
+    restated = refuse_or_restate(moves, restatement is not None, f"choosing {what}",
+                                 f"选择 {what}")
+    return store.set_choice(found.id, chosen, code, user, restated, restatement), restated
