@@ -11,10 +11,12 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 from openpyxl import Workbook
 
 from esgdesk.application.cli import main
+from esgdesk.exchange.export import export_workbook
 from esgdesk.exchange.factor_file import import_factors
 from esgdesk.model.provinces import UnknownProvince, find_province, provinces, regions
 from esgdesk.rules.consolidate import Consolidation
@@ -144,7 +146,7 @@ def test_a_province_change_that_moves_a_locked_scope_2_is_refused_pointing_to_re
 
 
 def test_a_province_change_made_as_a_restatement_keeps_the_published_figure(
-        group: Store) -> None:
+        group: Store, tmp_path: Path) -> None:
     _lock_electricity(group, "gd")
     entity, restated = change_province(group, "gd", "hubei", "coordinator",
                                        Restatement("boundary", "the plant moved to Wuhan"))
@@ -160,6 +162,16 @@ def test_a_province_change_made_as_a_restatement_keeps_the_published_figure(
         ("province", "gd", "", "guangdong", "hubei"),
         ("restate", "gd", SCOPE2, "441.90", "527.10")]
     assert group.verify_audit().intact
+    # the site's report prints the new figure, footnoted with what was published and why
+    book = openpyxl.load_workbook(export_workbook(group, YEAR, tmp_path / "gd.xlsx",
+                                                  lang="en", entity="gd"), read_only=True)
+    try:
+        texts = [c for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                 for c in row if isinstance(c, str)]
+    finally:
+        book.close()
+    assert "* Scope 2 (location-based) 2024: restated (boundary changed: the plant moved to " \
+        "Wuhan); published: 441.90" in texts
 
 
 def test_a_factor_change_under_a_locked_figure_is_refused_or_restated(group: Store) -> None:
