@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import BOTH
 from openpyxl import Workbook
 
 from esgdesk.application.cli import main
@@ -20,11 +21,17 @@ from esgdesk.exchange.export import export_workbook
 from esgdesk.exchange.factor_file import import_factors
 from esgdesk.model.provinces import UnknownProvince, find_province, provinces, regions
 from esgdesk.rules.consolidate import Consolidation
-from esgdesk.rules.published import PublishedWouldMove, change_factors, change_province
+from esgdesk.rules.published import (
+    PublishedWouldMove,
+    change_choice,
+    change_factors,
+    change_province,
+)
 from esgdesk.storage.newdb import EntitySpec, create_database
 from esgdesk.storage.restatements import Restatement
 from esgdesk.storage.store import Change, Store, open_database
 
+ENGINES = BOTH  # the tests on the sample run on SQLite and on a PostgreSQL server
 ELECTRICITY = "environment.energy.electricity"
 SCOPE2 = "environment.ghg.scope2"
 YEAR = 2024
@@ -226,3 +233,47 @@ def test_factors_set_and_import_refuse_to_move_a_locked_figure_without_restate(
         assert (row.published, row.restated) == ("527.10", "method: read again")
     finally:
         store.close()
+
+
+def test_on_either_engine_a_published_scope_2_moves_only_by_restatement(sample: Store) -> None:
+    """The sample's Dongguan site (Guangdong), on a file and on a server."""
+    for indicator, kwh in ((ELECTRICITY, "1000000"), (ELECTRICITY + "_renewable", "200000")):
+        sample.set_value(Change("dongguan", YEAR, indicator, kwh), "ehs")
+        sample.set_status("dongguan", YEAR, indicator, "locked", "coordinator")
+    count = len(sample.audit_log())
+    with pytest.raises(PublishedWouldMove):
+        change_province(sample, "dongguan", "湖北", "coordinator")
+    with pytest.raises(PublishedWouldMove):
+        change_choice(sample, "scope2_market", "grid_average", None, "coordinator")
+    assert len(sample.audit_log()) == count
+    change_province(sample, "dongguan", "湖北", "coordinator",
+                    Restatement("boundary", "the plant moved"))
+    change_choice(sample, "scope2_market", "grid_average", None, "coordinator",
+                  Restatement("method", "the grid average for the uncovered part"))
+    rows = sample.figures_of(["dongguan"], [YEAR])
+    assert rows[("dongguan", SCOPE2, YEAR)].published == "441.90"
+    market = rows[("dongguan", "environment.ghg.scope2_market", YEAR)]
+    assert market.published == "487.68"  # 800 000 kWh × 0.6096 kg/kWh
+    assert market.restated == "method: the grid average for the uncovered part"
+    assert [r.action for r in sample.audit_log()[count:]].count("restate") >= 2
+    assert {"province", "method"} <= {r.action for r in sample.audit_log()[count:]}
+    assert sample.verify_audit().intact
+
+
+def test_the_sample_and_the_generated_group_name_known_provinces() -> None:
+    import tomllib
+
+    from esgdesk.application.generate import PROVINCES
+    from esgdesk.paths import RESOURCES
+
+    with (RESOURCES / "entities.toml").open("rb") as handle:
+        sample = [e["province"] for e in tomllib.load(handle)["entities"] if "province" in e]
+    assert sample and all(find_province(p).id == p for p in (*sample, *PROVINCES))
+
+
+def test_an_entity_is_added_only_in_a_known_province(group: Store) -> None:
+    with pytest.raises(UnknownProvince):
+        group.add_entity("x", "新厂", "New plant", "site", "acme", "guandong")
+    assert "x" not in {e.code for e in group.entities()}
+    assert group.add_entity("y", "新厂", "New plant", "site", "acme", "Hunan").province == \
+        "hunan"
