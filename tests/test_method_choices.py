@@ -178,6 +178,15 @@ def test_the_factors_used_sheet_shows_the_method_each_sites_factor_and_mixed_vin
     assert by_site["Xiamen plant"][1:4] == ("grid.fujian", 0.4092, 2022)
     assert "Natural gas kind" in by_site["Dongguan plant"][5]
     assert any("more than one data year (2022, 2023)" in t for t in texts), texts
+    # the market-based figure's cell comment names the choice in force
+    book = openpyxl.load_workbook(path)
+    try:
+        comments = [cell.comment.text for ws in book.worksheets for row in ws.iter_rows()
+                    for cell in row if cell.comment is not None]
+    finally:
+        book.close()
+    assert any("factor.grid_market: Market-based Scope 2" in c and
+               "excluding market-traded non-fossil" in c for c in comments)
 
 
 def test_the_method_command_lists_and_sets_choices(group: Store,

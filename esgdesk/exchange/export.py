@@ -394,7 +394,7 @@ class WorkbookWriter:
                 lines.append(f"factor.grid: {word('grid_method', self.lang)}")
                 continue
             if name in chosen:
-                lines.append(f"factor.{name}: {word('chosen_method', self.lang)}")
+                lines.append(f"factor.{name}: {self._chosen_words(name)}")
                 continue
             factor = known.get(name)
             value = f"{factor.value_text} {factor.unit} ({factor.set_id or factor.source})" \
@@ -403,6 +403,16 @@ class WorkbookWriter:
         if indicator.aggregation == "sum":
             lines.append(word("summed_method", self.lang))
         return "\n".join(lines)
+
+    def _chosen_words(self, name: str) -> str:
+        """What a choice's factor name reads: the database's option, or (chosen per site)
+        where to find each site's."""
+        choice = next(c for c in choices().values()
+                      if any(name in o.reads for o in c.options.values()))
+        if choice.scope == "entity":
+            return f"{choice.label(self.lang)}: {word('chosen_method', self.lang)}"
+        option = self.figures.factors.option(choice, self.entity)
+        return f"{choice.label(self.lang)}: {option.label(self.lang)}"
 
     def _restatement(self, label: str, year: int, indicator: Indicator, stored: Any) -> str:
         published = (stored.published if is_state_text(stored.published)
