@@ -277,3 +277,21 @@ def test_an_entity_is_added_only_in_a_known_province(group: Store) -> None:
     assert "x" not in {e.code for e in group.entities()}
     assert group.add_entity("y", "新厂", "New plant", "site", "acme", "Hunan").province == \
         "hunan"
+
+
+def test_a_stored_province_that_is_no_known_one_is_a_finding(group: Store) -> None:
+    """A database from before the list may hold a mistyped province: it is named, not
+    silently read as the national grid."""
+    from sqlalchemy import text
+
+    from esgdesk.rules.validation import Validator
+
+    group.set_value(Change("gd", YEAR, ELECTRICITY, "1000"), "ehs")
+    with group._writing() as s:
+        s.execute(text("UPDATE entity SET province = 'guandong' WHERE code = 'gd'"))
+    group._entities = None
+    found = [f for f in Validator(group, YEAR).run() if f.rule == "factor" and f.entity == "gd"
+             and SCOPE2 in f.indicators]
+    assert [f.severity for f in found] == ["warning"]
+    assert "'guandong' is no known province" in found[0].message("en")
+    assert "national grid factor" in found[0].message("en")
