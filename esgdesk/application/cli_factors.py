@@ -186,6 +186,7 @@ def _province_arguments(parser: argparse.ArgumentParser) -> None:
 @store_command("province", "the province an entity is in, for its grid factor",
                _province_arguments)
 def _province(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.model.provinces import known_province
     from esgdesk.rules.factor_values import FactorValues
     from esgdesk.rules.published import change_province
 
@@ -193,9 +194,12 @@ def _province(store: Store, args: argparse.Namespace) -> int:
     entity, moves = change_province(store, args.entity, wanted, args.user,
                                     _restatement(args))
     year = _year(store, args)
-    grid = FactorValues(store).grid(entity.code, year)
-    print(f"{entity.code}: {entity.province or '(no province)'}; its {year} grid factor is "
-          f"{grid}{_restated(moves)}")
+    values = FactorValues(store)
+    grid = values.grid(entity.code, year)
+    found = known_province(entity.province)
+    shown = f"{found.id} ({found.zh}, {found.en})" if found else "(no province)"
+    print(f"{entity.code}: {shown}; its {year} grid factor is {grid} "
+          f"({values.grid_basis(entity.code, year, 'en')}){_restated(moves)}")
     return 0
 
 
