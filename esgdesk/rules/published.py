@@ -80,7 +80,9 @@ def published_moves(store: Store, entities: Iterable[str], years: Iterable[int],
     choices): each with what was published and what it would read."""
     codes, wanted = list(entities), sorted(set(years))
     figures = store.figures_of(codes, wanted)
-    if not any(stored.status == "locked" for stored in figures.values()):
+    locked = {(entity, year) for (entity, _indicator, year), stored in figures.items()
+              if stored.status == "locked"}
+    if not locked:
         return []
     now_values, then_values = FactorValues(store), FactorValues(store)
     after(then_values)
@@ -91,6 +93,8 @@ def published_moves(store: Store, entities: Iterable[str], years: Iterable[int],
         before = FigureBook(catalogue, dict(figures), now_values)
         changed = FigureBook(catalogue, dict(figures), then_values)
         for entity in codes:
+            if (entity, year) not in locked:
+                continue  # nothing published there
             for indicator in reading:
                 if not _is_published(before, entity, year, indicator):
                     continue
