@@ -90,7 +90,9 @@ def _by_hand(store: Store, code: str) -> dict[str, Decimal]:
         "ghg.scope1_natural_gas": scope1,
         "ghg.scope1": scope1,  # diesel, gasoline, LPG and coal: not used
         "ghg.scope2": scope2,
-        "ghg.scope2_market": (kwh - green) * grid / 1000,
+        # market-based: the part not covered by certificates at the national factor that
+        # excludes market-traded non-fossil electricity (the method's default)
+        "ghg.scope2_market": (kwh - green) * f("grid.national_excl_market_nonfossil") / 1000,
         "ghg.total": scope1 + scope2,
         "energy.total_mwh": kwh / 1000 + gas_mwh,
         "energy.total_tce": kwh * f("coal_equivalent.electricity") / 1000

@@ -66,6 +66,9 @@ def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
     qtbot.wait(50)
     trace = window.detail.fields["formula"].text()
     assert "factor.grid = " in trace and "grid.guangdong" in trace and "cn-grid-2023" in trace
+    # its data year and why it is that factor, in the window's language
+    assert ("数据年份 2023" if lang == "zh" else "data year 2023") in trace, trace
+    assert ("广东的省级因子" if lang == "zh" else "Guangdong's provincial factor") in trace, trace
     diesel = window.detail  # the history says what was typed
     window.jump_to("environment.energy.diesel")
     qtbot.wait(20)

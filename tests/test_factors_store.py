@@ -114,7 +114,9 @@ def test_setting_a_factor_is_audited_and_leaves_earlier_years_alone(sample: Stor
     assert grid_id(sample.factors(2023), "guangdong") == "grid.guangdong"
     assert grid_id(sample.factors(2021), "guangdong") == "grid.guangdong"
     assert sample.factors(2021)["grid.guangdong"].value_text == "0.4419"  # unchanged
-    assert grid_id(sample.factors(2021), "hainan") == "grid.national"  # no factor there
+    # no provincial factor for Hainan: its regional grid's (南方), and nothing known: national
+    assert grid_id(sample.factors(2021), "hainan") == "grid.nanfang"
+    assert grid_id(sample.factors(2021), "atlantis") == "grid.national"
     # a second change records the old value
     sample.set_factor(2023, "grid.guangdong", "0.4510", "kg/kWh", SOURCE, "", "tester",
                       "corrected")
@@ -292,6 +294,17 @@ def _factors_sheet(path: Path) -> list[tuple[Any, ...]]:
         assert "Factors used" in names
         index = names.index("Factors used")
         assert names[index - 1].startswith("Index "), "right after the framework indexes"
+        rows = [row for row in book["Factors used"].iter_rows(values_only=True)]
+    finally:
+        book.close()
+    # the factors, then (after a gap) the method: its choices and each site's grid factor
+    end = next(n for n, row in enumerate(rows) if n and row[0] in (None, "Method"))
+    return rows[:end]
+
+
+def _method_rows(path: Path) -> list[tuple[Any, ...]]:
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
         return [row for row in book["Factors used"].iter_rows(values_only=True)]
     finally:
         book.close()

@@ -195,20 +195,10 @@ class DetailPane(QScrollArea):
         self.title.setText(f"{indicator.label(self.lang)} · {ref.year}")
 
     def _formula_text(self, ref: FigureRef, workspace: Workspace) -> str:
-        """A computed figure's formula and the factors it was made with: value, unit and
-        where each was read (a verifier's first question)."""
-        indicator = workspace.catalogue.indicators[ref.indicator]
-        if indicator.formula is None:
-            return "—"
-        lines = [indicator.formula.text]
-        for name, factor in workspace.factor_trace(ref):
-            if factor is None or factor.value is None:
-                lines.append(f"factor.{name}: " + self.tr("none for this year"))
-            else:
-                where = f"{factor.id}, " if factor.id != name else ""
-                lines.append(f"factor.{name} = {factor.value_text} {factor.unit} "
-                             f"({where}{factor.set_id or factor.source})")
-        return "\n".join(lines)
+        """A computed figure's formula, the method's choices and the factors it was made
+        with: value, unit, data year and where each was read (a verifier's first
+        question), as the workspace words them."""
+        return "\n".join(workspace.method_lines(ref, self.lang)) or "—"
 
     def _show_trend(self, ref: FigureRef, workspace: Workspace) -> None:
         indicator = workspace.catalogue.indicators[ref.indicator]

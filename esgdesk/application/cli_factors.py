@@ -1,23 +1,21 @@
 """The commands of emission and conversion factors: a year's factors (list, import a file, load
-shipped sets, set one), and the province an entity is in (for its regional grid factor)."""
+shipped sets, set one), the province an entity is in (for its grid factor), and the method's
+choices (market-based Scope 2's factor, each site's natural gas)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.application.commands import print_refused, store_command
-from esgdesk.errors import EsgdeskError
 
 if TYPE_CHECKING:
     from esgdesk.storage.factors import FactorValue
+    from esgdesk.storage.restatements import PublishedMove, Restatement
     from esgdesk.storage.store import Store
-
-PROVINCE = re.compile(r"[a-z]+")  # pinyin, as the grid factors name it: guangdong
 
 
 def _year(store: Store, args: argparse.Namespace) -> int:
@@ -49,7 +47,12 @@ def _factors_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-year", type=int, help="--set: the year the factor is for")
     parser.add_argument("--verified", action="store_true",
                         help="--set: the value was checked in its source")
-    parser.add_argument("--reason", default="", help="--set: why it changes")
+    parser.add_argument("--reason", default="", help="--set: why it changes; with --restate, "
+                        "why the published figures are restated")
+    parser.add_argument("--restate", choices=("method", "boundary"),
+                        help="make a change that moves published (locked) figures as a "
+                        "restatement of this kind (the published figures are kept and "
+                        "footnoted); without it such a change is refused")
 
 
 @store_command("factors", "a year's emission and conversion factors: list, import, load "
@@ -59,9 +62,17 @@ def _factors(store: Store, args: argparse.Namespace) -> int:
     if args.import_file is not None:
         return _import(store, args, year)
     if args.load:
-        written = store.load_factor_sets(year, list(args.load), args.user)
+        from esgdesk.rules.published import factor_moves, refuse_or_restate
+        from esgdesk.storage.factors import shipped_factors
+
+        restatement = _restatement(args)
+        moves = refuse_or_restate(
+            factor_moves(store, year, shipped_factors(list(args.load))),
+            restatement is not None, f"loading {', '.join(args.load)} into {year}",
+            f"将 {', '.join(args.load)} 载入 {year} 年")
+        written = store.load_factor_sets(year, list(args.load), args.user, moves, restatement)
         print(f"{store.shown}: {written} factor(s) of {', '.join(args.load)} "
-              f"written to {year}")
+              f"written to {year}{_restated(moves)}")
         return 0
     if args.set:
         return _set(store, args, year)
@@ -92,20 +103,44 @@ def _list(factors: dict[str, FactorValue], args: argparse.Namespace, year: int) 
     return 0
 
 
+def _restatement(args: argparse.Namespace) -> Restatement | None:
+    """The restatement a change is made as (--restate KIND --reason WHY), or None."""
+    from esgdesk.storage.restatements import Restatement
+
+    if args.restate is None:
+        return None
+    restatement = Restatement(args.restate, args.reason)
+    restatement.check()
+    return restatement
+
+
+def _restated(moves: list[PublishedMove]) -> str:
+    """What a change restated, for its line of output."""
+    if not moves:
+        return ""
+    named = ", ".join(f"{m.indicator} {m.entity} {m.year}" for m in moves[:3])
+    more = f" and {len(moves) - 3} more" if len(moves) > 3 else ""
+    return f"; restated {len(moves)} published figure(s): {named}{more}"
+
+
 def _set(store: Store, args: argparse.Namespace, year: int) -> int:
+    from esgdesk.rules.published import change_factors
+
     factor_id, value = args.set
     held = store.factors(year).get(factor_id)
     unit = args.unit if args.unit is not None else (held.unit if held else "")
-    factor = store.set_factor(
-        year, factor_id, value or None, unit, args.source,
+    factor = store.prepare_factor(
+        factor_id, value or None, unit, args.source,
         args.table if args.table is not None else (held.table_ref if held else ""),
-        args.user, args.reason, gas=held.gas if held else "",
-        region=held.region if held else "",
+        args.reason, gas=held.gas if held else "", region=held.region if held else "",
         data_year=args.data_year if args.data_year is not None else (
             held.data_year if held else None),
         set_id="", verified=args.verified)
+    stored, moves = change_factors(store, year, [factor], args.user, args.reason,
+                                   factor.source, _restatement(args))
+    factor = stored[0]
     shown = factor.value_text if factor.value is not None else "(none)"
-    print(f"{factor.id} for {year}: {shown} {factor.unit}".rstrip())
+    print(f"{factor.id} for {year}: {shown} {factor.unit}{_restated(moves)}".rstrip())
     return 0
 
 
@@ -113,7 +148,8 @@ def _import(store: Store, args: argparse.Namespace, year: int) -> int:
     from esgdesk.exchange.factor_file import import_factors
 
     path: Path = args.import_file
-    found = import_factors(store, year, path, args.user, dry_run=args.dry_run)
+    found = import_factors(store, year, path, args.user, dry_run=args.dry_run,
+                           restatement=_restatement(args))
     for note in found.notes:
         print(f"note: {note.message(args.lang)}", file=sys.stderr)
     if found.problems:
@@ -124,34 +160,87 @@ def _import(store: Store, args: argparse.Namespace, year: int) -> int:
     if not found.changes:
         print(f"{path}: the same as the {year} factors; nothing to change")
     elif args.dry_run:
-        print(f"{path}: checked (dry run), {len(found.changes)} factor(s) would change; "
-              "nothing was written")
+        moving = (f"; {len(found.moves)} published figure(s) would move (import it with "
+                  "--restate method|boundary --reason WHY)") if found.moves else ""
+        print(f"{path}: checked (dry run), {len(found.changes)} factor(s) would change"
+              f"{moving}; nothing was written")
     else:
-        print(f"{path}: {len(found.changes)} factor(s) of {year} written")
+        print(f"{path}: {len(found.changes)} factor(s) of {year} written"
+              f"{_restated(found.moves)}")
     return 0
 
 
 # -- provinces ----------------------------------------------------------------------------
 def _province_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("entity", help="the entity's code (see 'esgdesk entities')")
-    parser.add_argument("province", help="the province in pinyin (guangdong); '-' clears it")
+    parser.add_argument("province", help="the province: its id (guangdong), zh or en name "
+                        "(广东, Guangdong), any case; '-' clears it")
     parser.add_argument("--year", type=int, help="the year whose grid factor to show "
                         "(default: the latest)")
+    parser.add_argument("--restate", choices=("method", "boundary"),
+                        help="make a change that moves published (locked) figures as a "
+                        "restatement of this kind; without it such a change is refused")
+    parser.add_argument("--reason", default="", help="why (with --restate)")
 
 
-@store_command("province", "the province an entity is in, for its regional grid factor",
+@store_command("province", "the province an entity is in, for its grid factor",
                _province_arguments)
 def _province(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.storage.factors import grid_id
+    from esgdesk.model.provinces import known_province
+    from esgdesk.rules.factor_values import FactorValues
+    from esgdesk.rules.published import change_province
 
-    wanted = args.province.strip().lower()
-    if wanted != "-" and not PROVINCE.fullmatch(wanted):
-        raise EsgdeskError(f"'{args.province}' is not a province in pinyin (such as "
-                           "guangdong)", f"“{args.province}”不是拼音省份名（如 guangdong）",
-                           kind="usage")
-    entity = store.set_province(args.entity, None if wanted == "-" else wanted)
+    wanted = None if args.province.strip() == "-" else args.province
+    entity, moves = change_province(store, args.entity, wanted, args.user,
+                                    _restatement(args))
     year = _year(store, args)
-    grid = grid_id(store.factors(year), entity.province)
-    print(f"{entity.code}: {entity.province or '(no province)'}; its {year} grid factor is "
-          f"{grid}")
+    values = FactorValues(store)
+    grid = values.grid(entity.code, year)
+    found = known_province(entity.province)
+    shown = f"{found.id} ({found.zh}, {found.en})" if found else "(no province)"
+    print(f"{entity.code}: {shown}; its {year} grid factor is {grid} "
+          f"({values.grid_basis(entity.code, year, 'en')}){_restated(moves)}")
+    return 0
+
+
+# -- the method's choices -----------------------------------------------------------------
+def _method_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("choice", nargs="?", help="a choice of the method (scope2_market, "
+                        "natural_gas); none lists them")
+    parser.add_argument("option", nargs="?", help="the option to choose (excl_market, "
+                        "grid_average; oilfield, gasfield)")
+    parser.add_argument("--entity", help="the entity, for a choice made per entity")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en")
+    parser.add_argument("--restate", choices=("method", "boundary"),
+                        help="make a change that moves published (locked) figures as a "
+                        "restatement of this kind; without it such a change is refused")
+    parser.add_argument("--reason", default="", help="why (with --restate)")
+
+
+@store_command("method", "the method's choices: list them, or choose an option (for the "
+               "database or an entity)", _method_arguments)
+def _method(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.model.method import choices, find_choice
+    from esgdesk.rules.published import change_choice
+
+    if args.choice is None:
+        chosen = store.settings_under("method.")
+        for choice in choices().values():
+            held = chosen.get(choice.setting_key(None), choice.default)
+            scope = "per entity" if choice.scope == "entity" else "database"
+            print(f"{choice.id}\t{scope}\t{held}\t{choice.label(args.lang)}")
+            for key, value in sorted(chosen.items()):
+                if key.startswith(choice.setting_key(None) + "."):
+                    print(f"{choice.id}\t{key.rsplit('.', 1)[1]}\t{value}")
+        return 0
+    if args.option is None:
+        found = find_choice(args.choice)
+        for option in found.options.values():
+            mark = " (default)" if option.id == found.default else ""
+            print(f"{option.id}\t{option.label(args.lang)}{mark}")
+        return 0
+    chosen, moves = change_choice(store, args.choice, args.option, args.entity, args.user,
+                                  _restatement(args))
+    where = f" for {args.entity}" if args.entity else ""
+    print(f"{args.choice}{where}: {chosen}{_restated(moves)}")
     return 0

@@ -21,7 +21,9 @@ from typing import Any
 from esgdesk.errors import FileRefused, NotFound
 from esgdesk.exchange.returned import Problem, open_workbook
 from esgdesk.model.factors import factor_sets
+from esgdesk.model.method import chosen_names
 from esgdesk.model.types import text_problem
+from esgdesk.rules.published import change_factors, factor_moves
 from esgdesk.storage.factors import (
     FIRST_DATA_YEAR,
     LAST_DATA_YEAR,
@@ -29,6 +31,7 @@ from esgdesk.storage.factors import (
     exact_decimal,
     factor_problems,
 )
+from esgdesk.storage.restatements import PublishedMove, Restatement
 from esgdesk.storage.store import Store
 
 COLUMNS = ("id", "value", "unit", "gas", "region", "data_year", "source", "table")
@@ -62,6 +65,9 @@ class FactorImport:
     notes: list[Problem] = field(default_factory=list)
     # (the factor as the year holds it, or None; the factor as the file has it)
     changes: list[tuple[FactorValue | None, FactorValue]] = field(default_factory=list)
+    # Published (locked) computed figures the changes move: restated with them when the
+    # import is made as a restatement; on a dry run, what it would move.
+    moves: list[PublishedMove] = field(default_factory=list)
     written: bool = False
 
     @property
@@ -123,9 +129,11 @@ def known_factor_ids(store: Store, year: int) -> set[str]:
     """The ids a file may name: those of the shipped sets, those the year holds, those the
     year's formulas read, and any grid factor (grid.<province or region>)."""
     known = {f.id for s in factor_sets() for f in s.factors} | set(store.factors(year))
+    chosen = chosen_names()  # read through a choice of the method, never stored
     for indicator in store.edition(year).indicators.values():
         if indicator.formula is not None:
-            known.update(f for f in getattr(indicator.formula, "factors", ()) if f != "grid")
+            known.update(f for f in getattr(indicator.formula, "factors", ())
+                         if f != "grid" and f not in chosen)
     return known
 
 
@@ -301,9 +309,12 @@ def _address(sheet: str, column: int, row: int) -> str:
 
 
 def import_factors(store: Store, year: int, path: Path, user: str,
-                   dry_run: bool = False) -> FactorImport:
+                   dry_run: bool = False,
+                   restatement: Restatement | None = None) -> FactorImport:
     """Read a factor file and, when it has no problem and this is no dry run, store its
-    factors in the year: one audited transaction. With any problem nothing is written."""
+    factors in the year: one audited transaction. With any problem nothing is written. A
+    file that would move published (locked) computed figures is refused
+    (PublishedWouldMove) unless imported as a restatement, which restates them with it."""
     path = Path(path)
     found = read_factor_file(path, known_factor_ids(store, year), set_id=path.name[:64])
     found.year = year
@@ -312,9 +323,13 @@ def import_factors(store: Store, year: int, path: Path, user: str,
     held = store.factors(year)
     found.changes = [(held.get(f.id), f) for f in found.factors
                      if f.id not in held or not held[f.id].same_as(f)]
-    if dry_run or not found.changes:
+    if not found.changes:
         return found
-    store.write_factors(year, [new for _old, new in found.changes], user,
-                        f"imported {path.name}", source=path.name)
+    changing = {new.id: new for _old, new in found.changes}
+    if dry_run:
+        found.moves = factor_moves(store, year, changing.values())
+        return found
+    _stored, found.moves = change_factors(store, year, list(changing.values()), user,
+                                          f"imported {path.name}", path.name, restatement)
     found.written = True
     return found

@@ -41,9 +41,15 @@ WORDS = {
     "not_verified": ("措辞未经核实", "wording not verified"),
     "not_read": ("（未读到中文措辞）", "(no English wording was read)"),
     "typed_unit": ("填报单位", "Unit typed"),
-    "grid_method": ("各公司/地点所在省份的电网平均排放因子，无省份者用全国因子（见“所用因子”表）",
-                    "each company's or site's provincial grid factor, the national one where it "
-                    "has no province (see the Factors used sheet)"),
+    "grid_method": ("各公司/地点所在省份的电网平均排放因子，无省级因子者用其区域电网因子，"
+                    "再无者用全国因子（见“所用因子”表）",
+                    "each company's or site's provincial grid factor, its regional grid's where "
+                    "its province has none, else the national one (see the Factors used sheet)"),
+    "chosen_method": ("按计算方法的选项（见“所用因子”表）",
+                      "as the method's choice in force (see the Factors used sheet)"),
+    "method": ("计算方法", "Method"), "method_choice": ("所选", "Chosen"),
+    "default_mark": ("（默认）", " (default)"), "grid_factor": ("电网因子", "Grid factor"),
+    "grid_basis": ("依据", "Basis"), "entity_choices": ("本主体的选项", "Its choices"),
     "summed_method": ("按各公司/地点分别计算后加总", "computed for each company and site, then "
                       "summed"),
     "factors_used": ("所用因子", "Factors used"), "factor": ("因子", "Factor"),

@@ -1,6 +1,9 @@
 """The factor values a formula reads, for an entity and a year: the year's factors as stored
-in the database ("factor.<id>"), and `factor.grid`, the grid factor of the entity's province
-(`grid.<province>`), else the national one (`grid.national`): see storage.factors.grid_id."""
+in the database ("factor.<id>"); `factor.grid`, the grid factor of the entity's province
+(`grid.<province>`), else of its regional grid (`grid.huazhong`), else the national one
+(`grid.national`): see storage.factors.grid_id; and the names a choice of the method reads
+(resources/method.toml: `factor.grid_market`, `factor.natural_gas_ncv`), each the stored factor
+of the option chosen for the database or the entity, else of the default."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from esgdesk.model.formula import FACTOR, GRID
+from esgdesk.model.method import Choice, Option, choices
 from esgdesk.storage.factors import FactorValue, grid_id
 
 if TYPE_CHECKING:
@@ -16,7 +20,9 @@ if TYPE_CHECKING:
 
 
 class FactorValues:
-    """Factor values by entity and year: every year's read at once, when first asked."""
+    """Factor values by entity and year: every year's read at once, when first asked. A
+    change not yet made (a province, a year's factors) can be tried on a copy first, to see
+    what it would move (rules.published)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -24,7 +30,29 @@ class FactorValues:
         self._stored: dict[int, dict[str, FactorValue]] = {}
         self._numbers: dict[int, dict[str, Decimal]] = {}
         self._provinces = {e.code: e.province for e in store.entities()}
+        self._chosen = store.settings_under("method.")
+        self._choices = {name: choice for choice in choices().values()
+                         for option in choice.options.values() for name in option.reads}
 
+    # -- trying a change ------------------------------------------------------------------
+    def assume_province(self, entity: str, province: str | None) -> None:
+        """Read the entity as if it were in this province."""
+        self._provinces[entity] = province
+
+    def assume_choice(self, choice: Choice, entity: str | None, option: str) -> None:
+        """Read as if this option were chosen (for the database, or an entity)."""
+        self._chosen[choice.setting_key(entity)] = option
+
+    def assume_factors(self, year: int, factors: Mapping[str, FactorValue]) -> None:
+        """Read the year as if it held these factors (its own set, as stored after the
+        change: the set it reads now, with these over it)."""
+        self.year(year)
+        assert self._by_year is not None
+        self._by_year[year] = {**self._stored[year], **factors}
+        self._stored.clear()
+        self._numbers.clear()
+
+    # -- reading --------------------------------------------------------------------------
     def year(self, year: int) -> dict[str, Decimal]:
         """The year's known factor values, as formulas name them ("factor.ncv.diesel"):
         those of the latest year up to it that holds any (as `Store.factors` reads them)."""
@@ -38,16 +66,95 @@ class FactorValues:
                                    if factor.value is not None}
         return self._numbers[year]
 
+    def grid(self, entity: str, year: int) -> str:
+        """The id of the grid factor an entity's `factor.grid` reads in a year."""
+        self.year(year)
+        return grid_id(self._stored[year], self._provinces.get(entity))
+
+    def option(self, choice: Choice, entity: str) -> Option:
+        """The option in force for an entity: its own (a per-entity choice), else the
+        database's, else the default."""
+        key = choice.setting_key(entity if choice.scope == "entity" else None)
+        chosen = self._chosen.get(key, choice.default)
+        return choice.options.get(chosen, choice.options[choice.default])
+
+    def chosen(self, entity: str, names: tuple[str, ...]) -> list[tuple[Choice, Option]]:
+        """The choices a formula's names go through, each with the option in force."""
+        found = {self._choices[n].id: self._choices[n] for n in names if n in self._choices}
+        return [(choice, self.option(choice, entity)) for choice in found.values()]
+
+    def resolve(self, entity: str, year: int, name: str) -> str:
+        """The stored factor id a formula's factor name reads for an entity in a year."""
+        choice = self._choices.get(name)
+        if choice is not None:
+            name = self.option(choice, entity).reads[name]
+        return self.grid(entity, year) if name == GRID else name
+
     def used(self, entity: str, year: int, names: tuple[str, ...]) -> list[FactorValue]:
         """The stored factors a formula's names take for an entity ("grid": its
-        province's), those the year holds."""
+        province's; a choice's: the option's), those the year holds."""
         self.year(year)
         stored = self._stored[year]
-        ids = [grid_id(stored, self._provinces.get(entity)) if name == GRID else name
-               for name in names]
+        ids = [self.resolve(entity, year, name) for name in names]
         return [stored[i] for i in ids if i in stored]
 
     def __call__(self, entity: str, year: int) -> Mapping[str, Decimal]:
         known = self.year(year)
-        grid = known.get(FACTOR + grid_id(self._stored[year], self._provinces.get(entity)))
-        return known if grid is None else {**known, FACTOR + GRID: grid}
+        extra: dict[str, Decimal] = {}
+        for name in (GRID, *self._choices):
+            value = known.get(FACTOR + self.resolve(entity, year, name))
+            if value is not None:
+                extra[FACTOR + name] = value
+        return {**known, **extra} if extra else known
+
+    # -- saying how ----------------------------------------------------------------------
+    def grid_basis(self, entity: str, year: int, lang: str) -> str:
+        """Why an entity's grid factor is the one it is: its province's, its regional
+        grid's (its province has none), or the national one."""
+        from esgdesk.model.provinces import known_province, regions
+
+        grid = self.grid(entity, year)
+        province = known_province(self._provinces.get(entity))
+        if province is None:
+            return "无所在省份：全国电网平均排放因子" if lang == "zh" else \
+                "no province: the national grid factor"
+        if grid == f"grid.{province.id}":
+            return f"{province.zh}的省级因子" if lang == "zh" else \
+                f"{province.en}'s provincial factor"
+        region = regions().get(province.region)
+        if region is not None and grid == f"grid.{region.id}":
+            return (f"{province.zh}无省级因子：{region.zh}区域因子" if lang == "zh" else
+                    f"no provincial factor for {province.en}: the {region.en} regional factor")
+        return (f"{province.zh}无省级或区域因子：全国因子" if lang == "zh" else
+                f"no provincial or regional factor for {province.en}: the national one")
+
+    def describe(self, entity: str, year: int, names: tuple[str, ...],
+                 lang: str) -> list[str]:
+        """How a formula's factors were taken for an entity in a year, a line each: the
+        choices of the method in force, then each factor with its value, unit, the stored
+        factor it is, its data year and set (or that the year has none)."""
+        self.year(year)
+        stored = self._stored[year]
+        lines = []
+        for choice, option in self.chosen(entity, names):
+            default = choice.default == option.id
+            mark = ("（默认）" if lang == "zh" else " (default)") if default else ""
+            lines.append(f"{choice.label(lang)}: {option.label(lang)}{mark}")
+        for name in names:
+            factor_id = self.resolve(entity, year, name)
+            factor = stored.get(factor_id)
+            if factor is None or factor.value is None:
+                lines.append(f"factor.{name} ({factor_id}): " +
+                             (f"{year} 年无此因子" if lang == "zh" else f"none for {year}"))
+                continue
+            where = [] if factor_id == name else [factor_id]
+            if factor.data_year is not None:
+                where.append(f"数据年份 {factor.data_year}" if lang == "zh"
+                             else f"data year {factor.data_year}")
+            where.append(factor.set_id or factor.source)
+            if factor_id.startswith("grid."):
+                where.append(self.grid_basis(entity, year, lang)
+                             if self.resolve(entity, year, GRID) == factor_id else "")
+            lines.append(f"factor.{name} = {factor.value_text} {factor.unit} "
+                         f"({'; '.join(w for w in where if w)})")
+        return lines

@@ -17,6 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label, Table
+from esgdesk.model.provinces import known_province
 from esgdesk.model.states import STATES
 from esgdesk.model.types import ValueRefused, ValueType
 from esgdesk.rules.consolidate import Consolidation, additive_terms, missing_words
@@ -656,7 +657,8 @@ class Validator:
         lacking = [f for f in formula.factors if known.get("factor." + f) is None]
         name = self.store.entity(entity)
         if lacking and not computed:
-            ids = ", ".join(lacking)
+            resolve = getattr(self.book.factors, "resolve", None)  # a choice's: its factor
+            ids = ", ".join(resolve(entity, self.year, f) if resolve else f for f in lacking)
             return [self._finding(
                 "warning", "factor", entity, [spec.id],
                 f"“{spec.label.zh}”无法计算：{self.year} 年的排放因子中没有 {ids}"
@@ -667,6 +669,15 @@ class Validator:
         if changed:
             return changed
         node = self.tree.get(entity)
+        if "grid" in formula.factors and name.province and known_province(
+                name.province) is None:
+            return [self._finding(
+                "warning", "factor", entity, [spec.id],
+                f"{name.name_zh}的所在省份“{name.province}”不是已知省份，“{spec.label.zh}”按全国电网"
+                "平均排放因子计算（esgdesk province …）。",
+                f"{name.name_en}'s province '{name.province}' is no known province: "
+                f"'{spec.label.en}' is computed with the national grid factor "
+                "(esgdesk province …).")]
         if "grid" in formula.factors and not name.province and node is not None \
                 and node.parent is not None:
             return [self._finding(

@@ -7,14 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
-from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
-from esgdesk.storage.factors import FactorValue, grid_id
+from esgdesk.storage.factors import FactorValue
 from esgdesk.storage.store import Change, Store, StoredValue
 
 
@@ -188,10 +187,24 @@ class Workspace:
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.formula is None:
             return []
+        values = self._factor_values()
         stored = self.store.factors(ref.year)
-        province = self.store.entity(ref.entity).province
-        return [(name, stored.get(grid_id(stored, province) if name == GRID else name))
+        return [(name, stored.get(values.resolve(ref.entity, ref.year, name)))
                 for name in indicator.formula.factors]
+
+    def method_lines(self, ref: FigureRef, lang: str) -> list[str]:
+        """How a computed figure was made, for the details: its formula, the choices of
+        the method in force, and each factor with its value, data year and source (for a
+        grid factor: why it is the province's, the region's or the national one)."""
+        indicator = self.catalogue.indicators[ref.indicator]
+        if indicator.formula is None:
+            return []
+        return [indicator.formula.text, *self._factor_values().describe(
+            ref.entity, ref.year, indicator.formula.factors, lang)]
+
+    def _factor_values(self) -> FactorValues:
+        found = self.book.factors
+        return found if isinstance(found, FactorValues) else FactorValues(self.store)
 
     def is_derived(self, ref: FigureRef) -> bool:
         return self.catalogue.indicators[ref.indicator].derived

@@ -7,6 +7,7 @@ from pathlib import Path
 from esgdesk.errors import EsgdeskError, UnknownEntity
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo, EntityTree
+from esgdesk.model.provinces import find_province
 from esgdesk.storage.base import StorePart
 from esgdesk.storage.records import read_record
 
@@ -66,23 +67,11 @@ class EntitiesPart(StorePart):
         if code in self._entity_map():
             raise EsgdeskError(f"entity '{code}' exists already", f"主体“{code}”已存在",
                                kind="exists")
+        if province:
+            province = find_province(province).id
         with self._writing() as s:
             s.add(Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
                          parent_id=parent_id, province=province))
-        self._entities = None
-        return self.entity(code)
-
-    def set_province(self, code: str, province: str | None) -> EntityInfo:
-        """The province a company or site is in (pinyin: "guangdong"), for regional grid
-        factors; None clears it."""
-        from sqlalchemy import update
-
-        from esgdesk.storage.models import Entity
-
-        entity = self.entity(code)
-        with self._writing() as s:
-            s.execute(update(Entity).where(Entity.id == entity.id).values(
-                province=(province or "").strip().lower() or None))
         self._entities = None
         return self.entity(code)
 
@@ -90,6 +79,12 @@ class EntitiesPart(StorePart):
     def setting(self, key: str, default: str = "") -> str:
         rows = self._query("SELECT value FROM setting WHERE key = ?", (key,))
         return str(rows[0]["value"]) if rows else default
+
+    def settings_under(self, prefix: str) -> dict[str, str]:
+        """Every setting whose key starts with `prefix`, by key (one query)."""
+        rows = self._query("SELECT key, value FROM setting WHERE key LIKE ?",
+                           (prefix.replace("%", "") + "%",))
+        return {str(r["key"]): str(r["value"]) for r in rows}
 
     def set_setting(self, key: str, value: str) -> None:
         from esgdesk.storage.models import Setting

@@ -5,7 +5,10 @@ A year without rows of its own reads the set of the latest year before it that h
 the catalogue's editions: a year opened from the last one reads what it read). Changing a
 factor of such a year first gives the year its own copy of that set, in the same transaction,
 so the earlier year never changes. Every write is one transaction with an audit row per
-factor (action "factor", the factor named in its own column)."""
+factor (action "factor", the factor named in its own column). The province an entity is in
+(which grid factor it reads) is set here too, audited (action "province"). A change that
+moves published (locked) computed figures is made only with their restatements, in the same
+transaction (rules.published finds them)."""
 
 from __future__ import annotations
 
@@ -16,11 +19,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import EsgdeskError, InvalidValue, NeedsReason
+from esgdesk.model.entities import EntityInfo
+from esgdesk.model.provinces import find_province
 from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import column_getter
+from esgdesk.storage.restatements import PublishedMove, Restatement, write_restatements
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -66,11 +72,18 @@ class FactorValue:
 
 def grid_id(factors: Mapping[str, FactorValue], province: str | None) -> str:
     """The factor `factor.grid` reads for an entity in a province: `grid.<province>` when the
-    year holds it with a value, else the national grid factor."""
-    if province:
-        regional = factors.get(f"grid.{province.strip().lower()}")
-        if regional is not None and regional.value is not None:
-            return regional.id
+    year holds it with a value, else its regional grid's (`grid.huazhong`: the province's
+    region in resources/provinces.toml) when held with a value, else the national grid
+    factor."""
+    from esgdesk.model.provinces import known_province
+
+    found = known_province(province)
+    if found is None:
+        return GRID_NATIONAL
+    for candidate in (found.id, found.region):
+        held = factors.get(f"grid.{candidate}") if candidate else None
+        if held is not None and held.value is not None:
+            return held.id
     return GRID_NATIONAL
 
 
@@ -148,12 +161,107 @@ class FactorsPart(EntitiesPart):
             "SELECT DISTINCT year FROM factor ORDER BY year")]
 
     # -- writing ----------------------------------------------------------------------
+    def set_province(self, code: str, province: str | None, user: str = "",
+                     moves: Sequence[PublishedMove] = (),
+                     restatement: Restatement | None = None) -> EntityInfo:
+        """The province a company or site is in, for its grid factor: one of China's
+        provinces by id, zh or en name in any case ("guangdong", "广东", "Guangdong"; a typo
+        is refused with the nearest names), stored by its id; None clears it. One
+        transaction with its audit row (action "province"), and, when the change moves
+        published figures (found by rules.published), their restatements. Nothing is
+        written when the province is the one held."""
+        from sqlalchemy import text, update
+
+        from esgdesk.storage.models import Entity
+
+        entity = self.entity(code)
+        wanted = find_province(province).id if province and province.strip() else None
+        if wanted == entity.province:
+            return entity
+        if moves and restatement is None:
+            raise EsgdeskError("published figures would move: restate them",
+                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        stamp = now()
+        with self._writing() as s:
+            s.execute(update(Entity).where(Entity.id == entity.id).values(province=wanted))
+            year = s.execute(text("SELECT MAX(year) FROM value")).scalar()
+            add_audit_row(s, at=stamp, user=user, action="province", entity_id=entity.id,
+                          year=int(year or 0), old_value=entity.province, new_value=wanted,
+                          reason=restatement.reason if restatement else "",
+                          source="province")
+            if moves and restatement is not None:
+                write_restatements(s, moves, restatement, self._ids(), user, stamp,
+                                   source=f"province of {code}: {entity.province or '-'} → "
+                                   f"{wanted or '-'}")
+        self._entities = None
+        return self.entity(code)
+
+    def set_choice(self, choice: str, option: str, entity: str | None, user: str,
+                   moves: Sequence[PublishedMove] = (),
+                   restatement: Restatement | None = None) -> str:
+        """Choose an option of the method (resources/method.toml) for the database or an
+        entity: one transaction with its audit row (action "method"), and the restatements
+        of the published figures it moves. The option as stored; nothing is written when it
+        is the one in force."""
+        from sqlalchemy import text
+
+        from esgdesk.model.method import find_choice
+        from esgdesk.storage.models import Setting
+
+        found = find_choice(choice)
+        chosen = found.option(option).id
+        if (found.scope == "entity") != (entity is not None):
+            per_entity = found.scope == "entity"
+            raise EsgdeskError(
+                f"{found.id} is chosen " + ("per entity (--entity CODE)" if per_entity
+                                            else "for the whole database (no --entity)"),
+                f"{found.id} " + ("按主体选择（--entity CODE）" if per_entity
+                                  else "对整个数据库选择（不带 --entity）"),
+                where=found.id, kind="usage")
+        target = self.entity(entity) if entity is not None else None
+        key = found.setting_key(target.code if target else None)
+        held = self.setting(key, found.default)
+        if held == chosen:
+            return chosen
+        if moves and restatement is None:
+            raise EsgdeskError("published figures would move: restate them",
+                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        stamp = now()
+        with self._writing() as s:
+            s.merge(Setting(key=key, value=chosen))
+            year = s.execute(text("SELECT MAX(year) FROM value")).scalar()
+            add_audit_row(s, at=stamp, user=user, action="method",
+                          entity_id=target.id if target else self._root_id(s),
+                          year=int(year or 0), old_value=held, new_value=chosen,
+                          reason=restatement.reason if restatement else "", source=key)
+            if moves and restatement is not None:
+                write_restatements(s, moves, restatement, self._ids(), user, stamp,
+                                   source=f"{key}: {held} → {chosen}")
+        return chosen
+
+    def _ids(self) -> dict[str, int]:
+        """Each entity's row id by its code."""
+        return {e.code: e.id for e in self.entities()}
+
     def set_factor(self, year: int, factor_id: str, value: str | None, unit: str, source: str,
                    table_ref: str, user: str, reason: str, gas: str = "", region: str = "",
                    data_year: int | None = None, set_id: str = "",
-                   verified: bool = False) -> FactorValue:
+                   verified: bool = False, moves: Sequence[PublishedMove] = (),
+                   restatement: Restatement | None = None) -> FactorValue:
         """Set one factor of a year (one audited transaction); a year reading an earlier
         year's set gets its own copy of it first."""
+        factor = self.prepare_factor(factor_id, value, unit, source, table_ref, reason,
+                                     gas=gas, region=region, data_year=data_year,
+                                     set_id=set_id, verified=verified)
+        return self.write_factors(year, [factor], user, reason, source=factor.source,
+                                  moves=moves, restatement=restatement)[0]
+
+    def prepare_factor(self, factor_id: str, value: str | None, unit: str, source: str,
+                       table_ref: str, reason: str, gas: str = "", region: str = "",
+                       data_year: int | None = None, set_id: str = "",
+                       verified: bool = False) -> FactorValue:
+        """One factor as typed, checked (its value, source, texts and the reason for
+        changing it), not yet stored."""
         if not reason.strip():
             raise NeedsReason(f"say why factor {factor_id} changes (--reason)",
                               f"请说明因子 {factor_id} 修改的原因（--reason）", where=factor_id)
@@ -170,26 +278,20 @@ class FactorsPart(EntitiesPart):
         if problem:
             raise EsgdeskError(f"the reason {problem}", f"原因{text_problem(reason, 'zh')}",
                                where=factor_id, kind="text_refused")
-        return self.write_factors(year, [factor], user, reason, source=factor.source)[0]
+        return factor
 
-    def load_factor_sets(self, year: int, set_ids: Sequence[str], user: str) -> int:
+    def load_factor_sets(self, year: int, set_ids: Sequence[str], user: str,
+                         moves: Sequence[PublishedMove] = (),
+                         restatement: Restatement | None = None) -> int:
         """Copy shipped factor sets into a year (one transaction, an audit row for each factor
         that changes; a later set overrides an earlier one's ids; a factor not verified comes
         without its value). How many factors were written."""
-        from esgdesk.model.factors import factor_set
-
-        chosen: dict[str, FactorValue] = {}
-        for set_id in set_ids:
-            for shipped in factor_set(set_id).factors:
-                chosen[shipped.id] = FactorValue(
-                    shipped.id, shipped.value if shipped.verified else None, shipped.unit,
-                    shipped.gas, shipped.region, shipped.data_year, set_id, shipped.source,
-                    shipped.table, shipped.verified)
+        chosen = shipped_factors(set_ids)
         if not chosen:
             return 0
-        _stored, written = self._write_factors(year, list(chosen.values()), user,
-                                       f"loaded the factor set(s) {', '.join(set_ids)}",
-                                       source=", ".join(set_ids))
+        _stored, written = self._write_factors(year, chosen, user,
+                                               f"loaded the factor set(s) {', '.join(set_ids)}",
+                                               ", ".join(set_ids), moves, restatement)
         return written
 
     def refuse_problems(self, factors: Iterable[FactorValue]) -> None:
@@ -199,20 +301,27 @@ class FactorsPart(EntitiesPart):
                 raise InvalidValue(factor.id, factor.value_text or "", en, zh, where=factor.id)
 
     def write_factors(self, year: int, factors: Sequence[FactorValue], user: str, reason: str,
-                      source: str = "") -> list[FactorValue]:
+                      source: str = "", moves: Sequence[PublishedMove] = (),
+                      restatement: Restatement | None = None) -> list[FactorValue]:
         """Store factors in a year: one transaction, an audit row for each that changes
         (old and new value), none for one stored as it is. A year reading an earlier year's
         set first gets its own copy of it (each copied factor audited), so the earlier year
-        never changes. The factors as stored, in the order given."""
-        return self._write_factors(year, factors, user, reason, source)[0]
+        never changes. Published figures it moves (`moves`) are restated with it. The factors
+        as stored, in the order given."""
+        return self._write_factors(year, factors, user, reason, source, moves, restatement)[0]
 
     def _write_factors(self, year: int, factors: Sequence[FactorValue], user: str, reason: str,
-               source: str) -> tuple[list[FactorValue], int]:
+                       source: str, moves: Sequence[PublishedMove] = (),
+                       restatement: Restatement | None = None,
+                       ) -> tuple[list[FactorValue], int]:
         from sqlalchemy import select
 
         from esgdesk.storage.models import Factor
 
         self.refuse_problems(factors)
+        if moves and restatement is None:
+            raise EsgdeskError("published figures would move: restate them",
+                               "已发布的数据将改变：请以重述方式修改", kind="published")
         stamp = now()
         stored: list[FactorValue] = []
         written = 0
@@ -237,6 +346,9 @@ class FactorsPart(EntitiesPart):
                               factor=factor.id)
                 written += 1
                 stored.append(replace(factor, changed_by=user, changed_at=stamp))
+            if moves and restatement is not None and written:
+                write_restatements(s, moves, restatement, self._ids(), user, stamp,
+                                   source=f"factors of {year}: {reason}")
         return stored, written
 
     # -- within a transaction -----------------------------------------------------------
@@ -272,6 +384,21 @@ class FactorsPart(EntitiesPart):
                           old_value=None, new_value=row.value, reason=reason,
                           source=f"factors of {earlier}", factor=row.factor_id)
         s.flush()
+
+
+def shipped_factors(set_ids: Sequence[str]) -> list[FactorValue]:
+    """The factors of shipped sets as a year would store them (a later set overrides an
+    earlier one's ids; a factor not verified comes without its value)."""
+    from esgdesk.model.factors import factor_set
+
+    chosen: dict[str, FactorValue] = {}
+    for set_id in set_ids:
+        for shipped in factor_set(set_id).factors:
+            chosen[shipped.id] = FactorValue(
+                shipped.id, shipped.value if shipped.verified else None, shipped.unit,
+                shipped.gas, shipped.region, shipped.data_year, set_id, shipped.source,
+                shipped.table, shipped.verified)
+    return list(chosen.values())
 
 
 def _fill(row: Any, factor: FactorValue, user: str, stamp: str) -> None:
