@@ -37,8 +37,9 @@ TREE = {
     "acme-plant": ("site", "acme", "guangdong", "甲公司工厂", "Acme plant"),
     "beta": ("company", "group", "fujian", "乙公司", "Beta Co."),
     "beta-plant": ("site", "beta", "fujian", "乙公司工厂", "Beta plant"),
-    "gamma": ("company", "group", "anhui", "丙公司", "Gamma Co."),
-    "gamma-plant": ("site", "gamma", "anhui", "丙公司工厂", "Gamma plant"),
+    # Jiangsu: no provincial factor is shipped, only its regional grid's (华东)
+    "gamma": ("company", "group", "jiangsu", "丙公司", "Gamma Co."),
+    "gamma-plant": ("site", "gamma", "jiangsu", "丙公司工厂", "Gamma plant"),
 }
 SITES = ("acme-hq", "acme-plant", "beta-plant", "gamma-plant")
 COMPANIES = ("acme", "beta", "gamma")
@@ -113,8 +114,9 @@ def _grid(store: Store, site: str) -> Decimal:
 
 
 def _region(province: str | None) -> str:
-    """The regional grid a province belongs to (华东 for Anhui and Fujian)."""
-    return {"anhui": "huadong", "fujian": "huadong", "guangdong": "nanfang"}.get(
+    """The regional grid a province belongs to, as the grid factors' announcements group
+    them (华东 for Jiangsu and Fujian, 南方 for Guangdong)."""
+    return {"jiangsu": "huadong", "fujian": "huadong", "guangdong": "nanfang"}.get(
         province or "", "")
 
 
@@ -193,7 +195,10 @@ def test_a_realistic_group_adds_up_at_every_level(tree_db: Store, tmp_path: Path
                     + sum(printed(entity, E + f"{fuel}_mwh")
                           for fuel in ("natural_gas", "diesel", "gasoline", "lpg", "coal")))
         assert abs(printed(entity, E + "total_mwh") - carriers) <= cent * 6, entity
-    # Scope 2 by hand from the listed factors: each site's electricity × its grid factor.
+    # Scope 2 by hand from the listed factors: each site's electricity × its grid factor
+    # (Gamma's plant, in Jiangsu, its regional grid's: no provincial factor is listed).
+    assert "grid.jiangsu" not in tree_db.factors(YEAR)
+    assert _grid(tree_db, "gamma-plant") == tree_db.factors(YEAR)["grid.huadong"].value
     by_site = {site: Decimal(ENERGY[site][0]) * _grid(tree_db, site) / 1000 for site in SITES}
     for site, expected in by_site.items():
         assert printed(site, G + "scope2") == expected.quantize(cent), site
@@ -254,3 +259,34 @@ def test_a_figure_held_on_a_parent_is_compared_with_its_children(tree_db: Store)
                         {"acme": 900, "beta": 30, "gamma": 20}.items()], "hr")
     [differs] = _of(validate(tree_db, 2023), "consolidation", "group")
     assert "955" in differs.message.en and "950" in differs.message.en
+
+
+def test_published_emissions_move_only_by_restatement_and_a_province_typo_is_refused(
+        tree_db: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from esgdesk.application.cli import main
+
+    _cycle(tree_db, tmp_path)
+    for indicator in (E + "electricity", E + "electricity_renewable"):  # published
+        tree_db.set_status("acme-plant", YEAR, indicator, "locked", "coordinator")
+    published = Consolidation(tree_db, [YEAR]).figure("acme-plant", G + "scope2", YEAR).number
+    db = str(tree_db.path)
+    capsys.readouterr()
+    # a mistyped province is refused with the nearest names, and nothing moves
+    assert main(["province", db, "acme-plant", "guandong"]) == 2
+    err = capsys.readouterr().err
+    assert "guandong" in err and "guangdong" in err
+    assert tree_db.entity("acme-plant").province == "guangdong"
+    # a factor change under the locked figure is refused, pointing to a restatement ...
+    grid = ["factors", db, "--year", str(YEAR), "--set", "grid.guangdong", "0.6000",
+            "--source", "a test's own value", "--reason", "read again"]
+    assert main(grid) == 2
+    assert "--restate" in capsys.readouterr().err
+    assert Consolidation(tree_db, [YEAR]).figure("acme-plant", G + "scope2",
+                                                 YEAR).number == published
+    # ... and made as one: the published figure is kept beside the new one
+    assert main([*grid, "--restate", "method"]) == 0
+    capsys.readouterr()
+    row = tree_db.get("acme-plant", YEAR, G + "scope2")
+    assert row is not None and row.published is not None
+    assert Decimal(row.published) == published.quantize(Decimal("0.01"))
+    assert tree_db.verify_audit().intact

@@ -236,7 +236,8 @@ def test_factors_set_and_import_refuse_to_move_a_locked_figure_without_restate(
 
 
 def test_on_either_engine_a_published_scope_2_moves_only_by_restatement(sample: Store) -> None:
-    """The sample's Dongguan site (Guangdong), on a file and on a server."""
+    """A Dongguan site (Guangdong) under the sample's group, on a file and on a server."""
+    sample.add_entity("dongguan", "东莞", "Dongguan", "site", "group", "guangdong")
     for indicator, kwh in ((ELECTRICITY, "1000000"), (ELECTRICITY + "_renewable", "200000")):
         sample.set_value(Change("dongguan", YEAR, indicator, kwh), "ehs")
         sample.set_status("dongguan", YEAR, indicator, "locked", "coordinator")
