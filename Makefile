@@ -52,7 +52,8 @@ $(SAMPLE): $(STAMP) $(wildcard resources/*.toml resources/catalogue/*.toml resou
 
 sample: $(SAMPLE)
 
-# Qt Linguist sources are compiled by the build, never committed.
+# Qt Linguist sources are compiled by the package build (setup.py: pip install, -e included),
+# never committed; this compiles them again when the source changes.
 $(QM): resources/i18n/esgdesk_zh_CN.ts $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
