@@ -15,6 +15,8 @@ CHAPTERS := key_figures governance environment innovation people community
 # What the tests need besides: LibreOffice opens every exported workbook; the server tests
 # start their own PostgreSQL (tests/pg_server.py).
 TEST_DEBS := libreoffice-calc-nogui poppler-utils postgresql
+# PyInstaller reads the libraries' dependencies with objdump, and so does packaging/check_glibc.py.
+BUNDLE_DEBS := binutils
 
 # The one-folder bundle (packaging/esgdesk.spec) and its archive.
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' esgdesk/__init__.py)
@@ -50,7 +52,8 @@ $(SAMPLE): $(STAMP) $(wildcard resources/*.toml resources/catalogue/*.toml resou
 
 sample: $(SAMPLE)
 
-# Qt Linguist sources are compiled by the build, never committed.
+# Qt Linguist sources are compiled by the package build (setup.py: pip install, -e included),
+# never committed; this compiles them again when the source changes.
 $(QM): resources/i18n/esgdesk_zh_CN.ts $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $< -qm $@
 
@@ -66,6 +69,7 @@ $(ICON_PNG): resources/icons/esgdesk.svg $(STAMP)
 
 # dist/esgdesk/esgdesk runs without Python; `make test` then also tests it (tests/test_bundle.py).
 bundle: sysdeps $(BUNDLE_STAMP) $(QM) $(ICON_PNG)
+	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(BUNDLE_DEBS)"
 	rm -f $(ARCHIVE)
 	$(BIN)/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
 	    packaging/esgdesk.spec

@@ -5,10 +5,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# A frozen bundle unpacks next to its executable (PyInstaller's sys._MEIPASS); a checkout
-# or an installed package keeps resources/ beside the esgdesk package.
-_BASE = Path(getattr(sys, "_MEIPASS", Path(__file__).resolve().parent.parent))
-RESOURCES = _BASE / "resources"
+
+def _resources() -> Path:
+    """A frozen bundle unpacks resources/ next to its executable (PyInstaller's
+    sys._MEIPASS); an installed wheel carries them inside the esgdesk package (setup.py puts
+    them there); a checkout, and an editable install of one, keeps them beside the package."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen is not None:
+        return Path(frozen) / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    return installed if installed.is_dir() else package.parent / "resources"
+
+
+RESOURCES = _resources()
 
 
 def user_data_folder() -> Path:

@@ -180,6 +180,10 @@ def run(argv: list[str]) -> int:
     app.setFont(font)
     settings = QSettings()
     lang = options.lang or str(settings.value("lang", "zh"))
+    from ui.i18n import missing_translations
+
+    if missing_translations(lang):  # the window says so, in the log rather than on a console
+        start_log()
     from ui.main_window import MainWindow
 
     window = MainWindow(settings, lang)

@@ -25,8 +25,15 @@ def translation_files(lang: str) -> list[Path]:
     return [I18N / "esgdesk_zh_CN.qm", qt / "qtbase_zh_CN.qm"]
 
 
+def missing_translations(lang: str) -> list[Path]:
+    """The compiled translations a language needs that are not there (an install whose build
+    compiled none shows its English source instead)."""
+    return [path for path in translation_files(lang) if not path.is_file()]
+
+
 def install_translator(lang: str) -> None:
-    """Swap the interface translation; widgets then retranslate themselves."""
+    """Swap the interface translation; widgets then retranslate themselves. A translation
+    that cannot be loaded is said in the log."""
     app = QCoreApplication.instance()
     if app is None:
         return
@@ -38,6 +45,17 @@ def install_translator(lang: str) -> None:
         if translator.load(str(path)):
             app.installTranslator(translator)
             _installed.append(translator)
+        else:
+            _log_missing(path)
+
+
+def _log_missing(path: Path) -> None:
+    import logging
+
+    logging.getLogger("esgdesk").warning(
+        "no compiled translation at %s: the interface shows English where it should be "
+        "Chinese (the package build compiles resources/i18n/*.ts with PySide6's lrelease: "
+        "reinstall esgdesk with pip, or run `make` in a checkout)", path)
 
 
 def tr(text: str) -> str:
