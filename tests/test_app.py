@@ -34,6 +34,18 @@ def window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
     return win
 
 
+@pytest.fixture
+def tree_window(qtbot: QtBot, sample_tree_path: Path, tmp_path: Path) -> MainWindow:
+    """The window on the sample with its companies and sites."""
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, lang="zh")
+    qtbot.addWidget(win)
+    win.open_database(sample_tree_path)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
 def _view(window: MainWindow, table_id: str) -> FormTableView:
     form = window.show_chapter(window.catalogue.tables[table_id].chapter)
     assert form is not None
@@ -308,7 +320,7 @@ def test_file_export_writes_the_workbook(window: MainWindow, tmp_path: Path) -> 
     assert book.sheetnames[0] == "封面" and "04 以人为本" in book.sheetnames
 
 
-def test_export_of_a_parent_offers_the_extra_sheets(window: MainWindow, tmp_path: Path,
+def test_export_of_a_parent_offers_the_extra_sheets(tree_window: MainWindow, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from openpyxl import load_workbook
     from PySide6.QtWidgets import QDialog, QFileDialog
@@ -326,8 +338,8 @@ def test_export_of_a_parent_offers_the_extra_sheets(window: MainWindow, tmp_path
         return QDialog.DialogCode.Accepted
 
     monkeypatch.setattr(ExportOptionsDialog, "exec", choose)
-    assert window.workspace is not None and window.workspace.entity == "group"
-    assert window.export_report() == target
+    assert tree_window.workspace is not None and tree_window.workspace.entity == "group"
+    assert tree_window.export_report() == target
     assert "4" in offered[0]  # the group's four direct children
     names = load_workbook(target).sheetnames
     assert "按主体对比" in names  # checked by default
@@ -458,27 +470,27 @@ def test_the_finding_counts_follow_the_chosen_department(qtbot: QtBot,
     assert shown() == owned(other)
 
 
-def test_the_app_restarts_where_the_user_left_off(qtbot: QtBot, sample_path: Path,
+def test_the_app_restarts_where_the_user_left_off(qtbot: QtBot, sample_tree_path: Path,
                                                   tmp_path: Path) -> None:
     from ui.resume import open_where_left
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     first = MainWindow(settings, lang="en")
     qtbot.addWidget(first)
-    open_where_left(first, sample_path)
+    open_where_left(first, sample_tree_path)
     first.select("zkteco", 2024)
     first.keyboard.open_chapter("people")
     first.close()
     again = MainWindow(settings, lang="en")
     qtbot.addWidget(again)
-    open_where_left(again, sample_path)
+    open_where_left(again, sample_tree_path)
     assert again.current_form().chapter.id == "people"
     assert (again.workspace.entity, again.workspace.year) == ("zkteco", 2024)
     assert again.entity_picker.currentData() == "zkteco"
     # Options say otherwise: they win; the rest is still where it was left.
     third = MainWindow(settings, lang="en")
     qtbot.addWidget(third)
-    open_where_left(third, sample_path, year=2022)
+    open_where_left(third, sample_tree_path, year=2022)
     assert (third.workspace.entity, third.workspace.year) == ("zkteco", 2022)
     assert third.current_form().chapter.id == "people"
 

@@ -43,12 +43,12 @@ def _site_figures(path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
-        qtbot: QtBot, sample_path: Path, tmp_path: Path, lang: str) -> None:
-    _site_figures(sample_path)
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path, lang: str) -> None:
+    _site_figures(sample_tree_path)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, lang)
     qtbot.addWidget(window)
-    window.open_database(sample_path, SITE, YEAR, chapter="environment")
+    window.open_database(sample_tree_path, SITE, YEAR, chapter="environment")
     window.resize(1366, 768)
     window.show()
     qtbot.waitExposed(window)

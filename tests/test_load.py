@@ -26,14 +26,17 @@ def test_validating_in_steps_finds_what_one_run_finds(sample: Store) -> None:
     assert whole and _as_dicts(stepped.findings()) == _as_dicts(whole)
 
 
-def test_the_group_form_reads_only_the_group_and_its_sites(tmp_path: Path) -> None:
+def test_the_group_form_reads_its_tree_to_show_what_its_companies_add_up_to(
+        tmp_path: Path) -> None:
     store = generate_group(tmp_path / "g.db", companies=6, years=3)
     companies = [e.code for e in store.children("group")]
     space = Workspace(store, "group", 2023)
-    sites = {code for table in store.catalogue.tables.values() for code in table.sites}
     read = {entity for entity, _indicator, _year in space.book.values}
-    assert read <= {"group"} | sites and not read & set(companies)
+    assert read == {"group", *companies}  # the group's figures are its companies' summed
     assert space.scope() == ["group", *companies]
+    total = "people.employees.total"
+    assert space.number(FigureRef("group", 2023, total)) == sum(
+        space.number(FigureRef(c, 2023, total)) or 0 for c in companies)
     company = Workspace(store, companies[0], 2023)
     assert {entity for entity, _i, _y in company.book.values} == {companies[0]}
     # ...while validation still covers every company under the group.
@@ -57,7 +60,7 @@ def test_an_edit_made_while_validation_runs_is_in_its_findings(sample: Store) ->
     assert not space.adopt(ValidationRun(fresh))  # another workspace's run is refused
 
 
-def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_path: Path,
+def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_tree_path: Path,
                                                      tmp_path: Path) -> None:
     from PySide6.QtCore import QSettings
 
@@ -65,7 +68,7 @@ def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_path: 
 
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
     qtbot.addWidget(window)
-    window.open_database(sample_path)
+    window.open_database(sample_tree_path)
     window.show()
     assert window.validation_running() and window.findings.all == []
     assert not window.validating_label.isHidden()
@@ -97,7 +100,7 @@ def _finished(run: ValidationRun) -> ValidationRun:
     return run
 
 
-def test_switching_quickly_leaves_one_validation_stepping(qtbot: QtBot, sample_path: Path,
+def test_switching_quickly_leaves_one_validation_stepping(qtbot: QtBot, sample_tree_path: Path,
                                                           tmp_path: Path,
                                                           monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import QCoreApplication, QSettings
@@ -106,7 +109,7 @@ def test_switching_quickly_leaves_one_validation_stepping(qtbot: QtBot, sample_p
 
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
     qtbot.addWidget(window)
-    window.open_database(sample_path)
+    window.open_database(sample_tree_path)
     steps: list[ValidationRun] = []
     original = ValidationRun.step
 

@@ -153,25 +153,27 @@ def test_a_contributor_starts_at_the_first_figure_the_department_supplies(
     assert department_first_indicator(catalogue, "nobody") is None
 
 
-def test_every_walk_over_the_sample_tree_agrees(sample: Store) -> None:
-    tree = sample.tree()
+def test_every_walk_over_the_sample_tree_agrees(sample_tree: Store) -> None:
+    tree = sample_tree.tree()
     assert [tree.depth(c) for c in ("group", "zkteco", "dongguan")] == [0, 1, 2]
-    assert tree.subtree("zkteco") == ["zkteco", "dongguan"]
-    assert Workspace(sample, "zkteco", 2023).scope() == ["zkteco", "dongguan"]
-    assert Validator(sample, 2023, "zkteco").codes == {"zkteco", "dongguan"}
-    assert set(Consolidation(sample, [2023], "zkteco").children) == {"zkteco", "dongguan"}
-    assert Validator(sample, 2023).codes == set(tree.subtree("group"))
+    below = ["zkteco", "dongguan", "zkteco-hq"]  # its plant, and its head office's own use
+    assert tree.subtree("zkteco") == below
+    assert Workspace(sample_tree, "zkteco", 2023).scope() == below
+    assert Validator(sample_tree, 2023, "zkteco").codes == set(below)
+    assert set(Consolidation(sample_tree, [2023], "zkteco").children) == set(below)
+    assert Validator(sample_tree, 2023).codes == set(tree.subtree("group"))
 
 
-def test_a_site_edit_revalidates_every_parent_above_it(sample: Store) -> None:
+def test_a_site_edit_revalidates_every_parent_above_it(sample_tree: Store) -> None:
     indicator = "innovation.infosec.training.participants"  # dongguan 1,290, xiamen 796
-    sample.set_value(Change("group", 2021, indicator, "2086"), "test")
-    validator = Validator(sample, 2021)
+    sample_tree.set_history([Change("group", 2021, indicator, "2086")], "test")  # as printed
+    validator = Validator(sample_tree, 2021)
     assert not [f for f in validator.run() if f.rule == "consolidation"
                 and indicator in f.indicators]
-    sample.set_value(Change("dongguan", 2021, indicator, "1300"), "test")
+    sample_tree.set_value(Change("dongguan", 2021, indicator, "1300"), "test")
     updated = validator.update("dongguan", indicator)
-    assert [f.as_dict() for f in updated] == [f.as_dict() for f in Validator(sample, 2021).run()]
+    assert [f.as_dict() for f in updated] == [
+        f.as_dict() for f in Validator(sample_tree, 2021).run()]
     assert {f.entity for f in updated if f.rule == "consolidation"
             and indicator in f.indicators} == {"group"}  # two levels above the site
 

@@ -39,8 +39,8 @@ def test_only_the_reporting_year_of_typed_figures_is_editable(qtbot, sample: Sto
     assert model.index(*ratio).data(Qt.ItemDataRole.DecorationRole) is not None
 
 
-def test_a_per_site_table_has_a_column_per_year_and_site(qtbot, sample: Store) -> None:
-    model = _model(sample, "innovation.infosec_training", lang="en")
+def test_a_per_site_table_has_a_column_per_year_and_site(qtbot, sample_tree: Store) -> None:
+    model = _model(sample_tree, "innovation.infosec_training", lang="en")
     headers = [model.headerData(c, Qt.Orientation.Horizontal)
                for c in range(model.columnCount())]
     assert headers[2:] == ["2021\nDongguan", "2021\nXiamen", "2022\nDongguan", "2022\nXiamen",
@@ -49,8 +49,8 @@ def test_a_per_site_table_has_a_column_per_year_and_site(qtbot, sample: Store) -
     assert participants == ["1,290", "796", "958", "586", "1,005", "664"]
 
 
-def test_a_site_sees_only_its_own_column(qtbot, sample: Store) -> None:
-    model = _model(sample, "innovation.infosec_training", entity="xiamen", lang="en")
+def test_a_site_sees_only_its_own_column(qtbot, sample_tree: Store) -> None:
+    model = _model(sample_tree, "innovation.infosec_training", entity="xiamen", lang="en")
     assert model.columnCount() == 2 + 3
     assert model.index(1, 4).data() == "664"
 
