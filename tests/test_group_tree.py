@@ -290,3 +290,110 @@ def test_published_emissions_move_only_by_restatement_and_a_province_typo_is_ref
     assert row is not None and row.published is not None
     assert Decimal(row.published) == published.quantize(Decimal("0.01"))
     assert tree_db.verify_audit().intact
+
+
+def test_the_form_shows_a_parents_figure_read_only_and_an_incomplete_total_as_such(
+        qtbot: Any, tree_db: Store) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.table_model import FormTableModel
+
+    for site, (electricity, _green, gas, diesel) in ENERGY.items():
+        tree_db.set_values([Change(site, YEAR, E + "electricity", str(electricity)),
+                            Change(site, YEAR, E + "natural_gas", str(gas)),
+                            *([] if site == "beta-plant" else
+                              [Change(site, YEAR, E + "diesel", str(diesel))]),
+                            *(Change(site, YEAR, E + fuel, "n/a", note="not used")
+                              for fuel in ("gasoline", "lpg", "coal"))], "ehs")
+    space = Workspace(tree_db, "group", YEAR)
+    catalogue = tree_db.edition(YEAR)
+    model = FormTableModel(space.grid(catalogue.tables["environment.data"]), space, "en")
+    scope1 = model.index(*model.grid.locate(G + "scope1"))
+    assert scope1.data().endswith(" …")  # what is there, marked: never a smaller whole
+    tip = scope1.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Incomplete; missing: Beta plant: Diesel consumption" in tip
+    electricity = model.index(*model.grid.locate(E + "electricity"))
+    assert not model.flags(electricity) & Qt.ItemFlag.ItemIsEditable  # its sites type it
+    assert "Consolidated from Acme head office, Acme plant, Beta plant, Gamma plant" in \
+        electricity.data(Qt.ItemDataRole.ToolTipRole)
+    site = Workspace(tree_db, "acme-plant", YEAR)
+    site_model = FormTableModel(site.grid(catalogue.tables["environment.data"]), site, "en")
+    assert site_model.flags(site_model.index(*site_model.grid.locate(E + "electricity"))) \
+        & Qt.ItemFlag.ItemIsEditable
+
+
+def test_an_import_for_an_entity_that_no_longer_takes_a_figure_writes_nothing(
+        tree_db: Store, tmp_path: Path) -> None:
+    tree_db.add_entity("delta", "丁公司", "Delta Co.", "company", "group", "guangdong")
+    path = write_request(tree_db, "delta", YEAR, "ehs", tmp_path / "delta.xlsx", "coordinator")
+    filled = fill(path, {(E + "electricity", "value"): 1000})
+    # the company opens a plant of its own before the file comes back: its energy is
+    # typed at the plant from now on
+    tree_db.add_entity("delta-plant", "丁工厂", "Delta plant", "site", "delta", "guangdong")
+    log = len(tree_db.audit_log())
+    [report] = import_files(tree_db, [filled], "coordinator")
+    assert not report.acceptable
+    assert any("delta-plant" in problem.message("en") for problem in report.refused)
+    assert tree_db.get("delta", YEAR, E + "electricity") is None
+    assert len(tree_db.audit_log()) == log
+
+
+def test_next_years_request_comes_with_last_years_n_a(tree_db: Store, tmp_path: Path) -> None:
+    tree_db.set_value(Change("beta-plant", YEAR, E + "coal", "n/a", note="no boiler"), "ehs")
+    path = write_request(tree_db, "beta-plant", YEAR + 1, "ehs", tmp_path / "next.xlsx",
+                         "coordinator")
+    book = load_workbook(path)
+    from esgdesk.exchange.metadata import META_SHEET, read_meta
+
+    _meta, cells = read_meta(book[META_SHEET], "test")
+    [state] = [c for c in cells if c.indicator == E + "coal" and c.kind == "state"]
+    assert book[state.sheet][state.cell].value == "不适用"
+    [other] = [c for c in cells if c.indicator == E + "diesel" and c.kind == "state"]
+    assert book[other.sheet][other.cell].value is None  # nothing marked last year
+
+
+def test_a_computed_total_held_against_its_lines_is_an_error(tree_db: Store) -> None:
+    """A database filled by another program may hold a computed figure: the printed
+    131.00 t of Scope 1 whose lines add up to 157.23 is an error, on any entity."""
+    from sqlalchemy import insert
+
+    from esgdesk.storage.models import Value
+
+    tree_db.set_values([Change("beta-plant", YEAR, E + "natural_gas", "12500"),
+                        Change("beta-plant", YEAR, E + "diesel", "2000"),
+                        *(Change("beta-plant", YEAR, E + fuel, "n/a", note="not used")
+                          for fuel in ("gasoline", "lpg", "coal"))], "ehs")
+    lines = Consolidation(tree_db, [YEAR]).figure("beta-plant", G + "scope1", YEAR).number
+    assert lines is not None and not _of(validate(tree_db, YEAR), "totals")
+    with tree_db.engine.begin() as connection:
+        connection.execute(insert(Value), [{
+            "entity_id": tree_db.entity("beta-plant").id, "year": YEAR,
+            "indicator": G + "scope1", "value": str(lines - 26), "state": "value",
+            "note": "", "status": "draft", "changed_by": "another program",
+            "changed_at": "2025-01-01T00:00:00", "version": 1}])
+    [found] = [f for f in _of(validate(tree_db, YEAR), "totals", "beta-plant")
+               if f.indicators[0] == G + "scope1"]
+    assert found.severity == "error" and "Beta plant's 'Scope 1 GHG emissions'" in \
+        found.message.en
+
+
+def test_the_command_line_shows_a_parents_consolidation_and_takes_printed_history(
+        tree_db: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    from esgdesk.application.cli import main
+
+    db = str(tree_db.path)
+    tree_db.set_values([Change(c, YEAR, STAFF, str(n)) for c, n in HEADS.items()
+                        if c != "gamma"], "hr")
+    capsys.readouterr()
+    assert main(["get", db, "--year", str(YEAR), STAFF, "--lang", "en"]) == 1
+    assert "incomplete; missing: Gamma Co.: Total number of employees" in \
+        capsys.readouterr().err
+    assert main(["set", db, "--entity", "gamma", "--year", str(YEAR), STAFF, "25"]) == 0
+    capsys.readouterr()
+    assert main(["get", db, "--year", str(YEAR), STAFF]) == 0
+    assert capsys.readouterr().out.split("\t")[1:4] == ["1,035", "人", "consolidated"]
+    # the group's own figure of a printed year goes in as history; typed, it is refused
+    assert main(["set", db, "--year", "2022", STAFF, "900"]) == 2
+    assert "entered at companies (acme, beta, gamma)" in capsys.readouterr().err
+    assert main(["set", db, "--year", "2022", STAFF, "900", "--history"]) == 0
+    assert tree_db.get("group", 2022, STAFF).value == "900"

@@ -95,6 +95,10 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", default="", help="why it changed")
     parser.add_argument("--unit", help="the unit VALUE is in (a quantity: MWh, 万千瓦时, m3 …); "
                         "stored in the indicator's own unit")
+    parser.add_argument("--history", action="store_true",
+                        help="a figure as a past report printed it, held where the report "
+                        "holds it (the group's printed years before collection began), even "
+                        "at an entity whose figure is otherwise its children's")
 
 
 def _figure_entity(store: Store, args: argparse.Namespace) -> str:
@@ -118,8 +122,12 @@ def _set(store: Store, args: argparse.Namespace) -> int:
     from esgdesk.storage.store import Change
 
     entity = _figure_entity(store, args)
-    stored = store.set_value(Change(entity, args.year, args.indicator, args.value, args.note,
-                                    unit=args.unit), args.user, reason=args.reason, source="cli")
+    change = Change(entity, args.year, args.indicator, args.value, args.note, unit=args.unit)
+    if args.history:
+        [stored] = store.set_history([change], args.user, reason=args.reason or "history",
+                                     source="cli")
+    else:
+        stored = store.set_value(change, args.user, reason=args.reason, source="cli")
     print(_describe(store, stored))
     return 0
 
@@ -139,9 +147,33 @@ def _get(store: Store, args: argparse.Namespace) -> int:
         return 0
     indicator = store.known_indicator(args.year, args.indicator)
     if indicator.formula is None:
-        print(f"{args.indicator} for {entity} {args.year}: no value", file=sys.stderr)
-        return 1
+        return _get_consolidated(store, entity, args.year, indicator, args.lang)
     return _get_computed(store, entity, args.year, indicator, args.lang)
+
+
+def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator,
+                      lang: str) -> int:
+    """A typed figure of a parent: its children's, consolidated (marked so), or, on stderr,
+    what is missing for it (an incomplete total is never printed as if whole)."""
+    from esgdesk.rules.consolidate import Consolidation, missing_words
+    from esgdesk.rules.figures import rounded
+
+    consolidation = Consolidation(store, [year], entity)
+    found = consolidation.figure(entity, indicator.id, year)
+    names = {e.code: (e.name_zh, e.name_en) for e in store.entities()}
+    if found.complete and found.number is not None and not consolidation.takes(
+            entity, indicator.id):
+        shown = indicator.type.format(str(rounded(indicator, found.number)))
+        below = ", ".join(consolidation.entering(entity, indicator.id))
+        print(f"{indicator.id}\t{shown}\t{indicator.unit(lang)}\tconsolidated\t{below}")
+        return 0
+    if found.missing:
+        missing = missing_words(found.missing, names, store.edition(year), lang, most=12)
+        print(f"{indicator.id} for {entity} {year}: incomplete; missing: {missing}",
+              file=sys.stderr)
+        return 1
+    print(f"{indicator.id} for {entity} {year}: no value", file=sys.stderr)
+    return 1
 
 
 def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
@@ -150,7 +182,7 @@ def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
     its children's and the year's factors), marked computed, with its formula in words; or,
     on stderr, which of its inputs are missing."""
     from esgdesk.model.formula import FACTOR
-    from esgdesk.rules.consolidate import Consolidation
+    from esgdesk.rules.consolidate import Consolidation, missing_words
     from esgdesk.rules.figures import rounded
 
     formula = indicator.formula
@@ -167,6 +199,13 @@ def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
     figures = consolidation.figures(entity, year)
     words = formula.words(name)
     number = figures.get(indicator.id)
+    found = consolidation.figure(entity, indicator.id, year)
+    if number is None and found.missing:  # an incomplete total is never printed as whole
+        names = {e.code: (e.name_zh, e.name_en) for e in store.entities()}
+        missing_text = missing_words(found.missing, names, catalogue, lang, most=12)
+        print(f"{indicator.id} for {entity} {year}: incomplete; computed as {words}; "
+              f"missing: {missing_text}", file=sys.stderr)
+        return 1
     if number is None:
         factors = consolidation.factors(entity, year)
         missing = [name(i) for i in formula.indicators if i not in figures] + \

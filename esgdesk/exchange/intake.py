@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from esgdesk.errors import EsgdeskError, FileRefused, restate_command
+from esgdesk.errors import EnteredElsewhere, EsgdeskError, FileRefused, restate_command
 from esgdesk.exchange.returned import INVALID_VALUE, Problem, Returned, read_returned
 from esgdesk.model.states import is_state_text, state_of_text, state_text
 from esgdesk.model.types import ValueRefused
@@ -38,6 +38,7 @@ UNKNOWN_REQUEST = "unknown_request"  # not a request of this database
 REQUEST_MISMATCH = "request_mismatch"  # the metadata disagrees with its request
 REQUEST_CLOSED = "request_closed"  # the request's figures are approved or locked
 FIGURE_LOCKED = "figure_locked"
+ENTERED_ELSEWHERE = "entered_elsewhere"  # the entity no longer takes the figure
 
 
 @dataclass(frozen=True)
@@ -207,8 +208,17 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     held = store.values(entity, [year - 1, year])
     validator = Validator(store, year, entity)
     validator.submitted.add((entity, report.request.department))  # as accepting makes it
+    tree = store.tree()
     for figure in returned.figures:
         spec = store.edition(year).indicators[figure.indicator]
+        if (figure.text is not None or figure.note) and not spec.derived \
+                and not tree.takes(entity, spec.entered_at):
+            try:  # the structure changed since the request was made (a site opened below)
+                store.refuse_elsewhere(entity, year, figure.indicator, tree)
+            except EnteredElsewhere as exc:
+                report.refused.append(Problem.at(figure.address, ENTERED_ELSEWHERE, exc.en,
+                                                 exc.zh, figure.indicator))
+                continue
         stored = held.get((figure.indicator, year))
         text, notice = figure.text, figure.notice
         prior = held.get((figure.indicator, year - 1))

@@ -53,6 +53,13 @@ class Figure(NamedTuple):
 NONE = Figure(None)  # no figure, and none expected (n/a, or not kept at this level)
 
 
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return None
+
+
 def _joined(parts: Iterable[Missing]) -> Missing:
     found: dict[tuple[str, str], None] = {}
     for part in parts:
@@ -187,9 +194,11 @@ class Consolidation:
         numbers = None
         for spec in self._derived:
             row = stored.get(spec.id)
-            if row is not None and row.value is not None and spec.id in own:
-                result[spec.id] = Figure(own[spec.id])  # a computed figure stored all the same
-                continue
+            if row is not None and row.value is not None and row.state == VALUE:
+                held = _number(row.value)  # a computed figure stored all the same (a
+                if held is not None:       # database another program filled)
+                    result[spec.id] = Figure(held)
+                    continue
             if kids and spec.aggregation == "sum" and not any(
                     leaf in stored for leaf in self._leaves[spec.id]):
                 result[spec.id] = _added([t[spec.id] for c, t in kids
