@@ -317,7 +317,8 @@ class Workspace:
     # -- progress ---------------------------------------------------------------
     def completion(self, table: Table) -> tuple[int, int]:
         """(filled, required) typed figures of the reporting year in a table."""
-        refs = [r for r in self.grid(table).figures(current_only=True) if not self.is_derived(r)]
+        refs = [r for r in self.grid(table).figures(current_only=True)
+                if not self.is_derived(r) and self.takes(r)]  # what is typed here
         filled = sum(1 for r in refs if (s := self.stored(r)) is not None
                      and (s.value is not None or s.state != "value"))
         return filled, len(refs)
@@ -327,7 +328,7 @@ class Workspace:
         filled = required = 0
         for table in chapter.tables:
             for ref in self.grid(table).figures(current_only=True):
-                if ref in seen or self.is_derived(ref):
+                if ref in seen or self.is_derived(ref) or not self.takes(ref):
                     continue
                 seen.add(ref)
                 required += 1
