@@ -94,11 +94,29 @@ def _cycle(store: Store, tmp_path: Path, diesel_blank: str | None = None) -> lis
         path = write_request(store, company, YEAR, "hr", folder / f"{company}.xlsx",
                              "coordinator")
         filled.append(fill(path, {(STAFF, "value"): HEADS[company]}))
-    resaved = [soffice_resave(path, tmp_path) for path in filled]
+    resaved = _resave_all(filled, tmp_path)
     reports = import_files(store, resaved, "coordinator")
     for report in reports:
         assert report.acceptable, (report.path, report.refused)
     return reports
+
+
+def _resave_all(paths: list[Path], work: Path) -> list[Path]:
+    """Open and save every workbook with LibreOffice, as contributors without esgdesk
+    would: one LibreOffice run for them all."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return [soffice_resave(path, work) for path in paths]  # says how to install it
+    outdir = work / "resaved"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
+         *map(str, paths)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return [outdir / path.name for path in paths]
 
 
 def _grid(store: Store, site: str) -> Decimal:
