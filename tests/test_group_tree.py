@@ -415,3 +415,24 @@ def test_the_command_line_shows_a_parents_consolidation_and_takes_printed_histor
     assert "entered at companies (acme, beta, gamma)" in capsys.readouterr().err
     assert main(["set", db, "--year", "2022", STAFF, "900", "--history"]) == 0
     assert tree_db.get("group", 2022, STAFF).value == "900"
+
+
+def test_the_window_shows_a_parents_own_figures_first_and_its_consolidation_as_it_comes(
+        tree_db: Store) -> None:
+    from esgdesk.application.session import Session
+
+    tree_db.set_values([Change(c, YEAR, STAFF, str(n)) for c, n in HEADS.items()], "hr")
+    path = tree_db.path
+    tree_db.close()
+    session = Session(defer_tree=True)
+    session.open(path, "group", YEAR)
+    space = session.require_workspace()
+    ref = FigureRef("group", YEAR, STAFF)
+    assert space.pending(ref) and space.display(ref) == "…"  # the tree below is not read yet
+    assert space.unread() == [c for c in TREE if c != "group"]
+    run = session.start_validation()
+    changes = None
+    while changes is None:
+        changes = session.step_validation(run)
+    assert changes.findings and not space.pending(ref) and space.display(ref) == "1,035"
+    session.close()

@@ -46,7 +46,8 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings()
         self.lang = lang or str(self.settings.value("lang", "zh"))
         install_translator(self.lang)
-        self.session = Session(user_name=str(self.settings.value("profile/name", "")))
+        self.session = Session(user_name=str(self.settings.value("profile/name", "")),
+                               defer_tree=True)
         self.ops = SessionOps(self.session, self)
         self.ops.lang = self.lang
         self.forms: dict[str, ChapterForm] = {}

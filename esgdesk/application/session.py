@@ -102,6 +102,9 @@ class Session:
     opened_head: str = ""
     validation: ValidationRun | None = None
     user_name: str = ""
+    # The window's forms show at once: a parent's consolidated figures follow once the
+    # validation run has read the tree below in steps (see Workspace, defer_tree).
+    defer_tree: bool = False
     # The trend's figures of other years: read once per entity and reading of a workspace
     # (the workspace's own years, where edits land, are read from it).
     _history: tuple[tuple[Workspace, int, str], FigureBook] | None = field(default=None,
@@ -146,7 +149,8 @@ class Session:
             chosen = store.entity(entity).code if entity else store.root().code
             head = store.audit_head()
             held = reporting_years(store)
-            workspace = Workspace(store, chosen, year if year is not None else held[1])
+            workspace = Workspace(store, chosen, year if year is not None else held[1],
+                                  defer_tree=self.defer_tree)
         except EsgdeskError:
             store.close()
             raise
@@ -289,7 +293,8 @@ class Session:
         workspace = self.require_workspace()
         chosen = self.require_store().entity(entity).code if entity else workspace.entity
         chosen_workspace = Workspace(self.require_store(), chosen,
-                                     workspace.year if year is None else year)
+                                     workspace.year if year is None else year,
+                                     defer_tree=self.defer_tree)
         self._retire()
         self.workspace = chosen_workspace
         self.validation = None

@@ -173,6 +173,10 @@ class Consolidation:
         stored = self.book.stored(entity, indicator, year)
         return stored.value if stored is not None else None
 
+    def forget_all(self) -> None:
+        """Work out every figure again (more figures were read)."""
+        self._cache.clear()
+
     def forget(self, entity: str, year: int) -> None:
         """Work out again an entity's figures and its ancestors' (one of them changed)."""
         self._cache.pop((entity, year), None)

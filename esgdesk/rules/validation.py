@@ -93,10 +93,13 @@ class Validator:
     def __init__(self, store: Store, year: int, entity: str | None = None,
                  read: bool = True,
                  held: Mapping[tuple[str, str, int], StoredValue] | None = None,
-                 book: FigureBook | None = None) -> None:
+                 book: FigureBook | None = None, unread: Iterable[str] | None = None,
+                 read_years: Iterable[int] | None = None) -> None:
         """`read=False` leaves the figures unread: `steps()` reads them an entity at a time;
         `held` gives figures already read (the tree's, for the year and the one before);
-        `book` a FigureBook of them (it may hold more), shared rather than built again."""
+        `book` a FigureBook of them (it may hold more), shared rather than built again; with
+        `read=False` and a book, `unread` names the entities `steps()` reads into it, for
+        `read_years` (default: the year and the one before)."""
         self.store = store
         self.catalogue: Catalogue = store.edition(year)
         self.year = year
@@ -123,6 +126,9 @@ class Validator:
                         and additive_terms(s.formula) is not None]
         self._derived_ids = [s.id for s in self.catalogue.indicators.values() if s.derived]
         self._read = read
+        self._unread = list(unread) if unread is not None else None
+        self._read_years = tuple(read_years) if read_years is not None \
+            else (year - 1, year)
         self._rule_numbers: dict[tuple[str, str], Decimal] = {}
         self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
         self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
@@ -244,10 +250,11 @@ class Validator:
         self.results.clear()
         self._peer_heads.clear()
         if not self._read:
-            for entity in self.codes:
-                self.book.add(self.store.figures_of([entity], (self.year - 1, self.year)))
+            for entity in self._unread if self._unread is not None else self.codes:
+                self.book.add(self.store.figures_of([entity], self._read_years))
                 yield entity
             self._read = True
+            self.figures.forget_all()
         for entity in self.codes:
             for spec in self._typed:
                 self._evaluate_indicator(entity, spec)

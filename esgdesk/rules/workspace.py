@@ -29,18 +29,24 @@ def reporting_years(store: Store) -> tuple[list[int], int]:
 class Workspace:
     """Reads once, writes through the store (one audited transaction per change).
 
-    The forms show the entity's own figures and those of its sites, so only those are
-    read; the validator reads the whole tree, at once (`validate`) or in steps the
-    caller interleaves with other work (`ValidationRun`, then `adopt`).
+    A parent's figures are its children's, consolidated, so the whole tree below the entity
+    is read. With `defer_tree` (the window, where the form must show at once) only the
+    entity's own figures and its shown sites' are read first: its consolidated figures are
+    *pending* until a `ValidationRun`, which reads the tree in steps between events, is
+    adopted (or `ensure_tree` reads it at once).
     """
 
-    def __init__(self, store: Store, entity: str, year: int) -> None:
+    def __init__(self, store: Store, entity: str, year: int, defer_tree: bool = False,
+                 ) -> None:
         self.store = store
         self.catalogue: Catalogue = store.edition(year)
         self.entity = store.entity(entity).code
         self.year = year
         self.years = tuple(range(year - FORM_YEARS + 1, year + 1))
         self._scope = store.tree().subtree(self.entity)
+        sites = {code for table in self.catalogue.tables.values() for code in table.sites}
+        self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
+        self.tree_ready = not defer_tree or len(self._scope) == len(self._shown)
         self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
         self.reads = 0  # how many times the figures were read (a run sees one reading)
         self.book = FigureBook(self.catalogue, {})
@@ -55,14 +61,41 @@ class Workspace:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
-        # the whole subtree: a parent's figures are its children's, consolidated
-        self.book = FigureBook(self.catalogue, self.store.figures_of(self._scope, self.years),
+        # the whole subtree (a parent's figures are its children's), or what is shown first
+        codes = self._scope if self.tree_ready else self._shown
+        self.book = FigureBook(self.catalogue, self.store.figures_of(codes, self.years),
                                FactorValues(self.store))
-        self.figures = Consolidation(self.store, self.years, self.entity, book=self.book,
-                                     catalogue=self.catalogue)
+        self._consolidate()
         if self._validator is not None:
             self._validator = None
             self.validate()
+
+    def _consolidate(self) -> None:
+        self.figures = Consolidation(self.store, self.years, self.entity, book=self.book,
+                                     catalogue=self.catalogue)
+
+    def ensure_tree(self) -> bool:
+        """Read the figures below the entity now, if they were deferred; True if it did."""
+        if self.tree_ready:
+            return False
+        below = [c for c in self._scope if c not in self._shown]
+        self.book.add(self.store.figures_of(below, self.years))
+        self.tree_ready = True
+        self._consolidate()
+        return True
+
+    def unread(self) -> list[str]:
+        """The entities whose figures are not read yet (those below, while deferred)."""
+        return [] if self.tree_ready else [c for c in self._scope if c not in self._shown]
+
+    def pending(self, ref: FigureRef) -> bool:
+        """A figure made from the tree below, not read yet (shown as pending)."""
+        if self.tree_ready or ref.entity not in self._scope or ref.entity in self._shown[1:]:
+            return False
+        if self.figures is not None and self.figures.takes(ref.entity, ref.indicator):
+            return False
+        stored = self.stored(ref)
+        return stored is None or stored.value is None or self.is_derived(ref)
 
     def scope(self) -> list[str]:
         """The entity and every entity under it, in tree order."""
@@ -89,9 +122,17 @@ class Workspace:
         return self.book.stored(ref.entity, ref.indicator, ref.year)
 
     def figure(self, ref: FigureRef) -> Figure:
-        """A numeric figure as stored, consolidated or computed, whole or not."""
-        if self.figures is None or not self.catalogue.indicators[ref.indicator].type.numeric:
+        """A numeric figure as stored, consolidated or computed, whole or not (nothing while
+        it is pending: see `pending`)."""
+        if self.figures is None or not self.catalogue.indicators[ref.indicator].type.numeric \
+                or self.pending(ref):
             return NONE
+        if not self.tree_ready and ref.entity == self.entity:  # its own, the tree unread
+            number = self.book.readable(ref.entity, ref.year).get(ref.indicator)
+            if number is not None:
+                return Figure(number)
+            return Figure(None, ((ref.entity, ref.indicator),)) \
+                if self.figures.takes(ref.entity, ref.indicator) else NONE
         return self.figures.figure(ref.entity, ref.indicator, ref.year)
 
     def number(self, ref: FigureRef) -> Decimal | None:
@@ -143,6 +184,8 @@ class Workspace:
         a total with parts missing shows what is there, marked (1,226 …)."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
+            if self.pending(ref):
+                return "…"
             found = self.figure(ref)
             if found.number is None:
                 return ""
@@ -268,6 +311,7 @@ class Workspace:
     def validate(self) -> list[Finding]:
         """Validate the reporting year of the entity and everything under it."""
         if self._validator is None:
+            self.ensure_tree()
             self._validator = Validator(self.store, self.year, self.entity, book=self.book)
             self._index(self._validator.run())
         return self._findings
@@ -292,6 +336,9 @@ class Workspace:
         if run.workspace is not self or validator is None or self._validator is not None \
                 or run.reads != self.reads:
             return False
+        if not self.tree_ready:  # the run read the tree below into this workspace's book
+            self.tree_ready = True
+            self._consolidate()
         for entity, indicator in dict.fromkeys(self._edits[run.edits_seen:]):
             validator.update(entity, indicator)
         self._validator = validator
@@ -348,8 +395,10 @@ class ValidationRun:
         self.edits_seen = workspace.edits_made
         self.reads = workspace.reads
         self.validator: Validator | None = None
+        unread = workspace.unread()  # read in steps, into the workspace's own book
         self._pending = Validator(workspace.store, workspace.year, workspace.entity,
-                                  book=workspace.book)
+                                  read=not unread, book=workspace.book, unread=unread,
+                                  read_years=workspace.years)
         self._steps = self._pending.steps()
         self.done = False
 
