@@ -59,11 +59,15 @@ def soffice_resave(path: Path, work: Path) -> Path:
     if soffice is None:
         pytest.skip("LibreOffice is installed by 'make test' (libreoffice-calc-nogui)")
     outdir = work / "resaved"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
-         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir), str(path)],
-        capture_output=True, text=True, timeout=180)
-    assert result.returncode == 0, result.stderr
+    for _attempt in range(3):  # a loaded machine's LibreOffice now and then exits 0 unsaved
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{work / 'profile'}", "--headless",
+             "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
+             str(path)], capture_output=True, text=True, timeout=180)
+        assert result.returncode == 0, result.stderr
+        if (outdir / path.name).exists():
+            break
+    assert (outdir / path.name).exists(), f"LibreOffice saved nothing: {result.stdout}"
     return outdir / path.name
 
 

@@ -116,7 +116,9 @@ def _resave_all(paths: list[Path], work: Path) -> list[Path]:
          "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(outdir),
          *map(str, paths)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    return [outdir / path.name for path in paths]
+    # a loaded machine's LibreOffice now and then exits 0 having saved nothing: once more
+    return [outdir / path.name if (outdir / path.name).exists() else soffice_resave(path, work)
+            for path in paths]
 
 
 def _grid(store: Store, site: str) -> Decimal:
