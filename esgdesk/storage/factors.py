@@ -70,6 +70,14 @@ class FactorValue:
                                                                        changed_at="")
 
 
+def refuse_unrestated(moves: Sequence[Any], restatement: Any) -> None:
+    """The store's own guard: published figures never move but as a restatement (the rules
+    layer says which and why before it asks the store; see esgdesk/rules/published.py)."""
+    if moves and restatement is None:
+        raise EsgdeskError("published figures would move: restate them",
+                           "已发布的数据将改变：请以重述方式修改", kind="published")
+
+
 def grid_id(factors: Mapping[str, FactorValue], province: str | None) -> str:
     """The factor `factor.grid` reads for an entity in a province: `grid.<province>` when the
     year holds it with a value, else its regional grid's (`grid.huazhong`: the province's
@@ -178,9 +186,7 @@ class FactorsPart(EntitiesPart):
         wanted = find_province(province).id if province and province.strip() else None
         if wanted == entity.province:
             return entity
-        if moves and restatement is None:
-            raise EsgdeskError("published figures would move: restate them",
-                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:
             s.execute(update(Entity).where(Entity.id == entity.id).values(province=wanted))
@@ -223,9 +229,7 @@ class FactorsPart(EntitiesPart):
         held = self.setting(key, found.default)
         if held == chosen:
             return chosen
-        if moves and restatement is None:
-            raise EsgdeskError("published figures would move: restate them",
-                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:
             s.merge(Setting(key=key, value=chosen))
@@ -319,9 +323,7 @@ class FactorsPart(EntitiesPart):
         from esgdesk.storage.models import Factor
 
         self.refuse_problems(factors)
-        if moves and restatement is None:
-            raise EsgdeskError("published figures would move: restate them",
-                               "已发布的数据将改变：请以重述方式修改", kind="published")
+        refuse_unrestated(moves, restatement)
         stamp = now()
         stored: list[FactorValue] = []
         written = 0
