@@ -18,6 +18,7 @@ from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.model.layout import FigureRef
 from esgdesk.storage.location import ServerUrl, location
+from esgdesk.storage.postgres import role_names
 from esgdesk.storage.store import Change, open_database
 from esgdesk.storage.transfer import pull, push, rows_of
 
@@ -317,3 +318,144 @@ def test_a_new_edition_that_gives_an_indicator_to_another_department_moves_the_r
              f"UPDATE value SET value = '1' WHERE indicator = '{HR}' AND year = 2023")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _raw(pg_server.as_user(group, "zhao"), "DELETE FROM esgdesk_indicator_owner")
+
+
+def _hr_figure(url: ServerUrl, year: int = 2022) -> tuple[int, str]:
+    """The id and value of the group's hr head-count in a year, as the owner reads it."""
+    with psycopg.connect(str(url)) as connection:
+        row = connection.execute(
+            "SELECT v.id, v.value FROM value v JOIN entity e ON e.id = v.entity_id "
+            f"WHERE e.code = 'group' AND v.year = {year} AND v.indicator = '{HR}'").fetchone()
+    assert row is not None
+    return int(row[0]), str(row[1])
+
+
+def test_a_contributors_temporary_tables_do_not_stand_in_for_esgdesks(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """The issue's attack: the hr contributor shadows the department grants and the audit
+    log with temporary tables of the same names, then changes ir's figure."""
+    owner = pg_server.url(location(group).name)
+    with psycopg.connect(str(owner)) as connection:
+        (ir_id,) = connection.execute(
+            "SELECT v.id FROM value v JOIN entity e ON e.id = v.entity_id WHERE e.code = "
+            f"'group' AND v.year = 2023 AND v.indicator = '{IR}'").fetchone()  # type: ignore[misc]
+    li = pg_server.as_user(group, "li")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="temporary"):
+        _raw(li, "CREATE TEMP TABLE esgdesk_department_grant (username text, department text)")
+    # An administrator who gives the login temporary tables after all gives it nothing more:
+    # the functions behind the rights never look in its temporary schema.
+    _raw(owner, f'GRANT TEMPORARY ON DATABASE "{location(group).name}" TO li')
+    attack = [
+        "CREATE TEMP TABLE esgdesk_department_grant (username text, department text)",
+        "INSERT INTO esgdesk_department_grant VALUES ('li', 'ir'), ('li', 'hr')",
+        "CREATE TEMP TABLE esgdesk_indicator_owner (hash text, indicator text, owner text)",
+        "CREATE TEMP TABLE audit (entity_id int, year int, indicator text, db_user text)",
+        f"INSERT INTO audit VALUES (1, 2023, '{IR}', 'li')",
+        f"UPDATE public.value SET value = '7' WHERE id = {ir_id}",
+    ]
+    with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="not yours"),
+          psycopg.connect(str(li)) as connection):
+        for statement in attack:
+            connection.execute(statement)  # type: ignore[arg-type]
+    # Its own figure, with only a temporary "audit row": refused at commit.
+    own_id, own_value = _hr_figure(owner)
+    with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="without its audit row"),
+          psycopg.connect(str(li)) as connection):
+        for statement in attack[3:5]:
+            connection.execute(statement)  # type: ignore[arg-type]
+        connection.execute(f"INSERT INTO audit VALUES (1, 2022, '{HR}', 'li')")
+        connection.execute(f"UPDATE public.value SET value = '7' WHERE id = {own_id}")
+    store = open_database(group)
+    try:
+        assert store.get("group", 2023, IR).value != "7"
+        assert _hr_figure(owner) == (own_id, own_value)
+        assert store.verify_audit().intact
+    finally:
+        store.close()
+    # Every function the rights depend on runs with a search path that ends in pg_temp.
+    with psycopg.connect(str(owner)) as connection:
+        unsafe = connection.execute(
+            "SELECT proname FROM pg_proc WHERE proname LIKE 'esgdesk%' AND NOT EXISTS ("
+            "SELECT 1 FROM unnest(proconfig) c "
+            "WHERE c = 'search_path=pg_catalog, public, pg_temp')").fetchall()
+    assert unsafe == []
+
+
+def test_a_role_on_one_database_gives_nothing_on_another_of_the_same_server(
+        pg_server: PgServer, group: ServerUrl, sample_file: Path) -> None:
+    """Two group databases side by side: zhao coordinates the first, li contributes to the
+    second only."""
+    second = pg_server.create_database(f"{location(group).name}_other")
+    for args in (("server", "init", second), ("server", "push", str(sample_file), second),
+                 ("server", "grant", second, "--name", "li", "--role", "coordinator")):
+        result = _cli(*args)
+        assert result.returncode == 0, result.stderr
+    zhao_there = pg_server.as_user(second, "zhao")
+    for statement in ("UPDATE factor SET value = '1'", "UPDATE value SET value = '1'",
+                      "DELETE FROM entity",
+                      f"SET ROLE {role_names(location(second).name)['coordinator']}"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(zhao_there, statement)
+    with pytest.raises(Forbidden, match="no esgdesk role in this database") as refused:
+        open_database(zhao_there).close()
+    assert refused.value.kind == "forbidden"
+    # li coordinates the second and still only contributes to the first.
+    li_there = open_database(pg_server.as_user(second, "li"))
+    li_here = open_database(pg_server.as_user(group, "li"))
+    try:
+        assert li_there.server_role() == ("coordinator", ())
+        assert li_here.server_role() == ("contributor", ("hr",))
+        li_there.set_value(Change("group", 2023, IR, "5"), "li")
+        with pytest.raises(Forbidden):
+            li_here.set_value(Change("group", 2023, IR, "5"), "li")
+    finally:
+        li_there.close()
+        li_here.close()
+    # Revoking on the second leaves the first as it was.
+    assert _cli("server", "revoke", second, "--name", "li").returncode == 0
+    li_here = open_database(pg_server.as_user(group, "li"))
+    try:
+        assert li_here.server_role() == ("contributor", ("hr",))
+    finally:
+        li_here.close()
+
+
+def test_rights_of_an_earlier_esgdesk_are_brought_up_to_date_by_the_owner_only(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """A database whose rights went to server-wide roles and whose functions had no fixed
+    search path: a contributor's opening is refused with what to do; the owner's upgrades it,
+    and the members of the old roles keep their role in this database only."""
+    owner = pg_server.url(location(group).name)
+    _raw(owner, "DROP TABLE esgdesk_server")
+    _raw(owner, "ALTER FUNCTION esgdesk_may_write(text, integer, text) RESET search_path")
+    pg_server.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                  "'esgdesk_coordinator') THEN CREATE ROLE esgdesk_coordinator NOLOGIN; END IF; "
+                  "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kim') THEN "
+                  "CREATE ROLE kim LOGIN; END IF; END $$")
+    pg_server.sql("GRANT esgdesk_coordinator TO kim")
+    try:
+        for statement in ("GRANT USAGE ON SCHEMA public TO esgdesk_coordinator",
+                          "GRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA public "
+                          "TO esgdesk_coordinator"):
+            _raw(owner, statement)
+        with pytest.raises(DatabaseError) as refused:
+            open_database(pg_server.as_user(group, "li")).close()
+        assert refused.value.kind == "upgrade_needed"
+        open_database(owner).close()
+        kim = open_database(pg_server.as_user(group, "kim"))
+        try:
+            assert kim.server_role() == ("coordinator", ())
+        finally:
+            kim.close()
+        with psycopg.connect(str(owner)) as connection:
+            left = connection.execute(
+                "SELECT count(*) FROM information_schema.role_table_grants "
+                "WHERE grantee = 'esgdesk_coordinator'").fetchone()
+            config = connection.execute(
+                "SELECT proconfig FROM pg_proc WHERE proname = 'esgdesk_may_write'").fetchone()
+        assert left == (0,) and config == (["search_path=pg_catalog, public, pg_temp"],)
+        li = open_database(pg_server.as_user(group, "li"))
+        li.close()
+    finally:
+        pg_server.sql("REVOKE esgdesk_coordinator FROM kim")
+        pg_server.sql("DROP ROLE esgdesk_coordinator")

@@ -121,8 +121,8 @@ def _init(url: ServerUrl, args: argparse.Namespace) -> int:
         made = ("an empty esgdesk database, ready for `esgdesk server push`" if empty
                 else "its schema up to date")
     postgres.install_rights(url)
-    print(f"{url.shown}: {made}; roles esgdesk_coordinator, esgdesk_contributor and "
-          "esgdesk_reader with their rights")
+    roles = ", ".join(postgres.role_names(postgres.database_name(url)).values())
+    print(f"{url.shown}: {made}; this database's roles {roles} with their rights")
     return 0
 
 
