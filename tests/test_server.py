@@ -238,13 +238,34 @@ def test_eight_concurrent_writers_lose_nothing_and_keep_one_chain(group: ServerU
         store.close()
 
 
-def test_a_url_with_a_password_is_never_shown_nor_taken_on_the_command_line() -> None:
-    url = location("postgresql://li:secret@db.example.com:5432/esg")
-    assert isinstance(url, ServerUrl) and url.shown == "postgresql://li@db.example.com:5432/esg"
-    assert url.name == "esg"
-    result = _cli("server", "init", str(url))
-    assert result.returncode != 0 and "password" in result.stderr
-    assert "secret" not in result.stderr + result.stdout
+def test_a_url_with_a_password_is_refused_by_every_command_and_the_app(tmp_path: Path) -> None:
+    from esgdesk.errors import PasswordInUrl
+
+    for given in ("postgresql://li:secret@db.example.com:5432/esg",
+                  "postgres://li@db.example.com/esg?password=secret&sslmode=require"):
+        with pytest.raises(PasswordInUrl) as refused:
+            location(given)
+        assert refused.value.kind == "password_in_url" and "secret" not in str(refused.value)
+        assert refused.value.where.startswith(("postgresql://li@db.example.com:5432/esg",
+                                               "postgres://li@db.example.com/esg"))
+        assert ".pgpass" in refused.value.message("zh") and "service" in str(refused.value)
+    url = "postgresql://li:secret@db.example.com:5432/esg"
+    commands = [("server", "init", url), ("server", "push", str(tmp_path / "x.db"), url),
+                ("get", url, "--year", "2023", "people.employees.total"),
+                ("set", url, "--year", "2023", "people.employees.total", "1"),
+                ("backup", url, "out.db"), ("dump", url), ("audit", "verify", url),
+                ("validate", url, "--year", "2023")]
+    for args in commands:
+        result = _cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert ".pgpass" in result.stderr and "Traceback" not in result.stderr, args
+        assert "secret" not in result.stderr + result.stdout
+    app = subprocess.run([sys.executable, "main.py", "--db", url, "--screenshot",
+                          str(tmp_path / "shot.png")], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env={**__import__("os").environ,
+                                           "QT_QPA_PLATFORM": "offscreen"})
+    assert app.returncode == 2 and ".pgpass" in app.stderr and "secret" not in app.stderr
+    assert not (tmp_path / "shot.png").exists()
 
 
 def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
@@ -459,3 +480,47 @@ def test_rights_of_an_earlier_esgdesk_are_brought_up_to_date_by_the_owner_only(
     finally:
         pg_server.sql("REVOKE esgdesk_coordinator FROM kim")
         pg_server.sql("DROP ROLE esgdesk_coordinator")
+
+
+def test_a_reader_cannot_stop_the_writers_and_a_waiting_writer_is_told_who_holds_them(
+        pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    from esgdesk.errors import DatabaseBusy
+
+    wang = pg_server.as_user(group, "wang")  # the reader
+    for statement in ("SELECT id FROM esgdesk_writer FOR UPDATE",
+                      "SELECT id FROM esgdesk_writer FOR KEY SHARE",
+                      "LOCK TABLE esgdesk_writer IN EXCLUSIVE MODE",
+                      "LOCK TABLE value IN SHARE MODE", "UPDATE esgdesk_writer SET id = 1"):
+        with (pytest.raises(psycopg.errors.InsufficientPrivilege),
+              psycopg.connect(str(wang)) as connection):  # in a transaction, as LOCK needs
+            connection.execute(statement)  # type: ignore[arg-type]
+    # The reader holds every advisory lock it likes: the writers do not wait for it.
+    with psycopg.connect(str(wang), autocommit=True) as reader:
+        reader.execute("SELECT pg_advisory_lock(1163084612)")  # the old writers' key, ESGD
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM esgdesk_writer")
+        coordinator = open_database(pg_server.as_user(group, "zhao"))
+        try:
+            start = time.monotonic()
+            coordinator.set_value(Change("group", 2023, HR, "4111"), "zhao")
+            assert time.monotonic() - start < 2
+        finally:
+            coordinator.close()
+    # A reader may still copy the database it reads into a file.
+    result = _cli("backup", wang, str(tmp_path / "copy.db"))
+    assert result.returncode == 0, result.stderr
+    # A writer (the hr contributor) holding the lock makes another wait, then hear who.
+    with psycopg.connect(str(pg_server.as_user(group, "li"))) as holder:
+        holder.execute("SELECT id FROM esgdesk_writer FOR UPDATE")
+        coordinator = open_database(pg_server.as_user(group, "zhao"))
+        try:
+            with pytest.raises(DatabaseBusy, match="server user li") as busy:
+                coordinator.set_value(Change("group", 2023, HR, "4112"), "zhao")
+            assert busy.value.kind == "busy" and busy.value.holders == ("li",)
+        finally:
+            coordinator.close()
+    store = open_database(group)
+    try:
+        assert store.get("group", 2023, HR).value == "4111" and store.verify_audit().intact
+    finally:
+        store.close()

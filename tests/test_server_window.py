@@ -77,3 +77,20 @@ def test_the_file_menu_connects_to_a_server(qtbot: QtBot, group: ServerUrl, tmp_
     assert window.store is not None and window.store.server
     assert window.database_label.text().endswith("· 协调人")
     assert window.connect_action.text() == "连接服务器(&S)…"
+
+
+def test_the_connect_dialog_refuses_a_url_with_a_password_and_keeps_nothing(
+        qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang="en")
+    qtbot.addWidget(window)
+    shown: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (
+        "postgresql://li:secret@db.example.com/esg", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    window.connect_action.trigger()
+    assert window.store is None
+    assert len(shown) == 1 and ".pgpass" in shown[0] and "secret" not in shown[0]
+    assert "secret" not in str(settings.value("last_db")) + str(settings.value("recent"))

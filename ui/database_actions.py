@@ -65,7 +65,11 @@ class DatabaseActions(QObject):
                "comes from your ~/.pgpass or service file; esgdesk never stores it."),
             QLineEdit.EchoMode.Normal, last)
         if ok and text.strip():
-            where = location(text.strip())
+            try:
+                where = location(text.strip())
+            except EsgdeskError as exc:  # a password in it: refused, nothing opened or kept
+                self.window.ops.refuse(exc)
+                return
             if not is_url(where):
                 self.window.ops.refuse(FileRefused(
                     "is not a server URL (postgresql://user@host:port/database)",

@@ -537,7 +537,11 @@ def _parse(argv: list[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its problems become one line `esgdesk <command>: <message>` on
     stderr and the error's exit code."""
-    args = _parse(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = _parse(list(sys.argv[1:] if argv is None else argv))
+    except EsgdeskError as exc:  # a database argument refused (a password in its URL)
+        print(f"esgdesk: {exc.message()}", file=sys.stderr)
+        return exc.exit_code
     if args is None:  # the desktop app is started by main.py, which owns both fronts
         print("esgdesk: give a command (see --help), or run 'esgdesk' with none to open the app",
               file=sys.stderr)

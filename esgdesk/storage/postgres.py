@@ -2,9 +2,11 @@
 engine, the reading connection, the schema revision of a server database, upgrades, the
 writers' lock, and the server's errors turned into esgdesk's.
 
-Writers take one transaction-scoped advisory lock first, so writes are serialised exactly as
+Writers first lock the one row of esgdesk_writer, so writes are serialised exactly as
 SQLite's BEGIN IMMEDIATE serialises them: a read-then-write never acts on a figure another
-writer changed in between, and the audit chain never forks."""
+writer changed in between, and the audit chain never forks. Locking that row takes the right
+to update it, which only the writing roles have: a reader cannot stop the writers (an
+advisory lock, which any login may take, could)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,17 @@ if TYPE_CHECKING:
     import psycopg
     from sqlalchemy import Engine
 
-# pg_advisory_xact_lock's key for "one writer at a time" (any number; this one spells ESGD).
-WRITER_LOCK = 0x45534744
+# pg_advisory_xact_lock's key for an upgrade (any number; this one spells ESGD): only the
+# owner upgrades, and the writers' row may not be there yet.
+UPGRADE_LOCK = f"SELECT pg_catalog.pg_advisory_xact_lock({0x45534744})"
+
+# Where esgdesk's tables are (Alembic makes them in the connection's default schema; the
+# rights below grant on it). Every function the rights depend on names its objects with this
+# schema and runs with a fixed search_path, the session's temporary schema last: PostgreSQL
+# otherwise searches a login's temporary tables first, and a table named like esgdesk's would
+# answer the function's questions in its place ("Writing SECURITY DEFINER Functions Safely",
+# CREATE FUNCTION in PostgreSQL's manual).
+SCHEMA = "public"
 FIGURES_CHANNEL = "esgdesk_figures"
 LOCK_TIMEOUT_MS = 5000
 
@@ -37,12 +48,19 @@ def connect(url: ServerUrl, autocommit: bool = True) -> psycopg.Connection[Any]:
         raise unreachable(url, exc) from exc
 
 
-def make_engine(url: ServerUrl, pids: set[int] | None = None) -> Engine:
+# What a connection of make_engine's that only reads asks for (a copy read out of a server
+# database): it takes no writers' lock, so a reader may back a database up.
+READING = {"esgdesk_reading": True}
+
+
+def make_engine(url: ServerUrl, pids: set[int] | None = None, lock: str = "") -> Engine:
     """A SQLAlchemy engine whose connections libpq makes from the URL as given; `pids`, when
     given, collects the server processes of its connections (so a window can tell its own
-    changes from other users')."""
+    changes from other users'). Each transaction first takes `lock` (the writers' row, by
+    default) but on a connection READING."""
     import psycopg
     from sqlalchemy import create_engine, event
+    from sqlalchemy.exc import DBAPIError
 
     def creator() -> psycopg.Connection[Any]:
         connection = psycopg.connect(str(url), connect_timeout=10, application_name="esgdesk")
@@ -55,10 +73,56 @@ def make_engine(url: ServerUrl, pids: set[int] | None = None) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        if connection.get_execution_options().get("esgdesk_reading"):
+            return
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = {LOCK_TIMEOUT_MS}")
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+        try:
+            locked = connection.exec_driver_sql(lock or WRITER_ROW_LOCK).first()
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", "") == "55P03":
+                raise writers_lock_held(url) from exc
+            raise
+        if locked is None:  # the row is gone: writes would no longer be one at a time
+            raise DatabaseError(url.shown, "the server database's writers' lock (the row of "
+                                "esgdesk_writer) is missing: its owner must run `esgdesk "
+                                "server init URL`; nothing was written",
+                                "服务器数据库的写入锁（esgdesk_writer 的行）缺失：请其所有者运行 "
+                                "`esgdesk server init URL`；没有写入任何内容")
 
     return engine
+
+
+WRITER_ROW_LOCK = f"SELECT id FROM {SCHEMA}.esgdesk_writer WHERE id = 1 FOR UPDATE"
+
+
+def writers_lock_held(url: ServerUrl) -> DatabaseBusy:
+    """A writer waited longer than LOCK_TIMEOUT_MS: busy, naming the server user holding the
+    writers' row (the session holding it that waits for no other lock) when it is known."""
+    holders: list[str] = []
+    try:
+        connection = connect(url)
+        try:
+            holders = [str(row["usename"]) for row in connection.execute(
+                "SELECT DISTINCT a.usename FROM pg_catalog.pg_locks l "
+                "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'relation' AND l.granted AND l.mode = 'RowShareLock' "
+                f"AND l.relation = '{SCHEMA}.esgdesk_writer'::regclass "
+                "AND l.pid <> pg_catalog.pg_backend_pid() AND NOT EXISTS ("
+                "  SELECT 1 FROM pg_catalog.pg_locks w WHERE w.pid = l.pid AND NOT w.granted)")]
+        finally:
+            connection.close()
+    except Exception:  # who holds it is a courtesy; busy is the answer
+        holders = []
+    who = ", ".join(holders)
+    error = DatabaseBusy(
+        url.shown, "the server database is busy: " + (
+            f"the server user {who} has held the writers' lock for over "
+            f"{LOCK_TIMEOUT_MS // 1000} s" if who else "another user is writing")
+        + "; nothing was written; try again in a moment",
+        "服务器数据库正忙：" + (f"服务器用户 {who} 持有写入锁已超过 {LOCK_TIMEOUT_MS // 1000} 秒"
+                         if who else "其他用户正在写入") + "；没有写入任何内容；请稍后再试")
+    error.holders = tuple(holders)
+    return error
 
 
 def to_params(sql: str) -> str:
@@ -166,13 +230,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         connection.commit()
 
 
-# Where esgdesk's tables are (Alembic makes them in the connection's default schema; the
-# rights below grant on it). Every function the rights depend on names its objects with this
-# schema and runs with a fixed search_path, the session's temporary schema last: PostgreSQL
-# otherwise searches a login's temporary tables first, and a table named like esgdesk's would
-# answer the function's questions in its place ("Writing SECURITY DEFINER Functions Safely",
-# CREATE FUNCTION in PostgreSQL's manual).
-SCHEMA = "public"
 SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
@@ -247,6 +304,10 @@ SERVER_OBJECTS = (
     # Which server role is each esgdesk role of this database (written with the rights).
     f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.esgdesk_role (
          role text PRIMARY KEY, rolname text NOT NULL)""",
+    # The writers' lock: its one row, locked FOR UPDATE by every write transaction.
+    f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.esgdesk_writer (
+         id integer PRIMARY KEY CHECK (id = 1))""",
+    f"INSERT INTO {SCHEMA}.esgdesk_writer (id) VALUES (1) ON CONFLICT DO NOTHING",
     f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.esgdesk_server (
          generation integer NOT NULL, CHECK (generation > 0))""",
     f"DELETE FROM {SCHEMA}.esgdesk_server",
@@ -255,7 +316,7 @@ SERVER_OBJECTS = (
 
 ROLES = ("coordinator", "contributor", "reader")
 SERVER_TABLES = ("esgdesk_department_grant", "esgdesk_indicator_owner", "esgdesk_server",
-                 "esgdesk_role")  # beside the schema's
+                 "esgdesk_role", "esgdesk_writer")  # beside the schema's
 LEGACY_ROLES = {role: f"esgdesk_{role}" for role in ROLES}  # one for the whole server, before
 
 
@@ -326,6 +387,8 @@ def _rights_statements(database: str) -> list[str]:
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.audit FROM PUBLIC, {every}",
         *(f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA}.{table} FROM {every}"
           for table in SERVER_TABLES),
+        # Locking the writers' row takes the right to update it: the writing roles only.
+        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}",
         f"ALTER TABLE {SCHEMA}.value ENABLE ROW LEVEL SECURITY",
     ]
     may_write = f"{SCHEMA}.esgdesk_may_write"

@@ -165,7 +165,7 @@ def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> S
     # None: a table of them missing, or an older generation) is brought up to date as well.
     current = facts is not None and facts.generation >= postgres.SERVER_GENERATION
     if revision != SCHEMA_HEAD or not current:
-        engine = postgres.make_engine(url)
+        engine = postgres.make_engine(url, lock=postgres.UPGRADE_LOCK)
         try:
             postgres.upgrade(engine)
         except Exception as exc:
