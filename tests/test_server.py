@@ -188,6 +188,37 @@ def test_a_window_hears_another_users_change_within_a_second(group: ServerUrl) -
         other.close()
 
 
+def test_a_notice_esgdesk_does_not_send_is_ignored_and_the_figures_read_again(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    from esgdesk.storage.server import figure_of
+
+    assert figure_of('{"entity_id": 1, "year": 2023, "indicator": "x"}') == (1, 2023, "x")
+    for junk in ("not json", "[]", '{"entity_id": "1", "year": 2023, "indicator": "x"}',
+                 '{"entity_id": 1, "year": 2023}', "null", '{"entity_id": true, "year": 1, '
+                 '"indicator": "x"}'):
+        assert figure_of(junk) is None, junk
+    watching = Session()
+    watching.open(pg_server.as_user(group, "li"), "group", 2023)
+    try:
+        assert watching.listen()
+        # A change no trigger announced (the superuser's, with triggers off) ...
+        _raw(pg_server.url(location(group).name),
+             "BEGIN; SET LOCAL session_replication_role = replica; "
+             f"UPDATE value SET value = '4444' WHERE indicator = '{HR}' AND year = 2023 "
+             "AND entity_id = (SELECT id FROM entity WHERE code = 'group'); COMMIT")
+        # ... and junk on the channel from the reader: read again, not believed, no error.
+        for payload in ("not json", '{"entity_id": "everything"}'):
+            _raw(pg_server.as_user(group, "wang"), f"NOTIFY esgdesk_figures, '{payload}'")
+        deadline, changes = time.monotonic() + 2.0, watching.others_changed()
+        while not changes.reloaded and time.monotonic() < deadline:
+            time.sleep(0.05)
+            changes = watching.others_changed()
+        assert changes.reloaded and changes.figures == frozenset()
+        assert watching.require_workspace().display(FigureRef("group", 2023, HR)) == "4,444"
+    finally:
+        watching.close()
+
+
 def test_a_figure_changed_by_another_user_since_it_was_read_is_detected(
         group: ServerUrl) -> None:
     mine, theirs = open_database(group), open_database(group)

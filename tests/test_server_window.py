@@ -94,3 +94,23 @@ def test_the_connect_dialog_refuses_a_url_with_a_password_and_keeps_nothing(
     assert window.store is None
     assert len(shown) == 1 and ".pgpass" in shown[0] and "secret" not in shown[0]
     assert "secret" not in str(settings.value("last_db")) + str(settings.value("recent"))
+
+
+def test_junk_on_the_notice_channel_shows_no_error_in_an_open_window(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from PySide6.QtWidgets import QMessageBox
+
+    window = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path)
+    dialogs: list[str] = []
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: dialogs.append(str(a)))
+    assert window.live.timer.isActive()
+    with psycopg.connect(str(pg_server.as_user(group, "wang")), autocommit=True) as reader:
+        for payload in ("not json", "{}", '{"entity_id": 1, "year": "x", "indicator": 3}'):
+            reader.execute(f"NOTIFY esgdesk_figures, '{payload}'")  # type: ignore[arg-type]
+    qtbot.wait(1000)  # four polls
+    assert dialogs == [] and window.live.timer.isActive()
+    assert window.workspace is not None
+    assert window.workspace.display(FigureRef("group", 2023, HR)) == "4,106"

@@ -430,10 +430,14 @@ class Session:
             return Changes()
         workspace = self.workspace
         heard = self.store.heard()
-        shown = frozenset(FigureRef(entity, year, indicator) for entity, year, indicator in heard
+        if heard.unknown:  # a notice esgdesk does not send: believe the database, not it
+            workspace.reload()
+            return Changes(reloaded=True, findings=True, requests=True)
+        shown = frozenset(FigureRef(entity, year, indicator)
+                          for entity, year, indicator in heard.figures
                           if year in workspace.years)
         if not shown:
-            return Changes(requests=bool(heard))
+            return Changes(requests=bool(heard.figures))
         workspace.reload()
         return Changes(figures=shown, findings=True, requests=True)
 
