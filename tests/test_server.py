@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -555,3 +558,102 @@ def test_a_reader_cannot_stop_the_writers_and_a_waiting_writer_is_told_who_holds
         assert store.get("group", 2023, HR).value == "4111" and store.verify_audit().intact
     finally:
         store.close()
+
+
+def _group_id(url: ServerUrl) -> int:
+    with psycopg.connect(str(url)) as connection:
+        row = connection.execute("SELECT id FROM entity WHERE code = 'group'").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _write_as(url: ServerUrl, year: int, value: str, logged: str,
+              hash_of: Callable[[str, dict[str, Any]], str] | None = None) -> int:
+    """As `url`'s login with psql's means: change the group's hr head-count of a year and
+    write an audit row saying `logged`, hashed with esgdesk's own function (or `hash_of`
+    the row's head and content); the audit row's id."""
+    from esgdesk.storage.audit import audit_hash
+
+    user = urlsplit(str(url)).username or ""
+    with psycopg.connect(str(url)) as connection:
+        head_row = connection.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        head = head_row[0] if head_row else ""
+        row = {"at": "2026-01-01T00:00:00+00:00", "user": user, "action": "set",
+               "entity_id": _group_id(url), "year": year, "indicator": HR, "old_value": None,
+               "new_value": logged, "old_status": None, "new_status": None, "reason": "",
+               "source": "", "db_user": user}
+        digest = (hash_of or audit_hash)(head, row)
+        (audit_id,) = connection.execute(  # type: ignore[misc]
+            'INSERT INTO audit (at, "user", action, entity_id, year, indicator, old_value, '
+            "new_value, reason, source, db_user, hash) VALUES (%(at)s, %(user)s, %(action)s, "
+            "%(entity_id)s, %(year)s, %(indicator)s, NULL, %(new_value)s, '', '', "
+            "%(db_user)s, %(hash)s) RETURNING id", {**row, "hash": digest}).fetchone()
+        connection.execute("UPDATE value SET value = %s WHERE entity_id = %s AND year = %s "
+                           "AND indicator = %s", (value, row["entity_id"], year, HR))
+    return int(audit_id)
+
+
+def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figure(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    li = pg_server.as_user(group, "li")
+    _write_as(li, 2022, "9999", "1520")  # the figure says 9999, its audit row 1520
+    store = open_database(group)
+    try:
+        report = store.verify_audit()
+        assert report.intact and not report.sound
+        (found,) = report.mismatches
+        assert (found.entity, found.year, found.indicator, found.what) == (
+            "group", 2022, HR, "value")
+        assert (found.stored, found.logged) == ("9999", "1520")
+    finally:
+        store.close()
+    for command in (("check", group), ("audit", "verify", group)):
+        result = _cli(*command)
+        assert result.returncode == 1 and f"group 2022 {HR}" in result.stderr, result.stderr
+    # A figure with no audit row at all is found too.
+    _raw(pg_server.url(location(group).name),
+         "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
+         f"changed_by, changed_at, version, restated, provenance) VALUES ({_group_id(group)}, "
+         f"2030, '{HR}', '1', 'value', '', 'draft', 'x', 'now', 1, '', '')")
+    li_store = open_database(li)
+    try:
+        assert {(m.year, m.what) for m in li_store.verify_audit().mismatches} == {
+            (2022, "value"), (2030, "no audit row")}
+        li_store.set_value(Change("group", 2022, HR, "1530"), "li")  # written again, audited
+        assert [m.year for m in li_store.verify_audit().mismatches] == [2030]
+    finally:
+        li_store.close()
+
+
+def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_still_found(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    li = pg_server.as_user(group, "li")
+    garbage = _write_as(li, 2022, "1530", "1530", lambda _head, _row: "garbage")
+    coordinator = open_database(pg_server.as_user(group, "zhao"))
+    try:  # writers after it chain on as before
+        coordinator.set_value(Change("group", 2023, IR, "5"), "zhao")
+        report = coordinator.verify_audit()
+        assert report.broken == (garbage,) and report.mismatches == ()
+        # Neither a coordinator nor a contributor may seal it; the owner may.
+        for user in ("zhao", "li"):
+            result = _cli("audit", "seal", pg_server.as_user(group, user), "--reason", "x")
+            assert result.returncode != 0 and "owner" in result.stderr, result.stderr
+        result = _cli("audit", "seal", group, "--reason", "garbage hash written by hand")
+        assert result.returncode == 0, result.stderr
+        report = coordinator.verify_audit()
+        assert report.sound and report.sealed == (garbage,)
+        seal = coordinator.audit_log()[-1]
+        assert seal.action == "seal" and str(garbage) in (seal.new_value or "")
+        assert seal.reason == "garbage hash written by hand" and seal.db_user == "postgres"
+        assert _cli("audit", "verify", group).returncode == 0
+        # Tampering after the seal is found, and the sealed row stays sealed.
+        later = _write_as(li, 2022, "1540", "1540", lambda _head, _row: "more garbage")
+        report = coordinator.verify_audit()
+        assert report.broken == (later,) and report.sealed == (garbage,)
+        # A sealed row changed again (by a superuser) is no longer covered by the seal.
+        _raw(pg_server.url(location(group).name),
+             "BEGIN; SET LOCAL session_replication_role = replica; "
+             f"UPDATE audit SET reason = 'edited' WHERE id = {garbage}; COMMIT")
+        assert coordinator.verify_audit().broken == (garbage, later)
+    finally:
+        coordinator.close()

@@ -301,6 +301,21 @@ SERVER_OBJECTS = (
            SELECT 1 FROM {SCHEMA}.esgdesk_department_grant g
             WHERE g.username = current_user
               AND g.department = {SCHEMA}.esgdesk_owner(ind, yr)) $$""",
+    # Only the owner of the tables (or a superuser) seals a broken audit chain: a sealing row
+    # takes broken rows out of what verify reports.
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_seal_by_owner() RETURNS trigger
+       LANGUAGE plpgsql {SEARCH_PATH} AS $$ BEGIN
+         IF NOT pg_catalog.pg_has_role(current_user, (SELECT c.relowner
+               FROM pg_catalog.pg_class c WHERE c.oid = '{SCHEMA}.audit'::regclass), 'MEMBER')
+         THEN
+           RAISE EXCEPTION 'only the owner of the database''s tables may seal the audit log'
+             USING ERRCODE = '42501';
+         END IF;
+         RETURN NEW;
+       END $$""",
+    f"DROP TRIGGER IF EXISTS audit_seal_by_owner ON {SCHEMA}.audit",
+    f"""CREATE TRIGGER audit_seal_by_owner BEFORE INSERT ON {SCHEMA}.audit FOR EACH ROW
+       WHEN (NEW.action = 'seal') EXECUTE FUNCTION {SCHEMA}.esgdesk_seal_by_owner()""",
     # Which server role is each esgdesk role of this database (written with the rights).
     f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.esgdesk_role (
          role text PRIMARY KEY, rolname text NOT NULL)""",
