@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pg_server import PgServer
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
@@ -114,3 +115,59 @@ def test_junk_on_the_notice_channel_shows_no_error_in_an_open_window(
     assert dialogs == [] and window.live.timer.isActive()
     assert window.workspace is not None
     assert window.workspace.display(FigureRef("group", 2023, HR)) == "4,106"
+
+
+def test_two_windows_survive_a_server_restart_and_show_what_was_written_meanwhile(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from esgdesk.errors import Unreachable
+
+    dialogs: list[str] = []
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: dialogs.append(str(a[2:])))
+    ref = FigureRef("group", 2023, HR)
+    zhao = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l", lang="zh")
+    forms = []
+    for window in (zhao, li):
+        window.show()
+        form = window.show_chapter("people")
+        assert form is not None
+        forms.append(form)
+    qtbot.wait(300)  # painted: what the forms show has been read
+    pg_server.pause()
+    try:
+        for window in (zhao, li):
+            qtbot.waitUntil(lambda w=window: "server" in w.banner.warnings, timeout=3000)
+        assert "reconnecting" in zhao.banner.text() and "正在重新连接" in li.banner.text()
+        # While it is away: redrawing, selecting, opening another chapter raise nothing; a
+        # write is refused with what happened.
+        for window in (zhao, li):
+            window.show_chapter("environment")
+            window.show_chapter("people")
+            window.repaint()
+        with pytest.raises(Unreachable):
+            li.session.set_figure(ref, "4555")
+        assert not li.ops.run(lambda: li.session.set_figure(ref, "4555"))
+        assert len(dialogs) == 1 and "没有写入任何内容" in dialogs.pop()
+        assert li.workspace is not None and li.workspace.display(ref) == "4,106"
+    finally:
+        pg_server.resume()
+    li.session.set_figure(ref, "4555")  # written as soon as the server is back
+    for window in (zhao, li):
+        qtbot.waitUntil(lambda w=window: "server" not in w.banner.warnings, timeout=8000)
+        assert window.workspace is not None
+        qtbot.waitUntil(lambda w=window: w.workspace.display(ref) == "4,555", timeout=3000)
+    assert "Reconnected to the server" in zhao.statusBar().currentMessage()
+    assert "1 figure(s) changed" in zhao.statusBar().currentMessage()
+    assert dialogs == []
+    # Live updates go on after the restart.
+    other = open_database(pg_server.as_user(group, "zhao"))
+    try:
+        other.set_value(Change("group", 2023, HR, "4666"), "zhao")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: li.workspace is not None and li.workspace.display(ref) == "4,666",
+                    timeout=2000)

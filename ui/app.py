@@ -109,6 +109,9 @@ def report_unexpected_errors() -> None:
         log = start_log()
         details = (f"{version_text()}\n\n"
                    + "".join(traceback.format_exception(kind, error, trace)))
+        if getattr(error, "kind", "") == "unreachable":  # the server went away: the window's
+            logger().warning("server unreachable\n%s", details)  # banner says so, retrying
+            return
         logger().error("unexpected error\n%s", details)
         if showing:
             return

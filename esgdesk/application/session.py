@@ -441,6 +441,26 @@ class Session:
         workspace.reload()
         return Changes(figures=shown, findings=True, requests=True)
 
+    # What a window says while its server is away, and when it is back (en, zh).
+    SERVER_LOST = ("The connection to the server was lost: reconnecting… The figures shown are "
+                   "those last read; nothing can be saved until the server is back.",
+                   "与服务器的连接已断开：正在重新连接……显示的是最后读取的数据；服务器恢复前"
+                   "无法保存任何内容。")
+    SERVER_BACK = ("Reconnected to the server: {count} figure(s) changed while it was away",
+                   "已重新连接服务器：断开期间有 {count} 个数据被修改")
+
+    def reconnect(self) -> int:
+        """After the server went away: connect and listen again, and read the figures in
+        view again; how many of them changed while away (Unreachable while it still is)."""
+        store = self.require_store()
+        store.reconnect()
+        if self.workspace is None:
+            return 0
+        before = dict(self.workspace.book.values)
+        self.workspace.reload()
+        after = self.workspace.book.values
+        return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
     def take_theirs(self) -> Changes:
         """Read the figures again, keeping what another user wrote."""
         self.require_workspace().reload()

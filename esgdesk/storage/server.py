@@ -120,9 +120,12 @@ class ServerPart(EntitiesPart):
             pgconn.consume_input()
             while (notice := pgconn.notifies()) is not None:
                 self._notices.append((notice.be_pid, notice.extra.decode("utf-8")))
-        except Exception:  # the connection dropped: listen again on the next call
+        except Exception as exc:  # the connection dropped: say so (see `reconnect`)
+            from esgdesk.storage import postgres
+
             self._reader = self._listener = None
-            return Heard(frozenset())
+            self.offline = True
+            raise postgres.unreachable(self.path, exc) from exc  # type: ignore[arg-type]
         notices, self._notices = self._notices, []
         codes = self._codes()
         found: set[tuple[str, int, str]] = set()
@@ -142,6 +145,18 @@ class ServerPart(EntitiesPart):
                 code = codes.get(entity, "")
             found.add((code, year, indicator))
         return Heard(frozenset(found), unknown)
+
+    def reconnect(self) -> None:
+        """After the server went away: connect and listen again (Unreachable while it is
+        still away); writes connect afresh too."""
+        if self._reader is not None and not self._reader.closed:
+            self._reader.close()
+        self._reader = self._listener = None
+        if self._engine is not None:
+            self._engine.dispose()
+        if self.listen():
+            self._query("SELECT 1 AS up")
+        self.offline = False
 
     def close(self) -> None:
         self._listener = None  # the reading connection, closed with the store
