@@ -171,3 +171,64 @@ def test_two_windows_survive_a_server_restart_and_show_what_was_written_meanwhil
         other.close()
     qtbot.waitUntil(lambda: li.workspace is not None and li.workspace.display(ref) == "4,666",
                     timeout=2000)
+
+
+def test_a_contributor_and_a_reader_are_offered_only_what_their_role_may_do(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    coordinator = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l")
+    wang = _window(qtbot, pg_server.as_user(group, "wang"), tmp_path / "w", lang="zh")
+
+    def coordinators_only(window: MainWindow) -> list:  # type: ignore[type-arg]
+        return [window.requests_action, window.import_action, window.catalogue_import_action,
+                window.open_year_action, window.restate_action, window.dashboard.approve,
+                window.dashboard.lock, window.dashboard.back]
+
+    assert all(widget.isEnabled() for widget in coordinators_only(coordinator))
+    for window, tip in ((li, "Only a coordinator may do this"), (wang, "只有协调人可以执行此操作")):
+        for widget in coordinators_only(window):
+            assert not widget.isEnabled() and widget.toolTip() == tip, widget
+    assert li.collection_menu.toolTipsVisible()
+
+
+def test_saved_is_said_only_after_a_write(qtbot: QtBot, pg_server: PgServer,
+                                          group: ServerUrl, tmp_path: Path, monkeypatch
+                                          ) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    refused: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: refused.append(text))
+    owner = open_database(group)
+    try:
+        request = owner.assign("group", 2023, "hr", "li", "2024-03-31", "zhao")
+        owner.set_request_status(request.id, "submitted", "li")
+    finally:
+        owner.close()
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l")
+    assert li.saved_label.text() == "All changes are saved"
+    # Sending back a request the server refuses to the contributor: refused, not "Saved".
+    assert not li.ops.run(lambda: li.session.move_request(request.id, "requested", "why"))
+    assert len(refused) == 1 and li.saved_label.text() == "All changes are saved"
+    # A coordinator's move that changes nothing (already submitted) says nothing is saved.
+    zhao = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "submitted", "again"))
+    assert zhao.saved_label.text() == "All changes are saved"
+    assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "requested", "redo"))
+    assert zhao.saved_label.text().startswith("Saved ")
+
+
+def test_status_messages_fit_at_1366_by_768_and_show_whole_on_hover(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    window = _window(qtbot, pg_server.as_user(group, "li"), tmp_path)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    status = window.statusBar()
+    long = ("12 figure(s) changed by another user: " + "people.employees.total, " * 12).strip()
+    status.showMessage(long, 5000)
+    shown = status.shown_message()  # type: ignore[attr-defined]
+    assert shown != long and shown.endswith("…")
+    assert status.fontMetrics().horizontalAdvance(shown) <= status.room()  # type: ignore[attr-defined]
+    assert status.toolTip() == long and status.currentMessage() == long
+    status.showMessage("Saved", 5000)
+    assert status.shown_message() == "Saved" and status.toolTip() == ""  # type: ignore[attr-defined]
