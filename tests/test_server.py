@@ -136,15 +136,20 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
         assert store.verify_audit().intact
     finally:
         store.close()
-    # With its audit row in the same transaction it is written, and the chain (whose hash
-    # psql did not make) finds the row.
+    # With its audit row in the same transaction it is written; the hash psql sent ('x') is
+    # not taken: the server makes it, with its clock and the server user.
     with psycopg.connect(str(li)) as connection:
         connection.execute(audit_row.format(who="'li'"))  # type: ignore[arg-type]
         connection.execute(f"UPDATE value SET value = '1' WHERE {own}")  # type: ignore[arg-type]
     store = open_database(group)
     try:
         assert store.get("group", 2022, HR).value == "1"
-        assert store.verify_audit().broken_at is not None
+        report = store.verify_audit()  # the owner's raw lock above left no audit row
+        assert report.intact and [(m.year, m.what) for m in report.mismatches] == [
+            (2023, "status")]
+        last = store.audit_log()[-1]
+        assert (last.new_value, last.db_user) == ("1", "li") and last.at != "now"
+        assert store.audit_head() != "x"
     finally:
         store.close()
 
@@ -627,8 +632,11 @@ def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figu
 
 def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_still_found(
         pg_server: PgServer, group: ServerUrl) -> None:
-    li = pg_server.as_user(group, "li")
-    garbage = _write_as(li, 2022, "1530", "1530", lambda _head, _row: "garbage")
+    li, owner = pg_server.as_user(group, "li"), pg_server.url(location(group).name)
+    # A contributor's hand-made hash is not taken: the server makes every row's hash.
+    _write_as(li, 2022, "1520", "1520", lambda _head, _row: "garbage")
+    # The owner's rows are taken as given (a push copies rows with their hashes).
+    garbage = _write_as(owner, 2022, "1530", "1530", lambda _head, _row: "garbage")
     coordinator = open_database(pg_server.as_user(group, "zhao"))
     try:  # writers after it chain on as before
         coordinator.set_value(Change("group", 2023, IR, "5"), "zhao")
@@ -647,7 +655,7 @@ def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_st
         assert seal.reason == "garbage hash written by hand" and seal.db_user == "postgres"
         assert _cli("audit", "verify", group).returncode == 0
         # Tampering after the seal is found, and the sealed row stays sealed.
-        later = _write_as(li, 2022, "1540", "1540", lambda _head, _row: "more garbage")
+        later = _write_as(owner, 2022, "1540", "1540", lambda _head, _row: "more garbage")
         report = coordinator.verify_audit()
         assert report.broken == (later,) and report.sealed == (garbage,)
         # A sealed row changed again (by a superuser) is no longer covered by the seal.
@@ -657,3 +665,32 @@ def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_st
         assert coordinator.verify_audit().broken == (garbage, later)
     finally:
         coordinator.close()
+
+
+def test_the_server_makes_each_audit_rows_hash_clock_and_user_as_a_file_would(
+        pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    """Rows a coordinator and a contributor write through esgdesk, with text that JSON must
+    escape, get the server's clock, user and hash; Python's audit_hash verifies them, and the
+    copy pulled into a file verifies there too."""
+    tricky = 'quote " backslash \\ newline \n tab \t 中文 😀 \u2028 end'
+    zhao = open_database(pg_server.as_user(group, "zhao"))
+    li = open_database(pg_server.as_user(group, "li"))
+    try:
+        before = zhao.audit_log()[-1].id
+        zhao.set_value(Change("group", 2023, IR, "12.5", note=tricky), "赵 \"zhao\" \x01\x7f")
+        zhao.set_status("group", 2023, IR, "submitted", "zhao", reason=tricky)
+        li.set_note("group", 2023, HR, tricky, "li")
+        li.set_values([Change("group", year, HR, str(4000 + year)) for year in (2021, 2022)],
+                      "li", reason="batch", source="returned.xlsx sha256:ab12")
+        rows = [r for r in zhao.audit_log() if r.id > before]
+        assert len(rows) == 5
+        assert [r.db_user for r in rows] == ["zhao", "zhao", "li", "li", "li"]
+        assert all(r.at.endswith("+00:00") and "T" in r.at for r in rows)
+        assert zhao.verify_audit().sound
+    finally:
+        zhao.close()
+        li.close()
+    copy = tmp_path / "copy.db"
+    result = _cli("backup", group, str(copy))
+    assert result.returncode == 0, result.stderr
+    assert _cli("check", str(copy)).returncode == 0

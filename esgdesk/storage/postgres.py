@@ -307,6 +307,61 @@ SERVER_OBJECTS = (
                          WHERE g.username = current_user
                            AND g.department = {SCHEMA}.esgdesk_owner(ind, yr));
        END $$""",
+    # The hash of an audit row, exactly as esgdesk.storage.audit.audit_hash makes it (the
+    # same JSON text, byte for byte: PostgreSQL's to_json escapes strings as Python's json
+    # does with ensure_ascii off), so rows made by either engine verify on both.
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_audit_hash(previous text,
+         r {SCHEMA}.audit) RETURNS text LANGUAGE plpgsql STABLE {SEARCH_PATH} AS $$
+       DECLARE body text;
+       BEGIN
+         body := '[' || concat_ws(',',
+           coalesce(to_json(previous)::text, 'null'), coalesce(to_json(r.at)::text, 'null'),
+           coalesce(to_json(r."user")::text, 'null'),
+           coalesce(to_json(r.action)::text, 'null'),
+           coalesce(to_json(r.entity_id)::text, 'null'),
+           coalesce(to_json(r.year)::text, 'null'),
+           coalesce(to_json(r.indicator)::text, 'null'),
+           coalesce(to_json(r.old_value)::text, 'null'),
+           coalesce(to_json(r.new_value)::text, 'null'),
+           coalesce(to_json(r.old_status)::text, 'null'),
+           coalesce(to_json(r.new_status)::text, 'null'),
+           coalesce(to_json(r.reason)::text, 'null'),
+           coalesce(to_json(r.source)::text, 'null'));
+         IF r.department IS NOT NULL THEN
+           body := body || ',' || to_json(r.department)::text;
+         END IF;
+         IF r.entered IS NOT NULL THEN
+           body := body || ',["entered",' || to_json(r.entered)::text || ']';
+         END IF;
+         IF r.factor IS NOT NULL THEN
+           body := body || ',["factor",' || to_json(r.factor)::text || ']';
+         END IF;
+         IF r.db_user IS NOT NULL THEN
+           body := body || ',["db_user",' || to_json(r.db_user)::text || ']';
+         END IF;
+         RETURN encode(sha256(convert_to(body || ']', 'UTF8')), 'hex');
+       END $$""",
+    # Every audit row a login other than the tables' owner writes gets, on the server, the
+    # server's clock, the server user and its chain hash: whatever the client sent for them
+    # is not taken. (The owner's rows are taken as given: a push copies rows with their
+    # hashes, and the owner may switch any trigger off anyway.)
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_audit_stamp() RETURNS trigger
+       LANGUAGE plpgsql {SEARCH_PATH} AS $$
+       BEGIN
+         IF pg_has_role(current_user, (SELECT c.relowner FROM pg_class c
+                        WHERE c.oid = '{SCHEMA}.audit'::regclass), 'MEMBER') THEN
+           RETURN NEW;
+         END IF;
+         NEW.at := to_char(clock_timestamp() AT TIME ZONE 'UTC',
+                           'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00';
+         NEW.db_user := session_user;
+         NEW.hash := {SCHEMA}.esgdesk_audit_hash(coalesce((SELECT a.hash FROM {SCHEMA}.audit a
+                                                  ORDER BY a.id DESC LIMIT 1), ''), NEW);
+         RETURN NEW;
+       END $$""",
+    f"DROP TRIGGER IF EXISTS audit_server_stamp ON {SCHEMA}.audit",
+    f"""CREATE TRIGGER audit_server_stamp BEFORE INSERT ON {SCHEMA}.audit FOR EACH ROW
+       EXECUTE FUNCTION {SCHEMA}.esgdesk_audit_stamp()""",
     # Only the owner of the tables (or a superuser) seals a broken audit chain: a sealing row
     # takes broken rows out of what verify reports.
     f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_seal_by_owner() RETURNS trigger
