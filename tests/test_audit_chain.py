@@ -220,3 +220,19 @@ def test_every_broken_row_is_listed_and_the_owner_seals_them(sample_path: Path) 
         store.close()
     _tamper(sample_path, f"UPDATE audit SET reason = 'y' WHERE id = {last};")
     assert verify(sample_path).broken == (last,) and verify(sample_path).sealed == (12, 40, 61)
+
+
+@pytest.mark.sqlite_only
+def test_the_app_warns_when_figures_differ_from_the_audit_log(
+        qtbot, sample_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    connection = sqlite3.connect(sample_path)
+    connection.execute("UPDATE value SET value = '9999' WHERE indicator = "
+                       "'people.employees.total' AND year = 2023 AND entity_id = "
+                       "(SELECT id FROM entity WHERE code = 'group')")
+    connection.commit()
+    connection.close()
+    window = _window_on(qtbot, sample_path, tmp_path)
+    qtbot.waitUntil(lambda: "differs" in window.banner.warnings, timeout=10000)
+    assert "1 figure(s) differ" in window.banner.text()
+    assert "group 2023 people.employees.total" in window.banner.text()
+    assert not window.check_audit()  # the chain holds; the figure does not

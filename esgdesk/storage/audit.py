@@ -137,6 +137,14 @@ SELECT_CHAIN = "SELECT * FROM audit ORDER BY id"
 SEAL = "seal"  # the action of a sealing row
 
 
+def differs_warning(count: int, first: str) -> tuple[str, str]:
+    """What a window says when figures differ from the audit log (en, zh)."""
+    return (f"Warning: {count} figure(s) differ from the audit log (first: {first}); they "
+            "were changed outside esgdesk.",
+            f"警告：有 {count} 个数据与审计日志不符（第一个：{first}）；它们曾在 esgdesk 之外"
+            "被修改。")
+
+
 def sealed_rows(row: Mapping[str, Any]) -> dict[int, str]:
     """The rows a sealing row names, each with the digest of what it held when sealed."""
     try:
