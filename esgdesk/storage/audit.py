@@ -192,44 +192,55 @@ def verify_rows(rows: Sequence[Any], mismatches: Sequence[Mismatch] = ()) -> Cha
                        tuple(sorted(sealed)), tuple(mismatches))
 
 
-# Each figure, with its entity's code, to compare with what its newest audit rows say.
-FIGURES = ("SELECT e.code AS entity, v.entity_id, v.year, v.indicator, v.value, v.state, "
-           "v.status FROM value v JOIN entity e ON e.id = v.entity_id")
-_WRITES_VALUE = ("set", "restate")
-_WRITES_STATUS = ("status", "restate")
-_OF_A_FIGURE = ("set", "note", "status", "restate")
+def _state_text_sql() -> str:
+    """SQL for a figure as the audit log writes it (esgdesk.model.states.state_text)."""
+    from esgdesk.model.states import STATES
+
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    cases = " ".join(f"WHEN {literal(s.id)} THEN {literal(s.text)}" for s in STATES.values())
+    return f"CASE v.state {cases} ELSE v.value END"
 
 
-def reconcile(figures: Sequence[Any], chain: Sequence[Any]) -> list[Mismatch]:
-    """The figures (rows of FIGURES) that differ from the newest audit rows (the chain's
-    rows, in id order) written about them: the value (or state) of the newest change or
-    restatement, the status of the newest status row ("draft" before any)."""
-    from esgdesk.model.states import state_text
+def differing_figures_sql() -> str:
+    """The figures that differ from the newest audit rows written about them, found by the
+    database in one pass (both engines): the value (or state) of the newest change or
+    restatement, the status of the newest status row ("draft" before any), or no row at
+    all."""
+    return (
+        "WITH logged AS (SELECT entity_id, year, indicator, "
+        "  max(CASE WHEN action IN ('set', 'restate') THEN id END) AS vid, "
+        "  max(CASE WHEN action IN ('status', 'restate') AND new_status IS NOT NULL "
+        "      THEN id END) AS sid "
+        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate') "
+        "  GROUP BY entity_id, year, indicator), "
+        "figures AS (SELECT e.code AS entity, v.year, v.indicator, "
+        f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "
+        "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid) AS logged_value, "
+        "  coalesce((SELECT b.new_status FROM audit b WHERE b.id = l.sid), 'draft') "
+        "    AS logged_status "
+        "  FROM value v JOIN entity e ON e.id = v.entity_id "
+        "  LEFT JOIN logged l ON l.entity_id = v.entity_id AND l.year = v.year "
+        "   AND l.indicator = v.indicator) "
+        "SELECT * FROM figures WHERE NOT logged "
+        "  OR (value IS NULL) <> (logged_value IS NULL) OR value <> logged_value "
+        "  OR status <> logged_status")
 
-    logged: dict[tuple[int, int, str], list[Any]] = {}  # [value, status] as last written
-    for row in chain:
-        action = row["action"]
-        if action not in _OF_A_FIGURE:
-            continue
-        newest = logged.setdefault((row["entity_id"], row["year"], row["indicator"]),
-                                   [None, None])
-        if action in _WRITES_VALUE:
-            newest[0] = row["new_value"]
-        if action in _WRITES_STATUS and row["new_status"] is not None:
-            newest[1] = row["new_status"]
+
+def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
+    """The figures (rows of differing_figures_sql) that differ from the audit log, each
+    with what differs."""
     found: list[Mismatch] = []
-    for row in figures:
+    for row in rows:
         place = (str(row["entity"]), int(row["year"]), str(row["indicator"]))
-        newest = logged.get((row["entity_id"], row["year"], row["indicator"]))
-        if newest is None:
+        if not row["logged"]:
             found.append(Mismatch(*place, "no audit row"))
             continue
-        value = state_text(row["state"], row["value"])
-        if value != newest[0]:
-            found.append(Mismatch(*place, "value", value, newest[0]))
-        status = newest[1] or "draft"
-        if row["status"] != status:
-            found.append(Mismatch(*place, "status", row["status"], status))
+        if row["value"] != row["logged_value"]:
+            found.append(Mismatch(*place, "value", row["value"], row["logged_value"]))
+        if row["status"] != row["logged_status"]:
+            found.append(Mismatch(*place, "status", row["status"], row["logged_status"]))
     return sorted(found, key=lambda m: (m.entity, m.year, m.indicator, m.what))
 
 
@@ -239,7 +250,8 @@ def verify(path: str | Path) -> ChainReport:
         connection = connect_reader(Path(path))
         try:
             chain = connection.execute(SELECT_CHAIN).fetchall()
-            return verify_rows(chain, reconcile(connection.execute(FIGURES).fetchall(), chain))
+            return verify_rows(chain, reconcile(
+                connection.execute(differing_figures_sql()).fetchall()))
         finally:
             connection.close()
     except (sqlite3.Error, UnicodeDecodeError) as exc:
@@ -274,8 +286,8 @@ class AuditPart(EntitiesPart):
     def verify_audit(self) -> ChainReport:
         """Check the audit log's hash chain (every broken row not sealed) and the figures
         against it."""
-        chain = self._query(SELECT_CHAIN)
-        return verify_rows(chain, reconcile(self._query(FIGURES), chain))
+        return verify_rows(self._query(SELECT_CHAIN),
+                           reconcile(self._query(differing_figures_sql())))
 
     def seal_audit(self, reason: str, user: str) -> ChainReport:
         """Seal the broken rows of the chain (the owner's act, audited by the sealing row
