@@ -7,8 +7,14 @@ A generated group of five subsidiaries is pushed to the server, a contributor fo
 granted, and the same batch of hr figures (every typed number hr owns, for each company) is
 written in one `set_values` by the owner (a coordinator) and by the contributor, three times
 each with new values. The server checks each of the contributor's figures (its owner in the
-year's edition, its status, its audit row); the coordinator's go unchecked. Aim: a
-contributor's write costs no more than twice a coordinator's.
+year's edition, its status, its audit row) and makes each of its audit rows' time, user and
+chain hash; the coordinator (the tables' owner here) goes unchecked. Aim: a contributor's
+write costs no more than 1.5 times a coordinator's.
+
+Measured side by side with a copy of the code before the hardened rights (c777743), two
+rounds each on a loaded two-core machine: before 1.34x and 1.44x (contributor 365 and 619 ms,
+coordinator 273 and 430 ms); after 0.88x and 1.01x (contributor 367 and 465 ms, coordinator
+417 and 461 ms).
 """
 
 from __future__ import annotations
@@ -65,7 +71,7 @@ def main() -> int:
         print(f"  {role:<12} {median * 1000:7.0f} ms ({max(measured) * 1000:5.0f})   "
               f"{median / figures * 1000:5.2f} ms a figure")
     ratio = statistics.median(times["contributor"]) / statistics.median(times["coordinator"])
-    print(f"  contributor / coordinator: {ratio:.2f}×   (aim: at most 2×)")
+    print(f"  contributor / coordinator: {ratio:.2f}×   (aim: at most 1.5×)")
     return 0
 
 

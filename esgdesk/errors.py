@@ -189,6 +189,7 @@ class DatabaseBusy(DatabaseError):
     """Another program holds the database's write lock longer than esgdesk waits."""
 
     kind = "busy"
+    holders: tuple[str, ...] = ()  # on a server: the server users holding the writers' lock
 
 
 class DatabaseDamaged(DatabaseError):
@@ -201,6 +202,22 @@ class FileRefused(EsgdeskError):
     """A file the user gave cannot be used as it is (a workbook, a target that exists)."""
 
     kind = "file_refused"
+
+
+class PasswordInUrl(FileRefused):
+    """A server URL that holds a password: esgdesk never takes one (a command line shows in
+    other users' process lists and stays in shell histories; settings would keep it)."""
+
+    kind = "password_in_url"
+
+    def __init__(self, shown: str) -> None:
+        super().__init__(
+            "holds a password, which esgdesk never takes in a URL: leave it out, and libpq "
+            "reads it from ~/.pgpass (or the file PGPASSFILE names) or from a service file "
+            "(~/.pg_service.conf or PGSERVICEFILE, named by postgresql:///?service=NAME)",
+            "包含密码，而 esgdesk 从不在地址中接收密码：请去掉密码，libpq 会从 ~/.pgpass（或 "
+            "PGPASSFILE 指定的文件）或服务文件（~/.pg_service.conf 或 PGSERVICEFILE，以 "
+            "postgresql:///?service=名称 指定）读取", where=shown)
 
 
 class Forbidden(DatabaseError):

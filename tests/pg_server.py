@@ -58,11 +58,20 @@ class PgServer:
     def start(self) -> PgServer:
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", SUPERUSER,
                   "--encoding", "UTF8", "--locale", "C.UTF-8")
+        self.resume()
+        return self
+
+    def resume(self) -> None:
+        """Start the server on the cluster made by `start` (again, after `pause`)."""
         options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off "
                    "-c max_connections=200 -c shared_buffers=64MB")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
                   str(self.folder / "log"), "-w", "start")
-        return self
+
+    def pause(self) -> None:
+        """Stop the server as a restart or a crash would (every connection cut), keeping
+        its cluster for `resume`."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def stop(self) -> None:
         try:

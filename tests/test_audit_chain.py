@@ -152,3 +152,87 @@ def test_opening_another_database_or_closing_stops_the_file_check_running(  # ty
     window.close()
     assert running.state() == QProcess.ProcessState.NotRunning
     assert window.files.checkers == []
+
+
+@pytest.mark.sqlite_only
+def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_path: Path) -> None:
+    """Someone with a SQLite tool changes a figure (or a status) and leaves the log alone,
+    or adds a figure with no audit row: the chain holds, and check still finds each."""
+    connection = sqlite3.connect(sample_path)
+    connection.executescript(
+        "UPDATE value SET value = '9999' WHERE indicator = 'people.employees.total' "
+        "AND year = 2023 AND entity_id = (SELECT id FROM entity WHERE code = 'group');"
+        "UPDATE value SET status = 'locked' WHERE indicator = 'people.employees.female' "
+        "AND year = 2023 AND entity_id = (SELECT id FROM entity WHERE code = 'group');"
+        "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
+        "changed_by, changed_at, version, restated, provenance) SELECT id, 2031, "
+        "'people.employees.total', '1', 'value', '', 'draft', 'x', 'now', 1, '', '' "
+        "FROM entity WHERE code = 'group';")
+    connection.commit()
+    connection.close()
+    report = verify(sample_path)
+    assert report.intact and not report.sound
+    assert [(m.entity, m.year, m.indicator, m.what, m.stored) for m in report.mismatches] == [
+        ("group", 2023, "people.employees.female", "status", "locked"),
+        ("group", 2023, "people.employees.total", "value", "9999"),
+        ("group", 2031, "people.employees.total", "no audit row", None)]
+    result = _cli("check", str(sample_path))
+    assert result.returncode == 1
+    assert "group 2023 people.employees.total: the value is '9999'" in result.stderr
+    assert "group 2031 people.employees.total: no audit row" in result.stderr
+    assert _cli("audit", "verify", str(sample_path)).returncode == 1
+    store = open_database(sample_path)
+    try:  # each written again through esgdesk: in the log, and found no more
+        store.set_value(Change("group", 2023, "people.employees.total", "4200"), "zhao")
+        store.set_status("group", 2023, "people.employees.female", "locked", "zhao")
+        store.set_value(Change("group", 2031, "people.employees.total", "2"), "zhao")
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+
+
+@pytest.mark.sqlite_only
+def test_every_broken_row_is_listed_and_the_owner_seals_them(sample_path: Path) -> None:
+    _tamper(sample_path, "UPDATE audit SET reason = 'x' WHERE id IN (12, 40);"
+                         "DELETE FROM audit WHERE id = 60;")
+    report = verify(sample_path)
+    assert report.broken == (12, 40, 61) and report.broken_at == 12
+    assert "and 2 more: 40, 61" in report.reason
+    listed = _cli("audit", "verify", str(sample_path))
+    assert listed.returncode == 1
+    assert all(f"audit row {row} " in listed.stderr for row in (12, 40, 61))
+    refused = _cli("audit", "seal", str(sample_path))
+    assert refused.returncode == 2 and "reason" in refused.stderr
+    sealed = _cli("audit", "seal", str(sample_path), "--reason", "restored rows by hand",
+                  "--user", "zhao")
+    assert sealed.returncode == 0 and "12, 40, 61" in sealed.stdout, sealed.stderr
+    report = verify(sample_path)
+    assert report.sound and report.sealed == (12, 40, 61)
+    assert _cli("check", str(sample_path)).returncode == 0
+    nothing = _cli("audit", "seal", str(sample_path), "--reason", "again")
+    assert nothing.returncode == 2 and "nothing to seal" in nothing.stderr
+    store = open_database(sample_path)
+    try:  # the chain goes on from the seal; a later edit is found, the sealed rows stay so
+        store.set_value(Change("group", 2023, "people.employees.total", "4200"), "zhao")
+        assert store.verify_audit().sound
+        last = store.audit_log()[-1].id
+    finally:
+        store.close()
+    _tamper(sample_path, f"UPDATE audit SET reason = 'y' WHERE id = {last};")
+    assert verify(sample_path).broken == (last,) and verify(sample_path).sealed == (12, 40, 61)
+
+
+@pytest.mark.sqlite_only
+def test_the_app_warns_when_figures_differ_from_the_audit_log(
+        qtbot, sample_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    connection = sqlite3.connect(sample_path)
+    connection.execute("UPDATE value SET value = '9999' WHERE indicator = "
+                       "'people.employees.total' AND year = 2023 AND entity_id = "
+                       "(SELECT id FROM entity WHERE code = 'group')")
+    connection.commit()
+    connection.close()
+    window = _window_on(qtbot, sample_path, tmp_path)
+    qtbot.waitUntil(lambda: "differs" in window.banner.warnings, timeout=10000)
+    assert "1 figure(s) differ" in window.banner.text()
+    assert "group 2023 people.employees.total" in window.banner.text()
+    assert not window.check_audit()  # the chain holds; the figure does not

@@ -6,7 +6,10 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -18,6 +21,7 @@ from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.model.layout import FigureRef
 from esgdesk.storage.location import ServerUrl, location
+from esgdesk.storage.postgres import role_names
 from esgdesk.storage.store import Change, open_database
 from esgdesk.storage.transfer import pull, push, rows_of
 
@@ -132,15 +136,20 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
         assert store.verify_audit().intact
     finally:
         store.close()
-    # With its audit row in the same transaction it is written, and the chain (whose hash
-    # psql did not make) finds the row.
+    # With its audit row in the same transaction it is written; the hash psql sent ('x') is
+    # not taken: the server makes it, with its clock and the server user.
     with psycopg.connect(str(li)) as connection:
         connection.execute(audit_row.format(who="'li'"))  # type: ignore[arg-type]
         connection.execute(f"UPDATE value SET value = '1' WHERE {own}")  # type: ignore[arg-type]
     store = open_database(group)
     try:
         assert store.get("group", 2022, HR).value == "1"
-        assert store.verify_audit().broken_at is not None
+        report = store.verify_audit()  # the owner's raw lock above left no audit row
+        assert report.intact and [(m.year, m.what) for m in report.mismatches] == [
+            (2023, "status")]
+        last = store.audit_log()[-1]
+        assert (last.new_value, last.db_user) == ("1", "li") and last.at != "now"
+        assert store.audit_head() != "x"
     finally:
         store.close()
 
@@ -185,6 +194,37 @@ def test_a_window_hears_another_users_change_within_a_second(group: ServerUrl) -
     finally:
         watching.close()
         other.close()
+
+
+def test_a_notice_esgdesk_does_not_send_is_ignored_and_the_figures_read_again(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    from esgdesk.storage.server import figure_of
+
+    assert figure_of('{"entity_id": 1, "year": 2023, "indicator": "x"}') == (1, 2023, "x")
+    for junk in ("not json", "[]", '{"entity_id": "1", "year": 2023, "indicator": "x"}',
+                 '{"entity_id": 1, "year": 2023}', "null", '{"entity_id": true, "year": 1, '
+                 '"indicator": "x"}'):
+        assert figure_of(junk) is None, junk
+    watching = Session()
+    watching.open(pg_server.as_user(group, "li"), "group", 2023)
+    try:
+        assert watching.listen()
+        # A change no trigger announced (the superuser's, with triggers off) ...
+        _raw(pg_server.url(location(group).name),
+             "BEGIN; SET LOCAL session_replication_role = replica; "
+             f"UPDATE value SET value = '4444' WHERE indicator = '{HR}' AND year = 2023 "
+             "AND entity_id = (SELECT id FROM entity WHERE code = 'group'); COMMIT")
+        # ... and junk on the channel from the reader: read again, not believed, no error.
+        for payload in ("not json", '{"entity_id": "everything"}'):
+            _raw(pg_server.as_user(group, "wang"), f"NOTIFY esgdesk_figures, '{payload}'")
+        deadline, changes = time.monotonic() + 2.0, watching.others_changed()
+        while not changes.reloaded and time.monotonic() < deadline:
+            time.sleep(0.05)
+            changes = watching.others_changed()
+        assert changes.reloaded and changes.figures == frozenset()
+        assert watching.require_workspace().display(FigureRef("group", 2023, HR)) == "4,444"
+    finally:
+        watching.close()
 
 
 def test_a_figure_changed_by_another_user_since_it_was_read_is_detected(
@@ -237,13 +277,34 @@ def test_eight_concurrent_writers_lose_nothing_and_keep_one_chain(group: ServerU
         store.close()
 
 
-def test_a_url_with_a_password_is_never_shown_nor_taken_on_the_command_line() -> None:
-    url = location("postgresql://li:secret@db.example.com:5432/esg")
-    assert isinstance(url, ServerUrl) and url.shown == "postgresql://li@db.example.com:5432/esg"
-    assert url.name == "esg"
-    result = _cli("server", "init", str(url))
-    assert result.returncode != 0 and "password" in result.stderr
-    assert "secret" not in result.stderr + result.stdout
+def test_a_url_with_a_password_is_refused_by_every_command_and_the_app(tmp_path: Path) -> None:
+    from esgdesk.errors import PasswordInUrl
+
+    for given in ("postgresql://li:secret@db.example.com:5432/esg",
+                  "postgres://li@db.example.com/esg?password=secret&sslmode=require"):
+        with pytest.raises(PasswordInUrl) as refused:
+            location(given)
+        assert refused.value.kind == "password_in_url" and "secret" not in str(refused.value)
+        assert refused.value.where.startswith(("postgresql://li@db.example.com:5432/esg",
+                                               "postgres://li@db.example.com/esg"))
+        assert ".pgpass" in refused.value.message("zh") and "service" in str(refused.value)
+    url = "postgresql://li:secret@db.example.com:5432/esg"
+    commands = [("server", "init", url), ("server", "push", str(tmp_path / "x.db"), url),
+                ("get", url, "--year", "2023", "people.employees.total"),
+                ("set", url, "--year", "2023", "people.employees.total", "1"),
+                ("backup", url, "out.db"), ("dump", url), ("audit", "verify", url),
+                ("validate", url, "--year", "2023")]
+    for args in commands:
+        result = _cli(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert ".pgpass" in result.stderr and "Traceback" not in result.stderr, args
+        assert "secret" not in result.stderr + result.stdout
+    app = subprocess.run([sys.executable, "main.py", "--db", url, "--screenshot",
+                          str(tmp_path / "shot.png")], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120, env={**__import__("os").environ,
+                                           "QT_QPA_PLATFORM": "offscreen"})
+    assert app.returncode == 2 and ".pgpass" in app.stderr and "secret" not in app.stderr
+    assert not (tmp_path / "shot.png").exists()
 
 
 def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
@@ -317,3 +378,319 @@ def test_a_new_edition_that_gives_an_indicator_to_another_department_moves_the_r
              f"UPDATE value SET value = '1' WHERE indicator = '{HR}' AND year = 2023")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         _raw(pg_server.as_user(group, "zhao"), "DELETE FROM esgdesk_indicator_owner")
+
+
+def _hr_figure(url: ServerUrl, year: int = 2022) -> tuple[int, str]:
+    """The id and value of the group's hr head-count in a year, as the owner reads it."""
+    with psycopg.connect(str(url)) as connection:
+        row = connection.execute(
+            "SELECT v.id, v.value FROM value v JOIN entity e ON e.id = v.entity_id "
+            f"WHERE e.code = 'group' AND v.year = {year} AND v.indicator = '{HR}'").fetchone()
+    assert row is not None
+    return int(row[0]), str(row[1])
+
+
+def test_a_contributors_temporary_tables_do_not_stand_in_for_esgdesks(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """The issue's attack: the hr contributor shadows the department grants and the audit
+    log with temporary tables of the same names, then changes ir's figure."""
+    owner = pg_server.url(location(group).name)
+    with psycopg.connect(str(owner)) as connection:
+        (ir_id,) = connection.execute(
+            "SELECT v.id FROM value v JOIN entity e ON e.id = v.entity_id WHERE e.code = "
+            f"'group' AND v.year = 2023 AND v.indicator = '{IR}'").fetchone()  # type: ignore[misc]
+    li = pg_server.as_user(group, "li")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="temporary"):
+        _raw(li, "CREATE TEMP TABLE esgdesk_department_grant (username text, department text)")
+    # An administrator who gives the login temporary tables after all gives it nothing more:
+    # the functions behind the rights never look in its temporary schema.
+    _raw(owner, f'GRANT TEMPORARY ON DATABASE "{location(group).name}" TO li')
+    attack = [
+        "CREATE TEMP TABLE esgdesk_department_grant (username text, department text)",
+        "INSERT INTO esgdesk_department_grant VALUES ('li', 'ir'), ('li', 'hr')",
+        "CREATE TEMP TABLE esgdesk_indicator_owner (hash text, indicator text, owner text)",
+        "CREATE TEMP TABLE audit (entity_id int, year int, indicator text, db_user text)",
+        f"INSERT INTO audit VALUES (1, 2023, '{IR}', 'li')",
+        f"UPDATE public.value SET value = '7' WHERE id = {ir_id}",
+    ]
+    with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="not yours"),
+          psycopg.connect(str(li)) as connection):
+        for statement in attack:
+            connection.execute(statement)  # type: ignore[arg-type]
+    # Its own figure, with only a temporary "audit row": refused at commit.
+    own_id, own_value = _hr_figure(owner)
+    with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="without its audit row"),
+          psycopg.connect(str(li)) as connection):
+        for statement in attack[3:5]:
+            connection.execute(statement)  # type: ignore[arg-type]
+        connection.execute(f"INSERT INTO audit VALUES (1, 2022, '{HR}', 'li')")
+        connection.execute(f"UPDATE public.value SET value = '7' WHERE id = {own_id}")
+    store = open_database(group)
+    try:
+        assert store.get("group", 2023, IR).value != "7"
+        assert _hr_figure(owner) == (own_id, own_value)
+        assert store.verify_audit().intact
+    finally:
+        store.close()
+    # Every function the rights depend on runs with a search path that ends in pg_temp.
+    with psycopg.connect(str(owner)) as connection:
+        unsafe = connection.execute(
+            "SELECT proname FROM pg_proc WHERE proname LIKE 'esgdesk%' AND NOT EXISTS ("
+            "SELECT 1 FROM unnest(proconfig) c "
+            "WHERE c = 'search_path=pg_catalog, public, pg_temp')").fetchall()
+    assert unsafe == []
+
+
+def test_a_role_on_one_database_gives_nothing_on_another_of_the_same_server(
+        pg_server: PgServer, group: ServerUrl, sample_file: Path) -> None:
+    """Two group databases side by side: zhao coordinates the first, li contributes to the
+    second only."""
+    second = pg_server.create_database(f"{location(group).name}_other")
+    for args in (("server", "init", second), ("server", "push", str(sample_file), second),
+                 ("server", "grant", second, "--name", "li", "--role", "coordinator")):
+        result = _cli(*args)
+        assert result.returncode == 0, result.stderr
+    zhao_there = pg_server.as_user(second, "zhao")
+    for statement in ("UPDATE factor SET value = '1'", "UPDATE value SET value = '1'",
+                      "DELETE FROM entity",
+                      f"SET ROLE {role_names(location(second).name)['coordinator']}"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(zhao_there, statement)
+    with pytest.raises(Forbidden, match="no esgdesk role in this database") as refused:
+        open_database(zhao_there).close()
+    assert refused.value.kind == "forbidden"
+    # li coordinates the second and still only contributes to the first.
+    li_there = open_database(pg_server.as_user(second, "li"))
+    li_here = open_database(pg_server.as_user(group, "li"))
+    try:
+        assert li_there.server_role() == ("coordinator", ())
+        assert li_here.server_role() == ("contributor", ("hr",))
+        li_there.set_value(Change("group", 2023, IR, "5"), "li")
+        with pytest.raises(Forbidden):
+            li_here.set_value(Change("group", 2023, IR, "5"), "li")
+    finally:
+        li_there.close()
+        li_here.close()
+    # Revoking on the second leaves the first as it was.
+    assert _cli("server", "revoke", second, "--name", "li").returncode == 0
+    li_here = open_database(pg_server.as_user(group, "li"))
+    try:
+        assert li_here.server_role() == ("contributor", ("hr",))
+    finally:
+        li_here.close()
+
+
+def test_rights_of_an_earlier_esgdesk_are_brought_up_to_date_by_the_owner_only(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """A database whose rights went to server-wide roles and whose functions had no fixed
+    search path: a contributor's opening is refused with what to do; the owner's upgrades it,
+    and the members of the old roles keep their role in this database only."""
+    owner = pg_server.url(location(group).name)
+    _raw(owner, "DROP TABLE esgdesk_server")
+    _raw(owner, "ALTER FUNCTION esgdesk_may_write(text, integer, text) RESET search_path")
+    pg_server.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+                  "'esgdesk_coordinator') THEN CREATE ROLE esgdesk_coordinator NOLOGIN; END IF; "
+                  "IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'kim') THEN "
+                  "CREATE ROLE kim LOGIN; END IF; END $$")
+    pg_server.sql("GRANT esgdesk_coordinator TO kim")
+    try:
+        for statement in ("GRANT USAGE ON SCHEMA public TO esgdesk_coordinator",
+                          "GRANT SELECT, UPDATE ON ALL TABLES IN SCHEMA public "
+                          "TO esgdesk_coordinator"):
+            _raw(owner, statement)
+        with pytest.raises(DatabaseError) as refused:
+            open_database(pg_server.as_user(group, "li")).close()
+        assert refused.value.kind == "upgrade_needed"
+        open_database(owner).close()
+        kim = open_database(pg_server.as_user(group, "kim"))
+        try:
+            assert kim.server_role() == ("coordinator", ())
+        finally:
+            kim.close()
+        with psycopg.connect(str(owner)) as connection:
+            left = connection.execute(
+                "SELECT count(*) FROM information_schema.role_table_grants "
+                "WHERE grantee = 'esgdesk_coordinator'").fetchone()
+            config = connection.execute(
+                "SELECT proconfig FROM pg_proc WHERE proname = 'esgdesk_may_write'").fetchone()
+        assert left == (0,) and config == (["search_path=pg_catalog, public, pg_temp"],)
+        li = open_database(pg_server.as_user(group, "li"))
+        li.close()
+    finally:
+        pg_server.sql("REVOKE esgdesk_coordinator FROM kim")
+        pg_server.sql("DROP ROLE esgdesk_coordinator")
+
+
+def test_a_reader_cannot_stop_the_writers_and_a_waiting_writer_is_told_who_holds_them(
+        pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    from esgdesk.errors import DatabaseBusy
+
+    wang = pg_server.as_user(group, "wang")  # the reader
+    for statement in ("SELECT id FROM esgdesk_writer FOR UPDATE",
+                      "SELECT id FROM esgdesk_writer FOR KEY SHARE",
+                      "LOCK TABLE esgdesk_writer IN EXCLUSIVE MODE",
+                      "LOCK TABLE value IN SHARE MODE", "UPDATE esgdesk_writer SET id = 1"):
+        with (pytest.raises(psycopg.errors.InsufficientPrivilege),
+              psycopg.connect(str(wang)) as connection):  # in a transaction, as LOCK needs
+            connection.execute(statement)  # type: ignore[arg-type]
+    # The reader holds every advisory lock it likes: the writers do not wait for it.
+    with psycopg.connect(str(wang), autocommit=True) as reader:
+        reader.execute("SELECT pg_advisory_lock(1163084612)")  # the old writers' key, ESGD
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM esgdesk_writer")
+        coordinator = open_database(pg_server.as_user(group, "zhao"))
+        try:
+            start = time.monotonic()
+            coordinator.set_value(Change("group", 2023, HR, "4111"), "zhao")
+            assert time.monotonic() - start < 2
+        finally:
+            coordinator.close()
+    # A reader may still copy the database it reads into a file.
+    result = _cli("backup", wang, str(tmp_path / "copy.db"))
+    assert result.returncode == 0, result.stderr
+    # A writer (the hr contributor) holding the lock makes another wait, then hear who.
+    with psycopg.connect(str(pg_server.as_user(group, "li"))) as holder:
+        holder.execute("SELECT id FROM esgdesk_writer FOR UPDATE")
+        coordinator = open_database(pg_server.as_user(group, "zhao"))
+        try:
+            with pytest.raises(DatabaseBusy, match="server user li") as busy:
+                coordinator.set_value(Change("group", 2023, HR, "4112"), "zhao")
+            assert busy.value.kind == "busy" and busy.value.holders == ("li",)
+        finally:
+            coordinator.close()
+    store = open_database(group)
+    try:
+        assert store.get("group", 2023, HR).value == "4111" and store.verify_audit().intact
+    finally:
+        store.close()
+
+
+def _group_id(url: ServerUrl) -> int:
+    with psycopg.connect(str(url)) as connection:
+        row = connection.execute("SELECT id FROM entity WHERE code = 'group'").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _write_as(url: ServerUrl, year: int, value: str, logged: str,
+              hash_of: Callable[[str, dict[str, Any]], str] | None = None) -> int:
+    """As `url`'s login with psql's means: change the group's hr head-count of a year and
+    write an audit row saying `logged`, hashed with esgdesk's own function (or `hash_of`
+    the row's head and content); the audit row's id."""
+    from esgdesk.storage.audit import audit_hash
+
+    user = urlsplit(str(url)).username or ""
+    with psycopg.connect(str(url)) as connection:
+        head_row = connection.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
+        head = head_row[0] if head_row else ""
+        row = {"at": "2026-01-01T00:00:00+00:00", "user": user, "action": "set",
+               "entity_id": _group_id(url), "year": year, "indicator": HR, "old_value": None,
+               "new_value": logged, "old_status": None, "new_status": None, "reason": "",
+               "source": "", "db_user": user}
+        digest = (hash_of or audit_hash)(head, row)
+        (audit_id,) = connection.execute(  # type: ignore[misc]
+            'INSERT INTO audit (at, "user", action, entity_id, year, indicator, old_value, '
+            "new_value, reason, source, db_user, hash) VALUES (%(at)s, %(user)s, %(action)s, "
+            "%(entity_id)s, %(year)s, %(indicator)s, NULL, %(new_value)s, '', '', "
+            "%(db_user)s, %(hash)s) RETURNING id", {**row, "hash": digest}).fetchone()
+        connection.execute("UPDATE value SET value = %s WHERE entity_id = %s AND year = %s "
+                           "AND indicator = %s", (value, row["entity_id"], year, HR))
+    return int(audit_id)
+
+
+def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figure(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    li = pg_server.as_user(group, "li")
+    _write_as(li, 2022, "9999", "1520")  # the figure says 9999, its audit row 1520
+    store = open_database(group)
+    try:
+        report = store.verify_audit()
+        assert report.intact and not report.sound
+        (found,) = report.mismatches
+        assert (found.entity, found.year, found.indicator, found.what) == (
+            "group", 2022, HR, "value")
+        assert (found.stored, found.logged) == ("9999", "1520")
+    finally:
+        store.close()
+    for command in (("check", group), ("audit", "verify", group)):
+        result = _cli(*command)
+        assert result.returncode == 1 and f"group 2022 {HR}" in result.stderr, result.stderr
+    # A figure with no audit row at all is found too.
+    _raw(pg_server.url(location(group).name),
+         "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
+         f"changed_by, changed_at, version, restated, provenance) VALUES ({_group_id(group)}, "
+         f"2030, '{HR}', '1', 'value', '', 'draft', 'x', 'now', 1, '', '')")
+    li_store = open_database(li)
+    try:
+        assert {(m.year, m.what) for m in li_store.verify_audit().mismatches} == {
+            (2022, "value"), (2030, "no audit row")}
+        li_store.set_value(Change("group", 2022, HR, "1530"), "li")  # written again, audited
+        assert [m.year for m in li_store.verify_audit().mismatches] == [2030]
+    finally:
+        li_store.close()
+
+
+def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_still_found(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    li, owner = pg_server.as_user(group, "li"), pg_server.url(location(group).name)
+    # A contributor's hand-made hash is not taken: the server makes every row's hash.
+    _write_as(li, 2022, "1520", "1520", lambda _head, _row: "garbage")
+    # The owner's rows are taken as given (a push copies rows with their hashes).
+    garbage = _write_as(owner, 2022, "1530", "1530", lambda _head, _row: "garbage")
+    coordinator = open_database(pg_server.as_user(group, "zhao"))
+    try:  # writers after it chain on as before
+        coordinator.set_value(Change("group", 2023, IR, "5"), "zhao")
+        report = coordinator.verify_audit()
+        assert report.broken == (garbage,) and report.mismatches == ()
+        # Neither a coordinator nor a contributor may seal it; the owner may.
+        for user in ("zhao", "li"):
+            result = _cli("audit", "seal", pg_server.as_user(group, user), "--reason", "x")
+            assert result.returncode != 0 and "owner" in result.stderr, result.stderr
+        result = _cli("audit", "seal", group, "--reason", "garbage hash written by hand")
+        assert result.returncode == 0, result.stderr
+        report = coordinator.verify_audit()
+        assert report.sound and report.sealed == (garbage,)
+        seal = coordinator.audit_log()[-1]
+        assert seal.action == "seal" and str(garbage) in (seal.new_value or "")
+        assert seal.reason == "garbage hash written by hand" and seal.db_user == "postgres"
+        assert _cli("audit", "verify", group).returncode == 0
+        # Tampering after the seal is found, and the sealed row stays sealed.
+        later = _write_as(owner, 2022, "1540", "1540", lambda _head, _row: "more garbage")
+        report = coordinator.verify_audit()
+        assert report.broken == (later,) and report.sealed == (garbage,)
+        # A sealed row changed again (by a superuser) is no longer covered by the seal.
+        _raw(pg_server.url(location(group).name),
+             "BEGIN; SET LOCAL session_replication_role = replica; "
+             f"UPDATE audit SET reason = 'edited' WHERE id = {garbage}; COMMIT")
+        assert coordinator.verify_audit().broken == (garbage, later)
+    finally:
+        coordinator.close()
+
+
+def test_the_server_makes_each_audit_rows_hash_clock_and_user_as_a_file_would(
+        pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    """Rows a coordinator and a contributor write through esgdesk, with text that JSON must
+    escape, get the server's clock, user and hash; Python's audit_hash verifies them, and the
+    copy pulled into a file verifies there too."""
+    tricky = 'quote " backslash \\ newline \n tab \t 中文 😀 \u2028 end'
+    zhao = open_database(pg_server.as_user(group, "zhao"))
+    li = open_database(pg_server.as_user(group, "li"))
+    try:
+        before = zhao.audit_log()[-1].id
+        zhao.set_value(Change("group", 2023, IR, "12.5", note=tricky), "赵 \"zhao\" \x01\x7f")
+        zhao.set_status("group", 2023, IR, "submitted", "zhao", reason=tricky)
+        li.set_note("group", 2023, HR, tricky, "li")
+        li.set_values([Change("group", year, HR, str(4000 + year)) for year in (2021, 2022)],
+                      "li", reason="batch", source="returned.xlsx sha256:ab12")
+        rows = [r for r in zhao.audit_log() if r.id > before]
+        assert len(rows) == 5
+        assert [r.db_user for r in rows] == ["zhao", "zhao", "li", "li", "li"]
+        assert all(r.at.endswith("+00:00") and "T" in r.at for r in rows)
+        assert zhao.verify_audit().sound
+    finally:
+        zhao.close()
+        li.close()
+    copy = tmp_path / "copy.db"
+    result = _cli("backup", group, str(copy))
+    assert result.returncode == 0, result.stderr
+    assert _cli("check", str(copy)).returncode == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pg_server import PgServer
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
@@ -77,3 +78,157 @@ def test_the_file_menu_connects_to_a_server(qtbot: QtBot, group: ServerUrl, tmp_
     assert window.store is not None and window.store.server
     assert window.database_label.text().endswith("· 协调人")
     assert window.connect_action.text() == "连接服务器(&S)…"
+
+
+def test_the_connect_dialog_refuses_a_url_with_a_password_and_keeps_nothing(
+        qtbot: QtBot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang="en")
+    qtbot.addWidget(window)
+    shown: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (
+        "postgresql://li:secret@db.example.com/esg", True))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    window.connect_action.trigger()
+    assert window.store is None
+    assert len(shown) == 1 and ".pgpass" in shown[0] and "secret" not in shown[0]
+    assert "secret" not in str(settings.value("last_db")) + str(settings.value("recent"))
+
+
+def test_junk_on_the_notice_channel_shows_no_error_in_an_open_window(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import psycopg
+    from PySide6.QtWidgets import QMessageBox
+
+    window = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path)
+    dialogs: list[str] = []
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: dialogs.append(str(a)))
+    assert window.live.timer.isActive()
+    with psycopg.connect(str(pg_server.as_user(group, "wang")), autocommit=True) as reader:
+        for payload in ("not json", "{}", '{"entity_id": 1, "year": "x", "indicator": 3}'):
+            reader.execute(f"NOTIFY esgdesk_figures, '{payload}'")  # type: ignore[arg-type]
+    qtbot.wait(1000)  # four polls
+    assert dialogs == [] and window.live.timer.isActive()
+    assert window.workspace is not None
+    assert window.workspace.display(FigureRef("group", 2023, HR)) == "4,106"
+
+
+def test_two_windows_survive_a_server_restart_and_show_what_was_written_meanwhile(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path,
+        monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    from esgdesk.errors import Unreachable
+
+    dialogs: list[str] = []
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda *a, **k: dialogs.append(str(a[2:])))
+    ref = FigureRef("group", 2023, HR)
+    zhao = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l", lang="zh")
+    forms = []
+    for window in (zhao, li):
+        window.show()
+        form = window.show_chapter("people")
+        assert form is not None
+        forms.append(form)
+    qtbot.wait(300)  # painted: what the forms show has been read
+    pg_server.pause()
+    try:
+        for window in (zhao, li):
+            qtbot.waitUntil(lambda w=window: "server" in w.banner.warnings, timeout=3000)
+        assert "reconnecting" in zhao.banner.text() and "正在重新连接" in li.banner.text()
+        # While it is away: redrawing, selecting, opening another chapter raise nothing; a
+        # write is refused with what happened.
+        for window in (zhao, li):
+            window.show_chapter("environment")
+            window.show_chapter("people")
+            window.repaint()
+        with pytest.raises(Unreachable):
+            li.session.set_figure(ref, "4555")
+        assert not li.ops.run(lambda: li.session.set_figure(ref, "4555"))
+        assert len(dialogs) == 1 and "没有写入任何内容" in dialogs.pop()
+        assert li.workspace is not None and li.workspace.display(ref) == "4,106"
+    finally:
+        pg_server.resume()
+    li.session.set_figure(ref, "4555")  # written as soon as the server is back
+    for window in (zhao, li):
+        qtbot.waitUntil(lambda w=window: "server" not in w.banner.warnings, timeout=8000)
+        assert window.workspace is not None
+        qtbot.waitUntil(lambda w=window: w.workspace.display(ref) == "4,555", timeout=3000)
+    assert "Reconnected to the server" in zhao.statusBar().currentMessage()
+    assert "1 figure(s) changed" in zhao.statusBar().currentMessage()
+    assert dialogs == []
+    # Live updates go on after the restart.
+    other = open_database(pg_server.as_user(group, "zhao"))
+    try:
+        other.set_value(Change("group", 2023, HR, "4666"), "zhao")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: li.workspace is not None and li.workspace.display(ref) == "4,666",
+                    timeout=2000)
+
+
+def test_a_contributor_and_a_reader_are_offered_only_what_their_role_may_do(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    coordinator = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l")
+    wang = _window(qtbot, pg_server.as_user(group, "wang"), tmp_path / "w", lang="zh")
+
+    def coordinators_only(window: MainWindow) -> list:  # type: ignore[type-arg]
+        return [window.requests_action, window.import_action, window.catalogue_import_action,
+                window.open_year_action, window.restate_action, window.dashboard.approve,
+                window.dashboard.lock, window.dashboard.back]
+
+    assert all(widget.isEnabled() for widget in coordinators_only(coordinator))
+    for window, tip in ((li, "Only a coordinator may do this"), (wang, "只有协调人可以执行此操作")):
+        for widget in coordinators_only(window):
+            assert not widget.isEnabled() and widget.toolTip() == tip, widget
+    assert li.collection_menu.toolTipsVisible()
+
+
+def test_saved_is_said_only_after_a_write(qtbot: QtBot, pg_server: PgServer,
+                                          group: ServerUrl, tmp_path: Path, monkeypatch
+                                          ) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    refused: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: refused.append(text))
+    owner = open_database(group)
+    try:
+        request = owner.assign("group", 2023, "hr", "li", "2024-03-31", "zhao")
+        owner.set_request_status(request.id, "submitted", "li")
+    finally:
+        owner.close()
+    li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l")
+    assert li.saved_label.text() == "All changes are saved"
+    # Sending back a request the server refuses to the contributor: refused, not "Saved".
+    assert not li.ops.run(lambda: li.session.move_request(request.id, "requested", "why"))
+    assert len(refused) == 1 and li.saved_label.text() == "All changes are saved"
+    # A coordinator's move that changes nothing (already submitted) says nothing is saved.
+    zhao = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
+    assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "submitted", "again"))
+    assert zhao.saved_label.text() == "All changes are saved"
+    assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "requested", "redo"))
+    assert zhao.saved_label.text().startswith("Saved ")
+
+
+def test_status_messages_fit_at_1366_by_768_and_show_whole_on_hover(
+        qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
+    window = _window(qtbot, pg_server.as_user(group, "li"), tmp_path)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitExposed(window)
+    status = window.statusBar()
+    long = ("12 figure(s) changed by another user: " + "people.employees.total, " * 12).strip()
+    status.showMessage(long, 5000)
+    shown = status.shown_message()  # type: ignore[attr-defined]
+    assert shown != long and shown.endswith("…")
+    assert status.fontMetrics().horizontalAdvance(shown) <= status.room()  # type: ignore[attr-defined]
+    assert status.toolTip() == long and status.currentMessage() == long
+    status.showMessage("Saved", 5000)
+    assert status.shown_message() == "Saved" and status.toolTip() == ""  # type: ignore[attr-defined]

@@ -109,6 +109,9 @@ def report_unexpected_errors() -> None:
         log = start_log()
         details = (f"{version_text()}\n\n"
                    + "".join(traceback.format_exception(kind, error, trace)))
+        if getattr(error, "kind", "") == "unreachable":  # the server went away: the window's
+            logger().warning("server unreachable\n%s", details)  # banner says so, retrying
+            return
         logger().error("unexpected error\n%s", details)
         if showing:
             return
@@ -149,7 +152,13 @@ def skip_pyside_source_scan() -> None:
 
 
 def run(argv: list[str]) -> int:
-    options = _options(argv)
+    from esgdesk.errors import PasswordInUrl
+
+    try:
+        options = _options(argv)
+    except PasswordInUrl as exc:  # --db given with a password: refused before anything opens
+        print(f"esgdesk: {exc.message()}", file=sys.stderr)
+        return exc.exit_code
     from ui.first_paint import after_first_paint, discard, hold, release_after_first_paint
 
     hold()  # until the forms are painted: no validation run, no file check, no collector

@@ -29,6 +29,8 @@ class CollectionActions(QObject):
         for action in (window.requests_action, window.import_action, window.export_action):
             action.setEnabled(self.session.store is not None and offline is None)
         window.status_action.setEnabled(offline is None)
+        if offline is None and self.session.store is not None:
+            self.show_role()
         if offline is None:
             window.setWindowTitle("esgdesk")
             return
@@ -39,6 +41,20 @@ class CollectionActions(QObject):
         window.setWindowTitle(f"esgdesk — {offline.workbook.name} · {department} · "
                               f"{offline.year}")
 
+
+    def show_role(self) -> None:
+        """Only what the user's role may do is offered: the rest is disabled, its tooltip
+        naming the role that may (the session says which)."""
+        window, session = self.window, self.session
+        for action, name in ((window.requests_action, "make_requests"),
+                             (window.import_action, "import_returned"),
+                             (window.catalogue_import_action, "import_catalogue"),
+                             (window.open_year_action, "open_year"),
+                             (window.restate_action, "restate")):
+            allowed = session.may(name)
+            action.setEnabled(allowed and action.isEnabled())
+            action.setToolTip("" if allowed else session.who_may(name, window.lang))
+        window.dashboard.show_role()
 
     def open_request(self, path: Path | None = None) -> bool:
         """Open a collection workbook as forms, with no database (contributor)."""

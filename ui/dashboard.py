@@ -62,6 +62,15 @@ class DashboardPanel(QWidget):
         self.back.setText(self.tr("Send back…"))
         self.refresh_button.setText(self.tr("Refresh"))
 
+    def show_role(self) -> None:
+        """Approve, lock and send back only for a role that may; else disabled, saying who
+        may."""
+        for button, action in ((self.approve, "approve"), (self.lock, "lock"),
+                               (self.back, "send_back")):
+            allowed = self.session.may(action)
+            button.setEnabled(allowed)
+            button.setToolTip("" if allowed else self.session.who_may(action, self.ops.lang))
+
     def refresh(self) -> None:
         self.rows = self.session.dashboard()
         lang = self.ops.lang

@@ -65,7 +65,11 @@ class DatabaseActions(QObject):
                "comes from your ~/.pgpass or service file; esgdesk never stores it."),
             QLineEdit.EchoMode.Normal, last)
         if ok and text.strip():
-            where = location(text.strip())
+            try:
+                where = location(text.strip())
+            except EsgdeskError as exc:  # a password in it: refused, nothing opened or kept
+                self.window.ops.refuse(exc)
+                return
             if not is_url(where):
                 self.window.ops.refuse(FileRefused(
                     "is not a server URL (postgresql://user@host:port/database)",
@@ -178,6 +182,8 @@ class DatabaseActions(QObject):
             self.check_file()  # says what is wrong and offers the latest backup
             return
         self.show_audit(check.broken_at)
+        count = check.mismatches  # the findings end with the figures that differ
+        self.show_differences(count, check.findings[-count] if count else "")
 
     def stop_checks(self) -> None:
         """On closing, or opening another database: a file check still running is not
@@ -239,7 +245,17 @@ class DatabaseActions(QObject):
         if self.session.store is None:
             return True
         report: ChainReport = self.session.verify_audit()
-        return self.show_audit(report.broken_at)
+        self.show_differences(len(report.mismatches),
+                              report.mismatches[0].describe() if report.mismatches else "")
+        return self.show_audit(report.broken_at) and not report.mismatches
+
+    def show_differences(self, count: int, first: str) -> None:
+        """A warning banner while figures differ from the audit log."""
+        from esgdesk.storage.audit import differs_warning
+
+        english, chinese = differs_warning(count, first)
+        self.window.banner.warn("differs", (chinese if self.window.lang == "zh" else english)
+                                if count else None)
 
     def show_audit(self, broken_at: int | None) -> bool:
         self.window.banner.warn("audit", None if broken_at is None else tr(

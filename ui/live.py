@@ -1,6 +1,10 @@
 """Other users' changes on a server database, shown as they happen: a short timer asks the
 session what they changed, and the window's one `changed` signal redraws it (the forms,
-findings and dashboard each decide what). A SQLite file announces nothing, so nothing runs."""
+findings and dashboard each decide what). A SQLite file announces nothing, so nothing runs.
+
+When the server goes away the window says so in its banner and tries again, waiting longer
+each time (RETRY_MS); back, it reads the figures in view again and says how many changed.
+Meanwhile reads give what they last read and writes are refused (esgdesk.storage.base)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 
+from esgdesk.application.session import Changes, Session
 from esgdesk.errors import EsgdeskError
 from ui.i18n import tr
 
@@ -15,6 +20,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 POLL_MS = 250  # well under the second a change may take to show
+RETRY_MS = (1000, 2000, 4000, 8000, 15000, 30000)  # between tries to reconnect
 
 
 class LiveUpdates(QObject):
@@ -24,9 +30,20 @@ class LiveUpdates(QObject):
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(self.retry)
+        self.tries = 0  # since the server went away; 0 while it is there
+
+    @property
+    def lost(self) -> bool:
+        return self.tries > 0
 
     def follow(self) -> None:
         """Listen when the open database is a server's; stop otherwise."""
+        self.retry_timer.stop()
+        self.tries = 0
+        self.window.banner.warn("server", None)
         try:
             listening = self.window.session.listen()
         except EsgdeskError:
@@ -39,8 +56,11 @@ class LiveUpdates(QObject):
     def poll(self) -> None:
         try:
             changes = self.window.session.others_changed()
-        except EsgdeskError as exc:  # the server went away: say so once, stop asking
-            self.timer.stop()
+        except EsgdeskError as exc:
+            if exc.kind == "unreachable":
+                self.went_away()
+                return
+            self.timer.stop()  # anything else: say so once, stop asking
             self.window.statusBar().showMessage(exc.message(self.window.lang), 10000)
             return
         if changes.figures:
@@ -50,3 +70,29 @@ class LiveUpdates(QObject):
                     count=len(changes.figures)), 5000)
         elif changes.requests:
             self.window.ops.announce(changes)
+
+    def went_away(self) -> None:
+        """The server cannot be reached: say so, and try again later (longer each time)."""
+        self.timer.stop()
+        english, chinese = Session.SERVER_LOST
+        self.window.banner.warn("server", chinese if self.window.lang == "zh" else english)
+        self.retry_timer.start(RETRY_MS[min(self.tries, len(RETRY_MS) - 1)])
+        self.tries += 1
+
+    def retry(self) -> None:
+        try:
+            count = self.window.session.reconnect()
+        except EsgdeskError as exc:
+            if exc.kind == "unreachable":
+                self.went_away()
+                return
+            self.tries = 0
+            self.window.banner.warn("server", exc.message(self.window.lang))
+            return
+        self.tries = 0
+        self.window.banner.warn("server", None)
+        self.window.ops.announce(Changes(reloaded=True, findings=True, requests=True))
+        english, chinese = Session.SERVER_BACK
+        self.window.statusBar().showMessage(
+            (chinese if self.window.lang == "zh" else english).format(count=count), 15000)
+        self.timer.start()

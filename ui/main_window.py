@@ -30,6 +30,7 @@ from ui.panes import build_docks, build_status, first_run_sizes
 from ui.resume import PlaceMemory
 from ui.scope_bar import ScopeBar
 from ui.shortcuts import Keyboard
+from ui.status_bar import ElidingStatusBar
 from ui.validation_runner import ValidationRunner
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self._build_centre()
         build_menus(self)
         self.keyboard.build_menu()
+        self.setStatusBar(ElidingStatusBar(self))  # messages fit; whole on hover
         build_status(self)
         self.saved_at: str | None = None  # when the last change was saved, this session
         self.place = PlaceMemory(self)

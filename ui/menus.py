@@ -64,6 +64,8 @@ def build_menus(window: MainWindow) -> None:
     window.help_menu = bar.addMenu("")
     window.about_action = act(window.help_menu, None, lambda: show_about(window))
     window.files.fill_recent()
+    for menu in (window.collection_menu, window.catalogue_menu, window.edit_menu):
+        menu.setToolTipsVisible(True)  # a disabled action says which role may take it
 
 
 def retranslate_menus(window: MainWindow) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from esgdesk.application.session import Changes, Session
-from esgdesk.errors import EsgdeskError
+from esgdesk.errors import EsgdeskError, Unreachable
 
 
 class SessionOps(QObject):
@@ -27,6 +27,9 @@ class SessionOps(QObject):
         try:
             changes = operation()
         except EsgdeskError as exc:
+            if exc.kind == "unreachable":  # a read before the write found the server away
+                exc = Unreachable(getattr(exc, "path", ""), "the server cannot be reached; "
+                                  "nothing was written", "无法连接服务器；没有写入任何内容")
             self.refuse(exc)
             return False
         self.changed.emit(changes)

@@ -476,27 +476,39 @@ def _restate(store: Store, args: argparse.Namespace) -> int:
 
 # -- the file itself --------------------------------------------------------------------
 def _audit_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("action", choices=("verify",))
+    parser.add_argument("action", choices=("verify", "seal"))
     parser.add_argument("path", nargs="?", type=location,
                         help="database file or postgresql:// URL (default: the user data "
                         "folder)")
+    parser.add_argument("--reason", default="", help="seal: why the broken rows are sealed")
 
 
-@command("audit", "audit log: 'verify' checks its hash chain", _audit_arguments)
+@command("audit", "audit log: 'verify' checks its hash chain and the figures against it; "
+         "'seal --reason R' (the owner) seals the broken rows", _audit_arguments)
 def _audit(args: argparse.Namespace) -> int:
     from esgdesk.storage.store import open_database
 
     path = args.path or default_database()
     store = open_database(path)
     try:
-        report = store.verify_audit()
+        if args.action == "seal":
+            report = store.seal_audit(args.reason, args.user or "")
+            print(f"{shown(path)}: sealed audit rows "
+                  f"{', '.join(map(str, report.sealed))}; the chain verifies from here")
+        else:
+            report = store.verify_audit()
     finally:
         store.close()
-    if report.intact:
-        print(f"{shown(path)}: the audit log's {report.rows} rows are intact")
+    if report.sound:
+        if args.action == "verify":
+            print(f"{shown(path)}: the audit log's {report.rows} rows are intact, and every "
+                  "figure is what it says" + (f" ({len(report.sealed)} sealed rows)"
+                                              if report.sealed else ""))
         return 0
-    print(f"{shown(path)}: the audit log is broken: {report.reason}; the database was edited "
-          "outside esgdesk", file=sys.stderr)
+    print(f"{shown(path)}: the audit log is broken or the figures differ from it; the "
+          "database was edited outside esgdesk:", file=sys.stderr)
+    for line in report.problems():
+        print(f"  {line}", file=sys.stderr)
     return 1
 
 
@@ -522,8 +534,10 @@ def _check(args: argparse.Namespace) -> int:
     elif result.problem is not None:
         print(f"{path}: damaged: {result.problem}", file=sys.stderr)
     elif not result.sound:
-        print(f"{path}: sound, but the audit log is broken: {result.reason}; the database "
-              "was edited outside esgdesk", file=sys.stderr)
+        print(f"{path}: sound, but the audit log is broken or the figures differ from it; "
+              "the database was edited outside esgdesk:", file=sys.stderr)
+        for line in result.findings:
+            print(f"  {line}", file=sys.stderr)
     else:
         print(f"{path}: sound; the audit log's {result.rows} rows are intact")
     return 0 if result.sound else 1
@@ -654,7 +668,11 @@ def _parse(argv: list[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; its problems become one line `esgdesk <command>: <message>` on
     stderr and the error's exit code."""
-    args = _parse(list(sys.argv[1:] if argv is None else argv))
+    try:
+        args = _parse(list(sys.argv[1:] if argv is None else argv))
+    except EsgdeskError as exc:  # a database argument refused (a password in its URL)
+        print(f"esgdesk: {exc.message()}", file=sys.stderr)
+        return exc.exit_code
     if args is None:  # the desktop app is started by main.py, which owns both fronts
         print("esgdesk: give a command (see --help), or run 'esgdesk' with none to open the app",
               file=sys.stderr)

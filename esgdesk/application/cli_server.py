@@ -43,11 +43,6 @@ def _url(text: str) -> ServerUrl:
     if not isinstance(where, ServerUrl):
         raise FileRefused("is not a server URL (postgresql://user@host:port/dbname)",
                           "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text)
-    if where.has_password:
-        raise FileRefused("holds a password: esgdesk never takes one on the command line; "
-                          "use a ~/.pgpass file (PGPASSFILE) or a service file",
-                          "包含密码：esgdesk 不在命令行中接收密码；请使用 ~/.pgpass（PGPASSFILE）"
-                          "或服务文件", where=where.shown)
     return where
 
 
@@ -121,8 +116,8 @@ def _init(url: ServerUrl, args: argparse.Namespace) -> int:
         made = ("an empty esgdesk database, ready for `esgdesk server push`" if empty
                 else "its schema up to date")
     postgres.install_rights(url)
-    print(f"{url.shown}: {made}; roles esgdesk_coordinator, esgdesk_contributor and "
-          "esgdesk_reader with their rights")
+    roles = ", ".join(postgres.role_names(postgres.database_name(url)).values())
+    print(f"{url.shown}: {made}; this database's roles {roles} with their rights")
     return 0
 
 

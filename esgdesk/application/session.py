@@ -92,6 +92,19 @@ class Trend(Frozen):
         self.__dict__.update(year=year, points=points, change=change, threshold=threshold)
 
 
+# The roles that may take each of a window's actions that write (on a file, the user is a
+# coordinator). A window shows the others disabled, naming who may; the server refuses them
+# anyway.
+ACTION_ROLES = {
+    "make_requests": ("coordinator",), "import_returned": ("coordinator",),
+    "approve": ("coordinator",), "lock": ("coordinator",), "send_back": ("coordinator",),
+    "import_catalogue": ("coordinator",), "open_year": ("coordinator",),
+    "restate": ("coordinator",), "submit": ("coordinator", "contributor"),
+}
+ROLE_WORDS = {"coordinator": ("a coordinator", "协调人"),
+              "contributor": ("a contributor", "填报人")}
+
+
 @dataclass
 class Session:
     """One user's work on one database (or a request workbook opened offline)."""
@@ -435,12 +448,49 @@ class Session:
             return Changes()
         workspace = self.workspace
         heard = self.store.heard()
-        shown = frozenset(FigureRef(entity, year, indicator) for entity, year, indicator in heard
+        if heard.unknown:  # a notice esgdesk does not send: believe the database, not it
+            workspace.reload()
+            return Changes(reloaded=True, findings=True, requests=True)
+        shown = frozenset(FigureRef(entity, year, indicator)
+                          for entity, year, indicator in heard.figures
                           if year in workspace.years)
         if not shown:
-            return Changes(requests=bool(heard))
+            return Changes(requests=bool(heard.figures))
         workspace.reload()
         return Changes(figures=shown, findings=True, requests=True)
+
+    # What a window says while its server is away, and when it is back (en, zh).
+    SERVER_LOST = ("The connection to the server was lost: reconnecting… The figures shown are "
+                   "those last read; nothing can be saved until the server is back.",
+                   "与服务器的连接已断开：正在重新连接……显示的是最后读取的数据；服务器恢复前"
+                   "无法保存任何内容。")
+    SERVER_BACK = ("Reconnected to the server: {count} figure(s) changed while it was away",
+                   "已重新连接服务器：断开期间有 {count} 个数据被修改")
+
+    def may(self, action: str) -> bool:
+        """Whether the user's role may take a window's action (ACTION_ROLES)."""
+        store = self.store
+        role = store.server_role()[0] if store is not None else "coordinator"
+        return role in ACTION_ROLES[action]
+
+    def who_may(self, action: str, lang: str) -> str:
+        """Who may take an action the user's role may not, in the interface's language."""
+        roles = ACTION_ROLES[action]
+        if lang == "zh":
+            return "只有" + "或".join(ROLE_WORDS[r][1] for r in roles) + "可以执行此操作"
+        return "Only " + " or ".join(ROLE_WORDS[r][0] for r in roles) + " may do this"
+
+    def reconnect(self) -> int:
+        """After the server went away: connect and listen again, and read the figures in
+        view again; how many of them changed while away (Unreachable while it still is)."""
+        store = self.require_store()
+        store.reconnect()
+        if self.workspace is None:
+            return 0
+        before = dict(self.workspace.book.values)
+        self.workspace.reload()
+        after = self.workspace.book.values
+        return sum(1 for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
     def take_theirs(self) -> Changes:
         """Read the figures again, keeping what another user wrote."""
@@ -497,8 +547,13 @@ class Session:
         """Approve, lock or send back a data request (the review's rules decide)."""
         from esgdesk.rules.review import move
 
-        move(self.require_store(), request_id, status, self.user, reason)
-        return self._reloaded() | Changes(requests=True, statuses=True)
+        store = self.require_store()
+        before = store.request(request_id)
+        moved = move(store, request_id, status, self.user, reason)
+        changes = self._reloaded() | Changes(requests=True, statuses=True)
+        if before is not None and moved.status == before.status:  # nothing was written
+            return Changes(reloaded=True, findings=True, requests=True)
+        return changes
 
     def write_requests(self, year: int, entities: list[str], departments: list[str],
                        folder: Path, lang: str, due: str = "", assignee: str = "",

@@ -1,8 +1,12 @@
 """The audit log: the one builder of its rows, its hash chain, and reading it back.
 
 Each row carries a SHA-256 over its content and the previous row's hash, so an edit, a deletion
-or a reordering made outside esgdesk breaks the chain at the first row touched. `verify` finds
-that row."""
+or a reordering made outside esgdesk breaks the chain at the row touched. `verify` lists every
+broken row (each row is checked against the hash its predecessor holds, so one break does not
+hide the next), and compares the figures with the log: each figure's value, state and status
+must be what its newest audit row says, so a change made with a lying audit row (whose hash
+is right) is found too. The owner may seal a broken chain: a sealing row names the broken rows
+(and what each held), and the chain verifies again from there."""
 
 from __future__ import annotations
 
@@ -82,14 +86,47 @@ def who(record: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Mismatch:
+    """A figure that is not what the audit log says it is (or has no audit row at all)."""
+
+    entity: str
+    year: int
+    indicator: str
+    what: str  # "no audit row", "value" or "status"
+    stored: str | None = None  # the figure's
+    logged: str | None = None  # the newest audit row's
+
+    def describe(self) -> str:
+        if self.what == "no audit row":
+            return f"{self.entity} {self.year} {self.indicator}: no audit row"
+        return (f"{self.entity} {self.year} {self.indicator}: the {self.what} is "
+                f"{self.stored!r}, the audit log says {self.logged!r}")
+
+
+@dataclass(frozen=True)
 class ChainReport:
     rows: int
-    broken_at: int | None  # the id of the first row whose hash does not match
+    broken_at: int | None  # the id of the first broken row not sealed
     reason: str = ""
+    broken: tuple[int, ...] = ()  # every broken row not sealed, in id order
+    sealed: tuple[int, ...] = ()  # broken rows a later sealing row names
+    mismatches: tuple[Mismatch, ...] = ()  # figures that differ from the log
 
     @property
     def intact(self) -> bool:
+        """The hash chain holds (sealed rows apart)."""
         return self.broken_at is None
+
+    @property
+    def sound(self) -> bool:
+        """The chain holds and every figure is what the log says."""
+        return self.intact and not self.mismatches
+
+    def problems(self) -> list[str]:
+        """What is wrong, one line each (empty when sound)."""
+        lines = [f"audit row {row} was changed, or a row before it removed"
+                 for row in self.broken]
+        return lines + [m.describe() for m in self.mismatches]
 
 
 # Every column, read by name: a file not yet upgraded has no department (nor, before 0004,
@@ -97,18 +134,114 @@ class ChainReport:
 SELECT_CHAIN = "SELECT * FROM audit ORDER BY id"
 
 
-def verify_rows(rows: Sequence[Any]) -> ChainReport:
-    """Check rows of the audit table (all columns, by name) in id order."""
+SEAL = "seal"  # the action of a sealing row
+
+
+def differs_warning(count: int, first: str) -> tuple[str, str]:
+    """What a window says when figures differ from the audit log (en, zh)."""
+    return (f"Warning: {count} figure(s) differ from the audit log (first: {first}); they "
+            "were changed outside esgdesk.",
+            f"警告：有 {count} 个数据与审计日志不符（第一个：{first}）；它们曾在 esgdesk 之外"
+            "被修改。")
+
+
+def sealed_rows(row: Mapping[str, Any]) -> dict[int, str]:
+    """The rows a sealing row names, each with the digest of what it held when sealed."""
+    try:
+        named = json.loads(row.get("new_value") or "{}")
+        return {int(key): str(value) for key, value in named.items()}
+    except (ValueError, AttributeError, TypeError):
+        return {}
+
+
+def row_digest(row: Mapping[str, Any]) -> str:
+    """What a row holds, its stored hash included (a sealed row must keep holding it)."""
+    return audit_hash(str(row.get("hash") or ""), row)
+
+
+def verify_rows(rows: Sequence[Any], mismatches: Sequence[Mismatch] = ()) -> ChainReport:
+    """Check rows of the audit table (all columns, by name) in id order: every broken row,
+    less those a valid sealing row after them names (holding what it held when sealed)."""
     previous = ""
+    broken: list[int] = []
+    digests: dict[int, str] = {}
+    sealed: set[int] = set()
     for row in rows:
         values = dict(row)
         stored = values.get("hash") or ""
         if stored != audit_hash(previous, values):
-            reason = ("has no hash" if not stored else
-                      "was changed, or a row before it was removed or changed")
-            return ChainReport(len(rows), values["id"], f"audit row {values['id']} {reason}")
+            broken.append(values["id"])
+            digests[values["id"]] = row_digest(values)
+        elif values.get("action") == SEAL:
+            sealed |= {row_id for row_id, digest in sealed_rows(values).items()
+                       if digests.get(row_id) == digest}
         previous = stored
-    return ChainReport(len(rows), None)
+    left = tuple(row_id for row_id in broken if row_id not in sealed)
+    reason = ""
+    if left:
+        first = next(dict(r) for r in rows if dict(r)["id"] == left[0])
+        reason = f"audit row {left[0]} " + (
+            "has no hash" if not first.get("hash") else
+            "was changed, or a row before it was removed or changed")
+        if len(left) > 1:
+            reason += f" (and {len(left) - 1} more: {', '.join(map(str, left[1:]))})"
+    if mismatches and not reason:
+        reason = (f"{len(mismatches)} figure(s) differ from the audit log: "
+                  + mismatches[0].describe())
+    return ChainReport(len(rows), left[0] if left else None, reason, left,
+                       tuple(sorted(sealed)), tuple(mismatches))
+
+
+def _state_text_sql() -> str:
+    """SQL for a figure as the audit log writes it (esgdesk.model.states.state_text)."""
+    from esgdesk.model.states import STATES
+
+    def literal(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    cases = " ".join(f"WHEN {literal(s.id)} THEN {literal(s.text)}" for s in STATES.values())
+    return f"CASE v.state {cases} ELSE v.value END"
+
+
+def differing_figures_sql() -> str:
+    """The figures that differ from the newest audit rows written about them, found by the
+    database in one pass (both engines): the value (or state) of the newest change or
+    restatement, the status of the newest status row ("draft" before any), or no row at
+    all."""
+    return (
+        "WITH logged AS (SELECT entity_id, year, indicator, "
+        "  max(CASE WHEN action IN ('set', 'restate') THEN id END) AS vid, "
+        "  max(CASE WHEN action IN ('status', 'restate') AND new_status IS NOT NULL "
+        "      THEN id END) AS sid "
+        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate') "
+        "  GROUP BY entity_id, year, indicator), "
+        "figures AS (SELECT e.code AS entity, v.year, v.indicator, "
+        f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "
+        "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid) AS logged_value, "
+        "  coalesce((SELECT b.new_status FROM audit b WHERE b.id = l.sid), 'draft') "
+        "    AS logged_status "
+        "  FROM value v JOIN entity e ON e.id = v.entity_id "
+        "  LEFT JOIN logged l ON l.entity_id = v.entity_id AND l.year = v.year "
+        "   AND l.indicator = v.indicator) "
+        "SELECT * FROM figures WHERE NOT logged "
+        "  OR (value IS NULL) <> (logged_value IS NULL) OR value <> logged_value "
+        "  OR status <> logged_status")
+
+
+def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
+    """The figures (rows of differing_figures_sql) that differ from the audit log, each
+    with what differs."""
+    found: list[Mismatch] = []
+    for row in rows:
+        place = (str(row["entity"]), int(row["year"]), str(row["indicator"]))
+        if not row["logged"]:
+            found.append(Mismatch(*place, "no audit row"))
+            continue
+        if row["value"] != row["logged_value"]:
+            found.append(Mismatch(*place, "value", row["value"], row["logged_value"]))
+        if row["status"] != row["logged_status"]:
+            found.append(Mismatch(*place, "status", row["status"], row["logged_status"]))
+    return sorted(found, key=lambda m: (m.entity, m.year, m.indicator, m.what))
 
 
 def verify(path: str | Path) -> ChainReport:
@@ -116,7 +249,9 @@ def verify(path: str | Path) -> ChainReport:
     try:
         connection = connect_reader(Path(path))
         try:
-            return verify_rows(connection.execute(SELECT_CHAIN).fetchall())
+            chain = connection.execute(SELECT_CHAIN).fetchall()
+            return verify_rows(chain, reconcile(
+                connection.execute(differing_figures_sql()).fetchall()))
         finally:
             connection.close()
     except (sqlite3.Error, UnicodeDecodeError) as exc:
@@ -149,5 +284,31 @@ class AuditPart(EntitiesPart):
         return str(rows[0]["hash"]) if rows else ""
 
     def verify_audit(self) -> ChainReport:
-        """Check the audit log's hash chain; the first broken row, if any."""
-        return verify_rows(self._query(SELECT_CHAIN))
+        """Check the audit log's hash chain (every broken row not sealed) and the figures
+        against it."""
+        return verify_rows(self._query(SELECT_CHAIN),
+                           reconcile(self._query(differing_figures_sql())))
+
+    def seal_audit(self, reason: str, user: str) -> ChainReport:
+        """Seal the broken rows of the chain (the owner's act, audited by the sealing row
+        itself, which names them and what each holds): the chain verifies again from here,
+        and rows broken later are still found. Refused when nothing is broken."""
+        from esgdesk.errors import EsgdeskError, NeedsReason
+        from esgdesk.storage.base import now
+
+        if not reason.strip():
+            raise NeedsReason("sealing the audit log needs a reason",
+                              "封存审计日志需要说明原因")
+        rows = [dict(r) for r in self._query(SELECT_CHAIN)]
+        report = verify_rows(rows)
+        if not report.broken:
+            raise EsgdeskError("the audit chain is intact: there is nothing to seal",
+                               "审计链完好：没有需要封存的内容", kind="nothing_to_seal")
+        by_id = {row["id"]: row for row in rows}
+        named = {str(row_id): row_digest(by_id[row_id]) for row_id in report.broken}
+        root = self.entities()[0].id  # type: ignore[attr-defined]
+        with self._writing() as s:  # type: ignore[attr-defined]
+            add_audit_row(s, at=now(), user=user, action=SEAL, entity_id=root, year=0,
+                          new_value=json.dumps(named, separators=(",", ":")),
+                          reason=reason.strip())
+        return self.verify_audit()

@@ -21,6 +21,18 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 
+LAST_READS = 256
+LAST_READ_ROWS = 20000
+
+
+def _hashable(params: tuple[Any, ...]) -> bool:
+    try:
+        hash(params)
+    except TypeError:
+        return False
+    return True
+
+
 def now() -> str:
     """The time a change is stamped with (UTC, to the microsecond)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")
@@ -43,6 +55,10 @@ class StorePart:
         self._own_pids: set[int] = set()  # on a server: the processes this store writes with
         self._sound: bool | None = None  # None until integrity_check has run
         self._problem = ""
+        # On a server: the last answer of each read (the newest LAST_READS, each of at most
+        # LAST_READ_ROWS rows), given again while the server cannot be reached.
+        self._last_reads: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+        self.offline = False  # the last read on the server found it unreachable
 
     def check(self) -> None:
         """SQLite's integrity_check, once, before the first write: a damaged file is read
@@ -110,15 +126,33 @@ class StorePart:
         return self._reader
 
     def _server_query(self, url: ServerUrl, sql: str, params: tuple[Any, ...]) -> list[Any]:
+        """A read on the server; while the server cannot be reached, the same read's last
+        answer (a window keeps showing what it showed), else Unreachable."""
+        from esgdesk.errors import DatabaseError
         from esgdesk.storage import postgres
 
-        reader = self._server_reader(url)
         try:
-            return postgres.query(reader, sql, params)
+            rows = postgres.query(self._server_reader(url), sql, params)
         except Exception as exc:
-            if self._reader.closed or self._reader.broken:  # reconnect on the next read
+            reader = self._reader
+            if reader is not None and (reader.closed or reader.broken):  # made again next
                 self._reader = None
-            raise postgres.database_error(url, exc) from exc
+            error = exc if isinstance(exc, DatabaseError) else postgres.database_error(url, exc)
+            last = self._last_reads.get((sql, params)) if _hashable(params) else None
+            if error.kind == "unreachable":
+                self.offline = True
+                if last is not None:
+                    return last
+            if error is exc:
+                raise
+            raise error from exc
+        self.offline = False
+        if len(rows) <= LAST_READ_ROWS and _hashable(params):
+            self._last_reads.pop((sql, params), None)
+            self._last_reads[sql, params] = rows
+            if len(self._last_reads) > LAST_READS:  # the oldest answer goes
+                del self._last_reads[next(iter(self._last_reads))]
+        return rows
 
     def database_user(self) -> str | None:  # see esgdesk.storage.server
         return None
@@ -145,7 +179,14 @@ class StorePart:
                     session.info["db_user"] = self.database_user()
                 yield session
         except DBAPIError as exc:
-            raise self._error(exc) from exc
+            error = self._error(exc)
+            if error.kind == "unreachable":
+                from esgdesk.errors import Unreachable
+
+                self.offline = True
+                raise Unreachable(error.path, "the server cannot be reached; nothing was "
+                                  "written", "无法连接服务器；没有写入任何内容") from exc
+            raise error from exc
         except StaleDataError as exc:  # on a server: a row-level policy hid the row
             if isinstance(self.path, ServerUrl):
                 from esgdesk.errors import Forbidden

@@ -86,14 +86,17 @@ class FileCheck:
     rows: int = 0
     broken_at: int | None = None  # the first audit row whose hash does not match
     reason: str = ""
+    mismatches: int = 0  # figures that differ from the audit log
+    findings: tuple[str, ...] = ()  # every broken row and differing figure, one line each
 
     @property
     def sound(self) -> bool:
-        return self.problem is None and self.broken_at is None
+        return self.problem is None and self.broken_at is None and not self.mismatches
 
     def to_json(self) -> str:
         return json.dumps({"problem": self.problem, "rows": self.rows,
-                           "broken_at": self.broken_at, "reason": self.reason},
+                           "broken_at": self.broken_at, "reason": self.reason,
+                           "mismatches": self.mismatches, "findings": list(self.findings)},
                           ensure_ascii=False)
 
     @classmethod
@@ -101,7 +104,8 @@ class FileCheck:
         """Read what `to_json` printed; ValueError (or KeyError) if it is not that."""
         found = json.loads(text)
         return cls(str(path), found["problem"], int(found.get("rows") or 0),
-                   found.get("broken_at"), str(found.get("reason") or ""))
+                   found.get("broken_at"), str(found.get("reason") or ""),
+                   int(found.get("mismatches") or 0), tuple(found.get("findings") or ()))
 
 
 def check_database_file(path: Path) -> FileCheck:
@@ -114,4 +118,5 @@ def check_database_file(path: Path) -> FileCheck:
     if problem is not None:
         return FileCheck(str(path), problem)
     report = verify(path)
-    return FileCheck(str(path), None, report.rows, report.broken_at, report.reason)
+    return FileCheck(str(path), None, report.rows, report.broken_at, report.reason,
+                     len(report.mismatches), tuple(report.problems()))

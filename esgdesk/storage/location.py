@@ -1,12 +1,14 @@
 """Where a database lives: a SQLite file (a path) or a PostgreSQL server (a URL).
 
-Every command and the app take either. A URL is kept without its password: esgdesk never
-stores one (libpq's service files and PGPASSFILE supply it)."""
+Every command and the app take either. A URL that holds a password is refused wherever one
+is given (`location`): libpq's service files and ~/.pgpass (PGPASSFILE) supply it."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
+
+from esgdesk.errors import PasswordInUrl
 
 SCHEMES = ("postgresql://", "postgres://")
 
@@ -21,16 +23,22 @@ class ServerUrl(str):
 
     @property
     def shown(self) -> str:
-        parts = urlsplit(str(self))
-        if parts.password is None:
+        if not self.has_password:
             return str(self)
-        netloc = parts.netloc.rsplit("@", 1)
-        user = (parts.username or "")
-        return urlunsplit(parts._replace(netloc=f"{user}@{netloc[1]}"))
+        parts = urlsplit(str(self))
+        if parts.password is not None:
+            netloc = parts.netloc.rsplit("@", 1)
+            parts = parts._replace(netloc=f"{parts.username or ''}@{netloc[1]}")
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                 if k != "password"]
+        return urlunsplit(parts._replace(query=urlencode(query, safe="/")))
 
     @property
     def has_password(self) -> bool:
-        return urlsplit(str(self)).password is not None
+        """A password in the user part, or as libpq's `password=` parameter."""
+        parts = urlsplit(str(self))
+        return parts.password is not None or "password" in parse_qs(
+            parts.query, keep_blank_values=True)
 
     @property
     def name(self) -> str:
@@ -49,12 +57,17 @@ def is_url(text: object) -> bool:
 
 
 def location(text: str | Path) -> Location:
-    """A database given on the command line or in settings: a ServerUrl or a Path."""
-    if isinstance(text, ServerUrl):
-        return text
+    """A database given on the command line, in a dialog or in settings: a ServerUrl or a
+    Path. Every command, the app's --db and its Connect dialog take a database through here,
+    so a URL holding a password is refused (PasswordInUrl) before anything is done."""
     if isinstance(text, Path):
         return text
-    return ServerUrl(text) if is_url(text) else Path(text)
+    if not isinstance(text, ServerUrl) and not is_url(text):
+        return Path(text)
+    url = ServerUrl(text)
+    if url.has_password:
+        raise PasswordInUrl(url.shown)
+    return url
 
 
 def is_server(where: object) -> bool:

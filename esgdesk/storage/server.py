@@ -6,7 +6,7 @@ allows and nobody else's changes are announced."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.location import ServerUrl, shown
@@ -15,6 +15,30 @@ if TYPE_CHECKING:
     from esgdesk.storage.postgres import ServerFacts
 
 FileRole = ("coordinator", ())  # a SQLite file: whoever opens it may do what the app allows
+
+
+class Heard(NamedTuple):
+    """What other users' notices said since the last time asked."""
+
+    figures: frozenset[tuple[str, int, str]]  # (entity code, year, indicator)
+    # A notice that is not what esgdesk's trigger sends (any login may NOTIFY the channel):
+    # what changed is unknown, so the figures are read again rather than the notice believed.
+    unknown: bool = False
+
+
+def figure_of(payload: str) -> tuple[int, int, str] | None:
+    """The (entity id, year, indicator) of a notice as esgdesk's trigger writes it; None for
+    anything else."""
+    try:
+        change = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(change, dict) or set(change) != {"entity_id", "year", "indicator"}:
+        return None
+    entity, year, indicator = change["entity_id"], change["year"], change["indicator"]
+    if type(entity) is not int or type(year) is not int or not isinstance(indicator, str):
+        return None
+    return entity, year, indicator
 
 
 class ServerPart(EntitiesPart):
@@ -83,11 +107,12 @@ class ServerPart(EntitiesPart):
             self._listener = self._reader
         return True
 
-    def heard(self) -> set[tuple[str, int, str]]:
+    def heard(self) -> Heard:
         """The figures (entity code, year, indicator) other users changed since the last
-        call (this store's own writes left out); empty when not listening."""
+        call (this store's own writes left out), and whether a notice said something esgdesk
+        does not send; nothing when not listening."""
         if self._listener is None:
-            return set()
+            return Heard(frozenset())
         if self._listener is not self._reader:  # the connection was made again: listen on it
             self.listen()
         try:
@@ -95,23 +120,43 @@ class ServerPart(EntitiesPart):
             pgconn.consume_input()
             while (notice := pgconn.notifies()) is not None:
                 self._notices.append((notice.be_pid, notice.extra.decode("utf-8")))
-        except Exception:  # the connection dropped: listen again on the next call
+        except Exception as exc:  # the connection dropped: say so (see `reconnect`)
+            from esgdesk.storage import postgres
+
             self._reader = self._listener = None
-            return set()
+            self.offline = True
+            raise postgres.unreachable(self.path, exc) from exc  # type: ignore[arg-type]
         notices, self._notices = self._notices, []
         codes = self._codes()
         found: set[tuple[str, int, str]] = set()
+        unknown = False
         for pid, payload in notices:
             if pid in self._own_pids:
                 continue
-            change = json.loads(payload)
-            code = codes.get(change["entity_id"])
+            change = figure_of(payload)
+            if change is None:
+                unknown = True
+                continue
+            entity, year, indicator = change
+            code = codes.get(entity)
             if code is None:  # an entity added since: read the tree again
                 self._entities = None
                 codes = self._codes()
-                code = codes.get(change["entity_id"], "")
-            found.add((code, int(change["year"]), str(change["indicator"])))
-        return found
+                code = codes.get(entity, "")
+            found.add((code, year, indicator))
+        return Heard(frozenset(found), unknown)
+
+    def reconnect(self) -> None:
+        """After the server went away: connect and listen again (Unreachable while it is
+        still away); writes connect afresh too."""
+        if self._reader is not None and not self._reader.closed:
+            self._reader.close()
+        self._reader = self._listener = None
+        if self._engine is not None:
+            self._engine.dispose()
+        if self.listen():
+            self._query("SELECT 1 AS up")
+        self.offline = False
 
     def close(self) -> None:
         self._listener = None  # the reading connection, closed with the store

@@ -161,17 +161,20 @@ def _open_server(url: ServerUrl, catalogue: Catalogue | None, create: bool) -> S
         except DatabaseError:
             reader.close()
             raise
-    if revision != SCHEMA_HEAD:
-        engine = postgres.make_engine(url)
+    # A database at the head whose server objects and rights an earlier esgdesk made (facts
+    # None: a table of them missing, or an older generation) is brought up to date as well.
+    current = facts is not None and facts.generation >= postgres.SERVER_GENERATION
+    if revision != SCHEMA_HEAD or not current:
+        engine = postgres.make_engine(url, lock=postgres.UPGRADE_LOCK)
         try:
             postgres.upgrade(engine)
         except Exception as exc:
             reader.close()
-            raise postgres.database_error(url, exc) from exc
+            raise postgres.upgrade_refused(url, exc) from exc
         finally:
             engine.dispose()
     store = Store(url, catalogue)
     store._reader = reader
-    if facts is not None and revision == SCHEMA_HEAD:
+    if current and facts is not None and revision == SCHEMA_HEAD:
         store.know(facts)
     return store

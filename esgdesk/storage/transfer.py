@@ -30,7 +30,7 @@ def _copy(source: Store, target: Store, progress: Progress | None) -> int:
 
     tables = Base.metadata.sorted_tables
     copied = 0
-    with source.engine.connect() as read, target._writing() as write:
+    with _reading(source) as read, target._writing() as write:
         connection: Connection = write.connection()
         counts = {t.name: read.execute(select(func.count()).select_from(t)).scalar_one()
                   for t in tables}
@@ -51,6 +51,14 @@ def _copy(source: Store, target: Store, progress: Progress | None) -> int:
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                         f"(SELECT MAX(id) FROM {table.name}))")
     return copied
+
+
+def _reading(store: Store) -> Connection:
+    """A connection that reads a database whole (on a server, without the writers' lock: a
+    reader may copy what it may read)."""
+    from esgdesk.storage.postgres import READING
+
+    return store.engine.connect().execution_options(**READING)
 
 
 def _same_head(source: Store, target: Store) -> str:
@@ -127,6 +135,6 @@ def rows_of(store: Store) -> dict[str, list[dict[str, Any]]]:
 
     from esgdesk.storage.models import Base
 
-    with store.engine.connect() as read:
+    with _reading(store) as read:
         return {t.name: [dict(r._mapping) for r in read.execute(
             select(t).order_by(*t.primary_key.columns))] for t in Base.metadata.sorted_tables}
