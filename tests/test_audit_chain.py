@@ -162,7 +162,7 @@ def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_pat
     connection.executescript(
         "UPDATE value SET value = '9999' WHERE indicator = 'people.employees.total' "
         "AND year = 2023 AND entity_id = (SELECT id FROM entity WHERE code = 'group');"
-        "UPDATE value SET status = 'locked' WHERE indicator = 'people.employees.female' "
+        "UPDATE value SET status = 'approved' WHERE indicator = 'people.employees.female' "
         "AND year = 2023 AND entity_id = (SELECT id FROM entity WHERE code = 'group');"
         "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
         "changed_by, changed_at, version, restated, provenance) SELECT id, 2031, "
@@ -173,7 +173,7 @@ def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_pat
     report = verify(sample_path)
     assert report.intact and not report.sound
     assert [(m.entity, m.year, m.indicator, m.what, m.stored) for m in report.mismatches] == [
-        ("group", 2023, "people.employees.female", "status", "locked"),
+        ("group", 2023, "people.employees.female", "status", "approved"),
         ("group", 2023, "people.employees.total", "value", "9999"),
         ("group", 2031, "people.employees.total", "no audit row", None)]
     result = _cli("check", str(sample_path))

@@ -199,7 +199,7 @@ def test_get_shows_a_computed_figure_with_its_formula_in_words(
     code, out, err = run(capsys, "get", db, "--entity", "dongguan", "--year", "2024", "--lang",
                          "en", "environment.ghg.scope1")
     assert code == 1 and out == ""
-    assert "no value" in err and "missing: Scope 1 emissions: natural gas" in err
+    assert "incomplete" in err and "missing: Dongguan: Natural gas consumption" in err
 
 
 def _factors_of(store: object, entity: str, year: int) -> dict[str, Decimal]:

@@ -309,7 +309,8 @@ def test_published_emissions_move_only_by_restatement_and_a_province_typo_is_ref
     row = tree_db.get("acme-plant", YEAR, G + "scope2")
     assert row is not None and row.published is not None
     assert Decimal(row.published) == published.quantize(Decimal("0.01"))
-    assert tree_db.verify_audit().intact
+    report = tree_db.verify_audit()  # every figure as its audit rows say, the chain whole
+    assert report.intact and report.sound, report.reason
 
 
 def test_the_form_shows_a_parents_figure_read_only_and_an_incomplete_total_as_such(

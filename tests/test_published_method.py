@@ -111,7 +111,7 @@ def test_a_province_change_is_audited_and_setting_the_same_one_writes_nothing(
     count = len(group.audit_log())
     change_province(group, "hb", "Hubei", "coordinator")  # the one held
     assert len(group.audit_log()) == count
-    assert group.verify_audit().intact
+    assert group.verify_audit().sound  # the chain whole, every figure as its log says
 
 
 def test_a_site_whose_province_has_no_factor_takes_its_regional_grids(group: Store) -> None:
@@ -167,8 +167,8 @@ def test_a_province_change_made_as_a_restatement_keeps_the_published_figure(
     assert [(r.action, r.entity, r.indicator, r.old_value, r.new_value)
             for r in audit[-len(restated) - 1:] if r.indicator in ("", SCOPE2)][:2] == [
         ("province", "gd", "", "guangdong", "hubei"),
-        ("restate", "gd", SCOPE2, "441.90", "527.10")]
-    assert group.verify_audit().intact
+        ("recompute", "gd", SCOPE2, "441.90", "527.10")]
+    assert group.verify_audit().sound  # the chain whole, every figure as its log says
     # the site's report prints the new figure, footnoted with what was published and why
     book = openpyxl.load_workbook(export_workbook(group, YEAR, tmp_path / "gd.xlsx",
                                                   lang="en", entity="gd"), read_only=True)
@@ -256,9 +256,9 @@ def test_on_either_engine_a_published_scope_2_moves_only_by_restatement(sample: 
     market = rows[("dongguan", "environment.ghg.scope2_market", YEAR)]
     assert market.published == "487.68"  # 800 000 kWh × 0.6096 kg/kWh
     assert market.restated == "method: the grid average for the uncovered part"
-    assert [r.action for r in sample.audit_log()[count:]].count("restate") >= 2
+    assert [r.action for r in sample.audit_log()[count:]].count("recompute") >= 2
     assert {"province", "method"} <= {r.action for r in sample.audit_log()[count:]}
-    assert sample.verify_audit().intact
+    assert sample.verify_audit().sound  # the chain whole, every figure as its log says
 
 
 def test_the_sample_and_the_generated_group_name_known_provinces() -> None:

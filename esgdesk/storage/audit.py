@@ -206,14 +206,16 @@ def _state_text_sql() -> str:
 def differing_figures_sql() -> str:
     """The figures that differ from the newest audit rows written about them, found by the
     database in one pass (both engines): the value (or state) of the newest change or
-    restatement, the status of the newest status row ("draft" before any), or no row at
+    restatement (a computed figure's "recompute" rows log what it reads now, its row holds
+    no value), the status of the newest status row ("draft" before any), or no row at
     all."""
     return (
         "WITH logged AS (SELECT entity_id, year, indicator, "
         "  max(CASE WHEN action IN ('set', 'restate') THEN id END) AS vid, "
-        "  max(CASE WHEN action IN ('status', 'restate') AND new_status IS NOT NULL "
+        "  max(CASE WHEN action IN ('status', 'restate', 'recompute') "
+        "      AND new_status IS NOT NULL "
         "      THEN id END) AS sid "
-        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate') "
+        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate', 'recompute') "
         "  GROUP BY entity_id, year, indicator), "
         "figures AS (SELECT e.code AS entity, v.year, v.indicator, "
         f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "

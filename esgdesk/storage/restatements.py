@@ -80,7 +80,9 @@ def write_restatements(s: Session, moves: Iterable[PublishedMove], restatement: 
             row.version += 1
             row.changed_by, row.changed_at = user, stamp
         row.restated = why
-        add_audit_row(s, at=stamp, user=user, action="restate", entity_id=entity_id,
+        # "recompute": a computed figure's row holds no value (it follows its formula): what
+        # it reads now is in the log beside what was published, not in the row
+        add_audit_row(s, at=stamp, user=user, action="recompute", entity_id=entity_id,
                       year=move.year, indicator=move.indicator, old_value=move.published,
                       new_value=move.after or None, old_status="locked", new_status="locked",
                       reason=why, source=source)
