@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.export import LONGEST_UNBROKEN, export_workbook
 from esgdesk.exchange.workbook import (
     DEFAULT_HEIGHT,
+    PRINT_SCALE_LEAST,
+    PRINTABLE_POINTS,
+    WIDER_FONT,
+    height_for,
     lines_needed,
     longest_word,
     sheet_name,
@@ -59,11 +63,13 @@ def _too_narrow(book) -> list[str]:
                 height = sheet.row_dimensions[cell.row].height or DEFAULT_HEIGHT
                 where = f"{sheet.title}!{cell.coordinate} {cell.value[:30]!r}"
                 if cell.alignment.wrap_text:
-                    if longest_word(cell.value, bold) > room:
+                    lines = lines_needed(cell.value, room, bold)
+                    size = float(cell.font.sz or 11) if cell.font else 11.0
+                    needed = height_for(lines, size, bool(CJK.search(cell.value))) or 0
+                    if LONGEST_UNBROKEN >= longest_word(cell.value, bold) > room:
                         cut.append(f"{where}: a word wider than its column ({room:.0f})")
-                    elif lines_needed(cell.value, room, bold) * 14.5 > height + 0.5:
-                        cut.append(f"{where}: {lines_needed(cell.value, room, bold)} lines "
-                                   f"in a row {height} high")
+                    elif needed > height + 0.5:
+                        cut.append(f"{where}: {lines} lines in a row {height} high")
                 elif text_width(cell.value, bold) > room and any(
                         sheet.cell(cell.row, c).value is not None
                         for c in range(last + 1, sheet.max_column + 1)):
@@ -94,18 +100,26 @@ def test_no_text_cell_is_wider_than_its_column_at_print(books: dict[str, Path],
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_sheet_prints_on_a4_fitted_to_the_width_with_its_titles(books: dict[str, Path],
-                                                                      lang: str) -> None:
+def test_every_sheet_prints_on_a4_at_no_less_than_8_points_with_its_titles(
+        books: dict[str, Path], lang: str) -> None:
     book = load_workbook(books[lang])
-    for sheet in book.worksheets:
+    for sheet in book.worksheets[1:]:
         assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-        assert int(sheet.page_setup.fitToWidth or 1) == 1, sheet.title
-        if sheet is not book.worksheets[0]:
-            # chapters, and the index, findings and data too
-            assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
-            assert int(sheet.page_setup.fitToHeight) == 0, sheet.title  # as long as it takes
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # a set scale
+        scale = int(sheet.page_setup.scale or 100)
+        assert scale >= PRINT_SCALE_LEAST * 100, sheet.title  # 10-point notes at 8 or more
+        # chapters, and the index, findings and data too
+        assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
+        landscape = sheet.page_setup.orientation == "landscape"
+        widths = [_width(sheet, c) for c in range(1, sheet.max_column + 1)]
+        parts = [c.id for c in sheet.col_breaks.brk]  # pages across: each fits its page
+        for first, last in zip([0, *parts], [*parts, len(widths)], strict=True):
+            # a stored width holds the column's padding: 7 pixels a unit, 3/4 point a pixel
+            printed = sum(w * 7 * 0.75 * WIDER_FONT for w in widths[first:last]) * scale / 100
+            assert printed <= PRINTABLE_POINTS[landscape] + 1, (sheet.title, first, printed)
     cover = book.worksheets[0]
+    assert int(cover.page_setup.paperSize) == int(cover.PAPERSIZE_A4)
+    assert cover.sheet_properties.pageSetUpPr.fitToPage
     assert int(cover.page_setup.fitToHeight or 1) == 1  # the cover on one page (1: default)
     assert book.worksheets[-1].page_setup.orientation == "landscape"  # the wide data sheet
 
