@@ -258,3 +258,124 @@ def test_the_data_sheet_shows_n_a_and_not_available_as_states(sample: Store,
         assert found["people.leave.paternity"][state] == words[0]
         assert found["people.employees.doctorate"][state] == words[1]
         assert found["people.leave.paternity"][value] is None
+
+
+# -- a realistic group's 2024 workbooks, printed by LibreOffice and read from the PDF ---------
+
+POPPLER_EM = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                        r'yMax="([\d.]+)">([^<]*)</word>')
+
+
+@pytest.fixture(scope="module")
+def group_prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path, int]]:
+    """lang → (workbook, its PDF, the text figures held in Chinese alone) for the realistic
+    group of test_group_tree (three companies, four sites) with its 2024 figures, every
+    sheet of the export (by entity and per child included)."""
+    from print_group import realistic_group
+
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice and poppler-utils are installed by 'make test'")
+    folder = tmp_path_factory.mktemp("group-print")
+    store, chinese_only = realistic_group(folder / "group.db")
+    try:
+        books = {lang: export_workbook(store, 2024, folder / f"group-{lang}.xlsx", lang=lang,
+                                       by_entity=True, per_child=True) for lang in ("zh", "en")}
+    finally:
+        store.close()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, books.values())],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return {lang: (book, book.with_suffix(".pdf"), chinese_only)
+            for lang, book in books.items()}
+
+
+def _words(pdf: Path) -> list[list[tuple[float, float, str, float]]]:
+    """Each page's words as (box height, box width, text, bottom), from poppler's word
+    boxes."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    return [[(float(m[3]) - float(m[1]), float(m[2]) - float(m[0]), m[4], float(m[3]))
+             for m in POPPLER_EM.findall(page)] for page in boxes.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_realistic_groups_workbook_prints_every_text_whole_and_nothing_under_8_points(
+        group_prints: dict[str, tuple[Path, Path, int]], lang: str) -> None:
+    book_path, pdf, _count = group_prints[lang]
+    pages = _words(pdf)
+    # A Chinese character is one em wide: poppler's word box over the em gives the ratio
+    # that turns every word's box height into its printed font size.
+    ratios = sorted(height / (width / len(text)) for page in pages
+                    for height, width, text, _y in page
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,}", text))
+    assert ratios, "the workbook prints some Chinese (names, or text held in Chinese)"
+    em = ratios[len(ratios) // 2]
+    smallest = min((height / em, number) for number, page in enumerate(pages, start=1)
+                   for height, _w, _t, _y in page)
+    assert smallest[0] >= 7.95, f"page {smallest[1]} prints at {smallest[0]:.1f} pt"
+    # every page holds more than a heading and one row: three lines of text at least
+    lonely = [n for n, page in enumerate(pages, start=1)
+              if len({round(y / 4) for _h, _w, _t, y in page}) < 3]
+    assert lonely == []
+    # every text of every sheet appears whole (LibreOffice writes a cell's lines in turn)
+    printed = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(pdf), "-"],
+                                                capture_output=True, text=True,
+                                                check=True).stdout)
+    book = load_workbook(book_path)
+    cut = [f"{sheet.title}!{cell.coordinate} ({len(cell.value)} characters)"
+           for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+           if isinstance(cell.value, str) and re.sub(r"\s+", "", cell.value) not in printed]
+    assert cut == []
+    assert _too_narrow(book) == []
+    assert all((sheet.row_dimensions[r].height or 0) <= 409 for sheet in book.worksheets
+               for r in range(1, sheet.max_row + 1))
+
+
+def test_a_long_cell_is_continued_on_the_rows_below(group_prints: dict[str, tuple[Path, Path,
+                                                                                  int]]) -> None:
+    """GRI 3-3 lists about 7,000 characters of indicators in English: more than one row can
+    hold, so it goes on over the rows below it, every indicator whole."""
+    book = load_workbook(group_prints["en"][0])
+    sheet = next(s for s in book.worksheets if s.title.endswith("gri-2021"))
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(n for n, row in enumerate(rows) if row[0] == "3\u20113")
+    parts = [rows[start][3]]
+    for row in rows[start + 1:]:
+        if row[0] is not None:
+            break
+        parts.append(row[3])
+    assert len(parts) > 1 and sum(map(len, parts)) > 6000
+    assert all(part.endswith(";") for part in parts[:-1])  # cut between two indicators
+    assert "414-2" not in " ".join(str(r[0]) for r in rows)  # codes print unbroken: 414‑2
+
+
+def test_each_workbook_counts_and_lists_the_text_figures_without_its_language(
+        group_prints: dict[str, tuple[Path, Path, int]]) -> None:
+    book_path, _pdf, count = group_prints["en"]
+    assert count == 3
+    book = load_workbook(book_path)
+    cover = {r[0]: r[1] for r in book["Cover"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert cover["Text figures in the other language"] == "3 text figures have no English"
+    listed = [r for r in book["Findings"].iter_rows(min_row=2, values_only=True)
+              if r[4] == "Other language only"]
+    assert len(listed) == 3 and all("has no English" in r[5] for r in listed)
+    # the Chinese workbook: every text has its Chinese, and every rule is named in Chinese
+    chinese = load_workbook(group_prints["zh"][0])
+    cover = {r[0]: r[1] for r in chinese["封面"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert "缺少本语言的文字数据" not in cover
+    rules = {r[4] for r in chinese["校验结果"].iter_rows(min_row=2, values_only=True)}
+    assert "合计不完整" in rules and not any(WORDS.findall(r) for r in rules)
+
+
+def test_every_rule_a_finding_can_carry_has_its_words() -> None:
+    from esgdesk.exchange.workbook import WORDS as WORKBOOK_WORDS
+    from esgdesk.rules import validation
+
+    source = Path(validation.__file__).read_text(encoding="utf-8")
+    rules = set(re.findall(r'Finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
+    rules |= set(re.findall(r'_finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
+    assert {"missing", "incomplete", "totals", "prior_year"} <= rules
+    assert {r for r in rules if f"rule_{r}" not in WORKBOOK_WORDS} == set()

@@ -32,6 +32,7 @@ from esgdesk.exchange.workbook import (
     PRINT_SCALE_LEAST,
     PRINTABLE_HEIGHT,
     ROW_HEIGHT_MOST,
+    WORDS,
     Style,
     XlsxCells,
     height_for,
@@ -42,6 +43,7 @@ from esgdesk.exchange.workbook import (
     print_scale,
     sheet_name,
     text_width,
+    unbroken,
     word,
     xlsx_atomically,
     xlsx_fit_a4,
@@ -218,6 +220,7 @@ class WorkbookWriter:
 
         self.findings = validate(self.store, self.year, self.entity,
                                  book=self.figures.book)  # read once, not twice
+        self.untranslated = self._untranslated()
         with xlsx_atomically(path) as book:
             self.cells = XlsxCells(book)
             self._put(self._cover(), book.add_worksheet(sheet_name(word("cover", self.lang),
@@ -342,6 +345,8 @@ class WorkbookWriter:
             ("by", made_by),
             ("open", finding_counts(counts, lang)),
         ]
+        if self.untranslated:
+            rows.append(("untranslated", untranslated_count(len(self.untranslated), lang)))
         page = Page(least={0: 14, 1: 40}, most={0: 24, 1: 60})
         title = self.catalogue.report_name(lang, self.year, self._company())
         page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
@@ -579,8 +584,9 @@ class WorkbookWriter:
         for chapter in self.catalogue.chapters:
             title = f"{chapter.number} {chapter.title(lang, self.year)}".strip()
             for section in chapter.sections:
-                values = [title, section.title(lang), " / ".join(section.gri) or "/",
-                          " / ".join(section.cass) or "/"]
+                values = [title, section.title(lang),
+                          " / ".join(map(unbroken, section.gri)) or "/",
+                          " / ".join(map(unbroken, section.cass)) or "/"]
                 page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
@@ -601,7 +607,8 @@ class WorkbookWriter:
             if not row.disclosure.verified:
                 title = f"{title} ({word('not_verified', lang)})".strip()
             labels = [self.catalogue.indicators[i].label(lang) for i in row.indicators]
-            values = [row.disclosure.code, title, row.word(lang), "; ".join(labels) or None]
+            values = [unbroken(row.disclosure.code), title, row.word(lang),
+                      "; ".join(labels) or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
@@ -736,7 +743,31 @@ class WorkbookWriter:
                       finding.year, word(rule, lang) if rule in _RULES else finding.rule,
                       finding.message(lang), finding.explanation or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        self._untranslated_lines(page, text)
         return page
+
+    def _untranslated(self) -> list[tuple[str, int, Indicator]]:
+        """The text figures the workbook prints without its language (entity, year,
+        indicator): held in the other language only, shown as held."""
+        found = []
+        for (entity, indicator_id, year), stored in sorted(self.figures.book.values.items()):
+            indicator = self.catalogue.indicators.get(indicator_id)
+            if indicator is None or indicator.type.numeric or stored.value is None:
+                continue
+            if indicator.type.lacks(stored.value, self.lang):
+                found.append((entity, year, indicator))
+        return found
+
+    def _untranslated_lines(self, page: Page, text: Any) -> None:
+        """On the findings sheet, each text figure printed without the workbook's language."""
+        lang = self.lang
+        for entity, year, indicator in self.untranslated:
+            label = indicator.label(lang)
+            message = (f"“{label}”没有中文，本工作簿印出其所填的文字。" if lang == "zh" else
+                       f"'{label}' has no English; the workbook prints it as typed.")
+            values = [word("info", lang), word("open_state", lang), self._name(entity), year,
+                      word("rule_language", lang), message, None]
+            page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
 
     # -- data -----------------------------------------------------------------------------
     def _data_sheet(self, sheet: Any, step: Callable[[str], None]) -> None:
@@ -861,8 +892,15 @@ class WorkbookWriter:
         step("data")
 
 
-_RULES = {f"rule_{r}" for r in ("type_range", "prior_year", "target", "breakdown",
-                                "same_figure", "ratio", "consolidation", "factor", "peer")}
+_RULES = {key for key in WORDS if key.startswith("rule_")}
+
+
+def untranslated_count(count: int, lang: str) -> str:
+    """How many text figures the workbook prints in the other language ("3 项文字数据没有中文",
+    "3 text figures have no English")."""
+    if lang == "zh":
+        return f"{count} 项文字数据没有中文"
+    return f"{count} text figure{' has' if count == 1 else 's have'} no English"
 
 
 def finding_counts(counts: dict[str, int], lang: str) -> str:

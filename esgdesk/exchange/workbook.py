@@ -62,6 +62,11 @@ WORDS = {
     "rule_same_figure": ("同一数字", "Same figure"), "rule_ratio": ("比率", "Ratio"),
     "rule_consolidation": ("合并", "Consolidation"),
     "rule_factor": ("排放因子", "Factors"), "rule_peer": ("同级比较", "Sibling sites"),
+    "rule_missing": ("缺报", "Missing figures"),
+    "rule_incomplete": ("合计不完整", "Incomplete total"),
+    "rule_totals": ("合计与分项", "Total and its lines"),
+    "rule_language": ("缺少本语言", "Other language only"),
+    "untranslated": ("缺少本语言的文字数据", "Text figures in the other language"),
     "calculated_by": ("生成工具", "Made by"), "catalogue": ("指标目录", "catalogue"),
     "indicator_id": ("指标编号", "Indicator id"), "label": ("指标名称", "Indicator"),
     "value": ("数值", "Value"), "status": ("审核状态", "Review status"),
@@ -85,6 +90,11 @@ def both_words(key: str) -> str:
     """A label in both languages, Chinese first ("填报人 Submitted by")."""
     zh, en = WORDS[key]
     return f"{zh} {en}"
+
+
+def unbroken(code: str) -> str:
+    """A code as printed: its hyphens non-breaking, so "414-2" never wraps as "414-" / "2"."""
+    return code.replace("-", "\u2011")
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
