@@ -65,7 +65,9 @@ Progress = Callable[[int, int, str], bool]  # done, total, what → False to can
 DATA_SECOND_PAGE = 4  # the data sheet's column printed first on a second page across
 DATA_ROWS_A_STEP = 5000  # the data sheet reports progress (and may be cancelled) this often
 LONGEST_UNBROKEN = 30  # a longer word (an address, a path) may break anywhere at print
-DEFAULT_PRINTED = 18.0  # points a row of default height may print at (a Chinese font's)
+# Points a row of default height may print at, the spreadsheet program fitting it to its
+# text: a line of a Chinese font is taller.
+DEFAULT_PRINTED = {False: 15.5, True: 16.5}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -286,7 +288,7 @@ class WorkbookWriter:
             if height is not None:
                 height = min(max(height, DEFAULT_HEIGHT), ROW_HEIGHT_MOST)
                 sheet.set_row(row, height)
-            heights.append(height or DEFAULT_PRINTED)
+            heights.append(height or DEFAULT_PRINTED[chinese])
             keeps.append(line.keep)
             for column, cell in line.cells.items():
                 self.cells.write(sheet, row, column, cell.value, styles[column])
@@ -428,7 +430,7 @@ class WorkbookWriter:
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                line = Line({0: Cell(label, group)})
+                line = Line({0: Cell(label, group)}, keep=1)  # with its first row
                 for column in range(1, width):
                     line.cells[column] = Cell(None, self.cells.style("group", "border"))
                 page.add(line)
@@ -517,7 +519,7 @@ class WorkbookWriter:
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                page.add(Line({0: Cell(label, group)}))
+                page.add(Line({0: Cell(label, group)}, keep=1))
                 continue
             line = Line({0: self._label_cell(label, item.indent)})
             for column in range(1, len(grid.columns)):
@@ -602,10 +604,14 @@ class WorkbookWriter:
         filled = {i.id for i in self.catalogue.indicators.values()
                   if self.value_of(i, self.year) is not None}
         for row in coverage(self.catalogue, framework_id, filled):
-            # A title read only in the other language is not shown in this one.
-            title = row.disclosure.title(lang) or word("not_read", lang)
-            if not row.disclosure.verified:
-                title = f"{title} ({word('not_verified', lang)})".strip()
+            # A title read only in the other language is not shown in this one; one that
+            # was never read says so once (it was not verified either).
+            title = row.disclosure.title(lang)
+            if not title:
+                title = word("not_read", lang)
+            elif not row.disclosure.verified:
+                remark = word("not_verified", lang)
+                title = f"{title}（{remark}）" if lang == "zh" else f"{title} ({remark})"
             labels = [self.catalogue.indicators[i].label(lang) for i in row.indicators]
             values = [unbroken(row.disclosure.code), title, row.word(lang),
                       "; ".join(labels) or None]

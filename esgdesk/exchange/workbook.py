@@ -198,7 +198,7 @@ HOUSE_STYLES: dict[str, dict[str, Any]] = {
 }
 Style = tuple[tuple[str, Any], ...]
 LINE_HEIGHT = 16.0  # points a line of 11-point text takes, Chinese fonts included
-LATIN_LINE_HEIGHT = 14.0  # a line of 11-point text without Chinese
+LATIN_LINE_HEIGHT = 13.0  # a line of 11-point text without Chinese
 DEFAULT_HEIGHT = 15.0
 
 
