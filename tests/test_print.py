@@ -379,3 +379,41 @@ def test_every_rule_a_finding_can_carry_has_its_words() -> None:
     rules |= set(re.findall(r'_finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
     assert {"missing", "incomplete", "totals", "prior_year"} <= rules
     assert {r for r in rules if f"rule_{r}" not in WORKBOOK_WORDS} == set()
+
+
+def test_a_text_longer_than_a_row_is_cut_between_items_and_loses_nothing() -> None:
+    from esgdesk.exchange.pages import continued
+
+    items = [f"Number of employees trained in topic {n}" for n in range(300)]
+    text = "; ".join(items)
+    parts = continued(text, 50, 25)
+    assert len(parts) > 1 and all(lines_needed(p, 50) <= 25 for p in parts)
+    assert " ".join(parts) == text  # each cut after an item's "; ", nothing dropped
+    assert all(p.endswith(";") for p in parts[:-1])
+    chinese = "员工培训覆盖率" * 400  # no items, no spaces: cut between characters
+    parts = continued(chinese, 30, 10)
+    assert "".join(parts) == chinese and all(lines_needed(p, 30) <= 10 for p in parts)
+    assert continued("short", 30, 10) == ["short"]
+
+
+def test_page_breaks_keep_a_title_with_its_first_rows_and_no_last_row_alone() -> None:
+    from esgdesk.exchange.pages import page_breaks
+
+    # a page of 100 points holding its 10-point title row, then rows of 10 points
+    heights = [10.0] * 9 + [10.0, 10.0, 10.0, 10.0]
+    keeps = [0] * 8 + [3, 0, 0, 0, 0]  # row 8 a table's title, kept with 3 rows after it
+    assert page_breaks(heights, keeps, 100, repeated=10) == [8]  # not after the title
+    keeps = [0] * 11 + [1, 0]  # the last two rows together
+    assert page_breaks([10.0] * 13, keeps, 120, repeated=10) == [11]
+    assert page_breaks([10.0] * 5, [0] * 5, 100) == []
+
+
+def test_a_text_figure_lacks_a_language_only_when_it_has_none_of_it() -> None:
+    from esgdesk.model.types import bilingual_value, value_type
+
+    bilingual, text = value_type("bilingual"), value_type("text")
+    assert bilingual.lacks(bilingual_value(zh="达标排放"), "en")
+    assert not bilingual.lacks(bilingual_value(zh="达标排放"), "zh")
+    assert not bilingual.lacks(bilingual_value("达标排放", "Up to standard"), "en")
+    assert text.lacks("达标排放", "en") and not text.lacks("ISO 14001", "zh")
+    assert not value_type("count").lacks("12", "en")
