@@ -329,6 +329,7 @@ def test_a_realistic_groups_workbook_prints_every_text_whole_and_nothing_under_8
            for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
            if isinstance(cell.value, str) and re.sub(r"\s+", "", cell.value) not in printed]
     assert cut == []
+    assert "###" not in printed  # no number too wide for its column
     assert _too_narrow(book) == []
     assert all((sheet.row_dimensions[r].height or 0) <= 409 for sheet in book.worksheets
                for r in range(1, sheet.max_row + 1))

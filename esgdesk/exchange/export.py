@@ -894,6 +894,7 @@ class WorkbookWriter:
         sheet.repeat_rows(0)
         sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
         sheet.set_v_pagebreaks([DATA_SECOND_PAGE])
+        sheet.print_across()  # a row band's two pages one after the other
         xlsx_fit_a4(sheet, landscape=True, scale=math.ceil(PRINT_SCALE_LEAST * 100))
         step("data")
 
