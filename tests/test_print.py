@@ -333,6 +333,13 @@ def test_a_realistic_groups_workbook_prints_every_text_whole_and_nothing_under_8
     assert _too_narrow(book) == []
     assert all((sheet.row_dimensions[r].height or 0) <= 409 for sheet in book.worksheets
                for r in range(1, sheet.max_row + 1))
+    # a table going on to another page starts it with its header row (the years) again
+    environment = book.worksheets[3]
+    breaks = [b.id for b in environment.row_breaks.brk]
+    rows = list(environment.iter_rows(values_only=True))
+    headers = [n for n, row in enumerate(rows, start=1) if row[0] in ("指标", "Indicator")
+               and any(str(v).startswith("2024") for v in row if v)]
+    assert breaks and {b + 1 for b in breaks} & set(headers)
 
 
 def test_a_long_cell_is_continued_on_the_rows_below(group_prints: dict[str, tuple[Path, Path,
@@ -398,15 +405,28 @@ def test_a_text_longer_than_a_row_is_cut_between_items_and_loses_nothing() -> No
 
 
 def test_page_breaks_keep_a_title_with_its_first_rows_and_no_last_row_alone() -> None:
-    from esgdesk.exchange.pages import page_breaks
+    from esgdesk.exchange.pages import paginate
 
-    # a page of 100 points holding its 10-point title row, then rows of 10 points
-    heights = [10.0] * 9 + [10.0, 10.0, 10.0, 10.0]
+    # pages of 100 points holding a 10-point title row, then rows of 10 points
+    no_table: list[int | None] = [None] * 13
     keeps = [0] * 8 + [3, 0, 0, 0, 0]  # row 8 a table's title, kept with 3 rows after it
-    assert page_breaks(heights, keeps, 100, repeated=10) == [8]  # not after the title
+    order, breaks = paginate([10.0] * 13, keeps, no_table, 100, repeated=10)
+    assert breaks == [8] and order == list(range(13))  # not after the title
     keeps = [0] * 11 + [1, 0]  # the last two rows together
-    assert page_breaks([10.0] * 13, keeps, 120, repeated=10) == [11]
-    assert page_breaks([10.0] * 5, [0] * 5, 100) == []
+    assert paginate([10.0] * 13, keeps, no_table, 120, repeated=10)[1] == [11]
+    assert paginate([10.0] * 5, [0] * 5, [None] * 5, 100) == (list(range(5)), [])
+
+
+def test_a_table_going_on_to_another_page_starts_it_with_its_header_again() -> None:
+    from esgdesk.exchange.pages import paginate
+
+    # row 0 the sheet's title; row 1 a table's title, row 2 its header, rows 3–24 its rows
+    headers = [None, None] + [2] * 23
+    keeps = [0, 3] + [0] * 23
+    order, breaks = paginate([10.0] * 25, keeps, headers, 100, repeated=10)
+    assert breaks == [10, 19]
+    assert order[10] == 2 and order[19] == 2  # the header again at the top of each page
+    assert [i for i in order if i != 2] == [i for i in range(25) if i != 2]
 
 
 def test_a_text_figure_lacks_a_language_only_when_it_has_none_of_it() -> None:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from esgdesk import __version__
 from esgdesk.errors import EsgdeskError
-from esgdesk.exchange.pages import continued, page_breaks
+from esgdesk.exchange.pages import continued, paginate
 from esgdesk.exchange.workbook import (
     DEFAULT_HEIGHT,
     LINE_HEIGHT,
@@ -91,6 +91,7 @@ class Line:
     cells: dict[int, Cell] = field(default_factory=dict)
     spanning: bool = False
     keep: int = 0  # printed on the same page as this many lines after it
+    header: bool = False  # a table's header row, printed again on each page it goes on to
 
 
 @dataclass
@@ -132,6 +133,20 @@ class Page:
                  for c in range(count)]
         landscape = sum(wanted) > print_room(False) + 8
         return narrowed(wanted, least, print_room(landscape)), landscape
+
+
+def _headers(lines: list[Line]) -> list[int | None]:
+    """For each line, the header line of the table it is a row of (None: not in a table):
+    a table's rows run from its header to the next empty or spanning line."""
+    found: list[int | None] = []
+    current: int | None = None
+    for index, line in enumerate(lines):
+        if line.header:
+            current = index
+        elif line.spanning or not line.cells:
+            current = None
+        found.append(current)
+    return found
 
 
 def _bold(style: Style) -> bool:
@@ -260,52 +275,65 @@ class WorkbookWriter:
              one_page: bool = False) -> None:
         """Write a laid-out page row by row, with its widths, row heights and print set-up:
         a text longer than a row holds continued on the rows below, page breaks before a
-        table that would not start with its first rows."""
+        table that would not start with its first rows, and a table's header row printed
+        again at the top of each page it goes on to."""
         widths, landscape = page.widths()
         for column, width in enumerate(widths):
             sheet.set_column(column, column, width)
-        across = sum(widths)
+        lines = list(self._continued(page.lines, widths))
+        laid = [self._row_layout(line, widths) for line in lines]
+        heights = [height or DEFAULT_PRINTED[chinese] for height, chinese, _s in laid]
+        scale = print_scale(widths, landscape)
+        order, breaks = list(range(len(lines))), []
+        if freeze is not None:
+            keeps = [line.keep for line in lines]
+            if len(keeps) > 2:
+                keeps[-2] = max(keeps[-2], 1)  # no page holds the last row alone
+            order, breaks = paginate(heights, keeps, _headers(lines),
+                                     PRINTABLE_HEIGHT[landscape] * 100 / scale,
+                                     repeated=heights[0] if heights else 0.0)
         last = len(widths) - 1
-        heights: list[float] = []
-        keeps: list[int] = []
-        for line in self._continued(page.lines, widths):
-            row = len(heights)
-            lines, size, chinese = 1, 11.0, False
-            styles = {column: cell.style for column, cell in line.cells.items()}
-            for column, cell in line.cells.items():
-                if not isinstance(cell.value, str):
-                    continue
-                size = max(size, dict(cell.style).get("font_size", 11))
-                chinese = chinese or bool(_CJK.search(cell.value))
-                room = widths[column] - _indent(cell.style)
-                if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
-                    room = across  # merged over the sheet's columns, wrapped within them
-                    styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
-                    sheet.merge_range(row, 0, row, last, "", self.cells.format(styles[column]))
-                if not line.spanning or room == across:
-                    lines = max(lines, lines_needed(cell.value, room, _bold(cell.style)))
-            height = height_for(lines, size, chinese)
+        for row, index in enumerate(order):
+            line, (height, _chinese, styles) = lines[index], laid[index]
             if height is not None:
-                height = min(max(height, DEFAULT_HEIGHT), ROW_HEIGHT_MOST)
                 sheet.set_row(row, height)
-            heights.append(height or DEFAULT_PRINTED[chinese])
-            keeps.append(line.keep)
             for column, cell in line.cells.items():
+                if styles[column] is not cell.style:  # merged over the sheet's columns
+                    sheet.merge_range(row, 0, row, last, "", self.cells.format(styles[column]))
                 self.cells.write(sheet, row, column, cell.value, styles[column])
                 if cell.comment is not None and cell.value is not None:
                     sheet.write_comment(row, column, cell.comment, {"author": "esgdesk"})
-        if len(keeps) > 2:
-            keeps[-2] = max(keeps[-2], 1)  # no page holds the last row alone
-        scale = print_scale(widths, landscape)
         if freeze is not None:
             sheet.freeze_panes(*freeze)
             sheet.repeat_rows(0)
-            breaks = page_breaks(heights, keeps, PRINTABLE_HEIGHT[landscape] * 100 / scale,
-                                 repeated=heights[0] if heights else 0.0)
             if breaks:
                 sheet.set_h_pagebreaks(breaks[:1023])
         xlsx_fit_a4(sheet, landscape=landscape, one_page=one_page,
                     scale=None if one_page else scale)
+
+    def _row_layout(self, line: Line, widths: list[float]
+                    ) -> tuple[float | None, bool, dict[int, Style]]:
+        """A line's row height (None: the default), whether it holds Chinese, and each
+        cell's style (a spanning text wider than the first column merged over the sheet's
+        columns and wrapped within them)."""
+        across, last = sum(widths), len(widths) - 1
+        lines, size, chinese = 1, 11.0, False
+        styles = {column: cell.style for column, cell in line.cells.items()}
+        for column, cell in line.cells.items():
+            if not isinstance(cell.value, str):
+                continue
+            size = max(size, dict(cell.style).get("font_size", 11))
+            chinese = chinese or bool(_CJK.search(cell.value))
+            room = widths[column] - _indent(cell.style)
+            if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
+                room = across
+                styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
+            if not line.spanning or room == across:
+                lines = max(lines, lines_needed(cell.value, room, _bold(cell.style)))
+        height = height_for(lines, size, chinese)
+        if height is not None:
+            height = min(max(height, DEFAULT_HEIGHT), ROW_HEIGHT_MOST)
+        return height, chinese, styles
 
     def _continued(self, lines: list[Line], widths: list[float]) -> Iterator[Line]:
         """The lines, each text too long for one row (409 points) split into parts on
@@ -400,7 +428,8 @@ class WorkbookWriter:
                       spanning=True, keep=3))  # on the page of its header and first rows
         grid = ReportGrid(self.catalogue, table, entity, self.year, self._sites(table, entity))
         heading = self.cells.style("bold", "header", "centre", "border")
-        page.add(Line({n: Cell(c.heading(lang), heading) for n, c in enumerate(grid.columns)}))
+        page.add(Line({n: Cell(c.heading(lang), heading) for n, c in enumerate(grid.columns)},
+                      header=True))
         first = len(page.lines)
         if table.layout == "matrix":
             self._matrix_rows(page, grid)

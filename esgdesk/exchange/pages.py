@@ -47,25 +47,33 @@ def _items(text: str) -> list[str]:
     return _PIECES.findall(text)
 
 
-def page_breaks(heights: list[float], keeps: list[int], room: float,
-                repeated: float = 0.0) -> list[int]:
-    """The rows that start a new page (from 0), for rows of `heights` points on pages
-    `room` points high whose first `repeated` points are the title rows printed on each
-    page: a row with `keeps[i]` > 0 goes on the page of the next `keeps[i]` rows, so a
-    table's title and header start a page rather than end one, and no page is left
-    holding a table's last row alone."""
+def paginate(heights: list[float], keeps: list[int], headers: list[int | None],
+             room: float, repeated: float = 0.0) -> tuple[list[int], list[int]]:
+    """The rows as printed and the rows that start a new page, for rows of `heights`
+    points on pages `room` points high whose first `repeated` points are the title rows
+    printed on each page: a row with `keeps[i]` > 0 goes on the page of the next
+    `keeps[i]` rows, so a table's title and header start a page rather than end one and
+    no page is left holding a table's last row alone; a page that begins inside a table
+    (`headers[i]`: the row of its header) begins with that header again. The rows are
+    given as the index of each line written (a header repeated appears twice), the breaks
+    as the rows written that start a page."""
+    order: list[int] = []
     breaks: list[int] = []
     used = 0.0
     row = 0
     while row < len(heights):
         end = row
         while end < len(heights) - 1 and keeps[end] > 0 and end - row < 12:
-            end += keeps[end]
-            end = min(end, len(heights) - 1)
+            end = min(end + keeps[end], len(heights) - 1)
         block = sum(heights[row:end + 1])
         if used > repeated and used + block > room:
-            breaks.append(row)
+            breaks.append(len(order))
             used = repeated
+            header = headers[row]
+            if header is not None and header != row:
+                order.append(header)
+                used += heights[header]
+        order.extend(range(row, end + 1))
         used += block
         row = end + 1
-    return breaks
+    return order, breaks
