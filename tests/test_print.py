@@ -63,8 +63,8 @@ def _too_narrow(book) -> list[str]:
                 height = sheet.row_dimensions[cell.row].height or DEFAULT_HEIGHT
                 where = f"{sheet.title}!{cell.coordinate} {cell.value[:30]!r}"
                 if cell.alignment.wrap_text:
-                    lines = lines_needed(cell.value, room, bold)
                     size = float(cell.font.sz or 11) if cell.font else 11.0
+                    lines = lines_needed(cell.value, room * 11 / size, bold)
                     needed = height_for(lines, size, bool(CJK.search(cell.value))) or 0
                     if LONGEST_UNBROKEN >= longest_word(cell.value, bold) > room:
                         cut.append(f"{where}: a word wider than its column ({room:.0f})")

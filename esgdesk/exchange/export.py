@@ -317,20 +317,23 @@ class WorkbookWriter:
         cell's style (a spanning text wider than the first column merged over the sheet's
         columns and wrapped within them)."""
         across, last = sum(widths), len(widths) - 1
-        lines, size, chinese = 1, 11.0, False
+        height, chinese = None, False
         styles = {column: cell.style for column, cell in line.cells.items()}
         for column, cell in line.cells.items():
             if not isinstance(cell.value, str):
                 continue
-            size = max(size, dict(cell.style).get("font_size", 11))
+            size = dict(cell.style).get("font_size", 11)
             chinese = chinese or bool(_CJK.search(cell.value))
             room = widths[column] - _indent(cell.style)
             if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
                 room = across
                 styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
             if not line.spanning or room == across:
-                lines = max(lines, lines_needed(cell.value, room, _bold(cell.style)))
-        height = height_for(lines, size, chinese)
+                # widths are in digits of 11-point text: a smaller font fits more on a line
+                lines = lines_needed(cell.value, room * 11 / size, _bold(cell.style))
+                needed = height_for(lines, size, bool(_CJK.search(cell.value)))
+                if needed is not None:
+                    height = max(height or 0.0, needed)
         if height is not None:
             height = min(max(height, DEFAULT_HEIGHT), ROW_HEIGHT_MOST)
         return height, chinese, styles
