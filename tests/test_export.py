@@ -68,8 +68,9 @@ def test_cells_hold_numbers_with_the_reports_formats(sample: Store, tmp_path: Pa
     assert target.number_format == "0.00%"  # prints as 98.98%
     assert sheet.freeze_panes == "B3"
     assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
-    assert int(sheet.page_setup.fitToWidth or 1) == 1  # 1 is the default, left unwritten
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # at a scale of its own, no less than the one that prints its notes at 8 points
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert int(sheet.page_setup.scale or 100) >= 82
 
 
 def test_text_that_looks_like_a_formula_stays_text(sample: Store, tmp_path: Path) -> None:

@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.export import LONGEST_UNBROKEN, export_workbook
 from esgdesk.exchange.workbook import (
     DEFAULT_HEIGHT,
+    PRINT_SCALE_LEAST,
+    PRINTABLE_POINTS,
+    WIDER_FONT,
+    height_for,
     lines_needed,
     longest_word,
     sheet_name,
@@ -59,11 +63,13 @@ def _too_narrow(book) -> list[str]:
                 height = sheet.row_dimensions[cell.row].height or DEFAULT_HEIGHT
                 where = f"{sheet.title}!{cell.coordinate} {cell.value[:30]!r}"
                 if cell.alignment.wrap_text:
-                    if longest_word(cell.value, bold) > room:
+                    size = float(cell.font.sz or 11) if cell.font else 11.0
+                    lines = lines_needed(cell.value, room * 11 / size, bold)
+                    needed = height_for(lines, size, bool(CJK.search(cell.value))) or 0
+                    if LONGEST_UNBROKEN >= longest_word(cell.value, bold) > room:
                         cut.append(f"{where}: a word wider than its column ({room:.0f})")
-                    elif lines_needed(cell.value, room, bold) * 14.5 > height + 0.5:
-                        cut.append(f"{where}: {lines_needed(cell.value, room, bold)} lines "
-                                   f"in a row {height} high")
+                    elif needed > height + 0.5:
+                        cut.append(f"{where}: {lines} lines in a row {height} high")
                 elif text_width(cell.value, bold) > room and any(
                         sheet.cell(cell.row, c).value is not None
                         for c in range(last + 1, sheet.max_column + 1)):
@@ -94,18 +100,26 @@ def test_no_text_cell_is_wider_than_its_column_at_print(books: dict[str, Path],
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_sheet_prints_on_a4_fitted_to_the_width_with_its_titles(books: dict[str, Path],
-                                                                      lang: str) -> None:
+def test_every_sheet_prints_on_a4_at_no_less_than_8_points_with_its_titles(
+        books: dict[str, Path], lang: str) -> None:
     book = load_workbook(books[lang])
-    for sheet in book.worksheets:
+    for sheet in book.worksheets[1:]:
         assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
-        assert int(sheet.page_setup.fitToWidth or 1) == 1, sheet.title
-        if sheet is not book.worksheets[0]:
-            # chapters, and the index, findings and data too
-            assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
-            assert int(sheet.page_setup.fitToHeight) == 0, sheet.title  # as long as it takes
+        assert not sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # a set scale
+        scale = int(sheet.page_setup.scale or 100)
+        assert scale >= PRINT_SCALE_LEAST * 100, sheet.title  # 10-point notes at 8 or more
+        # chapters, and the index, findings and data too
+        assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
+        landscape = sheet.page_setup.orientation == "landscape"
+        widths = [_width(sheet, c) for c in range(1, sheet.max_column + 1)]
+        parts = [c.id for c in sheet.col_breaks.brk]  # pages across: each fits its page
+        for first, last in zip([0, *parts], [*parts, len(widths)], strict=True):
+            # a stored width holds the column's padding: 7 pixels a unit, 3/4 point a pixel
+            printed = sum(w * 7 * 0.75 * WIDER_FONT for w in widths[first:last]) * scale / 100
+            assert printed <= PRINTABLE_POINTS[landscape] + 1, (sheet.title, first, printed)
     cover = book.worksheets[0]
+    assert int(cover.page_setup.paperSize) == int(cover.PAPERSIZE_A4)
+    assert cover.sheet_properties.pageSetUpPr.fitToPage
     assert int(cover.page_setup.fitToHeight or 1) == 1  # the cover on one page (1: default)
     assert book.worksheets[-1].page_setup.orientation == "landscape"  # the wide data sheet
 
@@ -244,3 +258,183 @@ def test_the_data_sheet_shows_n_a_and_not_available_as_states(sample: Store,
         assert found["people.leave.paternity"][state] == words[0]
         assert found["people.employees.doctorate"][state] == words[1]
         assert found["people.leave.paternity"][value] is None
+
+
+# -- a realistic group's 2024 workbooks, printed by LibreOffice and read from the PDF ---------
+
+POPPLER_EM = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                        r'yMax="([\d.]+)">([^<]*)</word>')
+
+
+@pytest.fixture(scope="module")
+def group_prints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path, int]]:
+    """lang → (workbook, its PDF, the text figures held in Chinese alone) for the realistic
+    group of test_group_tree (three companies, four sites) with its 2024 figures, every
+    sheet of the export (by entity and per child included)."""
+    from print_group import realistic_group
+
+    soffice = shutil.which("soffice")
+    if soffice is None or shutil.which("pdftotext") is None:
+        pytest.skip("LibreOffice and poppler-utils are installed by 'make test'")
+    folder = tmp_path_factory.mktemp("group-print")
+    store, chinese_only = realistic_group(folder / "group.db")
+    try:
+        books = {lang: export_workbook(store, 2024, folder / f"group-{lang}.xlsx", lang=lang,
+                                       by_entity=True, per_child=True) for lang in ("zh", "en")}
+    finally:
+        store.close()
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{folder / 'profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, books.values())],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return {lang: (book, book.with_suffix(".pdf"), chinese_only)
+            for lang, book in books.items()}
+
+
+def _words(pdf: Path) -> list[list[tuple[float, float, str, float]]]:
+    """Each page's words as (box height, box width, text, bottom), from poppler's word
+    boxes."""
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    return [[(float(m[3]) - float(m[1]), float(m[2]) - float(m[0]), m[4], float(m[3]))
+             for m in POPPLER_EM.findall(page)] for page in boxes.split("<page ")[1:]]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_realistic_groups_workbook_prints_every_text_whole_and_nothing_under_8_points(
+        group_prints: dict[str, tuple[Path, Path, int]], lang: str) -> None:
+    book_path, pdf, _count = group_prints[lang]
+    pages = _words(pdf)
+    # A Chinese character is one em wide: poppler's word box over the em gives the ratio
+    # that turns every word's box height into its printed font size.
+    ratios = sorted(height / (width / len(text)) for page in pages
+                    for height, width, text, _y in page
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2,}", text))
+    assert ratios, "the workbook prints some Chinese (names, or text held in Chinese)"
+    em = ratios[len(ratios) // 2]
+    smallest = min((height / em, number) for number, page in enumerate(pages, start=1)
+                   for height, _w, _t, _y in page)
+    assert smallest[0] >= 7.95, f"page {smallest[1]} prints at {smallest[0]:.1f} pt"
+    # every page holds more than a heading and one row: three lines of text at least
+    lonely = [n for n, page in enumerate(pages, start=1)
+              if len({round(y / 4) for _h, _w, _t, y in page}) < 3]
+    assert lonely == []
+    # every text of every sheet appears whole (LibreOffice writes a cell's lines in turn)
+    printed = re.sub(r"\s+", "", subprocess.run(["pdftotext", "-raw", str(pdf), "-"],
+                                                capture_output=True, text=True,
+                                                check=True).stdout)
+    book = load_workbook(book_path)
+    cut = [f"{sheet.title}!{cell.coordinate} ({len(cell.value)} characters)"
+           for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
+           if isinstance(cell.value, str) and re.sub(r"\s+", "", cell.value) not in printed]
+    assert cut == []
+    assert "###" not in printed  # no number too wide for its column
+    assert _too_narrow(book) == []
+    assert all((sheet.row_dimensions[r].height or 0) <= 409 for sheet in book.worksheets
+               for r in range(1, sheet.max_row + 1))
+    # a table going on to another page starts it with its header row (the years) again
+    environment = book.worksheets[3]
+    breaks = [b.id for b in environment.row_breaks.brk]
+    rows = list(environment.iter_rows(values_only=True))
+    headers = [n for n, row in enumerate(rows, start=1) if row[0] in ("指标", "Indicator")
+               and any(str(v).startswith("2024") for v in row if v)]
+    assert breaks and {b + 1 for b in breaks} & set(headers)
+
+
+def test_a_long_cell_is_continued_on_the_rows_below(group_prints: dict[str, tuple[Path, Path,
+                                                                                  int]]) -> None:
+    """GRI 3-3 lists about 7,000 characters of indicators in English: more than one row can
+    hold, so it goes on over the rows below it, every indicator whole."""
+    book = load_workbook(group_prints["en"][0])
+    sheet = next(s for s in book.worksheets if s.title.endswith("gri-2021"))
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(n for n, row in enumerate(rows) if row[0] == "3\u20113")
+    parts = [rows[start][3]]
+    for row in rows[start + 1:]:
+        if row[0] is not None:
+            break
+        parts.append(row[3])
+    assert len(parts) > 1 and sum(map(len, parts)) > 6000
+    assert all(part.endswith(";") for part in parts[:-1])  # cut between two indicators
+    assert "414-2" not in " ".join(str(r[0]) for r in rows)  # codes print unbroken: 414‑2
+
+
+def test_each_workbook_counts_and_lists_the_text_figures_without_its_language(
+        group_prints: dict[str, tuple[Path, Path, int]]) -> None:
+    book_path, _pdf, count = group_prints["en"]
+    assert count == 3
+    book = load_workbook(book_path)
+    cover = {r[0]: r[1] for r in book["Cover"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert cover["Text figures in the other language"] == "3 text figures have no English"
+    listed = [r for r in book["Findings"].iter_rows(min_row=2, values_only=True)
+              if r[4] == "Other language only"]
+    assert len(listed) == 3 and all("has no English" in r[5] for r in listed)
+    # the Chinese workbook: every text has its Chinese, and every rule is named in Chinese
+    chinese = load_workbook(group_prints["zh"][0])
+    cover = {r[0]: r[1] for r in chinese["封面"].iter_rows(min_row=3, values_only=True) if r[0]}
+    assert "缺少本语言的文字数据" not in cover
+    rules = {r[4] for r in chinese["校验结果"].iter_rows(min_row=2, values_only=True)}
+    assert "合计不完整" in rules and not any(WORDS.findall(r) for r in rules)
+
+
+def test_every_rule_a_finding_can_carry_has_its_words() -> None:
+    from esgdesk.exchange.workbook import WORDS as WORKBOOK_WORDS
+    from esgdesk.rules import validation
+
+    source = Path(validation.__file__).read_text(encoding="utf-8")
+    rules = set(re.findall(r'Finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
+    rules |= set(re.findall(r'_finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
+    assert {"missing", "incomplete", "totals", "prior_year"} <= rules
+    assert {r for r in rules if f"rule_{r}" not in WORKBOOK_WORDS} == set()
+
+
+def test_a_text_longer_than_a_row_is_cut_between_items_and_loses_nothing() -> None:
+    from esgdesk.exchange.pages import continued
+
+    items = [f"Number of employees trained in topic {n}" for n in range(300)]
+    text = "; ".join(items)
+    parts = continued(text, 50, 25)
+    assert len(parts) > 1 and all(lines_needed(p, 50) <= 25 for p in parts)
+    assert " ".join(parts) == text  # each cut after an item's "; ", nothing dropped
+    assert all(p.endswith(";") for p in parts[:-1])
+    chinese = "员工培训覆盖率" * 400  # no items, no spaces: cut between characters
+    parts = continued(chinese, 30, 10)
+    assert "".join(parts) == chinese and all(lines_needed(p, 30) <= 10 for p in parts)
+    assert continued("short", 30, 10) == ["short"]
+
+
+def test_page_breaks_keep_a_title_with_its_first_rows_and_no_last_row_alone() -> None:
+    from esgdesk.exchange.pages import paginate
+
+    # pages of 100 points holding a 10-point title row, then rows of 10 points
+    no_table: list[int | None] = [None] * 13
+    keeps = [0] * 8 + [3, 0, 0, 0, 0]  # row 8 a table's title, kept with 3 rows after it
+    order, breaks = paginate([10.0] * 13, keeps, no_table, 100, repeated=10)
+    assert breaks == [8] and order == list(range(13))  # not after the title
+    keeps = [0] * 11 + [1, 0]  # the last two rows together
+    assert paginate([10.0] * 13, keeps, no_table, 120, repeated=10)[1] == [11]
+    assert paginate([10.0] * 5, [0] * 5, [None] * 5, 100) == (list(range(5)), [])
+
+
+def test_a_table_going_on_to_another_page_starts_it_with_its_header_again() -> None:
+    from esgdesk.exchange.pages import paginate
+
+    # row 0 the sheet's title; row 1 a table's title, row 2 its header, rows 3–24 its rows
+    headers = [None, None] + [2] * 23
+    keeps = [0, 3] + [0] * 23
+    order, breaks = paginate([10.0] * 25, keeps, headers, 100, repeated=10)
+    assert breaks == [10, 19]
+    assert order[10] == 2 and order[19] == 2  # the header again at the top of each page
+    assert [i for i in order if i != 2] == [i for i in range(25) if i != 2]
+
+
+def test_a_text_figure_lacks_a_language_only_when_it_has_none_of_it() -> None:
+    from esgdesk.model.types import bilingual_value, value_type
+
+    bilingual, text = value_type("bilingual"), value_type("text")
+    assert bilingual.lacks(bilingual_value(zh="达标排放"), "en")
+    assert not bilingual.lacks(bilingual_value(zh="达标排放"), "zh")
+    assert not bilingual.lacks(bilingual_value("达标排放", "Up to standard"), "en")
+    assert text.lacks("达标排放", "en") and not text.lacks("ISO 14001", "zh")
+    assert not value_type("count").lacks("12", "en")

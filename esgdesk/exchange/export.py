@@ -13,6 +13,7 @@ Written with XlsxWriter in constant-memory mode, so each sheet is laid out first
 from __future__ import annotations
 
 import gc
+import math
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,15 +25,25 @@ from typing import Any, NamedTuple
 
 from esgdesk import __version__
 from esgdesk.errors import EsgdeskError
+from esgdesk.exchange.pages import continued, paginate
 from esgdesk.exchange.workbook import (
     DEFAULT_HEIGHT,
+    LINE_HEIGHT,
+    PRINT_SCALE_LEAST,
+    PRINTABLE_HEIGHT,
+    ROW_HEIGHT_MOST,
+    WORDS,
     Style,
     XlsxCells,
     height_for,
     lines_needed,
     longest_word,
+    narrowed,
+    print_room,
+    print_scale,
     sheet_name,
     text_width,
+    unbroken,
     word,
     xlsx_atomically,
     xlsx_fit_a4,
@@ -51,8 +62,12 @@ from esgdesk.storage.factors import FactorValue
 from esgdesk.storage.store import RESTATEMENT_REASONS, Store
 
 Progress = Callable[[int, int, str], bool]  # done, total, what → False to cancel
+DATA_SECOND_PAGE = 4  # the data sheet's column printed first on a second page across
 DATA_ROWS_A_STEP = 5000  # the data sheet reports progress (and may be cancelled) this often
-LANDSCAPE_FROM = 95  # a sheet wider than this (column-width units) prints landscape
+LONGEST_UNBROKEN = 30  # a longer word (an address, a path) may break anywhere at print
+# Points a row of default height may print at, the spreadsheet program fitting it to its
+# text: a line of a Chinese font is taller.
+DEFAULT_PRINTED = {False: 15.5, True: 16.5}
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
@@ -75,6 +90,8 @@ class Line:
 
     cells: dict[int, Cell] = field(default_factory=dict)
     spanning: bool = False
+    keep: int = 0  # printed on the same page as this many lines after it
+    header: bool = False  # a table's header row, printed again on each page it goes on to
 
 
 @dataclass
@@ -92,9 +109,13 @@ class Page:
     def gap(self) -> None:
         self.lines.append(Line())
 
-    def widths(self) -> list[float]:
+    def widths(self) -> tuple[list[float], bool]:
+        """Each column's width, and whether the sheet prints landscape: as wide as its text
+        wants, else its wrapping columns narrowed (none below its longest word) to what A4
+        prints at no less than 8 points, portrait where that is room enough."""
         needs: dict[int, float] = dict(self.least)
         words: dict[int, float] = {}  # no column narrower than a word it holds
+        fixed: dict[int, float] = {}  # numbers do not wrap
         for line in self.lines:
             if line.spanning:
                 continue
@@ -103,9 +124,29 @@ class Page:
                 if isinstance(cell.value, str):
                     words[column] = max(words.get(column, 0), longest_word(
                         cell.value, _bold(cell.style)) + _indent(cell.style) + 2)
+                elif cell.value is not None:
+                    fixed[column] = max(fixed.get(column, 0), _needed(cell))
         count = max(needs, default=-1) + 1
-        return [round(max(min(needs.get(c, 8), self.most.get(c, 40)), words.get(c, 0)), 1)
-                for c in range(count)]
+        wanted = [round(max(min(needs.get(c, 8), self.most.get(c, 40)), words.get(c, 0),
+                            fixed.get(c, 0)), 1) for c in range(count)]
+        least = [max(min(words.get(c, 0), LONGEST_UNBROKEN), fixed.get(c, 0), 6.0)
+                 for c in range(count)]
+        landscape = sum(wanted) > print_room(False) + 8
+        return narrowed(wanted, least, print_room(landscape)), landscape
+
+
+def _headers(lines: list[Line]) -> list[int | None]:
+    """For each line, the header line of the table it is a row of (None: not in a table):
+    a table's rows run from its header to the next empty or spanning line."""
+    found: list[int | None] = []
+    current: int | None = None
+    for index, line in enumerate(lines):
+        if line.header:
+            current = index
+        elif line.spanning or not line.cells:
+            current = None
+        found.append(current)
+    return found
 
 
 def _bold(style: Style) -> bool:
@@ -196,6 +237,7 @@ class WorkbookWriter:
 
         self.findings = validate(self.store, self.year, self.entity,
                                  book=self.figures.book)  # read once, not twice
+        self.untranslated = self._untranslated()
         with xlsx_atomically(path) as book:
             self.cells = XlsxCells(book)
             self._put(self._cover(), book.add_worksheet(sheet_name(word("cover", self.lang),
@@ -231,37 +273,96 @@ class WorkbookWriter:
 
     def _put(self, page: Page, sheet: Any, freeze: tuple[int, int] | None,
              one_page: bool = False) -> None:
-        """Write a laid-out page row by row, with its widths, row heights and print set-up."""
-        widths = page.widths()
+        """Write a laid-out page row by row, with its widths, row heights and print set-up:
+        a text longer than a row holds continued on the rows below, page breaks before a
+        table that would not start with its first rows, and a table's header row printed
+        again at the top of each page it goes on to."""
+        widths, landscape = page.widths()
         for column, width in enumerate(widths):
             sheet.set_column(column, column, width)
-        across = sum(widths)
+        lines = list(self._continued(page.lines, widths))
+        laid = [self._row_layout(line, widths) for line in lines]
+        heights = [height or DEFAULT_PRINTED[chinese] for height, chinese, _s in laid]
+        scale = print_scale(widths, landscape)
+        order, breaks = list(range(len(lines))), []
+        if freeze is not None:
+            keeps = [line.keep for line in lines]
+            if len(keeps) > 2:
+                keeps[-2] = max(keeps[-2], 1)  # no page holds the last row alone
+            order, breaks = paginate(heights, keeps, _headers(lines),
+                                     PRINTABLE_HEIGHT[landscape] * 100 / scale,
+                                     repeated=heights[0] if heights else 0.0)
         last = len(widths) - 1
-        for row, line in enumerate(page.lines):
-            lines, size = 1, 11.0
-            styles = {column: cell.style for column, cell in line.cells.items()}
-            for column, cell in line.cells.items():
-                if not isinstance(cell.value, str):
-                    continue
-                size = max(size, dict(cell.style).get("font_size", 11))
-                room = widths[column] - _indent(cell.style)
-                if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
-                    room = across  # merged over the sheet's columns, wrapped within them
-                    styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
-                    sheet.merge_range(row, 0, row, last, "", self.cells.format(styles[column]))
-                if not line.spanning or room == across:
-                    lines = max(lines, lines_needed(cell.value, room, _bold(cell.style)))
-            height = height_for(lines, size)
+        for row, index in enumerate(order):
+            line, (height, _chinese, styles) = lines[index], laid[index]
             if height is not None:
-                sheet.set_row(row, max(height, DEFAULT_HEIGHT))
+                sheet.set_row(row, height)
             for column, cell in line.cells.items():
+                if styles[column] is not cell.style:  # merged over the sheet's columns
+                    sheet.merge_range(row, 0, row, last, "", self.cells.format(styles[column]))
                 self.cells.write(sheet, row, column, cell.value, styles[column])
                 if cell.comment is not None and cell.value is not None:
                     sheet.write_comment(row, column, cell.comment, {"author": "esgdesk"})
         if freeze is not None:
             sheet.freeze_panes(*freeze)
             sheet.repeat_rows(0)
-        xlsx_fit_a4(sheet, landscape=across > LANDSCAPE_FROM, one_page=one_page)
+            if breaks:
+                sheet.set_h_pagebreaks(breaks[:1023])
+        xlsx_fit_a4(sheet, landscape=landscape, one_page=one_page,
+                    scale=None if one_page else scale)
+
+    def _row_layout(self, line: Line, widths: list[float]
+                    ) -> tuple[float | None, bool, dict[int, Style]]:
+        """A line's row height (None: the default), whether it holds Chinese, and each
+        cell's style (a spanning text wider than the first column merged over the sheet's
+        columns and wrapped within them)."""
+        across, last = sum(widths), len(widths) - 1
+        height, chinese = None, False
+        styles = {column: cell.style for column, cell in line.cells.items()}
+        for column, cell in line.cells.items():
+            if not isinstance(cell.value, str):
+                continue
+            size = dict(cell.style).get("font_size", 11)
+            chinese = chinese or bool(_CJK.search(cell.value))
+            room = widths[column] - _indent(cell.style)
+            if line.spanning and text_width(cell.value) + 2 > widths[0] and last > 0:
+                room = across
+                styles[column] = (*cell.style, ("text_wrap", True), ("valign", "top"))
+            if not line.spanning or room == across:
+                # widths are in digits of 11-point text: a smaller font fits more on a line
+                lines = lines_needed(cell.value, room * 11 / size, _bold(cell.style))
+                needed = height_for(lines, size, bool(_CJK.search(cell.value)))
+                if needed is not None:
+                    height = max(height or 0.0, needed)
+        if height is not None:
+            height = min(max(height, DEFAULT_HEIGHT), ROW_HEIGHT_MOST)
+        return height, chinese, styles
+
+    def _continued(self, lines: list[Line], widths: list[float]) -> Iterator[Line]:
+        """The lines, each text too long for one row (409 points) split into parts on
+        rows of their own below it, the other cells of those rows left blank."""
+        for line in lines:
+            parts: dict[int, list[str]] = {}
+            if not line.spanning:
+                for column, cell in line.cells.items():
+                    if isinstance(cell.value, str):
+                        size = dict(cell.style).get("font_size", 11)
+                        most = int((ROW_HEIGHT_MOST - 3) / (LINE_HEIGHT * size / 11))
+                        found = continued(cell.value, widths[column] - _indent(cell.style),
+                                          most, _bold(cell.style))
+                        if len(found) > 1:
+                            parts[column] = found
+            if not parts:
+                yield line
+                continue
+            rows = max(len(p) for p in parts.values())
+            for index in range(rows):
+                yield Line({column: Cell(
+                    parts[column][index] if index < len(parts[column]) else None, cell.style)
+                    if column in parts else Cell(cell.value if index == 0 else None,
+                                                 cell.style, cell.comment)
+                    for column, cell in line.cells.items()},
+                    keep=line.keep if index == rows - 1 else 0)
 
     # -- the cover ----------------------------------------------------------------------
     def _cover(self) -> Page:
@@ -277,6 +378,8 @@ class WorkbookWriter:
             ("by", made_by),
             ("open", finding_counts(counts, lang)),
         ]
+        if self.untranslated:
+            rows.append(("untranslated", untranslated_count(len(self.untranslated), lang)))
         page = Page(least={0: 14, 1: 40}, most={0: 24, 1: 60})
         title = self.catalogue.report_name(lang, self.year, self._company())
         page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
@@ -309,7 +412,8 @@ class WorkbookWriter:
         page.gap()
         for chapter in self.catalogue.chapters:
             heading = f"{chapter.number} {chapter.title(self.lang, self.year)}".strip()
-            page.add(Line({0: Cell(heading, self.cells.style("title"))}, spanning=True))
+            page.add(Line({0: Cell(heading, self.cells.style("title"))}, spanning=True,
+                          keep=2))  # with its first table's title
             page.gap()
             for table in chapter.tables:
                 self._table(page, table, child)
@@ -324,14 +428,18 @@ class WorkbookWriter:
         """A table as the report prints it: its title, header row and rows."""
         lang = self.lang
         page.add(Line({0: Cell(table.title(lang, self.year), self.cells.style("bold"))},
-                      spanning=True))
+                      spanning=True, keep=3))  # on the page of its header and first rows
         grid = ReportGrid(self.catalogue, table, entity, self.year, self._sites(table, entity))
         heading = self.cells.style("bold", "header", "centre", "border")
-        page.add(Line({n: Cell(c.heading(lang), heading) for n, c in enumerate(grid.columns)}))
+        page.add(Line({n: Cell(c.heading(lang), heading) for n, c in enumerate(grid.columns)},
+                      header=True))
+        first = len(page.lines)
         if table.layout == "matrix":
             self._matrix_rows(page, grid)
         else:
             self._figure_rows(page, grid)
+        if len(page.lines) - first > 2:
+            page.lines[-2].keep = 1  # no page holds the table's last row alone
 
     def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
         """The table's sites under the entity; without any, one column a year for the entity
@@ -354,7 +462,7 @@ class WorkbookWriter:
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                line = Line({0: Cell(label, group)})
+                line = Line({0: Cell(label, group)}, keep=1)  # with its first row
                 for column in range(1, width):
                     line.cells[column] = Cell(None, self.cells.style("group", "border"))
                 page.add(line)
@@ -443,7 +551,7 @@ class WorkbookWriter:
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                page.add(Line({0: Cell(label, group)}))
+                page.add(Line({0: Cell(label, group)}, keep=1))
                 continue
             line = Line({0: self._label_cell(label, item.indent)})
             for column in range(1, len(grid.columns)):
@@ -480,7 +588,8 @@ class WorkbookWriter:
         for chapter in self.catalogue.chapters:
             seen: set[str] = set()
             page.add(Line({0: Cell(f"{chapter.number} {chapter.title(lang, self.year)}".strip(),
-                                   self.cells.style("bold", "group"))}, spanning=True))
+                                   self.cells.style("bold", "group"))}, spanning=True,
+                          keep=2))
             for table in chapter.tables:
                 for indicator_id in table.indicators():
                     indicator = self.catalogue.indicators[indicator_id]
@@ -509,8 +618,9 @@ class WorkbookWriter:
         for chapter in self.catalogue.chapters:
             title = f"{chapter.number} {chapter.title(lang, self.year)}".strip()
             for section in chapter.sections:
-                values = [title, section.title(lang), " / ".join(section.gri) or "/",
-                          " / ".join(section.cass) or "/"]
+                values = [title, section.title(lang),
+                          " / ".join(map(unbroken, section.gri)) or "/",
+                          " / ".join(map(unbroken, section.cass)) or "/"]
                 page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
@@ -526,12 +636,17 @@ class WorkbookWriter:
         filled = {i.id for i in self.catalogue.indicators.values()
                   if self.value_of(i, self.year) is not None}
         for row in coverage(self.catalogue, framework_id, filled):
-            # A title read only in the other language is not shown in this one.
-            title = row.disclosure.title(lang) or word("not_read", lang)
-            if not row.disclosure.verified:
-                title = f"{title} ({word('not_verified', lang)})".strip()
+            # A title read only in the other language is not shown in this one; one that
+            # was never read says so once (it was not verified either).
+            title = row.disclosure.title(lang)
+            if not title:
+                title = word("not_read", lang)
+            elif not row.disclosure.verified:
+                remark = word("not_verified", lang)
+                title = f"{title}（{remark}）" if lang == "zh" else f"{title} ({remark})"
             labels = [self.catalogue.indicators[i].label(lang) for i in row.indicators]
-            values = [row.disclosure.code, title, row.word(lang), "; ".join(labels) or None]
+            values = [unbroken(row.disclosure.code), title, row.word(lang),
+                      "; ".join(labels) or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
@@ -666,7 +781,31 @@ class WorkbookWriter:
                       finding.year, word(rule, lang) if rule in _RULES else finding.rule,
                       finding.message(lang), finding.explanation or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        self._untranslated_lines(page, text)
         return page
+
+    def _untranslated(self) -> list[tuple[str, int, Indicator]]:
+        """The text figures the workbook prints without its language (entity, year,
+        indicator): held in the other language only, shown as held."""
+        found = []
+        for (entity, indicator_id, year), stored in sorted(self.figures.book.values.items()):
+            indicator = self.catalogue.indicators.get(indicator_id)
+            if indicator is None or indicator.type.numeric or stored.value is None:
+                continue
+            if indicator.type.lacks(stored.value, self.lang):
+                found.append((entity, year, indicator))
+        return found
+
+    def _untranslated_lines(self, page: Page, text: Any) -> None:
+        """On the findings sheet, each text figure printed without the workbook's language."""
+        lang = self.lang
+        for entity, year, indicator in self.untranslated:
+            label = indicator.label(lang)
+            message = (f"“{label}”没有中文，本工作簿印出其所填的文字。" if lang == "zh" else
+                       f"'{label}' has no English; the workbook prints it as typed.")
+            values = [word("info", lang), word("open_state", lang), self._name(entity), year,
+                      word("rule_language", lang), message, None]
+            page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
 
     # -- data -----------------------------------------------------------------------------
     def _data_sheet(self, sheet: Any, step: Callable[[str], None]) -> None:
@@ -679,11 +818,22 @@ class WorkbookWriter:
                 "note", "changed_by", "changed_at")
         names = {code: self._name(code) for code in self.figures.children}
         units = [indicator.unit(lang) for indicator in self.catalogue.indicators.values()]
-        widths = [max(width, longest_word(word(key, lang), bold=True) + 2) for key, width in zip(
-            keys, (min(max(map(text_width, names.values()), default=0) + 2, 40), 6,
-                   max(map(len, self.catalogue.indicators), default=0) + 2, 40,
-                   min(max(map(text_width, units), default=0) + 2, 24), 14, 10, 10, 36, 12,
-                   34), strict=True)]
+        headings = [longest_word(word(key, lang), bold=True) + 2 for key in keys]
+        wanted = [max(width, least) for least, width in zip(
+            headings, (min(max(map(text_width, names.values()), default=0) + 2, 40), 6,
+                       max(map(len, self.catalogue.indicators), default=0) + 2, 40,
+                       min(max(map(text_width, units), default=0) + 2, 24), 14, 10, 10, 36,
+                       12, 34), strict=True)]
+        least = [max(h, w) for h, w in zip(headings, (
+            max((longest_word(n) + 2 for n in names.values()), default=8), 6, wanted[2],
+            max((longest_word(i.label(lang)) + 2 for i in self.catalogue.indicators.values()),
+                default=8), max((longest_word(u) + 2 for u in units), default=6),
+            14, 10, 10, 14, 12, 34), strict=True)]
+        # Two pages across at the least scale, each narrowed to its page (wrapped where it
+        # can): what the figure is on the first, the figure and its review on the second.
+        room = print_room(True)
+        widths = (narrowed(wanted[:DATA_SECOND_PAGE], least[:DATA_SECOND_PAGE], room)
+                  + narrowed(wanted[DATA_SECOND_PAGE:], least[DATA_SECOND_PAGE:], room))
         for column, key in enumerate(keys):
             cells.write(sheet, 0, column, word(key, lang), cells.style("bold", "header",
                                                                         "middle"))
@@ -775,12 +925,21 @@ class WorkbookWriter:
         sheet.freeze_panes(1, 0)
         sheet.repeat_rows(0)
         sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
-        xlsx_fit_a4(sheet, landscape=True)
+        sheet.set_v_pagebreaks([DATA_SECOND_PAGE])
+        sheet.print_across()  # a row band's two pages one after the other
+        xlsx_fit_a4(sheet, landscape=True, scale=math.ceil(PRINT_SCALE_LEAST * 100))
         step("data")
 
 
-_RULES = {f"rule_{r}" for r in ("type_range", "prior_year", "target", "breakdown",
-                                "same_figure", "ratio", "consolidation", "factor", "peer")}
+_RULES = {key for key in WORDS if key.startswith("rule_")}
+
+
+def untranslated_count(count: int, lang: str) -> str:
+    """How many text figures the workbook prints in the other language ("3 项文字数据没有中文",
+    "3 text figures have no English")."""
+    if lang == "zh":
+        return f"{count} 项文字数据没有中文"
+    return f"{count} text figure{' has' if count == 1 else 's have'} no English"
 
 
 def finding_counts(counts: dict[str, int], lang: str) -> str:

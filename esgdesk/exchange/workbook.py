@@ -62,6 +62,11 @@ WORDS = {
     "rule_same_figure": ("同一数字", "Same figure"), "rule_ratio": ("比率", "Ratio"),
     "rule_consolidation": ("合并", "Consolidation"),
     "rule_factor": ("排放因子", "Factors"), "rule_peer": ("同级比较", "Sibling sites"),
+    "rule_missing": ("缺报", "Missing figures"),
+    "rule_incomplete": ("合计不完整", "Incomplete total"),
+    "rule_totals": ("合计与分项", "Total and its lines"),
+    "rule_language": ("缺少本语言", "Other language only"),
+    "untranslated": ("缺少本语言的文字数据", "Text figures in the other language"),
     "calculated_by": ("生成工具", "Made by"), "catalogue": ("指标目录", "catalogue"),
     "indicator_id": ("指标编号", "Indicator id"), "label": ("指标名称", "Indicator"),
     "value": ("数值", "Value"), "status": ("审核状态", "Review status"),
@@ -85,6 +90,11 @@ def both_words(key: str) -> str:
     """A label in both languages, Chinese first ("填报人 Submitted by")."""
     zh, en = WORDS[key]
     return f"{zh} {en}"
+
+
+def unbroken(code: str) -> str:
+    """A code as printed: its hyphens non-breaking, so "414-2" never wraps as "414-" / "2"."""
+    return code.replace("-", "\u2011")
 
 
 def sheet_name(wanted: str, taken: set[str]) -> str:
@@ -178,7 +188,8 @@ HOUSE_STYLES: dict[str, dict[str, Any]] = {
     "border": {"border": 1, "border_color": "#B7C3D0"},
     "bold": {"bold": True},
     "title": {"bold": True, "font_size": 12},
-    "note": {"italic": True, "font_size": 9, "font_color": "#5A6470"},
+    # 10 points: at the least print scale (PRINT_SCALE_LEAST) a footnote still prints at 8
+    "note": {"italic": True, "font_size": 10, "font_color": "#5A6470"},
     "header": {"bg_color": "#DDE6F0", "pattern": 1},
     "group": {"bg_color": "#EEF1F5", "pattern": 1},
     "centre": {"align": "center", "valign": "vcenter", "text_wrap": True},
@@ -187,6 +198,7 @@ HOUSE_STYLES: dict[str, dict[str, Any]] = {
 }
 Style = tuple[tuple[str, Any], ...]
 LINE_HEIGHT = 16.0  # points a line of 11-point text takes, Chinese fonts included
+LATIN_LINE_HEIGHT = 13.0  # a line of 11-point text without Chinese
 DEFAULT_HEIGHT = 15.0
 
 
@@ -209,23 +221,61 @@ def longest_word(text: str, bold: bool = False) -> float:
     return max((text_width(part, bold) for part in parts), default=0.0)
 
 
+_WRAP_PIECES = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff"
+                         r"\uf900-\ufaff\uff00-\uffef]+|\s+")
+
+
+def _printed(piece: str, bold: bool) -> float:
+    """A piece's width as a proportional font prints it, in digits: Chinese characters two,
+    capitals a little more than a digit, small letters a little less, spaces and
+    punctuation about half."""
+    width = 0.0
+    for c in piece:
+        if unicodedata.east_asian_width(c) in "WF":
+            width += 2
+        elif c.isdigit():
+            width += 1
+        elif c.isupper():
+            width += 1.15
+        elif c.isalpha():
+            width += 0.9
+        else:
+            width += 0.6
+    return width * 1.1 if bold else width
+
+
 @lru_cache(maxsize=8192)
 def lines_needed(text: str, width: float, bold: bool = False) -> int:
-    """How many lines a text wraps onto in a column `width` units wide (word wrapping
-    wastes part of a line, so a little is kept spare)."""
-    room = max(width - 1.5, 1.0)
+    """How many lines a text wraps onto in a column `width` units wide: its words laid
+    out as the spreadsheet program wraps them (Chinese between any two characters), with
+    a little room kept spare."""
+    room = max(width - 1.5, 1.0) / 1.05
     total = 0
-    for line in text.split("\n"):
-        needed = text_width(line, bold)
-        total += max(1, math.ceil(needed * 1.08 / room)) if needed > room else 1
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for piece in _WRAP_PIECES.findall(paragraph):
+            size = _printed(piece, bold)
+            if piece.isspace():
+                used += size
+                continue
+            if used and used + size > room:
+                lines, used = lines + 1, 0.0
+            if size > room:  # a word wider than the column runs over lines of its own
+                lines += math.ceil(size / room) - 1
+                used = size % room
+            else:
+                used += size
+        total += lines
     return total
 
 
-def height_for(lines: int, font_size: float = 11) -> float | None:
-    """The row height of `lines` lines of text; None for the default single line."""
+def height_for(lines: int, font_size: float = 11, chinese: bool = True) -> float | None:
+    """The row height of `lines` lines of text (Chinese lines are taller); None for the
+    default single line."""
     if lines <= 1 and font_size <= 11:
         return None
-    return round(lines * LINE_HEIGHT * font_size / 11 + 3, 1)
+    line = LINE_HEIGHT if chinese else LATIN_LINE_HEIGHT
+    return round(lines * line * font_size / 11 + 3, 1)
 
 
 class XlsxCells:
@@ -280,15 +330,63 @@ class XlsxCells:
         return self.format(style)
 
 
-def xlsx_fit_a4(sheet: Any, landscape: bool, one_page: bool = False) -> None:
+# Printing on A4 with nothing under 8 points. A sheet is fitted to the page's width, so its
+# columns must be narrow enough that the fit shrinks its 10-point footnotes to no less than
+# 8 points: a sheet wider than that wraps its text columns instead of shrinking. Widths are
+# in column units (a digit of the workbook's font); where Calibri is missing the spreadsheet
+# program measures a column with a wider font (LibreOffice with DejaVu Sans, whose digits
+# are a third wider), so the page is reckoned as a third narrower.
+PRINT_SCALE_LEAST = 0.82
+PRINTABLE_POINTS = {False: 595.3 - 72, True: 841.9 - 72}  # A4 less half-inch margins
+PRINTABLE_HEIGHT = {False: 841.9 - 86.4, True: 595.3 - 86.4}  # less 0.6-inch margins
+WIDER_FONT = 4 / 3
+ROW_HEIGHT_MOST = 409.0  # points: a spreadsheet row is no higher
+
+
+def column_points(width: float) -> float:
+    """A column's printed width in points, at 100 % and with the wider font."""
+    return (width * 7 + 5) * 0.75 * WIDER_FONT
+
+
+def print_room(landscape: bool) -> float:
+    """The widest sheet, in column units, that prints on A4 at no less than
+    PRINT_SCALE_LEAST (column padding reckoned for a dozen columns)."""
+    points = PRINTABLE_POINTS[landscape] / PRINT_SCALE_LEAST / (0.75 * WIDER_FONT)
+    return math.floor((points - 12 * 5) / 7)
+
+
+def print_scale(widths: list[float], landscape: bool) -> int:
+    """The print scale (per cent) at which columns of these widths fill A4's width."""
+    points = sum(column_points(w) for w in widths)
+    return max(10, min(100, math.floor(PRINTABLE_POINTS[landscape] * 100 / max(points, 1))))
+
+
+def narrowed(widths: list[float], least: list[float], room: float) -> list[float]:
+    """Column widths brought within `room` by narrowing the columns that can wrap, each
+    in proportion to what it can give and none below its `least` (its longest word)."""
+    excess = sum(widths) - room
+    give = [max(w - low, 0.0) for w, low in zip(widths, least, strict=True)]
+    spare = sum(give)
+    if excess <= 0 or spare <= 0:
+        return widths
+    share = min(excess / spare, 1.0)
+    return [round(w - g * share, 1) for w, g in zip(widths, give, strict=True)]
+
+
+def xlsx_fit_a4(sheet: Any, landscape: bool, one_page: bool = False,
+                scale: int | None = None) -> None:
     """Print on A4, fitted to the page width (or on one page), as many pages long as it
-    takes, the title rows repeated on each page."""
+    takes, the title rows repeated on each page; or at a `scale` (per cent) over as many
+    pages across as the columns need."""
     sheet.set_paper(9)  # A4
     if landscape:
         sheet.set_landscape()
     else:
         sheet.set_portrait()
-    sheet.fit_to_pages(1, 1 if one_page else 0)
+    if scale is None:
+        sheet.fit_to_pages(1, 1 if one_page else 0)
+    else:
+        sheet.set_print_scale(scale)
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
 
 

@@ -205,6 +205,11 @@ class ValueType(Frozen):
         """A stored value as a workbook or a form in `lang` shows it."""
         return self.format(stored)
 
+    def lacks(self, stored: str, lang: str) -> bool:
+        """Whether a stored value has no words in `lang`, so that a workbook in that
+        language shows it in the other (a text held in Chinese alone, in English)."""
+        return False
+
     def to_number(self, stored: str) -> Decimal | None:
         return Decimal(stored) if self.numeric else None
 
@@ -396,6 +401,10 @@ class Text(ValueType):
     def format(self, stored: str) -> str:
         return stored
 
+    def lacks(self, stored: str, lang: str) -> bool:
+        # Latin words (a standard, a name) belong in a Chinese text; Chinese is not English.
+        return lang == "en" and re.search(_CJK, stored) is not None
+
     def entry_format(self) -> str:
         return "@"
 
@@ -496,6 +505,9 @@ class BilingualText(ValueType):
         texts = _languages(stored)
         other = next((t for code, t in texts.items() if code != lang), "")
         return texts.get(lang) or other
+
+    def lacks(self, stored: str, lang: str) -> bool:
+        return lang not in _languages(stored)
 
     def entry_format(self) -> str:
         return "@"
