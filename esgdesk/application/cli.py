@@ -91,8 +91,15 @@ def _figure_arguments(parser: argparse.ArgumentParser) -> None:
 def _set_arguments(parser: argparse.ArgumentParser) -> None:
     _figure_arguments(parser)
     parser.add_argument("value")
-    parser.add_argument("--note", help="explanation or source of the figure")
-    parser.add_argument("--reason", default="", help="why it changed")
+    parser.add_argument("--explain", "--note", dest="note",
+                        help="the explanation: why the figure is what it is (a change beyond "
+                        "last year's, say); contributors and reviewers read it")
+    parser.add_argument("--source", dest="provenance",
+                        help="the provenance: where the figure comes from (a ledger, a bill, "
+                        "a report's page); it never explains a change")
+    parser.add_argument("--reason", default="",
+                        help="why the figure is n/a or not available (it is its explanation), "
+                        "or why a printed year is entered with --history")
     parser.add_argument("--unit", help="the unit VALUE is in (a quantity: MWh, 万千瓦时, m3 …); "
                         "stored in the indicator's own unit")
     parser.add_argument("--history", action="store_true",
@@ -119,10 +126,21 @@ def _describe(store: Store, stored: StoredValue) -> str:
 
 @store_command("set", "set a figure", _set_arguments)
 def _set(store: Store, args: argparse.Namespace) -> int:
+    from esgdesk.model.states import special_state
     from esgdesk.storage.store import Change
 
     entity = _figure_entity(store, args)
-    change = Change(entity, args.year, args.indicator, args.value, args.note, unit=args.unit)
+    note = args.note
+    if args.reason and not args.history:
+        if special_state(args.value) is None:
+            raise EsgdeskError(
+                "--reason says why a figure is n/a or not available; say why a figure changed "
+                "with --explain, and where it comes from with --source",
+                "--reason 用于说明数据为何不适用或暂无；说明数据变化请用 --explain，"
+                "数据来源请用 --source", kind="usage")
+        note = note if note is not None else args.reason  # the state's reason explains it
+    change = Change(entity, args.year, args.indicator, args.value, note, unit=args.unit,
+                    provenance=args.provenance)
     if args.history:
         [stored] = store.set_history([change], args.user, reason=args.reason or "history",
                                      source="cli")
