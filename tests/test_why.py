@@ -63,3 +63,33 @@ def test_a_reason_goes_with_n_a_and_explains_it(capsys: pytest.CaptureFixture[st
     assert (stored.state, stored.note) == (
         "not_applicable", "no statutory paternity leave where the staff are")
     store.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_n_a_and_not_available_print_as_the_report_prints_them(
+        sample: Store, tmp_path: Path, lang: str) -> None:
+    from openpyxl import load_workbook
+
+    from esgdesk.exchange.export import export_workbook
+    from esgdesk.model.catalogue import to_document
+    from esgdesk.storage.store import Change
+
+    paternity, foreign = "people.leave.paternity", "people.employees.foreign"
+    sample.set_values([Change("group", 2024, paternity, "n/a", note="no such leave"),
+                       Change("group", 2024, foreign, "not available", note="counting")], "hr")
+
+    def printed(path: Path) -> set[object]:
+        """What the people chapter's sheet prints in the reporting year's column (the
+        first of the years, as the report orders them)."""
+        book = load_workbook(path, data_only=True)
+        sheet = next(s for s in book.worksheets if s.title.startswith("04"))
+        return {row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2}
+
+    defaults = printed(export_workbook(sample, 2024, tmp_path / "a.xlsx", lang=lang))
+    assert {"/", "—"} <= defaults  # never a blank that reads as missing
+    # an edition of the company's own: its report prints "不适用" / "n.a."
+    document = to_document(sample.edition(2024))
+    document["catalogue"]["marks"] = {"not_applicable": "n.a.", "not_available": "未披露"}
+    sample.store_edition(2024, document, "the report's own marks", "coordinator")
+    own = printed(export_workbook(sample, 2024, tmp_path / "b.xlsx", lang=lang))
+    assert {"n.a.", "未披露"} <= own and not {"/", "—"} & own

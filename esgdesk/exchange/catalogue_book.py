@@ -32,6 +32,7 @@ from esgdesk.model import formula as formulas
 from esgdesk.model.catalogue import (
     AGGREGATIONS,
     CHECK_KINDS,
+    DEFAULT_MARKS,
     LAYOUTS,
     SOURCES,
     Catalogue,
@@ -54,7 +55,8 @@ SEVERITIES = ("error", "warning", "info")
 BETTER = ("higher", "lower")
 FRAMEWORKS = ("gri", "cass", "szse", "hkex")
 NONE_MARK = "-"  # an indicator's framework codes: none, where its section has some
-META_KEYS = ("version", "report_zh", "report_en", "company_zh", "company_en", "report_year")
+META_KEYS = ("version", "report_zh", "report_en", "company_zh", "company_en", "report_year",
+             "mark_not_applicable", "mark_not_available")
 FRACTION_RULES = {"max_change"}  # rules that are fractions (0.3 for ±30 %), kept as floats
 NUMERIC_DEFAULTS = {"max_change", "small", "copy_forward_min", "magnitude"}
 INSTRUCTIONS = "instructions"
@@ -337,7 +339,9 @@ def _book_rows(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
     report, company = _words(meta.get("report")), _words(meta.get("company"))
     data["catalogue"] = [["version", str(meta.get("version", ""))], ["report_zh", report[0]],
                          ["report_en", report[1]], ["company_zh", company[0]],
-                         ["company_en", company[1]], ["report_year", meta.get("report_year")]]
+                         ["company_en", company[1]], ["report_year", meta.get("report_year")],
+                         *([f"mark_{state}", mark]
+                           for state, mark in {**DEFAULT_MARKS, **meta.get("marks", {})}.items())]
     for key, value in meta.get("rules", {}).items():
         if key == "slips" and isinstance(value, dict):
             for unit, slip in value.items():
@@ -823,6 +827,10 @@ class _Reader:
             if year is not None:
                 meta["report_year"] = year
         meta["rules"] = self.rules(rule_lines)
+        marks = {state: given[f"mark_{state}"] for state in DEFAULT_MARKS
+                 if given.get(f"mark_{state}")}
+        if marks:  # what the report prints for n/a and not available; blank: the default
+            meta["marks"] = marks
         return meta
 
     def rules(self, lines: list[_Line]) -> dict[str, Any]:

@@ -53,7 +53,7 @@ from esgdesk.model.formula import GRID
 from esgdesk.model.frameworks import framework
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.method import choices, chosen_names
-from esgdesk.model.states import STATES, is_state_text
+from esgdesk.model.states import STATES, VALUE, is_state_text
 from esgdesk.rules.consolidate import Consolidation, Missing, missing_words
 from esgdesk.rules.coverage import coverage, frameworks_used
 from esgdesk.rules.figures import rounded
@@ -196,6 +196,9 @@ class WorkbookWriter:
 
     def value_of(self, indicator: Indicator, year: int, entity: str | None = None) -> Any:
         entity = entity or self.entity
+        mark = self._mark(indicator, year, entity)
+        if mark is not None:
+            return mark
         if indicator.type.numeric:
             number = self.figures.figures(entity, year).get(indicator.id)
             return None if number is None else self._number(indicator, number)
@@ -566,8 +569,17 @@ class WorkbookWriter:
                 line.cells[column] = Cell(self._report_value(indicator, ref), style)
             page.add(line)
 
+    def _mark(self, indicator: Indicator, year: int, entity: str) -> str | None:
+        """What the report prints for a figure the entity marked n/a or not available
+        ("/", "—", as the edition says), never a blank that reads as missing."""
+        stored = self.figures.book.stored(entity, indicator.id, year)
+        if stored is None or stored.state == VALUE:
+            return None
+        return self.catalogue.marks.get(stored.state)
+
     def _report_value(self, indicator: Indicator, ref: FigureRef) -> Any:
-        if not indicator.type.numeric:
+        mark = self._mark(indicator, ref.year, ref.entity)
+        if not indicator.type.numeric or mark is not None:
             return self.value_of(indicator, ref.year, ref.entity)
         number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
         return None if number is None else indicator.type.report_number(

@@ -33,6 +33,10 @@ LANGUAGES = ("zh", "en")
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
 
 
+# What a report table prints for a figure marked n/a or not available (a blank would read as
+# missing); an edition may say otherwise (its `marks`).
+DEFAULT_MARKS = {"not_applicable": "/", "not_available": "—"}
+
 SHEET_NAME_LIMIT = 31  # characters Excel allows in a sheet's name
 
 
@@ -261,7 +265,8 @@ class Catalogue(Frozen):
     """The report as data: a year's chapters, tables, indicators and checks."""
 
     _fields = ("version", "report_title", "report_year", "departments", "chapters", "indicators",
-               "tables", "checks", "rule_defaults", "company", "retired", "content_hash")
+               "tables", "checks", "rule_defaults", "company", "retired", "content_hash",
+               "marks")
     version: str
     report_title: Label  # the report's name, with {company} and {year}
     report_year: int
@@ -275,6 +280,9 @@ class Catalogue(Frozen):
     # Indicators of earlier editions no longer asked for: their figures of earlier years stay.
     retired: dict[str, Indicator]
     content_hash: str  # of the document it was read from (document_hash)
+    # How the company's report prints a figure marked n/a or not available, by state id
+    # ("/" and "—" unless the edition says otherwise).
+    marks: dict[str, str]
 
     __eq__ = object.__eq__  # the same catalogue only, as a dataclass with eq=False
     __hash__ = object.__hash__
@@ -284,13 +292,14 @@ class Catalogue(Frozen):
                  indicators: dict[str, Indicator], tables: dict[str, Table],
                  checks: tuple[Check, ...], rule_defaults: dict[str, Any] | None = None,
                  company: Label = NO_LABEL, retired: dict[str, Indicator] | None = None,
-                 content_hash: str = "") -> None:
+                 content_hash: str = "", marks: dict[str, str] | None = None) -> None:
         self.__dict__.update(version=version, report_title=report_title, report_year=report_year,
                              departments=departments, chapters=chapters, indicators=indicators,
                              tables=tables, checks=checks,
                              rule_defaults={} if rule_defaults is None else rule_defaults,
                              company=company, retired={} if retired is None else retired,
-                             content_hash=content_hash)
+                             content_hash=content_hash,
+                             marks={**DEFAULT_MARKS, **(marks or {})})
 
     def report_name(self, lang: str, year: int | None = None, company: str | None = None,
                     ) -> str:
@@ -817,6 +826,7 @@ def read_document(document: dict[str, Any], year: int | None = None,
         rule_defaults=dict(meta.get("rules", {})),
         company=reader.label("catalogue", meta.get("company"), "company"),
         retired=retired,
+        marks={k: str(v) for k, v in meta.get("marks", {}).items() if k in DEFAULT_MARKS},
         content_hash=content_hash or document_hash(document),
     )
     _check_references(reader, catalogue, set(by_section), sites)
@@ -845,6 +855,7 @@ def to_document(catalogue: Catalogue) -> dict[str, Any]:
         "company": catalogue.company.as_dict(),
         "report_year": catalogue.report_year,
         "rules": catalogue.rule_defaults,
+        "marks": dict(catalogue.marks),
         "departments": {key: name.as_dict() for key, name in catalogue.departments.items()},
     }
     chapters = []
