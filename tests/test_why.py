@@ -93,3 +93,24 @@ def test_n_a_and_not_available_print_as_the_report_prints_them(
     sample.store_edition(2024, document, "the report's own marks", "coordinator")
     own = printed(export_workbook(sample, 2024, tmp_path / "b.xlsx", lang=lang))
     assert {"n.a.", "未披露"} <= own and not {"/", "—"} & own
+
+
+def test_a_company_named_in_each_language_is_titled_in_the_workbooks(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from esgdesk.exchange.export import export_workbook
+
+    db = tmp_path / "sunny.db"
+    assert _run(capsys, "init", str(db), "--company-zh", "舜宇光学科技", "--company-en",
+                "Sunny Optical", "--template", "szse-17", "--year", "2024")[0] == 0
+    store = open_database(db)
+    try:
+        for lang, name, other in (("zh", "舜宇光学科技", "Sunny"), ("en", "Sunny Optical", "舜宇")):
+            book = load_workbook(export_workbook(store, 2024, tmp_path / f"{lang}.xlsx",
+                                                 lang=lang))
+            cover = " ".join(str(v) for row in book.worksheets[0].iter_rows(values_only=True)
+                             for v in row if v)
+            assert name in cover and other not in cover, cover[:200]
+    finally:
+        store.close()

@@ -33,7 +33,10 @@ from esgdesk.application.commands import (
 
 # -- databases --------------------------------------------------------------------------
 def _init_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--company", default="", help="the company's name")
+    parser.add_argument("--company", default="", help="the company's name; in both languages "
+                        "written \"中文 / English\" (each title then takes its language's)")
+    parser.add_argument("--company-zh", default="", help="the company's Chinese name")
+    parser.add_argument("--company-en", default="", help="the company's English name")
     parser.add_argument("--group-name", default="集团 / Group", help="the top entity's name")
     parser.add_argument("--template", default="zkteco-2023",
                         help="the catalogue to start from (see 'esgdesk templates')")
@@ -54,7 +57,10 @@ def _init(args: argparse.Namespace) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
     template(args.template)  # an unknown template is refused before a file is made
     year = args.year or date.today().year - 1
-    store = create_database(path, args.company, year,
+    company = args.company
+    if args.company_zh or args.company_en:  # held as "中文 / English", read by name_in
+        company = " / ".join(n for n in (args.company_zh.strip(), args.company_en.strip()) if n)
+    store = create_database(path, company, year,
                             [EntitySpec("group", zh, en or zh, "group")], args.template)
     catalogue = store.edition(year)
     store.close()

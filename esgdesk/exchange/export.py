@@ -48,7 +48,7 @@ from esgdesk.exchange.workbook import (
     xlsx_atomically,
     xlsx_fit_a4,
 )
-from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table
+from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table, name_in
 from esgdesk.model.formula import GRID
 from esgdesk.model.frameworks import framework
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
@@ -214,11 +214,7 @@ class WorkbookWriter:
     def _company(self) -> str:
         """The company as the cover names it: a name given as "中文 / English" in the
         workbook's language, else as given, else the catalogue's, else the entity's name."""
-        given = self.store.setting("company").strip()
-        parts = [p.strip() for p in given.split(" / ")]
-        if len(parts) == 2 and bool(_CJK.search(parts[0])) != bool(_CJK.search(parts[1])):
-            chinese = parts[0] if _CJK.search(parts[0]) else parts[1]
-            return chinese if self.lang == "zh" else next(p for p in parts if p != chinese)
+        given = name_in(self.store.setting("company"), self.lang)
         return given or self.catalogue.company(self.lang) or self._name(self.entity)
 
     # -- the workbook -----------------------------------------------------------------
