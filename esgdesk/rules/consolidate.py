@@ -312,6 +312,16 @@ def additive_terms(formula: Formula) -> dict[str, Decimal] | None:
     return terms  # type: ignore[return-value]
 
 
+def adds_up(indicator: Indicator) -> bool:
+    """Whether the figure is a sum of non-negative parts (summed up the tree, or a formula
+    adding its lines), so that what is there of it is a floor of the whole."""
+    if indicator.formula is None:
+        return indicator.aggregation == "sum"
+    terms = additive_terms(indicator.formula)
+    return indicator.aggregation == "sum" or (
+        terms is not None and all(t > 0 for t in terms.values()))
+
+
 def missing_words(missing: Missing, names: dict[str, tuple[str, str]],
                   catalogue: Catalogue, lang: str, most: int = 6) -> str:
     """What an incomplete figure lacks, in words ("东莞：柴油消耗量；…"), the first `most`."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
-from esgdesk.rules.consolidate import NONE, Consolidation, Figure, missing_words
+from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
@@ -181,7 +181,8 @@ class Workspace:
 
     def display(self, ref: FigureRef) -> str:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
-        a total with parts missing shows what is there, marked (1,226 …)."""
+        a total with parts missing shows what is there as a floor (≥1,226), a ratio with an
+        input missing "…"."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
             if self.pending(ref):
@@ -190,7 +191,10 @@ class Workspace:
             if found.number is None:
                 return ""
             shown = indicator.type.format(str(rounded(indicator, found.number)))
-            return f"{shown} …" if found.missing else shown
+            if not found.missing:
+                return shown
+            # what is there of a sum is a floor ("≥1,283.88"); of a ratio, nothing yet
+            return f"≥{shown}" if adds_up(indicator) else "…"
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
             return STATES[stored.state].label
