@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from ui.table_model import FormTableModel
 
 LABEL_MIN_WIDTH = 150  # the label column takes the free width, never less (it elides)
-WIDEST_FIGURE = "8,888,888"  # a value column shows at least this, beside its icon
+WIDEST_FIGURE = "≥8,888,888"  # a value column shows at least this (an incomplete sum
+# as its floor), beside its icon
 WIDEST_COLUMN = 150
 COMMIT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
 Index = QModelIndex | QPersistentModelIndex
