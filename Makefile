@@ -13,8 +13,9 @@ QM := resources/i18n/esgdesk_zh_CN.qm
 CHAPTERS := key_figures governance environment innovation people community
 
 # What the tests need besides: LibreOffice opens every exported workbook; the server tests
-# start their own PostgreSQL (tests/pg_server.py).
-TEST_DEBS := libreoffice-calc-nogui poppler-utils postgresql
+# start their own PostgreSQL (tests/pg_server.py); tests/test_request_typing.py types into
+# requests in Calc's own window (its X11 build, not -nogui) through python3-uno under Xvfb.
+TEST_DEBS := libreoffice-calc python3-uno xvfb xauth imagemagick poppler-utils postgresql
 # PyInstaller reads the libraries' dependencies with objdump, and so does packaging/check_glibc.py.
 BUNDLE_DEBS := binutils
 

@@ -344,14 +344,13 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
     state_text = _text(state_cell[1].value) if state_cell else ""
     where, cell, held = parts.get("value", ("?", None, ""))
     notice = ""
-    if state_text:
-        state = special_state(state_text)
-        if state is None:
-            problems.append(Problem.at(
-                state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
-                "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
-                "not available）", indicator_id))
-            return None
+    state = special_state(state_text) if state_text else None
+    if state_text and state is None:
+        problems.append(Problem.at(
+            state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
+            "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
+            "not available）", indicator_id))
+    if state is not None:
         text: str | None = STATES[state].text
     else:
         unit_cell = parts.get("unit")
@@ -360,6 +359,8 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             text, notice = _typed(spec, cell, lang, held, unit or None)
         except InvalidValue as exc:
             problems.append(refused_value(where, spec, exc.text, exc.reason, exc.reason_zh))
+            return None
+        if state_text:  # not a state: refused above, the figure's cell checked as well
             return None
     if text is None and not note:
         return ReturnedFigure(where, indicator_id, year, None, None)
