@@ -25,7 +25,8 @@ BUNDLE_STAMP := $(VENV)/.bundle-installed
 ICON_PNG := build/icon/esgdesk.png
 ARCHIVE := dist/esgdesk-$(VERSION)-linux-$(shell uname -m).tar.gz
 
-.PHONY: run test lint sysdeps testdeps sample screenshots bench soak clean bundle
+.PHONY: run test lint sysdeps testdeps sample screenshots request-screenshots bench soak clean \
+	bundle
 
 testdeps:
 	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(TEST_DEBS)"
@@ -91,6 +92,10 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
+
+# A request workbook in LibreOffice Calc at 1366×768, zh and en (docs/screenshots/request-hr-*).
+request-screenshots: sysdeps testdeps $(STAMP)
+	PYTHONPATH=. $(BIN)/python tests/request_screenshots.py
 
 # The long loops: 300 SIGKILLs of each kind (the test suite runs 30) and ten times the
 # fuzz inputs.

@@ -109,6 +109,11 @@ class Calc:
         doc = self.desktop.loadComponentFromURL(Path(job["path"]).resolve().as_uri(),
                                                 "_blank", 0, props())
         controller = doc.getCurrentController()
+        if job.get("screenshot"):  # the whole screen, as a contributor's laptop shows it
+            controller.getFrame().getContainerWindow().setPosSize(0, 0, 1366, 768, 15)
+            if job.get("close_sidebar"):
+                self.dispatch.executeDispatch(controller.getFrame(), ".uno:Sidebar", "", 0,
+                                              props())
         results = []
         for step in job["steps"]:
             if "goto" in step:

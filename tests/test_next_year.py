@@ -250,8 +250,10 @@ def test_the_skills_table_has_its_years(sample: Store, tmp_path: Path) -> None:
     sheet, cell = _map(book)[("people.skills.electronics.level5", "value")]
     row = [c.value for c in book[sheet][book[sheet][cell].row]]
     assert row[:5] == ["五级", "人", None, 800, None]  # 2022, 2023, then 2024 to type
-    header = next(r for r in book[sheet].iter_rows(values_only=True) if r[0] == "类别")
-    assert header[2:5] == ("2022 年", "2023 年", "2024 年")
+    header = next(r for r in book[sheet].iter_rows() if r[0].value == "类别")
+    assert [c.value for c in header[2:5]] == [2022, 2023, 2024]  # shown as "2022 年" …
+    assert [c.number_format.split(";")[0] for c in header[2:5]] == [
+        '"2022 年"', '"2023 年"', '"2024 年"']
 
 
 def test_provenance_is_kept_for_coordinators_and_not_shown_to_contributors(

@@ -382,8 +382,8 @@ class RequestWriter:
             if place is None:
                 continue
             sheet, coordinate = place
-            cell.value = (f"={coordinate}" if sheet == cell.parent.title
-                          else f"='{sheet}'!{coordinate}")
+            first = coordinate if sheet == cell.parent.title else f"'{sheet}'!{coordinate}"
+            cell.value = f'=IF({first}="","",{first})'  # empty while nothing is typed
             cell.number_format = self.catalogue.indicators[indicator].type.entry_format()
 
     def _unit_input(self, sheet: Any, row: int, column: int, spec: Indicator) -> None:
