@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from esgdesk.errors import InvalidValue
 from esgdesk.exchange.intake import import_files, preview_file
 from esgdesk.exchange.metadata import META_SHEET, read_meta
-from esgdesk.exchange.requests import write_request
+from esgdesk.exchange.requests import shown, write_request
 from esgdesk.model.catalogue import Catalogue, shorten
 from esgdesk.model.types import ValueRefused, bilingual_value, value_type
 from esgdesk.storage.store import Change, Store, open_database
@@ -50,7 +50,7 @@ def _type_into(path: Path, values: dict[tuple[str, str], Any]) -> Path:
 
 def _texts(path: Path) -> list[str]:
     book = load_workbook(path)
-    return [str(c.value) for sheet in book.worksheets if sheet.title != META_SHEET
+    return [str(shown(c)) for sheet in book.worksheets if sheet.title != META_SHEET
             for row in sheet.iter_rows() for c in row if c.value is not None]
 
 

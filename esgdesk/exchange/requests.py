@@ -514,6 +514,15 @@ class RequestWriter:
         edition.protection.sheet = True
 
 
+def shown(cell: Any) -> Any:
+    """What a request's cell shows: a heading above an input column is a number shown
+    through its format as the heading's text (see RequestWriter._heading)."""
+    number_format = cell.number_format or ""
+    if isinstance(cell.value, int) and number_format.startswith('"'):
+        return number_format.split(";")[0].strip('"')
+    return cell.value
+
+
 def unit_choice(unit: Any, lang: str) -> str:
     """A unit as a drop-down list offers it: its name in the language, or a spelling
     without a comma (Excel's lists are comma-separated: "10^4 kWh" for "10,000 kWh")."""
