@@ -272,3 +272,34 @@ def test_a_request_sent_back_shows_its_reason_in_status_the_app_and_the_next_wor
     out = run(capsys, "status", db, "--year", "2024")[1]
     line = out.strip().splitlines()[1].split("\t")
     assert line[2] == "submitted" and line[-1] == "—"
+
+
+def test_a_refused_file_is_annotated_for_its_contributor_in_the_coordinators_language(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = str(sample_path)
+    request = tmp_path / "hr.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(request))[0] == 0
+    cells = _input_cells(request)
+    bad = fill(request, {("people.employees.female", "value"): "600人",
+                         ("people.employees.male", "state"): "maybe"}, tmp_path / "hr-bad.xlsx")
+    (tmp_path / "back").mkdir()
+    code, _out, err = run(capsys, "import", db, str(bad), "--lang", "zh", "--annotate",
+                          str(tmp_path / "back"))
+    assert code == 1
+    female = "!".join(cells[("people.employees.female", "value")])
+    male = "!".join(cells[("people.employees.male", "state")])
+    assert f"{female}: 女性员工人数：“600人”不能接受" in err  # every problem, at once
+    assert f"{male}: “maybe”不是可选的状态" in err
+    copy = load_workbook(tmp_path / "back" / "hr-bad.xlsx")
+    for key in (("people.employees.female", "value"), ("people.employees.male", "state")):
+        sheet, cell = cells[key]
+        comment = copy[sheet][cell].comment
+        assert comment is not None  # the workbook's language first, then the other
+        first, second = comment.text.split("\n")[:2]
+        assert first.startswith(("女性员工人数", "“maybe”"))
+        assert second.startswith(("Number", "'maybe'"))
+    untouched = cells[("people.employees.total", "value")]
+    assert copy[untouched[0]][untouched[1]].comment is None
