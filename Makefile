@@ -13,8 +13,9 @@ QM := resources/i18n/esgdesk_zh_CN.qm
 CHAPTERS := key_figures governance environment innovation people community
 
 # What the tests need besides: LibreOffice opens every exported workbook; the server tests
-# start their own PostgreSQL (tests/pg_server.py).
-TEST_DEBS := libreoffice-calc-nogui poppler-utils postgresql
+# start their own PostgreSQL (tests/pg_server.py); tests/test_request_typing.py types into
+# requests in Calc's own window (its X11 build, not -nogui) through python3-uno under Xvfb.
+TEST_DEBS := libreoffice-calc python3-uno xvfb xauth imagemagick poppler-utils postgresql
 # PyInstaller reads the libraries' dependencies with objdump, and so does packaging/check_glibc.py.
 BUNDLE_DEBS := binutils
 
@@ -24,7 +25,8 @@ BUNDLE_STAMP := $(VENV)/.bundle-installed
 ICON_PNG := build/icon/esgdesk.png
 ARCHIVE := dist/esgdesk-$(VERSION)-linux-$(shell uname -m).tar.gz
 
-.PHONY: run test lint sysdeps testdeps sample screenshots bench soak clean bundle
+.PHONY: run test lint sysdeps testdeps sample screenshots request-screenshots bench soak clean \
+	bundle
 
 testdeps:
 	@$(MAKE) --no-print-directory sysdeps QT_DEBS="$(TEST_DEBS)"
@@ -90,6 +92,10 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
+
+# A request workbook in LibreOffice Calc at 1366×768, zh and en (docs/screenshots/request-hr-*).
+request-screenshots: sysdeps testdeps $(STAMP)
+	PYTHONPATH=. $(BIN)/python tests/request_screenshots.py
 
 # The long loops: 300 SIGKILLs of each kind (the test suite runs 30) and ten times the
 # fuzz inputs.

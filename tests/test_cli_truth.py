@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from test_collect import soffice_resave
 
 from esgdesk.application.cli import main
+from esgdesk.exchange.requests import shown
 from esgdesk.storage.store import open_database
 
 
@@ -102,8 +103,8 @@ def test_a_per_site_table_in_a_request_is_headed_by_its_years(
     request = tmp_path / "admin.xlsx"
     assert run(capsys, "request", str(sample_tree_path), "--year", "2024", "--entity", "dongguan",
                "--department", "admin", "--lang", lang, "--out", str(request))[0] == 0
-    rows = [r for sheet in load_workbook(request).worksheets
-            for r in sheet.iter_rows(values_only=True)]
+    rows = [tuple(shown(c) for c in r) for sheet in load_workbook(request).worksheets
+            for r in sheet.iter_rows()]
     participants = next(n for n, r in enumerate(rows) if r[2:4] == (958, 1005))  # dongguan's
     header = next(r for r in reversed(rows[:participants]) if r[1] in ("单位", "Unit"))
     assert header[2:5] == years
@@ -152,7 +153,7 @@ def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(
     code, out, err = run(capsys, "import", db, str(good), str(bad), "--dry-run")
     assert code == 1
     assert "hr-bad.xlsx" not in out and "written" not in out
-    assert f"{bad_cell}: people.employees.female: 'lots' refused: not a number" in err
+    assert f"{bad_cell}: Number of female employees: 'lots' refused: not a number" in err
     assert "dry run: nothing was written" in err
     code, out, err = run(capsys, "import", db, str(good), str(bad))
     assert code == 1 and "hr-bad.xlsx" not in out
@@ -164,7 +165,7 @@ def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(
     last = out.strip().splitlines()[-1]
     assert last == (f"hr-good.xlsx: 2 figure(s) written into the hr request of group 2024 "
                     f"(request {request_id[:12]}, now submitted)")
-    assert f"{bad_cell}: people.employees.female" in err
+    assert f"{bad_cell}: Number of female employees" in err
     assert err.strip().splitlines()[-1] == "hr-bad.xlsx: nothing was written"
 
 
@@ -271,3 +272,34 @@ def test_a_request_sent_back_shows_its_reason_in_status_the_app_and_the_next_wor
     out = run(capsys, "status", db, "--year", "2024")[1]
     line = out.strip().splitlines()[1].split("\t")
     assert line[2] == "submitted" and line[-1] == "—"
+
+
+def test_a_refused_file_is_annotated_for_its_contributor_in_the_coordinators_language(
+        capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    db = str(sample_path)
+    request = tmp_path / "hr.xlsx"
+    assert run(capsys, "request", db, "--year", "2024", "--entity", "group", "--department",
+               "hr", "--out", str(request))[0] == 0
+    cells = _input_cells(request)
+    bad = fill(request, {("people.employees.female", "value"): "600人",
+                         ("people.employees.male", "state"): "maybe"}, tmp_path / "hr-bad.xlsx")
+    (tmp_path / "back").mkdir()
+    code, _out, err = run(capsys, "import", db, str(bad), "--lang", "zh", "--annotate",
+                          str(tmp_path / "back"))
+    assert code == 1
+    female = "!".join(cells[("people.employees.female", "value")])
+    male = "!".join(cells[("people.employees.male", "state")])
+    assert f"{female}: 女性员工人数：“600人”不能接受" in err  # every problem, at once
+    assert f"{male}: “maybe”不是可选的状态" in err
+    copy = load_workbook(tmp_path / "back" / "hr-bad.xlsx")
+    for key in (("people.employees.female", "value"), ("people.employees.male", "state")):
+        sheet, cell = cells[key]
+        comment = copy[sheet][cell].comment
+        assert comment is not None  # the workbook's language first, then the other
+        first, second = comment.text.split("\n")[:2]
+        assert first.startswith(("女性员工人数", "“maybe”"))
+        assert second.startswith(("Number", "'maybe'"))
+    untouched = cells[("people.employees.total", "value")]
+    assert copy[untouched[0]][untouched[1]].comment is None

@@ -90,8 +90,17 @@ def test_the_request_holds_the_departments_tables_protected(sample: Store,
     total = rows["全球员工"]  # typed in its home table, the employee profile
     assert [c.value for c in total[2:5]] == [3788, 4106, None]  # 2022, 2023, then 2024 to type
     assert total[3].protection.locked and not total[4].protection.locked
-    header = next(r for r in people.iter_rows(values_only=True) if r[0] == "员工构成")
-    assert header[2:5] == ("2022 年", "2023 年", "2024 年")
+    # Printed again in the employee structure, it shows what is typed in its first place.
+    again = rows["员工总人数"][4]
+    first = total[4].coordinate
+    assert again.protection.locked and again.value == f'=IF({first}="","",{first})'
+    # Only open cells can be selected: Enter goes from figure to figure.
+    assert people.protection.selectLockedCells
+    assert "&P" in people.oddFooter.center.text and "&N" in people.oddFooter.center.text
+    header = next(r for r in people.iter_rows() if r[0].value == "员工构成")
+    # Year headings are numbers shown as text: AutoInput never completes a figure from them.
+    assert [c.value for c in header[2:5]] == [2022, 2023, 2024]
+    assert '"2024 年"' in header[4].number_format
     validations = {str(dv.sqref): dv for dv in people.data_validations.dataValidation}
     count_rule = next(dv for ref, dv in validations.items() if total[4].coordinate in ref.split())
     assert count_rule.type == "whole" and count_rule.formula1 == "0"

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from esgdesk.errors import InvalidValue
 from esgdesk.exchange.intake import import_files, preview_file
 from esgdesk.exchange.metadata import META_SHEET, read_meta
-from esgdesk.exchange.requests import write_request
+from esgdesk.exchange.requests import shown, write_request
 from esgdesk.model.catalogue import Catalogue, shorten
 from esgdesk.model.types import ValueRefused, bilingual_value, value_type
 from esgdesk.storage.store import Change, Store, open_database
@@ -50,7 +50,7 @@ def _type_into(path: Path, values: dict[tuple[str, str], Any]) -> Path:
 
 def _texts(path: Path) -> list[str]:
     book = load_workbook(path)
-    return [str(c.value) for sheet in book.worksheets if sheet.title != META_SHEET
+    return [str(shown(c)) for sheet in book.worksheets if sheet.title != META_SHEET
             for row in sheet.iter_rows() for c in row if c.value is not None]
 
 
@@ -250,8 +250,10 @@ def test_the_skills_table_has_its_years(sample: Store, tmp_path: Path) -> None:
     sheet, cell = _map(book)[("people.skills.electronics.level5", "value")]
     row = [c.value for c in book[sheet][book[sheet][cell].row]]
     assert row[:5] == ["五级", "人", None, 800, None]  # 2022, 2023, then 2024 to type
-    header = next(r for r in book[sheet].iter_rows(values_only=True) if r[0] == "类别")
-    assert header[2:5] == ("2022 年", "2023 年", "2024 年")
+    header = next(r for r in book[sheet].iter_rows() if r[0].value == "类别")
+    assert [c.value for c in header[2:5]] == [2022, 2023, 2024]  # shown as "2022 年" …
+    assert [c.number_format.split(";")[0] for c in header[2:5]] == [
+        '"2022 年"', '"2023 年"', '"2024 年"']
 
 
 def test_provenance_is_kept_for_coordinators_and_not_shown_to_contributors(

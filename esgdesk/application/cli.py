@@ -373,6 +373,25 @@ def _import_arguments(parser: argparse.ArgumentParser) -> None:
                         "saved")
     for key in ("year", "entity", "department"):
         parser.add_argument(f"--{key}", help=f"refuse files made for another {key}")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en",
+                        help="language of the problems printed")
+    parser.add_argument("--annotate", type=Path, metavar="FOLDER",
+                        help="write a copy of each refused file into FOLDER, every problem "
+                        "as a comment on its cell, to send back")
+
+
+def _annotated(report: FileReport, folder: Path) -> None:
+    from esgdesk.exchange.annotate import annotate
+
+    if not folder.is_dir():
+        raise NotFound("choose an existing folder for the annotated copies",
+                       "请选择一个已有的文件夹存放批注副本", where=str(folder))
+    try:
+        out = annotate(report.path, report.refused, folder / report.path.name)
+    except EsgdeskError as exc:  # not a request at all: nothing to annotate
+        print(f"  {exc.message('en')}", file=sys.stderr)
+        return
+    print(f"  annotated copy: {out}", file=sys.stderr)
 
 
 @store_command("import", "import returned collection workbooks (each all or nothing)",
@@ -389,7 +408,9 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         if report.refused:  # a refusal goes to stderr, each reason on its line
             print(f"{report.path.name}: refused", file=sys.stderr)
             for problem in report.refused:
-                print(f"  {problem.message('en')}", file=sys.stderr)
+                print(f"  {problem.message(args.lang)}", file=sys.stderr)
+            if args.annotate is not None:
+                _annotated(report, args.annotate)
             continue
         blocked = not may_accept(report, args.overwrite_newer)  # newer figures, unasked
         print(report.summary(), file=sys.stderr if blocked else sys.stdout)

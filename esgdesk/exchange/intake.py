@@ -16,7 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from esgdesk.errors import EnteredElsewhere, EsgdeskError, FileRefused, restate_command
-from esgdesk.exchange.returned import INVALID_VALUE, Problem, Returned, read_returned
+from esgdesk.exchange.returned import (
+    Problem,
+    Returned,
+    ReturnedFigure,
+    read_returned,
+    refused_value,
+)
+from esgdesk.model.catalogue import Indicator
 from esgdesk.model.states import is_state_text, state_of_text, state_text
 from esgdesk.model.types import ValueRefused
 from esgdesk.rules.review import findings_of_department
@@ -162,6 +169,9 @@ def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None)
             report.refused.append(Problem(NOT_EXPECTED, f"made for {key} {found}, not {wanted}",
                                           f"工作簿的 {key} 为 {found}，不是 {wanted}"))
     report.request = _check_request(store, returned, report.refused)
+    if report.refused and returned.broken_structure is None:
+        # Every figure's own problem too, so the contributor corrects the file at once.
+        _check_figures(store, returned, report)
     if report.refused or report.request is None:
         return report
     report.already = store.submission(returned.sha256)
@@ -220,27 +230,12 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                                                  exc.zh, figure.indicator))
                 continue
         stored = held.get((figure.indicator, year))
-        text, notice = figure.text, figure.notice
-        prior = held.get((figure.indicator, year - 1))
-        if spec.type.numeric and text is not None and not is_state_text(text) \
-                and prior is not None and prior.value is not None:
-            try:
-                meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
-            except ValueRefused as exc:  # read as a percentage, it has too many decimals
-                report.refused.append(Problem.at(figure.address, INVALID_VALUE, exc.en, exc.zh,
-                                                 figure.indicator))
-                continue
-            if meant is not None:
-                text = format(meant, "f")
-                notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
-                          f"{prior.value} %)")
-        if spec.type.numeric and text is not None and not is_state_text(text):
-            try:  # a number read as typed (not as a fraction) fits the figure's precision
-                spec.type.parse(text)
-            except ValueRefused as exc:
-                report.refused.append(Problem.at(figure.address, INVALID_VALUE, exc.en, exc.zh,
-                                                 figure.indicator))
-                continue
+        try:
+            text, notice = _meant(spec, figure, held.get((figure.indicator, year - 1)))
+        except ValueRefused as exc:
+            report.refused.append(refused_value(figure.address, spec, figure.text or "",
+                                                exc.en, exc.zh))
+            continue
         if notice:
             report.notices.append(notice)
         old = _shown(stored)
@@ -271,6 +266,40 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
         validator.book.put(StoredValue(entity, year, figure.indicator, new_value, new_state,
                                        note, "draft", "import", now(), 0))
     report.findings = touched_findings(validator.run(), store, report)
+
+
+def _meant(spec: Indicator, figure: ReturnedFigure,
+           prior: StoredValue | None) -> tuple[str | None, str]:
+    """What a typed figure means (a fraction read as last year's percentage) and a notice
+    saying how it was read; ValueRefused when it is no value of the figure."""
+    text, notice = figure.text, figure.notice
+    if spec.type.numeric and text is not None and not is_state_text(text) \
+            and prior is not None and prior.value is not None:
+        meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
+        if meant is not None:
+            text = format(meant, "f")
+            notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
+                      f"{prior.value} %)")
+    if spec.type.numeric and text is not None and not is_state_text(text):
+        spec.type.parse(text)  # a number read as typed (not as a fraction) fits its precision
+    return text, notice
+
+
+def _check_figures(store: Store, returned: Returned, report: FileReport) -> None:
+    """The figures' own problems in a file refused for others (a mistyped cell elsewhere,
+    say): each refused figure is named with the rest."""
+    catalogue = store.edition(returned.year)
+    entity = returned.meta.get("entity", "")
+    held = store.values(entity, [returned.year - 1]) if entity in store.tree() else {}
+    for figure in returned.figures:
+        spec = catalogue.indicators.get(figure.indicator)
+        if spec is None:
+            continue
+        try:
+            _meant(spec, figure, held.get((figure.indicator, returned.year - 1)))
+        except ValueRefused as exc:
+            report.refused.append(refused_value(figure.address, spec, figure.text or "",
+                                                exc.en, exc.zh))
 
 
 def touched_findings(findings: list[Finding], store: Store,

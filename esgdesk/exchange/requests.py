@@ -12,6 +12,7 @@ reads such a workbook back.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -104,6 +105,9 @@ class RequestWriter:
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
+        self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
+        self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
+        self.prior_shown = False
         self._styles()
 
     def _styles(self) -> None:
@@ -147,13 +151,15 @@ class RequestWriter:
     def write(self, out: Path) -> Path:
         from openpyxl.workbook.protection import WorkbookProtection
 
-        self._instructions(self.workbook.active)
+        instructions = self.workbook.active
         chapters: dict[str, list[Table]] = {}
         for table in request_tables(self.catalogue, self.request.department, self.takes):
             chapters.setdefault(table.chapter, []).append(table)
         for chapter in self.catalogue.chapters:
             if chapter.id in chapters:
                 self._chapter_sheet(chapter, chapters[chapter.id])
+        self._repeat_figures()
+        self._instructions(instructions)  # last: it says whether prior years were shown
         self._metadata()
         self.workbook.security = WorkbookProtection(lockStructure=True)
         return save_atomically(self.workbook, out)
@@ -181,6 +187,11 @@ class RequestWriter:
         reason = self.store.sent_back(request.year).get(request.id)
         if reason:  # sent back: what the coordinator asked to correct
             facts.append(("退回原因 Sent back because", reason))
+        if not self.prior_shown and self.store.tree().ancestors(request.entity):
+            facts.append(("往年数据 Prior years", "往年数据只保存在集团层面，本工作簿中不显示"
+                          "本主体的往年数据；请直接填写本年度数据。 · Prior years are held "
+                          "only for the group, so this entity's prior years are not shown "
+                          "here; type the reporting year's figures."))
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
@@ -204,54 +215,110 @@ class RequestWriter:
                                                       self.taken))
         self.put(sheet, 1, 1, f"{chapter.number} {chapter.title(self.lang, year)}".strip(),
                  font=self.title_font)
-        row, widest = 3, 3
-        for table in tables:
-            row, width = self._table(sheet, table, row)
-            widest = max(widest, width)
+        grids = [(table, self._grid(table)) for table in tables]
+        # Every table of a sheet puts its unit, state and explanation in the same columns,
+        # after the widest table's figures: each input column holds one kind of cell from
+        # top to bottom, so Enter and Tab move through figures in reading order.
+        figures = max(len(grid.columns) for _table, grid in grids)
+        typed_unit = any(self._typed_unit(table) for table, _grid in grids)
+        first_extra = figures + 1
+        row = 3
+        for table, grid in grids:
+            row = self._table(sheet, table, grid, row, first_extra, typed_unit)
             row += 2
-        sheet.column_dimensions["A"].width = 46
-        sheet.column_dimensions["B"].width = 12
-        for column in range(3, widest + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 15
-        for column in range(widest - 2, widest + 1):
-            sheet.column_dimensions[get_column_letter(column)].width = 30
-        sheet.freeze_panes = "B3"
+        last = first_extra + 2 + int(typed_unit)
+        # Sized for a 1366×768 screen: label, unit, prior years and the reporting year fit
+        # beside each other; explanations wrap.
+        sheet.column_dimensions["A"].width = 40
+        sheet.column_dimensions["B"].width = 11
+        for column in range(3, first_extra):
+            sheet.column_dimensions[get_column_letter(column)].width = 13
+        if typed_unit:
+            sheet.column_dimensions[get_column_letter(first_extra)].width = 11
+        sheet.column_dimensions[get_column_letter(last - 2)].width = 10
+        for column in (last - 1, last):
+            sheet.column_dimensions[get_column_letter(column)].width = 34
+        sheet.freeze_panes = "C3"
         sheet.print_title_rows = "1:1"
         fit_a4(sheet, landscape=True)
+        self._page_header(sheet)
         sheet.protection.sheet = True
+        # Only open cells can be selected: Enter and Tab go from figure to figure.
+        sheet.protection.selectLockedCells = True
         sheet.protection.formatColumns = False  # widths may be changed
         for validation in self.validations.values():
             if validation.sqref:
                 sheet.add_data_validation(validation)
         self.validations = {}
 
-    def _table(self, sheet: Any, table: Table, row: int) -> tuple[int, int]:
-        lang = self.lang
+    def _page_header(self, sheet: Any) -> None:
+        """A printed page names the entity, department and year, and counts its pages."""
+        entity = self.store.entity(self.request.entity)
+        department = self.catalogue.departments[self.request.department]
+        year = self.request.year
+        if self.lang == "zh":
+            head = f"{entity.name_zh} · {department.zh} · {year} 年"
+            foot = "第 &P 页，共 &N 页"
+        else:
+            head = f"{entity.name_en} · {department.en} · {year}"
+            foot = "Page &P of &N"
+        for part in (sheet.oddHeader, sheet.evenHeader):
+            part.center.text = head.replace("&", "&&")
+        for part in (sheet.oddFooter, sheet.evenFooter):
+            part.center.text = foot
+
+    def _grid(self, table: Table) -> FormGrid:
         # A per-site table asks for the request's own entity: one column a year, headed
         # by the year alone (as the export heads it), never by the entity's code.
-        grid = FormGrid(self.catalogue, table, self.request.entity, self.request.year,
+        return FormGrid(self.catalogue, table, self.request.entity, self.request.year,
                         [SiteInfo(self.request.entity, Label("", ""))])
+
+    def _typed_unit(self, table: Table) -> bool:
+        """A table collecting quantities asks in which unit each was typed (kWh, or MWh …)."""
+        return any(self.catalogue.indicators[i].type.unit_id is not None
+                   and collected_in(self.catalogue, table, i, self.request.department,
+                                    self.takes)
+                   for i in table.indicators())
+
+    def _heading(self, sheet: Any, row: int, column: int, text: str) -> None:
+        """A heading above figures. Above an input column it is a number shown as the
+        heading's text (2024 shown as "2024 年"): AutoInput (LibreOffice) and AutoComplete
+        (Excel, WPS) complete an entry from the text of its column, never from numbers,
+        so a figure typed there is never turned into a heading."""
+        style = {"font": self.bold, "fill": self.header_fill, "border": self.border,
+                 "alignment": self.Alignment(horizontal="center", wrap_text=True)}
+        if column < 3 or not text:
+            self.put(sheet, row, column, text or None, **style)
+            return
+        year = re.search(r"\d{4}", text)
+        shown = text.replace('"', "'").replace("\\", "/")
+        cell = self.put(sheet, row, column, int(year.group()) if year else 0, **style)
+        cell.number_format = f'"{shown}";"{shown}";"{shown}"'
+
+    def _table(self, sheet: Any, table: Table, grid: FormGrid, row: int, first_extra: int,
+               typed_unit: bool) -> int:
+        lang = self.lang
+        last = first_extra + 2 + int(typed_unit)
         self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
         headers = [c.heading(lang).strip() for c in grid.columns]
-        # A table collecting quantities asks in which unit each was typed (kWh, or MWh …).
-        typed_unit = any(self.catalogue.indicators[i].type.unit_id is not None
-                         and collected_in(self.catalogue, table, i, self.request.department,
-                                          self.takes)
-                         for i in table.indicators())
+        for column, text in enumerate(headers, start=1):
+            self._heading(sheet, row, column, text)
+        for column in range(len(headers) + 1, first_extra):
+            self._heading(sheet, row, column, "")
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
                  + ("state", "note", "last_note")]
-        for column, text in enumerate([*headers, *extra], start=1):
+        for column, text in enumerate(extra, start=first_extra):
             self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
                      border=self.border, alignment=self.Alignment(horizontal="center",
                                                                   wrap_text=True))
         row += 1
-        first_extra = len(headers) + 1
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
                 self.put(sheet, row, 1, label, font=self.bold, fill=self.locked_fill,
                          border=self.border)
+                self._closed(sheet, row, 2, last)
                 row += 1
                 continue
             self.put(sheet, row, 1, label, fill=self.locked_fill, border=self.border,
@@ -259,10 +326,14 @@ class RequestWriter:
             if table.unit_column:
                 self.put(sheet, row, 2, grid.row_unit(index, lang), fill=self.locked_fill,
                          border=self.border)
+            else:
+                self._closed(sheet, row, 2, 2)
             inputs = []
             for column in range(len(grid.columns)):
                 ref = grid.figure(index, column)
                 if ref is None:
+                    if column >= 2:
+                        self._closed(sheet, row, column + 1, column + 1)
                     continue
                 spec = self.catalogue.indicators[ref.indicator]
                 if ref.year == self.request.year and collected_in(
@@ -272,6 +343,7 @@ class RequestWriter:
                                        self._current(spec),
                                        held.value or "" if held is not None else "")
                     self._validate(cell, spec)
+                    self.typed_at.setdefault(spec.id, (sheet.title, cell.coordinate))
                     inputs.append(spec)
                 else:
                     value = self._shown(spec, ref.year)
@@ -280,13 +352,39 @@ class RequestWriter:
                     if spec.type.numeric:
                         cell.number_format = spec.type.entry_format()
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
+                    self.prior_shown |= value is not None and ref.year < self.request.year
+                    if value is None and ref.year == self.request.year:
+                        self.repeated.append((cell, spec.id))
+            self._closed(sheet, row, len(grid.columns) + 1, first_extra - 1)
             if typed_unit and len(inputs) == 1 and inputs[0].type.unit_id is not None:
                 self._unit_input(sheet, row, first_extra, inputs[0])
+            elif typed_unit:
+                self._closed(sheet, row, first_extra, first_extra)
             if inputs:
                 self._row_extras(sheet, row, first_extra + int(typed_unit),
                                  [spec.id for spec in inputs])
+            else:
+                self._closed(sheet, row, first_extra + int(typed_unit), last)
             row += 1
-        return row, first_extra + 2 + int(typed_unit)
+        return row
+
+    def _closed(self, sheet: Any, row: int, first: int, last: int) -> None:
+        """Cells of a table that take nothing: grey and locked, as they look."""
+        for column in range(first, last + 1):
+            cell = sheet.cell(row=row, column=column)
+            cell.fill, cell.border = self.locked_fill, self.border
+
+    def _repeat_figures(self) -> None:
+        """A figure shown twice (a key figure repeated in a later table) shows what is
+        typed in its first place: a formula reading that cell."""
+        for cell, indicator in self.repeated:
+            place = self.typed_at.get(indicator)
+            if place is None:
+                continue
+            sheet, coordinate = place
+            first = coordinate if sheet == cell.parent.title else f"'{sheet}'!{coordinate}"
+            cell.value = f'=IF({first}="","",{first})'  # empty while nothing is typed
+            cell.number_format = self.catalogue.indicators[indicator].type.entry_format()
 
     def _unit_input(self, sheet: Any, row: int, column: int, spec: Indicator) -> None:
         """The unit a quantity is typed in: its own by default, any of its dimension chosen
@@ -299,11 +397,17 @@ class RequestWriter:
         cell = self._input(sheet, row, column, "unit", [spec.id], unit_choice(own, self.lang))
         key = ("unit", own.id)
         if key not in self.validations:
-            choices = ",".join(unit_choice(u, self.lang) for u in compatible_units(own))
+            # Both languages' names, whatever the workbook's language; nothing else.
+            names = list(dict.fromkeys(unit_choice(u, lang) for u in compatible_units(own)
+                                       for lang in (self.lang, "en", "zh")))
+            choices = ",".join(names)
             dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
             dv.promptTitle = word("typed_unit", self.lang)[:32]
             dv.prompt = f"{own.label(self.lang)}: {choices}"[:255]
             dv.showInputMessage = True
+            dv.errorTitle = "esgdesk"
+            dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
+            dv.showErrorMessage = True
             self.validations[key] = dv
         self.validations[key].add(cell)
 
@@ -408,6 +512,15 @@ class RequestWriter:
             edition.cell(row=row, column=1, value=text)
         edition.sheet_state = "veryHidden"
         edition.protection.sheet = True
+
+
+def shown(cell: Any) -> Any:
+    """What a request's cell shows: a heading above an input column is a number shown
+    through its format as the heading's text (see RequestWriter._heading)."""
+    number_format = cell.number_format or ""
+    if isinstance(cell.value, int) and number_format.startswith('"'):
+        return number_format.split(";")[0].strip('"')
+    return cell.value
 
 
 def unit_choice(unit: Any, lang: str) -> str:

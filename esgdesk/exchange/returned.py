@@ -344,14 +344,13 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
     state_text = _text(state_cell[1].value) if state_cell else ""
     where, cell, held = parts.get("value", ("?", None, ""))
     notice = ""
-    if state_text:
-        state = special_state(state_text)
-        if state is None:
-            problems.append(Problem.at(
-                state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
-                "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
-                "not available）", indicator_id))
-            return None
+    state = special_state(state_text) if state_text else None
+    if state_text and state is None:
+        problems.append(Problem.at(
+            state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
+            "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
+            "not available）", indicator_id))
+    if state is not None:
         text: str | None = STATES[state].text
     else:
         unit_cell = parts.get("unit")
@@ -359,12 +358,21 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
         try:
             text, notice = _typed(spec, cell, lang, held, unit or None)
         except InvalidValue as exc:
-            problems.append(Problem.at(where, INVALID_VALUE, exc.message("en"),
-                                       exc.message("zh"), indicator_id))
+            problems.append(refused_value(where, spec, exc.text, exc.reason, exc.reason_zh))
+            return None
+        if state_text:  # not a state: refused above, the figure's cell checked as well
             return None
     if text is None and not note:
         return ReturnedFigure(where, indicator_id, year, None, None)
     return ReturnedFigure(where, indicator_id, year, text, note, notice)
+
+
+def refused_value(address: str, spec: Indicator, typed: str, en: str, zh: str) -> Problem:
+    """A figure refused at its sheet!cell, named by its label (a coordinator forwards it to
+    the contributor, who knows no ids), with what was typed and what is wanted."""
+    return Problem.at(address, INVALID_VALUE,
+                      f"{spec.label.en}: '{typed}' refused: {en}",
+                      f"{spec.label.zh}：“{typed}”不能接受：{zh}", spec.id)
 
 
 def _typed(spec: Indicator, cell: Any, lang: str, held: str,
@@ -385,8 +393,8 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
         number, reread = spec.type.cell_number(number, cell.number_format)
         if reread:
-            notice = f"{cell.coordinate}: {value} formatted as a percentage, read as " \
-                     f"{canonical(number)}"
+            notice = f"{cell.parent.title}!{cell.coordinate}: {value} formatted as a " \
+                     f"percentage, read as {canonical(number)}"
         typed = canonical(number)
         if spec.type.may_be_fraction(number) and not reread:
             try:
@@ -408,7 +416,7 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
     try:
         if unit:  # a quantity typed in the unit the row's unit cell names (MWh for kWh)
             typed = spec.type.with_unit(typed, unit)
-            notice = notice or f"{cell.coordinate}: {typed}"
+            notice = notice or f"{cell.parent.title}!{cell.coordinate}: {typed}"
         return spec.type.parse_in(typed, lang, held or None), notice
     except ValueRefused as exc:
         raise InvalidValue(spec.id, typed, exc.en, exc.zh) from None
