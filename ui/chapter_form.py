@@ -73,6 +73,10 @@ class ChapterForm(QScrollArea):
             self._pending = workspace
             return
         self._pending = None
+        # Another year reads its own edition: the same tables (the forms are rebuilt for
+        # another content), but its objects, whose titles and grids name that year.
+        self.chapter = workspace.catalogue.chapter(self.chapter.id)
+        self.tables = [workspace.catalogue.tables[table.id] for table in self.tables]
         if workspace.year != self.year:
             self.year = workspace.year
             self.retitle()
@@ -198,15 +202,16 @@ class ChapterForm(QScrollArea):
 
     def focus_first(self, table: Table | None = None) -> None:
         """Put the cursor on the first editable cell of the reporting year (of a table)."""
-        start = self.tables.index(table) - 1 if table in self.tables else -1
-        self._continue(start, 1)
+        position = self._position(table) if table is not None else None
+        self._continue(-1 if position is None else position - 1, 1)
 
     def show_figure(self, table: Table, indicator: str | None = None,
                     entity: str | None = None) -> bool:
         """Scroll to a table (and select an indicator's reporting-year cell in it)."""
-        if table not in self.tables:
+        position = self._position(table)
+        if position is None:
             return False
-        view = self.views[self.tables.index(table)]
+        view = self.views[position]
         self.ensureWidgetVisible(self.titles[table.id], 0, 0)
         if indicator is None:
             return True
@@ -215,6 +220,12 @@ class ChapterForm(QScrollArea):
             return False
         self._enter(view, *cell)
         return True
+
+    def _position(self, table: Table) -> int | None:
+        """Where a table stands in the form, by its id (the table may come from another
+        year's reading of the same edition)."""
+        ids = [t.id for t in self.tables]
+        return ids.index(table.id) if table.id in ids else None
 
     def view_of(self, table_id: str) -> FormTableView:
         return self.views[[t.id for t in self.tables].index(table_id)]

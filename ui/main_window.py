@@ -350,7 +350,10 @@ class MainWindow(QMainWindow):
     def find_indicator(self) -> None:
         from ui.dialogs import FindDialog
 
-        dialog = FindDialog(self.catalogue, self.lang, self)
+        form = self.current_form()
+        dialog = FindDialog(self.catalogue, self.lang, self,
+                            chapter=form.chapter.id if form is not None else None,
+                            year=self.workspace.year if self.workspace is not None else None)
         if dialog.exec() == FindDialog.DialogCode.Accepted and dialog.chosen():
             self.jump_to(str(dialog.chosen()))
 

@@ -257,6 +257,10 @@
         <source>Words of a label (中文 or English) or an id</source>
         <translation>输入指标名称中的词语（中文或英文）或编号</translation>
     </message>
+    <message>
+        <source>Nothing matches “{words}”</source>
+        <translation>没有与“{words}”匹配的指标</translation>
+    </message>
 </context>
 <context>
     <name>FindingsPanel</name>
