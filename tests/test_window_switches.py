@@ -96,3 +96,32 @@ def test_find_prefers_the_chapter_being_filled_and_names_chapter_and_table(
     assert dialog.nothing.isVisible() and "zzqx" in dialog.nothing.text()
     qtbot.keyClick(dialog.query, Qt.Key.Key_Return)  # nothing to open: the dialog stays
     assert dialog.isVisible()
+
+
+def test_switching_entity_or_year_keeps_the_indicator_and_the_details_follow(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path) -> None:
+    window = _window(qtbot, sample_tree_path, tmp_path)
+    window.select(entity="dongguan")
+    assert window.jump_to("environment.energy.electricity")
+    electricity = FigureRef("dongguan", 2024, "environment.energy.electricity")
+    assert window.current_form().current_figure() == electricity
+    window.select(entity="zkteco-hq")
+    moved = FigureRef("zkteco-hq", 2024, "environment.energy.electricity")
+    assert window.current_form().current_figure() == moved
+    assert window.detail.ref == moved
+    window.keyboard.previous_year_action.trigger()  # Go → Previous year (Ctrl+PgUp)
+    assert window.workspace.year == 2023
+    earlier = FigureRef("zkteco-hq", 2023, "environment.energy.electricity")
+    assert window.current_form().current_figure() == earlier
+    assert window.detail.ref == earlier
+    assert window.detail.title.text().endswith("2023")
+
+
+def test_a_new_figures_details_open_at_their_top(qtbot: QtBot, window: MainWindow) -> None:
+    window.detail_dock.resize(260, 300)
+    assert window.jump_to("people.employees.total")
+    bar = window.detail.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    assert window.jump_to("people.employees.female")
+    assert bar.value() == 0

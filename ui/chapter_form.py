@@ -72,6 +72,7 @@ class ChapterForm(QScrollArea):
         if defer:
             self._pending = workspace
             return
+        kept = self._current_place()
         self._pending = None
         # Another year reads its own edition: the same tables (the forms are rebuilt for
         # another content), but its objects, whose titles and grids name that year.
@@ -90,6 +91,29 @@ class ChapterForm(QScrollArea):
             if model.rowCount() != rows:
                 view.fit_height()
             view.fit_columns()
+        if kept is not None:
+            self._take_place(*kept)
+
+    def _current_place(self) -> tuple[int, FigureRef] | None:
+        """The current cell's table (its position) and figure, to select again after a
+        switch of entity or year."""
+        for position, view in enumerate(self.views):
+            ref = view.model().figure(view.currentIndex())
+            if ref is not None:
+                return position, ref
+        return None
+
+    def _take_place(self, position: int, ref: FigureRef) -> None:
+        """Select the same indicator in the same table for the new entity or year: a site's
+        column stays that site's when the new grid shows it."""
+        view = self.views[position]
+        grid = view.model().grid
+        cell = grid.locate(ref.indicator, ref.entity) or grid.locate(ref.indicator)
+        if cell is None:
+            self.figure_selected.emit(None)
+            return
+        view.setCurrentIndex(view.model().index(*cell))
+        self._keep_in_sight(view, view.currentIndex())
 
     def catch_up(self) -> None:
         """Take the workspace a deferred `set_workspace` left for later."""

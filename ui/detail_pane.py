@@ -134,6 +134,8 @@ class DetailPane(QScrollArea):
         if not enabled and self.ref is None and not self.title.text():
             self.workspace = workspace  # nothing shown, nothing to clear
             return
+        if ref != self.ref:  # another figure's details start at their top
+            self.verticalScrollBar().setValue(0)
         self.ref, self.workspace = ref, workspace
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())

@@ -164,6 +164,9 @@ class MainWindow(QMainWindow):
         if changes.scope:
             self._show_scope()
             self.scope.pick(self.workspace.entity, self.workspace.year)
+            form = self.current_form()  # the details follow the cell to the new scope
+            self.detail.show_figure(form.current_figure() if form is not None else None,
+                                    workspace)
         elif changes.figures or changes.reloaded or changes.findings or changes.notes:
             for form in self.forms.values():
                 form.refresh()
@@ -173,7 +176,7 @@ class MainWindow(QMainWindow):
         if changes.saved:
             self.saved_at = datetime.now().strftime("%H:%M:%S")
             self._show_saved()
-        if changes.touches(self.detail.ref):
+        if changes.touches(self.detail.ref) and not changes.scope:
             self.detail.show_figure(self.detail.ref, workspace)
         if (changes.requests or changes.reloaded or changes.scope) \
                 and self.dashboard_dock.isVisible():
