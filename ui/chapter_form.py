@@ -1,13 +1,14 @@
 """A chapter's form: its tables stacked in the report's order, one model and view per table,
-with one current cell across them that the form keeps in sight."""
+with one current cell across them that the form keeps in sight (with two rows below it), and
+the header of the table at the top of the form kept in sight while its rows are."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.model.catalogue import Chapter, Table
 from esgdesk.model.layout import FigureRef
@@ -60,6 +61,12 @@ class ChapterForm(QScrollArea):
             self.views.append(view)
         layout.addStretch(1)
         self.setWidget(body)
+        # The years of a long table stay in sight: its header, held at the form's top.
+        self.sticky = QHeaderView(Qt.Orientation.Horizontal, self.viewport())
+        self.sticky.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sticky.hide()
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self.place_sticky())
+        self.horizontalScrollBar().valueChanged.connect(lambda _value: self.place_sticky())
         self.retitle()
 
     def retitle(self) -> None:
@@ -145,10 +152,45 @@ class ChapterForm(QScrollArea):
         self._keep_in_sight(view, view.currentIndex())
 
     def _keep_in_sight(self, view: FormTableView, index: QModelIndex) -> None:
+        """The cell with two rows below it (what comes next), and room above it for the
+        table's header held at the top."""
         rect = view.visualRect(index)
         centre = view.viewport().mapTo(self.widget(), rect.center())
+        row = rect.height()
+        above = view.horizontalHeader().height() + row
         self.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 8,
-                           rect.height() // 2 + 8)
+                           max(2 * row + row // 2, above) + 4)
+        self.place_sticky()
+
+    def sticky_view(self) -> FormTableView | None:
+        """The table whose header has scrolled above the form's top while rows of it are
+        still in sight: its header is held there."""
+        for view in self.views:
+            top = view.mapTo(self.viewport(), QPoint(0, 0)).y()
+            header = view.horizontalHeader().height()
+            if top < 0 and top + view.height() - header > header:
+                return view
+        return None
+
+    def place_sticky(self) -> None:
+        view = self.sticky_view()
+        if view is None:
+            self.sticky.hide()
+            return
+        if self.sticky.model() is not view.model():
+            self.sticky.setModel(view.model())
+        header = view.horizontalHeader()
+        for column in range(header.count()):
+            self.sticky.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.sticky.resizeSection(column, header.sectionSize(column))
+        left = view.viewport().mapTo(self.viewport(), QPoint(0, 0)).x()
+        self.sticky.setGeometry(left, 0, view.viewport().width(), header.height())
+        self.sticky.show()
+        self.sticky.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_sticky()
 
     def chain_tabs(self, before: QWidget, after: QWidget) -> None:
         """Tab goes from `before` through the tables in order to `after`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
 from ui.dashboard import DashboardPanel
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 FINDINGS_HEIGHT = 150
+FIRST_RUN = QSize(1280, 800)  # on a screen with room for it
+TITLE_BAR = 40  # the window manager's frame above the window, outside its geometry
 
 
 def _dock(window: MainWindow, widget: QWidget, name: str,
@@ -45,6 +47,16 @@ def build_docks(window: MainWindow) -> None:
     window.findings_dock.raise_()
     window.dashboard_dock.visibilityChanged.connect(
         lambda visible: visible and window.dashboard.refresh())
+
+
+def first_run_geometry(available: QRect) -> QRect:
+    """The window on its first run: FIRST_RUN, or as much of the screen's free area (without
+    its task bar) as there is, title bar and status bar included; centred."""
+    size = QSize(min(FIRST_RUN.width(), available.width()),
+                 min(FIRST_RUN.height(), available.height() - TITLE_BAR))
+    left = available.left() + (available.width() - size.width()) // 2
+    top = available.top() + TITLE_BAR + (available.height() - TITLE_BAR - size.height()) // 2
+    return QRect(left, top, size.width(), size.height())
 
 
 def first_run_sizes(window: MainWindow) -> None:
