@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
-from ui.i18n import tr
+from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -115,8 +115,8 @@ class CollectionActions(QObject):
         except EsgdeskError as exc:
             window.ops.refuse(exc)
             return []
-        window.statusBar().showMessage(tr("{n} request workbooks written")
-                                       .replace("{n}", str(len(written))), 8000)
+        window.statusBar().showMessage(counted(len(written), "{n} request workbook written",
+                                               "{n} request workbooks written"), 8000)
         window.ops.announce(Changes(requests=True))
         return written
 
@@ -156,6 +156,6 @@ class CollectionActions(QObject):
             window.ops.refuse(exc)
             written, changes = 0, self.session.take_theirs()
         window.ops.announce(changes)
-        window.statusBar().showMessage(tr("{n} figures imported")
-                                       .replace("{n}", str(written)), 8000)
+        window.statusBar().showMessage(
+            counted(written, "{n} figure imported", "{n} figures imported"), 8000)
         return written

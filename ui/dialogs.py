@@ -110,10 +110,10 @@ class NewDatabaseDialog(QDialog):
         self.first_year.setRange(1990, 2100)
         self.first_year.setValue(first_year)
         self.entities = QPlainTextEdit(SAMPLE_ENTITIES)
-        self.entities.setPlaceholderText(self.tr("code, 中文名, English name, kind, parent"))
+        self.entities.setPlaceholderText(self.tr("code, Chinese name, English name, kind, parent"))
         layout.addRow(self.tr("Company"), self.company)
         layout.addRow(self.tr("First reporting year"), self.first_year)
-        layout.addRow(self.tr("Entities (code, 中文名, English name, kind, parent)"),
+        layout.addRow(self.tr("Entities (code, Chinese name, English name, kind, parent)"),
                       self.entities)
         layout.addRow(_buttons(self))
 
@@ -131,7 +131,7 @@ class FindDialog(QDialog):
         self.resize(560, 380)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Words of a label (中文 or English) or an id"))
+        self.query.setPlaceholderText(self.tr("Words of a label (Chinese or English) or an id"))
         self.results = QListWidget()
         self.nothing = QLabel()
         self.nothing.setVisible(False)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.validation import SEVERITIES, Finding
-from ui.i18n import severity_word
+from ui.i18n import counted, severity_word
 from ui.icons import icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -131,9 +131,10 @@ class FindingsPanel(QWidget):
         own = self._of_department()  # the counts follow the department
         counts = {s: sum(1 for f in own if f.severity == s and not f.explained)
                   for s in SEVERITIES}
-        self.summary.setText(self.tr("{errors} errors · {warnings} warnings · {info} info")
-                             .format(errors=counts["error"], warnings=counts["warning"],
-                                     info=counts["info"]))
+        self.summary.setText(" · ".join((
+            counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
+            counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
+            counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
         self.list.resizeColumnToContents(0)
         self.list.resizeColumnToContents(1)
 

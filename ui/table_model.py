@@ -86,7 +86,7 @@ class FormTableModel(QAbstractTableModel):
                 return ("    " * self.grid.rows[row].indent) + self.grid.row_label(row, self.lang)
             if kind == "unit":
                 return self.grid.row_unit(row, self.lang)
-            return self.workspace.display(ref) if ref else None
+            return self.workspace.display(ref, self.lang) if ref else None
         if role == Qt.ItemDataRole.EditRole:
             return self.workspace.edit_text(ref) if ref else None
         if role == Qt.ItemDataRole.TextAlignmentRole and kind == "value" and ref:

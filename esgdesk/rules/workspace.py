@@ -138,9 +138,10 @@ class Workspace:
                          f"Incomplete; missing: {missing}")
         return lines
 
-    def display(self, ref: FigureRef) -> str:
+    def display(self, ref: FigureRef, lang: str | None = None) -> str:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
-        a total with parts missing shows what is there, marked (1,226 …)."""
+        a total with parts missing shows what is there, marked (1,226 …). In a language, a
+        state and a text figure are said in it ("n/a"); without one, a state in both."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
             found = self.figure(ref)
@@ -150,9 +151,12 @@ class Workspace:
             return f"{shown} …" if found.missing else shown
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
-            return STATES[stored.state].label
+            state = STATES[stored.state]
+            return state.word(lang) if lang is not None else state.label
         if stored is None or stored.value is None:
             return ""
+        if lang is not None:
+            return indicator.type.display(stored.value, lang)
         return indicator.type.format(stored.value)
 
     def edit_text(self, ref: FigureRef) -> str:
