@@ -228,7 +228,7 @@ def run(argv: list[str]) -> int:
         return 0
     form = window.current_form()
     if form is not None:
-        form.focus_first()
+        form.focus_current()  # the cell taken where the user left it, else the first
     after_first_paint(start_log)
     if window.store is not None:
         # After the first paint: load the writing side so the first edit does not wait,

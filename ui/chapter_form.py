@@ -101,6 +101,11 @@ class ChapterForm(QScrollArea):
         if kept is not None:
             self._take_place(*kept)
 
+    def current_place(self) -> tuple[str, str] | None:
+        """The current cell's table and indicator (to take it again at the next start)."""
+        place = self._current_place()
+        return (self.tables[place[0]].id, place[1].indicator) if place is not None else None
+
     def _current_place(self) -> tuple[int, FigureRef] | None:
         """The current cell's table (its position) and figure, to select again after a
         switch of entity or year."""
@@ -132,6 +137,17 @@ class ChapterForm(QScrollArea):
         for view in self.views:
             view.model().set_language(lang)
         self.retitle()
+
+    def set_department(self, department: str) -> None:
+        """The user's department: in a chapter holding its figures, other departments' rows
+        are marked with theirs and skipped by Enter and F8 (a chapter without any is
+        someone else's, visited on purpose: nothing in it is skipped)."""
+        owners = {view.model().owner(row) for view in self.views
+                  for row in range(view.model().rowCount())}
+        applies = department if department in owners else ""
+        for view in self.views:
+            view.model().department = applies
+            view.model().refresh()
 
     def refresh(self) -> None:
         if self._pending is not None:
@@ -224,12 +240,14 @@ class ChapterForm(QScrollArea):
                         return True
         return False
 
-    def next_to_fill(self) -> bool:
+    def next_to_fill(self) -> str:
         """Move to the next reporting-year cell after the current one (wrapping round) that
-        is empty and may be typed into, or holds an open finding."""
+        is empty and may be typed into, or holds an open finding, of the user's department
+        when one is set: "next", "wrapped" (found from the chapter's top again) or ""
+        (there is none)."""
         workspace = self.views[0].model().workspace if self.views else None
         if workspace is None:
-            return False
+            return ""
         cells = [(view, row, column) for view in self.views
                  for row in range(view.model().rowCount())
                  for column in range(view.model().columnCount())
@@ -238,15 +256,15 @@ class ChapterForm(QScrollArea):
                       if view.currentIndex().isValid()
                       and (view.currentIndex().row(), view.currentIndex().column())
                       == (row, column)), 0)
-        for view, row, column in cells[start:] + cells[:start]:
+        for position, (view, row, column) in enumerate(cells[start:] + cells[:start]):
             ref = view.model().figure(view.model().index(row, column))
-            if ref is None:
+            if ref is None or view.model().skipped(row):
                 continue
             empty = workspace.is_editable(ref) and not workspace.edit_text(ref)
             if empty or any(not f.explained for f in workspace.findings_at(ref)):
                 self._enter(view, row, column)
-                return True
-        return False
+                return "wrapped" if start > 0 and position >= len(cells) - start else "next"
+        return ""
 
     def _continue(self, position: int, step: int) -> bool:
         """Enter the first editable reporting-year cell of the next (or previous) table

@@ -8,14 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.folders import folder as choose_folder
 from ui.i18n import counted
 from ui.progress import progress_dialog
 
@@ -87,7 +87,8 @@ class RequestsDialog(QDialog):
         layout.addRow(buttons)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the workbooks"))
+        settings = getattr(self.parent(), "settings", None) or QSettings()
+        folder = choose_folder(self, settings, self.tr("Folder for the workbooks"))
         if folder:
             self.folder.setText(folder)
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
+from ui.folders import open_file, open_files, save_file
 from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
@@ -42,12 +43,11 @@ class CollectionActions(QObject):
 
     def open_request(self, path: Path | None = None) -> bool:
         """Open a collection workbook as forms, with no database (contributor)."""
-        from PySide6.QtWidgets import QFileDialog
 
         window = self.window
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(window, tr("Open request workbook"), "",
-                                                  tr("Excel workbooks (*.xlsx)"))
+            name = open_file(window, window.settings, tr("Open request workbook"),
+                             tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return False
             path = Path(name)
@@ -70,7 +70,7 @@ class CollectionActions(QObject):
 
     def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
         """Write the figures back into the request workbook, ready to send back."""
-        from PySide6.QtWidgets import QDialog, QFileDialog
+        from PySide6.QtWidgets import QDialog
 
         from ui.collection import SubmitDialog
 
@@ -83,8 +83,8 @@ class CollectionActions(QObject):
                 return None
             name = dialog.name.text()
             if dialog.copy.isChecked():
-                chosen, _ = QFileDialog.getSaveFileName(
-                    window, tr("Submit request"),
+                chosen = save_file(
+                    window, window.settings, tr("Submit request"),
                     str(offline.workbook.with_stem(offline.workbook.stem + "-filled")),
                     tr("Excel workbooks (*.xlsx)"))
                 if not chosen:
@@ -123,7 +123,7 @@ class CollectionActions(QObject):
     def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
                          ) -> int:
         """Preview returned workbooks, then write the files the coordinator accepts."""
-        from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QDialog, QMessageBox
 
         from ui.collection import ImportDialog
 
@@ -131,8 +131,8 @@ class CollectionActions(QObject):
         if self.session.store is None or self.session.offline is not None:
             return 0
         if paths is None:
-            names, _ = QFileDialog.getOpenFileNames(window, tr("Import returned workbooks"),
-                                                    "", tr("Excel workbooks (*.xlsx)"))
+            names = open_files(window, window.settings, tr("Import returned workbooks"),
+                               tr("Excel workbooks (*.xlsx)"))
             paths = [Path(n) for n in names]
         if not paths:
             return 0

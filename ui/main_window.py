@@ -291,8 +291,12 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.placeholder)
 
     # -- navigation ---------------------------------------------------------------------
+    def _department(self) -> str:
+        """The user's department (Edit → Profile), "" when none is set."""
+        return str(self.settings.value("profile/department", "") or "")
+
     def _fill_navigation(self) -> None:
-        self.navigation.fill(self.lang, str(self.settings.value("profile/department", "")),
+        self.navigation.fill(self.lang, self._department(),
                              self.mine_only.isChecked(), self.workspace)
 
     def _mine_toggled(self, checked: bool) -> None:
@@ -320,10 +324,12 @@ class MainWindow(QMainWindow):
             form.edit_requested.connect(self.editor.commit_edit)
             form.figure_selected.connect(lambda ref: self.detail.show_figure(ref,
                                                                              self.workspace))
+            form.figure_selected.connect(lambda _ref: self.place.remember())
             form.refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
             form.reached_end.connect(lambda: self.statusBar().showMessage(self.tr(
                 "That was the chapter's last figure: F8 finds the next empty or flagged "
                 "cell, Ctrl+1…6 opens another chapter"), 8000))
+            form.set_department(self._department())
             self.forms[chapter_id] = form
             self.pages.addWidget(form)
             form.chain_tabs(self.navigation, self.detail)
@@ -385,6 +391,8 @@ class MainWindow(QMainWindow):
             self.session.user_name = str(self.settings.value("profile/name", ""))
             self._show_user()
             self._fill_navigation()
+            for form in self.forms.values():
+                form.set_department(self._department())
 
     def _show_user(self) -> None:
         catalogue = self.catalogue if self.workspace is not None else None

@@ -366,6 +366,10 @@
         <source>{label}: “{text}” is not accepted: {reason}</source>
         <translation>{label}：“{text}”不能接受：{reason}</translation>
     </message>
+    <message>
+        <source>Supplied by {department}</source>
+        <translation>由{department}填报</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -888,6 +892,10 @@ Keep your {mine}, or take {theirs}?</source>
     <message>
         <source>; {n} figures newer in the database</source>
         <translation>；数据库中有 {n} 项更新的数据</translation>
+    </message>
+    <message>
+        <source>F8 went back to the chapter's top: nothing to fill below</source>
+        <translation>F8 已回到本章开头：下方没有待填的单元格</translation>
     </message>
 </context>
 <context>
