@@ -125,3 +125,18 @@ def test_a_new_figures_details_open_at_their_top(qtbot: QtBot, window: MainWindo
     bar.setValue(bar.maximum())
     assert window.jump_to("people.employees.female")
     assert bar.value() == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_computed_figures_details_read_as_a_sentence(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path, lang: str) -> None:
+    window = _window(qtbot, sample_tree_path, tmp_path, lang)
+    window.select(entity="dongguan")
+    window.commit_edit(FigureRef("dongguan", 2024, "environment.energy.electricity"), "1200000")
+    assert window.jump_to("environment.ghg.scope2")
+    sentence = window.detail.fields["formula"].text().split("\n")[0]
+    kwh, tonnes = ("千瓦时", "吨二氧化碳当量") if lang == "zh" else ("kWh", "tCO₂e")
+    source = "生态环境部、国家统计局" if lang == "zh" else "(MEE, NBS)"
+    assert sentence.startswith(f"1,200,000 {kwh} × 0.4419 kg/kWh (2023")
+    assert source in sentence and sentence.endswith(f"= 530.28 {tonnes}")
+    assert "environment." not in sentence and "factor." not in sentence
