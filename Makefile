@@ -90,6 +90,10 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
+	for lang in zh en; do for size in 1366x768 1280x720; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2024 \
+	    --chapter people --lang $$lang --size $$size \
+	    --screenshot docs/screenshots/people-$$lang-$$size.png 2>/dev/null || exit 1; done; done
 
 # The long loops: 300 SIGKILLs of each kind (the test suite runs 30) and ten times the
 # fuzz inputs.

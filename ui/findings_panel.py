@@ -45,8 +45,9 @@ class FindingsPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setUniformRowHeights(False)
-        # five rows at least (a row holds the severity icon and some padding)
-        self.list.setMinimumHeight(5 * (self.fontMetrics().height() + 16) + 30)
+        # three rows at least (a row holds the severity icon and some padding): at 1366×768
+        # the form keeps the rest
+        self.list.setMinimumHeight(3 * (self.fontMetrics().height() + 16) + 30)
         layout.addWidget(self.list)
         self.severity.currentIndexChanged.connect(lambda _i: self._fill())
         self.department.currentIndexChanged.connect(lambda _i: self._fill())

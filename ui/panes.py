@@ -61,9 +61,10 @@ def first_run_geometry(available: QRect) -> QRect:
 
 def first_run_sizes(window: MainWindow) -> None:
     """The docks' sizes before the user sets their own: the details narrow, the findings a
-    quarter of the window's height (five rows or more)."""
+    fifth of the window's height (three rows or more), so a form at 1366×768 shows some
+    twenty rows."""
     window.resizeDocks([window.detail_dock], [DETAIL_WIDTH], Qt.Orientation.Horizontal)
-    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 4)],
+    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 5)],
                        Qt.Orientation.Vertical)
 
 
