@@ -140,3 +140,22 @@ def test_a_computed_figures_details_read_as_a_sentence(
     assert sentence.startswith(f"1,200,000 {kwh} × 0.4419 kg/kWh (2023")
     assert source in sentence and sentence.endswith(f"= 530.28 {tonnes}")
     assert "environment." not in sentence and "factor." not in sentence
+
+
+def test_the_trend_chart_shows_its_axis_every_years_value_and_the_band(
+        qtbot: QtBot, window: MainWindow) -> None:
+    window.commit_edit(FigureRef("group", 2024, "people.employees.total"), "4200")
+    assert window.jump_to("people.employees.total")
+    chart = window.detail.trend
+    assert chart.isVisible()
+    low, high = chart.axis_labels()
+    assert low and high and low != high
+    assert chart.value_text(2023) == "2023: 4,106"
+    assert chart.value_text(2024) == "2024: 4,200"
+    band = chart.band()  # last year's ± the prior-year check's limit
+    assert band is not None and band[0] < 4106 < band[1]
+    years = [year for year, _value in chart.trend.points]
+    for year in years:  # hovering each year says its value
+        x = chart._margin() + (chart.width() - chart._margin() - 8) \
+            * years.index(year) / max(len(years) - 1, 1)
+        assert chart._year_at(x) == year
