@@ -92,6 +92,10 @@ screenshots: sysdeps $(SAMPLE) $(QM)
 	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2023 \
 	    --chapter $$chapter --lang $$lang --screenshot docs/screenshots/$$chapter-$$lang.png \
 	    2>/dev/null || exit 1; done; done
+	for lang in zh en; do for size in 1366x768 1280x720; do \
+	  QT_QPA_PLATFORM=offscreen $(BIN)/python main.py --db $(SAMPLE) --year 2024 \
+	    --chapter people --lang $$lang --size $$size \
+	    --screenshot docs/screenshots/people-$$lang-$$size.png 2>/dev/null || exit 1; done; done
 
 # A request workbook in LibreOffice Calc at 1366×768, zh and en (docs/screenshots/request-hr-*).
 request-screenshots: sysdeps testdeps $(STAMP)

@@ -43,7 +43,17 @@ def _options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--chapter", help="chapter id, e.g. people (default: the key figures)")
     parser.add_argument("--lang", choices=("zh", "en"), help="interface language")
     parser.add_argument("--screenshot", type=Path, help="render the window to a PNG and exit")
+    parser.add_argument("--size", type=_size, help="the window's size as WIDTHxHEIGHT "
+                        "(a screenshot's: 1280x800 unless given)")
     return parser.parse_args(argv)
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not WIDTHxHEIGHT: {text!r}") from None
+    return width, height
 
 
 def start_log() -> Path | None:
@@ -211,8 +221,13 @@ def run(argv: list[str]) -> int:
         from PySide6.QtWidgets import QMessageBox
 
         QMessageBox.warning(window, "esgdesk", message)
-    if settings.value("window/geometry") is None or options.screenshot:
-        window.resize(1280, 800)
+    if options.size is not None or options.screenshot:
+        window.resize(*(options.size or (1280, 800)))
+    elif settings.value("window/geometry") is None:
+        from ui.panes import first_run_geometry
+
+        screen = window.screen() or app.primaryScreen()
+        window.setGeometry(first_run_geometry(screen.availableGeometry()))
     window.show()
     if options.screenshot:  # the first paint is the picture: nothing waits for it
         app.processEvents()
@@ -222,7 +237,7 @@ def run(argv: list[str]) -> int:
         return 0
     form = window.current_form()
     if form is not None:
-        form.focus_first()
+        form.focus_current()  # the cell taken where the user left it, else the first
     after_first_paint(start_log)
     if window.store is not None:
         # After the first paint: load the writing side so the first edit does not wait,

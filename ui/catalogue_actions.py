@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from esgdesk.errors import EsgdeskError
+from ui.folders import open_file, save_file
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -34,15 +35,13 @@ class CatalogueActions(QObject):
 
     def export_for_editing(self, path: Path | None = None) -> Path | None:
         """Write the year's catalogue as a workbook to edit in Excel or LibreOffice."""
-        from PySide6.QtWidgets import QFileDialog
 
         workspace = self.session.workspace
         if workspace is None:
             return None
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(
-                self.window, tr("Export catalogue for editing"),
-                f"catalogue-{workspace.year}.xlsx", tr("Excel workbooks (*.xlsx)"))
+            name = save_file(self.window, self.window.settings, tr("Export catalogue for editing"),
+                             f"catalogue-{workspace.year}.xlsx", tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return None
             path = Path(name)
@@ -58,15 +57,15 @@ class CatalogueActions(QObject):
         """Check an edited catalogue workbook, show its problems or its difference, and
         store it as the year's edition when the user applies it (`apply` answers for
         them). The forms redraw from the new edition."""
-        from PySide6.QtWidgets import QDialog, QFileDialog
+        from PySide6.QtWidgets import QDialog
 
         from ui.catalogue_dialogs import CataloguePreview
 
         if self.session.workspace is None:
             return False
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(self.window, tr("Import edited catalogue"),
-                                                  "", tr("Excel workbooks (*.xlsx)"))
+            name = open_file(self.window, self.window.settings, tr("Import edited catalogue"),
+                             tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return False
             path = Path(name)

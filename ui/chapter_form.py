@@ -1,13 +1,14 @@
 """A chapter's form: its tables stacked in the report's order, one model and view per table,
-with one current cell across them that the form keeps in sight."""
+with one current cell across them that the form keeps in sight (with two rows below it), and
+the header of the table at the top of the form kept in sight while its rows are."""
 
 from __future__ import annotations
 
 from itertools import pairwise
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.model.catalogue import Chapter, Table
 from esgdesk.model.layout import FigureRef
@@ -60,6 +61,12 @@ class ChapterForm(QScrollArea):
             self.views.append(view)
         layout.addStretch(1)
         self.setWidget(body)
+        # The years of a long table stay in sight: its header, held at the form's top.
+        self.sticky = QHeaderView(Qt.Orientation.Horizontal, self.viewport())
+        self.sticky.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sticky.hide()
+        self.verticalScrollBar().valueChanged.connect(lambda _value: self.place_sticky())
+        self.horizontalScrollBar().valueChanged.connect(lambda _value: self.place_sticky())
         self.retitle()
 
     def retitle(self) -> None:
@@ -72,7 +79,12 @@ class ChapterForm(QScrollArea):
         if defer:
             self._pending = workspace
             return
+        kept = self._current_place()
         self._pending = None
+        # Another year reads its own edition: the same tables (the forms are rebuilt for
+        # another content), but its objects, whose titles and grids name that year.
+        self.chapter = workspace.catalogue.chapter(self.chapter.id)
+        self.tables = [workspace.catalogue.tables[table.id] for table in self.tables]
         if workspace.year != self.year:
             self.year = workspace.year
             self.retitle()
@@ -86,6 +98,34 @@ class ChapterForm(QScrollArea):
             if model.rowCount() != rows:
                 view.fit_height()
             view.fit_columns()
+        if kept is not None:
+            self._take_place(*kept)
+
+    def current_place(self) -> tuple[str, str] | None:
+        """The current cell's table and indicator (to take it again at the next start)."""
+        place = self._current_place()
+        return (self.tables[place[0]].id, place[1].indicator) if place is not None else None
+
+    def _current_place(self) -> tuple[int, FigureRef] | None:
+        """The current cell's table (its position) and figure, to select again after a
+        switch of entity or year."""
+        for position, view in enumerate(self.views):
+            ref = view.model().figure(view.currentIndex())
+            if ref is not None:
+                return position, ref
+        return None
+
+    def _take_place(self, position: int, ref: FigureRef) -> None:
+        """Select the same indicator in the same table for the new entity or year: a site's
+        column stays that site's when the new grid shows it."""
+        view = self.views[position]
+        grid = view.model().grid
+        cell = grid.locate(ref.indicator, ref.entity) or grid.locate(ref.indicator)
+        if cell is None:
+            self.figure_selected.emit(None)
+            return
+        view.setCurrentIndex(view.model().index(*cell))
+        self._keep_in_sight(view, view.currentIndex())
 
     def catch_up(self) -> None:
         """Take the workspace a deferred `set_workspace` left for later."""
@@ -97,6 +137,17 @@ class ChapterForm(QScrollArea):
         for view in self.views:
             view.model().set_language(lang)
         self.retitle()
+
+    def set_department(self, department: str) -> None:
+        """The user's department: in a chapter holding its figures, other departments' rows
+        are marked with theirs and skipped by Enter and F8 (a chapter without any is
+        someone else's, visited on purpose: nothing in it is skipped)."""
+        owners = {view.model().owner(row) for view in self.views
+                  for row in range(view.model().rowCount())}
+        applies = department if department in owners else ""
+        for view in self.views:
+            view.model().department = applies
+            view.model().refresh()
 
     def refresh(self) -> None:
         if self._pending is not None:
@@ -117,10 +168,45 @@ class ChapterForm(QScrollArea):
         self._keep_in_sight(view, view.currentIndex())
 
     def _keep_in_sight(self, view: FormTableView, index: QModelIndex) -> None:
+        """The cell with two rows below it (what comes next), and room above it for the
+        table's header held at the top."""
         rect = view.visualRect(index)
         centre = view.viewport().mapTo(self.widget(), rect.center())
+        row = rect.height()
+        above = view.horizontalHeader().height() + row
         self.ensureVisible(centre.x(), centre.y(), rect.width() // 2 + 8,
-                           rect.height() // 2 + 8)
+                           max(2 * row + row // 2, above) + 4)
+        self.place_sticky()
+
+    def sticky_view(self) -> FormTableView | None:
+        """The table whose header has scrolled above the form's top while rows of it are
+        still in sight: its header is held there."""
+        for view in self.views:
+            top = view.mapTo(self.viewport(), QPoint(0, 0)).y()
+            header = view.horizontalHeader().height()
+            if top < 0 and top + view.height() - header > header:
+                return view
+        return None
+
+    def place_sticky(self) -> None:
+        view = self.sticky_view()
+        if view is None:
+            self.sticky.hide()
+            return
+        if self.sticky.model() is not view.model():
+            self.sticky.setModel(view.model())
+        header = view.horizontalHeader()
+        for column in range(header.count()):
+            self.sticky.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.sticky.resizeSection(column, header.sectionSize(column))
+        left = view.viewport().mapTo(self.viewport(), QPoint(0, 0)).x()
+        self.sticky.setGeometry(left, 0, view.viewport().width(), header.height())
+        self.sticky.show()
+        self.sticky.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place_sticky()
 
     def chain_tabs(self, before: QWidget, after: QWidget) -> None:
         """Tab goes from `before` through the tables in order to `after`."""
@@ -154,12 +240,14 @@ class ChapterForm(QScrollArea):
                         return True
         return False
 
-    def next_to_fill(self) -> bool:
+    def next_to_fill(self) -> str:
         """Move to the next reporting-year cell after the current one (wrapping round) that
-        is empty and may be typed into, or holds an open finding."""
+        is empty and may be typed into, or holds an open finding, of the user's department
+        when one is set: "next", "wrapped" (found from the chapter's top again) or ""
+        (there is none)."""
         workspace = self.views[0].model().workspace if self.views else None
         if workspace is None:
-            return False
+            return ""
         cells = [(view, row, column) for view in self.views
                  for row in range(view.model().rowCount())
                  for column in range(view.model().columnCount())
@@ -168,15 +256,15 @@ class ChapterForm(QScrollArea):
                       if view.currentIndex().isValid()
                       and (view.currentIndex().row(), view.currentIndex().column())
                       == (row, column)), 0)
-        for view, row, column in cells[start:] + cells[:start]:
+        for position, (view, row, column) in enumerate(cells[start:] + cells[:start]):
             ref = view.model().figure(view.model().index(row, column))
-            if ref is None:
+            if ref is None or view.model().skipped(row):
                 continue
             empty = workspace.is_editable(ref) and not workspace.edit_text(ref)
             if empty or any(not f.explained for f in workspace.findings_at(ref)):
                 self._enter(view, row, column)
-                return True
-        return False
+                return "wrapped" if start > 0 and position >= len(cells) - start else "next"
+        return ""
 
     def _continue(self, position: int, step: int) -> bool:
         """Enter the first editable reporting-year cell of the next (or previous) table
@@ -198,15 +286,16 @@ class ChapterForm(QScrollArea):
 
     def focus_first(self, table: Table | None = None) -> None:
         """Put the cursor on the first editable cell of the reporting year (of a table)."""
-        start = self.tables.index(table) - 1 if table in self.tables else -1
-        self._continue(start, 1)
+        position = self._position(table) if table is not None else None
+        self._continue(-1 if position is None else position - 1, 1)
 
     def show_figure(self, table: Table, indicator: str | None = None,
                     entity: str | None = None) -> bool:
         """Scroll to a table (and select an indicator's reporting-year cell in it)."""
-        if table not in self.tables:
+        position = self._position(table)
+        if position is None:
             return False
-        view = self.views[self.tables.index(table)]
+        view = self.views[position]
         self.ensureWidgetVisible(self.titles[table.id], 0, 0)
         if indicator is None:
             return True
@@ -215,6 +304,12 @@ class ChapterForm(QScrollArea):
             return False
         self._enter(view, *cell)
         return True
+
+    def _position(self, table: Table) -> int | None:
+        """Where a table stands in the form, by its id (the table may come from another
+        year's reading of the same edition)."""
+        ids = [t.id for t in self.tables]
+        return ids.index(table.id) if table.id in ids else None
 
     def view_of(self, table_id: str) -> FormTableView:
         return self.views[[t.id for t in self.tables].index(table_id)]

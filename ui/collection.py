@@ -8,14 +8,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -29,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.folders import folder as choose_folder
+from ui.i18n import counted
 from ui.progress import progress_dialog
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ class RequestsDialog(QDialog):
         layout.addRow(buttons)
 
     def _browse(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the workbooks"))
+        settings = getattr(self.parent(), "settings", None) or QSettings()
+        folder = choose_folder(self, settings, self.tr("Folder for the workbooks"))
         if folder:
             self.folder.setText(folder)
 
@@ -158,15 +160,16 @@ class ImportDialog(QDialog):
         if not report.acceptable or report.already is not None:
             return report.summary(self.lang)  # the domain's reason, as the CLI prints it
         text = (self.tr("{file}: {new} new, {changed} changed, {unchanged} unchanged; "
-                        "{errors} errors, {warnings} open warnings")
+                        "{errors}, {warnings}")
                 .replace("{file}", report.path.name).replace("{new}", str(len(report.new)))
                 .replace("{changed}", str(len(report.changed)))
                 .replace("{unchanged}", str(report.unchanged))
-                .replace("{errors}", str(report.errors))
-                .replace("{warnings}", str(report.open_warnings)))
+                .replace("{errors}", counted(report.errors, "{n} error", "{n} errors"))
+                .replace("{warnings}", counted(report.open_warnings, "{n} open warning",
+                                               "{n} open warnings")))
         if report.newer:
-            text += self.tr("; {n} figures newer in the database").replace(
-                "{n}", str(len(report.newer)))
+            text += counted(len(report.newer), "; {n} figure newer in the database",
+                            "; {n} figures newer in the database")
         return text
 
     def _show(self, row: int) -> None:

@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
-from ui.i18n import tr
+from ui.folders import open_file, open_files, save_file
+from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -58,12 +59,11 @@ class CollectionActions(QObject):
 
     def open_request(self, path: Path | None = None) -> bool:
         """Open a collection workbook as forms, with no database (contributor)."""
-        from PySide6.QtWidgets import QFileDialog
 
         window = self.window
         if path is None:
-            name, _ = QFileDialog.getOpenFileName(window, tr("Open request workbook"), "",
-                                                  tr("Excel workbooks (*.xlsx)"))
+            name = open_file(window, window.settings, tr("Open request workbook"),
+                             tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return False
             path = Path(name)
@@ -86,7 +86,7 @@ class CollectionActions(QObject):
 
     def submit_request(self, name: str | None = None, out: Path | None = None) -> Path | None:
         """Write the figures back into the request workbook, ready to send back."""
-        from PySide6.QtWidgets import QDialog, QFileDialog
+        from PySide6.QtWidgets import QDialog
 
         from ui.collection import SubmitDialog
 
@@ -99,8 +99,8 @@ class CollectionActions(QObject):
                 return None
             name = dialog.name.text()
             if dialog.copy.isChecked():
-                chosen, _ = QFileDialog.getSaveFileName(
-                    window, tr("Submit request"),
+                chosen = save_file(
+                    window, window.settings, tr("Submit request"),
                     str(offline.workbook.with_stem(offline.workbook.stem + "-filled")),
                     tr("Excel workbooks (*.xlsx)"))
                 if not chosen:
@@ -131,15 +131,15 @@ class CollectionActions(QObject):
         except EsgdeskError as exc:
             window.ops.refuse(exc)
             return []
-        window.statusBar().showMessage(tr("{n} request workbooks written")
-                                       .replace("{n}", str(len(written))), 8000)
+        window.statusBar().showMessage(counted(len(written), "{n} request workbook written",
+                                               "{n} request workbooks written"), 8000)
         window.ops.announce(Changes(requests=True))
         return written
 
     def import_workbooks(self, paths: list[Path] | None = None, answer: bool | None = None,
                          ) -> int:
         """Preview returned workbooks, then write the files the coordinator accepts."""
-        from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QDialog, QMessageBox
 
         from ui.collection import ImportDialog
 
@@ -147,8 +147,8 @@ class CollectionActions(QObject):
         if self.session.store is None or self.session.offline is not None:
             return 0
         if paths is None:
-            names, _ = QFileDialog.getOpenFileNames(window, tr("Import returned workbooks"),
-                                                    "", tr("Excel workbooks (*.xlsx)"))
+            names = open_files(window, window.settings, tr("Import returned workbooks"),
+                               tr("Excel workbooks (*.xlsx)"))
             paths = [Path(n) for n in names]
         if not paths:
             return 0
@@ -172,6 +172,6 @@ class CollectionActions(QObject):
             window.ops.refuse(exc)
             written, changes = 0, self.session.take_theirs()
         window.ops.announce(changes)
-        window.statusBar().showMessage(tr("{n} figures imported")
-                                       .replace("{n}", str(written)), 8000)
+        window.statusBar().showMessage(
+            counted(written, "{n} figure imported", "{n} figures imported"), 8000)
         return written

@@ -13,6 +13,7 @@ from esgdesk.errors import EsgdeskError, FileRefused
 from esgdesk.paths import user_data_folder
 from esgdesk.storage.location import Location, is_url, location, shown
 from ui.first_paint import after_first_paint
+from ui.folders import open_file, save_file
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -85,10 +86,9 @@ class DatabaseActions(QObject):
             self.window.ops.refuse(exc)
 
     def choose(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
 
-        name, _ = QFileDialog.getOpenFileName(self.window, tr("Open database"), "",
-                                              tr("esgdesk databases (*.db);;All files (*)"))
+        name = open_file(self.window, self.window.settings, tr("Open database"),
+                         tr("esgdesk databases (*.db);;All files (*)"))
         if name:
             self.open_reporting(Path(name))
 
@@ -97,15 +97,14 @@ class DatabaseActions(QObject):
             self.window.database_opened(None)
 
     def new_database(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
 
         from ui.dialogs import NewDatabaseDialog
 
         dialog = NewDatabaseDialog(datetime.now().year - 1, self.window)
         if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
             return
-        name, _ = QFileDialog.getSaveFileName(self.window, tr("New database"), "esgdesk.db",
-                                              tr("esgdesk databases (*.db)"))
+        name = save_file(self.window, self.window.settings, tr("New database"), "esgdesk.db",
+                         tr("esgdesk databases (*.db)"))
         if not name:
             return
         if self.window.ops.run(lambda: self.session.create(
@@ -118,7 +117,7 @@ class DatabaseActions(QObject):
         """Write the report workbook for the entity and year, with progress and a cancel.
 
         Without a path the user picks the file and, for a parent entity, the extra sheets."""
-        from PySide6.QtWidgets import QDialog, QFileDialog
+        from PySide6.QtWidgets import QDialog
 
         from ui.dialogs import ExportOptionsDialog
         from ui.progress import progress_dialog
@@ -126,9 +125,8 @@ class DatabaseActions(QObject):
         if self.session.workspace is None:
             return None
         if path is None:
-            name, _ = QFileDialog.getSaveFileName(self.window, tr("Export report workbook"),
-                                                  self.session.suggested_export_name(),
-                                                  tr("Excel workbooks (*.xlsx)"))
+            name = save_file(self.window, self.window.settings, tr("Export report workbook"),
+                             self.session.suggested_export_name(), tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return None
             path = Path(name)

@@ -134,6 +134,8 @@ class DetailPane(QScrollArea):
         if not enabled and self.ref is None and not self.title.text():
             self.workspace = workspace  # nothing shown, nothing to clear
             return
+        if ref != self.ref:  # another figure's details start at their top
+            self.verticalScrollBar().setValue(0)
         self.ref, self.workspace = ref, workspace
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())
@@ -198,7 +200,9 @@ class DetailPane(QScrollArea):
         """A computed figure's formula, the method's choices and the factors it was made
         with: value, unit, data year and where each was read (a verifier's first
         question), as the workspace words them."""
-        return "\n".join(workspace.method_lines(ref, self.lang)) or "—"
+        sentence = workspace.computed_sentence(ref, self.lang)
+        return "\n".join([*([sentence] if sentence else []),
+                          *workspace.method_lines(ref, self.lang)]) or "—"
 
     def _show_trend(self, ref: FigureRef, workspace: Workspace) -> None:
         indicator = workspace.catalogue.indicators[ref.indicator]

@@ -110,27 +110,33 @@ class NewDatabaseDialog(QDialog):
         self.first_year.setRange(1990, 2100)
         self.first_year.setValue(first_year)
         self.entities = QPlainTextEdit(SAMPLE_ENTITIES)
-        self.entities.setPlaceholderText(self.tr("code, 中文名, English name, kind, parent"))
+        self.entities.setPlaceholderText(self.tr("code, Chinese name, English name, kind, parent"))
         layout.addRow(self.tr("Company"), self.company)
         layout.addRow(self.tr("First reporting year"), self.first_year)
-        layout.addRow(self.tr("Entities (code, 中文名, English name, kind, parent)"),
+        layout.addRow(self.tr("Entities (code, Chinese name, English name, kind, parent)"),
                       self.entities)
         layout.addRow(_buttons(self))
 
 
 class FindDialog(QDialog):
-    """Ctrl+F: type any words of a zh or en label, or an id; Enter jumps to the figure."""
+    """Ctrl+F: type any words of a zh or en label, or an id; Enter jumps to the figure. Each
+    match names its chapter and table; the chapter being filled comes first."""
 
-    def __init__(self, catalogue: Catalogue, lang: str, parent: QWidget | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, lang: str, parent: QWidget | None = None,
+                 chapter: str | None = None, year: int | None = None) -> None:
         super().__init__(parent)
         self.catalogue, self.lang = catalogue, lang
+        self.chapter, self.year = chapter, year
         self.setWindowTitle(self.tr("Find an indicator"))
         self.resize(560, 380)
         layout = QVBoxLayout(self)
         self.query = QLineEdit()
-        self.query.setPlaceholderText(self.tr("Words of a label (中文 or English) or an id"))
+        self.query.setPlaceholderText(self.tr("Words of a label (Chinese or English) or an id"))
         self.results = QListWidget()
+        self.nothing = QLabel()
+        self.nothing.setVisible(False)
         layout.addWidget(self.query)
+        layout.addWidget(self.nothing)
         layout.addWidget(self.results)
         self.query.textChanged.connect(self._search)
         self.query.installEventFilter(self)
@@ -138,12 +144,20 @@ class FindDialog(QDialog):
 
     def _search(self, text: str) -> None:
         self.results.clear()
-        for indicator in self.catalogue.search(text)[:200]:
-            item = QListWidgetItem(f"{indicator.label(self.lang)}   ·   {indicator.id}")
+        for indicator in self.catalogue.search(text, self.chapter)[:200]:
+            table = self.catalogue.home_table(indicator.id)
+            chapter = self.catalogue.chapter(table.chapter)
+            where = f"{chapter.number} {chapter.title(self.lang, self.year)}".strip()
+            item = QListWidgetItem(f"{indicator.label(self.lang)}\n    {where} › "
+                                   f"{table.title(self.lang, self.year)}")
+            item.setToolTip(indicator.id)
             item.setData(Qt.ItemDataRole.UserRole, indicator.id)
             self.results.addItem(item)
         if self.results.count():
             self.results.setCurrentRow(0)
+        self.nothing.setText(self.tr("Nothing matches “{words}”").replace("{words}", text.strip())
+                             if text.strip() and not self.results.count() else "")
+        self.nothing.setVisible(bool(self.nothing.text()))
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
         if watched is not self.query or not isinstance(event, QKeyEvent) \

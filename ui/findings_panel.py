@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.validation import SEVERITIES, Finding
-from ui.i18n import severity_word
+from ui.i18n import counted, severity_word
 from ui.icons import icon
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
@@ -45,8 +45,9 @@ class FindingsPanel(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setUniformRowHeights(False)
-        # five rows at least (a row holds the severity icon and some padding)
-        self.list.setMinimumHeight(5 * (self.fontMetrics().height() + 16) + 30)
+        # three rows at least (a row holds the severity icon and some padding): at 1366×768
+        # the form keeps the rest
+        self.list.setMinimumHeight(3 * (self.fontMetrics().height() + 16) + 30)
         layout.addWidget(self.list)
         self.severity.currentIndexChanged.connect(lambda _i: self._fill())
         self.department.currentIndexChanged.connect(lambda _i: self._fill())
@@ -131,9 +132,10 @@ class FindingsPanel(QWidget):
         own = self._of_department()  # the counts follow the department
         counts = {s: sum(1 for f in own if f.severity == s and not f.explained)
                   for s in SEVERITIES}
-        self.summary.setText(self.tr("{errors} errors · {warnings} warnings · {info} info")
-                             .format(errors=counts["error"], warnings=counts["warning"],
-                                     info=counts["info"]))
+        self.summary.setText(" · ".join((
+            counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
+            counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
+            counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
         self.list.resizeColumnToContents(0)
         self.list.resizeColumnToContents(1)
 

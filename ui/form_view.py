@@ -159,10 +159,13 @@ class FormTableView(QTableView):
         return super().moveCursor(action, modifiers)
 
     def first_editable_row(self, column: int, from_row: int = 0, step: int = 1) -> int | None:
+        """The first row from `from_row` (going by `step`) whose cell may be typed into and
+        is the user's department's, when one is set."""
         row = from_row
         while 0 <= row < self.model().rowCount():
             index = self.model().index(row, column)
-            if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable:
+            if self.model().flags(index) & Qt.ItemFlag.ItemIsEditable \
+                    and not self.model().skipped(row):
                 return row
             row += step
         return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from esgdesk.paths import RESOURCES
 
@@ -40,6 +40,10 @@ def install_translator(lang: str) -> None:
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    # What Qt words from the system rather than a translation (a file's kind in the file
+    # dialog, "SQLite3 database") follows the locale.
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China) if lang == "zh"
+                       else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     for path in translation_files(lang):
         translator = QTranslator()
         if translator.load(str(path)):
@@ -62,6 +66,12 @@ def tr(text: str) -> str:
     """A main-window text in the interface language (the window's parts share its context
     in the translation file)."""
     return QCoreApplication.translate("MainWindow", text)
+
+
+def counted(n: int, one: str, many: str, context: str = "MainWindow") -> str:
+    """A count with its noun in the interface language: "1 error", "2 errors" (English is
+    the source, so both forms are source texts; Chinese translates both alike)."""
+    return QCoreApplication.translate(context, one if n == 1 else many).replace("{n}", str(n))
 
 
 def severity_word(severity: str, explained: bool = False) -> str:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, QTimer
 
 from esgdesk.application.session import Changes, Session
 from esgdesk.errors import EsgdeskError
-from ui.i18n import tr
+from ui.i18n import counted
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -66,8 +66,8 @@ class LiveUpdates(QObject):
         if changes.figures:
             self.window.ops.announce(changes)
             self.window.statusBar().showMessage(
-                tr("{count} figure(s) changed by another user").format(
-                    count=len(changes.figures)), 5000)
+                counted(len(changes.figures), "{n} figure changed by another user",
+                        "{n} figures changed by another user"), 5000)
         elif changes.requests:
             self.window.ops.announce(changes)
 

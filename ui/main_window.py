@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
         if changes.scope:
             self._show_scope()
             self.scope.pick(self.workspace.entity, self.workspace.year)
+            form = self.current_form()  # the details follow the cell to the new scope
+            self.detail.show_figure(form.current_figure() if form is not None else None,
+                                    workspace)
         elif changes.figures or changes.reloaded or changes.findings or changes.notes:
             for form in self.forms.values():
                 form.refresh()
@@ -176,7 +179,7 @@ class MainWindow(QMainWindow):
         if changes.saved:
             self.saved_at = datetime.now().strftime("%H:%M:%S")
             self._show_saved()
-        if changes.touches(self.detail.ref):
+        if changes.touches(self.detail.ref) and not changes.scope:
             self.detail.show_figure(self.detail.ref, workspace)
         if (changes.requests or changes.reloaded or changes.scope) \
                 and self.dashboard_dock.isVisible():
@@ -291,8 +294,12 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.placeholder)
 
     # -- navigation ---------------------------------------------------------------------
+    def _department(self) -> str:
+        """The user's department (Edit → Profile), "" when none is set."""
+        return str(self.settings.value("profile/department", "") or "")
+
     def _fill_navigation(self) -> None:
-        self.navigation.fill(self.lang, str(self.settings.value("profile/department", "")),
+        self.navigation.fill(self.lang, self._department(),
                              self.mine_only.isChecked(), self.workspace)
 
     def _mine_toggled(self, checked: bool) -> None:
@@ -320,10 +327,12 @@ class MainWindow(QMainWindow):
             form.edit_requested.connect(self.editor.commit_edit)
             form.figure_selected.connect(lambda ref: self.detail.show_figure(ref,
                                                                              self.workspace))
+            form.figure_selected.connect(lambda _ref: self.place.remember())
             form.refused.connect(lambda reason: self.statusBar().showMessage(reason, 6000))
             form.reached_end.connect(lambda: self.statusBar().showMessage(self.tr(
                 "That was the chapter's last figure: F8 finds the next empty or flagged "
                 "cell, Ctrl+1…6 opens another chapter"), 8000))
+            form.set_department(self._department())
             self.forms[chapter_id] = form
             self.pages.addWidget(form)
             form.chain_tabs(self.navigation, self.detail)
@@ -353,7 +362,10 @@ class MainWindow(QMainWindow):
     def find_indicator(self) -> None:
         from ui.dialogs import FindDialog
 
-        dialog = FindDialog(self.catalogue, self.lang, self)
+        form = self.current_form()
+        dialog = FindDialog(self.catalogue, self.lang, self,
+                            chapter=form.chapter.id if form is not None else None,
+                            year=self.workspace.year if self.workspace is not None else None)
         if dialog.exec() == FindDialog.DialogCode.Accepted and dialog.chosen():
             self.jump_to(str(dialog.chosen()))
 
@@ -382,6 +394,8 @@ class MainWindow(QMainWindow):
             self.session.user_name = str(self.settings.value("profile/name", ""))
             self._show_user()
             self._fill_navigation()
+            for form in self.forms.values():
+                form.set_department(self._department())
 
     def _show_user(self) -> None:
         catalogue = self.catalogue if self.workspace is not None else None

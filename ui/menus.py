@@ -116,4 +116,4 @@ def show_about(window: MainWindow) -> None:
 
     from esgdesk.application.version import about_text
 
-    QMessageBox.about(window, tr("About esgdesk"), about_text())
+    QMessageBox.about(window, tr("About esgdesk"), about_text(window.lang))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
 
 from ui.dashboard import DashboardPanel
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 FINDINGS_HEIGHT = 150
+FIRST_RUN = QSize(1280, 800)  # on a screen with room for it
+TITLE_BAR = 40  # the window manager's frame above the window, outside its geometry
 
 
 def _dock(window: MainWindow, widget: QWidget, name: str,
@@ -47,11 +49,22 @@ def build_docks(window: MainWindow) -> None:
         lambda visible: visible and window.dashboard.refresh())
 
 
+def first_run_geometry(available: QRect) -> QRect:
+    """The window on its first run: FIRST_RUN, or as much of the screen's free area (without
+    its task bar) as there is, title bar and status bar included; centred."""
+    size = QSize(min(FIRST_RUN.width(), available.width()),
+                 min(FIRST_RUN.height(), available.height() - TITLE_BAR))
+    left = available.left() + (available.width() - size.width()) // 2
+    top = available.top() + TITLE_BAR + (available.height() - TITLE_BAR - size.height()) // 2
+    return QRect(left, top, size.width(), size.height())
+
+
 def first_run_sizes(window: MainWindow) -> None:
     """The docks' sizes before the user sets their own: the details narrow, the findings a
-    quarter of the window's height (five rows or more)."""
+    fifth of the window's height (three rows or more), so a form at 1366×768 shows some
+    twenty rows."""
     window.resizeDocks([window.detail_dock], [DETAIL_WIDTH], Qt.Orientation.Horizontal)
-    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 4)],
+    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 5)],
                        Qt.Orientation.Vertical)
 
 

@@ -1,5 +1,6 @@
-"""Where the user left off: the chapter, entity and year last shown in a database, kept in
-the settings and taken again when the app starts on that database."""
+"""Where the user left off: the chapter, entity, year and selected cell last shown in a
+database, and the findings' department filter, kept in the settings and taken again when
+the app starts on that database."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class PlaceMemory(QObject):
         self.window = window
         window.ops.changed.connect(self._changed)
         window.pages.currentChanged.connect(lambda _index: self.remember())
+        window.findings.department.currentIndexChanged.connect(
+            lambda _index: window.settings.setValue(
+                "findings/department", window.findings.department.currentData() or ""))
 
     def _changed(self, changes: Changes) -> None:
         if changes.scope:
@@ -39,6 +43,10 @@ class PlaceMemory(QObject):
         settings.setValue("place/year", workspace.year)
         if form is not None:
             settings.setValue("place/chapter", form.chapter.id)
+            place = form.current_place()
+            if place is not None:
+                settings.setValue("place/table", place[0])
+                settings.setValue("place/indicator", place[1])
 
 
 def open_where_left(window: MainWindow, path: Path, entity: str | None = None,
@@ -57,3 +65,19 @@ def open_where_left(window: MainWindow, path: Path, entity: str | None = None,
         window.open_database(path, *place)
     except (EsgdeskError, KeyError):
         window.open_database(path, entity, year, chapter)
+        return
+    _take_cell(window, chapter)
+
+
+def _take_cell(window: MainWindow, chapter: str | None) -> None:
+    """The cell selected when the database was last shown (unless another chapter is
+    asked for), and the findings' department filter."""
+    settings = window.settings
+    window.findings.show_department(str(settings.value("findings/department", "")) or None)
+    form = window.current_form()
+    table_id = str(settings.value("place/table", "") or "")
+    indicator = str(settings.value("place/indicator", "") or "")
+    if form is None or not indicator or table_id not in window.catalogue.tables \
+            or (chapter is not None and chapter != form.chapter.id):
+        return
+    form.show_figure(window.catalogue.tables[table_id], indicator=indicator)

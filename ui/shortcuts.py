@@ -96,9 +96,15 @@ class Keyboard(QObject):
 
     def next_to_fill(self) -> None:
         form = self.window.current_form()
-        if form is not None and not form.next_to_fill():
+        if form is None:
+            return
+        found = form.next_to_fill()
+        if not found:
             self.window.statusBar().showMessage(
                 tr("Every figure of this chapter is filled and without open findings"), 6000)
+        elif found == "wrapped":
+            self.window.statusBar().showMessage(
+                tr("F8 went back to the chapter's top: nothing to fill below"), 6000)
 
     def _pick(self, picker: QWidget) -> None:
         picker.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -47,6 +47,37 @@ class FormTableModel(QAbstractTableModel):
         self.grid = grid
         self.workspace = workspace
         self.lang = lang
+        self.department = ""  # the user's (Edit → Profile); "" when none is set
+        self._main: tuple[FormGrid, str] | None = None
+
+    # -- whose rows ---------------------------------------------------------------
+    def owner(self, row: int) -> str | None:
+        """The department that supplies a row's figures (None for a heading)."""
+        ids = list(self.grid.rows[row].indicators())
+        return self.workspace.catalogue.indicators[ids[0]].owner if ids else None
+
+    def owner_elsewhere(self, row: int) -> str | None:
+        """A row's department when it is not the user's (with no department set: not the
+        one supplying most of the table), to mark the row with it; else None."""
+        owner = self.owner(row)
+        if owner is None:
+            return None
+        return owner if owner != (self.department or self._main_owner()) else None
+
+    def _main_owner(self) -> str:
+        """The department supplying most of the table's rows (worked out once a grid)."""
+        if self._main is None or self._main[0] is not self.grid:
+            owners = [o for r in range(len(self.grid.rows)) if (o := self.owner(r))]
+            self._main = self.grid, max(owners, key=owners.count) if owners else ""
+        return self._main[1]
+
+    def skipped(self, row: int) -> bool:
+        """Enter and F8 pass over another department's rows once the user's is set."""
+        return bool(self.department) and self.owner_elsewhere(row) is not None
+
+    def _owner_name(self, department: str) -> str:
+        label = self.workspace.catalogue.departments.get(department)
+        return label(self.lang) if label is not None else department
 
     # -- shape ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -83,10 +114,12 @@ class FormTableModel(QAbstractTableModel):
             return ref
         if role == Qt.ItemDataRole.DisplayRole:
             if kind == "label":
-                return ("    " * self.grid.rows[row].indent) + self.grid.row_label(row, self.lang)
+                label = ("    " * self.grid.rows[row].indent) + self.grid.row_label(row, self.lang)
+                elsewhere = self.owner_elsewhere(row)
+                return label if elsewhere is None else f"{label}  · {self._owner_name(elsewhere)}"
             if kind == "unit":
                 return self.grid.row_unit(row, self.lang)
-            return self.workspace.display(ref) if ref else None
+            return self.workspace.display(ref, self.lang) if ref else None
         if role == Qt.ItemDataRole.EditRole:
             return self.workspace.edit_text(ref) if ref else None
         if role == Qt.ItemDataRole.TextAlignmentRole and kind == "value" and ref:
@@ -141,6 +174,9 @@ class FormTableModel(QAbstractTableModel):
             return "\n".join([*lines, indicator.label.zh, indicator.label.en, indicator.id])
         indicator = self.workspace.catalogue.indicators[ref.indicator]
         lines = [indicator.label(self.lang)]
+        if self.owner_elsewhere(row) is not None:
+            lines.append(self.tr("Supplied by {department}").replace(
+                "{department}", self._owner_name(indicator.owner)))
         if indicator.formula is not None:
             lines.append(self.tr("Computed: {formula}").format(formula=indicator.formula.text))
         elif self.workspace.is_locked(ref):

@@ -1,5 +1,6 @@
-"""A figure's trend: its values across every year held, drawn with QPainter, with the band
-the prior-year check allows around last year's figure."""
+"""A figure's trend: its values across every year held, drawn with QPainter, with its axis
+values, each year's value on hover, and the band the prior-year check allows around last
+year's figure."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from decimal import Decimal
 from itertools import pairwise
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from esgdesk.application.session import Trend
 
 LINE = QColor("#3b6ea8")
 CHOSEN = QColor("#c0392b")
 BAND = QColor(59, 110, 168, 40)
+BAND_EDGE = QColor(59, 110, 168, 140)
 AXIS = QColor("#8a8f98")
 
 
@@ -30,6 +32,7 @@ class TrendChart(QWidget):
         self.empty_text = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(110)
+        self.setMouseTracking(True)
 
     def sizeHint(self) -> QSize:
         return QSize(240, 110)
@@ -55,6 +58,45 @@ class TrendChart(QWidget):
         reach = abs(prior) * self.trend.threshold / 100
         return prior - reach, prior + reach
 
+    def scale(self) -> tuple[Decimal, Decimal] | None:
+        """The value axis: from the lowest to the highest of the figures and the band."""
+        band = self.band()
+        values = [value for _year, value in self.points()] + (list(band) if band else [])
+        if not values:
+            return None
+        low, high = min(values), max(values)
+        return (low - 1, high + 1) if high == low else (low, high)
+
+    def axis_labels(self) -> list[str]:
+        """The value axis's ends, as the figure is shown (its lowest, its highest)."""
+        scale = self.scale()
+        return [] if scale is None else [self.format(scale[0]), self.format(scale[1])]
+
+    def value_text(self, year: int) -> str:
+        """What hovering a year says: its figure, or that it holds none."""
+        value = dict(self.points()).get(year)
+        return f"{year}: {self.format(value) if value is not None else '—'}"
+
+    def _year_at(self, x: float) -> int | None:
+        if self.trend is None or not self.trend.points:
+            return None
+        years = [year for year, _value in self.trend.points]
+        left, width = self._margin(), self.width() - self._margin() - 8
+        step = width / max(len(years) - 1, 1)
+        return years[min(max(round((x - left) / step), 0), len(years) - 1)]
+
+    def _margin(self) -> int:
+        """Room on the left for the value axis's labels."""
+        labels = self.axis_labels()
+        return 8 + (max(self.fontMetrics().horizontalAdvance(t) for t in labels) + 4
+                    if labels else 0)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        year = self._year_at(event.position().x())
+        if year is not None:
+            QToolTip.showText(event.globalPosition().toPoint(), self.value_text(year), self)
+        super().mouseMoveEvent(event)
+
     def paintEvent(self, _event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -64,14 +106,19 @@ class TrendChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         metrics = painter.fontMetrics()
-        area = QRectF(self.rect()).adjusted(8, metrics.height() + 4, -8,
+        area = QRectF(self.rect()).adjusted(self._margin(), metrics.height() + 4, -8,
                                             -(metrics.height() + 6))
         years = [year for year, _value in self.trend.points]
         band = self.band()
-        values = [value for _year, value in points] + (list(band) if band else [])
-        low, high = min(values), max(values)
-        if high == low:
-            low, high = low - 1, high + 1
+        scale = self.scale()
+        assert scale is not None
+        low, high = scale
+        painter.setPen(AXIS)  # the value axis: its lowest and highest values
+        bottom_label, top_label = self.axis_labels()
+        painter.drawText(QPointF(4, area.bottom()), bottom_label)
+        painter.drawText(QPointF(4, area.top() + metrics.ascent() / 2), top_label)
+        painter.drawLine(QPointF(area.left() - 2, area.top()),
+                         QPointF(area.left() - 2, area.bottom() + 2))
 
         def x_of(year: int) -> float:
             if len(years) == 1:
@@ -81,10 +128,13 @@ class TrendChart(QWidget):
         def y_of(value: Decimal) -> float:
             return area.bottom() - area.height() * float((value - low) / (high - low))
 
-        step = area.width() / max(len(years) - 1, 1)
-        if band is not None:
-            painter.fillRect(QRectF(x_of(self.trend.year) - step / 3, y_of(band[1]),
-                                    2 * step / 3, y_of(band[0]) - y_of(band[1])), BAND)
+        if band is not None:  # across the chart, with its edges drawn
+            painter.fillRect(QRectF(area.left(), y_of(band[1]), area.width(),
+                                    y_of(band[0]) - y_of(band[1])), BAND)
+            painter.setPen(QPen(BAND_EDGE, 1, Qt.PenStyle.DashLine))
+            for edge in band:
+                painter.drawLine(QPointF(area.left(), y_of(edge)),
+                                 QPointF(area.right(), y_of(edge)))
         painter.setPen(QPen(AXIS, 1))
         painter.drawLine(QPointF(area.left(), area.bottom() + 2),
                          QPointF(area.right(), area.bottom() + 2))

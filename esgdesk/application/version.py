@@ -46,7 +46,25 @@ def version_text() -> str:
     return "\n".join(f"{name:<{width}}  {value}" for name, value in parts.items())
 
 
-def about_text() -> str:
-    """The text of Help → About: what esgdesk is, then the same facts as `--version`."""
-    return ("esgdesk collects, validates and exports a company's annual ESG figures. It keeps "
-            f"everything on this computer and sends nothing anywhere.\n\n{version_text()}")
+ABOUT = {
+    "en": "esgdesk collects, validates and exports a company's annual ESG figures. It keeps "
+          "everything on this computer and sends nothing anywhere.",
+    "zh": "esgdesk 收集、校验并导出公司的年度 ESG 数据。所有内容都保存在本机，不向任何地方"
+          "发送。",
+}
+PART_NAMES_ZH = {"Catalogue": "指标目录", "System": "操作系统"}  # the others are names
+
+
+def about_text(lang: str = "en") -> str:
+    """The text of Help → About in a language: what esgdesk is, then the same facts as
+    `--version` (in Chinese, with Chinese names for the parts and the catalogue)."""
+    parts = versions()
+    if lang == "zh":
+        catalogue = template_catalogue()
+        build = "安装包" if getattr(sys, "frozen", False) else sys.prefix
+        parts["Catalogue"] = f"{catalogue.version}（{catalogue.report.zh}）"
+        parts["Python"] = f"{platform.python_version()}（{build}）"
+        parts = {PART_NAMES_ZH.get(name, name): value for name, value in parts.items()}
+    width = max(len(name) for name in parts)
+    lines = "\n".join(f"{name:<{width}}  {value}" for name, value in parts.items())
+    return f"{ABOUT[lang]}\n\n{lines}"

@@ -363,9 +363,10 @@ class Catalogue(Frozen):
             self.__dict__["_tables_by_indicator"] = index
         return list(index.get(indicator_id, ()))
 
-    def search(self, words: str) -> list[Indicator]:
+    def search(self, words: str, chapter: str | None = None) -> list[Indicator]:
         """Indicators whose id, zh or en label, or any label a table row shows for them
-        ("全球员工", "worldwide") contain every word typed (any case)."""
+        ("全球员工", "worldwide") contain every word typed (any case); those shown in
+        `chapter` (the one being filled) first."""
         terms = words.lower().split()
         if not terms:
             return []
@@ -381,6 +382,8 @@ class Catalogue(Frozen):
                                  *shown.get(indicator.id, ()))).lower()
             if all(term in haystack for term in terms):
                 found.append(indicator)
+        if chapter is not None:  # stable: the catalogue's order within each part
+            found.sort(key=lambda indicator: self.home_table(indicator.id).chapter != chapter)
         return found
 
     def department_key(self, text: str) -> str:

@@ -78,6 +78,8 @@ def _parse_decimal(text: str) -> Decimal:
     cleaned = normalise_number_text(text)
     if not cleaned:
         raise ValueRefused("empty", "没有填写内容")
+    if "," in cleaned and not re.fullmatch(r"[+-]?[\d,]+(\.\d*)?", cleaned):
+        raise ValueRefused("not a number", "不是数字")  # words with it ("about 1200")
     if "," in cleaned:
         if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", cleaned):
             raise ValueRefused("thousands separators in the wrong places", "千位分隔符的位置不对")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
+from esgdesk.model.factors import factor_set, factor_set_ids
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
@@ -15,6 +17,8 @@ from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
 from esgdesk.storage.factors import FactorValue
 from esgdesk.storage.store import Change, Store, StoredValue
+
+IDS = re.compile(r"[a-z_]\w*(?:\.\w+)+")  # an indicator's or a factor's id in a formula
 
 
 def reporting_years(store: Store) -> tuple[list[int], int]:
@@ -179,10 +183,11 @@ class Workspace:
                          f"Incomplete; missing: {missing}")
         return lines
 
-    def display(self, ref: FigureRef) -> str:
+    def display(self, ref: FigureRef, lang: str | None = None) -> str:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
         a total with parts missing shows what is there as a floor (≥1,226), a ratio with an
-        input missing "…"."""
+        input missing "…". In a language, a state and a text figure are said in it ("n/a");
+        without one, a state in both."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
             if self.pending(ref):
@@ -197,9 +202,12 @@ class Workspace:
             return f"≥{shown}" if adds_up(indicator) else "…"
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
-            return STATES[stored.state].label
+            state = STATES[stored.state]
+            return state.word(lang) if lang is not None else state.label
         if stored is None or stored.value is None:
             return ""
+        if lang is not None:
+            return indicator.type.display(stored.value, lang)
         return indicator.type.format(stored.value)
 
     def edit_text(self, ref: FigureRef) -> str:
@@ -248,6 +256,47 @@ class Workspace:
             return []
         return [indicator.formula.text, *self._factor_values().describe(
             ref.entity, ref.year, indicator.formula.factors, lang)]
+
+    def computed_sentence(self, ref: FigureRef, lang: str) -> str:
+        """A computed figure read as a sentence: its formula with each figure and factor
+        replaced by its value and unit, a factor with its data year and the set it comes
+        from in words, then the result ("1,200,000 kWh × 0.4419 kg/kWh (2023 年, 2023年电力
+        二氧化碳排放因子（生态环境部、国家统计局）) ÷ 1000 = 530.28 tCO2e"); "" for a typed one."""
+        indicator = self.catalogue.indicators[ref.indicator]
+        if indicator.formula is None:
+            return ""
+        factors = dict(self.factor_trace(ref))
+        known_sets = set(factor_set_ids())
+
+        def figure_words(indicator_id: str) -> str:
+            part = self.catalogue.indicators[indicator_id]
+            number = self.figure(FigureRef(ref.entity, ref.year, indicator_id)).number
+            shown = "—" if number is None else part.type.format(str(rounded(part, number)))
+            return f"{shown} {part.unit(lang)}".strip()
+
+        def factor_words(name: str) -> str:
+            factor = factors.get(name)
+            if factor is None or factor.value is None:
+                return f"({name}: {'无' if lang == 'zh' else 'none'})"
+            where = []
+            if factor.data_year is not None:
+                where.append(f"{factor.data_year} 年" if lang == "zh" else str(factor.data_year))
+            if factor.set_id in known_sets:
+                title = factor_set(factor.set_id).title
+                where.append(title.get(lang) or title.get("en") or factor.set_id)
+            return f"{factor.value_text} {factor.unit} ({', '.join(where)})"
+
+        def word(match: re.Match[str]) -> str:
+            token = match.group(0)
+            if token.startswith("factor."):
+                return factor_words(token.removeprefix("factor."))
+            if token in self.catalogue.indicators:
+                return figure_words(token)
+            return token
+
+        text = IDS.sub(word, indicator.formula.text)
+        text = text.replace(" * ", " × ").replace(" / ", " ÷ ")
+        return f"{text} = {self.display(ref, lang) or '—'} {indicator.unit(lang)}".strip()
 
     def _factor_values(self) -> FactorValues:
         found = self.book.factors

@@ -254,8 +254,12 @@
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="129"/>
-        <source>Words of a label (中文 or English) or an id</source>
+        <source>Words of a label (Chinese or English) or an id</source>
         <translation>输入指标名称中的词语（中文或英文）或编号</translation>
+    </message>
+    <message>
+        <source>Nothing matches “{words}”</source>
+        <translation>没有与“{words}”匹配的指标</translation>
     </message>
 </context>
 <context>
@@ -291,9 +295,24 @@
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/findings_panel.py" line="116"/>
-        <source>{errors} errors · {warnings} warnings · {info} info</source>
-        <translation>{errors} 个错误 · {warnings} 个警告 · {info} 个提示</translation>
+        <source>{n} error</source>
+        <translation>{n} 个错误</translation>
+    </message>
+    <message>
+        <source>{n} errors</source>
+        <translation>{n} 个错误</translation>
+    </message>
+    <message>
+        <source>{n} warning</source>
+        <translation>{n} 个警告</translation>
+    </message>
+    <message>
+        <source>{n} warnings</source>
+        <translation>{n} 个警告</translation>
+    </message>
+    <message>
+        <source>{n} info</source>
+        <translation>{n} 条提示</translation>
     </message>
 </context>
 <context>
@@ -347,6 +366,10 @@
         <source>{label}: “{text}” is not accepted: {reason}</source>
         <translation>{label}：“{text}”不能接受：{reason}</translation>
     </message>
+    <message>
+        <source>Supplied by {department}</source>
+        <translation>由{department}填报</translation>
+    </message>
 </context>
 <context>
     <name>ImportDialog</name>
@@ -372,13 +395,8 @@
     </message>
     <message>
         <location filename="../../ui/collection.py" line="183"/>
-        <source>{file}: {new} new, {changed} changed, {unchanged} unchanged; {errors} errors, {warnings} open warnings</source>
-        <translation>{file}：新增 {new}，变更 {changed}，未变 {unchanged}；错误 {errors}，待处理警告 {warnings}</translation>
-    </message>
-    <message>
-        <location filename="../../ui/collection.py" line="191"/>
-        <source>; {n} figures newer in the database</source>
-        <translation>；数据库中有 {n} 项更新的数据</translation>
+        <source>{file}: {new} new, {changed} changed, {unchanged} unchanged; {errors}, {warnings}</source>
+        <translation>{file}：新增 {new}，变更 {changed}，未变 {unchanged}；{errors}，{warnings}</translation>
     </message>
     <message>
         <location filename="../../ui/collection.py" line="204"/>
@@ -835,6 +853,50 @@ Keep your {mine}, or take {theirs}?</source>
         <source>That was the chapter's last figure: F8 finds the next empty or flagged cell, Ctrl+1…6 opens another chapter</source>
         <translation>这是本章最后一个数据：按 F8 转到下一个空白或有问题的单元格，按 Ctrl+1…6 打开其他章节</translation>
     </message>
+    <message>
+        <source>{n} figure changed by another user</source>
+        <translation>其他用户修改了 {n} 项数据</translation>
+    </message>
+    <message>
+        <source>{n} figures changed by another user</source>
+        <translation>其他用户修改了 {n} 项数据</translation>
+    </message>
+    <message>
+        <source>{n} request workbook written</source>
+        <translation>已生成 {n} 个填报工作簿</translation>
+    </message>
+    <message>
+        <source>{n} figure imported</source>
+        <translation>已导入 {n} 项数据</translation>
+    </message>
+    <message>
+        <source>{n} error</source>
+        <translation>{n} 个错误</translation>
+    </message>
+    <message>
+        <source>{n} errors</source>
+        <translation>{n} 个错误</translation>
+    </message>
+    <message>
+        <source>{n} open warning</source>
+        <translation>{n} 个待处理警告</translation>
+    </message>
+    <message>
+        <source>{n} open warnings</source>
+        <translation>{n} 个待处理警告</translation>
+    </message>
+    <message>
+        <source>; {n} figure newer in the database</source>
+        <translation>；数据库中有 {n} 项更新的数据</translation>
+    </message>
+    <message>
+        <source>; {n} figures newer in the database</source>
+        <translation>；数据库中有 {n} 项更新的数据</translation>
+    </message>
+    <message>
+        <source>F8 went back to the chapter's top: nothing to fill below</source>
+        <translation>F8 已回到本章开头：下方没有待填的单元格</translation>
+    </message>
 </context>
 <context>
     <name>NewDatabaseDialog</name>
@@ -845,8 +907,8 @@ Keep your {mine}, or take {theirs}?</source>
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="111"/>
-        <source>code, 中文名, English name, kind, parent</source>
-        <translation>代码, 中文名, English name, 类型, 上级</translation>
+        <source>code, Chinese name, English name, kind, parent</source>
+        <translation>代码, 中文名, 英文名, 类型, 上级</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="112"/>
@@ -860,8 +922,8 @@ Keep your {mine}, or take {theirs}?</source>
     </message>
     <message>
         <location filename="../../ui/dialogs.py" line="114"/>
-        <source>Entities (code, 中文名, English name, kind, parent)</source>
-        <translation>主体（代码, 中文名, English name, 类型, 上级）</translation>
+        <source>Entities (code, Chinese name, English name, kind, parent)</source>
+        <translation>主体（代码, 中文名, 英文名, 类型, 上级）</translation>
     </message>
 </context>
 <context>
@@ -1102,10 +1164,6 @@ The password comes from your ~/.pgpass or service file; esgdesk never stores it.
 密码来自您的 ~/.pgpass 或服务文件；esgdesk 从不保存密码。</translation>
     </message>
     <message>
-        <source>{count} figure(s) changed by another user</source>
-        <translation>其他用户修改了 {count} 项数据</translation>
-    </message>
-    <message>
         <source>coordinator</source>
         <translation>协调人</translation>
     </message>
@@ -1116,6 +1174,33 @@ The password comes from your ~/.pgpass or service file; esgdesk never stores it.
     <message>
         <source>reader</source>
         <translation>只读</translation>
+    </message>
+</context>
+<context>
+    <name>QFileDialog</name>
+    <message>
+        <source>&amp;Look in:</source>
+        <translation>查找范围(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Drive</source>
+        <translation>驱动器</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <comment>All other platforms</comment>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>未知</translation>
     </message>
 </context>
 </TS>
