@@ -143,7 +143,9 @@ def test_the_details_give_each_sites_grid_factor_its_data_year_and_basis(
         group: Store) -> None:
     space = Workspace(group, "hb", YEAR)
     en = space.method_lines(FigureRef("hb", YEAR, E + "ghg.scope2"), "en")
-    assert en[0] == "environment.energy.electricity * factor.grid / 1000"
+    assert en[0] == "Purchased grid electricity × factor grid ÷ 1000"  # in words, no ids
+    assert space.method_lines(FigureRef("hb", YEAR, E + "ghg.scope2"), "zh")[0] == \
+        "外购电网电力 × 因子 grid ÷ 1000"
     assert any("grid.huazhong" in line and "data year 2023" in line
                and "no provincial factor for Hubei" in line for line in en), en
     zh = space.method_lines(FigureRef("hb", YEAR, E + "ghg.scope2"), "zh")

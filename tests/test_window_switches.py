@@ -137,7 +137,9 @@ def test_a_computed_figures_details_read_as_a_sentence(
     sentence = window.detail.fields["formula"].text().split("\n")[0]
     kwh, tonnes = ("千瓦时", "吨二氧化碳当量") if lang == "zh" else ("kWh", "tCO₂e")
     source = "生态环境部、国家统计局" if lang == "zh" else "(MEE, NBS)"
-    assert sentence.startswith(f"1,200,000 {kwh} × 0.4419 kg/kWh (2023")
+    label, province = ("外购电网电力", "广东") if lang == "zh" else (
+        "Purchased grid electricity", "Guangdong")
+    assert sentence.startswith(f"{label} 1,200,000 {kwh} × 0.4419 kg/kWh ({province}, 2023")
     assert source in sentence and sentence.endswith(f"= 530.28 {tonnes}")
     assert "environment." not in sentence and "factor." not in sentence
 

@@ -30,6 +30,21 @@ def reporting_years(store: Store) -> tuple[list[int], int]:
     return sorted(set(held) | {latest + 1} | ({first} if first else set())), latest
 
 
+def region_words(region: str | None, lang: str) -> str:
+    """Where a factor is for, in words: a province's or a regional grid's name, "全国" for
+    the country; "" when it says nothing."""
+    from esgdesk.model.provinces import provinces, regions
+
+    if not region:
+        return ""
+    if region.upper() == "CN":
+        return "全国" if lang == "zh" else "China"
+    found = provinces().get(region) or regions().get(region)
+    if found is None:
+        return region
+    return found.zh if lang == "zh" else found.en
+
+
 class Workspace:
     """Reads once, writes through the store (one audited transaction per change).
 
@@ -254,14 +269,24 @@ class Workspace:
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.formula is None:
             return []
-        return [indicator.formula.text, *self._factor_values().describe(
-            ref.entity, ref.year, indicator.formula.factors, lang)]
+        return [indicator.formula.words(lambda token: self._token_words(token, lang)),
+                *self._factor_values().describe(ref.entity, ref.year,
+                                                indicator.formula.factors, lang)]
+
+    def _token_words(self, token: str, lang: str) -> str:
+        """A formula's id in words: an indicator's label in the language, a factor as
+        such ("因子 ncv.diesel", "factor ncv.diesel")."""
+        if token.startswith("factor."):
+            return ("因子 " if lang == "zh" else "factor ") + token.removeprefix("factor.")
+        known = self.catalogue.indicators.get(token)
+        return known.label(lang) if known is not None else token
 
     def computed_sentence(self, ref: FigureRef, lang: str) -> str:
         """A computed figure read as a sentence: its formula with each figure and factor
         replaced by its value and unit, a factor with its data year and the set it comes
-        from in words, then the result ("1,200,000 kWh × 0.4419 kg/kWh (2023 年, 2023年电力
-        二氧化碳排放因子（生态环境部、国家统计局）) ÷ 1000 = 530.28 tCO2e"); "" for a typed one."""
+        from in words, then the result ("外购电网电力 1,200,000 千瓦时 × 0.4419 kg/kWh (广东,
+        2023 年, 2023年电力二氧化碳排放因子（生态环境部、国家统计局）) ÷ 1000 = 530.28
+        吨二氧化碳当量"); "" for a typed one."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.formula is None:
             return ""
@@ -272,13 +297,13 @@ class Workspace:
             part = self.catalogue.indicators[indicator_id]
             number = self.figure(FigureRef(ref.entity, ref.year, indicator_id)).number
             shown = "—" if number is None else part.type.format(str(rounded(part, number)))
-            return f"{shown} {part.unit(lang)}".strip()
+            return f"{part.label(lang)} {shown} {part.unit(lang)}".strip()
 
         def factor_words(name: str) -> str:
             factor = factors.get(name)
             if factor is None or factor.value is None:
                 return f"({name}: {'无' if lang == 'zh' else 'none'})"
-            where = []
+            where = [place] if (place := region_words(factor.region, lang)) else []
             if factor.data_year is not None:
                 where.append(f"{factor.data_year} 年" if lang == "zh" else str(factor.data_year))
             if factor.set_id in known_sets:
