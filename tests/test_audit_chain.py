@@ -233,6 +233,6 @@ def test_the_app_warns_when_figures_differ_from_the_audit_log(
     connection.close()
     window = _window_on(qtbot, sample_path, tmp_path)
     qtbot.waitUntil(lambda: "differs" in window.banner.warnings, timeout=10000)
-    assert "1 figure(s) differ" in window.banner.text()
+    assert "1 figure differs" in window.banner.text()
     assert "group 2023 people.employees.total" in window.banner.text()
     assert not window.check_audit()  # the chain holds; the figure does not

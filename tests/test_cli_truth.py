@@ -163,7 +163,7 @@ def test_an_import_refusal_goes_to_stderr_and_a_real_import_says_what_it_wrote(
     finally:
         store.close()
     last = out.strip().splitlines()[-1]
-    assert last == (f"hr-good.xlsx: 2 figure(s) written into the hr request of group 2024 "
+    assert last == (f"hr-good.xlsx: 2 figures written into the hr request of group 2024 "
                     f"(request {request_id[:12]}, now submitted)")
     assert f"{bad_cell}: Number of female employees" in err
     assert err.strip().splitlines()[-1] == "hr-bad.xlsx: nothing was written"

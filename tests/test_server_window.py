@@ -161,7 +161,7 @@ def test_two_windows_survive_a_server_restart_and_show_what_was_written_meanwhil
         assert window.workspace is not None
         qtbot.waitUntil(lambda w=window: w.workspace.display(ref) == "4,555", timeout=3000)
     assert "Reconnected to the server" in zhao.statusBar().currentMessage()
-    assert "1 figure(s) changed" in zhao.statusBar().currentMessage()
+    assert "1 figure changed while it was away" in zhao.statusBar().currentMessage()
     assert dialogs == []
     # Live updates go on after the restart.
     other = open_database(pg_server.as_user(group, "zhao"))

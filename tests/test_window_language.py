@@ -157,3 +157,42 @@ def test_words_with_a_number_are_not_a_number_and_one_is_singular(
     assert errors in ("1 error", "0 errors")
     window.set_language("zh")
     assert window.findings.summary.text().split(" · ")[0].endswith("个错误")
+
+
+def test_the_collection_and_catalogue_dialogs_speak_the_interface_language_only(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    from esgdesk.exchange.requests import write_request
+    from esgdesk.storage.figures import RESTATEMENT_REASONS
+    from ui.catalogue_dialogs import CataloguePreview
+    from ui.collection import ImportDialog, RequestsDialog, SubmitDialog
+    from ui.dashboard import DashboardPanel
+    from ui.dialogs import RestateDialog
+
+    session = window.session
+    store = session.require_store()
+    request = write_request(store, "group", 2024, "hr", tmp_path / "hr.xlsx", "coordinator")
+    book = session.export_catalogue(tmp_path / "catalogue.xlsx", "zh")
+    plan = session.plan_catalogue(book)
+    for lang in ("zh", "en"):
+        window.set_language(lang)
+        texts: list[str] = []
+        dialogs: list[QWidget] = [
+            RequestsDialog(session, 2024, lang, window),
+            ImportDialog(session, [request], lang, window),
+            SubmitDialog("Wang Fang", request, window),
+            RestateDialog("员工总人数" if lang == "zh" else "Total number of employees",
+                          "4,106", RESTATEMENT_REASONS, lang, window),
+            CataloguePreview(plan, book, lang, window),
+            DashboardPanel(window.ops, window)]
+        for dialog in dialogs:
+            qtbot.addWidget(dialog)
+            dialog.show()
+            texts += _widget_texts(dialog)
+            dialog.close()
+        found = _english(texts) if lang == "zh" else {
+            t: CJK.findall(t) for t in texts if CJK.search(t)
+            and not any(n in t for n in ("员工总人数", "Wang Fang"))}
+        # the request's file name and an entity's own name are what they are
+        found = {t: w for t, w in found.items()
+                 if "hr.xlsx" not in t and "catalogue.xlsx" not in t}
+        assert not found, (lang, found)

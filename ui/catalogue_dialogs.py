@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.i18n import tr
+from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
@@ -38,7 +38,9 @@ class CataloguePreview(QDialog):
         self.resize(720, 460)
         layout = QVBoxLayout(self)
         if plan.problems:
-            head = tr("{name} cannot be imported: {count} problem(s). Nothing was changed.")
+            head = counted(len(plan.problems),
+                           "{name} cannot be imported: {n} problem. Nothing was changed.",
+                           "{name} cannot be imported: {n} problems. Nothing was changed.")
             lines = [problem.message(lang) for problem in plan.problems]
         elif plan.unchanged:
             head = tr("{name} is the same as this year's catalogue: nothing to change.")

@@ -92,7 +92,5 @@ class LiveUpdates(QObject):
         self.tries = 0
         self.window.banner.warn("server", None)
         self.window.ops.announce(Changes(reloaded=True, findings=True, requests=True))
-        english, chinese = Session.SERVER_BACK
-        self.window.statusBar().showMessage(
-            (chinese if self.window.lang == "zh" else english).format(count=count), 15000)
+        self.window.statusBar().showMessage(Session.server_back(count, self.window.lang), 15000)
         self.timer.start()

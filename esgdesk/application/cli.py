@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.states import VALUE, written_state
+from esgdesk.model.words import counted
 from esgdesk.paths import default_database
 from esgdesk.storage.location import ServerUrl, location, shown
 
@@ -439,7 +440,7 @@ def _say_written(store: Store, report: FileReport) -> None:
     if report.written and request is not None:
         now = store.request(request.id)
         status = now.status if now is not None else request.status
-        print(f"{name}: {report.written} figure(s) written into the {request.department} "
+        print(f"{name}: {counted(report.written, 'figure')} written into the {request.department} "
               f"request of {request.entity} {request.year} (request {request.id[:12]}, now "
               f"{status})")
     elif report.already is not None or (report.acceptable and not report.writes):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.application.commands import print_refused, store_command
+from esgdesk.model.words import counted
 
 if TYPE_CHECKING:
     from esgdesk.storage.factors import FactorValue
@@ -120,7 +121,7 @@ def _restated(moves: list[PublishedMove]) -> str:
         return ""
     named = ", ".join(f"{m.indicator} {m.entity} {m.year}" for m in moves[:3])
     more = f" and {len(moves) - 3} more" if len(moves) > 3 else ""
-    return f"; restated {len(moves)} published figure(s): {named}{more}"
+    return f"; restated {counted(len(moves), 'published figure')}: {named}{more}"
 
 
 def _set(store: Store, args: argparse.Namespace, year: int) -> int:
@@ -160,7 +161,7 @@ def _import(store: Store, args: argparse.Namespace, year: int) -> int:
     if not found.changes:
         print(f"{path}: the same as the {year} factors; nothing to change")
     elif args.dry_run:
-        moving = (f"; {len(found.moves)} published figure(s) would move (import it with "
+        moving = (f"; {counted(len(found.moves), 'published figure')} would move (import it with "
                   "--restate method|boundary --reason WHY)") if found.moves else ""
         print(f"{path}: checked (dry run), {len(found.changes)} factor(s) would change"
               f"{moving}; nothing was written")

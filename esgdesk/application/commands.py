@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import FileRefused
+from esgdesk.model.words import counted
 from esgdesk.paths import default_database
 from esgdesk.storage.location import location
 
@@ -106,5 +107,6 @@ def print_refused(name: Path | str, problems: list[Any], lang: str) -> int:
     then one line saying nothing was written; the exit code."""
     for problem in problems:
         print(problem.message(lang), file=sys.stderr)
-    print(f"{name}: refused, {len(problems)} problem(s); nothing was written", file=sys.stderr)
+    print(f"{name}: refused, {counted(len(problems), 'problem')}; nothing was written",
+          file=sys.stderr)
     return 1

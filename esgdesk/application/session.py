@@ -16,6 +16,7 @@ from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.layout import FigureRef
+from esgdesk.model.words import counted
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
 from esgdesk.storage.health import FileCheck
@@ -464,8 +465,12 @@ class Session:
                    "those last read; nothing can be saved until the server is back.",
                    "与服务器的连接已断开：正在重新连接……显示的是最后读取的数据；服务器恢复前"
                    "无法保存任何内容。")
-    SERVER_BACK = ("Reconnected to the server: {count} figure(s) changed while it was away",
-                   "已重新连接服务器：断开期间有 {count} 个数据被修改")
+    @staticmethod
+    def server_back(count: int, lang: str) -> str:
+        """What the window says on reconnecting: how many figures changed meanwhile."""
+        if lang == "zh":
+            return f"已重新连接服务器：断开期间有 {count} 个数据被修改"
+        return f"Reconnected to the server: {counted(count, 'figure')} changed while it was away"
 
     def may(self, action: str) -> bool:
         """Whether the user's role may take a window's action (ACTION_ROLES)."""

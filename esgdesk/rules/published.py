@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from esgdesk.errors import EsgdeskError
 from esgdesk.model.method import find_choice
 from esgdesk.model.provinces import find_province
+from esgdesk.model.words import counted
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, derived_order
 from esgdesk.storage.restatements import PublishedMove, Restatement
@@ -40,7 +41,7 @@ class PublishedWouldMove(EsgdeskError):
         en_more = f" and {more} more" if more > 0 else ""
         zh_more = f"等 {len(moves)} 项" if more > 0 else ""
         super().__init__(
-            f"{what_en} would change {len(moves)} published (locked) figure(s): {named}"
+            f"{what_en} would change {counted(len(moves), 'published (locked) figure')}: {named}"
             f"{en_more}. A published figure changes only as a restatement: repeat with "
             "--restate method|boundary --reason WHY (the published figures are kept and "
             "footnoted), or see esgdesk restate",

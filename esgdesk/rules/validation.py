@@ -20,6 +20,7 @@ from esgdesk.model.catalogue import Catalogue, Check, Indicator, Label, Table
 from esgdesk.model.provinces import known_province
 from esgdesk.model.states import STATES
 from esgdesk.model.types import ValueRefused, ValueType
+from esgdesk.model.words import counted
 from esgdesk.rules.consolidate import Consolidation, additive_terms, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
@@ -27,11 +28,6 @@ from esgdesk.storage.store import Store, StoredValue
 
 SEVERITIES = ("error", "warning", "info")
 SUBMITTED = ("submitted", "approved", "locked")  # a request's figures are in: missing is per cell
-
-
-def counted(number: int, singular: str, plural: str = "") -> str:
-    """A number with its English noun ("1 error", "2 errors"); Chinese has no plural."""
-    return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
 @dataclass(frozen=True)

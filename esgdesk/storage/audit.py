@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esgdesk.model.words import counted
 from esgdesk.storage.engine import connect_reader, database_error
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import AuditRecord, read_record
@@ -139,8 +140,9 @@ SEAL = "seal"  # the action of a sealing row
 
 def differs_warning(count: int, first: str) -> tuple[str, str]:
     """What a window says when figures differ from the audit log (en, zh)."""
-    return (f"Warning: {count} figure(s) differ from the audit log (first: {first}); they "
-            "were changed outside esgdesk.",
+    verb = "differs" if count == 1 else "differ"
+    return (f"Warning: {counted(count, 'figure')} {verb} from the audit log (first: {first}); "
+            "they were changed outside esgdesk.",
             f"警告：有 {count} 个数据与审计日志不符（第一个：{first}）；它们曾在 esgdesk 之外"
             "被修改。")
 
@@ -186,7 +188,8 @@ def verify_rows(rows: Sequence[Any], mismatches: Sequence[Mismatch] = ()) -> Cha
         if len(left) > 1:
             reason += f" (and {len(left) - 1} more: {', '.join(map(str, left[1:]))})"
     if mismatches and not reason:
-        reason = (f"{len(mismatches)} figure(s) differ from the audit log: "
+        reason = (f"{counted(len(mismatches), 'figure')} "
+                  f"{'differs' if len(mismatches) == 1 else 'differ'} from the audit log: "
                   + mismatches[0].describe())
     return ChainReport(len(rows), left[0] if left else None, reason, left,
                        tuple(sorted(sealed)), tuple(mismatches))

@@ -1068,8 +1068,12 @@ Keep your {mine}, or take {theirs}?</source>
         <translation>已按 {name} 更新 {year} 年指标目录</translation>
     </message>
     <message>
-        <source>{name} cannot be imported: {count} problem(s). Nothing was changed.</source>
-        <translation>{name} 无法导入：有 {count} 个问题。未作任何更改。</translation>
+        <source>{name} cannot be imported: {n} problem. Nothing was changed.</source>
+        <translation>{name} 无法导入：有 {n} 个问题。未作任何更改。</translation>
+    </message>
+    <message>
+        <source>{name} cannot be imported: {n} problems. Nothing was changed.</source>
+        <translation>{name} 无法导入：有 {n} 个问题。未作任何更改。</translation>
     </message>
     <message>
         <source>{name} is the same as this year's catalogue: nothing to change.</source>
