@@ -65,7 +65,10 @@ def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
     assert window.jump_to("environment.ghg.scope2")
     qtbot.wait(50)
     trace = window.detail.fields["formula"].text()
-    assert "factor.grid = " in trace and "grid.guangdong" in trace and "cn-grid-2023" in trace
+    source = ("2023年电力二氧化碳排放因子（生态环境部、国家统计局）" if lang == "zh"
+              else "China electricity CO2 emission factors, 2023 (MEE, NBS)")
+    assert "factor.grid = " in trace and "grid.guangdong" in trace and source in trace
+    assert "cn-grid-2023" not in trace  # the set in words, not its code
     # its data year and why it is that factor, in the window's language
     assert ("数据年份 2023" if lang == "zh" else "data year 2023") in trace, trace
     assert ("广东的省级因子" if lang == "zh" else "Guangdong's provincial factor") in trace, trace

@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from esgdesk.storage.store import Store
 
 
+def set_words(set_id: str | None, lang: str) -> str:
+    """A shipped factor set named in words in a language (its title), any other as its id."""
+    from esgdesk.model.factors import factor_set, factor_set_ids
+
+    if not set_id or set_id not in factor_set_ids():
+        return set_id or ""
+    title = factor_set(set_id).title
+    return title.get(lang) or title.get("en") or set_id
+
+
 class FactorValues:
     """Factor values by entity and year: every year's read at once, when first asked. A
     change not yet made (a province, a year's factors) can be tried on a copy first, to see
@@ -151,7 +161,7 @@ class FactorValues:
             if factor.data_year is not None:
                 where.append(f"数据年份 {factor.data_year}" if lang == "zh"
                              else f"data year {factor.data_year}")
-            where.append(factor.set_id or factor.source)
+            where.append(set_words(factor.set_id, lang) or factor.source)
             if factor_id.startswith("grid."):
                 where.append(self.grid_basis(entity, year, lang)
                              if self.resolve(entity, year, GRID) == factor_id else "")
