@@ -230,6 +230,7 @@ def run(argv: list[str]) -> int:
         window.setGeometry(first_run_geometry(screen.availableGeometry()))
     window.show()
     if options.screenshot:  # the first paint is the picture: nothing waits for it
+        window.ops.announce(window.session.read_tree())  # but a parent's figures are in it
         app.processEvents()
         discard()
         window.grab().save(str(options.screenshot))
