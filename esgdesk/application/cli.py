@@ -185,7 +185,7 @@ def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator
 
     consolidation = Consolidation(store, [year], entity)
     found = consolidation.figure(entity, indicator.id, year)
-    names = {e.code: (e.name_zh, e.name_en) for e in store.entities()}
+    names = store.tree().names()
     if found.complete and found.number is not None and not consolidation.takes(
             entity, indicator.id):
         shown = indicator.type.format(str(rounded(indicator, found.number)))
@@ -226,7 +226,7 @@ def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
     number = figures.get(indicator.id)
     found = consolidation.figure(entity, indicator.id, year)
     if number is None and found.missing:  # an incomplete total is never printed as whole
-        names = {e.code: (e.name_zh, e.name_en) for e in store.entities()}
+        names = store.tree().names()
         missing_text = missing_words(found.missing, names, catalogue, lang, most=12)
         print(f"{indicator.id} for {entity} {year}: incomplete; computed as {words}; "
               f"missing: {missing_text}", file=sys.stderr)

@@ -498,7 +498,7 @@ class WorkbookWriter:
             page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
 
     def _missing(self, missing: Missing) -> str:
-        names = {e.code: (e.name_zh, e.name_en) for e in self.tree}
+        names = self.tree.names()
         return missing_words(missing, names, self.catalogue, self.lang, most=12)
 
     def _method(self, indicator: Indicator, year: int) -> str:

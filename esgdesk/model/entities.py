@@ -105,6 +105,10 @@ class EntityTree:
     def depth(self, code: str) -> int:
         return len(self.ancestors(code))
 
+    def names(self) -> dict[str, tuple[str, str]]:
+        """Each entity's (zh, en) name by its code, for messages naming entities."""
+        return {e.code: (e.name_zh, e.name_en) for e in self}
+
     def takes(self, code: str, level: str) -> bool:
         """Whether figures entered at `level` are entered at this entity: it is of that level
         or above, and none of its children is (a company with no site of its own enters the

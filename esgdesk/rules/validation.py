@@ -116,7 +116,7 @@ class Validator:
         # Every figure of every entity: typed, consolidated from the children or computed.
         self.figures = Consolidation(store, (year - 1, year), root.code, book=self.book,
                                      catalogue=self.catalogue)
-        self._names = {e.code: (e.name_zh, e.name_en) for e in self.tree}
+        self._names = self.tree.names()
         self._totals = [s for s in self.catalogue.indicators.values()
                         if s.formula is not None and not s.formula.factors
                         and additive_terms(s.formula) is not None]

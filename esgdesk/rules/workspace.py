@@ -175,7 +175,7 @@ class Workspace:
         found = self.figure(ref)
         if not found.missing:
             return ""
-        names = {e.code: (e.name_zh, e.name_en) for e in self.store.entities()}
+        names = self.store.tree().names()
         return missing_words(found.missing, names, self.catalogue, lang)
 
     def origin(self, ref: FigureRef, lang: str) -> list[str]:
