@@ -4,6 +4,7 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +151,13 @@ def sample(sample_path: Location) -> Iterator[Store]:
     store = open_database(sample_path)
     yield store
     store.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test saves the window it looked at: a temporary folder, or the folder named by
+    ESGDESK_SCREENSHOTS (docs/screenshots when they are to be committed), so that running
+    the tests never rewrites the committed pictures."""
+    folder = Path(os.environ.get("ESGDESK_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
