@@ -43,9 +43,9 @@ def _calc_with_a_window() -> bool:
                                capture_output=True).returncode == 0)
 
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.integration, pytest.mark.skipif(
     not _calc_with_a_window(),
-    reason="needs libreoffice-calc, python3-uno and xvfb (make testdeps installs them)")
+    reason="needs libreoffice-calc, python3-uno and xvfb (make testdeps installs them)")]
 
 
 @dataclass
