@@ -384,14 +384,15 @@ class Percentage(ValueType):
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
         # A whole-number percentage refuses 0.85 in the cell, as import does: 85 is meant.
-        # A spreadsheet program reads "85%" typed into the cell as 0.85 before it checks
-        # it, so the cell takes the number of percent alone.
+        # LibreOffice checks what is typed as the cell's own format reads it, before it
+        # formats the cell as a percentage: "85%" typed into the cell is 0.85 to any rule
+        # then, so the cell takes the number of percent alone (and says so, in a short
+        # line a language that the input message shows beside the cell).
         if self.places:
             return super().entry_rule(low, high)
         bottom, top, span = _bounds(low, high)
-        return EntryRule("whole", "between", bottom, top,
-                         f"整数，{span}：85% 请填 85（不带 %，不要填 0.85）",
-                         f"whole number, {span}: for 85 % type 85 (no %, not 0.85)")
+        return EntryRule("whole", "between", bottom, top, f"整数，{span}：85% 请填 85",
+                         f"whole number, {span}: for 85 % type 85")
 
     def sample_value(self, base: Decimal, scale: Decimal | None, rng: random.Random) -> Decimal:
         # Within 2 points, and within a tenth of a small rate (1.77 % stays near 1.77 %,
