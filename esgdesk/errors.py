@@ -4,6 +4,9 @@ command-line line) shows message(lang)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 
 class EsgdeskError(Exception):
     """Base of every error shown to the user as one clear message.
@@ -28,15 +31,125 @@ class EsgdeskError(Exception):
         return f"{self.where}: {text}" if self.where else text
 
 
+# -- problems: what a check finds, each a code with a place ---------------------------------
+
+# What an item of a catalogue is called, in each language, to name a problem's place.
+ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department", "部门"),
+              "chapter": ("chapter", "篇章"), "section": ("section", "章节"),
+              "indicator": ("indicator", "指标"), "table": ("table", "表格"),
+              "row": ("row", "行"), "column": ("column", "列"), "check": ("check", "校验"),
+              "file": ("file", "文件")}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A place in a catalogue document: the kind of item (ITEM_WORDS), its id, the field the
+    problem is in (and for a text, the language), and for a table's rows and columns and a
+    chapter's checks, the position among them (`id` is then the table's or chapter's id)."""
+
+    kind: str
+    id: str = ""
+    field: str = ""
+    lang: str = ""
+    index: int | None = None
+
+    def words(self, lang: str = "en") -> str:
+        en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
+        if self.index is not None:
+            number = self.index + 1
+            return (f"{self.id} 第 {number} {zh}" if lang == "zh"
+                    else f"{en} {number} of {self.id}")
+        shown = zh if lang == "zh" else en
+        return f"{shown} {self.id}" if self.id else shown
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing a check found wrong: a code for callers to branch on, where it is (a
+    workbook's sheet and cell, or a sheet; an item of a catalogue), the indicator it
+    concerns, the message in en and zh, and the fields its messages were made from. str()
+    is the English message, as the command line prints it."""
+
+    code: str
+    en: str
+    zh: str
+    sheet: str = ""
+    cell: str = ""
+    indicator: str = ""
+    item: Item | None = None
+    fields: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def where(self) -> str:
+        """sheet!cell (or the sheet), else the item's words in English."""
+        if self.sheet:
+            return "!".join(part for part in (self.sheet, self.cell) if part)
+        return self.item.words("en") if self.item else ""
+
+    @property
+    def row(self) -> int | None:
+        """The cell's row number."""
+        digits = "".join(c for c in self.cell if c.isdigit())
+        return int(digits) if digits else None
+
+    @property
+    def column(self) -> str:
+        """The cell's column letters."""
+        return "".join(c for c in self.cell if c.isalpha())
+
+    def place(self, lang: str = "en") -> str:
+        if self.sheet:
+            return self.where
+        return self.item.words(lang) if self.item else ""
+
+    def message(self, lang: str = "en") -> str:
+        text = self.zh if lang == "zh" else self.en
+        place = self.place(lang)
+        return f"{place}: {text}" if place else text
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    @classmethod
+    def at(cls, address: str, code: str, en: str, zh: str, indicator: str = "") -> Problem:
+        """A problem at a "sheet!cell" address."""
+        sheet, _, cell = address.rpartition("!")
+        return cls(code, en, zh, sheet, cell, indicator)
+
+    @classmethod
+    def of_error(cls, error: EsgdeskError) -> Problem:
+        """A refusal raised while reading the file (its kind becomes the code)."""
+        return cls(error.kind, error.message("en"), error.message("zh"))
+
+
+@dataclass(frozen=True)
+class Code:
+    """A kind of problem declared once, as pyxform declares its error codes: the id callers
+    branch on and its en and zh messages, templates over named fields ("{value}", "{choices}").
+    Calling it with the place and the fields makes the Problem."""
+
+    id: str
+    en: str
+    zh: str
+
+    def __call__(self, *, sheet: str = "", cell: str = "", indicator: str = "",
+                 item: Item | None = None, **fields: Any) -> Problem:
+        shown = {"indicator": indicator, "sheet": sheet, "cell": cell}
+        shown.update((key, ", ".join(map(str, value)) if isinstance(value, list | tuple)
+                      else value) for key, value in fields.items())
+        return Problem(self.id, self.en.format(**shown), self.zh.format(**shown), sheet, cell,
+                       indicator, item, fields)
+
+
 class CatalogueError(EsgdeskError):
-    """The catalogue data is inconsistent."""
+    """The catalogue data is inconsistent: every Problem found, each with its place."""
 
     kind = "catalogue"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        joined = "; ".join(problems)
-        super().__init__(f"catalogue: {joined}", f"目录数据有误：{joined}")
+        super().__init__("catalogue: " + "; ".join(p.message("en") for p in problems),
+                         "目录数据有误：" + "；".join(p.message("zh") for p in problems))
 
 
 class UnknownIndicator(EsgdeskError):
