@@ -57,7 +57,8 @@ class Item:
         en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
         if self.index is not None:
             number = self.index + 1
-            return (f"{self.id} 第 {number} {zh}" if lang == "zh"
+            counted_zh = {"check": "项校验"}.get(self.kind, zh)
+            return (f"{self.id} 的第 {number} {counted_zh}" if lang == "zh"
                     else f"{en} {number} of {self.id}")
         shown = zh if lang == "zh" else en
         return f"{shown} {self.id}" if self.id else shown
