@@ -4,7 +4,6 @@ command-line line) shows message(lang)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -41,17 +40,34 @@ ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department",
               "file": ("file", "文件")}
 
 
-@dataclass(frozen=True)
 class Item:
     """A place in a catalogue document: the kind of item (ITEM_WORDS), its id, the field the
     problem is in (and for a text, the language), and for a table's rows and columns and a
-    chapter's checks, the position among them (`id` is then the table's or chapter's id)."""
+    chapter's checks, the position among them (`id` is then the table's or chapter's id).
+    Never changed once made. (Plain classes, not dataclasses: this module is read before
+    the window's first paint, and a dataclass costs its compilation at every start.)"""
 
-    kind: str
-    id: str = ""
-    field: str = ""
-    lang: str = ""
-    index: int | None = None
+    __slots__ = ("field", "id", "index", "kind", "lang")
+
+    def __init__(self, kind: str, id: str = "", field: str = "", lang: str = "",
+                 index: int | None = None) -> None:
+        self.kind, self.id, self.field, self.lang, self.index = kind, id, field, lang, index
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.id, self.field, self.lang, self.index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Item) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Item({})".format(", ".join(map(repr, self._key())))
+
+    def on(self, field: str, lang: str = "") -> Item:
+        """The same item, at another field (and language)."""
+        return Item(self.kind, self.id, field, lang, self.index)
 
     def words(self, lang: str = "en") -> str:
         en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
@@ -64,21 +80,37 @@ class Item:
         return f"{shown} {self.id}" if self.id else shown
 
 
-@dataclass(frozen=True)
 class Problem:
     """One thing a check found wrong: a code for callers to branch on, where it is (a
     workbook's sheet and cell, or a sheet; an item of a catalogue), the indicator it
     concerns, the message in en and zh, and the fields its messages were made from. str()
-    is the English message, as the command line prints it."""
+    is the English message, as the command line prints it. Never changed once made."""
 
-    code: str
-    en: str
-    zh: str
-    sheet: str = ""
-    cell: str = ""
-    indicator: str = ""
-    item: Item | None = None
-    fields: dict[str, Any] = field(default_factory=dict, compare=False)
+    __slots__ = ("cell", "code", "en", "fields", "indicator", "item", "sheet", "zh")
+
+    def __init__(self, code: str, en: str, zh: str, sheet: str = "", cell: str = "",
+                 indicator: str = "", item: Item | None = None,
+                 fields: dict[str, Any] | None = None) -> None:
+        self.code, self.en, self.zh = code, en, zh
+        self.sheet, self.cell, self.indicator, self.item = sheet, cell, indicator, item
+        self.fields = {} if fields is None else fields
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.code, self.en, self.zh, self.sheet, self.cell, self.indicator, self.item)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code!r}, {self.where!r}, {self.en!r})"
+
+    def placed(self, sheet: str, cell: str) -> Problem:
+        """The same problem at a workbook's sheet!cell."""
+        return Problem(self.code, self.en, self.zh, sheet, cell, self.indicator, self.item,
+                       self.fields)
 
     @property
     def where(self) -> str:
@@ -123,15 +155,18 @@ class Problem:
         return cls(error.kind, error.message("en"), error.message("zh"))
 
 
-@dataclass(frozen=True)
 class Code:
     """A kind of problem declared once, as pyxform declares its error codes: the id callers
     branch on and its en and zh messages, templates over named fields ("{value}", "{choices}").
     Calling it with the place and the fields makes the Problem."""
 
-    id: str
-    en: str
-    zh: str
+    __slots__ = ("en", "id", "zh")
+
+    def __init__(self, id: str, en: str, zh: str) -> None:
+        self.id, self.en, self.zh = id, en, zh
+
+    def __repr__(self) -> str:
+        return f"Code({self.id!r}, {self.en!r})"
 
     def __call__(self, *, sheet: str = "", cell: str = "", indicator: str = "",
                  item: Item | None = None, **fields: Any) -> Problem:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -752,7 +752,7 @@ def placed(found: list[Problem], located: Located, already: list[Problem]) -> li
     for problem in found:
         line, column = place_of(problem.item, located) if problem.item else (None, "")
         if line is not None:
-            problem = replace(problem, sheet=line.sheet, cell=line.address(column))
+            problem = problem.placed(line.sheet, line.address(column))
             if (problem.sheet, problem.cell) in taken:
                 continue
             taken.add((problem.sheet, problem.cell))

@@ -6,7 +6,6 @@ chapter's check), never in its wording: a catalogue workbook turns the Item into
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from esgdesk.errors import Code, Item, Problem
@@ -87,7 +86,7 @@ class Findings:
         for lang in LANGUAGES:
             text = raw.get(lang)
             if not isinstance(text, str) or (not text.strip() and not allow_empty):
-                self.add(NO_TEXT, replace(item, lang=lang), what=item.field, lang=lang,
+                self.add(NO_TEXT, item.on(item.field, lang), what=item.field, lang=lang,
                          lang_zh=LANGUAGE_WORDS[lang])
         return Label(str(raw.get("zh", "")), str(raw.get("en", "")), self.year)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -77,7 +76,7 @@ def _formula(found: Findings, item: Item, raw: dict[str, Any]) -> Any:
     try:
         return formulas.parse(raw["formula"])
     except formulas.FormulaError as exc:
-        found.add(checks.BAD_FORMULA, replace(item, field="formula"), formula=exc.text,
+        found.add(checks.BAD_FORMULA, item.on("formula"), formula=exc.text,
                   reason=exc.reason, reason_zh=exc.reason_zh)
         return None
 
@@ -89,28 +88,28 @@ def _indicator(found: Findings, chapter_id: str, raw: dict[str, Any], sections: 
     type_name = raw.get("type")
     vtype: ValueType = value_type("text")
     if type_name not in TYPE_NAMES:
-        found.add(checks.UNKNOWN_TYPE, replace(place, field="type"), iid, value=type_name,
+        found.add(checks.UNKNOWN_TYPE, place.on("type"), iid, value=type_name,
                   choices=TYPE_NAMES)
     else:
         if type_name in NEEDS_PRECISION and "precision" not in raw:
-            found.add(checks.NEEDS_PRECISION, replace(place, field="precision"), iid,
+            found.add(checks.NEEDS_PRECISION, place.on("precision"), iid,
                       type=type_name)
         vtype = value_type(type_name, raw.get("precision"), raw.get("quantity"))
         if type_name == "quantity":
-            _check_quantity(found, replace(place, field="quantity"), raw.get("quantity"))
+            _check_quantity(found, place.on("quantity"), raw.get("quantity"))
     numeric = vtype.numeric
     section = sections.get(raw.get("section"))
     if section is None:
-        found.add(checks.UNKNOWN_SECTION, replace(place, field="section"), iid,
+        found.add(checks.UNKNOWN_SECTION, place.on("section"), iid,
                   section=raw.get("section"))
     parsed = _formula(found, place, raw)
     rules = dict(raw.get("rules", {}))
     for key in sorted(set(rules) - RULE_KEYS):
-        found.add(checks.UNKNOWN_RULE, replace(place, field="rules"), iid, rule=key)
+        found.add(checks.UNKNOWN_RULE, place.on("rules"), iid, rule=key)
     return Indicator(
         id=iid,
-        label=found.label(replace(place, field="label"), raw.get("label")),
-        unit=found.label(replace(place, field="unit"), raw.get("unit"), allow_empty=not numeric),
+        label=found.label(place.on("label"), raw.get("label")),
+        unit=found.label(place.on("unit"), raw.get("unit"), allow_empty=not numeric),
         type=vtype,
         owner=str(raw.get("owner", "")),
         chapter=chapter_id,
@@ -124,7 +123,7 @@ def _indicator(found: Findings, chapter_id: str, raw: dict[str, Any], sections: 
         note=str(raw.get("note", "")),
         szse=tuple(raw.get("szse", section.szse if section else ())),
         hkex=tuple(raw.get("hkex", section.hkex if section else ())),
-        entered_at=_level(found, replace(place, field="entered_at"), raw, chapter_level),
+        entered_at=_level(found, place.on("entered_at"), raw, chapter_level),
     )
 
 
@@ -149,15 +148,15 @@ def _check_quantity(found: Findings, place: Item, unit_id: Any) -> None:
 
 def _row(found: Findings, place: Item, raw: dict[str, Any]) -> Row:
     if "group" in raw:
-        return Row("group", label=found.label(replace(place, field="group row"), raw["group"]))
-    label = (found.label(replace(place, field="row label"), raw["label"]) if "label" in raw
+        return Row("group", label=found.label(place.on("group row"), raw["group"]))
+    label = (found.label(place.on("row label"), raw["label"]) if "label" in raw
              else None)
     if "cells" in raw:
         return Row("cells", label=label, cells=dict(raw["cells"]), indent=int(raw.get("indent", 0)))
     if "indicator" in raw:
         return Row("indicator", label=label, indicator=raw["indicator"],
                    indent=int(raw.get("indent", 0)))
-    found.add(checks.EMPTY_ROW, replace(place, field="indicator"), raw=raw)
+    found.add(checks.EMPTY_ROW, place.on("indicator"), raw=raw)
     return Row("group", label=Label("", ""))
 
 
@@ -166,11 +165,11 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
     place = Item("table", tid or "?")
     layout = raw.get("layout", "years")
     if layout not in LAYOUTS:
-        found.add(checks.NOT_A_CHOICE, replace(place, field="layout"), what="layout",
+        found.add(checks.NOT_A_CHOICE, place.on("layout"), what="layout",
                   value=layout, choices=LAYOUTS)
     source = raw.get("source", "table")
     if source not in SOURCES:
-        found.add(checks.NOT_A_CHOICE, replace(place, field="source"), what="source",
+        found.add(checks.NOT_A_CHOICE, place.on("source"), what="source",
                   value=source, choices=SOURCES)
     columns = tuple(
         Column(str(c.get("key")), found.label(Item("column", place.id, "column title",
@@ -182,11 +181,11 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
         id=tid,
         chapter=chapter_id,
         section=str(raw.get("section", "")),
-        title=found.label(replace(place, field="title"), raw.get("title")),
+        title=found.label(place.on("title"), raw.get("title")),
         source=source,
         layout=layout,
         years=int(raw.get("years", 3)),
-        header=found.label(replace(place, field="header"), header),
+        header=found.label(place.on("header"), header),
         rows=tuple(_row(found, Item("row", place.id, index=index), r)
                    for index, r in enumerate(raw.get("rows", []))),
         sites=tuple(raw.get("sites", ())),
@@ -199,12 +198,12 @@ def _check(found: Findings, chapter_id: str, index: int, raw: dict[str, Any]) ->
     kind = raw.get("kind")
     place = Item("check", chapter_id, index=index)
     if kind not in CHECK_KINDS:
-        found.add(checks.KIND_NOT_A_CHOICE, replace(place, field="kind"), choices=CHECK_KINDS)
+        found.add(checks.KIND_NOT_A_CHOICE, place.on("kind"), choices=CHECK_KINDS)
     parsed = _formula(found, place, raw)
     return Check(
         kind=str(kind),
         chapter=chapter_id,
-        label=(found.label(replace(place, field="label"), raw["label"]) if "label" in raw
+        label=(found.label(place.on("label"), raw["label"]) if "label" in raw
                else None),
         total=raw.get("total"),
         parts=tuple(raw.get("parts", ())),
