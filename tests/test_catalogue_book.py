@@ -16,7 +16,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from esgdesk.errors import EsgdeskError, FileRefused
+from esgdesk.errors import Code, EsgdeskError, FileRefused, Item
 from esgdesk.exchange.catalogue_book import (
     COLUMNS,
     CYCLE,
@@ -30,6 +30,7 @@ from esgdesk.exchange.catalogue_book import (
     read_catalogue_book,
     write_catalogue_book,
 )
+from esgdesk.exchange.catalogue_book.read import placed, read_book
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
 from esgdesk.model.types import TYPE_NAMES
 from esgdesk.storage.store import Store
@@ -314,6 +315,24 @@ def test_the_catalogues_own_checks_land_at_the_cell_of_the_item_they_name(
     assert found.item is not None  # the place the catalogue's checks named
     assert CHINESE.search(found.zh) and not CHINESE.search(found.en)
     assert found.message("zh").startswith(where[0])
+
+
+def test_a_problem_is_placed_by_its_item_never_by_its_words(book_path: Path) -> None:
+    book = read_book(book_path)
+    words = Code("catalogue", "nothing here says where: table x, indicator y", "无")
+    found = placed([words(item=Item("indicator", "people.employees.male", "unit", "en")),
+                    words(item=Item("row", STRUCTURE, "indicator", index=1)),
+                    words(item=Item("chapter", "people", "short_title", "zh"))],
+                   book.located, [])
+    ws = load_workbook(book_path)
+    indicators, rows, chapters = ws["indicators"], ws["rows"], ws["chapters"]
+    second_row = sorted(number for number in range(2, rows.max_row + 1)
+                        if rows[f"A{number}"].value == STRUCTURE)[1]
+    assert [p.where for p in found] == [
+        f"indicators!{letter(indicators, 'unit_en')}"
+        f"{row_of(indicators, 'id', 'people.employees.male')}",
+        f"rows!{letter(rows, 'indicator')}{second_row}",
+        f"chapters!{letter(chapters, 'short_title_zh')}{row_of(chapters, 'id', 'people')}"]
 
 
 def test_a_type_change_names_old_and_new_and_precision_may_change(
