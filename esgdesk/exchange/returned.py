@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound
+from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound, Problem
 from esgdesk.exchange.metadata import (
     FIXED_KINDS,
     META_SHEET,
@@ -51,42 +51,6 @@ NOT_A_STATE = "not_a_state"
 INVALID_VALUE = "invalid_value"  # not a value of the indicator's type
 # The workbook's structure is broken: it cannot be opened as a request, only refused.
 STRUCTURE_BROKEN = (METADATA_CHANGED, SHEET_MISSING)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a returned workbook is refused: a code for callers to branch on, where it
-    is (sheet!cell, or a sheet), the indicator it concerns, and the message in en and zh.
-    str() is the English message, as the command line prints it."""
-
-    code: str
-    en: str
-    zh: str
-    sheet: str = ""
-    cell: str = ""
-    indicator: str = ""
-
-    @property
-    def where(self) -> str:
-        return "!".join(part for part in (self.sheet, self.cell) if part)
-
-    def message(self, lang: str = "en") -> str:
-        text = self.zh if lang == "zh" else self.en
-        return f"{self.where}: {text}" if self.where else text
-
-    def __str__(self) -> str:
-        return self.message("en")
-
-    @classmethod
-    def at(cls, address: str, code: str, en: str, zh: str, indicator: str = "") -> Problem:
-        """A problem at a "sheet!cell" address."""
-        sheet, _, cell = address.rpartition("!")
-        return cls(code, en, zh, sheet, cell, indicator)
-
-    @classmethod
-    def of_error(cls, error: EsgdeskError) -> Problem:
-        """A refusal raised while reading the file (its kind becomes the code)."""
-        return cls(error.kind, error.message("en"), error.message("zh"))
 
 
 @dataclass(frozen=True)
@@ -124,8 +88,10 @@ class Returned:
 
         catalogue, problems = read_document(self.edition or template_document(), self.year)
         if problems:
-            raise FileRefused("the catalogue it carries is broken: " + "; ".join(problems[:3]),
-                              "其所带的指标目录有误：" + "；".join(problems[:3]),
+            raise FileRefused("the catalogue it carries is broken: "
+                              + "; ".join(p.message("en") for p in problems[:3]),
+                              "其所带的指标目录有误："
+                              + "；".join(p.message("zh") for p in problems[:3]),
                               where=self.path.name, kind="metadata_changed")
         return catalogue
 

@@ -15,15 +15,14 @@ from esgdesk.errors import CatalogueError, DatabaseDamaged, EsgdeskError, Unknow
 from esgdesk.model.catalogue import (
     Catalogue,
     Indicator,
-    cached_edition,
     document_hash,
-    keep_edition,
     read_document,
     to_document,
 )
 from esgdesk.model.frozen import Frozen
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
+from esgdesk.storage.edition_cache import cached_edition, keep_edition
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import read_record
 
