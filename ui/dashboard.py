@@ -1,5 +1,6 @@
 """The coordinator's dashboard: where each data request of the year stands; approve, lock or
-send back (the review's rules decide, in esgdesk.rules.review)."""
+send back (the review's rules decide, in esgdesk.rules.review). Shown, it redraws when a
+request moves, the figures are read again or the scope changes."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esgdesk.application.session import Changes
 from ui.operations import SessionOps
 
 
@@ -52,6 +54,16 @@ class DashboardPanel(QWidget):
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
         self.retranslate()
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.database and self.session.offline is None \
+                and self.session.store is not None:
+            self.show_role()
+        if changes.database:
+            return  # the scope bar and forms show the database first; refreshed when shown
+        if (changes.requests or changes.reloaded or changes.scope) and self.isVisible():
+            self.refresh()
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([
