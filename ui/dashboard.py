@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -113,6 +112,8 @@ class DashboardPanel(QWidget):
         request = self.rows[row].request
         reason = ""
         if status == "submitted" or request.status == "locked":
+            from PySide6.QtWidgets import QInputDialog
+
             reason, ok = QInputDialog.getText(self, self.tr("Reason"),
                                               self.tr("Why is it sent back or unlocked?"))
             if not ok:
