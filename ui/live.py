@@ -1,5 +1,5 @@
 """Other users' changes on a server database, shown as they happen: a short timer asks the
-session what they changed, and the window's one `changed` signal redraws it (the forms,
+session what they changed, and the one `changed` signal redraws it (the forms,
 findings and dashboard each decide what). A SQLite file announces nothing, so nothing runs.
 
 When the server goes away the window says so in its banner and tries again, waiting longer
