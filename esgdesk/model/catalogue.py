@@ -1041,24 +1041,3 @@ def load() -> Catalogue:
         raise CatalogueError(problems)
     return catalogue
 
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m esgdesk.model.catalogue --check [--dir DIR]`: list every problem in the
-    catalogue data (the shipped one, or a template's folder)."""
-    args = list(argv or [])
-    directory = Path(args[args.index("--dir") + 1]) if "--dir" in args else CATALOGUE_DIR
-    catalogue, problems = read(directory)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    for chapter in catalogue.chapters:
-        ids = {i for t in chapter.tables for i in t.indicators()}
-        print(f"{chapter.id}: {len(chapter.tables)} tables, "
-              f"{sum(1 for i in catalogue.indicators.values() if i.chapter == chapter.id)} "
-              f"indicators declared, {len(ids)} shown")
-    print(f"{len(catalogue.tables)} tables, {len(catalogue.indicators)} indicators, "
-          f"{len(problems)} problems")
-    return 1 if problems else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -212,9 +212,6 @@ class ValueType(Frozen):
         language shows it in the other (a text held in Chinese alone, in English)."""
         return False
 
-    def to_number(self, stored: str) -> Decimal | None:
-        return Decimal(stored) if self.numeric else None
-
     # -- precision and checks -------------------------------------------------------
     @property
     def places(self) -> int:
