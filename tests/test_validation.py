@@ -166,8 +166,8 @@ def test_one_edit_revalidates_only_what_it_touches(db: Store) -> None:
         people__employees__female="1403")
     validator = Validator(db, 2023)
     assert rules(validator.run(), "breakdown") == []
-    db.set_value(Change("group", 2023, "people.employees.female", "1359"), user="test")
-    found = validator.update("group", "people.employees.female")
+    written = db.set_value(Change("group", 2023, "people.employees.female", "1359"), user="test")
+    found = validator.update(written)
     assert "44 unassigned" in rules(found, "breakdown")[0].message.en
 
 

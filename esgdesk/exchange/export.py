@@ -32,7 +32,6 @@ from esgdesk.exchange.workbook import (
     PRINT_SCALE_LEAST,
     PRINTABLE_HEIGHT,
     ROW_HEIGHT_MOST,
-    WORDS,
     Style,
     XlsxCells,
     height_for,
@@ -57,7 +56,7 @@ from esgdesk.model.states import STATES, VALUE, is_state_text
 from esgdesk.rules.consolidate import Consolidation, Missing, missing_words
 from esgdesk.rules.coverage import coverage, frameworks_used
 from esgdesk.rules.figures import rounded
-from esgdesk.rules.validation import SEVERITIES
+from esgdesk.rules.validation import RULES, SEVERITIES
 from esgdesk.storage.factors import FactorValue
 from esgdesk.storage.store import RESTATEMENT_REASONS, Store
 
@@ -784,9 +783,9 @@ class WorkbookWriter:
             ("severity", "state", "entity", "year", "rule", "message", "explanation"))}))
         for finding in self.findings:
             state = word("explained" if finding.explained else "open_state", lang)
-            rule = f"rule_{finding.rule}"
+            kind = RULES.get(finding.rule)
             values = [word(finding.severity, lang), state, self._name(finding.entity),
-                      finding.year, word(rule, lang) if rule in _RULES else finding.rule,
+                      finding.year, kind.title(lang) if kind is not None else finding.rule,
                       finding.message(lang), finding.explanation or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         self._untranslated_lines(page, text)
@@ -937,9 +936,6 @@ class WorkbookWriter:
         sheet.print_across()  # a row band's two pages one after the other
         xlsx_fit_a4(sheet, landscape=True, scale=math.ceil(PRINT_SCALE_LEAST * 100))
         step("data")
-
-
-_RULES = {key for key in WORDS if key.startswith("rule_")}
 
 
 def untranslated_count(count: int, lang: str) -> str:

@@ -66,7 +66,7 @@ class Workspace:
         sites = {code for table in self.catalogue.tables.values() for code in table.sites}
         self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
         self.tree_ready = not defer_tree or len(self._scope) == len(self._shown)
-        self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
+        self._edits: list[StoredValue] = []  # the reporting year's figures, as written
         self.reads = 0  # how many times the figures were read (a run sees one reading)
         self.book = FigureBook(self.catalogue, {})
         self.figures: Consolidation | None = None
@@ -381,9 +381,9 @@ class Workspace:
         if self.figures is not None:
             self.figures.forget(ref.entity, ref.year)
         if ref.year == self.year:
-            self._edits.append((ref.entity, ref.indicator))
+            self._edits.append(stored)
             if self._validator is not None:
-                self._index(self._validator.update(ref.entity, ref.indicator))
+                self._index(self._validator.update(stored))
 
     # -- findings -------------------------------------------------------------------
     def validate(self) -> list[Finding]:
@@ -417,8 +417,9 @@ class Workspace:
         if not self.tree_ready:  # the run read the tree below into this workspace's book
             self.tree_ready = True
             self._consolidate()
-        for entity, indicator in dict.fromkeys(self._edits[run.edits_seen:]):
-            validator.update(entity, indicator)
+        latest = {(s.entity, s.indicator): s for s in self._edits[run.edits_seen:]}
+        for written in latest.values():
+            validator.update(written)
         self._validator = validator
         self._index(validator.findings())
         return True
