@@ -9,9 +9,8 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from esgdesk.errors import EsgdeskError, InvalidValue
 from esgdesk.model.layout import FigureRef, FormGrid
-from esgdesk.model.states import special_state
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.store import parse_value
+from esgdesk.storage.store import parse_entry
 from ui.i18n import finding_line
 from ui.icons import icon
 
@@ -214,11 +213,11 @@ class FormTableModel(QAbstractTableModel):
         ref = self.figure(index)
         if ref is None or not self.workspace.is_editable(ref):
             return self.tr("This cell cannot be edited")
-        if not text.strip() or special_state(text) is not None:
+        if not text.strip():
             return None
         indicator = self.workspace.catalogue.indicators[ref.indicator]
         try:
-            parse_value(indicator, text)
+            parse_entry(indicator, text)  # a state in any spelling, or a value of the type
         except InvalidValue as exc:  # said with the row's label, not the indicator's id
             return self.tr("{label}: “{text}” is not accepted: {reason}").replace(
                 "{label}", indicator.label(self.lang)).replace("{text}", text.strip()).replace(

@@ -24,7 +24,7 @@ from esgdesk.storage.engine import (
     upgrade,
 )
 from esgdesk.storage.factors import FactorsPart
-from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_value
+from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_entry
 from esgdesk.storage.location import ServerUrl, is_server, location
 from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
@@ -48,7 +48,7 @@ __all__ = [
     "make_engine",
     "now",
     "open_database",
-    "parse_value",
+    "parse_entry",
     "sqlite_has_wal_reset_fix",
     "upgrade",
 ]
