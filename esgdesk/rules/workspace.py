@@ -11,6 +11,7 @@ from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.factors import factor_set, factor_set_ids
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
+from esgdesk.model.types import Entry
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
@@ -350,21 +351,24 @@ class Workspace:
         return stored is None or stored.status not in ("approved", "locked")
 
     # -- writing --------------------------------------------------------------
-    def set(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
-        """Write what the user typed (None clears it); refuses if someone changed it since."""
+    def set(self, ref: FigureRef, text: str | None, user: str,
+            entry: Entry | None = None) -> StoredValue:
+        """Write what the user typed (None clears it; `entry`: as its type parsed it
+        already); refuses if someone changed it since."""
         current = self.stored(ref)
         change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0)
+                        expected_version=current.version if current else 0, entry=entry)
         stored = self.store.set_value(change, user, source="form")
         self._remember(ref, stored)
         return stored
 
-    def overwrite(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
+    def overwrite(self, ref: FigureRef, text: str | None, user: str,
+                  entry: Entry | None = None) -> StoredValue:
         """Write over a figure someone else changed, after the user chose to (the version
         is read again, so a third change in between is still refused)."""
         current = self.store.get(ref.entity, ref.year, ref.indicator)
         change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0)
+                        expected_version=current.version if current else 0, entry=entry)
         stored = self.store.set_value(change, user, source="form")
         self._remember(ref, stored)
         return stored
