@@ -173,8 +173,8 @@ def test_a_site_edit_revalidates_every_parent_above_it(sample_tree: Store) -> No
     validator = Validator(sample_tree, 2021)
     assert not [f for f in validator.run() if f.rule == "consolidation"
                 and indicator in f.indicators]
-    sample_tree.set_value(Change("dongguan", 2021, indicator, "1300"), "test")
-    updated = validator.update("dongguan", indicator)
+    written = sample_tree.set_value(Change("dongguan", 2021, indicator, "1300"), "test")
+    updated = validator.update(written)
     assert [f.as_dict() for f in updated] == [
         f.as_dict() for f in Validator(sample_tree, 2021).run()]
     assert {f.entity for f in updated if f.rule == "consolidation"

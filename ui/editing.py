@@ -15,7 +15,7 @@ from esgdesk.errors import EsgdeskError, StaleValue
 from esgdesk.model.catalogue import Indicator
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES, special_state
-from esgdesk.model.types import ValueRefused
+from esgdesk.model.types import Entry, ValueRefused
 from esgdesk.storage.store import RESTATEMENT_REASONS
 from ui.form_pages import FormPages
 from ui.i18n import tr
@@ -80,11 +80,12 @@ class Editor(QObject):
         if changes.scope:
             self.undo_stack.clear()
 
-    def commit_edit(self, ref: FigureRef, text: str | None) -> None:
-        """A cell was committed: write it now (autosave), then make it undoable."""
+    def commit_edit(self, ref: FigureRef, text: str | None, entry: Entry | None = None) -> None:
+        """A cell was committed: write it now (autosave), then make it undoable. `entry` is
+        what the cell parsed the text into, written as it is (None: parsed on writing)."""
         workspace = self.session.require_workspace()
         old = workspace.edit_text(ref) or None
-        if self.write(ref, text):
+        if self.write(ref, text, entry):
             self.undo_stack.push(SetFigureCommand(self, ref, old, text))
 
     def reveal(self, ref: FigureRef) -> None:
@@ -103,18 +104,19 @@ class Editor(QObject):
                 tr("&Redo {change}").replace("{change}", redo.describe(lang))
                 if isinstance(redo, SetFigureCommand) else tr("&Redo"))
 
-    def write(self, ref: FigureRef, text: str | None) -> bool:
+    def write(self, ref: FigureRef, text: str | None, entry: Entry | None = None) -> bool:
         """Write one figure in its own transaction; say clearly when it cannot be."""
         ops = self.ops
         try:
-            changes = self.session.set_figure(ref, text)
+            changes = self.session.set_figure(ref, text, entry=entry)
         except StaleValue as stale:
             if not self.keep_mine(ref, stale, text):
                 ops.announce(self.session.take_theirs())
                 self.status.showMessage(tr("Took {who}'s figure").replace(
                     "{who}", stale.changed_by), 8000)
                 return False
-            return ops.run(lambda: self.session.set_figure(ref, text, overwrite=True))
+            return ops.run(lambda: self.session.set_figure(ref, text, overwrite=True,
+                                                           entry=entry))
         except EsgdeskError as exc:  # the figures were read again
             if self.validation.running():  # it read the figures before they changed
                 self.validation.start()

@@ -15,7 +15,7 @@ from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.states import VALUE, written_state
 from esgdesk.model.words import counted
 from esgdesk.paths import default_database
-from esgdesk.storage.location import ServerUrl, location, shown
+from esgdesk.storage.location import is_server, location, shown
 
 if TYPE_CHECKING:
     from esgdesk.exchange.intake import FileReport
@@ -570,7 +570,7 @@ def _check(args: argparse.Namespace) -> int:
     from esgdesk.storage.health import check_database_file
 
     path = args.path
-    if isinstance(path, ServerUrl):
+    if is_server(path):
         return _audit(argparse.Namespace(path=path, action="verify"))
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
@@ -601,7 +601,7 @@ def _backup(args: argparse.Namespace) -> int:
     from esgdesk.storage.backup import copy_database
 
     refuse_existing(args.out, args.force)
-    if isinstance(args.path, ServerUrl):
+    if is_server(args.path):
         from esgdesk.storage.transfer import pull
 
         if args.out.exists():  # --force: the new copy replaces it only once it is whole

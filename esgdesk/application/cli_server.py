@@ -10,7 +10,7 @@ from pathlib import Path
 
 from esgdesk.application.commands import command
 from esgdesk.errors import FileRefused
-from esgdesk.storage.location import ServerUrl, location
+from esgdesk.storage.location import ServerUrl, is_server, location
 
 ACTIONS = ("init", "grant", "revoke", "push")
 RIGHTS = {
@@ -40,7 +40,7 @@ def _server_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _url(text: str) -> ServerUrl:
     where = location(text)
-    if not isinstance(where, ServerUrl):
+    if not is_server(where):
         raise FileRefused("is not a server URL (postgresql://user@host:port/dbname)",
                           "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text)
     return where

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
     from esgdesk.exchange.intake import FileReport
     from esgdesk.exchange.offline import OfflineRequest
+    from esgdesk.model.types import Entry
     from esgdesk.rules.coverage import DisclosureCoverage
     from esgdesk.rules.review import RequestState
     from esgdesk.rules.validation import Finding
@@ -406,15 +407,17 @@ class Session:
         return self.workspace.findings() if self.workspace is not None else []
 
     # -- figures --------------------------------------------------------------------------
-    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False) -> Changes:
+    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False,
+                   entry: Entry | None = None) -> Changes:
         """Write one figure (one transaction). A figure changed by someone else since it was
-        read raises StaleValue unless `overwrite`."""
+        read raises StaleValue unless `overwrite`. `entry`: what a form's cell parsed the
+        text into already (ValueType.entry), written as it is."""
         workspace = self.require_workspace()
         try:
             if overwrite:
-                workspace.overwrite(ref, text, self.user)
+                workspace.overwrite(ref, text, self.user, entry)
             else:
-                workspace.set(ref, text, self.user)
+                workspace.set(ref, text, self.user, entry)
         except EsgdeskError:
             self._reread()
             raise

@@ -28,10 +28,10 @@ from esgdesk.exchange.metadata import (
     read_meta,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.states import STATES, special_state
+from esgdesk.model.states import VALUE, special_state
 from esgdesk.model.types import ValueRefused, canonical, text_problem
 from esgdesk.storage.health import require_safe_xml
-from esgdesk.storage.store import parse_value
+from esgdesk.storage.store import parse_entry
 
 # Limits for a returned workbook (see docs: "Returned workbooks").
 MAX_MEMBERS = 200
@@ -55,8 +55,9 @@ STRUCTURE_BROKEN = (METADATA_CHANGED, SHEET_MISSING)
 
 @dataclass(frozen=True)
 class ReturnedFigure:
-    """A figure typed into a returned workbook, parsed: text as the store takes it
-    ("n/a" and "not available" for the states), or None when left empty."""
+    """A figure typed into a returned workbook, parsed: its text as the store takes it (None
+    when left empty or marked with a state), or the explicit state it was marked with, read
+    once from whichever spelling the workbook holds."""
 
     address: str
     indicator: str
@@ -64,6 +65,7 @@ class ReturnedFigure:
     text: str | None
     note: str | None
     notice: str = ""  # how an ambiguous entry was read
+    state: str = VALUE  # or a state's id (not_applicable, not_available)
 
 
 @dataclass
@@ -316,9 +318,12 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
             "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
             "not available）", indicator_id))
-    if state is not None:
-        text: str | None = STATES[state].text
-    else:
+    if state is None and cell is not None and isinstance(cell.value, str):
+        state = special_state(cell.value.strip())  # a state typed where the figure goes
+        if state is not None and state_text:
+            return None  # beside a state cell that holds no state: refused above
+    text: str | None = None
+    if state is None:
         unit_cell = parts.get("unit")
         unit = _text(unit_cell[1].value) if unit_cell else ""
         try:
@@ -328,9 +333,9 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             return None
         if state_text:  # not a state: refused above, the figure's cell checked as well
             return None
-    if text is None and not note:
+    if text is None and state is None and not note:
         return ReturnedFigure(where, indicator_id, year, None, None)
-    return ReturnedFigure(where, indicator_id, year, text, note, notice)
+    return ReturnedFigure(where, indicator_id, year, text, note, notice, state or VALUE)
 
 
 def refused_value(address: str, spec: Indicator, typed: str, en: str, zh: str) -> Problem:
@@ -372,13 +377,10 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
                            "此处应填写数字，而不是日期")
     else:
         # As typed: a text keeps its characters (a full-width "，" stays); the types fold
-        # the width of what they read as a number, a unit or a state.
+        # the width of what they read as a number or a unit (a state is read by _figure).
         typed = str(value).strip()
-        state = special_state(typed)
-        if state:
-            return STATES[state].text, ""
     if spec.derived:
-        return parse_value(spec, typed), notice  # refused: computed, never typed
+        return parse_entry(spec, typed).value, notice  # refused: computed, never typed
     try:
         if unit:  # a quantity typed in the unit the row's unit cell names (MWh for kWh)
             typed = spec.type.with_unit(typed, unit)

@@ -168,12 +168,6 @@ class EditionsPart(EntitiesPart):
             found.setdefault(row["indicator"], []).append(int(row["year"]))
         return found
 
-    def open_years(self) -> list[int]:
-        """The years that hold figures or requests, and those with an edition of their own."""
-        rows = self._query("SELECT DISTINCT year FROM value UNION SELECT DISTINCT year FROM "
-                           "request UNION SELECT DISTINCT year FROM catalogue_edition")
-        return sorted(int(r["year"]) for r in rows)
-
     # -- writing ----------------------------------------------------------------
     def store_edition(self, year: int, document: dict[str, Any], summary: str, user: str,
                       ) -> EditionInfo | None:
