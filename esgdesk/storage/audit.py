@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.model.words import counted
+from esgdesk.storage.base import StorePart
 from esgdesk.storage.engine import connect_reader, database_error
-from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import AuditRecord, read_record
 
 if TYPE_CHECKING:
@@ -268,18 +268,19 @@ AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department
                  'db_user')
 
 
-class AuditPart(EntitiesPart):
-    """Reading the audit log: a figure's history, the whole log, its head and its chain."""
+class AuditPart(StorePart):
+    """Reading the audit log: a figure's history, the whole log, its head and its chain (the
+    store's entities part, composed beside it in Store, names the entities)."""
 
     def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
         self.known_indicator(year, indicator)  # type: ignore[attr-defined]
-        ent = self.entity(entity)
+        ent = self.entity(entity)  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND year = ? "
                            "AND indicator = ? ORDER BY id", (ent.id, year, indicator))
         return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
 
     def audit_log(self) -> list[AuditRecord]:
-        codes = self._codes()
+        codes = self._codes()  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
         return [read_record(AuditRecord, r, entity=codes[r["entity_id"]]) for r in rows]
 
