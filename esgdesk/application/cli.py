@@ -226,15 +226,19 @@ def _get_computed(store: Any, entity: str, year: int, indicator: Indicator,
 
 @session_command("history", "show a figure's changes", _figure_arguments)
 def _history(session: Session, args: argparse.Namespace) -> int:
-    ref = _figure(session, args)
-    for record in session.history(ref):
+    _print_history(session, session.history(_figure(session, args)))
+    return 0
+
+
+def _print_history(session: Session, records: list[Any]) -> None:
+    """Audited changes, one a line: when, who, what, the change and why."""
+    for record in records:
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
                   else f"{record.old_value or '—'} → {record.new_value or '—'}")
         if record.entered:
             change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
         print(f"{record.at}\t{session.who(record)}\t{record.action}\t{change}{why}")
-    return 0
 
 
 @session_command("lock", "lock (publish) a figure; it then changes only with 'restate'",
@@ -270,8 +274,17 @@ def _dump(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-@session_command("entities", "list the entities")
+def _entities_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", metavar="CODE",
+                        help="show an entity's own audited changes instead: its coming in, "
+                        "its province, the method's choices made for it")
+
+
+@session_command("entities", "list the entities", _entities_arguments)
 def _entities(session: Session, args: argparse.Namespace) -> int:
+    if args.history is not None:
+        _print_history(session, session.entity_history(args.history))
+        return 0
     for entity, depth in session.entities():
         indent = "  " * depth
         print(f"{indent}{entity.code}\t{entity.kind}\t{entity.name_zh}\t{entity.name_en}")

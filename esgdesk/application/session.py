@@ -315,6 +315,11 @@ class Session:
         """A figure's audited changes, oldest first."""
         return self.require_store().history(ref.entity, ref.year, ref.indicator)
 
+    def entity_history(self, entity: str) -> list[AuditRecord]:
+        """An entity's own audited changes (added, its province, the method's choices made
+        for it), oldest first."""
+        return self.require_store().entity_history(entity)
+
     @staticmethod
     def who(record: AuditRecord) -> str:
         """Who made an audited change, as shown (on a server, its user too where it
