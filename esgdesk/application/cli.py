@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from esgdesk.application.databases import ServerUrl, location, shown
 from esgdesk.errors import EsgdeskError, NotFound
@@ -19,7 +19,7 @@ from esgdesk.model.words import counted
 from esgdesk.paths import default_database
 
 if TYPE_CHECKING:
-    from esgdesk.application.session import Session
+    from esgdesk.application.session import AuditRecord, Session, Store, StoredValue
     from esgdesk.exchange.intake import FileReport
     from esgdesk.model.catalogue import Indicator
 
@@ -119,7 +119,7 @@ def _figure(session: Session, args: argparse.Namespace) -> FigureRef:
                      args.indicator)
 
 
-def _describe(session: Session, stored: Any) -> str:
+def _describe(session: Session, stored: StoredValue) -> str:
     """A figure (as stored) on one line: id, value as printed (or its state, n/a or not
     available), unit and status."""
     indicator = session.require_store().known_indicator(stored.year, stored.indicator)
@@ -157,7 +157,7 @@ def _get(session: Session, args: argparse.Namespace) -> int:
     return _get_computed(store, entity, args.year, indicator, args.lang)
 
 
-def _get_consolidated(store: Any, entity: str, year: int, indicator: Indicator,
+def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator,
                       lang: str) -> int:
     """A typed figure of a parent: its children's, consolidated (marked so), or, on stderr,
     what is missing for it (an incomplete total is never printed as if whole)."""
@@ -182,7 +182,7 @@ def _get_consolidated(store: Any, entity: str, year: int, indicator: Indicator,
     return 1
 
 
-def _get_computed(store: Any, entity: str, year: int, indicator: Indicator,
+def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
                   lang: str) -> int:
     """A computed figure as the forms and the export show it (from the entity's figures,
     its children's and the year's factors), marked computed, with its formula in words; or,
@@ -230,7 +230,7 @@ def _history(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_history(session: Session, records: list[Any]) -> None:
+def _print_history(session: Session, records: list[AuditRecord]) -> None:
     """Audited changes, one a line: when, who, what, the change and why."""
     for record in records:
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
