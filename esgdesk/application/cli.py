@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from esgdesk.application.databases import ServerUrl, location, shown
 from esgdesk.errors import EsgdeskError, NotFound
-from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import VALUE, written_state
 from esgdesk.model.words import counted
 from esgdesk.paths import default_database
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from esgdesk.application.session import AuditRecord, Session, Store, StoredValue
     from esgdesk.exchange.intake import FileReport
     from esgdesk.model.catalogue import Indicator
+    from esgdesk.model.layout import FigureRef
 
 from esgdesk.application.commands import (
     REGISTRY,
@@ -115,6 +115,8 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
 def _figure(session: Session, args: argparse.Namespace) -> FigureRef:
     """The figure a command names (at the group unless an entity is named), once the year's
     edition is known to hold its indicator."""
+    from esgdesk.model.layout import FigureRef
+
     return FigureRef(session.figure_entity(args.entity, args.year, args.indicator), args.year,
                      args.indicator)
 
