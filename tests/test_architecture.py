@@ -246,4 +246,77 @@ def test_no_helper_in_ui_reaches_into_the_main_window() -> None:
                                 and part.value.id in given:
                             wrong.append(f"{path.name}:{node.lineno} {function.name}() sets "
                                          f"{part.value.id}.{part.attr}")
+
+
+# -- one path for every change: the command line asks the session -------------------------
+APPLICATION = CORE / "application"
+COMMAND_LINE = sorted([*APPLICATION.glob("cli*.py"), APPLICATION / "commands.py"])
+# They make a new database, as storage/newdb.py does, before any session opens it.
+NEW_DATABASE_MAKERS = {"sample.py", "generate.py"}
+# The functions of the layers below that write (each through the store): the command line
+# reaches them only through the session.
+WRITING_FUNCTIONS = {
+    "esgdesk.rules.review": {"move"},
+    "esgdesk.rules.published": {"change_province", "change_factors", "change_choice"},
+    "esgdesk.exchange.intake": {"import_files", "accept", "accept_all"},
+    "esgdesk.exchange.requests": {"write_request", "write_requests"},
+    "esgdesk.exchange.factor_file": {"import_factors"},
+    "esgdesk.exchange.offline": {"submit_request"},
+}
+
+
+def _store_writes() -> set[str]:
+    """The store's public methods that write: those opening a write transaction
+    (`self._writing()`), and those calling one that does."""
+    calls: dict[str, set[str]] = {}
+    for path in (CORE / "storage").glob("*.py"):
+        for cls in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for method in cls.body:
+                if isinstance(method, ast.FunctionDef):
+                    calls.setdefault(method.name, set()).update(
+                        node.attr for node in ast.walk(method)
+                        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                        and node.value.id == "self")
+    writes = {name for name, used in calls.items() if "_writing" in used}
+    while grown := {name for name, used in calls.items() if used & writes} - writes:
+        writes |= grown
+    return {name for name in writes if not name.startswith("_")}
+
+
+def _store_write_calls(path: Path, writes: set[str]) -> list[str]:
+    """Calls in a file of a store's write method on anything but the session."""
+    return [f"{path.relative_to(ROOT)}:{node.lineno} calls {node.func.attr}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in writes
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "session")]
+
+
+def test_the_command_line_imports_nothing_from_storage() -> None:
+    assert len(COMMAND_LINE) >= 5  # cli.py, its groups of commands, commands.py
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {imported}"
+             for path in COMMAND_LINE for imported, names, line in _imports(path)
+             if imported.startswith("esgdesk.storage")
+             or (imported == "esgdesk" and "storage" in names)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_command_line_reaches_what_writes_only_through_the_session() -> None:
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {sorted(set(names) & found)}"
+             for path in COMMAND_LINE for imported, names, line in _imports(path)
+             if (found := WRITING_FUNCTIONS.get(imported, set())) & set(names)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_only_the_session_calls_the_stores_writes_in_the_application_layer() -> None:
+    writes = _store_writes()
+    assert {"set_value", "set_status", "restate", "add_entity", "set_province",
+            "store_edition", "seal_audit"} <= writes  # the store's writes are found
+    # the check sees a write where there is one (the sample's database is made with them)
+    assert _store_write_calls(APPLICATION / "sample.py", writes)
+    wrong = [call for path in sorted(APPLICATION.glob("*.py"))
+             if not path.name.startswith("session") and path.name not in NEW_DATABASE_MAKERS
+             for call in _store_write_calls(path, writes)]
     assert not wrong, "\n".join(wrong)

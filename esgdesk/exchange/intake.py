@@ -10,7 +10,7 @@ the audit log, or nothing at all. `may_accept` is the one rule of which file may
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -347,6 +347,24 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
     return len(changes)
 
 
+def accept_all(store: Store, reports: Sequence[FileReport], user: str,
+               confirm: Callable[[FileReport], bool], progress: Progress | None = None,
+               ) -> int:
+    """The one import loop: accept each previewed file that may be (see may_accept), each in
+    one transaction; a file holding figures changed in the database since it was saved is
+    written only if `confirm` says so. Each report's `written` says how many figures it
+    wrote; the total written."""
+    written = 0
+    for done, report in enumerate(reports, start=1):
+        overwrite = report.needs_confirmation and confirm(report)
+        if may_accept(report, overwrite):
+            report.written = accept(store, report, user, overwrite)
+            written += report.written
+        if progress is not None and progress(done, len(reports), report.path.name) is False:
+            break
+    return written
+
+
 def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: bool = False,
                  overwrite_newer: bool = False, progress: Progress | None = None,
                  expect: dict[str, str] | None = None) -> list[FileReport]:
@@ -357,11 +375,10 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
     def previewed(done: int, _total: int, name: str) -> bool:
         return progress is None or progress(done, steps, name) is not False
 
+    def accepted(done: int, _total: int, name: str) -> bool:
+        return progress is None or progress(len(paths) + done, steps, name) is not False
+
     reports = preview(store, paths, previewed, expect)
     if not dry_run:
-        for done, report in enumerate(reports, start=len(paths) + 1):
-            if may_accept(report, overwrite_newer):
-                report.written = accept(store, report, user, overwrite_newer)
-            if progress is not None and progress(done, steps, report.path.name) is False:
-                break
+        accept_all(store, reports, user, lambda _report: overwrite_newer, accepted)
     return reports
