@@ -60,7 +60,11 @@ def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
     rows.append(["checksum", checksum(meta, cells)])
     rows.append([])
     rows.append(list(CELL_COLUMNS))
-    rows.extend(spec.row() for spec in cells)
+    # A blank cell for no indicator, no year and nothing expected: read_meta reads it as
+    # "" and 0, and a workbook holds hundreds of labels' rows (a cell left out is one
+    # less to write and read).
+    rows.extend([None if value in ("", 0) else value for value in spec.row()]
+                for spec in cells)
     return rows
 
 
