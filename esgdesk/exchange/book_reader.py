@@ -52,7 +52,7 @@ class _FirstElement:
         return None
 
 
-def guard_part(archive: zipfile.ZipFile, member: str, name: str) -> None:
+def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
     """defusedxml parses a part up to its first element: entity declarations and external
     references are refused (FileRefused, kind "unsafe_xml"). A part that is no XML (an
     image), or not well-formed, is left to its reader, which refuses what it cannot read."""
@@ -67,8 +67,9 @@ def guard_part(archive: zipfile.ZipFile, member: str, name: str) -> None:
             except _PrologRead:
                 return
             except DefusedXmlException as exc:
-                raise FileRefused(f"{member} declares XML entities ({type(exc).__name__}); "
-                                  "such a file is refused", f"{member} 声明了 XML 实体"
+                raise FileRefused(f"{member.filename} declares XML entities "
+                                  f"({type(exc).__name__}); such a file is refused",
+                                  f"{member.filename} 声明了 XML 实体"
                                   f"（{type(exc).__name__}），不予接受", where=name,
                                   kind="unsafe_xml") from None
             except ElementTree.ParseError:
@@ -77,6 +78,8 @@ def guard_part(archive: zipfile.ZipFile, member: str, name: str) -> None:
 
 @dataclass(frozen=True, slots=True)
 class ReadSheet:
+    """One sheet: its values row by row from A1, the formulas and the number formats."""
+
     title: str
     rows: list[list[Any]]
     formats: dict[str, str]  # address → number format, where not General
@@ -89,14 +92,14 @@ class ReadSheet:
             return ReadCell(self, address, formula, "f", number_format)
         row, column = cell_position(address)
         try:
-            value = self.rows[row - 1][column - 1]
+            value = self.rows[row - 1][column - 1] if row and column else None
         except IndexError:
             value = None
         return ReadCell(self, address, value, "", number_format)
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
-        """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them."""
-        assert values_only
+        """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them
+        (values only, whatever is asked)."""
         return (tuple(row) for row in self.rows)
 
 
@@ -149,10 +152,10 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
     formulas and formats nobody asks for (their values are read all the same). Raises
     FileRefused (kind "unsafe_xml") for a part declaring entities; anything else that goes
     wrong is the caller's to refuse as unreadable."""
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
 
     with zipfile.ZipFile(path) as archive:
-        for member in archive.namelist():
+        for member in archive.infolist():  # each entry: a name may come twice
             guard_part(archive, member, path.name)
         parts = _sheet_parts(archive)
         number_formats = _number_formats(archive, parts.get("", {}))
@@ -163,7 +166,10 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheets = {}
-        for title in workbook.sheet_names:
+        for sheet in workbook.sheets_metadata:
+            if sheet.typ != SheetTypeEnum.WorkSheet:
+                continue  # a chart sheet holds no cells
+            title = sheet.name
             formulas, formats = extras.get(title, ({}, {}))
             rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
             sheets[title] = ReadSheet(title, [[_as_openpyxl(v) for v in row] for row in rows],
@@ -176,11 +182,12 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
 def _as_openpyxl(value: Any) -> Any:
     """A calamine value as openpyxl reads the same cell: None for an empty cell, an int for
     a whole number, a datetime for a date."""
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer() and abs(value) < _FLOAT_EXACT:
-        return int(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
+    kind = type(value)
+    if kind is str:  # most cells: text, or "" for an empty one
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < _FLOAT_EXACT else value
+    if kind is date:
         return datetime.combine(value, time())
     return value
 
@@ -249,13 +256,11 @@ def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: l
     row_number = 0
     for row in data.iterfind(f"{_MAIN}row"):
         row_number = int(row.get("r") or row_number + 1)
-        column = 0
+        address = ""
         for cell in row.iterfind(f"{_MAIN}c"):
-            address = cell.get("r")
-            if address:
-                column = cell_position(address)[1]
-            else:  # a writer may leave a cell's address to its place
-                column += 1
+            previous, address = address, cell.get("r") or ""
+            if not address:  # a writer may leave a cell's address to its place
+                column = cell_position(previous)[1] + 1 if previous else 1
                 address = f"{column_letters(column)}{row_number}"
             style = cell.get("s")
             if style in formatted:
