@@ -134,13 +134,13 @@ class RequestWriter:
         each piece up in the workbook's tables, hashing it, on every assignment: a
         combination is looked up once, and the cells after take its indices."""
         key = tuple((name, id(piece)) for name, piece in style.items())
-        known = self.styled.get(key)
-        if known is not None and not cell.has_style:
+        known, fresh = self.styled.get(key), not cell.has_style
+        if known is not None and fresh:
             cell._style = copy(known[0])
             return
         for name, piece in style.items():
             setattr(cell, name, piece)
-        if known is None and len(self.styled) < 1000:
+        if known is None and fresh and len(self.styled) < 1000:
             # The pieces are kept with it, so no other object takes their ids.
             self.styled[key] = (copy(cell._style), tuple(style.values()))
 
@@ -537,7 +537,6 @@ class RequestWriter:
             edition.cell(row=row, column=1, value=text)
         edition.sheet_state = "veryHidden"
         edition.protection.sheet = True
-
 
     def _edition_cells(self) -> list[str]:
         """The request's edition packed into cells, packed once for the many requests of a
