@@ -510,3 +510,33 @@ def test_one_rule_says_which_file_may_be_accepted(sample: Store, request_2024: P
     refused = preview(sample, [_type(plain, "people.employees.total", "=1+1")])[0]
     assert not refused.would_write and not refused.needs_confirmation
     assert not may_accept(refused, overwrite_newer=True)
+
+
+def test_a_returned_workbook_declaring_xml_entities_is_refused_before_it_is_read(
+        sample: Store, request_2024: Path, tmp_path: Path) -> None:
+    """Every part passes defusedxml's guard before the fast reader sees it: an entity
+    declared in the metadata sheet (read by calamine) or in the styles (read for number
+    formats) refuses the file, coded, and writes nothing."""
+    import io
+    import zipfile
+
+    returned = fill(request_2024, {("people.employees.total", "value"): 4300})
+    with zipfile.ZipFile(returned) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    book = load_workbook(returned)
+    meta_part = f"xl/worksheets/sheet{book.sheetnames.index(META_SHEET) + 1}.xml"
+    declared = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]>'
+    before = snapshot(sample)
+    for part in (meta_part, "xl/styles.xml"):
+        body = members[part]
+        body = body[body.index(b"?>") + 2:] if body.startswith(b"<?xml") else body
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, content in {**members, part: declared + body}.items():
+                archive.writestr(name, content)
+        path = tmp_path / f"entities-{part.replace('/', '-')}.xlsx"
+        path.write_bytes(buffer.getvalue())
+        report = import_files(sample, [path], "coordinator")[0]
+        assert [p.code for p in report.refused] == ["unsafe_xml"], report.refused
+        assert part in report.refused[0].en and not report.written
+    assert snapshot(sample) == before

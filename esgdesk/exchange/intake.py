@@ -219,9 +219,9 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     held = store.values(entity, [year - 1, year])
     validator = Validator(store, year, entity)
     validator.submitted.add((entity, report.request.department))  # as accepting makes it
-    tree = store.tree()
+    tree, catalogue = store.tree(), store.edition(year)
     for figure in returned.figures:
-        spec = store.edition(year).indicators[figure.indicator]
+        spec = catalogue.indicators[figure.indicator]
         if (figure.text is not None or figure.note) and not spec.derived \
                 and not tree.takes(entity, spec.entered_at):
             try:  # the structure changed since the request was made (a site opened below)

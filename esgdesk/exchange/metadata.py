@@ -3,6 +3,7 @@ a checksum over the fixed content. Written by requests, read back by returned an
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
@@ -59,7 +60,11 @@ def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
     rows.append(["checksum", checksum(meta, cells)])
     rows.append([])
     rows.append(list(CELL_COLUMNS))
-    rows.extend(spec.row() for spec in cells)
+    # A blank cell for no indicator, no year and nothing expected: read_meta reads it as
+    # "" and 0, and a workbook holds hundreds of labels' rows (a cell left out is one
+    # less to write and read).
+    rows.extend([None if value in ("", 0) else value for value in spec.row()]
+                for spec in cells)
     return rows
 
 
@@ -107,24 +112,34 @@ def edition_cells(document: dict[str, Any]) -> list[str]:
 def read_edition(workbook: Any, expected_hash: str, name: str) -> dict[str, Any] | None:
     """The catalogue document a request workbook carries (None for a workbook made before
     requests carried one); refused when it is not the edition its metadata names."""
+    if EDITION_SHEET not in workbook.sheetnames:
+        return None
+    packed = "".join(str(row[0]) for row in workbook[EDITION_SHEET].iter_rows(values_only=True)
+                     if row and row[0])
+    try:
+        return _unpacked(packed, expected_hash)
+    except FileRefused as exc:  # said without the file, whose name it is given here
+        raise FileRefused(exc.en, exc.zh, where=name, kind=exc.kind) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _unpacked(packed: str, expected_hash: str) -> dict[str, Any]:
+    """A carried edition unpacked and checked against its hash, once for the many requests
+    of a collection that carry the same one (so the document is shared: read it, never
+    change it)."""
     import base64
     import binascii
     import zlib
 
     from esgdesk.model.catalogue import document_hash
 
-    if EDITION_SHEET not in workbook.sheetnames:
-        return None
-    packed = "".join(str(row[0]) for row in workbook[EDITION_SHEET].iter_rows(values_only=True)
-                     if row and row[0])
     try:
         document = json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
     except (binascii.Error, zlib.error, ValueError) as exc:
         raise FileRefused(f"the catalogue sheet cannot be read ({exc})",
-                          f"指标目录工作表无法读取（{exc}）", where=name,
-                          kind="metadata_changed") from None
+                          f"指标目录工作表无法读取（{exc}）", kind="metadata_changed") from None
     if not isinstance(document, dict) or document_hash(document) != expected_hash:
         raise FileRefused("the catalogue sheet was changed (it is not the edition the request "
-                          "names)", "指标目录工作表被修改过（与请求所记的版本不符）", where=name,
+                          "names)", "指标目录工作表被修改过（与请求所记的版本不符）",
                           kind="metadata_changed")
     return document

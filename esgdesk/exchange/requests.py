@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from copy import copy
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from esgdesk.exchange.metadata import (
     meta_rows,
 )
 from esgdesk.exchange.workbook import (
+    append_row,
     both_words,
     fit_a4,
     house_styles,
@@ -110,6 +112,8 @@ class RequestWriter:
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
+        self.styled: dict[tuple[tuple[str, int], ...], tuple[Any, tuple[Any, ...]]] = {}
+        self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles()
 
     def _styles(self) -> None:
@@ -118,13 +122,36 @@ class RequestWriter:
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
             **style: Any) -> Any:
-        cell = set_value(sheet.cell(row=row, column=column), value)
-        for key, setting in style.items():
-            setattr(cell, key, setting)
+        cell = sheet.cell(row=row, column=column)
+        if style:
+            self._style(cell, style)
+        set_value(cell, value)
         if fixed and value is not None:
             self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
                                        fixed_text(value)))
         return cell
+
+    def _style(self, cell: Any, style: dict[str, Any]) -> None:
+        """Give a cell pieces of the house style (font=, fill=, border=, …). openpyxl looks
+        each piece up in the workbook's tables, hashing it, on every assignment: a
+        combination is looked up once, and the cells after take its indices."""
+        key = tuple((name, id(piece)) for name, piece in style.items())
+        known, fresh = self.styled.get(key), not cell.has_style
+        if known is not None and fresh:
+            cell._style = copy(known[0])
+            return
+        for name, piece in style.items():
+            setattr(cell, name, piece)
+        if known is None and fresh and len(self.styled) < 1000:
+            # The pieces are kept with it, so no other object takes their ids.
+            self.styled[key] = (copy(cell._style), tuple(style.values()))
+
+    def aligned(self, **settings: Any) -> Any:
+        """One Alignment object for each setting (the style lookup above goes by object)."""
+        key = tuple(sorted(settings.items()))
+        if key not in self.alignments:
+            self.alignments[key] = self.Alignment(**settings)
+        return self.alignments[key]
 
     def _input(self, sheet: Any, row: int, column: int, kind: str, indicators: list[str],
                value: Any = None, held: str = "") -> Any:
@@ -186,7 +213,7 @@ class RequestWriter:
                  ("部门 Department", f"{department.zh} · {department.en}"),
                  ("截止日期 Due", request.due or "—"),
                  ("负责人 Assignee", request.assignee or "—")]
-        reason = self.store.sent_back(request.year).get(request.id)
+        reason = self.store.sent_back(request.year, request.entity).get(request.id)
         if reason:  # sent back: what the coordinator asked to correct
             facts.append(("退回原因 Sent back because", reason))
         if not self.prior_shown and self.store.tree().ancestors(request.entity):
@@ -197,7 +224,7 @@ class RequestWriter:
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
-            self.put(sheet, row, 2, value, alignment=self.Alignment(horizontal="left"))
+            self.put(sheet, row, 2, value, alignment=self.aligned(horizontal="left"))
             row += 1
         row += 1
         for kind in ("submitted_by", "submitted_at"):
@@ -291,7 +318,7 @@ class RequestWriter:
         (Excel, WPS) complete an entry from the text of its column, never from numbers,
         so a figure typed there is never turned into a heading."""
         style = {"font": self.bold, "fill": self.header_fill, "border": self.border,
-                 "alignment": self.Alignment(horizontal="center", wrap_text=True)}
+                 "alignment": self.aligned(horizontal="center", wrap_text=True)}
         if column < 3 or not text:
             self.put(sheet, row, column, text or None, **style)
             return
@@ -315,8 +342,8 @@ class RequestWriter:
                  + ("note", "state", "last_note")]
         for column, text in enumerate(extra, start=first_extra):
             self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     border=self.border, alignment=self.Alignment(horizontal="center",
-                                                                  wrap_text=True))
+                     border=self.border, alignment=self.aligned(horizontal="center",
+                                                                wrap_text=True))
         row += 1
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
@@ -327,7 +354,7 @@ class RequestWriter:
                 row += 1
                 continue
             self.put(sheet, row, 1, label, fill=self.locked_fill, border=self.border,
-                     alignment=self.Alignment(indent=item.indent * 2))
+                     alignment=self.aligned(indent=item.indent * 2))
             if table.unit_column:
                 self.put(sheet, row, 2, grid.row_unit(index, lang), fill=self.locked_fill,
                          border=self.border)
@@ -375,9 +402,9 @@ class RequestWriter:
 
     def _closed(self, sheet: Any, row: int, first: int, last: int) -> None:
         """Cells of a table that take nothing: grey and locked, as they look."""
+        closed = {"fill": self.locked_fill, "border": self.border}
         for column in range(first, last + 1):
-            cell = sheet.cell(row=row, column=column)
-            cell.fill, cell.border = self.locked_fill, self.border
+            self._style(sheet.cell(row=row, column=column), closed)
 
     def _repeat_figures(self) -> None:
         """A figure shown twice (a key figure repeated in a later table) shows what is
@@ -509,16 +536,29 @@ class RequestWriter:
                 "assignee": request.assignee}
         sheet = self.workbook.create_sheet(META_SHEET)
         for row, values in enumerate(meta_rows(meta, self.cells), start=1):
-            for column, value in enumerate(values, start=1):
-                self.put(sheet, row, column, value, fixed=False)
+            append_row(sheet, row, values)
         sheet.sheet_state = "veryHidden"
         sheet.protection.sheet = True
         edition = self.workbook.create_sheet(EDITION_SHEET)
-        for row, text in enumerate(edition_cells(self.store.edition_document(request.year)),
-                                   start=1):
+        for row, text in enumerate(self._edition_cells(), start=1):
             edition.cell(row=row, column=1, value=text)
         edition.sheet_state = "veryHidden"
         edition.protection.sheet = True
+
+    def _edition_cells(self) -> list[str]:
+        """The request's edition packed into cells, packed once for the many requests of a
+        collection that carry it (the same content and year is the same document)."""
+        key = (self.catalogue.content_hash, self.request.year)
+        if key not in _PACKED_EDITIONS:
+            if len(_PACKED_EDITIONS) >= 8:
+                _PACKED_EDITIONS.clear()
+            _PACKED_EDITIONS[key] = edition_cells(
+                self.store.edition_document(self.request.year))
+        return _PACKED_EDITIONS[key]
+
+
+# A packed edition by (content hash, year): see RequestWriter._edition_cells.
+_PACKED_EDITIONS: dict[tuple[str, int], list[str]] = {}
 
 
 def shown(cell: Any) -> Any:

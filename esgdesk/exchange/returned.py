@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound, Problem
+from esgdesk.exchange.book_reader import ReturnedBook, read_book
 from esgdesk.exchange.metadata import (
+    EDITION_SHEET,
     FIXED_KINDS,
     META_SHEET,
     CellSpec,
@@ -191,6 +193,26 @@ def load_request_workbook(path: Path) -> Any:
     return workbook
 
 
+def read_request_book(path: Path) -> ReturnedBook:
+    """A returned request workbook read once for an import (book_reader: values, formulas
+    and number formats), after check_zip and defusedxml's guard; refused when it cannot be
+    read or esgdesk did not write it."""
+    check_zip(path)
+    try:
+        workbook = read_book(path, values_only=(META_SHEET, EDITION_SHEET))
+    except FileRefused:
+        raise
+    except Exception as exc:  # calamine and the XML parser raise many kinds on a damaged file
+        raise _refuse(path.name, "unreadable", f"cannot be read as a workbook "
+                      f"({type(exc).__name__}: {exc})",
+                      f"无法作为工作簿读取（{type(exc).__name__}：{exc}）") from None
+    if META_SHEET not in workbook.sheetnames:
+        raise _refuse(path.name, "not_a_request", f"not an esgdesk collection workbook (no "
+                      f"{META_SHEET} sheet)", f"不是 esgdesk 数据收集工作簿（没有 {META_SHEET} "
+                      "工作表）")
+    return workbook
+
+
 def read_returned(path: str | Path, editions: Callable[[int], Catalogue] | None) -> Returned:
     """Read a returned collection workbook against the catalogue of its year
     (`editions(year)`; None: the catalogue the workbook carries). Problems (each with its
@@ -198,7 +220,7 @@ def read_returned(path: str | Path, editions: Callable[[int], Catalogue] | None)
     path = Path(path)
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
-    workbook = load_request_workbook(path)
+    workbook = read_request_book(path)
     sha = file_sha256(path)
     try:
         return _read_cells(path, sha, workbook, editions)
@@ -210,10 +232,10 @@ def read_returned(path: str | Path, editions: Callable[[int], Catalogue] | None)
                       f"无法作为数据收集工作簿读取（{type(exc).__name__}：{exc}）") from None
 
 
-def _read_cells(path: Path, sha: str, workbook: Any,
+def _read_cells(path: Path, sha: str, workbook: ReturnedBook,
                 editions: Callable[[int], Catalogue] | None) -> Returned:
     meta, cells = read_meta(workbook[META_SHEET], path.name)
-    modified = workbook.properties.modified
+    modified = workbook.modified
     returned = Returned(path, sha, meta, cells, saved_at=modified.isoformat(timespec="seconds")
                         if modified else "")
     problems = returned.problems

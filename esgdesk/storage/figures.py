@@ -77,19 +77,25 @@ def prefetch_rows(s: Session, keys: Iterable[tuple[int, int, str]]) -> None:
     """Read the stored rows of many figures at once, for row_of to find without a query
     each (a returned workbook's hundred figures are one read, not a hundred: on a server
     every statement is a round trip)."""
-    from sqlalchemy import select, tuple_
+    from sqlalchemy import select
 
     from esgdesk.storage.models import Value
 
     cache: dict[tuple[int, int, str], Value | None] = s.info.setdefault("rows", {})
-    wanted = sorted({key for key in keys if key not in cache})
-    columns = tuple_(Value.entity_id, Value.year, Value.indicator)
-    for start in range(0, len(wanted), 300):
-        chunk = wanted[start:start + 300]
-        for row in s.execute(select(Value).where(columns.in_(chunk))).scalars():
-            cache[row.entity_id, row.year, row.indicator] = row
-        for key in chunk:
-            cache.setdefault(key, None)
+    wanted: dict[tuple[int, int], list[str]] = {}
+    for key in sorted({key for key in keys if key not in cache}):
+        wanted.setdefault(key[:2], []).append(key[2])
+    # By entity and year, then indicators: the unique index's order. A query on the
+    # (entity, year, indicator) tuples would scan the whole table on SQLite.
+    for (entity_id, year), indicators in wanted.items():
+        for start in range(0, len(indicators), 300):
+            chunk = indicators[start:start + 300]
+            for row in s.execute(select(Value).where(
+                    Value.entity_id == entity_id, Value.year == year,
+                    Value.indicator.in_(chunk))).scalars():
+                cache[row.entity_id, row.year, row.indicator] = row
+            for indicator in chunk:
+                cache.setdefault((entity_id, year, indicator), None)
 
 
 def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:

@@ -69,14 +69,17 @@ class RequestsPart(FiguresPart):
         tree = self.tree()
         return [i for i in ids if tree.takes(entity, catalogue.indicators[i].entered_at)]
 
-    def sent_back(self, year: int) -> dict[str, str]:
-        """Why each request of a year now sent back was sent back (request id → the reason
-        given), read from the audit log: a request whose last review moved it back (to an
-        earlier status) was sent back; one submitted again since is not."""
+    def sent_back(self, year: int, entity: str | None = None) -> dict[str, str]:
+        """Why each request of a year (of one entity, if named) now sent back was sent back
+        (request id → the reason given), read from the audit log: a request whose last
+        review moved it back (to an earlier status) was sent back; one submitted again
+        since is not."""
         last: dict[tuple[int, str], tuple[str, str, str]] = {}
+        where, params = "action = 'review' AND year = ?", (year,)
+        if entity is not None:  # the audit log's index on entity and year finds its rows
+            where, params = f"entity_id = ? AND {where}", (self.entity(entity).id, year)
         for row in self._query("SELECT entity_id, department, old_status, new_status, reason "
-                               "FROM audit WHERE action = 'review' AND year = ? ORDER BY id",
-                               (year,)):
+                               f"FROM audit WHERE {where} ORDER BY id", params):
             last[row["entity_id"], row["department"]] = (row["old_status"] or "",
                                                          row["new_status"] or "",
                                                          row["reason"] or "")

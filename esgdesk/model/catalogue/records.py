@@ -336,10 +336,15 @@ class Catalogue(Frozen):
         """The indicator whose figure of the year before already set this one: a year's
         target that the previous report printed as its next year's target (a `target` and
         `next_target` rule on the same figure)."""
-        for indicator in self.indicators.values():
-            if indicator.rules.get("target") == indicator_id:
-                return indicator.rules.get("next_target")
-        return None
+        index = self.__dict__.get("_set_the_year_before")
+        if index is None:  # indexed once per catalogue: a request asks it for every figure
+            index = {}
+            for indicator in self.indicators.values():
+                target = indicator.rules.get("target")
+                if isinstance(target, str):
+                    index.setdefault(target, indicator.rules.get("next_target"))
+            self.__dict__["_set_the_year_before"] = index
+        return index.get(indicator_id)
 
     def tables_of(self, indicator_id: str) -> list[Table]:
         """The tables showing an indicator, in catalogue order (indexed once per catalogue:

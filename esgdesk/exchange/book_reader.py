@@ -1,0 +1,285 @@
+"""A workbook someone sent in, read once for what an import needs: every sheet's values
+(python-calamine, a compiled reader some twenty times faster than openpyxl), and from the
+visible sheets' own XML which cells hold a formula and each cell's number format.
+
+A returned workbook is untrusted input. Before anything reads it, every XML part passes
+defusedxml's guard on its prolog, the only place a document can declare entities or name an
+external one: a part declaring an entity (a "billion laughs" bomb) or an external DTD is
+refused, so neither calamine nor the parser below ever meets one. check_zip has already
+refused zip bombs and parts too large to expand.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+from esgdesk.errors import FileRefused
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_MODIFIED = "{http://purl.org/dc/terms/}modified"
+_FORMULA = f"{_MAIN}f"
+_ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
+_FLOAT_EXACT = 2 ** 53  # a whole float below this is the integer a cell's XML spelled
+
+
+class _PrologRead(Exception):
+    """The guard reached the first element: the prolog, where a DTD lives, is behind it."""
+
+
+class _FirstElement:
+    """A parser target that stops at the first element."""
+
+    def start(self, _tag: str, _attributes: dict[str, str]) -> None:
+        raise _PrologRead
+
+    def end(self, _tag: str) -> None:
+        return None
+
+    def data(self, _text: str) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """defusedxml parses a part up to its first element: entity declarations and external
+    references are refused (FileRefused, kind "unsafe_xml"). A part that is no XML (an
+    image), or not well-formed, is left to its reader, which refuses what it cannot read."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    parser = DefusedXMLParser(target=_FirstElement())
+    with archive.open(member) as stream:
+        while chunk := stream.read(1 << 16):
+            try:
+                parser.feed(chunk)
+            except _PrologRead:
+                return
+            except DefusedXmlException as exc:
+                raise FileRefused(f"{member.filename} declares XML entities "
+                                  f"({type(exc).__name__}); such a file is refused",
+                                  f"{member.filename} 声明了 XML 实体"
+                                  f"（{type(exc).__name__}），不予接受", where=name,
+                                  kind="unsafe_xml") from None
+            except ElementTree.ParseError:
+                return  # not well-formed: its reader refuses it, if it is read at all
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSheet:
+    """One sheet: its values row by row from A1, the formulas and the number formats."""
+
+    title: str
+    rows: list[list[Any]]
+    formats: dict[str, str]  # address → number format, where not General
+    formulas: dict[str, str]  # address → "=…" where a formula is
+
+    def __getitem__(self, address: str) -> ReadCell:
+        number_format = self.formats.get(address, "General")
+        formula = self.formulas.get(address)
+        if formula is not None:
+            return ReadCell(self, address, formula, "f", number_format)
+        row, column = cell_position(address)
+        try:
+            value = self.rows[row - 1][column - 1] if row and column else None
+        except IndexError:
+            value = None
+        return ReadCell(self, address, value, "", number_format)
+
+    def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
+        """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them
+        (values only, whatever is asked)."""
+        return (tuple(row) for row in self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCell:
+    """One cell as openpyxl shows it with formulas kept: its value ("=…" for a formula, with
+    data_type "f"), its number format, its sheet (parent) and its address (coordinate)."""
+
+    parent: ReadSheet
+    coordinate: str
+    value: Any
+    data_type: str
+    number_format: str
+
+
+class ReturnedBook:
+    """A workbook read once: sheetnames, book[title] for a ReadSheet, modified (UTC, naive)."""
+
+    def __init__(self, sheets: dict[str, ReadSheet], modified: datetime | None) -> None:
+        self.sheets = sheets
+        self.sheetnames = list(sheets)
+        self.modified = modified
+
+    def __getitem__(self, title: str) -> ReadSheet:
+        return self.sheets[title]
+
+
+def cell_position(address: str) -> tuple[int, int]:
+    """(row, column), both from 1, of an address such as "C12"."""
+    match = _ADDRESS.match(address)
+    if match is None:
+        raise ValueError(f"not a cell address: {address!r}")
+    column = 0
+    for letter in match.group(1).upper():
+        column = column * 26 + ord(letter) - 64
+    return int(match.group(2)), column
+
+
+def column_letters(column: int) -> str:
+    """A column's letters (1 → "A", 28 → "AB")."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
+    """Every sheet of a workbook check_zip accepted; `values_only` names sheets whose
+    formulas and formats nobody asks for (their values are read all the same). Raises
+    FileRefused (kind "unsafe_xml") for a part declaring entities; anything else that goes
+    wrong is the caller's to refuse as unreadable."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum
+
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():  # each entry: a name may come twice
+            guard_part(archive, member, path.name)
+        parts = _sheet_parts(archive)
+        number_formats = _number_formats(archive, parts.get("", {}))
+        modified = _modified(archive)
+        extras = {title: _formulas_and_formats(archive, part, number_formats)
+                  for title, part in parts.get("sheets", {}).items()
+                  if title not in values_only}
+    workbook = CalamineWorkbook.from_path(str(path))
+    try:
+        sheets = {}
+        for sheet in workbook.sheets_metadata:
+            if sheet.typ != SheetTypeEnum.WorkSheet:
+                continue  # a chart sheet holds no cells
+            title = sheet.name
+            formulas, formats = extras.get(title, ({}, {}))
+            rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            sheets[title] = ReadSheet(title, [[_as_openpyxl(v) for v in row] for row in rows],
+                                      formats, formulas)
+    finally:
+        workbook.close()
+    return ReturnedBook(sheets, modified)
+
+
+def _as_openpyxl(value: Any) -> Any:
+    """A calamine value as openpyxl reads the same cell: None for an empty cell, an int for
+    a whole number, a datetime for a date."""
+    kind = type(value)
+    if kind is str:  # most cells: text, or "" for an empty one
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < _FLOAT_EXACT else value
+    if kind is date:
+        return datetime.combine(value, time())
+    return value
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: id → (type, the target's path in the archive)."""
+    folder, base = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", base + ".rels")
+    if rels not in archive.NameToInfo:
+        return {}
+    root = ElementTree.fromstring(archive.read(rels))
+    found = {}
+    for rel in root.iter(f"{_PACKAGE_REL}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        found[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], path)
+    return found
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
+    """{"sheets": title → worksheet part, "": kind of part → part} of the workbook."""
+    book = next((path for kind, path in _relationships(archive, "").values()
+                 if kind == "officeDocument"), "xl/workbook.xml")
+    relations = _relationships(archive, book)
+    root = ElementTree.fromstring(archive.read(book))
+    sheets = {}
+    for sheet in root.iter(f"{_MAIN}sheet"):
+        kind, part = relations.get(sheet.get(f"{_DOC_REL}id", ""), ("", ""))
+        if kind == "worksheet" and part in archive.NameToInfo:
+            sheets[sheet.get("name", "")] = part
+    return {"sheets": sheets, "": {kind: part for kind, part in relations.values()}}
+
+
+def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[str]:
+    """Each cell style's number format, by its index (a cell's s="…")."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    part = parts.get("styles")
+    if part is None or part not in archive.NameToInfo:
+        return []
+    root = ElementTree.fromstring(archive.read(part))
+    custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "General")
+              for f in root.iter(f"{_MAIN}numFmt")}
+    xfs = root.find(f"{_MAIN}cellXfs")
+    if xfs is None:
+        return []
+    formats = []
+    for xf in xfs.iter(f"{_MAIN}xf"):
+        number = int(xf.get("numFmtId", "0"))
+        formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
+    return formats
+
+
+def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: list[str]
+                          ) -> tuple[dict[str, str], dict[str, str]]:
+    """Where a sheet holds formulas ("=…"), and its cells' number formats other than
+    General, by address."""
+    root = ElementTree.fromstring(archive.read(part))
+    formatted = {str(index) for index, code in enumerate(number_formats) if code != "General"}
+    formulas: dict[str, str] = {}
+    formats: dict[str, str] = {}
+    data = root.find(f"{_MAIN}sheetData")
+    if data is None:
+        return formulas, formats
+    row_number = 0
+    for row in data.iterfind(f"{_MAIN}row"):
+        row_number = int(row.get("r") or row_number + 1)
+        address = ""
+        for cell in row.iterfind(f"{_MAIN}c"):
+            previous, address = address, cell.get("r") or ""
+            if not address:  # a writer may leave a cell's address to its place
+                column = cell_position(previous)[1] + 1 if previous else 1
+                address = f"{column_letters(column)}{row_number}"
+            style = cell.get("s")
+            if style in formatted:
+                formats[address] = number_formats[int(style)]
+            if len(cell) and cell[0].tag == _FORMULA:  # <f> comes first in a cell
+                formulas[address] = "=" + (cell[0].text or "")
+    return formulas, formats
+
+
+def _modified(archive: zipfile.ZipFile) -> datetime | None:
+    """When the workbook was last saved, as its core properties say (openpyxl's reading)."""
+    from openpyxl.utils.datetime import from_ISO8601
+
+    part = next((path for kind, path in _relationships(archive, "").values()
+                 if kind == "core-properties"), "docProps/core.xml")
+    if part not in archive.NameToInfo:
+        return None
+    element = ElementTree.fromstring(archive.read(part)).find(_MODIFIED)
+    if element is None or not (element.text or "").strip():
+        return None
+    found = from_ISO8601(element.text.strip())
+    return found if isinstance(found, datetime) else None
