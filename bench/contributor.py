@@ -88,7 +88,8 @@ def measure(where: str, round_number: int, contributor: bool) -> tuple[float, in
         changes = [Change(code, 2023, indicator, str(10 + 10 * round_number
                                                     + n % 7 + contributor))
                    for n, (code, indicator) in enumerate(
-                       (c, i) for c in companies for i in owned)]
+                       (c, i) for c in companies for i in owned
+                       if store.takes(c, 2023, i))]
         start = time.perf_counter()
         store.set_values(changes, "bench")
         return time.perf_counter() - start, len(changes)
