@@ -347,8 +347,8 @@ AUDIT_TRIGGERS = (
                {_APPEND}(r, ctx);
                RETURN NULL;
              END IF;
-             IF TG_OP = 'INSERT' THEN
-               IF ctx->>'action' = 'note' THEN
+             IF TG_OP = 'INSERT' THEN  -- a note before any value, or the value
+               IF ctx->>'action' = 'note' AND NEW.value IS NULL AND NEW.state = 'value' THEN
                  r.action := 'note'; r.old_value := ''; r.new_value := NEW.note;
                ELSE
                  r.action := 'set'; r.entered := ctx->>'entered';
