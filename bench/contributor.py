@@ -17,11 +17,13 @@ rounds each on a loaded two-core machine: before 1.34x and 1.44x (contributor 36
 coordinator 273 and 430 ms); after 0.88x and 1.01x (contributor 367 and 465 ms, coordinator
 417 and 461 ms).
 
-With the audit rows written by the server's triggers (290 figures, on a two-core machine at a
-load of 8): before, with the app writing them, 0.50x and 0.81x (contributor 723 and 1871 ms,
-coordinator 1454 and 2315 ms); after 1.66x, 1.30x, 0.71x and 1.27x (contributor 911, 1641,
-775 and 1940 ms, coordinator 549, 1265, 1087 and 1526 ms). Both got faster: the owner's rows
-are no longer hashed in Python, a contributor's no longer stamped twice nor checked at commit.
+With the audit rows written by the server's triggers (290 figures, two cores shared with other
+work): at a load of 8, before (the app writing them) 0.50x and 0.81x (contributor 723 and
+1871 ms, coordinator 1454 and 2315 ms), after 1.66x, 1.30x, 0.71x and 1.27x (contributor
+911, 1641, 775 and 1940 ms, coordinator 549, 1265, 1087 and 1526 ms); at a load of 3, before
+0.80x (610 and 765 ms), after 0.59x, 1.02x and 0.69x (contributor 462, 733 and 705 ms,
+coordinator 781, 721 and 1020 ms). The coordinator's rows are no longer hashed in Python,
+the contributor's no longer stamped twice nor checked at commit.
 """
 
 from __future__ import annotations
