@@ -4,6 +4,8 @@ command-line line) shows message(lang)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class EsgdeskError(Exception):
     """Base of every error shown to the user as one clear message.
@@ -28,15 +30,162 @@ class EsgdeskError(Exception):
         return f"{self.where}: {text}" if self.where else text
 
 
+# -- problems: what a check finds, each a code with a place ---------------------------------
+
+# What an item of a catalogue is called, in each language, to name a problem's place.
+ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department", "部门"),
+              "chapter": ("chapter", "篇章"), "section": ("section", "章节"),
+              "indicator": ("indicator", "指标"), "table": ("table", "表格"),
+              "row": ("row", "行"), "column": ("column", "列"), "check": ("check", "校验"),
+              "file": ("file", "文件")}
+
+
+class Item:
+    """A place in a catalogue document: the kind of item (ITEM_WORDS), its id, the field the
+    problem is in (and for a text, the language), and for a table's rows and columns and a
+    chapter's checks, the position among them (`id` is then the table's or chapter's id).
+    Never changed once made. (Plain classes, not dataclasses: this module is read before
+    the window's first paint, and a dataclass costs its compilation at every start.)"""
+
+    __slots__ = ("field", "id", "index", "kind", "lang")
+
+    def __init__(self, kind: str, id: str = "", field: str = "", lang: str = "",
+                 index: int | None = None) -> None:
+        self.kind, self.id, self.field, self.lang, self.index = kind, id, field, lang, index
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.kind, self.id, self.field, self.lang, self.index)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Item) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return "Item({})".format(", ".join(map(repr, self._key())))
+
+    def on(self, field: str, lang: str = "") -> Item:
+        """The same item, at another field (and language)."""
+        return Item(self.kind, self.id, field, lang, self.index)
+
+    def words(self, lang: str = "en") -> str:
+        en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
+        if self.index is not None:
+            number = self.index + 1
+            counted_zh = {"check": "项校验"}.get(self.kind, zh)
+            return (f"{self.id} 的第 {number} {counted_zh}" if lang == "zh"
+                    else f"{en} {number} of {self.id}")
+        shown = zh if lang == "zh" else en
+        return f"{shown} {self.id}" if self.id else shown
+
+
+class Problem:
+    """One thing a check found wrong: a code for callers to branch on, where it is (a
+    workbook's sheet and cell, or a sheet; an item of a catalogue), the indicator it
+    concerns, the message in en and zh, and the fields its messages were made from. str()
+    is the English message, as the command line prints it. Never changed once made."""
+
+    __slots__ = ("cell", "code", "en", "fields", "indicator", "item", "sheet", "zh")
+
+    def __init__(self, code: str, en: str, zh: str, sheet: str = "", cell: str = "",
+                 indicator: str = "", item: Item | None = None,
+                 fields: dict[str, Any] | None = None) -> None:
+        self.code, self.en, self.zh = code, en, zh
+        self.sheet, self.cell, self.indicator, self.item = sheet, cell, indicator, item
+        self.fields = {} if fields is None else fields
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.code, self.en, self.zh, self.sheet, self.cell, self.indicator, self.item)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Problem({self.code!r}, {self.where!r}, {self.en!r})"
+
+    def placed(self, sheet: str, cell: str) -> Problem:
+        """The same problem at a workbook's sheet!cell."""
+        return Problem(self.code, self.en, self.zh, sheet, cell, self.indicator, self.item,
+                       self.fields)
+
+    @property
+    def where(self) -> str:
+        """sheet!cell (or the sheet), else the item's words in English."""
+        if self.sheet:
+            return "!".join(part for part in (self.sheet, self.cell) if part)
+        return self.item.words("en") if self.item else ""
+
+    @property
+    def row(self) -> int | None:
+        """The cell's row number."""
+        digits = "".join(c for c in self.cell if c.isdigit())
+        return int(digits) if digits else None
+
+    @property
+    def column(self) -> str:
+        """The cell's column letters."""
+        return "".join(c for c in self.cell if c.isalpha())
+
+    def place(self, lang: str = "en") -> str:
+        if self.sheet:
+            return self.where
+        return self.item.words(lang) if self.item else ""
+
+    def message(self, lang: str = "en") -> str:
+        text = self.zh if lang == "zh" else self.en
+        place = self.place(lang)
+        return f"{place}: {text}" if place else text
+
+    def __str__(self) -> str:
+        return self.message("en")
+
+    @classmethod
+    def at(cls, address: str, code: str, en: str, zh: str, indicator: str = "") -> Problem:
+        """A problem at a "sheet!cell" address."""
+        sheet, _, cell = address.rpartition("!")
+        return cls(code, en, zh, sheet, cell, indicator)
+
+    @classmethod
+    def of_error(cls, error: EsgdeskError) -> Problem:
+        """A refusal raised while reading the file (its kind becomes the code)."""
+        return cls(error.kind, error.message("en"), error.message("zh"))
+
+
+class Code:
+    """A kind of problem declared once, as pyxform declares its error codes: the id callers
+    branch on and its en and zh messages, templates over named fields ("{value}", "{choices}").
+    Calling it with the place and the fields makes the Problem."""
+
+    __slots__ = ("en", "id", "zh")
+
+    def __init__(self, id: str, en: str, zh: str) -> None:
+        self.id, self.en, self.zh = id, en, zh
+
+    def __repr__(self) -> str:
+        return f"Code({self.id!r}, {self.en!r})"
+
+    def __call__(self, *, sheet: str = "", cell: str = "", indicator: str = "",
+                 item: Item | None = None, **fields: Any) -> Problem:
+        shown = {"indicator": indicator, "sheet": sheet, "cell": cell}
+        shown.update((key, ", ".join(map(str, value)) if isinstance(value, list | tuple)
+                      else value) for key, value in fields.items())
+        return Problem(self.id, self.en.format(**shown), self.zh.format(**shown), sheet, cell,
+                       indicator, item, fields)
+
+
 class CatalogueError(EsgdeskError):
-    """The catalogue data is inconsistent."""
+    """The catalogue data is inconsistent: every Problem found, each with its place."""
 
     kind = "catalogue"
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        joined = "; ".join(problems)
-        super().__init__(f"catalogue: {joined}", f"目录数据有误：{joined}")
+        super().__init__("catalogue: " + "; ".join(p.message("en") for p in problems),
+                         "目录数据有误：" + "；".join(p.message("zh") for p in problems))
 
 
 class UnknownIndicator(EsgdeskError):

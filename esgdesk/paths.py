@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -36,3 +37,17 @@ def default_database() -> Path:
 def log_file() -> Path:
     """The app's rotating log: unexpected errors, kept on this computer only."""
     return user_data_folder() / "logs" / "esgdesk.log"
+
+
+def user_cache_folder() -> Path:
+    """The folder of what esgdesk keeps to start faster (ESGDESK_CACHE_DIR, else the
+    platform's cache folder): anything in it may be lost."""
+    override = os.environ.get("ESGDESK_CACHE_DIR")
+    if override:
+        return Path(override)
+    if sys.platform.startswith("linux"):  # platformdirs' answer, without importing it
+        return Path(os.environ.get("XDG_CACHE_HOME", "").strip()
+                    or os.path.expanduser("~/.cache")) / "esgdesk"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("esgdesk", appauthor=False)

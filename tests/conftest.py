@@ -3,7 +3,9 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +34,77 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if engines and "engine" in metafunc.fixturenames \
             and metafunc.definition.get_closest_marker("sqlite_only") is None:
         metafunc.parametrize("engine", engines, indirect=True)
+
+
+# What makes a test an integration test: another program it starts (LibreOffice, a PostgreSQL
+# server, the bundle, pip) or a generated group of many entities. Found in the test's own source
+# and in the module's helpers it calls, so a new test is marked without anyone remembering to.
+OUTSIDE = ("soffice", "calc_keyboard", "generate_group", "dist/esgdesk", "venv.create",
+           "pip", "pg_server")
+QT = ("qtbot", "QApplication", "from ui", "import ui", "PySide6")
+
+
+def _calls(module: object) -> dict[str, str]:
+    """Each module-level function's source, with the sources of the module's functions it
+    calls folded in (to a fixed point), so a test calling a helper that starts LibreOffice
+    reads as one that does."""
+    sources: dict[str, str] = {}
+    for name, value in vars(module).items():
+        if inspect.isfunction(value) and value.__module__ == getattr(module, "__name__", ""):
+            try:
+                sources[name] = inspect.getsource(value)
+            except OSError:  # pragma: no cover - a function made at run time
+                continue
+    called = {name: {other for other in sources if other != name and f"{other}(" in text}
+              for name, text in sources.items()}
+    grown = True
+    while grown:  # the names each function reaches, to a fixed point
+        grown = False
+        for name, reached in called.items():
+            more = set().union(*(called[other] for other in reached)) - reached - {name}
+            if more:
+                reached |= more
+                grown = True
+    return {name: text + "".join(sources[other] for other in sorted(called[name]))
+            for name, text in sources.items()}
+
+
+def _fixture_source(func: object, sources: dict[str, str]) -> str:
+    try:
+        text = inspect.getsource(func)  # type: ignore[arg-type]
+    except (OSError, TypeError):  # pragma: no cover
+        return ""
+    return text + "".join(source for name, source in sources.items() if f"{name}(" in text)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Each test is `core` (no Qt, nothing started), `ui` (Qt widgets through qtbot) or
+    `integration` (LibreOffice, PostgreSQL, the bundle, the wheel, a generated group);
+    `make check` runs the first two, `make test` all three."""
+    modules: dict[object, dict[str, str]] = {}
+    for item in items:
+        if not isinstance(item, pytest.Function):
+            continue
+        module = item.module
+        if module not in modules:
+            modules[module] = _calls(module)
+        source = modules[module].get(item.function.__name__, "")
+        for definitions in item._fixtureinfo.name2fixturedefs.values():
+            for definition in definitions:  # the module's own fixtures, and what they call
+                if getattr(definition.func, "__module__", None) == module.__name__:
+                    source += _fixture_source(definition.func, modules[module])
+        fixtures = set(item.fixturenames)
+        callspec = getattr(item, "callspec", None)
+        on_server = "pg_server" in fixtures or (
+            callspec is not None and callspec.params.get("engine") == "postgres")
+        marked = item.get_closest_marker("bundle") or item.get_closest_marker("integration")
+        if on_server or marked or any(word in source for word in OUTSIDE):
+            item.add_marker(pytest.mark.integration)
+        elif "qtbot" in fixtures or any(word in source for word in QT) \
+                or any(word in inspect.getsource(module) for word in QT[2:]):
+            item.add_marker(pytest.mark.ui)
+        else:
+            item.add_marker(pytest.mark.core)
 
 
 @pytest.fixture
@@ -150,3 +223,13 @@ def sample(sample_path: Location) -> Iterator[Store]:
     store = open_database(sample_path)
     yield store
     store.close()
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where a test saves the window it looked at: a temporary folder, or the folder named by
+    ESGDESK_SCREENSHOTS (docs/screenshots when they are to be committed), so that running
+    the tests never rewrites the committed pictures."""
+    folder = Path(os.environ.get("ESGDESK_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -131,9 +131,9 @@ def test_undo_and_redo_restore_values_and_every_step_is_audited(
         qtbot: QtBot, window: MainWindow, sample_path: Path) -> None:
     view = _view(window, "people.structure")
     _type_into(qtbot, view, "people.employees.total", "4200")
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4106"
-    window.redo_action.trigger()
+    window.menus.redo_action.trigger()
     assert _db_value(sample_path, "group", 2023, "people.employees.total") == "4200"
     assert _audit_rows(sample_path, "people.employees.total") == [
         ("4106", "4200", "Li Na"), ("4200", "4106", "Li Na"), ("4106", "4200", "Li Na")]
@@ -145,7 +145,7 @@ def test_undo_of_a_first_entry_clears_it(qtbot: QtBot, window: MainWindow,
     view = _view(window, "people.structure")
     _type_into(qtbot, view, "people.employees.total", "4300")
     assert _db_value(sample_path, "group", 2024, "people.employees.total") == "4300"
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert _db_value(sample_path, "group", 2024, "people.employees.total") is None
 
 
@@ -153,12 +153,12 @@ def test_switching_language_changes_navigation_and_headers(window: MainWindow) -
     view = _view(window, "people.structure")
     assert window.navigation.topLevelItem(0).text(0) == "数说2023"
     assert view.model().headerData(2, Qt.Orientation.Horizontal) == "2021 年"
-    assert window.file_menu.title() == "文件(&F)"
+    assert window.menus.file_menu.title() == "文件(&F)"
     window.set_language("en")
     assert window.navigation.topLevelItem(0).text(0) == "Data of 2023"
     assert view.model().headerData(2, Qt.Orientation.Horizontal) == "2021"
     assert view.model().index(0, 0).data() == "Total number of employees"
-    assert window.file_menu.title() == "&File"
+    assert window.menus.file_menu.title() == "&File"
 
 
 def test_a_locked_value_cannot_be_edited(window: MainWindow, sample_path: Path) -> None:
@@ -362,7 +362,7 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
     win = MainWindow(settings, lang="en")
     qtbot.addWidget(win)
     assert win.collection.open_request(workbook)
-    assert win.session.offline is not None and not win.export_action.isEnabled()
+    assert win.session.offline is not None and not win.menus.export_action.isEnabled()
     assert win.findings.department.currentData() == "hr"  # the contributor's own findings
     assert win.workspace is not None and win.workspace.year == 2024
     ref = FigureRef("group", 2024, "people.employees.total")
@@ -472,25 +472,24 @@ def test_the_finding_counts_follow_the_chosen_department(qtbot: QtBot,
 
 def test_the_app_restarts_where_the_user_left_off(qtbot: QtBot, sample_tree_path: Path,
                                                   tmp_path: Path) -> None:
-    from ui.resume import open_where_left
 
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     first = MainWindow(settings, lang="en")
     qtbot.addWidget(first)
-    open_where_left(first, sample_tree_path)
+    first.open_where_left(sample_tree_path)
     first.select("zkteco", 2024)
     first.keyboard.open_chapter("people")
     first.close()
     again = MainWindow(settings, lang="en")
     qtbot.addWidget(again)
-    open_where_left(again, sample_tree_path)
+    again.open_where_left(sample_tree_path)
     assert again.current_form().chapter.id == "people"
     assert (again.workspace.entity, again.workspace.year) == ("zkteco", 2024)
     assert again.entity_picker.currentData() == "zkteco"
     # Options say otherwise: they win; the rest is still where it was left.
     third = MainWindow(settings, lang="en")
     qtbot.addWidget(third)
-    open_where_left(third, sample_tree_path, year=2022)
+    third.open_where_left(sample_tree_path, year=2022)
     assert (third.workspace.entity, third.workspace.year) == ("zkteco", 2022)
     assert third.current_form().chapter.id == "people"
 
@@ -501,6 +500,6 @@ def test_help_about_shows_the_versions(window: MainWindow,
 
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "about", lambda _p, title, text: shown.append((title, text)))
-    window.about_action.trigger()
+    window.menus.about_action.trigger()
     assert shown and "SQLite" in shown[0][1] and "PySide6" in shown[0][1]
-    assert window.help_menu.title() == "帮助(&H)"
+    assert window.menus.help_menu.title() == "帮助(&H)"

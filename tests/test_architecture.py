@@ -156,3 +156,167 @@ def test_no_private_name_is_imported_across_modules() -> None:
                 wrong.append(f"{path.relative_to(ROOT)}:{line} imports {private} from "
                              f"{imported}")
     assert not wrong, "\n".join(wrong)
+
+
+# The panes that redraw on the session's `changed`: module → class. Each subscribes itself.
+PANES = {"form_pages": "FormPages", "navigation": "NavigationTree",
+         "findings_panel": "FindingsPanel", "detail_pane": "DetailPane",
+         "dashboard": "DashboardPanel", "scope_bar": "ScopeBar", "panes": "StatusLabels"}
+CHANGES_FIELDS = {"figures", "reloaded", "notes", "statuses", "findings", "requests", "scope",
+                  "database", "saved", "touches"}
+
+
+def _changed_connections(tree: ast.AST) -> list[ast.Call]:
+    """Every `<anything>.changed.connect(slot)` call."""
+    return [node for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "connect" and isinstance(node.func.value, ast.Attribute)
+            and node.func.value.attr == "changed"]
+
+
+def _methods(cls: ast.ClassDef) -> dict[str, ast.FunctionDef]:
+    return {n.name: n for n in cls.body if isinstance(n, ast.FunctionDef)}
+
+
+def test_each_pane_subscribes_to_changed_itself_and_the_window_to_nothing() -> None:
+    """The window dispatches no redraw: it never connects to `changed`, nor takes a Changes.
+    Each pane connects in its own constructor to a method of its own that reads what the
+    Changes name."""
+    window = ast.parse((UI / "main_window.py").read_text(encoding="utf-8"))
+    assert not _changed_connections(window), "MainWindow subscribes to changed"
+    takes_changes = [f.name for f in ast.walk(window) if isinstance(f, ast.FunctionDef)
+                     for a in f.args.args
+                     if a.annotation is not None and "Changes" in ast.unparse(a.annotation)]
+    assert not takes_changes, f"MainWindow handles Changes in {takes_changes}"
+    wrong = []
+    for module, name in PANES.items():
+        tree = ast.parse((UI / f"{module}.py").read_text(encoding="utf-8"))
+        cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name),
+                   None)
+        if cls is None:
+            wrong.append(f"{module}.py has no class {name}")
+            continue
+        methods = _methods(cls)
+        slots = [c.args[0] for c in _changed_connections(methods.get("__init__", cls))
+                 if c.args]
+        handlers = [methods.get(s.attr) for s in slots if isinstance(s, ast.Attribute)
+                    and isinstance(s.value, ast.Name) and s.value.id == "self"]
+        if not any(handlers):
+            wrong.append(f"{name} does not connect changed to a method of its own")
+            continue
+        for handler in filter(None, handlers):
+            changes = handler.args.args[1].arg if len(handler.args.args) > 1 else None
+            read = {n.attr for n in ast.walk(handler) if isinstance(n, ast.Attribute)
+                    and isinstance(n.value, ast.Name) and n.value.id == changes}
+            if not read & CHANGES_FIELDS:
+                wrong.append(f"{name}.{handler.name} reads nothing of the Changes")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_no_helper_in_ui_reaches_into_the_main_window() -> None:
+    """A helper gets the session, widgets and callbacks it needs: no module but the window's
+    own and the app that makes it imports ui.main_window (not even for a type), no function
+    takes a `window` (or a MainWindow), and none sets attributes on what it was given."""
+    wrong = []
+    for path in sorted(UI.glob("*.py")):
+        if path.name == "main_window.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        if path.name != "app.py":
+            wrong += [f"{path.name}:{line} imports ui.main_window"
+                      for imported, _names, line in _imports(path)
+                      if imported == "ui.main_window"]
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            parameters = [*function.args.posonlyargs, *function.args.args,
+                          *function.args.kwonlyargs]
+            for parameter in parameters:
+                annotation = ast.unparse(parameter.annotation) if parameter.annotation else ""
+                if parameter.arg == "window" or re.search(r"\bMainWindow\b", annotation):
+                    wrong.append(f"{path.name}:{function.lineno} {function.name}() takes "
+                                 f"{parameter.arg}: {annotation or 'the window'}")
+            given = {p.arg for p in parameters} - {"self", "cls"}
+            for node in ast.walk(function):
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else []
+                for target in targets:
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name) \
+                                and part.value.id in given:
+                            wrong.append(f"{path.name}:{node.lineno} {function.name}() sets "
+                                         f"{part.value.id}.{part.attr}")
+
+
+# -- one path for every change: the command line asks the session -------------------------
+APPLICATION = CORE / "application"
+COMMAND_LINE = sorted([*APPLICATION.glob("cli*.py"), APPLICATION / "commands.py"])
+# They make a new database, as storage/newdb.py does, before any session opens it.
+NEW_DATABASE_MAKERS = {"sample.py", "generate.py"}
+# The functions of the layers below that write (each through the store): the command line
+# reaches them only through the session.
+WRITING_FUNCTIONS = {
+    "esgdesk.rules.review": {"move"},
+    "esgdesk.rules.published": {"change_province", "change_factors", "change_choice"},
+    "esgdesk.exchange.intake": {"import_files", "accept", "accept_all"},
+    "esgdesk.exchange.requests": {"write_request", "write_requests"},
+    "esgdesk.exchange.factor_file": {"import_factors"},
+    "esgdesk.exchange.offline": {"submit_request"},
+}
+
+
+def _store_writes() -> set[str]:
+    """The store's public methods that write: those opening a write transaction
+    (`self._writing()`), and those calling one that does."""
+    calls: dict[str, set[str]] = {}
+    for path in (CORE / "storage").glob("*.py"):
+        for cls in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(cls, ast.ClassDef):
+                continue
+            for method in cls.body:
+                if isinstance(method, ast.FunctionDef):
+                    calls.setdefault(method.name, set()).update(
+                        node.attr for node in ast.walk(method)
+                        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                        and node.value.id == "self")
+    writes = {name for name, used in calls.items() if "_writing" in used}
+    while grown := {name for name, used in calls.items() if used & writes} - writes:
+        writes |= grown
+    return {name for name in writes if not name.startswith("_")}
+
+
+def _store_write_calls(path: Path, writes: set[str]) -> list[str]:
+    """Calls in a file of a store's write method on anything but the session."""
+    return [f"{path.relative_to(ROOT)}:{node.lineno} calls {node.func.attr}"
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in writes
+            and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "session")]
+
+
+def test_the_command_line_imports_nothing_from_storage() -> None:
+    assert len(COMMAND_LINE) >= 5  # cli.py, its groups of commands, commands.py
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {imported}"
+             for path in COMMAND_LINE for imported, names, line in _imports(path)
+             if imported.startswith("esgdesk.storage")
+             or (imported == "esgdesk" and "storage" in names)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_command_line_reaches_what_writes_only_through_the_session() -> None:
+    wrong = [f"{path.relative_to(ROOT)}:{line} imports {sorted(set(names) & found)}"
+             for path in COMMAND_LINE for imported, names, line in _imports(path)
+             if (found := WRITING_FUNCTIONS.get(imported, set())) & set(names)]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_only_the_session_calls_the_stores_writes_in_the_application_layer() -> None:
+    writes = _store_writes()
+    assert {"set_value", "set_status", "restate", "add_entity", "set_province",
+            "store_edition", "seal_audit"} <= writes  # the store's writes are found
+    # the check sees a write where there is one (the sample's database is made with them)
+    assert _store_write_calls(APPLICATION / "sample.py", writes)
+    wrong = [call for path in sorted(APPLICATION.glob("*.py"))
+             if not path.name.startswith("session") and path.name not in NEW_DATABASE_MAKERS
+             for call in _store_write_calls(path, writes)]
+    assert not wrong, "\n".join(wrong)

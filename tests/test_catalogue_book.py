@@ -5,6 +5,7 @@ sample database before anything is stored."""
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -15,7 +16,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 
-from esgdesk.errors import EsgdeskError, FileRefused
+from esgdesk.errors import Code, EsgdeskError, FileRefused, Item
 from esgdesk.exchange.catalogue_book import (
     COLUMNS,
     CYCLE,
@@ -29,6 +30,7 @@ from esgdesk.exchange.catalogue_book import (
     read_catalogue_book,
     write_catalogue_book,
 )
+from esgdesk.exchange.catalogue_book.read import placed, read_book
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
 from esgdesk.model.types import TYPE_NAMES
 from esgdesk.storage.store import Store
@@ -81,6 +83,9 @@ def append(book: Book, sheet: str, values: dict[str, Any]) -> int:
     for column, value in values.items():
         ws[f"{letter(ws, column)}{number}"] = value
     return number
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def at(problems: list, code: str) -> list[str]:
@@ -252,8 +257,82 @@ def test_each_refusal_names_its_cell(sample: Store, book_path: Path,
     assert found, [str(p) for p in plan.problems]
     assert where[0] in {p.where for p in found}, (where, [str(p) for p in plan.problems])
     assert any(words in p.message("en") for p in found)
-    assert all(p.message("zh") for p in plan.problems)
+    assert all(CHINESE.search(p.zh) and p.zh != p.en for p in plan.problems), plan.problems
     assert hashlib.sha256(sample.path.read_bytes()).hexdigest() == before  # byte for byte
+
+
+# -- the catalogue's own checks, each at the cell of the item it names -----------------------
+
+def aggregation_without_formula(book: Book) -> str:
+    put(book, "indicators", ("id", "people.employees.male"), "aggregation", "formula")
+    ws = book["indicators"]
+    return f"indicators!{letter(ws, 'formula')}{row_of(ws, 'id', 'people.employees.male')}"
+
+
+def weighted_mean_without_weight(book: Book) -> str:
+    put(book, "indicators", ("id", "people.employees.male"), "aggregation", "weighted_mean")
+    ws = book["indicators"]
+    return f"indicators!{letter(ws, 'weight')}{row_of(ws, 'id', 'people.employees.male')}"
+
+
+def per_site_table_without_sites(book: Book) -> str:
+    put(book, "tables", ("id", STRUCTURE), "layout", "sites")
+    ws = book["tables"]
+    return f"tables!{letter(ws, 'sites')}{row_of(ws, 'id', STRUCTURE)}"
+
+
+def matrix_without_columns(book: Book) -> str:
+    return "tables!" + put(book, "tables", ("id", STRUCTURE), "layout", "matrix")
+
+
+def shown_in_no_table(book: Book) -> str:
+    rows = book["rows"]
+    column = letter(rows, "indicator")
+    for number in range(rows.max_row, 1, -1):
+        if rows[f"{column}{number}"].value == "people.employees.male":
+            rows.delete_rows(number)
+    ws = book["indicators"]
+    return f"indicators!A{row_of(ws, 'id', 'people.employees.male')}"
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    (aggregation_without_formula, "needs_formula"),
+    (weighted_mean_without_weight, "needs_weight"),
+    (per_site_table_without_sites, "needs_sites"),
+    (matrix_without_columns, "needs_columns"),
+    (shown_in_no_table, "in_no_table"),
+])
+def test_the_catalogues_own_checks_land_at_the_cell_of_the_item_they_name(
+        book_path: Path, change: Callable[[Book], str], code: str) -> None:
+    where: list[str] = []
+    edit(book_path, lambda book: where.append(change(book)))
+    _document, problems = read_catalogue_book(book_path)
+    assert [p.where for p in problems if p.code == code] == where, problems
+    found = next(p for p in problems if p.code == code)
+    sheet, cell = where[0].split("!")
+    assert (found.sheet, found.column, found.row) == (sheet, cell.rstrip("0123456789"),
+                                                      int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")))
+    assert found.item is not None  # the place the catalogue's checks named
+    assert CHINESE.search(found.zh) and not CHINESE.search(found.en)
+    assert found.message("zh").startswith(where[0])
+
+
+def test_a_problem_is_placed_by_its_item_never_by_its_words(book_path: Path) -> None:
+    book = read_book(book_path)
+    words = Code("catalogue", "nothing here says where: table x, indicator y", "无")
+    found = placed([words(item=Item("indicator", "people.employees.male", "unit", "en")),
+                    words(item=Item("row", STRUCTURE, "indicator", index=1)),
+                    words(item=Item("chapter", "people", "short_title", "zh"))],
+                   book.located, [])
+    ws = load_workbook(book_path)
+    indicators, rows, chapters = ws["indicators"], ws["rows"], ws["chapters"]
+    second_row = sorted(number for number in range(2, rows.max_row + 1)
+                        if rows[f"A{number}"].value == STRUCTURE)[1]
+    assert [p.where for p in found] == [
+        f"indicators!{letter(indicators, 'unit_en')}"
+        f"{row_of(indicators, 'id', 'people.employees.male')}",
+        f"rows!{letter(rows, 'indicator')}{second_row}",
+        f"chapters!{letter(chapters, 'short_title_zh')}{row_of(chapters, 'id', 'people')}"]
 
 
 def test_a_type_change_names_old_and_new_and_precision_may_change(

@@ -5,6 +5,7 @@ and 2024 (new labels and the new row). On the command line and in the app."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
@@ -117,7 +119,9 @@ def test_a_refused_catalogue_names_the_cell_and_writes_nothing(sample_path: Path
     before = sample_path.read_bytes()
     done = _run("catalogue", "import", db, str(book), "--year", "2024")
     assert done.returncode == 1
-    assert "indicators!" in done.stderr and "quantity" in done.stderr
+    quantity = get_column_letter(header.index("quantity") + 1)
+    assert f"indicators!{quantity}2" in done.stderr and "quantity" in done.stderr
+    assert re.search(r"[\u4e00-\u9fff]", done.stderr)  # the refusal in Chinese, as --lang zh
     assert sample_path.read_bytes() == before
 
 

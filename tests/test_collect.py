@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,48 @@ def test_the_request_holds_the_departments_tables_protected(sample: Store,
     # Only the HR department's tables: no environment chapter.
     assert not any(name.startswith("02") for name in book.sheetnames)
     assert sample.request_for("group", 2024, "hr").assignee == "Wang Fang"
+
+
+def _wide(text: str) -> int:
+    """A text's width in a column's units (a Chinese character counts two)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+@pytest.mark.parametrize("entity,department", [("zkteco", "hr"), ("dongguan", "ehs")])
+def test_input_messages_are_shown_over_the_explanation_never_the_state(
+        sample_tree: Store, tmp_path: Path, entity: str, department: str) -> None:
+    from openpyxl.utils import column_index_from_string, get_column_letter
+
+    path = write_request(sample_tree, entity, 2024, department, tmp_path / "r.xlsx", "c")
+    book = load_workbook(path)
+    _meta, cells = read_meta(book[META_SHEET], path.name)
+    checked = 0
+    for sheet_name in {c.sheet for c in cells if c.kind == "value"}:
+        sheet = book[sheet_name]
+        states = {c.cell.rstrip("0123456789") for c in cells
+                  if c.sheet == sheet_name and c.kind == "state"}
+        notes = {c.cell.rstrip("0123456789") for c in cells
+                 if c.sheet == sheet_name and c.kind == "note"}
+        assert len(states) == len(notes) == 1  # one column each, the explanation first
+        state = column_index_from_string(states.pop())
+        assert column_index_from_string(notes.pop()) == state - 1
+        for validation in sheet.data_validations.dataValidation:
+            if not validation.prompt:
+                continue
+            # Shown from the right edge of its cell: it must end before the state column.
+            # A column's width unit is about 1.4 of the message's letters (LibreOffice at
+            # 100 %: 34 units are 328 px, a letter of the message 6.5 px, a Chinese one 13).
+            widest = max(_wide(line) for line in
+                         [validation.promptTitle or "", *validation.prompt.splitlines()])
+            for ref in str(validation.sqref).split():
+                column = column_index_from_string(ref.split(":")[0].rstrip("0123456789"))
+                if column >= state:
+                    continue
+                room = sum(sheet.column_dimensions[get_column_letter(c)].width
+                           for c in range(column + 1, state))
+                assert widest + 3 <= room * 1.4, (sheet_name, ref, validation.prompt)
+                checked += 1
+    assert checked
 
 
 def test_round_trip_through_libreoffice(sample: Store, request_2024: Path,

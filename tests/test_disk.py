@@ -93,4 +93,4 @@ def test_the_app_says_the_disk_is_full_and_keeps_the_form_as_saved(
     assert warnings and "disk is full; nothing was written" in warnings[0]
     assert dump_rows(store) == before and _digest(sample_path) == digest
     assert window.workspace is not None and window.workspace.stored(ref).note == ""
-    assert window.saved_label.text() == "All changes are saved"
+    assert window.status.saved.text() == "All changes are saved"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from esgdesk.model.catalogue import _editions_in_use
+from esgdesk.storage.edition_cache import _editions_in_use
 from esgdesk.storage.store import Store, open_database
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from esgdesk.errors import CatalogueError, EsgdeskError, UnknownIndicator
+from esgdesk.errors import CatalogueError, EsgdeskError, Item, UnknownIndicator
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.exchange.export import export_workbook
 from esgdesk.exchange.intake import import_files
@@ -145,8 +146,13 @@ def test_a_broken_edition_is_refused_and_nothing_is_written(sample: Store) -> No
     broken = _edited(sample, 2024)
     people = next(c for c in broken["chapters"] if c["chapter"]["id"] == "people")
     people["tables"][0]["rows"].append({"indicator": "people.nowhere", "indent": 0})
-    with pytest.raises(CatalogueError, match=r"people\.nowhere"):
+    with pytest.raises(CatalogueError, match=r"people\.nowhere") as refused:
         sample.store_edition(2024, broken, "broken", "c")
+    row = len(people["tables"][0]["rows"]) - 1
+    assert [(p.code, p.item, p.indicator) for p in refused.value.problems] == [
+        ("unknown_indicator", Item("row", people["tables"][0]["id"], "indicator", index=row),
+         "people.nowhere")]
+    assert re.search(r"[\u4e00-\u9fff]", refused.value.message("zh"))
     assert snapshot(sample) == before
 
 

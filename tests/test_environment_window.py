@@ -14,8 +14,6 @@ from esgdesk.model.layout import FigureRef
 from esgdesk.storage.store import Change, open_database
 from ui.main_window import MainWindow
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots"
 SITE, YEAR = "dongguan", 2024
 NOT_USED = "本厂区未使用 / not used at this site"
 
@@ -43,7 +41,8 @@ def _site_figures(path: Path) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
-        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path, lang: str) -> None:
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path, lang: str,
+        screenshots: Path) -> None:
     _site_figures(sample_tree_path)
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, lang)
@@ -80,5 +79,4 @@ def test_the_site_types_mwh_and_sees_its_emissions_computed_and_traced(
     assert any("12,000 升" in change for change in changes), changes
     window.jump_to("environment.ghg.scope2")
     qtbot.wait(50)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SHOTS / f"environment-{lang}-1366x768.png"))
+    assert window.grab().save(str(screenshots / f"environment-{lang}-1366x768.png"))

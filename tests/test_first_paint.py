@@ -55,10 +55,10 @@ def test_the_window_opened_at_start_up_validates_and_checks_after_its_first_pain
     qtbot.addWidget(window)
     window.open_database(sample_path)
     assert window.current_form() is not None  # the forms are there for the first paint
-    assert window.validation_running() and not window.validating_label.isHidden()
+    assert window.validation_running() and not window.status.validating.isHidden()
     assert window.session.validation is None and checked == []  # neither has begun
     window.show()
     first_paint.release_after_first_paint(window)
     qtbot.waitUntil(lambda: checked == [sample_path])
     qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
-    assert window.validating_label.isHidden() and window.findings.all
+    assert window.status.validating.isHidden() and window.findings.all

@@ -143,7 +143,7 @@ def test_undo_shows_the_cell_it_changed(qtbot: QtBot, window: MainWindow) -> Non
     window.keyboard.open_chapter("people")
     window.commit_edit(ref, "4200")
     window.keyboard.open_chapter("governance")
-    window.undo_action.trigger()
+    window.menus.undo_action.trigger()
     assert window.current_form().chapter.id == "people"
     assert _current(window) == ref
     assert window.workspace.edit_text(ref) == ""

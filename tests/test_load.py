@@ -71,9 +71,9 @@ def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_tree_p
     window.open_database(sample_tree_path)
     window.show()
     assert window.validation_running() and window.findings.all == []
-    assert not window.validating_label.isHidden()
+    assert not window.status.validating.isHidden()
     qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
-    assert window.validating_label.isHidden()
+    assert window.status.validating.isHidden()
     assert window.workspace is not None and window.findings.all
     assert _as_dicts(window.findings.all) == _as_dicts(Workspace(
         window.workspace.store, "group", window.workspace.year).validate())

@@ -378,15 +378,18 @@ def test_each_workbook_counts_and_lists_the_text_figures_without_its_language(
     assert "合计不完整" in rules and not any(WORDS.findall(r) for r in rules)
 
 
-def test_every_rule_a_finding_can_carry_has_its_words() -> None:
-    from esgdesk.exchange.workbook import WORDS as WORKBOOK_WORDS
+def test_every_rule_a_finding_can_carry_is_a_declared_kind_with_its_words() -> None:
     from esgdesk.rules import validation
+    from esgdesk.rules.validation import RULES
 
-    source = Path(validation.__file__).read_text(encoding="utf-8")
+    source = "\n".join(p.read_text(encoding="utf-8")
+                       for p in Path(validation.__file__).parent.glob("*.py"))
     rules = set(re.findall(r'Finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
-    rules |= set(re.findall(r'_finding\(\s*"(?:error|warning|info)",\s*"(\w+)"', source))
-    assert {"missing", "incomplete", "totals", "prior_year"} <= rules
-    assert {r for r in rules if f"rule_{r}" not in WORKBOOK_WORDS} == set()
+    rules |= set(re.findall(r'\.finding\(\s*(?:"(?:error|warning|info)"|[^,]+),\s*"(\w+)"',
+                            source))
+    assert {"missing", "incomplete", "totals", "prior_year", "breakdown", "factor"} <= rules
+    assert rules - set(RULES) == set()
+    assert all(kind.zh and kind.en and not WORDS.findall(kind.zh) for kind in RULES.values())
 
 
 def test_a_text_longer_than_a_row_is_cut_between_items_and_loses_nothing() -> None:

@@ -38,8 +38,8 @@ def _editable(window: MainWindow, table_id: str, indicator: str) -> bool:
 def test_a_contributor_sees_its_role_and_only_its_departments_cells_open(
         qtbot: QtBot, pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
     window = _window(qtbot, pg_server.as_user(group, "li"), tmp_path)
-    assert window.database_label.text().endswith("· contributor (hr)")
-    assert "secret" not in window.database_label.text()
+    assert window.status.database.text().endswith("· contributor (hr)")
+    assert "secret" not in window.status.database.text()
     assert _editable(window, "people.structure", HR)  # hr's
     assert not _editable(window, "key_figures.data2023", "finance.revenue")  # ir's
     # Recent files keep the URL, never a password.
@@ -74,10 +74,10 @@ def test_the_file_menu_connects_to_a_server(qtbot: QtBot, group: ServerUrl, tmp_
     window = MainWindow(settings, lang="zh")
     qtbot.addWidget(window)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (str(group), True))
-    window.connect_action.trigger()
+    window.menus.connect_action.trigger()
     assert window.store is not None and window.store.server
-    assert window.database_label.text().endswith("· 协调人")
-    assert window.connect_action.text() == "连接服务器(&S)…"
+    assert window.status.database.text().endswith("· 协调人")
+    assert window.menus.connect_action.text() == "连接服务器(&S)…"
 
 
 def test_the_connect_dialog_refuses_a_url_with_a_password_and_keeps_nothing(
@@ -91,7 +91,7 @@ def test_the_connect_dialog_refuses_a_url_with_a_password_and_keeps_nothing(
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (
         "postgresql://li:secret@db.example.com/esg", True))
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
-    window.connect_action.trigger()
+    window.menus.connect_action.trigger()
     assert window.store is None
     assert len(shown) == 1 and ".pgpass" in shown[0] and "secret" not in shown[0]
     assert "secret" not in str(settings.value("last_db")) + str(settings.value("recent"))
@@ -180,15 +180,16 @@ def test_a_contributor_and_a_reader_are_offered_only_what_their_role_may_do(
     wang = _window(qtbot, pg_server.as_user(group, "wang"), tmp_path / "w", lang="zh")
 
     def coordinators_only(window: MainWindow) -> list:  # type: ignore[type-arg]
-        return [window.requests_action, window.import_action, window.catalogue_import_action,
-                window.open_year_action, window.restate_action, window.dashboard.approve,
+        menus = window.menus
+        return [menus.requests_action, menus.import_action, menus.catalogue_import_action,
+                menus.open_year_action, menus.restate_action, window.dashboard.approve,
                 window.dashboard.lock, window.dashboard.back]
 
     assert all(widget.isEnabled() for widget in coordinators_only(coordinator))
     for window, tip in ((li, "Only a coordinator may do this"), (wang, "只有协调人可以执行此操作")):
         for widget in coordinators_only(window):
             assert not widget.isEnabled() and widget.toolTip() == tip, widget
-    assert li.collection_menu.toolTipsVisible()
+    assert li.menus.collection_menu.toolTipsVisible()
 
 
 def test_saved_is_said_only_after_a_write(qtbot: QtBot, pg_server: PgServer,
@@ -205,16 +206,16 @@ def test_saved_is_said_only_after_a_write(qtbot: QtBot, pg_server: PgServer,
     finally:
         owner.close()
     li = _window(qtbot, pg_server.as_user(group, "li"), tmp_path / "l")
-    assert li.saved_label.text() == "All changes are saved"
+    assert li.status.saved.text() == "All changes are saved"
     # Sending back a request the server refuses to the contributor: refused, not "Saved".
     assert not li.ops.run(lambda: li.session.move_request(request.id, "requested", "why"))
-    assert len(refused) == 1 and li.saved_label.text() == "All changes are saved"
+    assert len(refused) == 1 and li.status.saved.text() == "All changes are saved"
     # A coordinator's move that changes nothing (already submitted) says nothing is saved.
     zhao = _window(qtbot, pg_server.as_user(group, "zhao"), tmp_path / "z")
     assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "submitted", "again"))
-    assert zhao.saved_label.text() == "All changes are saved"
+    assert zhao.status.saved.text() == "All changes are saved"
     assert zhao.ops.run(lambda: zhao.session.move_request(request.id, "requested", "redo"))
-    assert zhao.saved_label.text().startswith("Saved ")
+    assert zhao.status.saved.text().startswith("Saved ")
 
 
 def test_status_messages_fit_at_1366_by_768_and_show_whole_on_hover(

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from esgdesk.application.session import Changes, Session
-from esgdesk.errors import DatabaseError, NotFound, StaleValue, UnknownEntity, ValueLocked
+from esgdesk.errors import (
+    DatabaseError,
+    EsgdeskError,
+    NotFound,
+    StaleValue,
+    UnknownEntity,
+    ValueLocked,
+)
 from esgdesk.model.layout import FigureRef
 from esgdesk.storage.health import FileCheck
 from esgdesk.storage.store import Change, open_database
@@ -170,6 +177,23 @@ def test_closing_after_a_change_makes_a_backup(session: Session) -> None:
     backup = session.close()
     assert backup is not None and backup.exists()
     assert session.store is None
+
+
+def test_a_command_writes_through_a_session_without_forms_and_leaves_no_backup(
+        sample_path: Path) -> None:
+    from esgdesk.storage.backup import backups
+
+    session = Session(user_name="Li Na")
+    store = session.open_for_command(sample_path)
+    assert session.workspace is None
+    stored = session.enter_figure(REF, "n/a", reason="no staff this year")
+    assert (stored.state, stored.note) == ("not_applicable", "no staff this year")
+    with pytest.raises(EsgdeskError) as refused:  # a reason explains no value
+        session.enter_figure(REF, "4200", reason="grew")
+    assert refused.value.kind == "usage"
+    assert session.lock_figure(REF).status == "locked"
+    assert store.history("group", 2023, REF.indicator)[-1].user == "Li Na"
+    assert session.close() is None and not backups(sample_path)
 
 
 def test_entities_come_with_their_depth(tree_session: Session) -> None:

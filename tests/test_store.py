@@ -86,7 +86,7 @@ def test_a_batch_with_one_bad_value_writes_nothing(fresh: Store) -> None:
             Change("acme", 2023, "people.employees.female", "many"),
         ], user="li")
     assert fresh.get("acme", 2023, "people.employees.total") is None
-    assert fresh.audit_log() == []
+    assert [r.action for r in fresh.audit_log()] == ["entity", "entity"]  # the fixture's
 
 
 @pytest.mark.parametrize("change,error", [
@@ -98,7 +98,7 @@ def test_a_batch_with_one_bad_value_writes_nothing(fresh: Store) -> None:
 def test_refused_changes_say_why(fresh: Store, change: Change, error: type) -> None:
     with pytest.raises(error):
         fresh.set_value(change, user="li")
-    assert fresh.audit_log() == []
+    assert [r.action for r in fresh.audit_log()] == ["entity", "entity"]  # the fixture's
 
 
 def test_a_locked_value_is_published_and_changes_only_as_a_restatement(fresh: Store) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from esgdesk.model.types import Entry
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.store import Store
 from ui.table_model import FormTableModel
@@ -71,8 +72,9 @@ def test_refusals_say_why_and_setdata_refuses(qtbot, sample: Store) -> None:
     reasons: list[str] = []
     model.refused.connect(lambda _i, reason: reasons.append(reason))
     requested: list[object] = []
-    model.edit_requested.connect(lambda ref, text: requested.append((ref, text)))
+    model.edit_requested.connect(lambda ref, text, entry: requested.append((ref, text, entry)))
     assert not model.setData(index, "12.5")
     assert reasons and "整数" in reasons[0]
     assert model.setData(index, "4,200")
     assert requested[0][1] == "4,200"
+    assert requested[0][2] == Entry("4200")  # parsed once, here, into what the store writes

@@ -58,9 +58,9 @@ def _texts(window: MainWindow) -> list[str]:
     menus = window.menuBar().findChildren(QMenu)
     texts = [t for menu in menus if menu.parent() is window.menuBar()
              for t in _menu_texts(menu) if t not in ("中文",)]
-    recent = {action.text() for action in window.recent_menu.actions()}  # paths
+    recent = {action.text() for action in window.menus.recent_menu.actions()}  # paths
     texts = [t for t in texts if t not in recent]
-    texts += [window.saved_label.text(), window.statusBar().currentMessage()]
+    texts += [window.status.saved.text(), window.statusBar().currentMessage()]
     detail = window.detail
     texts += [label.text() for label in detail.findChildren(QLabel)
               if label not in (detail.fields["zh"], detail.fields["en"])]

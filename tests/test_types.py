@@ -57,3 +57,29 @@ def test_formula_evaluates_over_indicator_ids() -> None:
 def test_formula_refuses_what_it_cannot_read(text: str) -> None:
     with pytest.raises(FormulaError):
         parse(text)
+
+
+@pytest.mark.parametrize("typed,state", [("n/a", "not_applicable"), ("不适用", "not_applicable"),
+                                         ("Ｎ／Ａ", "not_applicable"),
+                                         ("暂无", "not_available"), ("n.av.", "not_available")])
+def test_an_entry_reads_a_state_from_any_of_its_spellings_into_its_id(typed: str,
+                                                                      state: str) -> None:
+    from esgdesk.model.types import Entry
+
+    assert value_type("count").entry(typed) == Entry(None, state)
+    assert value_type("quantity", 0, "kwh").entry(typed, "MWh") == Entry(None, state)
+
+
+def test_an_entry_is_parsed_once_into_the_value_stored_and_what_was_typed() -> None:
+    from esgdesk.model.types import VALUE, Entry
+
+    energy = value_type("quantity", 0, "kwh")
+    assert energy.entry("1.2", "MWh") == Entry("1200", VALUE, "1.2 MWh")
+    assert energy.entry("1,200") == Entry("1200", VALUE, None)  # in its own unit: plain
+    assert value_type("count").entry("1,226") == Entry("1226")
+    with pytest.raises(ValueRefused, match="whole number") as refused:
+        energy.entry("1.23456", "MWh")  # 1234.56 kWh: more decimals than it takes
+    assert refused.value.text == "1.23456 MWh"  # the text refused, its unit joined
+    with pytest.raises(ValueRefused, match="no unit to convert") as refused:
+        value_type("count").entry("12", "MWh")
+    assert refused.value.text is None  # what was typed, as typed

@@ -166,8 +166,8 @@ def test_one_edit_revalidates_only_what_it_touches(db: Store) -> None:
         people__employees__female="1403")
     validator = Validator(db, 2023)
     assert rules(validator.run(), "breakdown") == []
-    db.set_value(Change("group", 2023, "people.employees.female", "1359"), user="test")
-    found = validator.update("group", "people.employees.female")
+    written = db.set_value(Change("group", 2023, "people.employees.female", "1359"), user="test")
+    found = validator.update(written)
     assert "44 unassigned" in rules(found, "breakdown")[0].message.en
 
 
@@ -239,3 +239,31 @@ def test_not_applicable_is_an_explicit_state_that_needs_a_reason(db: Store) -> N
     db.set_note("group", 2023, "people.leave.paternity", "no paternity leave law here",
                 user="test")
     assert rules(validate(db, 2023), "type_range") == []
+
+
+def test_every_check_kind_of_the_catalogue_is_evaluated_by_one_declared_rule_kind() -> None:
+    from esgdesk.model.catalogue import CHECK_KINDS
+    from esgdesk.rules.validation.kinds import CHECK_RULES, RULE_KINDS
+
+    assert set(CHECK_RULES) == set(CHECK_KINDS)
+    names = [kind.name for kind in RULE_KINDS]
+    assert len(names) == len(set(names))  # a finding's rule names one kind
+    assert {"type_range", "prior_year", "missing", "consolidation", "totals"} <= set(names)
+
+
+def test_the_findings_sheet_names_each_rule_as_its_kind_declares(db: Store,
+                                                                  tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from esgdesk.exchange.export import export_workbook
+    from esgdesk.rules.validation import RULES
+
+    put(db, 2023, people__employees__total="3834", people__employees__male="2431",
+        people__employees__female="1359")
+    for lang in ("zh", "en"):
+        out = export_workbook(db, 2023, tmp_path / f"r-{lang}.xlsx", lang=lang)
+        book = load_workbook(out, read_only=True)
+        sheet = book["校验结果" if lang == "zh" else "Findings"]
+        shown = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True) if row[4]}
+        assert RULES["breakdown"].title(lang) in shown
+        assert shown <= {kind.title(lang) for kind in RULES.values()}

@@ -16,14 +16,13 @@ from esgdesk.model.layout import FigureRef
 from ui.chapter_form import ChapterForm
 from ui.folders import open_file, start_folder
 from ui.main_window import MainWindow
-from ui.resume import open_where_left
 
 
 def _window(qtbot: QtBot, path: Path, settings: QSettings, department: str = "") -> MainWindow:
     settings.setValue("profile/department", department)
     win = MainWindow(settings, lang="en")
     qtbot.addWidget(win)
-    open_where_left(win, path, year=2024)
+    win.open_where_left(path, year=2024)
     win.resize(1366, 688)
     win.show()
     qtbot.waitExposed(win)

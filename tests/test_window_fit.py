@@ -41,7 +41,7 @@ def test_the_first_run_window_fits_the_screen_with_its_status_bar(
     assert status.isVisible()
     shown = QRect(status.mapTo(window, QPoint(0, 0)), status.size())
     assert window.rect().contains(shown)
-    assert window.saved_label.text()  # "所有更改已保存", where it can be read
+    assert window.status.saved.text()  # "所有更改已保存", where it can be read
 
 
 def _in_sight(form: ChapterForm, view: FormTableView, row: int, column: int) -> bool:

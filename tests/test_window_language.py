@@ -114,7 +114,7 @@ def test_dialogs_speak_the_interface_language_only(qtbot: QtBot, window: MainWin
                 qtbot.keyClicks(dialog.query, "zzqx")  # and what it says for no match
             texts += [t.replace("zzqx", "") for t in _widget_texts(dialog)]  # not what is typed
             dialog.close()
-        _modal(qtbot, window.about_action.trigger,
+        _modal(qtbot, window.menus.about_action.trigger,
                lambda box, texts=texts: texts.extend(_widget_texts(box)))
         (tmp_path / "a.db").write_bytes(b"\0" * 4096)  # Qt sizes bytes in the system's locale
         files = QFileDialog(window, "esgdesk", str(tmp_path), "esgdesk (*.db)")

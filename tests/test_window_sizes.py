@@ -12,8 +12,6 @@ from pytestqt.qtbot import QtBot
 from esgdesk.model.layout import FigureRef
 from ui.main_window import MainWindow
 
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "docs" / "screenshots" / "sizes"
 LABEL_AT_LEAST = 150
 
 
@@ -33,7 +31,8 @@ def _window(qtbot: QtBot, sample_path: Path, settings_path: Path, lang: str,
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768), (1920, 1080)])
 def test_labels_and_the_reporting_year_are_in_sight(qtbot: QtBot, sample_path: Path,
                                                     tmp_path: Path, lang: str,
-                                                    size: tuple[int, int]) -> None:
+                                                    size: tuple[int, int],
+                                                    screenshots: Path) -> None:
     window = _window(qtbot, sample_path, tmp_path / "settings.ini", lang, size)
     ref = FigureRef("group", 2024, "people.employees.total")
     window.commit_edit(ref, "4229")
@@ -53,8 +52,8 @@ def test_labels_and_the_reporting_year_are_in_sight(qtbot: QtBot, sample_path: P
     assert shown == "4,229"
     room = cell.width() - 16 - 12  # the finding's icon and the cell's margins
     assert view.fontMetrics().horizontalAdvance(shown) <= room
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert window.grab().save(str(SHOTS / f"people-{lang}-{size[0]}x{size[1]}.png"))
+    (screenshots / "sizes").mkdir(exist_ok=True)
+    assert window.grab().save(str(screenshots / "sizes" / f"people-{lang}-{size[0]}x{size[1]}.png"))
 
 
 def test_a_long_label_elides_and_says_itself_in_its_tooltip(qtbot: QtBot, sample_path: Path,

@@ -210,9 +210,7 @@ def run(argv: list[str]) -> int:
                           else None)
     try:
         if path is not None:  # where the user left it, unless the options say otherwise
-            from ui.resume import open_where_left
-
-            open_where_left(window, path, options.entity, options.year, options.chapter)
+            window.open_where_left(path, options.entity, options.year, options.chapter)
     except (EsgdeskError, KeyError) as exc:
         message = exc.message() if isinstance(exc, EsgdeskError) else f"unknown chapter {exc}"
         if options.screenshot:

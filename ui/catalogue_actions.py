@@ -6,15 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from esgdesk.errors import EsgdeskError
 from ui.folders import open_file, save_file
 from ui.i18n import tr
+from ui.operations import SessionOps
 
 if TYPE_CHECKING:
     from ui.catalogue_dialogs import CoverageDialog
-    from ui.main_window import MainWindow
 
 
 def __getattr__(name: str) -> Any:
@@ -28,10 +29,11 @@ def __getattr__(name: str) -> Any:
 
 
 class CatalogueActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, ops: SessionOps, settings: QSettings, status: QStatusBar,
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ops, self.session, self.settings = ops, ops.session, settings
+        self.status, self.dialog_parent = status, parent
 
     def export_for_editing(self, path: Path | None = None) -> Path | None:
         """Write the year's catalogue as a workbook to edit in Excel or LibreOffice."""
@@ -40,17 +42,17 @@ class CatalogueActions(QObject):
         if workspace is None:
             return None
         if path is None:
-            name = save_file(self.window, self.window.settings, tr("Export catalogue for editing"),
+            name = save_file(self.dialog_parent, self.settings, tr("Export catalogue for editing"),
                              f"catalogue-{workspace.year}.xlsx", tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return None
             path = Path(name)
         try:
-            written = self.session.export_catalogue(path, self.window.lang)
+            written = self.session.export_catalogue(path, self.ops.lang)
         except EsgdeskError as exc:
-            self.window.ops.refuse(exc)
+            self.ops.refuse(exc)
             return None
-        self.window.statusBar().showMessage(tr("Exported {path}").format(path=written), 8000)
+        self.status.showMessage(tr("Exported {path}").format(path=written), 8000)
         return written
 
     def import_edited(self, path: Path | None = None, apply: bool | None = None) -> bool:
@@ -64,7 +66,7 @@ class CatalogueActions(QObject):
         if self.session.workspace is None:
             return False
         if path is None:
-            name = open_file(self.window, self.window.settings, tr("Import edited catalogue"),
+            name = open_file(self.dialog_parent, self.settings, tr("Import edited catalogue"),
                              tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return False
@@ -72,16 +74,16 @@ class CatalogueActions(QObject):
         try:
             plan = self.session.plan_catalogue(path)
         except EsgdeskError as exc:
-            self.window.ops.refuse(exc)
+            self.ops.refuse(exc)
             return False
-        preview = CataloguePreview(plan, path, self.window.lang, self.window)
+        preview = CataloguePreview(plan, path, self.ops.lang, self.dialog_parent)
         if apply is None:
             apply = preview.exec() == QDialog.DialogCode.Accepted
         if not apply or plan.problems or plan.unchanged:
             return False
-        done = self.window.ops.run(lambda: self.session.apply_catalogue(plan, path.name))
+        done = self.ops.run(lambda: self.session.apply_catalogue(plan, path.name))
         if done:
-            self.window.statusBar().showMessage(tr("The {year} catalogue was updated from "
+            self.status.showMessage(tr("The {year} catalogue was updated from "
                                                    "{name}").format(
                 year=self.session.require_workspace().year, name=path.name), 10000)
         return done
@@ -91,13 +93,13 @@ class CatalogueActions(QObject):
         if self.session.store is None:
             return False
         _years, latest = self.session.years()
-        return self.window.ops.run(lambda: self.session.open_year(latest + 1))
+        return self.ops.run(lambda: self.session.open_year(latest + 1))
 
     def show_coverage(self) -> CoverageDialog | None:
         from ui.catalogue_dialogs import CoverageDialog
 
         if self.session.workspace is None:
             return None
-        dialog = CoverageDialog(self.window)
+        dialog = CoverageDialog(self.ops, self.dialog_parent)
         dialog.show()
         return dialog

@@ -25,7 +25,7 @@ from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
-    from ui.main_window import MainWindow
+    from ui.operations import SessionOps
 
 
 class CataloguePreview(QDialog):
@@ -66,10 +66,9 @@ class CataloguePreview(QDialog):
 class CoverageDialog(QDialog):
     """Each framework's disclosures and whether the year's figures cover them."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.session = window.session
+    def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.session = ops, ops.session
         self.setWindowTitle(tr("Framework coverage"))
         self.resize(860, 520)
         layout = QVBoxLayout(self)
@@ -78,7 +77,7 @@ class CoverageDialog(QDialog):
         from esgdesk.model.frameworks import framework
 
         for framework_id in self.session.frameworks_used():
-            self.framework.addItem(framework(framework_id).title(window.lang) or framework_id,
+            self.framework.addItem(framework(framework_id).title(ops.lang) or framework_id,
                                    framework_id)
         self.missing = QCheckBox(tr("Only what is not covered"))
         top.addWidget(QLabel(tr("Framework")))
@@ -101,7 +100,7 @@ class CoverageDialog(QDialog):
         from esgdesk.rules.coverage import summary
 
         framework_id = self.framework.currentData()
-        lang = self.window_.lang
+        lang = self.ops.lang
         rows = self.session.coverage(framework_id) if framework_id else []
         counts = summary(rows)
         self.counts.setText(tr("{covered} covered, {empty} collected but empty, {missing} not "

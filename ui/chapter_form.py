@@ -21,7 +21,7 @@ class ChapterForm(QScrollArea):
     """Scrolls through a chapter; Enter past a table's last row continues in the next table."""
 
     figure_selected = Signal(object)  # FigureRef | None
-    edit_requested = Signal(object, object)  # FigureRef, str | None
+    edit_requested = Signal(object, object, object)  # FigureRef, str | None, Entry
     refused = Signal(str)
     reached_end = Signal()  # Enter (or Down) on the chapter's last figure
 

@@ -1,5 +1,6 @@
 """The coordinator's dashboard: where each data request of the year stands; approve, lock or
-send back (the review's rules decide, in esgdesk.rules.review)."""
+send back (the review's rules decide, in esgdesk.rules.review). Shown, it redraws when a
+request moves, the figures are read again or the scope changes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esgdesk.application.session import Changes
 from ui.operations import SessionOps
 
 
@@ -52,6 +53,16 @@ class DashboardPanel(QWidget):
         buttons.addWidget(self.refresh_button)
         layout.addLayout(buttons)
         self.retranslate()
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.database and self.session.offline is None \
+                and self.session.store is not None:
+            self.show_role()
+        if changes.database:
+            return  # the scope bar and forms show the database first; refreshed when shown
+        if (changes.requests or changes.reloaded or changes.scope) and self.isVisible():
+            self.refresh()
 
     def retranslate(self) -> None:
         self.table.setHorizontalHeaderLabels([
@@ -101,6 +112,8 @@ class DashboardPanel(QWidget):
         request = self.rows[row].request
         reason = ""
         if status == "submitted" or request.status == "locked":
+            from PySide6.QtWidgets import QInputDialog
+
             reason, ok = QInputDialog.getText(self, self.tr("Reason"),
                                               self.tr("Why is it sent back or unlocked?"))
             if not ok:

@@ -1,53 +1,81 @@
 """File menu work: opening a database (recent files, the sample, a new one), the file check
-in its own process, the latest backup offered for a damaged file, the audit banner."""
+in its own process, the latest backup offered for a damaged file, the audit banner. A
+database opened is remembered among the recent ones and checked in the background."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
-from esgdesk.errors import EsgdeskError, FileRefused
+from esgdesk.application.session import Changes
+from esgdesk.errors import DatabaseDamaged, EsgdeskError, FileRefused
 from esgdesk.paths import user_data_folder
 from esgdesk.storage.location import Location, is_url, location, shown
+from ui.banner import WarningBanner
 from ui.first_paint import after_first_paint
 from ui.folders import open_file, save_file
 from ui.i18n import tr
+from ui.operations import SessionOps
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess
 
     from esgdesk.storage.audit import ChainReport
     from esgdesk.storage.health import FileCheck
-    from ui.main_window import MainWindow
 
 MAX_RECENT = 8
 
 
+Opened = Callable[[str | None], None]  # shows the database opened, at a chapter
+
+
 class DatabaseActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    file_checked = Signal(object)  # FileCheck of a database just opened
+
+    def __init__(self, ops: SessionOps, settings: QSettings, banner: WarningBanner,
+                 status: QStatusBar, opened: Opened, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ops, self.session, self.settings = ops, ops.session, settings
+        self.banner, self.status, self.opened = banner, status, opened
+        self.dialog_parent = parent
+        self.recent_menu = QMenu(parent)
         self.checkers: list[QProcess] = []  # processes checking a file just opened
+        self.file_checked.connect(self.show_file_check)
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        """A database opened: remember it, say where it is, check it in the background."""
+        store = self.session.store
+        if not changes.database or store is None:
+            return
+        if self.session.offline is None:
+            self.remember(store.path)
+        self.banner.clear_warnings()
+        self.banner.warn("location", self.session.location_warning())
+        self.stop_checks()  # the database shown before needs none now
+        if not store.server:  # the server keeps its own pages sound
+            self.check_in_background(store.path)
 
     # -- recent files --------------------------------------------------------------------
     def recent(self) -> list[str]:
-        value = self.window.settings.value("recent", [])
+        value = self.settings.value("recent", [])
         return [value] if isinstance(value, str) else list(value or [])
 
     def remember(self, path: Location) -> None:
         """Keep a database among the recent ones (a server's URL without its password)."""
-        settings = self.window.settings
+        settings = self.settings
         settings.setValue("last_db", shown(path))
         recent = [shown(path)] + [p for p in self.recent() if p != shown(path)]
         settings.setValue("recent", recent[:MAX_RECENT])
         self.fill_recent()
 
     def fill_recent(self) -> None:
-        menu = self.window.recent_menu
+        menu = self.recent_menu
         menu.clear()
         for path in self.recent():
             action = menu.addAction(path)
@@ -61,7 +89,7 @@ class DatabaseActions(QObject):
 
         last = next((p for p in self.recent() if is_url(p)), "postgresql://")
         text, ok = QInputDialog.getText(
-            self.window, tr("Connect to server"),
+            self.dialog_parent, tr("Connect to server"),
             tr("Server database URL (postgresql://user@host:port/database).\nThe password "
                "comes from your ~/.pgpass or service file; esgdesk never stores it."),
             QLineEdit.EchoMode.Normal, last)
@@ -69,48 +97,59 @@ class DatabaseActions(QObject):
             try:
                 where = location(text.strip())
             except EsgdeskError as exc:  # a password in it: refused, nothing opened or kept
-                self.window.ops.refuse(exc)
+                self.ops.refuse(exc)
                 return
             if not is_url(where):
-                self.window.ops.refuse(FileRefused(
+                self.ops.refuse(FileRefused(
                     "is not a server URL (postgresql://user@host:port/database)",
                     "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text.strip()))
                 return
             self.open_reporting(where)
 
+    def open_database(self, path: Location, entity: str | None = None,
+                      year: int | None = None, chapter: str | None = None) -> None:
+        """Open a database at an entity, year and chapter; on failure nothing changes. A
+        file too damaged to open offers its latest backup in its place."""
+        try:
+            self.session.open(path, entity, year)
+        except DatabaseDamaged as exc:
+            if not self.restore_unopenable(path, exc):
+                raise
+        self.opened(chapter)
+
     def open_reporting(self, path: Location) -> None:
         """Open a database chosen by the user; say why when it cannot be."""
         try:
-            self.window.open_database(path)
+            self.open_database(path)
         except EsgdeskError as exc:
-            self.window.ops.refuse(exc)
+            self.ops.refuse(exc)
 
     def choose(self) -> None:
 
-        name = open_file(self.window, self.window.settings, tr("Open database"),
+        name = open_file(self.dialog_parent, self.settings, tr("Open database"),
                          tr("esgdesk databases (*.db);;All files (*)"))
         if name:
             self.open_reporting(Path(name))
 
     def open_sample(self) -> None:
-        if self.window.ops.run(lambda: self.session.open_sample(user_data_folder())):
-            self.window.database_opened(None)
+        if self.ops.attempt(lambda: self.session.open_sample(user_data_folder())) is not None:
+            self.opened(None)
 
     def new_database(self) -> None:
 
         from ui.dialogs import NewDatabaseDialog
 
-        dialog = NewDatabaseDialog(datetime.now().year - 1, self.window)
+        dialog = NewDatabaseDialog(datetime.now().year - 1, self.dialog_parent)
         if dialog.exec() != NewDatabaseDialog.DialogCode.Accepted:
             return
-        name = save_file(self.window, self.window.settings, tr("New database"), "esgdesk.db",
+        name = save_file(self.dialog_parent, self.settings, tr("New database"), "esgdesk.db",
                          tr("esgdesk databases (*.db)"))
         if not name:
             return
-        if self.window.ops.run(lambda: self.session.create(
+        if self.ops.attempt(lambda: self.session.create(
                 Path(name), dialog.company.text().strip(), dialog.first_year.value(),
-                dialog.entities.toPlainText())):
-            self.window.database_opened(None)
+                dialog.entities.toPlainText())) is not None:
+            self.opened(None)
 
     def export_report(self, path: Path | None = None, by_entity: bool = False,
                       per_child: bool = False) -> Path | None:
@@ -125,27 +164,27 @@ class DatabaseActions(QObject):
         if self.session.workspace is None:
             return None
         if path is None:
-            name = save_file(self.window, self.window.settings, tr("Export report workbook"),
+            name = save_file(self.dialog_parent, self.settings, tr("Export report workbook"),
                              self.session.suggested_export_name(), tr("Excel workbooks (*.xlsx)"))
             if not name:
                 return None
             path = Path(name)
             children = self.session.children_count()
             if children:
-                options = ExportOptionsDialog(children, self.window)
+                options = ExportOptionsDialog(children, self.dialog_parent)
                 if options.exec() != QDialog.DialogCode.Accepted:
                     return None
                 by_entity, per_child = options.values()
-        dialog, progress = progress_dialog(self.window, tr("Writing the report workbook…"),
+        dialog, progress = progress_dialog(self.dialog_parent, tr("Writing the report workbook…"),
                                            tr("Cancel"))
         try:
-            written = self.session.export(path, self.window.lang, progress, by_entity, per_child)
+            written = self.session.export(path, self.ops.lang, progress, by_entity, per_child)
         except EsgdeskError as exc:
             dialog.close()
-            self.window.ops.refuse(exc)
+            self.ops.refuse(exc)
             return None
         dialog.close()
-        self.window.statusBar().showMessage(tr("Exported {path}").format(path=written), 8000)
+        self.status.showMessage(tr("Exported {path}").format(path=written), 8000)
         return written
 
     # -- the file check ------------------------------------------------------------------
@@ -171,9 +210,9 @@ class DatabaseActions(QObject):
         process.deleteLater()
         check = self.session.read_file_check(path, output)
         if check is not None:  # else the check itself failed: the next write checks
-            self.window.file_checked.emit(check)
+            self.file_checked.emit(check)
 
-    def file_checked(self, check: FileCheck) -> None:
+    def show_file_check(self, check: FileCheck) -> None:
         if not self.session.file_checked(check):
             return
         if check.problem is not None:
@@ -203,38 +242,37 @@ class DatabaseActions(QObject):
         if found is None:
             return True
         exc, latest = found
-        window = self.window
+        parent, lang = self.dialog_parent, self.ops.lang
         if latest is None:
-            QMessageBox.critical(window, "esgdesk", exc.message(window.lang))
+            QMessageBox.critical(parent, "esgdesk", exc.message(lang))
             return False
         if restore is None:
             restore = QMessageBox.question(
-                window, "esgdesk", exc.message(window.lang) + "\n\n" + tr(
+                parent, "esgdesk", exc.message(lang) + "\n\n" + tr(
                     "Restore the latest backup, {backup}? The damaged file is kept beside "
                     "it.").replace("{backup}", latest.name)) == QMessageBox.StandardButton.Yes
         if not restore:
             return False
-        if not window.ops.run(lambda: self.session.restore(latest)):
+        if self.ops.attempt(lambda: self.session.restore(latest)) is None:
             return False
-        window.database_opened(None)
-        window.statusBar().showMessage(tr("Restored from {backup}")
+        self.opened(None)
+        self.status.showMessage(tr("Restored from {backup}")
                                        .replace("{backup}", latest.name), 10000)
         return True
 
-    def restore_unopenable(self, path: Path, exc: EsgdeskError) -> bool:
+    def restore_unopenable(self, path: Location, exc: EsgdeskError) -> bool:
         """A file too damaged to open: offer its latest backup in its place (the damaged
         file is kept beside it); True when it was restored and opened."""
         from PySide6.QtWidgets import QMessageBox
 
         latest = self.session.latest_backup(path)
-        window = self.window
         if latest is None or QMessageBox.question(
-                window, "esgdesk", exc.message(window.lang) + "\n\n" + tr(
+                self.dialog_parent, "esgdesk", exc.message(self.ops.lang) + "\n\n" + tr(
                     "Restore the latest backup, {backup}? The damaged file is kept beside "
                     "it.").replace("{backup}", latest.name)) != QMessageBox.StandardButton.Yes:
             return False
         self.session.restore(latest, path)
-        window.statusBar().showMessage(tr("Restored from {backup}")
+        self.status.showMessage(tr("Restored from {backup}")
                                        .replace("{backup}", latest.name), 10000)
         return True
 
@@ -252,11 +290,11 @@ class DatabaseActions(QObject):
         from esgdesk.storage.audit import differs_warning
 
         english, chinese = differs_warning(count, first)
-        self.window.banner.warn("differs", (chinese if self.window.lang == "zh" else english)
+        self.banner.warn("differs", (chinese if self.ops.lang == "zh" else english)
                                 if count else None)
 
     def show_audit(self, broken_at: int | None) -> bool:
-        self.window.banner.warn("audit", None if broken_at is None else tr(
+        self.banner.warn("audit", None if broken_at is None else tr(
             "Warning: this database was edited outside esgdesk. The audit log is broken at "
             "row {row}; its history cannot be trusted from there on.")
             .replace("{row}", str(broken_at)))
@@ -269,5 +307,5 @@ class DatabaseActions(QObject):
         except (EsgdeskError, OSError, ValueError) as exc:
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.warning(self.window, "esgdesk", tr(
+            QMessageBox.warning(self.dialog_parent, "esgdesk", tr(
                 "The automatic backup failed: {why}").replace("{why}", str(exc)))

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from esgdesk.application.session import Trend
+from esgdesk.application.session import Changes, Trend
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.audit import who
 from ui.i18n import finding_line, status_word
+from ui.operations import SessionOps
 from ui.trend_chart import TrendChart
 
 DETAIL_WIDTH = 250  # on the first run; the dock keeps the width the user gives it
@@ -46,12 +47,13 @@ def _wrapping(label: QLabel) -> QLabel:
 class DetailPane(QScrollArea):
     note_saved = Signal(object, str)  # FigureRef, note
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = ops.session
         self.ref: FigureRef | None = None
         self.workspace: Workspace | None = None
-        self.trend_of: Callable[[FigureRef], Trend] | None = None
-        self.lang = "zh"
+        self.trend_of: Callable[[FigureRef], Trend] | None = ops.session.trend
+        self.lang = ops.lang
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -102,6 +104,17 @@ class DetailPane(QScrollArea):
         layout.addWidget(self.history, 1)
         self.setWidget(body)
         self.retranslate()
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        """The figure shown, redrawn when a change touched it (a new scope brings the form's
+        current cell: `show_current`)."""
+        if changes.touches(self.ref) and not changes.scope:
+            self.show_figure(self.ref, self.session.workspace)
+
+    def show_current(self, ref: FigureRef | None) -> None:
+        """The details of the form's current cell."""
+        self.show_figure(ref, self.session.workspace)
 
     def retranslate(self) -> None:
         captions = {

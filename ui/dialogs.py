@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -179,12 +177,11 @@ class FindDialog(QDialog):
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
-def edit_profile(window: Any) -> bool:
-    """Ask for the user's name and department (kept in the window's settings)."""
-    settings = window.settings
-    dialog = ProfileDialog(window.catalogue, window.lang,
-                           str(settings.value("profile/name", "")),
-                           str(settings.value("profile/department", "")), window)
+def edit_profile(settings: QSettings, catalogue: Catalogue, lang: str,
+                 parent: QWidget | None = None) -> bool:
+    """Ask for the user's name and department (kept in the settings)."""
+    dialog = ProfileDialog(catalogue, lang, str(settings.value("profile/name", "")),
+                           str(settings.value("profile/department", "")), parent)
     if dialog.exec() != ProfileDialog.DialogCode.Accepted:
         return False
     name, department = dialog.values()

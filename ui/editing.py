@@ -1,24 +1,26 @@
 """Editing figures in the forms: each committed cell is written at once (its own transaction)
-and made undoable; a figure someone else changed meanwhile asks which to keep."""
+and made undoable (the undo history is the scope's: another entity, year or database starts
+it anew); a figure someone else changed meanwhile asks which to keep."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QStatusBar, QWidget
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError, StaleValue
 from esgdesk.model.catalogue import Indicator
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES, special_state
-from esgdesk.model.types import ValueRefused
+from esgdesk.model.types import Entry, ValueRefused
 from esgdesk.storage.store import RESTATEMENT_REASONS
+from ui.form_pages import FormPages
 from ui.i18n import tr
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.operations import SessionOps
+from ui.validation_runner import ValidationRunner
 
 
 def shown_as(indicator: Indicator, text: str | None, lang: str) -> str:
@@ -42,7 +44,7 @@ class SetFigureCommand(QUndoCommand):
         super().__init__()
         self.editor, self.ref, self.old, self.new = editor, ref, old, new
         self.first = True  # the write happened before the command was pushed
-        self.setText(self.describe(editor.window.lang))
+        self.setText(self.describe(editor.ops.lang))
 
     def describe(self, lang: str) -> str:
         """The change in the user's words: "员工总数 4,106 → 4,200"."""
@@ -63,28 +65,38 @@ class SetFigureCommand(QUndoCommand):
 
 
 class Editor(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, ops: SessionOps, pages: FormPages, validation: ValidationRunner,
+                 status: QStatusBar, jump_to: Callable[[str, str | None], bool],
+                 parent: QWidget) -> None:
+        super().__init__(parent)
+        self.ops, self.session = ops, ops.session
+        self.pages, self.validation, self.status = pages, validation, status
+        self.jump_to = jump_to  # shows an indicator's cell, at an entity
+        self.dialog_parent = parent
         self.undo_stack = QUndoStack(self)
+        ops.changed.connect(self._changed)
 
-    def commit_edit(self, ref: FigureRef, text: str | None) -> None:
-        """A cell was committed: write it now (autosave), then make it undoable."""
+    def _changed(self, changes: Changes) -> None:
+        if changes.scope:
+            self.undo_stack.clear()
+
+    def commit_edit(self, ref: FigureRef, text: str | None, entry: Entry | None = None) -> None:
+        """A cell was committed: write it now (autosave), then make it undoable. `entry` is
+        what the cell parsed the text into, written as it is (None: parsed on writing)."""
         workspace = self.session.require_workspace()
         old = workspace.edit_text(ref) or None
-        if self.write(ref, text):
+        if self.write(ref, text, entry):
             self.undo_stack.push(SetFigureCommand(self, ref, old, text))
 
     def reveal(self, ref: FigureRef) -> None:
         """Scroll to and select the cell of a figure just changed by undo or redo."""
-        form = self.window.current_form()
+        form = self.pages.current_form()
         if form is None or not form.select_figure(ref):
-            self.window.jump_to(ref.indicator, ref.entity)
+            self.jump_to(ref.indicator, ref.entity)
 
     def undo_texts(self) -> tuple[str, str]:
         """The Edit menu's undo and redo items, naming the change in the interface language."""
-        stack, lang = self.undo_stack, self.window.lang
+        stack, lang = self.undo_stack, self.ops.lang
         undo = stack.command(stack.index() - 1) if stack.canUndo() else None
         redo = stack.command(stack.index()) if stack.canRedo() else None
         return (tr("&Undo {change}").replace("{change}", undo.describe(lang))
@@ -92,21 +104,22 @@ class Editor(QObject):
                 tr("&Redo {change}").replace("{change}", redo.describe(lang))
                 if isinstance(redo, SetFigureCommand) else tr("&Redo"))
 
-    def write(self, ref: FigureRef, text: str | None) -> bool:
+    def write(self, ref: FigureRef, text: str | None, entry: Entry | None = None) -> bool:
         """Write one figure in its own transaction; say clearly when it cannot be."""
-        ops = self.window.ops
+        ops = self.ops
         try:
-            changes = self.session.set_figure(ref, text)
+            changes = self.session.set_figure(ref, text, entry=entry)
         except StaleValue as stale:
             if not self.keep_mine(ref, stale, text):
                 ops.announce(self.session.take_theirs())
-                self.window.statusBar().showMessage(tr("Took {who}'s figure").replace(
+                self.status.showMessage(tr("Took {who}'s figure").replace(
                     "{who}", stale.changed_by), 8000)
                 return False
-            return ops.run(lambda: self.session.set_figure(ref, text, overwrite=True))
+            return ops.run(lambda: self.session.set_figure(ref, text, overwrite=True,
+                                                           entry=entry))
         except EsgdeskError as exc:  # the figures were read again
-            if self.window.validation_running():  # it read the figures before they changed
-                self.window.validation.start()
+            if self.validation.running():  # it read the figures before they changed
+                self.validation.start()
             ops.announce(Changes(reloaded=True))
             ops.refuse(exc)
             return False
@@ -125,14 +138,15 @@ class Editor(QObject):
             "{who} changed this figure to {theirs} at {when}, after you opened it.\n"
             "Keep your {mine}, or take {theirs}?").replace("{who}", stale.changed_by)
             .replace("{when}", stale.changed_at[:19].replace("T", " "))
-            .replace("{theirs}", theirs).replace("{mine}", mine or "—"), parent=self.window)
+            .replace("{theirs}", theirs).replace("{mine}", mine or "—"),
+            parent=self.dialog_parent)
         keep = box.addButton(tr("Keep mine"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(tr("Take theirs"), QMessageBox.ButtonRole.RejectRole)
         box.exec()
         return box.clickedButton() is keep
 
     def save_note(self, ref: FigureRef, note: str) -> None:
-        self.window.ops.run(lambda: self.session.set_note(ref, note))
+        self.ops.run(lambda: self.session.set_note(ref, note))
 
     def restate(self, ref: FigureRef | None, answer: tuple[str, str, str] | None = None,
                 ) -> bool:
@@ -145,16 +159,17 @@ class Editor(QObject):
         if ref is None or workspace is None:
             return False
         if not workspace.is_locked(ref):
-            QMessageBox.information(self.window, "esgdesk", tr(
+            QMessageBox.information(self.dialog_parent, "esgdesk", tr(
                 "Select a locked (published) figure to restate; other figures are simply "
                 "changed in the form."))
             return False
         if answer is None:
-            label = self.session.catalogue.indicators[ref.indicator].label(self.window.lang)
+            lang = self.ops.lang
+            label = self.session.catalogue.indicators[ref.indicator].label(lang)
             dialog = RestateDialog(f"{label} · {ref.year}", workspace.display(ref),
-                                   RESTATEMENT_REASONS, self.window.lang, self.window)
+                                   RESTATEMENT_REASONS, lang, self.dialog_parent)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             answer = dialog.values()
         value, kind, reason = answer
-        return self.window.ops.run(lambda: self.session.restate(ref, value, kind, reason))
+        return self.ops.run(lambda: self.session.restate(ref, value, kind, reason))

@@ -1,4 +1,5 @@
-"""The findings panel: everything the validator says for the entity and year, filterable."""
+"""The findings panel: everything the validator says for the entity and year, filterable; it
+shows new findings as they come and follows the scope and the edition."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.validation import SEVERITIES, Finding
 from ui.i18n import counted, severity_word
 from ui.icons import icon
+from ui.operations import SessionOps
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
 
@@ -24,7 +27,8 @@ FINDING_ROLE = Qt.ItemDataRole.UserRole
 class FindingsPanel(QWidget):
     finding_chosen = Signal(object)  # Finding
 
-    def __init__(self, catalogue: Catalogue | None, parent: QWidget | None = None) -> None:
+    def __init__(self, catalogue: Catalogue | None, parent: QWidget | None = None,
+                 ops: SessionOps | None = None) -> None:
         super().__init__(parent)
         self.catalogue = catalogue
         self.lang = "zh"
@@ -54,6 +58,30 @@ class FindingsPanel(QWidget):
         self.list.itemClicked.connect(self._chosen)
         self.list.itemActivated.connect(self._chosen)
         self.retranslate(self.lang)
+        self.ops = ops  # without it the panel shows what it is given
+        if ops is not None:
+            ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        assert self.ops is not None
+        session = self.ops.session
+        if changes.scope and session.workspace is not None:
+            catalogue = session.workspace.catalogue
+            if self.catalogue is None or catalogue.content_hash != self.catalogue.content_hash:
+                self.catalogue = catalogue
+                self.retranslate(self.lang)  # the edition's departments
+        if changes.database:  # the findings shown are another database's
+            self.set_entity_names(self.entity_names(), new_database=True)
+            if session.offline is not None:  # a contributor answers for their department's
+                self.show_department(session.offline.department)
+        if changes.findings or changes.scope:
+            self.show_findings(session.findings())
+
+    def entity_names(self) -> dict[str, str]:
+        """Each entity's name (by code) in the interface language."""
+        assert self.ops is not None
+        return {entity.code: entity.name(self.lang)
+                for entity, _depth in self.ops.session.entities()}
 
     def show_department(self, department: str | None) -> None:
         """Show only the findings on one department's figures (None: all departments)."""

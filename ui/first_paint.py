@@ -60,8 +60,8 @@ def _painted() -> list[Work]:
     return waiting
 
 
-def release_after_first_paint(window: QWidget) -> None:
-    """Release the work held back now once `window` (shown) has painted."""
+def release_after_first_paint(shown: QWidget) -> None:
+    """Release the work held back now once the window `shown` has painted."""
     from PySide6.QtCore import QEvent, QObject, QTimer
 
     held = _waiting
@@ -80,9 +80,9 @@ def release_after_first_paint(window: QWidget) -> None:
                 QTimer.singleShot(0, release_held)
             return False
 
-    handle = window.windowHandle()
+    handle = shown.windowHandle()
     if handle is None or handle.isExposed():
         QTimer.singleShot(0, release_held)
         return
-    handle.installEventFilter(FirstExpose(window))
+    handle.installEventFilter(FirstExpose(shown))
     QTimer.singleShot(LONGEST_WAIT_MS, release_held)

@@ -1,13 +1,14 @@
 """Where the file dialogs start: the folder the user last chose a file in (kept in the
-settings), else their documents folder; never the program's own folder."""
+settings), else their documents folder; never the program's own folder. Qt's file dialog is
+imported when the first one opens, not at start-up."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QWidget
 
 KEY = "files/last_folder"
 
@@ -17,9 +18,17 @@ def start_folder(settings: Any) -> Path:
     last = str(settings.value(KEY, "") or "")
     if last and Path(last).is_dir():
         return Path(last)
+    from PySide6.QtCore import QStandardPaths
+
     documents = QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def _file_dialog() -> type[QFileDialog]:
+    from PySide6.QtWidgets import QFileDialog
+
+    return QFileDialog
 
 
 def _remember(settings: Any, chosen: str) -> None:
@@ -29,13 +38,13 @@ def _remember(settings: Any, chosen: str) -> None:
 
 
 def open_file(parent: QWidget, settings: Any, title: str, filters: str) -> str:
-    name, _ = QFileDialog.getOpenFileName(parent, title, str(start_folder(settings)), filters)
+    name, _ = _file_dialog().getOpenFileName(parent, title, str(start_folder(settings)), filters)
     _remember(settings, name)
     return name
 
 
 def open_files(parent: QWidget, settings: Any, title: str, filters: str) -> list[str]:
-    names, _ = QFileDialog.getOpenFileNames(parent, title, str(start_folder(settings)), filters)
+    names, _ = _file_dialog().getOpenFileNames(parent, title, str(start_folder(settings)), filters)
     if names:
         _remember(settings, names[0])
     return names
@@ -46,12 +55,12 @@ def save_file(parent: QWidget, settings: Any, title: str, suggested: str, filter
     folder of its own keeps it)."""
     start = Path(suggested) if Path(suggested).is_absolute() \
         else start_folder(settings) / suggested
-    name, _ = QFileDialog.getSaveFileName(parent, title, str(start), filters)
+    name, _ = _file_dialog().getSaveFileName(parent, title, str(start), filters)
     _remember(settings, name)
     return name
 
 
 def folder(parent: QWidget, settings: Any, title: str) -> str:
-    chosen = QFileDialog.getExistingDirectory(parent, title, str(start_folder(settings)))
+    chosen = _file_dialog().getExistingDirectory(parent, title, str(start_folder(settings)))
     _remember(settings, chosen)
     return chosen

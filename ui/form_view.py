@@ -50,14 +50,14 @@ class FigureDelegate(QStyledItemDelegate):
         reason = model.refusal(model.index(index.row(), index.column()), text)
         editor.setStyleSheet("" if reason is None else "background: #fde2e2;")
         editor.setToolTip(reason or "")
+        editor.setProperty("refusal", reason)  # the text as it stands, checked once
 
     def eventFilter(self, editor: QObject, event: QEvent) -> bool:
         if (isinstance(editor, QLineEdit) and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() in COMMIT_KEYS):
             view = editor.parent().parent() if editor.parent() else None
             if isinstance(view, FormTableView):
-                index = view.model().index(editor.property("row"), editor.property("column"))
-                reason = view.model().refusal(index, editor.text())
+                reason = editor.property("refusal")  # checked as it was typed
                 if reason is not None:
                     editor.setStyleSheet("background: #fde2e2;")
                     QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), reason,

@@ -1,14 +1,19 @@
 """The report's structure on the left: chapters and their tables with filled/required badges,
-and the user's department's tables first when asked."""
+and the user's department's tables first when asked. It follows the scope and the edition,
+and counts again when figures change."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 
+from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue, Table
 from esgdesk.rules.workspace import Workspace
 from ui.i18n import tr
+from ui.operations import SessionOps
 
 TABLE_ROLE = Qt.ItemDataRole.UserRole
 CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -17,13 +22,30 @@ CHAPTER_ROLE = Qt.ItemDataRole.UserRole + 1
 class NavigationTree(QTreeWidget):
     chosen = Signal(str, str)  # chapter id, table id ("" for a chapter)
 
-    def __init__(self, catalogue: Catalogue | None, parent: QWidget | None = None) -> None:
+    def __init__(self, ops: SessionOps, department: Callable[[], str],
+                 mine_first: Callable[[], bool], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.catalogue = catalogue
+        self.ops, self.session = ops, ops.session
+        self.catalogue: Catalogue | None = None  # the year's edition, once a database is open
+        self.department, self.mine_first = department, mine_first
         self.setColumnCount(2)
         self.setRootIsDecorated(True)
         self.itemClicked.connect(self._choose)
         self.itemActivated.connect(self._choose)
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        workspace = self.session.workspace
+        if changes.scope:  # titles naming the year follow it; badges for the scope
+            if workspace is not None:
+                self.catalogue = workspace.catalogue
+            self.refill()
+        elif changes.figures or changes.reloaded or changes.findings or changes.notes:
+            self.update_badges(workspace)
+
+    def refill(self) -> None:
+        """The tree again, in the interface language, the user's department first if asked."""
+        self.fill(self.ops.lang, self.department(), self.mine_first(), self.session.workspace)
 
     def fill(self, lang: str, department: str, mine_first: bool,
              workspace: Workspace | None) -> None:

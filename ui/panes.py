@@ -1,52 +1,36 @@
-"""The window's docked panes (details, findings, collection status) and its status bar, with
-the sizes they take on the first run (later runs restore the user's)."""
+"""The window's docks and its status bar's labels (when the last change was saved, who works,
+which database is open), with the sizes the docks take on the first run (later runs restore
+the user's)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtWidgets import QDockWidget, QLabel, QWidget
+from PySide6.QtCore import QObject, QRect, QSettings, QSize, Qt
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QWidget
 
-from ui.dashboard import DashboardPanel
-from ui.detail_pane import DETAIL_WIDTH, DetailPane
-from ui.findings_panel import FindingsPanel
+from esgdesk.application.session import Changes
+from ui.detail_pane import DETAIL_WIDTH
+from ui.i18n import tr, user_caption
+from ui.operations import SessionOps
 
 if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+    from esgdesk.storage.store import Store
 
 FINDINGS_HEIGHT = 150
 FIRST_RUN = QSize(1280, 800)  # on a screen with room for it
 TITLE_BAR = 40  # the window manager's frame above the window, outside its geometry
 
 
-def _dock(window: MainWindow, widget: QWidget, name: str,
-          area: Qt.DockWidgetArea) -> QDockWidget:
-    dock = QDockWidget()
-    dock.setObjectName(name)
-    dock.setWidget(widget)
-    window.addDockWidget(area, dock)
-    return dock
-
-
-def build_docks(window: MainWindow) -> None:
-    window.detail = DetailPane()
-    window.detail.trend_of = window.session.trend
-    window.detail.note_saved.connect(window.editor.save_note)
-    window.detail_dock = _dock(window, window.detail, "detail-dock",
-                               Qt.DockWidgetArea.RightDockWidgetArea)
-    window.findings = FindingsPanel(None)  # the year's edition, once a database is open
-    window.findings.finding_chosen.connect(
-        lambda finding: window.jump_to(finding.indicators[0], finding.entity))
-    window.findings_dock = _dock(window, window.findings, "findings-dock",
-                                 Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.dashboard = DashboardPanel(window.ops)
-    window.dashboard_dock = _dock(window, window.dashboard, "dashboard-dock",
-                                  Qt.DockWidgetArea.BottomDockWidgetArea)
-    window.tabifyDockWidget(window.findings_dock, window.dashboard_dock)
-    window.findings_dock.raise_()
-    window.dashboard_dock.visibilityChanged.connect(
-        lambda visible: visible and window.dashboard.refresh())
+def dock(main: QMainWindow, widget: QWidget, name: str,
+         area: Qt.DockWidgetArea) -> QDockWidget:
+    """`widget` in a dock of `main`, on its `area` side."""
+    docked = QDockWidget()
+    docked.setObjectName(name)
+    docked.setWidget(widget)
+    main.addDockWidget(area, docked)
+    return docked
 
 
 def first_run_geometry(available: QRect) -> QRect:
@@ -59,22 +43,76 @@ def first_run_geometry(available: QRect) -> QRect:
     return QRect(left, top, size.width(), size.height())
 
 
-def first_run_sizes(window: MainWindow) -> None:
+def first_run_sizes(main: QMainWindow, detail_dock: QDockWidget,
+                    findings_dock: QDockWidget) -> None:
     """The docks' sizes before the user sets their own: the details narrow, the findings a
     fifth of the window's height (three rows or more), so a form at 1366×768 shows some
     twenty rows."""
-    window.resizeDocks([window.detail_dock], [DETAIL_WIDTH], Qt.Orientation.Horizontal)
-    window.resizeDocks([window.findings_dock], [max(FINDINGS_HEIGHT, window.height() // 5)],
-                       Qt.Orientation.Vertical)
+    main.resizeDocks([detail_dock], [DETAIL_WIDTH], Qt.Orientation.Horizontal)
+    main.resizeDocks([findings_dock], [max(FINDINGS_HEIGHT, main.height() // 5)],
+                     Qt.Orientation.Vertical)
 
 
-def build_status(window: MainWindow) -> None:
-    window.saved_label, window.user_label = QLabel(), QLabel()
-    window.database_label = QLabel()
-    status = window.statusBar()
-    status.addWidget(window.saved_label, 1)
-    window.validating_label = QLabel()
-    window.validating_label.setVisible(False)
-    status.addPermanentWidget(window.validating_label)
-    status.addPermanentWidget(window.user_label)
-    status.addPermanentWidget(window.database_label)
+class StatusLabels(QObject):
+    """The status bar's labels: "Saved 10:42:07" as changes are written, "Validating…" while
+    a run goes on, the user and their department, and the database open (with the role on
+    a server)."""
+
+    def __init__(self, ops: SessionOps, settings: QSettings, status: QStatusBar) -> None:
+        super().__init__(status)
+        self.ops, self.session, self.settings = ops, ops.session, settings
+        self.saved_at: str | None = None  # when the last change was saved, this session
+        self.saved, self.user, self.database = QLabel(), QLabel(), QLabel()
+        self.validating = QLabel()
+        self.validating.setVisible(False)
+        status.addWidget(self.saved, 1)
+        status.addPermanentWidget(self.validating)
+        status.addPermanentWidget(self.user)
+        status.addPermanentWidget(self.database)
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.database:
+            self.saved_at = None
+            self.show_database()
+        if changes.saved and not changes.database:
+            self.saved_at = datetime.now().strftime("%H:%M:%S")
+        if changes.saved or changes.database:
+            self.show_saved()
+        if changes.scope:  # the edition's departments
+            self.show_user()
+
+    def retranslate(self) -> None:
+        self.validating.setText(tr("Validating…"))
+        self.show_saved()
+        self.show_user()
+
+    def show_saved(self) -> None:
+        if self.session.store is None:
+            self.saved.setText("")
+        elif self.saved_at is None:
+            self.saved.setText(tr("All changes are saved"))
+        else:
+            self.saved.setText(tr("Saved {time}").format(time=self.saved_at))
+
+    def show_user(self) -> None:
+        catalogue = self.session.catalogue if self.session.workspace is not None else None
+        self.user.setText(user_caption(catalogue, self.settings, self.session.user,
+                                       self.ops.lang))
+
+    def show_database(self) -> None:
+        store, offline = self.session.store, self.session.offline
+        if store is None:
+            return
+        self.database.setText(str(offline.workbook) if offline else self._where(store))
+        self.database.setToolTip(self.session.engine_facts())
+
+    def _where(self, store: Store) -> str:
+        """The open database as the status bar names it; on a server, with the user's role."""
+        if not store.server:
+            return str(store.path)
+        role, departments = store.server_role()
+        words = {"coordinator": tr("coordinator"), "contributor": tr("contributor"),
+                 "reader": tr("reader")}
+        named = words.get(role, role) + (f" ({', '.join(departments)})" if departments else "")
+        return f"{store.shown} · {named}"

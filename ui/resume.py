@@ -4,41 +4,47 @@ the app starts on that database."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QSettings
 
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
-from esgdesk.storage.location import shown
+from esgdesk.storage.location import Location, shown
+from ui.findings_panel import FindingsPanel
+from ui.form_pages import FormPages
+from ui.operations import SessionOps
 
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+OpenDatabase = Callable[[Location, str | None, int | None, str | None], None]
 
 
 class PlaceMemory(QObject):
-    """Writes the place to the settings whenever the chapter or the scope changes."""
+    """Writes the place to the settings whenever the chapter or the scope changes, and opens
+    a database where the user left it."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        window.ops.changed.connect(self._changed)
-        window.pages.currentChanged.connect(lambda _index: self.remember())
-        window.findings.department.currentIndexChanged.connect(
-            lambda _index: window.settings.setValue(
-                "findings/department", window.findings.department.currentData() or ""))
+    def __init__(self, ops: SessionOps, settings: QSettings, pages: FormPages,
+                 findings: FindingsPanel, open_database: OpenDatabase,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session, self.settings = ops.session, settings
+        self.pages, self.findings, self.open_database = pages, findings, open_database
+        ops.changed.connect(self._changed)
+        pages.currentChanged.connect(lambda _index: self.remember())
+        pages.figure_selected.connect(lambda _ref: self.remember())
+        findings.department.currentIndexChanged.connect(
+            lambda _index: settings.setValue(
+                "findings/department", findings.department.currentData() or ""))
 
     def _changed(self, changes: Changes) -> None:
-        if changes.scope:
+        if changes.scope and not changes.database:  # a database opened: its chapter, shown
             self.remember()
 
     def remember(self) -> None:
-        window, settings = self.window, self.window.settings
-        workspace, form = window.workspace, window.current_form()
-        if window.store is None or workspace is None or window.session.offline is not None:
+        settings, store = self.settings, self.session.store
+        workspace, form = self.session.workspace, self.pages.current_form()
+        if store is None or workspace is None or self.session.offline is not None:
             return
-        settings.setValue("place/db", window.store.shown)
+        settings.setValue("place/db", store.shown)
         settings.setValue("place/entity", workspace.entity)
         settings.setValue("place/year", workspace.year)
         if form is not None:
@@ -48,36 +54,35 @@ class PlaceMemory(QObject):
                 settings.setValue("place/table", place[0])
                 settings.setValue("place/indicator", place[1])
 
+    def open_where_left(self, path: Location, entity: str | None = None,
+                        year: int | None = None, chapter: str | None = None) -> None:
+        """Open a database on the place given, the rest taken from where the user left this
+        database last time; a remembered place that no longer exists is dropped."""
+        settings = self.settings
+        if settings.value("place/db") != shown(path):
+            self.open_database(path, entity, year, chapter)
+            return
+        remembered_year = settings.value("place/year")
+        place = (entity or settings.value("place/entity") or None,
+                 year or (int(remembered_year) if remembered_year else None),
+                 chapter or settings.value("place/chapter") or None)
+        try:
+            self.open_database(path, *place)
+        except (EsgdeskError, KeyError):
+            self.open_database(path, entity, year, chapter)
+            return
+        self._take_cell(chapter)
 
-def open_where_left(window: MainWindow, path: Path, entity: str | None = None,
-                    year: int | None = None, chapter: str | None = None) -> None:
-    """Open a database on the place given, the rest taken from where the user left this
-    database last time; a remembered place that no longer exists is dropped."""
-    settings = window.settings
-    if settings.value("place/db") != shown(path):
-        window.open_database(path, entity, year, chapter)
-        return
-    remembered_year = settings.value("place/year")
-    place = (entity or settings.value("place/entity") or None,
-             year or (int(remembered_year) if remembered_year else None),
-             chapter or settings.value("place/chapter") or None)
-    try:
-        window.open_database(path, *place)
-    except (EsgdeskError, KeyError):
-        window.open_database(path, entity, year, chapter)
-        return
-    _take_cell(window, chapter)
-
-
-def _take_cell(window: MainWindow, chapter: str | None) -> None:
-    """The cell selected when the database was last shown (unless another chapter is
-    asked for), and the findings' department filter."""
-    settings = window.settings
-    window.findings.show_department(str(settings.value("findings/department", "")) or None)
-    form = window.current_form()
-    table_id = str(settings.value("place/table", "") or "")
-    indicator = str(settings.value("place/indicator", "") or "")
-    if form is None or not indicator or table_id not in window.catalogue.tables \
-            or (chapter is not None and chapter != form.chapter.id):
-        return
-    form.show_figure(window.catalogue.tables[table_id], indicator=indicator)
+    def _take_cell(self, chapter: str | None) -> None:
+        """The cell selected when the database was last shown (unless another chapter is
+        asked for), and the findings' department filter."""
+        settings = self.settings
+        self.findings.show_department(str(settings.value("findings/department", "")) or None)
+        form = self.pages.current_form()
+        table_id = str(settings.value("place/table", "") or "")
+        indicator = str(settings.value("place/indicator", "") or "")
+        catalogue = self.session.catalogue
+        if form is None or not indicator or table_id not in catalogue.tables \
+                or (chapter is not None and chapter != form.chapter.id):
+            return
+        form.show_figure(catalogue.tables[table_id], indicator=indicator)

@@ -1,23 +1,25 @@
-"""The toolbar: which entity and reporting year the forms show, and "my department first"."""
+"""The toolbar: which entity and reporting year the forms show, and "my department first";
+its pickers follow the database opened and the scope chosen."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QToolBar, QWidget
 
-from esgdesk.application.session import Session
+from esgdesk.application.session import Changes
 from esgdesk.errors import UnknownEntity
 from ui.i18n import tr
+from ui.operations import SessionOps
 
 
 class ScopeBar(QToolBar):
     scope_chosen = Signal(str, int)  # entity code, year
     mine_toggled = Signal(bool)
 
-    def __init__(self, session: Session, mine_first: bool, parent: QWidget | None = None,
+    def __init__(self, ops: SessionOps, mine_first: bool, parent: QWidget | None = None,
                  ) -> None:
         super().__init__("main", parent)
-        self.session = session
+        self.ops, self.session = ops, ops.session
         self.setObjectName("main-toolbar")
         self.setMovable(False)
         self.entity_caption, self.year_caption = QLabel(), QLabel()
@@ -34,6 +36,15 @@ class ScopeBar(QToolBar):
         self.entity_picker.activated.connect(lambda _i: self._chosen())
         self.year_picker.activated.connect(lambda _i: self._chosen())
         self.mine_only.toggled.connect(self.mine_toggled)
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        workspace = self.session.workspace
+        if changes.database:
+            self.fill_entities(self.ops.lang)
+            self.fill_years()
+        elif changes.scope and workspace is not None:
+            self.pick(workspace.entity, workspace.year)
 
     def retranslate(self, lang: str) -> None:
         self.entity_caption.setText(tr("E&ntity"))

@@ -3,16 +3,21 @@ and next year, the next cell to fill, the panes in turn by F6) and where focus l
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDockWidget, QMenuBar, QStatusBar, QWidget
 
+from esgdesk.application.session import Changes
+from ui.detail_pane import DetailPane
+from ui.findings_panel import FindingsPanel
+from ui.form_pages import FormPages
 from ui.i18n import tr
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.menus import add_action
+from ui.navigation import NavigationTree
+from ui.operations import SessionOps
+from ui.scope_bar import ScopeBar
 
 CHAPTER_KEYS = 9  # Ctrl+1 … Ctrl+9
 
@@ -20,46 +25,55 @@ CHAPTER_KEYS = 9  # Ctrl+1 … Ctrl+9
 class Keyboard(QObject):
     """The Go menu and the moves it offers."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, ops: SessionOps, scope: ScopeBar, panes: tuple[
+                     NavigationTree, FormPages, DetailPane, FindingsPanel],
+                 docks: tuple[QDockWidget, QDockWidget], status: QStatusBar,
+                 select_year: Callable[[int], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.session, self.scope, self.status = ops, ops.session, scope, status
+        self.navigation, self.pages, self.detail, self.findings = panes  # as F6 visits them
+        self.detail_dock, self.findings_dock = docks
+        self.select_year = select_year
         self.chapter_actions: list[QAction] = []
+        ops.changed.connect(self._changed)
 
-    def build_menu(self) -> None:
-        window = self.window
-        self.menu = window.menuBar().addMenu("")
+    def _changed(self, changes: Changes) -> None:
+        if changes.scope:  # Ctrl+1…: the edition's chapters, their titles naming the year
+            self.retranslate()
+
+    def build_menu(self, bar: QMenuBar) -> None:
+        self.menu = bar.addMenu("")
         for number in range(1, CHAPTER_KEYS + 1):  # the Nth chapter of the year's edition
-            self.chapter_actions.append(window.action(
+            self.chapter_actions.append(add_action(
                 self.menu, QKeySequence(f"Ctrl+{number}"),
                 lambda n=number: self.open_nth_chapter(n)))
         self.menu.addSeparator()
-        self.entity_action = window.action(self.menu, None, lambda: self._pick(
-            window.scope.entity_picker))
-        self.year_action = window.action(self.menu, None, lambda: self._pick(
-            window.scope.year_picker))
-        self.previous_year_action = window.action(self.menu, QKeySequence("Ctrl+PgUp"),
-                                                  lambda: self.step_year(-1))
-        self.next_year_action = window.action(self.menu, QKeySequence("Ctrl+PgDown"),
-                                              lambda: self.step_year(1))
+        self.entity_action = add_action(self.menu, None, lambda: self._pick(
+            self.scope.entity_picker))
+        self.year_action = add_action(self.menu, None, lambda: self._pick(
+            self.scope.year_picker))
+        self.previous_year_action = add_action(self.menu, QKeySequence("Ctrl+PgUp"),
+                                               lambda: self.step_year(-1))
+        self.next_year_action = add_action(self.menu, QKeySequence("Ctrl+PgDown"),
+                                           lambda: self.step_year(1))
         self.menu.addSeparator()
-        self.to_fill_action = window.action(self.menu, QKeySequence("F8"), self.next_to_fill)
-        self.next_pane_action = window.action(self.menu, QKeySequence("F6"),
-                                              lambda: self.cycle(1))
-        self.previous_pane_action = window.action(self.menu, QKeySequence("Shift+F6"),
-                                                  lambda: self.cycle(-1))
-        self.details_action = window.detail_dock.toggleViewAction()
+        self.to_fill_action = add_action(self.menu, QKeySequence("F8"), self.next_to_fill)
+        self.next_pane_action = add_action(self.menu, QKeySequence("F6"), lambda: self.cycle(1))
+        self.previous_pane_action = add_action(self.menu, QKeySequence("Shift+F6"),
+                                               lambda: self.cycle(-1))
+        self.details_action = self.detail_dock.toggleViewAction()
         self.menu.addAction(self.details_action)
 
     def retranslate(self) -> None:
-        window = self.window
+        workspace = self.session.workspace
         self.menu.setTitle(tr("&Go"))
-        chapters = window.catalogue.chapters if window.workspace is not None else ()
+        chapters = workspace.catalogue.chapters if workspace is not None else ()
         for number, action in enumerate(self.chapter_actions):
             chapter = chapters[number] if number < len(chapters) else None
             action.setVisible(chapter is not None)
-            if chapter is not None:
-                year = window.workspace.year if window.workspace is not None else None
-                action.setText(f"{chapter.number} {chapter.title(window.lang, year)}".strip())
+            if chapter is not None and workspace is not None:
+                title = chapter.title(self.ops.lang, workspace.year)
+                action.setText(f"{chapter.number} {title}".strip())
         self.entity_action.setText(tr("&Entity…"))
         self.year_action.setText(tr("&Year…"))
         self.previous_year_action.setText(tr("&Previous year"))
@@ -71,39 +85,39 @@ class Keyboard(QObject):
 
     # -- the moves ----------------------------------------------------------------------
     def open_nth_chapter(self, number: int) -> None:
-        chapters = self.window.catalogue.chapters if self.window.workspace is not None else ()
+        workspace = self.session.workspace
+        chapters = workspace.catalogue.chapters if workspace is not None else ()
         if number <= len(chapters):
             self.open_chapter(chapters[number - 1].id)
 
     def open_chapter(self, chapter_id: str, table_id: str = "") -> None:
         """Show a chapter (at a table) with the cursor in its form, ready to type."""
-        window = self.window
-        form = window.show_chapter(chapter_id)
+        form = self.pages.show_chapter(chapter_id)
         if form is None:
             return
         if table_id:
-            table = window.catalogue.tables[table_id]
+            table = self.session.catalogue.tables[table_id]
             form.show_figure(table)
             form.focus_first(table)
         else:
             form.focus_current()
 
     def step_year(self, step: int) -> None:
-        picker = self.window.scope.year_picker
+        picker = self.scope.year_picker
         target = picker.currentIndex() + step
-        if 0 <= target < picker.count() and self.window.store is not None:
-            self.window.select(year=int(picker.itemData(target)))
+        if 0 <= target < picker.count() and self.session.store is not None:
+            self.select_year(int(picker.itemData(target)))
 
     def next_to_fill(self) -> None:
-        form = self.window.current_form()
+        form = self.pages.current_form()
         if form is None:
             return
         found = form.next_to_fill()
         if not found:
-            self.window.statusBar().showMessage(
+            self.status.showMessage(
                 tr("Every figure of this chapter is filled and without open findings"), 6000)
         elif found == "wrapped":
-            self.window.statusBar().showMessage(
+            self.status.showMessage(
                 tr("F8 went back to the chapter's top: nothing to fill below"), 6000)
 
     def _pick(self, picker: QWidget) -> None:
@@ -112,32 +126,29 @@ class Keyboard(QObject):
 
     def panes(self) -> list[QWidget]:
         """The panes F6 visits in turn: tree, form, details, findings (those shown)."""
-        window = self.window
-        panes: list[QWidget] = [window.navigation, window.pages]
-        if window.detail_dock.isVisible():
-            panes.append(window.detail)
-        if window.findings_dock.isVisible():
-            panes.append(window.findings.list)
+        panes: list[QWidget] = [self.navigation, self.pages]
+        if self.detail_dock.isVisible():
+            panes.append(self.detail)
+        if self.findings_dock.isVisible():
+            panes.append(self.findings.list)
         return panes
 
     def cycle(self, step: int) -> None:
         """Move the focus to the next (or previous) pane."""
         panes = self.panes()
-        focused = self.window.focusWidget()
+        focused = self.pages.window().focusWidget()
         here = next((n for n, pane in enumerate(panes)
                      if focused is not None and (pane is focused or pane.isAncestorOf(focused))),
                     -1 if step > 0 else 0)
         self.focus_pane(panes[(here + step) % len(panes)])
 
     def focus_pane(self, pane: QWidget) -> None:
-        window = self.window
-        form = window.current_form()
-        if pane is window.pages and form is not None:
+        form, findings = self.pages.current_form(), self.findings.list
+        if pane is self.pages and form is not None:
             form.focus_current()
-        elif pane is window.detail:
-            window.detail.take_focus()
-        elif pane is window.findings.list and window.findings.list.topLevelItemCount():
-            findings = window.findings.list
+        elif pane is self.detail:
+            self.detail.take_focus()
+        elif pane is findings and findings.topLevelItemCount():
             if findings.currentItem() is None:
                 findings.setCurrentItem(findings.topLevelItem(0))
             findings.setFocus(Qt.FocusReason.ShortcutFocusReason)

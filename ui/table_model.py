@@ -9,9 +9,9 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from esgdesk.errors import EsgdeskError, InvalidValue
 from esgdesk.model.layout import FigureRef, FormGrid
-from esgdesk.model.states import special_state
+from esgdesk.model.types import CLEARED, Entry
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.store import parse_value
+from esgdesk.storage.store import parse_entry
 from ui.i18n import finding_line
 from ui.icons import icon
 
@@ -39,7 +39,8 @@ class FormTableModel(QAbstractTableModel):
     (through its undo stack); `refused` says why a typed text was not accepted.
     """
 
-    edit_requested = Signal(object, object)  # FigureRef, text (str | None to clear)
+    # FigureRef, text (str | None to clear), and the Entry it was parsed into (written as is)
+    edit_requested = Signal(object, object, object)
     refused = Signal(QModelIndex, str)
 
     def __init__(self, grid: FormGrid, workspace: Workspace, lang: str) -> None:
@@ -211,28 +212,33 @@ class FormTableModel(QAbstractTableModel):
     # -- editing --------------------------------------------------------------------
     def refusal(self, index: Index, text: str) -> str | None:
         """Why `text` cannot go into this cell, or None when it can."""
+        return self.entry(index, text)[1]
+
+    def entry(self, index: Index, text: str) -> tuple[Entry | None, str | None]:
+        """What `text` typed into this cell writes, parsed once by its figure's type (a
+        state in any spelling, a value; an empty text clears the figure), or why it cannot
+        go in."""
         ref = self.figure(index)
         if ref is None or not self.workspace.is_editable(ref):
-            return self.tr("This cell cannot be edited")
-        if not text.strip() or special_state(text) is not None:
-            return None
+            return None, self.tr("This cell cannot be edited")
+        if not text.strip():
+            return CLEARED, None
         indicator = self.workspace.catalogue.indicators[ref.indicator]
         try:
-            parse_value(indicator, text)
+            return parse_entry(indicator, text), None
         except InvalidValue as exc:  # said with the row's label, not the indicator's id
-            return self.tr("{label}: “{text}” is not accepted: {reason}").replace(
+            return None, self.tr("{label}: “{text}” is not accepted: {reason}").replace(
                 "{label}", indicator.label(self.lang)).replace("{text}", text.strip()).replace(
                 "{reason}", exc.reason_zh if self.lang == "zh" else exc.reason)
         except EsgdeskError as exc:
-            return exc.message(self.lang)
-        return None
+            return None, exc.message(self.lang)
 
     def setData(self, index: Index, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole:
             return False
         text = "" if value is None else str(value)
-        reason = self.refusal(index, text)
+        entry, reason = self.entry(index, text)
         if reason is not None:
             self.refused.emit(QModelIndex(index), reason)
             return False
@@ -240,7 +246,7 @@ class FormTableModel(QAbstractTableModel):
         current = self.workspace.edit_text(ref) if ref else ""
         if ref is None or text.strip() == current:
             return False
-        self.edit_requested.emit(ref, text if text.strip() else None)
+        self.edit_requested.emit(ref, text if text.strip() else None, entry)
         return True
 
     def refresh(self) -> None:

@@ -1,32 +1,37 @@
 """Validating a whole group takes most of a second: the session's run is stepped in slices
-between the user's events, so the form is usable at once; findings appear when it ends."""
+between the user's events, so the form is usable at once; findings appear when it ends. A new
+scope (another entity, year or database) starts a run; later edits re-validate incrementally."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QLabel, QStatusBar
 
+from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
 from esgdesk.rules.workspace import ValidationRun
 from ui.first_paint import after_first_paint
 from ui.i18n import tr
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.operations import SessionOps
 
 
 class ValidationRunner(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.session = window.session
+    def __init__(self, ops: SessionOps, label: QLabel, status: QStatusBar,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.session = ops, ops.session
+        self.label, self.status = label, status  # "Validating…" while a run goes on
         self.wanted = False  # a run is asked for and waits for the window's first paint
+        ops.changed.connect(self._changed)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.scope:
+            self.start()
 
     def start(self) -> None:
         """Validate the scope shown, after the window's first paint at start-up."""
         self.wanted = True
-        self.window.validating_label.setVisible(True)
+        self.label.setVisible(True)
         after_first_paint(self._begin)
 
     def _begin(self) -> None:
@@ -41,21 +46,21 @@ class ValidationRunner(QObject):
             changes = self.session.step_validation(run)
         except EsgdeskError as exc:  # a file damaged under us
             self.cancel()
-            self.window.statusBar().showMessage(tr("Validation failed: {why}")
+            self.status.showMessage(tr("Validation failed: {why}")
                                                 .replace("{why}", exc.message()), 10000)
             return
         if changes is None:
             QTimer.singleShot(0, lambda: self._step(run))
             return
         if run is self.session.validation or self.session.validation is None:
-            self.window.validating_label.setVisible(False)
+            self.label.setVisible(False)
         if changes.findings:
-            self.window.ops.announce(changes)
+            self.ops.announce(changes)
 
     def cancel(self) -> None:
         self.wanted = False
         self.session.cancel_validation()
-        self.window.validating_label.setVisible(False)
+        self.label.setVisible(False)
 
     def running(self) -> bool:
         return self.wanted or self.session.validation is not None

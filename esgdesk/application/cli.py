@@ -1,5 +1,5 @@
-"""The command line: a thin front on the catalogue and the store, each command declared once,
-its options beside what it does, in one registry."""
+"""The command line: a thin front on the session, each command declared once, its options
+beside what it does, in one registry. It parses, asks the session and prints."""
 
 from __future__ import annotations
 
@@ -11,24 +11,24 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from esgdesk.application.databases import is_server, location, shown
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.states import VALUE, written_state
 from esgdesk.model.words import counted
 from esgdesk.paths import default_database
-from esgdesk.storage.location import ServerUrl, location, shown
 
 if TYPE_CHECKING:
+    from esgdesk.application.session import AuditRecord, Session, Store, StoredValue
     from esgdesk.exchange.intake import FileReport
     from esgdesk.model.catalogue import Indicator
-    from esgdesk.storage.store import Store, StoredValue
+    from esgdesk.model.layout import FigureRef
 
 from esgdesk.application.commands import (
     REGISTRY,
     command,
-    department_of,
     force_argument,
     refuse_existing,
-    store_command,
+    session_command,
 )
 
 
@@ -49,8 +49,8 @@ def _init_arguments(parser: argparse.ArgumentParser) -> None:
 def _init(args: argparse.Namespace) -> int:
     from datetime import date
 
+    from esgdesk.application.databases import create_group
     from esgdesk.model.templates import template
-    from esgdesk.storage.newdb import EntitySpec, create_database
 
     path = args.path or default_database()
     zh, _, en = args.group_name.partition(" / ")
@@ -61,10 +61,7 @@ def _init(args: argparse.Namespace) -> int:
     company = args.company
     if args.company_zh or args.company_en:  # held as "中文 / English", read by name_in
         company = " / ".join(n for n in (args.company_zh.strip(), args.company_en.strip()) if n)
-    store = create_database(path, company, year,
-                            [EntitySpec("group", zh, en or zh, "group")], args.template)
-    catalogue = store.edition(year)
-    store.close()
+    catalogue = create_group(path, company, year, zh, en or zh, args.template)
     print(f"{shown(path)}: new esgdesk database, {year} catalogue from the template "
           f"{args.template} ({len(catalogue.tables)} tables, "
           f"{len(catalogue.indicators)} indicators)")
@@ -115,45 +112,30 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
                         "at an entity whose figure is otherwise its children's")
 
 
-def _figure_entity(store: Store, args: argparse.Namespace) -> str:
-    """The entity a figure command names (default: the group), once its indicator is known."""
-    entity = args.entity or store.root().code
-    store.known_indicator(args.year, args.indicator)  # the year's edition knows it
-    return entity
+def _figure(session: Session, args: argparse.Namespace) -> FigureRef:
+    """The figure a command names (at the group unless an entity is named), once the year's
+    edition is known to hold its indicator."""
+    from esgdesk.model.layout import FigureRef
+
+    return FigureRef(session.figure_entity(args.entity, args.year, args.indicator), args.year,
+                     args.indicator)
 
 
-def _describe(store: Store, stored: StoredValue) -> str:
-    """A figure on one line: id, value as printed (or its state, n/a or not available),
-    unit and status."""
-    indicator = store.known_indicator(stored.year, stored.indicator)
+def _describe(session: Session, stored: StoredValue) -> str:
+    """A figure (as stored) on one line: id, value as printed (or its state, n/a or not
+    available), unit and status."""
+    indicator = session.require_store().known_indicator(stored.year, stored.indicator)
     shown = (written_state(stored.state) if stored.state != VALUE
              else indicator.type.format(stored.value) if stored.value is not None else "—")
     return f"{stored.indicator}\t{shown}\t{indicator.unit.zh}\t{stored.status}"
 
 
-@store_command("set", "set a figure", _set_arguments)
-def _set(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.model.states import special_state
-    from esgdesk.storage.store import Change
-
-    entity = _figure_entity(store, args)
-    note = args.note
-    if args.reason and not args.history:
-        if special_state(args.value) is None:
-            raise EsgdeskError(
-                "--reason says why a figure is n/a or not available; say why a figure changed "
-                "with --explain, and where it comes from with --source",
-                "--reason 用于说明数据为何不适用或暂无；说明数据变化请用 --explain，"
-                "数据来源请用 --source", kind="usage")
-        note = note if note is not None else args.reason  # the state's reason explains it
-    change = Change(entity, args.year, args.indicator, args.value, note, unit=args.unit,
-                    provenance=args.provenance)
-    if args.history:
-        [stored] = store.set_history([change], args.user, reason=args.reason or "history",
-                                     source="cli")
-    else:
-        stored = store.set_value(change, args.user, reason=args.reason, source="cli")
-    print(_describe(store, stored))
+@session_command("set", "set a figure", _set_arguments)
+def _set(session: Session, args: argparse.Namespace) -> int:
+    ref = _figure(session, args)
+    enter = session.enter_history if args.history else session.enter_figure
+    stored = enter(ref, args.value, args.note, args.unit, args.provenance, args.reason)
+    print(_describe(session, stored))
     return 0
 
 
@@ -163,12 +145,13 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
                         help="language of a computed figure's unit and formula")
 
 
-@store_command("get", "show a figure (a computed one with its formula)", _get_arguments)
-def _get(store: Store, args: argparse.Namespace) -> int:
-    entity = _figure_entity(store, args)
+@session_command("get", "show a figure (a computed one with its formula)", _get_arguments)
+def _get(session: Session, args: argparse.Namespace) -> int:
+    entity = _figure(session, args).entity
+    store = session.require_store()
     stored = store.get(entity, args.year, args.indicator)
     if stored is not None:
-        print(_describe(store, stored) + (f"\t{stored.note}" if stored.note else ""))
+        print(_describe(session, stored) + (f"\t{stored.note}" if stored.note else ""))
         return 0
     indicator = store.known_indicator(args.year, args.indicator)
     if indicator.formula is None:
@@ -243,30 +226,31 @@ def _get_computed(store: Store, entity: str, year: int, indicator: Indicator,
     return 0
 
 
-@store_command("history", "show a figure's changes", _figure_arguments)
-def _history(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.storage.audit import who
+@session_command("history", "show a figure's changes", _figure_arguments)
+def _history(session: Session, args: argparse.Namespace) -> int:
+    _print_history(session, session.history(_figure(session, args)))
+    return 0
 
-    entity = _figure_entity(store, args)
-    for record in store.history(entity, args.year, args.indicator):
+
+def _print_history(session: Session, records: list[AuditRecord]) -> None:
+    """Audited changes, one a line: when, who, what, the change and why."""
+    for record in records:
         change = (f"{record.old_status} → {record.new_status}" if record.action == "status"
                   else f"{record.old_value or '—'} → {record.new_value or '—'}")
         if record.entered:
             change += f" (entered as {record.entered})"
         why = f"\t{record.reason}" if record.reason else ""
-        print(f"{record.at}\t{who(record)}\t{record.action}\t{change}{why}")
-    return 0
+        print(f"{record.at}\t{session.who(record)}\t{record.action}\t{change}{why}")
 
 
-@store_command("lock", "lock (publish) a figure; it then changes only with 'restate'",
-               _figure_arguments)
-def _lock(store: Store, args: argparse.Namespace) -> int:
-    entity = _figure_entity(store, args)
-    before = store.get(entity, args.year, args.indicator)
-    print(_describe(store, store.set_status(entity, args.year, args.indicator, "locked",
-                                            args.user)))
+@session_command("lock", "lock (publish) a figure; it then changes only with 'restate'",
+                 _figure_arguments)
+def _lock(session: Session, args: argparse.Namespace) -> int:
+    ref = _figure(session, args)
+    before = session.current(ref)
+    print(_describe(session, session.lock_figure(ref)))
     if before is not None and before.status == "locked":
-        print(f"esgdesk lock: {args.indicator} for {entity} {args.year} was locked already; "
+        print(f"esgdesk lock: {args.indicator} for {ref.entity} {args.year} was locked already; "
               "nothing was written", file=sys.stderr)
     return 0
 
@@ -277,11 +261,11 @@ def _dump_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of units")
 
 
-@store_command("dump", "print every figure in long format", _dump_arguments)
-def _dump(store: Store, args: argparse.Namespace) -> int:
+@session_command("dump", "print every figure in long format", _dump_arguments)
+def _dump(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.exchange.dump import COLUMNS, dump_rows
 
-    rows = dump_rows(store, args.lang)
+    rows = dump_rows(session.require_store(), args.lang)
     if args.format == "json":
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -292,11 +276,19 @@ def _dump(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
-@store_command("entities", "list the entities")
-def _entities(store: Store, args: argparse.Namespace) -> int:
-    tree = store.tree()
-    for entity in tree:
-        indent = "  " * tree.depth(entity.code)
+def _entities_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--history", metavar="CODE",
+                        help="show an entity's own audited changes instead: its coming in, "
+                        "its province, the method's choices made for it")
+
+
+@session_command("entities", "list the entities", _entities_arguments)
+def _entities(session: Session, args: argparse.Namespace) -> int:
+    if args.history is not None:
+        _print_history(session, session.entity_history(args.history))
+        return 0
+    for entity, depth in session.entities():
+        indent = "  " * depth
         print(f"{indent}{entity.code}\t{entity.kind}\t{entity.name_zh}\t{entity.name_en}")
     return 0
 
@@ -313,13 +305,13 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
     force_argument(parser)
 
 
-@store_command("export", "write the report workbook (.xlsx) for a year", _export_arguments)
-def _export(store: Store, args: argparse.Namespace) -> int:
+@session_command("export", "write the report workbook (.xlsx) for a year", _export_arguments)
+def _export(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.exchange.export import export_workbook
 
     refuse_existing(args.out, args.force)
-    written = export_workbook(store, args.year, args.out, args.entity, args.lang,
-                              by_entity=args.by_entity, per_child=args.per_child)
+    written = export_workbook(session.require_store(), args.year, args.out, args.entity,
+                              args.lang, by_entity=args.by_entity, per_child=args.per_child)
     print(f"{written}: report workbook for {args.year}")
     return 0
 
@@ -347,20 +339,18 @@ def _due_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-@store_command("request", "write a collection workbook: a department's tables for an entity "
-               "and year", _request_arguments)
-def _request(store: Store, args: argparse.Namespace) -> int:
+@session_command("request", "write a collection workbook: a department's tables for an "
+                 "entity and year", _request_arguments)
+def _request(session: Session, args: argparse.Namespace) -> int:
     from datetime import date
 
-    from esgdesk.exchange.requests import write_request
-
-    department = department_of(store, args.department)
+    department = session.department(args.department)
     refuse_existing(args.out, args.force)
     if args.due and args.due < date.today().isoformat():
         print(f"esgdesk request: warning: the due date {args.due} is in the past",
               file=sys.stderr)
-    written = write_request(store, args.entity, args.year, department, args.out,
-                            args.user, args.lang, args.assignee, args.due)
+    written = session.write_request(args.entity, args.year, department, args.out, args.lang,
+                                    args.assignee, args.due)
     print(f"{written}: {department} request for {args.entity} {args.year}")
     return 0
 
@@ -395,16 +385,17 @@ def _annotated(report: FileReport, folder: Path) -> None:
     print(f"  annotated copy: {out}", file=sys.stderr)
 
 
-@store_command("import", "import returned collection workbooks (each all or nothing)",
-               _import_arguments)
-def _import(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.exchange.intake import import_files, may_accept
+@session_command("import", "import returned collection workbooks (each all or nothing)",
+                 _import_arguments)
+def _import(session: Session, args: argparse.Namespace) -> int:
+    from esgdesk.exchange.intake import may_accept
 
     expect = {k: getattr(args, k) for k in ("year", "entity", "department") if getattr(args, k)}
     if args.department:
-        expect["department"] = department_of(store, args.department)
-    reports = import_files(store, args.files, args.user, dry_run=args.dry_run,
-                           overwrite_newer=args.overwrite_newer, expect=expect)
+        expect["department"] = session.department(args.department)
+    reports = session.preview_import(list(args.files), expect=expect)
+    if not args.dry_run:
+        session.accept_import(reports, lambda _report: bool(args.overwrite_newer))
     for report in reports:
         if report.refused:  # a refusal goes to stderr, each reason on its line
             print(f"{report.path.name}: refused", file=sys.stderr)
@@ -428,17 +419,17 @@ def _import(store: Store, args: argparse.Namespace) -> int:
         print("dry run: nothing was written", file=sys.stderr)
     else:
         for report in reports:
-            _say_written(store, report)
+            _say_written(session, report)
     blocked = [r for r in reports if not may_accept(r, args.overwrite_newer)]
     return 1 if blocked else 0
 
 
-def _say_written(store: Store, report: FileReport) -> None:
+def _say_written(session: Session, report: FileReport) -> None:
     """The last word on one imported file: the figures written, from which file, into
     which request and where the request now stands; or that nothing was written."""
     name, request = report.path.name, report.request
     if report.written and request is not None:
-        now = store.request(request.id)
+        now = session.require_store().request(request.id)
         status = now.status if now is not None else request.status
         print(f"{name}: {counted(report.written, 'figure')} written into the {request.department} "
               f"request of {request.entity} {request.year} (request {request.id[:12]}, now "
@@ -453,12 +444,12 @@ def _year_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=int, required=True)
 
 
-@store_command("status", "the data requests of a year: who is late, what is missing",
-               _year_argument)
-def _status(store: Store, args: argparse.Namespace) -> int:
+@session_command("status", "the data requests of a year: who is late, what is missing",
+                 _year_argument)
+def _status(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.rules.review import dashboard
 
-    rows = dashboard(store, args.year)
+    rows = dashboard(session.require_store(), args.year)
     if not rows:
         print(f"no data requests for {args.year}", file=sys.stderr)
         return 0
@@ -483,19 +474,13 @@ def _review_arguments(parser: argparse.ArgumentParser) -> None:
                         help="why (needed to send it back)")
 
 
-@store_command("review", "move a data request: submitted, approved, locked, or back",
-               _review_arguments)
-def _review(store: Store, args: argparse.Namespace) -> int:
-    from esgdesk.rules.review import move
-
-    department = department_of(store, args.department)
-    request = store.request_for(args.entity, args.year, department)
-    if request is None:
-        name = store.catalogue.departments[department]
-        raise NotFound(f"no {name.en} request for {args.entity} {args.year} (see "
-                       "'esgdesk status')",
-                       f"没有 {args.entity} {args.year} 年{name.zh}的数据请求（见 esgdesk status）")
-    moved = move(store, request.id, args.to, args.user, args.reason)
+@session_command("review", "move a data request: submitted, approved, locked, or back",
+                 _review_arguments)
+def _review(session: Session, args: argparse.Namespace) -> int:
+    request = session.request_for(args.entity, args.year, session.department(args.department))
+    session.move_request(request.id, args.to, args.reason)
+    moved = session.require_store().request(request.id)
+    assert moved is not None  # a request is never deleted
     print(f"{moved.entity}\t{moved.department}\t{moved.year}\t{moved.status}")
     return 0
 
@@ -510,13 +495,14 @@ def _restate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", required=True)
 
 
-@store_command("restate", "change a published (locked) figure, keeping what was published",
-               _restate_arguments)
-def _restate(store: Store, args: argparse.Namespace) -> int:
-    entity = _figure_entity(store, args)
-    stored = store.restate(entity, args.year, args.indicator, args.value, args.kind,
-                           args.reason, args.user)
-    print(_describe(store, stored) + f"\tpublished {stored.published}")
+@session_command("restate", "change a published (locked) figure, keeping what was "
+                 "published", _restate_arguments)
+def _restate(session: Session, args: argparse.Namespace) -> int:
+    ref = _figure(session, args)
+    session.restate(ref, args.value, args.kind, args.reason)
+    stored = session.current(ref)
+    assert stored is not None  # restated just now
+    print(_describe(session, stored) + f"\tpublished {stored.published}")
     return 0
 
 
@@ -532,19 +518,20 @@ def _audit_arguments(parser: argparse.ArgumentParser) -> None:
 @command("audit", "audit log: 'verify' checks its hash chain and the figures against it; "
          "'seal --reason R' (the owner) seals the broken rows", _audit_arguments)
 def _audit(args: argparse.Namespace) -> int:
-    from esgdesk.storage.store import open_database
+    from esgdesk.application.session import Session
 
     path = args.path or default_database()
-    store = open_database(path)
+    session = Session(user_name=getattr(args, "user", None) or "")
+    session.open_for_command(path)
     try:
         if args.action == "seal":
-            report = store.seal_audit(args.reason, args.user or "")
+            report = session.seal_audit(args.reason)
             print(f"{shown(path)}: sealed audit rows "
                   f"{', '.join(map(str, report.sealed))}; the chain verifies from here")
         else:
-            report = store.verify_audit()
+            report = session.verify_audit()
     finally:
-        store.close()
+        session.close()
     if report.sound:
         if args.action == "verify":
             print(f"{shown(path)}: the audit log's {report.rows} rows are intact, and every "
@@ -567,14 +554,14 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 @command("check", "SQLite's integrity check and the audit log's hash chain; exit 1 if "
          "either fails", _check_arguments)
 def _check(args: argparse.Namespace) -> int:
-    from esgdesk.storage.health import check_database_file
+    from esgdesk.application.databases import check_file
 
     path = args.path
-    if isinstance(path, ServerUrl):
+    if is_server(path):
         return _audit(argparse.Namespace(path=path, action="verify"))
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
-    result = check_database_file(path)
+    result = check_file(path)
     if args.json:
         print(result.to_json())
     elif result.problem is not None:
@@ -598,19 +585,17 @@ def _backup_arguments(parser: argparse.ArgumentParser) -> None:
 
 @command("backup", "copy a database safely (SQLite's online backup)", _backup_arguments)
 def _backup(args: argparse.Namespace) -> int:
-    from esgdesk.storage.backup import copy_database
+    from esgdesk.application.databases import copy_file, pull_copy
 
     refuse_existing(args.out, args.force)
-    if isinstance(args.path, ServerUrl):
-        from esgdesk.storage.transfer import pull
-
+    if is_server(args.path):
         if args.out.exists():  # --force: the new copy replaces it only once it is whole
             args.out.unlink()
-        rows, head = pull(args.path, args.out)
+        rows, head = pull_copy(args.path, args.out)
         print(f"{args.out}: copy of {args.path.shown} ({rows} rows; audit chain head "
               f"{head[:12]}, the same on both)")
         return 0
-    print(f"{copy_database(args.path, args.out)}: backup of {args.path}")
+    print(f"{copy_file(args.path, args.out)}: backup of {args.path}")
     return 0
 
 
@@ -622,13 +607,13 @@ def _restore_arguments(parser: argparse.ArgumentParser) -> None:
 @command("restore", "put a backup in place of a database (the latest automatic one unless "
          "named)", _restore_arguments)
 def _restore(args: argparse.Namespace) -> int:
-    from esgdesk.storage.backup import backups, restore
+    from esgdesk.application.databases import backups, restore_backup
 
     chosen = args.backup or next(iter(backups(args.path)), None)
     if chosen is None:
         raise NotFound("no automatic backups found; name the backup file",
                        "没有找到自动备份，请指定备份文件", where=str(args.path))
-    restore(chosen, args.path)
+    restore_backup(chosen, args.path)
     print(f"{args.path}: restored from {chosen} (the file it replaced is "
           f"{args.path.name}.before-restore)")
     return 0
@@ -659,12 +644,12 @@ def _validate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
 
 
-@store_command("validate", "check a year's figures; exit 1 while any error remains",
-               _validate_arguments)
-def _validate(store: Store, args: argparse.Namespace) -> int:
+@session_command("validate", "check a year's figures; exit 1 while any error remains",
+                 _validate_arguments)
+def _validate(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.rules.validation import SEVERITIES, counted, validate
 
-    findings = validate(store, args.year, args.entity)
+    findings = validate(session.require_store(), args.year, args.entity)
     if args.format == "json":
         json.dump([f.as_dict() for f in findings], sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -724,7 +709,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     try:
-        from esgdesk.storage.store import current_user
+        from esgdesk.application.databases import current_user
 
         args.user = args.user or current_user()
         return REGISTRY[args.command].run(args)

@@ -13,14 +13,14 @@ from esgdesk.application.commands import (
     command,
     print_refused,
     refuse_existing,
-    store_command,
+    session_command,
 )
+from esgdesk.application.databases import location, shown
 from esgdesk.errors import EsgdeskError
-from esgdesk.storage.location import location, shown
 
 if TYPE_CHECKING:
+    from esgdesk.application.session import Session
     from esgdesk.model.catalogue import Catalogue
-    from esgdesk.storage.store import Store
 
 
 @command("templates", "list the catalogue templates a new database can start from")
@@ -70,30 +70,27 @@ def _catalogue(args: argparse.Namespace) -> int:
     if not words:
         raise EsgdeskError(f"say which database: esgdesk catalogue {verb} PATH …",
                            f"请指定数据库：esgdesk catalogue {verb} PATH …", kind="usage")
-    return _with_store(Path(words[0]), lambda store: {
-        "list": _list_store, "export": _export, "import": _import}[verb](store, args, words))
+    return _with_session(Path(words[0]), args, lambda session: {
+        "list": _list_store, "export": _export, "import": _import}[verb](session, args, words))
 
 
-def _with_store(path: Path, run: Any) -> int:
-    from esgdesk.storage.store import open_database
+def _with_session(path: Path, args: argparse.Namespace, run: Any) -> int:
+    from esgdesk.application.session import Session
 
-    store = open_database(path)
+    session = Session(user_name=args.user or "")
+    session.open_for_command(path)
     try:
-        return int(run(store))
+        return int(run(session))
     finally:
-        store.close()
+        session.close()
 
 
-def _year(store: Store, args: argparse.Namespace) -> int:
-    if args.year is not None:
-        return int(args.year)
-    from esgdesk.rules.workspace import reporting_years
-
-    return reporting_years(store)[1]
+def _year(session: Session, args: argparse.Namespace) -> int:
+    return int(args.year) if args.year is not None else session.years()[1]
 
 
-def _list_store(store: Store, args: argparse.Namespace, _words: list[str]) -> int:
-    return _list(store.edition(_year(store, args)), args)
+def _list_store(session: Session, args: argparse.Namespace, _words: list[str]) -> int:
+    return _list(session.require_store().edition(_year(session, args)), args)
 
 
 def _list(catalogue: Catalogue, args: argparse.Namespace) -> int:
@@ -141,14 +138,15 @@ def catalogue_json(catalogue: Catalogue) -> list[dict[str, Any]]:
     return out
 
 
-def _export(store: Store, args: argparse.Namespace, _words: list[str]) -> int:
+def _export(session: Session, args: argparse.Namespace, _words: list[str]) -> int:
     from esgdesk.exchange.catalogue_book import write_catalogue_book
 
+    store = session.require_store()
     if args.out is None:
         raise EsgdeskError("say where to write the workbook: --out catalogue.xlsx",
                            "请用 --out 指定工作簿文件", kind="usage")
     refuse_existing(args.out, args.force)
-    year = _year(store, args)
+    year = _year(session, args)
     write_catalogue_book(store.edition_document(year), args.out, args.lang, year)
     catalogue = store.edition(year)
     print(f"{args.out}: the {year} catalogue ({len(catalogue.tables)} tables, "
@@ -156,15 +154,13 @@ def _export(store: Store, args: argparse.Namespace, _words: list[str]) -> int:
     return 0
 
 
-def _import(store: Store, args: argparse.Namespace, words: list[str]) -> int:
-    from esgdesk.exchange.catalogue_book import plan_import
-
+def _import(session: Session, args: argparse.Namespace, words: list[str]) -> int:
     if len(words) < 2:
         raise EsgdeskError("say which workbook: esgdesk catalogue import PATH catalogue.xlsx",
                            "请指定工作簿：esgdesk catalogue import PATH catalogue.xlsx",
                            kind="usage")
-    year = _year(store, args)
-    plan = plan_import(store, Path(words[1]), year)
+    year = _year(session, args)
+    plan = session.plan_catalogue(Path(words[1]), year)
     if plan.problems:
         return print_refused(words[1], plan.problems, args.lang)
     if plan.unchanged:
@@ -175,8 +171,8 @@ def _import(store: Store, args: argparse.Namespace, words: list[str]) -> int:
     if args.dry_run:
         print(f"{words[1]}: checked (dry run); nothing was written")
         return 0
-    info = store.store_edition(year, plan.document, f"imported {Path(words[1]).name}",
-                               args.user)
+    session.import_catalogue(plan, Path(words[1]).name, year)
+    info = session.require_store().edition_info(year)
     number = info.number if info else "?"
     print(f"{words[1]}: stored as the {year} catalogue, edition {number}")
     return 0
@@ -192,14 +188,17 @@ def _year_arguments(parser: argparse.ArgumentParser) -> None:
 @command("year", "'open PATH YEAR' gives a new reporting year its catalogue (a copy of the "
          "last one)", _year_arguments)
 def _year_command(args: argparse.Namespace) -> int:
-    def run(store: Store) -> int:
-        info = store.open_year(args.year, args.user)
+    def run(session: Session) -> int:
+        session.open_year(args.year)
+        store = session.require_store()
+        info = store.edition_info(args.year)
+        assert info is not None  # opened just now
         catalogue = store.edition(args.year)
         print(f"{shown(args.path)}: {args.year} opened with the catalogue of "
               f"{info.summary.removeprefix('opened from ').removesuffix(chr(39) + 's edition')}"
               f" ({len(catalogue.indicators)} indicators)")
         return 0
-    return _with_store(args.path, run)
+    return _with_session(args.path, args, run)
 
 
 # -- frameworks ---------------------------------------------------------------------------
@@ -212,9 +211,9 @@ def _frameworks_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
 
 
-@store_command("frameworks", "how the year's figures cover each framework's disclosures",
-               _frameworks_arguments)
-def _frameworks(store: Store, args: argparse.Namespace) -> int:
+@session_command("frameworks", "how the year's figures cover each framework's disclosures",
+                 _frameworks_arguments)
+def _frameworks(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.model.frameworks import framework
     from esgdesk.rules.coverage import (
         NOT_COVERED,
@@ -224,7 +223,8 @@ def _frameworks(store: Store, args: argparse.Namespace) -> int:
         summary,
     )
 
-    year = _year(store, args)
+    store = session.require_store()
+    year = _year(session, args)
     catalogue = store.edition(year)
     chosen = [framework(args.framework).id] if args.framework else frameworks_used(catalogue)
     filled = filled_indicators(store, year, catalogue)

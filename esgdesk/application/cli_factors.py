@@ -10,21 +10,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.application.commands import print_refused, store_command
+from esgdesk.application.commands import print_refused, session_command
 from esgdesk.model.words import counted
 
 if TYPE_CHECKING:
-    from esgdesk.storage.factors import FactorValue
-    from esgdesk.storage.restatements import PublishedMove, Restatement
-    from esgdesk.storage.store import Store
+    from esgdesk.application.session import Session
 
 
-def _year(store: Store, args: argparse.Namespace) -> int:
-    if args.year is not None:
-        return int(args.year)
-    from esgdesk.rules.workspace import reporting_years
-
-    return reporting_years(store)[1]
+def _year(session: Session, args: argparse.Namespace) -> int:
+    return int(args.year) if args.year is not None else session.years()[1]
 
 
 def _factors_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,38 +50,31 @@ def _factors_arguments(parser: argparse.ArgumentParser) -> None:
                         "footnoted); without it such a change is refused")
 
 
-@store_command("factors", "a year's emission and conversion factors: list, import, load "
-               "shipped sets, set one", _factors_arguments)
-def _factors(store: Store, args: argparse.Namespace) -> int:
-    year = _year(store, args)
+@session_command("factors", "a year's emission and conversion factors: list, import, load "
+                 "shipped sets, set one", _factors_arguments)
+def _factors(session: Session, args: argparse.Namespace) -> int:
+    year = _year(session, args)
     if args.import_file is not None:
-        return _import(store, args, year)
+        return _import(session, args, year)
     if args.load:
-        from esgdesk.rules.published import factor_moves, refuse_or_restate
-        from esgdesk.storage.factors import shipped_factors
-
-        restatement = _restatement(args)
-        moves = refuse_or_restate(
-            factor_moves(store, year, shipped_factors(list(args.load))),
-            restatement is not None, f"loading {', '.join(args.load)} into {year}",
-            f"将 {', '.join(args.load)} 载入 {year} 年")
-        written = store.load_factor_sets(year, list(args.load), args.user, moves, restatement)
-        print(f"{store.shown}: {written} factor(s) of {', '.join(args.load)} "
-              f"written to {year}{_restated(moves)}")
+        written, moves = session.load_factor_sets(year, list(args.load), args.restate,
+                                                  args.reason)
+        print(f"{session.require_store().shown}: {written} factor(s) of "
+              f"{', '.join(args.load)} written to {year}{_restated(moves)}")
         return 0
     if args.set:
-        return _set(store, args, year)
-    return _list(store.factors(year), args, year)
+        return _set(session, args, year)
+    return _list(session.require_store().factors(year), args, year)
 
 
-def factors_json(factors: dict[str, FactorValue]) -> list[dict[str, Any]]:
+def factors_json(factors: dict[str, Any]) -> list[dict[str, Any]]:
     """The listing's objects: id, value (exact decimal text or null), unit, region, data
     year, source."""
     return [{"id": f.id, "value": f.value_text, "unit": f.unit, "region": f.region,
              "data_year": f.data_year, "source": f.source} for f in factors.values()]
 
 
-def _list(factors: dict[str, FactorValue], args: argparse.Namespace, year: int) -> int:
+def _list(factors: dict[str, Any], args: argparse.Namespace, year: int) -> int:
     if args.format == "json":
         json.dump(factors_json(factors), sys.stdout, ensure_ascii=False, indent=1)
         print()
@@ -104,18 +91,7 @@ def _list(factors: dict[str, FactorValue], args: argparse.Namespace, year: int) 
     return 0
 
 
-def _restatement(args: argparse.Namespace) -> Restatement | None:
-    """The restatement a change is made as (--restate KIND --reason WHY), or None."""
-    from esgdesk.storage.restatements import Restatement
-
-    if args.restate is None:
-        return None
-    restatement = Restatement(args.restate, args.reason)
-    restatement.check()
-    return restatement
-
-
-def _restated(moves: list[PublishedMove]) -> str:
+def _restated(moves: list[Any]) -> str:
     """What a change restated, for its line of output."""
     if not moves:
         return ""
@@ -124,33 +100,20 @@ def _restated(moves: list[PublishedMove]) -> str:
     return f"; restated {counted(len(moves), 'published figure')}: {named}{more}"
 
 
-def _set(store: Store, args: argparse.Namespace, year: int) -> int:
-    from esgdesk.rules.published import change_factors
-
+def _set(session: Session, args: argparse.Namespace, year: int) -> int:
     factor_id, value = args.set
-    held = store.factors(year).get(factor_id)
-    unit = args.unit if args.unit is not None else (held.unit if held else "")
-    factor = store.prepare_factor(
-        factor_id, value or None, unit, args.source,
-        args.table if args.table is not None else (held.table_ref if held else ""),
-        args.reason, gas=held.gas if held else "", region=held.region if held else "",
-        data_year=args.data_year if args.data_year is not None else (
-            held.data_year if held else None),
-        set_id="", verified=args.verified)
-    stored, moves = change_factors(store, year, [factor], args.user, args.reason,
-                                   factor.source, _restatement(args))
-    factor = stored[0]
+    factor, moves = session.set_factor(
+        year, factor_id, value or None, unit=args.unit, source=args.source, table=args.table,
+        data_year=args.data_year, verified=args.verified, reason=args.reason,
+        restate=args.restate)
     shown = factor.value_text if factor.value is not None else "(none)"
     print(f"{factor.id} for {year}: {shown} {factor.unit}{_restated(moves)}".rstrip())
     return 0
 
 
-def _import(store: Store, args: argparse.Namespace, year: int) -> int:
-    from esgdesk.exchange.factor_file import import_factors
-
+def _import(session: Session, args: argparse.Namespace, year: int) -> int:
     path: Path = args.import_file
-    found = import_factors(store, year, path, args.user, dry_run=args.dry_run,
-                           restatement=_restatement(args))
+    found = session.import_factors(year, path, args.dry_run, args.restate, args.reason)
     for note in found.notes:
         print(f"note: {note.message(args.lang)}", file=sys.stderr)
     if found.problems:
@@ -184,18 +147,16 @@ def _province_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", default="", help="why (with --restate)")
 
 
-@store_command("province", "the province an entity is in, for its grid factor",
-               _province_arguments)
-def _province(store: Store, args: argparse.Namespace) -> int:
+@session_command("province", "the province an entity is in, for its grid factor",
+                 _province_arguments)
+def _province(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.model.provinces import known_province
     from esgdesk.rules.factor_values import FactorValues
-    from esgdesk.rules.published import change_province
 
     wanted = None if args.province.strip() == "-" else args.province
-    entity, moves = change_province(store, args.entity, wanted, args.user,
-                                    _restatement(args))
-    year = _year(store, args)
-    values = FactorValues(store)
+    entity, moves = session.set_province(args.entity, wanted, args.restate, args.reason)
+    year = _year(session, args)
+    values = FactorValues(session.require_store())
     grid = values.grid(entity.code, year)
     found = known_province(entity.province)
     shown = f"{found.id} ({found.zh}, {found.en})" if found else "(no province)"
@@ -218,14 +179,13 @@ def _method_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reason", default="", help="why (with --restate)")
 
 
-@store_command("method", "the method's choices: list them, or choose an option (for the "
-               "database or an entity)", _method_arguments)
-def _method(store: Store, args: argparse.Namespace) -> int:
+@session_command("method", "the method's choices: list them, or choose an option (for the "
+                 "database or an entity)", _method_arguments)
+def _method(session: Session, args: argparse.Namespace) -> int:
     from esgdesk.model.method import choices, find_choice
-    from esgdesk.rules.published import change_choice
 
     if args.choice is None:
-        chosen = store.settings_under("method.")
+        chosen = session.require_store().settings_under("method.")
         for choice in choices().values():
             held = chosen.get(choice.setting_key(None), choice.default)
             scope = "per entity" if choice.scope == "entity" else "database"
@@ -240,8 +200,8 @@ def _method(store: Store, args: argparse.Namespace) -> int:
             mark = " (default)" if option.id == found.default else ""
             print(f"{option.id}\t{option.label(args.lang)}{mark}")
         return 0
-    chosen, moves = change_choice(store, args.choice, args.option, args.entity, args.user,
-                                  _restatement(args))
+    chosen, moves = session.choose_method(args.choice, args.option, args.entity, args.restate,
+                                          args.reason)
     where = f" for {args.entity}" if args.entity else ""
     print(f"{args.choice}{where}: {chosen}{_restated(moves)}")
     return 0

@@ -8,9 +8,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from esgdesk.application import databases
 from esgdesk.application.commands import command
+from esgdesk.application.databases import ServerUrl, is_server, location
 from esgdesk.errors import FileRefused
-from esgdesk.storage.location import ServerUrl, location
 
 ACTIONS = ("init", "grant", "revoke", "push")
 RIGHTS = {
@@ -40,7 +41,7 @@ def _server_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _url(text: str) -> ServerUrl:
     where = location(text)
-    if not isinstance(where, ServerUrl):
+    if not is_server(where):
         raise FileRefused("is not a server URL (postgresql://user@host:port/dbname)",
                           "不是服务器地址（postgresql://用户@主机:端口/数据库）", where=text)
     return where
@@ -62,73 +63,39 @@ def _server(args: argparse.Namespace) -> int:
     if not args.login:
         print(f"esgdesk server {args.action}: --name NAME is required", file=sys.stderr)
         return 2
-    from esgdesk.storage import postgres
-
     if args.action == "revoke":
-        postgres.revoke(url, args.login)
+        databases.revoke(url, args.login)
         print(f"{url.shown}: {args.login} has no esgdesk role any more")
         return 0
     if args.role is None:
         print("esgdesk server grant: --role coordinator|contributor|reader is required",
               file=sys.stderr)
         return 2
-    departments = _departments(url, args.department) if args.role == "contributor" else []
+    departments = databases.department_keys(url, args.department) \
+        if args.role == "contributor" else []
     if args.role == "contributor" and not departments:
         print("esgdesk server grant: a contributor needs --department (one or more)",
               file=sys.stderr)
         return 2
-    postgres.grant(url, args.login, args.role, departments)
+    databases.grant(url, args.login, args.role, departments)
     print(f"{url.shown}: {args.login} is a {args.role}"
           + (f" for {', '.join(departments)}" if departments else "")
           + f": {RIGHTS[args.role]}")
     return 0
 
 
-def _departments(url: ServerUrl, given: list[str]) -> list[str]:
-    """The departments named, each checked against the catalogue's."""
-    from esgdesk.application.commands import department_of
-    from esgdesk.storage.store import open_database
-
-    store = open_database(url)
-    try:
-        return [department_of(store, name) for name in given]
-    finally:
-        store.close()
-
-
 def _init(url: ServerUrl, args: argparse.Namespace) -> int:
-    from esgdesk.storage import postgres
-    from esgdesk.storage.store import open_database
-
-    empty = postgres.schema_revision(url) is None
-    if args.company and empty:
-        from datetime import date
-
-        from esgdesk.storage.newdb import EntitySpec, create_database
-
-        zh, _, en = args.group_name.partition(" / ")
-        year = args.year or date.today().year - 1
-        create_database(url, args.company, year, [EntitySpec("group", zh, en or zh, "group")],
-                        args.template).close()
-        made = f"a new group database ({year}, template {args.template})"
-    else:
-        open_database(url, create=True).close()
-        made = ("an empty esgdesk database, ready for `esgdesk server push`" if empty
-                else "its schema up to date")
-    postgres.install_rights(url)
-    roles = ", ".join(postgres.role_names(postgres.database_name(url)).values())
+    zh, _, en = args.group_name.partition(" / ")
+    made, roles = databases.new_server_database(url, args.company, args.year, zh, en or zh,
+                                                args.template)
     print(f"{url.shown}: {made}; this database's roles {roles} with their rights")
     return 0
 
 
 def _push(file: Path, url: ServerUrl) -> int:
-    from esgdesk.storage import postgres
-    from esgdesk.storage.transfer import push
-
     def progress(done: int, total: int, table: str) -> None:
         print(f"\r{done}/{total} rows ({table})", end="", file=sys.stderr, flush=True)
 
-    rows, head = push(file, url, progress if sys.stderr.isatty() else None)
-    postgres.install_rights(url)
+    rows, head = databases.push_file(file, url, progress if sys.stderr.isatty() else None)
     print(f"{url.shown}: {rows} rows copied from {file}; both audit chains end at {head[:12]}")
     return 0

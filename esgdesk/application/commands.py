@@ -1,5 +1,6 @@
 """The command registry: each command declared once, its options beside what it does. The
-command line (cli.py) and its groups of commands (cli_catalogue.py) declare theirs here."""
+command line (cli.py) and its groups of commands (cli_catalogue.py) declare theirs here; a
+command on a database gets a Session open on it, and writes only through it."""
 
 from __future__ import annotations
 
@@ -11,17 +12,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esgdesk.application.databases import Location, location
 from esgdesk.errors import FileRefused
 from esgdesk.model.words import counted
 from esgdesk.paths import default_database
-from esgdesk.storage.location import location
 
 if TYPE_CHECKING:
-    from esgdesk.storage.store import Store
+    from esgdesk.application.session import Session
 
 Arguments = Callable[[argparse.ArgumentParser], None]
 Handler = Callable[[argparse.Namespace], int]
-StoreHandler = Callable[["Store", argparse.Namespace], int]
+SessionHandler = Callable[["Session", argparse.Namespace], int]
 
 
 @dataclass(frozen=True)
@@ -60,29 +61,35 @@ def command(name: str, help_text: str, arguments: Arguments | None = None, *,
     return register
 
 
-def store_command(name: str, help_text: str, arguments: Arguments | None = None,
-                  ) -> Callable[[StoreHandler], StoreHandler]:
-    """Declare a command on an open database: the decorated function gets the store (the
-    database named, or the user's) and the parsed options."""
-    def register(run: StoreHandler) -> StoreHandler:
-        REGISTRY[name] = Command(name, help_text, arguments, partial(_on_store, run), True)
+def session_command(name: str, help_text: str, arguments: Arguments | None = None,
+                    ) -> Callable[[SessionHandler], SessionHandler]:
+    """Declare a command on an open database: the decorated function gets a session open on
+    it (the database named, or the user's), acting as the user, and the parsed options."""
+    def register(run: SessionHandler) -> SessionHandler:
+        REGISTRY[name] = Command(name, help_text, arguments, partial(_on_session, run), True)
         return run
     return register
 
 
-def _on_store(run: StoreHandler, args: argparse.Namespace) -> int:
-    from esgdesk.storage.health import location_warning
-    from esgdesk.storage.store import open_database
+def _on_session(run: SessionHandler, args: argparse.Namespace) -> int:
+    session = command_session(args.path or default_database(), args)
+    try:
+        return run(session, args)
+    finally:
+        session.close()
 
-    path = args.path or default_database()
-    warning = location_warning(path) if isinstance(path, Path) else None
+
+def command_session(path: Location, args: argparse.Namespace) -> Session:
+    """A session open on a database for one command (a warning first where file locking is
+    unreliable), acting as the user the command names."""
+    from esgdesk.application.session import Session
+
+    session = Session(user_name=args.user or "")
+    warning = Session.path_warning(path)
     if warning:
         print(f"esgdesk {args.command}: warning: {warning}", file=sys.stderr)
-    store = open_database(path)
-    try:
-        return run(store, args)
-    finally:
-        store.close()
+    session.open_for_command(path)
+    return session
 
 
 def force_argument(parser: argparse.ArgumentParser) -> None:
@@ -95,11 +102,6 @@ def refuse_existing(path: Path, force: bool) -> None:
     if path.exists() and not force:
         raise FileRefused("exists already; give --force to overwrite it",
                           "文件已存在；如要覆盖请加 --force", where=str(path), kind="exists")
-
-
-def department_of(store: Store, text: str) -> str:
-    """The department key a user named by key or name, in any case (see Catalogue)."""
-    return store.catalogue.department_key(text)
 
 
 def print_refused(name: Path | str, problems: list[Any], lang: str) -> int:

@@ -179,7 +179,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     rng = random.Random(seed)
     store.set_setting("company", "Generated group")
     store.set_setting("first_year", str(last_year - years + 1))
-    store.add_entity("group", "集团", "Group", "group")
+    store.add_entity("group", "集团", "Group", "group", user="generator")
     store.store_edition(last_year - years + 1, template_document(), "the shipped template",
                         "generator")
     store.load_factor_sets(last_year - years + 1, list(DEFAULT_SETS), "generator")
@@ -192,7 +192,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
         # resources/factors); overseas ones have none, and are counted with the national one.
         province = PROVINCES[number % len(PROVINCES)] if domestic else None
         store.add_entity(code, f"子公司 {number:03d}", f"Subsidiary {number:03d}", "company",
-                         "group", province)
+                         "group", province, user="generator")
     stamp, user = now(), "esgdesk generate"
     entity_ids = {e.code: e.id for e in store.entities()}
     head = store.audit_head()

@@ -51,7 +51,8 @@ def add_sample_entities(store: Store, codes: Collection[str] | None = None) -> N
         if codes is not None and entity["code"] not in codes:
             continue
         store.add_entity(entity["code"], entity["name"]["zh"], entity["name"]["en"],
-                         entity["kind"], entity.get("parent"), entity.get("province"))
+                         entity["kind"], entity.get("parent"), entity.get("province"),
+                         user=SAMPLE_USER)
 
 
 def create_sample(path: str | Path, entities: Collection[str] | None = None) -> Store:

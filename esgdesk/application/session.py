@@ -20,16 +20,22 @@ from esgdesk.model.words import counted
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
 from esgdesk.storage.health import FileCheck
-from esgdesk.storage.store import Store, StoredValue, current_user, open_database
+from esgdesk.storage.store import Change, Store, StoredValue, current_user, open_database
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
+    from esgdesk.exchange.factor_file import FactorImport
     from esgdesk.exchange.intake import FileReport
     from esgdesk.exchange.offline import OfflineRequest
+    from esgdesk.model.types import Entry
     from esgdesk.rules.coverage import DisclosureCoverage
     from esgdesk.rules.review import RequestState
     from esgdesk.rules.validation import Finding
     from esgdesk.storage.audit import ChainReport
+    from esgdesk.storage.factors import FactorValue
+    from esgdesk.storage.location import Location
+    from esgdesk.storage.records import AuditRecord, RequestInfo
+    from esgdesk.storage.restatements import PublishedMove, Restatement
 
 Progress = Callable[[int, int, str], bool]
 
@@ -129,6 +135,8 @@ class Session:
     # validation has run: freeing a group's figures takes some 20 ms, which the window
     # would otherwise spend before it shows the new figures.
     _retired: tuple[Any, ...] = field(default=(), repr=False)
+    # Opened for one command of the command line: closed with no automatic backup.
+    _for_command: bool = field(default=False, repr=False)
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until the next validation
@@ -185,7 +193,7 @@ class Session:
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         self._retired, self._history = (), None
         try:
-            if self.offline is None and not store.server \
+            if self.offline is None and not store.server and not self._for_command \
                     and store.audit_head() != self.opened_head:
                 from esgdesk.storage.backup import backup_if_changed  # only when it may back up
 
@@ -193,6 +201,25 @@ class Session:
             return None
         finally:
             store.close()
+
+    def open_for_command(self, path: Location) -> Store:
+        """Open a database for one command of the command line: the store alone (no forms,
+        no listening for other users), closed with no automatic backup."""
+        store = open_database(path)
+        if self.store is not None:
+            self.store.close()
+        self._retire()
+        self.store, self.workspace, self.offline, self.validation = store, None, None, None
+        self.opened_head, self._for_command = "", True
+        return store
+
+    @staticmethod
+    def path_warning(path: Location) -> str | None:
+        """A warning when a database file sits where file locking is unreliable (none for a
+        server)."""
+        from esgdesk.storage.health import location_warning
+
+        return location_warning(path) if isinstance(path, Path) else None
 
     def require_store(self) -> Store:
         if self.store is None:
@@ -285,6 +312,28 @@ class Session:
     def verify_audit(self) -> ChainReport:
         return self.require_store().verify_audit()
 
+    def history(self, ref: FigureRef) -> list[AuditRecord]:
+        """A figure's audited changes, oldest first."""
+        return self.require_store().history(ref.entity, ref.year, ref.indicator)
+
+    def entity_history(self, entity: str) -> list[AuditRecord]:
+        """An entity's own audited changes (added, its province, the method's choices made
+        for it), oldest first."""
+        return self.require_store().entity_history(entity)
+
+    @staticmethod
+    def who(record: AuditRecord) -> str:
+        """Who made an audited change, as shown (on a server, its user too where it
+        differs)."""
+        from esgdesk.storage.audit import who
+
+        return who(record)
+
+    def seal_audit(self, reason: str) -> ChainReport:
+        """Seal the broken rows of the audit chain (the owner's act, audited by the sealing
+        row itself); the chain as it verifies then."""
+        return self.require_store().seal_audit(reason, self.user)
+
     # -- scope --------------------------------------------------------------------------
     def entities(self) -> list[tuple[EntityInfo, int]]:
         """Every entity in tree order with its depth (for an indented picker)."""
@@ -323,27 +372,38 @@ class Session:
         return write_catalogue_book(self.require_store().edition_document(year), out, lang,
                                     year)
 
-    def plan_catalogue(self, path: Path) -> CatalogueImport:
+    def plan_catalogue(self, path: Path, year: int | None = None) -> CatalogueImport:
         """An edited catalogue workbook, checked whole against the database: its problems
-        (sheet!cell) or its difference from the year's edition. Nothing is written."""
+        (sheet!cell) or its difference from the year's edition (the year worked on unless
+        named). Nothing is written."""
         from esgdesk.exchange.catalogue_book import plan_import
 
-        return plan_import(self.require_store(), path, self.require_workspace().year)
+        chosen = self.require_workspace().year if year is None else year
+        return plan_import(self.require_store(), path, chosen)
 
     def apply_catalogue(self, plan: CatalogueImport, name: str) -> Changes:
         """Store a checked plan as the year's edition (one audited transaction); the forms
         redraw from it."""
-        workspace = self.require_workspace()
+        return self.import_catalogue(plan, name, self.require_workspace().year)
+
+    def import_catalogue(self, plan: CatalogueImport, name: str, year: int) -> Changes:
+        """Store a checked plan as a year's edition (one audited transaction); nothing when
+        it has problems or changes nothing."""
         if plan.problems or plan.unchanged:
             return Changes()
-        self.require_store().store_edition(workspace.year, plan.document, f"imported {name}",
-                                           self.user)
-        return self.select(workspace.entity, workspace.year) | Changes(saved=True)
+        self.require_store().store_edition(year, plan.document, f"imported {name}", self.user)
+        workspace = self.workspace
+        return self._rescoped(workspace.entity if workspace else None,
+                              workspace.year if workspace else None) | Changes(saved=True)
 
     def open_year(self, year: int) -> Changes:
         """Give a new reporting year its own edition (a copy of the last) and work on it."""
         self.require_store().open_year(year, self.user)
-        return self.select(None, year) | Changes(saved=True)
+        return self._rescoped(None, year) | Changes(saved=True)
+
+    def _rescoped(self, entity: str | None, year: int | None) -> Changes:
+        """After a change of what the figures mean: the forms (when open) read again."""
+        return self.select(entity, year) if self.workspace is not None else SCOPE
 
     def frameworks_used(self) -> list[str]:
         from esgdesk.rules.coverage import frameworks_used
@@ -406,15 +466,17 @@ class Session:
         return self.workspace.findings() if self.workspace is not None else []
 
     # -- figures --------------------------------------------------------------------------
-    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False) -> Changes:
+    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False,
+                   entry: Entry | None = None) -> Changes:
         """Write one figure (one transaction). A figure changed by someone else since it was
-        read raises StaleValue unless `overwrite`."""
+        read raises StaleValue unless `overwrite`. `entry`: what a form's cell parsed the
+        text into already (ValueType.entry), written as it is."""
         workspace = self.require_workspace()
         try:
             if overwrite:
-                workspace.overwrite(ref, text, self.user)
+                workspace.overwrite(ref, text, self.user, entry)
             else:
-                workspace.set(ref, text, self.user)
+                workspace.set(ref, text, self.user, entry)
         except EsgdeskError:
             self._reread()
             raise
@@ -523,15 +585,72 @@ class Session:
                                      self.user)
         return self._reloaded() | Changes(statuses=True)
 
+    def enter_figure(self, ref: FigureRef, text: str | None, note: str | None = None,
+                     unit: str | None = None, provenance: str | None = None,
+                     reason: str = "") -> StoredValue:
+        """Write one figure as given, with its explanation, the unit it is typed in and its
+        provenance (one transaction). A reason says why the figure is n/a or not available,
+        and is its explanation unless one is given; it explains no value."""
+        from esgdesk.model.states import special_state
+
+        if reason:
+            if text is None or special_state(text) is None:
+                raise EsgdeskError(
+                    "--reason says why a figure is n/a or not available; say why a figure "
+                    "changed with --explain, and where it comes from with --source",
+                    "--reason 用于说明数据为何不适用或暂无；说明数据变化请用 --explain，"
+                    "数据来源请用 --source", kind="usage")
+            note = note if note is not None else reason  # the state's reason explains it
+        stored = self.require_store().set_value(
+            self._change(ref, text, note, unit, provenance), self.user, reason=reason,
+            source="cli")
+        self._reloaded()
+        return stored
+
+    def enter_history(self, ref: FigureRef, text: str | None, note: str | None = None,
+                      unit: str | None = None, provenance: str | None = None,
+                      reason: str = "") -> StoredValue:
+        """Write a figure as a past report printed it, held where the report holds it (the
+        group's printed years), even at an entity whose figure is otherwise its children's;
+        the reason (default "history") says why."""
+        [stored] = self.require_store().set_history(
+            [self._change(ref, text, note, unit, provenance)], self.user,
+            reason=reason or "history", source="cli")
+        self._reloaded()
+        return stored
+
+    @staticmethod
+    def _change(ref: FigureRef, text: str | None, note: str | None, unit: str | None,
+                provenance: str | None) -> Change:
+        return Change(ref.entity, ref.year, ref.indicator, text, note, unit=unit,
+                      provenance=provenance)
+
+    def lock_figure(self, ref: FigureRef) -> StoredValue:
+        """Lock (publish) a figure: it then changes only as a restatement. A figure locked
+        already is left as it is."""
+        stored = self.require_store().set_status(ref.entity, ref.year, ref.indicator,
+                                                 "locked", self.user)
+        self._reloaded()
+        return stored
+
+    def figure_entity(self, entity: str | None, year: int, indicator: str) -> str:
+        """The entity a figure is named at (default: the group), once the year's edition is
+        known to hold its indicator."""
+        store = self.require_store()
+        chosen = entity or store.root().code
+        store.known_indicator(year, indicator)
+        return chosen
+
     def _reread(self) -> None:
         """After a refused write: read the figures again (a validation run that read the old
         ones is refused when it ends; the caller starts another)."""
         self.require_workspace().reload()
 
     def _reloaded(self) -> Changes:
-        workspace = self.require_workspace()
-        workspace.reload()
-        self.validate_now()
+        """After a write: the figures read again and validated (when forms show them)."""
+        if self.workspace is not None:
+            self.workspace.reload()
+            self.validate_now()
         return Changes(reloaded=True, findings=True, saved=True)
 
     # -- the report workbook ---------------------------------------------------------------
@@ -576,27 +695,48 @@ class Session:
         return write_requests(self.require_store(), year, entities, departments, folder,
                               self.user, lang, assignee or None, due or None, progress)
 
+    def write_request(self, entity: str, year: int, department: str, out: Path, lang: str,
+                      assignee: str | None = None, due: str | None = None) -> Path:
+        """One department's collection workbook for an entity and year (the request is
+        recorded, or re-used if it exists)."""
+        from esgdesk.exchange.requests import write_request
+
+        return write_request(self.require_store(), entity, year, department, out, self.user,
+                             lang, assignee, due)
+
+    def department(self, text: str) -> str:
+        """The department key a user named by key or name, in any case."""
+        return self.catalogue.department_key(text)
+
+    def request_for(self, entity: str, year: int, department: str) -> RequestInfo:
+        """The data request of a department for an entity and year (NotFound when none was
+        made)."""
+        store = self.require_store()
+        request = store.request_for(entity, year, department)
+        if request is None:
+            name = store.catalogue.departments[department]
+            raise NotFound(f"no {name.en} request for {entity} {year} (see 'esgdesk status')",
+                           f"没有 {entity} {year} 年{name.zh}的数据请求（见 esgdesk status）")
+        return request
+
     def preview_import(self, paths: list[Path], progress: Progress | None = None,
-                       ) -> list[FileReport]:
-        """What returned workbooks would change, with their findings; nothing is written."""
+                       expect: dict[str, str] | None = None) -> list[FileReport]:
+        """What returned workbooks would change, with their findings; nothing is written.
+        `expect` ({"year": "2024", "entity": …, "department": …}) refuses files made for
+        anything else."""
         from esgdesk.exchange.intake import preview
 
-        return preview(self.require_store(), paths, progress)
+        return preview(self.require_store(), paths, progress, expect)
 
     def accept_import(self, reports: list[FileReport], confirm: Callable[[FileReport], bool],
                       ) -> tuple[int, Changes]:
         """Write the previewed files the coordinator accepted, each in one transaction; a
         file holding figures changed in the database since it was saved is written only if
         `confirm` says so. The figures written, and what changed."""
-        from esgdesk.exchange.intake import accept, may_accept
+        from esgdesk.exchange.intake import accept_all
 
-        written = 0
         try:
-            for report in reports:
-                overwrite = report.needs_confirmation and confirm(report)
-                if may_accept(report, overwrite):
-                    written += accept(self.require_store(), report, self.user,
-                                      overwrite_newer=overwrite)
+            written = accept_all(self.require_store(), reports, self.user, confirm)
         finally:
             changes = self._reloaded() | Changes(requests=True)
         return written, changes
@@ -634,3 +774,99 @@ class Session:
 
         create_database(path, company, first_year, parse_entity_lines(entity_lines)).close()
         return self.open(path)
+
+    # -- the group's set-up: entities, provinces, the method, factors ---------------------
+    def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
+                   parent: str | None = None, province: str | None = None) -> Changes:
+        """Add a company or site under its parent (one transaction with its audit row)."""
+        self.require_store().add_entity(code, name_zh, name_en, kind, parent, province,
+                                        user=self.user)
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    @staticmethod
+    def restatement(kind: str | None, reason: str) -> Restatement | None:
+        """The restatement a change of method is made as (its kind and why), or None."""
+        from esgdesk.storage.restatements import Restatement
+
+        if kind is None:
+            return None
+        restatement = Restatement(kind, reason)
+        restatement.check()
+        return restatement
+
+    def set_province(self, code: str, province: str | None, restate: str | None = None,
+                     reason: str = "") -> tuple[EntityInfo, list[PublishedMove]]:
+        """Put an entity in a province (any of its names; None clears it), audited: refused
+        when it would move a published figure unless made as a restatement (`restate` its
+        kind). The entity as stored, and the figures restated."""
+        from esgdesk.rules.published import change_province
+
+        found = change_province(self.require_store(), code, province, self.user,
+                                self.restatement(restate, reason))
+        self._reloaded()
+        return found
+
+    def choose_method(self, choice: str, option: str, entity: str | None = None,
+                      restate: str | None = None, reason: str = "",
+                      ) -> tuple[str, list[PublishedMove]]:
+        """Choose an option of the method for the database or an entity, audited (refused
+        when it would move a published figure unless made as a restatement). The option as
+        stored, and the figures restated."""
+        from esgdesk.rules.published import change_choice
+
+        found = change_choice(self.require_store(), choice, option, entity, self.user,
+                              self.restatement(restate, reason))
+        self._reloaded()
+        return found
+
+    def load_factor_sets(self, year: int, set_ids: list[str], restate: str | None = None,
+                         reason: str = "") -> tuple[int, list[PublishedMove]]:
+        """Copy shipped factor sets into a year (a later set overrides an earlier one's ids),
+        refused when they would move a published figure unless made as a restatement. How
+        many factors were written, and the figures restated."""
+        from esgdesk.rules.published import factor_moves, refuse_or_restate
+        from esgdesk.storage.factors import shipped_factors
+
+        store = self.require_store()
+        restatement = self.restatement(restate, reason)
+        moves = refuse_or_restate(
+            factor_moves(store, year, shipped_factors(set_ids)), restatement is not None,
+            f"loading {', '.join(set_ids)} into {year}", f"将 {', '.join(set_ids)} 载入 {year} 年")
+        written = store.load_factor_sets(year, set_ids, self.user, moves, restatement)
+        self._reloaded()
+        return written, moves
+
+    def set_factor(self, year: int, factor_id: str, value: str | None, *,
+                   unit: str | None = None, source: str = "", table: str | None = None,
+                   data_year: int | None = None, verified: bool = False, reason: str = "",
+                   restate: str | None = None) -> tuple[FactorValue, list[PublishedMove]]:
+        """Set one factor of a year (None clears it); what is not given is kept from the
+        factor held. Refused when it would move a published figure unless made as a
+        restatement. The factor as stored, and the figures restated."""
+        from esgdesk.rules.published import change_factors
+
+        store = self.require_store()
+        held = store.factors(year).get(factor_id)
+        factor = store.prepare_factor(
+            factor_id, value, unit if unit is not None else (held.unit if held else ""),
+            source, table if table is not None else (held.table_ref if held else ""), reason,
+            gas=held.gas if held else "", region=held.region if held else "",
+            data_year=data_year if data_year is not None else (
+                held.data_year if held else None),
+            set_id="", verified=verified)
+        stored, moves = change_factors(store, year, [factor], self.user, reason, factor.source,
+                                       self.restatement(restate, reason))
+        self._reloaded()
+        return stored[0], moves
+
+    def import_factors(self, year: int, path: Path, dry_run: bool = False,
+                       restate: str | None = None, reason: str = "") -> FactorImport:
+        """Read a factor file (.xlsx or .csv) and, unless a dry run or it has a problem,
+        store its factors in the year (one audited transaction)."""
+        from esgdesk.exchange.factor_file import import_factors
+
+        found = import_factors(self.require_store(), year, path, self.user, dry_run=dry_run,
+                               restatement=self.restatement(restate, reason))
+        if not dry_run and found.changes and not found.problems:
+            self._reloaded()
+        return found

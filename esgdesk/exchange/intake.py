@@ -10,7 +10,7 @@ the audit log, or nothing at all. `may_accept` is the one rule of which file may
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +24,8 @@ from esgdesk.exchange.returned import (
     refused_value,
 )
 from esgdesk.model.catalogue import Indicator
-from esgdesk.model.states import is_state_text, state_of_text, state_text
-from esgdesk.model.types import ValueRefused
+from esgdesk.model.states import state_text
+from esgdesk.model.types import CLEARED, Entry, ValueRefused
 from esgdesk.rules.review import findings_of_department
 from esgdesk.rules.validation import Finding, Validator, counted
 from esgdesk.storage.store import (
@@ -56,6 +56,7 @@ class Difference:
     new: str | None
     note: str | None
     notice: str = ""
+    entry: Entry = CLEARED  # what is written: the value or state as read from the file
 
 
 @dataclass
@@ -244,8 +245,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                 report.unchanged += 1  # an empty cell never clears a held figure
             continue
         note = figure.note or ""  # an Explanation cell left empty holds no explanation
-        new_state = state_of_text(text)
-        new_value = None if new_state != "value" else text
+        new_state, new_value = figure.state, text
         if stored is not None and stored.value == new_value and stored.state == new_state \
                 and stored.note == note:
             report.unchanged += 1
@@ -256,7 +256,8 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                                              f"{figure.indicator} 已锁定", figure.indicator))
             continue
         difference = Difference(figure.indicator, figure.address, old,
-                                state_text(new_state, new_value), note, notice)
+                                state_text(new_state, new_value), note, notice,
+                                Entry(new_value, new_state))
         (report.changed if stored is not None else report.new).append(difference)
         if stored is not None and returned.saved_at and stored.changed_at[:19] \
                 >= returned.saved_at[:19]:  # both UTC; the same second counts as newer
@@ -273,15 +274,15 @@ def _meant(spec: Indicator, figure: ReturnedFigure,
     """What a typed figure means (a fraction read as last year's percentage) and a notice
     saying how it was read; ValueRefused when it is no value of the figure."""
     text, notice = figure.text, figure.notice
-    if spec.type.numeric and text is not None and not is_state_text(text) \
-            and prior is not None and prior.value is not None:
+    if spec.type.numeric and text is not None and prior is not None \
+            and prior.value is not None:
         meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
         if meant is not None:
             text = format(meant, "f")
             notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                       f"{prior.value} %)")
-    if spec.type.numeric and text is not None and not is_state_text(text):
-        spec.type.parse(text)  # a number read as typed (not as a fraction) fits its precision
+    if spec.type.numeric and text is not None:  # as stored; a number read as typed (not as
+        text = spec.type.parse(text)          # a fraction) must fit its precision
     return text, notice
 
 
@@ -337,13 +338,31 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
                            where=report.path.name, kind="newer_in_database")
     assert report.request is not None
     request = report.request
-    changes = [Change(request.entity, request.year, d.indicator, d.new, d.note)
+    changes = [Change(request.entity, request.year, d.indicator, d.new, d.note, entry=d.entry)
                for d in report.writes]
     submission = SubmissionInfo(report.sha256, request.id, report.path.name,
                                 report.submitted_by or "?", report.saved_at or "", user, now(),
                                 len(changes))
     store.import_submission(changes, submission)
     return len(changes)
+
+
+def accept_all(store: Store, reports: Sequence[FileReport], user: str,
+               confirm: Callable[[FileReport], bool], progress: Progress | None = None,
+               ) -> int:
+    """The one import loop: accept each previewed file that may be (see may_accept), each in
+    one transaction; a file holding figures changed in the database since it was saved is
+    written only if `confirm` says so. Each report's `written` says how many figures it
+    wrote; the total written."""
+    written = 0
+    for done, report in enumerate(reports, start=1):
+        overwrite = report.needs_confirmation and confirm(report)
+        if may_accept(report, overwrite):
+            report.written = accept(store, report, user, overwrite)
+            written += report.written
+        if progress is not None and progress(done, len(reports), report.path.name) is False:
+            break
+    return written
 
 
 def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: bool = False,
@@ -356,11 +375,10 @@ def import_files(store: Store, paths: Iterable[str | Path], user: str, dry_run: 
     def previewed(done: int, _total: int, name: str) -> bool:
         return progress is None or progress(done, steps, name) is not False
 
+    def accepted(done: int, _total: int, name: str) -> bool:
+        return progress is None or progress(len(paths) + done, steps, name) is not False
+
     reports = preview(store, paths, previewed, expect)
     if not dry_run:
-        for done, report in enumerate(reports, start=len(paths) + 1):
-            if may_accept(report, overwrite_newer):
-                report.written = accept(store, report, user, overwrite_newer)
-            if progress is not None and progress(done, steps, report.path.name) is False:
-                break
+        accept_all(store, reports, user, lambda _report: overwrite_newer, accepted)
     return reports

@@ -20,7 +20,8 @@ from esgdesk.exchange.requests import unit_choice
 from esgdesk.exchange.returned import load_request_workbook, read_returned
 from esgdesk.exchange.workbook import save_atomically, set_value
 from esgdesk.model.catalogue import to_document
-from esgdesk.model.states import STATES
+from esgdesk.model.states import STATES, VALUE
+from esgdesk.model.types import Entry
 from esgdesk.model.units import unit_by_id
 from esgdesk.paths import user_data_folder
 from esgdesk.storage.newdb import EntitySpec, create_database
@@ -69,8 +70,9 @@ def open_request(path: str | Path, folder: Path | None = None) -> tuple[OfflineR
         changes = _carried(returned.cells, offline.entity)
         if changes:
             store.set_history(changes, CARRIED_BY, reason=f"carried in {path.name}")
-        typed = [Change(offline.entity, f.year, f.indicator, f.text, f.note or None)
-                 for f in returned.figures if f.text is not None or f.note]
+        typed = [Change(offline.entity, f.year, f.indicator, f.text, f.note or None,
+                        entry=Entry(None, f.state) if f.state != VALUE else None)
+                 for f in returned.figures if f.text is not None or f.state != VALUE or f.note]
         if typed:
             store.set_values(typed, returned.submitted_by or CARRIED_BY,
                              reason=f"typed in {path.name}")

@@ -3,16 +3,17 @@
 `write_request` renders the department's tables from the catalogue, laid out as the
 forms are (esgdesk.model.layout.FormGrid): the two prior years filled in and locked, the
 reporting year's input cells unlocked with Excel data validation and an input message
-giving unit and precision, a state and an explanation column, last year's explanation
-beside it, labels and structure protected, instructions in zh and en, and a hidden,
-protected metadata sheet (esgdesk.exchange.metadata) naming the request and mapping every
-cell to its figure, with a checksum over the fixed content. esgdesk.exchange.returned
-reads such a workbook back.
+giving unit and precision, an explanation and a state column (the state where the figure's
+input message does not cover it), last year's explanation last, labels and structure
+protected, instructions in zh and en, and a hidden, protected metadata sheet
+(esgdesk.exchange.metadata) naming the request and mapping every cell to its figure, with
+a checksum over the fixed content. esgdesk.exchange.returned reads such a workbook back.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -53,8 +54,9 @@ INSTRUCTIONS = [
     ("不适用或暂无数据时，在“状态”列中选择，并在“说明”列中说明原因。", "Where a figure does not "
      "apply or is not available, choose so in the State column and say why under "
      "Explanation."),
-    ("与上年相比变化较大的数据，请在“说明”列中解释；上年的解释显示在旁边。", "Explain a large "
-     "change from last year under Explanation; last year's explanation is shown beside it."),
+    ("与上年相比变化较大的数据，请在“说明”列中解释；上年的解释显示在最后一列。", "Explain a "
+     "large change from last year under Explanation; last year's explanation is shown in the "
+     "last column."),
     ("填写下方的填报人姓名，保存后将文件发回。请勿修改工作表名称、行或标签。", "Fill in your name "
      "below, save the file and send it back. Do not rename sheets or move rows or labels."),
 ]
@@ -216,7 +218,7 @@ class RequestWriter:
         self.put(sheet, 1, 1, f"{chapter.number} {chapter.title(self.lang, year)}".strip(),
                  font=self.title_font)
         grids = [(table, self._grid(table)) for table in tables]
-        # Every table of a sheet puts its unit, state and explanation in the same columns,
+        # Every table of a sheet puts its unit, explanation and state in the same columns,
         # after the widest table's figures: each input column holds one kind of cell from
         # top to bottom, so Enter and Tab move through figures in reading order.
         figures = max(len(grid.columns) for _table, grid in grids)
@@ -235,9 +237,12 @@ class RequestWriter:
             sheet.column_dimensions[get_column_letter(column)].width = 13
         if typed_unit:
             sheet.column_dimensions[get_column_letter(first_extra)].width = 11
-        sheet.column_dimensions[get_column_letter(last - 2)].width = 10
-        for column in (last - 1, last):
-            sheet.column_dimensions[get_column_letter(column)].width = 34
+        # The explanation comes before the state: a figure's input message, shown to the
+        # right of its cell, covers the unit typed and the explanation (together wide enough
+        # to hold it), never the state, which stays on screen beside them.
+        sheet.column_dimensions[get_column_letter(last - 2)].width = 22 if typed_unit else 34
+        sheet.column_dimensions[get_column_letter(last - 1)].width = 10
+        sheet.column_dimensions[get_column_letter(last)].width = 34
         sheet.freeze_panes = "C3"
         sheet.print_title_rows = "1:1"
         fit_a4(sheet, landscape=True)
@@ -307,7 +312,7 @@ class RequestWriter:
         for column in range(len(headers) + 1, first_extra):
             self._heading(sheet, row, column, "")
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
-                 + ("state", "note", "last_note")]
+                 + ("note", "state", "last_note")]
         for column, text in enumerate(extra, start=first_extra):
             self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
                      border=self.border, alignment=self.Alignment(horizontal="center",
@@ -403,7 +408,7 @@ class RequestWriter:
             choices = ",".join(names)
             dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
             dv.promptTitle = word("typed_unit", self.lang)[:32]
-            dv.prompt = f"{own.label(self.lang)}: {choices}"[:255]
+            dv.prompt = f"{own.label(self.lang)}:\n{_lines(names, 26)}"[:255]
             dv.showInputMessage = True
             dv.errorTitle = "esgdesk"
             dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
@@ -412,7 +417,7 @@ class RequestWriter:
         self.validations[key].add(cell)
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
-        """A row's state, explanation and last year's explanation: for the row's one figure,
+        """A row's explanation, state and last year's explanation: for the row's one figure,
         or for each figure a target table's row collects (its target, achievement, next
         target). Only explanations are shown; a figure's provenance is for coordinators."""
         entity, year, lang = self.request.entity, self.request.year, self.lang
@@ -424,11 +429,11 @@ class RequestWriter:
             before = [self.last_notes.stored(entity, i, year - 1) for i in ids]
             state = next((STATES[s.state] for s in before
                           if s is not None and s.state == NOT_APPLICABLE.id), None)
-        cell = self._input(sheet, row, column, "state", ids,
+        note = next((s.note for s in held if s is not None and s.note), None)
+        self._input(sheet, row, column, "note", ids, note)
+        cell = self._input(sheet, row, column + 1, "state", ids,
                            state.word(lang) if state else None)
         self._state_list(cell)
-        note = next((s.note for s in held if s is not None and s.note), None)
-        self._input(sheet, row, column + 1, "note", ids, note)
         last = next((s for i in ids if (s := self.last_notes.stored(entity, i, year - 1))
                      is not None and s.note), None)
         cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
@@ -470,7 +475,9 @@ class RequestWriter:
             dv = DataValidation(type=rule.kind, operator=rule.operator, formula1=rule.formula1,
                                 formula2=rule.formula2)
             dv.promptTitle = unit[:32]
-            dv.prompt = f"{word('unit', self.lang)}: {unit}\n{rule.text()}"[:255]
+            # One line a language: the message stays as narrow as the explanation column
+            # it is shown over.
+            dv.prompt = f"{word('unit', self.lang)}: {unit}\n{rule.zh}\n{rule.en}"[:255]
             dv.showInputMessage = True
             dv.errorTitle = "esgdesk"
             dv.error = rule.text()[:255]
@@ -521,6 +528,22 @@ def shown(cell: Any) -> Any:
     if isinstance(cell.value, int) and number_format.startswith('"'):
         return number_format.split(";")[0].strip('"')
     return cell.value
+
+
+def _lines(words: list[str], width: int) -> str:
+    """Words on lines at most `width` wide (a Chinese character counts two): an input
+    message as narrow as the explanation column it is shown over (Excel and LibreOffice
+    do not wrap it)."""
+    def wide(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    lines: list[str] = []
+    for item in words:
+        if lines and wide(lines[-1]) + 2 + wide(item) <= width:
+            lines[-1] += f", {item}"
+        else:
+            lines.append(item)
+    return "\n".join(lines)
 
 
 def unit_choice(unit: Any, lang: str) -> str:

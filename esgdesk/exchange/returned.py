@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound
+from esgdesk.errors import EsgdeskError, FileRefused, InvalidValue, NotFound, Problem
 from esgdesk.exchange.metadata import (
     FIXED_KINDS,
     META_SHEET,
@@ -28,10 +28,10 @@ from esgdesk.exchange.metadata import (
     read_meta,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.states import STATES, special_state
+from esgdesk.model.states import VALUE, special_state
 from esgdesk.model.types import ValueRefused, canonical, text_problem
 from esgdesk.storage.health import require_safe_xml
-from esgdesk.storage.store import parse_value
+from esgdesk.storage.store import parse_entry
 
 # Limits for a returned workbook (see docs: "Returned workbooks").
 MAX_MEMBERS = 200
@@ -54,45 +54,10 @@ STRUCTURE_BROKEN = (METADATA_CHANGED, SHEET_MISSING)
 
 
 @dataclass(frozen=True)
-class Problem:
-    """One reason a returned workbook is refused: a code for callers to branch on, where it
-    is (sheet!cell, or a sheet), the indicator it concerns, and the message in en and zh.
-    str() is the English message, as the command line prints it."""
-
-    code: str
-    en: str
-    zh: str
-    sheet: str = ""
-    cell: str = ""
-    indicator: str = ""
-
-    @property
-    def where(self) -> str:
-        return "!".join(part for part in (self.sheet, self.cell) if part)
-
-    def message(self, lang: str = "en") -> str:
-        text = self.zh if lang == "zh" else self.en
-        return f"{self.where}: {text}" if self.where else text
-
-    def __str__(self) -> str:
-        return self.message("en")
-
-    @classmethod
-    def at(cls, address: str, code: str, en: str, zh: str, indicator: str = "") -> Problem:
-        """A problem at a "sheet!cell" address."""
-        sheet, _, cell = address.rpartition("!")
-        return cls(code, en, zh, sheet, cell, indicator)
-
-    @classmethod
-    def of_error(cls, error: EsgdeskError) -> Problem:
-        """A refusal raised while reading the file (its kind becomes the code)."""
-        return cls(error.kind, error.message("en"), error.message("zh"))
-
-
-@dataclass(frozen=True)
 class ReturnedFigure:
-    """A figure typed into a returned workbook, parsed: text as the store takes it
-    ("n/a" and "not available" for the states), or None when left empty."""
+    """A figure typed into a returned workbook, parsed: its text as the store takes it (None
+    when left empty or marked with a state), or the explicit state it was marked with, read
+    once from whichever spelling the workbook holds."""
 
     address: str
     indicator: str
@@ -100,6 +65,7 @@ class ReturnedFigure:
     text: str | None
     note: str | None
     notice: str = ""  # how an ambiguous entry was read
+    state: str = VALUE  # or a state's id (not_applicable, not_available)
 
 
 @dataclass
@@ -124,8 +90,10 @@ class Returned:
 
         catalogue, problems = read_document(self.edition or template_document(), self.year)
         if problems:
-            raise FileRefused("the catalogue it carries is broken: " + "; ".join(problems[:3]),
-                              "其所带的指标目录有误：" + "；".join(problems[:3]),
+            raise FileRefused("the catalogue it carries is broken: "
+                              + "; ".join(p.message("en") for p in problems[:3]),
+                              "其所带的指标目录有误："
+                              + "；".join(p.message("zh") for p in problems[:3]),
                               where=self.path.name, kind="metadata_changed")
         return catalogue
 
@@ -350,9 +318,12 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             state_cell[0], NOT_A_STATE, f"'{state_text}' is not a state (不适用 n/a or "
             "暂无 not available)", f"“{state_text}”不是可选的状态（不适用 n/a 或 暂无 "
             "not available）", indicator_id))
-    if state is not None:
-        text: str | None = STATES[state].text
-    else:
+    if state is None and cell is not None and isinstance(cell.value, str):
+        state = special_state(cell.value.strip())  # a state typed where the figure goes
+        if state is not None and state_text:
+            return None  # beside a state cell that holds no state: refused above
+    text: str | None = None
+    if state is None:
         unit_cell = parts.get("unit")
         unit = _text(unit_cell[1].value) if unit_cell else ""
         try:
@@ -362,9 +333,9 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             return None
         if state_text:  # not a state: refused above, the figure's cell checked as well
             return None
-    if text is None and not note:
+    if text is None and state is None and not note:
         return ReturnedFigure(where, indicator_id, year, None, None)
-    return ReturnedFigure(where, indicator_id, year, text, note, notice)
+    return ReturnedFigure(where, indicator_id, year, text, note, notice, state or VALUE)
 
 
 def refused_value(address: str, spec: Indicator, typed: str, en: str, zh: str) -> Problem:
@@ -406,13 +377,10 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
                            "此处应填写数字，而不是日期")
     else:
         # As typed: a text keeps its characters (a full-width "，" stays); the types fold
-        # the width of what they read as a number, a unit or a state.
+        # the width of what they read as a number or a unit (a state is read by _figure).
         typed = str(value).strip()
-        state = special_state(typed)
-        if state:
-            return STATES[state].text, ""
     if spec.derived:
-        return parse_value(spec, typed), notice  # refused: computed, never typed
+        return parse_entry(spec, typed).value, notice  # refused: computed, never typed
     try:
         if unit:  # a quantity typed in the unit the row's unit cell names (MWh for kWh)
             typed = spec.type.with_unit(typed, unit)

@@ -56,15 +56,8 @@ WORDS = {
     "region": ("地区", "Region"), "data_year": ("数据年份", "Data year"),
     "source": ("来源", "Source"), "table": ("出处", "Table"),
     "error": ("错误", "Error"), "warning": ("警告", "Warning"), "info": ("提示", "Info"),
-    "rule_type_range": ("类型与范围", "Type and range"),
-    "rule_prior_year": ("与上年比较", "Change from last year"),
-    "rule_target": ("目标", "Target"), "rule_breakdown": ("分项合计", "Breakdown"),
-    "rule_same_figure": ("同一数字", "Same figure"), "rule_ratio": ("比率", "Ratio"),
-    "rule_consolidation": ("合并", "Consolidation"),
-    "rule_factor": ("排放因子", "Factors"), "rule_peer": ("同级比较", "Sibling sites"),
-    "rule_missing": ("缺报", "Missing figures"),
-    "rule_incomplete": ("合计不完整", "Incomplete total"),
-    "rule_totals": ("合计与分项", "Total and its lines"),
+    # (the validator's rules are named in esgdesk.rules.validation.kinds; this line of the
+    # findings sheet is the export's own)
     "rule_language": ("缺少本语言", "Other language only"),
     "untranslated": ("缺少本语言的文字数据", "Text figures in the other language"),
     "calculated_by": ("生成工具", "Made by"), "catalogue": ("指标目录", "catalogue"),

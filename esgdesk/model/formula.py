@@ -16,7 +16,14 @@ GRID = "grid"  # the grid factor of the entity's province, else the national one
 
 
 class FormulaError(ValueError):
-    """A formula in the catalogue cannot be read."""
+    """A formula in the catalogue cannot be read: the formula, and why in en and zh."""
+
+    def __init__(self, text: str, reason: str, reason_zh: str) -> None:
+        self.text, self.reason, self.reason_zh = text, reason, reason_zh
+        super().__init__(f"'{text}': {reason}")
+
+    def message(self, lang: str = "en") -> str:
+        return f"“{self.text}”：{self.reason_zh}" if lang == "zh" else str(self)
 
 
 class Formula(Frozen):
@@ -95,7 +102,7 @@ def parse(text: str) -> Formula:
         nonlocal position
         token = peek()
         if token is None:
-            raise FormulaError(f"'{text}': ends too early")
+            raise FormulaError(text, "ends too early", "不完整")
         position += 1
         return token
 
@@ -128,15 +135,15 @@ def parse(text: str) -> Formula:
         if value == "(":
             inner = expression()
             if take()[1] != ")":
-                raise FormulaError(f"'{text}': missing ')'")
+                raise FormulaError(text, "missing ')'", "缺少“)”")
             return inner
         if value == "-":
             return f"(-{factor()})"
-        raise FormulaError(f"'{text}': unexpected '{value}'")
+        raise FormulaError(text, f"unexpected '{value}'", f"不应出现“{value}”")
 
     source = expression()
     if peek() is not None:
-        raise FormulaError(f"'{text}': unexpected '{peek()[1]}'")
+        raise FormulaError(text, f"unexpected '{peek()[1]}'", f"不应出现“{peek()[1]}”")
     ordered = list(dict.fromkeys(names))
     return Formula(text, tuple(n for n in ordered if not n.startswith(FACTOR)), source,
                    tuple(n.removeprefix(FACTOR) for n in ordered if n.startswith(FACTOR)),
@@ -152,6 +159,6 @@ def _tokenise(text: str) -> list[tuple[str, str]]:
             tokens.append(("name", name))
         elif other.strip():
             if other not in "+-*/()":
-                raise FormulaError(f"'{text}': unexpected '{other}'")
+                raise FormulaError(text, f"unexpected '{other}'", f"不应出现“{other}”")
             tokens.append(("op", other))
     return tokens

@@ -63,11 +63,6 @@ def written_state(state: str) -> str:
     return found.text if found is not None else ""
 
 
-def state_of_text(text: str | None) -> str:
-    """The state written as `text` by state_text ("value" for anything else)."""
-    return next((s.id for s in STATES.values() if s.text == text), VALUE)
-
-
 def is_state_text(text: str | None) -> bool:
     return any(s.text == text for s in STATES.values())
 

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.model.frozen import Frozen
+from esgdesk.model.states import VALUE, special_state
 
 if TYPE_CHECKING:
     import random
@@ -48,11 +49,13 @@ LARGEST = Decimal(10) ** 15  # beyond any figure of a company's report, in any u
 
 class ValueRefused(ValueError):
     """A typed text cannot be a value of this type: `en` and `zh` say why (str() is the
-    English reason)."""
+    English reason); `text` is the text refused when it is not the one typed as given (a
+    unit given apart joined to it), else None."""
 
-    def __init__(self, en: str, zh: str = "") -> None:
+    def __init__(self, en: str, zh: str = "", text: str | None = None) -> None:
         self.en = en
         self.zh = zh or en
+        self.text = text
         super().__init__(en)
 
     def message(self, lang: str = "en") -> str:
@@ -143,6 +146,25 @@ class EntryRule(Frozen):
         return f"{self.zh} · {self.en}"
 
 
+class Entry(Frozen):
+    """What a user typed for a figure, parsed once by its type into what the store writes: the
+    stored text (None for a state or a cleared figure), the state (states.VALUE or an
+    explicit state's id) and, when the figure is stored as something else than a plain
+    reading of it, what was typed ("1.2 MWh" stored as 1200 kWh), which the audit row keeps."""
+
+    _fields = ("value", "state", "entered")
+    value: str | None
+    state: str
+    entered: str | None
+
+    def __init__(self, value: str | None, state: str = VALUE, entered: str | None = None,
+                 ) -> None:
+        self.__dict__.update(value=value, state=state, entered=entered)
+
+
+CLEARED = Entry(None)  # nothing typed: the figure's value is cleared
+
+
 class ValueType(Frozen):
     """How one kind of figure is typed, stored, shown, checked and written to a workbook.
 
@@ -162,18 +184,29 @@ class ValueType(Frozen):
         """Turn what a user typed into the stored text, or raise ValueRefused."""
         raise NotImplementedError
 
+    def entry(self, text: str, unit: str | None = None) -> Entry:
+        """What a user typed (with a unit given apart: `--unit MWh`, a unit column), parsed
+        once into what the store writes: an explicit state in any of its spellings ("n/a",
+        "不适用"), else a value of this type; ValueRefused says why not."""
+        state = special_state(text)
+        if state is not None:
+            return Entry(None, state)
+        typed = self.with_unit(text, unit)
+        try:
+            return self.value_entry(typed)
+        except ValueRefused as exc:
+            raise ValueRefused(exc.en, exc.zh, typed if typed != text else None) from None
+
+    def value_entry(self, typed: str) -> Entry:
+        """A typed value (its unit joined to it), parsed: see entry."""
+        return Entry(self.parse(typed))
+
     def declaration(self) -> dict[str, Any]:
         """How the catalogue declares this type: its name, and its precision where the
         type has one (value_type(**declaration) gives it back)."""
         if self.name in NEEDS_PRECISION:
             return {"type": self.name, "precision": self.precision}
         return {"type": self.name}
-
-    def entered(self, text: str) -> str | None:
-        """What the user typed, when it was stored as something else than a plain reading
-        of it (a quantity converted from another unit: "1.2 MWh"); None otherwise. The
-        audit row keeps it."""
-        return None
 
     def with_unit(self, text: str, unit: str | None) -> str:
         """What a user typed with a unit given apart (`--unit MWh`, a unit column), as
@@ -211,9 +244,6 @@ class ValueType(Frozen):
         """Whether a stored value has no words in `lang`, so that a workbook in that
         language shows it in the other (a text held in Chinese alone, in English)."""
         return False
-
-    def to_number(self, stored: str) -> Decimal | None:
-        return Decimal(stored) if self.numeric else None
 
     # -- precision and checks -------------------------------------------------------
     @property
@@ -384,14 +414,15 @@ class Percentage(ValueType):
 
     def entry_rule(self, low: Decimal | None, high: Decimal | None) -> EntryRule:
         # A whole-number percentage refuses 0.85 in the cell, as import does: 85 is meant.
-        # A spreadsheet program reads "85%" typed into the cell as 0.85 before it checks
-        # it, so the cell takes the number of percent alone.
+        # LibreOffice checks what is typed as the cell's own format reads it, before it
+        # formats the cell as a percentage: "85%" typed into the cell is 0.85 to any rule
+        # then, so the cell takes the number of percent alone (and says so, in a short
+        # line a language that the input message shows beside the cell).
         if self.places:
             return super().entry_rule(low, high)
         bottom, top, span = _bounds(low, high)
-        return EntryRule("whole", "between", bottom, top,
-                         f"整数，{span}：85% 请填 85（不带 %，不要填 0.85）",
-                         f"whole number, {span}: for 85 % type 85 (no %, not 0.85)")
+        return EntryRule("whole", "between", bottom, top, f"整数，{span}：85% 请填 85",
+                         f"whole number, {span}: for 85 % type 85")
 
     def sample_value(self, base: Decimal, scale: Decimal | None, rng: random.Random) -> Decimal:
         # Within 2 points, and within a tenth of a small rate (1.77 % stays near 1.77 %,
@@ -546,13 +577,22 @@ class Quantity(Number):
         self.__dict__.update(name=name, precision=precision, quantity=quantity)
 
     def parse(self, text: str) -> str:
-        return super().parse(self._canonical_text(text))
+        from esgdesk.model.units import split_quantity
 
-    def _canonical_text(self, text: str) -> str:
+        return super().parse(self._canonical_text(*split_quantity(text)))
+
+    def value_entry(self, typed: str) -> Entry:
+        from esgdesk.model.units import split_quantity
+
+        number, unit = split_quantity(typed)  # once, for the value and what was typed
+        entered = f"{number} {unit}" if unit is not None and unit.strip() else None
+        return Entry(super().parse(self._canonical_text(number, unit)), VALUE, entered)
+
+    def _canonical_text(self, number: str, unit: str | None) -> str:
+        """A quantity's number in the canonical unit, from its number and unit as typed."""
         from esgdesk.errors import EsgdeskError
-        from esgdesk.model.units import convert, parse_unit, split_quantity, unit_by_id
+        from esgdesk.model.units import convert, parse_unit, unit_by_id
 
-        number, unit = split_quantity(text)
         if unit is None:
             return number
         try:
@@ -564,12 +604,6 @@ class Quantity(Number):
             return canonical(convert(value, given, target))
         except EsgdeskError as exc:
             raise ValueRefused(exc.en, exc.zh) from None
-
-    def entered(self, text: str) -> str | None:
-        from esgdesk.model.units import split_quantity
-
-        number, unit = split_quantity(text)
-        return f"{number} {unit}" if unit is not None and unit.strip() else None
 
     def with_unit(self, text: str, unit: str | None) -> str:
         return f"{text} {unit}" if unit else text

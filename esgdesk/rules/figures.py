@@ -1,4 +1,5 @@
-"""Figures of one entity and year: stored values as numbers, and the derived ones computed."""
+"""Figures as numbers: a FigureBook holds stored figures of any entities and years, reads each
+as a number once, and computes the derived ones (with their factors) per entity and year."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.factors import factor_set, factor_set_ids
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
+from esgdesk.model.types import Entry
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
@@ -66,7 +67,7 @@ class Workspace:
         sites = {code for table in self.catalogue.tables.values() for code in table.sites}
         self._shown = [self.entity] + [c for c in self._scope if c in sites and c != self.entity]
         self.tree_ready = not defer_tree or len(self._scope) == len(self._shown)
-        self._edits: list[tuple[str, str]] = []  # (entity, indicator) of the reporting year
+        self._edits: list[StoredValue] = []  # the reporting year's figures, as written
         self.reads = 0  # how many times the figures were read (a run sees one reading)
         self.book = FigureBook(self.catalogue, {})
         self.figures: Consolidation | None = None
@@ -350,21 +351,24 @@ class Workspace:
         return stored is None or stored.status not in ("approved", "locked")
 
     # -- writing --------------------------------------------------------------
-    def set(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
-        """Write what the user typed (None clears it); refuses if someone changed it since."""
+    def set(self, ref: FigureRef, text: str | None, user: str,
+            entry: Entry | None = None) -> StoredValue:
+        """Write what the user typed (None clears it; `entry`: as its type parsed it
+        already); refuses if someone changed it since."""
         current = self.stored(ref)
         change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0)
+                        expected_version=current.version if current else 0, entry=entry)
         stored = self.store.set_value(change, user, source="form")
         self._remember(ref, stored)
         return stored
 
-    def overwrite(self, ref: FigureRef, text: str | None, user: str) -> StoredValue:
+    def overwrite(self, ref: FigureRef, text: str | None, user: str,
+                  entry: Entry | None = None) -> StoredValue:
         """Write over a figure someone else changed, after the user chose to (the version
         is read again, so a third change in between is still refused)."""
         current = self.store.get(ref.entity, ref.year, ref.indicator)
         change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0)
+                        expected_version=current.version if current else 0, entry=entry)
         stored = self.store.set_value(change, user, source="form")
         self._remember(ref, stored)
         return stored
@@ -381,9 +385,9 @@ class Workspace:
         if self.figures is not None:
             self.figures.forget(ref.entity, ref.year)
         if ref.year == self.year:
-            self._edits.append((ref.entity, ref.indicator))
+            self._edits.append(stored)
             if self._validator is not None:
-                self._index(self._validator.update(ref.entity, ref.indicator))
+                self._index(self._validator.update(stored))
 
     # -- findings -------------------------------------------------------------------
     def validate(self) -> list[Finding]:
@@ -417,8 +421,9 @@ class Workspace:
         if not self.tree_ready:  # the run read the tree below into this workspace's book
             self.tree_ready = True
             self._consolidate()
-        for entity, indicator in dict.fromkeys(self._edits[run.edits_seen:]):
-            validator.update(entity, indicator)
+        latest = {(s.entity, s.indicator): s for s in self._edits[run.edits_seen:]}
+        for written in latest.values():
+            validator.update(written)
         self._validator = validator
         self._index(validator.findings())
         return True

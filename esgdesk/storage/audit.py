@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.model.words import counted
+from esgdesk.storage.base import StorePart
 from esgdesk.storage.engine import connect_reader, database_error
-from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import AuditRecord, read_record
 
 if TYPE_CHECKING:
@@ -270,23 +270,36 @@ def verify(path: str | Path) -> ChainReport:
         raise database_error(path, exc) from exc
 
 
+# The actions of an entity's own changes: added, put in a province, a choice of the method.
+ENTITY_ACTIONS = ("entity", "province", "method")
+
 AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
                  'new_value, old_status, new_status, reason, source, entered, factor, '
                  'db_user')
 
 
-class AuditPart(EntitiesPart):
-    """Reading the audit log: a figure's history, the whole log, its head and its chain."""
+class AuditPart(StorePart):
+    """Reading the audit log: a figure's history, the whole log, its head and its chain (the
+    store's entities part, composed beside it in Store, names the entities)."""
 
     def history(self, entity: str, year: int, indicator: str) -> list[AuditRecord]:
         self.known_indicator(year, indicator)  # type: ignore[attr-defined]
-        ent = self.entity(entity)
+        ent = self.entity(entity)  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND year = ? "
                            "AND indicator = ? ORDER BY id", (ent.id, year, indicator))
         return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
 
+    def entity_history(self, entity: str) -> list[AuditRecord]:
+        """An entity's own audited changes, oldest first: its coming in, its province, and
+        the method's choices made for it (the database's, for the group)."""
+        ent = self.entity(entity)  # type: ignore[attr-defined]
+        rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND "
+                           f"action IN ({', '.join('?' * len(ENTITY_ACTIONS))}) ORDER BY id",
+                           (ent.id, *ENTITY_ACTIONS))
+        return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
+
     def audit_log(self) -> list[AuditRecord]:
-        codes = self._codes()
+        codes = self._codes()  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
         return [read_record(AuditRecord, r, entity=codes[r["entity_id"]]) for r in rows]
 

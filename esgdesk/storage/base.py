@@ -1,7 +1,8 @@
 """What every part of the store shares: the database (a SQLite file or a PostgreSQL server) and
 its catalogue, one engine for writing, one reading connection, and the check that a damaged
-file is never written to. What differs between the engines is asked of esgdesk.storage.engine
-(SQLite) or esgdesk.storage.postgres, never decided here."""
+file is never written to. Here the store only chooses its engine (`self.server`) and asks it:
+how each engine connects, reads, locks and names its errors is written in
+esgdesk.storage.engine (SQLite) or esgdesk.storage.postgres, never here."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from esgdesk.errors import DatabaseDamaged
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.storage.engine import check_file, connect_reader, database_error, make_engine
-from esgdesk.storage.location import Location, ServerUrl
+from esgdesk.storage.location import Location, ServerUrl, is_server
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,7 +49,7 @@ class StorePart:
 
     def __init__(self, path: Location, catalogue: Catalogue | None = None) -> None:
         self.path: Location = path
-        self.server = isinstance(path, ServerUrl)
+        self.server = is_server(path)
         self.catalogue = catalogue
         self._engine: Engine | None = None
         self._reader: Any = None  # sqlite3.Connection, or psycopg's on a server
@@ -86,7 +87,7 @@ class StorePart:
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            if isinstance(self.path, ServerUrl):
+            if self.server:
                 from esgdesk.storage import postgres
 
                 self._engine = postgres.make_engine(self.path, self._own_pids)
@@ -108,7 +109,7 @@ class StorePart:
 
     def _query(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         """One read statement in autocommit mode (no lock outlives it); rows by name."""
-        if isinstance(self.path, ServerUrl):
+        if self.server:
             return self._server_query(self.path, sql, tuple(params))
         try:
             if self._reader is None:
@@ -159,7 +160,7 @@ class StorePart:
 
     def _error(self, exc: BaseException) -> Exception:
         """A driver's error as esgdesk's, by the engine that raised it."""
-        if isinstance(self.path, ServerUrl):
+        if self.server:
             from esgdesk.storage import postgres
 
             return postgres.database_error(self.path, exc)
@@ -175,7 +176,7 @@ class StorePart:
         self.check()
         try:
             with Session(self.engine) as session, session.begin():
-                if isinstance(self.path, ServerUrl):  # the server writes the audit log
+                if self.server:  # the server writes the audit log
                     from esgdesk.storage import postgres
 
                     postgres.audit_by_server(session, self.database_user())
@@ -190,7 +191,7 @@ class StorePart:
                                   "written", "无法连接服务器；没有写入任何内容") from exc
             raise error from exc
         except StaleDataError as exc:  # on a server: a row-level policy hid the row
-            if isinstance(self.path, ServerUrl):
+            if self.server:
                 from esgdesk.errors import Forbidden
 
                 raise Forbidden(self.path.shown, "the server refused the write: your role may "

@@ -15,15 +15,14 @@ from esgdesk.errors import CatalogueError, DatabaseDamaged, EsgdeskError, Unknow
 from esgdesk.model.catalogue import (
     Catalogue,
     Indicator,
-    cached_edition,
     document_hash,
-    keep_edition,
     read_document,
     to_document,
 )
 from esgdesk.model.frozen import Frozen
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
+from esgdesk.storage.edition_cache import cached_edition, keep_edition
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import read_record
 
@@ -168,12 +167,6 @@ class EditionsPart(EntitiesPart):
         for row in rows:
             found.setdefault(row["indicator"], []).append(int(row["year"]))
         return found
-
-    def open_years(self) -> list[int]:
-        """The years that hold figures or requests, and those with an edition of their own."""
-        rows = self._query("SELECT DISTINCT year FROM value UNION SELECT DISTINCT year FROM "
-                           "request UNION SELECT DISTINCT year FROM catalogue_edition")
-        return sorted(int(r["year"]) for r in rows)
 
     # -- writing ----------------------------------------------------------------
     def store_edition(self, year: int, document: dict[str, Any], summary: str, user: str,

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError, UnknownEntity
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo, EntityTree
 from esgdesk.model.provinces import find_province
-from esgdesk.storage.base import StorePart
+from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
+
+ENTITY_ACTION = "entity"  # the audit action of an entity added
+
+
+def entity_text(code: str, name_zh: str, name_en: str, kind: str, parent: str | None,
+                province: str | None) -> str:
+    """An entity as its audit row holds it: its fields, as JSON in a fixed order."""
+    return json.dumps({"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind,
+                       "parent": parent, "province": province}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 class EntitiesPart(StorePart):
@@ -60,7 +72,11 @@ class EntitiesPart(StorePart):
         return {e.id: e.code for e in self.entities()}
 
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
-                   parent: str | None = None, province: str | None = None) -> EntityInfo:
+                   parent: str | None = None, province: str | None = None,
+                   user: str = "") -> EntityInfo:
+        """Add an entity under its parent: one transaction with its audit row (action
+        "entity", the new entity's fields as its new value), so the log names every entity
+        a report prints from the day it came in."""
         from esgdesk.storage.models import Entity
 
         parent_id = self.entity(parent).id if parent else None
@@ -70,8 +86,13 @@ class EntitiesPart(StorePart):
         if province:
             province = find_province(province).id
         with self._writing() as s:
-            s.add(Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
-                         parent_id=parent_id, province=province))
+            row = Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
+                         parent_id=parent_id, province=province)
+            s.add(row)
+            s.flush()  # the row's id, which its audit row names
+            add_audit_row(s, at=now(), user=user, action=ENTITY_ACTION, entity_id=row.id,
+                          year=0, new_value=entity_text(code, name_zh, name_en, kind, parent,
+                                                        province), source="entity")
         self._entities = None
         return self.entity(code)
 

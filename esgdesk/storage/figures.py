@@ -19,8 +19,8 @@ from esgdesk.errors import (
 )
 from esgdesk.model.catalogue import Indicator
 from esgdesk.model.entities import EntityTree
-from esgdesk.model.states import VALUE, special_state, state_text
-from esgdesk.model.types import ValueRefused, text_problem
+from esgdesk.model.states import VALUE, state_text
+from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.editions import EditionsPart
@@ -41,23 +41,17 @@ VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, change
                  "changed_at, version, published, restated, provenance")
 
 
-def parse_value(indicator: Indicator, typed: str) -> str:
-    """What a user typed, as stored for this indicator, or InvalidValue saying why not."""
+def parse_entry(indicator: Indicator, text: str, unit: str | None = None) -> Entry:
+    """What a user typed for a figure (with its unit given apart), parsed once by its type
+    (ValueType.entry) into what the store writes, or InvalidValue saying why not; a computed
+    figure is never typed (DerivedIndicator)."""
     if indicator.formula is not None:
         raise DerivedIndicator(indicator.id, indicator.formula.text)
     try:
-        return indicator.type.parse(typed)
+        return indicator.type.entry(text, unit)
     except ValueRefused as exc:
-        raise InvalidValue(indicator.id, typed, exc.en, exc.zh) from None
-
-
-def entry_text(indicator: Indicator, change: Change) -> str:
-    """What was typed, with the unit given apart when there is one ("1.2" and "MWh" →
-    "1.2 MWh"); a unit for a figure without one is refused, saying so."""
-    try:
-        return indicator.type.with_unit(change.text or "", change.unit)
-    except ValueRefused as exc:
-        raise InvalidValue(indicator.id, change.text or "", exc.en, exc.zh) from None
+        raise InvalidValue(indicator.id, text if exc.text is None else exc.text, exc.en,
+                           exc.zh) from None
 
 
 def refuse_locked_or_stale(row: Value | None, entity: str, year: int, indicator: str,
@@ -170,21 +164,26 @@ class FiguresPart(EditionsPart):
                    source: str = "") -> list[StoredValue]:
         """Write many figures at once: all of them, or none if any is refused (a figure at
         an entity that does not take it among them: see `refuse_elsewhere`)."""
-        changes = list(changes)
         tree = self.tree()
-        for change in changes:
-            self.refuse_elsewhere(change.entity, change.year, change.indicator, tree)
-        return self.set_history(changes, user, reason, source)
+        specs = [(change, self.edition(change.year).indicators.get(change.indicator))
+                 for change in changes]  # each figure's edition looked up once
+        for change, spec in specs:
+            self._refuse_elsewhere(change.entity, change.indicator, spec, tree)
+        prepared = [(change, self._prepare(change, spec)) for change, spec in specs]
+        return self._write_all(prepared, user, reason, source)
 
     def refuse_elsewhere(self, entity: str, year: int, indicator: str,
                          tree: EntityTree | None = None) -> None:
         """EnteredElsewhere when the catalogue of the year has the indicator typed at other
         entities than this one (a parent shows its children's consolidation)."""
+        self._refuse_elsewhere(entity, indicator, self.edition(year).indicators.get(indicator),
+                               tree or self.tree())
+
+    def _refuse_elsewhere(self, entity: str, indicator: str, spec: Indicator | None,
+                          tree: EntityTree) -> None:
         self.entity(entity)  # an unknown entity is said as such
-        spec = self.edition(year).indicators.get(indicator)
         if spec is None or spec.derived:
             return
-        tree = tree or self.tree()
         if tree.takes(entity, spec.entered_at):
             return
         at = tree.entering(entity, spec.entered_at)
@@ -203,14 +202,22 @@ class FiguresPart(EditionsPart):
         """Write figures where a printed report holds them, whatever entity takes them now
         (the years before collection began: a group's printed figures sit on the group; its
         children's, once collected, are compared with them). One transaction, audited."""
-        prepared = [(c, self._prepare(c)) for c in changes]
+        return self._write_all(self._prepared(changes), user, reason, source)
+
+    def _prepared(self, changes: Iterable[Change]) -> list[tuple[Change, Entry]]:
+        """Each change with what it writes (see _prepare), its year's edition looked up once."""
+        return [(c, self._prepare(c, self.edition(c.year).indicators.get(c.indicator)))
+                for c in changes]
+
+    def _write_all(self, prepared: list[tuple[Change, Entry]], user: str, reason: str,
+                   source: str) -> list[StoredValue]:
+        """Prepared changes written in one transaction, each with its audit row."""
         stamp = now()
         written: list[StoredValue] = []
         with self._writing() as s:
             self._prefetch(s, [c for c, _p in prepared])
-            for change, (stored_text, state) in prepared:
-                written.append(self._write(s, change, stored_text, state, user, stamp, reason,
-                                           source))
+            for change, entry in prepared:
+                written.append(self._write(s, change, entry, user, stamp, reason, source))
         return written
 
     def _prefetch(self, s: Session, changes: list[Change]) -> None:
@@ -218,26 +225,26 @@ class FiguresPart(EditionsPart):
             prefetch_rows(s, [(self.entity(c.entity).id, c.year, c.indicator)
                               for c in changes])
 
-    def _prepare(self, change: Change) -> tuple[str | None, str]:
-        """The stored text and state ("value", "not_applicable", "not_available")."""
-        indicator = self.edition(change.year).indicator(change.indicator)
+    def _prepare(self, change: Change, indicator: Indicator | None) -> Entry:
+        """What the change writes: its text parsed once by the figure's type (the year's
+        edition's `indicator`, None when it has none: refused as unknown)."""
+        if indicator is None:
+            indicator = self.edition(change.year).indicator(change.indicator)  # NotFound
         self.entity(change.entity)
         if indicator.formula is not None:
-            if change.text is None:
-                raise DerivedIndicator(indicator.id, indicator.formula.text)
-            return parse_value(indicator, change.text), VALUE
+            raise DerivedIndicator(indicator.id, indicator.formula.text)
+        if change.entry is not None:
+            return change.entry
         if change.text is None:
-            return None, VALUE
-        state = special_state(change.text)
-        if state is not None:
-            return None, state
-        return parse_value(indicator, entry_text(indicator, change)), VALUE
+            return CLEARED
+        return parse_entry(indicator, change.text, change.unit)
 
-    def _write(self, s: Session, change: Change, stored_text: str | None, state: str,
-               user: str, stamp: str, reason: str, source: str) -> StoredValue:
+    def _write(self, s: Session, change: Change, entry: Entry, user: str, stamp: str,
+               reason: str, source: str) -> StoredValue:
         """One prepared change inside a writing transaction, audited unless nothing changed."""
         from esgdesk.storage.models import Value
 
+        stored_text, state = entry.value, entry.state
         ent = self.entity(change.entity)
         row = row_of(s, ent.id, change.year, change.indicator)
         refuse_locked_or_stale(row, ent.code, change.year, change.indicator,
@@ -278,14 +285,11 @@ class FiguresPart(EditionsPart):
             row.value, row.note, row.state = stored_text, note, state
             row.provenance = provenance
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
-        spec = self.edition(change.year).indicators.get(change.indicator)
-        entered = spec.type.entered(entry_text(spec, change)) \
-            if spec is not None and change.text is not None and state == VALUE else None
         add_audit_row(s, at=stamp, user=user, action="set", entity_id=ent.id, year=change.year,
                       indicator=change.indicator, old_value=old_value,
                       new_value=state_text(state, stored_text),
                       reason=reason or change.note or change.provenance or "", source=source,
-                      entered=entered)
+                      entered=entry.entered)
         if "rows" not in s.info:  # a batch is written in one go at its end
             s.flush()
         return stored_value(ent.code, row)
@@ -361,7 +365,9 @@ class FiguresPart(EditionsPart):
             raise NeedsReason(f"restating {indicator} for {entity} {year} needs a reason",
                               f"重述 {entity} {year} 年的 {indicator} 需要说明原因")
         check_text(indicator, reason, "the reason")
-        stored_text, state = self._prepare(Change(entity, year, indicator, text))
+        entry = self._prepare(Change(entity, year, indicator, text),
+                              self.edition(year).indicators.get(indicator))
+        stored_text, state = entry.value, entry.state
         ent = self.entity(entity)
         stamp = now()
         with self._writing() as s:

@@ -6,6 +6,7 @@ is given (`location`): libpq's service files and ~/.pgpass (PGPASSFILE) supply i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeGuard
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from esgdesk.errors import PasswordInUrl
@@ -62,7 +63,7 @@ def location(text: str | Path) -> Location:
     so a URL holding a password is refused (PasswordInUrl) before anything is done."""
     if isinstance(text, Path):
         return text
-    if not isinstance(text, ServerUrl) and not is_url(text):
+    if not is_server(text) and not is_url(text):
         return Path(text)
     url = ServerUrl(text)
     if url.has_password:
@@ -70,10 +71,11 @@ def location(text: str | Path) -> Location:
     return url
 
 
-def is_server(where: object) -> bool:
+def is_server(where: object) -> TypeGuard[ServerUrl]:
+    """Whether a location is a server's (a ServerUrl), not a file's."""
     return isinstance(where, ServerUrl)
 
 
 def shown(where: object) -> str:
     """A location as the user may see it (never a password)."""
-    return where.shown if isinstance(where, ServerUrl) else str(where)
+    return where.shown if is_server(where) else str(where)

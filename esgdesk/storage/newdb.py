@@ -63,7 +63,8 @@ def create_database(path: str | Path, company: str, first_year: int,
         store.set_setting("company", company)
         store.set_setting("first_year", str(first_year))
         for spec in entities:
-            store.add_entity(spec.code, spec.name_zh, spec.name_en, spec.kind, spec.parent)
+            store.add_entity(spec.code, spec.name_zh, spec.name_en, spec.kind, spec.parent,
+                             user=current_user())
         store.store_edition(first_year, document or template_document(template),
                             f"started from the template {template}" if document is None
                             else "the catalogue the request was made from", current_user())

@@ -10,9 +10,12 @@ from collections.abc import Mapping
 from dataclasses import fields
 from functools import cache
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from esgdesk.model.frozen import Frozen, FrozenTuple
+
+if TYPE_CHECKING:
+    from esgdesk.model.types import Entry
 
 R = TypeVar("R")
 
@@ -82,10 +85,12 @@ class SubmissionInfo(Frozen):
 
 
 class Change(Frozen):
-    """One figure to write: what the user typed, for which entity, year and indicator."""
+    """One figure to write: what the user typed, for which entity, year and indicator; or
+    what its type parsed it into already (`entry`: a returned workbook's figure, read once),
+    written as it is."""
 
     _fields = ("entity", "year", "indicator", "text", "note", "expected_version", "provenance",
-               "unit")
+               "unit", "entry")
     entity: str
     year: int
     indicator: str
@@ -94,12 +99,15 @@ class Change(Frozen):
     expected_version: int | None
     provenance: str | None  # where it comes from (None keeps the one held)
     unit: str | None  # the unit `text` is in, when given apart (a quantity's MWh)
+    entry: Entry | None  # the figure parsed already (then `text` is only what was typed)
 
     def __init__(self, entity: str, year: int, indicator: str, text: str | None,
                  note: str | None = None, expected_version: int | None = None,
-                 provenance: str | None = None, unit: str | None = None) -> None:
+                 provenance: str | None = None, unit: str | None = None,
+                 entry: Entry | None = None) -> None:
         self.__dict__.update(entity=entity, year=year, indicator=indicator, text=text, note=note,
-                             expected_version=expected_version, provenance=provenance, unit=unit)
+                             expected_version=expected_version, provenance=provenance, unit=unit,
+                             entry=entry)
 
 
 class AuditRecord(Frozen):

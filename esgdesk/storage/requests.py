@@ -195,7 +195,7 @@ class RequestsPart(FiguresPart):
 
         from esgdesk.storage.models import Request, Submission
 
-        prepared = [(c, self._prepare(c)) for c in changes]
+        prepared = self._prepared(changes)
         source = json.dumps({"file": submission.file_name, "sha256": submission.sha256,
                              "submitted_by": submission.submitted_by,
                              "request": submission.request_id}, ensure_ascii=False)
@@ -207,9 +207,8 @@ class RequestsPart(FiguresPart):
             if request is None:
                 raise no_request(submission.request_id)
             self._prefetch(s, [c for c, _p in prepared])
-            for change, (stored_text, state) in prepared:
-                written.append(self._write(s, change, stored_text, state, user, stamp, reason,
-                                           source))
+            for change, entry in prepared:
+                written.append(self._write(s, change, entry, user, stamp, reason, source))
             s.add(Submission(**vars(submission)))
             if request.status == "requested":
                 request.status, request.changed_by, request.changed_at = "submitted", user, stamp

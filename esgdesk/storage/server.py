@@ -9,7 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.storage.entities import EntitiesPart
-from esgdesk.storage.location import ServerUrl, shown
+from esgdesk.storage.location import shown
 
 if TYPE_CHECKING:
     from esgdesk.storage.postgres import ServerFacts
@@ -59,7 +59,7 @@ class ServerPart(EntitiesPart):
     def server_role(self) -> tuple[str, tuple[str, ...]]:
         """The user's esgdesk role on the server and the departments granted to it
         (a contributor's); on a file, coordinator."""
-        if not isinstance(self.path, ServerUrl):
+        if not self.server:
             return FileRole
         if self._role is None:
             from esgdesk.storage import postgres
@@ -95,7 +95,7 @@ class ServerPart(EntitiesPart):
     # `_notice` by psycopg; one that arrives while it is idle is read off libpq in `heard`.
     def listen(self) -> bool:
         """Start hearing other users' changes (a server only); True when listening."""
-        if not isinstance(self.path, ServerUrl):
+        if not self.server:
             return False
         from esgdesk.storage import postgres
 

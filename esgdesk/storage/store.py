@@ -9,7 +9,6 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseDamaged, DatabaseError
 from esgdesk.model.catalogue import Catalogue
-from esgdesk.model.states import STATES
 from esgdesk.storage.audit import AuditPart
 from esgdesk.storage.base import now
 from esgdesk.storage.engine import (
@@ -25,8 +24,8 @@ from esgdesk.storage.engine import (
     upgrade,
 )
 from esgdesk.storage.factors import FactorsPart
-from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_value
-from esgdesk.storage.location import ServerUrl, location
+from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_entry
+from esgdesk.storage.location import ServerUrl, is_server, location
 from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
 from esgdesk.storage.server import ServerPart
@@ -36,7 +35,6 @@ __all__ = [
     "RESTATEMENT_REASONS",
     "SCHEMA_HEAD",
     "SCHEMA_REVISIONS",
-    "STATE_TEXT",
     "STATUSES",
     "AuditRecord",
     "Change",
@@ -50,14 +48,10 @@ __all__ = [
     "make_engine",
     "now",
     "open_database",
-    "parse_value",
+    "parse_entry",
     "sqlite_has_wal_reset_fix",
     "upgrade",
 ]
-
-# Kept for the layers that still read it here; esgdesk.model.states is the vocabulary.
-STATE_TEXT = {s.id: s.text for s in STATES.values()}
-
 
 class Store(RequestsPart, AuditPart, FactorsPart, ServerPart):
     """An open esgdesk database. Every method that writes is one transaction."""
@@ -80,7 +74,7 @@ def open_database(path: str | Path, catalogue: Catalogue | None = None,
     esgdesk is refused with a DatabaseError that says so.
     """
     where = location(path)
-    if isinstance(where, ServerUrl):
+    if is_server(where):
         return _open_server(where, catalogue, create)
     path = where
     if path.exists():
@@ -115,7 +109,7 @@ def create_new(path: str | Path, exists_en: str = "exists already",
     """A new, empty esgdesk database: a file that is not there yet, or an empty server
     database. One that holds anything is never overwritten."""
     where = location(path)
-    if isinstance(where, ServerUrl):
+    if is_server(where):
         from esgdesk.storage import postgres
 
         if postgres.schema_revision(where) is not None:
@@ -129,7 +123,7 @@ def create_new(path: str | Path, exists_en: str = "exists already",
 def discard_new(store: Store) -> None:
     """Undo create_new after a failure: the file is removed, the server's tables dropped."""
     store.close()
-    if isinstance(store.path, ServerUrl):
+    if store.server:
         from esgdesk.storage import postgres
 
         postgres.drop_tables(store.path)

@@ -1,0 +1,48 @@
+"""The catalogue: the report's chapters, tables, rows and indicators as data. Its records
+(records.py), the documents they are read from and written to (documents.py) and what can
+be wrong with them (checks.py); the names callers use are importable from here."""
+
+from esgdesk.model.catalogue.documents import (
+    CATALOGUE_DIR,
+    ENTITIES_FILE,
+    directory_document,
+    document_hash,
+    entity_codes,
+    indicator_document,
+    load,
+    read,
+    read_document,
+    to_document,
+)
+from esgdesk.model.catalogue.records import (
+    AGGREGATIONS,
+    CHECK_KINDS,
+    DEFAULT_MARKS,
+    LANGUAGES,
+    LAYOUTS,
+    NO_LABEL,
+    RULE_KEYS,
+    SHEET_NAME_LIMIT,
+    SOURCES,
+    Catalogue,
+    Chapter,
+    Check,
+    Column,
+    Indicator,
+    Label,
+    Row,
+    Section,
+    Table,
+    default_level,
+    fill_year,
+    name_in,
+    shorten,
+)
+
+__all__ = [
+    "AGGREGATIONS", "CATALOGUE_DIR", "CHECK_KINDS", "DEFAULT_MARKS", "ENTITIES_FILE",
+    "LANGUAGES", "LAYOUTS", "NO_LABEL", "RULE_KEYS", "SHEET_NAME_LIMIT", "SOURCES", "Catalogue",
+    "Chapter", "Check", "Column", "Indicator", "Label", "Row", "Section", "Table",
+    "default_level", "directory_document", "document_hash", "entity_codes", "fill_year",
+    "indicator_document", "load", "name_in", "read", "read_document", "shorten", "to_document",
+]

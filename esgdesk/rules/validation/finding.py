@@ -1,0 +1,53 @@
+"""A finding: what a rule found (severity, rule, entity, year, indicators, the numbers it read
+and a message in zh and en), and the plain number texts findings quote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from esgdesk.model.catalogue import Label
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    rule: str
+    entity: str
+    year: int
+    indicators: tuple[str, ...]
+    values: dict[str, str]
+    message: Label
+    explanation: str = ""
+
+    @property
+    def explained(self) -> bool:
+        """A warning or info with an explanation note; errors stay errors."""
+        return self.severity != "error" and bool(self.explanation.strip())
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "rule": self.rule, "entity": self.entity,
+                "year": self.year, "indicators": list(self.indicators), "values": self.values,
+                "message": self.message.as_dict(), "explained": self.explained,
+                "explanation": self.explanation}
+
+
+def number_text(number: Decimal | None) -> str:
+    """A number as a finding quotes it (1,226 · 0.016), "—" for none."""
+    if number is None:
+        return "—"
+    if number == number.to_integral_value():
+        return f"{number:,.0f}"
+    return f"{number.normalize():,f}"
+
+
+def factor_text(factor: Decimal) -> str:
+    """A ratio between two years, to two decimals (×11,363.30) or two significant digits
+    below one (×0.009)."""
+    return number_text(factor.quantize(Decimal("0.01")) if factor >= 1 else Decimal(f"{factor:.2g}"))

@@ -1,0 +1,58 @@
+"""Every kind of rule the validator runs, declared once: its name (a Finding's `rule`), its
+names in zh and en (the findings sheet, the panes) and the function that finds it. The
+validator dispatches from here, and the workbooks read the names from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from esgdesk.model.frozen import Frozen
+from esgdesk.rules.validation import check_rules, factor_rules, figure_rules, group_rules
+
+if TYPE_CHECKING:
+    from esgdesk.rules.validation.context import ValidationContext
+    from esgdesk.rules.validation.finding import Finding
+
+# find(validator, entity, subject): the subject is an indicator's id, a check's number (for
+# a kind that evaluates the catalogue's checks) or a table's missing group ("table|owner").
+Find = Callable[["ValidationContext", str, str], "list[Finding]"]
+
+
+class RuleKind(Frozen):
+    """One kind of rule: `checks` names the catalogue's check kinds it evaluates (none for a
+    kind the validator runs on every figure)."""
+
+    _fields = ("name", "zh", "en", "find", "checks")
+    name: str
+    zh: str
+    en: str
+    find: Find
+    checks: tuple[str, ...]
+
+    def __init__(self, name: str, zh: str, en: str, find: Find,
+                 checks: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(name=name, zh=zh, en=en, find=find, checks=checks)
+
+    def title(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+RULE_KINDS: tuple[RuleKind, ...] = (
+    RuleKind("type_range", "类型与范围", "Type and range", figure_rules.type_range),
+    RuleKind("prior_year", "与上年比较", "Change from last year", figure_rules.prior_year),
+    RuleKind("target", "目标", "Target", figure_rules.target),
+    RuleKind("breakdown", "分项合计", "Breakdown", check_rules.breakdown,
+             ("breakdown", "part_of")),
+    RuleKind("same_figure", "同一数字", "Same figure", check_rules.same_figure,
+             ("same_figure",)),
+    RuleKind("ratio", "比率", "Ratio", check_rules.ratio, ("ratio",)),
+    RuleKind("consolidation", "合并", "Consolidation", group_rules.consolidation),
+    RuleKind("factor", "排放因子", "Factors", factor_rules.factor),
+    RuleKind("peer", "同级比较", "Sibling sites", group_rules.peer),
+    RuleKind("missing", "缺报", "Missing figures", figure_rules.missing),
+    RuleKind("incomplete", "合计不完整", "Incomplete total", group_rules.incomplete),
+    RuleKind("totals", "合计与分项", "Total and its lines", group_rules.totals),
+)
+RULES: dict[str, RuleKind] = {kind.name: kind for kind in RULE_KINDS}
+CHECK_RULES: dict[str, RuleKind] = {check: kind for kind in RULE_KINDS for check in kind.checks}

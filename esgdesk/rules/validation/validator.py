@@ -1,0 +1,140 @@
+"""The validator: every kind of rule (see kinds) run on every subject of a reporting year's
+tree, and after an edit only the rules that read the edited figure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+
+from esgdesk.model.catalogue import Indicator
+from esgdesk.rules.figures import FigureBook
+from esgdesk.rules.validation.context import ValidationContext
+from esgdesk.rules.validation.finding import SEVERITIES, Finding
+from esgdesk.rules.validation.kinds import CHECK_RULES, RULES
+from esgdesk.storage.store import Store, StoredValue
+
+
+class Validator(ValidationContext):
+    """Validates one reporting year (against the year before) for an entity and its tree.
+
+    `run()` evaluates everything; `update(written)` takes one figure as written and
+    re-evaluates only the rules that read it.
+    """
+
+    # -- running ----------------------------------------------------------------
+    def _evaluate(self, rule: str, entity: str, subject: str) -> None:
+        """Run one kind of rule (by its name in RULES) on a subject of an entity: an
+        indicator's id, a check's number or a table's missing group; keep what it found."""
+        found = RULES[rule].find(self, entity, subject)
+        key = (rule, entity, subject)
+        if found:
+            self.results[key] = found
+        else:
+            self.results.pop(key, None)
+
+    def _evaluate_check(self, entity: str, number: int) -> None:
+        """The catalogue's check `number`, by the kind of rule that evaluates its kind."""
+        rule = CHECK_RULES[self.catalogue.checks[number].kind].name
+        self._evaluate(rule, entity, str(number))
+
+    def _evaluate_indicator(self, entity: str, spec: Indicator) -> None:
+        self._evaluate("type_range", entity, spec.id)
+        self._evaluate("prior_year", entity, spec.id)
+        if spec.rules.get("target"):
+            self._evaluate("target", entity, spec.id)
+
+    def run(self) -> list[Finding]:
+        """Evaluate every rule on every entity."""
+        for _ in self.steps():
+            pass
+        return self.findings()
+
+    def steps(self) -> Iterator[str]:
+        """`run()` in small steps, each yielding the entity just done: reading its figures
+        (unless read at construction), then evaluating its rules once all are read."""
+        self.results.clear()
+        self.peer_heads.clear()
+        if not self._read:
+            for entity in self._unread if self._unread is not None else self.codes:
+                self.book.add(self.store.figures_of([entity], self._read_years))
+                yield entity
+            self._read = True
+            self.figures.forget_all()
+        for entity in self.codes:
+            for spec in self._typed:
+                self._evaluate_indicator(entity, spec)
+            for number in range(len(self.catalogue.checks)):
+                self._evaluate_check(entity, number)
+            for group in self.missing_groups:
+                self._evaluate("missing", entity, group)
+            if self.children[entity]:
+                for spec in self._summed:
+                    self._evaluate("consolidation", entity, spec.id)
+            for spec in self.catalogue.indicators.values():
+                if spec.type.numeric and (spec.derived or self.children[entity]):
+                    self._evaluate("incomplete", entity, spec.id)
+            for spec in self._totals:
+                self._evaluate("totals", entity, spec.id)
+            for spec in self._with_factors:
+                self._evaluate("factor", entity, spec.id)
+            for spec in self._quantities:
+                self._evaluate("peer", entity, spec.id)
+            yield entity
+
+    def findings(self) -> list[Finding]:
+        order = {s: n for n, s in enumerate(SEVERITIES)}
+        found = [f for fs in self.results.values() for f in fs]
+        return sorted(found, key=lambda f: (order[f.severity], f.entity, f.rule, f.indicators))
+
+    def update(self, written: StoredValue) -> list[Finding]:
+        """Take one figure of the reporting year as the store just wrote it (not read again)
+        and re-run the rules that read it."""
+        entity, indicator = written.entity, written.indicator
+        self.peer_heads.clear()  # a figure per employee may change
+        self.book.put(written)  # the same record again where the book is shared
+        self.figures.forget(entity, self.year)
+        spec = self.catalogue.indicators[indicator]
+        if not spec.derived:
+            self._evaluate_indicator(entity, spec)
+        touched = [indicator, *self._dependents.get(indicator, ())]
+        for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
+            if code not in self.codes:
+                break
+            if code != entity and not spec.derived:
+                self._evaluate_indicator(code, spec)
+            for iid in touched:
+                touched_spec = self.catalogue.indicators[iid]
+                if touched_spec.type.numeric and (touched_spec.derived or self.children[code]):
+                    self._evaluate("incomplete", code, iid)
+            for total in self._totals:
+                if total.id in touched:
+                    self._evaluate("totals", code, total.id)
+            if code != entity:
+                for number in self._checks_of.get(indicator, ()):
+                    self._evaluate_check(code, number)
+        if indicator in self._group_of:
+            self._evaluate("missing", entity, self._group_of[indicator])
+        for actual in self._targets_of.get(indicator, ()):
+            self._evaluate("target", entity, actual)
+        for number in self._checks_of.get(indicator, ()):
+            self._evaluate_check(entity, number)
+        for computed in self._factors_of.get(indicator, ()):
+            self._evaluate("factor", entity, computed)
+        if spec.type.unit_id is not None and not spec.derived:
+            parent = self.tree.get(entity).parent if self.tree.get(entity) else None
+            for sibling in self.children.get(parent, [entity]) if parent else [entity]:
+                self._evaluate("peer", sibling, indicator)
+        if spec.aggregation == "sum":
+            for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
+                if code not in self.codes:
+                    break
+                if self.children[code]:
+                    self._evaluate("consolidation", code, indicator)
+        return self.findings()
+
+
+def validate(store: Store, year: int, entity: str | None = None,
+             held: Mapping[tuple[str, str, int], StoredValue] | None = None,
+             book: FigureBook | None = None) -> list[Finding]:
+    """Every finding for a reporting year, for an entity and everything under it (`held`:
+    the tree's figures when the caller has read them already; `book`: a FigureBook of them)."""
+    return Validator(store, year, entity, held=held, book=book).run()
