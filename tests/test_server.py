@@ -20,6 +20,7 @@ from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.model.layout import FigureRef
+from esgdesk.storage.entities import entity_text
 from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.postgres import role_names
 from esgdesk.storage.store import Change, open_database
@@ -797,6 +798,58 @@ def test_the_server_makes_each_audit_rows_hash_clock_and_user_as_a_file_would(
     assert _cli("check", str(copy)).returncode == 0
 
 
+def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may_add_one(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """A coordinator adds a site through the session: the server's trigger writes its audit
+    row (the app's user, the coordinator's login, the entity's fields exactly as the file
+    writes them) and `check` passes. A contributor and a reader may add none, through esgdesk
+    or psql; the owner's own insert with psql is logged from the row alone."""
+    name = '惠州 "工厂" \\ 换行\n\t 😀 \u2028'
+    session = Session(user_name="赵 zhao")
+    session.open(pg_server.as_user(group, "zhao"), "group", 2023)
+    try:
+        store = session.require_store()
+        before = store.audit_log()[-1].id
+        assert session.add_entity("huizhou", name, "Huizhou plant", "site", "group",
+                                  "Guangdong").saved
+        [row] = [r for r in store.audit_log() if r.id > before]
+        assert (row.action, row.entity, row.year, row.indicator, row.user, row.db_user) == (
+            "entity", "huizhou", 0, "", "赵 zhao", "zhao")
+        assert (row.old_value, row.reason, row.source) == (None, "", "entity")
+        assert row.new_value == entity_text("huizhou", name, "Huizhou plant", "site", "group",
+                                            "guangdong")
+        assert store.verify_audit().sound
+    finally:
+        session.close()
+    for login in ("li", "wang"):
+        store = open_database(pg_server.as_user(group, login))
+        try:
+            head = store.audit_head()
+            with pytest.raises(EsgdeskError):
+                store.add_entity(f"by_{login}", "站点", "Site", "site", "group", user=login)
+            assert store.audit_head() == head
+        finally:
+            store.close()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, login), "INSERT INTO entity (code, name_zh, "
+                 f"name_en, kind) VALUES ('raw_{login}', '站点', 'Site', 'site')")
+    _raw(group, "INSERT INTO entity (code, name_zh, name_en, kind, parent_id) "
+         "SELECT 'raw', '直接', 'Raw', 'site', id FROM entity WHERE code = 'huizhou'")
+    store = open_database(group)
+    try:
+        assert "by_li" not in {e.code for e in store.entities()}
+        row = store.audit_log()[-1]
+        assert (row.action, row.entity, row.user, row.db_user, row.source) == (
+            "entity", "raw", "postgres", "postgres", "entity")
+        assert row.new_value == entity_text("raw", "直接", "Raw", "site", "huizhou", None)
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+    for command in (("check", group), ("audit", "verify", group)):
+        result = _cli(*command)
+        assert result.returncode == 0, result.stderr
+
+
 def _audited_changes(store: Any, user: str) -> None:
     """One of every audited write the app makes (figures, notes, statuses, a restatement,
     a request and its review locking its figures, a factor with its year's own copy, a
@@ -806,6 +859,8 @@ def _audited_changes(store: Any, user: str) -> None:
 
     electricity = "environment.energy.electricity"
     store.add_entity("dongguan", "东莞", "Dongguan", "site", "group", "guangdong")
+    store.add_entity("tricky", '名 "引号" \\ 换行\n 😀 \u2028', "Tab\there \x01", "site",
+                     "group")
     store.set_values([Change("group", 2023, HR, "4100", note="from the HR system"),
                       Change("group", 2022, HR, "4000", provenance="HR system export"),
                       Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
@@ -849,7 +904,7 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue"}
+            "province", "method", "catalogue", "entity"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

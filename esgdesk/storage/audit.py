@@ -85,6 +85,20 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
     s.add(entry)
 
 
+def add_audit_row_of_new(s: Session, row: Any, **fields: Any) -> None:
+    """The audit row of `row`, added to the transaction and not yet inserted, which names it
+    by its id (entity_id). On a file the row is inserted first, for its id; on a server the
+    row's trigger writes the audit row as the row is inserted, so what the app knows is
+    passed first (by what the row says: its id is the server's to give)."""
+    server = s.info.get("audit_context")
+    if server is not None and fields["action"] in server.audited:
+        add_audit_row(s, entity_id=0, **fields)  # the trigger sets the id
+        s.flush()
+        return
+    s.flush()
+    add_audit_row(s, entity_id=row.id, **fields)
+
+
 def who(record: Any) -> str:
     """Who made an audited change, as shown: the user the app was told and, on a server
     where the database user differs, that user too."""

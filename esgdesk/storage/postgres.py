@@ -296,6 +296,12 @@ def _audit_trigger(table: str, function: str, event: str, body: str,
 
 _APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
 
+
+def _json(expression: str) -> str:
+    """A value as JSON text (null when NULL), in SQL."""
+    return f"coalesce(pg_catalog.to_json({expression})::text, 'null')"
+
+
 # The server writes the audit log: a trigger on each audited table makes the audit row of
 # every change from the old and new row, with the server's clock, the login (session_user)
 # and the chain hash, whoever made the change and however (esgdesk or psql). The app passes
@@ -442,6 +448,21 @@ AUDIT_TRIGGERS = (
              r.action := 'province'; r.entity_id := NEW.id; r.year := {_LATEST_YEAR};
              r.old_value := OLD.province; r.new_value := NEW.province;
              r.source := coalesce(ctx->>'source', 'province');
+             {_APPEND}(r, ctx);"""),
+    # An entity added ("entity"): its fields as JSON in the order and spelling of
+    # esgdesk.storage.entities.entity_text (to_json escapes as Python's json does with
+    # ensure_ascii off), made here from the row, so a raw insert is logged as the app's is.
+    *_audit_trigger("entity", "esgdesk_audit_entity", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('n:' || NEW.code);
+             r.action := 'entity'; r.entity_id := NEW.id; r.year := 0;
+             r.new_value := '{{"code":' || {_json("NEW.code")}
+               || ',"name_zh":' || {_json("NEW.name_zh")}
+               || ',"name_en":' || {_json("NEW.name_en")}
+               || ',"kind":' || {_json("NEW.kind")}
+               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
+                                         "WHERE p.id = NEW.parent_id)")}
+               || ',"province":' || {_json("NEW.province")} || '}}';
+             r.reason := ''; r.source := 'entity';
              {_APPEND}(r, ctx);"""),
     # A choice of the method (a setting method.<choice>[.<entity>]); the option in force
     # before its first choice is the method's default, which only the app knows.
@@ -643,7 +664,8 @@ SERVER_OBJECTS = (
 # action where the changed row does not say it, what a computed figure reads now, the option
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
-                            "review", "factor", "province", "method", "catalogue"})
+                            "review", "factor", "province", "method", "catalogue",
+                            "entity"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "method": ("old_value",), "catalogue": ("old_value",)}
 _SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
@@ -658,6 +680,10 @@ def _context_key(fields: dict[str, Any]) -> str:
         return f"r:{fields['entity_id']}:{fields['year']}:{fields['department']}"
     if action == "province":
         return f"e:{fields['entity_id']}"
+    if action == "entity":  # inserted after the app speaks, so named by its code
+        import json
+
+        return f"n:{json.loads(fields['new_value'])['code']}"
     if action == "method":
         return f"s:{fields['source']}"
     if action == "catalogue":
