@@ -20,6 +20,7 @@ from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.model.layout import FigureRef
+from esgdesk.storage.entities import entity_text
 from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.postgres import role_names
 from esgdesk.storage.store import Change, open_database
@@ -118,40 +119,101 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
     for statement in ("UPDATE value SET value = '1'", "DELETE FROM audit"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, "wang"), statement)  # the reader
-    # Even its own department's draft figure: a change without its audit row is refused at
-    # commit, and an audit row must name the server's user who writes it.
-    own = f"indicator = '{HR}' AND year = 2022 AND entity_id = 1"
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="without its audit row"):
-        _raw(li, f"UPDATE value SET value = '1' WHERE {own}")
+    # No esgdesk role writes the audit log: not a row of its own making, not even one that
+    # goes with a change of its own figure, whatever hash or server user it names.
     audit_row = ("INSERT INTO audit (at, \"user\", db_user, action, entity_id, year, indicator, "
-                 "old_value, new_value, reason, source, hash) VALUES ('now', 'li', {who}, "
+                 "old_value, new_value, reason, source, hash) VALUES ('now', 'li', 'li', "
                  f"'set', 1, 2022, '{HR}', NULL, '1', '', '', 'x')")
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="name the server"):
-        _raw(li, audit_row.format(who="'zhao'"))
-    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="no change of that figure"):
-        _raw(li, audit_row.format(who="'li'"))  # an audit row alone
+    for login in ("li", "zhao", "wang"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="audit"):
+            _raw(pg_server.as_user(group, login), audit_row)
     store = open_database(group)
     try:
-        assert store.get("group", 2022, HR).value != "1"
         assert store.verify_audit().intact
     finally:
         store.close()
-    # With its audit row in the same transaction it is written; the hash psql sent ('x') is
-    # not taken: the server makes it, with its clock and the server user.
+
+
+def test_a_contributors_own_change_with_psql_is_logged_by_the_server(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """The hr contributor changes its own draft figure with psycopg alone (its rights allow
+    it): the server writes the audit row, naming the login, with its clock and the chain
+    hash; a context saying "copy" (the owner's push) does not stop it for a contributor."""
+    li = pg_server.as_user(group, "li")
+    own = f"indicator = '{HR}' AND year = 2022 AND entity_id = {_group_id(group)}"
+    _raw(li, f"UPDATE value SET value = '4321' WHERE {own}")
     with psycopg.connect(str(li)) as connection:
-        connection.execute(audit_row.format(who="'li'"))  # type: ignore[arg-type]
-        connection.execute(f"UPDATE value SET value = '1' WHERE {own}")  # type: ignore[arg-type]
+        connection.execute("SELECT set_config('esgdesk.context', '{\"copy\":true}', true)")
+        connection.execute(f"UPDATE value SET value = '4322', status = 'submitted' "  # type: ignore[arg-type]
+                           f"WHERE {own}")
     store = open_database(group)
     try:
-        assert store.get("group", 2022, HR).value == "1"
-        report = store.verify_audit()  # the owner's raw lock above left no audit row
-        assert report.intact and [(m.year, m.what) for m in report.mismatches] == [
-            (2023, "status")]
-        last = store.audit_log()[-1]
-        assert (last.new_value, last.db_user) == ("1", "li") and last.at != "now"
-        assert store.audit_head() != "x"
+        assert store.get("group", 2022, HR).value == "4322"
+        first, second, status = store.history("group", 2022, HR)[-3:]
+        assert (first.action, first.new_value) == ("set", "4321")
+        assert (first.user, first.db_user, first.reason, first.source) == ("li", "li", "", "")
+        assert (second.action, second.old_value, second.new_value) == ("set", "4321", "4322")
+        assert (status.action, status.old_status, status.new_status) == (
+            "status", "draft", "submitted")
+        assert {r.db_user for r in (first, second, status)} == {"li"}
+        assert first.at.endswith("+00:00") and first.at < second.at
+        assert store.verify_audit().sound
     finally:
         store.close()
+    for command in (("check", group), ("audit", "verify", group)):
+        result = _cli(*command)
+        assert result.returncode == 0, result.stderr
+    result = _cli("history", group, "--year", "2022", HR)
+    assert result.returncode == 0 and "4322" in result.stdout, result.stderr
+
+
+def test_the_apps_write_carries_its_user_reason_and_source_to_the_servers_audit_row(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """What the server cannot know (the app's user name, the reason, the source file and its
+    hash, a figure as typed) reaches the row the server writes; the rest is the server's."""
+    li = open_database(pg_server.as_user(group, "li"))
+    try:
+        li.set_values([Change("group", 2021, HR, "4100"), Change("group", 2022, HR, "4200",
+                                                                  note="from the HR system")],
+                      "李 li", source="returned.xlsx sha256:ab12")
+        li.set_note("group", 2023, HR, "recounted", "李 li")
+        li.set_status("group", 2023, HR, "submitted", "李 li", reason="ready")
+        rows = li.audit_log()[-4:]
+        assert [(r.action, r.user, r.db_user) for r in rows] == [
+            ("set", "李 li", "li"), ("set", "李 li", "li"), ("note", "李 li", "li"),
+            ("status", "李 li", "li")]
+        by_year = {r.year: r for r in rows[:2]}
+        assert by_year[2021].reason == "" and by_year[2022].reason == "from the HR system"
+        assert {r.source for r in rows[:2]} == {"returned.xlsx sha256:ab12"}
+        assert (rows[2].new_value, rows[3].reason, rows[3].new_status) == (
+            "recounted", "ready", "submitted")
+        assert li.verify_audit().sound
+    finally:
+        li.close()
+    # A coordinator's request, its review, a factor and the method: each row by the server.
+    zhao = open_database(pg_server.as_user(group, "zhao"))
+    try:
+        before = zhao.audit_log()[-1].id
+        request = zhao.assign("group", 2023, "hr", "li", "2024-03-01", "赵 zhao")
+        zhao.set_request_status(request.id, "submitted", "赵 zhao", reason="sent")
+        zhao.set_factor(2023, "grid.national", "0.5703", "kgCO2e/kWh", "MEE 2023", "table 1",
+                        "赵 zhao", "new figure")
+        rows = [r for r in zhao.audit_log() if r.id > before]
+        assert {(r.user, r.db_user) for r in rows} == {("赵 zhao", "zhao")}
+        assert [r.action for r in rows[:2]] == ["request", "review"]
+        assert (rows[0].department, rows[0].new_value, rows[1].reason) == (
+            "hr", "li 2024-03-01", "sent")
+        # 2023 read an earlier year's factors: it gets its own copy first, each copied
+        # factor with the copy's reason, then the change with its own.
+        *copies, change = rows[2:]
+        assert copies and {(r.action, r.new_status) for r in copies} == {("factor", None)}
+        assert all("own copy" in r.reason and r.source.startswith("factors of ")
+                   for r in copies)
+        assert (change.factor, change.new_value, change.reason, change.source) == (
+            "grid.national", "0.5703", "new figure", "MEE 2023")
+        assert zhao.verify_audit().sound
+    finally:
+        zhao.close()
 
 
 def test_even_the_owners_audit_edit_is_refused_and_a_superusers_is_found(
@@ -339,13 +401,14 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
     _raw(group, "UPDATE alembic_version SET version_num = '0009'")
-    _raw(group, "DROP TRIGGER value_contributor_audited ON value")  # rights of a version before
+    _raw(group, "DROP TRIGGER value_contributor_guard ON value")  # rights of a version before
+    _raw(group, "DROP TRIGGER audit_figure ON value")  # and its server objects
     store = open_database(group)
     try:
         assert store._query("SELECT version_num FROM alembic_version")[0]["version_num"] == (
             SCHEMA_HEAD)
-        assert store._query("SELECT 1 FROM pg_trigger WHERE tgname = "
-                            "'value_contributor_audited'")  # the rights renewed
+        assert len(store._query("SELECT 1 FROM pg_trigger WHERE tgname IN "
+                                "('value_contributor_guard', 'audit_figure')")) == 2
         assert store._role is None and store.server_role() == ("coordinator", ())
         assert store.years() == sorted(store.years()) and 2023 in store.years()
     finally:
@@ -417,19 +480,20 @@ def test_a_contributors_temporary_tables_do_not_stand_in_for_esgdesks(
           psycopg.connect(str(li)) as connection):
         for statement in attack:
             connection.execute(statement)  # type: ignore[arg-type]
-    # Its own figure, with only a temporary "audit row": refused at commit.
-    own_id, own_value = _hr_figure(owner)
-    with (pytest.raises(psycopg.errors.InsufficientPrivilege, match="without its audit row"),
-          psycopg.connect(str(li)) as connection):
+    # Its own figure, beside a temporary "audit" table: the server logs the change in the
+    # real one, never in the login's.
+    own_id, _own_value = _hr_figure(owner)
+    with psycopg.connect(str(li)) as connection:
         for statement in attack[3:5]:
             connection.execute(statement)  # type: ignore[arg-type]
-        connection.execute(f"INSERT INTO audit VALUES (1, 2022, '{HR}', 'li')")
         connection.execute(f"UPDATE public.value SET value = '7' WHERE id = {own_id}")
     store = open_database(group)
     try:
         assert store.get("group", 2023, IR).value != "7"
-        assert _hr_figure(owner) == (own_id, own_value)
-        assert store.verify_audit().intact
+        assert _hr_figure(owner) == (own_id, "7")
+        last = store.history("group", 2022, HR)[-1]
+        assert (last.new_value, last.db_user) == ("7", "li")
+        assert store.verify_audit().sound
     finally:
         store.close()
     # Every function the rights depend on runs with a search path that ends in pg_temp.
@@ -521,6 +585,36 @@ def test_rights_of_an_earlier_esgdesk_are_brought_up_to_date_by_the_owner_only(
         pg_server.sql("DROP ROLE esgdesk_coordinator")
 
 
+def test_a_database_whose_contributors_wrote_audit_rows_is_brought_up_to_date_by_its_owner(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """A database of the generation before, where a contributor wrote its figures' audit rows
+    itself: a contributor's opening is refused until the owner opens it, which gives it the
+    server's audit triggers and takes the audit log from every role."""
+    from esgdesk.storage.postgres import SERVER_GENERATION
+
+    contributor = role_names(location(group).name)["contributor"]
+    owner = pg_server.url(location(group).name)
+    for statement in (f"UPDATE esgdesk_server SET generation = {SERVER_GENERATION - 1}",
+                      "DROP TRIGGER audit_figure ON value",
+                      f"GRANT INSERT ON audit TO {contributor}"):
+        _raw(owner, statement)
+    with pytest.raises(DatabaseError) as refused:
+        open_database(pg_server.as_user(group, "li")).close()
+    assert refused.value.kind == "upgrade_needed"
+    open_database(owner).close()
+    li = open_database(pg_server.as_user(group, "li"))
+    try:
+        li.set_value(Change("group", 2022, HR, "4321"), "li")
+        assert li.history("group", 2022, HR)[-1].db_user == "li"
+        assert li.verify_audit().sound
+    finally:
+        li.close()
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="audit"):
+        _raw(pg_server.as_user(group, "li"), "INSERT INTO audit (at, \"user\", action, "
+             "entity_id, year, indicator, reason, source, hash) VALUES ('now', 'li', 'set', "
+             f"1, 2022, '{HR}', '', '', 'x')")
+
+
 def test_a_reader_cannot_stop_the_writers_and_a_waiting_writer_is_told_who_holds_them(
         pg_server: PgServer, group: ServerUrl, tmp_path: Path) -> None:
     from esgdesk.errors import DatabaseBusy
@@ -574,13 +668,15 @@ def _group_id(url: ServerUrl) -> int:
 
 def _write_as(url: ServerUrl, year: int, value: str, logged: str,
               hash_of: Callable[[str, dict[str, Any]], str] | None = None) -> int:
-    """As `url`'s login with psql's means: change the group's hr head-count of a year and
-    write an audit row saying `logged`, hashed with esgdesk's own function (or `hash_of`
-    the row's head and content); the audit row's id."""
+    """As `url`'s login with psql's means, in a transaction that says it copies a database
+    (as a push does: only the owner's is taken at its word): change the group's hr
+    head-count of a year and write an audit row saying `logged`, hashed with esgdesk's own
+    function (or `hash_of` the row's head and content); the audit row's id."""
     from esgdesk.storage.audit import audit_hash
 
     user = urlsplit(str(url)).username or ""
     with psycopg.connect(str(url)) as connection:
+        connection.execute("SELECT set_config('esgdesk.context', '{\"copy\":true}', true)")
         head_row = connection.execute("SELECT hash FROM audit ORDER BY id DESC LIMIT 1").fetchone()
         head = head_row[0] if head_row else ""
         row = {"at": "2026-01-01T00:00:00+00:00", "user": user, "action": "set",
@@ -600,8 +696,12 @@ def _write_as(url: ServerUrl, year: int, value: str, logged: str,
 
 def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figure(
         pg_server: PgServer, group: ServerUrl) -> None:
-    li = pg_server.as_user(group, "li")
-    _write_as(li, 2022, "9999", "1520")  # the figure says 9999, its audit row 1520
+    li, owner = pg_server.as_user(group, "li"), pg_server.url(location(group).name)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="audit"):
+        _write_as(li, 2022, "9999", "1520")  # no esgdesk role writes an audit row
+    # Only the owner of the tables can, who may switch every trigger off anyway: the figure
+    # says 9999, its audit row 1520.
+    _write_as(owner, 2022, "9999", "1520")
     store = open_database(group)
     try:
         report = store.verify_audit()
@@ -615,11 +715,12 @@ def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figu
     for command in (("check", group), ("audit", "verify", group)):
         result = _cli(*command)
         assert result.returncode == 1 and f"group 2022 {HR}" in result.stderr, result.stderr
-    # A figure with no audit row at all is found too.
-    _raw(pg_server.url(location(group).name),
+    # A figure with no audit row at all (the owner's, with the server's log switched off as
+    # for a copy) is found too.
+    _raw(owner, "BEGIN; SELECT set_config('esgdesk.context', '{\"copy\":true}', true); "
          "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
          f"changed_by, changed_at, version, restated, provenance) VALUES ({_group_id(group)}, "
-         f"2030, '{HR}', '1', 'value', '', 'draft', 'x', 'now', 1, '', '')")
+         f"2030, '{HR}', '1', 'value', '', 'draft', 'x', 'now', 1, '', ''); COMMIT")
     li_store = open_database(li)
     try:
         assert {(m.year, m.what) for m in li_store.verify_audit().mismatches} == {
@@ -633,8 +734,9 @@ def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figu
 def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_still_found(
         pg_server: PgServer, group: ServerUrl) -> None:
     li, owner = pg_server.as_user(group, "li"), pg_server.url(location(group).name)
-    # A contributor's hand-made hash is not taken: the server makes every row's hash.
-    _write_as(li, 2022, "1520", "1520", lambda _head, _row: "garbage")
+    # A contributor writes no audit row, let alone a hand-made hash.
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="audit"):
+        _write_as(li, 2022, "1520", "1520", lambda _head, _row: "garbage")
     # The owner's rows are taken as given (a push copies rows with their hashes).
     garbage = _write_as(owner, 2022, "1530", "1530", lambda _head, _row: "garbage")
     coordinator = open_database(pg_server.as_user(group, "zhao"))
@@ -694,3 +796,116 @@ def test_the_server_makes_each_audit_rows_hash_clock_and_user_as_a_file_would(
     result = _cli("backup", group, str(copy))
     assert result.returncode == 0, result.stderr
     assert _cli("check", str(copy)).returncode == 0
+
+
+def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may_add_one(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """A coordinator adds a site through the session: the server's trigger writes its audit
+    row (the app's user, the coordinator's login, the entity's fields exactly as the file
+    writes them) and `check` passes. A contributor and a reader may add none, through esgdesk
+    or psql; the owner's own insert with psql is logged from the row alone."""
+    name = '惠州 "工厂" \\ 换行\n\t 😀 \u2028'
+    session = Session(user_name="赵 zhao")
+    session.open(pg_server.as_user(group, "zhao"), "group", 2023)
+    try:
+        store = session.require_store()
+        before = store.audit_log()[-1].id
+        assert session.add_entity("huizhou", name, "Huizhou plant", "site", "group",
+                                  "Guangdong").saved
+        [row] = [r for r in store.audit_log() if r.id > before]
+        assert (row.action, row.entity, row.year, row.indicator, row.user, row.db_user) == (
+            "entity", "huizhou", 0, "", "赵 zhao", "zhao")
+        assert (row.old_value, row.reason, row.source) == (None, "", "entity")
+        assert row.new_value == entity_text("huizhou", name, "Huizhou plant", "site", "group",
+                                            "guangdong")
+        assert store.verify_audit().sound
+    finally:
+        session.close()
+    for login in ("li", "wang"):
+        store = open_database(pg_server.as_user(group, login))
+        try:
+            head = store.audit_head()
+            with pytest.raises(EsgdeskError):
+                store.add_entity(f"by_{login}", "站点", "Site", "site", "group", user=login)
+            assert store.audit_head() == head
+        finally:
+            store.close()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, login), "INSERT INTO entity (code, name_zh, "
+                 f"name_en, kind) VALUES ('raw_{login}', '站点', 'Site', 'site')")
+    _raw(group, "INSERT INTO entity (code, name_zh, name_en, kind, parent_id) "
+         "SELECT 'raw', '直接', 'Raw', 'site', id FROM entity WHERE code = 'huizhou'")
+    store = open_database(group)
+    try:
+        assert "by_li" not in {e.code for e in store.entities()}
+        row = store.audit_log()[-1]
+        assert (row.action, row.entity, row.user, row.db_user, row.source) == (
+            "entity", "raw", "postgres", "postgres", "entity")
+        assert row.new_value == entity_text("raw", "直接", "Raw", "site", "huizhou", None)
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+    for command in (("check", group), ("audit", "verify", group)):
+        result = _cli(*command)
+        assert result.returncode == 0, result.stderr
+
+
+def _audited_changes(store: Any, user: str) -> None:
+    """One of every audited write the app makes (figures, notes, statuses, a restatement,
+    a request and its review locking its figures, a factor with its year's own copy, a
+    province and a method choice moving published figures, a catalogue edition)."""
+    from esgdesk.rules.published import change_choice, change_province
+    from esgdesk.storage.restatements import Restatement
+
+    electricity = "environment.energy.electricity"
+    store.add_entity("dongguan", "东莞", "Dongguan", "site", "group", "guangdong")
+    store.add_entity("tricky", '名 "引号" \\ 换行\n 😀 \u2028', "Tab\there \x01", "site",
+                     "group")
+    store.set_values([Change("group", 2023, HR, "4100", note="from the HR system"),
+                      Change("group", 2022, HR, "4000", provenance="HR system export"),
+                      Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
+                      Change("dongguan", 2024, electricity + "_renewable", "200000")],
+                     user, source="returned.xlsx sha256:ab12")
+    store.set_note("group", 2023, IR, "audited accounts", user)
+    store.set_note("group", 2023, HR, "recounted", user)
+    store.set_status("group", 2023, HR, "locked", user, reason="published")
+    store.restate("group", 2023, HR, "4150", "error", "a site was left out", user)
+    for indicator in (electricity, electricity + "_renewable"):
+        store.set_status("dongguan", 2024, indicator, "locked", user)
+    request = store.assign("group", 2022, "hr", "li", "2024-03-01", user)
+    store.set_request_status(request.id, "submitted", user, reason="sent")
+    store.set_request_status(request.id, "locked", user, reason="published", lock_figures=True)
+    store.set_factor(2023, "grid.national", "0.5703", "kgCO2e/kWh", "MEE 2023", "table 1",
+                     user, "new figure")
+    change_province(store, "dongguan", "湖北", user, Restatement("boundary", "it moved"))
+    change_choice(store, "scope2_market", "grid_average", None, user,
+                  Restatement("method", "the grid average for the uncovered part"))
+    store.open_year(2026, user)
+
+
+def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write(
+        pg_server: PgServer, group: ServerUrl, sample_file: Path) -> None:
+    """The same writes on the file the server database was pushed from and on the server:
+    the server's triggers write the rows Python writes on the file, field for field (the
+    time, the server user and the hash apart), and both chains verify."""
+    server, file = open_database(group), open_database(sample_file)
+    try:
+        rows = {}
+        for name, store in (("server", server), ("file", file)):
+            start = store.audit_log()[-1].id
+            _audited_changes(store, "赵 zhao")
+            rows[name] = sorted(
+                tuple(str(getattr(record, key)) for key in (
+                    "action", "user", "entity", "year", "indicator", "department",
+                    "old_value", "new_value", "old_status", "new_status", "reason", "source",
+                    "entered", "factor"))
+                for record in store.audit_log() if record.id > start)
+            assert store.verify_audit().sound, store.verify_audit().problems()
+        assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
+        assert {row[0] for row in rows["server"]} >= {
+            "set", "note", "status", "restate", "recompute", "request", "review", "factor",
+            "province", "method", "catalogue", "entity"}
+        assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
+    finally:
+        server.close()
+        file.close()

@@ -201,6 +201,10 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     # companies' consolidated components: the generated group leaves it untyped.
     ratios = {c.indicator for c in catalogue.checks if c.kind == "ratio"}
     with store.engine.begin() as connection:
+        if store.server:  # its audit rows are written here, as a file's are
+            from esgdesk.storage import postgres
+
+            postgres.copying(connection)
         for code, entity_id in entity_ids.items():
             # each figure where the catalogue has it typed: the group's own on the group
             share = Decimal(1) if code == "group" else Decimal(rng.uniform(0.5, 1.5)) / companies

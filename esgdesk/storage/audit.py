@@ -59,16 +59,23 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
 
     The writer holds the write lock, so the head cannot move under it; rows are inserted in
     the order they are added. A figure's row names its indicator; a data request's row names
-    its department instead."""
+    its department instead. On a server, the server's triggers write the row from the row
+    changed (esgdesk.storage.postgres.AUDIT_TRIGGERS): only what the app alone knows is
+    passed to them, and no esgdesk role may write the audit table. (A seal, the owner's, is
+    written here on both engines.)"""
     from sqlalchemy import text
 
     from esgdesk.storage.models import AuditEntry
 
-    entry = AuditEntry(at=at, user=user, db_user=s.info.get("db_user"), action=action,
-                       entity_id=entity_id, year=year,
-                       indicator=indicator, department=department, old_value=old_value,
-                       new_value=new_value, old_status=old_status, new_status=new_status,
-                       reason=reason, source=source, entered=entered, factor=factor)
+    fields = {"user": user, "action": action, "entity_id": entity_id, "year": year,
+              "indicator": indicator, "department": department, "old_value": old_value,
+              "new_value": new_value, "old_status": old_status, "new_status": new_status,
+              "reason": reason, "source": source, "entered": entered, "factor": factor}
+    server = s.info.get("audit_context")  # on a server (esgdesk.storage.postgres)
+    if server is not None and action in server.audited:
+        server.add(fields)  # the server's trigger writes the row, with these
+        return
+    entry = AuditEntry(at=at, db_user=s.info.get("db_user"), **fields)
     head = s.info.get("audit_head")
     if head is None:
         found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
@@ -76,6 +83,20 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
     entry.hash = audit_hash(head, entry)
     s.info["audit_head"] = entry.hash
     s.add(entry)
+
+
+def add_audit_row_of_new(s: Session, row: Any, **fields: Any) -> None:
+    """The audit row of `row`, added to the transaction and not yet inserted, which names it
+    by its id (entity_id). On a file the row is inserted first, for its id; on a server the
+    row's trigger writes the audit row as the row is inserted, so what the app knows is
+    passed first (by what the row says: its id is the server's to give)."""
+    server = s.info.get("audit_context")
+    if server is not None and fields["action"] in server.audited:
+        add_audit_row(s, entity_id=0, **fields)  # the trigger sets the id
+        s.flush()
+        return
+    s.flush()
+    add_audit_row(s, entity_id=row.id, **fields)
 
 
 def who(record: Any) -> str:
@@ -311,7 +332,7 @@ class AuditPart(StorePart):
         """Seal the broken rows of the chain (the owner's act, audited by the sealing row
         itself, which names them and what each holds): the chain verifies again from here,
         and rows broken later are still found. Refused when nothing is broken."""
-        from esgdesk.errors import EsgdeskError, NeedsReason
+        from esgdesk.errors import EsgdeskError, Forbidden, NeedsReason
         from esgdesk.storage.base import now
 
         if not reason.strip():
@@ -325,8 +346,13 @@ class AuditPart(StorePart):
         by_id = {row["id"]: row for row in rows}
         named = {str(row_id): row_digest(by_id[row_id]) for row_id in report.broken}
         root = self.entities()[0].id  # type: ignore[attr-defined]
-        with self._writing() as s:  # type: ignore[attr-defined]
-            add_audit_row(s, at=now(), user=user, action=SEAL, entity_id=root, year=0,
-                          new_value=json.dumps(named, separators=(",", ":")),
-                          reason=reason.strip())
+        try:
+            with self._writing() as s:  # type: ignore[attr-defined]
+                add_audit_row(s, at=now(), user=user, action=SEAL, entity_id=root, year=0,
+                              new_value=json.dumps(named, separators=(",", ":")),
+                              reason=reason.strip())
+        except Forbidden as exc:  # on a server no role but the owner writes the audit log
+            raise Forbidden(exc.path, "only the owner of the database's tables may seal the "
+                            "audit log; nothing was written",
+                            "只有数据库表的所有者可以封存审计日志；没有写入任何内容") from exc
         return self.verify_audit()

@@ -176,8 +176,10 @@ class StorePart:
         self.check()
         try:
             with Session(self.engine) as session, session.begin():
-                if self.server:  # the audit names the server's user too
-                    session.info["db_user"] = self.database_user()
+                if self.server:  # the server writes the audit log
+                    from esgdesk.storage import postgres
+
+                    postgres.audit_by_server(session, self.database_user())
                 yield session
         except DBAPIError as exc:
             error = self._error(exc)

@@ -245,11 +245,11 @@ class EditionsPart(EntitiesPart):
             s.flush()
         number = (s.execute(text("SELECT MAX(number) FROM catalogue_edition WHERE year = :y"),
                             {"y": year}).scalar() or 0) + 1
-        s.add(CatalogueEdition(year=year, number=number, hash=digest, made_by=user,
-                               made_at=stamp, summary=summary))
         root = s.execute(text("SELECT id FROM entity WHERE parent_id IS NULL ORDER BY id "
                               "LIMIT 1")).scalar()
-        if root is not None:
+        s.add(CatalogueEdition(year=year, number=number, hash=digest, made_by=user,
+                               made_at=stamp, summary=summary))
+        if root is not None:  # the edition is written at the flush, after its audit row
             add_audit_row(s, at=stamp, user=user, action="catalogue", entity_id=root,
                           year=year, old_value=old, new_value=digest, reason=summary)
         s.flush()

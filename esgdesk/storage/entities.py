@@ -9,7 +9,7 @@ from esgdesk.errors import EsgdeskError, UnknownEntity
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo, EntityTree
 from esgdesk.model.provinces import find_province
-from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.audit import add_audit_row_of_new
 from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
 
@@ -18,7 +18,8 @@ ENTITY_ACTION = "entity"  # the audit action of an entity added
 
 def entity_text(code: str, name_zh: str, name_en: str, kind: str, parent: str | None,
                 province: str | None) -> str:
-    """An entity as its audit row holds it: its fields, as JSON in a fixed order."""
+    """An entity as its audit row holds it: its fields, as JSON in a fixed order (a server's
+    trigger, esgdesk.storage.postgres.AUDIT_TRIGGERS, writes the same text from the row)."""
     return json.dumps({"code": code, "name_zh": name_zh, "name_en": name_en, "kind": kind,
                        "parent": parent, "province": province}, ensure_ascii=False,
                       separators=(",", ":"))
@@ -89,10 +90,9 @@ class EntitiesPart(StorePart):
             row = Entity(code=code, name_zh=name_zh, name_en=name_en, kind=kind,
                          parent_id=parent_id, province=province)
             s.add(row)
-            s.flush()  # the row's id, which its audit row names
-            add_audit_row(s, at=now(), user=user, action=ENTITY_ACTION, entity_id=row.id,
-                          year=0, new_value=entity_text(code, name_zh, name_en, kind, parent,
-                                                        province), source="entity")
+            add_audit_row_of_new(s, row, at=now(), user=user, action=ENTITY_ACTION, year=0,
+                                 new_value=entity_text(code, name_zh, name_en, kind, parent,
+                                                       province), source="entity")
         self._entities = None
         return self.entity(code)
 

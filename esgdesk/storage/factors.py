@@ -188,13 +188,13 @@ class FactorsPart(EntitiesPart):
             return entity
         refuse_unrestated(moves, restatement)
         stamp = now()
-        with self._writing() as s:
-            s.execute(update(Entity).where(Entity.id == entity.id).values(province=wanted))
+        with self._writing() as s:  # the audit row first: on a server it says what to log
             year = s.execute(text("SELECT MAX(year) FROM value")).scalar()
             add_audit_row(s, at=stamp, user=user, action="province", entity_id=entity.id,
                           year=int(year or 0), old_value=entity.province, new_value=wanted,
                           reason=restatement.reason if restatement else "",
                           source="province")
+            s.execute(update(Entity).where(Entity.id == entity.id).values(province=wanted))
             if moves and restatement is not None:
                 write_restatements(s, moves, restatement, self._ids(), user, stamp,
                                    source=f"province of {code}: {entity.province or '-'} → "
@@ -231,13 +231,13 @@ class FactorsPart(EntitiesPart):
             return chosen
         refuse_unrestated(moves, restatement)
         stamp = now()
-        with self._writing() as s:
-            s.merge(Setting(key=key, value=chosen))
+        with self._writing() as s:  # the audit row first: on a server it says what to log
             year = s.execute(text("SELECT MAX(year) FROM value")).scalar()
             add_audit_row(s, at=stamp, user=user, action="method",
                           entity_id=target.id if target else self._root_id(s),
                           year=int(year or 0), old_value=held, new_value=chosen,
                           reason=restatement.reason if restatement else "", source=key)
+            s.merge(Setting(key=key, value=chosen))
             if moves and restatement is not None:
                 write_restatements(s, moves, restatement, self._ids(), user, stamp,
                                    source=f"{key}: {held} → {chosen}")

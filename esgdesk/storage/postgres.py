@@ -6,7 +6,11 @@ Writers first lock the one row of esgdesk_writer, so writes are serialised exact
 SQLite's BEGIN IMMEDIATE serialises them: a read-then-write never acts on a figure another
 writer changed in between, and the audit chain never forks. Locking that row takes the right
 to update it, which only the writing roles have: a reader cannot stop the writers (an
-advisory lock, which any login may take, could)."""
+advisory lock, which any login may take, could).
+
+The server writes the audit log (AUDIT_TRIGGERS): each audited change's row is made by a
+trigger from the old and new row, stamped and chained on the server; the app passes what only
+it knows through transaction-local settings (AuditContext)."""
 
 from __future__ import annotations
 
@@ -234,7 +238,269 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 2
+SERVER_GENERATION = 3
+
+
+def _state_text_cases() -> str:
+    """A figure as the audit log writes it (esgdesk.model.states.state_text), in SQL."""
+    from esgdesk.model.states import STATES
+
+    return " ".join(f"WHEN {_quoted(state.id)} THEN {_quoted(state.text)}"
+                    for state in STATES.values())
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# The owner of esgdesk's tables: its rows are taken as given (a push copies them).
+_OWNER = (f"(SELECT c.relowner FROM pg_catalog.pg_class c "
+          f"WHERE c.oid = '{SCHEMA}.audit'::regclass)")
+_ROOT = (f"(SELECT e.id FROM {SCHEMA}.entity e WHERE e.parent_id IS NULL ORDER BY e.id "
+         "LIMIT 1)")
+_LATEST_YEAR = f"(SELECT coalesce(max(v.year), 0) FROM {SCHEMA}.value v)"
+
+
+# The settings holding what the app says of each changed row, by the first hex digit of the
+# MD5 of the row's key: a trigger parses a sixteenth of a batch's entries, not all of them
+# (an import of 300 figures with an explanation each: 15 ms in all, not 180), and a session
+# never holds more than sixteen of them.
+ROW_BUCKETS = "esgdesk.rows_"
+
+
+def _bucket(key: str) -> str:
+    import hashlib
+
+    return ROW_BUCKETS + hashlib.md5(key.encode("utf-8")).hexdigest()[:1]
+
+
+def _audit_trigger(table: str, function: str, event: str, body: str,
+                   declare: str = "") -> tuple[str, ...]:
+    """A trigger on `table` whose function (run as the owner of the tables, since no esgdesk
+    role may write the audit log) writes the audit rows of a change from its old and new
+    row: `body` fills the records r and s and appends them."""
+    return (
+        f"""CREATE OR REPLACE FUNCTION {SCHEMA}.{function}() RETURNS trigger
+           LANGUAGE plpgsql SECURITY DEFINER {SEARCH_PATH} AS $$
+           DECLARE r {SCHEMA}.audit; s {SCHEMA}.audit; ctx jsonb; {declare}
+           BEGIN
+             {body}
+             RETURN NULL;
+           END $$""",
+        f"REVOKE ALL ON FUNCTION {SCHEMA}.{function}() FROM PUBLIC",
+        f"DROP TRIGGER IF EXISTS {function.removeprefix('esgdesk_')} ON {SCHEMA}.{table}",
+        f"""CREATE TRIGGER {function.removeprefix('esgdesk_')} {event} ON {SCHEMA}.{table}
+           FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.{function}()""",
+    )
+
+
+_APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
+
+
+def _json(expression: str) -> str:
+    """A value as JSON text (null when NULL), in SQL."""
+    return f"coalesce(pg_catalog.to_json({expression})::text, 'null')"
+
+
+# The server writes the audit log: a trigger on each audited table makes the audit row of
+# every change from the old and new row, with the server's clock, the login (session_user)
+# and the chain hash, whoever made the change and however (esgdesk or psql). The app passes
+# only what the server cannot know (its user's name, the reason, the source file and its
+# hash, a figure as typed, the action where the row does not say it) in transaction-local
+# settings (esgdesk.context, and ROW_BUCKETS for each row's own): `AuditContext` below. No
+# esgdesk role may write the audit table.
+AUDIT_TRIGGERS = (
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_state_text(st text, val text)
+       RETURNS text LANGUAGE plpgsql IMMUTABLE {SEARCH_PATH} AS $$ BEGIN
+         RETURN CASE st {_state_text_cases()} ELSE val END;
+       END $$""",
+    # What the app said of one changed row (its entry in the row's bucket setting, over the
+    # transaction's own fields: see AuditContext); nothing when it said nothing (psql).
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_context(key text) RETURNS jsonb
+       LANGUAGE plpgsql STABLE {SEARCH_PATH} AS $$
+       DECLARE
+         whole jsonb := coalesce(nullif(pg_catalog.current_setting('esgdesk.context', true),
+                                        ''), '{{}}')::jsonb;
+         bucket text := pg_catalog.current_setting(
+           '{ROW_BUCKETS}' || pg_catalog.left(pg_catalog.md5(key), 1), true);
+       BEGIN
+         RETURN whole || coalesce(nullif(bucket, '')::jsonb -> key, '{{}}'::jsonb);
+       END $$""",
+    # One audit row, stamped and chained here. Called only by the triggers below (run as the
+    # tables' owner); no role may call it. The writers' row is locked first, so that a
+    # change made with psql (which does not take it) never forks the chain.
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_append_audit(r {SCHEMA}.audit,
+         ctx jsonb) RETURNS void LANGUAGE plpgsql {SEARCH_PATH} AS $$
+       BEGIN
+         IF ctx->>'copy' = 'true'
+            AND pg_catalog.pg_has_role(session_user, {_OWNER}, 'MEMBER') THEN
+           RETURN;  -- the owner copies a database whole, its audit log with it
+         END IF;
+         PERFORM 1 FROM {SCHEMA}.esgdesk_writer w WHERE w.id = 1 FOR UPDATE;
+         r."user" := coalesce(ctx->>'user', session_user::text);
+         r.indicator := coalesce(r.indicator, '');
+         r.reason := coalesce(r.reason, ctx->>'reason', '');
+         r.source := coalesce(r.source, ctx->>'source', '');
+         r.at := pg_catalog.to_char(pg_catalog.clock_timestamp() AT TIME ZONE 'UTC',
+                                    'YYYY-MM-DD"T"HH24:MI:SS.US') || '+00:00';
+         r.db_user := session_user;
+         r.hash := {SCHEMA}.esgdesk_audit_hash(coalesce(
+           (SELECT a.hash FROM {SCHEMA}.audit a ORDER BY a.id DESC LIMIT 1), ''), r);
+         INSERT INTO {SCHEMA}.audit (at, "user", action, entity_id, year, indicator,
+             department, old_value, new_value, old_status, new_status, reason, source, hash,
+             entered, factor, db_user)
+           VALUES (r.at, r."user", r.action, r.entity_id, r.year, r.indicator, r.department,
+             r.old_value, r.new_value, r.old_status, r.new_status, r.reason, r.source, r.hash,
+             r.entered, r.factor, r.db_user);
+       END $$""",
+    f"REVOKE ALL ON FUNCTION {SCHEMA}.esgdesk_append_audit({SCHEMA}.audit, jsonb) "
+    "FROM PUBLIC",
+    # A figure: its value or state ("set"; "restate" when it was locked), its note alone
+    # ("note"), its status ("status"); a published computed figure restated with a change of
+    # method ("recompute": what it reads now is the app's, the row holds no value).
+    *_audit_trigger("value", "esgdesk_audit_figure", "AFTER INSERT OR UPDATE", f"""
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             s := r;
+             IF ctx->>'action' = 'recompute' AND NEW.status = 'locked' THEN
+               r.action := 'recompute'; r.old_value := ctx->>'old_value';
+               r.new_value := ctx->>'new_value'; r.old_status := 'locked';
+               r.new_status := 'locked';
+               {_APPEND}(r, ctx);
+               RETURN NULL;
+             END IF;
+             IF TG_OP = 'INSERT' THEN  -- a note before any value, or the value
+               IF ctx->>'action' = 'note' AND NEW.value IS NULL AND NEW.state = 'value' THEN
+                 r.action := 'note'; r.old_value := ''; r.new_value := NEW.note;
+               ELSE
+                 r.action := 'set'; r.entered := ctx->>'entered';
+                 r.new_value := {SCHEMA}.esgdesk_state_text(NEW.state, NEW.value);
+               END IF;
+               {_APPEND}(r, ctx);
+               IF NEW.status <> 'draft' THEN
+                 s.action := 'status'; s.old_value := NEW.value; s.new_value := NEW.value;
+                 s.new_status := NEW.status;
+                 {_APPEND}(s, ctx);
+               END IF;
+               RETURN NULL;
+             END IF;
+             IF (OLD.value, OLD.state, OLD.provenance)
+                IS DISTINCT FROM (NEW.value, NEW.state, NEW.provenance) THEN
+               r.old_value := {SCHEMA}.esgdesk_state_text(OLD.state, OLD.value);
+               r.new_value := {SCHEMA}.esgdesk_state_text(NEW.state, NEW.value);
+               IF OLD.status = 'locked' THEN
+                 restated := true; r.action := 'restate'; r.old_status := OLD.status;
+                 r.new_status := NEW.status; r.reason := coalesce(ctx->>'reason', NEW.restated);
+               ELSE
+                 r.action := 'set'; r.entered := ctx->>'entered';
+               END IF;
+               {_APPEND}(r, ctx);
+             ELSIF OLD.note IS DISTINCT FROM NEW.note THEN
+               r.action := 'note'; r.old_value := OLD.note; r.new_value := NEW.note;
+               {_APPEND}(r, ctx);
+             END IF;
+             IF OLD.status IS DISTINCT FROM NEW.status AND NOT restated THEN
+               s.action := 'status'; s.old_value := OLD.value; s.new_value := NEW.value;
+               s.old_status := OLD.status; s.new_status := NEW.status;
+               {_APPEND}(s, ctx);
+             END IF;""", declare="restated boolean := false;"),
+    # A data request: made or re-assigned ("request"), moved along its states ("review").
+    *_audit_trigger("request", "esgdesk_audit_request", "AFTER INSERT OR UPDATE", f"""
+             ctx := {SCHEMA}.esgdesk_context('r:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.department);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.department := NEW.department;
+             s := r;
+             IF TG_OP = 'INSERT' OR (OLD.assignee, OLD.due)
+                                    IS DISTINCT FROM (NEW.assignee, NEW.due) THEN
+               r.action := 'request'; r.new_status := NEW.status;
+               r.new_value := pg_catalog.btrim(NEW.assignee || ' ' || NEW.due,
+                                               E' \\t\\n\\r\\f\\v');
+               {_APPEND}(r, ctx);
+             END IF;
+             IF TG_OP = 'UPDATE' AND OLD.status IS DISTINCT FROM NEW.status THEN
+               s.action := 'review'; s.old_status := OLD.status; s.new_status := NEW.status;
+               {_APPEND}(s, ctx);
+             END IF;"""),
+    # A year's factor (its content, not who changed it when), on the group's row.
+    *_audit_trigger("factor", "esgdesk_audit_factor", "AFTER INSERT OR UPDATE", f"""
+             IF TG_OP = 'UPDATE' AND (OLD.value, OLD.unit, OLD.gas, OLD.region,
+                 OLD.data_year, OLD.set_id, OLD.source, OLD.table_ref, OLD.verified)
+                 IS NOT DISTINCT FROM (NEW.value, NEW.unit, NEW.gas, NEW.region,
+                 NEW.data_year, NEW.set_id, NEW.source, NEW.table_ref, NEW.verified) THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('f:' || NEW.year || ':' || NEW.factor_id);
+             r.action := 'factor'; r.entity_id := {_ROOT}; r.year := NEW.year;
+             r.factor := NEW.factor_id; r.new_value := NEW.value;
+             IF TG_OP = 'UPDATE' THEN
+               r.old_value := OLD.value;
+             END IF;
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # The province an entity is in (its grid factor), on the latest year's row.
+    *_audit_trigger("entity", "esgdesk_audit_province", "AFTER UPDATE OF province", f"""
+             IF OLD.province IS NOT DISTINCT FROM NEW.province THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('e:' || NEW.id);
+             r.action := 'province'; r.entity_id := NEW.id; r.year := {_LATEST_YEAR};
+             r.old_value := OLD.province; r.new_value := NEW.province;
+             r.source := coalesce(ctx->>'source', 'province');
+             {_APPEND}(r, ctx);"""),
+    # An entity added ("entity"): its fields as JSON in the order and spelling of
+    # esgdesk.storage.entities.entity_text (to_json escapes as Python's json does with
+    # ensure_ascii off), made here from the row, so a raw insert is logged as the app's is.
+    *_audit_trigger("entity", "esgdesk_audit_entity", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('n:' || NEW.code);
+             r.action := 'entity'; r.entity_id := NEW.id; r.year := 0;
+             r.new_value := '{{"code":' || {_json("NEW.code")}
+               || ',"name_zh":' || {_json("NEW.name_zh")}
+               || ',"name_en":' || {_json("NEW.name_en")}
+               || ',"kind":' || {_json("NEW.kind")}
+               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
+                                         "WHERE p.id = NEW.parent_id)")}
+               || ',"province":' || {_json("NEW.province")} || '}}';
+             r.reason := ''; r.source := 'entity';
+             {_APPEND}(r, ctx);"""),
+    # A choice of the method (a setting method.<choice>[.<entity>]); the option in force
+    # before its first choice is the method's default, which only the app knows.
+    *_audit_trigger("setting", "esgdesk_audit_method", "AFTER INSERT OR UPDATE", f"""
+             IF NOT pg_catalog.starts_with(NEW.key, 'method.')
+                OR (TG_OP = 'UPDATE' AND OLD.value IS NOT DISTINCT FROM NEW.value) THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('s:' || NEW.key);
+             entity_code := pg_catalog.substring(NEW.key, '^method\\.[^.]+\\.(.+)$');
+             r.action := 'method'; r.year := {_LATEST_YEAR};
+             r.entity_id := CASE WHEN entity_code IS NULL THEN {_ROOT}
+                                 ELSE (SELECT e.id FROM {SCHEMA}.entity e
+                                        WHERE e.code = entity_code) END;
+             r.old_value := CASE WHEN TG_OP = 'UPDATE' THEN OLD.value
+                                 ELSE ctx->>'old_value' END;
+             r.new_value := NEW.value; r.source := coalesce(ctx->>'source', NEW.key);
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;""", declare="entity_code text;"),
+    # A year's catalogue edition; the edition it replaces is the app's to say.
+    *_audit_trigger("catalogue_edition", "esgdesk_audit_catalogue", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('c:' || NEW.year);
+             r.action := 'catalogue'; r.entity_id := {_ROOT}; r.year := NEW.year;
+             r.old_value := ctx->>'old_value'; r.new_value := NEW.hash;
+             r.reason := NEW.summary;
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # What an earlier esgdesk checked of a contributor's own audit rows: no role writes any.
+    f"DROP TRIGGER IF EXISTS value_contributor_audited ON {SCHEMA}.value",
+    f"DROP TRIGGER IF EXISTS audit_names_its_writer ON {SCHEMA}.audit",
+    f"DROP TRIGGER IF EXISTS audit_contributor_row ON {SCHEMA}.audit",
+    f"DROP FUNCTION IF EXISTS {SCHEMA}.esgdesk_contributor_audited()",
+    f"DROP FUNCTION IF EXISTS {SCHEMA}.esgdesk_audit_names_its_writer()",
+    f"DROP FUNCTION IF EXISTS {SCHEMA}.esgdesk_contributor_audit_row()",
+)
+
 
 # What only a server has, made (or remade) after every upgrade to the head: the audit log
 # append-only for every role, even the owner (SQLite's triggers of revisions 0002/0004 do the
@@ -343,8 +609,10 @@ SERVER_OBJECTS = (
        END $$""",
     # Every audit row a login other than the tables' owner writes gets, on the server, the
     # server's clock, the server user and its chain hash: whatever the client sent for them
-    # is not taken. (The owner's rows are taken as given: a push copies rows with their
-    # hashes, and the owner may switch any trigger off anyway.)
+    # is not taken (no esgdesk role may write one any more; a database whose rights `server
+    # init` did not make is still stamped). The owner's rows, and so the rows the triggers
+    # write as the owner, are taken as given: a push copies rows with their hashes, and the
+    # owner may switch any trigger off anyway.
     f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_audit_stamp() RETURNS trigger
        LANGUAGE plpgsql {SEARCH_PATH} AS $$
        BEGIN
@@ -377,6 +645,7 @@ SERVER_OBJECTS = (
     f"DROP TRIGGER IF EXISTS audit_seal_by_owner ON {SCHEMA}.audit",
     f"""CREATE TRIGGER audit_seal_by_owner BEFORE INSERT ON {SCHEMA}.audit FOR EACH ROW
        WHEN (NEW.action = 'seal') EXECUTE FUNCTION {SCHEMA}.esgdesk_seal_by_owner()""",
+    *AUDIT_TRIGGERS,
     # Which server role is each esgdesk role of this database (written with the rights).
     f"""CREATE TABLE IF NOT EXISTS {SCHEMA}.esgdesk_role (
          role text PRIMARY KEY, rolname text NOT NULL)""",
@@ -389,6 +658,118 @@ SERVER_OBJECTS = (
     f"DELETE FROM {SCHEMA}.esgdesk_server",
     f"INSERT INTO {SCHEMA}.esgdesk_server (generation) VALUES ({SERVER_GENERATION})",
 )
+
+# The actions the server's triggers write (a seal is the owner's, written as given), and of
+# each what only the app knows beyond its user, reason, source and a figure as typed: the
+# action where the changed row does not say it, what a computed figure reads now, the option
+# in force before a method's first choice, the edition a new one replaces.
+SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
+                            "review", "factor", "province", "method", "catalogue",
+                            "entity"})
+_APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
+             "method": ("old_value",), "catalogue": ("old_value",)}
+_SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
+
+
+def _context_key(fields: dict[str, Any]) -> str:
+    """The row an audited change is of, as the triggers name it."""
+    action = fields["action"]
+    if action == "factor":
+        return f"f:{fields['year']}:{fields['factor']}"
+    if action in ("request", "review"):
+        return f"r:{fields['entity_id']}:{fields['year']}:{fields['department']}"
+    if action == "province":
+        return f"e:{fields['entity_id']}"
+    if action == "entity":  # inserted after the app speaks, so named by its code
+        import json
+
+        return f"n:{json.loads(fields['new_value'])['code']}"
+    if action == "method":
+        return f"s:{fields['source']}"
+    if action == "catalogue":
+        return f"c:{fields['year']}"
+    return f"v:{fields['entity_id']}:{fields['year']}:{fields['indicator']}"
+
+
+class AuditContext:
+    """What a write transaction tells the server's audit triggers, in transaction-local
+    settings: esgdesk.context, a JSON object of the transaction's user, reason and source;
+    and, for each changed row whose own differ or that the row cannot say (a figure as
+    typed, an action, a computed figure's value), an entry in the JSON object of its bucket
+    (ROW_BUCKETS). Sent before the statements that change the rows (before a flush, before
+    any statement the session executes), only what changed since."""
+
+    audited = SERVER_AUDITED
+
+    def __init__(self) -> None:
+        self.shared: dict[str, Any] | None = None
+        self.copy = False
+        self._buckets: dict[str, dict[str, dict[str, Any]]] = {}
+        self._changed: set[str] = set()
+        self._shared_sent = False
+
+    def add(self, fields: dict[str, Any]) -> None:
+        """An audited change the app is making (the fields add_audit_row was given)."""
+        if self.shared is None:
+            self.shared = {key: fields.get(key) for key in _SHARED}
+        own = {key: fields.get(key) for key in _SHARED
+               if fields.get(key) != self.shared[key]}
+        for key in ("entered", *_APP_ONLY.get(fields["action"], ())):
+            if fields.get(key) is not None:
+                own[key] = fields[key]
+        key = _context_key(fields)
+        bucket = self._buckets.setdefault(_bucket(key), {})
+        if bucket.get(key, {}) != own:
+            if own:
+                bucket[key] = own
+            else:
+                del bucket[key]
+            self._changed.add(_bucket(key))
+
+    def send(self, connection: Any) -> None:
+        """Set what changed since the last time, for the rest of the transaction."""
+        import json
+
+        names, values = [], []
+        if not self._shared_sent and (self.shared is not None or self.copy):
+            names.append("esgdesk.context")
+            values.append(json.dumps({"copy": True} if self.copy else self.shared,
+                                     ensure_ascii=False, separators=(",", ":")))
+            self._shared_sent = True
+        for name in sorted(self._changed):
+            names.append(name)
+            values.append(json.dumps(self._buckets[name], ensure_ascii=False,
+                                     separators=(",", ":")))
+        self._changed.clear()
+        if names:
+            connection.exec_driver_sql(
+                "SELECT pg_catalog.set_config(n, v, true) "
+                "FROM unnest(%s::text[], %s::text[]) AS t(n, v)", (names, values))
+
+
+def audit_by_server(session: Any, db_user: str | None) -> None:
+    """Make a write session's audited changes the server's to log: add_audit_row records
+    what only the app knows in the session's AuditContext, which is sent before the
+    statements it is about."""
+    from sqlalchemy import event
+
+    context = AuditContext()
+    session.info["db_user"] = db_user
+    session.info["audit_context"] = context
+    event.listen(session, "before_flush",
+                 lambda s, _flush, _instances: context.send(s.connection()))
+    event.listen(session, "do_orm_execute",
+                 lambda state: context.send(state.session.connection()))
+
+
+def copying(connection: Any) -> None:
+    """A bulk copy by the tables' owner (push, generate): its rows, audit rows with their
+    hashes among them, are taken as given, so the triggers write no audit row of their
+    own."""
+    context = AuditContext()
+    context.copy = True
+    context.send(connection)
+
 
 ROLES = ("coordinator", "contributor", "reader")
 SERVER_TABLES = ("esgdesk_department_grant", "esgdesk_indicator_owner", "esgdesk_server",
@@ -458,9 +839,8 @@ def _rights_statements(database: str) -> list[str]:
         f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {coordinator}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {coordinator}, {contributor}",
         f"GRANT INSERT, UPDATE ON {SCHEMA}.value TO {contributor}",
-        f"GRANT INSERT ON {SCHEMA}.audit TO {contributor}",
-        # The audit log: insert-only for every role (the trigger refuses even the owner).
-        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.audit FROM PUBLIC, {every}",
+        # The audit log: the server's triggers write it (AUDIT_TRIGGERS), no role may.
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {SCHEMA}.audit FROM PUBLIC, {every}",
         *(f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA}.{table} FROM {every}"
           for table in SERVER_TABLES),
         # Locking the writers' row takes the right to update it: the writing roles only.
@@ -479,41 +859,13 @@ def _rights_statements(database: str) -> list[str]:
         "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
             USING (true) WITH CHECK ({may_write}(indicator, year, status))""",
     }
-    xact = "(pg_catalog.txid_current() % 4294967296)::text"  # a row's xmin, when this
-    statements += [                                            # transaction's
+    statements += [
         *_contributor_check(
             names, "esgdesk_contributor_guard", "value_contributor_guard",
             f"BEFORE UPDATE OR DELETE ON {SCHEMA}.value", "RETURN NEW",
             f"NOT {may_write}(OLD.indicator, OLD.year, OLD.status)",
             "'the figure % of % is not yours to change (another department''s, or approved "
             "or locked)', OLD.indicator, OLD.year"),
-        # Every figure a contributor changes has its audit row, written by the same
-        # transaction (the audit row's xmin is the transaction's id) and naming the server's
-        # user: checked at commit, so a change made with psql alone is refused, not unseen.
-        *_contributor_check(
-            names, "esgdesk_contributor_audited", "value_contributor_audited",
-            f"AFTER INSERT OR UPDATE ON {SCHEMA}.value DEFERRABLE INITIALLY DEFERRED",
-            "RETURN NULL",
-            f"NOT EXISTS (SELECT 1 FROM {SCHEMA}.audit a WHERE a.entity_id = NEW.entity_id "
-            "AND a.year = NEW.year AND a.indicator = NEW.indicator "
-            f"AND a.db_user = current_user AND a.xmin::text = {xact})",
-            "'the figure % of % was changed without its audit row (esgdesk writes one with "
-            "every change)', NEW.indicator, NEW.year"),
-        # A contributor's audit row names the server's user it writes as, never another ...
-        *_contributor_check(
-            names, "esgdesk_audit_names_its_writer", "audit_names_its_writer",
-            f"BEFORE INSERT ON {SCHEMA}.audit", "RETURN NEW",
-            "NEW.db_user IS DISTINCT FROM current_user::text",
-            "'an audit row must name the server''s user who writes it (%)', current_user"),
-        # ... and goes with a change of the figure it names, made by the same transaction: a
-        # contributor writes no audit row of its own making.
-        *_contributor_check(
-            names, "esgdesk_contributor_audit_row", "audit_contributor_row",
-            f"AFTER INSERT ON {SCHEMA}.audit DEFERRABLE INITIALLY DEFERRED", "RETURN NULL",
-            f"NOT EXISTS (SELECT 1 FROM {SCHEMA}.value v WHERE v.entity_id = NEW.entity_id "
-            "AND v.year = NEW.year AND v.indicator = NEW.indicator "
-            f"AND v.xmin::text = {xact})",
-            "'an audit row of % % goes with no change of that figure', NEW.indicator, NEW.year"),
     ]
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.value",

@@ -32,6 +32,10 @@ def _copy(source: Store, target: Store, progress: Progress | None) -> int:
     copied = 0
     with _reading(source) as read, target._writing() as write:
         connection: Connection = write.connection()
+        if target.server:  # the audit log is copied as it is: the server writes none
+            from esgdesk.storage import postgres
+
+            postgres.copying(connection)
         counts = {t.name: read.execute(select(func.count()).select_from(t)).scalar_one()
                   for t in tables}
         total = sum(counts.values())
