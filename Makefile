@@ -25,7 +25,7 @@ BUNDLE_STAMP := $(VENV)/.bundle-installed
 ICON_PNG := build/icon/esgdesk.png
 ARCHIVE := dist/esgdesk-$(VERSION)-linux-$(shell uname -m).tar.gz
 
-.PHONY: run test lint sysdeps testdeps sample screenshots request-screenshots bench soak clean \
+.PHONY: run test check lint sysdeps testdeps sample screenshots request-screenshots bench soak clean \
 	bundle
 
 testdeps:
@@ -84,6 +84,13 @@ lint: $(STAMP)
 test: sysdeps testdeps $(STAMP) $(QM)
 	$(BIN)/ruff check .
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The quick loop: ruff, the core and ui tests (no LibreOffice, server, bundle or slow test),
+# on every core the machine has; tests/conftest.py marks each test core, ui or integration.
+check: sysdeps $(STAMP) $(QM)
+	$(BIN)/ruff check .
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not integration and not slow" \
+	  -n auto
 
 # Every chapter in both languages, for the README (committed under docs/screenshots).
 screenshots: sysdeps $(SAMPLE) $(QM)

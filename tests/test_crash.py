@@ -50,6 +50,7 @@ def _integrity(path: Path) -> str:
         connection.close()
 
 
+@pytest.mark.slow  # kills a writer again and again
 def test_killed_during_a_burst_of_edits_keeps_every_reported_edit(sample_path: Path,
                                                                   tmp_path: Path) -> None:
     rng = random.Random(7)
@@ -88,6 +89,7 @@ def returned(sample: Store, tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # kills an import again and again
 def test_killed_during_an_import_holds_all_of_it_or_none(sample: Store, returned: Path,
                                                          tmp_path: Path) -> None:
     sample.close()

@@ -161,6 +161,7 @@ def base(sample: Store, tmp_path: Path) -> Path:
     return write_request(sample, "group", 2024, "hr", tmp_path / "base.xlsx", "coordinator")
 
 
+@pytest.mark.slow  # a thousand broken files
 def test_broken_returned_workbooks_end_in_a_clear_message(sample: Store, base: Path,
                                                           tmp_path: Path) -> None:
     rng = random.Random(2024)
