@@ -124,7 +124,10 @@ class TableSheets(ReportBase):
                 if value is None and indicator.type.numeric:
                     found = self.figures.figure(ref.entity, indicator.id, ref.year)
                     if found.partial:
-                        incomplete.append((label, ref.year, self._missing(found.missing)))
+                        # the indicator's own name: a row's label ("Natural gas") may
+                        # stand for different figures in different tables
+                        incomplete.append((indicator.label(lang, ref.year), ref.year,
+                                           self._missing(found.missing)))
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
                     restated.append((label, ref.year, indicator, stored))
