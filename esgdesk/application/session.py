@@ -466,21 +466,66 @@ class Session:
         return self.workspace.findings() if self.workspace is not None else []
 
     # -- figures --------------------------------------------------------------------------
-    def set_figure(self, ref: FigureRef, text: str | None, overwrite: bool = False,
-                   entry: Entry | None = None) -> Changes:
-        """Write one figure (one transaction). A figure changed by someone else since it was
-        read raises StaleValue unless `overwrite`. `entry`: what a form's cell parsed the
-        text into already (ValueType.entry), written as it is."""
-        workspace = self.require_workspace()
+    def set_figure(self, ref: FigureRef, text: str | None, *, overwrite: bool = False,
+                   entry: Entry | None = None, note: str | None = None,
+                   unit: str | None = None, provenance: str | None = None, reason: str = "",
+                   history: bool = False) -> Changes:
+        """Write one figure (one transaction, one audit row): what the user typed (None
+        clears it), or what a form's cell parsed it into already (`entry`, ValueType.entry),
+        with what else the user said: its explanation (`note`), the unit it is typed in, its
+        provenance, and a reason (why it is n/a or not available; it is then the explanation
+        unless one is given, and it explains no value).
+
+        With forms open, a figure changed by someone else since they read it raises
+        StaleValue unless `overwrite`; a refused write reads the figures again. `history`:
+        the figure as a past report printed it, held where the report holds it (the group's
+        printed years), even at an entity whose figure is otherwise its children's; the
+        reason (default "history") then says why."""
+        store = self.require_store()
+        workspace = self.workspace
+        if not history:
+            note = self._explained(text, note, reason)
+        expected = None if workspace is None else (
+            workspace.version_read(ref) if not overwrite else self._version_now(ref))
+        change = Change(ref.entity, ref.year, ref.indicator, text, note, expected, provenance,
+                        unit, entry)
+        source = "cli" if self._for_command else "form"
         try:
-            if overwrite:
-                workspace.overwrite(ref, text, self.user, entry)
+            if history:
+                [stored] = store.set_history([change], self.user, reason or "history", source)
             else:
-                workspace.set(ref, text, self.user, entry)
+                stored = store.set_value(change, self.user, reason, source)
         except EsgdeskError:
-            self._reread()
+            if workspace is not None:
+                self._reread()
             raise
+        if history:  # held where a parent's figure is otherwise its children's: read all again
+            return self._reloaded()
+        if workspace is not None:
+            workspace.written(ref, stored)
         return Changes(figures=frozenset({ref}), findings=True, saved=True)
+
+    @staticmethod
+    def _explained(text: str | None, note: str | None, reason: str) -> str | None:
+        """The explanation a figure is written with: a reason says why it is n/a or not
+        available and explains it unless a note does; a value it does not explain."""
+        from esgdesk.model.states import special_state
+
+        if not reason:
+            return note
+        if text is None or special_state(text) is None:
+            raise EsgdeskError(
+                "--reason says why a figure is n/a or not available; say why a figure "
+                "changed with --explain, and where it comes from with --source",
+                "--reason 用于说明数据为何不适用或暂无；说明数据变化请用 --explain，"
+                "数据来源请用 --source", kind="usage")
+        return note if note is not None else reason
+
+    def _version_now(self, ref: FigureRef) -> int:
+        """The figure's version as stored now: a write over someone else's change the user
+        chose is still refused if a third comes in between."""
+        current = self.current(ref)
+        return current.version if current else 0
 
     def trend(self, ref: FigureRef) -> Trend:
         """The figure's indicator for its entity across every year held (the workspace's
@@ -584,46 +629,6 @@ class Session:
         self.require_store().restate(ref.entity, ref.year, ref.indicator, value, kind, reason,
                                      self.user)
         return self._reloaded() | Changes(statuses=True)
-
-    def enter_figure(self, ref: FigureRef, text: str | None, note: str | None = None,
-                     unit: str | None = None, provenance: str | None = None,
-                     reason: str = "") -> StoredValue:
-        """Write one figure as given, with its explanation, the unit it is typed in and its
-        provenance (one transaction). A reason says why the figure is n/a or not available,
-        and is its explanation unless one is given; it explains no value."""
-        from esgdesk.model.states import special_state
-
-        if reason:
-            if text is None or special_state(text) is None:
-                raise EsgdeskError(
-                    "--reason says why a figure is n/a or not available; say why a figure "
-                    "changed with --explain, and where it comes from with --source",
-                    "--reason 用于说明数据为何不适用或暂无；说明数据变化请用 --explain，"
-                    "数据来源请用 --source", kind="usage")
-            note = note if note is not None else reason  # the state's reason explains it
-        stored = self.require_store().set_value(
-            self._change(ref, text, note, unit, provenance), self.user, reason=reason,
-            source="cli")
-        self._reloaded()
-        return stored
-
-    def enter_history(self, ref: FigureRef, text: str | None, note: str | None = None,
-                      unit: str | None = None, provenance: str | None = None,
-                      reason: str = "") -> StoredValue:
-        """Write a figure as a past report printed it, held where the report holds it (the
-        group's printed years), even at an entity whose figure is otherwise its children's;
-        the reason (default "history") says why."""
-        [stored] = self.require_store().set_history(
-            [self._change(ref, text, note, unit, provenance)], self.user,
-            reason=reason or "history", source="cli")
-        self._reloaded()
-        return stored
-
-    @staticmethod
-    def _change(ref: FigureRef, text: str | None, note: str | None, unit: str | None,
-                provenance: str | None) -> Change:
-        return Change(ref.entity, ref.year, ref.indicator, text, note, unit=unit,
-                      provenance=provenance)
 
     def lock_figure(self, ref: FigureRef) -> StoredValue:
         """Lock (publish) a figure: it then changes only as a restatement. A figure locked
