@@ -312,6 +312,13 @@ class Session:
     def verify_audit(self) -> ChainReport:
         return self.require_store().verify_audit()
 
+    @staticmethod
+    def differs_warning(count: int, first: str) -> tuple[str, str]:
+        """What a window says when figures differ from the audit log (en, zh)."""
+        from esgdesk.storage.audit import differs_warning
+
+        return differs_warning(count, first)
+
     def history(self, ref: FigureRef) -> list[AuditRecord]:
         """A figure's audited changes, oldest first."""
         return self.require_store().history(ref.entity, ref.year, ref.indicator)
@@ -623,6 +630,13 @@ class Session:
     def set_note(self, ref: FigureRef, note: str) -> Changes:
         self.require_workspace().set_note(ref, note, self.user)
         return Changes(figures=frozenset({ref}), notes=True, findings=True, saved=True)
+
+    @staticmethod
+    def restatement_kinds() -> dict[str, tuple[str, str]]:
+        """The kinds a restatement is made as, each with its words (zh, en)."""
+        from esgdesk.storage.store import RESTATEMENT_REASONS
+
+        return RESTATEMENT_REASONS
 
     def restate(self, ref: FigureRef, value: str, kind: str, reason: str) -> Changes:
         """Change a locked (published) figure as a restatement, keeping what was published."""
