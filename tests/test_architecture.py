@@ -137,6 +137,18 @@ def test_ui_files_stay_small_and_hold_no_storage_or_workbook_code() -> None:
     assert not wrong, wrong
 
 
+def test_ui_imports_nothing_from_storage() -> None:
+    """ui/ asks the session (or the model, or application/databases.py for a database's
+    location) and never reaches the store's modules, not even for a type."""
+    sources = sorted(UI.rglob("*.py"))
+    assert len(sources) > 20
+    wrong = [f"{p.relative_to(ROOT)}:{line} imports {imported} {names}" for p in sources
+             for imported, names, line in _imports(p)
+             if imported.startswith("esgdesk.storage")
+             or (imported == "esgdesk" and "storage" in names)]
+    assert not wrong, "\n".join(wrong)
+
+
 def test_what_is_postgresqls_lives_in_its_engine_module() -> None:
     """psycopg, the PostgreSQL driver, is imported by esgdesk/storage/postgres.py alone."""
     wrong = [f"{p.relative_to(ROOT)}:{line}" for p in CORE.rglob("*.py")
@@ -246,6 +258,7 @@ def test_no_helper_in_ui_reaches_into_the_main_window() -> None:
                                 and part.value.id in given:
                             wrong.append(f"{path.name}:{node.lineno} {function.name}() sets "
                                          f"{part.value.id}.{part.attr}")
+    assert not wrong, "\n".join(wrong)
 
 
 # -- one path for every change: the command line asks the session -------------------------
@@ -320,6 +333,20 @@ def test_only_the_session_calls_the_stores_writes_in_the_application_layer() -> 
              if not path.name.startswith("session") and path.name not in NEW_DATABASE_MAKERS
              for call in _store_write_calls(path, writes)]
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_figure_is_typed_in_through_one_session_method() -> None:
+    """The forms and the command line set a figure through `Session.set_figure` alone: no
+    other function of the session writes a figure the user typed."""
+    typed_writes = {"set_value", "set_values", "set_history"}
+    writers = {function.name
+               for path in sorted((APPLICATION / "session").glob("*.py"))
+               for function in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(function, ast.FunctionDef)
+               for node in ast.walk(function)
+               if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in typed_writes}
+    assert writers == {"set_figure"}, writers
 
 
 def test_the_module_map_names_every_module() -> None:

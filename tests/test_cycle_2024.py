@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from esgdesk.application.cli import main
+from esgdesk.application.session import Session
 from esgdesk.errors import UnknownDepartment, ValueLocked
 from esgdesk.exchange.intake import preview
 from esgdesk.exchange.requests import write_request
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.review import department_indicators
 from esgdesk.rules.validation import Finding, validate
-from esgdesk.rules.workspace import Workspace
 from esgdesk.storage import engine
 from esgdesk.storage.store import Change, Store
 
@@ -51,9 +51,11 @@ def test_a_locked_figure_is_published_and_set_points_to_restate(
     with pytest.raises(SystemExit):  # nothing can be unlocked: the command is gone
         main(["unlock", db, "--year", "2023", TOTAL, "--reason", "fix typo"])
     capsys.readouterr()
-    with pytest.raises(ValueLocked):  # the app's forms go through the same store
-        Workspace(sample, "group", 2023).overwrite(FigureRef("group", 2023, TOTAL), "2710",
-                                                   "hr")
+    forms = Session(user_name="hr")
+    forms.open(sample_path, "group", 2023)
+    with pytest.raises(ValueLocked):  # the app's forms go through the same session method
+        forms.set_figure(FigureRef("group", 2023, TOTAL), "2710", overwrite=True)
+    forms.close()
     code, out, _ = run(capsys, "restate", db, "--year", "2023", TOTAL, "2710", "--kind",
                        "error", "--reason", "fix typo")
     assert code == 0 and "published 4106" in out

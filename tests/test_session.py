@@ -99,6 +99,46 @@ def test_a_figure_changed_elsewhere_is_stale_until_overwritten(session: Session,
     assert session.current(REF).value == "4200"  # type: ignore[union-attr]
 
 
+def test_the_forms_write_with_the_same_method_and_say_more_when_they_know_it(
+        session: Session) -> None:
+    changes = session.set_figure(REF, "n/a", reason="no staff this year",
+                                 provenance="HR ledger")
+    assert changes.figures == frozenset({REF}) and not changes.reloaded
+    shown = session.require_workspace().stored(REF)  # the forms hold it as written
+    assert shown is not None and (shown.state, shown.note, shown.provenance) == (
+        "not_applicable", "no staff this year", "HR ledger")
+    [*_, row] = session.require_store().history("group", 2023, REF.indicator)
+    assert (row.source, row.reason, row.user) == ("form", "no staff this year", "Li Na")
+    with pytest.raises(EsgdeskError) as refused:  # the reason rule holds for the forms too
+        session.set_figure(REF, "4200", reason="grew")
+    assert refused.value.kind == "usage"
+
+
+def test_a_command_has_read_no_figure_so_none_of_its_writes_is_stale(
+        sample_path: Path) -> None:
+    session = Session(user_name="Li Na")
+    session.open_for_command(sample_path)
+    other = open_database(sample_path)
+    other.set_value(Change("group", 2023, REF.indicator, "4300"), "Zhao Lei")
+    other.close()
+    session.set_figure(REF, "4200")
+    assert session.current(REF).value == "4200"  # type: ignore[union-attr]
+    session.close()
+
+
+def test_a_printed_years_figure_goes_in_as_history_where_a_parent_takes_none(
+        tree_session: Session) -> None:
+    ref = FigureRef("group", 2022, REF.indicator)
+    with pytest.raises(EsgdeskError) as refused:
+        tree_session.set_figure(ref, "900")
+    assert refused.value.kind == "entered_elsewhere"
+    changes = tree_session.set_figure(ref, "900", history=True)
+    assert changes.reloaded and changes.saved  # read again whole: the parent's own figure
+    assert tree_session.current(ref).value == "900"  # type: ignore[union-attr]
+    [*_, row] = tree_session.require_store().history("group", 2022, REF.indicator)
+    assert (row.reason, row.source) == ("history", "form")
+
+
 def test_a_refused_write_reads_the_figures_again(session: Session) -> None:
     store = session.store
     assert store is not None
@@ -186,13 +226,19 @@ def test_a_command_writes_through_a_session_without_forms_and_leaves_no_backup(
     session = Session(user_name="Li Na")
     store = session.open_for_command(sample_path)
     assert session.workspace is None
-    stored = session.enter_figure(REF, "n/a", reason="no staff this year")
+    changes = session.set_figure(REF, "n/a", reason="no staff this year")
+    assert changes.figures == frozenset({REF}) and changes.saved
+    stored = session.current(REF)
+    assert stored is not None
     assert (stored.state, stored.note) == ("not_applicable", "no staff this year")
     with pytest.raises(EsgdeskError) as refused:  # a reason explains no value
-        session.enter_figure(REF, "4200", reason="grew")
+        session.set_figure(REF, "4200", reason="grew")
     assert refused.value.kind == "usage"
     assert session.lock_figure(REF).status == "locked"
-    assert store.history("group", 2023, REF.indicator)[-1].user == "Li Na"
+    [*_, entered, locked] = store.history("group", 2023, REF.indicator)
+    assert (entered.user, entered.source, entered.reason) == ("Li Na", "cli",
+                                                               "no staff this year")
+    assert locked.user == "Li Na"
     assert session.close() is None and not backups(sample_path)
 
 

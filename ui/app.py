@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esgdesk.application.databases import location
 from esgdesk.paths import log_file
-from esgdesk.storage.location import location
 
 if TYPE_CHECKING:
     from logging import Logger

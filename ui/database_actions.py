@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
 
+from esgdesk.application.databases import Location, is_url, location, shown
 from esgdesk.application.session import Changes
 from esgdesk.errors import DatabaseDamaged, EsgdeskError, FileRefused
 from esgdesk.paths import user_data_folder
-from esgdesk.storage.location import Location, is_url, location, shown
 from ui.banner import WarningBanner
 from ui.first_paint import after_first_paint
 from ui.folders import open_file, save_file
@@ -25,8 +25,7 @@ from ui.operations import SessionOps
 if TYPE_CHECKING:
     from PySide6.QtCore import QProcess
 
-    from esgdesk.storage.audit import ChainReport
-    from esgdesk.storage.health import FileCheck
+    from esgdesk.application.session import FileCheck
 
 MAX_RECENT = 8
 
@@ -280,16 +279,14 @@ class DatabaseActions(QObject):
         """Check the audit log's hash chain now; a warning banner while it is broken."""
         if self.session.store is None:
             return True
-        report: ChainReport = self.session.verify_audit()
+        report = self.session.verify_audit()
         self.show_differences(len(report.mismatches),
                               report.mismatches[0].describe() if report.mismatches else "")
         return self.show_audit(report.broken_at) and not report.mismatches
 
     def show_differences(self, count: int, first: str) -> None:
         """A warning banner while figures differ from the audit log."""
-        from esgdesk.storage.audit import differs_warning
-
-        english, chinese = differs_warning(count, first)
+        english, chinese = self.session.differs_warning(count, first)
         self.banner.warn("differs", (chinese if self.ops.lang == "zh" else english)
                                 if count else None)
 

@@ -26,7 +26,6 @@ from esgdesk.application.session import Changes, Trend
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.audit import who
 from ui.i18n import finding_line, status_word
 from ui.operations import SessionOps
 from ui.trend_chart import TrendChart
@@ -169,7 +168,7 @@ class DetailPane(QScrollArea):
         self._show_findings(ref, workspace)
         stored = workspace.stored(ref)
         self.note.setPlainText(stored.note if stored else "")
-        for record in workspace.store.history(ref.entity, ref.year, ref.indicator):
+        for record in self.session.history(ref):
             if record.action == "status":
                 change = f"{status_word(record.old_status)} → {status_word(record.new_status)}"
             else:
@@ -177,7 +176,8 @@ class DetailPane(QScrollArea):
                 if record.entered:  # typed in another unit, stored in the indicator's own
                     change += f" ({record.entered})"
             self.history.addTopLevelItem(QTreeWidgetItem(
-                [record.at[:19].replace("T", " "), who(record), change, record.reason]))
+                [record.at[:19].replace("T", " "), self.session.who(record), change,
+                 record.reason]))
 
     def _show_fields(self, ref: FigureRef, workspace: Workspace) -> None:
         catalogue = workspace.catalogue

@@ -16,7 +16,6 @@ from esgdesk.model.catalogue import Indicator
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES, special_state
 from esgdesk.model.types import Entry, ValueRefused
-from esgdesk.storage.store import RESTATEMENT_REASONS
 from ui.form_pages import FormPages
 from ui.i18n import tr
 from ui.operations import SessionOps
@@ -167,7 +166,8 @@ class Editor(QObject):
             lang = self.ops.lang
             label = self.session.catalogue.indicators[ref.indicator].label(lang)
             dialog = RestateDialog(f"{label} · {ref.year}", workspace.display(ref),
-                                   RESTATEMENT_REASONS, lang, self.dialog_parent)
+                                   self.session.restatement_kinds(), lang,
+                                   self.dialog_parent)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
             answer = dialog.values()

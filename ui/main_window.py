@@ -36,10 +36,10 @@ from ui.status_bar import ElidingStatusBar
 from ui.validation_runner import ValidationRunner
 
 if TYPE_CHECKING:
+    from esgdesk.application.databases import Location
+    from esgdesk.application.session import Store
     from esgdesk.model.catalogue import Catalogue
     from esgdesk.rules.workspace import Workspace
-    from esgdesk.storage.location import Location
-    from esgdesk.storage.store import Store
 
 OPENED = SCOPE | Changes(database=True)  # a database (or a request offline) opened
 

@@ -5,7 +5,6 @@ the user's)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRect, QSettings, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QStatusBar, QWidget
@@ -14,9 +13,6 @@ from esgdesk.application.session import Changes
 from ui.detail_pane import DETAIL_WIDTH
 from ui.i18n import tr, user_caption
 from ui.operations import SessionOps
-
-if TYPE_CHECKING:
-    from esgdesk.storage.store import Store
 
 FINDINGS_HEIGHT = 150
 FIRST_RUN = QSize(1280, 800)  # on a screen with room for it
@@ -101,14 +97,15 @@ class StatusLabels(QObject):
                                        self.ops.lang))
 
     def show_database(self) -> None:
-        store, offline = self.session.store, self.session.offline
-        if store is None:
+        offline = self.session.offline
+        if self.session.store is None:
             return
-        self.database.setText(str(offline.workbook) if offline else self._where(store))
+        self.database.setText(str(offline.workbook) if offline else self._where())
         self.database.setToolTip(self.session.engine_facts())
 
-    def _where(self, store: Store) -> str:
+    def _where(self) -> str:
         """The open database as the status bar names it; on a server, with the user's role."""
+        store = self.session.require_store()
         if not store.server:
             return str(store.path)
         role, departments = store.server_role()

@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QSettings
 
+from esgdesk.application.databases import Location, shown
 from esgdesk.application.session import Changes
 from esgdesk.errors import EsgdeskError
-from esgdesk.storage.location import Location, shown
 from ui.findings_panel import FindingsPanel
 from ui.form_pages import FormPages
 from ui.operations import SessionOps

@@ -7,11 +7,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from esgdesk.errors import EsgdeskError, InvalidValue
 from esgdesk.model.layout import FigureRef, FormGrid
-from esgdesk.model.types import CLEARED, Entry
+from esgdesk.model.types import CLEARED, Entry, ValueRefused
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.store import parse_entry
 from ui.i18n import finding_line
 from ui.icons import icon
 
@@ -225,13 +223,11 @@ class FormTableModel(QAbstractTableModel):
             return CLEARED, None
         indicator = self.workspace.catalogue.indicators[ref.indicator]
         try:
-            return parse_entry(indicator, text), None
-        except InvalidValue as exc:  # said with the row's label, not the indicator's id
+            return indicator.type.entry(text), None
+        except ValueRefused as exc:  # said with the row's label, not the indicator's id
             return None, self.tr("{label}: “{text}” is not accepted: {reason}").replace(
                 "{label}", indicator.label(self.lang)).replace("{text}", text.strip()).replace(
-                "{reason}", exc.reason_zh if self.lang == "zh" else exc.reason)
-        except EsgdeskError as exc:
-            return None, exc.message(self.lang)
+                "{reason}", exc.message(self.lang))
 
     def setData(self, index: Index, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -133,8 +133,10 @@ def _describe(session: Session, stored: StoredValue) -> str:
 @session_command("set", "set a figure", _set_arguments)
 def _set(session: Session, args: argparse.Namespace) -> int:
     ref = _figure(session, args)
-    enter = session.enter_history if args.history else session.enter_figure
-    stored = enter(ref, args.value, args.note, args.unit, args.provenance, args.reason)
+    session.set_figure(ref, args.value, note=args.note, unit=args.unit,
+                       provenance=args.provenance, reason=args.reason, history=args.history)
+    stored = session.current(ref)
+    assert stored is not None  # a figure with no value, state or note is refused
     print(_describe(session, stored))
     return 0
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from esgdesk.storage.location import Location, ServerUrl, is_server, location, shown
+from esgdesk.storage.location import Location, ServerUrl, is_server, is_url, location, shown
 
 if TYPE_CHECKING:
     from esgdesk.model.catalogue import Catalogue
@@ -26,6 +26,7 @@ __all__ = [
     "department_keys",
     "grant",
     "is_server",
+    "is_url",
     "location",
     "new_server_database",
     "pull_copy",

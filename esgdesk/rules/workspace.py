@@ -11,13 +11,12 @@ from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.factors import factor_set, factor_set_ids
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
 from esgdesk.model.states import STATES, is_state_text
-from esgdesk.model.types import Entry
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
 from esgdesk.storage.factors import FactorValue
-from esgdesk.storage.store import Change, Store, StoredValue
+from esgdesk.storage.store import Store, StoredValue
 
 IDS = re.compile(r"[a-z_]\w*(?:\.\w+)+")  # an indicator's or a factor's id in a formula
 
@@ -351,36 +350,22 @@ class Workspace:
         return stored is None or stored.status not in ("approved", "locked")
 
     # -- writing --------------------------------------------------------------
-    def set(self, ref: FigureRef, text: str | None, user: str,
-            entry: Entry | None = None) -> StoredValue:
-        """Write what the user typed (None clears it; `entry`: as its type parsed it
-        already); refuses if someone changed it since."""
+    def version_read(self, ref: FigureRef) -> int:
+        """The version of a figure as the forms read it (0: none was held), for a write to
+        refuse when someone changed it since."""
         current = self.stored(ref)
-        change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0, entry=entry)
-        stored = self.store.set_value(change, user, source="form")
-        self._remember(ref, stored)
-        return stored
-
-    def overwrite(self, ref: FigureRef, text: str | None, user: str,
-                  entry: Entry | None = None) -> StoredValue:
-        """Write over a figure someone else changed, after the user chose to (the version
-        is read again, so a third change in between is still refused)."""
-        current = self.store.get(ref.entity, ref.year, ref.indicator)
-        change = Change(ref.entity, ref.year, ref.indicator, text,
-                        expected_version=current.version if current else 0, entry=entry)
-        stored = self.store.set_value(change, user, source="form")
-        self._remember(ref, stored)
-        return stored
+        return current.version if current else 0
 
     def set_note(self, ref: FigureRef, note: str, user: str) -> StoredValue:
         current = self.stored(ref)
         stored = self.store.set_note(ref.entity, ref.year, ref.indicator, note, user,
                                      expected_version=current.version if current else 0)
-        self._remember(ref, stored)
+        self.written(ref, stored)
         return stored
 
-    def _remember(self, ref: FigureRef, stored: StoredValue) -> None:
+    def written(self, ref: FigureRef, stored: StoredValue) -> None:
+        """Take a figure just written through the session: held as stored, its findings
+        checked again."""
         self.book.put(stored)
         if self.figures is not None:
             self.figures.forget(ref.entity, ref.year)

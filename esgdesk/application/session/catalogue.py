@@ -1,0 +1,79 @@
+"""The session's catalogue and years: the edition as a workbook, an edited one checked and
+stored, a new year opened, and how the figures cover a framework."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from esgdesk.application.session.core import Changes, SessionCore
+
+if TYPE_CHECKING:
+    from esgdesk.exchange.catalogue_book import CatalogueImport
+    from esgdesk.rules.coverage import DisclosureCoverage
+
+
+class CataloguePart(SessionCore):
+    """The year's edition as a workbook and back, a new year, what it covers."""
+
+    # -- the catalogue ------------------------------------------------------------------
+    def export_catalogue(self, out: Path, lang: str) -> Path:
+        """The year's edition as a workbook to edit in Excel or LibreOffice."""
+        from esgdesk.exchange.catalogue_book import write_catalogue_book
+
+        year = self.require_workspace().year
+        return write_catalogue_book(self.require_store().edition_document(year), out, lang,
+                                    year)
+
+    def plan_catalogue(self, path: Path, year: int | None = None) -> CatalogueImport:
+        """An edited catalogue workbook, checked whole against the database: its problems
+        (sheet!cell) or its difference from the year's edition (the year worked on unless
+        named). Nothing is written."""
+        from esgdesk.exchange.catalogue_book import plan_import
+
+        chosen = self.require_workspace().year if year is None else year
+        return plan_import(self.require_store(), path, chosen)
+
+    def apply_catalogue(self, plan: CatalogueImport, name: str) -> Changes:
+        """Store a checked plan as the year's edition (one audited transaction); the forms
+        redraw from it."""
+        return self.import_catalogue(plan, name, self.require_workspace().year)
+
+    def import_catalogue(self, plan: CatalogueImport, name: str, year: int) -> Changes:
+        """Store a checked plan as a year's edition (one audited transaction); nothing when
+        it has problems or changes nothing."""
+        if plan.problems or plan.unchanged:
+            return Changes()
+        self.require_store().store_edition(year, plan.document, f"imported {name}", self.user)
+        workspace = self.workspace
+        return self._rescoped(workspace.entity if workspace else None,
+                              workspace.year if workspace else None) | Changes(saved=True)
+
+    def open_year(self, year: int) -> Changes:
+        """Give a new reporting year its own edition (a copy of the last) and work on it."""
+        self.require_store().open_year(year, self.user)
+        return self._rescoped(None, year) | Changes(saved=True)
+
+    def frameworks_used(self) -> list[str]:
+        from esgdesk.rules.coverage import frameworks_used
+
+        return frameworks_used(self.catalogue)
+
+    def coverage(self, framework_id: str) -> list[DisclosureCoverage]:
+        """How the year's figures cover a framework's disclosures."""
+        from esgdesk.rules.coverage import year_coverage
+
+        return year_coverage(self.require_store(), self.require_workspace().year, framework_id)
+
+    def children_count(self) -> int:
+        """How many direct children the chosen entity has (a parent's export can compare
+        them or give each a sheet)."""
+        workspace = self.require_workspace()
+        return len(self.require_store().children(workspace.entity))
+
+    def first_indicator_of(self, department: str) -> str | None:
+        """Where a department's work starts: its first supplied indicator."""
+        from esgdesk.rules.review import department_first_indicator
+
+        return department_first_indicator(self.catalogue, department)
+
