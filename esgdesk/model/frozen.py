@@ -40,6 +40,12 @@ class Frozen:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({shown})"
 
+    def _replace(self, **changes: Any) -> Any:
+        """A copy with the fields named changed, as `dataclasses.replace` makes one (`__init__`
+        takes every field by its name)."""
+        return type(self)(**{name: changes.pop(name) if name in changes else getattr(self, name)
+                             for name in self._fields}, **changes)
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
