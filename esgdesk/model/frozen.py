@@ -6,7 +6,6 @@ shown by their values, never assigned), with no code made at import."""
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from operator import attrgetter, itemgetter
 from typing import Any, ClassVar
 
@@ -47,9 +46,15 @@ class Frozen:
                              for name in self._fields}, **changes)
 
     def __setattr__(self, name: str, value: Any) -> None:
+        # A frozen dataclass's own error, its module imported only when one is raised: the
+        # start-up does not import dataclasses.
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 
