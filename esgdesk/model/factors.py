@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from esgdesk.errors import EsgdeskError, NotFound
+from esgdesk.model.frozen import Frozen
 from esgdesk.paths import RESOURCES
 
 FACTORS_DIR = RESOURCES / "factors"
@@ -41,10 +41,11 @@ class FactorDataError(EsgdeskError):
     kind = "factor_data"
 
 
-@dataclass(frozen=True)
-class Factor:
+class Factor(Frozen):
     """One factor: `value` is the exact decimal as printed, or None where not verified."""
 
+    _fields = ("id", "value", "unit", "gas", "region", "data_year", "source", "table",
+               "verified", "note")
     id: str
     value: Decimal | None
     unit: str
@@ -54,17 +55,31 @@ class Factor:
     source: str
     table: str
     verified: bool
-    note: str = ""
+    note: str
+
+    def __init__(self, id: str, value: Decimal | None, unit: str, gas: str,
+                 region: str, data_year: int | None, source: str, table: str, verified: bool,
+                 note: str = "") -> None:
+        self.__dict__.update(id=id, value=value, unit=unit, gas=gas, region=region,
+                             data_year=data_year, source=source, table=table,
+                             verified=verified, note=note)
 
 
-@dataclass(frozen=True)
-class FactorSet:
+class FactorSet(Frozen):
+    """A published set of factors, as resources/factors/<id>.toml holds it."""
+
+    _fields = ("id", "title", "publisher", "document", "source", "factors")
     id: str
     title: dict[str, str]
     publisher: str
     document: str
     source: str
     factors: tuple[Factor, ...]
+
+    def __init__(self, id: str, title: dict[str, str], publisher: str,
+                 document: str, source: str, factors: tuple[Factor, ...]) -> None:
+        self.__dict__.update(id=id, title=title, publisher=publisher, document=document,
+                             source=source, factors=factors)
 
     def get(self, factor_id: str) -> Factor:
         for factor in self.factors:

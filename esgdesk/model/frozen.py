@@ -6,7 +6,6 @@ shown by their values, never assigned), with no code made at import."""
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError
 from operator import attrgetter, itemgetter
 from typing import Any, ClassVar
 
@@ -40,10 +39,22 @@ class Frozen:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({shown})"
 
+    def _replace(self, **changes: Any) -> Any:
+        """A copy with the fields named changed, as `dataclasses.replace` makes one (`__init__`
+        takes every field by its name)."""
+        return type(self)(**{name: changes.pop(name) if name in changes else getattr(self, name)
+                             for name in self._fields}, **changes)
+
     def __setattr__(self, name: str, value: Any) -> None:
+        # A frozen dataclass's own error, its module imported only when one is raised: the
+        # start-up does not import dataclasses.
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
     def __delattr__(self, name: str) -> None:
+        from dataclasses import FrozenInstanceError
+
         raise FrozenInstanceError(f"cannot delete field {name!r}")
 
 

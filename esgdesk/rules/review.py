@@ -4,28 +4,33 @@ request along requested → submitted → approved → locked (or back, with a r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 from esgdesk.errors import EsgdeskError, NeedsReason, NotFound, Published
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.states import VALUE
 from esgdesk.rules.validation import Finding, Validator, counted
 from esgdesk.storage.store import REQUEST_STATUSES, RequestInfo, Store, StoredValue
 
 
-@dataclass(frozen=True)
-class RequestState:
+class RequestState(Frozen):
     """One row of the coordinator's dashboard."""
 
+    _fields = ("request", "expected", "filled", "errors", "warnings", "late", "sent_back")
     request: RequestInfo
     expected: int  # figures the request collects
     filled: int
     errors: int
     warnings: int  # open (unexplained) warnings
     late: bool
-    sent_back: str = ""  # why it was sent back, while it is
+    sent_back: str  # why it was sent back, while it is
+
+    def __init__(self, request: RequestInfo, expected: int, filled: int, errors: int,
+                 warnings: int, late: bool, sent_back: str = "") -> None:
+        self.__dict__.update(request=request, expected=expected, filled=filled, errors=errors,
+                             warnings=warnings, late=late, sent_back=sent_back)
 
     @property
     def missing(self) -> int:

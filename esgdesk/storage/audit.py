@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.words import counted
 from esgdesk.storage.base import StorePart
 from esgdesk.storage.engine import connect_reader, database_error
@@ -107,16 +107,21 @@ def who(record: Any) -> str:
         else f"{record.user} (server user {db_user})"
 
 
-@dataclass(frozen=True)
-class Mismatch:
+class Mismatch(Frozen):
     """A figure that is not what the audit log says it is (or has no audit row at all)."""
 
+    _fields = ("entity", "year", "indicator", "what", "stored", "logged")
     entity: str
     year: int
     indicator: str
     what: str  # "no audit row", "value" or "status"
-    stored: str | None = None  # the figure's
-    logged: str | None = None  # the newest audit row's
+    stored: str | None  # the figure's
+    logged: str | None  # the newest audit row's
+
+    def __init__(self, entity: str, year: int, indicator: str, what: str,
+                 stored: str | None = None, logged: str | None = None) -> None:
+        self.__dict__.update(entity=entity, year=year, indicator=indicator, what=what,
+                             stored=stored, logged=logged)
 
     def describe(self) -> str:
         if self.what == "no audit row":
@@ -125,14 +130,22 @@ class Mismatch:
                 f"{self.stored!r}, the audit log says {self.logged!r}")
 
 
-@dataclass(frozen=True)
-class ChainReport:
+class ChainReport(Frozen):
+    """What checking the audit log found."""
+
+    _fields = ("rows", "broken_at", "reason", "broken", "sealed", "mismatches")
     rows: int
     broken_at: int | None  # the id of the first broken row not sealed
-    reason: str = ""
-    broken: tuple[int, ...] = ()  # every broken row not sealed, in id order
-    sealed: tuple[int, ...] = ()  # broken rows a later sealing row names
-    mismatches: tuple[Mismatch, ...] = ()  # figures that differ from the log
+    reason: str
+    broken: tuple[int, ...]  # every broken row not sealed, in id order
+    sealed: tuple[int, ...]  # broken rows a later sealing row names
+    mismatches: tuple[Mismatch, ...]  # figures that differ from the log
+
+    def __init__(self, rows: int, broken_at: int | None, reason: str = "",
+                 broken: tuple[int, ...] = (), sealed: tuple[int, ...] = (),
+                 mismatches: tuple[Mismatch, ...] = ()) -> None:
+        self.__dict__.update(rows=rows, broken_at=broken_at, reason=reason, broken=broken,
+                             sealed=sealed, mismatches=mismatches)
 
     @property
     def intact(self) -> bool:

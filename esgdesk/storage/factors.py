@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import EsgdeskError, InvalidValue, NeedsReason
 from esgdesk.model.entities import EntityInfo
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.provinces import find_province
 from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
@@ -42,10 +42,11 @@ _COLUMNS = ("factor_id, value, unit, gas, region, data_year, set_id, source, tab
             "verified, changed_by, changed_at")
 
 
-@dataclass(frozen=True)
-class FactorValue:
+class FactorValue(Frozen):
     """One factor of a year as stored: `value` is the exact decimal, None where not known."""
 
+    _fields = ("id", "value", "unit", "gas", "region", "data_year", "set_id", "source",
+               "table_ref", "verified", "changed_by", "changed_at")
     id: str
     value: Decimal | None
     unit: str
@@ -56,8 +57,16 @@ class FactorValue:
     source: str
     table_ref: str
     verified: bool
-    changed_by: str = ""
-    changed_at: str = ""
+    changed_by: str
+    changed_at: str
+
+    def __init__(self, id: str, value: Decimal | None, unit: str, gas: str,
+                 region: str, data_year: int | None, set_id: str, source: str, table_ref: str,
+                 verified: bool, changed_by: str = "", changed_at: str = "") -> None:
+        self.__dict__.update(id=id, value=value, unit=unit, gas=gas, region=region,
+                             data_year=data_year, set_id=set_id, source=source,
+                             table_ref=table_ref, verified=verified, changed_by=changed_by,
+                             changed_at=changed_at)
 
     @property
     def value_text(self) -> str | None:
@@ -66,8 +75,8 @@ class FactorValue:
 
     def same_as(self, other: FactorValue) -> bool:
         """The same factor content (who changed it and when aside)."""
-        return replace(self, changed_by="", changed_at="") == replace(other, changed_by="",
-                                                                       changed_at="")
+        return self._replace(changed_by="", changed_at="") == other._replace(changed_by="",
+                                                                             changed_at="")
 
 
 def refuse_unrestated(moves: Sequence[Any], restatement: Any) -> None:
@@ -347,7 +356,7 @@ class FactorsPart(EntitiesPart):
                               new_value=factor.value_text, reason=reason, source=source,
                               factor=factor.id)
                 written += 1
-                stored.append(replace(factor, changed_by=user, changed_at=stamp))
+                stored.append(factor._replace(changed_by=user, changed_at=stamp))
             if moves and restatement is not None and written:
                 write_restatements(s, moves, restatement, self._ids(), user, stamp,
                                    source=f"factors of {year}: {reason}")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError
+from esgdesk.model.frozen import Frozen
 from esgdesk.storage.engine import check_file, journal_mode, sqlite_has_wal_reset_fix
 
 NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p", "afs",
@@ -76,18 +76,24 @@ def location_warning(path: str | Path) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class FileCheck:
+class FileCheck(Frozen):
     """What the file check of a database found: SQLite's integrity check and the audit
     log's hash chain (the chain is not read from a damaged file)."""
 
+    _fields = ("path", "problem", "rows", "broken_at", "reason", "mismatches", "findings")
     path: str
     problem: str | None  # what integrity_check found, or None
-    rows: int = 0
-    broken_at: int | None = None  # the first audit row whose hash does not match
-    reason: str = ""
-    mismatches: int = 0  # figures that differ from the audit log
-    findings: tuple[str, ...] = ()  # every broken row and differing figure, one line each
+    rows: int
+    broken_at: int | None  # the first audit row whose hash does not match
+    reason: str
+    mismatches: int  # figures that differ from the audit log
+    findings: tuple[str, ...]  # every broken row and differing figure, one line each
+
+    def __init__(self, path: str, problem: str | None, rows: int = 0,
+                 broken_at: int | None = None, reason: str = "", mismatches: int = 0,
+                 findings: tuple[str, ...] = ()) -> None:
+        self.__dict__.update(path=path, problem=problem, rows=rows, broken_at=broken_at,
+                             reason=reason, mismatches=mismatches, findings=findings)
 
     @property
     def sound(self) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import fields
 from functools import cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -166,7 +165,11 @@ def _field_names(cls: type) -> tuple[str, ...]:
     """A record's field names, looked up once (an export reads tens of thousands of rows):
     a Frozen record's `_fields`, a dataclass's fields."""
     named = getattr(cls, "_fields", None)
-    return tuple(named) if named is not None else tuple(f.name for f in fields(cls))
+    if named is not None:
+        return tuple(named)
+    from dataclasses import fields
+
+    return tuple(f.name for f in fields(cls))
 
 
 def stored_value(code: str, row: Any) -> StoredValue:

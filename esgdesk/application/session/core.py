@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -88,32 +87,31 @@ ROLE_WORDS = {"coordinator": ("a coordinator", "协调人"),
               "contributor": ("a contributor", "填报人")}
 
 
-@dataclass
 class SessionCore:
     """One user's work on one database (or a request workbook opened offline): what it holds
-    and the operations every part of the session builds on."""
+    and the operations every part of the session builds on. (Written out, not a dataclass:
+    this module is read before the window's first paint.)"""
 
-    store: Store | None = None
-    workspace: Workspace | None = None
-    offline: OfflineRequest | None = None
-    opened_head: str = ""
-    validation: ValidationRun | None = None
-    user_name: str = ""
-    # The window's forms show at once: a parent's consolidated figures follow once the
-    # validation run has read the tree below in steps (see Workspace, defer_tree).
-    defer_tree: bool = False
-    # The trend's figures of other years: read once per entity and reading of a workspace
-    # (the workspace's own years, where edits land, are read from it).
-    _history: tuple[tuple[Workspace, int, str], FigureBook] | None = field(default=None,
-                                                                           repr=False)
-    # The reporting years, with the audit head they were read at.
-    _years: tuple[str, tuple[list[int], int]] | None = field(default=None, repr=False)
-    # The workspace shown before (and its trend's figures), let go once the new one's
-    # validation has run: freeing a group's figures takes some 20 ms, which the window
-    # would otherwise spend before it shows the new figures.
-    _retired: tuple[Any, ...] = field(default=(), repr=False)
-    # Opened for one command of the command line: closed with no automatic backup.
-    _for_command: bool = field(default=False, repr=False)
+    def __init__(self, store: Store | None = None, workspace: Workspace | None = None,
+                 offline: OfflineRequest | None = None, opened_head: str = "",
+                 validation: ValidationRun | None = None, user_name: str = "",
+                 defer_tree: bool = False) -> None:
+        self.store, self.workspace, self.offline = store, workspace, offline
+        self.opened_head, self.validation, self.user_name = opened_head, validation, user_name
+        # The window's forms show at once: a parent's consolidated figures follow once the
+        # validation run has read the tree below in steps (see Workspace, defer_tree).
+        self.defer_tree = defer_tree
+        # The trend's figures of other years: read once per entity and reading of a
+        # workspace (the workspace's own years, where edits land, are read from it).
+        self._history: tuple[tuple[Workspace, int, str], FigureBook] | None = None
+        # The reporting years, with the audit head they were read at.
+        self._years: tuple[str, tuple[list[int], int]] | None = None
+        # The workspace shown before (and its trend's figures), let go once the new one's
+        # validation has run: freeing a group's figures takes some 20 ms, which the window
+        # would otherwise spend before it shows the new figures.
+        self._retired: tuple[Any, ...] = ()
+        # Opened for one command of the command line: closed with no automatic backup.
+        self._for_command = False
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until the next validation

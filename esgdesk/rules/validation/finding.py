@@ -3,16 +3,19 @@ and a message in zh and en), and the plain number texts findings quote."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from esgdesk.model.catalogue import Label
+from esgdesk.model.frozen import Frozen
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Frozen):
+    """What a rule found, where, with the numbers it read and its message."""
+
+    _fields = ("severity", "rule", "entity", "year", "indicators", "values", "message",
+               "explanation")
     severity: str
     rule: str
     entity: str
@@ -20,7 +23,14 @@ class Finding:
     indicators: tuple[str, ...]
     values: dict[str, str]
     message: Label
-    explanation: str = ""
+    explanation: str
+
+    def __init__(self, severity: str, rule: str, entity: str, year: int,
+                 indicators: tuple[str, ...], values: dict[str, str], message: Label,
+                 explanation: str = "") -> None:
+        self.__dict__.update(severity=severity, rule=rule, entity=entity, year=year,
+                             indicators=indicators, values=values, message=message,
+                             explanation=explanation)
 
     @property
     def explained(self) -> bool:
