@@ -3,6 +3,7 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 
 from __future__ import annotations
 
+import fcntl
 import inspect
 import itertools
 import os
@@ -77,22 +78,36 @@ def _fixture_source(func: object, sources: dict[str, str]) -> str:
     return text + "".join(source for name, source in sources.items() if f"{name}(" in text)
 
 
+def _mentions_qt(module: object) -> bool:
+    """Whether the module's own text imports Qt or ui/ (read once per module)."""
+    text = inspect.getsource(module)  # type: ignore[arg-type]
+    return any(word in text for word in QT[2:])
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each test is `core` (no Qt, nothing started), `ui` (Qt widgets through qtbot) or
     `integration` (LibreOffice, PostgreSQL, the bundle, the wheel, a generated group);
     `make check` runs the first two, `make test` all three."""
+    # Each module's sources, each fixture's source and each module's own text are read once,
+    # not once per test: inspect.getsource tokenizes the file on every call.
     modules: dict[object, dict[str, str]] = {}
+    fixture_sources: dict[tuple[object, object], str] = {}
+    qt_modules: dict[object, bool] = {}
     for item in items:
         if not isinstance(item, pytest.Function):
             continue
         module = item.module
         if module not in modules:
             modules[module] = _calls(module)
+            qt_modules[module] = _mentions_qt(module)
         source = modules[module].get(item.function.__name__, "")
         for definitions in item._fixtureinfo.name2fixturedefs.values():
             for definition in definitions:  # the module's own fixtures, and what they call
                 if getattr(definition.func, "__module__", None) == module.__name__:
-                    source += _fixture_source(definition.func, modules[module])
+                    key = (module, definition.func)
+                    if key not in fixture_sources:
+                        fixture_sources[key] = _fixture_source(definition.func, modules[module])
+                    source += fixture_sources[key]
         fixtures = set(item.fixturenames)
         callspec = getattr(item, "callspec", None)
         on_server = "pg_server" in fixtures or (
@@ -101,7 +116,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if on_server or marked or any(word in source for word in OUTSIDE):
             item.add_marker(pytest.mark.integration)
         elif "qtbot" in fixtures or any(word in source for word in QT) \
-                or any(word in inspect.getsource(module) for word in QT[2:]):
+                or qt_modules[module]:
             item.add_marker(pytest.mark.ui)
         else:
             item.add_marker(pytest.mark.core)
@@ -174,18 +189,36 @@ def catalogue() -> Catalogue:
     return load()
 
 
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+                entities: tuple[str, ...] | None) -> Path:
+    """The sample built once per run, however many pytest-xdist workers share the run: the
+    first worker to ask builds it in the run's own temporary folder, under a lock the others
+    wait on, and each test copies it (the tests never open the master itself)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    folder = root / "masters"
+    folder.mkdir(exist_ok=True)
+    path = folder / name
+    with open(folder / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = folder / f"building-{name}"
+            shutil.rmtree(building, ignore_errors=True)
+            building.mkdir()
+            create_sample(building / name, entities).close()
+            (building / name).rename(path)  # whole, or not there at all
+    return path
+
+
 @pytest.fixture(scope="session")
 def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("master") / "sample.db"
-    create_sample(path, ALONE).close()
-    return path
+    return _built_once(tmp_path_factory, "sample.db", ALONE)
 
 
 @pytest.fixture(scope="session")
 def _sample_tree_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("master") / "sample-tree.db"
-    create_sample(path).close()
-    return path
+    return _built_once(tmp_path_factory, "sample-tree.db", None)
 
 
 @pytest.fixture

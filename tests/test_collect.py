@@ -20,7 +20,7 @@ from esgdesk.exchange.intake import accept, import_files, preview
 from esgdesk.exchange.metadata import META_SHEET, checksum, read_meta
 from esgdesk.exchange.requests import write_request
 from esgdesk.rules.review import dashboard, move
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import Store, open_database
 from esgdesk.storage.transfer import rows_of
 
 ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
@@ -72,10 +72,45 @@ def soffice_resave(path: Path, work: Path) -> Path:
     return outdir / path.name
 
 
-@pytest.fixture
-def request_2024(sample: Store, tmp_path: Path) -> Path:
-    return write_request(sample, "group", 2024, "hr", tmp_path / "hr-2024.xlsx", "coordinator",
+def _write_2024(store: Store, folder: Path) -> Path:
+    return write_request(store, "group", 2024, "hr", folder / "hr-2024.xlsx", "coordinator",
                          assignee="Wang Fang", due="2025-01-31")
+
+
+@pytest.fixture(scope="module")
+def _requested_master(_sample_master: Path, tmp_path_factory: pytest.TempPathFactory
+                      ) -> tuple[Path, Path]:
+    """The sample with hr's 2024 request recorded and its workbook written, made once for
+    the module: a test taking `request_2024` on SQLite gets a copy of both, just as if it had
+    written the request itself (writing it takes a second)."""
+    folder = tmp_path_factory.mktemp("requested")
+    path = folder / "sample.db"
+    shutil.copyfile(_sample_master, path)
+    store = open_database(path)
+    try:
+        return path, _write_2024(store, folder)
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def sample_path(sample_path: Path, engine: str, request: pytest.FixtureRequest) -> Path:
+    """The private copy of the sample, holding hr's 2024 request where the test takes it."""
+    if engine == "sqlite" and "request_2024" in request.fixturenames:
+        master, _ = request.getfixturevalue("_requested_master")
+        shutil.copyfile(master, sample_path)
+    return sample_path
+
+
+@pytest.fixture
+def request_2024(sample: Store, tmp_path: Path, engine: str,
+                 request: pytest.FixtureRequest) -> Path:
+    if engine != "sqlite":
+        return _write_2024(sample, tmp_path)
+    _, book = request.getfixturevalue("_requested_master")
+    path = tmp_path / book.name
+    shutil.copyfile(book, path)
+    return path
 
 
 def test_the_request_holds_the_departments_tables_protected(sample: Store,
