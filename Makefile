@@ -87,10 +87,12 @@ test: sysdeps testdeps $(STAMP) $(QM)
 
 # The quick loop: ruff, the core and ui tests (no LibreOffice, server, bundle or slow test),
 # on every core the machine has; tests/conftest.py marks each test core, ui or integration.
+# Compiled modules are cached (even where the environment says not to write them): each
+# worker and each command a test starts would otherwise compile esgdesk again.
 check: sysdeps $(STAMP) $(QM)
 	$(BIN)/ruff check .
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not integration and not slow" \
-	  -n auto
+	env -u PYTHONDONTWRITEBYTECODE QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q \
+	  -m "not integration and not slow" -n auto
 
 # Every chapter in both languages, for the README (committed under docs/screenshots).
 screenshots: sysdeps $(SAMPLE) $(QM)
