@@ -109,6 +109,9 @@ class RequestWriter:
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
+        # the cells of each (given to it at once: openpyxl checks a cell added one at a
+        # time against every cell it holds)
+        self.validated: dict[object, list[str]] = {}
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
@@ -238,6 +241,7 @@ class RequestWriter:
 
     def _chapter_sheet(self, chapter: Chapter, tables: list[Table]) -> None:
         from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.cell_range import MultiCellRange
 
         year = self.request.year
         sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
@@ -278,10 +282,11 @@ class RequestWriter:
         # Only open cells can be selected: Enter and Tab go from figure to figure.
         sheet.protection.selectLockedCells = True
         sheet.protection.formatColumns = False  # widths may be changed
-        for validation in self.validations.values():
-            if validation.sqref:
+        for key, validation in self.validations.items():
+            if self.validated.get(key):
+                validation.sqref = MultiCellRange(" ".join(self.validated[key]))
                 sheet.add_data_validation(validation)
-        self.validations = {}
+        self.validations, self.validated = {}, {}
 
     def _page_header(self, sheet: Any) -> None:
         """A printed page names the entity, department and year, and counts its pages."""
@@ -441,7 +446,7 @@ class RequestWriter:
             dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
             dv.showErrorMessage = True
             self.validations[key] = dv
-        self.validations[key].add(cell)
+        self.validated.setdefault(key, []).append(cell.coordinate)
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
         """A row's explanation, state and last year's explanation: for the row's one figure,
@@ -511,7 +516,7 @@ class RequestWriter:
             dv.showErrorMessage = True
             dv.allow_blank = True
             self.validations[key] = dv
-        self.validations[key].add(cell)
+        self.validated.setdefault(key, []).append(cell.coordinate)
 
     def _state_list(self, cell: Any) -> None:
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -523,7 +528,7 @@ class RequestWriter:
             dv.prompt = " · ".join(f"{s.word_zh} = {s.word_en}" for s in STATES.values())
             dv.showInputMessage = True
             self.validations["state"] = dv
-        self.validations["state"].add(cell)
+        self.validated.setdefault("state", []).append(cell.coordinate)
 
     def _metadata(self) -> None:
         request, entity = self.request, self.store.entity(self.request.entity)
