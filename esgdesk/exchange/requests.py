@@ -115,7 +115,7 @@ class RequestWriter:
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
-        self.styled: dict[tuple[tuple[str, int], ...], tuple[Any, tuple[Any, ...]]] = {}
+        self.styled: dict[tuple[int, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles()
 
@@ -138,7 +138,8 @@ class RequestWriter:
         """Give a cell pieces of the house style (font=, fill=, border=, …). openpyxl looks
         each piece up in the workbook's tables, hashing it, on every assignment: a
         combination is looked up once, and the cells after take its indices."""
-        key = tuple((name, id(piece)) for name, piece in style.items())
+        # By the pieces alone: a piece is of one kind (a Font is only ever a font).
+        key = tuple(map(id, style.values()))
         known, fresh = self.styled.get(key), not cell.has_style
         if known is not None and fresh:
             cell._style = copy(known[0])
