@@ -17,7 +17,14 @@ from openpyxl import load_workbook
 from esgdesk.errors import EsgdeskError
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.exchange.intake import accept, import_files, preview
-from esgdesk.exchange.metadata import META_SHEET, checksum, read_meta
+from esgdesk.exchange.metadata import (
+    CELL_COLUMNS,
+    META_KEYS,
+    META_SHEET,
+    ROW_FORMAT,
+    checksum,
+    read_meta,
+)
 from esgdesk.exchange.requests import write_request
 from esgdesk.rules.review import dashboard, move
 from esgdesk.storage.store import Store, open_database
@@ -261,6 +268,72 @@ def _rewrite_meta(path: Path, **changes: str) -> Path:
             row[1].value = checksum(meta, cells)
     book.save(path)
     return path
+
+
+def _rows_layout(path: Path) -> Path:
+    """The workbook as requests were written before the cell map became JSON text: one row
+    a mapped cell under its headings (format esgdesk-request-1), with that format's
+    checksum."""
+    book = load_workbook(path)
+    meta, cells = read_meta(book[META_SHEET], "test")
+    meta["format"] = ROW_FORMAT
+    meta["checksum"] = checksum(meta, cells)
+    position = book.sheetnames.index(META_SHEET)
+    del book[META_SHEET]
+    sheet = book.create_sheet(META_SHEET, position)
+    for key in (*META_KEYS, "checksum"):
+        sheet.append([key, meta[key]])
+    sheet.append([])
+    sheet.append(list(CELL_COLUMNS))
+    for spec in cells:
+        sheet.append([None if value in ("", 0) else value for value in spec.row()])
+    sheet.sheet_state = "veryHidden"
+    book.save(path)
+    return path
+
+
+def test_a_request_sent_out_with_a_row_a_cell_still_imports(sample: Store,
+                                                            request_2024: Path) -> None:
+    """Requests written before the compact cell map, already with contributors, are read
+    as they were written: their checksum holds, and a change to their map is caught."""
+    fill(request_2024, {("people.employees.total", "value"): 4300})
+    _rows_layout(request_2024)
+    meta, cells = read_meta(load_workbook(request_2024)[META_SHEET], "test")
+    assert meta["format"] == ROW_FORMAT and len(cells) > 100
+    report = import_files(sample, [request_2024], "coordinator")[0]
+    assert report.acceptable and report.written, report.refused
+    assert sample.get("group", 2024, "people.employees.total").value == "4300"
+    book = load_workbook(request_2024)
+    row = next(r for r in book[META_SHEET].iter_rows() if r[2].value == "fixed")
+    row[5].value = "another label"
+    book.save(request_2024)
+    report = import_files(sample, [request_2024], "coordinator")[0]
+    assert [p.code for p in report.refused] == ["metadata_changed"]
+
+
+def _map_text(path: Path, change: Any) -> Path:
+    """The workbook with its JSON cell map's text changed by `change`."""
+    book = load_workbook(path)
+    cells = [row[0] for row in book[META_SHEET].iter_rows()
+             if isinstance(row[0].value, str) and row[0].value.startswith('[["')]
+    cells[0].value = change(cells[0].value)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("change", [
+    lambda text: text.replace('"fixed"', '"value"', 1),  # a label made an input
+    lambda text: text.replace('"A1"', '"B1"', 1),  # a mapped cell moved
+    lambda text: text[:-20],  # cut short
+    lambda text: text.replace(",0,", ',"0",', 1),  # a year not a number
+])
+def test_a_changed_cell_map_is_refused_and_writes_nothing(sample: Store, request_2024: Path,
+                                                          change: Any) -> None:
+    fill(request_2024, {("people.employees.total", "value"): 4300})
+    before = snapshot(sample)
+    report = import_files(sample, [_map_text(request_2024, change)], "coordinator")[0]
+    assert [p.code for p in report.refused] == ["metadata_changed"], report.refused
+    assert snapshot(sample) == before
 
 
 def _edit(path: Path, sheet: str, cell: str, value: Any) -> Path:

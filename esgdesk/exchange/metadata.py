@@ -1,5 +1,12 @@
 """The hidden metadata sheet of a request workbook: which request it is, every mapped cell, and
-a checksum over the fixed content. Written by requests, read back by returned and offline."""
+a checksum over the fixed content. Written by requests, read back by returned and offline.
+
+The sheet holds one key a row, the checksum, a blank row, then the cell map. A request
+written now (format esgdesk-request-2) keeps the map as JSON text in a few cells under the
+heading "cells": hundreds of rows of six cells each were most of what a request took to
+write and read. Requests sent out before (esgdesk-request-1) keep one row a mapped cell under
+the CELL_COLUMNS headings, and are read as they are. The checksum is taken over the map as
+read, whichever way it was written."""
 
 from __future__ import annotations
 
@@ -19,7 +26,12 @@ META_KEYS = ("format", "request", "entity", "entity_zh", "entity_en", "year", "d
              "catalogue", "lang", "made_at", "made_by", "due", "assignee")
 FIXED_KINDS = ("fixed", "prior", "last_note")
 CELL_COLUMNS = ("sheet", "cell", "kind", "indicator", "year", "expected")
-FORMAT = "esgdesk-request-1"
+FORMAT = "esgdesk-request-2"  # the cell map as JSON text
+ROW_FORMAT = "esgdesk-request-1"  # the cell map one row a cell
+CELLS_HEADING = "cells"
+# Characters of the map a cell holds: Excel's 32,767 counted in UTF-16, where a character
+# beyond the Basic Multilingual Plane counts two.
+_MAP_CHUNK = 16_000
 
 
 @dataclass(frozen=True)
@@ -55,21 +67,21 @@ def checksum(meta: dict[str, str], cells: Iterable[CellSpec]) -> str:
 
 
 def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
-    """The metadata sheet's rows: the keys, the checksum, a blank row, the cell map."""
+    """The metadata sheet's rows: the keys, the checksum, a blank row, the cell map as JSON
+    text in consecutive cells under its heading."""
     rows: list[list[Any]] = [[key, meta[key]] for key in META_KEYS]
     rows.append(["checksum", checksum(meta, cells)])
     rows.append([])
-    rows.append(list(CELL_COLUMNS))
-    # A blank cell for no indicator, no year and nothing expected: read_meta reads it as
-    # "" and 0, and a workbook holds hundreds of labels' rows (a cell left out is one
-    # less to write and read).
-    rows.extend([None if value in ("", 0) else value for value in spec.row()]
-                for spec in cells)
+    rows.append([CELLS_HEADING])
+    body = json.dumps([spec.row() for spec in cells], ensure_ascii=False,
+                      separators=(",", ":"))
+    rows.extend([body[i:i + _MAP_CHUNK]] for i in range(0, len(body), _MAP_CHUNK))
     return rows
 
 
 def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
-    """The keys and the cell map of a metadata sheet; refused when esgdesk did not write it."""
+    """The keys and the cell map of a metadata sheet, in either format; refused when esgdesk
+    did not write it."""
     rows = list(sheet.iter_rows(values_only=True))
     meta: dict[str, str] = {}
     index = 0
@@ -77,19 +89,53 @@ def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
         key, value = rows[index][0], rows[index][1] if len(rows[index]) > 1 else None
         meta[str(key)] = fixed_text(value)
         index += 1
-    if meta.get("format") != FORMAT or any(k not in meta for k in (*META_KEYS, "checksum")):
+    if (meta.get("format") not in (FORMAT, ROW_FORMAT)
+            or any(k not in meta for k in (*META_KEYS, "checksum"))):
         raise FileRefused("the metadata sheet is not one esgdesk wrote",
                           "元数据工作表不是 esgdesk 生成的", where=name,
                           kind="metadata_foreign")
+    if meta["format"] == ROW_FORMAT:
+        return meta, _row_cells(rows[index + 2:])
+    return meta, _json_cells(rows[index + 1:], name)
+
+
+def _row_cells(rows: list[tuple[Any, ...]]) -> list[CellSpec]:
+    """The cell map one row a cell (esgdesk-request-1)."""
     cells = []
-    for row in rows[index + 2:]:
+    for row in rows:
         if not row or row[0] in (None, ""):
             continue
         sheet_title, address, kind, indicator, year, expected = (list(row) + [None] * 6)[:6]
         cells.append(CellSpec(str(sheet_title), str(address), str(kind),
                               fixed_text(indicator), int(Decimal(fixed_text(year) or "0")),
                               fixed_text(expected)))
-    return meta, cells
+    return cells
+
+
+def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
+    """The cell map as JSON text in the cells under its heading (esgdesk-request-2)."""
+    if not rows or not rows[0] or rows[0][0] != CELLS_HEADING:
+        raise _map_refused(name, "no cell map")
+    body = "".join(str(row[0]) for row in rows[1:] if row and row[0] not in (None, ""))
+    try:
+        listed = json.loads(body)
+    except ValueError as exc:
+        raise _map_refused(name, str(exc)) from None
+    if not isinstance(listed, list):
+        raise _map_refused(name, "not a list")
+    cells = []
+    for item in listed:
+        if not (isinstance(item, list) and len(item) == 6 and type(item[4]) is int
+                and all(isinstance(item[i], str) for i in (0, 1, 2, 3, 5))):
+            raise _map_refused(name, f"an entry is not a cell: {str(item)[:40]}")
+        cells.append(CellSpec(*item))
+    return cells
+
+
+def _map_refused(name: str, why: str) -> FileRefused:
+    return FileRefused(f"the metadata sheet was changed (its cell map cannot be read: {why})",
+                       f"元数据工作表被修改过（单元格映射无法读取：{why}）", where=name,
+                       kind="metadata_changed")
 
 
 # The edition a request was made from travels with it, so the contributor's copy of esgdesk

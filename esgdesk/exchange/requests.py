@@ -109,10 +109,13 @@ class RequestWriter:
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
+        # the cells of each (given to it at once: openpyxl checks a cell added one at a
+        # time against every cell it holds)
+        self.validated: dict[object, list[str]] = {}
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
-        self.styled: dict[tuple[tuple[str, int], ...], tuple[Any, tuple[Any, ...]]] = {}
+        self.styled: dict[tuple[int, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles()
 
@@ -135,7 +138,8 @@ class RequestWriter:
         """Give a cell pieces of the house style (font=, fill=, border=, …). openpyxl looks
         each piece up in the workbook's tables, hashing it, on every assignment: a
         combination is looked up once, and the cells after take its indices."""
-        key = tuple((name, id(piece)) for name, piece in style.items())
+        # By the pieces alone: a piece is of one kind (a Font is only ever a font).
+        key = tuple(map(id, style.values()))
         known, fresh = self.styled.get(key), not cell.has_style
         if known is not None and fresh:
             cell._style = copy(known[0])
@@ -238,6 +242,7 @@ class RequestWriter:
 
     def _chapter_sheet(self, chapter: Chapter, tables: list[Table]) -> None:
         from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.cell_range import MultiCellRange
 
         year = self.request.year
         sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
@@ -278,10 +283,11 @@ class RequestWriter:
         # Only open cells can be selected: Enter and Tab go from figure to figure.
         sheet.protection.selectLockedCells = True
         sheet.protection.formatColumns = False  # widths may be changed
-        for validation in self.validations.values():
-            if validation.sqref:
+        for key, validation in self.validations.items():
+            if self.validated.get(key):
+                validation.sqref = MultiCellRange(" ".join(self.validated[key]))
                 sheet.add_data_validation(validation)
-        self.validations = {}
+        self.validations, self.validated = {}, {}
 
     def _page_header(self, sheet: Any) -> None:
         """A printed page names the entity, department and year, and counts its pages."""
@@ -441,7 +447,7 @@ class RequestWriter:
             dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
             dv.showErrorMessage = True
             self.validations[key] = dv
-        self.validations[key].add(cell)
+        self.validated.setdefault(key, []).append(cell.coordinate)
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
         """A row's explanation, state and last year's explanation: for the row's one figure,
@@ -511,7 +517,7 @@ class RequestWriter:
             dv.showErrorMessage = True
             dv.allow_blank = True
             self.validations[key] = dv
-        self.validations[key].add(cell)
+        self.validated.setdefault(key, []).append(cell.coordinate)
 
     def _state_list(self, cell: Any) -> None:
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -523,7 +529,7 @@ class RequestWriter:
             dv.prompt = " · ".join(f"{s.word_zh} = {s.word_en}" for s in STATES.values())
             dv.showInputMessage = True
             self.validations["state"] = dv
-        self.validations["state"].add(cell)
+        self.validated.setdefault("state", []).append(cell.coordinate)
 
     def _metadata(self) -> None:
         request, entity = self.request, self.store.entity(self.request.entity)
