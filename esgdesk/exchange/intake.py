@@ -216,10 +216,14 @@ def _check_request(store: Store, returned: Returned,
 def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     assert report.request is not None
     entity, year = report.request.entity, report.request.year
-    held = store.values(entity, [year - 1, year])
-    validator = Validator(store, year, entity)
-    validator.submitted.add((entity, report.request.department))  # as accepting makes it
     tree, catalogue = store.tree(), store.edition(year)
+    # The figures of the entity's tree, read once: the file's are compared with the entity's,
+    # and the validator runs on them all.
+    figures = store.figures_of(tree.subtree(entity), (year - 1, year))
+    held = {(indicator, at): value for (code, indicator, at), value in figures.items()
+            if code == entity}
+    validator = Validator(store, year, entity, held=figures)
+    validator.submitted.add((entity, report.request.department))  # as accepting makes it
     for figure in returned.figures:
         spec = catalogue.indicators[figure.indicator]
         if (figure.text is not None or figure.note) and not spec.derived \

@@ -49,6 +49,18 @@ def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def audit_fields(*, user: str, action: str, entity_id: int, year: int, indicator: str = "",
+                 department: str | None = None, old_value: str | None = None,
+                 new_value: str | None = None, old_status: str | None = None,
+                 new_status: str | None = None, reason: str = "", source: str = "",
+                 entered: str | None = None, factor: str | None = None) -> dict[str, Any]:
+    """The fields of one audit row as the app knows them (all of them, each named)."""
+    return {"user": user, "action": action, "entity_id": entity_id, "year": year,
+            "indicator": indicator, "department": department, "old_value": old_value,
+            "new_value": new_value, "old_status": old_status, "new_status": new_status,
+            "reason": reason, "source": source, "entered": entered, "factor": factor}
+
+
 def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int, year: int,
                   indicator: str = "", department: str | None = None,
                   old_value: str | None = None, new_value: str | None = None,
@@ -63,26 +75,61 @@ def add_audit_row(s: Session, *, at: str, user: str, action: str, entity_id: int
     changed (esgdesk.storage.postgres.AUDIT_TRIGGERS): only what the app alone knows is
     passed to them, and no esgdesk role may write the audit table. (A seal, the owner's, is
     written here on both engines.)"""
-    from sqlalchemy import text
-
     from esgdesk.storage.models import AuditEntry
 
-    fields = {"user": user, "action": action, "entity_id": entity_id, "year": year,
-              "indicator": indicator, "department": department, "old_value": old_value,
-              "new_value": new_value, "old_status": old_status, "new_status": new_status,
-              "reason": reason, "source": source, "entered": entered, "factor": factor}
+    fields = audit_fields(user=user, action=action, entity_id=entity_id, year=year,
+                          indicator=indicator, department=department, old_value=old_value,
+                          new_value=new_value, old_status=old_status, new_status=new_status,
+                          reason=reason, source=source, entered=entered, factor=factor)
     server = s.info.get("audit_context")  # on a server (esgdesk.storage.postgres)
     if server is not None and action in server.audited:
         server.add(fields)  # the server's trigger writes the row, with these
         return
     entry = AuditEntry(at=at, db_user=s.info.get("db_user"), **fields)
-    head = s.info.get("audit_head")
-    if head is None:
-        found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
-        head = found[0] if found else ""
-    entry.hash = audit_hash(head, entry)
+    entry.hash = audit_hash(_audit_head(s), entry)
     s.info["audit_head"] = entry.hash
     s.add(entry)
+
+
+def add_audit_rows(s: Session, at: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Many audit rows (each audit_fields) in a writing transaction, as add_audit_row adds
+    them one by one, in their order, with the same hashes: on a file, inserted at once (one
+    executemany); on a server, what the app knows of each is passed to the triggers, which
+    write the rows as the caller then writes the rows they are about (in the same order)."""
+    if not rows:
+        return
+    server = s.info.get("audit_context")
+    if server is not None:
+        for row in rows:
+            if row["action"] in server.audited:
+                server.add(row)
+        rows = [row for row in rows if row["action"] not in server.audited]
+        if not rows:
+            return
+    from sqlalchemy import insert
+
+    from esgdesk.storage.models import AuditEntry
+
+    s.flush()  # a row added before these is inserted before them
+    head, db_user = _audit_head(s), s.info.get("db_user")
+    entries = []
+    for row in rows:
+        entry = {"at": at, "db_user": db_user, **row}
+        head = entry["hash"] = audit_hash(head, entry)
+        entries.append(entry)
+    s.info["audit_head"] = head
+    s.execute(insert(AuditEntry.__table__), entries)
+
+
+def _audit_head(s: Session) -> str:
+    """The hash of the newest audit row, this transaction's included."""
+    head = s.info.get("audit_head")
+    if head is None:
+        from sqlalchemy import text
+
+        found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
+        head = found[0] if found else ""
+    return head
 
 
 def add_audit_row_of_new(s: Session, row: Any, **fields: Any) -> None:

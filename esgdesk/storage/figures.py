@@ -3,8 +3,8 @@ change written as one audited transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import (
     DerivedIndicator,
@@ -17,11 +17,11 @@ from esgdesk.errors import (
     StaleValue,
     ValueLocked,
 )
-from esgdesk.model.catalogue import Indicator
+from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.entities import EntityTree
 from esgdesk.model.states import VALUE, state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
-from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
 from esgdesk.storage.base import now
 from esgdesk.storage.editions import EditionsPart
 from esgdesk.storage.records import Change, StoredValue, stored_value, stored_values
@@ -54,15 +54,23 @@ def parse_entry(indicator: Indicator, text: str, unit: str | None = None) -> Ent
                            exc.zh) from None
 
 
-def refuse_locked_or_stale(row: Value | None, entity: str, year: int, indicator: str,
-                           expected_version: int | None) -> None:
-    """The guard before any change to a figure: a locked figure is not changed, and one
-    changed since the caller read it (another version than expected) is not overwritten."""
-    if row is not None and row.status == "locked":
+def refuse_locked_or_stale(row: Value | Mapping[str, Any] | None, entity: str, year: int,
+                           indicator: str, expected_version: int | None) -> None:
+    """The guard before any change to a figure (its row mapped, or read by name): a locked
+    figure is not changed, and one changed since the caller read it (another version than
+    expected) is not overwritten."""
+    if row is None:
+        status, version, changed_by, changed_at = None, 0, "?", "?"
+    elif isinstance(row, Mapping):
+        status, version = row["status"], row["version"]
+        changed_by, changed_at = row["changed_by"], row["changed_at"]
+    else:
+        status, version, changed_by, changed_at = (row.status, row.version, row.changed_by,
+                                                   row.changed_at)
+    if status == "locked":
         raise ValueLocked(entity, year, indicator)
-    if expected_version is not None and (row.version if row else 0) != expected_version:
-        raise StaleValue(indicator, row.changed_by if row else "?",
-                         row.changed_at if row else "?")
+    if expected_version is not None and version != expected_version:
+        raise StaleValue(indicator, changed_by, changed_at)
 
 
 def check_text(indicator: str, text: str, what: str = "the note") -> None:
@@ -73,29 +81,32 @@ def check_text(indicator: str, text: str, what: str = "the note") -> None:
                            f"{what} {problem}")
 
 
-def prefetch_rows(s: Session, keys: Iterable[tuple[int, int, str]]) -> None:
-    """Read the stored rows of many figures at once, for row_of to find without a query
-    each (a returned workbook's hundred figures are one read, not a hundred: on a server
-    every statement is a round trip)."""
+FigureKey = tuple[int, int, str]  # entity id, year, indicator
+
+
+def figure_rows(s: Session, keys: Iterable[FigureKey]) -> dict[FigureKey, dict[str, Any]]:
+    """The stored rows of many figures, read by name in a few statements (a returned
+    workbook's hundred figures are one read, not a hundred: on a server every statement is a
+    round trip); a figure not stored yet is absent."""
     from sqlalchemy import select
 
     from esgdesk.storage.models import Value
 
-    cache: dict[tuple[int, int, str], Value | None] = s.info.setdefault("rows", {})
+    table = Value.__table__
     wanted: dict[tuple[int, int], list[str]] = {}
-    for key in sorted({key for key in keys if key not in cache}):
+    for key in sorted(set(keys)):
         wanted.setdefault(key[:2], []).append(key[2])
+    found: dict[FigureKey, dict[str, Any]] = {}
     # By entity and year, then indicators: the unique index's order. A query on the
     # (entity, year, indicator) tuples would scan the whole table on SQLite.
     for (entity_id, year), indicators in wanted.items():
         for start in range(0, len(indicators), 300):
             chunk = indicators[start:start + 300]
-            for row in s.execute(select(Value).where(
-                    Value.entity_id == entity_id, Value.year == year,
-                    Value.indicator.in_(chunk))).scalars():
-                cache[row.entity_id, row.year, row.indicator] = row
-            for indicator in chunk:
-                cache.setdefault((entity_id, year, indicator), None)
+            for row in s.execute(select(table).where(
+                    table.c.entity_id == entity_id, table.c.year == year,
+                    table.c.indicator.in_(chunk))).mappings():
+                found[row["entity_id"], row["year"], row["indicator"]] = dict(row)
+    return found
 
 
 def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:
@@ -104,13 +115,64 @@ def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | Non
 
     from esgdesk.storage.models import Value
 
-    cache = s.info.get("rows")
-    if cache is not None and (entity_id, year, indicator) in cache:
-        return cache[entity_id, year, indicator]
-
     return s.execute(select(Value).where(
         Value.entity_id == entity_id, Value.year == year, Value.indicator == indicator,
     )).scalar_one_or_none()
+
+
+# What writing a figure sets on its row, and what a new row is given.
+UPDATED_COLUMNS = ("value", "state", "note", "provenance", "changed_by", "changed_at", "version")
+INSERTED_COLUMNS = ("entity_id", "year", "indicator", "value", "state", "note", "status",
+                    "changed_by", "changed_at", "version", "published", "restated",
+                    "provenance")
+
+
+def _changed(row: dict[str, Any] | None, code: str, entity_id: int, change: Change,
+             entry: Entry, user: str, stamp: str, reason: str, source: str,
+             ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """One prepared change on a figure's row as it stands (read by name; None when not
+    stored yet): the row as it leaves it, and its audit row's fields (None when nothing
+    changes). Refused when locked or stale, when its note or provenance fits no cell, or
+    when it writes nothing to a figure not stored."""
+    stored_text, state = entry.value, entry.state
+    year, indicator = change.year, change.indicator
+    refuse_locked_or_stale(row, code, year, indicator, change.expected_version)
+    if change.note is not None:
+        check_text(indicator, change.note)
+    note = change.note if change.note is not None else (row["note"] if row else "")
+    if change.provenance is not None:
+        check_text(indicator, change.provenance, "the provenance")
+    provenance = (change.provenance if change.provenance is not None
+                  else (row["provenance"] if row else "")) or ""
+    logged = {"user": user, "entity_id": entity_id, "year": year, "indicator": indicator,
+              "source": source}
+    if row is None:
+        if stored_text is None and state == VALUE and not note:
+            raise EsgdeskError(f"{indicator} for {code} {year} has no value",
+                               f"{code} {year} 年的 {indicator} 没有数值", kind="no_value")
+        new = {"entity_id": entity_id, "year": year, "indicator": indicator,
+               "value": stored_text, "state": state, "note": note, "status": "draft",
+               "changed_by": user, "changed_at": stamp, "version": 1, "published": None,
+               "restated": "", "provenance": provenance}
+        return new, audit_fields(action="set", old_value=None,
+                                 new_value=state_text(state, stored_text),
+                                 reason=reason or change.note or change.provenance or "",
+                                 entered=entry.entered, **logged)
+    stamped = {"changed_by": user, "changed_at": stamp, "version": row["version"] + 1}
+    if row["value"] == stored_text and row["state"] == state \
+            and row["provenance"] == provenance:
+        if row["note"] == note:
+            return row, None
+        # Only the explanation changed (a returned workbook's emptied one, say): audited
+        # as the note's change, old and new.
+        return {**row, "note": note, **stamped}, audit_fields(
+            action="note", old_value=row["note"], new_value=note, reason=reason, **logged)
+    changed = {**row, "value": stored_text, "state": state, "note": note,
+               "provenance": provenance, **stamped}
+    return changed, audit_fields(action="set", old_value=state_text(row["state"], row["value"]),
+                                 new_value=state_text(state, stored_text),
+                                 reason=reason or change.note or change.provenance or "",
+                                 entered=entry.entered, **logged)
 
 
 class FiguresPart(EditionsPart):
@@ -171,8 +233,10 @@ class FiguresPart(EditionsPart):
         """Write many figures at once: all of them, or none if any is refused (a figure at
         an entity that does not take it among them: see `refuse_elsewhere`)."""
         tree = self.tree()
-        specs = [(change, self.edition(change.year).indicators.get(change.indicator))
-                 for change in changes]  # each figure's edition looked up once
+        changes = list(changes)
+        editions = self._editions_of(changes)
+        specs = [(change, editions[change.year].indicators.get(change.indicator))
+                 for change in changes]
         for change, spec in specs:
             self._refuse_elsewhere(change.entity, change.indicator, spec, tree)
         prepared = [(change, self._prepare(change, spec)) for change, spec in specs]
@@ -210,26 +274,66 @@ class FiguresPart(EditionsPart):
         children's, once collected, are compared with them). One transaction, audited."""
         return self._write_all(self._prepared(changes), user, reason, source)
 
+    def _editions_of(self, changes: list[Change]) -> dict[int, Catalogue]:
+        """The edition of each year the changes are in, each looked up once."""
+        return {year: self.edition(year) for year in {c.year for c in changes}}
+
     def _prepared(self, changes: Iterable[Change]) -> list[tuple[Change, Entry]]:
-        """Each change with what it writes (see _prepare), its year's edition looked up once."""
-        return [(c, self._prepare(c, self.edition(c.year).indicators.get(c.indicator)))
+        """Each change with what it writes (see _prepare), each year's edition looked up
+        once."""
+        changes = list(changes)
+        editions = self._editions_of(changes)
+        return [(c, self._prepare(c, editions[c.year].indicators.get(c.indicator)))
                 for c in changes]
 
     def _write_all(self, prepared: list[tuple[Change, Entry]], user: str, reason: str,
                    source: str) -> list[StoredValue]:
         """Prepared changes written in one transaction, each with its audit row."""
         stamp = now()
-        written: list[StoredValue] = []
         with self._writing() as s:
-            self._prefetch(s, [c for c, _p in prepared])
-            for change, entry in prepared:
-                written.append(self._write(s, change, entry, user, stamp, reason, source))
-        return written
+            return self._write_batch(s, prepared, user, stamp, reason, source)
 
-    def _prefetch(self, s: Session, changes: list[Change]) -> None:
-        if len(changes) > 1:
-            prefetch_rows(s, [(self.entity(c.entity).id, c.year, c.indicator)
-                              for c in changes])
+    def _write_batch(self, s: Session, prepared: list[tuple[Change, Entry]], user: str,
+                     stamp: str, reason: str, source: str) -> list[StoredValue]:
+        """Prepared changes inside a writing transaction, each audited unless it changes
+        nothing: their rows read at once, each change worked out in turn on the row the
+        changes before it left (a figure changed twice is written once, logged twice), then
+        their audit rows added (add_audit_rows: on a server, what the triggers are told) and
+        the rows written, one executemany for the changed and one for the new."""
+        from sqlalchemy import bindparam, insert, update
+        from sqlalchemy.orm.exc import StaleDataError
+
+        from esgdesk.storage.models import Value
+
+        places = [(self.entity(c.entity), c, entry) for c, entry in prepared]
+        rows = figure_rows(s, [(ent.id, c.year, c.indicator) for ent, c, _e in places])
+        stored = set(rows)  # the figures held before: updated, the others inserted
+        touched: dict[FigureKey, None] = {}  # the figures to write, in order
+        audits: list[dict[str, Any]] = []
+        written: list[StoredValue] = []
+        for ent, change, entry in places:
+            key = (ent.id, change.year, change.indicator)
+            row, audit = _changed(rows.get(key), ent.code, ent.id, change, entry, user, stamp,
+                                  reason, source)
+            if audit is not None:
+                rows[key] = row
+                touched[key] = None
+                audits.append(audit)
+            written.append(stored_value(ent.code, row))
+        add_audit_rows(s, stamp, audits)
+        table = Value.__table__
+        updates = [{"row_id": rows[key]["id"], **{c: rows[key][c] for c in UPDATED_COLUMNS}}
+                   for key in touched if key in stored]
+        if updates:
+            done = s.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
+            if done.rowcount != len(updates):  # as the ORM says it (see StorePart._writing)
+                raise StaleDataError(f"{len(updates) - done.rowcount} figure rows were not "
+                                     "found to update")
+        inserts = [{c: rows[key][c] for c in INSERTED_COLUMNS}
+                   for key in touched if key not in stored]
+        if inserts:
+            s.execute(insert(table), inserts)
+        return written
 
     def _prepare(self, change: Change, indicator: Indicator | None) -> Entry:
         """What the change writes: its text parsed once by the figure's type (the year's
@@ -244,61 +348,6 @@ class FiguresPart(EditionsPart):
         if change.text is None:
             return CLEARED
         return parse_entry(indicator, change.text, change.unit)
-
-    def _write(self, s: Session, change: Change, entry: Entry, user: str, stamp: str,
-               reason: str, source: str) -> StoredValue:
-        """One prepared change inside a writing transaction, audited unless nothing changed."""
-        from esgdesk.storage.models import Value
-
-        stored_text, state = entry.value, entry.state
-        ent = self.entity(change.entity)
-        row = row_of(s, ent.id, change.year, change.indicator)
-        refuse_locked_or_stale(row, ent.code, change.year, change.indicator,
-                               change.expected_version)
-        old_value = state_text(row.state, row.value) if row else None
-        if change.note is not None:
-            check_text(change.indicator, change.note)
-        note = change.note if change.note is not None else (row.note if row else "")
-        if change.provenance is not None:
-            check_text(change.indicator, change.provenance, "the provenance")
-        provenance = (change.provenance if change.provenance is not None
-                      else (row.provenance if row else "")) or ""
-        if row is None and stored_text is None and state == VALUE and not note:
-            raise EsgdeskError(f"{change.indicator} for {ent.code} {change.year} has no value",
-                               f"{ent.code} {change.year} 年的 {change.indicator} 没有数值",
-                               kind="no_value")
-        if row is None:
-            row = Value(entity_id=ent.id, year=change.year, indicator=change.indicator,
-                        value=stored_text, state=state, note=note, status="draft",
-                        changed_by=user, changed_at=stamp, version=1, provenance=provenance)
-            s.add(row)
-            if "rows" in s.info:  # a later change of the same figure finds it
-                s.info["rows"][ent.id, change.year, change.indicator] = row
-        elif row.value == stored_text and row.state == state and row.provenance == provenance:
-            if row.note == note:
-                return stored_value(ent.code, row)
-            # Only the explanation changed (a returned workbook's emptied one, say): audited
-            # as the note's change, old and new.
-            old_note, row.note = row.note, note
-            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
-            add_audit_row(s, at=stamp, user=user, action="note", entity_id=ent.id,
-                          year=change.year, indicator=change.indicator, old_value=old_note,
-                          new_value=note, reason=reason, source=source)
-            if "rows" not in s.info:
-                s.flush()
-            return stored_value(ent.code, row)
-        else:
-            row.value, row.note, row.state = stored_text, note, state
-            row.provenance = provenance
-            row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
-        add_audit_row(s, at=stamp, user=user, action="set", entity_id=ent.id, year=change.year,
-                      indicator=change.indicator, old_value=old_value,
-                      new_value=state_text(state, stored_text),
-                      reason=reason or change.note or change.provenance or "", source=source,
-                      entered=entry.entered)
-        if "rows" not in s.info:  # a batch is written in one go at its end
-            s.flush()
-        return stored_value(ent.code, row)
 
     def set_note(self, entity: str, year: int, indicator: str, note: str, user: str,
                  expected_version: int | None = None) -> StoredValue:

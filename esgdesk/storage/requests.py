@@ -204,14 +204,11 @@ class RequestsPart(FiguresPart):
                              "request": submission.request_id}, ensure_ascii=False)
         user, stamp = submission.imported_by, submission.imported_at
         reason = f"import of {submission.file_name}"
-        written: list[StoredValue] = []
         with self._writing() as s:
             request = s.get(Request, submission.request_id)
             if request is None:
                 raise no_request(submission.request_id)
-            self._prefetch(s, [c for c, _p in prepared])
-            for change, entry in prepared:
-                written.append(self._write(s, change, entry, user, stamp, reason, source))
+            written = self._write_batch(s, prepared, user, stamp, reason, source)
             s.add(Submission(**vars(submission)))
             if request.status == "requested":
                 request.status, request.changed_by, request.changed_at = "submitted", user, stamp
