@@ -11,7 +11,7 @@ from esgdesk.application.generate import generate_group
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.validation import Validator
 from esgdesk.rules.workspace import ValidationRun, Workspace
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import Change, Store
 
 
 def _as_dicts(findings: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
@@ -49,7 +49,9 @@ def test_an_edit_made_while_validation_runs_is_in_its_findings(sample: Store) ->
     run = ValidationRun(space)
     assert not run.step(budget=0)  # one entity read; the rest is still to do
     male = FigureRef("group", 2023, "people.employees.male")
-    space.set(male, "2600", "test")
+    stored = sample.set_value(Change("group", 2023, male.indicator, "2600",
+                                     expected_version=space.version_read(male)), "test")
+    space.written(male, stored)  # as the session hands the workspace what it wrote
     while not run.step(budget=0):
         pass
     assert space.adopt(run)
