@@ -36,10 +36,12 @@ def _templates(args: argparse.Namespace) -> int:
 
 # -- the catalogue of a database and year -------------------------------------------------
 def _catalogue_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*", metavar="[export|import] [PATH] [WORKBOOK]",
+    parser.add_argument("words", nargs="*", metavar="[export|import|add-block] [PATH] [WORKBOOK]",
                         help="PATH lists the edition of a database (none: the shipped "
                         "template); 'export PATH --out F' writes it for editing; 'import PATH "
-                        "F' reads an edited workbook back")
+                        "F' reads an edited workbook back; 'add-block PATH --template T "
+                        "--block B' takes a block of a template (its tables, indicators, "
+                        "formulas and checks) into the edition")
     parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -49,6 +51,8 @@ def _catalogue_arguments(parser: argparse.ArgumentParser) -> None:
                         help="import: check and show the difference, write nothing")
     parser.add_argument("--check", action="store_true",
                         help="only check the shipped catalogue data")
+    parser.add_argument("--template", help="add-block: the template the block comes from")
+    parser.add_argument("--block", help="add-block: the block (none: list the template's)")
 
 
 @command("catalogue", "a year's catalogue: list it, export it for editing, import it edited",
@@ -62,7 +66,7 @@ def _catalogue(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1 if problems else 0
     words = list(args.words)
-    verb = words.pop(0) if words and words[0] in ("export", "import") else "list"
+    verb = words.pop(0) if words and words[0] in ("export", "import", "add-block") else "list"
     if verb == "list" and not words:
         from esgdesk.model.templates import template_catalogue
 
@@ -71,7 +75,8 @@ def _catalogue(args: argparse.Namespace) -> int:
         raise EsgdeskError(f"say which database: esgdesk catalogue {verb} PATH …",
                            f"请指定数据库：esgdesk catalogue {verb} PATH …", kind="usage")
     return _with_session(Path(words[0]), args, lambda session: {
-        "list": _list_store, "export": _export, "import": _import}[verb](session, args, words))
+        "list": _list_store, "export": _export, "import": _import,
+        "add-block": _add_block}[verb](session, args, words))
 
 
 def _with_session(path: Path, args: argparse.Namespace, run: Any) -> int:
@@ -175,6 +180,35 @@ def _import(session: Session, args: argparse.Namespace, words: list[str]) -> int
     info = session.require_store().edition_info(year)
     number = info.number if info else "?"
     print(f"{words[1]}: stored as the {year} catalogue, edition {number}")
+    return 0
+
+
+def _add_block(session: Session, args: argparse.Namespace, words: list[str]) -> int:
+    from esgdesk.model.blocks import blocks
+
+    if not args.template:
+        raise EsgdeskError("say which template: --template szse-17",
+                           "请用 --template 指定模板（如 szse-17）", kind="usage")
+    if not args.block:
+        for found in blocks(args.template):
+            print(f"{found.id}\t{found.title(args.lang)}")
+        return 0
+    year = _year(session, args)
+    addition = session.plan_block(args.template, args.block, year)
+    if addition.unchanged:
+        print(f"{words[0]}: the {year} catalogue has the block {args.block} already; "
+              "nothing to change")
+        return 0
+    for line in addition.lines(args.lang):
+        print(line)
+    if args.dry_run:
+        print(f"{words[0]}: checked (dry run); nothing was written")
+        return 0
+    session.add_block(addition, year)
+    info = session.require_store().edition_info(year)
+    number = info.number if info else "?"
+    print(f"{words[0]}: block {args.block} of {args.template} added to the {year} catalogue, "
+          f"edition {number}")
     return 0
 
 

@@ -10,6 +10,7 @@ from esgdesk.application.session.core import Changes, SessionCore
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
+    from esgdesk.model.blocks import Block, BlockAddition
     from esgdesk.rules.coverage import DisclosureCoverage
 
 
@@ -45,6 +46,40 @@ class CataloguePart(SessionCore):
         if plan.problems or plan.unchanged:
             return Changes()
         self.require_store().store_edition(year, plan.document, f"imported {name}", self.user)
+        workspace = self.workspace
+        return self._rescoped(workspace.entity if workspace else None,
+                              workspace.year if workspace else None) | Changes(saved=True)
+
+    # -- a template's block -----------------------------------------------------------------
+    @staticmethod
+    def template_blocks() -> list[Block]:
+        """The blocks the shipped templates offer, template by template."""
+        from esgdesk.model.blocks import blocks
+        from esgdesk.model.templates import available
+
+        return [b for t in available() for b in blocks(t.id)]
+
+    def plan_block(self, template_id: str, block_id: str, year: int | None = None,
+                   ) -> BlockAddition:
+        """A year's edition (the year worked on unless named) with a template's block taken
+        into it, and what that changes; refused (BlockConflict) where it would change what
+        figures already typed mean. Nothing is written."""
+        from esgdesk.model.blocks import add_block
+
+        store = self.require_store()
+        chosen = self.require_workspace().year if year is None else year
+        return add_block(store.edition_document(chosen), template_id, block_id,
+                         held=set(store.years_with_figures()), year=chosen)
+
+    def add_block(self, addition: BlockAddition, year: int | None = None) -> Changes:
+        """Store a planned block as the year's edition (one audited transaction); nothing
+        when it changes nothing. The forms redraw from it."""
+        if addition.unchanged:
+            return Changes()
+        chosen = self.require_workspace().year if year is None else year
+        self.require_store().store_edition(
+            chosen, addition.document,
+            f"added block {addition.block} from template {addition.template}", self.user)
         workspace = self.workspace
         return self._rescoped(workspace.entity if workspace else None,
                               workspace.year if workspace else None) | Changes(saved=True)
