@@ -252,3 +252,25 @@ def test_the_command_line_adds_a_block_after_a_dry_run(tmp_path: Path) -> None:
         assert store.get("plant", YEAR, ELECTRICITY).value == "1200"
     finally:
         store.close()
+
+
+def test_every_indicator_of_the_block_is_cited_and_what_was_not_read_says_so() -> None:
+    import tomllib
+
+    from esgdesk.model.templates import template
+
+    with (template("szse-17").folder / "citations.toml").open("rb") as handle:
+        data = tomllib.load(handle)
+    documents, citations = data["documents"], data["citations"]
+    for key, document in documents.items():
+        assert all(document.get(f) for f in ("title", "issuer", "date", "read")), key
+    cited = [iid for citation in citations for iid in citation["indicators"]]
+    parts = block_parts(next(b for b in blocks("szse-17") if b.id == BLOCK))
+    assert sorted(cited) == sorted(parts.indicators)  # each once, none left out
+    for citation in citations:
+        assert set(citation["asks"]) <= set(documents), citation["indicators"]
+        assert citation["formula"], citation["indicators"]
+        guides = [d for d in citation["asks"] if d.startswith("guide-")]
+        if guides or "not read" in citation["section"]:
+            # no guide's text was read: what rests on one is marked unverified
+            assert citation["unverified"] is True, citation["indicators"]
