@@ -274,3 +274,35 @@ def test_every_indicator_of_the_block_is_cited_and_what_was_not_read_says_so() -
         if guides or "not read" in citation["section"]:
             # no guide's text was read: what rests on one is marked unverified
             assert citation["unverified"] is True, citation["indicators"]
+
+
+def test_the_app_adds_the_block_from_the_catalogue_menu_and_redraws_the_form(
+        qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    path = tmp_path / "own.db"
+    _database(path, _own_catalogue()).close()
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "en")
+    qtbot.addWidget(window)
+    window.open_database(path, "plant", YEAR, chapter="environment")
+    assert window.menus.add_block_action.isEnabled()
+    assert window.menus.add_block_action.text() == "&Add from a template…"
+    dialog = window.catalogue_actions.block_dialog(("szse-17", BLOCK))
+    assert dialog.apply.isEnabled() and ELECTRICITY in dialog.text.toPlainText()
+    dialog.close()
+    assert window.catalogue_actions.add_block(("szse-17", BLOCK), apply=True)
+    assert ELECTRICITY in window.workspace.catalogue.indicators
+    form = window.show_chapter("environment")
+    assert form is not None and form.view_of("environment.energy") is not None
+    # typed in the form, the figure behaves as the template's: 1.2 MWh is 1 200 kWh
+    from esgdesk.model.layout import FigureRef
+
+    window.commit_edit(FigureRef("plant", YEAR, ELECTRICITY), "1.2 MWh")
+    assert window.session.require_store().get("plant", YEAR, ELECTRICITY).value == "1200"
+    # taken, the block has nothing more to add: the dialog says so and offers no Apply
+    again = window.catalogue_actions.block_dialog(("szse-17", BLOCK))
+    assert not again.apply.isEnabled()
+    again.close()

@@ -71,6 +71,7 @@ class Menus(QObject):
         self.catalogue_export_action = act(self.catalogue_menu, None,
                                            catalogue.export_for_editing)
         self.catalogue_import_action = act(self.catalogue_menu, None, catalogue.import_edited)
+        self.add_block_action = act(self.catalogue_menu, None, catalogue.add_block)
         self.catalogue_menu.addSeparator()
         self.open_year_action = act(self.catalogue_menu, None, catalogue.open_next_year)
         self.coverage_action = act(self.catalogue_menu, None, catalogue.show_coverage)
@@ -122,6 +123,7 @@ class Menus(QObject):
         for action, name in ((self.requests_action, "make_requests"),
                              (self.import_action, "import_returned"),
                              (self.catalogue_import_action, "import_catalogue"),
+                             (self.add_block_action, "import_catalogue"),
                              (self.open_year_action, "open_year"),
                              (self.restate_action, "restate")):
             allowed = self.session.may(name)
@@ -145,6 +147,7 @@ class Menus(QObject):
         self.catalogue_menu.setTitle(tr("Ca&talogue"))
         self.catalogue_export_action.setText(tr("&Export catalogue for editing…"))
         self.catalogue_import_action.setText(tr("&Import edited catalogue…"))
+        self.add_block_action.setText(tr("&Add from a template…"))
         self.open_year_action.setText(tr("&Open the next reporting year"))
         self.coverage_action.setText(tr("Framework &coverage…"))
         self.edit_menu.setTitle(tr("&Edit"))

@@ -1143,6 +1143,38 @@ Keep your {mine}, or take {theirs}?</source>
         <source>Framework &amp;coverage…</source>
         <translation>披露框架覆盖情况(&amp;C)…</translation>
     </message>
+    <message>
+        <source>&amp;Add from a template…</source>
+        <translation>从模板添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add from a template</source>
+        <translation>从模板添加</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>No template offers a block.</source>
+        <translation>没有模板提供可添加的模块。</translation>
+    </message>
+    <message>
+        <source>This block cannot be added. Nothing was changed.</source>
+        <translation>无法添加该模块。未作任何更改。</translation>
+    </message>
+    <message>
+        <source>This year's catalogue has this block already: nothing to change.</source>
+        <translation>本年度指标目录已包含该模块，无需更改。</translation>
+    </message>
+    <message>
+        <source>Adding this block changes this year's catalogue as follows:</source>
+        <translation>添加该模块将对本年度指标目录作如下更改：</translation>
+    </message>
+    <message>
+        <source>The {year} catalogue now has the block {block}</source>
+        <translation>{year} 年度指标目录已添加模块 {block}</translation>
+    </message>
 </context>
 <context>
     <name>DetailPane</name>
