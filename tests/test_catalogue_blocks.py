@@ -306,3 +306,19 @@ def test_the_app_adds_the_block_from_the_catalogue_menu_and_redraws_the_form(
     again = window.catalogue_actions.block_dialog(("szse-17", BLOCK))
     assert not again.apply.isEnabled()
     again.close()
+
+
+def test_a_retired_indicator_holding_figures_comes_back_only_with_its_meaning() -> None:
+    document = _older_edition()
+    chapter = next(c for c in document["chapters"] if c["chapter"]["id"] == "environment")
+    water = next(i for i in chapter["indicators"] if i["id"] == "environment.water.withdrawal")
+    chapter["indicators"].remove(water)
+    table = next(t for t in chapter["tables"] if t["id"] == "environment.resources")
+    table["rows"] = [r for r in table["rows"] if r["indicator"] != water["id"]]
+    document["retired"] = [{**water, "chapter": "environment"}]
+    with pytest.raises(BlockConflict) as refused:
+        add_block(document, "szse-17", BLOCK, held={water["id"]}, year=YEAR)
+    assert refused.value.indicators == [water["id"]]
+    revived = add_block(document, "szse-17", BLOCK, year=YEAR)  # no figures: it comes back
+    assert ("indicator", water["id"]) in revived.added
+    assert "retired" not in revived.document

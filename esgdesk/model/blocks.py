@@ -163,7 +163,7 @@ def add_block(document: dict[str, Any], template_id: str, block_id: str,
     out = copy.deepcopy(document)
     target, _ = read_document(out, year)
     conflicts = [(iid, why) for iid in parts.indicators if iid in held
-                 and iid in target.indicators
+                 and (iid in target.indicators or iid in target.retired)
                  and (why := _meaning_changed(target, source, iid))[0]]
     if conflicts:
         raise BlockConflict(block_id, conflicts)
@@ -210,7 +210,8 @@ def add_block(document: dict[str, Any], template_id: str, block_id: str,
 def _meaning_changed(target: Catalogue, source: Catalogue, iid: str) -> tuple[str, str]:
     """What taking the template's indicator would change in what typed figures mean (en, zh),
     or empty texts."""
-    was, now = target.indicators[iid], source.indicators[iid]
+    was = target.indicators.get(iid) or target.retired[iid]  # a retired one comes back
+    now = source.indicators[iid]
     if was.unit.as_dict() != now.unit.as_dict():
         return (f"unit {was.unit('en') or '-'} → {now.unit('en') or '-'}",
                 f"单位 {was.unit('zh') or '-'} → {now.unit('zh') or '-'}")
