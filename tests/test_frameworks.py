@@ -148,8 +148,8 @@ def test_every_indicator_the_mof_file_maps_is_in_a_shipped_catalogue() -> None:
 
 def test_refs_of_reads_the_mof_files_own_mapping() -> None:
     shipped = catalogue_module.load()
-    assert refs_of(shipped.indicators["environment.ghg.scope2"], MOF) == ("M-GHG2",)
-    assert refs_of(shipped.indicators["environment.ghg.scope1_diesel"], MOF) == ("M-GHG1",)
+    assert refs_of(shipped.indicators["environment.ghg.scope2"], MOF) == ("M2",)
+    assert refs_of(shipped.indicators["environment.ghg.scope1_diesel"], MOF) == ("M1",)
     assert refs_of(shipped.indicators["people.employees.total"], MOF) == ()
 
 
@@ -176,8 +176,8 @@ def test_the_frameworks_command_reports_mof_coverage(tmp_path: Path) -> None:
     report = {f["framework"]: f for f in json.loads(run.stdout)}
     assert MOF in report  # the edition maps indicators to it, so it is reported unasked
     states = {d["code"]: d for d in report[MOF]["disclosures"]}
-    assert states["M-GHG2"]["state"] == "covered"  # Scope 2 computed from the electricity
-    assert "environment.ghg.scope2" in states["M-GHG2"]["filled"]
-    assert states["M-GHG1"]["state"] == "empty"  # mapped, no fuel typed yet
-    assert states["M-GHG3"]["state"] == "not_covered"
-    assert states["M-GHG3"]["verified"] is False
+    assert states["M2"]["state"] == "covered"  # Scope 2 computed from the electricity
+    assert "environment.ghg.scope2" in states["M2"]["filled"]
+    assert states["M1"]["state"] == "empty"  # mapped, no fuel typed yet
+    assert states["M3"]["state"] == "not_covered"
+    assert states["M3"]["verified"] is False
