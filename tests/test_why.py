@@ -65,6 +65,26 @@ def test_a_reason_goes_with_n_a_and_explains_it(capsys: pytest.CaptureFixture[st
     store.close()
 
 
+def test_note_is_the_old_name_of_explain_and_says_so(capsys: pytest.CaptureFixture[str],
+                                                     sample: Store, sample_path: Path) -> None:
+    sample.close()
+    db = str(sample_path)
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6000", "--note",
+                        "two plants acquired in March")
+    assert code == 0 and "--note is deprecated" in err and "--explain" in err
+    [change] = _finding(sample_path, "prior_year", TOTAL)
+    assert change.explained and change.explanation == "two plants acquired in March"
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6001", "--note", "a",
+                        "--explain", "b")
+    assert code == 2 and "--explain" in err
+    store = open_database(sample_path)
+    assert store.get("group", 2024, TOTAL).value == "6000"  # nothing written
+    store.close()
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6000", "--explain",
+                        "two plants acquired in March")
+    assert code == 0 and "deprecated" not in err
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_n_a_and_not_available_print_as_the_report_prints_them(
         sample: Store, tmp_path: Path, lang: str) -> None:

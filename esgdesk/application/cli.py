@@ -95,9 +95,11 @@ def _figure_arguments(parser: argparse.ArgumentParser) -> None:
 def _set_arguments(parser: argparse.ArgumentParser) -> None:
     _figure_arguments(parser)
     parser.add_argument("value")
-    parser.add_argument("--explain", "--note", dest="note",
+    parser.add_argument("--explain", dest="note",
                         help="the explanation: why the figure is what it is (a change beyond "
                         "last year's, say); contributors and reviewers read it")
+    parser.add_argument("--note", dest="old_note",
+                        help="deprecated: the old name of --explain (said so on stderr)")
     parser.add_argument("--source", dest="provenance",
                         help="the provenance: where the figure comes from (a ledger, a bill, "
                         "a report's page); it never explains a change")
@@ -133,7 +135,17 @@ def _describe(session: Session, stored: StoredValue) -> str:
 @session_command("set", "set a figure", _set_arguments)
 def _set(session: Session, args: argparse.Namespace) -> int:
     ref = _figure(session, args)
-    session.set_figure(ref, args.value, note=args.note, unit=args.unit,
+    note = args.note
+    if args.old_note is not None:
+        print("--note is deprecated: it is --explain (why the figure is what it is); where "
+              "the figure comes from is --source", file=sys.stderr)
+        if note is None:
+            note = args.old_note
+        elif note != args.old_note:
+            raise EsgdeskError("--note and --explain say different things; give --explain "
+                               "alone", "--note 与 --explain 内容不同；请只用 --explain",
+                               kind="usage")
+    session.set_figure(ref, args.value, note=note, unit=args.unit,
                        provenance=args.provenance, reason=args.reason, history=args.history)
     stored = session.current(ref)
     assert stored is not None  # a figure with no value, state or note is refused
