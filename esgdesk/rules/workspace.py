@@ -202,7 +202,8 @@ class Workspace:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
         a total with parts missing shows what is there as a floor (≥1,226), a ratio with an
         input missing "…". In a language, a state and a text figure are said in it ("n/a");
-        without one, a state in both."""
+        without one, a state in both; a state follows the mark the report prints for it
+        ("/ n/a", the edition's `marks`)."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
             if self.pending(ref):
@@ -218,7 +219,10 @@ class Workspace:
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
             state = STATES[stored.state]
-            return state.word(lang) if lang is not None else state.label
+            said = state.word(lang) if lang is not None else state.label
+            # the mark the report prints for it ("/"), beside the word that says what it is
+            mark = self.catalogue.marks.get(stored.state, "")
+            return f"{mark} {said}" if mark and mark.casefold() != said.casefold() else said
         if stored is None or stored.value is None:
             return ""
         if lang is not None:

@@ -241,10 +241,12 @@ class TableSheets(ReportBase):
                     number_style = self.cells.style(num_format=indicator.type.entry_format())
                     line = Line({0: Cell(indicator.label(lang), label_style),
                                  1: Cell(indicator.unit(lang), label_style)})
-                    for column, figures in enumerate(columns, start=2):
+                    for column, (entity, figures) in enumerate(zip(entities, columns,
+                                                                   strict=True), start=2):
                         number = figures.get(indicator_id)
+                        mark = self._mark(indicator, self.year, entity)
                         line.cells[column] = Cell(
-                            None if number is None else self._number(indicator, number),
-                            number_style)
+                            mark if mark is not None or number is None
+                            else self._number(indicator, number), number_style)
                     page.add(line)
         self._put(page, sheet, freeze=(1, 2))
