@@ -41,8 +41,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "indicator", "formula", "complete", "severity"),
     "rules": ("key", "value", "zh", "en"),
     "catalogue": ("key", "value"),
+    "notes": ("table", "number", "text_zh", "text_en"),
 }
 SHEETS = tuple(COLUMNS)
+# Sheets a book written before they were added lacks: read as holding nothing.
+OPTIONAL_SHEETS = frozenset({"notes"})
 
 
 # -- the words of the book ------------------------------------------------------------------
@@ -76,9 +79,16 @@ SHEET_HELP: dict[str, tuple[str, str]] = {
               "数量级错误时的提示。",
               "Catalogue-wide defaults of the checking rules (an indicator's own rules come "
               "first), and slips:<unit> rows: what an order-of-magnitude change likely is."),
-    "catalogue": ("目录信息：版本、报告名称（{company} 与 {year} 会被替换）、公司名称。",
+    "catalogue": ("目录信息：版本、报告名称（{company} 与 {year} 会被替换）、公司名称；"
+                  "mark_not_applicable、mark_not_available：报告表格中不适用、暂无数据"
+                  "的印法（默认 / 和 —）。",
                   "The catalogue: version, the report's name ({company} and {year} are filled "
-                  "in), the company's name."),
+                  "in), the company's name; mark_not_applicable and mark_not_available: what "
+                  "the report's tables print for a figure marked n/a or not available (by "
+                  "default / and —)."),
+    "notes": ("表格下方印出的编号注释（注1、注2 …）：所属表格、编号、中文和英文文字。",
+              "The numbered notes printed under a table (Note 1, Note 2 …): the table, the "
+              "number, the text in Chinese and in English."),
 }
 
 INSTRUCTION_LINES: dict[str, tuple[str, ...]] = {
@@ -179,6 +189,9 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "indent": ("缩进级别（0、1、2）", "The indent (0, 1, 2)"),
     "cells": ("matrix 表的单元格：列=指标; 列=指标", "A matrix row: column=indicator; "
               "column=indicator"),
+    "number.notes": ("注释编号（1、2、3 …），每张表内不重复",
+                     "The note's number (1, 2, 3 …), once in each table"),
+    "text_zh": ("中文文字", "The Chinese text"), "text_en": ("英文文字", "The English text"),
     "key": ("键", "The key"), "value": ("值", "The value"),
     "zh": ("中文文字", "The Chinese text"), "en": ("英文文字", "The English text"),
     "number": ("篇章编号（如 04）", "The chapter's number (like 04)"),
@@ -216,7 +229,7 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allo
     ("tables", "chapter"): ("chapters", False), ("tables", "section"): ("sections", False),
     ("tables", "layout"): ("layout", False), ("tables", "source"): ("source", True),
     ("tables", "unit_column"): ("yesno", True),
-    ("columns", "table"): ("tables", False),
+    ("columns", "table"): ("tables", False), ("notes", "table"): ("tables", False),
     ("rows", "table"): ("tables", False), ("rows", "indicator"): ("indicators", True),
     ("sections", "chapter"): ("chapters", False),
     ("checks", "chapter"): ("chapters", False), ("checks", "kind"): ("kind", False),

@@ -24,6 +24,7 @@ from esgdesk.exchange.catalogue_book.columns import (
     NO,
     NONE_MARK,
     NUMERIC_DEFAULTS,
+    OPTIONAL_SHEETS,
     SEVERITIES,
     SHEETS,
     YES,
@@ -112,6 +113,7 @@ class Located:
     rows: dict[str, list[Line]] = field(default_factory=dict)  # by table
     columns: dict[str, list[Line]] = field(default_factory=dict)  # by table
     checks: dict[str, list[Line]] = field(default_factory=dict)  # by chapter
+    notes: dict[str, list[Line]] = field(default_factory=dict)  # by table, by number
 
 
 @dataclass
@@ -245,7 +247,8 @@ class BookReader:
 
         name = names.get(sheet_id)
         if name is None:
-            self.problems.append(say.SHEET_GONE(sheet=sheet_id, sheet_id=sheet_id))
+            if sheet_id not in OPTIONAL_SHEETS:
+                self.problems.append(say.SHEET_GONE(sheet=sheet_id, sheet_id=sheet_id))
             return []
         rows = book[name].iter_rows()
         header = next(rows, ())
@@ -288,6 +291,7 @@ class BookReader:
         retired = self.indicators(sheets["indicators"], chapters, section_chapter, meta)
         tables = self.tables(sheets["tables"], chapters)
         self.columns(sheets["columns"], tables)
+        self.notes(sheets["notes"], tables)
         in_use = {i["id"] for c in chapters.values() for i in c["indicators"]}
         self.rows(sheets["rows"], tables, in_use, {r["id"] for r in retired})
         self.checks(sheets["checks"], chapters, in_use)
@@ -561,6 +565,26 @@ class BookReader:
             self.located.columns.setdefault(table["id"], []).append(line)
             table["columns"].append({"key": key, "title": self.label(line, "title")})
 
+    def notes(self, lines: list[Line], tables: dict[str, dict[str, Any]]) -> None:
+        """Each table's numbered notes, in the order of their numbers."""
+        numbers: dict[str, dict[str, Line]] = {}
+        found: dict[str, list[tuple[int, dict[str, Any], Line]]] = {}
+        for line in lines:
+            table = self.table_of(line, tables)
+            number = self.whole(line, "number", None, 1, 999)
+            if line.blank("number"):
+                self.at(line, "number", say.EMPTY)
+            text = self.label(line, "text")
+            if table is None or number is None or not self.unique(
+                    numbers.setdefault(table["id"], {}), str(number), line, "number", "note"):
+                continue
+            found.setdefault(table["id"], []).append(
+                (number, {"number": number, "text": text}, line))
+        for tid, notes in found.items():
+            notes.sort(key=lambda note: note[0])
+            tables[tid]["notes"] = [note for _number, note, _line in notes]
+            self.located.notes[tid] = [line for _number, _note, line in notes]
+
     def rows(self, lines: list[Line], tables: dict[str, dict[str, Any]], in_use: set[str],
              retired: set[str]) -> None:
         ordered: dict[str, list[tuple[float, int, dict[str, Any], Line]]] = {}
@@ -727,8 +751,8 @@ def place_of(item: Item, located: Located) -> tuple[Line | None, str]:
     kind, key = item.kind, item.id
     line: Line | None = None
     if item.index is not None:
-        lines = {"row": located.rows, "column": located.columns,
-                 "check": located.checks}.get(kind, {}).get(key, [])
+        lines = {"row": located.rows, "column": located.columns, "check": located.checks,
+                 "note": located.notes}.get(kind, {}).get(key, [])
         line = lines[item.index] if item.index < len(lines) else None
     elif kind == "catalogue":
         line = located.meta.get(f"{item.field}_{item.lang or 'zh'}")

@@ -109,6 +109,8 @@ def _book_rows(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
                 _joined(table.get("sites"))])
             for column in table.get("columns", []):
                 data["columns"].append([table["id"], column["key"], *_words(column["title"])])
+            for note in table.get("notes", []):
+                data["notes"].append([table["id"], note["number"], *_words(note["text"])])
             for number, row in enumerate(table.get("rows", []), start=1):
                 data["rows"].append(_row_row(table["id"], number, row))
         for check in chapter.get("checks", []):

@@ -64,7 +64,8 @@ class TableSheets(ReportBase):
         return Page(least={0: 24, 1: 6}, most={0: 60, 1: 30})
 
     def _table(self, page: Page, table: Table, entity: str) -> None:
-        """A table as the report prints it: its title, header row and rows."""
+        """A table as the report prints it: its title, header row, rows, footnotes and its
+        own numbered notes."""
         lang = self.lang
         page.add(Line({0: Cell(table.title(lang, self.year), self.cells.style("bold"))},
                       spanning=True, keep=3))  # on the page of its header and first rows
@@ -79,6 +80,9 @@ class TableSheets(ReportBase):
             self._figure_rows(page, grid)
         if len(page.lines) - first > 2:
             page.lines[-2].keep = 1  # no page holds the table's last row alone
+        for note in table.notes:  # the report's 注1, 注2 … under the table
+            page.add(Line({0: Cell(note.printed(lang, self.year), self.cells.style("note"))},
+                          spanning=True))
 
     def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
         """The table's sites under the entity; without any, one column a year for the entity

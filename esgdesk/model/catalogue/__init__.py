@@ -30,6 +30,7 @@ from esgdesk.model.catalogue.records import (
     Column,
     Indicator,
     Label,
+    Note,
     Row,
     Section,
     Table,
@@ -42,7 +43,7 @@ from esgdesk.model.catalogue.records import (
 __all__ = [
     "AGGREGATIONS", "CATALOGUE_DIR", "CHECK_KINDS", "DEFAULT_MARKS", "ENTITIES_FILE",
     "LANGUAGES", "LAYOUTS", "NO_LABEL", "RULE_KEYS", "SHEET_NAME_LIMIT", "SOURCES", "Catalogue",
-    "Chapter", "Check", "Column", "Indicator", "Label", "Row", "Section", "Table",
+    "Chapter", "Check", "Column", "Indicator", "Label", "Note", "Row", "Section", "Table",
     "default_level", "directory_document", "document_hash", "entity_codes", "fill_year",
     "indicator_document", "load", "name_in", "read", "read_document", "shorten", "to_document",
 ]

@@ -64,6 +64,8 @@ IN_NO_TABLE = Code("in_no_table", "appears in no table, so nobody can enter it",
                    "没有出现在任何表格中，因此无人能填报")
 NOT_LOWER_ASCII = Code("bad_id", "ids are lower-case ASCII", "编号须为小写英文字符")
 CYCLE = Code("cycle", "cycle: {cycle}", "公式循环引用：{cycle}")
+NOT_A_NOTE_NUMBER = Code("not_a_number", "a note's number is a whole number from 1, not "
+                         "'{value}'", "注释编号应为从 1 起的整数，而不是“{value}”")
 
 
 class Findings:

@@ -26,6 +26,7 @@ from esgdesk.model.catalogue.records import (
     Column,
     Indicator,
     Label,
+    Note,
     Row,
     Section,
     Table,
@@ -177,6 +178,17 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
         for index, c in enumerate(raw.get("columns", []))
     )
     header = raw.get("header", {"zh": "指标", "en": "Indicator"})
+    notes: dict[int, Note] = {}
+    for index, note in enumerate(raw.get("notes", [])):
+        at = Item("note", place.id, index=index)
+        number = note.get("number") if isinstance(note, dict) else None
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            found.add(checks.NOT_A_NOTE_NUMBER, at.on("number"), value=number)
+            continue
+        if number in notes:
+            found.add(checks.DECLARED_TWICE, at.on("number"))
+            continue
+        notes[number] = Note(number, found.label(at.on("text"), note.get("text")))
     return Table(
         id=tid,
         chapter=chapter_id,
@@ -191,6 +203,7 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
         sites=tuple(raw.get("sites", ())),
         columns=columns,
         unit_column=bool(raw.get("unit_column", True)),
+        notes=tuple(notes.values()),
     )
 
 
@@ -426,6 +439,8 @@ def _table_document(table: Table) -> dict[str, Any]:
         out["sites"] = list(table.sites)
     if table.columns:
         out["columns"] = [{"key": c.key, "title": c.title.as_dict()} for c in table.columns]
+    if table.notes:  # left out when none: an edition without notes keeps its hash
+        out["notes"] = [{"number": n.number, "text": n.text.as_dict()} for n in table.notes]
     return {**out, "rows": rows}
 
 

@@ -134,11 +134,28 @@ class Column(Frozen):
         self.__dict__.update(key=key, title=title)
 
 
+class Note(Frozen):
+    """A numbered note the report prints under a table (its 注 1–13), in both languages."""
+
+    _fields = ("number", "text")
+    number: int
+    text: Label
+
+    def __init__(self, number: int, text: Label) -> None:
+        self.__dict__.update(number=number, text=text)
+
+    def printed(self, lang: str, year: int | None = None) -> str:
+        """The note as the report prints it: "注1：…", "Note 1: …"."""
+        text = self.text(lang, year)
+        return f"注{self.number}：{text}" if lang == "zh" else f"Note {self.number}: {text}"
+
+
 class Table(Frozen):
-    """One of the report's indicator tables, laid out as it prints."""
+    """One of the report's indicator tables, laid out as it prints, with the notes it prints
+    under it."""
 
     _fields = ("id", "chapter", "section", "title", "source", "layout", "years", "header", "rows",
-               "sites", "columns", "unit_column")
+               "sites", "columns", "unit_column", "notes")
     id: str
     chapter: str
     section: str
@@ -151,14 +168,16 @@ class Table(Frozen):
     sites: tuple[str, ...]
     columns: tuple[Column, ...]
     unit_column: bool
+    notes: tuple[Note, ...]  # by their numbers
 
     def __init__(self, id: str, chapter: str, section: str, title: Label, source: str,
                  layout: str, years: int, header: Label, rows: tuple[Row, ...],
                  sites: tuple[str, ...] = (), columns: tuple[Column, ...] = (),
-                 unit_column: bool = True) -> None:
+                 unit_column: bool = True, notes: tuple[Note, ...] = ()) -> None:
         self.__dict__.update(id=id, chapter=chapter, section=section, title=title, source=source,
                              layout=layout, years=years, header=header, rows=rows, sites=sites,
-                             columns=columns, unit_column=unit_column)
+                             columns=columns, unit_column=unit_column,
+                             notes=tuple(sorted(notes, key=lambda note: note.number)))
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(i for row in self.rows for i in row.indicators()))
