@@ -37,7 +37,7 @@ ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department",
               "chapter": ("chapter", "篇章"), "section": ("section", "章节"),
               "indicator": ("indicator", "指标"), "table": ("table", "表格"),
               "row": ("row", "行"), "column": ("column", "列"), "check": ("check", "校验"),
-              "note": ("note", "注释"),
+              "note": ("note", "注释"), "target": ("target", "目标"),
               "file": ("file", "文件")}
 
 

@@ -37,6 +37,7 @@ from esgdesk.model.catalogue import (
     DEFAULT_MARKS,
     LAYOUTS,
     SOURCES,
+    TARGET_KINDS,
     Catalogue,
     read_document,
 )
@@ -114,6 +115,7 @@ class Located:
     columns: dict[str, list[Line]] = field(default_factory=dict)  # by table
     checks: dict[str, list[Line]] = field(default_factory=dict)  # by chapter
     notes: dict[str, list[Line]] = field(default_factory=dict)  # by table, by number
+    targets: dict[str, Line] = field(default_factory=dict)
 
 
 @dataclass
@@ -298,7 +300,42 @@ class BookReader:
         document: dict[str, Any] = {"catalogue": meta, "chapters": list(chapters.values())}
         if retired:
             document["retired"] = retired
+        targets = self.targets(sheets["targets"], tables, in_use)
+        if targets:
+            document["targets"] = targets
         return document
+
+    def targets(self, lines: list[Line], tables: dict[str, dict[str, Any]],
+                in_use: set[str]) -> list[dict[str, Any]]:
+        """The targets against a base year, in the sheet's order."""
+        found = []
+        for line in lines:
+            tid = self.ident(line, "id")
+            if not self.unique(self.located.targets, tid, line, "id", "target"):
+                continue
+            iid = self.text(line, "indicator", required=True)
+            if iid:
+                self.known(line, "indicator", iid, in_use, "", False)
+            raw: dict[str, Any] = {"id": tid, "indicator": iid,
+                                   "kind": self.choice(line, "kind", TARGET_KINDS, "absolute")}
+            reduction = self.number(line, "reduction")
+            if line.blank("reduction"):
+                self.at(line, "reduction", say.EMPTY)
+            elif reduction is not None and not 0 < reduction <= 100:
+                self.at(line, "reduction", say.OUT_OF_RANGE, value=reduction, low=0, high=100)
+            raw["reduction"] = "" if reduction is None else canonical(Decimal(repr(reduction)))
+            for column in ("base_year", "target_year"):
+                if line.blank(column):
+                    self.at(line, column, say.EMPTY)
+                raw[column] = self.whole(line, column, None, 1900, 2200)
+            raw["label"] = self.label(line, "label")
+            table = self.text(line, "table")
+            if table:
+                if table not in tables:
+                    self.at(line, "table", say.NO_SUCH_TABLE, value=table)
+                raw["table"] = table
+            found.append(raw)
+        return found
 
     def meta(self, lines: list[Line], rule_lines: list[Line]) -> dict[str, Any]:
         given: dict[str, str] = {}
@@ -758,6 +795,7 @@ def place_of(item: Item, located: Located) -> tuple[Line | None, str]:
         line = located.meta.get(f"{item.field}_{item.lang or 'zh'}")
     else:
         line = {"indicator": located.indicators, "table": located.tables,
+                "target": located.targets,
                 "section": located.sections, "chapter": located.chapters,
                 "department": located.departments}.get(kind, {}).get(key)
     column = _COLUMN_OF.get((kind, item.field), item.field) or "id"

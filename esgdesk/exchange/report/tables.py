@@ -4,6 +4,7 @@ as the report prints it with its footnotes, and the by-entity comparison."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from esgdesk.exchange.report.base import ReportBase
@@ -21,8 +22,10 @@ from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.method import choices, chosen_names
 from esgdesk.model.states import is_state_text
+from esgdesk.model.types import canonical
 from esgdesk.rules.consolidate import Missing, missing_words
 from esgdesk.rules.figures import rounded
+from esgdesk.rules.targets import Progress, target_progress
 from esgdesk.storage.store import RESTATEMENT_REASONS
 
 
@@ -83,6 +86,12 @@ class TableSheets(ReportBase):
         for note in table.notes:  # the report's 注1, 注2 … under the table
             page.add(Line({0: Cell(note.printed(lang, self.year), self.cells.style("note"))},
                           spanning=True))
+        targets = self.catalogue.targets_of(table)
+        if targets:
+            for found in target_progress(self.store, self.catalogue, targets, entity,
+                                         self.year):
+                page.add(Line({0: Cell(self._progress(found), self.cells.style("note"))},
+                              spanning=True))
 
     def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
         """The table's sites under the entity; without any, one column a year for the entity
@@ -143,6 +152,41 @@ class TableSheets(ReportBase):
             text = (f"† {label} {year} 年：不完整，未列示；缺 {missing}" if lang == "zh" else
                     f"† {label} {year}: incomplete, not printed; missing {missing}")
             page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
+
+    def _progress(self, found: Progress) -> str:
+        """A target and its progress in the reporting year, as a line under its table."""
+        target, lang = found.target, self.lang
+        indicator = self.catalogue.indicators[target.indicator]
+
+        def shown(number: Decimal | None) -> str:
+            if number is None:
+                return "—"
+            return f"{indicator.type.format(str(rounded(indicator, number)))} " \
+                f"{indicator.unit(lang)}".strip()
+
+        def per_cent(number: Decimal) -> str:
+            return canonical(number.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+        base, year = target.base_year, found.year
+        asked = canonical(target.reduction)
+        if lang == "zh":
+            head = (f"目标：{target.label(lang, year)}（以 {base} 年为基准，{target.target_year} "
+                    f"年前降低 {asked}%）：{base} 年 {shown(found.base)}，{year} 年 "
+                    f"{shown(found.current)}")
+            if found.reduced is None or found.share is None:
+                return f"{head}；数据不全，无法计算进展"
+            if found.reduced < 0:
+                return f"{head}，较基准年上升 {per_cent(-found.reduced)}%，尚未降低"
+            return (f"{head}，较基准年降低 {per_cent(found.reduced)}%，完成目标的 "
+                    f"{per_cent(found.share)}%" + ("（已达成）" if found.met else ""))
+        head = (f"Target: {target.label(lang, year)} (−{asked} % by {target.target_year} "
+                f"against {base}): {base} {shown(found.base)}, {year} {shown(found.current)}")
+        if found.reduced is None or found.share is None:
+            return f"{head}; progress cannot be worked out, a figure is missing"
+        if found.reduced < 0:
+            return f"{head}; up {per_cent(-found.reduced)} % from {base}, not reduced yet"
+        return (f"{head}; reduced {per_cent(found.reduced)} % from {base}, "
+                f"{per_cent(found.share)} % of the target" + (" (met)" if found.met else ""))
 
     def _missing(self, missing: Missing) -> str:
         names = self.tree.names()

@@ -24,6 +24,7 @@ from esgdesk.model.catalogue.records import (
     RULE_KEYS,
     SHEET_NAME_LIMIT,
     SOURCES,
+    TARGET_KINDS,
     Catalogue,
     Chapter,
     Check,
@@ -34,6 +35,7 @@ from esgdesk.model.catalogue.records import (
     Row,
     Section,
     Table,
+    Target,
     default_level,
     fill_year,
     name_in,
@@ -42,8 +44,9 @@ from esgdesk.model.catalogue.records import (
 
 __all__ = [
     "AGGREGATIONS", "CATALOGUE_DIR", "CHECK_KINDS", "DEFAULT_MARKS", "ENTITIES_FILE",
-    "LANGUAGES", "LAYOUTS", "NO_LABEL", "RULE_KEYS", "SHEET_NAME_LIMIT", "SOURCES", "Catalogue",
-    "Chapter", "Check", "Column", "Indicator", "Label", "Note", "Row", "Section", "Table",
-    "default_level", "directory_document", "document_hash", "entity_codes", "fill_year",
-    "indicator_document", "load", "name_in", "read", "read_document", "shorten", "to_document",
+    "LANGUAGES", "LAYOUTS", "NO_LABEL", "RULE_KEYS", "SHEET_NAME_LIMIT", "SOURCES",
+    "TARGET_KINDS", "Catalogue", "Chapter", "Check", "Column", "Indicator", "Label", "Note",
+    "Row", "Section", "Table", "Target", "default_level", "directory_document",
+    "document_hash", "entity_codes", "fill_year", "indicator_document", "load", "name_in",
+    "read", "read_document", "shorten", "to_document",
 ]
