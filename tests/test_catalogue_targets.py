@@ -169,3 +169,22 @@ def test_the_export_prints_each_target_s_progress_under_its_table(
                     "Target: Headcount down 5 % (−5 % by 2026 against 2022): 2022 3,788 "
                     "persons, 2023 4,106 persons; up 8.4 % from 2022, not reduced yet")
     assert [line for line in lines if line.startswith(("目标", "Target"))] == list(expected)
+
+
+def test_a_template_declares_its_targets_in_catalogue_toml(tmp_path: Path) -> None:
+    import shutil
+
+    from esgdesk.model.catalogue import CATALOGUE_DIR, read
+
+    folder = shutil.copytree(CATALOGUE_DIR, tmp_path / "catalogue")
+    with (folder / "catalogue.toml").open("a", encoding="utf-8") as toml:
+        toml.write('\n[[targets]]\nid = "admin_2025"\nindicator = "people.employees.admin"\n'
+                   'kind = "absolute"\nreduction = 12.5\nbase_year = 2021\ntarget_year = 2025\n'
+                   'label = { zh = "行政人员减少", en = "Fewer administrative staff" }\n')
+    catalogue, problems = read(folder)
+    assert problems == []
+    [target] = catalogue.targets
+    assert (target.id, target.reduction, target.base_year) == ("admin_2025", Decimal("12.5"),
+                                                               2021)
+    assert to_document(catalogue)["targets"][0]["reduction"] == "12.5"
+    assert "targets" not in to_document(catalogue)["catalogue"]

@@ -296,8 +296,9 @@ def _chapter(found: Findings, raw: dict[str, Any], sink: dict[str, list]) -> Cha
 
 def directory_document(directory: Path = CATALOGUE_DIR,
                        ) -> tuple[dict[str, Any], list[Problem]]:
-    """A template's folder (catalogue.toml and one NN_name.toml per chapter) as one document,
-    the form a database stores an edition in; and the files that could not be read."""
+    """A template's folder (catalogue.toml, with its targets, and one NN_name.toml per
+    chapter) as one document, the form a database stores an edition in; and the files that
+    could not be read."""
     import tomllib
 
     problems: list[Problem] = []
@@ -316,7 +317,11 @@ def directory_document(directory: Path = CATALOGUE_DIR,
         head = dict(raw.get("chapter", {}))
         head.setdefault("id", path.stem)
         chapters.append({**raw, "chapter": head})
-    return {"catalogue": meta, "chapters": chapters}, problems
+    document: dict[str, Any] = {"catalogue": {k: v for k, v in meta.items() if k != "targets"},
+                                "chapters": chapters}
+    if meta.get("targets"):  # catalogue.toml's [[targets]]: the document's own part
+        document["targets"] = meta["targets"]
+    return document, problems
 
 
 def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[Problem]]:
