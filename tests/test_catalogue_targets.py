@@ -188,3 +188,28 @@ def test_a_template_declares_its_targets_in_catalogue_toml(tmp_path: Path) -> No
                                                                2021)
     assert to_document(catalogue)["targets"][0]["reduction"] == "12.5"
     assert "targets" not in to_document(catalogue)["catalogue"]
+
+
+def test_the_command_line_gives_each_target_s_progress(
+        sample: Store, sample_path: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from esgdesk.application.cli import main
+
+    with_targets(sample, tmp_path)
+    sample.close()
+    capsys.readouterr()
+    assert main(["targets", str(sample_path), "--year", "2023", "--format", "json"]) == 0
+    admin, total = json.loads(capsys.readouterr().out)
+    assert (admin["id"], admin["base"], admin["current"], admin["reduced"], admin["met"]) == (
+        "admin_2025", "326", "239", "26.69", True)  # (326 − 239) ÷ 326
+    assert (total["base"], total["current"], total["reduced"], total["met"]) == (
+        "3788", "4106", "-8.39", False)
+    # 2022 reads the edition of 2021, which has no targets
+    assert main(["targets", str(sample_path), "--year", "2022", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["targets", str(sample_path), "--year", "2023", "--lang", "en"]) == 0
+    first = capsys.readouterr().out.splitlines()[0].split("\t")
+    assert first == ["admin_2025", "Administrative staff down 20 %", "−20 % by 2025 from 2021",
+                     "2021: 326", "2023: 239", "26.69 % met"]
