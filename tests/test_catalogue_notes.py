@@ -139,3 +139,30 @@ def test_the_export_prints_a_table_s_notes_under_it(sample: Store, tmp_path: Pat
     following = [t.title(lang, YEAR) for t in sample.edition(YEAR).chapter("people").tables]
     after = following[following.index(title) + 1]
     assert first < column.index(after)
+
+
+def test_a_coordinator_adds_notes_and_a_target_with_the_command_line_alone(
+        sample: Store, sample_path: Path, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from esgdesk.application.cli import main
+
+    sample.close()
+    db, book = str(sample_path), tmp_path / "catalogue.xlsx"
+    assert main(["catalogue", "export", db, "--year", str(YEAR), "--out", str(book)]) == 0
+    _add_notes(book, [(STRUCTURE, 1, *NOTE_1)])
+    edited = load_workbook(book)
+    edited["targets"].append(["admin_2025", "people.employees.admin", "absolute", 20, 2021,
+                              2025, "行政人员减少 20%", "Administrative staff down 20 %"])
+    edited.save(book)
+    capsys.readouterr()
+    assert main(["catalogue", "import", db, str(book), "--year", str(YEAR), "--dry-run"]) == 0
+    said = capsys.readouterr().out
+    assert "added target admin_2025" in said or "新增目标 admin_2025" in said
+    assert main(["catalogue", "import", db, str(book), "--year", str(YEAR)]) == 0
+    out = tmp_path / "report.xlsx"
+    assert main(["export", db, "--year", str(YEAR), "--lang", "en", "--out", str(out)]) == 0
+    sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("04"))
+    printed = [row[0] for row in sheet.iter_rows(values_only=True)]
+    note = printed.index("Note 1: Employees include dispatched workers.")
+    assert printed[note + 1].startswith("Target: Administrative staff down 20 % (−20 % by 2025 "
+                                        "against 2021): 2021 326 persons, 2023 239 persons")
