@@ -161,16 +161,45 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
 
 @session_command("get", "show a figure (a computed one with its formula)", _get_arguments)
 def _get(session: Session, args: argparse.Namespace) -> int:
-    entity = _figure(session, args).entity
+    ref = _figure(session, args)
+    entity = ref.entity
     store = session.require_store()
+    indicator = store.known_indicator(args.year, args.indicator)
+    if indicator.formula is not None:  # computed, whatever its row holds
+        code = _get_computed(store, entity, args.year, indicator, args.lang)
+        printed = session.printed(ref)
+        if printed is not None:
+            print(f"{indicator.id}\t{indicator.type.format(printed.printed)}\t"
+                  f"{indicator.unit(args.lang)}\tprinted\t{printed.reason}")
+        return code
     stored = store.get(entity, args.year, args.indicator)
     if stored is not None:
         print(_describe(session, stored) + (f"\t{stored.note}" if stored.note else ""))
         return 0
-    indicator = store.known_indicator(args.year, args.indicator)
-    if indicator.formula is None:
-        return _get_consolidated(store, entity, args.year, indicator, args.lang)
-    return _get_computed(store, entity, args.year, indicator, args.lang)
+    return _get_consolidated(store, entity, args.year, indicator, args.lang)
+
+
+def _printed_arguments(parser: argparse.ArgumentParser) -> None:
+    _figure_arguments(parser)
+    parser.add_argument("value", help="the figure as the report prints it, at the "
+                        "indicator's precision; '' prints it as computed again")
+    parser.add_argument("--reason", default="", help="why it prints otherwise than computed "
+                        "(required with a value): 'rounded so the column adds to 100 %%'")
+
+
+@session_command("printed", "print a computed figure as the report rounds it (with a reason)",
+                 _printed_arguments)
+def _printed(session: Session, args: argparse.Namespace) -> int:
+    ref = _figure(session, args)
+    session.set_printed(ref, args.value, args.reason)
+    indicator = session.require_store().known_indicator(ref.year, ref.indicator)
+    printed = session.printed(ref)
+    if printed is None:
+        print(f"{ref.indicator}\tprinted as computed")
+    else:
+        print(f"{ref.indicator}\t{indicator.type.format(printed.printed)}\t"
+              f"{indicator.unit.zh}\tprinted\t{printed.reason}")
+    return 0
 
 
 def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator,

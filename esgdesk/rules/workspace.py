@@ -16,7 +16,7 @@ from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
 from esgdesk.storage.factors import FactorValue
-from esgdesk.storage.store import Store, StoredValue
+from esgdesk.storage.store import PrintedFigure, Store, StoredValue
 
 IDS = re.compile(r"[a-z_]\w*(?:\.\w+)+")  # an indicator's or a factor's id in a formula
 
@@ -74,12 +74,14 @@ class Workspace:
         self._validator: Validator | None = None
         self._findings: list[Finding] = []
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
+        self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
         self.reload()
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
+        self._printed = None  # read again when first asked
         # the whole subtree (a parent's figures are its children's), or what is shown first
         codes = self._scope if self.tree_ready else self._shown
         self.book = FigureBook(self.catalogue, self.store.figures_of(codes, self.years),
@@ -178,10 +180,27 @@ class Workspace:
         names = self.store.tree().names()
         return missing_words(found.missing, names, self.catalogue, lang)
 
+    def printed(self, ref: FigureRef) -> PrintedFigure | None:
+        """How the report prints a computed figure otherwise than computed (a percentage
+        rounded so its column adds up to 100 %), with why; None when it prints as computed.
+        Read for the whole scope when first asked after a reading."""
+        if self._printed is None:
+            self._printed = self.store.printed_figures(self._scope, self.years)
+        return self._printed.get((ref.entity, ref.indicator, ref.year))
+
     def origin(self, ref: FigureRef, lang: str) -> list[str]:
-        """Where a figure shown but not typed here comes from, and what a total lacks, as
-        lines in the interface's language (for the cell's tooltip and the details)."""
+        """Where a figure shown but not typed here comes from, what a total lacks, and how
+        the report prints a computed figure otherwise, as lines in the interface's language
+        (for the cell's tooltip and the details)."""
         lines: list[str] = []
+        printed = self.printed(ref) if self.is_derived(ref) else None
+        if printed is not None:
+            indicator = self.catalogue.indicators[ref.indicator]
+            shown = indicator.type.format(printed.printed)
+            lines.append(f"报告印为 {shown}（计算值 {self.display(ref) or '—'}）：{printed.reason}"
+                         if lang == "zh" else
+                         f"Printed as {shown} (computed {self.display(ref) or '—'}): "
+                         f"{printed.reason}")
         if self.figures is not None and self.is_consolidated(ref) and self.stored(ref) is None:
             below = self.figures.entering(ref.entity, ref.indicator)
             names = ", ".join(self.store.entity(c).name(lang) for c in below[:6])

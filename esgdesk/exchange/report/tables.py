@@ -26,7 +26,7 @@ from esgdesk.model.types import canonical
 from esgdesk.rules.consolidate import Missing, missing_words
 from esgdesk.rules.figures import rounded
 from esgdesk.rules.targets import Progress, target_progress
-from esgdesk.storage.store import RESTATEMENT_REASONS
+from esgdesk.storage.store import RESTATEMENT_REASONS, PrintedFigure
 
 
 class TableSheets(ReportBase):
@@ -111,6 +111,7 @@ class TableSheets(ReportBase):
         group = self.cells.style("bold", "group", "border", "middle")
         restated: list[tuple[str, int, Indicator, Any]] = []
         incomplete: list[tuple[str, int, str]] = []
+        overridden: list[tuple[str, Indicator, FigureRef, PrintedFigure]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -144,10 +145,14 @@ class TableSheets(ReportBase):
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
                     restated.append((label, ref.year, indicator, stored))
+                printed = self.printed(indicator, ref.year, ref.entity)
+                if printed is not None:
+                    overridden.append((label, indicator, ref, printed))
             page.add(line)
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
             page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
                                    self.cells.style("note"))}, spanning=True))
+        self._printed_notes(page, overridden)
         for label, year, missing in incomplete:  # a total never printed smaller than it is
             text = (f"† {label} {year} 年：不完整，未列示；缺 {missing}" if lang == "zh" else
                     f"† {label} {year}: incomplete, not printed; missing {missing}")
@@ -187,6 +192,21 @@ class TableSheets(ReportBase):
             return f"{head}; up {per_cent(-found.reduced)} % from {base}, not reduced yet"
         return (f"{head}; reduced {per_cent(found.reduced)} % from {base}, "
                 f"{per_cent(found.share)} % of the target" + (" (met)" if found.met else ""))
+
+    def _printed_notes(self, page: Page, overridden: list[tuple[str, Indicator, FigureRef,
+                                                                 PrintedFigure]]) -> None:
+        """A footnote for each computed figure printed as the report rounds it: what was
+        computed, and why it prints otherwise."""
+        for label, indicator, ref, printed in overridden:
+            number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
+            computed = "—" if number is None else indicator.type.format(
+                str(rounded(indicator, number)))
+            shown = indicator.type.format(printed.printed)
+            text = (f"‡ {label} {ref.year} 年：按报告取舍印为 {shown}，计算值为 {computed}"
+                    f"（{printed.reason}）" if self.lang == "zh" else
+                    f"‡ {label} {ref.year}: printed as {shown}, computed {computed} "
+                    f"({printed.reason})")
+            page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
 
     def _missing(self, missing: Missing) -> str:
         names = self.tree.names()
@@ -238,6 +258,7 @@ class TableSheets(ReportBase):
         """A matrix's cells for the reporting year; a percentage prints with a % format."""
         lang = self.lang
         group = self.cells.style("bold", "group", "border", "middle")
+        overridden: list[tuple[str, Indicator, FigureRef, PrintedFigure]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -254,12 +275,19 @@ class TableSheets(ReportBase):
                     {"num_format": indicator.type.report_format()}
                     if indicator.type.numeric else {}))
                 line.cells[column] = Cell(self._report_value(indicator, ref), style)
+                printed = self.printed(indicator, ref.year, ref.entity)
+                if printed is not None:
+                    overridden.append((label, indicator, ref, printed))
             page.add(line)
+        self._printed_notes(page, overridden)
 
     def _report_value(self, indicator: Indicator, ref: FigureRef) -> Any:
         mark = self._mark(indicator, ref.year, ref.entity)
         if not indicator.type.numeric or mark is not None:
             return self.value_of(indicator, ref.year, ref.entity)
+        printed = self.printed(indicator, ref.year, ref.entity)
+        if printed is not None:
+            return indicator.type.report_number(Decimal(printed.printed))
         number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
         return None if number is None else indicator.type.report_number(
             rounded(indicator, number))
@@ -293,8 +321,10 @@ class TableSheets(ReportBase):
                                                                    strict=True), start=2):
                         number = figures.get(indicator_id)
                         mark = self._mark(indicator, self.year, entity)
+                        printed = self.printed(indicator, self.year, entity)
                         line.cells[column] = Cell(
-                            mark if mark is not None or number is None
+                            mark if mark is not None or (number is None and printed is None)
+                            else self.value_of(indicator, self.year, entity) if printed
                             else self._number(indicator, number), number_style)
                     page.add(line)
         self._put(page, sheet, freeze=(1, 2))
