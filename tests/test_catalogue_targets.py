@@ -213,3 +213,17 @@ def test_the_command_line_gives_each_target_s_progress(
     first = capsys.readouterr().out.splitlines()[0].split("\t")
     assert first == ["admin_2025", "Administrative staff down 20 %", "−20 % by 2025 from 2021",
                      "2021: 326", "2023: 239", "26.69 % met"]
+
+
+def test_a_book_with_notes_and_targets_resaved_by_libreoffice_changes_nothing(
+        sample: Store, tmp_path: Path) -> None:
+    from test_catalogue_notes import with_notes
+    from test_collect import soffice_resave
+
+    with_targets(sample, tmp_path)
+    (tmp_path / "notes").mkdir()
+    with_notes(sample, tmp_path / "notes")
+    book = write_catalogue_book(sample.edition_document(YEAR), tmp_path / "both.xlsx",
+                                year=YEAR)
+    plan = plan_import(sample, soffice_resave(book, tmp_path), YEAR)
+    assert plan.problems == [] and plan.unchanged, [str(p) for p in plan.problems]
