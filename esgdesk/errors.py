@@ -37,6 +37,7 @@ ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department",
               "chapter": ("chapter", "篇章"), "section": ("section", "章节"),
               "indicator": ("indicator", "指标"), "table": ("table", "表格"),
               "row": ("row", "行"), "column": ("column", "列"), "check": ("check", "校验"),
+              "note": ("note", "注释"), "target": ("target", "目标"),
               "file": ("file", "文件")}
 
 
@@ -73,7 +74,7 @@ class Item:
         en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
         if self.index is not None:
             number = self.index + 1
-            counted_zh = {"check": "项校验"}.get(self.kind, zh)
+            counted_zh = {"check": "项校验", "note": "条注释"}.get(self.kind, zh)
             return (f"{self.id} 的第 {number} {counted_zh}" if lang == "zh"
                     else f"{en} {number} of {self.id}")
         shown = zh if lang == "zh" else en

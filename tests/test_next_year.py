@@ -286,6 +286,8 @@ def test_a_0005_database_is_upgraded_with_provenance_empty(sample_path: Path,
         raw.execute("DROP TABLE factor")
         raw.execute("DROP INDEX ix_value_year")  # 0010 on
         raw.execute("CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+        for column in ("printed", "printed_reason"):  # 0011 on
+            raw.execute(f"ALTER TABLE value DROP COLUMN {column}")
         raw.execute("UPDATE alembic_version SET version_num = '0005'")
     raw.close()
     store = open_database(old)

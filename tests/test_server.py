@@ -400,6 +400,7 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     # A database of the schema before (no year index yet) is upgraded when opened.
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+    _raw(group, "ALTER TABLE value DROP COLUMN printed, DROP COLUMN printed_reason")  # 0011
     _raw(group, "UPDATE alembic_version SET version_num = '0009'")
     _raw(group, "DROP TRIGGER value_contributor_guard ON value")  # rights of a version before
     _raw(group, "DROP TRIGGER audit_figure ON value")  # and its server objects
@@ -880,6 +881,10 @@ def _audited_changes(store: Any, user: str) -> None:
     change_province(store, "dongguan", "湖北", user, Restatement("boundary", "it moved"))
     change_choice(store, "scope2_market", "grid_average", None, user,
                   Restatement("method", "the grid average for the uncovered part"))
+    ratio, why = "people.employees.female_ratio", "rounded so the column adds to 100 %"
+    store.set_printed("group", 2023, ratio, "36.9", why, user)  # a computed figure printed
+    store.set_printed("group", 2023, ratio, "36.8", why, user)  # otherwise, and as computed
+    store.set_printed("group", 2023, ratio, "", "", user)
     store.open_year(2026, user)
 
 
@@ -904,7 +909,7 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue", "entity"}
+            "province", "method", "catalogue", "entity", "printed"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

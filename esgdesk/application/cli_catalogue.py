@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -289,3 +290,43 @@ def _frameworks(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+# -- targets ------------------------------------------------------------------------------
+def _targets_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
+    parser.add_argument("--entity", help="entity code (default: the group)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+@session_command("targets", "each target against a base year and its progress in the year",
+                 _targets_arguments)
+def _targets(session: Session, args: argparse.Namespace) -> int:
+    from esgdesk.model.types import canonical
+
+    def number(value: Any) -> str | None:
+        return None if value is None else canonical(value.quantize(Decimal("0.01")))
+
+    year = _year(session, args)
+    found = session.target_progress(year, args.entity)
+    if args.format == "json":
+        json.dump([{"id": p.target.id, "indicator": p.target.indicator, "kind": p.target.kind,
+                    "label": p.target.label.as_dict(), "reduction": canonical(
+                        p.target.reduction), "base_year": p.target.base_year,
+                    "target_year": p.target.target_year, "year": year,
+                    "base": number(p.base), "current": number(p.current),
+                    "reduced": number(p.reduced), "met": p.met} for p in found],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if not found:
+        print(f"no targets in the {year} catalogue", file=sys.stderr)
+    for p in found:
+        target = p.target
+        reached = ("—" if p.reduced is None
+                   else f"{number(p.reduced)} %" + (" met" if p.met else ""))
+        print(f"{target.id}\t{target.label(args.lang, year)}\t−{canonical(target.reduction)} % "
+              f"by {target.target_year} from {target.base_year}\t{target.base_year}: "
+              f"{number(p.base) or '—'}\t{year}: {number(p.current) or '—'}\t{reached}")
+    return 0

@@ -51,6 +51,10 @@ class Value(Base):
     # Where the figure comes from, for coordinators (schema 0006 on); `note` is the
     # explanation contributors see.
     provenance: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A computed percentage printed as the report rounds it (so a column adds to 100 %),
+    # and why (schema 0011 on); the computed figure itself is never stored.
+    printed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    printed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditEntry(Base):

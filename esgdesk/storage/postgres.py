@@ -357,12 +357,19 @@ AUDIT_TRIGGERS = (
     "FROM PUBLIC",
     # A figure: its value or state ("set"; "restate" when it was locked), its note alone
     # ("note"), its status ("status"); a published computed figure restated with a change of
-    # method ("recompute": what it reads now is the app's, the row holds no value).
+    # method ("recompute": what it reads now is the app's, the row holds no value); a
+    # computed figure printed otherwise than computed ("printed", with its reason).
     *_audit_trigger("value", "esgdesk_audit_figure", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
                                              || NEW.indicator);
              r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
              s := r;
+             IF ctx->>'action' = 'printed' THEN  -- a computed figure printed otherwise
+               r.action := 'printed'; r.new_value := NEW.printed;
+               IF TG_OP = 'UPDATE' THEN r.old_value := OLD.printed; END IF;
+               {_APPEND}(r, ctx);
+               RETURN NULL;
+             END IF;
              IF ctx->>'action' = 'recompute' AND NEW.status = 'locked' THEN
                r.action := 'recompute'; r.old_value := ctx->>'old_value';
                r.new_value := ctx->>'new_value'; r.old_status := 'locked';
@@ -665,8 +672,9 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity"})
+                            "entity", "printed"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
+             "printed": ("action",),
              "method": ("old_value",), "catalogue": ("old_value",)}
 _SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
 

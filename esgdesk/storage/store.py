@@ -26,7 +26,14 @@ from esgdesk.storage.engine import (
 from esgdesk.storage.factors import FactorsPart
 from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_entry
 from esgdesk.storage.location import ServerUrl, is_server, location
-from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
+from esgdesk.storage.records import (
+    AuditRecord,
+    Change,
+    PrintedFigure,
+    RequestInfo,
+    StoredValue,
+    SubmissionInfo,
+)
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
 from esgdesk.storage.server import ServerPart
 
@@ -38,6 +45,7 @@ __all__ = [
     "STATUSES",
     "AuditRecord",
     "Change",
+    "PrintedFigure",
     "RequestInfo",
     "Store",
     "StoredValue",

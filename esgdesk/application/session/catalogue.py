@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
     from esgdesk.model.blocks import Block, BlockAddition
     from esgdesk.rules.coverage import DisclosureCoverage
+    from esgdesk.rules.targets import Progress
 
 
 class CataloguePart(SessionCore):
@@ -99,6 +100,16 @@ class CataloguePart(SessionCore):
         from esgdesk.rules.coverage import year_coverage
 
         return year_coverage(self.require_store(), self.require_workspace().year, framework_id)
+
+    def target_progress(self, year: int, entity: str | None = None) -> list[Progress]:
+        """Each target of the year's edition, with its progress in that year for an entity
+        (the group by default): the base year's figure, the year's, the reduction reached."""
+        from esgdesk.rules.targets import target_progress
+
+        store = self.require_store()
+        catalogue = store.edition(year)
+        code = store.entity(entity).code if entity else store.root().code
+        return target_progress(store, catalogue, list(catalogue.targets), code, year)
 
     def children_count(self) -> int:
         """How many direct children the chosen entity has (a parent's export can compare

@@ -11,7 +11,7 @@ from esgdesk.errors import EsgdeskError
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.figures import FigureBook
-from esgdesk.storage.store import Change, StoredValue
+from esgdesk.storage.store import Change, PrintedFigure, StoredValue
 
 if TYPE_CHECKING:
     from esgdesk.model.types import Entry
@@ -141,6 +141,20 @@ class FiguresPart(SessionCore):
         self.require_store().restate(ref.entity, ref.year, ref.indicator, value, kind, reason,
                                      self.user)
         return self._reloaded() | Changes(statuses=True)
+
+    def set_printed(self, ref: FigureRef, text: str | None, reason: str) -> Changes:
+        """Print a computed figure otherwise than computed (a percentage as the report
+        rounds it, so that its column adds up to 100 %), with why; "" or None prints it as
+        computed again. Audited; the computed figure is still shown beside it."""
+        self.require_store().set_printed(ref.entity, ref.year, ref.indicator, text, reason,
+                                         self.user)
+        return self._reloaded()
+
+    def printed(self, ref: FigureRef) -> PrintedFigure | None:
+        """How a computed figure prints otherwise than computed, and why (None: as
+        computed)."""
+        found = self.require_store().printed_figures([ref.entity], [ref.year])
+        return found.get((ref.entity, ref.indicator, ref.year))
 
     def lock_figure(self, ref: FigureRef) -> StoredValue:
         """Lock (publish) a figure: it then changes only as a restatement. A figure locked

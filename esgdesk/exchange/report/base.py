@@ -34,7 +34,7 @@ from esgdesk.model.catalogue import Catalogue, Indicator, name_in
 from esgdesk.model.states import VALUE
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.figures import rounded
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import PrintedFigure, Store
 
 # Points a row of default height may print at, the spreadsheet program fitting it to its
 # text: a line of a Chinese font is taller.
@@ -59,15 +59,28 @@ class ReportBase:
         self.tree = store.tree()
         self.taken: set[str] = set()
         self.cells: XlsxCells
+        self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
 
     def _number(self, indicator: Indicator, number: Decimal) -> float | int:
         return indicator.type.excel_number(rounded(indicator, number))
+
+    def printed(self, indicator: Indicator, year: int, entity: str) -> PrintedFigure | None:
+        """How the report prints a computed figure otherwise than computed (read for the
+        export's entities and years when first asked), None when as computed."""
+        if indicator.formula is None:
+            return None
+        if self._printed is None:
+            self._printed = self.store.printed_figures(self.figures.codes, self.figures.years)
+        return self._printed.get((entity, indicator.id, year))
 
     def value_of(self, indicator: Indicator, year: int, entity: str | None = None) -> Any:
         entity = entity or self.entity
         mark = self._mark(indicator, year, entity)
         if mark is not None:
             return mark
+        printed = self.printed(indicator, year, entity)
+        if printed is not None:  # as the report rounds it; a footnote says so
+            return indicator.type.excel_number(Decimal(printed.printed))
         if indicator.type.numeric:
             number = self.figures.figures(entity, year).get(indicator.id)
             return None if number is None else self._number(indicator, number)
