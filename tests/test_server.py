@@ -861,6 +861,13 @@ def _audited_changes(store: Any, user: str) -> None:
     store.add_entity("dongguan", "东莞", "Dongguan", "site", "group", "guangdong")
     store.add_entity("tricky", '名 "引号" \\ 换行\n 😀 \u2028', "Tab\there \x01", "site",
                      "group")
+    store.add_entity("acquired", "新厂", "New plant", "site", "group", "hubei",
+                     from_year=2024, equity_share="51", control=False)
+    store.change_entity("acquired", user, name_en="New plant (Wuhan)")
+    store.change_entity("acquired", user, equity_share="60.5")
+    store.add_entity("holding", "控股", "Holding", "company", "group", from_year=2025)
+    store.move_entity("acquired", "holding", 2025, user)
+    store.close_entity("acquired", 2026, user)
     store.set_values([Change("group", 2023, HR, "4100", note="from the HR system"),
                       Change("group", 2022, HR, "4000", provenance="HR system export"),
                       Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
@@ -904,7 +911,7 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue", "entity"}
+            "province", "method", "catalogue", "entity", "rename", "close", "move"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

@@ -670,6 +670,7 @@ def _validate(session: Session, args: argparse.Namespace) -> int:
 
 from esgdesk.application import (  # noqa: E402, F401  (they register)
     cli_catalogue,
+    cli_entities,
     cli_factors,
     cli_server,
 )

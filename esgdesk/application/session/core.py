@@ -82,6 +82,7 @@ ACTION_ROLES = {
     "approve": ("coordinator",), "lock": ("coordinator",), "send_back": ("coordinator",),
     "import_catalogue": ("coordinator",), "open_year": ("coordinator",),
     "restate": ("coordinator",), "submit": ("coordinator", "contributor"),
+    "structure": ("coordinator",),
 }
 ROLE_WORDS = {"coordinator": ("a coordinator", "协调人"),
               "contributor": ("a contributor", "填报人")}
@@ -318,10 +319,11 @@ class SessionCore:
 
     # -- scope --------------------------------------------------------------------------
     def entities(self) -> list[tuple[EntityInfo, int]]:
-        """Every entity in tree order with its depth (for an indented picker)."""
+        """Every entity in tree order with its depth (for an indented picker): those held
+        in the year in view (every one ever held before a year is chosen)."""
         if self.store is None:
             return []
-        tree = self.store.tree()
+        tree = self.store.tree(self.workspace.year if self.workspace is not None else None)
         return [(entity, tree.depth(entity.code)) for entity in tree]
 
     def years(self) -> tuple[list[int], int]:
