@@ -137,6 +137,15 @@ class Structure:
         for move in sorted(moves, key=lambda m: m.from_year):
             self.moves.setdefault(move.entity, []).append(move)
 
+    def copy(self) -> Structure:
+        """A structure to try changes on, this one left as it is."""
+        return Structure(self.entities.values(),
+                         [m for moves in self.moves.values() for m in moves])
+
+    def forget_trees(self) -> None:
+        """Make the trees again (an entity was added to the structure tried)."""
+        self._trees.clear()
+
     def parent_in(self, code: str, year: int | None) -> str | None:
         """An entity's parent in a year (its latest parent when the year is None)."""
         parent = self.entities[code].parent

@@ -194,7 +194,7 @@ class EntitiesPart(StorePart):
         """Put an entity under another parent from a year on: one transaction with its audit
         row (action "move", in that year; the parent before and after), the trees of the
         years before it unchanged."""
-        problems = self._move_problems(code, parent, from_year)
+        problems = self.move_problems(code, parent, from_year)
         if problems:
             raise EntityRefused(problems)
         with self._writing() as s:
@@ -204,23 +204,24 @@ class EntitiesPart(StorePart):
 
     def apply_structure(self, added: list[EntityInfo], changed: list[EntityInfo],
                         moved: list[ParentChange], provinces: dict[str, str | None],
-                        user: str, source: str) -> None:
+                        user: str, source: str, company: str | None = None) -> None:
         """A structure's changes at once (a structure workbook's): the entities added
-        (parents first), changed, moved and their provinces, each with its audit row, in one
-        transaction: all of them or, when any is refused, none."""
+        (parents first), changed, moved and their provinces, each with its audit row, and
+        the company's names (as "中文 / English"), in one transaction: all of them or, when
+        any is refused, none."""
         from sqlalchemy import select, update
 
-        from esgdesk.storage.models import Entity
+        from esgdesk.storage.models import Entity, Setting
 
         with self._writing() as s:
             for info in added:
                 self._insert(s, info, user, source)
-            ids = dict(s.execute(select(Entity.code, Entity.id)).tuples())
-            for info in changed:
-                self._update(s, self.entity(info.code), info, user, source)
+            ids = {code: id_ for code, id_ in s.execute(select(Entity.code, Entity.id)).all()}
             for move in moved:
                 self._insert_move(s, move.entity, move.parent, move.from_year, user, source,
                                   ids)
+            for info in changed:
+                self._update(s, self.entity(info.code), info, user, source)
             for code, province in provinces.items():
                 old = self.entity(code).province
                 if province == old:
@@ -230,17 +231,25 @@ class EntitiesPart(StorePart):
                               source="province")
                 s.execute(update(Entity).where(Entity.id == ids[code])
                           .values(province=province))
+            if company is not None:
+                s.merge(Setting(key="company", value=company))
         self._entities = None
 
     # -- the checks of a change ------------------------------------------------------------
     def _checked_new(self, info: EntityInfo) -> EntityInfo:
-        problems = self._new_problems(info, self.structure())
+        problems = self.new_problems(info, self.structure())
         if problems:
             raise EntityRefused(problems)
+        return self.normalised(info)
+
+    @staticmethod
+    def normalised(info: EntityInfo) -> EntityInfo:
+        """An entity checked, as stored: its province by id, its equity share as exact
+        text."""
         return info._replace(province=find_province(info.province).id if info.province
                              else None, equity_share=equity_text(info.equity_share))
 
-    def _new_problems(self, info: EntityInfo, structure: Structure) -> list[Problem]:
+    def new_problems(self, info: EntityInfo, structure: Structure) -> list[Problem]:
         """What is wrong with an entity to be added to a structure."""
         code = info.code
         if code in structure.entities:
@@ -274,12 +283,13 @@ class EntitiesPart(StorePart):
         if unknown:
             raise TypeError(f"not a field of an entity's change: {sorted(unknown)}")
         new = old._replace(**fields)
-        problems = self._change_problems(old, new)
+        problems = self.change_problems(old, new)
         if problems:
             raise EntityRefused(problems)
         return new._replace(equity_share=equity_text(new.equity_share))
 
-    def _change_problems(self, old: EntityInfo, new: EntityInfo) -> list[Problem]:
+    def change_problems(self, old: EntityInfo, new: EntityInfo,
+                        structure: Structure | None = None) -> list[Problem]:
         """What is wrong with an entity's change: the group closed, a name left out, the years
         or share wrong, figures already entered in the years it no longer counts in, or
         entities still under it then."""
@@ -298,7 +308,7 @@ class EntitiesPart(StorePart):
             closed_from = new.to_year + 1 if new.to_year is not None else dropped[0]
             problems.append(FIGURES_AFTER(code=code, years=dropped,
                                           year=max(closed_from, dropped[0])))
-        structure = self.structure()
+        structure = structure or self.structure()
         # A year an entity stops counting in where another is under it: the first without
         # it, or one where another came under it (added or moved).
         years = {y for y in (old.from_year, new.to_year and new.to_year + 1) if y}
@@ -313,13 +323,17 @@ class EntitiesPart(StorePart):
                     break
         return problems
 
-    def _move_problems(self, code: str, parent: str, from_year: int) -> list[Problem]:
+    def move_problems(self, code: str, parent: str, from_year: int,
+                      structure: Structure | None = None) -> list[Problem]:
+        """What is wrong with putting an entity under a parent from a year (in `structure`,
+        the database's by default): the group moved, a year before it counts, or the
+        parent's problems (Structure.refusals)."""
         info = self.entity(code)
         if info.kind == "group":
             return [ONE_GROUP(code=code)]
         if info.from_year is not None and from_year < info.from_year:
             return [BEFORE_FROM(code=code, from_year=info.from_year, year=from_year)]
-        return self.structure().refusals(code, parent, from_year)
+        return (structure or self.structure()).refusals(code, parent, from_year)
 
     def _figure_years(self, code: str) -> list[int]:
         rows = self._query("SELECT DISTINCT year FROM value WHERE entity_id = ? "

@@ -56,7 +56,8 @@ class ReportBase:
         self.by_entity = by_entity
         self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
-        self.tree = store.tree()
+        self.tree = store.tree(year)  # the structure of the report's year
+        self.everyone = store.tree()  # every entity ever held, to name those of other years
         self.taken: set[str] = set()
         self.cells: XlsxCells
 
@@ -85,7 +86,7 @@ class ReportBase:
         return self.catalogue.marks.get(stored.state)
 
     def _name(self, code: str) -> str:
-        found = self.tree.get(code)
+        found = self.everyone.get(code)
         return found.name(self.lang) if found is not None else code
 
     def _company(self) -> str:
