@@ -78,6 +78,9 @@ def test_an_entity_counts_from_its_year_under_its_parent_of_each_year(
     finally:
         store.close()
     assert run(capsys, "check", group)[0] == 0
+    code, out, _ = run(capsys, "entities", group, "--history", "wuhan")
+    assert [line.split("\t")[2:4] for line in out.splitlines()][1:] == [["move",
+                                                                        "north → south"]]
     # the old command still lists every entity ever held
     code, out, _ = run(capsys, "entities", group)
     assert code == 0 and "north" in out and "foshan" in out

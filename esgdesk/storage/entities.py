@@ -39,7 +39,6 @@ ENTITY_ACTION = "entity"  # the audit action of an entity added, or changed othe
 RENAME_ACTION = "rename"  # its names changed
 CLOSE_ACTION = "close"  # the last year it counts changed (closed, divested, or reopened)
 MOVE_ACTION = "move"  # put under another parent from a year on
-ENTITY_ACTIONS = (ENTITY_ACTION, RENAME_ACTION, CLOSE_ACTION, MOVE_ACTION)
 
 
 def entity_text(code: str, name_zh: str, name_en: str, kind: str, parent: str | None,
