@@ -833,6 +833,19 @@ def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, login), "INSERT INTO entity (code, name_zh, "
                  f"name_en, kind) VALUES ('raw_{login}', '站点', 'Site', 'site')")
+        store = open_database(pg_server.as_user(group, login))
+        try:  # nor rename or close one (nor move one: below)
+            with pytest.raises(EsgdeskError):
+                store.change_entity("huizhou", login, name_en="Renamed")
+            with pytest.raises(EsgdeskError):
+                store.close_entity("huizhou", 2025, login)
+            assert store.audit_head() == head
+        finally:
+            store.close()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, login), "INSERT INTO entity_parent (entity_id, "
+                 "parent_id, from_year) SELECT e.id, e.parent_id, 2030 FROM entity e "
+                 "WHERE e.code = 'huizhou'")
     _raw(group, "INSERT INTO entity (code, name_zh, name_en, kind, parent_id) "
          "SELECT 'raw', '直接', 'Raw', 'site', id FROM entity WHERE code = 'huizhou'")
     store = open_database(group)

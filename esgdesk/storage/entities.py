@@ -192,7 +192,10 @@ class EntitiesPart(StorePart):
                     user: str = "", source: str = "entity") -> EntityInfo:
         """Put an entity under another parent from a year on: one transaction with its audit
         row (action "move", in that year; the parent before and after), the trees of the
-        years before it unchanged."""
+        years before it unchanged. Nothing is written when it is under that parent then."""
+        if self.structure().parent_in(code, from_year) == parent and code in self.tree(
+                from_year):
+            return self.entity(code)
         problems = self.move_problems(code, parent, from_year)
         if problems:
             raise EntityRefused(problems)
