@@ -154,3 +154,26 @@ def test_a_close_after_figures_are_entered_is_refused_and_figures_after_it_too(
             store.set_values([Change("foshan", 2023, electricity, "5")], "li")
     finally:
         store.close()
+
+
+def test_who_is_asked_follows_the_year(group: str, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    from esgdesk.application.session import Session
+
+    assert run(capsys, "entity", "close", group, "wuhan", "--from", "2024")[0] == 0
+    # a site not yet acquired, or closed, is asked nothing that year
+    for site, year in (("foshan", 2023), ("wuhan", 2024)):
+        code, _, err = run(capsys, "request", group, "--year", str(year), "--entity", site,
+                           "--department", "ehs", "--out", str(tmp_path / f"{site}.xlsx"))
+        assert code == 2 and f"'{site}' does not count in {year}" in err
+    assert run(capsys, "request", group, "--year", "2023", "--entity", "wuhan",
+               "--department", "ehs", "--out", str(tmp_path / "wuhan-2023.xlsx"))[0] == 0
+    session = Session(user_name="li")
+    session.open_for_command(Path(group))
+    try:
+        folder = tmp_path / "requests"
+        folder.mkdir()
+        written = session.write_requests(2024, ["wuhan", "foshan"], ["ehs"], folder, "en")
+        assert [p.name for p in written] == ["2024-foshan-ehs.xlsx"]
+    finally:
+        session.close()
