@@ -93,6 +93,8 @@ def test_an_entity_counts_from_its_year_under_its_parent_of_each_year(
      "entity.site_parent"),
     (["add", "x", "--parent", "east", "--kind", "site", "--zh", "甲", "--en", "X",
       "--from", "2023"], "entity.parent_not_held"),
+    (["add", "x", "--parent", "east", "--kind", "site", "--zh", "甲", "--en", "X"],
+     "entity.parent_not_held"),
     (["add", "wuhan", "--parent", "south", "--kind", "site", "--zh", "甲", "--en", "X"],
      "entity.exists"),
     (["add", "x", "--parent", "south", "--kind", "site", "--zh", "甲", "--en", "X",
@@ -177,3 +179,16 @@ def test_who_is_asked_follows_the_year(group: str, tmp_path: Path,
         assert [p.name for p in written] == ["2024-foshan-ehs.xlsx"]
     finally:
         session.close()
+
+
+def test_nothing_is_put_under_an_entity_in_years_it_does_not_count(
+        group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "entity", "add", group, "west", "--parent", "group", "--kind",
+               "company", "--zh", "西方", "--en", "West")[0] == 0
+    assert run(capsys, "entity", "close", group, "west", "--from", "2025")[0] == 0
+    code, _, err = run(capsys, "entity", "add", group, "chengdu", "--parent", "west", "--kind",
+                       "site", "--zh", "成都", "--en", "Chengdu")
+    assert code == 2 and "'west' does not count in 2025" in err
+    code, _, err = run(capsys, "entity", "move", group, "wuhan", "--parent", "west", "--from",
+                       "2024")
+    assert code == 2 and "'west' does not count in 2025" in err

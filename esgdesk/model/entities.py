@@ -164,9 +164,11 @@ class Structure:
                 for info in self.entities.values() if year is None or info.held(year))
         return tree
 
-    def refusals(self, code: str, parent: str | None, year: int | None) -> list[Problem]:
-        """What is wrong with `code` under `parent` from `year` on (None: from its start):
-        the parent unknown, a site, one of its own, or not held then."""
+    def refusals(self, code: str, parent: str | None, year: int | None,
+                 last: int | None = None) -> list[Problem]:
+        """What is wrong with `code` under `parent` from `year` on (None: from its start) to
+        `last` (None: still held): the parent unknown, a site, one of its own, or not held
+        in all those years."""
         if parent is None:
             return []
         known = self.entities.get(parent)
@@ -176,9 +178,15 @@ class Structure:
             return [SITE_PARENT(code=code, parent=parent)]
         if code in self.entities and parent in self.tree(year).subtree(code):
             return [CYCLE(code=code, parent=parent)]
-        first = year if year is not None else self.entities.get(code, known).from_year
+        first = year
+        if first is None and code in self.entities:
+            first = self.entities[code].from_year
+        if first is None and known.from_year is not None:  # always, under one that is not
+            return [PARENT_NOT_HELD(code=code, parent=parent, year=known.from_year - 1)]
         if first is not None and not known.held(first):
             return [PARENT_NOT_HELD(code=code, parent=parent, year=first)]
+        if known.to_year is not None and (last is None or last > known.to_year):
+            return [PARENT_NOT_HELD(code=code, parent=parent, year=known.to_year + 1)]
         return []
 
 

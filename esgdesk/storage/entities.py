@@ -265,7 +265,7 @@ class EntitiesPart(StorePart):
         problems = self._field_problems(info)
         if info.parent is None and info.kind != "group":
             problems.append(UNKNOWN_PARENT(code=code, parent="-"))
-        return problems + structure.refusals(code, info.parent, info.from_year)
+        return problems + structure.refusals(code, info.parent, info.from_year, info.to_year)
 
     def _field_problems(self, info: EntityInfo) -> list[Problem]:
         problems = []
@@ -335,7 +335,7 @@ class EntitiesPart(StorePart):
             return [ONE_GROUP(code=code)]
         if info.from_year is not None and from_year < info.from_year:
             return [BEFORE_FROM(code=code, from_year=info.from_year, year=from_year)]
-        return (structure or self.structure()).refusals(code, parent, from_year)
+        return (structure or self.structure()).refusals(code, parent, from_year, info.to_year)
 
     def _figure_years(self, code: str) -> list[int]:
         rows = self._query("SELECT DISTINCT year FROM value WHERE entity_id = ? "
