@@ -108,3 +108,22 @@ def test_a_bad_book_is_shown_and_nothing_is_written(
     assert viewer.buttons["export"].isEnabled()
     assert "coordinator" in viewer.buttons["add"].toolTip()
     viewer.close()
+
+
+def test_an_entity_added_in_the_dialog_can_be_chosen_at_once(
+        qtbot: QtBot, group: Path, tmp_path: Path) -> None:
+    from ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "en")
+    qtbot.addWidget(window)
+    window.open_database(group, "group", 2024)
+    dialog = window.catalogue_actions.show_structure()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.add_entity({"code": "south", "zh": "南方", "en": "South", "kind": "company",
+                              "parent": "group"})
+    picker = window.entity_picker
+    assert [picker.itemData(n) for n in range(picker.count())] == [
+        "group", "north", "wuhan", "south"]
+    dialog.close()

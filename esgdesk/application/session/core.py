@@ -319,11 +319,11 @@ class SessionCore:
 
     # -- scope --------------------------------------------------------------------------
     def entities(self) -> list[tuple[EntityInfo, int]]:
-        """Every entity in tree order with its depth (for an indented picker): those held
-        in the year in view (every one ever held before a year is chosen)."""
+        """Every entity ever held, in tree order with its depth (for an indented picker: a
+        closed site's past years stay within reach)."""
         if self.store is None:
             return []
-        tree = self.store.tree(self.workspace.year if self.workspace is not None else None)
+        tree = self.store.tree()
         return [(entity, tree.depth(entity.code)) for entity in tree]
 
     def years(self) -> tuple[list[int], int]:
