@@ -143,7 +143,7 @@ def _export(session: Session, args: argparse.Namespace) -> int:
         raise EsgdeskError("say where to write the workbook: --out structure.xlsx",
                            "请用 --out 指定工作簿文件", kind="usage")
     refuse_existing(args.out, args.force)
-    written = session.export_structure(args.out, args.lang if args.lang else "zh")
+    written = session.export_structure(args.out, args.lang)
     count = len(session.entity_tree())
     print(f"{written}: the group's structure ({count} entities), for editing in Excel or "
           "LibreOffice")

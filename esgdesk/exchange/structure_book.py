@@ -21,6 +21,7 @@ from esgdesk.model.entities import (
     EntityInfo,
     ParentChange,
     Structure,
+    span_text,
 )
 from esgdesk.model.provinces import known_province, provinces
 
@@ -261,7 +262,7 @@ class StructurePlan:
         zh = lang == "zh"
         found = []
         for info in self.added:
-            span = _span(info)
+            span = span_text(info)
             found.append(f"+ {info.code} ({info.kind}) {'在' if zh else 'under'} "
                          f"{info.parent}: {info.name_zh} / {info.name_en}, {span}")
         for held, wanted in self.changed:
@@ -283,12 +284,6 @@ class StructurePlan:
 
 def _shown(value: Any) -> str:
     return "—" if value is None or value == "" else str(value)
-
-
-def _span(info: EntityInfo) -> str:
-    if info.from_year is None and info.to_year is None:
-        return "always"
-    return f"{info.from_year or '…'}–{info.to_year or ''}"
 
 
 def plan_structure(store: Store, path: Path) -> StructurePlan:

@@ -119,10 +119,10 @@ class EntityRefused(EsgdeskError):
 
 
 def span_text(info: EntityInfo) -> str:
-    """The years an entity counts in, as "2022–", "–2023", "2022–2023" or "always"."""
+    """The years an entity counts in, as "2022–", "…–2023", "2022–2023" or "always"."""
     if info.from_year is None and info.to_year is None:
         return "always"
-    return f"{info.from_year or ''}–{info.to_year or ''}"
+    return f"{info.from_year or '…'}–{info.to_year or ''}"
 
 
 class Structure:
