@@ -400,6 +400,9 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     # A database of the schema before (no year index yet) is upgraded when opened.
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+    _raw(group, "DROP TABLE entity_parent")  # nor the entities' years (0011)
+    _raw(group, "ALTER TABLE entity DROP COLUMN from_year CASCADE, DROP COLUMN to_year CASCADE, "
+         "DROP COLUMN equity_share CASCADE, DROP COLUMN control CASCADE")
     _raw(group, "UPDATE alembic_version SET version_num = '0009'")
     _raw(group, "DROP TRIGGER value_contributor_guard ON value")  # rights of a version before
     _raw(group, "DROP TRIGGER audit_figure ON value")  # and its server objects
@@ -408,9 +411,11 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
         assert store._query("SELECT version_num FROM alembic_version")[0]["version_num"] == (
             SCHEMA_HEAD)
         assert len(store._query("SELECT 1 FROM pg_trigger WHERE tgname IN "
-                                "('value_contributor_guard', 'audit_figure')")) == 2
+                                "('value_contributor_guard', 'audit_figure', "
+                                "'audit_entity_change', 'audit_move')")) == 4
         assert store._role is None and store.server_role() == ("coordinator", ())
         assert store.years() == sorted(store.years()) and 2023 in store.years()
+        assert store.tree(2023).roots()[0].control  # the entities' years, added
     finally:
         store.close()
 
