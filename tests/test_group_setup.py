@@ -171,3 +171,7 @@ def test_the_consolidation_approach_is_the_methods_and_printed_with_it(
     assert total == whole - electricity("shantou", 2024) + \
         Decimal(electricity("shantou", 2024)) * Decimal("0.6")
     assert any(t.startswith("equity share") for t in texts)
+    # the cover says it, whatever the catalogue computes
+    cover = load_workbook(tmp_path / "equity.xlsx", read_only=True).worksheets[0]
+    lines = {row[0]: row[1] for row in cover.iter_rows(values_only=True) if row and row[0]}
+    assert lines["Consolidation approach"].startswith("equity share")

@@ -89,6 +89,14 @@ class ReportBase:
         found = self.everyone.get(code)
         return found.name(self.lang) if found is not None else code
 
+    def _approach(self) -> str:
+        """The consolidation approach of the method, as the method's choice words it."""
+        from esgdesk.model.method import choices
+        from esgdesk.rules.consolidate import APPROACH
+
+        choice = choices()[APPROACH]
+        return choice.options[self.figures.approach].label(self.lang)
+
     def _company(self) -> str:
         """The company as the cover names it: a name given as "中文 / English" in the
         workbook's language, else as given, else the catalogue's, else the entity's name."""
