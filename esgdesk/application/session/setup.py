@@ -41,16 +41,6 @@ class SetupPart(SessionCore):
                             name_en=name_en or held.name_en)
         return self._rescoped(None, None) | Changes(saved=True)
 
-    def set_entity_share(self, code: str, equity_share: str | None,
-                         control: bool | None = None) -> Changes:
-        """The group's equity share in an entity (percent; None clears it) and whether it
-        has operational control (unchanged when None), audited."""
-        store = self.require_store()
-        held = store.entity(code)
-        store.change_entity(code, self.user, equity_share=equity_share,
-                            control=held.control if control is None else control)
-        return self._rescoped(None, None) | Changes(saved=True)
-
     def move_entity(self, code: str, parent: str, from_year: int) -> Changes:
         """Put an entity under another parent from a year on, audited ("move"); the years
         before keep the tree they had."""
