@@ -11,7 +11,7 @@ from esgdesk.application.cli import COMMANDS, REGISTRY, main
 def test_every_command_has_a_parser_and_a_handler() -> None:
     # no "unlock": locked is published; "templates", "year", "frameworks", "targets" for the
     # catalogue; "printed" for a computed figure printed as the report rounds it
-    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 30  # "server", "method"
+    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 31  # "server", "method", "entity"
     for name in COMMANDS:
         command = REGISTRY[name]
         assert command.name == name and command.help and callable(command.run)

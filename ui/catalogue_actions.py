@@ -1,6 +1,6 @@
 """The Catalogue menu: the year's edition exported for editing, an edited workbook imported
 with its difference shown first, a template's block added after its difference is shown, a new
-reporting year opened, and the frameworks' coverage."""
+reporting year opened, the frameworks' coverage, and the group's structure."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ui.operations import SessionOps
 
 if TYPE_CHECKING:
     from ui.catalogue_dialogs import BlockDialog, CoverageDialog
+    from ui.structure_dialog import StructureDialog
 
 
 def __getattr__(name: str) -> Any:
@@ -132,5 +133,15 @@ class CatalogueActions(QObject):
         if self.session.workspace is None:
             return None
         dialog = CoverageDialog(self.ops, self.dialog_parent)
+        dialog.show()
+        return dialog
+
+    def show_structure(self) -> StructureDialog | None:
+        """The Group structure dialog, on the year in view."""
+        from ui.structure_dialog import StructureDialog
+
+        if self.session.store is None:
+            return None
+        dialog = StructureDialog(self.ops, self.settings, self.dialog_parent)
         dialog.show()
         return dialog

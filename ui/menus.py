@@ -75,6 +75,7 @@ class Menus(QObject):
         self.catalogue_menu.addSeparator()
         self.open_year_action = act(self.catalogue_menu, None, catalogue.open_next_year)
         self.coverage_action = act(self.catalogue_menu, None, catalogue.show_coverage)
+        self.structure_action = act(self.catalogue_menu, None, catalogue.show_structure)
         self.edit_menu = bar.addMenu("")
         stack = editor.undo_stack
         self.undo_action = act(self.edit_menu, QKeySequence.StandardKey.Undo, stack.undo)
@@ -150,6 +151,7 @@ class Menus(QObject):
         self.add_block_action.setText(tr("&Add from a template…"))
         self.open_year_action.setText(tr("&Open the next reporting year"))
         self.coverage_action.setText(tr("Framework &coverage…"))
+        self.structure_action.setText(tr("&Group structure…"))
         self.edit_menu.setTitle(tr("&Edit"))
         self.name_undo()
         self.find_action.setText(tr("&Find indicator…"))

@@ -38,7 +38,13 @@ def _init_arguments(parser: argparse.ArgumentParser) -> None:
                         "written \"中文 / English\" (each title then takes its language's)")
     parser.add_argument("--company-zh", default="", help="the company's Chinese name")
     parser.add_argument("--company-en", default="", help="the company's English name")
-    parser.add_argument("--group-name", default="集团 / Group", help="the top entity's name")
+    parser.add_argument("--group-zh", default="", help="the top entity's Chinese name")
+    parser.add_argument("--group-en", default="", help="the top entity's English name")
+    parser.add_argument("--group-name", default="集团 / Group",
+                        help="the top entity's names when --group-zh and --group-en are not "
+                        "given: \"中文 / English\" is split at the first \" / \" (a space, a "
+                        "slash, a space) into its Chinese and English names; a name without "
+                        "it is both (default \"集团 / Group\")")
     parser.add_argument("--template", default="zkteco-2023",
                         help="the catalogue to start from (see 'esgdesk templates')")
     parser.add_argument("--year", type=int, help="the first reporting year (default: last "
@@ -54,6 +60,9 @@ def _init(args: argparse.Namespace) -> int:
 
     path = args.path or default_database()
     zh, _, en = args.group_name.partition(" / ")
+    if args.group_zh or args.group_en:
+        zh = args.group_zh.strip() or args.group_en.strip()
+        en = args.group_en.strip() or zh
     if isinstance(path, Path):
         path.parent.mkdir(parents=True, exist_ok=True)
     template(args.template)  # an unknown template is refused before a file is made
@@ -711,6 +720,7 @@ def _validate(session: Session, args: argparse.Namespace) -> int:
 
 from esgdesk.application import (  # noqa: E402, F401  (they register)
     cli_catalogue,
+    cli_entities,
     cli_factors,
     cli_server,
 )

@@ -216,7 +216,7 @@ def _check_request(store: Store, returned: Returned,
 def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     assert report.request is not None
     entity, year = report.request.entity, report.request.year
-    tree, catalogue = store.tree(), store.edition(year)
+    tree, catalogue = store.tree(year), store.edition(year)
     # The figures of the entity's tree, read once: the file's are compared with the entity's,
     # and the validator runs on them all.
     figures = store.figures_of(tree.subtree(entity), (year - 1, year))

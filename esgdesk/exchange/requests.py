@@ -83,9 +83,11 @@ def request_tables(catalogue: Catalogue, department: str,
             if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
 
 
-def entity_takes(store: Store, entity: str) -> Callable[[Indicator], bool]:
-    """Whether an indicator is typed at the entity (not consolidated from its children)."""
-    tree = store.tree()
+def entity_takes(store: Store, entity: str, year: int | None = None,
+                 ) -> Callable[[Indicator], bool]:
+    """Whether an indicator is typed at the entity (not consolidated from its children), in
+    the structure of a year (nothing, where the entity does not count in it)."""
+    tree = store.tree(year)
     return lambda spec: tree.takes(entity, spec.entered_at)
 
 
@@ -99,7 +101,7 @@ class RequestWriter:
         self.lang = lang
         self.user = user
         self.years = (request.year - 2, request.year - 1, request.year)
-        self.takes = entity_takes(store, request.entity)
+        self.takes = entity_takes(store, request.entity, request.year)
         self.book = FigureBook(self.catalogue,
                                store.figures_of([request.entity], (*self.years[:2],
                                                                     request.year)))
@@ -631,7 +633,7 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
                            "请至少选择一个主体和一个部门", kind="nothing_chosen")
     catalogue = store.edition(year)
     jobs = [(e, d) for e in entities for d in departments
-            if request_tables(catalogue, d, entity_takes(store, e))]
+            if request_tables(catalogue, d, entity_takes(store, e, year))]
     written = []
     for done, (entity, department) in enumerate(jobs, start=1):
         out = folder / f"{year}-{entity}-{department}.xlsx"

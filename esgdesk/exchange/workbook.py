@@ -48,6 +48,7 @@ WORDS = {
     "chosen_method": ("按计算方法的选项（见“所用因子”表）",
                       "as the method's choice in force (see the Factors used sheet)"),
     "method": ("计算方法", "Method"), "method_choice": ("所选", "Chosen"),
+    "consolidation": ("合并方法", "Consolidation approach"),
     "default_mark": ("（默认）", " (default)"), "grid_factor": ("电网因子", "Grid factor"),
     "grid_basis": ("依据", "Basis"), "entity_choices": ("本主体的选项", "Its choices"),
     "summed_method": ("按各公司/地点分别计算后加总", "computed for each company and site, then "

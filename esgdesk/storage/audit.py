@@ -346,7 +346,7 @@ def verify(path: str | Path) -> ChainReport:
 
 
 # The actions of an entity's own changes: added, put in a province, a choice of the method.
-ENTITY_ACTIONS = ("entity", "province", "method")
+ENTITY_ACTIONS = ("entity", "rename", "close", "move", "province", "method")
 
 AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
                  'new_value, old_status, new_status, reason, source, entered, factor, '
@@ -365,8 +365,9 @@ class AuditPart(StorePart):
         return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
 
     def entity_history(self, entity: str) -> list[AuditRecord]:
-        """An entity's own audited changes, oldest first: its coming in, its province, and
-        the method's choices made for it (the database's, for the group)."""
+        """An entity's own audited changes, oldest first: its coming in, its renames, moves
+        and close, its province, and the method's choices made for it (the database's, for
+        the group)."""
         ent = self.entity(entity)  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND "
                            f"action IN ({', '.join('?' * len(ENTITY_ACTIONS))}) ORDER BY id",

@@ -18,7 +18,7 @@ from esgdesk.errors import (
     ValueLocked,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.entities import EntityTree
+from esgdesk.model.entities import NOT_HELD, EntityRefused, EntityTree, span_text
 from esgdesk.model.states import VALUE, state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
@@ -238,13 +238,13 @@ class FiguresPart(EditionsPart):
                    source: str = "") -> list[StoredValue]:
         """Write many figures at once: all of them, or none if any is refused (a figure at
         an entity that does not take it among them: see `refuse_elsewhere`)."""
-        tree = self.tree()
         changes = list(changes)
         editions = self._editions_of(changes)
         specs = [(change, editions[change.year].indicators.get(change.indicator))
                  for change in changes]
         for change, spec in specs:
-            self._refuse_elsewhere(change.entity, change.indicator, spec, tree)
+            self._refuse_elsewhere(change.entity, change.indicator, spec,
+                                   self._tree_holding(change.entity, change.year))
         prepared = [(change, self._prepare(change, spec)) for change, spec in specs]
         return self._write_all(prepared, user, reason, source)
 
@@ -253,7 +253,16 @@ class FiguresPart(EditionsPart):
         """EnteredElsewhere when the catalogue of the year has the indicator typed at other
         entities than this one (a parent shows its children's consolidation)."""
         self._refuse_elsewhere(entity, indicator, self.edition(year).indicators.get(indicator),
-                               tree or self.tree())
+                               tree or self._tree_holding(entity, year))
+
+    def _tree_holding(self, entity: str, year: int) -> EntityTree:
+        """The tree of a year, the entity held in it (EntityRefused when it does not count
+        in that year: not yet acquired, or closed)."""
+        tree = self.tree(year)
+        if entity not in tree:
+            info = self.entity(entity)
+            raise EntityRefused([NOT_HELD(code=entity, year=year, span=span_text(info))])
+        return tree
 
     def _refuse_elsewhere(self, entity: str, indicator: str, spec: Indicator | None,
                           tree: EntityTree) -> None:
@@ -270,8 +279,8 @@ class FiguresPart(EditionsPart):
     def takes(self, entity: str, year: int, indicator: str) -> bool:
         """Whether the indicator is typed at this entity in that year's catalogue."""
         spec = self.edition(year).indicators.get(indicator)
-        return spec is not None and not spec.derived and self.tree().takes(entity,
-                                                                           spec.entered_at)
+        return spec is not None and not spec.derived and self.tree(year).takes(
+            entity, spec.entered_at)
 
     def set_history(self, changes: Iterable[Change], user: str, reason: str = "",
                     source: str = "") -> list[StoredValue]:

@@ -23,6 +23,25 @@ class Entity(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), nullable=True)
     # The province a site is in (pinyin, "guangdong"), for regional grid factors (0008 on).
     province: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The years it counts in (0011 on): from `from_year` (None: always) to `to_year`, the
+    # last year it counts (None: still held); the group's equity share (percent, exact
+    # text) and whether it has operational control.
+    from_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    to_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    equity_share: Mapped[str | None] = mapped_column(Text, nullable=True)
+    control: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class EntityParent(Base):
+    """An entity moved under another parent from a reporting year on (0011 on)."""
+
+    __tablename__ = "entity_parent"
+    __table_args__ = (UniqueConstraint("entity_id", "from_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    from_year: Mapped[int] = mapped_column(Integer)
 
 
 class Value(Base):
@@ -52,7 +71,7 @@ class Value(Base):
     # explanation contributors see.
     provenance: Mapped[str] = mapped_column(Text, default="", server_default="")
     # A computed percentage printed as the report rounds it (so a column adds to 100 %),
-    # and why (schema 0011 on); the computed figure itself is never stored.
+    # and why (schema 0012 on); the computed figure itself is never stored.
     printed: Mapped[str | None] = mapped_column(Text, nullable=True)
     printed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 

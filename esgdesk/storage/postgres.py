@@ -238,7 +238,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 3
+SERVER_GENERATION = 4
 
 
 def _state_text_cases() -> str:
@@ -300,6 +300,21 @@ _APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
 def _json(expression: str) -> str:
     """A value as JSON text (null when NULL), in SQL."""
     return f"coalesce(pg_catalog.to_json({expression})::text, 'null')"
+
+
+def _entity_json(row: str) -> str:
+    """An entity's row as esgdesk.storage.entities.entity_text writes it, in SQL."""
+    return (f"""'{{"code":' || {_json(f"{row}.code")}
+               || ',"name_zh":' || {_json(f"{row}.name_zh")}
+               || ',"name_en":' || {_json(f"{row}.name_en")}
+               || ',"kind":' || {_json(f"{row}.kind")}
+               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
+                                         f"WHERE p.id = {row}.parent_id)")}
+               || ',"province":' || {_json(f"{row}.province")}
+               || ',"from":' || {_json(f"{row}.from_year")}
+               || ',"to":' || {_json(f"{row}.to_year")}
+               || ',"equity_share":' || {_json(f"{row}.equity_share")}
+               || ',"control":' || {_json(f"{row}.control")} || '}}'""")
 
 
 # The server writes the audit log: a trigger on each audited table makes the audit row of
@@ -462,14 +477,47 @@ AUDIT_TRIGGERS = (
     *_audit_trigger("entity", "esgdesk_audit_entity", "AFTER INSERT", f"""
              ctx := {SCHEMA}.esgdesk_context('n:' || NEW.code);
              r.action := 'entity'; r.entity_id := NEW.id; r.year := 0;
-             r.new_value := '{{"code":' || {_json("NEW.code")}
-               || ',"name_zh":' || {_json("NEW.name_zh")}
-               || ',"name_en":' || {_json("NEW.name_en")}
-               || ',"kind":' || {_json("NEW.kind")}
-               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
-                                         "WHERE p.id = NEW.parent_id)")}
-               || ',"province":' || {_json("NEW.province")} || '}}';
+             r.new_value := {_entity_json("NEW")};
              r.reason := ''; r.source := 'entity';
+             {_APPEND}(r, ctx);"""),
+    # An entity changed: its names ("rename"), the last year it counts ("close", in the
+    # first year without it) or else its years, equity share or control ("entity"), as
+    # esgdesk.storage.entities.change_action says; the entity before and after.
+    *_audit_trigger("entity", "esgdesk_audit_entity_change",
+                    "AFTER UPDATE OF name_zh, name_en, from_year, to_year, equity_share, "
+                    "control", f"""
+             IF (OLD.name_zh, OLD.name_en, OLD.from_year, OLD.to_year, OLD.equity_share,
+                 OLD.control) IS NOT DISTINCT FROM (NEW.name_zh, NEW.name_en, NEW.from_year,
+                 NEW.to_year, NEW.equity_share, NEW.control) THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('e:' || NEW.id);
+             r.action := CASE
+               WHEN (OLD.name_zh, OLD.name_en) IS DISTINCT FROM (NEW.name_zh, NEW.name_en)
+                 THEN 'rename'
+               WHEN OLD.to_year IS DISTINCT FROM NEW.to_year THEN 'close'
+               ELSE 'entity' END;
+             r.entity_id := NEW.id;
+             r.year := CASE WHEN r.action = 'close' THEN coalesce(NEW.to_year + 1, 0)
+                            ELSE 0 END;
+             r.old_value := {_entity_json("OLD")};
+             r.new_value := {_entity_json("NEW")};
+             r.source := coalesce(ctx->>'source', 'entity');
+             {_APPEND}(r, ctx);"""),
+    # An entity moved under another parent from a year on ("move", in that year): the
+    # parent it had the year before and the new one.
+    *_audit_trigger("entity_parent", "esgdesk_audit_move", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('m:' || NEW.entity_id || ':' || NEW.from_year);
+             r.action := 'move'; r.entity_id := NEW.entity_id; r.year := NEW.from_year;
+             r.old_value := coalesce(
+               (SELECT p.code FROM {SCHEMA}.entity_parent m
+                  JOIN {SCHEMA}.entity p ON p.id = m.parent_id
+                 WHERE m.entity_id = NEW.entity_id AND m.from_year < NEW.from_year
+                 ORDER BY m.from_year DESC LIMIT 1),
+               (SELECT p.code FROM {SCHEMA}.entity e JOIN {SCHEMA}.entity p
+                  ON p.id = e.parent_id WHERE e.id = NEW.entity_id));
+             r.new_value := (SELECT p.code FROM {SCHEMA}.entity p WHERE p.id = NEW.parent_id);
+             r.source := coalesce(ctx->>'source', 'entity');
              {_APPEND}(r, ctx);"""),
     # A choice of the method (a setting method.<choice>[.<entity>]); the option in force
     # before its first choice is the method's default, which only the app knows.
@@ -672,7 +720,7 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity", "printed"})
+                            "entity", "rename", "close", "move", "printed"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "printed": ("action",),
              "method": ("old_value",), "catalogue": ("old_value",)}
@@ -686,8 +734,11 @@ def _context_key(fields: dict[str, Any]) -> str:
         return f"f:{fields['year']}:{fields['factor']}"
     if action in ("request", "review"):
         return f"r:{fields['entity_id']}:{fields['year']}:{fields['department']}"
-    if action == "province":
+    if action in ("province", "rename", "close") or (action == "entity"
+                                                       and fields["old_value"] is not None):
         return f"e:{fields['entity_id']}"
+    if action == "move":
+        return f"m:{fields['entity_id']}:{fields['year']}"
     if action == "entity":  # inserted after the app speaks, so named by its code
         import json
 

@@ -897,6 +897,110 @@ Keep your {mine}, or take {theirs}?</source>
         <source>F8 went back to the chapter's top: nothing to fill below</source>
         <translation>F8 已回到本章开头：下方没有待填的单元格</translation>
     </message>
+    <message>
+        <source>Add entity</source>
+        <translation>新增主体</translation>
+    </message>
+    <message>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>上级</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省份</translation>
+    </message>
+    <message>
+        <source>Counts from</source>
+        <translation>纳入起始年份</translation>
+    </message>
+    <message>
+        <source>Group structure</source>
+        <translation>组织结构</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Years</source>
+        <translation>纳入年份</translation>
+    </message>
+    <message>
+        <source>Equity share</source>
+        <translation>股权比例</translation>
+    </message>
+    <message>
+        <source>Control</source>
+        <translation>运营控制权</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Move…</source>
+        <translation>移动…</translation>
+    </message>
+    <message>
+        <source>Close…</source>
+        <translation>关闭…</translation>
+    </message>
+    <message>
+        <source>Export workbook…</source>
+        <translation>导出工作簿…</translation>
+    </message>
+    <message>
+        <source>Import workbook…</source>
+        <translation>导入工作簿…</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>From the year</source>
+        <translation>自哪一年起</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Closed or sold from the year (nothing is expected from then; its history stays)</source>
+        <translation>自哪一年起关闭或出售（此后不再收集其数据；历史数据保留）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>&amp;Group structure…</source>
+        <translation>组织结构(&amp;G)…</translation>
+    </message>
 </context>
 <context>
     <name>NewDatabaseDialog</name>

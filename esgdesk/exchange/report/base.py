@@ -56,7 +56,8 @@ class ReportBase:
         self.by_entity = by_entity
         self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
-        self.tree = store.tree()
+        self.tree = store.tree(year)  # the structure of the report's year
+        self.everyone = store.tree()  # every entity ever held, to name those of other years
         self.taken: set[str] = set()
         self.cells: XlsxCells
         self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
@@ -98,8 +99,16 @@ class ReportBase:
         return self.catalogue.marks.get(stored.state)
 
     def _name(self, code: str) -> str:
-        found = self.tree.get(code)
+        found = self.everyone.get(code)
         return found.name(self.lang) if found is not None else code
+
+    def _approach(self) -> str:
+        """The consolidation approach of the method, as the method's choice words it."""
+        from esgdesk.model.method import choices
+        from esgdesk.rules.consolidate import APPROACH
+
+        choice = choices()[APPROACH]
+        return choice.options[self.figures.approach].label(self.lang)
 
     def _company(self) -> str:
         """The company as the cover names it: a name given as "中文 / English" in the

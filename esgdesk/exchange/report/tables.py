@@ -209,7 +209,7 @@ class TableSheets(ReportBase):
             page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
 
     def _missing(self, missing: Missing) -> str:
-        names = self.tree.names()
+        names = self.everyone.names()
         return missing_words(missing, names, self.catalogue, self.lang, most=12)
 
     def _method(self, indicator: Indicator, year: int) -> str:
@@ -295,7 +295,7 @@ class TableSheets(ReportBase):
     def _comparison(self, book: Any) -> None:
         """One column per entity (the parent, then each direct child) for the reporting year."""
         lang = self.lang
-        entities = [self.entity, *self.figures.children.get(self.entity, [])]
+        entities = [self.entity, *self.figures.children_in(self.entity, self.year)]
         sheet = book.add_worksheet(sheet_name(word("by_entity", lang), self.taken))
         heading = self.cells.style("bold", "header", "centre", "border")
         page = Page(least={0: 24, 1: 6}, most={0: 60, 1: 18})

@@ -45,23 +45,25 @@ class ValidationContext:
         self.catalogue: Catalogue = store.edition(year)
         self.year = year
         root = store.entity(entity) if entity else store.root()
-        self.tree = store.tree()
+        self.tree = store.tree(year)  # the structure of the year: its siblings and parents
         self.codes = set(self.tree.subtree(root.code))
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
         if book is not None:
             self.book = book
         else:
+            # the year's entities and the year before's (its totals, compared with this one's)
+            reads = self.codes | set(store.tree(year - 1).subtree(root.code))
             if held is not None:
                 figures = {key: value for key, value in held.items()
-                           if key[0] in self.codes and key[2] in (year - 1, year)}
+                           if key[0] in reads and key[2] in (year - 1, year)}
             else:
-                figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
+                figures = store.figures_of(reads, (year - 1, year)) if read else {}
             self.book = FigureBook(self.catalogue, figures, FactorValues(store))
         # Every figure of every entity: typed, consolidated from the children or computed.
         self.figures = Consolidation(store, (year - 1, year), root.code, book=self.book,
                                      catalogue=self.catalogue)
-        self.names = self.tree.names()
+        self.names = store.tree().names()
         self._totals = [s for s in self.catalogue.indicators.values()
                         if s.formula is not None and not s.formula.factors
                         and additive_terms(s.formula) is not None]

@@ -2,15 +2,15 @@
 up to 100 %): the figure as printed and why, on the figure's row; the computed figure itself
 is still never stored, and the export prints the override with a footnote saying so.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
