@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 from esgdesk.application.commands import command, print_refused, refuse_existing
 from esgdesk.application.databases import location
 from esgdesk.errors import EsgdeskError
+from esgdesk.model.words import counted
 
 if TYPE_CHECKING:
     from esgdesk.application.session import Session
     from esgdesk.model.entities import EntityTree
 
-VERBS = ("add", "rename", "move", "close", "list", "export", "import")
+VERBS = ("add", "rename", "move", "close", "set-share", "list", "export", "import")
 YES = ("yes", "y", "true", "1", "是")
 NO = ("no", "n", "false", "0", "否")
 
@@ -27,8 +28,8 @@ def _entity_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("verb", choices=VERBS, help="what to do")
     parser.add_argument("path", type=location, help="database file or postgresql:// URL")
     parser.add_argument("target", nargs="?", metavar="CODE|WORKBOOK",
-                        help="the entity's code (add, rename, move, close); the workbook "
-                        "(import)")
+                        help="the entity's code (add, rename, move, close, set-share); the "
+                        "workbook (import)")
     parser.add_argument("--parent", help="the parent's code (add, move)")
     parser.add_argument("--kind", choices=("company", "site"), help="add: company or site")
     parser.add_argument("--zh", help="the Chinese name (add, rename)")
@@ -37,9 +38,17 @@ def _entity_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="from_year", type=int,
                         help="add: the first year it counts (default: always); move: the "
                         "first year under the new parent; close: the first year without it")
-    parser.add_argument("--equity-share", help="add: the group's equity share, percent")
-    parser.add_argument("--control", choices=("yes", "no"), default="yes",
-                        help="add: whether the group has operational control (default yes)")
+    parser.add_argument("--equity-share",
+                        help="add, set-share: the group's equity share, percent")
+    parser.add_argument("--control", choices=("yes", "no"),
+                        help="add, set-share: whether the group has operational control "
+                        "(add: yes by default; set-share: kept when not given)")
+    parser.add_argument("--restate", choices=("boundary",),
+                        help="move, close, set-share, import: make a change that moves "
+                        "published (locked) figures as a boundary restatement (the published "
+                        "figures are kept and footnoted); without it such a change is refused")
+    parser.add_argument("--reason", default="",
+                        help="with --restate: why the published figures are restated")
     parser.add_argument("--year", type=int, help="list: the tree of this reporting year "
                         "(default: every entity ever held)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -50,8 +59,9 @@ def _entity_arguments(parser: argparse.ArgumentParser) -> None:
                         help="import: check and show the difference, write nothing")
 
 
-@command("entity", "the group's structure: add, rename, move or close an entity, list the "
-         "tree of a year, export or import the structure workbook", _entity_arguments)
+@command("entity", "the group's structure: add, rename, move or close an entity, set its "
+         "equity share and control, list the tree of a year, export or import the structure "
+         "workbook", _entity_arguments)
 def _entity(args: argparse.Namespace) -> int:
     from esgdesk.application.commands import command_session
 
@@ -76,7 +86,7 @@ def _add(session: Session, args: argparse.Namespace) -> int:
     _needs(args, "target", "parent", "kind", "zh", "en")
     session.add_entity(args.target, args.zh, args.en, args.kind, args.parent, args.province,
                        from_year=args.from_year, equity_share=args.equity_share,
-                       control=args.control == "yes")
+                       control=args.control != "no")
     entity = session.require_store().entity(args.target)
     print(f"{entity.code}: added under {entity.parent} ({entity.kind}, "
           f"{_span(entity.from_year, entity.to_year)})")
@@ -95,17 +105,43 @@ def _rename(session: Session, args: argparse.Namespace) -> int:
 
 def _move(session: Session, args: argparse.Namespace) -> int:
     _needs(args, "target", "parent", "from_year")
-    session.move_entity(args.target, args.parent, args.from_year)
-    print(f"{args.target}: under {args.parent} from {args.from_year}")
+    session.move_entity(args.target, args.parent, args.from_year, args.restate, args.reason)
+    print(f"{args.target}: under {args.parent} from {args.from_year}{_restated(session)}")
     return 0
 
 
 def _close(session: Session, args: argparse.Namespace) -> int:
     _needs(args, "target", "from_year")
-    session.close_entity(args.target, args.from_year)
+    session.close_entity(args.target, args.from_year, args.restate, args.reason)
     print(f"{args.target}: counts up to {args.from_year - 1}; nothing is expected of it "
-          f"from {args.from_year}")
+          f"from {args.from_year}{_restated(session)}")
     return 0
+
+
+def _set_share(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target")
+    if args.equity_share is None and args.control is None:
+        raise EsgdeskError("entity set-share needs --equity-share or --control",
+                           "entity set-share 需要 --equity-share 或 --control", kind="usage")
+    control = None if args.control is None else args.control == "yes"
+    session.set_entity_share(args.target, args.equity_share, control, args.restate,
+                             args.reason)
+    entity = session.require_store().entity(args.target)
+    share = f"{entity.equity_share} %" if entity.equity_share is not None else "not given"
+    print(f"{entity.code}: equity share {share}, operational control "
+          f"{'yes' if entity.control else 'no'}{_restated(session)}")
+    return 0
+
+
+def _restated(session: Session) -> str:
+    """What a change of structure restated, for its line."""
+    moves = session.restated
+    if not moves:
+        return ""
+    named = "; ".join(f"{m.indicator} for {m.entity} {m.year}: {m.published} → "
+                      f"{m.after or '—'}" for m in moves[:5])
+    more = f" and {len(moves) - 5} more" if len(moves) > 5 else ""
+    return f"; {counted(len(moves), 'published figure')} restated: {named}{more}"
 
 
 def _list(session: Session, args: argparse.Namespace) -> int:
@@ -163,10 +199,10 @@ def _import(session: Session, args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"{args.target}: checked (dry run); nothing was written")
         return 0
-    session.import_structure(plan, Path(args.target).name)
-    print(f"{args.target}: stored, {plan.changes} changes")
+    session.import_structure(plan, Path(args.target).name, args.restate, args.reason)
+    print(f"{args.target}: stored, {plan.changes} changes{_restated(session)}")
     return 0
 
 
-_VERBS = {"add": _add, "rename": _rename, "move": _move, "close": _close, "list": _list,
-          "export": _export, "import": _import}
+_VERBS = {"add": _add, "rename": _rename, "move": _move, "close": _close,
+          "set-share": _set_share, "list": _list, "export": _export, "import": _import}

@@ -26,6 +26,7 @@ from esgdesk.model.entities import (
 from esgdesk.model.provinces import known_province, provinces
 
 if TYPE_CHECKING:
+    from esgdesk.storage.restatements import PublishedMove, Restatement
     from esgdesk.storage.store import Store
 
 ENTITIES, COMPANY, INSTRUCTIONS, LISTS = "entities", "company", "instructions", "lists"
@@ -527,11 +528,19 @@ def _placed(problems: list[Problem], row: _Row) -> list[Problem]:
 
 
 # -- storing ---------------------------------------------------------------------------------
-def apply_structure(store: Store, plan: StructurePlan, user: str, source: str) -> None:
-    """Store a planned book's changes: one transaction, every change with its audit row."""
+def apply_structure(store: Store, plan: StructurePlan, user: str, source: str,
+                    restatement: Restatement | None = None) -> list[PublishedMove]:
+    """Store a planned book's changes: one transaction, every change with its audit row;
+    refused when they would move a published figure unless made as a boundary restatement,
+    which restates each in the same transaction (rules.boundary). The figures restated."""
+    from esgdesk.rules.boundary import structure_restated
+
     if plan.problems:
         raise FileRefused("the structure workbook has problems; nothing was written",
                           "组织结构工作簿有问题；没有写入任何内容", where=source,
                           kind="structure_refused")
-    store.apply_structure(plan.added, [wanted for _held, wanted in plan.changed], plan.moved,
-                          plan.provinces, user, source, plan.company)
+    changed = [wanted for _held, wanted in plan.changed]
+    restated = structure_restated(store, plan.added, changed, plan.moved, source, restatement)
+    store.apply_structure(plan.added, changed, plan.moved, plan.provinces, user, source,
+                          plan.company, restated)
+    return restated[0]

@@ -33,7 +33,8 @@ class PublishedWouldMove(EsgdeskError):
     kind = "published_would_move"
     exit_code = 2
 
-    def __init__(self, what_en: str, what_zh: str, moves: list[PublishedMove]) -> None:
+    def __init__(self, what_en: str, what_zh: str, moves: list[PublishedMove],
+                 kinds: str = "method|boundary") -> None:
         self.moves = moves
         named = "; ".join(f"{m.indicator} for {m.entity} {m.year}: {m.published} → "
                           f"{m.after or '—'}" for m in moves[:SHOWN])
@@ -43,10 +44,10 @@ class PublishedWouldMove(EsgdeskError):
         super().__init__(
             f"{what_en} would change {counted(len(moves), 'published (locked) figure')}: {named}"
             f"{en_more}. A published figure changes only as a restatement: repeat with "
-            "--restate method|boundary --reason WHY (the published figures are kept and "
+            f"--restate {kinds} --reason WHY (the published figures are kept and "
             "footnoted), or see esgdesk restate",
             f"{what_zh}将改变 {len(moves)} 个已发布（已锁定）的数据：{named}{zh_more}。已发布的数据"
-            "只能以重述方式修改：加上 --restate method|boundary --reason 原因 重新执行（保留原披露"
+            f"只能以重述方式修改：加上 --restate {kinds} --reason 原因 重新执行（保留原披露"
             "数据并加注），或见 esgdesk restate",
             where="restate")
 
@@ -115,11 +116,11 @@ def years_reading(store: Store, year: int) -> list[int]:
 
 
 def refuse_or_restate(moves: list[PublishedMove], restating: bool, what_en: str,
-                      what_zh: str) -> list[PublishedMove]:
-    """The moves to restate with the change; refused (PublishedWouldMove) when there are
-    some and the change is not made as a restatement."""
+                      what_zh: str, kinds: str = "method|boundary") -> list[PublishedMove]:
+    """The moves to restate with the change; refused (PublishedWouldMove, pointing to
+    `--restate KINDS`) when there are some and the change is not made as a restatement."""
     if moves and not restating:
-        raise PublishedWouldMove(what_en, what_zh, moves)
+        raise PublishedWouldMove(what_en, what_zh, moves, kinds)
     return moves if restating else []
 
 

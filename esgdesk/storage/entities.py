@@ -31,9 +31,19 @@ from esgdesk.model.provinces import find_province
 from esgdesk.storage.audit import add_audit_row, add_audit_row_of_new
 from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
+from esgdesk.storage.restatements import refuse_unrestated, write_restatements
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session
+
+    from esgdesk.storage.restatements import PublishedMove, Restatement
+
+    # A change of structure's restatements: the published figures it moves, the boundary
+    # restatement it is made as, and the change in words (see rules.boundary); None:
+    # nothing published moves.
+    Boundary = tuple[Sequence[PublishedMove], Restatement | None, str] | None
 
 ENTITY_ACTION = "entity"  # the audit action of an entity added, or changed otherwise
 RENAME_ACTION = "rename"  # its names changed
@@ -170,26 +180,36 @@ class EntitiesPart(StorePart):
         return self.entity(code)
 
     def change_entity(self, code: str, user: str = "", source: str = "entity",
-                      **fields: object) -> EntityInfo:
+                      restated: Boundary = None, **fields: object) -> EntityInfo:
         """Change an entity's names, years, equity share or control (the fields named): one
         transaction with its audit row (rename, close or entity: see change_action), the
-        entity before and after as its old and new values. Nothing is written when nothing
-        changes."""
+        entity before and after as its old and new values, and the restatements of the
+        published figures it moves (`restated`: the moves, the boundary restatement and the
+        change in words; see rules.boundary). Nothing is written when nothing changes."""
         old = self.entity(code)
         new = self._checked_change(old, fields)
         if new != old:
+            self._refuse_unrestated(restated)
             with self._writing() as s:
                 self._update(s, old, new, user, source)
+                self._restate(s, restated, user, source)
             self._entities = None
         return self.entity(code)
 
-    def close_entity(self, code: str, from_year: int, user: str = "") -> EntityInfo:
+    def checked_change(self, code: str, **fields: object) -> EntityInfo:
+        """An entity as a change of these fields would make it (EntityRefused when it is
+        refused); nothing is written."""
+        return self._checked_change(self.entity(code), fields)
+
+    def close_entity(self, code: str, from_year: int, user: str = "",
+                     restated: Boundary = None) -> EntityInfo:
         """Close (or divest) an entity from a year: it counts up to the year before, its
         history stays in its years and nothing is expected of it after."""
-        return self.change_entity(code, user, to_year=from_year - 1)
+        return self.change_entity(code, user, restated=restated, to_year=from_year - 1)
 
     def move_entity(self, code: str, parent: str, from_year: int,
-                    user: str = "", source: str = "entity") -> EntityInfo:
+                    user: str = "", source: str = "entity",
+                    restated: Boundary = None) -> EntityInfo:
         """Put an entity under another parent from a year on: one transaction with its audit
         row (action "move", in that year; the parent before and after), the trees of the
         years before it unchanged. Nothing is written when it is under that parent then."""
@@ -199,18 +219,43 @@ class EntitiesPart(StorePart):
         problems = self.move_problems(code, parent, from_year)
         if problems:
             raise EntityRefused(problems)
+        self._refuse_unrestated(restated)
         with self._writing() as s:
             self._insert_move(s, code, parent, from_year, user, source)
+            self._restate(s, restated, user, source)
         self._entities = None
         return self.entity(code)
 
+    @staticmethod
+    def _refuse_unrestated(restated: Boundary) -> None:
+        if restated is not None:
+            refuse_unrestated(restated[0], restated[1])
+
+    def _restate(self, s: Session, restated: Boundary, user: str, source: str) -> None:
+        """The published figures a change of structure moves, restated in its transaction."""
+        if restated is None:
+            return
+        moves, restatement, what = restated
+        if moves and restatement is not None:
+            write_restatements(s, moves, restatement, self._ids_in(s), user, now(), source,
+                               what)
+
+    @staticmethod
+    def _ids_in(s: Session) -> dict[str, int]:
+        from sqlalchemy import select
+
+        from esgdesk.storage.models import Entity
+
+        return {code: id_ for code, id_ in s.execute(select(Entity.code, Entity.id)).all()}
+
     def apply_structure(self, added: list[EntityInfo], changed: list[EntityInfo],
                         moved: list[ParentChange], provinces: dict[str, str | None],
-                        user: str, source: str, company: str | None = None) -> None:
+                        user: str, source: str, company: str | None = None,
+                        restated: Boundary = None) -> None:
         """A structure's changes at once (a structure workbook's): the entities added
-        (parents first), changed, moved and their provinces, each with its audit row, and
-        the company's names (as "中文 / English"), in one transaction: all of them or, when
-        any is refused, none."""
+        (parents first), changed, moved and their provinces, each with its audit row, the
+        company's names (as "中文 / English") and the restatements of the published figures
+        they move, in one transaction: all of them or, when any is refused, none."""
         from sqlalchemy import select, update
 
         from esgdesk.storage.models import Entity, Setting
@@ -235,6 +280,7 @@ class EntitiesPart(StorePart):
                           .values(province=province))
             if company is not None:
                 s.merge(Setting(key="company", value=company))
+            self._restate(s, restated, user, source)
         self._entities = None
 
     # -- the checks of a change ------------------------------------------------------------

@@ -26,7 +26,12 @@ from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import column_getter
-from esgdesk.storage.restatements import PublishedMove, Restatement, write_restatements
+from esgdesk.storage.restatements import (
+    PublishedMove,
+    Restatement,
+    refuse_unrestated,
+    write_restatements,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -77,14 +82,6 @@ class FactorValue(Frozen):
         """The same factor content (who changed it and when aside)."""
         return self._replace(changed_by="", changed_at="") == other._replace(changed_by="",
                                                                              changed_at="")
-
-
-def refuse_unrestated(moves: Sequence[Any], restatement: Any) -> None:
-    """The store's own guard: published figures never move but as a restatement (the rules
-    layer says which and why before it asks the store; see esgdesk/rules/published.py)."""
-    if moves and restatement is None:
-        raise EsgdeskError("published figures would move: restate them",
-                           "已发布的数据将改变：请以重述方式修改", kind="published")
 
 
 def grid_id(factors: Mapping[str, FactorValue], province: str | None) -> str:

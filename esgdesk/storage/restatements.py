@@ -1,12 +1,13 @@
 """Restating published computed figures within another change's transaction: a change of
-method (a province, a factor, a factor choice) that moves a locked computed figure keeps what
-was published beside it, footnoted, with the kind and reason of the restatement and an audit
-row, in the same transaction as the change itself."""
+method (a province, a factor, a factor choice) or of the group's structure (a boundary) that
+moves a published computed or consolidated figure keeps what was published beside it,
+footnoted, with the kind and reason of the restatement and an audit row, in the same
+transaction as the change itself."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import EsgdeskError, NeedsReason
 from esgdesk.model.states import VALUE
@@ -54,16 +55,28 @@ class Restatement(NamedTuple):
                                kind="text_refused")
 
 
+def refuse_unrestated(moves: Sequence[Any], restatement: Any) -> None:
+    """The store's own guard: published figures never move but as a restatement (the rules
+    layer says which and why before it asks the store; see esgdesk/rules/published.py and
+    boundary.py)."""
+    if moves and restatement is None:
+        raise EsgdeskError("published figures would move: restate them",
+                           "已发布的数据将改变：请以重述方式修改", kind="published")
+
+
 def write_restatements(s: Session, moves: Iterable[PublishedMove], restatement: Restatement,
                        entity_ids: dict[str, int], user: str, stamp: str,
-                       source: str) -> None:
+                       source: str, what: str = "") -> None:
     """Record each moved published figure as restated (its row keeps what was first
-    published; the computed figure follows its formula), each with its audit row."""
+    published; the computed or consolidated figure follows its formula and the structure),
+    each with its audit row; `what` names the change (the entities of a change of
+    boundary), printed before the reason in the report's footnote."""
     from sqlalchemy import select
 
     from esgdesk.storage.models import Value
 
-    why = f"{restatement.kind}: {restatement.reason.strip()}"
+    said = f"{what}; " if what else ""
+    why = f"{restatement.kind}: {said}{restatement.reason.strip()}"
     for move in moves:
         entity_id = entity_ids[move.entity]
         row = s.scalars(select(Value).where(

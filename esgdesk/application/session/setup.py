@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 class SetupPart(SessionCore):
     """The group's set-up: entities, provinces, the method's choices, factors."""
 
+    # the published figures the last change of the group's structure restated (replaced
+    # by each)
+    restated: tuple[PublishedMove, ...] = ()
+
     # -- the group's set-up: entities, provinces, the method, factors ---------------------
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
                    parent: str | None = None, province: str | None = None,
@@ -41,17 +45,40 @@ class SetupPart(SessionCore):
                             name_en=name_en or held.name_en)
         return self._rescoped(None, None) | Changes(saved=True)
 
-    def move_entity(self, code: str, parent: str, from_year: int) -> Changes:
+    def move_entity(self, code: str, parent: str, from_year: int, restate: str | None = None,
+                    reason: str = "") -> Changes:
         """Put an entity under another parent from a year on, audited ("move"); the years
-        before keep the tree they had."""
-        self.require_store().move_entity(code, parent, from_year, self.user)
+        before keep the tree they had. Refused (PublishedWouldMove) when it would move a
+        published figure unless made as a restatement (`restate` "boundary", with a
+        reason), which restates each in the same transaction."""
+        from esgdesk.rules.boundary import move_entity
+
+        self.restated = tuple(move_entity(self.require_store(), code, parent, from_year,
+                                          self.user, self.restatement(restate, reason)))
         return self._rescoped(None, None) | Changes(saved=True)
 
-    def close_entity(self, code: str, from_year: int) -> Changes:
+    def close_entity(self, code: str, from_year: int, restate: str | None = None,
+                     reason: str = "") -> Changes:
         """Close or divest an entity from a year: nothing is expected of it from then, its
         figures of the years before stay (refused when it has figures from that year on, or
-        entities still under it), audited ("close")."""
-        self.require_store().close_entity(code, from_year, self.user)
+        entities still under it), audited ("close"). Refused when it would move a published
+        figure unless made as a boundary restatement, as `move_entity`."""
+        from esgdesk.rules.boundary import close_entity
+
+        self.restated = tuple(close_entity(self.require_store(), code, from_year, self.user,
+                                           self.restatement(restate, reason)))
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    def set_entity_share(self, code: str, equity_share: str | None = None,
+                         control: bool | None = None, restate: str | None = None,
+                         reason: str = "") -> Changes:
+        """Change the group's equity share in an entity (percent) or whether it has
+        operational control (None: kept), audited ("entity"). Refused when it would move a
+        published figure unless made as a boundary restatement, as `move_entity`."""
+        from esgdesk.rules.boundary import set_share
+
+        self.restated = tuple(set_share(self.require_store(), code, equity_share, control,
+                                        self.user, self.restatement(restate, reason)))
         return self._rescoped(None, None) | Changes(saved=True)
 
     def entity_tree(self, year: int | None = None) -> EntityTree:
@@ -74,12 +101,15 @@ class SetupPart(SessionCore):
 
         return plan_structure(self.require_store(), path)
 
-    def import_structure(self, plan: StructurePlan, source: str) -> Changes:
+    def import_structure(self, plan: StructurePlan, source: str, restate: str | None = None,
+                         reason: str = "") -> Changes:
         """Store a structure workbook's changes, planned and without problems: one
-        transaction, every change with its audit row."""
+        transaction, every change with its audit row; refused when they would move a
+        published figure unless made as a boundary restatement, as `move_entity`."""
         from esgdesk.exchange.structure_book import apply_structure
 
-        apply_structure(self.require_store(), plan, self.user, source)
+        self.restated = tuple(apply_structure(self.require_store(), plan, self.user, source,
+                                              self.restatement(restate, reason)))
         return self._rescoped(None, None) | Changes(saved=True)
 
     @staticmethod
