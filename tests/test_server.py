@@ -887,6 +887,7 @@ def _audited_changes(store: Any, user: str) -> None:
     store.add_entity("holding", "控股", "Holding", "company", "group", from_year=2025)
     store.move_entity("acquired", "holding", 2025, user)
     store.close_entity("acquired", 2026, user)
+    store.apply_structure([], [], [], {}, user, "structure.xlsx", "新名集团 / New Name Group")
     store.set_values([Change("group", 2023, HR, "4100", note="from the HR system"),
                       Change("group", 2022, HR, "4000", provenance="HR system export"),
                       Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
@@ -934,7 +935,8 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue", "entity", "rename", "close", "move", "printed"}
+            "province", "method", "catalogue", "entity", "rename", "close", "move", "printed",
+            "company"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

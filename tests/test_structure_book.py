@@ -110,7 +110,9 @@ def test_a_book_adds_moves_and_closes_in_one_audited_transaction(
     rows = store.audit_log()[before:]
     assert [(r.action, r.entity, r.year) for r in rows] == [
         ("entity", "south", 0), ("entity", "foshan", 0), ("move", "wuhan", 2025),
-        ("close", "north", 2026), ("rename", "wuhan", 0)]
+        ("close", "north", 2026), ("rename", "wuhan", 0), ("company", "group", 0)]
+    assert (rows[-1].old_value, rows[-1].new_value, rows[-1].source) == (
+        "示例集团 / Example", "示例集团 / Example Group", book.name)
     assert json.loads(rows[0].new_value)["equity_share"] == "60"
     assert json.loads(rows[0].new_value)["control"] is False
     assert {e.code: e.parent for e in store.tree(2024)}["wuhan"] == "north"

@@ -345,8 +345,9 @@ def verify(path: str | Path) -> ChainReport:
         raise database_error(path, exc) from exc
 
 
-# The actions of an entity's own changes: added, put in a province, a choice of the method.
-ENTITY_ACTIONS = ("entity", "rename", "close", "move", "province", "method")
+# The actions of an entity's own changes: added, put in a province, a choice of the method,
+# the company's names (on the group).
+ENTITY_ACTIONS = ("entity", "rename", "close", "move", "province", "method", "company")
 
 AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
                  'new_value, old_status, new_status, reason, source, entered, factor, '

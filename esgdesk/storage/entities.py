@@ -49,6 +49,7 @@ ENTITY_ACTION = "entity"  # the audit action of an entity added, or changed othe
 RENAME_ACTION = "rename"  # its names changed
 CLOSE_ACTION = "close"  # the last year it counts changed (closed, divested, or reopened)
 MOVE_ACTION = "move"  # put under another parent from a year on
+COMPANY = COMPANY_ACTION = "company"  # the company's names ("中文 / English"): its setting
 
 
 def entity_text(code: str, name_zh: str, name_en: str, kind: str, parent: str | None,
@@ -258,7 +259,7 @@ class EntitiesPart(StorePart):
         they move, in one transaction: all of them or, when any is refused, none."""
         from sqlalchemy import select, update
 
-        from esgdesk.storage.models import Entity, Setting
+        from esgdesk.storage.models import Entity
 
         with self._writing() as s:
             for info in added:
@@ -279,7 +280,7 @@ class EntitiesPart(StorePart):
                 s.execute(update(Entity).where(Entity.id == ids[code])
                           .values(province=province))
             if company is not None:
-                s.merge(Setting(key="company", value=company))
+                self._set_company(s, company, user, source, ids)
             self._restate(s, restated, user, source)
         self._entities = None
 
@@ -431,6 +432,23 @@ class EntitiesPart(StorePart):
                       year=from_year, old_value=before, new_value=parent, source=source)
         s.add(EntityParent(entity_id=ids[code], parent_id=ids[parent], from_year=from_year))
         s.flush()
+
+    def _set_company(self, s: Session, company: str, user: str, source: str,
+                     ids: dict[str, int]) -> None:
+        """The company's names changed, audited ("company", on the group; a server's trigger
+        writes the same row from the setting)."""
+        from sqlalchemy import select
+
+        from esgdesk.storage.models import Setting
+
+        held = s.scalars(select(Setting.value).where(Setting.key == COMPANY)).first()
+        if held == company:
+            return
+        root = next(e.code for e in self.entities() if e.parent is None)
+        add_audit_row(s, at=now(), user=user, action=COMPANY_ACTION, entity_id=ids[root],
+                      year=self._latest_year(s), old_value=held, new_value=company,
+                      source=source)
+        s.merge(Setting(key=COMPANY, value=company))
 
     def _latest_year(self, s: Session) -> int:
         from sqlalchemy import text

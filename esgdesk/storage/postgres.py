@@ -238,7 +238,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 4
+SERVER_GENERATION = 5
 
 
 def _state_text_cases() -> str:
@@ -538,6 +538,20 @@ AUDIT_TRIGGERS = (
              IF r.entity_id IS NOT NULL THEN
                {_APPEND}(r, ctx);
              END IF;""", declare="entity_code text;"),
+    # The company's names (the setting "company", as a structure workbook changes them); a
+    # database being made sets them before it has a group, and logs nothing.
+    *_audit_trigger("setting", "esgdesk_audit_company", "AFTER INSERT OR UPDATE", f"""
+             IF NEW.key <> 'company'
+                OR (TG_OP = 'UPDATE' AND OLD.value IS NOT DISTINCT FROM NEW.value) THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('s:company');
+             r.action := 'company'; r.year := {_LATEST_YEAR}; r.entity_id := {_ROOT};
+             r.old_value := CASE WHEN TG_OP = 'UPDATE' THEN OLD.value END;
+             r.new_value := NEW.value; r.source := coalesce(ctx->>'source', 'company');
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
     # A year's catalogue edition; the edition it replaces is the app's to say.
     *_audit_trigger("catalogue_edition", "esgdesk_audit_catalogue", "AFTER INSERT", f"""
              ctx := {SCHEMA}.esgdesk_context('c:' || NEW.year);
@@ -720,7 +734,7 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity", "rename", "close", "move", "printed"})
+                            "entity", "rename", "close", "move", "printed", "company"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "printed": ("action",),
              "method": ("old_value",), "catalogue": ("old_value",)}
@@ -745,6 +759,8 @@ def _context_key(fields: dict[str, Any]) -> str:
         return f"n:{json.loads(fields['new_value'])['code']}"
     if action == "method":
         return f"s:{fields['source']}"
+    if action == "company":
+        return "s:company"
     if action == "catalogue":
         return f"c:{fields['year']}"
     return f"v:{fields['entity_id']}:{fields['year']}:{fields['indicator']}"
