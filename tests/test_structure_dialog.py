@@ -127,3 +127,49 @@ def test_an_entity_added_in_the_dialog_can_be_chosen_at_once(
     assert [picker.itemData(n) for n in range(picker.count())] == [
         "group", "north", "wuhan", "south"]
     dialog.close()
+
+
+def test_a_change_moving_published_figures_asks_why_and_is_restated(
+        qtbot: QtBot, group: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    from ui.main_window import MainWindow
+
+    electricity = "environment.energy.electricity"
+    assert main(["entity", "add", str(group), "xiaogan", "--parent", "north", "--kind", "site",
+                 "--zh", "孝感", "--en", "Xiaogan", "--province", "hubei"]) == 0
+    for site, kwh in (("wuhan", "300000"), ("xiaogan", "50000")):
+        assert main(["set", str(group), "--entity", site, "--year", "2024", electricity,
+                     kwh]) == 0
+        assert main(["lock", str(group), "--entity", site, "--year", "2024", electricity]) == 0
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    asked: list[str] = []
+
+    def ask(_parent: object, _title: str, text: str) -> tuple[str, bool]:
+        asked.append(text)
+        return "", False  # the user cancels
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", ask)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "en")
+    qtbot.addWidget(window)
+    window.open_database(group, "group", 2024)
+    dialog = window.catalogue_actions.show_structure()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    assert dialog.add_entity({"code": "south", "zh": "南方", "en": "South", "kind": "company",
+                              "parent": "group", "from_year": 2024})
+    dialog.select("wuhan")
+    assert not dialog.move_selected("south", 2024)  # asked why, and cancelled: not made
+    assert len(asked) == 1 and "north 2024: 350000 → 50000" in asked[0] and not warnings
+    assert dialog.move_selected("south", 2024, reason="Wuhan reports to South")
+    assert "north 2024" in dialog.restating and not warnings
+    store = open_database(group)
+    try:
+        north = store.figures_of(["north"], [2024])[("north", electricity, 2024)]
+        assert (north.published, north.restated) == (
+            "350000", "boundary: wuhan moved under south from 2024; Wuhan reports to South")
+        assert store.verify_audit().sound
+    finally:
+        store.close()

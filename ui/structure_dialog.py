@@ -5,6 +5,7 @@ method run through SessionOps; on a server only coordinators may change anything
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
@@ -73,6 +74,7 @@ class StructureDialog(QDialog):
         self.ops, self.session, self.settings = ops, ops.session, settings
         workspace = self.session.workspace
         self.year = workspace.year if workspace is not None else None
+        self.restating = ""  # the published figures the last change restated, as named
         self.setWindowTitle(tr("Group structure"))
         self.resize(820, 480)
         self.tree = QTreeWidget()
@@ -186,7 +188,8 @@ class StructureDialog(QDialog):
                 return False
         return self.ops.run(lambda: self.session.rename_entity(code, zh, en))
 
-    def move_selected(self, parent: str | None = None, from_year: int | None = None) -> bool:
+    def move_selected(self, parent: str | None = None, from_year: int | None = None,
+                      reason: str | None = None) -> bool:
         code = self.selected()
         if code is None:
             return False
@@ -201,9 +204,10 @@ class StructureDialog(QDialog):
                                                 self.year or 2024, 1990, 2100)
             if not ok:
                 return False
-        return self.ops.run(lambda: self.session.move_entity(code, parent, from_year))
+        return self._restating(lambda kind, why: self.session.move_entity(
+            code, parent, from_year, kind, why), reason)
 
-    def close_selected(self, from_year: int | None = None) -> bool:
+    def close_selected(self, from_year: int | None = None, reason: str | None = None) -> bool:
         code = self.selected()
         if code is None:
             return False
@@ -216,10 +220,42 @@ class StructureDialog(QDialog):
                 self.year or 2024, 1990, 2100)
             if not ok:
                 return False
-        return self.ops.run(lambda: self.session.close_entity(code, from_year))
+        return self._restating(lambda kind, why: self.session.close_entity(
+            code, from_year, kind, why), reason)
 
     def _kind(self, code: str) -> str:
         return self.session.require_store().entity(code).kind
+
+    def _restating(self, change: Callable[[str | None, str], Changes],
+                   reason: str | None = None) -> bool:
+        """Run a change of structure; when the session says it would move published
+        figures, show them and ask why (`reason` answers for the user), then make it as a
+        boundary restatement. False when refused or not made."""
+        refused: list[EsgdeskError] = []
+
+        def first() -> Changes:
+            try:
+                return change(None, "")
+            except EsgdeskError as exc:
+                if exc.kind != "published_would_move":
+                    raise
+                refused.append(exc)
+                return Changes()
+
+        done = self.ops.run(first)
+        if not refused:
+            return done
+        if reason is None:
+            from PySide6.QtWidgets import QInputDialog
+
+            reason, ok = QInputDialog.getMultiLineText(
+                self, tr("Restate as a change of boundary"),
+                refused[0].message(self.ops.lang) + "\n\n" + tr("Reason for the restatement"))
+            if not ok:
+                return False
+        self.restating = refused[0].message(self.ops.lang)
+        why = reason
+        return self.ops.run(lambda: change("boundary", why))
 
     # -- the structure workbook ------------------------------------------------------------
     def export_book(self, path: Path | None = None) -> Path | None:
@@ -235,7 +271,8 @@ class StructureDialog(QDialog):
             self.ops.refuse(exc)
             return None
 
-    def import_book(self, path: Path | None = None, apply: bool | None = None) -> bool:
+    def import_book(self, path: Path | None = None, apply: bool | None = None,
+                    reason: str | None = None) -> bool:
         """Check a structure workbook; show its problems (nothing is written) or its
         difference, and store it when the user applies it (`apply` answers for them)."""
         if path is None:
@@ -264,7 +301,8 @@ class StructureDialog(QDialog):
             apply = answer == QMessageBox.StandardButton.Yes
         if not apply:
             return False
-        return self.ops.run(lambda: self.session.import_structure(plan, path.name))
+        return self._restating(lambda kind, why: self.session.import_structure(
+            plan, path.name, kind, why), reason)
 
 
 def _cells(entity: EntityInfo, lang: str) -> list[str]:

@@ -990,6 +990,14 @@ Keep your {mine}, or take {theirs}?</source>
         <translation>自哪一年起关闭或出售（此后不再收集其数据；历史数据保留）</translation>
     </message>
     <message>
+        <source>Restate as a change of boundary</source>
+        <translation>以边界变更重述</translation>
+    </message>
+    <message>
+        <source>Reason for the restatement</source>
+        <translation>重述原因</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
