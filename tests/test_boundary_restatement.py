@@ -184,3 +184,32 @@ def test_a_change_that_moves_nothing_published_needs_no_restatement(
         assert not [r for r in store.audit_log() if r.action == "recompute"]
     finally:
         store.close()
+
+
+def test_a_structure_workbook_moving_published_totals_is_refused_then_restated(
+        group: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    book = tmp_path / "structure.xlsx"
+    assert run(capsys, "entity", "export", group, "--out", str(book), "--lang", "en")[0] == 0
+    workbook = load_workbook(book)
+    sheet = workbook["entities"]
+    header = [cell.value for cell in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "shantou")
+    row[header.index("control")].value = "no"
+    workbook.save(book)
+    code, out, err = run(capsys, "entity", "import", group, str(book))
+    assert code == 2 and "shantou changed by the structure workbook structure.xlsx" in err
+    assert group_total(group, "group", 2023) == "600000"  # nothing was written
+    code, out, err = run(capsys, "entity", "import", group, str(book), "--restate", "boundary",
+                         "--reason", "shantou is run by a partner")
+    assert code == 0, err
+    assert "1 published figure" not in out and "published figures restated" in out
+    assert group_total(group, "group", 2023) == "510000"
+    store = open_database(Path(group))
+    try:
+        total = store.figures_of(["group"], [2023])[("group", ELECTRICITY, 2023)]
+        assert (total.published, total.restated) == (
+            "600000", "boundary: shantou changed by the structure workbook structure.xlsx; "
+            "shantou is run by a partner")
+        assert store.verify_audit().sound
+    finally:
+        store.close()

@@ -120,6 +120,8 @@ def structure_moves(store: Store, after: Structure,
         return []
     root = store.root().code
     before = Consolidation(store, years, root)
+    if not any(stored.status == "locked" for stored in before.book.values.values()):
+        return []  # nothing published in those years
     then = Consolidation(_Restructured(store, after), years, root)  # type: ignore[arg-type]
     moves: list[PublishedMove] = []
     for year in years:
