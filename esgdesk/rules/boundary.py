@@ -221,15 +221,16 @@ def set_share(store: Store, code: str, equity_share: str | None, control: bool |
     if control is not None:
         fields["control"] = control
     new = store.checked_change(code, **fields)
-    words = []
+    en, zh = [], []
     if new.equity_share != old.equity_share:
-        words.append(f"equity share {old.equity_share or '-'} % → {new.equity_share or '-'} %")
+        shares = f"{old.equity_share or '-'} % → {new.equity_share or '-'} %"
+        en.append(f"equity share {shares}")
+        zh.append(f"权益比例 {shares}")
     if new.control != old.control:
-        words.append(f"operational control {'yes' if new.control else 'no'}")
-    what = f"{code} {', '.join(words)}"
+        en.append(f"operational control {'yes' if new.control else 'no'}")
+        zh.append("取得运营控制权" if new.control else "不再拥有运营控制权")
     restated = guarded(store, changed_structure(store.structure(), changed=[new]), [code],
-                       restatement, what, what.replace("equity share", "权益比例")
-                       .replace("operational control", "运营控制权"))
+                       restatement, f"{code} {', '.join(en)}", f"{code} {'，'.join(zh)}")
     store.change_entity(code, user, restated=restated, **fields)
     return restated[0]
 
