@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -51,6 +60,10 @@ class Value(Base):
     # Where the figure comes from, for coordinators (schema 0006 on); `note` is the
     # explanation contributors see.
     provenance: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How it was obtained (0012 on): measured | calculated | estimated, "" when not said;
+    # an estimate's method.
+    quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    method: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditEntry(Base):
@@ -171,3 +184,36 @@ class Factor(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str] = mapped_column(Text, default="")
     changed_at: Mapped[str] = mapped_column(String(40), default="")
+
+
+class EvidenceContent(Base):
+    """A document's bytes, stored once by their SHA-256 however many figures it backs."""
+
+    __tablename__ = "evidence_content"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(128))
+
+
+class Attachment(Base):
+    """A document attached to a figure. Never deleted: a removal is marked (by whom, when,
+    why), since the audit log's rows name the attachment's content."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_figure", "entity_id", "year", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_content.sha256"))
+    file_name: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    attached_by: Mapped[str] = mapped_column(Text)
+    attached_at: Mapped[str] = mapped_column(String(40))
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    removed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -23,6 +23,7 @@ from esgdesk.storage.engine import (
     sqlite_has_wal_reset_fix,
     upgrade,
 )
+from esgdesk.storage.evidence import EvidencePart
 from esgdesk.storage.factors import FactorsPart
 from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_entry
 from esgdesk.storage.location import ServerUrl, is_server, location
@@ -53,7 +54,7 @@ __all__ = [
     "upgrade",
 ]
 
-class Store(RequestsPart, AuditPart, FactorsPart, ServerPart):
+class Store(RequestsPart, EvidencePart, AuditPart, FactorsPart, ServerPart):
     """An open esgdesk database. Every method that writes is one transaction."""
 
 
