@@ -851,9 +851,10 @@ def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may
 
 
 def _audited_changes(store: Any, user: str) -> None:
-    """One of every audited write the app makes (figures, notes, statuses, a restatement,
-    a request and its review locking its figures, a factor with its year's own copy, a
-    province and a method choice moving published figures, a catalogue edition)."""
+    """One of every audited write the app makes (figures, notes, statuses, a figure's
+    quality, evidence attached and removed, a restatement, a request and its review locking
+    its figures, a factor with its year's own copy, a province and a method choice moving
+    published figures, a catalogue edition)."""
     from esgdesk.rules.published import change_choice, change_province
     from esgdesk.storage.restatements import Restatement
 
@@ -867,6 +868,12 @@ def _audited_changes(store: Any, user: str) -> None:
                       Change("dongguan", 2024, electricity + "_renewable", "200000")],
                      user, source="returned.xlsx sha256:ab12")
     store.set_note("group", 2023, IR, "audited accounts", user)
+    store.set_quality("group", 2022, HR, "estimated", "November's count, \"plus\" hires", user)
+    store.set_quality("group", 2022, HR, "measured", "", user)
+    attached = store.attach("group", 2022, HR, "工资 payroll.pdf", b"%PDF-1.4 payroll", user,
+                            note="December's extract")
+    store.attach("group", 2023, IR, "accounts.txt", "审计报告".encode(), user)
+    store.detach(attached.id, "the wrong month", user)
     store.set_note("group", 2023, HR, "recounted", user)
     store.set_status("group", 2023, HR, "locked", user, reason="published")
     store.restate("group", 2023, HR, "4150", "error", "a site was left out", user)
@@ -904,7 +911,7 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue", "entity"}
+            "province", "method", "catalogue", "entity", "attach", "detach", "quality"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

@@ -52,14 +52,15 @@ class EvidencePart(EditionsPart):
                 s.add(EvidenceContent(sha256=digest, content=content, size=len(content),
                                       media_type=kind))
                 s.flush()  # the content before the row that refers to it
+            # Said before the row is inserted: on a server its trigger writes the audit row.
+            add_audit_row(s, at=stamp, user=user, action=ATTACH, entity_id=ent.id, year=year,
+                          indicator=indicator, new_value=digest, source=file_name,
+                          reason=note)
             row = AttachmentRow(entity_id=ent.id, year=year, indicator=indicator,
                                 sha256=digest, file_name=file_name, note=note,
                                 attached_by=user, attached_at=stamp, removed=False)
             s.add(row)
             s.flush()
-            add_audit_row(s, at=stamp, user=user, action=ATTACH, entity_id=ent.id, year=year,
-                          indicator=indicator, new_value=digest, source=file_name,
-                          reason=note)
             attachment_id = row.id
         return self.attachment(attachment_id)
 
@@ -79,7 +80,6 @@ class EvidencePart(EditionsPart):
             check_text(row.indicator, reason, "the reason")
             row.removed, row.removed_by = True, user
             row.removed_at, row.removed_reason = stamp, reason.strip()
-            s.flush()
             add_audit_row(s, at=stamp, user=user, action=DETACH, entity_id=row.entity_id,
                           year=row.year, indicator=row.indicator, old_value=row.sha256,
                           source=row.file_name, reason=reason.strip())

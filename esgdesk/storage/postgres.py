@@ -238,7 +238,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 3
+SERVER_GENERATION = 4
 
 
 def _state_text_cases() -> str:
@@ -295,6 +295,9 @@ def _audit_trigger(table: str, function: str, event: str, body: str,
 
 
 _APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
+# A figure's quality as its audit row holds it ("estimated: <method>"; NULL when not said).
+_QUALITY_TEXT = ("nullif(CASE WHEN {row}.method <> '' THEN {row}.quality || ': ' || {row}.method "
+                 "ELSE {row}.quality END, '')")
 
 
 def _json(expression: str) -> str:
@@ -404,7 +407,37 @@ AUDIT_TRIGGERS = (
                s.action := 'status'; s.old_value := OLD.value; s.new_value := NEW.value;
                s.old_status := OLD.status; s.new_status := NEW.status;
                {_APPEND}(s, ctx);
-             END IF;""", declare="restated boolean := false;"),
+             END IF;
+             -- How the figure was obtained ("quality"), as esgdesk.storage.evidence writes it.
+             IF (OLD.quality, OLD.method) IS DISTINCT FROM (NEW.quality, NEW.method) THEN
+               q.entity_id := NEW.entity_id; q.year := NEW.year; q.indicator := NEW.indicator;
+               q.action := 'quality';
+               q.old_value := {_QUALITY_TEXT.format(row="OLD")};
+               q.new_value := {_QUALITY_TEXT.format(row="NEW")};
+               {_APPEND}(q, ctx);
+             END IF;""", declare=f"restated boolean := false; q {SCHEMA}.audit;"),
+    # A document attached to a figure ("attach") or removed from it ("detach"), with its
+    # hash, as esgdesk.storage.evidence writes them; an attachment changes in no other way.
+    *_audit_trigger("attachment", "esgdesk_audit_attachment", "AFTER INSERT OR UPDATE", f"""
+             IF TG_OP = 'UPDATE' AND ((OLD.entity_id, OLD.year, OLD.indicator, OLD.sha256,
+                 OLD.file_name, OLD.note, OLD.attached_by, OLD.attached_at)
+                 IS DISTINCT FROM (NEW.entity_id, NEW.year, NEW.indicator, NEW.sha256,
+                 NEW.file_name, NEW.note, NEW.attached_by, NEW.attached_at)
+                 OR (OLD.removed AND NOT NEW.removed)) THEN
+               RAISE EXCEPTION 'an attachment is only ever removed' USING ERRCODE = '42501';
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.source := NEW.file_name;
+             IF TG_OP = 'INSERT' THEN
+               r.action := 'attach'; r.new_value := NEW.sha256; r.reason := NEW.note;
+               {_APPEND}(r, ctx);
+             ELSIF NEW.removed AND NOT OLD.removed THEN
+               r.action := 'detach'; r.old_value := NEW.sha256;
+               r.reason := coalesce(NEW.removed_reason, '');
+               {_APPEND}(r, ctx);
+             END IF;"""),
     # A data request: made or re-assigned ("request"), moved along its states ("review").
     *_audit_trigger("request", "esgdesk_audit_request", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('r:' || NEW.entity_id || ':' || NEW.year || ':'
@@ -665,7 +698,7 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity"})
+                            "entity", "attach", "detach", "quality"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "method": ("old_value",), "catalogue": ("old_value",)}
 _SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
@@ -846,6 +879,14 @@ def _rights_statements(database: str) -> list[str]:
         # Locking the writers' row takes the right to update it: the writing roles only.
         f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}",
         f"ALTER TABLE {SCHEMA}.value ENABLE ROW LEVEL SECURITY",
+        # Evidence: a contributor stores documents and attaches them to the figures it may
+        # write (the policies below), and removes them only by marking; nobody deletes.
+        f"GRANT INSERT ON {SCHEMA}.evidence_content, {SCHEMA}.attachment TO {contributor}",
+        f"GRANT UPDATE (removed, removed_by, removed_at, removed_reason) "
+        f"ON {SCHEMA}.attachment TO {contributor}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.evidence_content FROM {every}",
+        f"REVOKE DELETE, TRUNCATE ON {SCHEMA}.attachment FROM {every}",
+        f"ALTER TABLE {SCHEMA}.attachment ENABLE ROW LEVEL SECURITY",
     ]
     may_write = f"{SCHEMA}.esgdesk_may_write"
     policies = {
@@ -870,6 +911,23 @@ def _rights_statements(database: str) -> list[str]:
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.value",
                        f"CREATE POLICY {name} ON {SCHEMA}.value {rule}"]
+    # An attachment is the contributor's when its figure is (approved or locked: not).
+    figure_status = (f"coalesce((SELECT v.status FROM {SCHEMA}.value v WHERE v.entity_id = "
+                     "attachment.entity_id AND v.year = attachment.year AND v.indicator = "
+                     "attachment.indicator), 'draft')")
+    theirs = f"{may_write}(indicator, year, {figure_status})"
+    attachment_policies = {
+        "esgdesk_read": "FOR SELECT USING (true)",
+        "esgdesk_coordinator": f"FOR ALL TO {coordinator} USING (true) WITH CHECK (true)",
+        "esgdesk_contributor_insert": f"FOR INSERT TO {contributor} WITH CHECK ({theirs})",
+        # Every row is visible to an update, so a refused one is an error, not "UPDATE 0"
+        # (the trigger keeps an attachment on its figure: the new row's is the old one's).
+        "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
+            USING (true) WITH CHECK ({theirs})""",
+    }
+    for name, rule in attachment_policies.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.attachment",
+                       f"CREATE POLICY {name} ON {SCHEMA}.attachment {rule}"]
     return statements
 
 
