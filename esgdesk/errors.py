@@ -400,9 +400,10 @@ class EvidenceMissing(EsgdeskError):
 
     kind = "evidence_missing"
 
-    def __init__(self, what: str, missing: list[tuple[str, str]]) -> None:
+    def __init__(self, what_en: str, what_zh: str, missing: list[tuple[str, str]]) -> None:
         self.missing = missing
         listed = ", ".join(f"{entity} {indicator}" for entity, indicator in missing)
-        super().__init__(f"{what}: required evidence is missing for {len(missing)} "
-                         f"figure(s): {listed}",
-                         f"{what}：{len(missing)} 个数据缺少必需的证明文件：{listed}")
+        super().__init__(f"{what_en}: required evidence is missing for {len(missing)} "
+                         f"figure(s): {listed}; attach a document to each before approving",
+                         f"{what_zh}：{len(missing)} 个数据缺少必需的证明文件：{listed}；"
+                         "请先为每个数据附上证明文件，再审核通过")

@@ -25,6 +25,8 @@ class EvidencePart(SessionCore):
             raise NotFound("no such file", "没有这个文件", where=str(file)) from None
         self.require_store().attach(ref.entity, ref.year, ref.indicator, file.name, content,
                                     self.user, note)
+        if self.workspace is not None:
+            self.workspace.evidence_changed(ref)
         return Changes(figures=frozenset({ref}), notes=True, findings=True, saved=True)
 
     def evidence(self, year: int, entity: str | None = None,
@@ -48,6 +50,8 @@ class EvidencePart(SessionCore):
         """Remove a document from its figure, saying why (the attachment stays, marked)."""
         attachment = self.require_store().detach(attachment_id, reason, self.user)
         ref = FigureRef(attachment.entity, attachment.year, attachment.indicator)
+        if self.workspace is not None:
+            self.workspace.evidence_changed(ref)
         return Changes(figures=frozenset({ref}), notes=True, findings=True, saved=True)
 
     def set_quality(self, ref: FigureRef, quality: str, method: str = "") -> Changes:

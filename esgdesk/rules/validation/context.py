@@ -97,6 +97,10 @@ class ValidationContext:
                         *(i for i, deps in self._dependents.items() if spec.id in deps)}:
                 self._factors_of.setdefault(ref, []).append(spec.id)
         self._summed = [s for s in self._typed if s.aggregation == "sum"]
+        # The figures whose catalogue asks for a document behind them, and those of the tree
+        # that have one (read when first asked, again after evidence changes).
+        self._needing_evidence = [s for s in self._typed if s.needs_evidence]
+        self._evidenced: set[tuple[str, str]] | None = None
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
         self.submitted: set[tuple[str, str]] = {
@@ -115,6 +119,13 @@ class ValidationContext:
                 self._group_of[spec.id] = group
 
     # -- figures --------------------------------------------------------------
+    def evidenced(self, entity: str, indicator: str) -> bool:
+        """Whether a document is attached to the figure (of the year validated)."""
+        if self._evidenced is None:
+            self._evidenced = {(a.entity, a.indicator)
+                               for a in self.store.attachments(self.year, self.codes)}
+        return (entity, indicator) in self._evidenced
+
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
         return self.book.stored(entity, indicator, year)
 

@@ -191,3 +191,22 @@ def target(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
             f"'{label.en}': the {v.year + 1} target {v.show(spec.id, following)} is weaker than "
             f"the {v.year} actual {v.show(spec.id, actual)}.", explained_by=next_id))
     return found
+
+
+def evidence(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
+    """A figure whose catalogue asks for a document behind it (`evidence = "required"`),
+    filled in, with none attached: it does not count as complete, and its request cannot be
+    approved."""
+    spec = v.catalogue.indicators[subject]
+    if not spec.needs_evidence or not v.figures.takes(entity, spec.id):
+        return []
+    stored = v.stored(entity, spec.id, v.year)
+    if stored is None or stored.value is None or stored.state != "value":
+        return []  # nothing to prove (n/a, not available), or nothing yet: see "missing"
+    if v.evidenced(entity, spec.id):
+        return []
+    label = spec.label
+    return [Finding("warning", "evidence", entity, v.year, (spec.id,), {}, Label(
+        f"“{label.zh}”须附证明文件（账单、台账、记录），尚未附上。",
+        f"'{label.en}' needs a document behind it (a bill, a ledger, a record); none is "
+        "attached."))]
