@@ -23,16 +23,18 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.application.session import Changes, Trend
+from esgdesk.model.evidence import quality_words
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
+from ui.evidence_drop import FileDrop
 from ui.i18n import finding_line, status_word
 from ui.operations import SessionOps
 from ui.trend_chart import TrendChart
 
 DETAIL_WIDTH = 250  # on the first run; the dock keeps the width the user gives it
 FIELDS = ("zh", "en", "id", "unit", "type", "owner", "gri", "cass", "formula", "status",
-          "restated", "last_note")
+          "restated", "last_note", "quality", "evidence")
 
 
 def _wrapping(label: QLabel) -> QLabel:
@@ -102,6 +104,7 @@ class DetailPane(QScrollArea):
         self.history.setMinimumHeight(120)
         layout.addWidget(self.history, 1)
         self.setWidget(body)
+        FileDrop(ops, lambda _pos: self.ref, body)  # a file dropped here backs the figure shown
         self.retranslate()
         ops.changed.connect(self._changed)
 
@@ -122,6 +125,7 @@ class DetailPane(QScrollArea):
             "gri": self.tr("GRI"), "cass": self.tr("CASS-ESG 5.0"),
             "formula": self.tr("Formula"), "status": self.tr("Status"),
             "restated": self.tr("Restated"), "last_note": self.tr("Last year's explanation"),
+            "quality": self.tr("Obtained"), "evidence": self.tr("Evidence"),
         }
         for key, text in captions.items():
             self.captions[key].setText(text)
@@ -204,10 +208,25 @@ class DetailPane(QScrollArea):
             .replace("{published}", restated[0]).replace("{why}", restated[1])
             if (restated := workspace.restatement(ref)) else "—",
             "last_note": workspace.last_explanation(ref) or "—",
+            **self._evidence_texts(ref),
         }
         for key, text in texts.items():
             self.fields[key].setText(text)
         self.title.setText(f"{indicator.label(self.lang)} · {ref.year}")
+
+    def _evidence_texts(self, ref: FigureRef) -> dict[str, str]:
+        """How the figure was obtained, and the documents behind it (or that one is
+        required and missing)."""
+        quality, method = self.session.quality_of(ref)
+        obtained = quality_words(quality, self.lang) or "—"
+        if method:
+            obtained += f": {method}"
+        lines = [f"{a.file_name} · {a.size / 1024:.0f} KB · {a.attached_by} · "
+                 f"{a.attached_at[:10]}" + (f" · {a.note}" if a.note else "")
+                 for a in self.session.evidence_of(ref)]
+        if not lines and self.session.evidence_missing(ref):
+            lines.append(self.tr("Required, none attached: drop a file here"))
+        return {"quality": obtained, "evidence": "\n".join(lines) or "—"}
 
     def _formula_text(self, ref: FigureRef, workspace: Workspace) -> str:
         """A computed figure's formula, the method's choices and the factors it was made

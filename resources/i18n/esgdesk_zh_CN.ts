@@ -167,6 +167,21 @@
         <translation>上年说明</translation>
     </message>
     <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Obtained</source>
+        <translation>取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Evidence</source>
+        <translation>证明文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Required, none attached: drop a file here</source>
+        <translation>必须附证明文件，尚未附上：把文件拖到这里</translation>
+    </message>
+    <message>
         <location filename="../../ui/detail_pane.py" line="73"/>
         <source>Note / explanation</source>
         <translation>备注 / 说明</translation>

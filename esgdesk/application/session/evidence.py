@@ -9,6 +9,7 @@ from esgdesk.application.session.core import Changes, SessionCore
 from esgdesk.errors import NotFound
 from esgdesk.model.evidence import Attachment, refuse_size
 from esgdesk.model.layout import FigureRef
+from esgdesk.model.states import VALUE
 
 
 class EvidencePart(SessionCore):
@@ -60,6 +61,17 @@ class EvidencePart(SessionCore):
         self.require_store().set_quality(ref.entity, ref.year, ref.indicator, quality, method,
                                          self.user)
         return Changes(figures=frozenset({ref}), notes=True, findings=True, saved=True)
+
+    def evidence_missing(self, ref: FigureRef) -> bool:
+        """The figure holds a value its catalogue wants a document behind, and has none."""
+        store = self.require_store()
+        indicator = store.edition(ref.year).indicators.get(ref.indicator)
+        if indicator is None or not indicator.needs_evidence:
+            return False
+        stored = store.get(ref.entity, ref.year, ref.indicator)
+        if stored is None or stored.value is None or stored.state != VALUE:
+            return False
+        return not self.evidence_of(ref)
 
     def quality_of(self, ref: FigureRef) -> tuple[str, str]:
         """How a figure was obtained and an estimate's method ("", "" when not said)."""
