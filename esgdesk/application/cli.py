@@ -675,6 +675,7 @@ def _validate(session: Session, args: argparse.Namespace) -> int:
 
 
 from esgdesk.application import (  # noqa: E402, F401  (they register)
+    cli_assurance,
     cli_catalogue,
     cli_evidence,
     cli_factors,

@@ -217,3 +217,36 @@ class Attachment(Base):
     removed_by: Mapped[str | None] = mapped_column(Text, nullable=True)
     removed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
     removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AssuranceSample(Base):
+    """A verifier's sample of a year's figures: how it was drawn (seed, size, by what,
+    which department) and the figures drawn, as JSON [[entity, indicator], …]."""
+
+    __tablename__ = "assurance_sample"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    drawn_by: Mapped[str] = mapped_column(String(16))  # magnitude | random
+    department: Mapped[str] = mapped_column(String(32), default="")
+    figures: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[str] = mapped_column(String(40))
+
+
+class AssuranceMark(Base):
+    """A verifier's mark on a figure: passed, failed or queried, with a comment."""
+
+    __tablename__ = "assurance_mark"
+    __table_args__ = (Index("ix_assurance_mark_figure", "entity_id", "year", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    mark: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    marked_by: Mapped[str] = mapped_column(Text)
+    marked_at: Mapped[str] = mapped_column(String(40))

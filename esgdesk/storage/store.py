@@ -9,6 +9,7 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseDamaged, DatabaseError
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.storage.assurance import AssurancePart
 from esgdesk.storage.audit import AuditPart
 from esgdesk.storage.base import now
 from esgdesk.storage.engine import (
@@ -54,7 +55,7 @@ __all__ = [
     "upgrade",
 ]
 
-class Store(RequestsPart, EvidencePart, AuditPart, FactorsPart, ServerPart):
+class Store(RequestsPart, EvidencePart, AssurancePart, AuditPart, FactorsPart, ServerPart):
     """An open esgdesk database. Every method that writes is one transaction."""
 
 

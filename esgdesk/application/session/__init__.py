@@ -8,6 +8,7 @@ provinces, the method, factors)."""
 
 from __future__ import annotations
 
+from esgdesk.application.session.assurance import AssurancePart
 from esgdesk.application.session.catalogue import CataloguePart
 from esgdesk.application.session.collection import CollectionPart
 from esgdesk.application.session.core import (
@@ -28,5 +29,6 @@ __all__ = ["ACTION_ROLES", "ROLE_WORDS", "SCOPE", "AuditRecord", "Changes", "Fil
            "Progress", "Session", "Store", "StoredValue", "Trend"]
 
 
-class Session(FiguresPart, EvidencePart, CollectionPart, CataloguePart, SetupPart):
+class Session(FiguresPart, EvidencePart, AssurancePart, CollectionPart, CataloguePart,
+              SetupPart):
     """One user's work on one database (or a request workbook opened offline)."""

@@ -1,0 +1,46 @@
+"""A verifier's work on the session: drawing a sample of a year's figures, and packing the
+year for a verifier to check offline."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from esgdesk.application.session.core import SessionCore
+from esgdesk.model.assurance import Sample
+
+
+class AssurancePart(SessionCore):
+    """Samples and packs."""
+
+    def draw_sample(self, year: int, size: int, seed: str, by: str = "magnitude",
+                    department: str = "") -> Sample:
+        """Draw a sample anyone can draw again with the same seed, and record it (audited)."""
+        from esgdesk.rules.sampling import draw, population
+
+        store = self.require_store()
+        catalogue = store.edition(year)
+        if department and department not in catalogue.departments:
+            from esgdesk.errors import UnknownDepartment
+
+            raise UnknownDepartment(department, list(catalogue.departments))
+        figures = store.figures_of([e.code for e in store.entities()], [year]).values()
+        drawn = draw(population(catalogue, figures, by, department), size, seed)
+        return store.record_sample(year, seed, size, by, department, drawn, self.user)
+
+    def write_pack(self, year: int, out: Path, lang: str = "zh") -> Path:
+        """The year's assurance pack (the report workbook, every figure with its history,
+        the audit log, the evidence, the factors, the method, the catalogue edition, the
+        sample and its marks, and the manifest)."""
+        from datetime import UTC, datetime
+
+        import esgdesk
+        from esgdesk.exchange.assurance_pack import write_pack
+        from esgdesk.exchange.export import export_workbook
+
+        store = self.require_store()
+        with tempfile.TemporaryDirectory() as folder:
+            report = export_workbook(store, year, Path(folder) / "report.xlsx", lang=lang)
+            content = report.read_bytes()
+        return write_pack(store, year, out, content, self.user,
+                          datetime.now(UTC).isoformat(timespec="seconds"), esgdesk.__version__)
