@@ -1,6 +1,7 @@
 """Evidence on a group's server: a contributor attaches documents to the figures it may write
 and the server refuses the rest, through the app, the command line and raw SQL alike; the
-server writes each attachment's audit row with its hash."""
+server writes each attachment's audit row with its hash. A verifier (assurer) reads
+everything and writes only its samples and marks."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from pg_server import PgServer
 from pg_server import cli as _cli
 
 from esgdesk.errors import Forbidden
+from esgdesk.model.assurance import Mark
 from esgdesk.storage.location import ServerUrl
-from esgdesk.storage.store import open_database
+from esgdesk.storage.store import Change, open_database
 
 HR = "people.employees.total"  # owned by hr, which li writes for
 IR = "finance.revenue"  # owned by ir
@@ -100,3 +102,32 @@ def test_the_command_line_attaches_and_fetches_on_a_server(
     fetched = _cli("evidence", "get", li, listed.stdout.split("\t")[0], "--out", str(out))
     assert fetched.returncode == 0, fetched.stderr
     assert out.read_bytes() == PAYROLL
+
+
+def test_an_assurer_reads_everything_and_writes_only_samples_and_marks(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    grant = _cli("server", "grant", group, "--name", "kpmg", "--role", "assurer")
+    assert grant.returncode == 0, grant.stderr
+    kpmg = open_database(pg_server.as_user(group, "kpmg"))
+    try:
+        assert kpmg.server_role() == ("assurer", ())
+        assert kpmg.get("group", 2023, HR) is not None  # reads the figures
+        sample = kpmg.record_sample(2023, "s1", 1, "random", "", [("group", HR)], "kpmg")
+        assert kpmg.set_marks([Mark("group", 2023, HR, "failed", "no register")], "kpmg") == 1
+        [entry] = [r for r in kpmg.history("group", 2023, HR) if r.action == "mark"]
+        assert (entry.db_user, entry.new_value, entry.reason) == ("kpmg", "failed",
+                                                                   "no register")
+        assert sample.figures == (("group", HR),)
+        head = kpmg.audit_head()
+        for write in (lambda: kpmg.set_value(Change("group", 2023, HR, "1"), "kpmg"),
+                      lambda: kpmg.attach("group", 2023, HR, "x.pdf", PAYROLL, "kpmg"),
+                      lambda: kpmg.set_quality("group", 2023, HR, "measured", "", "kpmg")):
+            with pytest.raises(Forbidden):
+                write()
+        assert kpmg.audit_head() == head
+    finally:
+        kpmg.close()
+    for statement in ("UPDATE assurance_mark SET mark = 'passed'", "DELETE FROM assurance_mark",
+                      "UPDATE value SET note = 'x'"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, "kpmg"), statement)

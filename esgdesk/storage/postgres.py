@@ -438,6 +438,29 @@ AUDIT_TRIGGERS = (
                r.reason := coalesce(NEW.removed_reason, '');
                {_APPEND}(r, ctx);
              END IF;"""),
+    # A verifier's sample ("sample"): the figures drawn and how, as esgdesk.storage.assurance
+    # writes it, on the group's row.
+    *_audit_trigger("assurance_sample", "esgdesk_audit_sample", "AFTER INSERT", f"""
+             r.entity_id := {_ROOT}; r.year := NEW.year; r.indicator := '';
+             ctx := {SCHEMA}.esgdesk_context('v:' || r.entity_id || ':' || NEW.year || ':');
+             r.action := 'sample'; r.new_value := NEW.figures; r.source := 'sample';
+             r.reason := 'seed ' || NEW.seed || ', size ' || NEW.size || ', by '
+               || NEW.drawn_by || CASE WHEN NEW.department <> ''
+                                       THEN ', department ' || NEW.department ELSE '' END;
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # A verifier's mark on a figure ("mark"), after the figure's mark before it.
+    *_audit_trigger("assurance_mark", "esgdesk_audit_mark", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.action := 'mark'; r.new_value := NEW.mark; r.reason := NEW.comment;
+             r.old_value := (SELECT m.mark FROM {SCHEMA}.assurance_mark m
+                              WHERE m.entity_id = NEW.entity_id AND m.year = NEW.year
+                                AND m.indicator = NEW.indicator AND m.id < NEW.id
+                              ORDER BY m.id DESC LIMIT 1);
+             {_APPEND}(r, ctx);"""),
     # A data request: made or re-assigned ("request"), moved along its states ("review").
     *_audit_trigger("request", "esgdesk_audit_request", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('r:' || NEW.entity_id || ':' || NEW.year || ':'
@@ -698,7 +721,7 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity", "attach", "detach", "quality"})
+                            "entity", "attach", "detach", "quality", "sample", "mark"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "method": ("old_value",), "catalogue": ("old_value",)}
 _SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
@@ -804,7 +827,7 @@ def copying(connection: Any) -> None:
     context.send(connection)
 
 
-ROLES = ("coordinator", "contributor", "reader")
+ROLES = ("coordinator", "contributor", "reader", "assurer")
 SERVER_TABLES = ("esgdesk_department_grant", "esgdesk_indicator_owner", "esgdesk_server",
                  "esgdesk_role", "esgdesk_writer")  # beside the schema's
 LEGACY_ROLES = {role: f"esgdesk_{role}" for role in ROLES}  # one for the whole server, before
@@ -846,14 +869,14 @@ def _rights_statements(database: str) -> list[str]:
     """The database's three group roles, their privileges and the row-level policies on
     figures (run again after every `server init`: each statement may be repeated)."""
     names = role_names(database)
-    coordinator, contributor, reader = (names[r] for r in ROLES)
-    every = f"{coordinator}, {contributor}, {reader}"
+    coordinator, contributor, reader, assurer = (names[r] for r in ROLES)
+    every = f"{coordinator}, {contributor}, {reader}, {assurer}"
     statements = [
         f"""DO $$ BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '{name}') THEN
                 CREATE ROLE {name} NOLOGIN;
               END IF;
-            END $$""" for name in (coordinator, contributor, reader)]
+            END $$""" for name in (coordinator, contributor, reader, assurer)]
     statements += [
         *(f"""INSERT INTO {SCHEMA}.esgdesk_role (role, rolname) VALUES ('{role}', '{name}')
               ON CONFLICT (role) DO UPDATE SET rolname = EXCLUDED.rolname"""
@@ -877,7 +900,7 @@ def _rights_statements(database: str) -> list[str]:
         *(f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA}.{table} FROM {every}"
           for table in SERVER_TABLES),
         # Locking the writers' row takes the right to update it: the writing roles only.
-        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}",
+        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}, {assurer}",
         f"ALTER TABLE {SCHEMA}.value ENABLE ROW LEVEL SECURITY",
         # Evidence: a contributor stores documents and attaches them to the figures it may
         # write (the policies below), and removes them only by marking; nobody deletes.
@@ -886,6 +909,12 @@ def _rights_statements(database: str) -> list[str]:
         f"ON {SCHEMA}.attachment TO {contributor}",
         f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.evidence_content FROM {every}",
         f"REVOKE DELETE, TRUNCATE ON {SCHEMA}.attachment FROM {every}",
+        # A verifier (assurer) reads everything and writes only its samples and marks, which
+        # nobody changes afterwards.
+        f"GRANT INSERT ON {SCHEMA}.assurance_sample, {SCHEMA}.assurance_mark TO {assurer}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {assurer}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.assurance_sample, "
+        f"{SCHEMA}.assurance_mark FROM {every}",
         f"ALTER TABLE {SCHEMA}.attachment ENABLE ROW LEVEL SECURITY",
     ]
     may_write = f"{SCHEMA}.esgdesk_may_write"
@@ -1021,8 +1050,9 @@ def grant(url: ServerUrl, user: str, role: str, departments: list[str]) -> None:
     exist, without a password: the administrator sets one, or the server trusts its own
     means) and a contributor its departments (replacing those it had)."""
     if role not in ROLES:
-        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor or reader",
-                            f"没有角色 {role!r}：coordinator、contributor 或 reader")
+        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor, reader "
+                            "or assurer",
+                            f"没有角色 {role!r}：coordinator、contributor、reader 或 assurer")
     who = _identifier(user)
 
     def statements(database: str) -> list[Statement]:
