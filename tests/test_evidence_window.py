@@ -97,3 +97,23 @@ def test_a_program_dropped_is_refused_with_the_reason_and_nothing_stored(
     assert _drop(window.detail.widget(), QPointF(10, 10), program)
     assert said and "is a program" in said[0] and "nothing was stored" in said[0]
     assert window.session.evidence_of(FigureRef("group", 2023, TOTAL)) == []
+
+
+def test_a_verifiers_marks_show_in_the_details_and_as_a_filter_of_the_findings(
+        qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    session = window.session
+    store = session.require_store()
+    store.record_sample(2023, "s", 1, "random", "", [("group", TOTAL)], "kpmg")
+    book = session.assurance_workbook(2023, tmp_path / "assurance.xlsx", "en")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(book)
+    workbook["sample"]["K2"], workbook["sample"]["L2"] = "queried", "December hires?"
+    workbook.save(book)
+    assert window.ops.run(lambda: session.import_marks(book)[0])
+    panel = window.findings
+    panel.severity.setCurrentIndex(panel.severity.findData("assurance"))
+    [shown] = panel.visible()
+    assert shown.rule == "assurance" and "queried: December hires?" in shown.message("en")
+    assert window.jump_to(TOTAL)
+    assert "marked 'Total number of employees' queried" in window.detail.findings.text()

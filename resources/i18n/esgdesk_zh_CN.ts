@@ -280,6 +280,11 @@
 <context>
     <name>FindingsPanel</name>
     <message>
+        <location filename="../../ui/findings_panel.py" line="113"/>
+        <source>Assurance marks</source>
+        <translation>核查结论</translation>
+    </message>
+    <message>
         <location filename="../../ui/findings_panel.py" line="66"/>
         <source>All severities</source>
         <translation>全部级别</translation>

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
+from esgdesk.model.assurance import Mark
 from esgdesk.model.catalogue import Catalogue, Indicator, Label, Table
 from esgdesk.model.types import ValueRefused, ValueType
 from esgdesk.rules.consolidate import Consolidation, additive_terms
@@ -101,6 +102,7 @@ class ValidationContext:
         # that have one (read when first asked, again after evidence changes).
         self._needing_evidence = [s for s in self._typed if s.needs_evidence]
         self._evidenced: set[tuple[str, str]] | None = None
+        self._marks: dict[str, dict[str, Mark]] | None = None  # a verifier's, by entity
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
         self.submitted: set[tuple[str, str]] = {
@@ -125,6 +127,16 @@ class ValidationContext:
             self._evidenced = {(a.entity, a.indicator)
                                for a in self.store.attachments(self.year, self.codes)}
         return (entity, indicator) in self._evidenced
+
+    def marks(self, entity: str) -> dict[str, Mark]:
+        """A verifier's latest mark on each of an entity's figures of the year, by
+        indicator."""
+        if self._marks is None:
+            self._marks = {}
+            for mark in self.store.marks_of_years({self.year}):
+                if mark.entity in self.codes and mark.indicator in self.catalogue.indicators:
+                    self._marks.setdefault(mark.entity, {})[mark.indicator] = mark
+        return self._marks.get(entity, {})
 
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
         return self.book.stored(entity, indicator, year)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from esgdesk.model.assurance import MARKS
 from esgdesk.model.catalogue import Indicator, Label
 from esgdesk.model.states import STATES
 from esgdesk.model.words import counted
@@ -210,3 +211,22 @@ def evidence(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
         f"“{label.zh}”须附证明文件（账单、台账、记录），尚未附上。",
         f"'{label.en}' needs a document behind it (a bill, a ledger, a record); none is "
         "attached."))]
+
+
+# A verifier's mark as a finding: failed and queried are to be answered, passed is noted.
+MARK_SEVERITY = {"failed": "warning", "queried": "warning", "passed": "info"}
+
+
+def assurance(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
+    """A verifier's latest mark on the figure, with its comment (none when unmarked)."""
+    mark = v.marks(entity).get(subject)
+    if mark is None:
+        return []
+    label = v.catalogue.indicators[subject].label
+    zh_mark, en_mark = MARKS[mark.mark]
+    comment_zh = f"：{mark.comment}" if mark.comment else "。"
+    comment_en = f": {mark.comment}" if mark.comment else "."
+    return [Finding(MARK_SEVERITY[mark.mark], "assurance", entity, v.year, (subject,), {},
+                    Label(f"核查人 {mark.marked_by} 对“{label.zh}”的结论为{zh_mark}{comment_zh}",
+                          f"The verifier {mark.marked_by} marked '{label.en}' "
+                          f"{en_mark}{comment_en}"))]

@@ -80,6 +80,8 @@ class Validator(ValidationContext):
                 self._evaluate("peer", entity, spec.id)
             for spec in self._needing_evidence:
                 self._evaluate("evidence", entity, spec.id)
+            for indicator in self.marks(entity):
+                self._evaluate("assurance", entity, indicator)
             yield entity
 
     def findings(self) -> list[Finding]:
