@@ -225,6 +225,17 @@ class RequestWriter:
                           "本主体的往年数据；请直接填写本年度数据。 · Prior years are held "
                           "only for the group, so this entity's prior years are not shown "
                           "here; type the reporting year's figures."))
+        needing = [self.catalogue.indicators[i] for i in self.store.request_indicators(
+            request.department, request.year, request.entity)
+            if i in self.catalogue.indicators and self.catalogue.indicators[i].needs_evidence]
+        if needing:  # which figures need a document, and how to send it
+            listed = "; ".join(f"{i.label(lang)} [{i.id}]" for i in needing)
+            facts.append(("证明文件 Documents required",
+                          f"{listed}. 请将证明文件放在与本工作簿同名的文件夹或 zip 中发回，"
+                          "文件名以指标编号开头（或放在以指标编号命名的子文件夹中）。 · Send each "
+                          "figure's document back in a folder or zip named after this workbook, "
+                          "its file name starting with the indicator id (or in a subfolder "
+                          "named after it)."))
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
