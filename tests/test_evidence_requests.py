@@ -81,3 +81,28 @@ def test_documents_in_a_zip_come_in_too_and_a_stray_file_refuses_the_file(
     [report] = import_files(sample, [filled], "coordinator")
     assert report.acceptable and report.written == 3
     assert [a.indicator for a in sample.attachments(2024)] == [FEMALE]
+
+
+def test_the_request_carries_how_each_figure_was_obtained_both_ways(
+        sample: Store, tmp_path: Path) -> None:
+    sample.set_quality("group", 2023, TOTAL, "measured", "", "hr")
+    request = _request(sample, tmp_path)
+    book = load_workbook(request)
+    sheet = next(s for s in book.worksheets if s.title.startswith("04"))
+    headers = {c.value for row in sheet.iter_rows(max_row=6) for c in row if c.value}
+    assert {"取得方式", "估算方法"} <= headers
+    refused = fill(request, {(TOTAL, "value"): 4300, (TOTAL, "quality"): "估算"},
+                   out=tmp_path / "refused.xlsx")
+    before = snapshot(sample)
+    [report] = import_files(sample, [refused], "coordinator")
+    assert [p.code for p in report.refused] == ["estimate_without_method"]
+    assert report.refused[0].sheet == sheet.title and snapshot(sample) == before
+    filled = fill(request, {(TOTAL, "value"): 4300, (TOTAL, "quality"): "估算",
+                            (TOTAL, "method"): "11 月人数加 12 月入职",
+                            (MALE, "value"): 2680, (MALE, "quality"): "measured"})
+    [report] = import_files(sample, [filled], "coordinator")
+    assert report.acceptable, report.refused
+    assert sample.qualities(2024) == {("group", TOTAL): ("estimated", "11 月人数加 12 月入职"),
+                                      ("group", MALE): ("measured", "")}
+    [row] = [r for r in sample.history("group", 2024, TOTAL) if r.action == "quality"]
+    assert row.new_value == "estimated: 11 月人数加 12 月入职"

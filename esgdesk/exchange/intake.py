@@ -80,6 +80,9 @@ class FileReport:
     written: int = 0  # figures accepting it wrote (import_files, not a dry run)
     # The documents that came with it (a folder or zip named after it), each for a figure.
     documents: list[ReturnedDocument] = field(default_factory=list)
+    # How figures were obtained, where the file says so and the database holds otherwise:
+    # (indicator, quality, method), written after the figures.
+    qualities: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def acceptable(self) -> bool:
@@ -90,8 +93,8 @@ class FileReport:
     def would_write(self) -> bool:
         """Accepting the file would write figures: nothing refused, not imported already,
         and something new or changed."""
-        return self.acceptable and self.already is None and bool(self.writes or
-                                                                  self.documents)
+        return self.acceptable and self.already is None and bool(
+            self.writes or self.documents or self.qualities)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -191,7 +194,25 @@ def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None)
     if report.already is not None:
         return report
     _compare(store, returned, report)
+    _obtained(store, returned, report)
     return report
+
+
+def _obtained(store: Store, returned: Returned, report: FileReport) -> None:
+    """The qualities the file gives that the database does not hold yet, for figures that
+    hold (or will hold) a value."""
+    assert report.request is not None
+    entity, year = report.request.entity, report.request.year
+    held = store.qualities(year, [entity])
+    written = {d.indicator for d in report.writes}
+    for figure in returned.figures:
+        if figure.quality is None:
+            continue
+        if held.get((entity, figure.indicator), ("", "")) == (figure.quality, figure.method):
+            continue
+        stored = store.get(entity, year, figure.indicator)
+        if figure.indicator in written or (stored is not None and stored.value is not None):
+            report.qualities.append((figure.indicator, figure.quality, figure.method))
 
 
 def _check_request(store: Store, returned: Returned,
@@ -343,7 +364,8 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
     unless may_accept(report, overwrite_newer)."""
     if report.refused:
         raise FileRefused(report.summary("en"), report.summary("zh"), kind="import_refused")
-    if report.already is not None or not (report.writes or report.documents):
+    if report.already is not None or not (report.writes or report.documents
+                                          or report.qualities):
         return 0  # nothing new or changed: nothing is written, not even a record
     if not may_accept(report, overwrite_newer):
         count, first = len(report.newer), report.newer[0]
@@ -361,6 +383,8 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
                                 len(changes))
     if changes:
         store.import_submission(changes, submission)
+    for indicator, quality, method in report.qualities:
+        store.set_quality(request.entity, request.year, indicator, quality, method, user)
     _attach_documents(store, report, user)
     return len(changes)
 
