@@ -117,3 +117,23 @@ def test_a_verifiers_marks_show_in_the_details_and_as_a_filter_of_the_findings(
     assert shown.rule == "assurance" and "queried: December hires?" in shown.message("en")
     assert window.jump_to(TOTAL)
     assert "marked 'Total number of employees' queried" in window.detail.findings.text()
+
+
+def test_the_details_pane_says_how_a_figure_was_obtained(qtbot: QtBot,
+                                                         window: MainWindow) -> None:
+    assert window.jump_to(TOTAL)
+    ref = FigureRef("group", 2023, TOTAL)
+    detail = window.detail
+    assert detail.save_quality.isEnabled()
+    detail.quality.setCurrentIndex(detail.quality.findData("estimated"))
+    said: list[str] = []
+    window.ops.refuse = lambda exc: said.append(exc.message("en"))  # type: ignore[method-assign]
+    qtbot.mouseClick(detail.save_quality, Qt.MouseButton.LeftButton)  # no method: refused
+    assert said and "needs its method" in said[0]
+    assert window.session.quality_of(ref) == ("", "")
+    detail.method.setText("November's count plus the December hires")
+    qtbot.mouseClick(detail.save_quality, Qt.MouseButton.LeftButton)
+    assert window.session.quality_of(ref) == (
+        "estimated", "November's count plus the December hires")
+    assert detail.fields["quality"].text().startswith("estimated: November")
+    assert window.session.history(ref)[-1].action == "quality"

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.application.session import Changes, Trend
-from esgdesk.model.evidence import quality_words
+from esgdesk.model.evidence import QUALITIES, quality_words
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
@@ -51,6 +53,7 @@ class DetailPane(QScrollArea):
     def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = ops.session
+        self.ops = ops
         self.ref: FigureRef | None = None
         self.workspace: Workspace | None = None
         self.trend_of: Callable[[FigureRef], Trend] | None = ops.session.trend
@@ -97,6 +100,16 @@ class DetailPane(QScrollArea):
         buttons.addWidget(self.save_note)
         buttons.addWidget(self.reuse_note)
         layout.addLayout(buttons)
+        # How the figure was obtained: measured, calculated or estimated, with the method.
+        self.quality = QComboBox()
+        self.method = QLineEdit()
+        self.save_quality = QPushButton()
+        self.save_quality.clicked.connect(self._save_quality)
+        obtained = QHBoxLayout()
+        obtained.addWidget(self.quality)
+        obtained.addWidget(self.method, 1)
+        obtained.addWidget(self.save_quality)
+        layout.addLayout(obtained)
         self.history_caption = QLabel()
         layout.addWidget(self.history_caption)
         self.history = QTreeWidget()
@@ -131,6 +144,14 @@ class DetailPane(QScrollArea):
             self.captions[key].setText(text)
         self.note_caption.setText(self.tr("Note / explanation"))
         self.save_note.setText(self.tr("Save note"))
+        self.save_quality.setText(self.tr("Save how obtained"))
+        self.method.setPlaceholderText(self.tr("An estimate's method"))
+        chosen = self.quality.currentData()
+        self.quality.clear()
+        self.quality.addItem("—", "")
+        for quality in QUALITIES:
+            self.quality.addItem(quality_words(quality, self.lang), quality)
+        self.quality.setCurrentIndex(max(self.quality.findData(chosen), 0))
         self.reuse_note.setText(self.tr("Reuse last year's"))
         self.history_caption.setText(self.tr("History"))
         self.history.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Change"),
@@ -155,6 +176,13 @@ class DetailPane(QScrollArea):
         self.ref, self.workspace = ref, workspace
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())
+        stored = workspace.stored(ref) if enabled else None  # type: ignore[union-attr,arg-type]
+        for widget in (self.quality, self.method, self.save_quality):
+            widget.setEnabled(self.note.isEnabled() and stored is not None
+                              and stored.value is not None)
+        quality, method = self.session.quality_of(ref) if enabled else ("", "")  # type: ignore[arg-type]
+        self.quality.setCurrentIndex(max(self.quality.findData(quality), 0))
+        self.method.setText(method)
         self.reuse_note.setEnabled(self.note.isEnabled() and bool(
             workspace.last_explanation(ref)))  # type: ignore[union-attr,arg-type]
         self.history.clear()
@@ -271,6 +299,12 @@ class DetailPane(QScrollArea):
         if self.ref is not None and self.workspace is not None:
             self.note.setPlainText(self.workspace.last_explanation(self.ref))
             self.note.setFocus()
+
+    def _save_quality(self) -> None:
+        ref = self.ref
+        if ref is not None:
+            quality, method = self.quality.currentData() or "", self.method.text().strip()
+            self.ops.run(lambda: self.session.set_quality(ref, quality, method))
 
     def _save_note(self) -> None:
         if self.ref is not None:

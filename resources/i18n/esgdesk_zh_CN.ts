@@ -177,6 +177,16 @@
         <translation>证明文件</translation>
     </message>
     <message>
+        <location filename="../../ui/detail_pane.py" line="140"/>
+        <source>Save how obtained</source>
+        <translation>保存取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="141"/>
+        <source>An estimate's method</source>
+        <translation>估算方法</translation>
+    </message>
+    <message>
         <location filename="../../ui/detail_pane.py" line="124"/>
         <source>Required, none attached: drop a file here</source>
         <translation>必须附证明文件，尚未附上：把文件拖到这里</translation>
