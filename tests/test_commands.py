@@ -10,7 +10,8 @@ from esgdesk.application.cli import COMMANDS, REGISTRY, main
 
 def test_every_command_has_a_parser_and_a_handler() -> None:
     # no "unlock": locked is published; "templates", "year", "frameworks" for the catalogue
-    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 28  # "server", "method"
+    # "server", "method"; "evidence" and "assurance" for verifiers
+    assert tuple(REGISTRY) == COMMANDS and len(COMMANDS) == 30
     for name in COMMANDS:
         command = REGISTRY[name]
         assert command.name == name and command.help and callable(command.run)
