@@ -400,6 +400,9 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     # A database of the schema before (no year index yet) is upgraded when opened.
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+    for table in ("attachment", "evidence_content", "assurance_mark", "assurance_sample"):
+        _raw(group, f"DROP TABLE {table}")  # 0013 on
+    _raw(group, "ALTER TABLE value DROP COLUMN quality, DROP COLUMN method")
     _raw(group, "ALTER TABLE value DROP COLUMN printed, DROP COLUMN printed_reason")  # 0012
     _raw(group, "DROP TABLE entity_parent")  # nor the entities' years (0011)
     _raw(group, "ALTER TABLE entity DROP COLUMN from_year CASCADE, DROP COLUMN to_year CASCADE, "
@@ -870,9 +873,11 @@ def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may
 
 
 def _audited_changes(store: Any, user: str) -> None:
-    """One of every audited write the app makes (figures, notes, statuses, a restatement,
-    a request and its review locking its figures, a factor with its year's own copy, a
-    province and a method choice moving published figures, a catalogue edition)."""
+    """One of every audited write the app makes (figures, notes, statuses, a figure's
+    quality, evidence attached and removed, a restatement, a request and its review locking
+    its figures, a factor with its year's own copy, a province and a method choice moving
+    published figures, a catalogue edition)."""
+    from esgdesk.model.assurance import Mark
     from esgdesk.rules.published import change_choice, change_province
     from esgdesk.storage.restatements import Restatement
 
@@ -894,6 +899,17 @@ def _audited_changes(store: Any, user: str) -> None:
                       Change("dongguan", 2024, electricity + "_renewable", "200000")],
                      user, source="returned.xlsx sha256:ab12")
     store.set_note("group", 2023, IR, "audited accounts", user)
+    store.set_quality("group", 2022, HR, "estimated", "November's count, \"plus\" hires", user)
+    store.set_quality("group", 2022, HR, "measured", "", user)
+    attached = store.attach("group", 2022, HR, "工资 payroll.pdf", b"%PDF-1.4 payroll", user,
+                            note="December's extract")
+    store.attach("group", 2023, IR, "accounts.txt", "审计报告".encode(), user)
+    store.detach(attached.id, "the wrong month", user)
+    store.record_sample(2023, "kpmg-7", 2, "magnitude", "hr", [("group", HR), ("group", IR)],
+                        user)
+    store.set_marks([Mark("group", 2023, HR, "queried", "the December hires?"),
+                     Mark("group", 2023, IR, "passed")], user, source="assurance.xlsx")
+    store.set_marks([Mark("group", 2023, HR, "passed", "register seen")], user)
     store.set_note("group", 2023, HR, "recounted", user)
     store.set_status("group", 2023, HR, "locked", user, reason="published")
     store.restate("group", 2023, HR, "4150", "error", "a site was left out", user)
@@ -936,7 +952,7 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
             "province", "method", "catalogue", "entity", "rename", "close", "move", "printed",
-            "company"}
+            "attach", "detach", "quality", "sample", "mark", "company"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

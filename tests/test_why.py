@@ -101,9 +101,11 @@ def test_n_a_and_not_available_print_as_the_report_prints_them(
     def printed(path: Path) -> set[object]:
         """What the people chapter's sheet prints in the reporting year's column (the
         first of the years, as the report orders them)."""
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
         sheet = next(s for s in book.worksheets if s.title.startswith("04"))
-        return {row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2}
+        shown = {row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2}
+        book.close()
+        return shown
 
     defaults = printed(export_workbook(sample, 2024, tmp_path / "a.xlsx", lang=lang))
     assert {"/", "—"} <= defaults  # never a blank that reads as missing

@@ -7,13 +7,13 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.model.catalogue import Chapter, Table
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.workspace import Workspace
-from ui.form_view import FormTableView
+from ui.form_view import FormTableView, own_viewport
 from ui.table_model import FormTableModel
 
 
@@ -31,6 +31,7 @@ class ChapterForm(QScrollArea):
         self.chapter = chapter
         self.lang = lang
         self.setWidgetResizable(True)
+        self.setViewport(own_viewport(QPalette.ColorRole.NoRole))  # as QScrollArea makes it
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 24)

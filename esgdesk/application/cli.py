@@ -117,6 +117,10 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
                         "or why a printed year is entered with --history")
     parser.add_argument("--unit", help="the unit VALUE is in (a quantity: MWh, 万千瓦时, m3 …); "
                         "stored in the indicator's own unit")
+    parser.add_argument("--quality", choices=("measured", "calculated", "estimated"),
+                        help="how the figure was obtained")
+    parser.add_argument("--method", default="",
+                        help="with --quality estimated: how it was estimated")
     parser.add_argument("--history", action="store_true",
                         help="a figure as a past report printed it, held where the report "
                         "holds it (the group's printed years before collection began), even "
@@ -155,7 +159,9 @@ def _set(session: Session, args: argparse.Namespace) -> int:
                                "alone", "--note 与 --explain 内容不同；请只用 --explain",
                                kind="usage")
     session.set_figure(ref, args.value, note=note, unit=args.unit,
-                       provenance=args.provenance, reason=args.reason, history=args.history)
+                       provenance=args.provenance, reason=args.reason, history=args.history,
+                       quality=args.quality or ("" if args.method else None),
+                       method=args.method)
     stored = session.current(ref)
     assert stored is not None  # a figure with no value, state or note is refused
     print(_describe(session, stored))
@@ -719,8 +725,10 @@ def _validate(session: Session, args: argparse.Namespace) -> int:
 
 
 from esgdesk.application import (  # noqa: E402, F401  (they register)
+    cli_assurance,
     cli_catalogue,
     cli_entities,
+    cli_evidence,
     cli_factors,
     cli_server,
 )

@@ -397,6 +397,12 @@ class Workspace:
             if self._validator is not None:
                 self._index(self._validator.update(stored))
 
+    def evidence_changed(self, ref: FigureRef) -> None:
+        """A document was attached to a figure or removed from it: its findings checked
+        again."""
+        if ref.year == self.year and self._validator is not None:
+            self._index(self._validator.update_evidence(ref.entity, ref.indicator))
+
     # -- findings -------------------------------------------------------------------
     def validate(self) -> list[Finding]:
         """Validate the reporting year of the entity and everything under it."""

@@ -380,6 +380,10 @@ class AuditPart(StorePart):
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
         return [read_record(AuditRecord, r, entity=codes[r["entity_id"]]) for r in rows]
 
+    def audit_chain(self) -> list[dict[str, Any]]:
+        """Every audit row, every column by name, in order (to check the chain elsewhere)."""
+        return [dict(r) for r in self._query(SELECT_CHAIN)]
+
     def audit_head(self) -> str:
         """The hash of the newest audit row ("" for an empty log)."""
         rows = self._query("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")

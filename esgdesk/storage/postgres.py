@@ -295,6 +295,9 @@ def _audit_trigger(table: str, function: str, event: str, body: str,
 
 
 _APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
+# A figure's quality as its audit row holds it ("estimated: <method>"; NULL when not said).
+_QUALITY_TEXT = ("nullif(CASE WHEN {row}.method <> '' THEN {row}.quality || ': ' || {row}.method "
+                 "ELSE {row}.quality END, '')")
 
 
 def _json(expression: str) -> str:
@@ -426,7 +429,60 @@ AUDIT_TRIGGERS = (
                s.action := 'status'; s.old_value := OLD.value; s.new_value := NEW.value;
                s.old_status := OLD.status; s.new_status := NEW.status;
                {_APPEND}(s, ctx);
-             END IF;""", declare="restated boolean := false;"),
+             END IF;
+             -- How the figure was obtained ("quality"), as esgdesk.storage.evidence writes it.
+             IF (OLD.quality, OLD.method) IS DISTINCT FROM (NEW.quality, NEW.method) THEN
+               q.entity_id := NEW.entity_id; q.year := NEW.year; q.indicator := NEW.indicator;
+               q.action := 'quality';
+               q.old_value := {_QUALITY_TEXT.format(row="OLD")};
+               q.new_value := {_QUALITY_TEXT.format(row="NEW")};
+               {_APPEND}(q, ctx);
+             END IF;""", declare=f"restated boolean := false; q {SCHEMA}.audit;"),
+    # A document attached to a figure ("attach") or removed from it ("detach"), with its
+    # hash, as esgdesk.storage.evidence writes them; an attachment changes in no other way.
+    *_audit_trigger("attachment", "esgdesk_audit_attachment", "AFTER INSERT OR UPDATE", f"""
+             IF TG_OP = 'UPDATE' AND ((OLD.entity_id, OLD.year, OLD.indicator, OLD.sha256,
+                 OLD.file_name, OLD.note, OLD.attached_by, OLD.attached_at)
+                 IS DISTINCT FROM (NEW.entity_id, NEW.year, NEW.indicator, NEW.sha256,
+                 NEW.file_name, NEW.note, NEW.attached_by, NEW.attached_at)
+                 OR (OLD.removed AND NOT NEW.removed)) THEN
+               RAISE EXCEPTION 'an attachment is only ever removed' USING ERRCODE = '42501';
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.source := NEW.file_name;
+             IF TG_OP = 'INSERT' THEN
+               r.action := 'attach'; r.new_value := NEW.sha256; r.reason := NEW.note;
+               {_APPEND}(r, ctx);
+             ELSIF NEW.removed AND NOT OLD.removed THEN
+               r.action := 'detach'; r.old_value := NEW.sha256;
+               r.reason := coalesce(NEW.removed_reason, '');
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # A verifier's sample ("sample"): the figures drawn and how, as esgdesk.storage.assurance
+    # writes it, on the group's row.
+    *_audit_trigger("assurance_sample", "esgdesk_audit_sample", "AFTER INSERT", f"""
+             r.entity_id := {_ROOT}; r.year := NEW.year; r.indicator := '';
+             ctx := {SCHEMA}.esgdesk_context('v:' || r.entity_id || ':' || NEW.year || ':');
+             r.action := 'sample'; r.new_value := NEW.figures; r.source := 'sample';
+             r.reason := 'seed ' || NEW.seed || ', size ' || NEW.size || ', by '
+               || NEW.drawn_by || CASE WHEN NEW.department <> ''
+                                       THEN ', department ' || NEW.department ELSE '' END;
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # A verifier's mark on a figure ("mark"), after the figure's mark before it.
+    *_audit_trigger("assurance_mark", "esgdesk_audit_mark", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.action := 'mark'; r.new_value := NEW.mark; r.reason := NEW.comment;
+             r.old_value := (SELECT m.mark FROM {SCHEMA}.assurance_mark m
+                              WHERE m.entity_id = NEW.entity_id AND m.year = NEW.year
+                                AND m.indicator = NEW.indicator AND m.id < NEW.id
+                              ORDER BY m.id DESC LIMIT 1);
+             {_APPEND}(r, ctx);"""),
     # A data request: made or re-assigned ("request"), moved along its states ("review").
     *_audit_trigger("request", "esgdesk_audit_request", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('r:' || NEW.entity_id || ':' || NEW.year || ':'
@@ -734,7 +790,8 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity", "rename", "close", "move", "printed", "company"})
+                            "entity", "rename", "close", "move", "printed",
+                            "attach", "detach", "quality", "sample", "mark", "company"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
              "printed": ("action",),
              "method": ("old_value",), "catalogue": ("old_value",)}
@@ -846,7 +903,7 @@ def copying(connection: Any) -> None:
     context.send(connection)
 
 
-ROLES = ("coordinator", "contributor", "reader")
+ROLES = ("coordinator", "contributor", "reader", "assurer")
 SERVER_TABLES = ("esgdesk_department_grant", "esgdesk_indicator_owner", "esgdesk_server",
                  "esgdesk_role", "esgdesk_writer")  # beside the schema's
 LEGACY_ROLES = {role: f"esgdesk_{role}" for role in ROLES}  # one for the whole server, before
@@ -888,14 +945,14 @@ def _rights_statements(database: str) -> list[str]:
     """The database's three group roles, their privileges and the row-level policies on
     figures (run again after every `server init`: each statement may be repeated)."""
     names = role_names(database)
-    coordinator, contributor, reader = (names[r] for r in ROLES)
-    every = f"{coordinator}, {contributor}, {reader}"
+    coordinator, contributor, reader, assurer = (names[r] for r in ROLES)
+    every = f"{coordinator}, {contributor}, {reader}, {assurer}"
     statements = [
         f"""DO $$ BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '{name}') THEN
                 CREATE ROLE {name} NOLOGIN;
               END IF;
-            END $$""" for name in (coordinator, contributor, reader)]
+            END $$""" for name in (coordinator, contributor, reader, assurer)]
     statements += [
         *(f"""INSERT INTO {SCHEMA}.esgdesk_role (role, rolname) VALUES ('{role}', '{name}')
               ON CONFLICT (role) DO UPDATE SET rolname = EXCLUDED.rolname"""
@@ -919,8 +976,22 @@ def _rights_statements(database: str) -> list[str]:
         *(f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA}.{table} FROM {every}"
           for table in SERVER_TABLES),
         # Locking the writers' row takes the right to update it: the writing roles only.
-        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}",
+        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}, {assurer}",
         f"ALTER TABLE {SCHEMA}.value ENABLE ROW LEVEL SECURITY",
+        # Evidence: a contributor stores documents and attaches them to the figures it may
+        # write (the policies below), and removes them only by marking; nobody deletes.
+        f"GRANT INSERT ON {SCHEMA}.evidence_content, {SCHEMA}.attachment TO {contributor}",
+        f"GRANT UPDATE (removed, removed_by, removed_at, removed_reason) "
+        f"ON {SCHEMA}.attachment TO {contributor}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.evidence_content FROM {every}",
+        f"REVOKE DELETE, TRUNCATE ON {SCHEMA}.attachment FROM {every}",
+        # A verifier (assurer) reads everything and writes only its samples and marks, which
+        # nobody changes afterwards.
+        f"GRANT INSERT ON {SCHEMA}.assurance_sample, {SCHEMA}.assurance_mark TO {assurer}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {assurer}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.assurance_sample, "
+        f"{SCHEMA}.assurance_mark FROM {every}",
+        f"ALTER TABLE {SCHEMA}.attachment ENABLE ROW LEVEL SECURITY",
     ]
     may_write = f"{SCHEMA}.esgdesk_may_write"
     policies = {
@@ -945,6 +1016,23 @@ def _rights_statements(database: str) -> list[str]:
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.value",
                        f"CREATE POLICY {name} ON {SCHEMA}.value {rule}"]
+    # An attachment is the contributor's when its figure is (approved or locked: not).
+    figure_status = (f"coalesce((SELECT v.status FROM {SCHEMA}.value v WHERE v.entity_id = "
+                     "attachment.entity_id AND v.year = attachment.year AND v.indicator = "
+                     "attachment.indicator), 'draft')")
+    theirs = f"{may_write}(indicator, year, {figure_status})"
+    attachment_policies = {
+        "esgdesk_read": "FOR SELECT USING (true)",
+        "esgdesk_coordinator": f"FOR ALL TO {coordinator} USING (true) WITH CHECK (true)",
+        "esgdesk_contributor_insert": f"FOR INSERT TO {contributor} WITH CHECK ({theirs})",
+        # Every row is visible to an update, so a refused one is an error, not "UPDATE 0"
+        # (the trigger keeps an attachment on its figure: the new row's is the old one's).
+        "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
+            USING (true) WITH CHECK ({theirs})""",
+    }
+    for name, rule in attachment_policies.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.attachment",
+                       f"CREATE POLICY {name} ON {SCHEMA}.attachment {rule}"]
     return statements
 
 
@@ -1038,8 +1126,9 @@ def grant(url: ServerUrl, user: str, role: str, departments: list[str]) -> None:
     exist, without a password: the administrator sets one, or the server trusts its own
     means) and a contributor its departments (replacing those it had)."""
     if role not in ROLES:
-        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor or reader",
-                            f"没有角色 {role!r}：coordinator、contributor 或 reader")
+        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor, reader "
+                            "or assurer",
+                            f"没有角色 {role!r}：coordinator、contributor、reader 或 assurer")
     who = _identifier(user)
 
     def statements(database: str) -> list[Statement]:

@@ -167,6 +167,31 @@
         <translation>上年说明</translation>
     </message>
     <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Obtained</source>
+        <translation>取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Evidence</source>
+        <translation>证明文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="140"/>
+        <source>Save how obtained</source>
+        <translation>保存取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="141"/>
+        <source>An estimate's method</source>
+        <translation>估算方法</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Required, none attached: drop a file here</source>
+        <translation>必须附证明文件，尚未附上：把文件拖到这里</translation>
+    </message>
+    <message>
         <location filename="../../ui/detail_pane.py" line="73"/>
         <source>Note / explanation</source>
         <translation>备注 / 说明</translation>
@@ -264,6 +289,11 @@
 </context>
 <context>
     <name>FindingsPanel</name>
+    <message>
+        <location filename="../../ui/findings_panel.py" line="113"/>
+        <source>Assurance marks</source>
+        <translation>核查结论</translation>
+    </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="66"/>
         <source>All severities</source>

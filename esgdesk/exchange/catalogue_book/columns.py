@@ -4,7 +4,14 @@ of item, a row per item, a header row naming the columns)."""
 
 from __future__ import annotations
 
-from esgdesk.model.catalogue import AGGREGATIONS, CHECK_KINDS, LAYOUTS, SOURCES, TARGET_KINDS
+from esgdesk.model.catalogue import (
+    AGGREGATIONS,
+    CHECK_KINDS,
+    EVIDENCE_CHOICES,
+    LAYOUTS,
+    SOURCES,
+    TARGET_KINDS,
+)
 from esgdesk.model.entities import ENTRY_LEVELS
 from esgdesk.model.types import TYPE_NAMES
 from esgdesk.model.units import UNITS
@@ -26,7 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "indicators": ("id", "label_zh", "label_en", "unit_zh", "unit_en", "type", "precision",
                    "quantity", "owner", "aggregation", "entered_at", "formula", "weight", "min",
                    "max",
-                   "max_change", "repeats", "required", "target", "next_target", "better",
+                   "max_change", "repeats", "required", "evidence", "target", "next_target",
+                   "better",
                    "gri", "cass", "szse", "hkex", "note", "section", "retired"),
     "tables": ("id", "chapter", "section", "title_zh", "title_en", "layout", "order", "source",
                "years", "header_zh", "header_en", "unit_column", "sites"),
@@ -163,6 +171,9 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
                    "The change from last year allowed without an explanation (0.3 = ±30 %)"),
     "repeats": ("yes：每年数字通常相同", "yes: the figure usually stays the same"),
     "required": ("yes：必须填写", "yes: a figure is required"),
+    "evidence": ("required：每个数据须附证明文件（账单、台账、记录）才算完整；留空则不要求",
+                 "required: a figure counts as complete only with a document behind it (a "
+                 "bill, a ledger, a record); blank: none is asked for"),
     "target": ("本指标是其目标的指标", "The indicator this one is the target of"),
     "next_target": ("上年报告中的下一年目标指标", "The indicator last year's report printed "
                     "as next year's target"),
@@ -233,7 +244,7 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
 # columns, so that an item added to the book can be chosen at once.
 CHOICES: dict[str, tuple[str, ...]] = {
     "type": TYPE_NAMES, "aggregation": AGGREGATIONS, "entered_at": ENTRY_LEVELS,
-    "layout": LAYOUTS, "source": SOURCES,
+    "layout": LAYOUTS, "source": SOURCES, "evidence": EVIDENCE_CHOICES,
     "better": BETTER, "kind": CHECK_KINDS, "severity": SEVERITIES, "yesno": (YES, NO),
     "quantity": tuple(unit.id for unit in UNITS), "target_kind": TARGET_KINDS,
 }
@@ -243,7 +254,8 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allo
     ("indicators", "aggregation"): ("aggregation", False),
     ("indicators", "entered_at"): ("entered_at", True),
     ("indicators", "weight"): ("indicators", True), ("indicators", "repeats"): ("yesno", True),
-    ("indicators", "required"): ("yesno", True), ("indicators", "target"): ("indicators", True),
+    ("indicators", "required"): ("yesno", True),
+    ("indicators", "evidence"): ("evidence", True), ("indicators", "target"): ("indicators", True),
     ("indicators", "next_target"): ("indicators", True),
     ("indicators", "better"): ("better", True), ("indicators", "section"): ("sections", False),
     ("indicators", "retired"): ("yesno", True),

@@ -273,6 +273,7 @@ def _fields(before: Indicator, after: Indicator) -> list[tuple[str, Any, Any]]:
         "owner": (before.owner, after.owner), "aggregation": (before.aggregation,
                                                               after.aggregation),
         "entered_at": (before.entered_at, after.entered_at),
+        "evidence": (before.evidence, after.evidence),
         "formula": (before.formula.text if before.formula else None,
                     after.formula.text if after.formula else None),
         "weight": (before.weight, after.weight), "note": (before.note, after.note),

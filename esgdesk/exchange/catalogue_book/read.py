@@ -35,6 +35,7 @@ from esgdesk.model.catalogue import (
     AGGREGATIONS,
     CHECK_KINDS,
     DEFAULT_MARKS,
+    EVIDENCE_CHOICES,
     LAYOUTS,
     SOURCES,
     TARGET_KINDS,
@@ -523,6 +524,8 @@ class BookReader:
             rules["better"] = self.choice(line, "better", BETTER, "higher")
         if rules:
             raw["rules"] = rules
+        if self.text(line, "evidence").strip():  # blank: no document asked for
+            raw["evidence"] = self.choice(line, "evidence", EVIDENCE_CHOICES, "")
         note = self.text(line, "note")
         if note:
             raw["note"] = note

@@ -145,7 +145,8 @@ def _indicator_row(raw: dict[str, Any], sections: dict[str, dict[str, Any]],
             raw.get("precision"), raw.get("quantity"), raw.get("owner"), raw.get("aggregation"),
             raw.get("entered_at"), raw.get("formula"),
             raw.get("weight"), rules.get("min"), rules.get("max"), rules.get("max_change"),
-            _yes_no(rules.get("repeats")), _yes_no(rules.get("required")), rules.get("target"),
+            _yes_no(rules.get("repeats")), _yes_no(rules.get("required")),
+            raw.get("evidence") or None, rules.get("target"),
             rules.get("next_target"), rules.get("better"), *codes, raw.get("note") or None,
             raw.get("section"), YES if retired else NO]
 

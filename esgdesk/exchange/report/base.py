@@ -31,6 +31,7 @@ from esgdesk.exchange.workbook import (
     xlsx_fit_a4,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator, name_in
+from esgdesk.model.evidence import ESTIMATED
 from esgdesk.model.states import VALUE
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.figures import rounded
@@ -61,6 +62,28 @@ class ReportBase:
         self.taken: set[str] = set()
         self.cells: XlsxCells
         self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
+
+    def estimated(self, entity: str, indicator: str, year: int) -> list[str]:
+        """The methods of the estimates a figure holds: its own, stored estimated, or those of
+        the figures below it that it consolidates (empty when none is an estimate)."""
+        estimates = self._estimates()
+        if not estimates:
+            return []
+        return [estimates[code, indicator, year] for code in self.tree.subtree(entity)
+                if (code, indicator, year) in estimates]
+
+    def _estimates(self) -> dict[tuple[str, str, int], str]:
+        """Every estimated figure of the export's years: its method, by (entity,
+        indicator, year), read once."""
+        found = getattr(self, "_estimated", None)
+        if found is None:
+            found = {}
+            for year in range(self.year - 2, self.year + 1):
+                for (entity, indicator), (quality, method) in self.store.qualities(year).items():
+                    if quality == ESTIMATED:
+                        found[entity, indicator, year] = method
+            self._estimated = found
+        return found
 
     def _number(self, indicator: Indicator, number: Decimal) -> float | int:
         return indicator.type.excel_number(rounded(indicator, number))

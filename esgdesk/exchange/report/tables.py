@@ -112,6 +112,7 @@ class TableSheets(ReportBase):
         restated: list[tuple[str, int, Indicator, Any]] = []
         incomplete: list[tuple[str, int, str]] = []
         overridden: list[tuple[str, Indicator, FigureRef, PrintedFigure]] = []
+        estimated: list[tuple[str, int, list[str]]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -134,6 +135,12 @@ class TableSheets(ReportBase):
                 comment = None
                 if indicator.formula is not None:
                     comment = self._method(indicator, ref.year)
+                methods = self.estimated(ref.entity, indicator.id, ref.year) \
+                    if value is not None and indicator.formula is None else []
+                if methods:  # an estimate says so, and how it was made
+                    said = f"{word('estimated', lang)}: {'; '.join(sorted(set(methods)))}"
+                    comment = f"{comment}\n{said}" if comment else said
+                    estimated.append((indicator.label(lang, ref.year), ref.year, methods))
                 line.cells[column] = Cell(value, style, comment)
                 if value is None and indicator.type.numeric:
                     found = self.figures.figure(ref.entity, indicator.id, ref.year)
@@ -153,6 +160,11 @@ class TableSheets(ReportBase):
             page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
                                    self.cells.style("note"))}, spanning=True))
         self._printed_notes(page, overridden)
+        for label, year, methods in estimated:  # how each estimate was made
+            how = "; ".join(sorted(set(methods)))
+            text = (f"* {label} {year} 年为估算值：{how}" if lang == "zh" else
+                    f"* {label} {year} is an estimate: {how}")
+            page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
         for label, year, missing in incomplete:  # a total never printed smaller than it is
             text = (f"† {label} {year} 年：不完整，未列示；缺 {missing}" if lang == "zh" else
                     f"† {label} {year}: incomplete, not printed; missing {missing}")

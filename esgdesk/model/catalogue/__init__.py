@@ -18,6 +18,8 @@ from esgdesk.model.catalogue.records import (
     AGGREGATIONS,
     CHECK_KINDS,
     DEFAULT_MARKS,
+    EVIDENCE_CHOICES,
+    EVIDENCE_REQUIRED,
     LANGUAGES,
     LAYOUTS,
     NO_LABEL,
@@ -44,6 +46,7 @@ from esgdesk.model.catalogue.records import (
 
 __all__ = [
     "AGGREGATIONS", "CATALOGUE_DIR", "CHECK_KINDS", "DEFAULT_MARKS", "ENTITIES_FILE",
+    "EVIDENCE_CHOICES", "EVIDENCE_REQUIRED",
     "LANGUAGES", "LAYOUTS", "NO_LABEL", "RULE_KEYS", "SHEET_NAME_LIMIT", "SOURCES",
     "TARGET_KINDS", "Catalogue", "Chapter", "Check", "Column", "Indicator", "Label", "Note",
     "Row", "Section", "Table", "Target", "default_level", "directory_document",

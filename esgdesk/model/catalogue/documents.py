@@ -18,6 +18,7 @@ from esgdesk.model.catalogue.checks import Findings
 from esgdesk.model.catalogue.records import (
     CHECK_KINDS,
     DEFAULT_MARKS,
+    EVIDENCE_CHOICES,
     LAYOUTS,
     RULE_KEYS,
     SOURCES,
@@ -128,7 +129,18 @@ def _indicator(found: Findings, chapter_id: str, raw: dict[str, Any], sections: 
         szse=tuple(raw.get("szse", section.szse if section else ())),
         hkex=tuple(raw.get("hkex", section.hkex if section else ())),
         entered_at=_level(found, place.on("entered_at"), raw, chapter_level),
+        evidence=_evidence(found, place.on("evidence"), raw),
     )
+
+
+def _evidence(found: Findings, place: Item, raw: dict[str, Any]) -> str:
+    """Whether a figure of the indicator needs a document: "required", or blank."""
+    given = str(raw.get("evidence") or "")
+    if given and given not in EVIDENCE_CHOICES:
+        found.add(checks.NOT_A_CHOICE, place, place.id, what="evidence", value=given,
+                  choices=EVIDENCE_CHOICES)
+        return ""
+    return given
 
 
 def _level(found: Findings, place: Item, raw: dict[str, Any], chapter_level: str) -> str:
@@ -464,6 +476,8 @@ def indicator_document(indicator: Indicator) -> dict[str, Any]:
     }
     out.update(owner=indicator.owner, aggregation=indicator.aggregation,
                entered_at=indicator.entered_at)
+    if indicator.evidence:  # only when said: an edition without it keeps its hash
+        out["evidence"] = indicator.evidence
     if indicator.formula is not None:
         out["formula"] = indicator.formula.text
     if indicator.weight is not None:

@@ -37,6 +37,10 @@ def fill_year(template: str, year: int) -> str:
     return template.replace("{year}", str(year)).replace("{next}", str(year + 1))
 
 
+
+EVIDENCE_REQUIRED = "required"  # an indicator's `evidence`: blank, or this
+EVIDENCE_CHOICES = (EVIDENCE_REQUIRED,)
+
 class Label(Frozen):
     """A text in both languages of the report. A title naming the reporting year holds
     `{year}` (and `{next}`, the year after): called with a year it names that year, else
@@ -66,7 +70,8 @@ class Indicator(Frozen):
     """One figure the report asks for: its labels, unit, value type, owner and rules."""
 
     _fields = ("id", "label", "unit", "type", "owner", "chapter", "section", "aggregation", "gri",
-               "cass", "formula", "weight", "rules", "note", "szse", "hkex", "entered_at")
+               "cass", "formula", "weight", "rules", "note", "szse", "hkex", "entered_at",
+               "evidence")
     id: str
     label: Label
     unit: Label
@@ -86,22 +91,29 @@ class Indicator(Frozen):
     # Where it is typed (ENTRY_LEVELS): "site" (the tree's leaves), "company" or "group"; a
     # parent above that level shows its children's consolidation, read-only.
     entered_at: str
+    # "required": a figure counts as complete only with a document behind it (EVIDENCE).
+    evidence: str
 
     def __init__(self, id: str, label: Label, unit: Label, type: ValueType, owner: str,
                  chapter: str, section: str, aggregation: str, gri: tuple[str, ...],
                  cass: tuple[str, ...], formula: formulas.Formula | None = None,
                  weight: str | None = None, rules: dict[str, Any] | None = None, note: str = "",
                  szse: tuple[str, ...] = (), hkex: tuple[str, ...] = (),
-                 entered_at: str = "company") -> None:
+                 entered_at: str = "company", evidence: str = "") -> None:
         self.__dict__.update(id=id, label=label, unit=unit, type=type, owner=owner,
                              chapter=chapter, section=section, aggregation=aggregation, gri=gri,
                              cass=cass, formula=formula, weight=weight,
                              rules={} if rules is None else rules, note=note, szse=szse,
-                             hkex=hkex, entered_at=entered_at)
+                             hkex=hkex, entered_at=entered_at, evidence=evidence)
 
     @property
     def derived(self) -> bool:
         return self.formula is not None
+
+    @property
+    def needs_evidence(self) -> bool:
+        """A figure of it needs a document behind it (the catalogue's `evidence`)."""
+        return self.evidence == EVIDENCE_REQUIRED
 
 
 class Row(Frozen):
