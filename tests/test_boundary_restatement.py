@@ -196,6 +196,10 @@ def test_a_structure_workbook_moving_published_totals_is_refused_then_restated(
     row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "shantou")
     row[header.index("control")].value = "no"
     workbook.save(book)
+    code, out, err = run(capsys, "entity", "import", group, str(book), "--dry-run")
+    assert code == 0, err
+    assert "published (locked) figures would move" in out and "--restate boundary" in out
+    assert "for south 2023" in out and "nothing was written" in out
     code, out, err = run(capsys, "entity", "import", group, str(book))
     assert code == 2 and "shantou changed by the structure workbook structure.xlsx" in err
     assert group_total(group, "group", 2023) == "600000"  # nothing was written

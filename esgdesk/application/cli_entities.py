@@ -16,6 +16,8 @@ from esgdesk.errors import EsgdeskError
 from esgdesk.model.words import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from esgdesk.application.session import Session
     from esgdesk.model.entities import EntityTree
 
@@ -138,10 +140,14 @@ def _restated(session: Session) -> str:
     moves = session.restated
     if not moves:
         return ""
+    return f"; {counted(len(moves), 'published figure')} restated: {_moves(moves)}"
+
+
+def _moves(moves: Sequence[Any]) -> str:
+    """The published figures a change moves, the first five named."""
     named = "; ".join(f"{m.indicator} for {m.entity} {m.year}: {m.published} → "
                       f"{m.after or '—'}" for m in moves[:5])
-    more = f" and {len(moves) - 5} more" if len(moves) > 5 else ""
-    return f"; {counted(len(moves), 'published figure')} restated: {named}{more}"
+    return named + (f" and {len(moves) - 5} more" if len(moves) > 5 else "")
 
 
 def _list(session: Session, args: argparse.Namespace) -> int:
@@ -197,6 +203,10 @@ def _import(session: Session, args: argparse.Namespace) -> int:
     for line in plan.lines(args.lang):
         print(line)
     if args.dry_run:
+        moves = session.structure_moves(plan)
+        if moves:
+            print(f"{counted(len(moves), 'published (locked) figure')} would move, to import "
+                  "with --restate boundary --reason WHY: " + _moves(moves))
         print(f"{args.target}: checked (dry run); nothing was written")
         return 0
     session.import_structure(plan, Path(args.target).name, args.restate, args.reason)

@@ -240,11 +240,23 @@ def structure_restated(store: Store, added: list[EntityInfo], changed: list[Enti
                        restatement: Restatement | None = None) -> Restated:
     """A structure workbook's changes checked against what was published (see `guarded`):
     nothing is written here, the workbook's import writes the restatements with it."""
-    codes = list(dict.fromkeys([*(e.code for e in [*added, *changed]),
-                                *(m.entity for m in moved)]))
+    codes = _codes(added, changed, moved)
     after = changed_structure(store.structure(), changed, moved, added)
     named = ", ".join(codes[:SHOWN_CODES]) + (" …" if len(codes) > SHOWN_CODES else "")
     return guarded(store, after, codes, restatement,
                    f"{named} changed by the structure workbook {source}",
                    f"组织结构工作簿 {source} 修改 {named}")
+
+
+def structure_book_moves(store: Store, added: list[EntityInfo], changed: list[EntityInfo],
+                         moved: list[ParentChange]) -> list[PublishedMove]:
+    """The published figures a structure workbook's changes would move (its dry run)."""
+    return structure_moves(store, changed_structure(store.structure(), changed, moved, added),
+                           _codes(added, changed, moved))
+
+
+def _codes(added: list[EntityInfo], changed: list[EntityInfo],
+           moved: list[ParentChange]) -> list[str]:
+    return list(dict.fromkeys([*(e.code for e in [*added, *changed]),
+                               *(m.entity for m in moved)]))
 

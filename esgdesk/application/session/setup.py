@@ -101,6 +101,14 @@ class SetupPart(SessionCore):
 
         return plan_structure(self.require_store(), path)
 
+    def structure_moves(self, plan: StructurePlan) -> list[PublishedMove]:
+        """The published figures a planned structure workbook would move, restated only if
+        it is imported as a boundary restatement; nothing is written."""
+        from esgdesk.rules.boundary import structure_book_moves
+
+        return structure_book_moves(self.require_store(), plan.added,
+                                    [wanted for _held, wanted in plan.changed], plan.moved)
+
     def import_structure(self, plan: StructurePlan, source: str, restate: str | None = None,
                          reason: str = "") -> Changes:
         """Store a structure workbook's changes, planned and without problems: one
