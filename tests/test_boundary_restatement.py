@@ -127,6 +127,9 @@ def test_a_move_made_as_a_boundary_restatement_keeps_what_was_published(
         assert store.verify_audit().sound
     finally:
         store.close()
+    assert run(capsys, "check", group)[0] == 0
+    code, out, err = run(capsys, "validate", group, "--year", "2023")
+    assert code == 0 and "0 errors" in err, err  # the restated totals raise nothing
 
 
 def test_control_given_up_is_restated_footnoted_and_read_by_the_target(
