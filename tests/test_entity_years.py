@@ -192,3 +192,33 @@ def test_nothing_is_put_under_an_entity_in_years_it_does_not_count(
     code, _, err = run(capsys, "entity", "move", group, "wuhan", "--parent", "west", "--from",
                        "2024")
     assert code == 2 and "'west' does not count in 2025" in err
+
+
+def test_a_company_whose_only_site_moved_away_keeps_its_earlier_totals(
+        group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """North's only site, Wuhan, moves to South from 2024: North's 2023 figure is still what
+    Wuhan typed (it typed nothing itself then), and only from 2024 is North, with no site
+    left, where the sites' figures are typed."""
+    electricity = "environment.energy.electricity"
+    for year, value in ((2022, "100"), (2023, "120")):
+        code, _out, err = run(capsys, "set", group, "--entity", "wuhan", "--year", str(year),
+                              electricity, value)
+        assert code == 0, err
+    assert run(capsys, "entity", "move", group, "wuhan", "--parent", "south",
+               "--from", "2024")[0] == 0
+    code, out, err = run(capsys, "get", group, "--entity", "north", "--year", "2023",
+                         electricity)
+    assert code == 0, err
+    assert "120" in out and "consolidated" in out and "wuhan" in out
+    store = open_database(group)
+    try:
+        from esgdesk.rules.consolidate import Consolidation
+        figures = Consolidation(store, [2022, 2023, 2024])
+        assert not figures.takes("north", electricity, 2023)
+        assert figures.takes("north", electricity, 2024)
+        assert figures.figure("north", electricity, 2022).number == 100
+        assert figures.figure("group", electricity, 2023).number == 120
+        assert figures.figure("north", electricity, 2024).missing  # North types it now
+        assert not figures.figure("north", electricity, 2023).missing
+    finally:
+        store.close()

@@ -228,9 +228,9 @@ def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator
     found = consolidation.figure(entity, indicator.id, year)
     names = store.tree().names()
     if found.complete and found.number is not None and not consolidation.takes(
-            entity, indicator.id):
+            entity, indicator.id, year):
         shown = indicator.type.format(str(rounded(indicator, found.number)))
-        below = ", ".join(consolidation.entering(entity, indicator.id))
+        below = ", ".join(consolidation.entering(entity, indicator.id, year))
         print(f"{indicator.id}\t{shown}\t{indicator.unit(lang)}\tconsolidated\t{below}")
         return 0
     if found.missing:

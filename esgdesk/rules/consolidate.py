@@ -130,9 +130,11 @@ class Consolidation:
         self._shares = {e.code: share_of(e, self.approach) for e in self.tree}
         self.book = book if book is not None else FigureBook(
             self.catalogue, store.figures_of(self.codes, self.years), self.factors)
-        self._takes = {level: {c for c in self.codes if self.tree.takes(c, level)}
-                       for level in ENTRY_LEVELS}
-        self._applies = {level: self._applying(level) for level in ENTRY_LEVELS}
+        # Where a figure is typed, in the latest structure and in each year's (a company
+        # whose only site moved away types the sites' figures only from that year on).
+        self._takes, self._applies = self._levels(self.tree)
+        self._levels_of_year: dict[int, tuple[dict[str, set[str]], dict[str, set[str]]]] = {}
+        self._trees: dict[int, EntityTree] = {}
         self._cache: dict[tuple[str, int], dict[str, Figure]] = {}
         indicators = self.catalogue.indicators.values()
         typed = [s for s in indicators if not s.derived and s.type.numeric]
@@ -142,12 +144,27 @@ class Consolidation:
         self._derived = derived_order(self.catalogue)
         self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
 
-    def _applying(self, level: str) -> set[str]:
-        """The entities with figures of a level: those that take them, and their ancestors."""
-        found = set(self._takes[level])
-        for code in list(found):
-            found.update(a.code for a in self.tree.ancestors(code))
-        return found & set(self.codes)
+    def _levels(self, tree: EntityTree) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """For each entry level, the entities of a tree that type its figures, and those with
+        figures of it at all (those that type them and their ancestors)."""
+        codes = set(self.codes)
+        takes = {level: {c for c in self.codes if tree.takes(c, level)} for level in ENTRY_LEVELS}
+        applies: dict[str, set[str]] = {}
+        for level in ENTRY_LEVELS:
+            found = set(takes[level])
+            for code in list(found):
+                found.update(a.code for a in tree.ancestors(code))
+            applies[level] = found & codes
+        return takes, applies
+
+    def _in_year(self, year: int | None) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Where figures are typed and held in a year's structure (the latest for None)."""
+        if year is None:
+            return self._takes, self._applies
+        found = self._levels_of_year.get(year)
+        if found is None:
+            found = self._levels_of_year[year] = self._levels(self._tree_of(year))
+        return found
 
     def _typed_leaves(self, spec: Indicator) -> tuple[str, ...]:
         leaves: list[str] = []
@@ -160,25 +177,34 @@ class Consolidation:
         return tuple(dict.fromkeys(leaves))
 
     # -- where figures are kept ---------------------------------------------------
-    def takes(self, entity: str, indicator: str) -> bool:
-        """Whether the indicator is typed at this entity (see EntityTree.takes)."""
+    def takes(self, entity: str, indicator: str, year: int | None = None) -> bool:
+        """Whether the indicator is typed at this entity (see EntityTree.takes), in a year's
+        structure (the latest when no year is given)."""
         spec = self.catalogue.indicators.get(indicator)
         return spec is not None and not spec.derived \
-            and entity in self._takes.get(spec.entered_at, ())
+            and entity in self._in_year(year)[0].get(spec.entered_at, ())
 
-    def applies(self, entity: str, indicator: str) -> bool:
+    def applies(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the entity has the figure at all: typed there or consolidated there."""
         spec = self.catalogue.indicators.get(indicator)
         if spec is None:
             return False
         if spec.derived:
-            return all(self.applies(entity, ref) for ref in self._leaves[spec.id])
-        return entity in self._applies.get(spec.entered_at, ())
+            return all(self.applies(entity, ref, year) for ref in self._leaves[spec.id])
+        return entity in self._in_year(year)[1].get(spec.entered_at, ())
 
-    def entering(self, entity: str, indicator: str) -> list[str]:
+    def entering(self, entity: str, indicator: str, year: int | None = None) -> list[str]:
         """The entities at or under `entity` where the indicator is typed."""
         spec = self.catalogue.indicators[indicator]
-        return [c for c in self.tree.subtree(entity) if c in self._takes[spec.entered_at]]
+        takes = self._in_year(year)[0][spec.entered_at]
+        tree = self.tree if year is None else self._tree_of(year)
+        return [c for c in tree.subtree(entity) if c in takes] if entity in tree else []
+
+    def _tree_of(self, year: int) -> EntityTree:
+        found = self._trees.get(year)
+        if found is None:
+            found = self._trees[year] = self.store.tree(year)
+        return found
 
     # -- figures --------------------------------------------------------------------
     def figure(self, entity: str, indicator: str, year: int) -> Figure:
@@ -219,7 +245,7 @@ class Consolidation:
         and, under the operational control approach, those the group controls."""
         found = self._children_of_year.get(year)
         if found is None:
-            tree = self.store.tree(year)
+            tree = self._tree_of(year)
             found = self._children_of_year[year] = {
                 code: [c.code for c in tree.children(code)
                        if self._shares.get(c.code, ONE) != 0]
@@ -244,7 +270,7 @@ class Consolidation:
         stored = self.book.rows(entity, year)
         result: dict[str, Figure] = {}
         for spec in self._typed:
-            result[spec.id] = self._typed_figure(entity, spec, own, stored, kids, result)
+            result[spec.id] = self._typed_figure(entity, year, spec, own, stored, kids, result)
         numbers = None
         for spec in self._derived:
             row = stored.get(spec.id)
@@ -256,7 +282,7 @@ class Consolidation:
             if kids and spec.aggregation == "sum" and not any(
                     leaf in stored for leaf in self._leaves[spec.id]):
                 result[spec.id] = _added([self._share(c, t[spec.id]) for c, t in kids
-                                          if self.applies(c, spec.id)])
+                                          if self.applies(c, spec.id, year)])
                 continue
             if numbers is None:
                 numbers = dict(self.factors(entity, year))
@@ -274,10 +300,10 @@ class Consolidation:
             if spec.aggregation != "sum":
                 return NONE
             return _added([self._share(c, t[indicator]) for c, t in kids
-                           if self.applies(c, indicator)])
-        return self._consolidated(spec, kids, self.table(entity, year))
+                           if self.applies(c, indicator, year)])
+        return self._consolidated(spec, year, kids, self.table(entity, year))
 
-    def _typed_figure(self, entity: str, spec: Indicator, own: dict[str, Decimal],
+    def _typed_figure(self, entity: str, year: int, spec: Indicator, own: dict[str, Decimal],
                       stored: dict, kids: list[tuple[str, dict[str, Figure]]],
                       done: dict[str, Figure]) -> Figure:
         number = own.get(spec.id)
@@ -288,15 +314,18 @@ class Consolidation:
             if row.state == NOT_APPLICABLE.id:
                 return Figure(Decimal(0)) if spec.type.counts_na_as_zero() else NONE
             return Figure(None, ((entity, spec.id),))  # not available: a gap all the same
-        if entity in self._takes[spec.entered_at]:
+        takes, applies = self._in_year(year)
+        if entity in takes[spec.entered_at]:
             return Figure(None, ((entity, spec.id),))
-        if not kids or entity not in self._applies[spec.entered_at]:
+        if not kids or entity not in applies[spec.entered_at]:
             return NONE
-        return self._consolidated(spec, kids, done)
+        return self._consolidated(spec, year, kids, done)
 
-    def _consolidated(self, spec: Indicator, kids: list[tuple[str, dict[str, Figure]]],
+    def _consolidated(self, spec: Indicator, year: int,
+                      kids: list[tuple[str, dict[str, Figure]]],
                       done: dict[str, Figure]) -> Figure:
-        parts = [(c, t) for c, t in kids if c in self._applies[spec.entered_at]]
+        applies = self._in_year(year)[1]
+        parts = [(c, t) for c, t in kids if c in applies[spec.entered_at]]
         if spec.aggregation == "sum":
             return _added([self._share(c, t[spec.id]) for c, t in parts])
         if spec.aggregation == "weighted_mean" and spec.weight:

@@ -113,7 +113,7 @@ class Workspace:
         """A figure made from the tree below, not read yet (shown as pending)."""
         if self.tree_ready or ref.entity not in self._scope or ref.entity in self._shown[1:]:
             return False
-        if self.figures is not None and self.figures.takes(ref.entity, ref.indicator):
+        if self.figures is not None and self.figures.takes(ref.entity, ref.indicator, ref.year):
             return False
         stored = self.stored(ref)
         return stored is None or stored.value is None or self.is_derived(ref)
@@ -153,7 +153,7 @@ class Workspace:
             if number is not None:
                 return Figure(number)
             return Figure(None, ((ref.entity, ref.indicator),)) \
-                if self.figures.takes(ref.entity, ref.indicator) else NONE
+                if self.figures.takes(ref.entity, ref.indicator, ref.year) else NONE
         return self.figures.figure(ref.entity, ref.indicator, ref.year)
 
     def number(self, ref: FigureRef) -> Decimal | None:
@@ -164,13 +164,14 @@ class Workspace:
     def is_consolidated(self, ref: FigureRef) -> bool:
         """A typed figure this entity shows from its children (it is typed below it)."""
         assert self.figures is not None
-        return not self.is_derived(ref) and not self.figures.takes(ref.entity, ref.indicator) \
-            and self.figures.applies(ref.entity, ref.indicator)
+        return not self.is_derived(ref) \
+            and not self.figures.takes(ref.entity, ref.indicator, ref.year) \
+            and self.figures.applies(ref.entity, ref.indicator, ref.year)
 
     def takes(self, ref: FigureRef) -> bool:
         """Whether the figure is typed at this entity (else it is shown, read-only)."""
         assert self.figures is not None
-        return self.figures.takes(ref.entity, ref.indicator)
+        return self.figures.takes(ref.entity, ref.indicator, ref.year)
 
     def incomplete_words(self, ref: FigureRef, lang: str) -> str:
         """What a total lacks ("东莞：柴油消耗量"), '' when it is whole or there is nothing."""
@@ -202,7 +203,7 @@ class Workspace:
                          f"Printed as {shown} (computed {self.display(ref) or '—'}): "
                          f"{printed.reason}")
         if self.figures is not None and self.is_consolidated(ref) and self.stored(ref) is None:
-            below = self.figures.entering(ref.entity, ref.indicator)
+            below = self.figures.entering(ref.entity, ref.indicator, ref.year)
             names = ", ".join(self.store.entity(c).name(lang) for c in below[:6])
             if len(below) > 6:
                 names += f" … ({len(below)})"

@@ -233,7 +233,7 @@ class ValidationContext:
     def is_missing(self, entity: str, indicator: str) -> bool:
         """Typed here, held last year, and neither a value nor an explicit state (n/a) this
         year (a parent's figure made by its children is missing where they type it)."""
-        if not self.figures.takes(entity, indicator) \
+        if not self.figures.takes(entity, indicator, self.year) \
                 or self.number(entity, indicator, self.year - 1) is None \
                 or self.number(entity, indicator, self.year) is not None:
             return False

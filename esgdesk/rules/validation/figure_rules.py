@@ -148,7 +148,7 @@ def missing(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     spec = v.catalogue.indicators[ids[0]]
     if v.missing_one_by_one(entity, spec):
         return []
-    held = [i for i in ids if v.figures.takes(entity, i)
+    held = [i for i in ids if v.figures.takes(entity, i, v.year)
             and v.number(entity, i, v.year - 1) is not None]
     missing = [i for i in held if v.is_missing(entity, i)]
     if not missing:
@@ -199,7 +199,7 @@ def evidence(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     filled in, with none attached: it does not count as complete, and its request cannot be
     approved."""
     spec = v.catalogue.indicators[subject]
-    if not spec.needs_evidence or not v.figures.takes(entity, spec.id):
+    if not spec.needs_evidence or not v.figures.takes(entity, spec.id, v.year):
         return []
     stored = v.stored(entity, spec.id, v.year)
     if stored is None or stored.value is None or stored.state != "value":
