@@ -4,12 +4,14 @@ bytes changed behind esgdesk's back are named by the database's check."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_collect import fill, snapshot
 
+from esgdesk.application.cli import main
 from esgdesk.application.session import Session
 from esgdesk.errors import EvidenceRefused
 from esgdesk.exchange.intake import accept, preview
@@ -18,6 +20,8 @@ from esgdesk.exchange.returned_evidence import ReturnedDocument
 from esgdesk.model.layout import FigureRef
 from esgdesk.storage import figures as stored_figures
 from esgdesk.storage.evidence import EvidencePart
+from esgdesk.storage.evidence_check import changed_documents
+from esgdesk.storage.health import check_database_file
 from esgdesk.storage.location import Location
 from esgdesk.storage.store import open_database
 
@@ -156,3 +160,50 @@ def test_a_document_refused_inside_the_write_stores_none_of_the_figures(
     with pytest.raises(EvidenceRefused):
         accept(sample, report, "coordinator")
     assert snapshot(sample) == before and sample.attachments(2024) == []
+
+
+@pytest.mark.sqlite_only
+def test_a_document_changed_in_the_file_is_named_by_audit_verify_and_check(
+        sample_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_database(sample_path)
+    try:
+        attached = store.attach("group", 2023, EMPLOYEES, "工资 payroll.pdf", PAYROLL, "li")
+        store.attach("group", 2023, MALE, "register.csv", REGISTER, "li")
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+    assert check_database_file(sample_path).sound
+    with sqlite3.connect(sample_path) as raw:  # behind esgdesk's back: the hash stays
+        raw.execute("UPDATE evidence_content SET content = ? WHERE sha256 = ?",
+                    (PAYROLL.replace(b"payroll", b"pAyroll"), attached.sha256))
+    raw.close()
+    check = check_database_file(sample_path)
+    assert not check.sound and check.mismatches == 1
+    [line] = [f for f in check.findings if "工资 payroll.pdf" in f]
+    assert f"group 2023 {EMPLOYEES}" in line and attached.sha256[:12] in line
+    assert "register.csv" not in " ".join(check.findings)
+    assert main(["audit", "verify", str(sample_path)]) == 1
+    err = capsys.readouterr().err
+    assert "工资 payroll.pdf" in err and EMPLOYEES in err and "register.csv" not in err
+    assert main(["check", str(sample_path)]) == 1
+    captured = capsys.readouterr()
+    assert "工资 payroll.pdf" in captured.out + captured.err
+
+
+def test_the_store_rehashes_every_document_a_row_at_a_time(sample_path: Location) -> None:
+    store = open_database(sample_path)
+    try:
+        for number in range(3):
+            store.attach("group", 2023, EMPLOYEES, f"bill-{number}.pdf",
+                         PAYROLL + str(number).encode(), "li")
+        fetched: list[int] = []
+
+        def fetch(sql: str, params: Any) -> Any:
+            rows = store._query(sql, params)
+            fetched.append(len(rows))
+            return rows
+
+        assert changed_documents(fetch) == ()
+        assert max(fetched) == 1 and len(fetched) == 4  # three rows, then none
+    finally:
+        store.close()
