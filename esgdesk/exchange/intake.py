@@ -3,9 +3,10 @@
 `preview` reads every file and compares it with the database without writing
 anything: refusals (with the reason and sheet!cell), new, changed and unchanged
 figures, figures the database holds newer than the file, and the findings the
-figures would raise. `accept` writes one file's figures in one transaction with
-its provenance (file name, SHA-256, who submitted it, who imported it, when) in
-the audit log, or nothing at all. `may_accept` is the one rule of which file may be.
+figures would raise. `accept` writes one file's figures, how each was obtained
+and the documents that came with it in one transaction with its provenance (file
+name, SHA-256, who submitted it, who imported it, when) in the audit log, or
+nothing at all. `may_accept` is the one rule of which file may be.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class FileReport:
     # The documents that came with it (a folder or zip named after it), each for a figure.
     documents: list[ReturnedDocument] = field(default_factory=list)
     # How figures were obtained, where the file says so and the database holds otherwise:
-    # (indicator, quality, method), written after the figures.
+    # (indicator, quality, method), written with the figures.
     qualities: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -360,8 +361,9 @@ def _shown(stored: StoredValue | None) -> str | None:
 
 
 def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = False) -> int:
-    """Write one previewed file's figures (one transaction); the number written. Refused
-    unless may_accept(report, overwrite_newer)."""
+    """Write one previewed file's figures, how they were obtained and its documents (one
+    transaction: a document that cannot be stored leaves every figure as it was); the
+    number of figures written. Refused unless may_accept(report, overwrite_newer)."""
     if report.refused:
         raise FileRefused(report.summary("en"), report.summary("zh"), kind="import_refused")
     if report.already is not None or not (report.writes or report.documents
