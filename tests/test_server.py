@@ -898,6 +898,9 @@ def _audited_changes(store: Any, user: str) -> None:
                       Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
                       Change("dongguan", 2024, electricity + "_renewable", "200000")],
                      user, source="returned.xlsx sha256:ab12")
+    store.set_values([Change("group", 2021, HR, "3900", quality="estimated",  # with its
+                             method="payroll's \"12\" months"),  # quality: a new figure
+                      Change("group", 2023, HR, "4120", quality="measured")], user)  # and one held
     store.set_note("group", 2023, IR, "audited accounts", user)
     store.set_quality("group", 2022, HR, "estimated", "November's count, \"plus\" hires", user)
     store.set_quality("group", 2022, HR, "measured", "", user)

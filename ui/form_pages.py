@@ -14,6 +14,7 @@ from ui.chapter_form import ChapterForm
 from ui.evidence_drop import FileDrop
 from ui.i18n import tr
 from ui.operations import SessionOps
+from ui.quality_menu import QualityMenu
 
 
 class FormPages(QStackedWidget):
@@ -99,6 +100,7 @@ class FormPages(QStackedWidget):
             for view in form.views:  # a file dropped on a cell is that figure's evidence
                 FileDrop(self.ops, lambda pos, v=view: v.model().figure(v.indexAt(pos)),
                          view.viewport())
+                QualityMenu(self.ops, view)
             self.forms[chapter_id] = form
             self.addWidget(form)
             if self.tab_chain is not None:

@@ -3,9 +3,10 @@
 `preview` reads every file and compares it with the database without writing
 anything: refusals (with the reason and sheet!cell), new, changed and unchanged
 figures, figures the database holds newer than the file, and the findings the
-figures would raise. `accept` writes one file's figures in one transaction with
-its provenance (file name, SHA-256, who submitted it, who imported it, when) in
-the audit log, or nothing at all. `may_accept` is the one rule of which file may be.
+figures would raise. `accept` writes one file's figures, how each was obtained
+and the documents that came with it in one transaction with its provenance (file
+name, SHA-256, who submitted it, who imported it, when) in the audit log, or
+nothing at all. `may_accept` is the one rule of which file may be.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class FileReport:
     # The documents that came with it (a folder or zip named after it), each for a figure.
     documents: list[ReturnedDocument] = field(default_factory=list)
     # How figures were obtained, where the file says so and the database holds otherwise:
-    # (indicator, quality, method), written after the figures.
+    # (indicator, quality, method), written with the figures.
     qualities: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
@@ -360,8 +361,9 @@ def _shown(stored: StoredValue | None) -> str | None:
 
 
 def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = False) -> int:
-    """Write one previewed file's figures (one transaction); the number written. Refused
-    unless may_accept(report, overwrite_newer)."""
+    """Write one previewed file's figures, how they were obtained and its documents (one
+    transaction: a document that cannot be stored leaves every figure as it was); the
+    number of figures written. Refused unless may_accept(report, overwrite_newer)."""
     if report.refused:
         raise FileRefused(report.summary("en"), report.summary("zh"), kind="import_refused")
     if report.already is not None or not (report.writes or report.documents
@@ -376,34 +378,20 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
                            where=report.path.name, kind="newer_in_database")
     assert report.request is not None
     request = report.request
-    changes = [Change(request.entity, request.year, d.indicator, d.new, d.note, entry=d.entry)
+    obtained = {indicator: (quality, method) for indicator, quality, method in report.qualities}
+    changes = [Change(request.entity, request.year, d.indicator, d.new, d.note, entry=d.entry,
+                      quality=obtained.get(d.indicator, (None, ""))[0],
+                      method=obtained.get(d.indicator, (None, ""))[1])
                for d in report.writes]
+    written = {d.indicator for d in report.writes}
     submission = SubmissionInfo(report.sha256, request.id, report.path.name,
                                 report.submitted_by or "?", report.saved_at or "", user, now(),
                                 len(changes))
-    if changes:
-        store.import_submission(changes, submission)
-    for indicator, quality, method in report.qualities:
-        store.set_quality(request.entity, request.year, indicator, quality, method, user)
-    _attach_documents(store, report, user)
+    # The figures, how each was obtained and the documents: one transaction, or nothing.
+    store.import_submission(changes, submission,
+                            [q for q in report.qualities if q[0] not in written],
+                            [(d.indicator, d.file_name, d.content) for d in report.documents])
     return len(changes)
-
-
-def _attach_documents(store: Store, report: FileReport, user: str) -> None:
-    """The documents that came with a file, each attached to its figure (audited); one
-    already attached to that figure (the same content) is left."""
-    import hashlib
-
-    assert report.request is not None
-    request = report.request
-    held = {(a.indicator, a.sha256) for a in store.attachments(request.year, [request.entity])}
-    for document in report.documents:
-        digest = hashlib.sha256(document.content).hexdigest()
-        if (document.indicator, digest) in held:
-            continue
-        store.attach(request.entity, request.year, document.indicator, document.file_name,
-                     document.content, user, note=f"returned with {report.path.name}")
-        held.add((document.indicator, digest))
 
 
 def accept_all(store: Store, reports: Sequence[FileReport], user: str,

@@ -20,6 +20,7 @@ from esgdesk.model.frozen import Frozen
 from esgdesk.model.words import counted
 from esgdesk.storage.base import StorePart
 from esgdesk.storage.engine import connect_reader, database_error
+from esgdesk.storage.evidence_check import changed_documents
 from esgdesk.storage.records import AuditRecord, read_record
 
 if TYPE_CHECKING:
@@ -180,19 +181,26 @@ class Mismatch(Frozen):
 class ChainReport(Frozen):
     """What checking the audit log found."""
 
-    _fields = ("rows", "broken_at", "reason", "broken", "sealed", "mismatches")
+    _fields = ("rows", "broken_at", "reason", "broken", "sealed", "mismatches", "documents")
     rows: int
     broken_at: int | None  # the id of the first broken row not sealed
     reason: str
     broken: tuple[int, ...]  # every broken row not sealed, in id order
     sealed: tuple[int, ...]  # broken rows a later sealing row names
     mismatches: tuple[Mismatch, ...]  # figures that differ from the log
+    documents: tuple[str, ...]  # stored documents whose bytes changed, one line each
 
     def __init__(self, rows: int, broken_at: int | None, reason: str = "",
                  broken: tuple[int, ...] = (), sealed: tuple[int, ...] = (),
-                 mismatches: tuple[Mismatch, ...] = ()) -> None:
+                 mismatches: tuple[Mismatch, ...] = (), documents: tuple[str, ...] = (),
+                 ) -> None:
         self.__dict__.update(rows=rows, broken_at=broken_at, reason=reason, broken=broken,
-                             sealed=sealed, mismatches=mismatches)
+                             sealed=sealed, mismatches=mismatches, documents=documents)
+
+    def with_documents(self, documents: tuple[str, ...]) -> ChainReport:
+        """The report with the stored documents found changed (see evidence_check)."""
+        return ChainReport(self.rows, self.broken_at, self.reason, self.broken, self.sealed,
+                           self.mismatches, documents)
 
     @property
     def intact(self) -> bool:
@@ -201,14 +209,15 @@ class ChainReport(Frozen):
 
     @property
     def sound(self) -> bool:
-        """The chain holds and every figure is what the log says."""
-        return self.intact and not self.mismatches
+        """The chain holds, every figure is what the log says and every document is the
+        one stored."""
+        return self.intact and not self.mismatches and not self.documents
 
     def problems(self) -> list[str]:
         """What is wrong, one line each (empty when sound)."""
         lines = [f"audit row {row} was changed, or a row before it removed"
                  for row in self.broken]
-        return lines + [m.describe() for m in self.mismatches]
+        return lines + [m.describe() for m in self.mismatches] + list(self.documents)
 
 
 # Every column, read by name: a file not yet upgraded has no department (nor, before 0004,
@@ -393,7 +402,8 @@ class AuditPart(StorePart):
         """Check the audit log's hash chain (every broken row not sealed) and the figures
         against it."""
         return verify_rows(self._query(SELECT_CHAIN),
-                           reconcile(self._query(differing_figures_sql())))
+                           reconcile(self._query(differing_figures_sql()))
+                           ).with_documents(changed_documents(self._query))
 
     def seal_audit(self, reason: str, user: str) -> ChainReport:
         """Seal the broken rows of the chain (the owner's act, audited by the sealing row

@@ -7,30 +7,33 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import NeedsReason, NotFound
-from esgdesk.model.evidence import Attachment, media_type, refuse_quality
+from esgdesk.model.evidence import Attachment, media_type
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
-from esgdesk.storage.editions import EditionsPart
-from esgdesk.storage.figures import check_text, refuse_locked_or_stale, row_of
+from esgdesk.storage.figures import (
+    FiguresPart,
+    Obtained,
+    check_text,
+    refuse_locked_or_stale,
+    refuse_obtained,
+    row_of,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 ATTACH = "attach"  # the audit action of a document attached to a figure
 DETACH = "detach"  # … and of one removed from it
-QUALITY = "quality"  # … and of how a figure was obtained
 
 _ATTACHMENT_COLUMNS = ("a.id, a.entity_id, a.year, a.indicator, a.sha256, a.file_name, "
                        "c.size, c.media_type, a.note, a.attached_by, a.attached_at, a.removed, "
                        "a.removed_by, a.removed_at, a.removed_reason")
 
 
-def quality_text(quality: str, method: str) -> str:
-    """How a figure was obtained as its audit row holds it: "estimated: <method>"."""
-    return f"{quality}: {method}" if method else quality
-
-
-class EvidencePart(EditionsPart):
+class EvidencePart(FiguresPart):
     """Documents behind the figures, and the figures' quality."""
 
     def attach(self, entity: str, year: int, indicator: str, file_name: str, content: bytes,
@@ -38,31 +41,61 @@ class EvidencePart(EditionsPart):
         """Attach a document to a figure (it need not have a value yet). Refused, with
         nothing stored, when the document is too large, a program, or not what its
         extension says (EvidenceRefused)."""
-        kind = media_type(file_name, content)
+        media_type(file_name, content)
         self.known_indicator(year, indicator)
         check_text(indicator, note)
         ent = self.entity(entity)
-        digest = hashlib.sha256(content).hexdigest()
-        stamp = now()
+        with self._writing() as s:
+            attachment_id = self._store_document(s, ent.id, year, indicator, file_name,
+                                                 content, user, now(), note)
+        return self.attachment(attachment_id)
+
+    def _store_document(self, s: Session, entity_id: int, year: int, indicator: str,
+                        file_name: str, content: bytes, user: str, stamp: str, note: str,
+                        ) -> int:
+        """A document attached inside a writing transaction, with its audit row: its bytes
+        stored unless held already (by their SHA-256); the attachment's id. Refused
+        (EvidenceRefused) when it is no document."""
         from esgdesk.storage.models import Attachment as AttachmentRow
         from esgdesk.storage.models import EvidenceContent
 
-        with self._writing() as s:
-            if s.get(EvidenceContent, digest) is None:
-                s.add(EvidenceContent(sha256=digest, content=content, size=len(content),
-                                      media_type=kind))
-                s.flush()  # the content before the row that refers to it
-            # Said before the row is inserted: on a server its trigger writes the audit row.
-            add_audit_row(s, at=stamp, user=user, action=ATTACH, entity_id=ent.id, year=year,
-                          indicator=indicator, new_value=digest, source=file_name,
-                          reason=note)
-            row = AttachmentRow(entity_id=ent.id, year=year, indicator=indicator,
-                                sha256=digest, file_name=file_name, note=note,
-                                attached_by=user, attached_at=stamp, removed=False)
-            s.add(row)
-            s.flush()
-            attachment_id = row.id
-        return self.attachment(attachment_id)
+        kind = media_type(file_name, content)
+        digest = hashlib.sha256(content).hexdigest()
+        if s.get(EvidenceContent, digest) is None:
+            s.add(EvidenceContent(sha256=digest, content=content, size=len(content),
+                                  media_type=kind))
+            s.flush()  # the content before the row that refers to it
+        # Said before the row is inserted: on a server its trigger writes the audit row.
+        add_audit_row(s, at=stamp, user=user, action=ATTACH, entity_id=entity_id, year=year,
+                      indicator=indicator, new_value=digest, source=file_name, reason=note)
+        row = AttachmentRow(entity_id=entity_id, year=year, indicator=indicator,
+                            sha256=digest, file_name=file_name, note=note,
+                            attached_by=user, attached_at=stamp, removed=False)
+        s.add(row)
+        s.flush()
+        return row.id
+
+    def _store_documents(self, s: Session, entity_id: int, year: int,
+                         documents: Iterable[tuple[str, str, bytes]], user: str, stamp: str,
+                         note: str) -> None:
+        """Documents (indicator, file name, bytes) attached to one entity's figures of a
+        year inside a writing transaction; one attached to its figure already (the same
+        content) is left."""
+        from sqlalchemy import select
+
+        from esgdesk.storage.models import Attachment as AttachmentRow
+
+        held = {(indicator, digest) for indicator, digest in s.execute(
+            select(AttachmentRow.indicator, AttachmentRow.sha256).where(
+                AttachmentRow.entity_id == entity_id, AttachmentRow.year == year,
+                AttachmentRow.removed.is_(False)))}
+        for indicator, file_name, content in documents:
+            digest = hashlib.sha256(content).hexdigest()
+            if (indicator, digest) in held:
+                continue
+            self._store_document(s, entity_id, year, indicator, file_name, content, user,
+                                 stamp, note)
+            held.add((indicator, digest))
 
     def detach(self, attachment_id: int, reason: str, user: str) -> Attachment:
         """Remove a document from its figure, saying why: the attachment is marked removed
@@ -138,30 +171,19 @@ class EvidencePart(EditionsPart):
     def set_quality(self, entity: str, year: int, indicator: str, quality: str, method: str,
                     user: str, expected_version: int | None = None) -> None:
         """Say how a stored figure was obtained (measured, calculated, estimated; "" to say
-        nothing) and an estimate's method, audited ("quality")."""
-        quality, method = quality.strip().lower(), method.strip()
-        refuse_quality(indicator, quality, method)
+        nothing) and an estimate's method, audited ("quality"); the figure's value, version
+        and last change stay."""
+        refuse_obtained(indicator, quality, method)
         self.known_indicator(year, indicator)
-        check_text(indicator, method, "the method")
         ent = self.entity(entity)
-        stamp = now()
         with self._writing() as s:
             row = row_of(s, ent.id, year, indicator)
             if row is None:
                 raise NotFound(f"{indicator} for {entity} {year} has no value yet",
                                f"{entity} {year} 年的 {indicator} 还没有数值")
             refuse_locked_or_stale(row, ent.code, year, indicator, expected_version)
-            old = quality_text(row.quality or "", row.method or "")
-            new = quality_text(quality, method)
-            if old == new:
-                return
-            # The figure's value, version and last change stay: how it was obtained is said
-            # of it (the audit row says who said so, and when), and a form holding the
-            # figure need not read it again before its next edit.
-            row.quality, row.method = quality, method
-            add_audit_row(s, at=stamp, user=user, action=QUALITY, entity_id=ent.id,
-                          year=year, indicator=indicator, old_value=old or None,
-                          new_value=new or None)
+            self._write_qualities(s, [Obtained(ent.id, ent.code, year, indicator, quality,
+                                               method)], user, now(), "")
 
     def qualities(self, year: int, entities: Iterable[str] | None = None,
                   ) -> dict[tuple[str, str], tuple[str, str]]:

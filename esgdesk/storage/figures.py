@@ -19,6 +19,8 @@ from esgdesk.errors import (
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.entities import NOT_HELD, EntityRefused, EntityTree, span_text
+from esgdesk.model.evidence import refuse_quality
+from esgdesk.model.frozen import Frozen
 from esgdesk.model.states import VALUE, state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
@@ -43,6 +45,7 @@ RESTATEMENT_REASONS = {
     "method": ("计算方法变更", "method changed"),
     "boundary": ("统计范围变更", "boundary changed"),
 }
+QUALITY = "quality"  # the audit action of how a figure was obtained
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
                  "changed_at, version, published, restated, provenance")
 
@@ -179,6 +182,50 @@ def _changed(row: dict[str, Any] | None, code: str, entity_id: int, change: Chan
                                  new_value=state_text(state, stored_text),
                                  reason=reason or change.note or change.provenance or "",
                                  entered=entry.entered, **logged)
+
+
+class Obtained(Frozen):
+    """How one figure was obtained, to write with (or beside) its value: its quality
+    (measured, calculated, estimated; "" to say nothing) and an estimate's method."""
+
+    _fields = ("entity_id", "entity", "year", "indicator", "quality", "method")
+    entity_id: int
+    entity: str
+    year: int
+    indicator: str
+    quality: str
+    method: str
+
+    def __init__(self, entity_id: int, entity: str, year: int, indicator: str, quality: str,
+                 method: str) -> None:
+        self.__dict__.update(entity_id=entity_id, entity=entity, year=year,
+                             indicator=indicator, quality=quality.strip().lower(),
+                             method=method.strip())
+
+
+def quality_text(quality: str, method: str) -> str:
+    """How a figure was obtained as its audit row holds it: "estimated: <method>"."""
+    return f"{quality}: {method}" if method else quality
+
+
+def refuse_obtained(indicator: str, quality: str, method: str) -> None:
+    """Refused before anything is written: a quality that is none of the words, an estimate
+    without its method, a method that fits no cell."""
+    refuse_quality(indicator, quality, method)
+    check_text(indicator, method.strip(), "the method")
+
+
+def quality_change(row: Mapping[str, Any], item: Obtained, user: str, source: str,
+                   ) -> dict[str, Any] | None:
+    """The audit row's fields of saying how a stored figure was obtained (None when it
+    says what is held)."""
+    old = quality_text(row["quality"] or "", row["method"] or "")
+    new = quality_text(item.quality, item.method)
+    if old == new:
+        return None
+    return audit_fields(user=user, action=QUALITY, entity_id=item.entity_id, year=item.year,
+                        indicator=item.indicator, old_value=old or None, new_value=new or None,
+                        source=source)
 
 
 class FiguresPart(EditionsPart):
@@ -348,7 +395,45 @@ class FiguresPart(EditionsPart):
                    for key in touched if key not in stored]
         if inserts:
             s.execute(insert(table), inserts)
+        obtained = [Obtained(ent.id, ent.code, c.year, c.indicator, c.quality, c.method)
+                    for ent, c, _e in places if c.quality is not None]
+        if obtained:
+            self._write_qualities(s, obtained, user, stamp, source)
         return written
+
+    def _write_qualities(self, s: Session, obtained: Iterable[Obtained], user: str,
+                         stamp: str, source: str) -> None:
+        """How figures were obtained, inside the writing transaction that wrote their values
+        (after them: each figure's row is there), each audited ("quality") unless it
+        changes nothing; one statement after their audit rows."""
+        from sqlalchemy import bindparam, update
+
+        from esgdesk.storage.models import Value
+
+        obtained = list(obtained)
+        rows = figure_rows(s, [(o.entity_id, o.year, o.indicator) for o in obtained])
+        audits: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        for item in obtained:
+            key = (item.entity_id, item.year, item.indicator)
+            row = rows.get(key)
+            if row is None:
+                raise NotFound(f"{item.indicator} for {item.entity} {item.year} has no value "
+                               "yet", f"{item.entity} {item.year} 年的 {item.indicator} 还没有数值")
+            audit = quality_change(row, item, user, source)
+            if audit is None:
+                continue
+            rows[key] = {**row, "quality": item.quality, "method": item.method}
+            audits.append(audit)
+            updates.append({"row_id": row["id"], "quality": item.quality,
+                            "method": item.method})
+        add_audit_rows(s, stamp, audits)
+        if updates:
+            # The figure's value, version and last change stay: how it was obtained is said
+            # of it (the audit row says who said so, and when).
+            table = Value.__table__
+            s.execute(update(table).where(table.c.id == bindparam("row_id")).values(
+                quality=bindparam("quality"), method=bindparam("method")), updates)
 
     def _prepare(self, change: Change, indicator: Indicator | None) -> Entry:
         """What the change writes: its text parsed once by the figure's type (the year's
@@ -358,6 +443,8 @@ class FiguresPart(EditionsPart):
         self.entity(change.entity)
         if indicator.formula is not None:
             raise DerivedIndicator(indicator.id, indicator.formula.text)
+        if change.quality is not None:
+            refuse_obtained(change.indicator, change.quality, change.method)
         if change.entry is not None:
             return change.entry
         if change.text is None:

@@ -119,10 +119,13 @@ def check_database_file(path: Path) -> FileCheck:
     Slow on a large file, so the app runs it in a separate process (`esgdesk check
     --json`)."""
     from esgdesk.storage.audit import verify
+    from esgdesk.storage.evidence_check import changed_documents_in_file
 
     problem = check_file(path, full=True)
     if problem is not None:
         return FileCheck(str(path), problem)
-    report = verify(path)
+    report = verify(path).with_documents(changed_documents_in_file(path))
+    # A changed document is counted with the figures that differ: the findings end with
+    # both (see ChainReport.problems), so the app's warning shows the first of them.
     return FileCheck(str(path), None, report.rows, report.broken_at, report.reason,
-                     len(report.mismatches), tuple(report.problems()))
+                     len(report.mismatches) + len(report.documents), tuple(report.problems()))

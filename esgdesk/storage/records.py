@@ -108,7 +108,7 @@ class Change(Frozen):
     written as it is."""
 
     _fields = ("entity", "year", "indicator", "text", "note", "expected_version", "provenance",
-               "unit", "entry")
+               "unit", "entry", "quality", "method")
     entity: str
     year: int
     indicator: str
@@ -118,14 +118,17 @@ class Change(Frozen):
     provenance: str | None  # where it comes from (None keeps the one held)
     unit: str | None  # the unit `text` is in, when given apart (a quantity's MWh)
     entry: Entry | None  # the figure parsed already (then `text` is only what was typed)
+    quality: str | None  # how it was obtained (None keeps what is held), written with it
+    method: str  # an estimate's method
 
     def __init__(self, entity: str, year: int, indicator: str, text: str | None,
                  note: str | None = None, expected_version: int | None = None,
                  provenance: str | None = None, unit: str | None = None,
-                 entry: Entry | None = None) -> None:
+                 entry: Entry | None = None, quality: str | None = None,
+                 method: str = "") -> None:
         self.__dict__.update(entity=entity, year=year, indicator=indicator, text=text, note=note,
                              expected_version=expected_version, provenance=provenance, unit=unit,
-                             entry=entry)
+                             entry=entry, quality=quality, method=method)
 
 
 class AuditRecord(Frozen):

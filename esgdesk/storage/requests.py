@@ -3,13 +3,15 @@ which department's figures, where each request stands, and what each submission 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from esgdesk.errors import EsgdeskError, NotFound, Published, UnknownDepartment
 from esgdesk.model.entities import NOT_HELD, EntityRefused, span_text
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
-from esgdesk.storage.figures import FiguresPart
+from esgdesk.storage.evidence import EvidencePart
+from esgdesk.storage.figures import Obtained, refuse_obtained
 from esgdesk.storage.records import (
     Change,
     RequestInfo,
@@ -35,7 +37,7 @@ def no_request(request_id: str) -> NotFound:
                     f"此数据库中没有数据请求“{request_id}”")
 
 
-class RequestsPart(FiguresPart):
+class RequestsPart(EvidencePart):
     """Data requests, their review, and imported submissions."""
 
     # -- reading ----------------------------------------------------------------
@@ -194,14 +196,22 @@ class RequestsPart(FiguresPart):
             value.changed_by, value.changed_at = user, stamp
 
     def import_submission(self, changes: list[Change], submission: SubmissionInfo,
+                          qualities: Iterable[tuple[str, str, str]] = (),
+                          documents: Iterable[tuple[str, str, bytes]] = (),
                           ) -> list[StoredValue]:
-        """A returned workbook's figures, its record and the request's new status, in one
-        transaction; each audit row names the file, its SHA-256 and who submitted it."""
+        """A returned workbook's figures (each with how it was obtained, where the file says
+        so), its record, the request's new status, how figures it leaves were obtained
+        (`qualities`: indicator, quality, method) and the documents that came with it
+        (indicator, file name, bytes), in one transaction: all of it, or nothing. Each audit
+        row names the file, its SHA-256 and who submitted it."""
         import json
 
         from esgdesk.storage.models import Request, Submission
 
         prepared = self._prepared(changes)
+        qualities, documents = list(qualities), list(documents)
+        for indicator, quality, method in qualities:
+            refuse_obtained(indicator, quality, method)
         source = json.dumps({"file": submission.file_name, "sha256": submission.sha256,
                              "submitted_by": submission.submitted_by,
                              "request": submission.request_id}, ensure_ascii=False)
@@ -212,6 +222,13 @@ class RequestsPart(FiguresPart):
             if request is None:
                 raise no_request(submission.request_id)
             written = self._write_batch(s, prepared, user, stamp, reason, source)
+            code = self._code_of(request.entity_id)
+            self._write_qualities(s, [Obtained(request.entity_id, code, request.year,
+                                               indicator, quality, method)
+                                      for indicator, quality, method in qualities],
+                                  user, stamp, source)
+            self._store_documents(s, request.entity_id, request.year, documents, user, stamp,
+                                  f"returned with {submission.file_name}")
             s.add(Submission(**vars(submission)))
             if request.status == "requested":
                 request.status, request.changed_by, request.changed_at = "submitted", user, stamp

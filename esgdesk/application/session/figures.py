@@ -54,7 +54,8 @@ class FiguresPart(SessionCore):
         the figure as a past report printed it, held where the report holds it (the group's
         printed years), even at an entity whose figure is otherwise its children's; the
         reason (default "history") then says why. `quality` (with an estimate's `method`)
-        says how the figure was obtained; it is checked before the figure is written."""
+        says how the figure was obtained, written with it (one transaction); it is checked
+        before anything is written."""
         store = self.require_store()
         if quality is not None:
             refuse_quality(ref.indicator, quality, method)
@@ -64,7 +65,7 @@ class FiguresPart(SessionCore):
         expected = None if workspace is None else (
             workspace.version_read(ref) if not overwrite else self._version_now(ref))
         change = Change(ref.entity, ref.year, ref.indicator, text, note, expected, provenance,
-                        unit, entry)
+                        unit, entry, quality if text is not None else None, method)
         source = "cli" if self._for_command else "form"
         try:
             if history:
@@ -75,8 +76,6 @@ class FiguresPart(SessionCore):
             if workspace is not None:
                 self._reread()
             raise
-        if quality is not None and text is not None:
-            store.set_quality(ref.entity, ref.year, ref.indicator, quality, method, self.user)
         if history:  # held where a parent's figure is otherwise its children's: read all again
             return self._reloaded()
         if workspace is not None:
