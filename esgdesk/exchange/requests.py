@@ -12,6 +12,7 @@ a checksum over the fixed content. esgdesk.exchange.returned reads such a workbo
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable
@@ -33,6 +34,7 @@ from esgdesk.exchange.metadata import (
 )
 from esgdesk.exchange.workbook import (
     append_row,
+    beside,
     both_words,
     fit_a4,
     house_styles,
@@ -608,11 +610,8 @@ def write_request(store: Store, entity: str, year: int, department: str, out: st
                   due: str | None = None) -> Path:
     """The collection workbook of a department's tables for an entity and year (the request
     is recorded in the database, or re-used if it exists)."""
-    existing = store.request_for(entity, year, department)
-    request = store.assign(entity, year, department,
-                           assignee if assignee is not None else (existing.assignee
-                                                                  if existing else ""),
-                           due if due is not None else (existing.due if existing else ""), user)
+    planned = store.planned_requests(year, [(entity, department)], assignee, due, user)
+    request = store.assign_all(planned, user)[0]
     return RequestWriter(store, request, lang, user).write(Path(out))
 
 
@@ -632,13 +631,25 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     catalogue = store.edition(year)
     jobs = [(e, d) for e in entities for d in departments
             if request_tables(catalogue, d, entity_takes(store, e))]
-    written = []
-    for done, (entity, department) in enumerate(jobs, start=1):
-        out = folder / f"{year}-{entity}-{department}.xlsx"
-        written.append(write_request(store, entity, year, department, out, user, lang,
-                                     assignee, due))
-        if progress is not None and progress(done, len(jobs), out.name) is False:
-            break
-    return written
-
-
+    # The requests are recorded together once their workbooks are written (one transaction,
+    # not one a workbook), and the workbooks put in place once they are: a failure leaves
+    # neither, a stop both for those written.
+    planned = store.planned_requests(year, jobs, assignee, due, user)
+    written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
+    kept: list[RequestInfo] = []
+    try:
+        for done, request in enumerate(planned, start=1):
+            out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
+            made = RequestWriter(store, request, lang, user).write(beside(out))
+            written.append((made, out))
+            kept.append(request)
+            if progress is not None and progress(done, len(planned), out.name) is False:
+                break
+        store.assign_all(kept, user)
+    except BaseException:
+        for made, _out in written:
+            made.unlink(missing_ok=True)
+        raise
+    for made, out in written:
+        os.replace(made, out)
+    return [out for _made, out in written]

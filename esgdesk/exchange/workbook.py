@@ -169,15 +169,23 @@ def fit_a4(sheet: Any, landscape: bool) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def beside(path: Path) -> Path:
+    """A hidden temporary name beside a workbook's, to write it under before it replaces
+    the workbook."""
+    # Not mkstemp, which makes the file 0600: the workbook gets the user's umask.
+    return path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
+
+
 def save_atomically(workbook: Any, path: Path) -> Path:
     """Write to a temporary file beside the target; replace the target only when complete."""
     path = Path(path)
     if not path.parent.exists():
         raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
-    # Not mkstemp, which makes the file 0600: the workbook gets the user's umask.
-    temporary = path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
+    from esgdesk.exchange.xlsx_save import save_workbook
+
+    temporary = beside(path)
     try:
-        workbook.save(temporary)
+        save_workbook(workbook, temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
