@@ -61,20 +61,29 @@ def fixed_text(value: Any) -> str:
 
 
 def checksum(meta: dict[str, str], cells: Iterable[CellSpec]) -> str:
-    body = json.dumps([[meta[k] for k in META_KEYS], [c.row() for c in cells]],
-                      ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return _checksum(meta, _cell_map(cells))
+
+
+def _cell_map(cells: Iterable[CellSpec]) -> str:
+    """The cell map as JSON text, as the metadata sheet holds it."""
+    return json.dumps([c.row() for c in cells], ensure_ascii=False, separators=(",", ":"))
+
+
+def _checksum(meta: dict[str, str], cell_map: str) -> str:
+    """The checksum over the keys and the cell map (its JSON text, `_cell_map`): the SHA-256
+    of the JSON of [the keys' values, the map]."""
+    keys = json.dumps([meta[k] for k in META_KEYS], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"[{keys},{cell_map}]".encode()).hexdigest()
 
 
 def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
     """The metadata sheet's rows: the keys, the checksum, a blank row, the cell map as JSON
     text in consecutive cells under its heading."""
     rows: list[list[Any]] = [[key, meta[key]] for key in META_KEYS]
-    rows.append(["checksum", checksum(meta, cells)])
+    body = _cell_map(cells)
+    rows.append(["checksum", _checksum(meta, body)])
     rows.append([])
     rows.append([CELLS_HEADING])
-    body = json.dumps([spec.row() for spec in cells], ensure_ascii=False,
-                      separators=(",", ":"))
     rows.extend([body[i:i + _MAP_CHUNK]] for i in range(0, len(body), _MAP_CHUNK))
     return rows
 

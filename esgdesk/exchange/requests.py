@@ -47,7 +47,7 @@ from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table,
 from esgdesk.model.layout import FormGrid, SiteInfo
 from esgdesk.model.states import NOT_APPLICABLE, STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
-from esgdesk.storage.store import RequestInfo, Store
+from esgdesk.storage.store import RequestInfo, Store, StoredValue
 
 INSTRUCTIONS = [
     ("本工作簿收集以下主体、年度和部门的 ESG 数据。", "This workbook collects the ESG figures "
@@ -92,7 +92,10 @@ def entity_takes(store: Store, entity: str) -> Callable[[Indicator], bool]:
 
 
 class RequestWriter:
-    def __init__(self, store: Store, request: RequestInfo, lang: str, user: str) -> None:
+    def __init__(self, store: Store, request: RequestInfo, lang: str, user: str,
+                 figures: dict[tuple[str, str, int], StoredValue] | None = None) -> None:
+        """`figures`: the entity's stored figures of the request's year and the two before,
+        when they were read already (a collection reads its entities' at once)."""
         from openpyxl import Workbook
 
         self.store = store
@@ -102,11 +105,10 @@ class RequestWriter:
         self.user = user
         self.years = (request.year - 2, request.year - 1, request.year)
         self.takes = entity_takes(store, request.entity)
-        self.book = FigureBook(self.catalogue,
-                               store.figures_of([request.entity], (*self.years[:2],
-                                                                    request.year)))
-        self.last_notes = FigureBook(self.catalogue, store.figures_of([request.entity],
-                                                                      [request.year - 1]))
+        # the prior years' figures and last year's explanations, and the year's own
+        if figures is None:
+            figures = store.figures_of([request.entity], self.years)
+        self.book = FigureBook(self.catalogue, figures)
         self.workbook = Workbook()
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
@@ -122,7 +124,10 @@ class RequestWriter:
         self._styles()
 
     def _styles(self) -> None:
+        from openpyxl.styles.cell_style import StyleArray
+
         house_styles(self)
+        self.StyleArray = StyleArray
         self.locked_fill = self.group_fill
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
@@ -144,7 +149,7 @@ class RequestWriter:
         key = tuple(map(id, style.values()))
         known, fresh = self.styled.get(key), not cell.has_style
         if known is not None and fresh:
-            cell._style = copy(known[0])
+            cell._style = self.StyleArray(known[0])
             return
         for name, piece in style.items():
             setattr(cell, name, piece)
@@ -461,7 +466,7 @@ class RequestWriter:
                      None)
         if state is None and not any(s is not None and s.value is not None for s in held):
             # last year's n/a (a fuel the site does not use), to confirm with one key
-            before = [self.last_notes.stored(entity, i, year - 1) for i in ids]
+            before = [self.book.stored(entity, i, year - 1) for i in ids]
             state = next((STATES[s.state] for s in before
                           if s is not None and s.state == NOT_APPLICABLE.id), None)
         note = next((s.note for s in held if s is not None and s.note), None)
@@ -469,7 +474,7 @@ class RequestWriter:
         cell = self._input(sheet, row, column + 1, "state", ids,
                            state.word(lang) if state else None)
         self._state_list(cell)
-        last = next((s for i in ids if (s := self.last_notes.stored(entity, i, year - 1))
+        last = next((s for i in ids if (s := self.book.stored(entity, i, year - 1))
                      is not None and s.note), None)
         cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
                         fill=self.locked_fill, border=self.border, alignment=self.wrap)
@@ -635,12 +640,16 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     # not one a workbook), and the workbooks put in place once they are: a failure leaves
     # neither, a stop both for those written.
     planned = store.planned_requests(year, jobs, assignee, due, user)
+    figures: dict[str, dict[tuple[str, str, int], StoredValue]] = {e: {} for e, _d in jobs}
+    for key, value in store.figures_of(figures, (year - 2, year - 1, year)).items():
+        figures[key[0]][key] = value
     written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
     kept: list[RequestInfo] = []
     try:
         for done, request in enumerate(planned, start=1):
             out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
-            made = RequestWriter(store, request, lang, user).write(beside(out))
+            made = RequestWriter(store, request, lang, user,
+                                 figures[request.entity]).write(beside(out))
             written.append((made, out))
             kept.append(request)
             if progress is not None and progress(done, len(planned), out.name) is False:

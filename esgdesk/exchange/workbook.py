@@ -123,10 +123,16 @@ def set_value(cell: Any, value: Any) -> Any:
                            f"文本“{value[:40]}”无法写入单元格（{problem}），未写入任何内容",
                            where=f"{cell.parent.title}!{cell.coordinate}",
                            kind="text_unwritable")
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    # Put as text at once: openpyxl's assignment would check the text again (as above) and
+    # take it for a formula or an error code, to be made text again here.
+    cell._value = value
+    cell.data_type = "s"
+    quoted = value.startswith(FORMULA_STARTS)
+    if quoted or cell.quotePrefix:
+        cell.quotePrefix = quoted
     return cell
 
 
