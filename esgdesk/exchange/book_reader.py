@@ -17,11 +17,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from esgdesk.errors import FileRefused
+from esgdesk.model.frozen import FrozenTuple
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -103,11 +105,11 @@ class ReadSheet:
         return (tuple(row) for row in self.rows)
 
 
-@dataclass(frozen=True, slots=True)
-class ReadCell:
+class ReadCell(FrozenTuple):
     """One cell as openpyxl shows it with formulas kept: its value ("=…" for a formula, with
     data_type "f"), its number format, its sheet (parent) and its address (coordinate)."""
 
+    _fields = ("parent", "coordinate", "value", "data_type", "number_format")
     parent: ReadSheet
     coordinate: str
     value: Any
@@ -127,6 +129,7 @@ class ReturnedBook:
         return self.sheets[title]
 
 
+@lru_cache(maxsize=65536)  # a collection's returned books map the same addresses
 def cell_position(address: str) -> tuple[int, int]:
     """(row, column), both from 1, of an address such as "C12"."""
     match = _ADDRESS.match(address)

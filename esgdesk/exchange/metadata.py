@@ -14,11 +14,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from esgdesk.errors import FileRefused
+from esgdesk.model.frozen import FrozenTuple
 from esgdesk.model.types import canonical
 
 META_SHEET = "_esgdesk"
@@ -34,10 +34,11 @@ CELLS_HEADING = "cells"
 _MAP_CHUNK = 16_000
 
 
-@dataclass(frozen=True)
-class CellSpec:
-    """One mapped cell: an input of the reporting year, or fixed content to keep."""
+class CellSpec(FrozenTuple):
+    """One mapped cell: an input of the reporting year, or fixed content to keep (a
+    FrozenTuple: a request maps a thousand cells, a collection a hundred requests)."""
 
+    _fields = ("sheet", "cell", "kind", "indicator", "year", "expected")
     sheet: str
     cell: str
     kind: str  # inputs: value | state | note | unit (a quantity's) | submitted_by |
@@ -50,7 +51,7 @@ class CellSpec:
     expected: str
 
     def row(self) -> list[Any]:
-        return [self.sheet, self.cell, self.kind, self.indicator, self.year, self.expected]
+        return list(self)
 
 
 def fixed_text(value: Any) -> str:
@@ -66,7 +67,7 @@ def checksum(meta: dict[str, str], cells: Iterable[CellSpec]) -> str:
 
 def _cell_map(cells: Iterable[CellSpec]) -> str:
     """The cell map as JSON text, as the metadata sheet holds it."""
-    return json.dumps([c.row() for c in cells], ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(list(cells), ensure_ascii=False, separators=(",", ":"))  # a row a cell
 
 
 def _checksum(meta: dict[str, str], cell_map: str) -> str:
@@ -133,9 +134,10 @@ def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
     if not isinstance(listed, list):
         raise _map_refused(name, "not a list")
     cells = []
-    for item in listed:
-        if not (isinstance(item, list) and len(item) == 6 and type(item[4]) is int
-                and all(isinstance(item[i], str) for i in (0, 1, 2, 3, 5))):
+    for item in listed:  # as JSON gives them: a list of exactly str, str, str, str, int, str
+        if not (type(item) is list and len(item) == 6 and type(item[0]) is str
+                and type(item[1]) is str and type(item[2]) is str and type(item[3]) is str
+                and type(item[4]) is int and type(item[5]) is str):
             raise _map_refused(name, f"an entry is not a cell: {str(item)[:40]}")
         cells.append(CellSpec(*item))
     return cells
