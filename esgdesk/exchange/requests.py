@@ -124,21 +124,36 @@ class RequestWriter:
         self._styles()
 
     def _styles(self) -> None:
+        from openpyxl.cell import Cell
         from openpyxl.styles.cell_style import StyleArray
 
         house_styles(self)
-        self.StyleArray = StyleArray
+        self.Cell, self.StyleArray = Cell, StyleArray
         self.locked_fill = self.group_fill
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
             **style: Any) -> Any:
-        cell = sheet.cell(row=row, column=column)
-        if style:
-            self._style(cell, style)
+        cell = self._cell(sheet, row, column, style)
         set_value(cell, value)
         if fixed and value is not None:
             self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
                                        fixed_text(value)))
+        return cell
+
+    def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
+        """The cell at `row`, `column` in pieces of the house style (see _style); a new cell
+        of a combination styled before is made with it at once."""
+        cell = sheet._cells.get((row, column))
+        if cell is None and style:
+            known = self.styled.get(tuple(map(id, style.values())))
+            if known is not None:
+                cell = self.Cell(sheet, row=row, column=column, style_array=known[0])
+                sheet._add_cell(cell)  # as sheet.cell adds a cell it makes
+                return cell
+        if cell is None:
+            cell = sheet.cell(row=row, column=column)
+        if style:
+            self._style(cell, style)
         return cell
 
     def _style(self, cell: Any, style: dict[str, Any]) -> None:
@@ -417,7 +432,7 @@ class RequestWriter:
         """Cells of a table that take nothing: grey and locked, as they look."""
         closed = {"fill": self.locked_fill, "border": self.border}
         for column in range(first, last + 1):
-            self._style(sheet.cell(row=row, column=column), closed)
+            self._cell(sheet, row, column, closed)
 
     def _repeat_figures(self) -> None:
         """A figure shown twice (a key figure repeated in a later table) shows what is
