@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from copy import copy
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -73,15 +74,38 @@ def collected_in(catalogue: Catalogue, table: Table, indicator: str, department:
     takes (`takes`: typed there, not consolidated from below; see EntityTree.takes)."""
     spec = catalogue.indicators[indicator]
     return (not spec.derived and spec.owner == department
-            and catalogue.home_table(indicator).id == table.id
+            and _home_table_id(catalogue, indicator) == table.id
             and (takes is None or takes(spec)))
+
+
+# What a collection asks of its catalogue for each of its requests, found once.
+@lru_cache(maxsize=8)
+def _home_table_ids(_catalogue: Catalogue) -> dict[str, str]:
+    return {}  # indicator → the id of its home table, as asked
+
+
+def _home_table_id(catalogue: Catalogue, indicator: str) -> str:
+    known = _home_table_ids(catalogue)
+    if indicator not in known:
+        known[indicator] = catalogue.home_table(indicator).id
+    return known[indicator]
+
+
+@lru_cache(maxsize=8)
+def _validation_keys(_catalogue: Catalogue) -> dict[str, tuple[Any, ...]]:
+    return {}  # indicator → its kind of input cell (see RequestWriter._validate), as asked
+
+
+@lru_cache(maxsize=32)
+def _department_tables(catalogue: Catalogue, department: str) -> tuple[Table, ...]:
+    return tuple(catalogue.department_tables(department))
 
 
 def request_tables(catalogue: Catalogue, department: str,
                    takes: Callable[[Indicator], bool] | None = None) -> list[Table]:
     """The tables a department's request holds: those where it types a figure (at the
     request's entity, when `takes` says which it takes)."""
-    return [t for t in catalogue.department_tables(department)
+    return [t for t in _department_tables(catalogue, department)
             if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
 
 
@@ -522,9 +546,13 @@ class RequestWriter:
         sheet that take the same kind of figure."""
         from openpyxl.worksheet.datavalidation import DataValidation
 
-        low, high = self.catalogue.bounds(spec) if spec.type.numeric else (None, None)
-        key = (spec.type, spec.unit.zh, low, high)
+        keys = _validation_keys(self.catalogue)
+        if spec.id not in keys:
+            low, high = self.catalogue.bounds(spec) if spec.type.numeric else (None, None)
+            keys[spec.id] = (spec.type, spec.unit.zh, low, high)
+        key = keys[spec.id]
         if key not in self.validations:
+            low, high = key[2], key[3]
             unit = spec.unit(self.lang) or "—"
             rule = spec.type.entry_rule(low, high)
             dv = DataValidation(type=rule.kind, operator=rule.operator, formula1=rule.formula1,
