@@ -702,6 +702,10 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
         for made, _out in written:
             made.unlink(missing_ok=True)
         raise
-    for made, out in written:
-        os.replace(made, out)
+    try:
+        for made, out in written:
+            os.replace(made, out)
+    finally:  # a workbook held open elsewhere is not replaced: no temporary file is left
+        for made, _out in written:
+            made.unlink(missing_ok=True)
     return [out for _made, out in written]
