@@ -45,6 +45,10 @@ def save_workbook(workbook: Any, path: Path) -> None:
 class _BookWriter(ExcelWriter):
     """openpyxl's writer of a workbook, its worksheets written by _SheetWriter in memory."""
 
+    def __init__(self, workbook: Any, archive: ZipFile) -> None:
+        super().__init__(workbook, archive)
+        self.style_ids: dict[bytes, int] = {}  # the workbook's style ids, by their style
+
     def write_worksheet(self, ws: Any) -> None:
         from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 
@@ -52,6 +56,7 @@ class _BookWriter(ExcelWriter):
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
         writer = _SheetWriter(ws, BytesIO())
+        writer.style_ids = self.style_ids
         writer.write()
         ws._rels = writer._rels
         # as ZipFile.write names a part copied from openpyxl's temporary file
@@ -64,6 +69,8 @@ class _BookWriter(ExcelWriter):
 
 class _SheetWriter(WorksheetWriter):
     """openpyxl's writer of a worksheet, its rows of plain cells put down as text."""
+
+    style_ids: dict[bytes, int]
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
@@ -84,7 +91,7 @@ class _SheetWriter(WorksheetWriter):
                 return False
             if value is None and not styled:
                 continue
-            text = _plain_cell(cell, value, styled)
+            text = _plain_cell(cell, value, styled, self.style_ids)
             if text is None:
                 return False
             parts.append(text)
@@ -95,8 +102,11 @@ class _SheetWriter(WorksheetWriter):
         return True
 
 
-def _plain_cell(cell: Any, value: Any, styled: bool) -> str | None:
-    """A cell as openpyxl's etree_write_cell spells it, or None for one it is not plain."""
+def _plain_cell(cell: Any, value: Any, styled: bool, style_ids: dict[bytes, int]
+                ) -> str | None:
+    """A cell as openpyxl's etree_write_cell spells it, or None for one it is not plain.
+    `style_ids`: the workbook's style ids known so far, by the style's content (openpyxl
+    looks a cell's style up in the workbook's list, hashing it, for every cell)."""
     kind = cell.data_type
     if kind == "d" or (value is not None and type(value) not in _PLAIN_VALUES):
         return None
@@ -104,7 +114,11 @@ def _plain_cell(cell: Any, value: Any, styled: bool) -> str | None:
         return None  # rich text
     start = f'<c r="{cell.coordinate}"'
     if styled:
-        start += f' s="{cell.style_id}"'
+        content = cell._style.tobytes()
+        style_id = style_ids.get(content)
+        if style_id is None:
+            style_id = style_ids[content] = cell.style_id  # adds it to the workbook's list
+        start += f' s="{style_id}"'
     if kind == "s":
         start += ' t="inlineStr"'
     elif kind != "f":
