@@ -543,6 +543,47 @@ def test_requests_for_many_entities_and_departments_go_to_one_folder(sample_tree
         write_requests(sample_tree, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")
 
 
+def test_a_collections_requests_are_recorded_together_each_with_its_audit_row(
+        sample: Store, tmp_path: Path) -> None:
+    from esgdesk.exchange.requests import write_requests
+
+    first = write_requests(sample, 2024, ["group"], ["hr", "ehs"], tmp_path, "coordinator")
+    again = write_requests(sample, 2024, ["group"], ["hr", "ehs"], tmp_path, "coordinator",
+                           assignee="Li Na", due="2025-03-31")
+    assert [p.name for p in again] == [p.name for p in first]
+    requests = {r.department: r for r in sample.requests(2024)}
+    assert set(requests) == {"hr", "ehs"}
+    assert {(r.assignee, r.due) for r in requests.values()} == {("Li Na", "2025-03-31")}
+    for path in again:  # each workbook names its request, re-used when assigned again
+        meta, _cells = read_meta(load_workbook(path)[META_SHEET], path.name)
+        assert meta["request"] == requests[meta["department"]].id
+    logged = [(r.department, r.new_value) for r in sample.audit_log() if r.action == "request"]
+    assert sorted(logged) == [("ehs", ""), ("ehs", "Li Na 2025-03-31"), ("hr", ""),
+                              ("hr", "Li Na 2025-03-31")]
+    write_requests(sample, 2024, ["group"], ["hr", "ehs"], tmp_path, "coordinator",
+                   assignee="Li Na", due="2025-03-31")  # nothing changes: nothing logged
+    assert len([r for r in sample.audit_log() if r.action == "request"]) == 4
+    assert sample.verify_audit().intact
+
+
+def test_a_collection_that_fails_records_no_request_and_leaves_no_workbook(
+        sample_tree: Store, tmp_path: Path) -> None:
+    from esgdesk.exchange.requests import write_requests
+
+    def failing(done: int, _total: int, _name: str) -> bool:
+        if done == 3:
+            raise OSError("disk full")
+        return True
+
+    folder = tmp_path / "requests"
+    folder.mkdir()
+    with pytest.raises(OSError, match="disk full"):
+        write_requests(sample_tree, 2024, ["zkteco", "xiamen-zkteco"], ["hr", "ehs"], folder,
+                       "coordinator", progress=failing)
+    assert sample_tree.requests(2024) == []
+    assert list(folder.iterdir()) == []  # no workbook, no temporary file
+
+
 def test_an_explanation_too_long_for_a_cell_is_refused_not_cut(sample: Store,
                                                                request_2024: Path) -> None:
     from test_fuzz import _noted

@@ -171,6 +171,24 @@ def test_one_edit_revalidates_only_what_it_touches(db: Store) -> None:
     assert "44 unassigned" in rules(found, "breakdown")[0].message.en
 
 
+def test_figures_taken_at_once_find_what_a_full_run_finds_on_them(sample_tree: Store) -> None:
+    from esgdesk.storage.store import StoredValue
+
+    year, entity = 2023, "xiamen-zkteco"
+    ids = sample_tree.request_indicators("hr", year, entity)[:12]
+    assert ids
+    figures = [StoredValue(entity, year, indicator, str(100 * (n + 1)), "value", "", "draft",
+                           "test", "2024-01-01T00:00:00", 0) for n, indicator in enumerate(ids)]
+    full = Validator(sample_tree, year, entity)
+    for figure in figures:
+        full.book.put(figure)
+    touching = [f for f in full.run() if set(ids) & set(f.indicators)]
+    assert touching  # the figures put move something the rules see
+    taken = Validator(sample_tree, year, entity)
+    found = taken.update_all(figures)
+    assert [f for f in found if set(ids) & set(f.indicators)] == touching
+
+
 def test_the_sample_shows_the_reports_own_contradictions(sample_tree: Store) -> None:
     found = {y: validate(sample_tree, y) for y in (2021, 2022, 2023)}
     assert not any(f.blocking for fs in found.values() for f in fs)

@@ -17,11 +17,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 from esgdesk.errors import FileRefused
+from esgdesk.model.frozen import FrozenTuple
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -29,6 +31,7 @@ _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
 _FORMULA = f"{_MAIN}f"
 _ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
+_new = tuple.__new__  # a FrozenTuple made from all its fields at once, at C speed
 _FLOAT_EXACT = 2 ** 53  # a whole float below this is the integer a cell's XML spelled
 
 
@@ -89,13 +92,13 @@ class ReadSheet:
         number_format = self.formats.get(address, "General")
         formula = self.formulas.get(address)
         if formula is not None:
-            return ReadCell(self, address, formula, "f", number_format)
+            return _new(ReadCell, (self, address, formula, "f", number_format))
         row, column = cell_position(address)
         try:
             value = self.rows[row - 1][column - 1] if row and column else None
         except IndexError:
             value = None
-        return ReadCell(self, address, value, "", number_format)
+        return _new(ReadCell, (self, address, value, "", number_format))
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
         """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them
@@ -103,11 +106,11 @@ class ReadSheet:
         return (tuple(row) for row in self.rows)
 
 
-@dataclass(frozen=True, slots=True)
-class ReadCell:
+class ReadCell(FrozenTuple):
     """One cell as openpyxl shows it with formulas kept: its value ("=…" for a formula, with
     data_type "f"), its number format, its sheet (parent) and its address (coordinate)."""
 
+    _fields = ("parent", "coordinate", "value", "data_type", "number_format")
     parent: ReadSheet
     coordinate: str
     value: Any
@@ -127,6 +130,7 @@ class ReturnedBook:
         return self.sheets[title]
 
 
+@lru_cache(maxsize=65536)  # a collection's returned books map the same addresses
 def cell_position(address: str) -> tuple[int, int]:
     """(row, column), both from 1, of an address such as "C12"."""
     match = _ADDRESS.match(address)

@@ -14,11 +14,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from esgdesk.errors import FileRefused
+from esgdesk.model.frozen import FrozenTuple
 from esgdesk.model.types import canonical
 
 META_SHEET = "_esgdesk"
@@ -29,15 +29,17 @@ CELL_COLUMNS = ("sheet", "cell", "kind", "indicator", "year", "expected")
 FORMAT = "esgdesk-request-2"  # the cell map as JSON text
 ROW_FORMAT = "esgdesk-request-1"  # the cell map one row a cell
 CELLS_HEADING = "cells"
+_new = tuple.__new__  # a FrozenTuple made from all its fields at once, at C speed
 # Characters of the map a cell holds: Excel's 32,767 counted in UTF-16, where a character
 # beyond the Basic Multilingual Plane counts two.
 _MAP_CHUNK = 16_000
 
 
-@dataclass(frozen=True)
-class CellSpec:
-    """One mapped cell: an input of the reporting year, or fixed content to keep."""
+class CellSpec(FrozenTuple):
+    """One mapped cell: an input of the reporting year, or fixed content to keep (a
+    FrozenTuple: a request maps a thousand cells, a collection a hundred requests)."""
 
+    _fields = ("sheet", "cell", "kind", "indicator", "year", "expected")
     sheet: str
     cell: str
     kind: str  # inputs: value | state | note | unit (a quantity's) | submitted_by |
@@ -50,7 +52,7 @@ class CellSpec:
     expected: str
 
     def row(self) -> list[Any]:
-        return [self.sheet, self.cell, self.kind, self.indicator, self.year, self.expected]
+        return list(self)
 
 
 def fixed_text(value: Any) -> str:
@@ -61,20 +63,29 @@ def fixed_text(value: Any) -> str:
 
 
 def checksum(meta: dict[str, str], cells: Iterable[CellSpec]) -> str:
-    body = json.dumps([[meta[k] for k in META_KEYS], [c.row() for c in cells]],
-                      ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return _checksum(meta, _cell_map(cells))
+
+
+def _cell_map(cells: Iterable[CellSpec]) -> str:
+    """The cell map as JSON text, as the metadata sheet holds it."""
+    return json.dumps(list(cells), ensure_ascii=False, separators=(",", ":"))  # a row a cell
+
+
+def _checksum(meta: dict[str, str], cell_map: str) -> str:
+    """The checksum over the keys and the cell map (its JSON text, `_cell_map`): the SHA-256
+    of the JSON of [the keys' values, the map]."""
+    keys = json.dumps([meta[k] for k in META_KEYS], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"[{keys},{cell_map}]".encode()).hexdigest()
 
 
 def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
     """The metadata sheet's rows: the keys, the checksum, a blank row, the cell map as JSON
     text in consecutive cells under its heading."""
     rows: list[list[Any]] = [[key, meta[key]] for key in META_KEYS]
-    rows.append(["checksum", checksum(meta, cells)])
+    body = _cell_map(cells)
+    rows.append(["checksum", _checksum(meta, body)])
     rows.append([])
     rows.append([CELLS_HEADING])
-    body = json.dumps([spec.row() for spec in cells], ensure_ascii=False,
-                      separators=(",", ":"))
     rows.extend([body[i:i + _MAP_CHUNK]] for i in range(0, len(body), _MAP_CHUNK))
     return rows
 
@@ -124,11 +135,12 @@ def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
     if not isinstance(listed, list):
         raise _map_refused(name, "not a list")
     cells = []
-    for item in listed:
-        if not (isinstance(item, list) and len(item) == 6 and type(item[4]) is int
-                and all(isinstance(item[i], str) for i in (0, 1, 2, 3, 5))):
+    for item in listed:  # as JSON gives them: a list of exactly str, str, str, str, int, str
+        if not (type(item) is list and len(item) == 6 and type(item[0]) is str
+                and type(item[1]) is str and type(item[2]) is str and type(item[3]) is str
+                and type(item[4]) is int and type(item[5]) is str):
             raise _map_refused(name, f"an entry is not a cell: {str(item)[:40]}")
-        cells.append(CellSpec(*item))
+        cells.append(_new(CellSpec, item))
     return cells
 
 

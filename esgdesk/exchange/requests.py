@@ -12,11 +12,13 @@ a checksum over the fixed content. esgdesk.exchange.returned reads such a workbo
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable
 from copy import copy
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +35,7 @@ from esgdesk.exchange.metadata import (
 )
 from esgdesk.exchange.workbook import (
     append_row,
+    beside,
     both_words,
     fit_a4,
     house_styles,
@@ -46,7 +49,7 @@ from esgdesk.model.evidence import QUALITIES, quality_words
 from esgdesk.model.layout import FormGrid, SiteInfo
 from esgdesk.model.states import NOT_APPLICABLE, STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
-from esgdesk.storage.store import RequestInfo, Store
+from esgdesk.storage.store import RequestInfo, Store, StoredValue
 
 # The input columns after a table's figures (and the unit typed): explanation, state, last
 # year's explanation, how the figure was obtained, an estimate's method.
@@ -76,15 +79,38 @@ def collected_in(catalogue: Catalogue, table: Table, indicator: str, department:
     takes (`takes`: typed there, not consolidated from below; see EntityTree.takes)."""
     spec = catalogue.indicators[indicator]
     return (not spec.derived and spec.owner == department
-            and catalogue.home_table(indicator).id == table.id
+            and _home_table_id(catalogue, indicator) == table.id
             and (takes is None or takes(spec)))
+
+
+# What a collection asks of its catalogue for each of its requests, found once.
+@lru_cache(maxsize=8)
+def _home_table_ids(_catalogue: Catalogue) -> dict[str, str]:
+    return {}  # indicator → the id of its home table, as asked
+
+
+def _home_table_id(catalogue: Catalogue, indicator: str) -> str:
+    known = _home_table_ids(catalogue)
+    if indicator not in known:
+        known[indicator] = catalogue.home_table(indicator).id
+    return known[indicator]
+
+
+@lru_cache(maxsize=8)
+def _validation_keys(_catalogue: Catalogue) -> dict[str, tuple[Any, ...]]:
+    return {}  # indicator → its kind of input cell (see RequestWriter._validate), as asked
+
+
+@lru_cache(maxsize=32)
+def _department_tables(catalogue: Catalogue, department: str) -> tuple[Table, ...]:
+    return tuple(catalogue.department_tables(department))
 
 
 def request_tables(catalogue: Catalogue, department: str,
                    takes: Callable[[Indicator], bool] | None = None) -> list[Table]:
     """The tables a department's request holds: those where it types a figure (at the
     request's entity, when `takes` says which it takes)."""
-    return [t for t in catalogue.department_tables(department)
+    return [t for t in _department_tables(catalogue, department)
             if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
 
 
@@ -97,7 +123,10 @@ def entity_takes(store: Store, entity: str, year: int | None = None,
 
 
 class RequestWriter:
-    def __init__(self, store: Store, request: RequestInfo, lang: str, user: str) -> None:
+    def __init__(self, store: Store, request: RequestInfo, lang: str, user: str,
+                 figures: dict[tuple[str, str, int], StoredValue] | None = None) -> None:
+        """`figures`: the entity's stored figures of the request's year and the two before,
+        when they were read already (a collection reads its entities' at once)."""
         from openpyxl import Workbook
 
         self.store = store
@@ -107,11 +136,10 @@ class RequestWriter:
         self.user = user
         self.years = (request.year - 2, request.year - 1, request.year)
         self.takes = entity_takes(store, request.entity, request.year)
-        self.book = FigureBook(self.catalogue,
-                               store.figures_of([request.entity], (*self.years[:2],
-                                                                    request.year)))
-        self.last_notes = FigureBook(self.catalogue, store.figures_of([request.entity],
-                                                                      [request.year - 1]))
+        # the prior years' figures and last year's explanations, and the year's own
+        if figures is None:
+            figures = store.figures_of([request.entity], self.years)
+        self.book = FigureBook(self.catalogue, figures)
         self.qualities = store.qualities(request.year, [request.entity])
         self.workbook = Workbook()
         self.cells: list[CellSpec] = []
@@ -128,18 +156,36 @@ class RequestWriter:
         self._styles()
 
     def _styles(self) -> None:
+        from openpyxl.cell import Cell
+        from openpyxl.styles.cell_style import StyleArray
+
         house_styles(self)
+        self.Cell, self.StyleArray = Cell, StyleArray
         self.locked_fill = self.group_fill
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
             **style: Any) -> Any:
-        cell = sheet.cell(row=row, column=column)
-        if style:
-            self._style(cell, style)
+        cell = self._cell(sheet, row, column, style)
         set_value(cell, value)
         if fixed and value is not None:
             self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
                                        fixed_text(value)))
+        return cell
+
+    def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
+        """The cell at `row`, `column` in pieces of the house style (see _style); a new cell
+        of a combination styled before is made with it at once."""
+        cell = sheet._cells.get((row, column))
+        if cell is None and style:
+            known = self.styled.get(tuple(map(id, style.values())))
+            if known is not None:
+                cell = self.Cell(sheet, row=row, column=column, style_array=known[0])
+                sheet._add_cell(cell)  # as sheet.cell adds a cell it makes
+                return cell
+        if cell is None:
+            cell = sheet.cell(row=row, column=column)
+        if style:
+            self._style(cell, style)
         return cell
 
     def _style(self, cell: Any, style: dict[str, Any]) -> None:
@@ -150,7 +196,7 @@ class RequestWriter:
         key = tuple(map(id, style.values()))
         known, fresh = self.styled.get(key), not cell.has_style
         if known is not None and fresh:
-            cell._style = copy(known[0])
+            cell._style = self.StyleArray(known[0])
             return
         for name, piece in style.items():
             setattr(cell, name, piece)
@@ -432,7 +478,7 @@ class RequestWriter:
         """Cells of a table that take nothing: grey and locked, as they look."""
         closed = {"fill": self.locked_fill, "border": self.border}
         for column in range(first, last + 1):
-            self._style(sheet.cell(row=row, column=column), closed)
+            self._cell(sheet, row, column, closed)
 
     def _repeat_figures(self) -> None:
         """A figure shown twice (a key figure repeated in a later table) shows what is
@@ -481,7 +527,7 @@ class RequestWriter:
                      None)
         if state is None and not any(s is not None and s.value is not None for s in held):
             # last year's n/a (a fuel the site does not use), to confirm with one key
-            before = [self.last_notes.stored(entity, i, year - 1) for i in ids]
+            before = [self.book.stored(entity, i, year - 1) for i in ids]
             state = next((STATES[s.state] for s in before
                           if s is not None and s.state == NOT_APPLICABLE.id), None)
         note = next((s.note for s in held if s is not None and s.note), None)
@@ -489,7 +535,7 @@ class RequestWriter:
         cell = self._input(sheet, row, column + 1, "state", ids,
                            state.word(lang) if state else None)
         self._state_list(cell)
-        last = next((s for i in ids if (s := self.last_notes.stored(entity, i, year - 1))
+        last = next((s for i in ids if (s := self.book.stored(entity, i, year - 1))
                      is not None and s.note), None)
         cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
                         fill=self.locked_fill, border=self.border, alignment=self.wrap)
@@ -543,9 +589,13 @@ class RequestWriter:
         sheet that take the same kind of figure."""
         from openpyxl.worksheet.datavalidation import DataValidation
 
-        low, high = self.catalogue.bounds(spec) if spec.type.numeric else (None, None)
-        key = (spec.type, spec.unit.zh, low, high)
+        keys = _validation_keys(self.catalogue)
+        if spec.id not in keys:
+            low, high = self.catalogue.bounds(spec) if spec.type.numeric else (None, None)
+            keys[spec.id] = (spec.type, spec.unit.zh, low, high)
+        key = keys[spec.id]
         if key not in self.validations:
+            low, high = key[2], key[3]
             unit = spec.unit(self.lang) or "—"
             rule = spec.type.entry_rule(low, high)
             dv = DataValidation(type=rule.kind, operator=rule.operator, formula1=rule.formula1,
@@ -651,11 +701,8 @@ def write_request(store: Store, entity: str, year: int, department: str, out: st
                   due: str | None = None) -> Path:
     """The collection workbook of a department's tables for an entity and year (the request
     is recorded in the database, or re-used if it exists)."""
-    existing = store.request_for(entity, year, department)
-    request = store.assign(entity, year, department,
-                           assignee if assignee is not None else (existing.assignee
-                                                                  if existing else ""),
-                           due if due is not None else (existing.due if existing else ""), user)
+    planned = store.planned_requests(year, [(entity, department)], assignee, due, user)
+    request = store.assign_all(planned, user)[0]
     return RequestWriter(store, request, lang, user).write(Path(out))
 
 
@@ -675,13 +722,33 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     catalogue = store.edition(year)
     jobs = [(e, d) for e in entities for d in departments
             if request_tables(catalogue, d, entity_takes(store, e, year))]
-    written = []
-    for done, (entity, department) in enumerate(jobs, start=1):
-        out = folder / f"{year}-{entity}-{department}.xlsx"
-        written.append(write_request(store, entity, year, department, out, user, lang,
-                                     assignee, due))
-        if progress is not None and progress(done, len(jobs), out.name) is False:
-            break
-    return written
-
-
+    # The requests are recorded together once their workbooks are written (one transaction,
+    # not one a workbook), and the workbooks put in place once they are: a failure leaves
+    # neither, a stop both for those written.
+    planned = store.planned_requests(year, jobs, assignee, due, user)
+    figures: dict[str, dict[tuple[str, str, int], StoredValue]] = {e: {} for e, _d in jobs}
+    for key, value in store.figures_of(figures, (year - 2, year - 1, year)).items():
+        figures[key[0]][key] = value
+    written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
+    kept: list[RequestInfo] = []
+    try:
+        for done, request in enumerate(planned, start=1):
+            out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
+            made = RequestWriter(store, request, lang, user,
+                                 figures[request.entity]).write(beside(out))
+            written.append((made, out))
+            kept.append(request)
+            if progress is not None and progress(done, len(planned), out.name) is False:
+                break
+        store.assign_all(kept, user)
+    except BaseException:
+        for made, _out in written:
+            made.unlink(missing_ok=True)
+        raise
+    try:
+        for made, out in written:
+            os.replace(made, out)
+    finally:  # a workbook held open elsewhere is not replaced: no temporary file is left
+        for made, _out in written:
+            made.unlink(missing_ok=True)
+    return [out for _made, out in written]

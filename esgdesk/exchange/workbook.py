@@ -127,10 +127,16 @@ def set_value(cell: Any, value: Any) -> Any:
                            f"文本“{value[:40]}”无法写入单元格（{problem}），未写入任何内容",
                            where=f"{cell.parent.title}!{cell.coordinate}",
                            kind="text_unwritable")
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        cell.quotePrefix = value.startswith(FORMULA_STARTS)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    # Put as text at once: openpyxl's assignment would check the text again (as above) and
+    # take it for a formula or an error code, to be made text again here.
+    cell._value = value
+    cell.data_type = "s"
+    quoted = value.startswith(FORMULA_STARTS)
+    if quoted or cell.quotePrefix:
+        cell.quotePrefix = quoted
     return cell
 
 
@@ -173,15 +179,23 @@ def fit_a4(sheet: Any, landscape: bool) -> None:
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+def beside(path: Path) -> Path:
+    """A hidden temporary name beside a workbook's, to write it under before it replaces
+    the workbook."""
+    # Not mkstemp, which makes the file 0600: the workbook gets the user's umask.
+    return path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
+
+
 def save_atomically(workbook: Any, path: Path) -> Path:
     """Write to a temporary file beside the target; replace the target only when complete."""
     path = Path(path)
     if not path.parent.exists():
         raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
-    # Not mkstemp, which makes the file 0600: the workbook gets the user's umask.
-    temporary = path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
+    from esgdesk.exchange.xlsx_save import save_workbook
+
+    temporary = beside(path)
     try:
-        workbook.save(temporary)
+        save_workbook(workbook, temporary)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -3,12 +3,12 @@ which department's figures, where each request stands, and what each submission 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import EsgdeskError, NotFound, Published, UnknownDepartment
 from esgdesk.model.entities import NOT_HELD, EntityRefused, span_text
-from esgdesk.storage.audit import add_audit_row
+from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
 from esgdesk.storage.base import now
 from esgdesk.storage.evidence import EvidencePart
 from esgdesk.storage.figures import Obtained, refuse_obtained
@@ -105,37 +105,102 @@ class RequestsPart(EvidencePart):
     def assign(self, entity: str, year: int, department: str, assignee: str, due: str,
                user: str) -> RequestInfo:
         """Create (or re-assign) the request of a department's tables for an entity and year."""
+        request = self.planned_requests(year, [(entity, department)], assignee, due, user)[0]
+        return self.assign_all([request], user)[0]
+
+    def planned_requests(self, year: int, jobs: Sequence[tuple[str, str]],
+                         assignee: str | None, due: str | None, user: str
+                         ) -> list[RequestInfo]:
+        """The request of each (entity, department) of a year as assigning it makes it: the
+        one held, re-assigned where `assignee` or `due` differ (None keeps the request's own),
+        or a new one with its id ("" for an assignee or due date of None). Nothing is written:
+        assign_all records them (a collection records its requests once their workbooks are
+        written)."""
         import uuid
 
-        from sqlalchemy import select
+        departments = self.edition(year).departments
+        for _entity, department in jobs:
+            if department not in departments:
+                raise UnknownDepartment(department, list(departments))
+        held = {(r.entity, r.department): r for r in self.requests(year)}
+        stamp = now()
+        planned = []
+        for entity, department in jobs:
+            ent = self.entity(entity)  # NotFound for an entity the database does not hold
+            if entity not in self.tree(year):  # not yet acquired, or closed: nothing to ask
+                raise EntityRefused([NOT_HELD(code=entity, year=year, span=span_text(ent))])
+            request = held.get((entity, department))
+            who = assignee if assignee is not None else (request.assignee if request else "")
+            when = due if due is not None else (request.due if request else "")
+            if request is None:
+                request = RequestInfo(uuid.uuid4().hex, entity, year, department, who, when,
+                                      "requested", user, stamp)
+            elif (request.assignee, request.due) != (who, when):
+                request = request._replace(assignee=who, due=when, changed_by=user,
+                                           changed_at=stamp)
+            planned.append(request)
+        return planned
+
+    def assign_all(self, requests: Sequence[RequestInfo], user: str) -> list[RequestInfo]:
+        """Record requests as planned_requests made them, in one transaction, each new or
+        re-assigned one with its audit row; refused (kind "request_conflict") when another
+        user made one of them meanwhile. The requests as recorded."""
+        from sqlalchemy import bindparam, insert, select, update
 
         from esgdesk.storage.models import Request
 
-        departments = self.edition(year).departments
-        if department not in departments:
-            raise UnknownDepartment(department, list(departments))
-        ent = self.entity(entity)
-        if entity not in self.tree(year):  # not yet acquired, or closed: nothing to ask
-            raise EntityRefused([NOT_HELD(code=entity, year=year, span=span_text(ent))])
+        ids = {r.entity: self.entity(r.entity).id for r in requests}
         stamp = now()
+        table = Request.__table__
+        recorded = []
         with self._writing() as s:
-            row = s.execute(select(Request).where(
-                Request.entity_id == ent.id, Request.year == year,
-                Request.department == department)).scalar_one_or_none()
-            if row is None:
-                row = Request(id=uuid.uuid4().hex, entity_id=ent.id, year=year,
-                              department=department, assignee=assignee, due=due,
-                              status="requested", changed_by=user, changed_at=stamp)
-                s.add(row)
-            elif (row.assignee, row.due) == (assignee, due):
-                return read_record(RequestInfo, row, entity=entity)
-            else:
-                row.assignee, row.due, row.changed_by, row.changed_at = assignee, due, user, stamp
-            add_audit_row(s, at=stamp, user=user, action="request", entity_id=ent.id, year=year,
-                          department=department, new_value=f"{assignee} {due}".strip(),
-                          new_status=row.status)
-            s.flush()
-            return read_record(RequestInfo, row, entity=entity)
+            held = {(row.entity_id, row.year, row.department): row for row in s.execute(
+                select(table).where(table.c.year.in_({r.year for r in requests}),
+                                    table.c.entity_id.in_(set(ids.values()))))}
+            inserts: list[dict[str, Any]] = []
+            updates: list[dict[str, Any]] = []
+            audits: dict[str, list[dict[str, Any]]] = {"update": [], "insert": []}
+            for request in requests:
+                entity_id = ids[request.entity]
+                row = held.get((entity_id, request.year, request.department))
+                if row is not None and row.id != request.id:
+                    raise EsgdeskError(
+                        f"the {request.department} request of {request.entity} "
+                        f"{request.year} was made meanwhile by {row.changed_by}; nothing was "
+                        "written: make the requests again",
+                        f"{request.entity} {request.year} 年 {request.department} 的数据请求"
+                        f"已由 {row.changed_by} 同时发出；未写入任何内容，请重新生成",
+                        kind="request_conflict")
+                if row is not None and (row.assignee, row.due) == (request.assignee,
+                                                                   request.due):
+                    recorded.append(RequestInfo(row.id, request.entity, row.year,
+                                                row.department, row.assignee, row.due,
+                                                row.status, row.changed_by, row.changed_at))
+                    continue
+                status = row.status if row is not None else "requested"
+                written = request._replace(status=status, changed_by=user, changed_at=stamp)
+                if row is None:
+                    inserts.append({"id": request.id, "entity_id": entity_id,
+                                    "year": request.year, "department": request.department,
+                                    "assignee": request.assignee, "due": request.due,
+                                    "status": status, "changed_by": user, "changed_at": stamp})
+                else:
+                    updates.append({"row_id": row.id, "assignee": request.assignee,
+                                    "due": request.due, "changed_by": user,
+                                    "changed_at": stamp})
+                audits["insert" if row is None else "update"].append(audit_fields(
+                    user=user, action="request", entity_id=entity_id, year=request.year,
+                    department=request.department,
+                    new_value=f"{request.assignee} {request.due}".strip(), new_status=status))
+                recorded.append(written)
+            # the audit rows in the order their requests' rows are written (on a server its
+            # triggers write them from those rows)
+            add_audit_rows(s, stamp, audits["update"] + audits["insert"])
+            if updates:
+                s.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
+            if inserts:
+                s.execute(insert(table), inserts)
+        return recorded
 
     def set_request_status(self, request_id: str, status: str, user: str, reason: str = "",
                            lock_figures: bool = False) -> RequestInfo:

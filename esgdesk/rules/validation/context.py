@@ -27,6 +27,26 @@ def _home_tables(catalogue: Catalogue) -> dict[str, Table]:
             if not spec.derived and spec.type.numeric}
 
 
+@lru_cache(maxsize=8)
+def _derived_dependents(catalogue: Catalogue) -> dict[str, set[str]]:
+    """For each indicator, the derived indicators computed from it (directly or not), found
+    once per catalogue (an import makes a validator a file): read it, never change it."""
+    direct: dict[str, set[str]] = {}
+    for spec in catalogue.indicators.values():
+        for ref in spec.formula.indicators if spec.formula else ():
+            direct.setdefault(ref, set()).add(spec.id)
+    closed: dict[str, set[str]] = {}
+    for start in direct:
+        seen, todo = set(), [start]
+        while todo:
+            for nxt in direct.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        closed[start] = seen
+    return closed
+
+
 class ValidationContext:
     """What every rule reads: one reporting year (and the year before) of an entity's tree,
     its figures (typed, consolidated, computed), the catalogue's rules read once, and how a
@@ -78,7 +98,7 @@ class ValidationContext:
         self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
         self.peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
-        self._dependents = self._derived_dependents()
+        self._dependents = _derived_dependents(self.catalogue)
         self._checks_of: dict[str, list[int]] = {}
         for number, check in enumerate(self.catalogue.checks):
             involved = check.involved()
@@ -152,22 +172,6 @@ class ValidationContext:
         stored = self.stored(entity, indicator, year)
         return stored.note if stored is not None else ""
 
-    def _derived_dependents(self) -> dict[str, set[str]]:
-        """For each indicator, the derived indicators computed from it (directly or not)."""
-        direct: dict[str, set[str]] = {}
-        for spec in self.catalogue.indicators.values():
-            for ref in spec.formula.indicators if spec.formula else ():
-                direct.setdefault(ref, set()).add(spec.id)
-        closed: dict[str, set[str]] = {}
-        for start in direct:
-            seen, todo = set(), [start]
-            while todo:
-                for nxt in direct.get(todo.pop(), ()):
-                    if nxt not in seen:
-                        seen.add(nxt)
-                        todo.append(nxt)
-            closed[start] = seen
-        return closed
 
     def finding(self, severity: str, rule: str, entity: str, ids: Iterable[str],
                 zh: str, en: str, explained_by: str | None = None) -> Finding:

@@ -3,7 +3,7 @@ tree, and after an edit only the rules that read the edited figure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from esgdesk.model.catalogue import Indicator
 from esgdesk.rules.figures import FigureBook
@@ -92,51 +92,73 @@ class Validator(ValidationContext):
     def update(self, written: StoredValue) -> list[Finding]:
         """Take one figure of the reporting year as the store just wrote it (not read again)
         and re-run the rules that read it."""
-        entity, indicator = written.entity, written.indicator
+        return self.update_all([written])
+
+    def update_all(self, written: Iterable[StoredValue]) -> list[Finding]:
+        """Take figures of the reporting year as the store just wrote them (or as a file
+        would write them) and run once each rule that reads any of them."""
+        written = list(written)
         self.peer_heads.clear()  # a figure per employee may change
-        self.book.put(written)  # the same record again where the book is shared
-        self.figures.forget(entity, self.year)
+        for figure in written:
+            self.book.put(figure)  # the same record again where the book is shared
+            self.figures.forget(figure.entity, self.year)
+        due: dict[tuple[str, str, str], None] = {}
+        for figure in written:
+            due.update(dict.fromkeys(self._reading(figure.entity, figure.indicator)))
+        for rule, entity, subject in due:
+            self._evaluate(rule, entity, subject)
+        return self.findings()
+
+    def _indicator_rules(self, entity: str, spec: Indicator) -> list[tuple[str, str, str]]:
+        """The rules _evaluate_indicator runs, as (rule, entity, subject)."""
+        found = [("type_range", entity, spec.id), ("prior_year", entity, spec.id)]
+        if spec.rules.get("target"):
+            found.append(("target", entity, spec.id))
+        return found
+
+    def _check_rule(self, entity: str, number: int) -> tuple[str, str, str]:
+        return CHECK_RULES[self.catalogue.checks[number].kind].name, entity, str(number)
+
+    def _reading(self, entity: str, indicator: str) -> list[tuple[str, str, str]]:
+        """The rules that read a figure of an entity, as (rule, entity, subject), in the
+        order they are run."""
+        due: list[tuple[str, str, str]] = []
         spec = self.catalogue.indicators[indicator]
         if not spec.derived:
-            self._evaluate_indicator(entity, spec)
+            due.extend(self._indicator_rules(entity, spec))
         if spec.needs_evidence:
-            self._evaluate("evidence", entity, indicator)
+            due.append(("evidence", entity, indicator))
         touched = [indicator, *self._dependents.get(indicator, ())]
         for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
             if code not in self.codes:
                 break
             if code != entity and not spec.derived:
-                self._evaluate_indicator(code, spec)
+                due.extend(self._indicator_rules(code, spec))
             for iid in touched:
                 touched_spec = self.catalogue.indicators[iid]
                 if touched_spec.type.numeric and (touched_spec.derived or self.children[code]):
-                    self._evaluate("incomplete", code, iid)
+                    due.append(("incomplete", code, iid))
             for total in self._totals:
                 if total.id in touched:
-                    self._evaluate("totals", code, total.id)
+                    due.append(("totals", code, total.id))
             if code != entity:
-                for number in self._checks_of.get(indicator, ()):
-                    self._evaluate_check(code, number)
+                due.extend(self._check_rule(code, n) for n in self._checks_of.get(indicator, ()))
         if indicator in self._group_of:
-            self._evaluate("missing", entity, self._group_of[indicator])
-        for actual in self._targets_of.get(indicator, ()):
-            self._evaluate("target", entity, actual)
-        for number in self._checks_of.get(indicator, ()):
-            self._evaluate_check(entity, number)
-        for computed in self._factors_of.get(indicator, ()):
-            self._evaluate("factor", entity, computed)
+            due.append(("missing", entity, self._group_of[indicator]))
+        due.extend(("target", entity, actual) for actual in self._targets_of.get(indicator, ()))
+        due.extend(self._check_rule(entity, n) for n in self._checks_of.get(indicator, ()))
+        due.extend(("factor", entity, c) for c in self._factors_of.get(indicator, ()))
         if spec.type.unit_id is not None and not spec.derived:
             parent = self.tree.get(entity).parent if self.tree.get(entity) else None
             for sibling in self.children.get(parent, [entity]) if parent else [entity]:
-                self._evaluate("peer", sibling, indicator)
+                due.append(("peer", sibling, indicator))
         if spec.aggregation == "sum":
             for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
                 if code not in self.codes:
                     break
                 if self.children[code]:
-                    self._evaluate("consolidation", code, indicator)
-        return self.findings()
-
+                    due.append(("consolidation", code, indicator))
+        return due
 
     def update_evidence(self, entity: str, indicator: str) -> list[Finding]:
         """A document was attached to a figure, or removed from it: read which figures have
