@@ -9,6 +9,8 @@ prints as "/", and the target's progress is the reduction from the base year."""
 from __future__ import annotations
 
 import io
+import json
+import shutil
 from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
 from pathlib import Path
@@ -166,12 +168,39 @@ def test_the_years_export_adds_up_over_its_structure_in_the_units_typed(
     # the notes under the table, numbered, and the target's progress
     assert "Note 1: Site energy is taken from the bills." in lines
     assert "Note 2: The Zhuhai plant counts from 2024." in lines
-    base = sum(mwh(s, 2022) * 1000 for s in SITES if held(s, 2022))
-    reached = (base - electricity) / base * 100
+    # like for like (GHG Protocol: structural changes): 2022 without the site closed since,
+    # 2024 without the one acquired since, both named; (base − current) ÷ base
+    base = sum(mwh(s, 2022) * 1000 for s in ("wuhan", "foshan", "shantou"))
+    current = sum(mwh(s, 2024) * 1000 for s in ("wuhan", "foshan", "shantou"))
+    reached = (base - current) / base * 100
     target = next(line for line in lines if line.startswith("Target:"))
-    assert "Grid electricity down 10 % on 2022" in target
-    # (base − current) ÷ base: negative here, the new site having come in
-    assert reached < 0 and f"up {-reached:.1f} % from 2022, not reduced yet" in target, target
+    assert target == (
+        f"Target: Grid electricity down 10 % on 2022 (−10 % by 2024 against 2022): "
+        f"2022 {base:,.0f} kWh, 2024 {current:,.0f} kWh (2022 without Xiangyang plant) "
+        f"(2024 without Zhuhai plant, like for like); up {-reached:.1f} % from 2022, "
+        f"not reduced yet"), target
+
+
+def test_a_targets_base_is_restated_for_a_closed_site(group: Path) -> None:
+    """North Co. had Wuhan and Xiangyang in 2022 and only Wuhan in 2024: its 2022 base is
+    restated without Xiangyang's 2022 figure (GHG Protocol: structural changes); a base
+    year the coordinator keeps at the entity is read as it is."""
+    found = json.loads(run("targets", str(group), "--year", "2024", "--entity", "north",
+                           "--format", "json"))[0]
+    base, current = mwh("wuhan", 2022) * 1000, mwh("wuhan", 2024) * 1000
+    assert found["base_without"] == ["xiangyang"] and found["current_without"] == []
+    assert Decimal(found["base"]) == base and Decimal(found["current"]) == current
+    assert Decimal(found["reduced"]) == ((base - current) / base * 100).quantize(
+        Decimal("0.01"))
+    group_wide = json.loads(run("targets", str(group), "--year", "2024", "--format",
+                                "json"))[0]
+    assert group_wide["current_without"] == ["zhuhai"]
+    assert Decimal(group_wide["current"]) == sum(mwh(s, 2024) * 1000
+                                                 for s in ("wuhan", "foshan", "shantou"))
+    # in a year of the base year's boundary, nothing is restated
+    same = json.loads(run("targets", str(group), "--year", "2023", "--format", "json"))[0]
+    assert same["base_without"] == same["current_without"] == []
+    assert Decimal(same["base"]) == sum(mwh(s, 2022) * 1000 for s in SITES if held(s, 2022))
 
 
 def test_the_closed_site_keeps_its_history_and_the_acquired_counts_from_its_year(
@@ -203,3 +232,15 @@ def test_n_a_prints_as_the_report_prints_it_in_both_languages(
                  if row and row[0] == label]
         assert found and all("/" in row[2:] for row in found), found
         assert word("by_entity", lang)  # the words exist in both languages
+
+
+def test_a_base_year_kept_at_the_entity_is_read_as_it_is(group: Path, tmp_path: Path) -> None:
+    """The printed history of a base year kept at the company itself is the base the
+    coordinator chose: no like-for-like restatement of it."""
+    db = tmp_path / "copy.db"
+    shutil.copy(group, db)
+    run("set", str(db), "--entity", "north", "--year", "2022", ELECTRICITY, "150000",
+        "--history")
+    found = json.loads(run("targets", str(db), "--year", "2024", "--entity", "north",
+                           "--format", "json"))[0]
+    assert Decimal(found["base"]) == 150000 and found["base_without"] == []

@@ -316,7 +316,9 @@ def _targets(session: Session, args: argparse.Namespace) -> int:
                         p.target.reduction), "base_year": p.target.base_year,
                     "target_year": p.target.target_year, "year": year,
                     "base": number(p.base), "current": number(p.current),
-                    "reduced": number(p.reduced), "met": p.met} for p in found],
+                    "reduced": number(p.reduced), "met": p.met,
+                    "base_without": list(p.without), "current_without": list(p.lacking)}
+                   for p in found],
                   sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
@@ -329,4 +331,8 @@ def _targets(session: Session, args: argparse.Namespace) -> int:
         print(f"{target.id}\t{target.label(args.lang, year)}\t−{canonical(target.reduction)} % "
               f"by {target.target_year} from {target.base_year}\t{target.base_year}: "
               f"{number(p.base) or '—'}\t{year}: {number(p.current) or '—'}\t{reached}")
+        if p.without:  # like for like: see rules/targets.py
+            print(f"\t{target.base_year} without {', '.join(p.without)} (no longer held)")
+        if p.lacking:
+            print(f"\t{year} without {', '.join(p.lacking)} (held since {target.base_year})")
     return 0

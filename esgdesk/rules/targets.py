@@ -3,6 +3,7 @@ year, (base − current) ÷ base, against the reduction the target asks by its t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -23,6 +24,11 @@ class Progress(NamedTuple):
     base: Decimal | None
     current: Decimal | None
     reduced: Decimal | None  # per cent of the base year's figure; negative: it went up
+    # The like-for-like boundary: the entities whose base-year figures the base leaves out,
+    # no longer held (closed, sold, moved out), and those whose figures the year's leaves
+    # out, held since (acquired or opened: the base year has none of theirs).
+    without: tuple[str, ...] = ()
+    lacking: tuple[str, ...] = ()
 
     @property
     def met(self) -> bool | None:
@@ -41,9 +47,10 @@ def reduction(base: Decimal, current: Decimal) -> Decimal | None:
 
 
 def progress(target: Target, year: int, base: Decimal | None,
-             current: Decimal | None) -> Progress:
+             current: Decimal | None, without: tuple[str, ...] = (),
+             lacking: tuple[str, ...] = ()) -> Progress:
     reduced = reduction(base, current) if base is not None and current is not None else None
-    return Progress(target, year, base, current, reduced)
+    return Progress(target, year, base, current, reduced, without, lacking)
 
 
 def target_progress(store: Store, catalogue: Catalogue, targets: list[Target], entity: str,
@@ -54,9 +61,42 @@ def target_progress(store: Store, catalogue: Catalogue, targets: list[Target], e
     years = sorted({year, *(t.base_year for t in targets)})
     figures = Consolidation(store, years, entity, catalogue=catalogue)
 
-    def whole(indicator: str, when: int) -> Decimal | None:
-        found = figures.figure(entity, indicator, when)
+    def whole(indicator: str, when: int, code: str = entity) -> Decimal | None:
+        found = figures.figure(code, indicator, when)
         return found.number if found.complete else None
 
-    return [progress(t, year, whole(t.indicator, t.base_year), whole(t.indicator, year))
-            for t in targets]
+    return [_on_boundary(figures, entity, t, year, whole) for t in targets]
+
+
+def _on_boundary(figures: Consolidation, entity: str, target: Target, year: int,
+                 whole: Callable[..., Decimal | None]) -> Progress:
+    """A target's progress over a like-for-like boundary. When the entities typing the
+    figure differ between the base year and the year (GHG Protocol, Corporate Standard,
+    chapter 5: structural changes call for the base year to be recalculated), the base
+    year's figure is restated without those no longer held (their base-year figures are
+    known), and the year's figure is compared without those held since (acquired or opened:
+    the base year has no figure of theirs); both are named where progress is printed. A
+    base-year figure the coordinator keeps at the entity itself (the printed history, or a
+    published figure restated) is read as it is. A ratio (an intensity) is compared as it
+    is."""
+    base, current = whole(target.indicator, target.base_year), whole(target.indicator, year)
+    spec = figures.catalogue.indicators.get(target.indicator)
+    if spec is None or target.kind != "absolute" or spec.aggregation != "sum":
+        return progress(target, year, base, current)
+    then = figures.entering(entity, target.indicator, target.base_year)
+    now = figures.entering(entity, target.indicator, year)
+    without = tuple(c for c in then if c not in now)
+    lacking = tuple(c for c in now if c not in then)
+    stored = figures.book.stored(entity, target.indicator, target.base_year)
+    kept = stored is not None and (stored.value is not None or stored.published is not None)
+    if kept or not (without or lacking):
+        return progress(target, year, base, current)
+
+    def less(total: Decimal | None, codes: tuple[str, ...], when: int) -> Decimal | None:
+        for code in codes:
+            part = whole(target.indicator, when, code)
+            total = None if part is None or total is None else total - part
+        return total
+
+    return progress(target, year, less(base, without, target.base_year),
+                    less(current, lacking, year), without, lacking)

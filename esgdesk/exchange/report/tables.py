@@ -186,10 +186,27 @@ class TableSheets(ReportBase):
 
         base, year = target.base_year, found.year
         asked = canonical(target.reduction)
+        names = self.everyone.names()
+
+        def named(codes: tuple[str, ...]) -> str:
+            index = 0 if lang == "zh" else 1
+            return ("、" if lang == "zh" else ", ").join(
+                names[c][index] if c in names else c for c in codes)
+
+        if lang == "zh":
+            restated = "".join((
+                f"（{base} 年不含 {named(found.without)}）" if found.without else "",
+                f"（{year} 年不含 {named(found.lacking)}，同口径比较）"
+                if found.lacking else ""))
+        else:
+            restated = "".join((
+                f" ({base} without {named(found.without)})" if found.without else "",
+                f" ({year} without {named(found.lacking)}, like for like)"
+                if found.lacking else ""))
         if lang == "zh":
             head = (f"目标：{target.label(lang, year)}（以 {base} 年为基准，{target.target_year} "
                     f"年前降低 {asked}%）：{base} 年 {shown(found.base)}，{year} 年 "
-                    f"{shown(found.current)}")
+                    f"{shown(found.current)}{restated}")
             if found.reduced is None or found.share is None:
                 return f"{head}；数据不全，无法计算进展"
             if found.reduced < 0:
@@ -197,7 +214,8 @@ class TableSheets(ReportBase):
             return (f"{head}，较基准年降低 {per_cent(found.reduced)}%，完成目标的 "
                     f"{per_cent(found.share)}%" + ("（已达成）" if found.met else ""))
         head = (f"Target: {target.label(lang, year)} (−{asked} % by {target.target_year} "
-                f"against {base}): {base} {shown(found.base)}, {year} {shown(found.current)}")
+                f"against {base}): {base} {shown(found.base)}, {year} "
+                f"{shown(found.current)}{restated}")
         if found.reduced is None or found.share is None:
             return f"{head}; progress cannot be worked out, a figure is missing"
         if found.reduced < 0:
