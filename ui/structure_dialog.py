@@ -33,6 +33,7 @@ from ui.i18n import tr
 from ui.operations import SessionOps
 
 COLUMNS = ("Code", "Name", "Kind", "Province", "Years", "Equity share", "Control")
+KINDS = {"group": "Group", "company": "Company", "site": "Site"}  # as shown, in tr()
 
 
 class EntityForm(QDialog):
@@ -44,7 +45,8 @@ class EntityForm(QDialog):
         self.code, self.zh, self.en = QLineEdit(), QLineEdit(), QLineEdit()
         self.province = QLineEdit()
         self.kind = QComboBox()
-        self.kind.addItems(["site", "company"])
+        for kind in ("site", "company"):
+            self.kind.addItem(tr(KINDS[kind]), kind)
         self.parent_code = QComboBox()
         self.parent_code.addItems(parents)
         self.from_year = _year_box(year)
@@ -125,6 +127,9 @@ class StructureDialog(QDialog):
             item.setData(0, Qt.ItemDataRole.UserRole, entity.code)
             items[entity.code] = item
         self.tree.expandAll()
+        for column in (0, 1):  # a nested code or a long name shown whole
+            self.tree.resizeColumnToContents(column)
+            self.tree.setColumnWidth(column, self.tree.columnWidth(column) + 16)
         if kept is not None:
             self.select(kept)
         title = tr("Group structure") + (f" · {self.year}" if self.year else "")
@@ -162,7 +167,7 @@ class StructureDialog(QDialog):
             if form.exec() != QDialog.DialogCode.Accepted:
                 return False
             fields = {"code": form.code.text().strip(), "zh": form.zh.text().strip(),
-                      "en": form.en.text().strip(), "kind": form.kind.currentText(),
+                      "en": form.en.text().strip(), "kind": form.kind.currentData(),
                       "parent": form.parent_code.currentText(),
                       "province": form.province.text().strip() or None,
                       "from_year": form.from_year.value()}
@@ -308,6 +313,11 @@ class StructureDialog(QDialog):
 def _cells(entity: EntityInfo, lang: str) -> list[str]:
     years = ("" if entity.from_year is None and entity.to_year is None
              else f"{entity.from_year or '…'}–{entity.to_year or ''}")
-    return [entity.code, entity.name(lang), entity.kind, entity.province or "", years,
+    from esgdesk.model.provinces import provinces
+
+    province = provinces().get(entity.province or "")
+    shown = "" if not entity.province else entity.province if province is None else (
+        province.zh if lang == "zh" else province.en)
+    return [entity.code, entity.name(lang), tr(KINDS.get(entity.kind, entity.kind)), shown, years,
             f"{entity.equity_share} %" if entity.equity_share else "",
             tr("yes") if entity.control else tr("no")]

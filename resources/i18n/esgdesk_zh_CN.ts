@@ -1317,6 +1317,21 @@ Keep your {mine}, or take {theirs}?</source>
         <source>The {year} catalogue now has the block {block}</source>
         <translation>{year} 年度指标目录已添加模块 {block}</translation>
     </message>
+    <message>
+        <location filename="../../ui/structure_dialog.py" line="36"/>
+        <source>Group</source>
+        <translation>集团</translation>
+    </message>
+    <message>
+        <location filename="../../ui/structure_dialog.py" line="36"/>
+        <source>Site</source>
+        <translation>站点</translation>
+    </message>
+    <message>
+        <location filename="../../ui/structure_dialog.py" line="36"/>
+        <source>Company</source>
+        <translation>公司</translation>
+    </message>
 </context>
 <context>
     <name>DetailPane</name>
