@@ -18,7 +18,7 @@ from esgdesk.model.layout import FigureRef
 from esgdesk.model.words import counted
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
-from esgdesk.storage.health import FileCheck
+from esgdesk.storage.health import FileCheck, read_progress
 from esgdesk.storage.store import Store, current_user, open_database
 
 if TYPE_CHECKING:
@@ -233,8 +233,8 @@ class SessionCore:
         if getattr(sys, "frozen", False):
             console = Path(sys.executable).with_name("esgdesk-cli.exe")
             program = str(console) if console.is_file() else sys.executable
-            return program, ["check", "--json", str(path)]
-        return sys.executable, ["-m", "esgdesk", "check", "--json", str(path)]
+            return program, ["check", "--json", "--progress", str(path)]
+        return sys.executable, ["-m", "esgdesk", "check", "--json", "--progress", str(path)]
 
     @staticmethod
     def read_file_check(path: Path, output: str) -> FileCheck | None:
@@ -243,6 +243,19 @@ class SessionCore:
             return FileCheck.from_json(path, output.strip().splitlines()[-1])
         except (ValueError, IndexError, KeyError, TypeError):
             return None
+
+    @staticmethod
+    def file_check_progress(said: str) -> tuple[str, int | None]:
+        """How far a running file check is, from what it has said on standard error: its
+        step ("integrity", "figures" or "chain") and, for the chain, the percentage checked
+        (None before it has said anything of the chain)."""
+        found = read_progress(said)
+        if found is None:
+            return "integrity", None
+        step, done, total = found
+        if step != "chain":
+            return step, None
+        return step, min(100, done * 100 // total) if total else 100
 
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
