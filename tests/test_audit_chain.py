@@ -123,6 +123,7 @@ def test_the_file_check_says_its_steps_and_the_app_shows_them_while_it_runs(
     assert said.returncode == 0, said.stderr
     lines = said.stderr.splitlines()
     assert lines[0] == "checking integrity 0 1" and lines[1] == "checking figures 0 1"
+    assert lines[2].startswith("checking chain 0 ")
     last = lines[-1].split()
     assert last[:2] == ["checking", "chain"] and last[2] == last[3] and int(last[3]) >= 288
     assert Session.file_check_progress(said.stderr) == ("chain", 100)

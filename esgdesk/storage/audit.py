@@ -392,6 +392,8 @@ def verify(path: str | Path, page: int | None = None,
             mismatches = reconcile(connection.execute(differing_figures_sql()).fetchall())
             last = int(connection.execute("SELECT coalesce(max(id), 0) FROM audit")
                        .fetchone()[0])
+            if progress is not None:
+                progress("chain", 0, last)
             return verify_rows(chain_rows(query, page), mismatches)
         finally:
             connection.close()
