@@ -135,14 +135,22 @@ def measure(work: Path, where: str) -> dict[str, Any]:
     window.show()
     app.processEvents()
 
+    firsts: list[float] = []  # seconds until the first findings of a scope were shown
+
     def settled() -> float:
-        """Let the validation of the new scope finish; seconds it took."""
+        """Let the validation of the new scope finish; seconds it took (and, in `firsts`,
+        until its first findings were shown)."""
         start = time.perf_counter()
+        first = None
         while window.validation_running():
             app.processEvents()
-        return time.perf_counter() - start
+            if first is None and window.workspace is not None and window.workspace.findings():
+                first = time.perf_counter() - start
+        end = time.perf_counter() - start
+        firsts.append(end if first is None else first)
+        return end
 
-    opened, opened_findings, opened_cpu = [], [], []
+    opened, opened_findings, opened_cpu, opened_first = [], [], [], []
     for _ in range(3):
         start, cpu = time.perf_counter(), time.process_time()
         window.open_database(database, "group", 2023)
@@ -150,6 +158,7 @@ def measure(work: Path, where: str) -> dict[str, Any]:
         opened.append(time.perf_counter() - start)
         opened_findings.append(opened[-1] + settled())
         opened_cpu.append(time.process_time() - cpu)
+        opened_first.append(opened[-1] + firsts[-1])
     window.prebuild_forms()
     for _ in range(20):
         app.processEvents()
@@ -177,13 +186,14 @@ def measure(work: Path, where: str) -> dict[str, Any]:
     group_findings = group + settled()
     group_cpu = time.process_time() - cpu
     findings = len(window.workspace.findings()) if window.workspace else 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # what the app did
     validation, validation_cpu = [], []
     for code in ("cn-001", "group"):  # what the slices add up to, in one go
         start, cpu = time.perf_counter(), time.process_time()
         Validator(window.store, 2023, code).run()
         validation.append(time.perf_counter() - start)
         validation_cpu.append(time.process_time() - cpu)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_with = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.close()
 
     return {"entities": len(codes), "figures": figures,
@@ -191,6 +201,7 @@ def measure(work: Path, where: str) -> dict[str, Any]:
             "switching chapters": switches,
             "switching to a company": companies,
             "switching to the whole group": [group],
+            "first findings shown, opening the group": opened_first,
             "findings shown, opening the group": opened_findings,
             "findings shown, opening the group (CPU)": opened_cpu,
             "findings shown, a company": company_findings,
@@ -202,11 +213,13 @@ def measure(work: Path, where: str) -> dict[str, Any]:
             "validating the group in one go": validation[1:],
             "validating the group in one go (CPU)": validation_cpu[1:],
             "findings on the group": findings, "peak memory (MB)": peak,
+            "peak memory, then validating in one go (MB)": peak_with,
             "memory before the window (MB)": at_start}
 
 
 # The issue's aims, by what is measured (ms; memory in MB).
 AIMS = {"opening the database in the window": "100",
+        "first findings shown, opening the group": "under 1000",
         "switching chapters": "max 100", "switching to a company": "max 100",
         "switching to the whole group": "max 100",
         "findings shown, opening the group": "1000",
@@ -242,6 +255,9 @@ def report(results: dict[str, dict[str, Any]], database: Path, check: dict[str, 
             print(f"  {name:<44}{'':>28}{results['PostgreSQL'][name][0] * 1000:>20.0f} ms")
     print(f"  {'peak memory of the app process, MB':<44}"
           + "".join(f"{results[e]['peak memory (MB)']:>28.0f}" for e in engines) + "   300")
+    print(f"  {'  the same after validating in one go, MB':<44}"
+          + "".join(f"{results[e]['peak memory, then validating in one go (MB)']:>28.0f}"
+                    for e in engines) + "   (the bench's own: a second tree's figures)")
     print(f"  ({first['findings on the group']:,} findings on the group)")
     print(f"  the file check in its own process, {size:.0f} MB file: {check['wall']:.1f} s "
           f"(CPU {check['cpu']:.1f} s), peak {check['peak']:.0f} MB   aim: under 300 MB, not "

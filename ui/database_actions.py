@@ -261,6 +261,7 @@ class DatabaseActions(QObject):
         needed now (and would hold a processor while the user works)."""
         for process in list(self.checkers):
             process.finished.disconnect()
+            process.readyReadStandardError.disconnect()
             process.kill()
             process.waitForFinished(3000)
         self.checkers.clear()

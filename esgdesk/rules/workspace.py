@@ -413,6 +413,17 @@ class Workspace:
         self._index(validator.findings())
         return True
 
+    def preview(self, run: ValidationRun) -> bool:
+        """Show the findings a run of this reading has found so far, when it has new ones
+        to show (see `ValidationRun.so_far`); `adopt` takes them all at its end."""
+        if run.workspace is not self or self._validator is not None or run.reads != self.reads:
+            return False
+        found = run.so_far()
+        if found is None:
+            return False
+        self._index(found)
+        return True
+
     def findings_at(self, ref: FigureRef) -> list[Finding]:
         """Findings that involve a figure (reporting year only), worst first."""
         if ref.year != self.year:
@@ -453,6 +464,9 @@ class Workspace:
         return filled, required
 
 
+PREVIEW_EVERY = 0.3  # seconds between the findings shown while a run goes on
+
+
 class ValidationRun:
     """Validating a workspace's whole tree in small steps (an entity's figures read, or
     its rules evaluated), so a window can interleave it with the user's work without a
@@ -469,6 +483,21 @@ class ValidationRun:
                                   read_years=workspace.years)
         self._steps = self._pending.steps()
         self.done = False
+        self._shown: tuple[float, int] | None = None  # when findings were shown, of how many
+
+    def so_far(self) -> list[Finding] | None:
+        """The findings of the entities evaluated so far, when there are new ones to show:
+        the first as soon as the tree is read and the first entities evaluated (the root
+        first), then every PREVIEW_EVERY seconds; None otherwise."""
+        pending = self._pending
+        if self.done or not pending.evaluated or not pending.results:
+            return None
+        now = time.perf_counter()
+        if self._shown is not None and (now - self._shown[0] < PREVIEW_EVERY
+                                        or self._shown[1] == pending.evaluated):
+            return None
+        self._shown = (now, pending.evaluated)
+        return pending.findings()
 
     def step(self, budget: float = 0.015) -> bool:
         """Work for about `budget` seconds; True once every entity is validated."""

@@ -106,16 +106,17 @@ class SessionCore:
         self._history: tuple[tuple[Workspace, int, str], FigureBook] | None = None
         # The reporting years, with the audit head they were read at.
         self._years: tuple[str, tuple[list[int], int]] | None = None
-        # The workspace shown before (and its trend's figures), let go once the new one's
-        # validation has run: freeing a group's figures takes some 20 ms, which the window
-        # would otherwise spend before it shows the new figures.
+        # The workspace shown before (and its trend's figures), let go in the first slice of
+        # the new one's validation: freeing a group's figures takes some 20 ms, which the
+        # window would otherwise spend before it shows the new figures; and not later, so
+        # that the new tree is not read beside the old one (two groups' figures at once).
         self._retired: tuple[Any, ...] = ()
         # Opened for one command of the command line: closed with no automatic backup.
         self._for_command = False
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until the next validation
-        ends (one retired at a time: one retired before goes now)."""
+        takes its first slice (one retired at a time: one retired before goes now)."""
         self._retired, self._history = (self.workspace, self._history), None
 
     @property
@@ -370,13 +371,19 @@ class SessionCore:
 
     def step_validation(self, run: ValidationRun) -> Changes | None:
         """One slice of a run; the findings' change when it ends and is adopted, an empty
-        change when it ends unadopted, None while it goes on."""
+        change when it ends unadopted, None while it goes on. While it goes on, the
+        findings of the entities evaluated so far are shown now and then (the first ones
+        as soon as the tree is read): the findings' change then, the run still current."""
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
+        if self._retired:  # the workspace shown before is let go, in a slice of its own
+            self._retired = ()
+            return None
         if not run.step():
+            if self.workspace is not None and self.workspace.preview(run):
+                return Changes(findings=True)
             return None
         self.validation = None
-        self._retired = ()  # the workspace shown before is let go now
         if self.workspace is not None and self.workspace.adopt(run):
             return Changes(findings=True)
         return Changes()

@@ -53,13 +53,14 @@ class Validator(ValidationContext):
         (unless read at construction), then evaluating its rules once all are read."""
         self.results.clear()
         self.peer_heads.clear()
+        self.evaluated = 0
         if not self._read:
             for entity in self._unread if self._unread is not None else self.codes:
                 self.book.add(self.store.figures_of([entity], self._read_years))
                 yield entity
             self._read = True
             self.figures.forget_all()
-        for entity in self.codes:
+        for entity in self.order:
             for spec in self._typed:
                 self._evaluate_indicator(entity, spec)
             for number in range(len(self.catalogue.checks)):
@@ -78,6 +79,7 @@ class Validator(ValidationContext):
                 self._evaluate("factor", entity, spec.id)
             for spec in self._quantities:
                 self._evaluate("peer", entity, spec.id)
+            self.evaluated += 1
             yield entity
 
     def findings(self) -> list[Finding]:
