@@ -50,7 +50,8 @@ class Validator(ValidationContext):
 
     def steps(self) -> Iterator[str]:
         """`run()` in small steps, each yielding the entity just done: reading its figures
-        (unless read at construction), then evaluating its rules once all are read."""
+        (unless read at construction), working its figures out once all are read (from the
+        bottom up), then evaluating its rules (the root first)."""
         self.results.clear()
         self.peer_heads.clear()
         self.evaluated = 0
@@ -60,6 +61,12 @@ class Validator(ValidationContext):
                 yield entity
             self._read = True
             self.figures.forget_all()
+        # Every entity's figures worked out from the bottom up, one a step, so that no step
+        # consolidates a whole tree at once (the root's would, evaluated first).
+        for entity in reversed(self.order):
+            for year in (self.year - 1, self.year):
+                self.figures.table(entity, year)
+            yield entity
         for entity in self.order:
             for spec in self._typed:
                 self._evaluate_indicator(entity, spec)
