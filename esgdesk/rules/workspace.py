@@ -464,7 +464,8 @@ class Workspace:
         return filled, required
 
 
-PREVIEW_EVERY = 0.3  # seconds between the findings shown while a run goes on
+PREVIEW_EVERY = 1.0  # seconds between the findings shown while a run goes on (each
+# showing redraws the findings and the form: a tenth of a second on a large group)
 
 
 class ValidationRun:
