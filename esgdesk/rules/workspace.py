@@ -464,8 +464,10 @@ class Workspace:
         return filled, required
 
 
-PREVIEW_EVERY = 1.0  # seconds between the findings shown while a run goes on (each
-# showing redraws the findings and the form: a tenth of a second on a large group)
+# While a run goes on, the findings so far are shown when the first entities are evaluated
+# and again halfway: each showing redraws the findings and the form (a tenth of a second on
+# a large group), so they are counted by the work done, not by the clock.
+PREVIEWS = (0.0, 0.5)  # the share of the entities evaluated at each showing
 
 
 class ValidationRun:
@@ -484,20 +486,18 @@ class ValidationRun:
                                   read_years=workspace.years)
         self._steps = self._pending.steps()
         self.done = False
-        self._shown: tuple[float, int] | None = None  # when findings were shown, of how many
+        self._previews = list(PREVIEWS)  # those still to show
 
     def so_far(self) -> list[Finding] | None:
-        """The findings of the entities evaluated so far, when there are new ones to show:
-        the first as soon as the tree is read and the first entities evaluated (the root
-        first), then every PREVIEW_EVERY seconds; None otherwise."""
+        """The findings of the entities evaluated so far, when it is time to show them (see
+        PREVIEWS): the first as soon as the tree is read and the first entities evaluated
+        (the root first); None otherwise."""
         pending = self._pending
-        if self.done or not pending.evaluated or not pending.results:
+        if self.done or not pending.evaluated or not pending.results or not self._previews \
+                or pending.evaluated <= self._previews[0] * len(pending.order):
             return None
-        now = time.perf_counter()
-        if self._shown is not None and (now - self._shown[0] < PREVIEW_EVERY
-                                        or self._shown[1] == pending.evaluated):
-            return None
-        self._shown = (now, pending.evaluated)
+        while self._previews and pending.evaluated > self._previews[0] * len(pending.order):
+            self._previews.pop(0)
         return pending.findings()
 
     def step(self, budget: float = 0.015) -> bool:
