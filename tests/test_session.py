@@ -185,6 +185,22 @@ def test_the_workspace_shown_before_is_let_go_in_the_next_validations_first_slic
     tree_session.close()
 
 
+def test_a_workspace_held_by_a_form_out_of_sight_lets_its_figures_go(
+        tree_session: Session) -> None:
+    """A form not shown keeps the workspace it showed until it is shown again: its figures
+    go all the same once the next validation begins, so two trees are never held."""
+    held = tree_session.require_workspace()  # as a form out of sight holds it
+    assert held.book.values and held.findings() == [] and held.entity == "group"
+    tree_session.select("zkteco")
+    run = tree_session.start_validation()
+    tree_session.step_validation(run)
+    assert held.book.values == {} and held.findings() == []
+    ref = FigureRef("group", 2023, "people.employees.total")
+    assert held.display(ref) == "" and held.stored(ref) is None
+    shown = tree_session.require_workspace()
+    assert shown is not held and shown.book.values
+
+
 def test_a_replaced_run_ends_without_findings(session: Session) -> None:
     first = session.start_validation()
     session.start_validation()

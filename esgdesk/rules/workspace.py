@@ -93,6 +93,15 @@ class Workspace:
         self.figures = Consolidation(self.store, self.years, self.entity, book=self.book,
                                      catalogue=self.catalogue)
 
+    def let_go(self) -> None:
+        """Another workspace replaced this one: its figures and findings go now (a form out
+        of sight may hold it until it is shown, and then takes the new one; meanwhile this
+        one shows nothing)."""
+        self.book = FigureBook(self.catalogue, {})
+        self.tree_ready = True
+        self._edits, self._validator, self._findings, self._findings_at = [], None, [], {}
+        self._consolidate()
+
     def ensure_tree(self) -> bool:
         """Read the figures below the entity now, if they were deferred; True if it did."""
         if self.tree_ready:

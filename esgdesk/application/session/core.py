@@ -138,7 +138,15 @@ class SessionCore:
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until the next validation
         takes its first slice (one retired at a time: one retired before goes now)."""
+        self._let_go()
         self._retired, self._history = (self.workspace, self._history), None
+
+    def _let_go(self) -> None:
+        """The workspace retired goes, its figures with it even where a form out of sight
+        still holds it (until shown, when it takes the workspace shown now)."""
+        retired, self._retired = self._retired, ()
+        if retired and retired[0] is not None and retired[0] is not self.workspace:
+            retired[0].let_go()
 
     @property
     def catalogue(self) -> Catalogue:
@@ -399,7 +407,7 @@ class SessionCore:
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
         if self._retired:  # the workspace shown before is let go, in a slice of its own
-            self._retired = ()
+            self._let_go()
             settle_memory()
             return None
         if not run.step():
