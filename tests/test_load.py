@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from esgdesk.application.generate import generate_group
 from esgdesk.model.layout import FigureRef
+from esgdesk.rules import workspace
 from esgdesk.rules.validation import Validator
 from esgdesk.rules.workspace import ValidationRun, Workspace
 from esgdesk.storage.store import Change, Store
@@ -64,10 +66,16 @@ def test_an_edit_made_while_validation_runs_is_in_its_findings(sample: Store) ->
 
 
 def test_the_findings_so_far_show_the_root_first_and_the_end_shows_them_all(
-        tmp_path: Path) -> None:
-    """While a run goes on, the findings of the entities evaluated so far are shown (the
-    root first, as soon as the tree is read); at its end, all of them, the same as one run."""
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a large tree's run goes on, the findings of the entities evaluated so far are
+    shown (the root first, as soon as the tree is read); at its end, all of them, the same
+    as one run. A small tree's show at its end only."""
     store = generate_group(tmp_path / "g.db", companies=6, years=3)
+    small = Workspace(store, "group", 2023, defer_tree=True)
+    run = ValidationRun(small)
+    while not run.step(budget=0):
+        assert not small.preview(run)
+    monkeypatch.setattr(workspace, "PREVIEW_ENTITIES", 7)  # the group and its six
     space = Workspace(store, "group", 2023, defer_tree=True)
     run = ValidationRun(space)
     shown: list[list[dict[str, object]]] = []

@@ -477,6 +477,9 @@ class Workspace:
 # and again halfway: each showing redraws the findings and the form (a tenth of a second on
 # a large group), so they are counted by the work done, not by the clock.
 PREVIEWS = (0.0, 0.5)  # the share of the entities evaluated at each showing
+# Only a large tree's run shows findings before its end: a small one ends within a few
+# slices, and its findings then take every edit made meanwhile at once.
+PREVIEW_ENTITIES = 50
 
 
 class ValidationRun:
@@ -499,9 +502,11 @@ class ValidationRun:
 
     def so_far(self) -> list[Finding] | None:
         """The findings of the entities evaluated so far, when it is time to show them (see
-        PREVIEWS): the first as soon as the tree is read and the first entities evaluated
-        (the root first); None otherwise."""
+        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the tree is read
+        and the first entities evaluated (the root first); None otherwise."""
         pending = self._pending
+        if len(pending.order) < PREVIEW_ENTITIES:
+            return None
         if self.done or not pending.evaluated or not pending.results or not self._previews \
                 or pending.evaluated <= self._previews[0] * len(pending.order):
             return None
