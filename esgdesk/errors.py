@@ -37,6 +37,7 @@ ITEM_WORDS = {"catalogue": ("catalogue", "目录"), "department": ("department",
               "chapter": ("chapter", "篇章"), "section": ("section", "章节"),
               "indicator": ("indicator", "指标"), "table": ("table", "表格"),
               "row": ("row", "行"), "column": ("column", "列"), "check": ("check", "校验"),
+              "note": ("note", "注释"), "target": ("target", "目标"),
               "file": ("file", "文件")}
 
 
@@ -73,7 +74,7 @@ class Item:
         en, zh = ITEM_WORDS.get(self.kind, (self.kind, self.kind))
         if self.index is not None:
             number = self.index + 1
-            counted_zh = {"check": "项校验"}.get(self.kind, zh)
+            counted_zh = {"check": "项校验", "note": "条注释"}.get(self.kind, zh)
             return (f"{self.id} 的第 {number} {counted_zh}" if lang == "zh"
                     else f"{en} {number} of {self.id}")
         shown = zh if lang == "zh" else en
@@ -380,3 +381,30 @@ class Unreachable(DatabaseError):
     """The database server cannot be reached, or refuses the connection."""
 
     kind = "unreachable"
+
+
+class EvidenceRefused(FileRefused):
+    """A document refused as evidence (too large, a program, not what its extension says):
+    its Problem, with the code to branch on; nothing was stored."""
+
+    kind = "evidence_refused"
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.code = problem.code
+        super().__init__(problem.en + "; nothing was stored",
+                         problem.zh + "；没有保存任何内容")
+
+
+class EvidenceMissing(EsgdeskError):
+    """Figures whose catalogue requires a document have none: each (entity, indicator)."""
+
+    kind = "evidence_missing"
+
+    def __init__(self, what_en: str, what_zh: str, missing: list[tuple[str, str]]) -> None:
+        self.missing = missing
+        listed = ", ".join(f"{entity} {indicator}" for entity, indicator in missing)
+        super().__init__(f"{what_en}: required evidence is missing for {len(missing)} "
+                         f"figure(s): {listed}; attach a document to each before approving",
+                         f"{what_zh}：{len(missing)} 个数据缺少必需的证明文件：{listed}；"
+                         "请先为每个数据附上证明文件，再审核通过")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,15 +29,27 @@ def _sources(folder: Path) -> dict[str, Path]:
             if "migrations" not in p.parts}
 
 
-def _imports(path: Path) -> list[tuple[str, list[str], int]]:
+@cache
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _tree(path: Path) -> ast.Module:
+    """A file's syntax tree, parsed once for all the tests here (they only read it)."""
+    return ast.parse(_text(path))
+
+
+@cache
+def _imports(path: Path) -> tuple[tuple[str, list[str], int], ...]:
     """Every import in a file, at any depth: (module, names, line)."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(_tree(path)):
         if isinstance(node, ast.Import):
             found.extend((alias.name, [], node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.module, [a.name for a in node.names], node.lineno))
-    return found
+    return tuple(found)
 
 
 def _layer(module: str) -> str:
@@ -121,7 +134,7 @@ def test_value_types_are_asked_not_named() -> None:
     for path in [*CORE.rglob("*.py"), *UI.rglob("*.py")]:
         if path == CORE / "model" / "types.py":
             continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(_text(path).splitlines(), 1):
             if pattern.search(line):
                 wrong.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not wrong, "\n".join(wrong)
@@ -129,7 +142,7 @@ def test_value_types_are_asked_not_named() -> None:
 
 def test_ui_files_stay_small_and_hold_no_storage_or_workbook_code() -> None:
     too_long = [f"{p.name}: {n} lines" for p in UI.glob("*.py")
-                if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500]
+                if (n := len(_text(p).splitlines())) > 500]
     assert not too_long, too_long
     banned = ("sqlite3", "sqlalchemy", "openpyxl", "alembic", "xlsxwriter", "psycopg")
     wrong = [f"{p.name}:{line} imports {imported}" for p in UI.glob("*.py")
@@ -194,7 +207,7 @@ def test_each_pane_subscribes_to_changed_itself_and_the_window_to_nothing() -> N
     """The window dispatches no redraw: it never connects to `changed`, nor takes a Changes.
     Each pane connects in its own constructor to a method of its own that reads what the
     Changes name."""
-    window = ast.parse((UI / "main_window.py").read_text(encoding="utf-8"))
+    window = _tree(UI / "main_window.py")
     assert not _changed_connections(window), "MainWindow subscribes to changed"
     takes_changes = [f.name for f in ast.walk(window) if isinstance(f, ast.FunctionDef)
                      for a in f.args.args
@@ -202,7 +215,7 @@ def test_each_pane_subscribes_to_changed_itself_and_the_window_to_nothing() -> N
     assert not takes_changes, f"MainWindow handles Changes in {takes_changes}"
     wrong = []
     for module, name in PANES.items():
-        tree = ast.parse((UI / f"{module}.py").read_text(encoding="utf-8"))
+        tree = _tree(UI / f"{module}.py")
         cls = next((n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == name),
                    None)
         if cls is None:
@@ -233,7 +246,7 @@ def test_no_helper_in_ui_reaches_into_the_main_window() -> None:
     for path in sorted(UI.glob("*.py")):
         if path.name == "main_window.py":
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = _tree(path)
         if path.name != "app.py":
             wrong += [f"{path.name}:{line} imports ui.main_window"
                       for imported, _names, line in _imports(path)
@@ -283,7 +296,7 @@ def _store_writes() -> set[str]:
     (`self._writing()`), and those calling one that does."""
     calls: dict[str, set[str]] = {}
     for path in (CORE / "storage").glob("*.py"):
-        for cls in ast.parse(path.read_text(encoding="utf-8")).body:
+        for cls in _tree(path).body:
             if not isinstance(cls, ast.ClassDef):
                 continue
             for method in cls.body:
@@ -301,7 +314,7 @@ def _store_writes() -> set[str]:
 def _store_write_calls(path: Path, writes: set[str]) -> list[str]:
     """Calls in a file of a store's write method on anything but the session."""
     return [f"{path.relative_to(ROOT)}:{node.lineno} calls {node.func.attr}"
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            for node in ast.walk(_tree(path))
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
             and node.func.attr in writes
             and not (isinstance(node.func.value, ast.Name) and node.func.value.id == "session")]
@@ -341,7 +354,7 @@ def test_a_figure_is_typed_in_through_one_session_method() -> None:
     typed_writes = {"set_value", "set_values", "set_history"}
     writers = {function.name
                for path in sorted((APPLICATION / "session").glob("*.py"))
-               for function in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               for function in ast.walk(_tree(path))
                if isinstance(function, ast.FunctionDef)
                for node in ast.walk(function)
                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)

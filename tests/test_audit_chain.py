@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from conftest import BOTH
 
 from esgdesk.storage import audit
@@ -43,7 +44,7 @@ def test_every_write_extends_an_intact_chain(sample: Store) -> None:
     sample.set_status("group", 2023, "people.employees.total", "locked", "c")
     report = sample.verify_audit()
     assert report.intact and report.rows == len(sample.audit_log()) > 288
-    result = _cli("audit", "verify", str(sample.path))
+    result = run_cli("audit", "verify", str(sample.path))
     assert result.returncode == 0 and "intact" in result.stdout
 
 
@@ -146,16 +147,16 @@ def test_check_reports_a_sound_file_a_broken_chain_and_a_damaged_file(
 
     sound = _cli("check", str(sample_path))
     assert sound.returncode == 0 and "rows are intact" in sound.stdout
-    answer = json.loads(_cli("check", "--json", str(sample_path)).stdout)
+    answer = json.loads(run_cli("check", "--json", str(sample_path)).stdout)
     assert answer["problem"] is None and answer["broken_at"] is None and answer["rows"] >= 288
     _tamper(sample_path, "UPDATE audit SET new_value = '9999' WHERE id = 12;")
-    broken = _cli("check", "--json", str(sample_path))
+    broken = run_cli("check", "--json", str(sample_path))
     assert broken.returncode == 1 and json.loads(broken.stdout)["broken_at"] == 12
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 64)
-    damaged = _cli("check", str(junk))
+    damaged = run_cli("check", str(junk))
     assert damaged.returncode == 1 and "damaged" in damaged.stderr
-    missing = _cli("check", str(tmp_path / "none.db"))
+    missing = run_cli("check", str(tmp_path / "none.db"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
     assert not (tmp_path / "none.db").exists()
 
@@ -202,11 +203,11 @@ def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_pat
         ("group", 2023, "people.employees.female", "status", "approved"),
         ("group", 2023, "people.employees.total", "value", "9999"),
         ("group", 2031, "people.employees.total", "no audit row", None)]
-    result = _cli("check", str(sample_path))
+    result = run_cli("check", str(sample_path))
     assert result.returncode == 1
     assert "group 2023 people.employees.total: the value is '9999'" in result.stderr
     assert "group 2031 people.employees.total: no audit row" in result.stderr
-    assert _cli("audit", "verify", str(sample_path)).returncode == 1
+    assert run_cli("audit", "verify", str(sample_path)).returncode == 1
     store = open_database(sample_path)
     try:  # each written again through esgdesk: in the log, and found no more
         store.set_value(Change("group", 2023, "people.employees.total", "4200"), "zhao")
@@ -224,18 +225,18 @@ def test_every_broken_row_is_listed_and_the_owner_seals_them(sample_path: Path) 
     report = verify(sample_path)
     assert report.broken == (12, 40, 61) and report.broken_at == 12
     assert "and 2 more: 40, 61" in report.reason
-    listed = _cli("audit", "verify", str(sample_path))
+    listed = run_cli("audit", "verify", str(sample_path))
     assert listed.returncode == 1
     assert all(f"audit row {row} " in listed.stderr for row in (12, 40, 61))
-    refused = _cli("audit", "seal", str(sample_path))
+    refused = run_cli("audit", "seal", str(sample_path))
     assert refused.returncode == 2 and "reason" in refused.stderr
-    sealed = _cli("audit", "seal", str(sample_path), "--reason", "restored rows by hand",
-                  "--user", "zhao")
+    sealed = run_cli("audit", "seal", str(sample_path), "--reason", "restored rows by hand",
+                     "--user", "zhao")
     assert sealed.returncode == 0 and "12, 40, 61" in sealed.stdout, sealed.stderr
     report = verify(sample_path)
     assert report.sound and report.sealed == (12, 40, 61)
-    assert _cli("check", str(sample_path)).returncode == 0
-    nothing = _cli("audit", "seal", str(sample_path), "--reason", "again")
+    assert run_cli("check", str(sample_path)).returncode == 0
+    nothing = run_cli("audit", "seal", str(sample_path), "--reason", "again")
     assert nothing.returncode == 2 and "nothing to seal" in nothing.stderr
     store = open_database(sample_path)
     try:  # the chain goes on from the seal; a later edit is found, the sealed rows stay so

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from esgdesk.errors import DatabaseError
 from esgdesk.exchange.dump import dump_rows
@@ -56,7 +57,7 @@ def test_a_damaged_database_is_read_but_never_written(sample_path: Path) -> None
         store.warm_up()
     store.close()
     assert hashlib.sha256(sample_path.read_bytes()).hexdigest() == digest
-    result = _cli("set", str(sample_path), "--year", "2023", "people.employees.total", "5")
+    result = run_cli("set", str(sample_path), "--year", "2023", "people.employees.total", "5")
     assert result.returncode == 2 and "damaged" in result.stderr
     assert hashlib.sha256(sample_path.read_bytes()).hexdigest() == digest
 
@@ -132,5 +133,5 @@ def test_the_command_line_warns_about_a_synced_folder(sample_path: Path, tmp_pat
     synced = tmp_path / "Dropbox"
     synced.mkdir()
     shutil.copyfile(sample_path, synced / "esg.db")
-    result = _cli("get", str(synced / "esg.db"), "--year", "2023", "people.employees.total")
+    result = run_cli("get", str(synced / "esg.db"), "--year", "2023", "people.employees.total")
     assert result.returncode == 0 and "cloud-synced" in result.stderr

@@ -33,7 +33,7 @@ from esgdesk.exchange.catalogue_book import (
 from esgdesk.exchange.catalogue_book.read import placed, read_book
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
 from esgdesk.model.types import TYPE_NAMES
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import Store, open_database
 
 YEAR = 2023
 STRUCTURE = "people.structure"  # 员工结构, resources/catalogue/04_people.toml
@@ -41,10 +41,24 @@ INTERNS = "people.employees.interns"
 Book = Any  # an openpyxl workbook
 
 
+@pytest.fixture(scope="module")
+def _written_book(_sample_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample's 2023 book, written once for the module (every test starts from the same
+    book, and the tests that change it change their own copy)."""
+    folder = tmp_path_factory.mktemp("book")
+    shutil.copyfile(_sample_master, folder / "sample.db")
+    store = open_database(folder / "sample.db")
+    try:
+        return write_catalogue_book(store.edition_document(YEAR), folder / "catalogue.xlsx",
+                                    year=YEAR)
+    finally:
+        store.close()
+
+
 @pytest.fixture
-def book_path(sample: Store, tmp_path: Path) -> Path:
-    return write_catalogue_book(sample.edition_document(YEAR), tmp_path / "catalogue.xlsx",
-                                year=YEAR)
+def book_path(_written_book: Path, tmp_path: Path) -> Path:
+    """A copy of the sample's 2023 book, as `write_catalogue_book` writes it, to edit."""
+    return Path(shutil.copyfile(_written_book, tmp_path / "catalogue.xlsx"))
 
 
 def edit(path: Path, change: Callable[[Book], None]) -> Path:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_cli
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from PySide6.QtCore import QSettings
@@ -60,11 +61,11 @@ def _texts(path: Path) -> set[str]:
 
 def test_the_catalogue_cycle_from_the_command_line(sample_path: Path, tmp_path: Path) -> None:
     db, book = str(sample_path), tmp_path / "catalogue-2024.xlsx"
-    done = _run("catalogue", "export", db, "--year", "2024", "--out", str(book))
+    done = run_cli("catalogue", "export", db, "--year", "2024", "--out", str(book))
     assert done.returncode == 0, done.stderr
     _edit_book(book)
-    preview = _run("catalogue", "import", db, str(book), "--year", "2024", "--dry-run",
-                   "--lang", "en")
+    preview = run_cli("catalogue", "import", db, str(book), "--year", "2024", "--dry-run",
+                      "--lang", "en")
     assert preview.returncode == 0, preview.stderr
     assert f"added indicator {NEW}" in preview.stdout and "renamed people.employees.male" \
         in preview.stdout and "nothing was written" in preview.stdout
@@ -73,17 +74,16 @@ def test_the_catalogue_cycle_from_the_command_line(sample_path: Path, tmp_path: 
         assert NEW not in store.edition(2024).indicators  # a dry run writes nothing
     finally:
         store.close()
-    done = _run("catalogue", "import", db, str(book), "--year", "2024")
+    done = run_cli("catalogue", "import", db, str(book), "--year", "2024")
     assert done.returncode == 0 and "stored as the 2024 catalogue" in done.stdout, done.stderr
-    again = _run("catalogue", "import", db, str(book), "--year", "2024")
+    again = run_cli("catalogue", "import", db, str(book), "--year", "2024")
     assert "nothing to change" in again.stdout
-    listed = _run("catalogue", db, "--year", "2024", "--format", "json")
+    listed = run_cli("catalogue", db, "--year", "2024", "--format", "json")
     assert NEW in listed.stdout
     # the 2024 HR request asks for it; the returned file brings it in
     request = tmp_path / "hr-2024.xlsx"
-    done = _run("request", db, "--year", "2024", "--entity", "group", "--department", "hr",
-                "--out", str(request),
-                "--lang", "en")
+    done = run_cli("request", db, "--year", "2024", "--entity", "group", "--department", "hr",
+                   "--out", str(request), "--lang", "en")
     assert done.returncode == 0, done.stderr
     filled = load_workbook(request)
     _meta, cells = read_meta(filled[META_SHEET], request.name)
@@ -93,14 +93,14 @@ def test_the_catalogue_cycle_from_the_command_line(sample_path: Path, tmp_path: 
         if cell.kind == "submitted_by":
             filled[cell.sheet][cell.cell] = "Wang Fang"
     filled.save(request)
-    done = _run("import", db, str(request))
+    done = _run("import", db, str(request))  # as a program: its exit status and output
     assert done.returncode == 0, done.stderr + done.stdout
-    got = _run("get", db, "--year", "2024", NEW)
+    got = run_cli("get", db, "--year", "2024", NEW)
     assert "42" in got.stdout
     # 2023 keeps its labels; 2024 has the new ones and the new row
     for year in ("2023", "2024"):
-        done = _run("export", db, "--year", year, "--lang", "en", "--out",
-                    str(tmp_path / f"{year}.xlsx"))
+        done = run_cli("export", db, "--year", year, "--lang", "en", "--out",
+                       str(tmp_path / f"{year}.xlsx"))
         assert done.returncode == 0, done.stderr
     old, new = _texts(tmp_path / "2023.xlsx"), _texts(tmp_path / "2024.xlsx")
     assert "Interns" not in old and "Male employees" not in old

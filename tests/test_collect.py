@@ -14,7 +14,7 @@ import pytest
 from conftest import BOTH
 from openpyxl import load_workbook
 
-from esgdesk.errors import EsgdeskError
+from esgdesk.errors import EsgdeskError, EvidenceMissing
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.exchange.intake import accept, import_files, preview
 from esgdesk.exchange.metadata import (
@@ -427,6 +427,12 @@ def test_review_approve_lock_and_a_locked_request_is_published(
     sample.set_value(Change("group", 2024, "people.employees.female", "1620"), "hr")
     with pytest.raises(EsgdeskError, match="approve the figures before locking"):
         move(sample, request.id, "locked", "coordinator")
+    with pytest.raises(EvidenceMissing) as lacking:  # the head-counts need their register
+        move(sample, request.id, "approved", "coordinator")
+    assert lacking.value.missing == [("group", i) for i in (
+        "people.employees.total", "people.employees.male", "people.employees.female")]
+    for indicator in held:
+        sample.attach("group", 2024, indicator, "register.csv", "姓名,部门\n".encode(), "hr")
     move(sample, request.id, "approved", "coordinator")
     move(sample, request.id, "locked", "coordinator")
     assert sample.get("group", 2024, "people.employees.total").status == "locked"

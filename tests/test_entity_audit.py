@@ -41,7 +41,8 @@ def test_an_entity_added_has_its_audit_row_and_the_chain_verifies(
                                                                  "Wang Fang", None)
     assert json.loads(row.new_value or "") == {
         "code": "huizhou", "name_zh": "惠州工厂", "name_en": "Huizhou plant", "kind": "site",
-        "parent": "group", "province": "guangdong"}
+        "parent": "group", "province": "guangdong", "from": None, "to": None,
+        "equity_share": None, "control": True}
     assert store.verify_audit().sound
     session.close()
     assert run(capsys, "check", str(sample_tree_path))[0] == 0

@@ -150,10 +150,12 @@ def test_libreoffice_opens_the_workbook_and_reads_the_numbers(sample_tree: Store
     assert "研发投入金额,万元,19678.67,18798.38,21361.34" in innovation
     assert "实践、培训参与人次,人次,1290,796,958,586,1005,664" in innovation
     # ten sheets, an index sheet per framework the edition maps indicators to, and the
-    # factors its formulas read (the shipped catalogue's energy and emissions read factors)
-    assert len(list(converted.glob("*.csv"))) == 15
+    # factors its formulas read (the shipped catalogue's energy and emissions read factors);
+    # five frameworks: GRI, CASS-ESG, SZSE No. 17, HKEX and the MoF's climate standard
+    assert len(list(converted.glob("*.csv"))) == 16
     assert (converted / "report-所用因子.csv").exists()
     assert (converted / "report-指标索引 szse-17.csv").exists()
+    assert (converted / "report-指标索引 mof-climate.csv").exists()
 
 
 def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None:

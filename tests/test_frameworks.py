@@ -115,3 +115,69 @@ def test_read_takes_a_file_path(tmp_path: Path) -> None:
     loaded = read(path)
     assert loaded.item("1").title.zh == "甲"
     assert loaded.item("1").source == "s"  # an item without its own source has the file's
+
+
+# -- the MoF's climate standard: mapped in its own file, not by a catalogue field ------------
+MOF = "mof-climate"
+
+
+def test_the_mof_climate_standard_is_shipped_cited_and_says_what_was_not_read() -> None:
+    loaded = framework(MOF)
+    assert loaded.field == ""  # no catalogue field: the file maps its items to indicators
+    assert loaded.title.zh == "企业可持续披露准则第1号——气候（试行）"
+    assert loaded.edition and loaded.source
+    codes = loaded.codes()
+    assert len(codes) == len(set(codes))
+    for item in loaded.items:
+        assert item.source, item.code
+        if not item.verified:
+            assert item.note, f"{item.code}: an unverified item says why"
+    head = (FRAMEWORKS_DIR / f"{MOF}.toml").read_text(encoding="utf-8").split("[[items]]")[0]
+    assert "verified:" in head.lower() and "not verified" in head.lower()
+    # every metric is our label over categories read in a summary: none claims the wording
+    assert all(not i.verified for i in loaded.items if i.topic in ("metric", "target"))
+
+
+def test_every_indicator_the_mof_file_maps_is_in_a_shipped_catalogue() -> None:
+    from esgdesk.model.templates import available, template_catalogue
+
+    known = {iid for t in available() for iid in template_catalogue(t.id).indicators}
+    mapped = {iid for item in framework(MOF).items for iid in item.indicators}
+    assert mapped and mapped <= known, sorted(mapped - known)
+
+
+def test_refs_of_reads_the_mof_files_own_mapping() -> None:
+    shipped = catalogue_module.load()
+    assert refs_of(shipped.indicators["environment.ghg.scope2"], MOF) == ("M2",)
+    assert refs_of(shipped.indicators["environment.ghg.scope1_diesel"], MOF) == ("M1",)
+    assert refs_of(shipped.indicators["people.employees.total"], MOF) == ()
+
+
+def test_the_frameworks_command_reports_mof_coverage(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from esgdesk.storage.newdb import EntitySpec, create_database
+    from esgdesk.storage.store import Change
+
+    path = tmp_path / "szse.db"
+    store = create_database(path, "示例 Example", 2024, [
+        EntitySpec("group", "示例", "Example", "group"),
+        EntitySpec("plant", "工厂", "Plant", "site", "group")], template="szse-17")
+    try:
+        store.set_value(Change("plant", 2024, "environment.energy.electricity", "1.2 MWh"), "ehs")
+    finally:
+        store.close()
+    run = subprocess.run([sys.executable, "-m", "esgdesk", "frameworks", str(path), "--year",
+                          "2024", "--format", "json"], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    report = {f["framework"]: f for f in json.loads(run.stdout)}
+    assert MOF in report  # the edition maps indicators to it, so it is reported unasked
+    states = {d["code"]: d for d in report[MOF]["disclosures"]}
+    assert states["M2"]["state"] == "covered"  # Scope 2 computed from the electricity
+    assert "environment.ghg.scope2" in states["M2"]["filled"]
+    assert states["M1"]["state"] == "empty"  # mapped, no fuel typed yet
+    assert states["M3"]["state"] == "not_covered"
+    assert states["M3"]["verified"] is False

@@ -286,6 +286,17 @@ def test_a_0005_database_is_upgraded_with_provenance_empty(sample_path: Path,
         raw.execute("DROP TABLE factor")
         raw.execute("DROP INDEX ix_value_year")  # 0010 on
         raw.execute("CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+        raw.execute("DROP TABLE attachment")  # 0013 on
+        raw.execute("DROP TABLE assurance_mark")
+        raw.execute("DROP TABLE assurance_sample")
+        raw.execute("DROP TABLE evidence_content")
+        for column in ("quality", "method"):
+            raw.execute(f"ALTER TABLE value DROP COLUMN {column}")
+        for column in ("printed", "printed_reason"):  # 0012 on
+            raw.execute(f"ALTER TABLE value DROP COLUMN {column}")
+        raw.execute("DROP TABLE entity_parent")  # 0011 on
+        for column in ("from_year", "to_year", "equity_share", "control"):
+            raw.execute(f"ALTER TABLE entity DROP COLUMN {column}")
         raw.execute("UPDATE alembic_version SET version_num = '0005'")
     raw.close()
     store = open_database(old)

@@ -400,6 +400,13 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
     # A database of the schema before (no year index yet) is upgraded when opened.
     _raw(group, "DROP INDEX ix_value_year")
     _raw(group, "CREATE INDEX ix_value_entity_year ON value (entity_id, year)")
+    for table in ("attachment", "evidence_content", "assurance_mark", "assurance_sample"):
+        _raw(group, f"DROP TABLE {table}")  # 0013 on
+    _raw(group, "ALTER TABLE value DROP COLUMN quality, DROP COLUMN method")
+    _raw(group, "ALTER TABLE value DROP COLUMN printed, DROP COLUMN printed_reason")  # 0012
+    _raw(group, "DROP TABLE entity_parent")  # nor the entities' years (0011)
+    _raw(group, "ALTER TABLE entity DROP COLUMN from_year CASCADE, DROP COLUMN to_year CASCADE, "
+         "DROP COLUMN equity_share CASCADE, DROP COLUMN control CASCADE")
     _raw(group, "UPDATE alembic_version SET version_num = '0009'")
     _raw(group, "DROP TRIGGER value_contributor_guard ON value")  # rights of a version before
     _raw(group, "DROP TRIGGER audit_figure ON value")  # and its server objects
@@ -408,9 +415,11 @@ def test_opening_reads_role_user_and_version_with_the_revision_and_upgrades_an_o
         assert store._query("SELECT version_num FROM alembic_version")[0]["version_num"] == (
             SCHEMA_HEAD)
         assert len(store._query("SELECT 1 FROM pg_trigger WHERE tgname IN "
-                                "('value_contributor_guard', 'audit_figure')")) == 2
+                                "('value_contributor_guard', 'audit_figure', "
+                                "'audit_entity_change', 'audit_move')")) == 4
         assert store._role is None and store.server_role() == ("coordinator", ())
         assert store.years() == sorted(store.years()) and 2023 in store.years()
+        assert store.tree(2023).roots()[0].control  # the entities' years, added
     finally:
         store.close()
 
@@ -833,6 +842,19 @@ def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, login), "INSERT INTO entity (code, name_zh, "
                  f"name_en, kind) VALUES ('raw_{login}', '站点', 'Site', 'site')")
+        store = open_database(pg_server.as_user(group, login))
+        try:  # nor rename or close one (nor move one: below)
+            with pytest.raises(EsgdeskError):
+                store.change_entity("huizhou", login, name_en="Renamed")
+            with pytest.raises(EsgdeskError):
+                store.close_entity("huizhou", 2025, login)
+            assert store.audit_head() == head
+        finally:
+            store.close()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, login), "INSERT INTO entity_parent (entity_id, "
+                 "parent_id, from_year) SELECT e.id, e.parent_id, 2030 FROM entity e "
+                 "WHERE e.code = 'huizhou'")
     _raw(group, "INSERT INTO entity (code, name_zh, name_en, kind, parent_id) "
          "SELECT 'raw', '直接', 'Raw', 'site', id FROM entity WHERE code = 'huizhou'")
     store = open_database(group)
@@ -851,9 +873,11 @@ def test_a_coordinators_new_entity_is_logged_by_the_server_and_no_other_role_may
 
 
 def _audited_changes(store: Any, user: str) -> None:
-    """One of every audited write the app makes (figures, notes, statuses, a restatement,
-    a request and its review locking its figures, a factor with its year's own copy, a
-    province and a method choice moving published figures, a catalogue edition)."""
+    """One of every audited write the app makes (figures, notes, statuses, a figure's
+    quality, evidence attached and removed, a restatement, a request and its review locking
+    its figures, a factor with its year's own copy, a province and a method choice moving
+    published figures, a catalogue edition)."""
+    from esgdesk.model.assurance import Mark
     from esgdesk.rules.published import change_choice, change_province
     from esgdesk.storage.restatements import Restatement
 
@@ -861,12 +885,30 @@ def _audited_changes(store: Any, user: str) -> None:
     store.add_entity("dongguan", "东莞", "Dongguan", "site", "group", "guangdong")
     store.add_entity("tricky", '名 "引号" \\ 换行\n 😀 \u2028', "Tab\there \x01", "site",
                      "group")
+    store.add_entity("acquired", "新厂", "New plant", "site", "group", "hubei",
+                     from_year=2024, equity_share="51", control=False)
+    store.change_entity("acquired", user, name_en="New plant (Wuhan)")
+    store.change_entity("acquired", user, equity_share="60.5")
+    store.add_entity("holding", "控股", "Holding", "company", "group", from_year=2025)
+    store.move_entity("acquired", "holding", 2025, user)
+    store.close_entity("acquired", 2026, user)
     store.set_values([Change("group", 2023, HR, "4100", note="from the HR system"),
                       Change("group", 2022, HR, "4000", provenance="HR system export"),
                       Change("dongguan", 2024, electricity, "1.2", unit="GWh"),
                       Change("dongguan", 2024, electricity + "_renewable", "200000")],
                      user, source="returned.xlsx sha256:ab12")
     store.set_note("group", 2023, IR, "audited accounts", user)
+    store.set_quality("group", 2022, HR, "estimated", "November's count, \"plus\" hires", user)
+    store.set_quality("group", 2022, HR, "measured", "", user)
+    attached = store.attach("group", 2022, HR, "工资 payroll.pdf", b"%PDF-1.4 payroll", user,
+                            note="December's extract")
+    store.attach("group", 2023, IR, "accounts.txt", "审计报告".encode(), user)
+    store.detach(attached.id, "the wrong month", user)
+    store.record_sample(2023, "kpmg-7", 2, "magnitude", "hr", [("group", HR), ("group", IR)],
+                        user)
+    store.set_marks([Mark("group", 2023, HR, "queried", "the December hires?"),
+                     Mark("group", 2023, IR, "passed")], user, source="assurance.xlsx")
+    store.set_marks([Mark("group", 2023, HR, "passed", "register seen")], user)
     store.set_note("group", 2023, HR, "recounted", user)
     store.set_status("group", 2023, HR, "locked", user, reason="published")
     store.restate("group", 2023, HR, "4150", "error", "a site was left out", user)
@@ -880,6 +922,10 @@ def _audited_changes(store: Any, user: str) -> None:
     change_province(store, "dongguan", "湖北", user, Restatement("boundary", "it moved"))
     change_choice(store, "scope2_market", "grid_average", None, user,
                   Restatement("method", "the grid average for the uncovered part"))
+    ratio, why = "people.employees.female_ratio", "rounded so the column adds to 100 %"
+    store.set_printed("group", 2023, ratio, "36.9", why, user)  # a computed figure printed
+    store.set_printed("group", 2023, ratio, "36.8", why, user)  # otherwise, and as computed
+    store.set_printed("group", 2023, ratio, "", "", user)
     store.open_year(2026, user)
 
 
@@ -904,7 +950,8 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
         assert len(rows["server"]) > 20 and rows["server"] == rows["file"]
         assert {row[0] for row in rows["server"]} >= {
             "set", "note", "status", "restate", "recompute", "request", "review", "factor",
-            "province", "method", "catalogue", "entity"}
+            "province", "method", "catalogue", "entity", "rename", "close", "move", "printed",
+            "attach", "detach", "quality", "sample", "mark"}
         assert any(row[12] not in ("", "None") for row in rows["server"])  # as typed
     finally:
         server.close()

@@ -211,6 +211,9 @@ def test_moving_a_request_reloads_and_says_so(session: Session) -> None:
     store = session.store
     assert store is not None
     request = store.assign("group", 2023, "hr", "Wang Fang", "", "coord")
+    for indicator in ("people.employees.total", "people.employees.male",
+                      "people.employees.female"):  # the head-counts' register
+        store.attach("group", 2023, indicator, "register.csv", b"name,department\n", "coord")
     changes = session.move_request(request.id, "approved")
     assert changes.requests and changes.reloaded and changes.statuses
     assert store.request(request.id).status == "approved"  # type: ignore[union-attr]

@@ -213,7 +213,12 @@ def test_a_generated_group_validates_without_false_alarms(tmp_path: Path) -> Non
     found = validate(store, 2023)
     assert not [f for f in found if f.severity == "error"]
     assert {f.rule for f in found} <= {"breakdown", "prior_year", "target", "factor",
-                                       "incomplete"}
+                                       "incomplete", "evidence"}
+    # No document is attached in a generated group: each figure whose catalogue asks for one
+    # says so, and only those.
+    catalogue = store.edition(2023)
+    for finding in (f for f in found if f.rule == "evidence"):
+        assert catalogue.indicators[finding.indicators[0]].needs_evidence
     # The factor findings are real: GB/T 2589's coefficients for natural gas could not be
     # read, nor heat's (resources/factors ships them empty), and overseas companies have no
     # province;

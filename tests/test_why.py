@@ -65,6 +65,26 @@ def test_a_reason_goes_with_n_a_and_explains_it(capsys: pytest.CaptureFixture[st
     store.close()
 
 
+def test_note_is_the_old_name_of_explain_and_says_so(capsys: pytest.CaptureFixture[str],
+                                                     sample: Store, sample_path: Path) -> None:
+    sample.close()
+    db = str(sample_path)
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6000", "--note",
+                        "two plants acquired in March")
+    assert code == 0 and "--note is deprecated" in err and "--explain" in err
+    [change] = _finding(sample_path, "prior_year", TOTAL)
+    assert change.explained and change.explanation == "two plants acquired in March"
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6001", "--note", "a",
+                        "--explain", "b")
+    assert code == 2 and "--explain" in err
+    store = open_database(sample_path)
+    assert store.get("group", 2024, TOTAL).value == "6000"  # nothing written
+    store.close()
+    code, _, err = _run(capsys, "set", db, "--year", "2024", TOTAL, "6000", "--explain",
+                        "two plants acquired in March")
+    assert code == 0 and "deprecated" not in err
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_n_a_and_not_available_print_as_the_report_prints_them(
         sample: Store, tmp_path: Path, lang: str) -> None:
@@ -81,12 +101,18 @@ def test_n_a_and_not_available_print_as_the_report_prints_them(
     def printed(path: Path) -> set[object]:
         """What the people chapter's sheet prints in the reporting year's column (the
         first of the years, as the report orders them)."""
-        book = load_workbook(path, data_only=True)
+        book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
         sheet = next(s for s in book.worksheets if s.title.startswith("04"))
-        return {row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2}
+        shown = {row[2] for row in sheet.iter_rows(values_only=True) if len(row) > 2}
+        book.close()
+        return shown
 
     defaults = printed(export_workbook(sample, 2024, tmp_path / "a.xlsx", lang=lang))
     assert {"/", "—"} <= defaults  # never a blank that reads as missing
+    compared = load_workbook(export_workbook(sample, 2024, tmp_path / "c.xlsx", lang=lang,
+                                             by_entity=True), data_only=True)
+    [sheet] = [s for s in compared.worksheets if s.title in ("按主体对比", "By entity")]
+    assert {row[2] for row in sheet.iter_rows(values_only=True)} >= {"/", "—"}
     # an edition of the company's own: its report prints "不适用" / "n.a."
     document = to_document(sample.edition(2024))
     document["catalogue"]["marks"] = {"not_applicable": "n.a.", "not_available": "未披露"}
@@ -114,3 +140,23 @@ def test_a_company_named_in_each_language_is_titled_in_the_workbooks(
             assert name in cover and other not in cover, cover[:200]
     finally:
         store.close()
+
+
+def test_the_forms_show_a_state_with_the_mark_the_report_prints(sample: Store) -> None:
+    from esgdesk.model.catalogue import to_document
+    from esgdesk.model.layout import FigureRef
+    from esgdesk.rules.workspace import Workspace
+    from esgdesk.storage.store import Change
+
+    paternity = FigureRef("group", 2024, "people.leave.paternity")
+    sample.set_value(Change("group", 2024, paternity.indicator, "n/a", note="no such leave"),
+                     "hr")
+    shown = Workspace(sample, "group", 2024)
+    assert (shown.display(paternity, "zh"), shown.display(paternity, "en")) == (
+        "/ 不适用", "/ n/a")
+    document = to_document(sample.edition(2024))
+    document["catalogue"]["marks"] = {"not_applicable": "n.a."}
+    sample.store_edition(2024, document, "the report's own marks", "coordinator")
+    shown = Workspace(sample, "group", 2024)
+    assert (shown.display(paternity, "zh"), shown.display(paternity, "en")) == (
+        "n.a. 不适用", "n.a. n/a")

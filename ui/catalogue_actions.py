@@ -1,5 +1,6 @@
 """The Catalogue menu: the year's edition exported for editing, an edited workbook imported
-with its difference shown first, a new reporting year opened, and the frameworks' coverage."""
+with its difference shown first, a template's block added after its difference is shown, a new
+reporting year opened, the frameworks' coverage, and the group's structure."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from ui.i18n import tr
 from ui.operations import SessionOps
 
 if TYPE_CHECKING:
-    from ui.catalogue_dialogs import CoverageDialog
+    from ui.catalogue_dialogs import BlockDialog, CoverageDialog
+    from ui.structure_dialog import StructureDialog
 
 
 def __getattr__(name: str) -> Any:
     """The dialogs, as `ui.catalogue_actions.CataloguePreview`: their module (and the Qt
     classes it needs) is imported when a dialog is first shown, not at start-up."""
-    if name in ("CataloguePreview", "CoverageDialog"):
+    if name in ("BlockDialog", "CataloguePreview", "CoverageDialog"):
         from ui import catalogue_dialogs
 
         return getattr(catalogue_dialogs, name)
@@ -88,6 +90,36 @@ class CatalogueActions(QObject):
                 year=self.session.require_workspace().year, name=path.name), 10000)
         return done
 
+    def add_block(self, chosen: tuple[str, str] | None = None, apply: bool | None = None,
+                  ) -> bool:
+        """Show a template's block (`chosen`: template and block, else the first offered)
+        and what taking it would change, and take it into the year's edition when the user
+        applies it (`apply` answers for them). The forms redraw from the new edition."""
+        from PySide6.QtWidgets import QDialog
+
+        if self.session.workspace is None:
+            return False
+        dialog = self.block_dialog(chosen)
+        if apply is None:
+            apply = dialog.exec() == QDialog.DialogCode.Accepted
+        plan = dialog.plan
+        dialog.deleteLater()
+        if not apply or plan is None or plan.unchanged:
+            return False
+        done = self.ops.run(lambda: self.session.add_block(plan))
+        if done:
+            self.status.showMessage(tr("The {year} catalogue now has the block {block}").format(
+                year=self.session.require_workspace().year, block=plan.block), 10000)
+        return done
+
+    def block_dialog(self, chosen: tuple[str, str] | None = None) -> BlockDialog:
+        from ui.catalogue_dialogs import BlockDialog
+
+        dialog = BlockDialog(self.ops, self.dialog_parent)
+        if chosen is not None:
+            dialog.choose(*chosen)
+        return dialog
+
     def open_next_year(self) -> bool:
         """Open the reporting year after the latest one, with a copy of its catalogue."""
         if self.session.store is None:
@@ -101,5 +133,15 @@ class CatalogueActions(QObject):
         if self.session.workspace is None:
             return None
         dialog = CoverageDialog(self.ops, self.dialog_parent)
+        dialog.show()
+        return dialog
+
+    def show_structure(self) -> StructureDialog | None:
+        """The Group structure dialog, on the year in view."""
+        from ui.structure_dialog import StructureDialog
+
+        if self.session.store is None:
+            return None
+        dialog = StructureDialog(self.ops, self.settings, self.dialog_parent)
         dialog.show()
         return dialog

@@ -1,5 +1,5 @@
 """The Catalogue menu's dialogs: an edited catalogue's difference (or why it cannot be
-taken) and the frameworks' coverage."""
+taken), a template's block and what taking it changes, and the frameworks' coverage."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from ui.i18n import counted, tr
 
 if TYPE_CHECKING:
     from esgdesk.exchange.catalogue_book import CatalogueImport
+    from esgdesk.model.blocks import BlockAddition
     from ui.operations import SessionOps
 
 
@@ -61,6 +62,70 @@ class CataloguePreview(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+
+class BlockDialog(QDialog):
+    """A template's block to take into this year's catalogue: the blocks the templates offer,
+    and for the one chosen what taking it would change, or why it cannot be taken (the session
+    plans it; nothing is written here)."""
+
+    def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ops, self.session = ops, ops.session
+        self.plan: BlockAddition | None = None
+        self.setWindowTitle(tr("Add from a template"))
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.block = QComboBox()
+        for found in self.session.template_blocks():
+            self.block.addItem(f"{found.template} · {found.title(ops.lang)}",
+                               (found.template, found.id))
+        top.addWidget(QLabel(tr("Block")))
+        top.addWidget(self.block, 1)
+        layout.addLayout(top)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        layout.addWidget(self.summary)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.apply = buttons.addButton(tr("Apply"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.block.currentIndexChanged.connect(lambda _i: self.preview())
+        self.preview()
+
+    def choose(self, template_id: str, block_id: str) -> None:
+        index = self.block.findData((template_id, block_id))
+        if index >= 0:
+            self.block.setCurrentIndex(index)
+
+    def preview(self) -> None:
+        from esgdesk.errors import EsgdeskError
+
+        chosen = self.block.currentData()
+        self.plan, lines = None, []
+        if chosen is None:
+            head = tr("No template offers a block.")
+        else:
+            try:
+                self.plan = self.session.plan_block(*chosen)
+            except EsgdeskError as exc:
+                head = tr("This block cannot be added. Nothing was changed.")
+                lines = [exc.message(self.ops.lang)]
+            else:
+                if self.plan.unchanged:
+                    head = tr("This year's catalogue has this block already: nothing to change.")
+                else:
+                    head = tr("Adding this block changes this year's catalogue as follows:")
+                    lines = self.plan.lines(self.ops.lang)
+        self.summary.setText(head)
+        self.text.setPlainText("\n".join(lines))
+        self.apply.setEnabled(self.plan is not None and not self.plan.unchanged)
 
 
 class CoverageDialog(QDialog):

@@ -7,13 +7,13 @@ from __future__ import annotations
 from itertools import pairwise
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from esgdesk.model.catalogue import Chapter, Table
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.workspace import Workspace
-from ui.form_view import FormTableView
+from ui.form_view import FormTableView, own_viewport
 from ui.table_model import FormTableModel
 
 
@@ -31,11 +31,13 @@ class ChapterForm(QScrollArea):
         self.chapter = chapter
         self.lang = lang
         self.setWidgetResizable(True)
+        self.setViewport(own_viewport(QPalette.ColorRole.NoRole))  # as QScrollArea makes it
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(12, 8, 12, 24)
         layout.setSpacing(4)
         self.titles: dict[str, QLabel] = {}
+        self.notes: dict[str, QLabel] = {}
         self.views: list[FormTableView] = []
         self.tables: list[Table] = list(chapter.tables)
         self._pending: Workspace | None = None
@@ -59,6 +61,12 @@ class ChapterForm(QScrollArea):
             view.left_top.connect(lambda _column, p=position: self._continue(p, -1))
             layout.addWidget(view)
             self.views.append(view)
+            notes = QLabel()  # the numbered notes the report prints under the table
+            notes.setWordWrap(True)
+            notes.setTextFormat(Qt.TextFormat.PlainText)
+            notes.setObjectName(f"notes:{table.id}")
+            layout.addWidget(notes)
+            self.notes[table.id] = notes
         layout.addStretch(1)
         self.setWidget(body)
         # The years of a long table stay in sight: its header, held at the form's top.
@@ -72,6 +80,9 @@ class ChapterForm(QScrollArea):
     def retitle(self) -> None:
         for table in self.tables:
             self.titles[table.id].setText(table.title(self.lang, self.year))
+            notes = self.notes[table.id]
+            notes.setText("\n".join(note.printed(self.lang, self.year) for note in table.notes))
+            notes.setVisible(bool(table.notes))
 
     def set_workspace(self, workspace: Workspace, defer: bool = False) -> None:
         """Show another entity or year: new grids, same widgets where the shape allows.
@@ -87,7 +98,7 @@ class ChapterForm(QScrollArea):
         self.tables = [workspace.catalogue.tables[table.id] for table in self.tables]
         if workspace.year != self.year:
             self.year = workspace.year
-            self.retitle()
+        self.retitle()  # the year's titles, and its edition's notes
         for view, table in zip(self.views, self.tables, strict=True):
             model = view.model()
             rows = model.rowCount()

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -23,16 +25,18 @@ from PySide6.QtWidgets import (
 )
 
 from esgdesk.application.session import Changes, Trend
+from esgdesk.model.evidence import QUALITIES, quality_words
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.states import STATES
 from esgdesk.rules.workspace import Workspace
+from ui.evidence_drop import FileDrop
 from ui.i18n import finding_line, status_word
 from ui.operations import SessionOps
 from ui.trend_chart import TrendChart
 
 DETAIL_WIDTH = 250  # on the first run; the dock keeps the width the user gives it
 FIELDS = ("zh", "en", "id", "unit", "type", "owner", "gri", "cass", "formula", "status",
-          "restated", "last_note")
+          "restated", "last_note", "quality", "evidence")
 
 
 def _wrapping(label: QLabel) -> QLabel:
@@ -49,6 +53,7 @@ class DetailPane(QScrollArea):
     def __init__(self, ops: SessionOps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = ops.session
+        self.ops = ops
         self.ref: FigureRef | None = None
         self.workspace: Workspace | None = None
         self.trend_of: Callable[[FigureRef], Trend] | None = ops.session.trend
@@ -95,6 +100,16 @@ class DetailPane(QScrollArea):
         buttons.addWidget(self.save_note)
         buttons.addWidget(self.reuse_note)
         layout.addLayout(buttons)
+        # How the figure was obtained: measured, calculated or estimated, with the method.
+        self.quality = QComboBox()
+        self.method = QLineEdit()
+        self.save_quality = QPushButton()
+        self.save_quality.clicked.connect(self._save_quality)
+        obtained = QHBoxLayout()
+        obtained.addWidget(self.quality)
+        obtained.addWidget(self.method, 1)
+        obtained.addWidget(self.save_quality)
+        layout.addLayout(obtained)
         self.history_caption = QLabel()
         layout.addWidget(self.history_caption)
         self.history = QTreeWidget()
@@ -102,6 +117,7 @@ class DetailPane(QScrollArea):
         self.history.setMinimumHeight(120)
         layout.addWidget(self.history, 1)
         self.setWidget(body)
+        FileDrop(ops, lambda _pos: self.ref, body)  # a file dropped here backs the figure shown
         self.retranslate()
         ops.changed.connect(self._changed)
 
@@ -122,11 +138,20 @@ class DetailPane(QScrollArea):
             "gri": self.tr("GRI"), "cass": self.tr("CASS-ESG 5.0"),
             "formula": self.tr("Formula"), "status": self.tr("Status"),
             "restated": self.tr("Restated"), "last_note": self.tr("Last year's explanation"),
+            "quality": self.tr("Obtained"), "evidence": self.tr("Evidence"),
         }
         for key, text in captions.items():
             self.captions[key].setText(text)
         self.note_caption.setText(self.tr("Note / explanation"))
         self.save_note.setText(self.tr("Save note"))
+        self.save_quality.setText(self.tr("Save how obtained"))
+        self.method.setPlaceholderText(self.tr("An estimate's method"))
+        chosen = self.quality.currentData()
+        self.quality.clear()
+        self.quality.addItem("—", "")
+        for quality in QUALITIES:
+            self.quality.addItem(quality_words(quality, self.lang), quality)
+        self.quality.setCurrentIndex(max(self.quality.findData(chosen), 0))
         self.reuse_note.setText(self.tr("Reuse last year's"))
         self.history_caption.setText(self.tr("History"))
         self.history.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("Change"),
@@ -151,6 +176,13 @@ class DetailPane(QScrollArea):
         self.ref, self.workspace = ref, workspace
         self.note.setEnabled(enabled and workspace.is_editable(ref))  # type: ignore[union-attr]
         self.save_note.setEnabled(self.note.isEnabled())
+        stored = workspace.stored(ref) if enabled else None  # type: ignore[union-attr,arg-type]
+        for widget in (self.quality, self.method, self.save_quality):
+            widget.setEnabled(self.note.isEnabled() and stored is not None
+                              and stored.value is not None)
+        quality, method = self.session.quality_of(ref) if enabled else ("", "")  # type: ignore[arg-type]
+        self.quality.setCurrentIndex(max(self.quality.findData(quality), 0))
+        self.method.setText(method)
         self.reuse_note.setEnabled(self.note.isEnabled() and bool(
             workspace.last_explanation(ref)))  # type: ignore[union-attr,arg-type]
         self.history.clear()
@@ -204,10 +236,25 @@ class DetailPane(QScrollArea):
             .replace("{published}", restated[0]).replace("{why}", restated[1])
             if (restated := workspace.restatement(ref)) else "—",
             "last_note": workspace.last_explanation(ref) or "—",
+            **self._evidence_texts(ref),
         }
         for key, text in texts.items():
             self.fields[key].setText(text)
         self.title.setText(f"{indicator.label(self.lang)} · {ref.year}")
+
+    def _evidence_texts(self, ref: FigureRef) -> dict[str, str]:
+        """How the figure was obtained, and the documents behind it (or that one is
+        required and missing)."""
+        quality, method = self.session.quality_of(ref)
+        obtained = quality_words(quality, self.lang) or "—"
+        if method:
+            obtained += f": {method}"
+        lines = [f"{a.file_name} · {a.size / 1024:.0f} KB · {a.attached_by} · "
+                 f"{a.attached_at[:10]}" + (f" · {a.note}" if a.note else "")
+                 for a in self.session.evidence_of(ref)]
+        if not lines and self.session.evidence_missing(ref):
+            lines.append(self.tr("Required, none attached: drop a file here"))
+        return {"quality": obtained, "evidence": "\n".join(lines) or "—"}
 
     def _formula_text(self, ref: FigureRef, workspace: Workspace) -> str:
         """A computed figure's formula, the method's choices and the factors it was made
@@ -252,6 +299,12 @@ class DetailPane(QScrollArea):
         if self.ref is not None and self.workspace is not None:
             self.note.setPlainText(self.workspace.last_explanation(self.ref))
             self.note.setFocus()
+
+    def _save_quality(self) -> None:
+        ref = self.ref
+        if ref is not None:
+            quality, method = self.quality.currentData() or "", self.method.text().strip()
+            self.ops.run(lambda: self.session.set_quality(ref, quality, method))
 
     def _save_note(self) -> None:
         if self.ref is not None:

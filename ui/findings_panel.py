@@ -109,6 +109,7 @@ class FindingsPanel(QWidget):
         for severity in SEVERITIES:
             self.severity.addItem(icon(severity), self.severity_name(severity), severity)
         self.severity.addItem(icon("explained"), self.tr("Explained"), "explained")
+        self.severity.addItem(icon("info"), self.tr("Assurance marks"), "assurance")
         self.department.clear()
         self.department.addItem(self.tr("All departments"), None)
         for key, label in (self.catalogue.departments.items() if self.catalogue else ()):
@@ -128,6 +129,10 @@ class FindingsPanel(QWidget):
         severity = self.severity.currentData()
         shown = []
         for finding in self._of_department():
+            if severity == "assurance":  # a verifier's marks alone
+                if finding.rule == "assurance":
+                    shown.append(finding)
+                continue
             if severity == "explained" and not finding.explained:
                 continue
             if severity not in (None, "explained") and (

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QStackedWidget, QWidget
 from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue
 from ui.chapter_form import ChapterForm
+from ui.evidence_drop import FileDrop
 from ui.i18n import tr
 from ui.operations import SessionOps
 
@@ -95,6 +96,9 @@ class FormPages(QStackedWidget):
             form.refused.connect(self.refused)
             form.reached_end.connect(self.reached_end)
             form.set_department(self.department())
+            for view in form.views:  # a file dropped on a cell is that figure's evidence
+                FileDrop(self.ops, lambda pos, v=view: v.model().figure(v.indexAt(pos)),
+                         view.viewport())
             self.forms[chapter_id] = form
             self.addWidget(form)
             if self.tab_chain is not None:

@@ -71,9 +71,11 @@ class Menus(QObject):
         self.catalogue_export_action = act(self.catalogue_menu, None,
                                            catalogue.export_for_editing)
         self.catalogue_import_action = act(self.catalogue_menu, None, catalogue.import_edited)
+        self.add_block_action = act(self.catalogue_menu, None, catalogue.add_block)
         self.catalogue_menu.addSeparator()
         self.open_year_action = act(self.catalogue_menu, None, catalogue.open_next_year)
         self.coverage_action = act(self.catalogue_menu, None, catalogue.show_coverage)
+        self.structure_action = act(self.catalogue_menu, None, catalogue.show_structure)
         self.edit_menu = bar.addMenu("")
         stack = editor.undo_stack
         self.undo_action = act(self.edit_menu, QKeySequence.StandardKey.Undo, stack.undo)
@@ -122,6 +124,7 @@ class Menus(QObject):
         for action, name in ((self.requests_action, "make_requests"),
                              (self.import_action, "import_returned"),
                              (self.catalogue_import_action, "import_catalogue"),
+                             (self.add_block_action, "import_catalogue"),
                              (self.open_year_action, "open_year"),
                              (self.restate_action, "restate")):
             allowed = self.session.may(name)
@@ -145,8 +148,10 @@ class Menus(QObject):
         self.catalogue_menu.setTitle(tr("Ca&talogue"))
         self.catalogue_export_action.setText(tr("&Export catalogue for editing…"))
         self.catalogue_import_action.setText(tr("&Import edited catalogue…"))
+        self.add_block_action.setText(tr("&Add from a template…"))
         self.open_year_action.setText(tr("&Open the next reporting year"))
         self.coverage_action.setText(tr("Framework &coverage…"))
+        self.structure_action.setText(tr("&Group structure…"))
         self.edit_menu.setTitle(tr("&Edit"))
         self.name_undo()
         self.find_action.setText(tr("&Find indicator…"))

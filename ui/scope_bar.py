@@ -44,6 +44,9 @@ class ScopeBar(QToolBar):
             self.fill_entities(self.ops.lang)
             self.fill_years()
         elif changes.scope and workspace is not None:
+            shown = [self.entity_picker.itemData(n) for n in range(self.entity_picker.count())]
+            if shown != [entity.code for entity, _depth in self.session.entities()]:
+                self.fill_entities(self.ops.lang)  # the group's structure changed
             self.pick(workspace.entity, workspace.year)
 
     def retranslate(self, lang: str) -> None:

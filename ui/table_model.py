@@ -14,6 +14,16 @@ from ui.i18n import finding_line
 from ui.icons import icon
 
 FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
+# The roles as plain numbers: `data` and `flags` run for every cell the window paints, and an
+# enum member looked up on Qt's namespace costs several attribute lookups each time.
+DISPLAY, EDIT, ALIGNMENT, FONT, BACKGROUND, DECORATION, TOOLTIP = (int(role) for role in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole))
+ALIGN_NUMBER = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+ALIGN_TEXT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+SELECTABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+EDITABLE = SELECTABLE | Qt.ItemFlag.ItemIsEditable
 PRIOR_YEAR = QColor("#eef1f5")
 DERIVED = QColor("#f3f0e6")
 LOCKED = QColor("#f7eaea")
@@ -22,11 +32,8 @@ FINDING_COLOURS = {"error": QColor("#f6c9c4"), "warning": QColor("#fbe3b0"),
 GROUP_ROW = QColor("#dde6f0")
 # The roles `data` answers (a view asks each cell for others too: size hints, foreground,
 # check state, accessibility): checked first, as the window paints some thousand cells.
-ROLES_SHOWN = frozenset(int(role) for role in (
-    FIGURE_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole,
-    Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.FontRole,
-    Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole,
-    Qt.ItemDataRole.ToolTipRole))
+ROLES_SHOWN = frozenset((int(FIGURE_ROLE), DISPLAY, EDIT, ALIGNMENT, FONT, BACKGROUND,
+                         DECORATION, TOOLTIP))
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -48,6 +55,7 @@ class FormTableModel(QAbstractTableModel):
         self.lang = lang
         self.department = ""  # the user's (Edit → Profile); "" when none is set
         self._main: tuple[FormGrid, str] | None = None
+        self._bold: QFont | None = None
 
     # -- whose rows ---------------------------------------------------------------
     def owner(self, row: int) -> str | None:
@@ -77,6 +85,13 @@ class FormTableModel(QAbstractTableModel):
     def _owner_name(self, department: str) -> str:
         label = self.workspace.catalogue.departments.get(department)
         return label(self.lang) if label is not None else department
+
+    def _bold_font(self) -> QFont:
+        """The group rows' font, made once: a view asks for it on every paint of each cell."""
+        if self._bold is None:
+            self._bold = QFont()
+            self._bold.setBold(True)
+        return self._bold
 
     # -- shape ------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -111,7 +126,7 @@ class FormTableModel(QAbstractTableModel):
         is_group = self.grid.rows[row].kind == "group"
         if role == FIGURE_ROLE:
             return ref
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             if kind == "label":
                 label = ("    " * self.grid.rows[row].indent) + self.grid.row_label(row, self.lang)
                 elsewhere = self.owner_elsewhere(row)
@@ -119,19 +134,16 @@ class FormTableModel(QAbstractTableModel):
             if kind == "unit":
                 return self.grid.row_unit(row, self.lang)
             return self.workspace.display(ref, self.lang) if ref else None
-        if role == Qt.ItemDataRole.EditRole:
+        if role == EDIT:
             return self.workspace.edit_text(ref) if ref else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and kind == "value" and ref:
+        if role == ALIGNMENT and kind == "value" and ref:
             numeric = self.workspace.catalogue.indicators[ref.indicator].type.numeric
-            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return horizontal | Qt.AlignmentFlag.AlignVCenter
-        if role == Qt.ItemDataRole.FontRole and is_group:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.BackgroundRole:
+            return ALIGN_NUMBER if numeric else ALIGN_TEXT
+        if role == FONT and is_group:
+            return self._bold_font()
+        if role == BACKGROUND:
             return self._background(ref, is_group, kind)
-        if role == Qt.ItemDataRole.DecorationRole and ref is not None:
+        if role == DECORATION and ref is not None:
             if self.workspace.is_locked(ref):
                 return icon("lock")
             found = self.workspace.findings_at(ref)
@@ -141,7 +153,7 @@ class FormTableModel(QAbstractTableModel):
                 return icon("warning")
             if self.workspace.is_derived(ref) and self.workspace.number(ref) is not None:
                 return icon("formula")
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             return self._tooltip(row, ref)
         return None
 
@@ -201,11 +213,8 @@ class FormTableModel(QAbstractTableModel):
         return "\n".join(lines)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         ref = self.figure(index)
-        if ref is not None and self.workspace.is_editable(ref):
-            return base | Qt.ItemFlag.ItemIsEditable
-        return base
+        return EDITABLE if ref is not None and self.workspace.is_editable(ref) else SELECTABLE
 
     # -- editing --------------------------------------------------------------------
     def refusal(self, index: Index, text: str) -> str | None:

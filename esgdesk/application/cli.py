@@ -38,7 +38,13 @@ def _init_arguments(parser: argparse.ArgumentParser) -> None:
                         "written \"中文 / English\" (each title then takes its language's)")
     parser.add_argument("--company-zh", default="", help="the company's Chinese name")
     parser.add_argument("--company-en", default="", help="the company's English name")
-    parser.add_argument("--group-name", default="集团 / Group", help="the top entity's name")
+    parser.add_argument("--group-zh", default="", help="the top entity's Chinese name")
+    parser.add_argument("--group-en", default="", help="the top entity's English name")
+    parser.add_argument("--group-name", default="集团 / Group",
+                        help="the top entity's names when --group-zh and --group-en are not "
+                        "given: \"中文 / English\" is split at the first \" / \" (a space, a "
+                        "slash, a space) into its Chinese and English names; a name without "
+                        "it is both (default \"集团 / Group\")")
     parser.add_argument("--template", default="zkteco-2023",
                         help="the catalogue to start from (see 'esgdesk templates')")
     parser.add_argument("--year", type=int, help="the first reporting year (default: last "
@@ -54,6 +60,9 @@ def _init(args: argparse.Namespace) -> int:
 
     path = args.path or default_database()
     zh, _, en = args.group_name.partition(" / ")
+    if args.group_zh or args.group_en:
+        zh = args.group_zh.strip() or args.group_en.strip()
+        en = args.group_en.strip() or zh
     if isinstance(path, Path):
         path.parent.mkdir(parents=True, exist_ok=True)
     template(args.template)  # an unknown template is refused before a file is made
@@ -95,9 +104,11 @@ def _figure_arguments(parser: argparse.ArgumentParser) -> None:
 def _set_arguments(parser: argparse.ArgumentParser) -> None:
     _figure_arguments(parser)
     parser.add_argument("value")
-    parser.add_argument("--explain", "--note", dest="note",
+    parser.add_argument("--explain", dest="note",
                         help="the explanation: why the figure is what it is (a change beyond "
                         "last year's, say); contributors and reviewers read it")
+    parser.add_argument("--note", dest="old_note",
+                        help="deprecated: the old name of --explain (said so on stderr)")
     parser.add_argument("--source", dest="provenance",
                         help="the provenance: where the figure comes from (a ledger, a bill, "
                         "a report's page); it never explains a change")
@@ -106,6 +117,10 @@ def _set_arguments(parser: argparse.ArgumentParser) -> None:
                         "or why a printed year is entered with --history")
     parser.add_argument("--unit", help="the unit VALUE is in (a quantity: MWh, 万千瓦时, m3 …); "
                         "stored in the indicator's own unit")
+    parser.add_argument("--quality", choices=("measured", "calculated", "estimated"),
+                        help="how the figure was obtained")
+    parser.add_argument("--method", default="",
+                        help="with --quality estimated: how it was estimated")
     parser.add_argument("--history", action="store_true",
                         help="a figure as a past report printed it, held where the report "
                         "holds it (the group's printed years before collection began), even "
@@ -133,8 +148,20 @@ def _describe(session: Session, stored: StoredValue) -> str:
 @session_command("set", "set a figure", _set_arguments)
 def _set(session: Session, args: argparse.Namespace) -> int:
     ref = _figure(session, args)
-    session.set_figure(ref, args.value, note=args.note, unit=args.unit,
-                       provenance=args.provenance, reason=args.reason, history=args.history)
+    note = args.note
+    if args.old_note is not None:
+        print("--note is deprecated: it is --explain (why the figure is what it is); where "
+              "the figure comes from is --source", file=sys.stderr)
+        if note is None:
+            note = args.old_note
+        elif note != args.old_note:
+            raise EsgdeskError("--note and --explain say different things; give --explain "
+                               "alone", "--note 与 --explain 内容不同；请只用 --explain",
+                               kind="usage")
+    session.set_figure(ref, args.value, note=note, unit=args.unit,
+                       provenance=args.provenance, reason=args.reason, history=args.history,
+                       quality=args.quality or ("" if args.method else None),
+                       method=args.method)
     stored = session.current(ref)
     assert stored is not None  # a figure with no value, state or note is refused
     print(_describe(session, stored))
@@ -149,16 +176,45 @@ def _get_arguments(parser: argparse.ArgumentParser) -> None:
 
 @session_command("get", "show a figure (a computed one with its formula)", _get_arguments)
 def _get(session: Session, args: argparse.Namespace) -> int:
-    entity = _figure(session, args).entity
+    ref = _figure(session, args)
+    entity = ref.entity
     store = session.require_store()
+    indicator = store.known_indicator(args.year, args.indicator)
+    if indicator.formula is not None:  # computed, whatever its row holds
+        code = _get_computed(store, entity, args.year, indicator, args.lang)
+        printed = session.printed(ref)
+        if printed is not None:
+            print(f"{indicator.id}\t{indicator.type.format(printed.printed)}\t"
+                  f"{indicator.unit(args.lang)}\tprinted\t{printed.reason}")
+        return code
     stored = store.get(entity, args.year, args.indicator)
     if stored is not None:
         print(_describe(session, stored) + (f"\t{stored.note}" if stored.note else ""))
         return 0
-    indicator = store.known_indicator(args.year, args.indicator)
-    if indicator.formula is None:
-        return _get_consolidated(store, entity, args.year, indicator, args.lang)
-    return _get_computed(store, entity, args.year, indicator, args.lang)
+    return _get_consolidated(store, entity, args.year, indicator, args.lang)
+
+
+def _printed_arguments(parser: argparse.ArgumentParser) -> None:
+    _figure_arguments(parser)
+    parser.add_argument("value", help="the figure as the report prints it, at the "
+                        "indicator's precision; '' prints it as computed again")
+    parser.add_argument("--reason", default="", help="why it prints otherwise than computed "
+                        "(required with a value): 'rounded so the column adds to 100 %%'")
+
+
+@session_command("printed", "print a computed figure as the report rounds it (with a reason)",
+                 _printed_arguments)
+def _printed(session: Session, args: argparse.Namespace) -> int:
+    ref = _figure(session, args)
+    session.set_printed(ref, args.value, args.reason)
+    indicator = session.require_store().known_indicator(ref.year, ref.indicator)
+    printed = session.printed(ref)
+    if printed is None:
+        print(f"{ref.indicator}\tprinted as computed")
+    else:
+        print(f"{ref.indicator}\t{indicator.type.format(printed.printed)}\t"
+              f"{indicator.unit.zh}\tprinted\t{printed.reason}")
+    return 0
 
 
 def _get_consolidated(store: Store, entity: str, year: int, indicator: Indicator,
@@ -677,7 +733,10 @@ def _validate(session: Session, args: argparse.Namespace) -> int:
 
 
 from esgdesk.application import (  # noqa: E402, F401  (they register)
+    cli_assurance,
     cli_catalogue,
+    cli_entities,
+    cli_evidence,
     cli_factors,
     cli_server,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,10 +37,12 @@ def _templates(args: argparse.Namespace) -> int:
 
 # -- the catalogue of a database and year -------------------------------------------------
 def _catalogue_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("words", nargs="*", metavar="[export|import] [PATH] [WORKBOOK]",
+    parser.add_argument("words", nargs="*", metavar="[export|import|add-block] [PATH] [WORKBOOK]",
                         help="PATH lists the edition of a database (none: the shipped "
                         "template); 'export PATH --out F' writes it for editing; 'import PATH "
-                        "F' reads an edited workbook back")
+                        "F' reads an edited workbook back; 'add-block PATH --template T "
+                        "--block B' takes a block of a template (its tables, indicators, "
+                        "formulas and checks) into the edition")
     parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
     parser.add_argument("--lang", choices=("zh", "en"), default="zh")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -49,6 +52,8 @@ def _catalogue_arguments(parser: argparse.ArgumentParser) -> None:
                         help="import: check and show the difference, write nothing")
     parser.add_argument("--check", action="store_true",
                         help="only check the shipped catalogue data")
+    parser.add_argument("--template", help="add-block: the template the block comes from")
+    parser.add_argument("--block", help="add-block: the block (none: list the template's)")
 
 
 @command("catalogue", "a year's catalogue: list it, export it for editing, import it edited",
@@ -62,7 +67,7 @@ def _catalogue(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1 if problems else 0
     words = list(args.words)
-    verb = words.pop(0) if words and words[0] in ("export", "import") else "list"
+    verb = words.pop(0) if words and words[0] in ("export", "import", "add-block") else "list"
     if verb == "list" and not words:
         from esgdesk.model.templates import template_catalogue
 
@@ -71,7 +76,8 @@ def _catalogue(args: argparse.Namespace) -> int:
         raise EsgdeskError(f"say which database: esgdesk catalogue {verb} PATH …",
                            f"请指定数据库：esgdesk catalogue {verb} PATH …", kind="usage")
     return _with_session(Path(words[0]), args, lambda session: {
-        "list": _list_store, "export": _export, "import": _import}[verb](session, args, words))
+        "list": _list_store, "export": _export, "import": _import,
+        "add-block": _add_block}[verb](session, args, words))
 
 
 def _with_session(path: Path, args: argparse.Namespace, run: Any) -> int:
@@ -178,6 +184,35 @@ def _import(session: Session, args: argparse.Namespace, words: list[str]) -> int
     return 0
 
 
+def _add_block(session: Session, args: argparse.Namespace, words: list[str]) -> int:
+    from esgdesk.model.blocks import blocks
+
+    if not args.template:
+        raise EsgdeskError("say which template: --template szse-17",
+                           "请用 --template 指定模板（如 szse-17）", kind="usage")
+    if not args.block:
+        for found in blocks(args.template):
+            print(f"{found.id}\t{found.title(args.lang)}")
+        return 0
+    year = _year(session, args)
+    addition = session.plan_block(args.template, args.block, year)
+    if addition.unchanged:
+        print(f"{words[0]}: the {year} catalogue has the block {args.block} already; "
+              "nothing to change")
+        return 0
+    for line in addition.lines(args.lang):
+        print(line)
+    if args.dry_run:
+        print(f"{words[0]}: checked (dry run); nothing was written")
+        return 0
+    session.add_block(addition, year)
+    info = session.require_store().edition_info(year)
+    number = info.number if info else "?"
+    print(f"{words[0]}: block {args.block} of {args.template} added to the {year} catalogue, "
+          f"edition {number}")
+    return 0
+
+
 # -- years --------------------------------------------------------------------------------
 def _year_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", choices=("open",))
@@ -255,3 +290,43 @@ def _frameworks(session: Session, args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+# -- targets ------------------------------------------------------------------------------
+def _targets_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=int, help="reporting year (default: the latest)")
+    parser.add_argument("--entity", help="entity code (default: the group)")
+    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+@session_command("targets", "each target against a base year and its progress in the year",
+                 _targets_arguments)
+def _targets(session: Session, args: argparse.Namespace) -> int:
+    from esgdesk.model.types import canonical
+
+    def number(value: Any) -> str | None:
+        return None if value is None else canonical(value.quantize(Decimal("0.01")))
+
+    year = _year(session, args)
+    found = session.target_progress(year, args.entity)
+    if args.format == "json":
+        json.dump([{"id": p.target.id, "indicator": p.target.indicator, "kind": p.target.kind,
+                    "label": p.target.label.as_dict(), "reduction": canonical(
+                        p.target.reduction), "base_year": p.target.base_year,
+                    "target_year": p.target.target_year, "year": year,
+                    "base": number(p.base), "current": number(p.current),
+                    "reduced": number(p.reduced), "met": p.met} for p in found],
+                  sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    if not found:
+        print(f"no targets in the {year} catalogue", file=sys.stderr)
+    for p in found:
+        target = p.target
+        reached = ("—" if p.reduced is None
+                   else f"{number(p.reduced)} %" + (" met" if p.met else ""))
+        print(f"{target.id}\t{target.label(args.lang, year)}\t−{canonical(target.reduction)} % "
+              f"by {target.target_year} from {target.base_year}\t{target.base_year}: "
+              f"{number(p.base) or '—'}\t{year}: {number(p.current) or '—'}\t{reached}")
+    return 0

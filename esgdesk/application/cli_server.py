@@ -20,6 +20,7 @@ RIGHTS = {
     "contributor": "reads the figures; writes figures, notes and states only of indicators "
                    "its departments own, and never an approved or locked one",
     "reader": "reads",
+    "assurer": "a verifier: reads everything, writes only its samples and marks",
 }
 
 

@@ -23,6 +23,7 @@ from esgdesk.exchange.returned import (
     read_returned,
     refused_value,
 )
+from esgdesk.exchange.returned_evidence import ReturnedDocument, returned_documents
 from esgdesk.model.catalogue import Indicator
 from esgdesk.model.states import state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused
@@ -77,6 +78,11 @@ class FileReport:
     findings: list[Finding] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     written: int = 0  # figures accepting it wrote (import_files, not a dry run)
+    # The documents that came with it (a folder or zip named after it), each for a figure.
+    documents: list[ReturnedDocument] = field(default_factory=list)
+    # How figures were obtained, where the file says so and the database holds otherwise:
+    # (indicator, quality, method), written after the figures.
+    qualities: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def acceptable(self) -> bool:
@@ -87,7 +93,8 @@ class FileReport:
     def would_write(self) -> bool:
         """Accepting the file would write figures: nothing refused, not imported already,
         and something new or changed."""
-        return self.acceptable and self.already is None and bool(self.writes)
+        return self.acceptable and self.already is None and bool(
+            self.writes or self.documents or self.qualities)
 
     @property
     def needs_confirmation(self) -> bool:
@@ -175,11 +182,37 @@ def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None)
         _check_figures(store, returned, report)
     if report.refused or report.request is None:
         return report
+    report.documents, problems = returned_documents(path, store.request_indicators(
+        report.request.department, report.request.year, report.request.entity))
+    report.refused.extend(problems)  # all or nothing, the documents with the figures
+    if report.documents:
+        report.notices.append(f"{counted(len(report.documents), 'document')}: "
+                              + ", ".join(d.file_name for d in report.documents))
+    if problems:
+        return report
     report.already = store.submission(returned.sha256)
     if report.already is not None:
         return report
     _compare(store, returned, report)
+    _obtained(store, returned, report)
     return report
+
+
+def _obtained(store: Store, returned: Returned, report: FileReport) -> None:
+    """The qualities the file gives that the database does not hold yet, for figures that
+    hold (or will hold) a value."""
+    assert report.request is not None
+    entity, year = report.request.entity, report.request.year
+    held = store.qualities(year, [entity])
+    written = {d.indicator for d in report.writes}
+    for figure in returned.figures:
+        if figure.quality is None:
+            continue
+        if held.get((entity, figure.indicator), ("", "")) == (figure.quality, figure.method):
+            continue
+        stored = store.get(entity, year, figure.indicator)
+        if figure.indicator in written or (stored is not None and stored.value is not None):
+            report.qualities.append((figure.indicator, figure.quality, figure.method))
 
 
 def _check_request(store: Store, returned: Returned,
@@ -216,7 +249,7 @@ def _check_request(store: Store, returned: Returned,
 def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     assert report.request is not None
     entity, year = report.request.entity, report.request.year
-    tree, catalogue = store.tree(), store.edition(year)
+    tree, catalogue = store.tree(year), store.edition(year)
     # The figures of the entity's tree, read once: the file's are compared with the entity's,
     # and the validator runs on them all.
     figures = store.figures_of(tree.subtree(entity), (year - 1, year))
@@ -331,7 +364,8 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
     unless may_accept(report, overwrite_newer)."""
     if report.refused:
         raise FileRefused(report.summary("en"), report.summary("zh"), kind="import_refused")
-    if report.already is not None or not report.writes:
+    if report.already is not None or not (report.writes or report.documents
+                                          or report.qualities):
         return 0  # nothing new or changed: nothing is written, not even a record
     if not may_accept(report, overwrite_newer):
         count, first = len(report.newer), report.newer[0]
@@ -347,8 +381,29 @@ def accept(store: Store, report: FileReport, user: str, overwrite_newer: bool = 
     submission = SubmissionInfo(report.sha256, request.id, report.path.name,
                                 report.submitted_by or "?", report.saved_at or "", user, now(),
                                 len(changes))
-    store.import_submission(changes, submission)
+    if changes:
+        store.import_submission(changes, submission)
+    for indicator, quality, method in report.qualities:
+        store.set_quality(request.entity, request.year, indicator, quality, method, user)
+    _attach_documents(store, report, user)
     return len(changes)
+
+
+def _attach_documents(store: Store, report: FileReport, user: str) -> None:
+    """The documents that came with a file, each attached to its figure (audited); one
+    already attached to that figure (the same content) is left."""
+    import hashlib
+
+    assert report.request is not None
+    request = report.request
+    held = {(a.indicator, a.sha256) for a in store.attachments(request.year, [request.entity])}
+    for document in report.documents:
+        digest = hashlib.sha256(document.content).hexdigest()
+        if (document.indicator, digest) in held:
+            continue
+        store.attach(request.entity, request.year, document.indicator, document.file_name,
+                     document.content, user, note=f"returned with {report.path.name}")
+        held.add((document.indicator, digest))
 
 
 def accept_all(store: Store, reports: Sequence[FileReport], user: str,

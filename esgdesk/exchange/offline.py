@@ -20,6 +20,7 @@ from esgdesk.exchange.requests import unit_choice
 from esgdesk.exchange.returned import load_request_workbook, read_returned
 from esgdesk.exchange.workbook import save_atomically, set_value
 from esgdesk.model.catalogue import to_document
+from esgdesk.model.evidence import quality_words
 from esgdesk.model.states import STATES, VALUE
 from esgdesk.model.types import Entry
 from esgdesk.model.units import unit_by_id
@@ -126,6 +127,11 @@ def submit_request(store: Store, offline: OfflineRequest, name: str,
             value = state.word(offline.lang) if state is not None else None
         elif cell.kind == "unit":  # the figure is written in its own unit
             value = unit_choice(unit_by_id(spec.type.unit_id or ""), offline.lang)
+        elif cell.kind in ("quality", "method"):  # how it was obtained, as the file said
+            quality, method = store.qualities(offline.year, [offline.entity]).get(
+                (offline.entity, cell.indicator), ("", ""))
+            value = (quality_words(quality, offline.lang) if cell.kind == "quality"
+                     else method) or None
         else:  # the note
             value = stored.note if stored is not None and stored.note else None
         set_value(target, value)  # a note beginning with "=" stays text

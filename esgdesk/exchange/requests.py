@@ -42,10 +42,15 @@ from esgdesk.exchange.workbook import (
     word,
 )
 from esgdesk.model.catalogue import Catalogue, Chapter, Indicator, Label, Table, name_in
+from esgdesk.model.evidence import QUALITIES, quality_words
 from esgdesk.model.layout import FormGrid, SiteInfo
 from esgdesk.model.states import NOT_APPLICABLE, STATES, state_words
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.storage.store import RequestInfo, Store
+
+# The input columns after a table's figures (and the unit typed): explanation, state, last
+# year's explanation, how the figure was obtained, an estimate's method.
+EXTRAS = 4
 
 INSTRUCTIONS = [
     ("本工作簿收集以下主体、年度和部门的 ESG 数据。", "This workbook collects the ESG figures "
@@ -83,9 +88,11 @@ def request_tables(catalogue: Catalogue, department: str,
             if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
 
 
-def entity_takes(store: Store, entity: str) -> Callable[[Indicator], bool]:
-    """Whether an indicator is typed at the entity (not consolidated from its children)."""
-    tree = store.tree()
+def entity_takes(store: Store, entity: str, year: int | None = None,
+                 ) -> Callable[[Indicator], bool]:
+    """Whether an indicator is typed at the entity (not consolidated from its children), in
+    the structure of a year (nothing, where the entity does not count in it)."""
+    tree = store.tree(year)
     return lambda spec: tree.takes(entity, spec.entered_at)
 
 
@@ -99,12 +106,13 @@ class RequestWriter:
         self.lang = lang
         self.user = user
         self.years = (request.year - 2, request.year - 1, request.year)
-        self.takes = entity_takes(store, request.entity)
+        self.takes = entity_takes(store, request.entity, request.year)
         self.book = FigureBook(self.catalogue,
                                store.figures_of([request.entity], (*self.years[:2],
                                                                     request.year)))
         self.last_notes = FigureBook(self.catalogue, store.figures_of([request.entity],
                                                                       [request.year - 1]))
+        self.qualities = store.qualities(request.year, [request.entity])
         self.workbook = Workbook()
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
@@ -225,6 +233,17 @@ class RequestWriter:
                           "本主体的往年数据；请直接填写本年度数据。 · Prior years are held "
                           "only for the group, so this entity's prior years are not shown "
                           "here; type the reporting year's figures."))
+        needing = [self.catalogue.indicators[i] for i in self.store.request_indicators(
+            request.department, request.year, request.entity)
+            if i in self.catalogue.indicators and self.catalogue.indicators[i].needs_evidence]
+        if needing:  # which figures need a document, and how to send it
+            listed = "; ".join(f"{i.label(lang)} [{i.id}]" for i in needing)
+            facts.append(("证明文件 Documents required",
+                          f"{listed}. 请将证明文件放在与本工作簿同名的文件夹或 zip 中发回，"
+                          "文件名以指标编号开头（或放在以指标编号命名的子文件夹中）。 · Send each "
+                          "figure's document back in a folder or zip named after this workbook, "
+                          "its file name starting with the indicator id (or in a subfolder "
+                          "named after it)."))
         row += 1
         for label, value in facts:
             self.put(sheet, row, 1, label, font=self.bold)
@@ -260,7 +279,7 @@ class RequestWriter:
         for table, grid in grids:
             row = self._table(sheet, table, grid, row, first_extra, typed_unit)
             row += 2
-        last = first_extra + 2 + int(typed_unit)
+        last = first_extra + EXTRAS + int(typed_unit)
         # Sized for a 1366×768 screen: label, unit, prior years and the reporting year fit
         # beside each other; explanations wrap.
         sheet.column_dimensions["A"].width = 40
@@ -272,9 +291,12 @@ class RequestWriter:
         # The explanation comes before the state: a figure's input message, shown to the
         # right of its cell, covers the unit typed and the explanation (together wide enough
         # to hold it), never the state, which stays on screen beside them.
-        sheet.column_dimensions[get_column_letter(last - 2)].width = 22 if typed_unit else 34
-        sheet.column_dimensions[get_column_letter(last - 1)].width = 10
-        sheet.column_dimensions[get_column_letter(last)].width = 34
+        sheet.column_dimensions[get_column_letter(last - 4)].width = 22 if typed_unit else 34
+        sheet.column_dimensions[get_column_letter(last - 3)].width = 10
+        sheet.column_dimensions[get_column_letter(last - 2)].width = 34
+        # How the row's figure was obtained, and an estimate's method, after all the rest.
+        sheet.column_dimensions[get_column_letter(last - 1)].width = 12
+        sheet.column_dimensions[get_column_letter(last)].width = 30
         sheet.freeze_panes = "C3"
         sheet.print_title_rows = "1:1"
         fit_a4(sheet, landscape=True)
@@ -336,7 +358,7 @@ class RequestWriter:
     def _table(self, sheet: Any, table: Table, grid: FormGrid, row: int, first_extra: int,
                typed_unit: bool) -> int:
         lang = self.lang
-        last = first_extra + 2 + int(typed_unit)
+        last = first_extra + EXTRAS + int(typed_unit)
         self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
         row += 1
         headers = [c.heading(lang).strip() for c in grid.columns]
@@ -345,7 +367,7 @@ class RequestWriter:
         for column in range(len(headers) + 1, first_extra):
             self._heading(sheet, row, column, "")
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
-                 + ("note", "state", "last_note")]
+                 + ("note", "state", "last_note", "quality", "estimate_method")]
         for column, text in enumerate(extra, start=first_extra):
             self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
                      border=self.border, alignment=self.aligned(horizontal="center",
@@ -473,6 +495,27 @@ class RequestWriter:
                         fill=self.locked_fill, border=self.border, alignment=self.wrap)
         if last is not None:
             self._carried(sheet, cell, "last_note", last.indicator, year - 1, last.note)
+        quality, method = next((self.qualities[entity, i] for i in ids
+                                if (entity, i) in self.qualities), ("", ""))
+        cell = self._input(sheet, row, column + 3, "quality", ids,
+                           quality_words(quality, lang) or None)
+        self._quality_list(cell)
+        self._input(sheet, row, column + 4, "method", ids, method or None)
+
+    def _quality_list(self, cell: Any) -> None:
+        """How a figure was obtained: measured, calculated or estimated, from a list."""
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        if "quality" not in self.validations:
+            choices = ",".join(quality_words(q, self.lang) for q in QUALITIES)
+            dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+            dv.promptTitle = word("quality", self.lang)[:32]
+            dv.prompt = ("实测、计算或估算；估算须在右侧说明方法" if self.lang == "zh" else
+                         "measured, calculated or estimated; say an estimate's method on its "
+                         "right")
+            dv.showInputMessage = True
+            self.validations["quality"] = dv
+        self.validated.setdefault("quality", []).append(cell.coordinate)
 
     def _current(self, spec: Indicator) -> Any:
         """What the database holds already for the reporting year (pre-filled); else a
@@ -631,7 +674,7 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
                            "请至少选择一个主体和一个部门", kind="nothing_chosen")
     catalogue = store.edition(year)
     jobs = [(e, d) for e in entities for d in departments
-            if request_tables(catalogue, d, entity_takes(store, e))]
+            if request_tables(catalogue, d, entity_takes(store, e, year))]
     written = []
     for done, (entity, department) in enumerate(jobs, start=1):
         out = folder / f"{year}-{entity}-{department}.xlsx"

@@ -68,6 +68,8 @@ class ReturnedFigure:
     note: str | None
     notice: str = ""  # how an ambiguous entry was read
     state: str = VALUE  # or a state's id (not_applicable, not_available)
+    quality: str | None = None  # how it was obtained, when the file says (0012 on)
+    method: str = ""  # an estimate's method
 
 
 @dataclass
@@ -355,9 +357,45 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
             return None
         if state_text:  # not a state: refused above, the figure's cell checked as well
             return None
+    obtained = _obtained(parts, indicator_id, problems)
+    if obtained is False:
+        return None
+    quality, method = obtained or (None, "")
     if text is None and state is None and not note:
-        return ReturnedFigure(where, indicator_id, year, None, None)
-    return ReturnedFigure(where, indicator_id, year, text, note, notice, state or VALUE)
+        return ReturnedFigure(where, indicator_id, year, None, None, quality=quality,
+                              method=method)
+    return ReturnedFigure(where, indicator_id, year, text, note, notice, state or VALUE,
+                          quality, method)
+
+
+def _obtained(parts: dict[str, Any], indicator_id: str,
+              problems: list[Problem]) -> tuple[str, str] | bool | None:
+    """How the file says a figure was obtained (quality, method); None when it says
+    nothing, False when what it says is refused (its problem added)."""
+    from esgdesk.model.evidence import QUALITIES, quality_problem
+
+    quality_cell, method_cell = parts.get("quality"), parts.get("method")
+    said = _text(quality_cell[1].value) if quality_cell else ""
+    method = _text(method_cell[1].value) if method_cell else ""
+    if not said and not method:
+        return None
+    quality = next((q for q, words in QUALITIES.items()
+                    if said.lower() in (q, *(w.lower() for w in words))), said)
+    code = quality_problem(quality, method)
+    if code is not None:
+        at = method_cell if code.id == "method_without_estimate" and method_cell \
+            else quality_cell or method_cell
+        found = code(quality=said)
+        problems.append(Problem.at(at[0] if at else "", code.id, found.en, found.zh,
+                                   indicator_id))
+        return False
+    problem = text_problem(method)
+    if problem and method_cell:
+        problems.append(Problem.at(method_cell[0], TEXT_REFUSED, f"the method {problem}",
+                                   f"方法说明无法接受：{text_problem(method, 'zh')}",
+                                   indicator_id))
+        return False
+    return quality, method
 
 
 def refused_value(address: str, spec: Indicator, typed: str, en: str, zh: str) -> Problem:

@@ -48,6 +48,7 @@ WORDS = {
     "chosen_method": ("按计算方法的选项（见“所用因子”表）",
                       "as the method's choice in force (see the Factors used sheet)"),
     "method": ("计算方法", "Method"), "method_choice": ("所选", "Chosen"),
+    "consolidation": ("合并方法", "Consolidation approach"),
     "default_mark": ("（默认）", " (default)"), "grid_factor": ("电网因子", "Grid factor"),
     "grid_basis": ("依据", "Basis"), "entity_choices": ("本主体的选项", "Its choices"),
     "summed_method": ("按各公司/地点分别计算后加总", "computed for each company and site, then "
@@ -64,6 +65,9 @@ WORDS = {
     "indicator_id": ("指标编号", "Indicator id"), "label": ("指标名称", "Indicator"),
     "value": ("数值", "Value"), "status": ("审核状态", "Review status"),
     "changed_by": ("修改人", "Changed by"), "changed_at": ("修改时间", "Changed at"),
+    "quality": ("取得方式", "Obtained"), "estimate_method": ("估算方法", "Estimate method"),
+    "measured": ("实测", "measured"), "calculated": ("计算", "calculated"),
+    "estimated": ("估算", "estimated"), "rule_estimates": ("估算数据占比", "Estimated share"),
     "draft": ("草稿", "draft"), "submitted": ("已提交", "submitted"),
     "approved": ("已批准", "approved"), "locked": ("已锁定", "locked"),
     # request workbooks

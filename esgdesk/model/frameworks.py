@@ -1,6 +1,7 @@
-"""Reporting frameworks (GRI, CASS-ESG, the Shenzhen guideline, the HKEX guide) as data: the
-disclosures each lists, read from resources/frameworks/<id>.toml, and an indicator's codes in
-one of them. Every item says whether its wording was read in a source (`verified`)."""
+"""Reporting frameworks (GRI, CASS-ESG, the Shenzhen guideline, the HKEX guide, the MoF's
+climate standard) as data: the disclosures each lists, read from resources/frameworks/<id>.toml,
+and an indicator's codes in one of them. Every item says whether its wording was read in a
+source (`verified`)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ class Disclosure:
     verified: bool
     source: str
     note: str = ""  # why a title is missing, or what was not read
+    # The indicators answering it, for a framework the catalogue has no field for (its
+    # file maps its disclosures to indicator ids instead)
+    indicators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,10 @@ class Framework:
     def codes(self) -> list[str]:
         return [disclosure.code for disclosure in self.items]
 
+    def codes_of(self, indicator_id: str) -> tuple[str, ...]:
+        """The disclosures whose item in the file names the indicator."""
+        return tuple(d.code for d in self.items if indicator_id in d.indicators)
+
 
 def _label(raw: Any) -> Label:
     raw = raw if isinstance(raw, dict) else {}
@@ -67,6 +75,7 @@ def read(path: Path) -> Framework:
             verified=bool(item.get("verified", False)),
             source=str(item.get("source", "")) or source,
             note=str(item.get("note", "")),
+            indicators=tuple(str(i) for i in item.get("indicators", ())),
         )
         for item in raw.get("items", [])
     )
@@ -92,7 +101,10 @@ def framework(framework_id: str) -> Framework:
 
 
 def refs_of(indicator: Any, framework_id: str) -> tuple[str, ...]:
-    """The indicator's codes in a framework (its own, or inherited from its section): the
-    framework file names the indicator field that holds them."""
-    field = framework(framework_id).field
-    return tuple(getattr(indicator, field, ()) or ()) if field else ()
+    """The indicator's codes in a framework: those of the indicator field the framework file
+    names (its own, or inherited from its section), or, for a framework without one, the
+    disclosures whose items in the file list the indicator's id."""
+    found = framework(framework_id)
+    if found.field:
+        return tuple(getattr(indicator, found.field, ()) or ())
+    return found.codes_of(indicator.id)

@@ -72,6 +72,7 @@ class FormGrid:
         self.year = year
         self.rows: tuple[Row, ...] = table.rows
         self.columns: list[GridColumn] = self._columns(sites or [])
+        self._cells: list[list[FigureRef | None]] | None = None  # worked out when first asked
 
     def _columns(self, sites: list[SiteInfo]) -> list[GridColumn]:
         table = self.table
@@ -104,6 +105,16 @@ class FormGrid:
 
     def figure(self, row: int, column: int) -> FigureRef | None:
         """The figure at a cell, or None for labels, units, group rows and empty cells."""
+        return self._grid()[row][column]
+
+    def _grid(self) -> list[list[FigureRef | None]]:
+        """Every cell's figure, worked out once: a form asks for each cell's on every paint."""
+        if self._cells is None:
+            self._cells = [[self._figure(row, column) for column in range(len(self.columns))]
+                           for row in range(len(self.rows))]
+        return self._cells
+
+    def _figure(self, row: int, column: int) -> FigureRef | None:
         col = self.columns[column]
         item = self.rows[row]
         if col.kind != "value" or col.year is None or col.entity is None:
@@ -133,13 +144,8 @@ class FormGrid:
 
     def figures(self, current_only: bool = False) -> list[FigureRef]:
         """Every figure the grid shows, row by row."""
-        refs = []
-        for row in range(len(self.rows)):
-            for column in range(len(self.columns)):
-                ref = self.figure(row, column)
-                if ref is not None and (not current_only or ref.year == self.year):
-                    refs.append(ref)
-        return refs
+        return [ref for cells in self._grid() for ref in cells
+                if ref is not None and (not current_only or ref.year == self.year)]
 
     def locate(self, indicator: str, entity: str | None = None) -> tuple[int, int] | None:
         """The reporting year's cell of an indicator (for an entity), if this grid shows it."""

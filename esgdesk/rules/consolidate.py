@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.entities import ENTRY_LEVELS, EntityTree
+from esgdesk.model.entities import ENTRY_LEVELS, EntityInfo, EntityTree
 from esgdesk.model.formula import FACTOR, Formula
 from esgdesk.model.states import NOT_APPLICABLE, VALUE
 from esgdesk.rules.factor_values import FactorValues
@@ -76,6 +76,29 @@ def _added(figures: list[Figure]) -> Figure:
     return Figure(sum(numbers, Decimal(0)), missing)
 
 
+ONE = Decimal(1)
+APPROACH = "consolidation"  # the method's choice of approach (resources/method.toml)
+OPERATIONAL_CONTROL, EQUITY_SHARE = "operational_control", "equity_share"
+
+
+def consolidation_approach(factors: FactorValues, root: str) -> str:
+    """The consolidation approach the method chooses: operational control (the default) or
+    equity share."""
+    from esgdesk.model.method import choices
+
+    choice = choices().get(APPROACH)
+    return factors.option(choice, root).id if choice is not None else OPERATIONAL_CONTROL
+
+
+def share_of(entity: EntityInfo, approach: str) -> Decimal:
+    """The part of an entity's figures its parent counts: under operational control all of
+    them where the group controls it and none where it does not; under equity share the
+    group's share (all of them where none is given)."""
+    if approach == EQUITY_SHARE:
+        return Decimal(entity.equity_share) / 100 if entity.equity_share else ONE
+    return ONE if entity.control else Decimal(0)
+
+
 class Consolidation:
     """Numeric figures of every entity of a tree for some years, computed on demand.
 
@@ -90,14 +113,21 @@ class Consolidation:
         # The figures of every year are read by the rows of the latest year's edition.
         self.catalogue: Catalogue = catalogue or (
             store.edition(max(self.years)) if self.years else store.catalogue)
+        # Every entity ever held, for the figures read; each year's own children below.
         self.tree: EntityTree = store.tree()
         top = store.entity(root) if root else store.root()
         self.root = top.code
-        self.codes = self.tree.subtree(top.code)
+        # Those under it in any year of the consolidation (one moved away since included).
+        self.codes = list(dict.fromkeys([*self.tree.subtree(top.code), *(
+            code for year in self.years for code in store.tree(year).subtree(top.code)
+            if top.code in store.tree(year))]))
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
+        self._children_of_year: dict[int, dict[str, list[str]]] = {}
         self.factors = book.factors if book is not None and book.factors is not None \
             else FactorValues(store)
+        self.approach = consolidation_approach(self.factors, self.root)
+        self._shares = {e.code: share_of(e, self.approach) for e in self.tree}
         self.book = book if book is not None else FigureBook(
             self.catalogue, store.figures_of(self.codes, self.years), self.factors)
         self._takes = {level: {c for c in self.codes if self.tree.takes(c, level)}
@@ -183,13 +213,33 @@ class Consolidation:
         for ancestor in self.tree.ancestors(entity):
             self._cache.pop((ancestor.code, year), None)
 
+    def children_in(self, entity: str, year: int) -> list[str]:
+        """The children an entity consolidates in a year: those held then, under it then
+        (an entity acquired in 2024 counts from 2024; one closed counts in its years only),
+        and, under the operational control approach, those the group controls."""
+        found = self._children_of_year.get(year)
+        if found is None:
+            tree = self.store.tree(year)
+            found = self._children_of_year[year] = {
+                code: [c.code for c in tree.children(code)
+                       if self._shares.get(c.code, ONE) != 0]
+                for code in self.codes if code in tree}
+        return found.get(entity, [])
+
+    def _share(self, entity: str, figure: Figure) -> Figure:
+        """A child's figure as its parent counts it: whole, or its equity share of it."""
+        share = self._shares.get(entity, ONE)
+        if share == ONE or figure.number is None:
+            return figure
+        return Figure(figure.number * share, figure.missing)
+
     def table(self, entity: str, year: int) -> dict[str, Figure]:
         """Every numeric figure of an entity for a year."""
         key = (entity, year)
         found = self._cache.get(key)
         if found is not None:
             return found
-        kids = [(child, self.table(child, year)) for child in self.children.get(entity, [])]
+        kids = [(child, self.table(child, year)) for child in self.children_in(entity, year)]
         own = self.book.readable(entity, year)
         stored = self.book.rows(entity, year)
         result: dict[str, Figure] = {}
@@ -205,7 +255,7 @@ class Consolidation:
                     continue
             if kids and spec.aggregation == "sum" and not any(
                     leaf in stored for leaf in self._leaves[spec.id]):
-                result[spec.id] = _added([t[spec.id] for c, t in kids
+                result[spec.id] = _added([self._share(c, t[spec.id]) for c, t in kids
                                           if self.applies(c, spec.id)])
                 continue
             if numbers is None:
@@ -217,13 +267,14 @@ class Consolidation:
     def from_children(self, entity: str, indicator: str, year: int) -> Figure:
         """What an entity's children add up to for a figure (as if it held none itself)."""
         spec = self.catalogue.indicators[indicator]
-        kids = [(child, self.table(child, year)) for child in self.children.get(entity, [])]
+        kids = [(child, self.table(child, year)) for child in self.children_in(entity, year)]
         if not kids:
             return NONE
         if spec.derived:
             if spec.aggregation != "sum":
                 return NONE
-            return _added([t[indicator] for c, t in kids if self.applies(c, indicator)])
+            return _added([self._share(c, t[indicator]) for c, t in kids
+                           if self.applies(c, indicator)])
         return self._consolidated(spec, kids, self.table(entity, year))
 
     def _typed_figure(self, entity: str, spec: Indicator, own: dict[str, Decimal],
@@ -247,7 +298,7 @@ class Consolidation:
                       done: dict[str, Figure]) -> Figure:
         parts = [(c, t) for c, t in kids if c in self._applies[spec.entered_at]]
         if spec.aggregation == "sum":
-            return _added([t[spec.id] for _c, t in parts])
+            return _added([self._share(c, t[spec.id]) for c, t in parts])
         if spec.aggregation == "weighted_mean" and spec.weight:
             pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _c, t in parts]
             missing = _joined([*(v.missing for v, _w in pairs), *(w.missing for _v, w in pairs)])

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
-from esgdesk.errors import EsgdeskError, NeedsReason, NotFound, Published
+from esgdesk.errors import EsgdeskError, EvidenceMissing, NeedsReason, NotFound, Published
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.states import VALUE
@@ -84,6 +84,26 @@ def unfilled(store: Store, request: RequestInfo) -> list[str]:
             if not is_filled(held.get((i, request.year)))]
 
 
+def evidence_missing(store: Store, request: RequestInfo) -> list[str]:
+    """The figures of a request holding a value (n/a and not available have nothing to
+    prove) whose catalogue asks for a document behind them and that have none, in the
+    catalogue's order."""
+    catalogue = store.edition(request.year)
+    needing = [i for i in store.request_indicators(request.department, request.year,
+                                                   request.entity)
+               if i in catalogue.indicators and catalogue.indicators[i].needs_evidence]
+    if not needing:
+        return []
+    held = store.values(request.entity, [request.year])
+    evidenced = {a.indicator for a in store.attachments(request.year, [request.entity])}
+    return [i for i in needing if _has_value(held.get((i, request.year)))
+            and i not in evidenced]
+
+
+def _has_value(stored: StoredValue | None) -> bool:
+    return stored is not None and stored.state == VALUE and stored.value is not None
+
+
 def dashboard(store: Store, year: int, today: date | None = None) -> list[RequestState]:
     """Every request of a year with its progress and open findings."""
     today = today or date.today()
@@ -139,6 +159,10 @@ def move(store: Store, request_id: str, status: str, user: str, reason: str = ""
                                f"{what_zh}中有 {len(errors)} 个未解决的错误，例如"
                                f"{errors[0].message('zh')}，请先更正",
                                kind="open_errors")
+    if status == "approved" and request.status != "approved":
+        lacking = evidence_missing(store, request)
+        if lacking:
+            raise EvidenceMissing(what_en, what_zh, [(request.entity, i) for i in lacking])
     if status == "locked" and request.status not in ("approved", "locked"):
         raise EsgdeskError("approve the figures before locking them", "请先审核通过再锁定",
                            kind="not_approved")

@@ -16,7 +16,7 @@ from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding, Validator
 from esgdesk.storage.factors import FactorValue
-from esgdesk.storage.store import Store, StoredValue
+from esgdesk.storage.store import PrintedFigure, Store, StoredValue
 
 IDS = re.compile(r"[a-z_]\w*(?:\.\w+)+")  # an indicator's or a factor's id in a formula
 
@@ -74,12 +74,14 @@ class Workspace:
         self._validator: Validator | None = None
         self._findings: list[Finding] = []
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
+        self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
         self.reload()
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
+        self._printed = None  # read again when first asked
         # the whole subtree (a parent's figures are its children's), or what is shown first
         codes = self._scope if self.tree_ready else self._shown
         self.book = FigureBook(self.catalogue, self.store.figures_of(codes, self.years),
@@ -187,10 +189,27 @@ class Workspace:
         names = self.store.tree().names()
         return missing_words(found.missing, names, self.catalogue, lang)
 
+    def printed(self, ref: FigureRef) -> PrintedFigure | None:
+        """How the report prints a computed figure otherwise than computed (a percentage
+        rounded so its column adds up to 100 %), with why; None when it prints as computed.
+        Read for the whole scope when first asked after a reading."""
+        if self._printed is None:
+            self._printed = self.store.printed_figures(self._scope, self.years)
+        return self._printed.get((ref.entity, ref.indicator, ref.year))
+
     def origin(self, ref: FigureRef, lang: str) -> list[str]:
-        """Where a figure shown but not typed here comes from, and what a total lacks, as
-        lines in the interface's language (for the cell's tooltip and the details)."""
+        """Where a figure shown but not typed here comes from, what a total lacks, and how
+        the report prints a computed figure otherwise, as lines in the interface's language
+        (for the cell's tooltip and the details)."""
         lines: list[str] = []
+        printed = self.printed(ref) if self.is_derived(ref) else None
+        if printed is not None:
+            indicator = self.catalogue.indicators[ref.indicator]
+            shown = indicator.type.format(printed.printed)
+            lines.append(f"报告印为 {shown}（计算值 {self.display(ref) or '—'}）：{printed.reason}"
+                         if lang == "zh" else
+                         f"Printed as {shown} (computed {self.display(ref) or '—'}): "
+                         f"{printed.reason}")
         if self.figures is not None and self.is_consolidated(ref) and self.stored(ref) is None:
             below = self.figures.entering(ref.entity, ref.indicator)
             names = ", ".join(self.store.entity(c).name(lang) for c in below[:6])
@@ -211,7 +230,8 @@ class Workspace:
         """The figure as the report prints it (1,226 · 29.86 · ✓), or '' when there is none;
         a total with parts missing shows what is there as a floor (≥1,226), a ratio with an
         input missing "…". In a language, a state and a text figure are said in it ("n/a");
-        without one, a state in both."""
+        without one, a state in both; a state follows the mark the report prints for it
+        ("/ n/a", the edition's `marks`)."""
         indicator = self.catalogue.indicators[ref.indicator]
         if indicator.derived or (indicator.type.numeric and self.stored(ref) is None):
             if self.pending(ref):
@@ -227,7 +247,10 @@ class Workspace:
         stored = self.stored(ref)
         if stored is not None and stored.state != "value":
             state = STATES[stored.state]
-            return state.word(lang) if lang is not None else state.label
+            said = state.word(lang) if lang is not None else state.label
+            # the mark the report prints for it ("/"), beside the word that says what it is
+            mark = self.catalogue.marks.get(stored.state, "")
+            return f"{mark} {said}" if mark and mark.casefold() != said.casefold() else said
         if stored is None or stored.value is None:
             return ""
         if lang is not None:
@@ -382,6 +405,12 @@ class Workspace:
             self._edits.append(stored)
             if self._validator is not None:
                 self._index(self._validator.update(stored))
+
+    def evidence_changed(self, ref: FigureRef) -> None:
+        """A document was attached to a figure or removed from it: its findings checked
+        again."""
+        if ref.year == self.year and self._validator is not None:
+            self._index(self._validator.update_evidence(ref.entity, ref.indicator))
 
     # -- findings -------------------------------------------------------------------
     def validate(self) -> list[Finding]:

@@ -342,7 +342,8 @@ def differing_figures_sql() -> str:
         "  max(CASE WHEN action IN ('status', 'restate', 'recompute') "
         "      AND new_status IS NOT NULL "
         "      THEN id END) AS sid "
-        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate', 'recompute') "
+        "  FROM audit WHERE action IN ('set', 'note', 'status', 'restate', 'recompute', "
+        "    'printed') "
         "  GROUP BY entity_id, year, indicator), "
         "figures AS (SELECT e.code AS entity, v.year, v.indicator, "
         f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "
@@ -402,7 +403,7 @@ def verify(path: str | Path, page: int | None = None,
 
 
 # The actions of an entity's own changes: added, put in a province, a choice of the method.
-ENTITY_ACTIONS = ("entity", "province", "method")
+ENTITY_ACTIONS = ("entity", "rename", "close", "move", "province", "method")
 
 AUDIT_COLUMNS = ('id, at, "user", action, entity_id, year, indicator, department, old_value, '
                  'new_value, old_status, new_status, reason, source, entered, factor, '
@@ -421,8 +422,9 @@ class AuditPart(StorePart):
         return [read_record(AuditRecord, r, entity=ent.code) for r in rows]
 
     def entity_history(self, entity: str) -> list[AuditRecord]:
-        """An entity's own audited changes, oldest first: its coming in, its province, and
-        the method's choices made for it (the database's, for the group)."""
+        """An entity's own audited changes, oldest first: its coming in, its renames, moves
+        and close, its province, and the method's choices made for it (the database's, for
+        the group)."""
         ent = self.entity(entity)  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit WHERE entity_id = ? AND "
                            f"action IN ({', '.join('?' * len(ENTITY_ACTIONS))}) ORDER BY id",
@@ -433,6 +435,10 @@ class AuditPart(StorePart):
         codes = self._codes()  # type: ignore[attr-defined]
         rows = self._query(f"SELECT {AUDIT_COLUMNS} FROM audit ORDER BY id")
         return [read_record(AuditRecord, r, entity=codes[r["entity_id"]]) for r in rows]
+
+    def audit_chain(self) -> list[dict[str, Any]]:
+        """Every audit row, every column by name, in order (to check the chain elsewhere)."""
+        return [dict(r) for r in chain_rows(self._scan)]  # type: ignore[attr-defined]
 
     def audit_head(self) -> str:
         """The hash of the newest audit row ("" for an empty log)."""

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 # The revisions in esgdesk/storage/migrations/versions, oldest first. Kept here so that
 # opening an up-to-date database never imports Alembic (tests hold the two equal).
 SCHEMA_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007",
-                    "0008", "0009", "0010")
+                    "0008", "0009", "0010", "0011", "0012", "0013")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000

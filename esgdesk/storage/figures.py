@@ -18,13 +18,19 @@ from esgdesk.errors import (
     ValueLocked,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator
-from esgdesk.model.entities import EntityTree
+from esgdesk.model.entities import NOT_HELD, EntityRefused, EntityTree, span_text
 from esgdesk.model.states import VALUE, state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
 from esgdesk.storage.base import now
 from esgdesk.storage.editions import EditionsPart
-from esgdesk.storage.records import Change, StoredValue, stored_value, stored_values
+from esgdesk.storage.records import (
+    Change,
+    PrintedFigure,
+    StoredValue,
+    stored_value,
+    stored_values,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -232,13 +238,13 @@ class FiguresPart(EditionsPart):
                    source: str = "") -> list[StoredValue]:
         """Write many figures at once: all of them, or none if any is refused (a figure at
         an entity that does not take it among them: see `refuse_elsewhere`)."""
-        tree = self.tree()
         changes = list(changes)
         editions = self._editions_of(changes)
         specs = [(change, editions[change.year].indicators.get(change.indicator))
                  for change in changes]
         for change, spec in specs:
-            self._refuse_elsewhere(change.entity, change.indicator, spec, tree)
+            self._refuse_elsewhere(change.entity, change.indicator, spec,
+                                   self._tree_holding(change.entity, change.year))
         prepared = [(change, self._prepare(change, spec)) for change, spec in specs]
         return self._write_all(prepared, user, reason, source)
 
@@ -247,7 +253,16 @@ class FiguresPart(EditionsPart):
         """EnteredElsewhere when the catalogue of the year has the indicator typed at other
         entities than this one (a parent shows its children's consolidation)."""
         self._refuse_elsewhere(entity, indicator, self.edition(year).indicators.get(indicator),
-                               tree or self.tree())
+                               tree or self._tree_holding(entity, year))
+
+    def _tree_holding(self, entity: str, year: int) -> EntityTree:
+        """The tree of a year, the entity held in it (EntityRefused when it does not count
+        in that year: not yet acquired, or closed)."""
+        tree = self.tree(year)
+        if entity not in tree:
+            info = self.entity(entity)
+            raise EntityRefused([NOT_HELD(code=entity, year=year, span=span_text(info))])
+        return tree
 
     def _refuse_elsewhere(self, entity: str, indicator: str, spec: Indicator | None,
                           tree: EntityTree) -> None:
@@ -264,8 +279,8 @@ class FiguresPart(EditionsPart):
     def takes(self, entity: str, year: int, indicator: str) -> bool:
         """Whether the indicator is typed at this entity in that year's catalogue."""
         spec = self.edition(year).indicators.get(indicator)
-        return spec is not None and not spec.derived and self.tree().takes(entity,
-                                                                           spec.entered_at)
+        return spec is not None and not spec.derived and self.tree(year).takes(
+            entity, spec.entered_at)
 
     def set_history(self, changes: Iterable[Change], user: str, reason: str = "",
                     source: str = "") -> list[StoredValue]:
@@ -376,6 +391,84 @@ class FiguresPart(EditionsPart):
                           indicator=indicator, old_value=old_note, new_value=note)
             s.flush()
             return stored_value(ent.code, row)
+
+    def printed_figures(self, entities: Iterable[str], years: Iterable[int],
+                        ) -> dict[tuple[str, str, int], PrintedFigure]:
+        """The computed figures printed otherwise (see set_printed) of some entities and
+        years, keyed by (entity, indicator, year)."""
+        ids = {self.entity(code).id: code for code in entities}
+        wanted = list(years)
+        if not ids or not wanted:
+            return {}
+        rows = self._query(
+            "SELECT entity_id, year, indicator, printed, printed_reason, changed_by, changed_at "
+            f"FROM value WHERE printed IS NOT NULL AND entity_id IN ({','.join('?' * len(ids))})"
+            f" AND year IN ({','.join('?' * len(wanted))})", [*ids, *wanted])
+        return {(ids[r["entity_id"]], r["indicator"], r["year"]): PrintedFigure(
+            ids[r["entity_id"]], r["year"], r["indicator"], r["printed"], r["printed_reason"],
+            r["changed_by"], r["changed_at"]) for r in rows}
+
+    def set_printed(self, entity: str, year: int, indicator: str, text: str | None,
+                    reason: str, user: str) -> PrintedFigure | None:
+        """Print a computed figure otherwise than computed: as the report rounds it (a
+        percentage whose column must add up to 100 %), at the indicator's precision, with
+        the reason (required); None or "" prints it as computed again. One transaction with
+        its audit row (action "printed": the old and new printed figure, the reason); the
+        computed figure itself is still never stored. Refused on a typed figure, a text, a
+        state, and a published (locked) figure."""
+        from esgdesk.storage.models import Value
+
+        spec = self.edition(year).indicator(indicator)
+        if spec.formula is None or not spec.type.numeric:
+            raise EsgdeskError(
+                f"{indicator} is not a computed figure: only a computed figure may print "
+                "otherwise than computed", f"{indicator} 不是计算得出的数据：只有计算数据可以"
+                "按报告的取舍印出", where=indicator, kind="not_computed")
+        printed = None
+        if text is not None and text.strip():
+            try:
+                entry = spec.type.entry(text)
+            except ValueRefused as exc:
+                raise InvalidValue(indicator, text, exc.en, exc.zh) from None
+            if entry.state != VALUE or entry.value is None:
+                raise InvalidValue(indicator, text, "a printed figure is a number",
+                                   "印出的数据须为数字")
+            printed = entry.value
+            if not reason.strip():
+                raise NeedsReason(f"printing {indicator} otherwise than computed needs a "
+                                  "reason (--reason)", f"{indicator} 按报告的取舍印出需要说明"
+                                  "原因（--reason）")
+        if reason:
+            check_text(indicator, reason, "the reason")
+        ent = self.entity(entity)
+        stamp = now()
+        with self._writing() as s:
+            row = row_of(s, ent.id, year, indicator)
+            refuse_locked_or_stale(row, ent.code, year, indicator, None)
+            old = row.printed if row is not None else None
+            why = reason.strip() if printed is not None else ""
+            if old == printed and (row is None or row.printed_reason == why):
+                return self._printed(ent.code, row)
+            if row is None:
+                row = Value(entity_id=ent.id, year=year, indicator=indicator, value=None,
+                            state=VALUE, note="", status="draft", changed_by=user,
+                            changed_at=stamp, version=1, printed=printed, printed_reason=why)
+                s.add(row)
+            else:
+                row.printed, row.printed_reason = printed, why
+                row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
+            add_audit_row(s, at=stamp, user=user, action="printed", entity_id=ent.id,
+                          year=year, indicator=indicator, old_value=old, new_value=printed,
+                          reason=reason.strip())
+            s.flush()
+            return self._printed(ent.code, row)
+
+    @staticmethod
+    def _printed(code: str, row: Value | None) -> PrintedFigure | None:
+        if row is None or row.printed is None:
+            return None
+        return PrintedFigure(code, row.year, row.indicator, row.printed, row.printed_reason,
+                             row.changed_by, row.changed_at)
 
     def set_status(self, entity: str, year: int, indicator: str, status: str, user: str,
                    reason: str = "") -> StoredValue:

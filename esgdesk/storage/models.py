@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -23,6 +32,25 @@ class Entity(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("entity.id"), nullable=True)
     # The province a site is in (pinyin, "guangdong"), for regional grid factors (0008 on).
     province: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The years it counts in (0011 on): from `from_year` (None: always) to `to_year`, the
+    # last year it counts (None: still held); the group's equity share (percent, exact
+    # text) and whether it has operational control.
+    from_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    to_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    equity_share: Mapped[str | None] = mapped_column(Text, nullable=True)
+    control: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class EntityParent(Base):
+    """An entity moved under another parent from a reporting year on (0011 on)."""
+
+    __tablename__ = "entity_parent"
+    __table_args__ = (UniqueConstraint("entity_id", "from_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    parent_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    from_year: Mapped[int] = mapped_column(Integer)
 
 
 class Value(Base):
@@ -51,6 +79,14 @@ class Value(Base):
     # Where the figure comes from, for coordinators (schema 0006 on); `note` is the
     # explanation contributors see.
     provenance: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A computed percentage printed as the report rounds it (so a column adds to 100 %),
+    # and why (schema 0012 on); the computed figure itself is never stored.
+    printed: Mapped[str | None] = mapped_column(Text, nullable=True)
+    printed_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # How it was obtained (0013 on): measured | calculated | estimated, "" when not said;
+    # an estimate's method.
+    quality: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    method: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class AuditEntry(Base):
@@ -171,3 +207,69 @@ class Factor(Base):
     verified: Mapped[bool] = mapped_column(Boolean, default=False)
     changed_by: Mapped[str] = mapped_column(Text, default="")
     changed_at: Mapped[str] = mapped_column(String(40), default="")
+
+
+class EvidenceContent(Base):
+    """A document's bytes, stored once by their SHA-256 however many figures it backs."""
+
+    __tablename__ = "evidence_content"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(128))
+
+
+class Attachment(Base):
+    """A document attached to a figure. Never deleted: a removal is marked (by whom, when,
+    why), since the audit log's rows name the attachment's content."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (Index("ix_attachment_figure", "entity_id", "year", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    sha256: Mapped[str] = mapped_column(ForeignKey("evidence_content.sha256"))
+    file_name: Mapped[str] = mapped_column(Text)
+    note: Mapped[str] = mapped_column(Text, default="")
+    attached_by: Mapped[str] = mapped_column(Text)
+    attached_at: Mapped[str] = mapped_column(String(40))
+    removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    removed_by: Mapped[str | None] = mapped_column(Text, nullable=True)
+    removed_at: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    removed_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AssuranceSample(Base):
+    """A verifier's sample of a year's figures: how it was drawn (seed, size, by what,
+    which department) and the figures drawn, as JSON [[entity, indicator], …]."""
+
+    __tablename__ = "assurance_sample"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    drawn_by: Mapped[str] = mapped_column(String(16))  # magnitude | random
+    department: Mapped[str] = mapped_column(String(32), default="")
+    figures: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str] = mapped_column(Text)
+    made_at: Mapped[str] = mapped_column(String(40))
+
+
+class AssuranceMark(Base):
+    """A verifier's mark on a figure: passed, failed or queried, with a comment."""
+
+    __tablename__ = "assurance_mark"
+    __table_args__ = (Index("ix_assurance_mark_figure", "entity_id", "year", "indicator"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity_id: Mapped[int] = mapped_column(ForeignKey("entity.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    indicator: Mapped[str] = mapped_column(String(128))
+    mark: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    marked_by: Mapped[str] = mapped_column(Text)
+    marked_at: Mapped[str] = mapped_column(String(40))

@@ -238,7 +238,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 3
+SERVER_GENERATION = 4
 
 
 def _state_text_cases() -> str:
@@ -295,11 +295,29 @@ def _audit_trigger(table: str, function: str, event: str, body: str,
 
 
 _APPEND = f"PERFORM {SCHEMA}.esgdesk_append_audit"
+# A figure's quality as its audit row holds it ("estimated: <method>"; NULL when not said).
+_QUALITY_TEXT = ("nullif(CASE WHEN {row}.method <> '' THEN {row}.quality || ': ' || {row}.method "
+                 "ELSE {row}.quality END, '')")
 
 
 def _json(expression: str) -> str:
     """A value as JSON text (null when NULL), in SQL."""
     return f"coalesce(pg_catalog.to_json({expression})::text, 'null')"
+
+
+def _entity_json(row: str) -> str:
+    """An entity's row as esgdesk.storage.entities.entity_text writes it, in SQL."""
+    return (f"""'{{"code":' || {_json(f"{row}.code")}
+               || ',"name_zh":' || {_json(f"{row}.name_zh")}
+               || ',"name_en":' || {_json(f"{row}.name_en")}
+               || ',"kind":' || {_json(f"{row}.kind")}
+               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
+                                         f"WHERE p.id = {row}.parent_id)")}
+               || ',"province":' || {_json(f"{row}.province")}
+               || ',"from":' || {_json(f"{row}.from_year")}
+               || ',"to":' || {_json(f"{row}.to_year")}
+               || ',"equity_share":' || {_json(f"{row}.equity_share")}
+               || ',"control":' || {_json(f"{row}.control")} || '}}'""")
 
 
 # The server writes the audit log: a trigger on each audited table makes the audit row of
@@ -357,12 +375,19 @@ AUDIT_TRIGGERS = (
     "FROM PUBLIC",
     # A figure: its value or state ("set"; "restate" when it was locked), its note alone
     # ("note"), its status ("status"); a published computed figure restated with a change of
-    # method ("recompute": what it reads now is the app's, the row holds no value).
+    # method ("recompute": what it reads now is the app's, the row holds no value); a
+    # computed figure printed otherwise than computed ("printed", with its reason).
     *_audit_trigger("value", "esgdesk_audit_figure", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
                                              || NEW.indicator);
              r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
              s := r;
+             IF ctx->>'action' = 'printed' THEN  -- a computed figure printed otherwise
+               r.action := 'printed'; r.new_value := NEW.printed;
+               IF TG_OP = 'UPDATE' THEN r.old_value := OLD.printed; END IF;
+               {_APPEND}(r, ctx);
+               RETURN NULL;
+             END IF;
              IF ctx->>'action' = 'recompute' AND NEW.status = 'locked' THEN
                r.action := 'recompute'; r.old_value := ctx->>'old_value';
                r.new_value := ctx->>'new_value'; r.old_status := 'locked';
@@ -404,7 +429,60 @@ AUDIT_TRIGGERS = (
                s.action := 'status'; s.old_value := OLD.value; s.new_value := NEW.value;
                s.old_status := OLD.status; s.new_status := NEW.status;
                {_APPEND}(s, ctx);
-             END IF;""", declare="restated boolean := false;"),
+             END IF;
+             -- How the figure was obtained ("quality"), as esgdesk.storage.evidence writes it.
+             IF (OLD.quality, OLD.method) IS DISTINCT FROM (NEW.quality, NEW.method) THEN
+               q.entity_id := NEW.entity_id; q.year := NEW.year; q.indicator := NEW.indicator;
+               q.action := 'quality';
+               q.old_value := {_QUALITY_TEXT.format(row="OLD")};
+               q.new_value := {_QUALITY_TEXT.format(row="NEW")};
+               {_APPEND}(q, ctx);
+             END IF;""", declare=f"restated boolean := false; q {SCHEMA}.audit;"),
+    # A document attached to a figure ("attach") or removed from it ("detach"), with its
+    # hash, as esgdesk.storage.evidence writes them; an attachment changes in no other way.
+    *_audit_trigger("attachment", "esgdesk_audit_attachment", "AFTER INSERT OR UPDATE", f"""
+             IF TG_OP = 'UPDATE' AND ((OLD.entity_id, OLD.year, OLD.indicator, OLD.sha256,
+                 OLD.file_name, OLD.note, OLD.attached_by, OLD.attached_at)
+                 IS DISTINCT FROM (NEW.entity_id, NEW.year, NEW.indicator, NEW.sha256,
+                 NEW.file_name, NEW.note, NEW.attached_by, NEW.attached_at)
+                 OR (OLD.removed AND NOT NEW.removed)) THEN
+               RAISE EXCEPTION 'an attachment is only ever removed' USING ERRCODE = '42501';
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.source := NEW.file_name;
+             IF TG_OP = 'INSERT' THEN
+               r.action := 'attach'; r.new_value := NEW.sha256; r.reason := NEW.note;
+               {_APPEND}(r, ctx);
+             ELSIF NEW.removed AND NOT OLD.removed THEN
+               r.action := 'detach'; r.old_value := NEW.sha256;
+               r.reason := coalesce(NEW.removed_reason, '');
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # A verifier's sample ("sample"): the figures drawn and how, as esgdesk.storage.assurance
+    # writes it, on the group's row.
+    *_audit_trigger("assurance_sample", "esgdesk_audit_sample", "AFTER INSERT", f"""
+             r.entity_id := {_ROOT}; r.year := NEW.year; r.indicator := '';
+             ctx := {SCHEMA}.esgdesk_context('v:' || r.entity_id || ':' || NEW.year || ':');
+             r.action := 'sample'; r.new_value := NEW.figures; r.source := 'sample';
+             r.reason := 'seed ' || NEW.seed || ', size ' || NEW.size || ', by '
+               || NEW.drawn_by || CASE WHEN NEW.department <> ''
+                                       THEN ', department ' || NEW.department ELSE '' END;
+             IF r.entity_id IS NOT NULL THEN
+               {_APPEND}(r, ctx);
+             END IF;"""),
+    # A verifier's mark on a figure ("mark"), after the figure's mark before it.
+    *_audit_trigger("assurance_mark", "esgdesk_audit_mark", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('v:' || NEW.entity_id || ':' || NEW.year || ':'
+                                             || NEW.indicator);
+             r.entity_id := NEW.entity_id; r.year := NEW.year; r.indicator := NEW.indicator;
+             r.action := 'mark'; r.new_value := NEW.mark; r.reason := NEW.comment;
+             r.old_value := (SELECT m.mark FROM {SCHEMA}.assurance_mark m
+                              WHERE m.entity_id = NEW.entity_id AND m.year = NEW.year
+                                AND m.indicator = NEW.indicator AND m.id < NEW.id
+                              ORDER BY m.id DESC LIMIT 1);
+             {_APPEND}(r, ctx);"""),
     # A data request: made or re-assigned ("request"), moved along its states ("review").
     *_audit_trigger("request", "esgdesk_audit_request", "AFTER INSERT OR UPDATE", f"""
              ctx := {SCHEMA}.esgdesk_context('r:' || NEW.entity_id || ':' || NEW.year || ':'
@@ -455,14 +533,47 @@ AUDIT_TRIGGERS = (
     *_audit_trigger("entity", "esgdesk_audit_entity", "AFTER INSERT", f"""
              ctx := {SCHEMA}.esgdesk_context('n:' || NEW.code);
              r.action := 'entity'; r.entity_id := NEW.id; r.year := 0;
-             r.new_value := '{{"code":' || {_json("NEW.code")}
-               || ',"name_zh":' || {_json("NEW.name_zh")}
-               || ',"name_en":' || {_json("NEW.name_en")}
-               || ',"kind":' || {_json("NEW.kind")}
-               || ',"parent":' || {_json(f"(SELECT p.code FROM {SCHEMA}.entity p "
-                                         "WHERE p.id = NEW.parent_id)")}
-               || ',"province":' || {_json("NEW.province")} || '}}';
+             r.new_value := {_entity_json("NEW")};
              r.reason := ''; r.source := 'entity';
+             {_APPEND}(r, ctx);"""),
+    # An entity changed: its names ("rename"), the last year it counts ("close", in the
+    # first year without it) or else its years, equity share or control ("entity"), as
+    # esgdesk.storage.entities.change_action says; the entity before and after.
+    *_audit_trigger("entity", "esgdesk_audit_entity_change",
+                    "AFTER UPDATE OF name_zh, name_en, from_year, to_year, equity_share, "
+                    "control", f"""
+             IF (OLD.name_zh, OLD.name_en, OLD.from_year, OLD.to_year, OLD.equity_share,
+                 OLD.control) IS NOT DISTINCT FROM (NEW.name_zh, NEW.name_en, NEW.from_year,
+                 NEW.to_year, NEW.equity_share, NEW.control) THEN
+               RETURN NULL;
+             END IF;
+             ctx := {SCHEMA}.esgdesk_context('e:' || NEW.id);
+             r.action := CASE
+               WHEN (OLD.name_zh, OLD.name_en) IS DISTINCT FROM (NEW.name_zh, NEW.name_en)
+                 THEN 'rename'
+               WHEN OLD.to_year IS DISTINCT FROM NEW.to_year THEN 'close'
+               ELSE 'entity' END;
+             r.entity_id := NEW.id;
+             r.year := CASE WHEN r.action = 'close' THEN coalesce(NEW.to_year + 1, 0)
+                            ELSE 0 END;
+             r.old_value := {_entity_json("OLD")};
+             r.new_value := {_entity_json("NEW")};
+             r.source := coalesce(ctx->>'source', 'entity');
+             {_APPEND}(r, ctx);"""),
+    # An entity moved under another parent from a year on ("move", in that year): the
+    # parent it had the year before and the new one.
+    *_audit_trigger("entity_parent", "esgdesk_audit_move", "AFTER INSERT", f"""
+             ctx := {SCHEMA}.esgdesk_context('m:' || NEW.entity_id || ':' || NEW.from_year);
+             r.action := 'move'; r.entity_id := NEW.entity_id; r.year := NEW.from_year;
+             r.old_value := coalesce(
+               (SELECT p.code FROM {SCHEMA}.entity_parent m
+                  JOIN {SCHEMA}.entity p ON p.id = m.parent_id
+                 WHERE m.entity_id = NEW.entity_id AND m.from_year < NEW.from_year
+                 ORDER BY m.from_year DESC LIMIT 1),
+               (SELECT p.code FROM {SCHEMA}.entity e JOIN {SCHEMA}.entity p
+                  ON p.id = e.parent_id WHERE e.id = NEW.entity_id));
+             r.new_value := (SELECT p.code FROM {SCHEMA}.entity p WHERE p.id = NEW.parent_id);
+             r.source := coalesce(ctx->>'source', 'entity');
              {_APPEND}(r, ctx);"""),
     # A choice of the method (a setting method.<choice>[.<entity>]); the option in force
     # before its first choice is the method's default, which only the app knows.
@@ -665,8 +776,10 @@ SERVER_OBJECTS = (
 # in force before a method's first choice, the edition a new one replaces.
 SERVER_AUDITED = frozenset({"set", "note", "status", "restate", "recompute", "request",
                             "review", "factor", "province", "method", "catalogue",
-                            "entity"})
+                            "entity", "rename", "close", "move", "printed",
+                            "attach", "detach", "quality", "sample", "mark"})
 _APP_ONLY = {"note": ("action",), "recompute": ("action", "old_value", "new_value"),
+             "printed": ("action",),
              "method": ("old_value",), "catalogue": ("old_value",)}
 _SHARED = ("user", "reason", "source")  # of the transaction, unless a row's differs
 
@@ -678,8 +791,11 @@ def _context_key(fields: dict[str, Any]) -> str:
         return f"f:{fields['year']}:{fields['factor']}"
     if action in ("request", "review"):
         return f"r:{fields['entity_id']}:{fields['year']}:{fields['department']}"
-    if action == "province":
+    if action in ("province", "rename", "close") or (action == "entity"
+                                                       and fields["old_value"] is not None):
         return f"e:{fields['entity_id']}"
+    if action == "move":
+        return f"m:{fields['entity_id']}:{fields['year']}"
     if action == "entity":  # inserted after the app speaks, so named by its code
         import json
 
@@ -771,7 +887,7 @@ def copying(connection: Any) -> None:
     context.send(connection)
 
 
-ROLES = ("coordinator", "contributor", "reader")
+ROLES = ("coordinator", "contributor", "reader", "assurer")
 SERVER_TABLES = ("esgdesk_department_grant", "esgdesk_indicator_owner", "esgdesk_server",
                  "esgdesk_role", "esgdesk_writer")  # beside the schema's
 LEGACY_ROLES = {role: f"esgdesk_{role}" for role in ROLES}  # one for the whole server, before
@@ -813,14 +929,14 @@ def _rights_statements(database: str) -> list[str]:
     """The database's three group roles, their privileges and the row-level policies on
     figures (run again after every `server init`: each statement may be repeated)."""
     names = role_names(database)
-    coordinator, contributor, reader = (names[r] for r in ROLES)
-    every = f"{coordinator}, {contributor}, {reader}"
+    coordinator, contributor, reader, assurer = (names[r] for r in ROLES)
+    every = f"{coordinator}, {contributor}, {reader}, {assurer}"
     statements = [
         f"""DO $$ BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '{name}') THEN
                 CREATE ROLE {name} NOLOGIN;
               END IF;
-            END $$""" for name in (coordinator, contributor, reader)]
+            END $$""" for name in (coordinator, contributor, reader, assurer)]
     statements += [
         *(f"""INSERT INTO {SCHEMA}.esgdesk_role (role, rolname) VALUES ('{role}', '{name}')
               ON CONFLICT (role) DO UPDATE SET rolname = EXCLUDED.rolname"""
@@ -844,8 +960,22 @@ def _rights_statements(database: str) -> list[str]:
         *(f"REVOKE INSERT, UPDATE, DELETE ON {SCHEMA}.{table} FROM {every}"
           for table in SERVER_TABLES),
         # Locking the writers' row takes the right to update it: the writing roles only.
-        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}",
+        f"GRANT UPDATE ON {SCHEMA}.esgdesk_writer TO {coordinator}, {contributor}, {assurer}",
         f"ALTER TABLE {SCHEMA}.value ENABLE ROW LEVEL SECURITY",
+        # Evidence: a contributor stores documents and attaches them to the figures it may
+        # write (the policies below), and removes them only by marking; nobody deletes.
+        f"GRANT INSERT ON {SCHEMA}.evidence_content, {SCHEMA}.attachment TO {contributor}",
+        f"GRANT UPDATE (removed, removed_by, removed_at, removed_reason) "
+        f"ON {SCHEMA}.attachment TO {contributor}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.evidence_content FROM {every}",
+        f"REVOKE DELETE, TRUNCATE ON {SCHEMA}.attachment FROM {every}",
+        # A verifier (assurer) reads everything and writes only its samples and marks, which
+        # nobody changes afterwards.
+        f"GRANT INSERT ON {SCHEMA}.assurance_sample, {SCHEMA}.assurance_mark TO {assurer}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {assurer}",
+        f"REVOKE UPDATE, DELETE, TRUNCATE ON {SCHEMA}.assurance_sample, "
+        f"{SCHEMA}.assurance_mark FROM {every}",
+        f"ALTER TABLE {SCHEMA}.attachment ENABLE ROW LEVEL SECURITY",
     ]
     may_write = f"{SCHEMA}.esgdesk_may_write"
     policies = {
@@ -870,6 +1000,23 @@ def _rights_statements(database: str) -> list[str]:
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.value",
                        f"CREATE POLICY {name} ON {SCHEMA}.value {rule}"]
+    # An attachment is the contributor's when its figure is (approved or locked: not).
+    figure_status = (f"coalesce((SELECT v.status FROM {SCHEMA}.value v WHERE v.entity_id = "
+                     "attachment.entity_id AND v.year = attachment.year AND v.indicator = "
+                     "attachment.indicator), 'draft')")
+    theirs = f"{may_write}(indicator, year, {figure_status})"
+    attachment_policies = {
+        "esgdesk_read": "FOR SELECT USING (true)",
+        "esgdesk_coordinator": f"FOR ALL TO {coordinator} USING (true) WITH CHECK (true)",
+        "esgdesk_contributor_insert": f"FOR INSERT TO {contributor} WITH CHECK ({theirs})",
+        # Every row is visible to an update, so a refused one is an error, not "UPDATE 0"
+        # (the trigger keeps an attachment on its figure: the new row's is the old one's).
+        "esgdesk_contributor_update": f"""FOR UPDATE TO {contributor}
+            USING (true) WITH CHECK ({theirs})""",
+    }
+    for name, rule in attachment_policies.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.attachment",
+                       f"CREATE POLICY {name} ON {SCHEMA}.attachment {rule}"]
     return statements
 
 
@@ -963,8 +1110,9 @@ def grant(url: ServerUrl, user: str, role: str, departments: list[str]) -> None:
     exist, without a password: the administrator sets one, or the server trusts its own
     means) and a contributor its departments (replacing those it had)."""
     if role not in ROLES:
-        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor or reader",
-                            f"没有角色 {role!r}：coordinator、contributor 或 reader")
+        raise DatabaseError(url.shown, f"no role {role!r}: coordinator, contributor, reader "
+                            "or assurer",
+                            f"没有角色 {role!r}：coordinator、contributor、reader 或 assurer")
     who = _identifier(user)
 
     def statements(database: str) -> list[Statement]:

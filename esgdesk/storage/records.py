@@ -41,6 +41,25 @@ class StoredValue(FrozenTuple):
     provenance: str  # where it comes from, for coordinators (the note explains it)
 
 
+class PrintedFigure(Frozen):
+    """A computed figure printed otherwise than computed (a percentage rounded as the
+    report rounds it, so that its column adds up to 100 %), and why; who set it and when."""
+
+    _fields = ("entity", "year", "indicator", "printed", "reason", "changed_by", "changed_at")
+    entity: str
+    year: int
+    indicator: str
+    printed: str  # the figure as printed, at the indicator's precision
+    reason: str
+    changed_by: str
+    changed_at: str
+
+    def __init__(self, entity: str, year: int, indicator: str, printed: str, reason: str,
+                 changed_by: str, changed_at: str) -> None:
+        self.__dict__.update(entity=entity, year=year, indicator=indicator, printed=printed,
+                             reason=reason, changed_by=changed_by, changed_at=changed_at)
+
+
 class RequestInfo(Frozen):
     """A data request and where it stands: requested → submitted → approved → locked."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from esgdesk.errors import EsgdeskError, NotFound, Published, UnknownDepartment
+from esgdesk.model.entities import NOT_HELD, EntityRefused, span_text
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.figures import FiguresPart
@@ -66,7 +67,7 @@ class RequestsPart(FiguresPart):
         ids = catalogue.supplied_by(department)
         if entity is None:
             return ids
-        tree = self.tree()
+        tree = self.tree(year)
         return [i for i in ids if tree.takes(entity, catalogue.indicators[i].entered_at)]
 
     def sent_back(self, year: int, entity: str | None = None) -> dict[str, str]:
@@ -112,6 +113,8 @@ class RequestsPart(FiguresPart):
         if department not in departments:
             raise UnknownDepartment(department, list(departments))
         ent = self.entity(entity)
+        if entity not in self.tree(year):  # not yet acquired, or closed: nothing to ask
+            raise EntityRefused([NOT_HELD(code=entity, year=year, span=span_text(ent))])
         stamp = now()
         with self._writing() as s:
             row = s.execute(select(Request).where(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from esgdesk.errors import DatabaseDamaged, DatabaseError
 from esgdesk.model.catalogue import Catalogue
+from esgdesk.storage.assurance import AssurancePart
 from esgdesk.storage.audit import AuditPart
 from esgdesk.storage.base import now
 from esgdesk.storage.engine import (
@@ -23,10 +24,18 @@ from esgdesk.storage.engine import (
     sqlite_has_wal_reset_fix,
     upgrade,
 )
+from esgdesk.storage.evidence import EvidencePart
 from esgdesk.storage.factors import FactorsPart
 from esgdesk.storage.figures import RESTATEMENT_REASONS, STATUSES, parse_entry
 from esgdesk.storage.location import ServerUrl, is_server, location
-from esgdesk.storage.records import AuditRecord, Change, RequestInfo, StoredValue, SubmissionInfo
+from esgdesk.storage.records import (
+    AuditRecord,
+    Change,
+    PrintedFigure,
+    RequestInfo,
+    StoredValue,
+    SubmissionInfo,
+)
 from esgdesk.storage.requests import REQUEST_STATUSES, RequestsPart
 from esgdesk.storage.server import ServerPart
 
@@ -38,6 +47,7 @@ __all__ = [
     "STATUSES",
     "AuditRecord",
     "Change",
+    "PrintedFigure",
     "RequestInfo",
     "Store",
     "StoredValue",
@@ -53,7 +63,7 @@ __all__ = [
     "upgrade",
 ]
 
-class Store(RequestsPart, AuditPart, FactorsPart, ServerPart):
+class Store(RequestsPart, EvidencePart, AssurancePart, AuditPart, FactorsPart, ServerPart):
     """An open esgdesk database. Every method that writes is one transaction."""
 
 

@@ -167,6 +167,31 @@
         <translation>上年说明</translation>
     </message>
     <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Obtained</source>
+        <translation>取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Evidence</source>
+        <translation>证明文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="140"/>
+        <source>Save how obtained</source>
+        <translation>保存取得方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="141"/>
+        <source>An estimate's method</source>
+        <translation>估算方法</translation>
+    </message>
+    <message>
+        <location filename="../../ui/detail_pane.py" line="124"/>
+        <source>Required, none attached: drop a file here</source>
+        <translation>必须附证明文件，尚未附上：把文件拖到这里</translation>
+    </message>
+    <message>
         <location filename="../../ui/detail_pane.py" line="73"/>
         <source>Note / explanation</source>
         <translation>备注 / 说明</translation>
@@ -264,6 +289,11 @@
 </context>
 <context>
     <name>FindingsPanel</name>
+    <message>
+        <location filename="../../ui/findings_panel.py" line="113"/>
+        <source>Assurance marks</source>
+        <translation>核查结论</translation>
+    </message>
     <message>
         <location filename="../../ui/findings_panel.py" line="66"/>
         <source>All severities</source>
@@ -907,6 +937,110 @@ Keep your {mine}, or take {theirs}?</source>
         <source>F8 went back to the chapter's top: nothing to fill below</source>
         <translation>F8 已回到本章开头：下方没有待填的单元格</translation>
     </message>
+    <message>
+        <source>Add entity</source>
+        <translation>新增主体</translation>
+    </message>
+    <message>
+        <source>Chinese name</source>
+        <translation>中文名称</translation>
+    </message>
+    <message>
+        <source>English name</source>
+        <translation>英文名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>上级</translation>
+    </message>
+    <message>
+        <source>Province</source>
+        <translation>省份</translation>
+    </message>
+    <message>
+        <source>Counts from</source>
+        <translation>纳入起始年份</translation>
+    </message>
+    <message>
+        <source>Group structure</source>
+        <translation>组织结构</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Years</source>
+        <translation>纳入年份</translation>
+    </message>
+    <message>
+        <source>Equity share</source>
+        <translation>股权比例</translation>
+    </message>
+    <message>
+        <source>Control</source>
+        <translation>运营控制权</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>重命名…</translation>
+    </message>
+    <message>
+        <source>Move…</source>
+        <translation>移动…</translation>
+    </message>
+    <message>
+        <source>Close…</source>
+        <translation>关闭…</translation>
+    </message>
+    <message>
+        <source>Export workbook…</source>
+        <translation>导出工作簿…</translation>
+    </message>
+    <message>
+        <source>Import workbook…</source>
+        <translation>导入工作簿…</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message>
+        <source>From the year</source>
+        <translation>自哪一年起</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Closed or sold from the year (nothing is expected from then; its history stays)</source>
+        <translation>自哪一年起关闭或出售（此后不再收集其数据；历史数据保留）</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>&amp;Group structure…</source>
+        <translation>组织结构(&amp;G)…</translation>
+    </message>
 </context>
 <context>
     <name>NewDatabaseDialog</name>
@@ -1152,6 +1286,38 @@ Keep your {mine}, or take {theirs}?</source>
     <message>
         <source>Framework &amp;coverage…</source>
         <translation>披露框架覆盖情况(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>&amp;Add from a template…</source>
+        <translation>从模板添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add from a template</source>
+        <translation>从模板添加</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>No template offers a block.</source>
+        <translation>没有模板提供可添加的模块。</translation>
+    </message>
+    <message>
+        <source>This block cannot be added. Nothing was changed.</source>
+        <translation>无法添加该模块。未作任何更改。</translation>
+    </message>
+    <message>
+        <source>This year's catalogue has this block already: nothing to change.</source>
+        <translation>本年度指标目录已包含该模块，无需更改。</translation>
+    </message>
+    <message>
+        <source>Adding this block changes this year's catalogue as follows:</source>
+        <translation>添加该模块将对本年度指标目录作如下更改：</translation>
+    </message>
+    <message>
+        <source>The {year} catalogue now has the block {block}</source>
+        <translation>{year} 年度指标目录已添加模块 {block}</translation>
     </message>
 </context>
 <context>

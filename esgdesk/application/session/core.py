@@ -103,6 +103,7 @@ ACTION_ROLES = {
     "approve": ("coordinator",), "lock": ("coordinator",), "send_back": ("coordinator",),
     "import_catalogue": ("coordinator",), "open_year": ("coordinator",),
     "restate": ("coordinator",), "submit": ("coordinator", "contributor"),
+    "structure": ("coordinator",),
 }
 ROLE_WORDS = {"coordinator": ("a coordinator", "协调人"),
               "contributor": ("a contributor", "填报人")}
@@ -362,7 +363,8 @@ class SessionCore:
 
     # -- scope --------------------------------------------------------------------------
     def entities(self) -> list[tuple[EntityInfo, int]]:
-        """Every entity in tree order with its depth (for an indented picker)."""
+        """Every entity ever held, in tree order with its depth (for an indented picker: a
+        closed site's past years stay within reach)."""
         if self.store is None:
             return []
         tree = self.store.tree()

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from esgdesk.application.session.core import Changes, SessionCore
 from esgdesk.errors import EsgdeskError
+from esgdesk.model.evidence import refuse_quality
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules.figures import FigureBook
-from esgdesk.storage.store import Change, StoredValue
+from esgdesk.storage.store import Change, PrintedFigure, StoredValue
 
 if TYPE_CHECKING:
     from esgdesk.model.types import Entry
@@ -40,7 +41,8 @@ class FiguresPart(SessionCore):
     def set_figure(self, ref: FigureRef, text: str | None, *, overwrite: bool = False,
                    entry: Entry | None = None, note: str | None = None,
                    unit: str | None = None, provenance: str | None = None, reason: str = "",
-                   history: bool = False) -> Changes:
+                   history: bool = False, quality: str | None = None,
+                   method: str = "") -> Changes:
         """Write one figure (one transaction, one audit row): what the user typed (None
         clears it), or what a form's cell parsed it into already (`entry`, ValueType.entry),
         with what else the user said: its explanation (`note`), the unit it is typed in, its
@@ -51,8 +53,11 @@ class FiguresPart(SessionCore):
         StaleValue unless `overwrite`; a refused write reads the figures again. `history`:
         the figure as a past report printed it, held where the report holds it (the group's
         printed years), even at an entity whose figure is otherwise its children's; the
-        reason (default "history") then says why."""
+        reason (default "history") then says why. `quality` (with an estimate's `method`)
+        says how the figure was obtained; it is checked before the figure is written."""
         store = self.require_store()
+        if quality is not None:
+            refuse_quality(ref.indicator, quality, method)
         workspace = self.workspace
         if not history:
             note = self._explained(text, note, reason)
@@ -70,6 +75,8 @@ class FiguresPart(SessionCore):
             if workspace is not None:
                 self._reread()
             raise
+        if quality is not None and text is not None:
+            store.set_quality(ref.entity, ref.year, ref.indicator, quality, method, self.user)
         if history:  # held where a parent's figure is otherwise its children's: read all again
             return self._reloaded()
         if workspace is not None:
@@ -141,6 +148,20 @@ class FiguresPart(SessionCore):
         self.require_store().restate(ref.entity, ref.year, ref.indicator, value, kind, reason,
                                      self.user)
         return self._reloaded() | Changes(statuses=True)
+
+    def set_printed(self, ref: FigureRef, text: str | None, reason: str) -> Changes:
+        """Print a computed figure otherwise than computed (a percentage as the report
+        rounds it, so that its column adds up to 100 %), with why; "" or None prints it as
+        computed again. Audited; the computed figure is still shown beside it."""
+        self.require_store().set_printed(ref.entity, ref.year, ref.indicator, text, reason,
+                                         self.user)
+        return self._reloaded()
+
+    def printed(self, ref: FigureRef) -> PrintedFigure | None:
+        """How a computed figure prints otherwise than computed, and why (None: as
+        computed)."""
+        found = self.require_store().printed_figures([ref.entity], [ref.year])
+        return found.get((ref.entity, ref.indicator, ref.year))
 
     def lock_figure(self, ref: FigureRef) -> StoredValue:
         """Lock (publish) a figure: it then changes only as a restatement. A figure locked

@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from esgdesk.application.session.core import Changes, SessionCore
-from esgdesk.model.entities import EntityInfo
+from esgdesk.model.entities import EntityInfo, EntityTree
 
 if TYPE_CHECKING:
     from esgdesk.exchange.factor_file import FactorImport
+    from esgdesk.exchange.structure_book import StructurePlan
     from esgdesk.storage.factors import FactorValue
     from esgdesk.storage.restatements import PublishedMove, Restatement
 
@@ -21,10 +22,64 @@ class SetupPart(SessionCore):
 
     # -- the group's set-up: entities, provinces, the method, factors ---------------------
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
-                   parent: str | None = None, province: str | None = None) -> Changes:
-        """Add a company or site under its parent (one transaction with its audit row)."""
+                   parent: str | None = None, province: str | None = None,
+                   from_year: int | None = None, equity_share: str | None = None,
+                   control: bool = True) -> Changes:
+        """Add a company or site under its parent, counting from a year (always when None):
+        one transaction with its audit row; EntityRefused with what is wrong."""
         self.require_store().add_entity(code, name_zh, name_en, kind, parent, province,
-                                        user=self.user)
+                                        user=self.user, from_year=from_year,
+                                        equity_share=equity_share, control=control)
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    def rename_entity(self, code: str, name_zh: str | None = None,
+                      name_en: str | None = None) -> Changes:
+        """Give an entity new names (either or both), audited ("rename")."""
+        store = self.require_store()
+        held = store.entity(code)
+        store.change_entity(code, self.user, name_zh=name_zh or held.name_zh,
+                            name_en=name_en or held.name_en)
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    def move_entity(self, code: str, parent: str, from_year: int) -> Changes:
+        """Put an entity under another parent from a year on, audited ("move"); the years
+        before keep the tree they had."""
+        self.require_store().move_entity(code, parent, from_year, self.user)
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    def close_entity(self, code: str, from_year: int) -> Changes:
+        """Close or divest an entity from a year: nothing is expected of it from then, its
+        figures of the years before stay (refused when it has figures from that year on, or
+        entities still under it), audited ("close")."""
+        self.require_store().close_entity(code, from_year, self.user)
+        return self._rescoped(None, None) | Changes(saved=True)
+
+    def entity_tree(self, year: int | None = None) -> EntityTree:
+        """The group's tree of a year (every entity ever held, under its latest parent,
+        without one)."""
+        return self.require_store().tree(year)
+
+    def export_structure(self, path: Path, lang: str = "zh") -> Path:
+        """Write the group's structure as a workbook to edit (exchange.structure_book)."""
+        from esgdesk.exchange.structure_book import write_structure_book
+
+        store = self.require_store()
+        return write_structure_book(store.structure(), path, lang,
+                                    store.setting("company"))
+
+    def plan_structure(self, path: Path) -> StructurePlan:
+        """A structure workbook read and compared with the database: its problems (each at
+        its sheet!cell) or the changes it makes; nothing is written."""
+        from esgdesk.exchange.structure_book import plan_structure
+
+        return plan_structure(self.require_store(), path)
+
+    def import_structure(self, plan: StructurePlan, source: str) -> Changes:
+        """Store a structure workbook's changes, planned and without problems: one
+        transaction, every change with its audit row."""
+        from esgdesk.exchange.structure_book import apply_structure
+
+        apply_structure(self.require_store(), plan, self.user, source)
         return self._rescoped(None, None) | Changes(saved=True)
 
     @staticmethod

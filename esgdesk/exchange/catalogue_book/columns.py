@@ -4,7 +4,14 @@ of item, a row per item, a header row naming the columns)."""
 
 from __future__ import annotations
 
-from esgdesk.model.catalogue import AGGREGATIONS, CHECK_KINDS, LAYOUTS, SOURCES
+from esgdesk.model.catalogue import (
+    AGGREGATIONS,
+    CHECK_KINDS,
+    EVIDENCE_CHOICES,
+    LAYOUTS,
+    SOURCES,
+    TARGET_KINDS,
+)
 from esgdesk.model.entities import ENTRY_LEVELS
 from esgdesk.model.types import TYPE_NAMES
 from esgdesk.model.units import UNITS
@@ -26,7 +33,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "indicators": ("id", "label_zh", "label_en", "unit_zh", "unit_en", "type", "precision",
                    "quantity", "owner", "aggregation", "entered_at", "formula", "weight", "min",
                    "max",
-                   "max_change", "repeats", "required", "target", "next_target", "better",
+                   "max_change", "repeats", "required", "evidence", "target", "next_target",
+                   "better",
                    "gri", "cass", "szse", "hkex", "note", "section", "retired"),
     "tables": ("id", "chapter", "section", "title_zh", "title_en", "layout", "order", "source",
                "years", "header_zh", "header_en", "unit_column", "sites"),
@@ -41,8 +49,13 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                "indicator", "formula", "complete", "severity"),
     "rules": ("key", "value", "zh", "en"),
     "catalogue": ("key", "value"),
+    "notes": ("table", "number", "text_zh", "text_en"),
+    "targets": ("id", "indicator", "kind", "reduction", "base_year", "target_year",
+                "label_zh", "label_en", "table"),
 }
 SHEETS = tuple(COLUMNS)
+# Sheets a book written before they were added lacks: read as holding nothing.
+OPTIONAL_SHEETS = frozenset({"notes", "targets"})
 
 
 # -- the words of the book ------------------------------------------------------------------
@@ -76,9 +89,22 @@ SHEET_HELP: dict[str, tuple[str, str]] = {
               "数量级错误时的提示。",
               "Catalogue-wide defaults of the checking rules (an indicator's own rules come "
               "first), and slips:<unit> rows: what an order-of-magnitude change likely is."),
-    "catalogue": ("目录信息：版本、报告名称（{company} 与 {year} 会被替换）、公司名称。",
+    "catalogue": ("目录信息：版本、报告名称（{company} 与 {year} 会被替换）、公司名称；"
+                  "mark_not_applicable、mark_not_available：报告表格中不适用、暂无数据"
+                  "的印法（默认 / 和 —）。",
                   "The catalogue: version, the report's name ({company} and {year} are filled "
-                  "in), the company's name."),
+                  "in), the company's name; mark_not_applicable and mark_not_available: what "
+                  "the report's tables print for a figure marked n/a or not available (by "
+                  "default / and —)."),
+    "notes": ("表格下方印出的编号注释（注1、注2 …）：所属表格、编号、中文和英文文字。",
+              "The numbered notes printed under a table (Note 1, Note 2 …): the table, the "
+              "number, the text in Chinese and in English."),
+    "targets": ("基准年目标：某指标（绝对量 absolute 或强度 intensity）在目标年份前较基准年降低 "
+                "reduction%；每年的进展印在其表格下方（table 留空为该指标所在的表格）。",
+                "Targets against a base year: an indicator (absolute, or an intensity) "
+                "reduced by `reduction` per cent of its base year's figure by the target year; "
+                "each year's progress is printed under its table (empty table: the "
+                "indicator's own)."),
 }
 
 INSTRUCTION_LINES: dict[str, tuple[str, ...]] = {
@@ -145,6 +171,9 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
                    "The change from last year allowed without an explanation (0.3 = ±30 %)"),
     "repeats": ("yes：每年数字通常相同", "yes: the figure usually stays the same"),
     "required": ("yes：必须填写", "yes: a figure is required"),
+    "evidence": ("required：每个数据须附证明文件（账单、台账、记录）才算完整；留空则不要求",
+                 "required: a figure counts as complete only with a document behind it (a "
+                 "bill, a ledger, a record); blank: none is asked for"),
     "target": ("本指标是其目标的指标", "The indicator this one is the target of"),
     "next_target": ("上年报告中的下一年目标指标", "The indicator last year's report printed "
                     "as next year's target"),
@@ -179,6 +208,22 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
     "indent": ("缩进级别（0、1、2）", "The indent (0, 1, 2)"),
     "cells": ("matrix 表的单元格：列=指标; 列=指标", "A matrix row: column=indicator; "
               "column=indicator"),
+    "id.targets": ("目标编号，永久不变，例如 ghg_intensity_2025",
+                   "The target's id, never changed, like ghg_intensity_2025"),
+    "indicator.targets": ("要降低的指标（indicators 表中的编号）",
+                          "The indicator to reduce (an id of the indicators sheet)"),
+    "kind.targets": ("absolute 绝对量，或 intensity 强度（单位产出的量）",
+                     "absolute, or intensity (a figure per unit)"),
+    "reduction": ("较基准年降低的百分数，例如 20 表示降低 20%",
+                  "The reduction in per cent of the base year's figure: 20 for −20 %"),
+    "base_year": ("基准年，例如 2021", "The base year, like 2021"),
+    "target_year": ("目标年份，例如 2025", "The year it is due, like 2025"),
+    "label_zh.targets": ("目标的中文名称", "The target's Chinese name"),
+    "table.targets": ("印出进展的表格；留空为该指标所在的表格",
+                      "The table its progress is printed under; empty: the indicator's own"),
+    "number.notes": ("注释编号（1、2、3 …），每张表内不重复",
+                     "The note's number (1, 2, 3 …), once in each table"),
+    "text_zh": ("中文文字", "The Chinese text"), "text_en": ("英文文字", "The English text"),
     "key": ("键", "The key"), "value": ("值", "The value"),
     "zh": ("中文文字", "The Chinese text"), "en": ("英文文字", "The English text"),
     "number": ("篇章编号（如 04）", "The chapter's number (like 04)"),
@@ -199,9 +244,9 @@ COLUMN_HELP: dict[str, tuple[str, str]] = {
 # columns, so that an item added to the book can be chosen at once.
 CHOICES: dict[str, tuple[str, ...]] = {
     "type": TYPE_NAMES, "aggregation": AGGREGATIONS, "entered_at": ENTRY_LEVELS,
-    "layout": LAYOUTS, "source": SOURCES,
+    "layout": LAYOUTS, "source": SOURCES, "evidence": EVIDENCE_CHOICES,
     "better": BETTER, "kind": CHECK_KINDS, "severity": SEVERITIES, "yesno": (YES, NO),
-    "quantity": tuple(unit.id for unit in UNITS),
+    "quantity": tuple(unit.id for unit in UNITS), "target_kind": TARGET_KINDS,
 }
 DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allowed)
     ("indicators", "type"): ("type", False), ("indicators", "owner"): ("departments", False),
@@ -209,14 +254,17 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, bool]] = {  # → (list, blank allo
     ("indicators", "aggregation"): ("aggregation", False),
     ("indicators", "entered_at"): ("entered_at", True),
     ("indicators", "weight"): ("indicators", True), ("indicators", "repeats"): ("yesno", True),
-    ("indicators", "required"): ("yesno", True), ("indicators", "target"): ("indicators", True),
+    ("indicators", "required"): ("yesno", True),
+    ("indicators", "evidence"): ("evidence", True), ("indicators", "target"): ("indicators", True),
     ("indicators", "next_target"): ("indicators", True),
     ("indicators", "better"): ("better", True), ("indicators", "section"): ("sections", False),
     ("indicators", "retired"): ("yesno", True),
     ("tables", "chapter"): ("chapters", False), ("tables", "section"): ("sections", False),
     ("tables", "layout"): ("layout", False), ("tables", "source"): ("source", True),
     ("tables", "unit_column"): ("yesno", True),
-    ("columns", "table"): ("tables", False),
+    ("columns", "table"): ("tables", False), ("notes", "table"): ("tables", False),
+    ("targets", "indicator"): ("indicators", False), ("targets", "kind"): ("target_kind", True),
+    ("targets", "table"): ("tables", True),
     ("rows", "table"): ("tables", False), ("rows", "indicator"): ("indicators", True),
     ("sections", "chapter"): ("chapters", False),
     ("checks", "chapter"): ("chapters", False), ("checks", "kind"): ("kind", False),

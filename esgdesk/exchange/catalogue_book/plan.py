@@ -273,6 +273,7 @@ def _fields(before: Indicator, after: Indicator) -> list[tuple[str, Any, Any]]:
         "owner": (before.owner, after.owner), "aggregation": (before.aggregation,
                                                               after.aggregation),
         "entered_at": (before.entered_at, after.entered_at),
+        "evidence": (before.evidence, after.evidence),
         "formula": (before.formula.text if before.formula else None,
                     after.formula.text if after.formula else None),
         "weight": (before.weight, after.weight), "note": (before.note, after.note),
@@ -314,6 +315,11 @@ def _other_changes(old: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, 
         if part != "tables":
             out += [(f"added {en} {i}", f"新增{zh} {i}") for i in after if i not in before]
             out += [(f"removed {en} {i}", f"删除{zh} {i}") for i in before if i not in after]
+    before, after = ({t["id"]: t for t in d.get("targets", [])} for d in (old, new))
+    out += [(f"added target {t}", f"新增目标 {t}") for t in after if t not in before]
+    out += [(f"removed target {t}", f"删除目标 {t}") for t in before if t not in after]
+    out += [(f"target {t} changed", f"目标 {t} 已修改") for t in after
+            if t in before and before[t] != after[t]]
     old_checks = {c["chapter"]["id"]: c["checks"] for c in old["chapters"]}
     for chapter in new["chapters"]:
         cid = chapter["chapter"]["id"]

@@ -35,7 +35,8 @@ CATALOGUE = "catalogue"  # a document the catalogue's checks cannot read at all
 
 # What a duplicate is, in Chinese.
 WHAT_ZH = {"key": "键", "rule": "规则", "department": "部门", "chapter": "篇章",
-           "section": "章节", "indicator": "指标", "table": "表格", "column": "列"}
+           "section": "章节", "indicator": "指标", "table": "表格", "column": "列",
+           "note": "注释编号", "target": "目标"}
 
 SHEET_GONE = Code(SHEET_MISSING, "the sheet '{sheet_id}' is missing (renamed or deleted)",
                   "缺少工作表“{sheet_id}”（被改名或删除）")

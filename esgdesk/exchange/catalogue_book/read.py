@@ -24,6 +24,7 @@ from esgdesk.exchange.catalogue_book.columns import (
     NO,
     NONE_MARK,
     NUMERIC_DEFAULTS,
+    OPTIONAL_SHEETS,
     SEVERITIES,
     SHEETS,
     YES,
@@ -34,8 +35,10 @@ from esgdesk.model.catalogue import (
     AGGREGATIONS,
     CHECK_KINDS,
     DEFAULT_MARKS,
+    EVIDENCE_CHOICES,
     LAYOUTS,
     SOURCES,
+    TARGET_KINDS,
     Catalogue,
     read_document,
 )
@@ -112,6 +115,8 @@ class Located:
     rows: dict[str, list[Line]] = field(default_factory=dict)  # by table
     columns: dict[str, list[Line]] = field(default_factory=dict)  # by table
     checks: dict[str, list[Line]] = field(default_factory=dict)  # by chapter
+    notes: dict[str, list[Line]] = field(default_factory=dict)  # by table, by number
+    targets: dict[str, Line] = field(default_factory=dict)
 
 
 @dataclass
@@ -245,7 +250,8 @@ class BookReader:
 
         name = names.get(sheet_id)
         if name is None:
-            self.problems.append(say.SHEET_GONE(sheet=sheet_id, sheet_id=sheet_id))
+            if sheet_id not in OPTIONAL_SHEETS:
+                self.problems.append(say.SHEET_GONE(sheet=sheet_id, sheet_id=sheet_id))
             return []
         rows = book[name].iter_rows()
         header = next(rows, ())
@@ -288,13 +294,49 @@ class BookReader:
         retired = self.indicators(sheets["indicators"], chapters, section_chapter, meta)
         tables = self.tables(sheets["tables"], chapters)
         self.columns(sheets["columns"], tables)
+        self.notes(sheets["notes"], tables)
         in_use = {i["id"] for c in chapters.values() for i in c["indicators"]}
         self.rows(sheets["rows"], tables, in_use, {r["id"] for r in retired})
         self.checks(sheets["checks"], chapters, in_use)
         document: dict[str, Any] = {"catalogue": meta, "chapters": list(chapters.values())}
         if retired:
             document["retired"] = retired
+        targets = self.targets(sheets["targets"], tables, in_use)
+        if targets:
+            document["targets"] = targets
         return document
+
+    def targets(self, lines: list[Line], tables: dict[str, dict[str, Any]],
+                in_use: set[str]) -> list[dict[str, Any]]:
+        """The targets against a base year, in the sheet's order."""
+        found = []
+        for line in lines:
+            tid = self.ident(line, "id")
+            if not self.unique(self.located.targets, tid, line, "id", "target"):
+                continue
+            iid = self.text(line, "indicator", required=True)
+            if iid:
+                self.known(line, "indicator", iid, in_use, "", False)
+            raw: dict[str, Any] = {"id": tid, "indicator": iid,
+                                   "kind": self.choice(line, "kind", TARGET_KINDS, "absolute")}
+            reduction = self.number(line, "reduction")
+            if line.blank("reduction"):
+                self.at(line, "reduction", say.EMPTY)
+            elif reduction is not None and not 0 < reduction <= 100:
+                self.at(line, "reduction", say.OUT_OF_RANGE, value=reduction, low=0, high=100)
+            raw["reduction"] = "" if reduction is None else canonical(Decimal(repr(reduction)))
+            for column in ("base_year", "target_year"):
+                if line.blank(column):
+                    self.at(line, column, say.EMPTY)
+                raw[column] = self.whole(line, column, None, 1900, 2200)
+            raw["label"] = self.label(line, "label")
+            table = self.text(line, "table")
+            if table:
+                if table not in tables:
+                    self.at(line, "table", say.NO_SUCH_TABLE, value=table)
+                raw["table"] = table
+            found.append(raw)
+        return found
 
     def meta(self, lines: list[Line], rule_lines: list[Line]) -> dict[str, Any]:
         given: dict[str, str] = {}
@@ -482,6 +524,8 @@ class BookReader:
             rules["better"] = self.choice(line, "better", BETTER, "higher")
         if rules:
             raw["rules"] = rules
+        if self.text(line, "evidence").strip():  # blank: no document asked for
+            raw["evidence"] = self.choice(line, "evidence", EVIDENCE_CHOICES, "")
         note = self.text(line, "note")
         if note:
             raw["note"] = note
@@ -560,6 +604,26 @@ class BookReader:
                 continue
             self.located.columns.setdefault(table["id"], []).append(line)
             table["columns"].append({"key": key, "title": self.label(line, "title")})
+
+    def notes(self, lines: list[Line], tables: dict[str, dict[str, Any]]) -> None:
+        """Each table's numbered notes, in the order of their numbers."""
+        numbers: dict[str, dict[str, Line]] = {}
+        found: dict[str, list[tuple[int, dict[str, Any], Line]]] = {}
+        for line in lines:
+            table = self.table_of(line, tables)
+            number = self.whole(line, "number", None, 1, 999)
+            if line.blank("number"):
+                self.at(line, "number", say.EMPTY)
+            text = self.label(line, "text")
+            if table is None or number is None or not self.unique(
+                    numbers.setdefault(table["id"], {}), str(number), line, "number", "note"):
+                continue
+            found.setdefault(table["id"], []).append(
+                (number, {"number": number, "text": text}, line))
+        for tid, notes in found.items():
+            notes.sort(key=lambda note: note[0])
+            tables[tid]["notes"] = [note for _number, note, _line in notes]
+            self.located.notes[tid] = [line for _number, _note, line in notes]
 
     def rows(self, lines: list[Line], tables: dict[str, dict[str, Any]], in_use: set[str],
              retired: set[str]) -> None:
@@ -727,13 +791,14 @@ def place_of(item: Item, located: Located) -> tuple[Line | None, str]:
     kind, key = item.kind, item.id
     line: Line | None = None
     if item.index is not None:
-        lines = {"row": located.rows, "column": located.columns,
-                 "check": located.checks}.get(kind, {}).get(key, [])
+        lines = {"row": located.rows, "column": located.columns, "check": located.checks,
+                 "note": located.notes}.get(kind, {}).get(key, [])
         line = lines[item.index] if item.index < len(lines) else None
     elif kind == "catalogue":
         line = located.meta.get(f"{item.field}_{item.lang or 'zh'}")
     else:
         line = {"indicator": located.indicators, "table": located.tables,
+                "target": located.targets,
                 "section": located.sections, "chapter": located.chapters,
                 "department": located.departments}.get(kind, {}).get(key)
     column = _COLUMN_OF.get((kind, item.field), item.field) or "id"

@@ -61,6 +61,12 @@ def _yes_no(flag: bool | None) -> str | None:
     return None if flag is None else (YES if flag else NO)
 
 
+def _number(text: str) -> int | float:
+    """A decimal the document holds as text, as a number cell holds it."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
 def _joined(items: Any) -> str:
     return ", ".join(str(i) for i in items or ())
 
@@ -94,6 +100,11 @@ def _book_rows(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
             data["sections"].append([section["id"], head["id"], *_words(section.get("title")),
                                      section.get("page"),
                                      *(_joined(section.get(k)) for k in FRAMEWORKS)])
+    for target in document.get("targets", []):
+        data["targets"].append([target["id"], target["indicator"], target["kind"],
+                                _number(target["reduction"]), target["base_year"],
+                                target["target_year"], *_words(target.get("label")),
+                                target.get("table")])
     indicators = [i for chapter in document.get("chapters", []) for i in chapter["indicators"]]
     for raw in indicators:
         data["indicators"].append(_indicator_row(raw, sections, retired=False))
@@ -109,6 +120,8 @@ def _book_rows(document: dict[str, Any]) -> dict[str, list[list[Any]]]:
                 _joined(table.get("sites"))])
             for column in table.get("columns", []):
                 data["columns"].append([table["id"], column["key"], *_words(column["title"])])
+            for note in table.get("notes", []):
+                data["notes"].append([table["id"], note["number"], *_words(note["text"])])
             for number, row in enumerate(table.get("rows", []), start=1):
                 data["rows"].append(_row_row(table["id"], number, row))
         for check in chapter.get("checks", []):
@@ -132,7 +145,8 @@ def _indicator_row(raw: dict[str, Any], sections: dict[str, dict[str, Any]],
             raw.get("precision"), raw.get("quantity"), raw.get("owner"), raw.get("aggregation"),
             raw.get("entered_at"), raw.get("formula"),
             raw.get("weight"), rules.get("min"), rules.get("max"), rules.get("max_change"),
-            _yes_no(rules.get("repeats")), _yes_no(rules.get("required")), rules.get("target"),
+            _yes_no(rules.get("repeats")), _yes_no(rules.get("required")),
+            raw.get("evidence") or None, rules.get("target"),
             rules.get("next_target"), rules.get("better"), *codes, raw.get("note") or None,
             raw.get("section"), YES if retired else NO]
 

@@ -31,10 +31,11 @@ from esgdesk.exchange.workbook import (
     xlsx_fit_a4,
 )
 from esgdesk.model.catalogue import Catalogue, Indicator, name_in
+from esgdesk.model.evidence import ESTIMATED
 from esgdesk.model.states import VALUE
 from esgdesk.rules.consolidate import Consolidation
 from esgdesk.rules.figures import rounded
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import PrintedFigure, Store
 
 # Points a row of default height may print at, the spreadsheet program fitting it to its
 # text: a line of a Chinese font is taller.
@@ -56,18 +57,54 @@ class ReportBase:
         self.by_entity = by_entity
         self.per_child = per_child
         self.figures = Consolidation(store, range(year - 2, year + 1), self.entity)
-        self.tree = store.tree()
+        self.tree = store.tree(year)  # the structure of the report's year
+        self.everyone = store.tree()  # every entity ever held, to name those of other years
         self.taken: set[str] = set()
         self.cells: XlsxCells
+        self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
+
+    def estimated(self, entity: str, indicator: str, year: int) -> list[str]:
+        """The methods of the estimates a figure holds: its own, stored estimated, or those of
+        the figures below it that it consolidates (empty when none is an estimate)."""
+        estimates = self._estimates()
+        if not estimates:
+            return []
+        return [estimates[code, indicator, year] for code in self.tree.subtree(entity)
+                if (code, indicator, year) in estimates]
+
+    def _estimates(self) -> dict[tuple[str, str, int], str]:
+        """Every estimated figure of the export's years: its method, by (entity,
+        indicator, year), read once."""
+        found = getattr(self, "_estimated", None)
+        if found is None:
+            found = {}
+            for year in range(self.year - 2, self.year + 1):
+                for (entity, indicator), (quality, method) in self.store.qualities(year).items():
+                    if quality == ESTIMATED:
+                        found[entity, indicator, year] = method
+            self._estimated = found
+        return found
 
     def _number(self, indicator: Indicator, number: Decimal) -> float | int:
         return indicator.type.excel_number(rounded(indicator, number))
+
+    def printed(self, indicator: Indicator, year: int, entity: str) -> PrintedFigure | None:
+        """How the report prints a computed figure otherwise than computed (read for the
+        export's entities and years when first asked), None when as computed."""
+        if indicator.formula is None:
+            return None
+        if self._printed is None:
+            self._printed = self.store.printed_figures(self.figures.codes, self.figures.years)
+        return self._printed.get((entity, indicator.id, year))
 
     def value_of(self, indicator: Indicator, year: int, entity: str | None = None) -> Any:
         entity = entity or self.entity
         mark = self._mark(indicator, year, entity)
         if mark is not None:
             return mark
+        printed = self.printed(indicator, year, entity)
+        if printed is not None:  # as the report rounds it; a footnote says so
+            return indicator.type.excel_number(Decimal(printed.printed))
         if indicator.type.numeric:
             number = self.figures.figures(entity, year).get(indicator.id)
             return None if number is None else self._number(indicator, number)
@@ -85,8 +122,16 @@ class ReportBase:
         return self.catalogue.marks.get(stored.state)
 
     def _name(self, code: str) -> str:
-        found = self.tree.get(code)
+        found = self.everyone.get(code)
         return found.name(self.lang) if found is not None else code
+
+    def _approach(self) -> str:
+        """The consolidation approach of the method, as the method's choice words it."""
+        from esgdesk.model.method import choices
+        from esgdesk.rules.consolidate import APPROACH
+
+        choice = choices()[APPROACH]
+        return choice.options[self.figures.approach].label(self.lang)
 
     def _company(self) -> str:
         """The company as the cover names it: a name given as "中文 / English" in the

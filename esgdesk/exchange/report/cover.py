@@ -28,6 +28,7 @@ class CoverSheet(ReportBase):
         rows = [
             ("company", self._company()),
             ("scope", self._name(self.entity)),
+            ("consolidation", self._approach()),
             ("year", self.year),
             ("made", datetime.now().strftime("%Y-%m-%d %H:%M")),
             ("by", made_by),

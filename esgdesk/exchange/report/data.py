@@ -24,6 +24,7 @@ from esgdesk.model.catalogue import Indicator
 from esgdesk.model.states import STATES
 
 DATA_SECOND_PAGE = 4  # the data sheet's column printed first on a second page across
+DATA_THIRD_PAGE = 11  # … and on a third: how the figure was obtained
 DATA_ROWS_A_STEP = 5000  # the data sheet reports progress (and may be cancelled) this often
 
 
@@ -37,7 +38,7 @@ class DataSheet(ReportBase):
         lang = self.lang
         cells = self.cells
         keys = ("entity", "year", "indicator_id", "label", "unit", "value", "state", "status",
-                "note", "changed_by", "changed_at")
+                "note", "changed_by", "changed_at", "quality", "estimate_method")
         names = {code: self._name(code) for code in self.figures.children}
         units = [indicator.unit(lang) for indicator in self.catalogue.indicators.values()]
         headings = [longest_word(word(key, lang), bold=True) + 2 for key in keys]
@@ -45,17 +46,20 @@ class DataSheet(ReportBase):
             headings, (min(max(map(text_width, names.values()), default=0) + 2, 40), 6,
                        max(map(len, self.catalogue.indicators), default=0) + 2, 40,
                        min(max(map(text_width, units), default=0) + 2, 24), 14, 10, 10, 36,
-                       12, 34), strict=True)]
+                       12, 34, 10, 30), strict=True)]
         least = [max(h, w) for h, w in zip(headings, (
             max((longest_word(n) + 2 for n in names.values()), default=8), 6, wanted[2],
             max((longest_word(i.label(lang)) + 2 for i in self.catalogue.indicators.values()),
                 default=8), max((longest_word(u) + 2 for u in units), default=6),
-            14, 10, 10, 14, 12, 34), strict=True)]
-        # Two pages across at the least scale, each narrowed to its page (wrapped where it
-        # can): what the figure is on the first, the figure and its review on the second.
+            14, 10, 10, 14, 12, 34, 10, 14), strict=True)]
+        # Three pages across at the least scale, each narrowed to its page (wrapped where it
+        # can): what the figure is on the first, the figure and its review on the second, how
+        # it was obtained on the third.
         room = print_room(True)
         widths = (narrowed(wanted[:DATA_SECOND_PAGE], least[:DATA_SECOND_PAGE], room)
-                  + narrowed(wanted[DATA_SECOND_PAGE:], least[DATA_SECOND_PAGE:], room))
+                  + narrowed(wanted[DATA_SECOND_PAGE:DATA_THIRD_PAGE],
+                             least[DATA_SECOND_PAGE:DATA_THIRD_PAGE], room)
+                  + narrowed(wanted[DATA_THIRD_PAGE:], least[DATA_THIRD_PAGE:], room))
         for column, key in enumerate(keys):
             cells.write(sheet, 0, column, word(key, lang), cells.style("bold", "header",
                                                                         "middle"))
@@ -81,6 +85,8 @@ class DataSheet(ReportBase):
         known: dict[str, Any] = {}  # names and users, checked once by write(): their Format
         write, write_string, write_number = cells.write, sheet.write_string, sheet.write_number
         values = self.figures.book.values
+        qualities = {year: self.store.qualities(year) for year in {key[2] for key in values}}
+        obtained = {q: word(q, lang) for q in ("measured", "calculated", "estimated")}
         row = 0
         for key in sorted(values):
             entity, indicator_id, year = key
@@ -92,6 +98,9 @@ class DataSheet(ReportBase):
             row += 1
             note, by, value = stored.note, stored.changed_by, stored.value
             lines = max(lines, name_lines.get(entity, 1))
+            quality = qualities[year].get((entity, indicator_id))
+            if quality is not None and len(quality[1]) * 2 > widths[12] - 2:
+                lines = max(lines, lines_needed(quality[1], widths[12]))
             if len(note) * 2 > widths[8] - 2:  # long texts wrap onto more lines
                 lines = max(lines, lines_needed(note, widths[8]))
             if len(by) * 2 > widths[9] - 2:
@@ -142,12 +151,16 @@ class DataSheet(ReportBase):
                     write_string(row, 9, by, by_format)
             if stored.changed_at:
                 write_string(row, 10, stored.changed_at, plain)
+            if quality is not None:
+                write_string(row, 11, obtained.get(quality[0], quality[0]), plain)
+                if quality[1]:
+                    write(sheet, row, 12, quality[1], wrap)
             if row % DATA_ROWS_A_STEP == 0:
                 step("data")
         sheet.freeze_panes(1, 0)
         sheet.repeat_rows(0)
         sheet.autofilter(0, 0, max(row, 1), len(keys) - 1)
-        sheet.set_v_pagebreaks([DATA_SECOND_PAGE])
+        sheet.set_v_pagebreaks([DATA_SECOND_PAGE, DATA_THIRD_PAGE])
         sheet.print_across()  # a row band's two pages one after the other
         xlsx_fit_a4(sheet, landscape=True, scale=math.ceil(PRINT_SCALE_LEAST * 100))
         step("data")

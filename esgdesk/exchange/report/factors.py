@@ -105,8 +105,10 @@ class FactorsSheet(ReportBase):
         page.add(Line({0: Cell(word("method", lang), heading),
                        1: Cell(word("method_choice", lang), heading)}))
         for choice in choices().values():
-            if choice.scope != "database" or not any(
-                    n in names for o in choice.options.values() for n in o.reads):
+            reads = [n for o in choice.options.values() for n in o.reads]
+            # a choice of factors where this export computes with them; one of the method
+            # as a whole (the consolidation approach) always
+            if choice.scope != "database" or (reads and not any(n in names for n in reads)):
                 continue
             option = values.option(choice, self.entity)
             mark = "" if option.id != choice.default else word("default_mark", lang)

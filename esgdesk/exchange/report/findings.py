@@ -36,8 +36,38 @@ class FindingsSheet(ReportBase):
                       finding.year, kind.title(lang) if kind is not None else finding.rule,
                       finding.message(lang), finding.explanation or None]
             page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
+        self._estimate_lines(page, text)
         self._untranslated_lines(page, text)
         return page
+
+    def _estimate_lines(self, page: Page, text: Any) -> None:
+        """For each table holding estimates, the share of its figures of the year that
+        are estimates (the figures typed in it, over the entity's tree)."""
+        lang, year = self.lang, self.year
+        estimates = self._estimates()
+        if not any(key[2] == year for key in estimates):
+            return
+        codes = self.tree.subtree(self.entity)
+        held = self.figures.book.values
+        for table in self.catalogue.tables.values():
+            typed = [i for i in dict.fromkeys(table.indicators())
+                     if i in self.catalogue.indicators
+                     and self.catalogue.indicators[i].formula is None]
+            filled = [(code, i) for code in codes for i in typed
+                      if (stored := held.get((code, i, year))) is not None
+                      and stored.value is not None]
+            counted_estimates = sum(1 for code, i in filled if (code, i, year) in estimates)
+            if not counted_estimates:
+                continue
+            share = round(100 * counted_estimates / len(filled))
+            title = table.title(lang, year)
+            message = (f"“{title}”：{len(filled)} 个数据中 {counted_estimates} 个为估算值"
+                       f"（{share}%）。" if lang == "zh" else
+                       f"'{title}': {counted_estimates} of {len(filled)} figures are "
+                       f"estimates ({share} %).")
+            values = [word("info", lang), word("open_state", lang), self._name(self.entity),
+                      year, word("rule_estimates", lang), message, None]
+            page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
 
     def _untranslated(self) -> list[tuple[str, int, Indicator]]:
         """The text figures the workbook prints without its language (entity, year,

@@ -4,6 +4,7 @@ as the report prints it with its footnotes, and the by-entity comparison."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from esgdesk.exchange.report.base import ReportBase
@@ -21,9 +22,11 @@ from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.method import choices, chosen_names
 from esgdesk.model.states import is_state_text
+from esgdesk.model.types import canonical
 from esgdesk.rules.consolidate import Missing, missing_words
 from esgdesk.rules.figures import rounded
-from esgdesk.storage.store import RESTATEMENT_REASONS
+from esgdesk.rules.targets import Progress, target_progress
+from esgdesk.storage.store import RESTATEMENT_REASONS, PrintedFigure
 
 
 class TableSheets(ReportBase):
@@ -64,7 +67,8 @@ class TableSheets(ReportBase):
         return Page(least={0: 24, 1: 6}, most={0: 60, 1: 30})
 
     def _table(self, page: Page, table: Table, entity: str) -> None:
-        """A table as the report prints it: its title, header row and rows."""
+        """A table as the report prints it: its title, header row, rows, footnotes and its
+        own numbered notes."""
         lang = self.lang
         page.add(Line({0: Cell(table.title(lang, self.year), self.cells.style("bold"))},
                       spanning=True, keep=3))  # on the page of its header and first rows
@@ -79,6 +83,15 @@ class TableSheets(ReportBase):
             self._figure_rows(page, grid)
         if len(page.lines) - first > 2:
             page.lines[-2].keep = 1  # no page holds the table's last row alone
+        for note in table.notes:  # the report's 注1, 注2 … under the table
+            page.add(Line({0: Cell(note.printed(lang, self.year), self.cells.style("note"))},
+                          spanning=True))
+        targets = self.catalogue.targets_of(table)
+        if targets:
+            for found in target_progress(self.store, self.catalogue, targets, entity,
+                                         self.year):
+                page.add(Line({0: Cell(self._progress(found), self.cells.style("note"))},
+                              spanning=True))
 
     def _sites(self, table: Table, entity: str) -> list[SiteInfo]:
         """The table's sites under the entity; without any, one column a year for the entity
@@ -98,6 +111,8 @@ class TableSheets(ReportBase):
         group = self.cells.style("bold", "group", "border", "middle")
         restated: list[tuple[str, int, Indicator, Any]] = []
         incomplete: list[tuple[str, int, str]] = []
+        overridden: list[tuple[str, Indicator, FigureRef, PrintedFigure]] = []
+        estimated: list[tuple[str, int, list[str]]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -120,6 +135,12 @@ class TableSheets(ReportBase):
                 comment = None
                 if indicator.formula is not None:
                     comment = self._method(indicator, ref.year)
+                methods = self.estimated(ref.entity, indicator.id, ref.year) \
+                    if value is not None and indicator.formula is None else []
+                if methods:  # an estimate says so, and how it was made
+                    said = f"{word('estimated', lang)}: {'; '.join(sorted(set(methods)))}"
+                    comment = f"{comment}\n{said}" if comment else said
+                    estimated.append((indicator.label(lang, ref.year), ref.year, methods))
                 line.cells[column] = Cell(value, style, comment)
                 if value is None and indicator.type.numeric:
                     found = self.figures.figure(ref.entity, indicator.id, ref.year)
@@ -131,17 +152,76 @@ class TableSheets(ReportBase):
                 stored = self.figures.book.stored(ref.entity, indicator.id, ref.year)
                 if stored is not None and stored.published is not None:
                     restated.append((label, ref.year, indicator, stored))
+                printed = self.printed(indicator, ref.year, ref.entity)
+                if printed is not None:
+                    overridden.append((label, indicator, ref, printed))
             page.add(line)
         for label, year, indicator, stored in restated:  # footnotes, as GRI 2-4 asks
             page.add(Line({0: Cell(self._restatement(label, year, indicator, stored),
                                    self.cells.style("note"))}, spanning=True))
+        self._printed_notes(page, overridden)
+        for label, year, methods in estimated:  # how each estimate was made
+            how = "; ".join(sorted(set(methods)))
+            text = (f"* {label} {year} 年为估算值：{how}" if lang == "zh" else
+                    f"* {label} {year} is an estimate: {how}")
+            page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
         for label, year, missing in incomplete:  # a total never printed smaller than it is
             text = (f"† {label} {year} 年：不完整，未列示；缺 {missing}" if lang == "zh" else
                     f"† {label} {year}: incomplete, not printed; missing {missing}")
             page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
 
+    def _progress(self, found: Progress) -> str:
+        """A target and its progress in the reporting year, as a line under its table."""
+        target, lang = found.target, self.lang
+        indicator = self.catalogue.indicators[target.indicator]
+
+        def shown(number: Decimal | None) -> str:
+            if number is None:
+                return "—"
+            return f"{indicator.type.format(str(rounded(indicator, number)))} " \
+                f"{indicator.unit(lang)}".strip()
+
+        def per_cent(number: Decimal) -> str:
+            return canonical(number.quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+        base, year = target.base_year, found.year
+        asked = canonical(target.reduction)
+        if lang == "zh":
+            head = (f"目标：{target.label(lang, year)}（以 {base} 年为基准，{target.target_year} "
+                    f"年前降低 {asked}%）：{base} 年 {shown(found.base)}，{year} 年 "
+                    f"{shown(found.current)}")
+            if found.reduced is None or found.share is None:
+                return f"{head}；数据不全，无法计算进展"
+            if found.reduced < 0:
+                return f"{head}，较基准年上升 {per_cent(-found.reduced)}%，尚未降低"
+            return (f"{head}，较基准年降低 {per_cent(found.reduced)}%，完成目标的 "
+                    f"{per_cent(found.share)}%" + ("（已达成）" if found.met else ""))
+        head = (f"Target: {target.label(lang, year)} (−{asked} % by {target.target_year} "
+                f"against {base}): {base} {shown(found.base)}, {year} {shown(found.current)}")
+        if found.reduced is None or found.share is None:
+            return f"{head}; progress cannot be worked out, a figure is missing"
+        if found.reduced < 0:
+            return f"{head}; up {per_cent(-found.reduced)} % from {base}, not reduced yet"
+        return (f"{head}; reduced {per_cent(found.reduced)} % from {base}, "
+                f"{per_cent(found.share)} % of the target" + (" (met)" if found.met else ""))
+
+    def _printed_notes(self, page: Page, overridden: list[tuple[str, Indicator, FigureRef,
+                                                                 PrintedFigure]]) -> None:
+        """A footnote for each computed figure printed as the report rounds it: what was
+        computed, and why it prints otherwise."""
+        for label, indicator, ref, printed in overridden:
+            number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
+            computed = "—" if number is None else indicator.type.format(
+                str(rounded(indicator, number)))
+            shown = indicator.type.format(printed.printed)
+            text = (f"‡ {label} {ref.year} 年：按报告取舍印为 {shown}，计算值为 {computed}"
+                    f"（{printed.reason}）" if self.lang == "zh" else
+                    f"‡ {label} {ref.year}: printed as {shown}, computed {computed} "
+                    f"({printed.reason})")
+            page.add(Line({0: Cell(text, self.cells.style("note"))}, spanning=True))
+
     def _missing(self, missing: Missing) -> str:
-        names = self.tree.names()
+        names = self.everyone.names()
         return missing_words(missing, names, self.catalogue, self.lang, most=12)
 
     def _method(self, indicator: Indicator, year: int) -> str:
@@ -190,6 +270,7 @@ class TableSheets(ReportBase):
         """A matrix's cells for the reporting year; a percentage prints with a % format."""
         lang = self.lang
         group = self.cells.style("bold", "group", "border", "middle")
+        overridden: list[tuple[str, Indicator, FigureRef, PrintedFigure]] = []
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
@@ -206,12 +287,19 @@ class TableSheets(ReportBase):
                     {"num_format": indicator.type.report_format()}
                     if indicator.type.numeric else {}))
                 line.cells[column] = Cell(self._report_value(indicator, ref), style)
+                printed = self.printed(indicator, ref.year, ref.entity)
+                if printed is not None:
+                    overridden.append((label, indicator, ref, printed))
             page.add(line)
+        self._printed_notes(page, overridden)
 
     def _report_value(self, indicator: Indicator, ref: FigureRef) -> Any:
         mark = self._mark(indicator, ref.year, ref.entity)
         if not indicator.type.numeric or mark is not None:
             return self.value_of(indicator, ref.year, ref.entity)
+        printed = self.printed(indicator, ref.year, ref.entity)
+        if printed is not None:
+            return indicator.type.report_number(Decimal(printed.printed))
         number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
         return None if number is None else indicator.type.report_number(
             rounded(indicator, number))
@@ -219,7 +307,7 @@ class TableSheets(ReportBase):
     def _comparison(self, book: Any) -> None:
         """One column per entity (the parent, then each direct child) for the reporting year."""
         lang = self.lang
-        entities = [self.entity, *self.figures.children.get(self.entity, [])]
+        entities = [self.entity, *self.figures.children_in(self.entity, self.year)]
         sheet = book.add_worksheet(sheet_name(word("by_entity", lang), self.taken))
         heading = self.cells.style("bold", "header", "centre", "border")
         page = Page(least={0: 24, 1: 6}, most={0: 60, 1: 18})
@@ -241,10 +329,14 @@ class TableSheets(ReportBase):
                     number_style = self.cells.style(num_format=indicator.type.entry_format())
                     line = Line({0: Cell(indicator.label(lang), label_style),
                                  1: Cell(indicator.unit(lang), label_style)})
-                    for column, figures in enumerate(columns, start=2):
+                    for column, (entity, figures) in enumerate(zip(entities, columns,
+                                                                   strict=True), start=2):
                         number = figures.get(indicator_id)
+                        mark = self._mark(indicator, self.year, entity)
+                        printed = self.printed(indicator, self.year, entity)
                         line.cells[column] = Cell(
-                            None if number is None else self._number(indicator, number),
-                            number_style)
+                            mark if mark is not None or (number is None and printed is None)
+                            else self.value_of(indicator, self.year, entity) if printed
+                            else self._number(indicator, number), number_style)
                     page.add(line)
         self._put(page, sheet, freeze=(1, 2))

@@ -38,7 +38,7 @@ class WorkbookWriter(CoverSheet, TableSheets, IndexSheets, FactorsSheet, Finding
         from esgdesk.rules.validation import validate
 
         chapters = list(self.catalogue.chapters)
-        kids = self.figures.children.get(self.entity, []) if self.per_child else []
+        kids = self.figures.children_in(self.entity, self.year) if self.per_child else []
         data_steps = len(self.figures.book.values) // DATA_ROWS_A_STEP + 1
         total = (sum(len(c.tables) for c in chapters) + 3 + data_steps + int(self.by_entity)
                  + len(kids))

@@ -64,6 +64,18 @@ IN_NO_TABLE = Code("in_no_table", "appears in no table, so nobody can enter it",
                    "没有出现在任何表格中，因此无人能填报")
 NOT_LOWER_ASCII = Code("bad_id", "ids are lower-case ASCII", "编号须为小写英文字符")
 CYCLE = Code("cycle", "cycle: {cycle}", "公式循环引用：{cycle}")
+TARGET_REDUCTION = Code("not_a_number", "a target's reduction is a per cent above 0 and at "
+                        "most 100, not '{value}'", "目标的降幅应为大于 0、不超过 100 的百分数，"
+                        "而不是“{value}”")
+TARGET_YEAR = Code("not_a_number", "a target's year is a year (like 2025), not '{value}'",
+                   "目标的年份应为年份（如 2025），而不是“{value}”")
+TARGET_YEARS = Code("target_years", "the target year {target} is not after the base year "
+                    "{base}", "目标年份 {target} 不在基准年 {base} 之后")
+UNKNOWN_TABLE = Code("unknown_table", "unknown table '{table}'", "没有表格“{table}”")
+NOT_NUMERIC = Code("not_numeric", "'{indicator}' holds no number a target can reduce",
+                   "“{indicator}”不是数值指标，不能设定降低目标")
+NOT_A_NOTE_NUMBER = Code("not_a_number", "a note's number is a whole number from 1, not "
+                         "'{value}'", "注释编号应为从 1 起的整数，而不是“{value}”")
 
 
 class Findings:
@@ -138,6 +150,16 @@ def check_references(found: Findings, catalogue: Catalogue, sections: set[str],
                 if ref and ref not in known:
                     found.add(UNKNOWN_REFERENCE, Item("check", check.chapter, field,
                                                       index=index), ref, what=field)
+    for target in catalogue.targets:
+        place = Item("target", target.id)
+        if target.indicator not in known:
+            found.add(UNKNOWN_REFERENCE, place.on("indicator"), target.indicator,
+                      what="indicator")
+        elif not known[target.indicator].type.numeric:
+            found.add(NOT_NUMERIC, place.on("indicator"), target.indicator,
+                      indicator=target.indicator)
+        if target.table and target.table not in catalogue.tables:
+            found.add(UNKNOWN_TABLE, place.on("table"), table=target.table)
     for cycle in formula_cycles(catalogue):
         found.add(CYCLE, Item("indicator", cycle[0], "formula"), cycle[0],
                   cycle=" → ".join(cycle))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,22 +18,26 @@ from esgdesk.model.catalogue.checks import Findings
 from esgdesk.model.catalogue.records import (
     CHECK_KINDS,
     DEFAULT_MARKS,
+    EVIDENCE_CHOICES,
     LAYOUTS,
     RULE_KEYS,
     SOURCES,
+    TARGET_KINDS,
     Catalogue,
     Chapter,
     Check,
     Column,
     Indicator,
     Label,
+    Note,
     Row,
     Section,
     Table,
+    Target,
     default_level,
 )
 from esgdesk.model.entities import ENTRY_LEVELS
-from esgdesk.model.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, value_type
+from esgdesk.model.types import NEEDS_PRECISION, TYPE_NAMES, ValueType, canonical, value_type
 from esgdesk.paths import RESOURCES, user_cache_folder
 
 CATALOGUE_DIR = RESOURCES / "catalogue"
@@ -124,7 +129,18 @@ def _indicator(found: Findings, chapter_id: str, raw: dict[str, Any], sections: 
         szse=tuple(raw.get("szse", section.szse if section else ())),
         hkex=tuple(raw.get("hkex", section.hkex if section else ())),
         entered_at=_level(found, place.on("entered_at"), raw, chapter_level),
+        evidence=_evidence(found, place.on("evidence"), raw),
     )
+
+
+def _evidence(found: Findings, place: Item, raw: dict[str, Any]) -> str:
+    """Whether a figure of the indicator needs a document: "required", or blank."""
+    given = str(raw.get("evidence") or "")
+    if given and given not in EVIDENCE_CHOICES:
+        found.add(checks.NOT_A_CHOICE, place, place.id, what="evidence", value=given,
+                  choices=EVIDENCE_CHOICES)
+        return ""
+    return given
 
 
 def _level(found: Findings, place: Item, raw: dict[str, Any], chapter_level: str) -> str:
@@ -177,6 +193,17 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
         for index, c in enumerate(raw.get("columns", []))
     )
     header = raw.get("header", {"zh": "指标", "en": "Indicator"})
+    notes: dict[int, Note] = {}
+    for index, note in enumerate(raw.get("notes", [])):
+        at = Item("note", place.id, index=index)
+        number = note.get("number") if isinstance(note, dict) else None
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            found.add(checks.NOT_A_NOTE_NUMBER, at.on("number"), value=number)
+            continue
+        if number in notes:
+            found.add(checks.DECLARED_TWICE, at.on("number"))
+            continue
+        notes[number] = Note(number, found.label(at.on("text"), note.get("text")))
     return Table(
         id=tid,
         chapter=chapter_id,
@@ -191,6 +218,7 @@ def _table(found: Findings, chapter_id: str, raw: dict[str, Any]) -> Table:
         sites=tuple(raw.get("sites", ())),
         columns=columns,
         unit_column=bool(raw.get("unit_column", True)),
+        notes=tuple(notes.values()),
     )
 
 
@@ -213,6 +241,38 @@ def _check(found: Findings, chapter_id: str, index: int, raw: dict[str, Any]) ->
         complete=bool(raw.get("complete", True)),
         severity=raw.get("severity"),
     )
+
+
+def _target(found: Findings, raw: dict[str, Any]) -> Target:
+    """A target against a base year, as declared (its references are checked with the
+    catalogue's)."""
+    tid = str(raw.get("id", ""))
+    place = Item("target", tid or "?")
+    kind = str(raw.get("kind") or "absolute")
+    if kind not in TARGET_KINDS:
+        found.add(checks.NOT_A_CHOICE, place.on("kind"), what="kind", value=kind,
+                  choices=TARGET_KINDS)
+    try:
+        reduction = Decimal(str(raw.get("reduction", "")).strip())
+    except InvalidOperation:
+        reduction = Decimal(0)
+    if not reduction.is_finite() or not 0 < reduction <= 100:
+        found.add(checks.TARGET_REDUCTION, place.on("reduction"), value=raw.get("reduction"))
+        reduction = Decimal(0)
+    years = []
+    for field in ("base_year", "target_year"):
+        year = raw.get(field)
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+            found.add(checks.TARGET_YEAR, place.on(field), value=year)
+            year = 0
+        years.append(year)
+    if all(years) and years[0] >= years[1]:
+        found.add(checks.TARGET_YEARS, place.on("target_year"), base=years[0],
+                  target=years[1])
+    return Target(id=tid, indicator=str(raw.get("indicator", "")), kind=kind,
+                  reduction=reduction, base_year=years[0], target_year=years[1],
+                  label=found.label(place.on("label"), raw.get("label")),
+                  table=str(raw.get("table") or ""))
 
 
 def _chapter(found: Findings, raw: dict[str, Any], sink: dict[str, list]) -> Chapter:
@@ -248,8 +308,9 @@ def _chapter(found: Findings, raw: dict[str, Any], sink: dict[str, list]) -> Cha
 
 def directory_document(directory: Path = CATALOGUE_DIR,
                        ) -> tuple[dict[str, Any], list[Problem]]:
-    """A template's folder (catalogue.toml and one NN_name.toml per chapter) as one document,
-    the form a database stores an edition in; and the files that could not be read."""
+    """A template's folder (catalogue.toml, with its targets, and one NN_name.toml per
+    chapter) as one document, the form a database stores an edition in; and the files that
+    could not be read."""
     import tomllib
 
     problems: list[Problem] = []
@@ -268,7 +329,11 @@ def directory_document(directory: Path = CATALOGUE_DIR,
         head = dict(raw.get("chapter", {}))
         head.setdefault("id", path.stem)
         chapters.append({**raw, "chapter": head})
-    return {"catalogue": meta, "chapters": chapters}, problems
+    document: dict[str, Any] = {"catalogue": {k: v for k, v in meta.items() if k != "targets"},
+                                "chapters": chapters}
+    if meta.get("targets"):  # catalogue.toml's [[targets]]: the document's own part
+        document["targets"] = meta["targets"]
+    return document, problems
 
 
 def read(directory: Path = CATALOGUE_DIR) -> tuple[Catalogue, list[Problem]]:
@@ -313,6 +378,12 @@ def read_document(document: dict[str, Any], year: int | None = None,
             if table.id in tables:
                 found.add(checks.DECLARED_TWICE, Item("table", table.id, "id"))
             tables[table.id] = table
+    targets: dict[str, Target] = {}
+    for raw in document.get("targets", []):
+        target = _target(found, raw)
+        if target.id in targets:
+            found.add(checks.DECLARED_TWICE, Item("target", target.id, "id"))
+        targets[target.id] = target
     catalogue = Catalogue(
         version=str(meta.get("version", "")),
         report_title=found.label(Item("catalogue", field="report"), meta.get("report")),
@@ -327,6 +398,7 @@ def read_document(document: dict[str, Any], year: int | None = None,
         retired=retired,
         marks={k: str(v) for k, v in meta.get("marks", {}).items() if k in DEFAULT_MARKS},
         content_hash=content_hash or document_hash(document),
+        targets=tuple(targets.values()),
     )
     checks.check_references(found, catalogue, set(by_section), sites)
     return catalogue, found.problems
@@ -373,7 +445,19 @@ def to_document(catalogue: Catalogue) -> dict[str, Any]:
     if catalogue.retired:
         document["retired"] = [{**indicator_document(i), "chapter": i.chapter}
                                for i in catalogue.retired.values()]
+    if catalogue.targets:  # left out when none: an edition without targets keeps its hash
+        document["targets"] = [_target_document(t) for t in catalogue.targets]
     return document
+
+
+def _target_document(target: Target) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": target.id, "indicator": target.indicator, "kind": target.kind,
+                           "reduction": canonical(target.reduction),
+                           "base_year": target.base_year, "target_year": target.target_year,
+                           "label": target.label.as_dict()}
+    if target.table:
+        out["table"] = target.table
+    return out
 
 
 def _section_document(section: Section) -> dict[str, Any]:
@@ -392,6 +476,8 @@ def indicator_document(indicator: Indicator) -> dict[str, Any]:
     }
     out.update(owner=indicator.owner, aggregation=indicator.aggregation,
                entered_at=indicator.entered_at)
+    if indicator.evidence:  # only when said: an edition without it keeps its hash
+        out["evidence"] = indicator.evidence
     if indicator.formula is not None:
         out["formula"] = indicator.formula.text
     if indicator.weight is not None:
@@ -426,6 +512,8 @@ def _table_document(table: Table) -> dict[str, Any]:
         out["sites"] = list(table.sites)
     if table.columns:
         out["columns"] = [{"key": c.key, "title": c.title.as_dict()} for c in table.columns]
+    if table.notes:  # left out when none: an edition without notes keeps its hash
+        out["notes"] = [{"number": n.number, "text": n.text.as_dict()} for n in table.notes]
     return {**out, "rows": rows}
 
 

@@ -18,6 +18,8 @@ LAYOUTS = ("years", "sites", "matrix")
 RULE_KEYS = {"min", "max", "max_change", "repeats", "required", "target", "next_target",
              "better"}
 CHECK_KINDS = ("breakdown", "part_of", "same_figure", "ratio")
+# A target against a base year reduces a figure itself, or a figure per unit (an intensity).
+TARGET_KINDS = ("absolute", "intensity")
 LANGUAGES = ("zh", "en")
 # Compiled on first use (by re's cache): its wide ranges take milliseconds to compile.
 _CJK = r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]"
@@ -34,6 +36,10 @@ def fill_year(template: str, year: int) -> str:
     """A title naming the reporting year ("{year} 年重要成果", "{next} Objective")."""
     return template.replace("{year}", str(year)).replace("{next}", str(year + 1))
 
+
+
+EVIDENCE_REQUIRED = "required"  # an indicator's `evidence`: blank, or this
+EVIDENCE_CHOICES = (EVIDENCE_REQUIRED,)
 
 class Label(Frozen):
     """A text in both languages of the report. A title naming the reporting year holds
@@ -64,7 +70,8 @@ class Indicator(Frozen):
     """One figure the report asks for: its labels, unit, value type, owner and rules."""
 
     _fields = ("id", "label", "unit", "type", "owner", "chapter", "section", "aggregation", "gri",
-               "cass", "formula", "weight", "rules", "note", "szse", "hkex", "entered_at")
+               "cass", "formula", "weight", "rules", "note", "szse", "hkex", "entered_at",
+               "evidence")
     id: str
     label: Label
     unit: Label
@@ -84,22 +91,29 @@ class Indicator(Frozen):
     # Where it is typed (ENTRY_LEVELS): "site" (the tree's leaves), "company" or "group"; a
     # parent above that level shows its children's consolidation, read-only.
     entered_at: str
+    # "required": a figure counts as complete only with a document behind it (EVIDENCE).
+    evidence: str
 
     def __init__(self, id: str, label: Label, unit: Label, type: ValueType, owner: str,
                  chapter: str, section: str, aggregation: str, gri: tuple[str, ...],
                  cass: tuple[str, ...], formula: formulas.Formula | None = None,
                  weight: str | None = None, rules: dict[str, Any] | None = None, note: str = "",
                  szse: tuple[str, ...] = (), hkex: tuple[str, ...] = (),
-                 entered_at: str = "company") -> None:
+                 entered_at: str = "company", evidence: str = "") -> None:
         self.__dict__.update(id=id, label=label, unit=unit, type=type, owner=owner,
                              chapter=chapter, section=section, aggregation=aggregation, gri=gri,
                              cass=cass, formula=formula, weight=weight,
                              rules={} if rules is None else rules, note=note, szse=szse,
-                             hkex=hkex, entered_at=entered_at)
+                             hkex=hkex, entered_at=entered_at, evidence=evidence)
 
     @property
     def derived(self) -> bool:
         return self.formula is not None
+
+    @property
+    def needs_evidence(self) -> bool:
+        """A figure of it needs a document behind it (the catalogue's `evidence`)."""
+        return self.evidence == EVIDENCE_REQUIRED
 
 
 class Row(Frozen):
@@ -134,11 +148,28 @@ class Column(Frozen):
         self.__dict__.update(key=key, title=title)
 
 
+class Note(Frozen):
+    """A numbered note the report prints under a table (its 注 1–13), in both languages."""
+
+    _fields = ("number", "text")
+    number: int
+    text: Label
+
+    def __init__(self, number: int, text: Label) -> None:
+        self.__dict__.update(number=number, text=text)
+
+    def printed(self, lang: str, year: int | None = None) -> str:
+        """The note as the report prints it: "注1：…", "Note 1: …"."""
+        text = self.text(lang, year)
+        return f"注{self.number}：{text}" if lang == "zh" else f"Note {self.number}: {text}"
+
+
 class Table(Frozen):
-    """One of the report's indicator tables, laid out as it prints."""
+    """One of the report's indicator tables, laid out as it prints, with the notes it prints
+    under it."""
 
     _fields = ("id", "chapter", "section", "title", "source", "layout", "years", "header", "rows",
-               "sites", "columns", "unit_column")
+               "sites", "columns", "unit_column", "notes")
     id: str
     chapter: str
     section: str
@@ -151,14 +182,16 @@ class Table(Frozen):
     sites: tuple[str, ...]
     columns: tuple[Column, ...]
     unit_column: bool
+    notes: tuple[Note, ...]  # by their numbers
 
     def __init__(self, id: str, chapter: str, section: str, title: Label, source: str,
                  layout: str, years: int, header: Label, rows: tuple[Row, ...],
                  sites: tuple[str, ...] = (), columns: tuple[Column, ...] = (),
-                 unit_column: bool = True) -> None:
+                 unit_column: bool = True, notes: tuple[Note, ...] = ()) -> None:
         self.__dict__.update(id=id, chapter=chapter, section=section, title=title, source=source,
                              layout=layout, years=years, header=header, rows=rows, sites=sites,
-                             columns=columns, unit_column=unit_column)
+                             columns=columns, unit_column=unit_column,
+                             notes=tuple(sorted(notes, key=lambda note: note.number)))
 
     def indicators(self) -> list[str]:
         return list(dict.fromkeys(i for row in self.rows for i in row.indicators()))
@@ -251,12 +284,35 @@ class Check(Frozen):
         return list(dict.fromkeys(ids))
 
 
+class Target(Frozen):
+    """A target against a base year: reduce an indicator's figure (`kind` absolute, or an
+    intensity: a figure per unit) by `reduction` per cent of its base year's figure by the
+    target year; printed with `table` (the indicator's own table when "")."""
+
+    _fields = ("id", "indicator", "kind", "reduction", "base_year", "target_year", "label",
+               "table")
+    id: str
+    indicator: str
+    kind: str
+    reduction: Decimal  # per cent: 20 for "−20 %"
+    base_year: int
+    target_year: int
+    label: Label
+    table: str
+
+    def __init__(self, id: str, indicator: str, kind: str, reduction: Decimal, base_year: int,
+                 target_year: int, label: Label, table: str = "") -> None:
+        self.__dict__.update(id=id, indicator=indicator, kind=kind, reduction=reduction,
+                             base_year=base_year, target_year=target_year, label=label,
+                             table=table)
+
+
 class Catalogue(Frozen):
-    """The report as data: a year's chapters, tables, indicators and checks."""
+    """The report as data: a year's chapters, tables, indicators, checks and targets."""
 
     _fields = ("version", "report_title", "report_year", "departments", "chapters", "indicators",
                "tables", "checks", "rule_defaults", "company", "retired", "content_hash",
-               "marks")
+               "marks", "targets")
     version: str
     report_title: Label  # the report's name, with {company} and {year}
     report_year: int
@@ -273,6 +329,7 @@ class Catalogue(Frozen):
     # How the company's report prints a figure marked n/a or not available, by state id
     # ("/" and "—" unless the edition says otherwise).
     marks: dict[str, str]
+    targets: tuple[Target, ...]  # against a base year, in the order declared
 
     __eq__ = object.__eq__  # the same catalogue only, as a dataclass with eq=False
     __hash__ = object.__hash__
@@ -282,14 +339,15 @@ class Catalogue(Frozen):
                  indicators: dict[str, Indicator], tables: dict[str, Table],
                  checks: tuple[Check, ...], rule_defaults: dict[str, Any] | None = None,
                  company: Label = NO_LABEL, retired: dict[str, Indicator] | None = None,
-                 content_hash: str = "", marks: dict[str, str] | None = None) -> None:
+                 content_hash: str = "", marks: dict[str, str] | None = None,
+                 targets: tuple[Target, ...] = ()) -> None:
         self.__dict__.update(version=version, report_title=report_title, report_year=report_year,
                              departments=departments, chapters=chapters, indicators=indicators,
                              tables=tables, checks=checks,
                              rule_defaults={} if rule_defaults is None else rule_defaults,
                              company=company, retired={} if retired is None else retired,
                              content_hash=content_hash,
-                             marks={**DEFAULT_MARKS, **(marks or {})})
+                             marks={**DEFAULT_MARKS, **(marks or {})}, targets=targets)
 
     def report_name(self, lang: str, year: int | None = None, company: str | None = None,
                     ) -> str:
@@ -403,6 +461,13 @@ class Catalogue(Frozen):
         supplied = set(self.supplied_by(department))
         return [table for table in self.tables.values()
                 if any(i in supplied for i in table.indicators())]
+
+    def targets_of(self, table: Table) -> list[Target]:
+        """The targets printed with a table: those naming it, and those naming none whose
+        indicator's own table it is."""
+        return [t for t in self.targets if t.table == table.id or (
+            not t.table and t.indicator in self.indicators
+            and self.tables_of(t.indicator) and self.home_table(t.indicator).id == table.id)]
 
     def home_table(self, indicator_id: str) -> Table:
         """The table an indicator is declared for: first in its own chapter."""

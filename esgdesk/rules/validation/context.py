@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 
+from esgdesk.model.assurance import Mark
 from esgdesk.model.catalogue import Catalogue, Indicator, Label, Table
 from esgdesk.model.types import ValueRefused, ValueType
 from esgdesk.rules.consolidate import Consolidation, additive_terms
@@ -45,7 +46,7 @@ class ValidationContext:
         self.catalogue: Catalogue = store.edition(year)
         self.year = year
         root = store.entity(entity) if entity else store.root()
-        self.tree = store.tree()
+        self.tree = store.tree(year)  # the structure of the year: its siblings and parents
         self.order = self.tree.subtree(root.code)  # evaluated in tree order, the root first
         self.codes = set(self.order)
         self.children: dict[str, list[str]] = {
@@ -53,16 +54,18 @@ class ValidationContext:
         if book is not None:
             self.book = book
         else:
+            # the year's entities and the year before's (its totals, compared with this one's)
+            reads = self.codes | set(store.tree(year - 1).subtree(root.code))
             if held is not None:
                 figures = {key: value for key, value in held.items()
-                           if key[0] in self.codes and key[2] in (year - 1, year)}
+                           if key[0] in reads and key[2] in (year - 1, year)}
             else:
-                figures = store.figures_of(self.codes, (year - 1, year)) if read else {}
+                figures = store.figures_of(reads, (year - 1, year)) if read else {}
             self.book = FigureBook(self.catalogue, figures, FactorValues(store))
         # Every figure of every entity: typed, consolidated from the children or computed.
         self.figures = Consolidation(store, (year - 1, year), root.code, book=self.book,
                                      catalogue=self.catalogue)
-        self.names = self.tree.names()
+        self.names = store.tree().names()
         self._totals = [s for s in self.catalogue.indicators.values()
                         if s.formula is not None and not s.formula.factors
                         and additive_terms(s.formula) is not None]
@@ -99,6 +102,11 @@ class ValidationContext:
                         *(i for i, deps in self._dependents.items() if spec.id in deps)}:
                 self._factors_of.setdefault(ref, []).append(spec.id)
         self._summed = [s for s in self._typed if s.aggregation == "sum"]
+        # The figures whose catalogue asks for a document behind them, and those of the tree
+        # that have one (read when first asked, again after evidence changes).
+        self._needing_evidence = [s for s in self._typed if s.needs_evidence]
+        self._evidenced: set[tuple[str, str]] | None = None
+        self._marks: dict[str, dict[str, Mark]] | None = None  # a verifier's, by entity
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
         self.submitted: set[tuple[str, str]] = {
@@ -117,6 +125,23 @@ class ValidationContext:
                 self._group_of[spec.id] = group
 
     # -- figures --------------------------------------------------------------
+    def evidenced(self, entity: str, indicator: str) -> bool:
+        """Whether a document is attached to the figure (of the year validated)."""
+        if self._evidenced is None:
+            self._evidenced = {(a.entity, a.indicator)
+                               for a in self.store.attachments(self.year, self.codes)}
+        return (entity, indicator) in self._evidenced
+
+    def marks(self, entity: str) -> dict[str, Mark]:
+        """A verifier's latest mark on each of an entity's figures of the year, by
+        indicator."""
+        if self._marks is None:
+            self._marks = {}
+            for mark in self.store.marks_of_years({self.year}):
+                if mark.entity in self.codes and mark.indicator in self.catalogue.indicators:
+                    self._marks.setdefault(mark.entity, {})[mark.indicator] = mark
+        return self._marks.get(entity, {})
+
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
         return self.book.stored(entity, indicator, year)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from esgdesk.model.assurance import MARKS
 from esgdesk.model.catalogue import Indicator, Label
 from esgdesk.model.states import STATES
 from esgdesk.model.words import counted
@@ -191,3 +192,41 @@ def target(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
             f"'{label.en}': the {v.year + 1} target {v.show(spec.id, following)} is weaker than "
             f"the {v.year} actual {v.show(spec.id, actual)}.", explained_by=next_id))
     return found
+
+
+def evidence(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
+    """A figure whose catalogue asks for a document behind it (`evidence = "required"`),
+    filled in, with none attached: it does not count as complete, and its request cannot be
+    approved."""
+    spec = v.catalogue.indicators[subject]
+    if not spec.needs_evidence or not v.figures.takes(entity, spec.id):
+        return []
+    stored = v.stored(entity, spec.id, v.year)
+    if stored is None or stored.value is None or stored.state != "value":
+        return []  # nothing to prove (n/a, not available), or nothing yet: see "missing"
+    if v.evidenced(entity, spec.id):
+        return []
+    label = spec.label
+    return [Finding("warning", "evidence", entity, v.year, (spec.id,), {}, Label(
+        f"“{label.zh}”须附证明文件（账单、台账、记录），尚未附上。",
+        f"'{label.en}' needs a document behind it (a bill, a ledger, a record); none is "
+        "attached."))]
+
+
+# A verifier's mark as a finding: failed and queried are to be answered, passed is noted.
+MARK_SEVERITY = {"failed": "warning", "queried": "warning", "passed": "info"}
+
+
+def assurance(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
+    """A verifier's latest mark on the figure, with its comment (none when unmarked)."""
+    mark = v.marks(entity).get(subject)
+    if mark is None:
+        return []
+    label = v.catalogue.indicators[subject].label
+    zh_mark, en_mark = MARKS[mark.mark]
+    comment_zh = f"：{mark.comment}" if mark.comment else "。"
+    comment_en = f": {mark.comment}" if mark.comment else "."
+    return [Finding(MARK_SEVERITY[mark.mark], "assurance", entity, v.year, (subject,), {},
+                    Label(f"核查人 {mark.marked_by} 对“{label.zh}”的结论为{zh_mark}{comment_zh}",
+                          f"The verifier {mark.marked_by} marked '{label.en}' "
+                          f"{en_mark}{comment_en}"))]

@@ -53,6 +53,8 @@ RULE_KINDS: tuple[RuleKind, ...] = (
     RuleKind("missing", "缺报", "Missing figures", figure_rules.missing),
     RuleKind("incomplete", "合计不完整", "Incomplete total", group_rules.incomplete),
     RuleKind("totals", "合计与分项", "Total and its lines", group_rules.totals),
+    RuleKind("evidence", "证明文件", "Evidence", figure_rules.evidence),
+    RuleKind("assurance", "核查结论", "Assurance", figure_rules.assurance),
 )
 RULES: dict[str, RuleKind] = {kind.name: kind for kind in RULE_KINDS}
 CHECK_RULES: dict[str, RuleKind] = {check: kind for kind in RULE_KINDS for check in kind.checks}

@@ -86,6 +86,10 @@ class Validator(ValidationContext):
                 self._evaluate("factor", entity, spec.id)
             for spec in self._quantities:
                 self._evaluate("peer", entity, spec.id)
+            for spec in self._needing_evidence:
+                self._evaluate("evidence", entity, spec.id)
+            for indicator in self.marks(entity):
+                self._evaluate("assurance", entity, indicator)
             self.evaluated += 1
             yield entity
 
@@ -104,6 +108,8 @@ class Validator(ValidationContext):
         spec = self.catalogue.indicators[indicator]
         if not spec.derived:
             self._evaluate_indicator(entity, spec)
+        if spec.needs_evidence:
+            self._evaluate("evidence", entity, indicator)
         touched = [indicator, *self._dependents.get(indicator, ())]
         for code in [entity, *(a.code for a in self.tree.ancestors(entity))]:
             if code not in self.codes:
@@ -138,6 +144,16 @@ class Validator(ValidationContext):
                     break
                 if self.children[code]:
                     self._evaluate("consolidation", code, indicator)
+        return self.findings()
+
+
+    def update_evidence(self, entity: str, indicator: str) -> list[Finding]:
+        """A document was attached to a figure, or removed from it: read which figures have
+        one again and re-run the rule that asks for them on this one."""
+        self._evidenced = None
+        spec = self.catalogue.indicators.get(indicator)
+        if spec is not None and spec.needs_evidence and entity in self.codes:
+            self._evaluate("evidence", entity, indicator)
         return self.findings()
 
 

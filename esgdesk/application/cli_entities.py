@@ -1,0 +1,172 @@
+"""The command line's `entity` command: the group's structure (companies and sites, the years
+each counts in, moves between parents) added, renamed, moved, closed, listed, and written to
+or read from the structure workbook. It parses, asks the session and prints."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from esgdesk.application.commands import command, print_refused, refuse_existing
+from esgdesk.application.databases import location
+from esgdesk.errors import EsgdeskError
+
+if TYPE_CHECKING:
+    from esgdesk.application.session import Session
+    from esgdesk.model.entities import EntityTree
+
+VERBS = ("add", "rename", "move", "close", "list", "export", "import")
+YES = ("yes", "y", "true", "1", "是")
+NO = ("no", "n", "false", "0", "否")
+
+
+def _entity_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("verb", choices=VERBS, help="what to do")
+    parser.add_argument("path", type=location, help="database file or postgresql:// URL")
+    parser.add_argument("target", nargs="?", metavar="CODE|WORKBOOK",
+                        help="the entity's code (add, rename, move, close); the workbook "
+                        "(import)")
+    parser.add_argument("--parent", help="the parent's code (add, move)")
+    parser.add_argument("--kind", choices=("company", "site"), help="add: company or site")
+    parser.add_argument("--zh", help="the Chinese name (add, rename)")
+    parser.add_argument("--en", help="the English name (add, rename)")
+    parser.add_argument("--province", help="add: the province it is in (its grid factor)")
+    parser.add_argument("--from", dest="from_year", type=int,
+                        help="add: the first year it counts (default: always); move: the "
+                        "first year under the new parent; close: the first year without it")
+    parser.add_argument("--equity-share", help="add: the group's equity share, percent")
+    parser.add_argument("--control", choices=("yes", "no"), default="yes",
+                        help="add: whether the group has operational control (default yes)")
+    parser.add_argument("--year", type=int, help="list: the tree of this reporting year "
+                        "(default: every entity ever held)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--lang", choices=("zh", "en"), default="en")
+    parser.add_argument("--out", type=Path, help="export: the workbook to write")
+    parser.add_argument("--force", action="store_true", help="export: overwrite --out")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="import: check and show the difference, write nothing")
+
+
+@command("entity", "the group's structure: add, rename, move or close an entity, list the "
+         "tree of a year, export or import the structure workbook", _entity_arguments)
+def _entity(args: argparse.Namespace) -> int:
+    from esgdesk.application.commands import command_session
+
+    session = command_session(args.path, args)
+    try:
+        return int(_VERBS[args.verb](session, args))
+    finally:
+        session.close()
+
+
+def _needs(args: argparse.Namespace, *names: str) -> None:
+    """A usage error naming the options a verb needs and was not given."""
+    missing = [name for name in names if getattr(args, name.replace("-", "_")) in (None, "")]
+    if missing:
+        shown = ", ".join("CODE" if m == "target" else "--" + m.replace("_year", "")
+                          for m in missing)
+        raise EsgdeskError(f"entity {args.verb} needs {shown}",
+                           f"entity {args.verb} 需要 {shown}", kind="usage")
+
+
+def _add(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target", "parent", "kind", "zh", "en")
+    session.add_entity(args.target, args.zh, args.en, args.kind, args.parent, args.province,
+                       from_year=args.from_year, equity_share=args.equity_share,
+                       control=args.control == "yes")
+    entity = session.require_store().entity(args.target)
+    print(f"{entity.code}: added under {entity.parent} ({entity.kind}, "
+          f"{_span(entity.from_year, entity.to_year)})")
+    return 0
+
+
+def _rename(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target")
+    if not (args.zh or args.en):
+        _needs(args, "zh", "en")
+    session.rename_entity(args.target, args.zh, args.en)
+    entity = session.require_store().entity(args.target)
+    print(f"{entity.code}: {entity.name_zh} / {entity.name_en}")
+    return 0
+
+
+def _move(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target", "parent", "from_year")
+    session.move_entity(args.target, args.parent, args.from_year)
+    print(f"{args.target}: under {args.parent} from {args.from_year}")
+    return 0
+
+
+def _close(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target", "from_year")
+    session.close_entity(args.target, args.from_year)
+    print(f"{args.target}: counts up to {args.from_year - 1}; nothing is expected of it "
+          f"from {args.from_year}")
+    return 0
+
+
+def _list(session: Session, args: argparse.Namespace) -> int:
+    tree = session.entity_tree(args.year)
+    rows = tree_rows(tree)
+    if args.format == "json":
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for row in rows:
+        share = f"\t{row['equity_share']} %" if row["equity_share"] is not None else "\t-"
+        control = "" if row["control"] else "\tno operational control"
+        print(f"{'  ' * row['depth']}{row['code']}\t{row['kind']}\t{row['name_zh']}\t"
+              f"{row['name_en']}\t{row['province'] or '-'}\t"
+              f"{_span(row['from'], row['to'])}{share}{control}")
+    return 0
+
+
+def tree_rows(tree: EntityTree) -> list[dict[str, Any]]:
+    """Each entity of a tree, in its order, as the list prints it (and as JSON)."""
+    return [{"code": e.code, "name_zh": e.name_zh, "name_en": e.name_en, "kind": e.kind,
+             "parent": e.parent, "province": e.province, "from": e.from_year,
+             "to": e.to_year, "equity_share": e.equity_share, "control": e.control,
+             "depth": tree.depth(e.code)} for e in tree]
+
+
+def _span(first: int | None, last: int | None) -> str:
+    if first is None and last is None:
+        return "always"
+    return f"{first if first is not None else '…'}–{last if last is not None else ''}"
+
+
+def _export(session: Session, args: argparse.Namespace) -> int:
+    if args.out is None:
+        raise EsgdeskError("say where to write the workbook: --out structure.xlsx",
+                           "请用 --out 指定工作簿文件", kind="usage")
+    refuse_existing(args.out, args.force)
+    written = session.export_structure(args.out, args.lang)
+    count = len(session.entity_tree())
+    print(f"{written}: the group's structure ({count} entities), for editing in Excel or "
+          "LibreOffice")
+    return 0
+
+
+def _import(session: Session, args: argparse.Namespace) -> int:
+    _needs(args, "target")
+    plan = session.plan_structure(Path(args.target))
+    if plan.problems:
+        return print_refused(args.target, plan.problems, args.lang)
+    if not plan.changes:
+        print(f"{args.target}: the same as the database's structure; nothing to change")
+        return 0
+    for line in plan.lines(args.lang):
+        print(line)
+    if args.dry_run:
+        print(f"{args.target}: checked (dry run); nothing was written")
+        return 0
+    session.import_structure(plan, Path(args.target).name)
+    print(f"{args.target}: stored, {plan.changes} changes")
+    return 0
+
+
+_VERBS = {"add": _add, "rename": _rename, "move": _move, "close": _close, "list": _list,
+          "export": _export, "import": _import}
