@@ -7,14 +7,22 @@ On the generated group (89 subsidiaries × 10 years, about 170,000 figures, gene
 `esgdesk generate` in a separate process so that it does not count against the app's
 memory): opening the database in the window, switching chapters and switching entities,
 each after start-up (every chapter's form built), and the app process's peak memory.
-Aims: each under 100 ms, peak under 300 MB.
+Aims (issue 31, at 451 entities too): each switch under 100 ms at its maximum, a company's
+findings within 100 ms, the group's within 1 s of opening it (its first sooner), the app's
+peak memory and the file check's under 300 MB; printed beside the figures.
 
 Each time is from the user's action until the form shows the new figures and the window
 has handled its events. The validation of the new scope then runs in slices between
 events (a slice is about 15 ms); the time until its findings are shown is printed too,
 and is waited for before the next action, so no action is timed while one is pending.
 The file check (SQLite's integrity check and the audit chain) runs in a separate process
-after opening; its time and memory are printed apart.
+after opening; its time, CPU time and memory are printed apart, with the time of each of its
+steps as it says them (SQLite's own integrity_check, the figures compared with the log, the
+chain's hashing).
+
+`--db PATH` keeps the generated group there and measures an existing one again (a group of
+450 companies takes minutes to generate). The machine's load (uptime) is printed with the
+figures: on a shared machine times vary, CPU time and peak memory much less.
 """
 
 from __future__ import annotations
@@ -42,6 +50,9 @@ def main() -> int:
     parser.add_argument("--companies", type=int, default=89,
                         help="subsidiaries of the generated group (default 89)")
     server_arguments(parser)
+    parser.add_argument("--db", type=Path,
+                        help="the generated group's file: generated there when missing, "
+                             "measured again when there (kept either way)")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # one engine, in its own process
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -51,15 +62,13 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        database = work / "group.db"
-        subprocess.run([sys.executable, "-m", "esgdesk", "generate", str(database),
-                        "--companies", str(args.companies)], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "esgdesk", "check", str(database)], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)
-        check = time.perf_counter() - start
-        check_memory = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        database = args.db or work / "group.db"
+        if not database.exists():
+            subprocess.run([sys.executable, "-m", "esgdesk", "generate", str(database),
+                            "--companies", str(args.companies)], cwd=ROOT,
+                           check=True, stdout=subprocess.DEVNULL)
+        load = os.getloadavg()
+        check = file_check(database)
         results = {"SQLite": _measured(str(database))}
         with server_url(args) as url:
             if url:
@@ -70,8 +79,32 @@ def main() -> int:
                 push = time.perf_counter() - start
                 results["PostgreSQL"] = _measured(url)
                 results["PostgreSQL"]["pushing the file to the server"] = [push]
-        report(results, database, check, check_memory)
+        report(results, database, check, load)
         return 0
+
+
+def file_check(database: Path) -> dict[str, float]:
+    """The file check as the app runs it (its own process): wall and CPU seconds, peak MB,
+    and the seconds of each step from when it says it begins (SQLite's integrity_check, the
+    figures against the log, the chain's hashing)."""
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "esgdesk", "check", "--json",
+                                "--progress", str(database)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    began: dict[str, float] = {}
+    assert process.stderr is not None
+    for line in process.stderr:
+        step = line.split()[1] if line.startswith("checking ") else ""
+        began.setdefault(step, time.perf_counter())
+    _pid, status, usage = os.wait4(process.pid, 0)
+    end = time.perf_counter()
+    if status:
+        raise SystemExit(f"esgdesk check failed on {database}")
+    steps = ["integrity", "figures", "chain"]
+    marks = [began.get(step, end) for step in steps] + [end]
+    return {"wall": end - start, "cpu": usage.ru_utime + usage.ru_stime,
+            "peak": usage.ru_maxrss / 1024,
+            **{step: marks[n + 1] - marks[n] for n, step in enumerate(steps)}}
 
 
 def _measured(where: str) -> dict[str, Any]:
@@ -104,20 +137,30 @@ def measure(work: Path, where: str) -> dict[str, Any]:
     window.show()
     app.processEvents()
 
+    firsts: list[float] = []  # seconds until the first findings of a scope were shown
+
     def settled() -> float:
-        """Let the validation of the new scope finish; seconds it took."""
+        """Let the validation of the new scope finish; seconds it took (and, in `firsts`,
+        until its first findings were shown)."""
         start = time.perf_counter()
+        first = None
         while window.validation_running():
             app.processEvents()
-        return time.perf_counter() - start
+            if first is None and window.workspace is not None and window.workspace.findings():
+                first = time.perf_counter() - start
+        end = time.perf_counter() - start
+        firsts.append(end if first is None else first)
+        return end
 
-    opened, opened_findings = [], []
+    opened, opened_findings, opened_cpu, opened_first = [], [], [], []
     for _ in range(3):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         window.open_database(database, "group", 2023)
         app.processEvents()
         opened.append(time.perf_counter() - start)
         opened_findings.append(opened[-1] + settled())
+        opened_cpu.append(time.process_time() - cpu)
+        opened_first.append(opened[-1] + firsts[-1])
     window.prebuild_forms()
     for _ in range(20):
         app.processEvents()
@@ -130,25 +173,29 @@ def measure(work: Path, where: str) -> dict[str, Any]:
             app.processEvents()
             switches.append(time.perf_counter() - start)
     window.show_chapter("people")
-    companies, company_findings = [], []
+    companies, company_findings, company_cpu = [], [], []
     for code in codes[1:31]:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         window.select(code, 2023)
         app.processEvents()
         companies.append(time.perf_counter() - start)
         company_findings.append(companies[-1] + settled())
-    start = time.perf_counter()
+        company_cpu.append(time.process_time() - cpu)
+    start, cpu = time.perf_counter(), time.process_time()
     window.select("group", 2023)
     app.processEvents()
     group = time.perf_counter() - start
     group_findings = group + settled()
+    group_cpu = time.process_time() - cpu
     findings = len(window.workspace.findings()) if window.workspace else 0
-    validation = []
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # what the app did
+    validation, validation_cpu = [], []
     for code in ("cn-001", "group"):  # what the slices add up to, in one go
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         Validator(window.store, 2023, code).run()
         validation.append(time.perf_counter() - start)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        validation_cpu.append(time.process_time() - cpu)
+    peak_with = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.close()
 
     return {"entities": len(codes), "figures": figures,
@@ -156,41 +203,70 @@ def measure(work: Path, where: str) -> dict[str, Any]:
             "switching chapters": switches,
             "switching to a company": companies,
             "switching to the whole group": [group],
+            "first findings shown, opening the group": opened_first,
             "findings shown, opening the group": opened_findings,
+            "findings shown, opening the group (CPU)": opened_cpu,
             "findings shown, a company": company_findings,
+            "findings shown, a company (CPU)": company_cpu,
             "findings shown, the whole group": [group_findings],
+            "findings shown, the whole group (CPU)": [group_cpu],
             "validating a company in one go": validation[:1],
+            "validating a company in one go (CPU)": validation_cpu[:1],
             "validating the group in one go": validation[1:],
+            "validating the group in one go (CPU)": validation_cpu[1:],
             "findings on the group": findings, "peak memory (MB)": peak,
+            "peak memory, then validating in one go (MB)": peak_with,
             "memory before the window (MB)": at_start}
 
 
-def report(results: dict[str, dict[str, Any]], database: Path, check: float,
-           check_memory: float) -> None:
+# The issue's aims, by what is measured (ms; memory in MB).
+AIMS = {"opening the database in the window": "100",
+        "first findings shown, opening the group": "under 1000",
+        "switching chapters": "max 100", "switching to a company": "max 100",
+        "switching to the whole group": "max 100",
+        "findings shown, opening the group": "1000",
+        "findings shown, a company": "100", "findings shown, the whole group": "1000"}
+
+
+def report(results: dict[str, dict[str, Any]], database: Path, check: dict[str, float],
+           load: tuple[float, float, float]) -> None:
     engines = list(results)
     first = results[engines[0]]
     size = database.stat().st_size / 1e6
     print(f"generated group: {first['entities']} entities, {first['figures']:,} figures, "
-          f"{size:.0f} MB file")
-    print(f"  {'median (max), ms':<44}" + "".join(f"{e:>22}" for e in engines) + "   aim")
+          f"{size:.0f} MB file; load average {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f} "
+          f"on {os.cpu_count()} processors")
+    print(f"  {'median (max), ms; CPU ms median':<44}"
+          + "".join(f"{e:>28}" for e in engines) + "   aim")
     for name, values in first.items():
-        if not isinstance(values, list):
+        if not isinstance(values, list) or name.endswith("(CPU)"):
             continue
-        aim = "100" if not name.startswith(("findings", "validating")) else ""
         cells = []
         for engine in engines:
             measured = results[engine].get(name)
-            cells.append(f"{statistics.median(measured) * 1000:8.0f} ({max(measured) * 1000:5.0f})"
-                         if measured else "")
-        print(f"  {name:<44}" + "".join(f"{c:>22}" for c in cells) + f"   {aim}")
+            cpu = results[engine].get(f"{name} (CPU)")
+            cell = (f"{statistics.median(measured) * 1000:6.0f} ({max(measured) * 1000:5.0f})"
+                    if measured else "")
+            if measured and cpu:
+                cell += f" cpu {statistics.median(cpu) * 1000:5.0f}"
+            cells.append(cell)
+        print(f"  {name:<44}" + "".join(f"{c:>28}" for c in cells)
+              + f"   {AIMS.get(name, '')}")
     for name in ("pushing the file to the server",):
         if name in results.get("PostgreSQL", {}):
-            print(f"  {name:<44}{'':>22}{results['PostgreSQL'][name][0] * 1000:>14.0f} ms")
+            print(f"  {name:<44}{'':>28}{results['PostgreSQL'][name][0] * 1000:>20.0f} ms")
     print(f"  {'peak memory of the app process, MB':<44}"
-          + "".join(f"{results[e]['peak memory (MB)']:>22.0f}" for e in engines) + "   300")
+          + "".join(f"{results[e]['peak memory (MB)']:>28.0f}" for e in engines) + "   300")
+    print(f"  {'  the same after validating in one go, MB':<44}"
+          + "".join(f"{results[e]['peak memory, then validating in one go (MB)']:>28.0f}"
+                    for e in engines) + "   (the bench's own: a second tree's figures)")
     print(f"  ({first['findings on the group']:,} findings on the group)")
-    print(f"  the file check in its own process: integrity_check and the audit chain of "
-          f"the {size:.0f} MB file {check * 1000:.0f} ms, peak {check_memory:.0f} MB")
+    print(f"  the file check in its own process, {size:.0f} MB file: {check['wall']:.1f} s "
+          f"(CPU {check['cpu']:.1f} s), peak {check['peak']:.0f} MB   aim: under 300 MB, not "
+          "growing with the file")
+    print(f"    SQLite's own integrity_check {check['integrity']:.1f} s + the figures against "
+          f"the log {check['figures']:.1f} s + the audit chain's hashing "
+          f"{check['chain']:.1f} s")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from cli_runner import run_cli
 from conftest import BOTH
 
+from esgdesk.storage import audit
 from esgdesk.storage.audit import verify
 from esgdesk.storage.store import Change, Store, create_at_revision, open_database
 
@@ -112,6 +113,31 @@ def test_the_app_checks_the_chain_in_the_background(qtbot, sample_path: Path,  #
     window = _window_on(qtbot, sample_path, tmp_path)
     qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10000)
     assert "row 10" in window.banner.text()
+
+
+@pytest.mark.sqlite_only
+def test_the_file_check_says_its_steps_and_the_app_shows_them_while_it_runs(
+        qtbot, sample_path: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from esgdesk.application.session import Session
+
+    said = _cli("check", "--json", "--progress", str(sample_path))
+    assert said.returncode == 0, said.stderr
+    lines = said.stderr.splitlines()
+    assert lines[0] == "checking integrity 0 1" and lines[1] == "checking figures 0 1"
+    assert lines[2].startswith("checking chain 0 ")
+    last = lines[-1].split()
+    assert last[:2] == ["checking", "chain"] and last[2] == last[3] and int(last[3]) >= 288
+    assert Session.file_check_progress(said.stderr) == ("chain", 100)
+    assert Session.file_check_progress("checking integrity 0 1\nchecking chain 50 200\n"
+                                       "checking cha") == ("chain", 25)
+    assert Session.file_check_progress("") == ("integrity", None)
+    window = _window_on(qtbot, sample_path, tmp_path)
+    qtbot.waitUntil(lambda: not window.files.checking.isHidden(), timeout=10000)
+    assert window.files.checking.text().startswith("Checking the")
+    assert window.files.checking.text().endswith(" s")
+    qtbot.waitUntil(lambda: not window.files.checkers, timeout=30000)
+    assert window.files.checking.isHidden()
+    window.close()
 
 
 @pytest.mark.sqlite_only
@@ -221,6 +247,41 @@ def test_every_broken_row_is_listed_and_the_owner_seals_them(sample_path: Path) 
         store.close()
     _tamper(sample_path, f"UPDATE audit SET reason = 'y' WHERE id = {last};")
     assert verify(sample_path).broken == (last,) and verify(sample_path).sealed == (12, 40, 61)
+
+
+@pytest.mark.sqlite_only
+def test_the_chain_is_read_in_pages_and_a_row_deep_in_it_is_still_named(
+        sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chain is verified a page of rows at a time, so its memory does not grow with the
+    log: rows broken on a page's last row, the next page's first and many pages in are all
+    named, every row is counted, and a seal many pages after them still seals them."""
+    every = verify(sample_path).rows
+    assert every > 250
+    connection = sqlite3.connect(sample_path)
+    connection.row_factory = sqlite3.Row
+    ids = [row["id"] for row in connection.execute("SELECT id FROM audit ORDER BY id")]
+    pages: list[int] = []
+
+    def query(sql: str, params: tuple[object, ...]) -> list[sqlite3.Row]:
+        rows = connection.execute(sql, params).fetchall()
+        pages.append(len(rows))
+        return rows
+
+    assert [row["id"] for row in audit.chain_rows(query, page=7)] == ids
+    connection.close()
+    assert max(pages) == 7 and len(pages) == len(ids) // 7 + 1
+    _tamper(sample_path, "UPDATE audit SET reason = 'x' WHERE id IN (7, 8, 250);")
+    report = verify(sample_path, page=7)
+    assert report.broken == (7, 8, 250) and report.rows == every
+    assert report.reason.startswith("audit row 7 was changed")
+    monkeypatch.setattr(audit, "CHAIN_PAGE", 7)
+    store = open_database(sample_path)
+    try:
+        store.seal_audit("restored by hand", "zhao")
+        assert store.verify_audit().sealed == (7, 8, 250)
+    finally:
+        store.close()
+    assert verify(sample_path, page=7).sound
 
 
 @pytest.mark.sqlite_only

@@ -168,4 +168,5 @@ def test_frozen_the_file_check_runs_the_bundles_own_executable(
     """A bundle has no `python -m`: the app starts itself with the `check` command."""
     monkeypatch.setattr(sys, "frozen", True, raising=False)
     path = tmp_path / "a.db"
-    assert Session.file_check_command(path) == (sys.executable, ["check", "--json", str(path)])
+    assert Session.file_check_command(path) == (sys.executable,
+                                                ["check", "--json", "--progress", str(path)])

@@ -4,13 +4,14 @@ database opened is remembered among the recent ones and checked in the backgroun
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Signal
-from PySide6.QtWidgets import QMenu, QStatusBar, QWidget
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMenu, QStatusBar, QWidget
 
 from esgdesk.application.databases import Location, is_url, location, shown
 from esgdesk.application.session import Changes
@@ -44,6 +45,14 @@ class DatabaseActions(QObject):
         self.dialog_parent = parent
         self.recent_menu = QMenu(parent)
         self.checkers: list[QProcess] = []  # processes checking a file just opened
+        # "Checking the audit chain… 40% · 6 s" in the status bar while a check runs
+        self.checking = QLabel()
+        self.checking.setVisible(False)
+        status.addPermanentWidget(self.checking)
+        self._check_clock = QTimer(self)
+        self._check_clock.setInterval(1000)
+        self._check_clock.timeout.connect(self._show_checking)
+        self._check_started, self._check_said = 0.0, ""
         self.file_checked.connect(self.show_file_check)
         ops.changed.connect(self._changed)
 
@@ -200,13 +209,39 @@ class DatabaseActions(QObject):
         process = QProcess(self)
         self.checkers.append(process)
         process.finished.connect(lambda *_: self._check_ended(process, path))
+        process.readyReadStandardError.connect(lambda: self._check_heard(process))
         program, arguments = self.session.file_check_command(path)
+        self._check_started, self._check_said = time.monotonic(), ""
         process.start(program, arguments)
+        self._check_clock.start()
+        self._show_checking()
+
+    def _check_heard(self, process: QProcess) -> None:
+        """The check said how far it is (its newest lines are enough)."""
+        said = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
+        if process is self.checkers[-1]:
+            self._check_said = (self._check_said + said)[-400:]
+            self._show_checking()
+
+    def _show_checking(self) -> None:
+        """The running check's step and the seconds since it began, in the status bar."""
+        if not self.checkers:
+            self._check_clock.stop()
+            self.checking.setVisible(False)
+            return
+        seconds = str(int(time.monotonic() - self._check_started))
+        _step, percent = self.session.file_check_progress(self._check_said)
+        text = tr("Checking the audit chain… {percent}% · {seconds} s").replace(
+            "{percent}", str(percent)) if percent is not None else \
+            tr("Checking the file… {seconds} s")
+        self.checking.setText(text.replace("{seconds}", seconds))
+        self.checking.setVisible(True)
 
     def _check_ended(self, process: QProcess, path: Path) -> None:
         output = bytes(process.readAllStandardOutput().data()).decode("utf-8", "replace")
         self.checkers.remove(process)
         process.deleteLater()
+        self._show_checking()
         check = self.session.read_file_check(path, output)
         if check is not None:  # else the check itself failed: the next write checks
             self.file_checked.emit(check)
@@ -226,9 +261,11 @@ class DatabaseActions(QObject):
         needed now (and would hold a processor while the user works)."""
         for process in list(self.checkers):
             process.finished.disconnect()
+            process.readyReadStandardError.disconnect()
             process.kill()
             process.waitForFinished(3000)
         self.checkers.clear()
+        self._show_checking()
 
     def check_file(self, restore: bool | None = None) -> bool:
         """SQLite's integrity check now; a damaged file is never written to, and the latest

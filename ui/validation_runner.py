@@ -1,5 +1,6 @@
 """Validating a whole group takes most of a second: the session's run is stepped in slices
-between the user's events, so the form is usable at once; findings appear when it ends. A new
+between the user's events, so the form is usable at once; the findings of the entities done
+so far appear as soon as the tree is read, and the rest as they come. A new
 scope (another entity, year or database) starts a run; later edits re-validate incrementally."""
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ class ValidationRunner(QObject):
             self.status.showMessage(tr("Validation failed: {why}")
                                                 .replace("{why}", exc.message()), 10000)
             return
-        if changes is None:
+        going = run is self.session.validation  # the findings so far were shown
+        if changes is None or going:
             QTimer.singleShot(0, lambda: self._step(run))
+        if changes is None:
             return
-        if run is self.session.validation or self.session.validation is None:
+        if not going and self.session.validation is None:
             self.label.setVisible(False)
         if changes.findings:
             self.ops.announce(changes)

@@ -607,6 +607,8 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=location, help="database file (or a server's URL: "
                         "its audit chain; the server keeps its own pages sound)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--progress", action="store_true",
+                        help="say each step on standard error as it goes (the app shows it)")
 
 
 @command("check", "SQLite's integrity check and the audit log's hash chain; exit 1 if "
@@ -619,7 +621,7 @@ def _check(args: argparse.Namespace) -> int:
         return _audit(argparse.Namespace(path=path, action="verify"))
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
-    result = check_file(path)
+    result = check_file(path, _say_progress if args.progress else None)
     if args.json:
         print(result.to_json())
     elif result.problem is not None:
@@ -632,6 +634,12 @@ def _check(args: argparse.Namespace) -> int:
     else:
         print(f"{path}: sound; the audit log's {result.rows} rows are intact")
     return 0 if result.sound else 1
+
+
+def _say_progress(step: str, done: int, total: int) -> None:
+    from esgdesk.application.databases import check_progress_line
+
+    print(check_progress_line(step, done, total), file=sys.stderr, flush=True)
 
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:

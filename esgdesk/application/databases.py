@@ -70,11 +70,20 @@ def verify_audit(path: Location) -> ChainReport:
         store.close()
 
 
-def check_file(path: Path) -> FileCheck:
-    """SQLite's integrity check of a file and its audit chain, read-only."""
+def check_file(path: Path, progress: Callable[[str, int, int], None] | None = None,
+               ) -> FileCheck:
+    """SQLite's integrity check of a file and its audit chain, read-only (`progress` told
+    each step as it goes)."""
     from esgdesk.storage.health import check_database_file
 
-    return check_database_file(path)
+    return check_database_file(path, progress)
+
+
+def check_progress_line(step: str, done: int, total: int) -> str:
+    """A step of the file check as its process says it (the app reads it back)."""
+    from esgdesk.storage.health import progress_line
+
+    return progress_line(step, done, total)
 
 
 def copy_file(path: Path, out: Path) -> Path:

@@ -173,9 +173,22 @@ class FigureBook:
         self._zeros.pop((stored.entity, stored.year), None)
 
     def add(self, values: dict[tuple[str, str, int], StoredValue]) -> None:
-        """Remember more stored figures (keyed as in the constructor)."""
-        for value in values.values():
-            self.put(value)
+        """Remember more stored figures (keyed as in the constructor): as `put` does each,
+        what was worked out from an entity and year forgotten once for all its figures."""
+        self.values.update(values)
+        rows = self._by_entity_year
+        touched: set[tuple[str, int]] = set()
+        for (entity, indicator, year), value in values.items():
+            key = (entity, year)
+            found = rows.get(key)
+            if found is None:
+                found = rows[key] = {}
+            found[indicator] = value
+            touched.add(key)
+        for key in touched:
+            self._derived.pop(key, None)
+            self._own.pop(key, None)
+            self._zeros.pop(key, None)
 
     def drop(self, entity: str, indicator: str, year: int) -> None:
         self.values.pop((entity, indicator, year), None)

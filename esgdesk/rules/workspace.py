@@ -95,6 +95,15 @@ class Workspace:
         self.figures = Consolidation(self.store, self.years, self.entity, book=self.book,
                                      catalogue=self.catalogue)
 
+    def let_go(self) -> None:
+        """Another workspace replaced this one: its figures and findings go now (a form out
+        of sight may hold it until it is shown, and then takes the new one; meanwhile this
+        one shows nothing)."""
+        self.book = FigureBook(self.catalogue, {})
+        self.tree_ready = True
+        self._edits, self._validator, self._findings, self._findings_at = [], None, [], {}
+        self._consolidate()
+
     def ensure_tree(self) -> bool:
         """Read the figures below the entity now, if they were deferred; True if it did."""
         if self.tree_ready:
@@ -443,6 +452,17 @@ class Workspace:
         self._index(validator.findings())
         return True
 
+    def preview(self, run: ValidationRun) -> bool:
+        """Show the findings a run of this reading has found so far, when it has new ones
+        to show (see `ValidationRun.so_far`); `adopt` takes them all at its end."""
+        if run.workspace is not self or self._validator is not None or run.reads != self.reads:
+            return False
+        found = run.so_far()
+        if found is None:
+            return False
+        self._index(found)
+        return True
+
     def findings_at(self, ref: FigureRef) -> list[Finding]:
         """Findings that involve a figure (reporting year only), worst first."""
         if ref.year != self.year:
@@ -483,6 +503,15 @@ class Workspace:
         return filled, required
 
 
+# While a run goes on, the findings so far are shown when the first entities are evaluated
+# and again halfway: each showing redraws the findings and the form (a tenth of a second on
+# a large group), so they are counted by the work done, not by the clock.
+PREVIEWS = (0.0, 0.5)  # the share of the entities evaluated at each showing
+# Only a large tree's run shows findings before its end: a small one ends within a few
+# slices, and its findings then take every edit made meanwhile at once.
+PREVIEW_ENTITIES = 50
+
+
 class ValidationRun:
     """Validating a workspace's whole tree in small steps (an entity's figures read, or
     its rules evaluated), so a window can interleave it with the user's work without a
@@ -499,6 +528,21 @@ class ValidationRun:
                                   read_years=workspace.years)
         self._steps = self._pending.steps()
         self.done = False
+        self._previews = list(PREVIEWS)  # those still to show
+
+    def so_far(self) -> list[Finding] | None:
+        """The findings of the entities evaluated so far, when it is time to show them (see
+        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the tree is read
+        and the first entities evaluated (the root first); None otherwise."""
+        pending = self._pending
+        if len(pending.order) < PREVIEW_ENTITIES:
+            return None
+        if self.done or not pending.evaluated or not pending.results or not self._previews \
+                or pending.evaluated <= self._previews[0] * len(pending.order):
+            return None
+        while self._previews and pending.evaluated > self._previews[0] * len(pending.order):
+            self._previews.pop(0)
+        return pending.findings()
 
     def step(self, budget: float = 0.015) -> bool:
         """Work for about `budget` seconds; True once every entity is validated."""

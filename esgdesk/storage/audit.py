@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,21 +33,30 @@ CHAINED = ("at", "user", "action", "entity_id", "year", "indicator", "old_value"
            "old_status", "new_status", "reason", "source")
 
 
+# One encoder for every hash: json.dumps with options builds a new one each call, which
+# on a million rows costs as much as the hashing.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_EXTRAS = ("entered", "factor", "db_user")  # 0008/0009 on, only when the row has one
+
+
 def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
     """The hash of one audit row (a mapping or an object with the CHAINED attributes)."""
-    import hashlib  # on the first write or check, not at start-up
-
     get = row.get if isinstance(row, Mapping) else (lambda key: getattr(row, key, None))
+    return _hash_of(previous, get)
+
+
+def _hash_of(previous: str, get: Callable[[str], Any]) -> str:
+    from hashlib import sha256  # on the first write or check, not at start-up
+
     content = [previous, *(get(key) for key in CHAINED)]
     department = get("department")
     if department is not None:
         content.append(department)
-    for key in ("entered", "factor", "db_user"):  # 0008/0009 on, only when the row has one
+    for key in _EXTRAS:
         extra = get(key)
         if extra is not None:
             content.append([key, extra])
-    body = json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return sha256(_ENCODE(content).encode("utf-8")).hexdigest()
 
 
 def audit_fields(*, user: str, action: str, entity_id: int, year: int, indicator: str = "",
@@ -221,8 +230,24 @@ class ChainReport(Frozen):
 
 
 # Every column, read by name: a file not yet upgraded has no department (nor, before 0004,
-# a hash), and is still checked.
-SELECT_CHAIN = "SELECT * FROM audit ORDER BY id"
+# a hash), and is still checked. The chain is read a page of rows at a time, by id, so
+# checking it takes the same memory whatever the size of the log.
+SELECT_CHAIN_PAGE = "SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?"
+CHAIN_PAGE = 5000  # rows read at once
+
+
+def chain_rows(query: Callable[[str, tuple[Any, ...]], Sequence[Any]],
+               page: int | None = None) -> Iterator[Any]:
+    """The audit log's rows in id order, read a page at a time through `query` (a read
+    statement with its parameters, on either engine)."""
+    size = page or CHAIN_PAGE
+    last = -1
+    while True:
+        rows = query(SELECT_CHAIN_PAGE, (last, size))
+        yield from rows
+        if len(rows) < size:
+            return
+        last = rows[-1]["id"]
 
 
 SEAL = "seal"  # the action of a sealing row
@@ -251,29 +276,37 @@ def row_digest(row: Mapping[str, Any]) -> str:
     return audit_hash(str(row.get("hash") or ""), row)
 
 
-def verify_rows(rows: Sequence[Any], mismatches: Sequence[Mismatch] = ()) -> ChainReport:
+def verify_rows(rows: Iterable[Any], mismatches: Sequence[Mismatch] = ()) -> ChainReport:
     """Check rows of the audit table (all columns, by name) in id order: every broken row,
-    less those a valid sealing row after them names (holding what it held when sealed)."""
+    less those a valid sealing row after them names (holding what it held when sealed).
+    The rows are read once, as they come: only the broken ones are remembered."""
     previous = ""
+    count = 0
     broken: list[int] = []
     digests: dict[int, str] = {}
+    unhashed: set[int] = set()  # broken rows that hold no hash at all
     sealed: set[int] = set()
+    at: dict[str, int] = {}
     for row in rows:
-        values = dict(row)
-        stored = values.get("hash") or ""
-        if stored != audit_hash(previous, values):
-            broken.append(values["id"])
-            digests[values["id"]] = row_digest(values)
-        elif values.get("action") == SEAL:
-            sealed |= {row_id for row_id, digest in sealed_rows(values).items()
+        if not count:  # every row has the same columns, read by position (a dict per row,
+            at = {name: n for n, name in enumerate(row.keys())}  # or by name, costs a third)
+        count += 1
+        get = row.get if isinstance(row, dict) else _by_position(row, at)
+        stored = get("hash") or ""
+        if stored != _hash_of(previous, get):
+            broken.append(row["id"])
+            digests[row["id"]] = row_digest(dict(row))
+            if not stored:
+                unhashed.add(row["id"])
+        elif get("action") == SEAL:
+            sealed |= {row_id for row_id, digest in sealed_rows(dict(row)).items()
                        if digests.get(row_id) == digest}
         previous = stored
     left = tuple(row_id for row_id in broken if row_id not in sealed)
     reason = ""
     if left:
-        first = next(dict(r) for r in rows if dict(r)["id"] == left[0])
         reason = f"audit row {left[0]} " + (
-            "has no hash" if not first.get("hash") else
+            "has no hash" if left[0] in unhashed else
             "was changed, or a row before it was removed or changed")
         if len(left) > 1:
             reason += f" (and {len(left) - 1} more: {', '.join(map(str, left[1:]))})"
@@ -281,8 +314,18 @@ def verify_rows(rows: Sequence[Any], mismatches: Sequence[Mismatch] = ()) -> Cha
         reason = (f"{counted(len(mismatches), 'figure')} "
                   f"{'differs' if len(mismatches) == 1 else 'differ'} from the audit log: "
                   + mismatches[0].describe())
-    return ChainReport(len(rows), left[0] if left else None, reason, left,
+    return ChainReport(count, left[0] if left else None, reason, left,
                        tuple(sorted(sealed)), tuple(mismatches))
+
+
+def _by_position(row: Sequence[Any], at: dict[str, int]) -> Callable[[str], Any]:
+    """A row's column by name (None when it has none), read by its position."""
+    values = tuple(row)
+
+    def get(key: str) -> Any:
+        n = at.get(key)
+        return None if n is None else values[n]
+    return get
 
 
 def _state_text_sql() -> str:
@@ -340,14 +383,28 @@ def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
     return sorted(found, key=lambda m: (m.entity, m.year, m.indicator, m.what))
 
 
-def verify(path: str | Path) -> ChainReport:
-    """Check the whole chain of a database file (read-only)."""
+def verify(path: str | Path, page: int | None = None,
+           progress: Callable[[str, int, int], None] | None = None) -> ChainReport:
+    """Check the whole chain of a database file (read-only), `page` rows read at a time;
+    `progress` is told each step: ("figures", 0, 1) as the figures are compared with the
+    log, then ("chain", the last row checked, the last row) after each page."""
     try:
         connection = connect_reader(Path(path))
         try:
-            chain = connection.execute(SELECT_CHAIN).fetchall()
-            return verify_rows(chain, reconcile(
-                connection.execute(differing_figures_sql()).fetchall()))
+            def query(sql: str, params: tuple[Any, ...]) -> list[Any]:
+                rows = connection.execute(sql, params).fetchall()
+                if progress is not None and rows:
+                    progress("chain", int(rows[-1]["id"]), last)
+                return rows
+
+            if progress is not None:
+                progress("figures", 0, 1)
+            mismatches = reconcile(connection.execute(differing_figures_sql()).fetchall())
+            last = int(connection.execute("SELECT coalesce(max(id), 0) FROM audit")
+                       .fetchone()[0])
+            if progress is not None:
+                progress("chain", 0, last)
+            return verify_rows(chain_rows(query, page), mismatches)
         finally:
             connection.close()
     except (sqlite3.Error, UnicodeDecodeError) as exc:
@@ -391,7 +448,7 @@ class AuditPart(StorePart):
 
     def audit_chain(self) -> list[dict[str, Any]]:
         """Every audit row, every column by name, in order (to check the chain elsewhere)."""
-        return [dict(r) for r in self._query(SELECT_CHAIN)]
+        return [dict(r) for r in chain_rows(self._scan)]  # type: ignore[attr-defined]
 
     def audit_head(self) -> str:
         """The hash of the newest audit row ("" for an empty log)."""
@@ -401,8 +458,8 @@ class AuditPart(StorePart):
     def verify_audit(self) -> ChainReport:
         """Check the audit log's hash chain (every broken row not sealed) and the figures
         against it."""
-        return verify_rows(self._query(SELECT_CHAIN),
-                           reconcile(self._query(differing_figures_sql()))
+        mismatches = reconcile(self._query(differing_figures_sql()))
+        return verify_rows(chain_rows(self._scan), mismatches  # type: ignore[attr-defined]
                            ).with_documents(changed_documents(self._query))
 
     def seal_audit(self, reason: str, user: str) -> ChainReport:
@@ -415,13 +472,15 @@ class AuditPart(StorePart):
         if not reason.strip():
             raise NeedsReason("sealing the audit log needs a reason",
                               "封存审计日志需要说明原因")
-        rows = [dict(r) for r in self._query(SELECT_CHAIN)]
-        report = verify_rows(rows)
+        report = verify_rows(chain_rows(self._scan))  # type: ignore[attr-defined]
         if not report.broken:
             raise EsgdeskError("the audit chain is intact: there is nothing to seal",
                                "审计链完好：没有需要封存的内容", kind="nothing_to_seal")
-        by_id = {row["id"]: row for row in rows}
-        named = {str(row_id): row_digest(by_id[row_id]) for row_id in report.broken}
+        named = {str(row["id"]): row_digest(dict(row)) for start in
+                 range(0, len(report.broken), 500) for row in self._query(
+                     f"SELECT * FROM audit WHERE id IN "
+                     f"({', '.join('?' * len(report.broken[start:start + 500]))})",
+                     report.broken[start:start + 500])}
         root = self.entities()[0].id  # type: ignore[attr-defined]
         try:
             with self._writing() as s:  # type: ignore[attr-defined]

@@ -118,6 +118,14 @@ class StorePart:
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, too
             raise database_error(self.path, exc) from exc
 
+    def _scan(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """One page of a long read (the audit chain, page by page): as `_query`, but on a
+        server its answer is not kept for when the server cannot be reached, so a scan
+        holds no more than its page."""
+        if self.server:
+            return self._server_query(self.path, sql, params, keep=False)
+        return self._query(sql, params)
+
     def _server_reader(self, url: ServerUrl) -> Any:
         """The server's reading connection, made when there is none (or it dropped)."""
         if self._reader is None:
@@ -126,9 +134,10 @@ class StorePart:
             self._reader = postgres.connect(url)
         return self._reader
 
-    def _server_query(self, url: ServerUrl, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    def _server_query(self, url: ServerUrl, sql: str, params: tuple[Any, ...],
+                      keep: bool = True) -> list[Any]:
         """A read on the server; while the server cannot be reached, the same read's last
-        answer (a window keeps showing what it showed), else Unreachable."""
+        answer (a window keeps showing what it showed, `keep`), else Unreachable."""
         from esgdesk.errors import DatabaseError
         from esgdesk.storage import postgres
 
@@ -148,7 +157,7 @@ class StorePart:
                 raise
             raise error from exc
         self.offline = False
-        if len(rows) <= LAST_READ_ROWS and _hashable(params):
+        if keep and len(rows) <= LAST_READ_ROWS and _hashable(params):
             self._last_reads.pop((sql, params), None)
             self._last_reads[sql, params] = rows
             if len(self._last_reads) > LAST_READS:  # the oldest answer goes

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 from esgdesk.errors import EsgdeskError
@@ -114,18 +115,41 @@ class FileCheck(Frozen):
                    int(found.get("mismatches") or 0), tuple(found.get("findings") or ()))
 
 
-def check_database_file(path: Path) -> FileCheck:
-    """SQLite's integrity check and the audit log's hash chain of a database file, read-only.
+def check_database_file(path: Path, progress: Callable[[str, int, int], None] | None = None,
+                        ) -> FileCheck:
+    """SQLite's integrity check and the audit log's hash chain of a database file, read-only,
+    in memory that does not grow with the file (the chain is read a page at a time).
     Slow on a large file, so the app runs it in a separate process (`esgdesk check
-    --json`)."""
+    --json --progress`); `progress` is told each step (see `progress_line`)."""
     from esgdesk.storage.audit import verify
     from esgdesk.storage.evidence_check import changed_documents_in_file
 
+    if progress is not None:
+        progress("integrity", 0, 1)
     problem = check_file(path, full=True)
     if problem is not None:
         return FileCheck(str(path), problem)
-    report = verify(path).with_documents(changed_documents_in_file(path))
+    report = verify(path, progress=progress).with_documents(changed_documents_in_file(path))
     # A changed document is counted with the figures that differ: the findings end with
     # both (see ChainReport.problems), so the app's warning shows the first of them.
     return FileCheck(str(path), None, report.rows, report.broken_at, report.reason,
                      len(report.mismatches) + len(report.documents), tuple(report.problems()))
+
+
+# What the file check says as it goes, one line each: its step ("integrity", "figures",
+# "chain") and how far it is (for the chain: the last audit row checked, and the last row).
+CHECK_STEPS = ("integrity", "figures", "chain")
+
+
+def progress_line(step: str, done: int, total: int) -> str:
+    return f"checking {step} {done} {total}"
+
+
+def read_progress(text: str) -> tuple[str, int, int] | None:
+    """The newest step a file check's output says (see `progress_line`), or None."""
+    for line in reversed(text.splitlines()):
+        words = line.split()
+        if len(words) == 4 and words[0] == "checking" and words[1] in CHECK_STEPS \
+                and words[2].isdigit() and words[3].isdigit():
+            return words[1], int(words[2]), int(words[3])
+    return None

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Mapping
 from functools import cache
 from operator import itemgetter
+from sys import intern
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from esgdesk.model.frozen import Frozen, FrozenTuple
@@ -229,14 +230,16 @@ def stored_values(rows: list[Any], codes: Mapping[int, str],
     found: dict[tuple[str, str, int], StoredValue] = {}
     # The driver makes a new object of each cell; those that repeat (a year, an indicator,
     # a status, a user, an import's time) are kept once: fewer objects to hold and to free.
+    # An indicator, a state, a status and a user are kept once for every read (interned):
+    # a group's entities repeat them by the hundred thousand.
     same = {}.setdefault
     for row in rows:
         code = codes[row[entity_at]]
         (year, indicator, value, state, note, status, changed_by, changed_at, version,
          published, restated, provenance) = columns(row)
         year, indicator, state, status, changed_by, changed_at = (
-            same(year, year), same(indicator, indicator), same(state, state),
-            same(status, status), same(changed_by, changed_by), same(changed_at, changed_at))
+            same(year, year), intern(indicator), intern(state), intern(status),
+            intern(changed_by), same(changed_at, changed_at))
         found[code, indicator, year] = StoredValue(
             code, year, indicator, value, state, note, status, changed_by, changed_at, version,
             published, restated or "", provenance or "")

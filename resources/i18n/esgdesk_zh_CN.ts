@@ -467,6 +467,16 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <location filename="../../ui/database_actions.py" line="234"/>
+        <source>Checking the audit chain… {percent}% · {seconds} s</source>
+        <translation>正在检查审计链…{percent}% · {seconds} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../ui/database_actions.py" line="236"/>
+        <source>Checking the file… {seconds} s</source>
+        <translation>正在检查数据库文件…{seconds} 秒</translation>
+    </message>
+    <message>
         <location filename="../../ui/main_window.py" line="241"/>
         <source>Validating…</source>
         <translation>正在校验…</translation>

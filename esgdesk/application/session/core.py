@@ -18,7 +18,7 @@ from esgdesk.model.layout import FigureRef
 from esgdesk.model.words import counted
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
-from esgdesk.storage.health import FileCheck
+from esgdesk.storage.health import FileCheck, read_progress
 from esgdesk.storage.store import Store, current_user, open_database
 
 if TYPE_CHECKING:
@@ -29,6 +29,27 @@ if TYPE_CHECKING:
     from esgdesk.storage.records import AuditRecord
 
 Progress = Callable[[int, int, str], bool]
+
+
+def settle_memory() -> None:
+    """Keep the objects alive now out of the cyclic collector's full passes (gc.freeze):
+    a group's figures are hundreds of thousands of records, and each full pass over them
+    took a tenth of a second or more (half a second on a large group), several times while
+    a tree was read and again at any later moment, a switch or an edit. They are freed all
+    the same, by their counts, when let go (a workspace holds no cycle); the young
+    generations are collected first, so no cycle just made is kept."""
+    import gc
+
+    gc.collect(1)
+    gc.freeze()
+
+
+def release_memory() -> None:
+    """Give every object back to the collector (a database closed): any cycle kept by
+    `settle_memory` is collected by its next full pass."""
+    import gc
+
+    gc.unfreeze()
 
 
 class Changes(Frozen):
@@ -107,17 +128,26 @@ class SessionCore:
         self._history: tuple[tuple[Workspace, int, str], FigureBook] | None = None
         # The reporting years, with the audit head they were read at.
         self._years: tuple[str, tuple[list[int], int]] | None = None
-        # The workspace shown before (and its trend's figures), let go once the new one's
-        # validation has run: freeing a group's figures takes some 20 ms, which the window
-        # would otherwise spend before it shows the new figures.
+        # The workspace shown before (and its trend's figures), let go in the first slice of
+        # the new one's validation: freeing a group's figures takes some 20 ms, which the
+        # window would otherwise spend before it shows the new figures; and not later, so
+        # that the new tree is not read beside the old one (two groups' figures at once).
         self._retired: tuple[Any, ...] = ()
         # Opened for one command of the command line: closed with no automatic backup.
         self._for_command = False
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until the next validation
-        ends (one retired at a time: one retired before goes now)."""
+        takes its first slice (one retired at a time: one retired before goes now)."""
+        self._let_go()
         self._retired, self._history = (self.workspace, self._history), None
+
+    def _let_go(self) -> None:
+        """The workspace retired goes, its figures with it even where a form out of sight
+        still holds it (until shown, when it takes the workspace shown now)."""
+        retired, self._retired = self._retired, ()
+        if retired and retired[0] is not None and retired[0] is not self.workspace:
+            retired[0].let_go()
 
     @property
     def catalogue(self) -> Catalogue:
@@ -168,6 +198,7 @@ class SessionCore:
             return None
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         self._retired, self._history = (), None
+        release_memory()
         try:
             if self.offline is None and not store.server and not self._for_command \
                     and store.audit_head() != self.opened_head:
@@ -234,8 +265,8 @@ class SessionCore:
         if getattr(sys, "frozen", False):
             console = Path(sys.executable).with_name("esgdesk-cli.exe")
             program = str(console) if console.is_file() else sys.executable
-            return program, ["check", "--json", str(path)]
-        return sys.executable, ["-m", "esgdesk", "check", "--json", str(path)]
+            return program, ["check", "--json", "--progress", str(path)]
+        return sys.executable, ["-m", "esgdesk", "check", "--json", "--progress", str(path)]
 
     @staticmethod
     def read_file_check(path: Path, output: str) -> FileCheck | None:
@@ -244,6 +275,19 @@ class SessionCore:
             return FileCheck.from_json(path, output.strip().splitlines()[-1])
         except (ValueError, IndexError, KeyError, TypeError):
             return None
+
+    @staticmethod
+    def file_check_progress(said: str) -> tuple[str, int | None]:
+        """How far a running file check is, from what it has said on standard error: its
+        step ("integrity", "figures" or "chain") and, for the chain, the percentage checked
+        (None before it has said anything of the chain)."""
+        found = read_progress(said)
+        if found is None:
+            return "integrity", None
+        step, done, total = found
+        if step != "chain":
+            return step, None
+        return step, min(100, done * 100 // total) if total else 100
 
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
@@ -359,13 +403,21 @@ class SessionCore:
 
     def step_validation(self, run: ValidationRun) -> Changes | None:
         """One slice of a run; the findings' change when it ends and is adopted, an empty
-        change when it ends unadopted, None while it goes on."""
+        change when it ends unadopted, None while it goes on. While it goes on, the
+        findings of the entities evaluated so far are shown now and then (the first ones
+        as soon as the tree is read): the findings' change then, the run still current."""
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
+        if self._retired:  # the workspace shown before is let go, in a slice of its own
+            self._let_go()
+            settle_memory()
+            return None
         if not run.step():
+            if self.workspace is not None and self.workspace.preview(run):
+                return Changes(findings=True)
             return None
         self.validation = None
-        self._retired = ()  # the workspace shown before is let go now
+        settle_memory()
         if self.workspace is not None and self.workspace.adopt(run):
             return Changes(findings=True)
         return Changes()

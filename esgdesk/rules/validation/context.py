@@ -67,7 +67,8 @@ class ValidationContext:
         self.year = year
         root = store.entity(entity) if entity else store.root()
         self.tree = store.tree(year)  # the structure of the year: its siblings and parents
-        self.codes = set(self.tree.subtree(root.code))
+        self.order = self.tree.subtree(root.code)  # evaluated in tree order, the root first
+        self.codes = set(self.order)
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
         if book is not None:
@@ -98,6 +99,7 @@ class ValidationContext:
         self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
         self.peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
+        self.evaluated = 0  # entities whose rules `steps()` has run (it reads them all first)
         self._dependents = _derived_dependents(self.catalogue)
         self._checks_of: dict[str, list[int]] = {}
         for number, check in enumerate(self.catalogue.checks):

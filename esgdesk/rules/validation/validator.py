@@ -50,16 +50,24 @@ class Validator(ValidationContext):
 
     def steps(self) -> Iterator[str]:
         """`run()` in small steps, each yielding the entity just done: reading its figures
-        (unless read at construction), then evaluating its rules once all are read."""
+        (unless read at construction), working its figures out once all are read (from the
+        bottom up), then evaluating its rules (the root first)."""
         self.results.clear()
         self.peer_heads.clear()
+        self.evaluated = 0
         if not self._read:
             for entity in self._unread if self._unread is not None else self.codes:
                 self.book.add(self.store.figures_of([entity], self._read_years))
                 yield entity
             self._read = True
             self.figures.forget_all()
-        for entity in self.codes:
+        # Every entity's figures worked out from the bottom up, one a step, so that no step
+        # consolidates a whole tree at once (the root's would, evaluated first).
+        for entity in reversed(self.order):
+            for year in (self.year - 1, self.year):
+                self.figures.table(entity, year)
+            yield entity
+        for entity in self.order:
             for spec in self._typed:
                 self._evaluate_indicator(entity, spec)
             for number in range(len(self.catalogue.checks)):
@@ -82,6 +90,7 @@ class Validator(ValidationContext):
                 self._evaluate("evidence", entity, spec.id)
             for indicator in self.marks(entity):
                 self._evaluate("assurance", entity, indicator)
+            self.evaluated += 1
             yield entity
 
     def findings(self) -> list[Finding]:
