@@ -36,7 +36,8 @@ class CoverSheet(ReportBase):
         ]
         if self.untranslated:
             rows.append(("untranslated", untranslated_count(len(self.untranslated), lang)))
-        page = Page(least={0: 14, 1: 40}, most={0: 24, 1: 60})
+        # wide enough for the consolidation approach, which says what it means, on one line
+        page = Page(least={0: 14, 1: 40}, most={0: 24, 1: 84})
         title = self.catalogue.report_name(lang, self.year, self._company())
         page.add(Line({0: Cell(title, self.cells.style("title"))}, spanning=True))
         page.gap()

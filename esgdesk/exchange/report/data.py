@@ -24,7 +24,9 @@ from esgdesk.model.catalogue import Indicator
 from esgdesk.model.states import STATES
 
 DATA_SECOND_PAGE = 4  # the data sheet's column printed first on a second page across
-DATA_THIRD_PAGE = 11  # … and on a third: how the figure was obtained
+# … and on a third: who changed it and when, and how it was obtained (every row has the
+# first two, so no page of a row band prints its headings alone)
+DATA_THIRD_PAGE = 9
 DATA_ROWS_A_STEP = 5000  # the data sheet reports progress (and may be cancelled) this often
 
 
@@ -53,8 +55,8 @@ class DataSheet(ReportBase):
                 default=8), max((longest_word(u) + 2 for u in units), default=6),
             14, 10, 10, 14, 12, 34, 10, 14), strict=True)]
         # Three pages across at the least scale, each narrowed to its page (wrapped where it
-        # can): what the figure is on the first, the figure and its review on the second, how
-        # it was obtained on the third.
+        # can): what the figure is on the first, the figure and its review on the second, who
+        # changed it when and how it was obtained on the third.
         room = print_room(True)
         widths = (narrowed(wanted[:DATA_SECOND_PAGE], least[:DATA_SECOND_PAGE], room)
                   + narrowed(wanted[DATA_SECOND_PAGE:DATA_THIRD_PAGE],
