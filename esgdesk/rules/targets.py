@@ -70,15 +70,19 @@ def target_progress(store: Store, catalogue: Catalogue, targets: list[Target], e
 
 def _on_boundary(figures: Consolidation, entity: str, target: Target, year: int,
                  whole: Callable[..., Decimal | None]) -> Progress:
-    """A target's progress over a like-for-like boundary. When the entities typing the
-    figure differ between the base year and the year (GHG Protocol, Corporate Standard,
-    chapter 5: structural changes call for the base year to be recalculated), the base
-    year's figure is restated without those no longer held (their base-year figures are
-    known), and the year's figure is compared without those held since (acquired or opened:
-    the base year has no figure of theirs); both are named where progress is printed. A
-    base-year figure the coordinator keeps at the entity itself (the printed history, or a
-    published figure restated) is read as it is. A ratio (an intensity) is compared as it
-    is."""
+    """A target's progress over a like-for-like boundary. Structural changes (an
+    acquisition, a divestment) call for the base year to be recalculated: the divested
+    operations left out of it, the acquired ones put in as if held all along; organic growth
+    or decline is not recalculated (GHG Protocol Corporate Standard, as summarised in The
+    Climate Drive's guidebook, "Recalculate your company GHG footprint", and Terrascope's
+    note on divestments, mergers and acquisitions; the Standard's own text was not read).
+    esgdesk cannot tell an acquisition from a site opened, nor holds an entity's figures
+    for years before it counts, so: the base year's figure leaves out the entities no
+    longer held (their base-year figures are known), and the year's figure leaves out those
+    held since, both named where progress is printed; a coordinator who has the acquired
+    entities' base-year figures keeps the restated base at the entity itself (the printed
+    history, or a published figure restated), which is then read as it is. A ratio (an
+    intensity) is compared as it is."""
     base, current = whole(target.indicator, target.base_year), whole(target.indicator, year)
     spec = figures.catalogue.indicators.get(target.indicator)
     if spec is None or target.kind != "absolute" or spec.aggregation != "sum":
