@@ -5,6 +5,7 @@ level. The sample holds the printed report on `group`: this is where figures flo
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from esgdesk.exchange.requests import write_request
 from esgdesk.exchange.workbook import word
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.templates import template_document
-from esgdesk.rules.consolidate import Consolidation
+from esgdesk.rules.consolidate import NONE, Consolidation
 from esgdesk.rules.validation import Finding, validate
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.store import Change, Store, create_new
@@ -262,6 +263,37 @@ def test_a_blank_fuel_makes_every_total_that_reads_it_incomplete(tree_db: Store,
     tree_db.set_value(Change("beta-plant", YEAR, E + "diesel", "n/a",
                              note="no generator"), "ehs")
     assert Consolidation(tree_db, [YEAR]).figure("group", G + "scope1", YEAR).complete
+
+
+def test_a_figure_worked_out_alone_is_the_one_the_whole_table_gives(tree_db: Store) -> None:
+    """A form asks for the few figures it shows, one at a time (its first paint waits for no
+    others): each is the figure the whole table works out, asked in any order, whole or
+    incomplete; and a table asked for afterwards is the whole one."""
+    for site in SITES:
+        electricity, _green, gas, diesel = ENERGY[site]
+        tree_db.set_value(Change(site, YEAR, E + "electricity", str(electricity)), "ehs")
+        tree_db.set_value(Change(site, YEAR, E + "natural_gas", str(gas)), "ehs")
+        if site != "beta-plant":  # its diesel left blank: the totals reading it are incomplete
+            tree_db.set_value(Change(site, YEAR, E + "diesel", str(diesel)), "ehs")
+    tree_db.set_value(Change("acme", YEAR, STAFF, "980"), "hr")
+    years = (YEAR - 1, YEAR)
+    whole = Consolidation(tree_db, years)
+    indicators = [*tree_db.edition(YEAR).indicators, "no.such.indicator"]
+    asked = [(entity, indicator, year) for entity in TREE for indicator in indicators
+             for year in years]
+    random.Random(27).shuffle(asked)
+    alone = Consolidation(tree_db, years)
+    for entity, indicator, year in asked:
+        assert alone.figure(entity, indicator, year) == \
+            whole.table(entity, year).get(indicator, NONE), (entity, indicator, year)
+    scope1 = whole.figure("group", G + "scope1", YEAR)
+    assert scope1.partial and ("beta-plant", E + "diesel") in scope1.missing
+    assert whole.figure("acme", G + "scope2", YEAR).complete
+    some = Consolidation(tree_db, years)
+    for entity, indicator, year in asked[:40]:
+        some.figure(entity, indicator, year)
+    for entity in TREE:
+        assert list(some.table(entity, YEAR).items()) == list(whole.table(entity, YEAR).items())
 
 
 def test_a_slip_at_a_company_is_an_error_on_the_group_naming_it(tree_db: Store) -> None:

@@ -135,7 +135,8 @@ class Consolidation:
         self._takes, self._applies = self._levels(self.tree)
         self._levels_of_year: dict[int, tuple[dict[str, set[str]], dict[str, set[str]]]] = {}
         self._trees: dict[int, EntityTree] = {}
-        self._cache: dict[tuple[str, int], dict[str, Figure]] = {}
+        self._cache: dict[tuple[str, int], dict[str, Figure]] = {}  # whole tables
+        self._some: dict[tuple[str, int], _SomeFigures] = {}  # figures asked for one by one
         indicators = self.catalogue.indicators.values()
         typed = [s for s in indicators if not s.derived and s.type.numeric]
         # weighted means last: they weigh by consolidated figures
@@ -143,6 +144,7 @@ class Consolidation:
             [s for s in typed if s.aggregation == "weighted_mean"]
         self._derived = derived_order(self.catalogue)
         self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
+        self._numeric = {s.id: s for s in (*self._typed, *self._derived)}  # a table's keys
 
     def _levels(self, tree: EntityTree) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """For each entry level, the entities of a tree that type its figures, and those with
@@ -208,10 +210,7 @@ class Consolidation:
 
     # -- figures --------------------------------------------------------------------
     def figure(self, entity: str, indicator: str, year: int) -> Figure:
-        found = self._cache.get((entity, year))
-        if found is None:
-            found = self.table(entity, year)
-        return found.get(indicator, NONE)
+        return self._figures_so_far(entity, year).get(indicator, NONE)
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
         """The complete numeric figures of an entity for a year: stored, consolidated or
@@ -232,12 +231,13 @@ class Consolidation:
     def forget_all(self) -> None:
         """Work out every figure again (more figures were read)."""
         self._cache.clear()
+        self._some.clear()
 
     def forget(self, entity: str, year: int) -> None:
         """Work out again an entity's figures and its ancestors' (one of them changed)."""
-        self._cache.pop((entity, year), None)
-        for ancestor in self.tree.ancestors(entity):
-            self._cache.pop((ancestor.code, year), None)
+        for code in (entity, *(a.code for a in self.tree.ancestors(entity))):
+            self._cache.pop((code, year), None)
+            self._some.pop((code, year), None)
 
     def children_in(self, entity: str, year: int) -> list[str]:
         """The children an entity consolidates in a year: those held then, under it then
@@ -271,24 +271,53 @@ class Consolidation:
         result: dict[str, Figure] = {}
         for spec in self._typed:
             result[spec.id] = self._typed_figure(entity, year, spec, own, stored, kids, result)
-        numbers = None
+        numbers: list[dict[str, Decimal]] = []  # the entity's factors, read when first needed
         for spec in self._derived:
-            row = stored.get(spec.id)
-            if row is not None and row.value is not None and row.state == VALUE:
-                held = _number(row.value)  # a computed figure stored all the same (a
-                if held is not None:       # database another program filled)
-                    result[spec.id] = Figure(held)
-                    continue
-            if kids and spec.aggregation == "sum" and not any(
-                    leaf in stored for leaf in self._leaves[spec.id]):
-                result[spec.id] = _added([self._share(c, t[spec.id]) for c, t in kids
-                                          if self.applies(c, spec.id, year)])
-                continue
-            if numbers is None:
-                numbers = dict(self.factors(entity, year))
-            result[spec.id] = self._computed(entity, spec, result, numbers)
+            result[spec.id] = self._derived_figure(entity, year, spec, stored, kids, result,
+                                                   numbers)
         self._cache[key] = result
+        self._some.pop(key, None)
         return result
+
+    def _derived_figure(self, entity: str, year: int, spec: Indicator, stored: dict,
+                        kids: list[tuple[str, dict[str, Figure]]], done: dict[str, Figure],
+                        numbers: list[dict[str, Decimal]]) -> Figure:
+        row = stored.get(spec.id)
+        if row is not None and row.value is not None and row.state == VALUE:
+            held = _number(row.value)  # a computed figure stored all the same (a database
+            if held is not None:       # another program filled)
+                return Figure(held)
+        if kids and spec.aggregation == "sum" and not any(
+                leaf in stored for leaf in self._leaves[spec.id]):
+            return _added([self._share(c, t[spec.id]) for c, t in kids
+                           if self.applies(c, spec.id, year)])
+        if not numbers:
+            numbers.append(dict(self.factors(entity, year)))
+        return self._computed(entity, spec, done, numbers[0])
+
+    def _figures_so_far(self, entity: str, year: int) -> dict[str, Figure]:
+        """An entity's figures of a year as `table` has them, or, until it is asked for, the
+        figures worked out one at a time as they are asked for (`figure`): a form shows a
+        few of a group's figures, and the first paint need not wait for all of them."""
+        key = (entity, year)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._some.get(key)
+            if found is None:
+                found = self._some[key] = _SomeFigures(self, entity, year)
+        return found
+
+    def _work_out(self, some: _SomeFigures, spec: Indicator) -> Figure:
+        """One figure of `some`'s entity and year, as `table` works it out."""
+        entity, year = some.entity, some.year
+        if some.kids is None:
+            some.kids = [(child, self._figures_so_far(child, year))
+                         for child in self.children_in(entity, year)]
+        stored = self.book.rows(entity, year)
+        if not spec.derived:
+            return self._typed_figure(entity, year, spec, self.book.readable(entity, year),
+                                      stored, some.kids, some)
+        return self._derived_figure(entity, year, spec, stored, some.kids, some, some.numbers)
 
     def from_children(self, entity: str, indicator: str, year: int) -> Figure:
         """What an entity's children add up to for a figure (as if it held none itself)."""
@@ -364,6 +393,28 @@ class Consolidation:
                 return Figure(None, missing)
             return NONE  # a divisor of zero
         return Figure(result, missing)
+
+
+class _SomeFigures(dict[str, Figure]):
+    """An entity's figures of a year, each worked out when first read (see
+    `Consolidation._figures_so_far`); read like the dict `table` returns."""
+
+    def __init__(self, consolidation: Consolidation, entity: str, year: int) -> None:
+        super().__init__()
+        self.consolidation, self.entity, self.year = consolidation, entity, year
+        self.kids: list[tuple[str, dict[str, Figure]]] | None = None
+        self.numbers: list[dict[str, Decimal]] = []
+
+    def __missing__(self, indicator: str) -> Figure:
+        spec = self.consolidation._numeric.get(indicator)
+        if spec is None:
+            raise KeyError(indicator)
+        self[indicator] = NONE  # a formula reading itself reads nothing (checks refuse it)
+        found = self[indicator] = self.consolidation._work_out(self, spec)
+        return found
+
+    def get(self, indicator: str, default: Figure | None = None) -> Figure | None:  # type: ignore[override]
+        return self[indicator] if indicator in self.consolidation._numeric else default
 
 
 @lru_cache(maxsize=512)
