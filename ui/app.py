@@ -206,6 +206,8 @@ def run(argv: list[str]) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(settings, lang)
+    if options.screenshot:  # the picture shows a parent's figures: read with the entity's
+        window.session.defer_tree = False
     path = options.db or (location(str(settings.value("last_db"))) if settings.value("last_db")
                           else None)
     try:
@@ -228,7 +230,6 @@ def run(argv: list[str]) -> int:
         window.setGeometry(first_run_geometry(screen.availableGeometry()))
     window.show()
     if options.screenshot:  # the first paint is the picture: nothing waits for it
-        window.ops.announce(window.session.read_tree())  # but a parent's figures are in it
         app.processEvents()
         discard()
         window.grab().save(str(options.screenshot))

@@ -422,13 +422,6 @@ class SessionCore:
             return Changes(findings=True)
         return Changes()
 
-    def read_tree(self) -> Changes:
-        """Read the tree below the entity now, where the window deferred it (a screenshot
-        has no events to read it between)."""
-        workspace = self.workspace
-        return Changes(reloaded=True) if workspace is not None and workspace.ensure_tree() \
-            else Changes()
-
     def cancel_validation(self) -> None:
         self.validation = None
 
