@@ -5,7 +5,6 @@ hash: the audit chain covers the evidence."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -56,11 +55,13 @@ class EvidencePart(FiguresPart):
         """A document attached inside a writing transaction, with its audit row: its bytes
         stored unless held already (by their SHA-256); the attachment's id. Refused
         (EvidenceRefused) when it is no document."""
+        from hashlib import sha256  # on attaching, not at start-up
+
         from esgdesk.storage.models import Attachment as AttachmentRow
         from esgdesk.storage.models import EvidenceContent
 
         kind = media_type(file_name, content)
-        digest = hashlib.sha256(content).hexdigest()
+        digest = sha256(content).hexdigest()
         if s.get(EvidenceContent, digest) is None:
             s.add(EvidenceContent(sha256=digest, content=content, size=len(content),
                                   media_type=kind))
@@ -81,6 +82,8 @@ class EvidencePart(FiguresPart):
         """Documents (indicator, file name, bytes) attached to one entity's figures of a
         year inside a writing transaction; one attached to its figure already (the same
         content) is left."""
+        from hashlib import sha256  # on attaching, not at start-up
+
         from sqlalchemy import select
 
         from esgdesk.storage.models import Attachment as AttachmentRow
@@ -90,7 +93,7 @@ class EvidencePart(FiguresPart):
                 AttachmentRow.entity_id == entity_id, AttachmentRow.year == year,
                 AttachmentRow.removed.is_(False)))}
         for indicator, file_name, content in documents:
-            digest = hashlib.sha256(content).hexdigest()
+            digest = sha256(content).hexdigest()
             if (indicator, digest) in held:
                 continue
             self._store_document(s, entity_id, year, indicator, file_name, content, user,

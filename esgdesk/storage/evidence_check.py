@@ -5,7 +5,6 @@ that show it (file name, figure)."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -37,9 +36,11 @@ def _contents(fetch: Fetch) -> Iterator[tuple[str, bytes]]:
 def changed_documents(fetch: Fetch) -> tuple[str, ...]:
     """Each stored document whose bytes no longer hash to their key, one line naming the
     files and figures it is attached to (empty when every document is as stored)."""
+    from hashlib import sha256  # on a check, not at start-up
+
     lines = []
     for key, content in _contents(fetch):
-        if hashlib.sha256(content).hexdigest() == key:
+        if sha256(content).hexdigest() == key:
             continue
         shown = [f"{r['file_name']} ({r['code']} {r['year']} {r['indicator']})"
                  for r in fetch(_SHOWN_BY, (key,))]
