@@ -35,6 +35,14 @@ GROUP_ROW = QColor("#dde6f0")
 ROLES_SHOWN = frozenset((int(FIGURE_ROLE), DISPLAY, EDIT, ALIGNMENT, FONT, BACKGROUND,
                          DECORATION, TOOLTIP))
 Index = QModelIndex | QPersistentModelIndex
+SOLID = Qt.BrushStyle.SolidPattern
+
+
+def _solid(colour: QColor) -> QBrush:
+    """A cell's background. Made with its style given, so that PySide6 need not weigh the
+    constructors taking an image or a gradient: it would set up their classes' enums, some
+    two hundred members, before the first paint."""
+    return QBrush(colour, SOLID)
 
 
 class FormTableModel(QAbstractTableModel):
@@ -159,18 +167,18 @@ class FormTableModel(QAbstractTableModel):
 
     def _background(self, ref: FigureRef | None, is_group: bool, kind: str) -> QBrush | None:
         if is_group:
-            return QBrush(GROUP_ROW)
+            return _solid(GROUP_ROW)
         if ref is None:
             return None
         if self.workspace.is_locked(ref):
-            return QBrush(LOCKED)
+            return _solid(LOCKED)
         open_findings = [f for f in self.workspace.findings_at(ref) if not f.explained]
         if open_findings:
-            return QBrush(FINDING_COLOURS[open_findings[0].severity])
+            return _solid(FINDING_COLOURS[open_findings[0].severity])
         if self.workspace.is_derived(ref) or self.workspace.is_consolidated(ref):
-            return QBrush(DERIVED)
+            return _solid(DERIVED)
         if ref.year != self.grid.year or not self.workspace.may_write(ref):
-            return QBrush(PRIOR_YEAR)  # read only, as the prior years are
+            return _solid(PRIOR_YEAR)  # read only, as the prior years are
         return None
 
     def _tooltip(self, row: int, ref: FigureRef | None) -> str | None:
