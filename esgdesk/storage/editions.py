@@ -12,13 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import CatalogueError, DatabaseDamaged, EsgdeskError, UnknownIndicator
-from esgdesk.model.catalogue import (
-    Catalogue,
-    Indicator,
-    document_hash,
-    read_document,
-    to_document,
-)
+from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.frozen import Frozen
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
@@ -129,6 +123,8 @@ class EditionsPart(EntitiesPart):
                content_hash: str | None = None) -> Catalogue:
         """A document read for a year; `content_hash` is its hash when it is known (stored
         with it), so that it is not worked out again on every opening."""
+        from esgdesk.model.catalogue.documents import read_document  # on a cache miss
+
         catalogue, problems = read_document(document, year, content_hash=content_hash)
         if problems:
             raise CatalogueError(problems)
@@ -175,6 +171,8 @@ class EditionsPart(EntitiesPart):
         the edition the year already has (nothing is written). Later years that hold figures
         and read this year's edition are first given it as their own, so what their figures
         mean does not change under them."""
+        from esgdesk.model.catalogue.documents import document_hash, to_document
+
         document = to_document(self._parse(document, year))  # refuses a broken one
         digest = document_hash(document)
         current = self.edition_info(year)
@@ -186,6 +184,8 @@ class EditionsPart(EntitiesPart):
     def open_year(self, year: int, user: str) -> EditionInfo:
         """Give a year its own edition, copied from the one in force for it (the last one
         before it): the same content, so it costs one row."""
+        from esgdesk.model.catalogue.documents import document_hash
+
         current = self.edition_info(year)
         if current is not None and current.year == year:
             raise EsgdeskError(f"{year} has its edition already (number {current.number})",
