@@ -262,6 +262,9 @@ def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
         "('sqlalchemy', 'alembic', 'openpyxl'))\n"
         "print('HEAVY', heavy)\n"
+        "later = sorted(m for m in sys.modules if m in ('tomllib', 'hashlib', "
+        "'esgdesk.rules.validation.validator', 'esgdesk.model.catalogue.documents'))\n"
+        "print('LATER', later)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT,
@@ -269,6 +272,9 @@ def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
              "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout
+    # nor the method's or the provinces' files, hashing, the validator or a document reader:
+    # the group's figures on the first form need none of them
+    assert "LATER []" in result.stdout
 
 
 def test_findings_panel_and_cell_marks_follow_an_edit(qtbot: QtBot, window: MainWindow) -> None:

@@ -22,6 +22,7 @@ from esgdesk.exchange.workbook import word
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.templates import template_document
 from esgdesk.rules.consolidate import NONE, Consolidation
+from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.validation import Finding, validate
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.store import Change, Store, create_new
@@ -294,6 +295,23 @@ def test_a_figure_worked_out_alone_is_the_one_the_whole_table_gives(tree_db: Sto
         some.figure(entity, indicator, year)
     for entity in TREE:
         assert list(some.table(entity, YEAR).items()) == list(whole.table(entity, YEAR).items())
+
+
+def test_a_factor_read_by_its_name_is_the_one_every_factor_holds(tree_db: Store) -> None:
+    """A formula's factor is worked out by its name alone (the grid's by the province,
+    a choice's by the method), as the whole of an entity's factors holds it."""
+    values = FactorValues(tree_db)
+    names = ["grid", "grid_market", "natural_gas_ncv", "ncv.diesel", "grid.guangdong", "nope"]
+    for entity in TREE:
+        whole = values.every_value(entity, YEAR)
+        assert "factor.grid" in whole  # the province's, the region's or the country's
+        one_by_one = FactorValues(tree_db)(entity, YEAR)
+        for name in names:
+            assert one_by_one.get("factor." + name) == whole.get("factor." + name), name
+        assert dict(FactorValues(tree_db)(entity, YEAR)) == whole
+    # Gamma's plant is in Jiangsu, which has no provincial factor: its region's is read
+    assert values("gamma-plant", YEAR)["factor.grid"] == \
+        tree_db.factors(YEAR)["grid.huadong"].value
 
 
 def test_a_slip_at_a_company_is_an_error_on_the_group_naming_it(tree_db: Store) -> None:

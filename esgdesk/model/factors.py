@@ -8,7 +8,6 @@ A factor whose value could not be verified in a source is kept with `value = Non
 from __future__ import annotations
 
 import re
-import tomllib
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -116,6 +115,8 @@ def _year(raw: Any, where: str) -> int | None:
 
 def read(path: Path) -> FactorSet:
     """A factor set file, as written; its shape is checked, its numbers are not judged."""
+    import tomllib  # when the file is first read, not at start-up
+
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     set_id = str(raw.get("id", path.stem))

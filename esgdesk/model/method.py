@@ -4,7 +4,6 @@ or per entity, each with its default and its options' zh and en words."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from typing import NamedTuple
@@ -56,6 +55,8 @@ class Choice(NamedTuple):
 @cache
 def choices() -> dict[str, Choice]:
     """Every choice of the method, by id."""
+    import tomllib  # when the file is first read, not at start-up
+
     with METHOD_FILE.open("rb") as handle:
         raw = tomllib.load(handle)
     found: dict[str, Choice] = {}

@@ -5,7 +5,6 @@ nearest names."""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from typing import NamedTuple
 
@@ -62,6 +61,8 @@ class UnknownProvince(EsgdeskError):
 
 @cache
 def _data() -> tuple[dict[str, Province], dict[str, Region]]:
+    import tomllib  # when the file is first read, not at start-up
+
     with PROVINCES_FILE.open("rb") as handle:
         raw = tomllib.load(handle)
     regions = {r["id"]: Region(r["id"], r["name"]["zh"], r["name"]["en"])

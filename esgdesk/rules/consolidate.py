@@ -17,7 +17,7 @@ validator to compare.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -126,8 +126,8 @@ class Consolidation:
         self._children_of_year: dict[int, dict[str, list[str]]] = {}
         self.factors = book.factors if book is not None and book.factors is not None \
             else FactorValues(store)
-        self.approach = consolidation_approach(self.factors, self.root)
-        self._shares = {e.code: share_of(e, self.approach) for e in self.tree}
+        self._approach: str | None = None
+        self._shares_of: dict[str, Decimal] | None = None
         self.book = book if book is not None else FigureBook(
             self.catalogue, store.figures_of(self.codes, self.years), self.factors)
         # Where a figure is typed, in the latest structure and in each year's (a company
@@ -145,6 +145,24 @@ class Consolidation:
         self._derived = derived_order(self.catalogue)
         self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
         self._numeric = {s.id: s for s in (*self._typed, *self._derived)}  # a table's keys
+
+    @property
+    def approach(self) -> str:
+        """The consolidation approach the method chooses (see consolidation_approach)."""
+        if self._approach is None:
+            self._approach = consolidation_approach(self.factors, self.root)
+        return self._approach
+
+    def _shares(self) -> dict[str, Decimal]:
+        """The part of each entity's figures its parent counts (see share_of), worked out
+        when a parent first counts its children. Where every entity is controlled and held
+        whole, each counts whole under either approach: the method is not read for it."""
+        if self._shares_of is None:
+            entities = list(self.tree)
+            whole = all(e.control and not e.equity_share for e in entities)
+            self._shares_of = {e.code: ONE if whole else share_of(e, self.approach)
+                               for e in entities}
+        return self._shares_of
 
     def _levels(self, tree: EntityTree) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """For each entry level, the entities of a tree that type its figures, and those with
@@ -248,13 +266,13 @@ class Consolidation:
             tree = self._tree_of(year)
             found = self._children_of_year[year] = {
                 code: [c.code for c in tree.children(code)
-                       if self._shares.get(c.code, ONE) != 0]
+                       if self._shares().get(c.code, ONE) != 0]
                 for code in self.codes if code in tree}
         return found.get(entity, [])
 
     def _share(self, entity: str, figure: Figure) -> Figure:
         """A child's figure as its parent counts it: whole, or its equity share of it."""
-        share = self._shares.get(entity, ONE)
+        share = self._shares().get(entity, ONE)
         if share == ONE or figure.number is None:
             return figure
         return Figure(figure.number * share, figure.missing)
@@ -271,7 +289,7 @@ class Consolidation:
         result: dict[str, Figure] = {}
         for spec in self._typed:
             result[spec.id] = self._typed_figure(entity, year, spec, own, stored, kids, result)
-        numbers: list[dict[str, Decimal]] = []  # the entity's factors, read when first needed
+        numbers: list[Mapping[str, Decimal]] = []  # the entity's factors, when first needed
         for spec in self._derived:
             result[spec.id] = self._derived_figure(entity, year, spec, stored, kids, result,
                                                    numbers)
@@ -281,7 +299,7 @@ class Consolidation:
 
     def _derived_figure(self, entity: str, year: int, spec: Indicator, stored: dict,
                         kids: list[tuple[str, dict[str, Figure]]], done: dict[str, Figure],
-                        numbers: list[dict[str, Decimal]]) -> Figure:
+                        numbers: list[Mapping[str, Decimal]]) -> Figure:
         row = stored.get(spec.id)
         if row is not None and row.value is not None and row.state == VALUE:
             held = _number(row.value)  # a computed figure stored all the same (a database
@@ -292,7 +310,7 @@ class Consolidation:
             return _added([self._share(c, t[spec.id]) for c, t in kids
                            if self.applies(c, spec.id, year)])
         if not numbers:
-            numbers.append(dict(self.factors(entity, year)))
+            numbers.append(self.factors(entity, year))
         return self._computed(entity, spec, done, numbers[0])
 
     def _figures_so_far(self, entity: str, year: int) -> dict[str, Figure]:
@@ -369,7 +387,7 @@ class Consolidation:
         return NONE
 
     def _computed(self, entity: str, spec: Indicator, done: dict[str, Figure],
-                  numbers: dict[str, Decimal]) -> Figure:
+                  numbers: Mapping[str, Decimal]) -> Figure:
         """A computed figure from the entity's figures (incomplete with its inputs)."""
         formula = spec.formula
         assert formula is not None
@@ -380,7 +398,8 @@ class Consolidation:
         if any(f.number is None for f in inputs) and (
                 all(f.number is None for f in inputs) or additive_terms(formula) is None):
             return Figure(None, missing)  # only a sum of lines has a partial value
-        values = dict(numbers)
+        values = {FACTOR + f: number for f in formula.factors  # all the formula reads
+                  if (number := numbers.get(FACTOR + f)) is not None}
         for ref, found in zip(formula.indicators, inputs, strict=True):
             values[ref] = found.number if found.number is not None else Decimal(0)
         result = formula.evaluate(values)
@@ -403,7 +422,7 @@ class _SomeFigures(dict[str, Figure]):
         super().__init__()
         self.consolidation, self.entity, self.year = consolidation, entity, year
         self.kids: list[tuple[str, dict[str, Figure]]] | None = None
-        self.numbers: list[dict[str, Decimal]] = []
+        self.numbers: list[Mapping[str, Decimal]] = []
 
     def __missing__(self, indicator: str) -> Figure:
         spec = self.consolidation._numeric.get(indicator)

@@ -7,7 +7,7 @@ of the option chosen for the database or the entity, else of the default."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -41,8 +41,16 @@ class FactorValues:
         self._numbers: dict[int, dict[str, Decimal]] = {}
         self._provinces = {e.code: e.province for e in store.entities()}
         self._chosen = store.settings_under("method.")
-        self._choices = {name: choice for choice in choices().values()
-                         for option in choice.options.values() for name in option.reads}
+        self._by_name: dict[str, Choice] | None = None
+
+    @property
+    def _choices(self) -> dict[str, Choice]:
+        """The method's choices by each name a formula reads through one (the method's file
+        is read when a formula with factors is first worked out)."""
+        if self._by_name is None:
+            self._by_name = {name: choice for choice in choices().values()
+                             for option in choice.options.values() for name in option.reads}
+        return self._by_name
 
     # -- trying a change ------------------------------------------------------------------
     def assume_province(self, entity: str, province: str | None) -> None:
@@ -109,6 +117,21 @@ class FactorValues:
         return [stored[i] for i in ids if i in stored]
 
     def __call__(self, entity: str, year: int) -> Mapping[str, Decimal]:
+        return EntityFactors(self, entity, year)
+
+    def value(self, entity: str, year: int, name: str) -> Decimal | None:
+        """What a formula's factor name ("ncv.diesel", "grid", a choice's name) reads for an
+        entity in a year: as `self(entity, year)` holds it under "factor.<name>"."""
+        known = self.year(year)
+        if name == GRID or name in self._choices:
+            found = known.get(FACTOR + self.resolve(entity, year, name))
+            if found is not None:
+                return found
+        return known.get(FACTOR + name)
+
+    def every_value(self, entity: str, year: int) -> dict[str, Decimal]:
+        """Every factor value an entity reads in a year, by the names formulas give them:
+        the year's stored factors, and the grid's and each choice's names as resolved."""
         known = self.year(year)
         extra: dict[str, Decimal] = {}
         for name in (GRID, *self._choices):
@@ -168,3 +191,33 @@ class FactorValues:
             lines.append(f"factor.{name} = {factor.value_text} {factor.unit} "
                          f"({'; '.join(w for w in where if w)})")
         return lines
+
+
+class EntityFactors(Mapping[str, Decimal]):
+    """The factor values an entity reads in a year (`FactorValues.every_value`), each name
+    worked out when it is read: a formula reading none of the grid's or the method's names
+    needs neither the provinces' file nor the method's."""
+
+    def __init__(self, values: FactorValues, entity: str, year: int) -> None:
+        self._values, self._entity, self._year = values, entity, year
+        self._every: dict[str, Decimal] | None = None
+
+    def _all(self) -> dict[str, Decimal]:
+        if self._every is None:
+            self._every = self._values.every_value(self._entity, self._year)
+        return self._every
+
+    def __getitem__(self, key: str) -> Decimal:
+        if self._every is not None:
+            return self._every[key]
+        found = self._values.value(self._entity, self._year, key.removeprefix(FACTOR)) \
+            if key.startswith(FACTOR) else None
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
