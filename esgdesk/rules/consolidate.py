@@ -429,7 +429,12 @@ class _SomeFigures(dict[str, Figure]):
         if spec is None:
             raise KeyError(indicator)
         self[indicator] = NONE  # a formula reading itself reads nothing (checks refuse it)
-        found = self[indicator] = self.consolidation._work_out(self, spec)
+        try:
+            found = self.consolidation._work_out(self, spec)
+        except BaseException:  # nothing kept of a figure that could not be worked out
+            del self[indicator]
+            raise
+        self[indicator] = found
         return found
 
     def get(self, indicator: str, default: Figure | None = None) -> Figure | None:  # type: ignore[override]
