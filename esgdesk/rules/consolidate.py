@@ -103,8 +103,9 @@ class Consolidation:
     """Numeric figures of every entity of a tree for some years, computed on demand.
 
     `book` gives the stored figures (read here from the store when not given); `tree` the
-    structure. Each (entity, year) is worked out once, all its indicators together; `forget`
-    drops what a changed figure touches."""
+    structure. A table of an (entity, year) is worked out once, all its indicators together;
+    a figure asked for alone is worked out alone, through the tree for that figure (a form
+    shows a few of a group's); `forget` drops what a changed figure touches."""
 
     def __init__(self, store: Store, years: Iterable[int], root: str | None = None,
                  book: FigureBook | None = None, catalogue: Catalogue | None = None) -> None:
