@@ -248,6 +248,9 @@ def test_screenshot_command_renders_a_chapter(tmp_path: Path, sample_path: Path)
              "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # what the window leaves for the next start is written by the time the app has ended
+    saved = (tmp_path / "esgdesk" / "esgdesk.conf").read_text(encoding="utf-8")
+    assert "last_db=" in saved and "geometry=" in saved and "chapter=people" in saved
 
 
 def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
