@@ -189,6 +189,58 @@ def test_a_change_that_moves_nothing_published_needs_no_restatement(
         store.close()
 
 
+def test_a_site_added_into_a_published_year_is_refused_then_restated(
+        group: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A site counting from a year whose totals are published would leave them incomplete
+    (and change them once its figures are typed): refused naming them; from a later year,
+    or made as a boundary restatement, it is added, the published totals kept beside."""
+    add = ["entity", "add", group, "jingzhou", "--parent", "north", "--kind", "site",
+           "--zh", "荆州", "--en", "Jingzhou", "--province", "湖北"]
+    code, out, err = run(capsys, *add, "--from", "2023")
+    assert code == 2 and out == ""
+    assert "jingzhou added under north from 2023" in err and "--restate boundary" in err
+    session = Session(user_name="coordinator")
+    session.open(Path(group))
+    try:
+        with pytest.raises(PublishedWouldMove) as refused:
+            session.add_entity("jingzhou", "荆州", "Jingzhou", "site", "north", "湖北", 2023)
+        electricity = {(m.entity, m.year, m.published, m.after) for m in refused.value.moves
+                       if m.indicator == ELECTRICITY}
+        # the totals it would leave incomplete; 2022, before it counts, is not among them
+        assert electricity == {("north", 2023, "320000", ""), ("group", 2023, "600000", "")}
+    finally:
+        session.close()
+    store = open_database(Path(group))
+    try:
+        assert "jingzhou" not in store.structure().entities  # nothing was written
+        assert not [r for r in store.audit_log() if r.action == "entity"
+                    and "jingzhou" in (r.new_value or "")]
+    finally:
+        store.close()
+    code, out, err = run(capsys, *add, "--from", "2023", "--restate", "boundary", "--reason",
+                         "Jingzhou bought in 2023")
+    assert code == 0, err
+    assert "jingzhou: added under north (site, 2023–)" in out and "restated" in out
+    code, _out, err = run(capsys, "set", group, "--entity", "jingzhou", "--year", "2023",
+                          ELECTRICITY, "25000")
+    assert code == 0, err
+    assert group_total(group, "north", 2023) == "345000"
+    assert group_total(group, "north", 2022) == "350000"  # before it counted: unchanged
+    store = open_database(Path(group))
+    try:
+        figures = store.figures_of(["north", "group"], [2023])
+        north = figures[("north", ELECTRICITY, 2023)]
+        assert (north.published, north.restated) == (
+            "320000", "boundary: jingzhou added under north from 2023; Jingzhou bought in 2023")
+        assert figures[("group", ELECTRICITY, 2023)].published == "600000"
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+    code, _out, err = run(capsys, "entity", "add", group, "yichang", "--parent", "north",
+                          "--kind", "site", "--zh", "宜昌", "--en", "Yichang", "--from", "2024")
+    assert code == 0, err  # nothing published in 2024: nothing to restate
+
+
 def test_a_structure_workbook_moving_published_totals_is_refused_then_restated(
         group: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     book = tmp_path / "structure.xlsx"

@@ -158,8 +158,11 @@ def test_a_change_moving_published_figures_asks_why_and_is_restated(
     dialog = window.catalogue_actions.show_structure()
     assert dialog is not None
     qtbot.addWidget(dialog)
+    # a company counting from 2024 leaves the group's published 2024 total incomplete
     assert dialog.add_entity({"code": "south", "zh": "南方", "en": "South", "kind": "company",
-                              "parent": "group", "from_year": 2024})
+                              "parent": "group", "from_year": 2024},
+                             reason="South set up to take Wuhan")
+    assert "group 2024: 350000 → —" in dialog.restating and not asked and not warnings
     dialog.select("wuhan")
     assert not dialog.move_selected("south", 2024)  # asked why, and cancelled: not made
     assert len(asked) == 1 and "north 2024: 350000 → 50000" in asked[0] and not warnings

@@ -158,9 +158,10 @@ class StructureDialog(QDialog):
         return item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
 
     # -- changing --------------------------------------------------------------------------
-    def add_entity(self, fields: dict | None = None) -> bool:
+    def add_entity(self, fields: dict | None = None, reason: str | None = None) -> bool:
         """Add an entity: `fields` (code, zh, en, kind, parent, province, from_year) or
-        those the form asks for."""
+        those the form asks for; asks for the reason when it would change published totals
+        (`reason` answers for the user)."""
         if fields is None:
             form = EntityForm([c for c in self.codes()
                                if self._kind(c) != "site"], self.year or 2024, self)
@@ -171,9 +172,10 @@ class StructureDialog(QDialog):
                       "parent": form.parent_code.currentText(),
                       "province": form.province.text().strip() or None,
                       "from_year": form.from_year.value()}
-        return self.ops.run(lambda: self.session.add_entity(
+        return self._restating(lambda kind, why: self.session.add_entity(
             fields["code"], fields["zh"], fields["en"], fields["kind"], fields["parent"],
-            fields.get("province"), from_year=fields.get("from_year")))
+            fields.get("province"), from_year=fields.get("from_year"), restate=kind,
+            reason=why), reason)
 
     def rename_selected(self, zh: str | None = None, en: str | None = None) -> bool:
         code = self.selected()

@@ -46,7 +46,7 @@ def _entity_arguments(parser: argparse.ArgumentParser) -> None:
                         help="add, set-share: whether the group has operational control "
                         "(add: yes by default; set-share: kept when not given)")
     parser.add_argument("--restate", choices=("boundary",),
-                        help="move, close, set-share, import: make a change that moves "
+                        help="add, move, close, set-share, import: make a change that moves "
                         "published (locked) figures as a boundary restatement (the published "
                         "figures are kept and footnoted); without it such a change is refused")
     parser.add_argument("--reason", default="",
@@ -88,10 +88,11 @@ def _add(session: Session, args: argparse.Namespace) -> int:
     _needs(args, "target", "parent", "kind", "zh", "en")
     session.add_entity(args.target, args.zh, args.en, args.kind, args.parent, args.province,
                        from_year=args.from_year, equity_share=args.equity_share,
-                       control=args.control != "no")
+                       control=args.control != "no", restate=args.restate,
+                       reason=args.reason)
     entity = session.require_store().entity(args.target)
     print(f"{entity.code}: added under {entity.parent} ({entity.kind}, "
-          f"{_span(entity.from_year, entity.to_year)})")
+          f"{_span(entity.from_year, entity.to_year)}){_restated(session)}")
     return 0
 
 

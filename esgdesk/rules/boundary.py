@@ -49,6 +49,13 @@ class _Restructured:
     def root(self) -> EntityInfo:
         return next(e for e in self._structure.tree() if e.parent is None)
 
+    def figures_of(self, entities: Iterable[str], years: Iterable[int],
+                   ) -> dict[tuple[str, str, int], Any]:
+        """The store's figures of the entities it holds: an entity the change adds holds
+        none yet."""
+        held = self._store.structure().entities
+        return self._store.figures_of([code for code in entities if code in held], years)
+
 
 def changed_structure(held: Structure, changed: Iterable[EntityInfo] = (),
                       moved: Iterable[ParentChange] = (),
@@ -173,6 +180,24 @@ def guarded(store: Store, after: Structure, changed: Iterable[str],
     moves = structure_moves(store, after, changed)
     restated = boundary_restated(moves, restatement, what_en, what_zh)
     return restated, restatement if restated else None, what_en
+
+
+def add_entity(store: Store, info: EntityInfo, user: str,
+               restatement: Restatement | None = None) -> list[PublishedMove]:
+    """Add an entity, refused when it would move a published figure (a parent's total of a
+    year it counts in, published, no longer printed whole until the new entity's figures
+    are in) unless made as a boundary restatement, which restates each in the same
+    transaction. The figures restated."""
+    new = store.checked_new(info)
+    since = f" from {new.from_year}" if new.from_year is not None else ""
+    since_zh = f"自 {new.from_year} 年起" if new.from_year is not None else ""
+    restated = guarded(store, changed_structure(store.structure(), added=[new]), [new.code],
+                       restatement, f"{new.code} added under {new.parent}{since}",
+                       f"{new.code} {since_zh}加入 {new.parent}")
+    store.add_entity(new.code, new.name_zh, new.name_en, new.kind, new.parent, new.province,
+                     user, new.from_year, new.to_year, new.equity_share, new.control,
+                     restated=restated)
+    return restated[0]
 
 
 def close_entity(store: Store, code: str, from_year: int, user: str,

@@ -166,17 +166,20 @@ class EntitiesPart(StorePart):
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
                    parent: str | None = None, province: str | None = None,
                    user: str = "", from_year: int | None = None, to_year: int | None = None,
-                   equity_share: str | None = None, control: bool = True) -> EntityInfo:
+                   equity_share: str | None = None, control: bool = True,
+                   restated: Boundary = None) -> EntityInfo:
         """Add an entity under its parent: one transaction with its audit row (action
         "entity", the new entity's fields as its new value), so the log names every entity
-        a report prints from the day it came in. EntityRefused when the parent is unknown,
-        a site or not held in the entity's first year, or the years or equity share are
-        wrong."""
-        info = EntityInfo(0, code, name_zh, name_en, kind, parent, province, from_year,
-                          to_year, equity_share, control)
-        info = self._checked_new(info)
+        a report prints from the day it came in, and the restatements of the published
+        figures it moves (`restated`, see change_entity). EntityRefused when the parent is
+        unknown, a site or not held in the entity's first year, or the years or equity
+        share are wrong."""
+        info = self.checked_new(EntityInfo(0, code, name_zh, name_en, kind, parent, province,
+                                           from_year, to_year, equity_share, control))
+        self._refuse_unrestated(restated)
         with self._writing() as s:
             self._insert(s, info, user)
+            self._restate(s, restated, user, "entity")
         self._entities = None
         return self.entity(code)
 
@@ -285,7 +288,9 @@ class EntitiesPart(StorePart):
         self._entities = None
 
     # -- the checks of a change ------------------------------------------------------------
-    def _checked_new(self, info: EntityInfo) -> EntityInfo:
+    def checked_new(self, info: EntityInfo) -> EntityInfo:
+        """A new entity as it would be stored (EntityRefused when it is refused); nothing
+        is written."""
         problems = self.new_problems(info, self.structure())
         if problems:
             raise EntityRefused(problems)

@@ -28,12 +28,19 @@ class SetupPart(SessionCore):
     def add_entity(self, code: str, name_zh: str, name_en: str, kind: str,
                    parent: str | None = None, province: str | None = None,
                    from_year: int | None = None, equity_share: str | None = None,
-                   control: bool = True) -> Changes:
+                   control: bool = True, restate: str | None = None,
+                   reason: str = "") -> Changes:
         """Add a company or site under its parent, counting from a year (always when None):
-        one transaction with its audit row; EntityRefused with what is wrong."""
-        self.require_store().add_entity(code, name_zh, name_en, kind, parent, province,
-                                        user=self.user, from_year=from_year,
-                                        equity_share=equity_share, control=control)
+        one transaction with its audit row; EntityRefused with what is wrong. Refused
+        (PublishedWouldMove) when it counts in a year whose published totals it would
+        change unless made as a boundary restatement, as `move_entity`."""
+        from esgdesk.model.entities import EntityInfo
+        from esgdesk.rules.boundary import add_entity
+
+        info = EntityInfo(0, code, name_zh, name_en, kind, parent, province, from_year, None,
+                          equity_share, control)
+        self.restated = tuple(add_entity(self.require_store(), info, self.user,
+                                         self.restatement(restate, reason)))
         return self._rescoped(None, None) | Changes(saved=True)
 
     def rename_entity(self, code: str, name_zh: str | None = None,
