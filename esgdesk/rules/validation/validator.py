@@ -49,49 +49,103 @@ class Validator(ValidationContext):
         return self.findings()
 
     def steps(self) -> Iterator[str]:
-        """`run()` in small steps, each yielding the entity just done: reading its figures
-        (unless read at construction), working its figures out once all are read (from the
-        bottom up), then evaluating its rules (the root first)."""
+        """`run()` in small steps, each yielding the entity just read or evaluated: the
+        figures read an entity at a time (unless read at construction), from the bottom of
+        the tree up, and each entity's rules evaluated as soon as every figure they read is
+        there (those under it in the year's structure and the year before's), so that the
+        first findings come while the rest is still being read; its figures are worked out
+        then, its children's already (no step consolidates a whole tree at once). The
+        comparison of sibling sites waits until all the siblings are read."""
         self.results.clear()
         self.peer_heads.clear()
         self.evaluated = 0
-        if not self._read:
-            for entity in self._unread if self._unread is not None else self.codes:
-                self.book.add(self.store.figures_of([entity], self._read_years))
-                yield entity
-            self._read = True
-            self.figures.forget_all()
-        # Every entity's figures worked out from the bottom up, one a step, so that no step
-        # consolidates a whole tree at once (the root's would, evaluated first).
-        for entity in reversed(self.order):
-            for year in (self.year - 1, self.year):
-                self.figures.table(entity, year)
+        order, under = self._bottom_up()
+        unread = [] if self._read else (
+            self._unread if self._unread is not None else self.order)
+        remaining = set(unread)
+        if remaining:
+            self.figures.forget_all()  # anything worked out before these figures are read
+        walked = set(order)
+        reading = [c for c in order if c in remaining] + [c for c in unread if c not in walked]
+        due = [c for c in order if c in self.codes]
+
+        def ready(code: str) -> bool:
+            needs = under[code]
+            return not remaining if needs is None else remaining.isdisjoint(needs)
+
+        at = 0
+        for entity in reading:
+            self.book.add(self.store.figures_of([entity], self._read_years))
+            remaining.discard(entity)
             yield entity
-        for entity in self.order:
-            for spec in self._typed:
-                self._evaluate_indicator(entity, spec)
-            for number in range(len(self.catalogue.checks)):
-                self._evaluate_check(entity, number)
-            for group in self.missing_groups:
-                self._evaluate("missing", entity, group)
-            if self.children[entity]:
-                for spec in self._summed:
-                    self._evaluate("consolidation", entity, spec.id)
-            for spec in self.catalogue.indicators.values():
-                if spec.type.numeric and (spec.derived or self.children[entity]):
-                    self._evaluate("incomplete", entity, spec.id)
-            for spec in self._totals:
-                self._evaluate("totals", entity, spec.id)
-            for spec in self._with_factors:
-                self._evaluate("factor", entity, spec.id)
+            while at < len(due) and ready(due[at]):
+                self._evaluate_entity(due[at])
+                at += 1
+                yield due[at - 1]
+        self._read = True
+        for entity in due[at:]:
+            self._evaluate_entity(entity)
+            yield entity
+
+    def _bottom_up(self) -> tuple[list[str], dict[str, set[str] | None]]:
+        """Every entity under the root in the structures the validation reads (the year's,
+        the year before's, and the latest, whose entities the forms read), each after those
+        under it; and for each, itself and those under it in any of them (None where the
+        structures contradict each other: it waits for every figure)."""
+        trees = (self.tree, self.store.tree(self.year - 1), self.store.tree())
+        order: list[str] = []
+        under: dict[str, set[str] | None] = {}
+        visiting: set[str] = set()
+
+        def visit(code: str) -> None:
+            visiting.add(code)
+            found: set[str] | None = {code}
+            for tree in trees:
+                for child in tree.children(code) if code in tree else ():
+                    if child.code in visiting:  # a parent of its own parent, in another year
+                        found = None
+                        continue
+                    if child.code not in under:
+                        visit(child.code)
+                    below = under[child.code]
+                    found = None if found is None or below is None else found | below
+            visiting.discard(code)
+            under[code] = found
+            order.append(code)
+
+        visit(self.order[0])
+        return order, under
+
+    def _evaluate_entity(self, entity: str) -> None:
+        """Every rule on an entity, its children's comparison with each other first (they
+        are all evaluated before it)."""
+        for child in self.children[entity]:
+            for spec in self._quantities:
+                self._evaluate("peer", child, spec.id)
+        for spec in self._typed:
+            self._evaluate_indicator(entity, spec)
+        for number in range(len(self.catalogue.checks)):
+            self._evaluate_check(entity, number)
+        for group in self.missing_groups:
+            self._evaluate("missing", entity, group)
+        if self.children[entity]:
+            for spec in self._summed:
+                self._evaluate("consolidation", entity, spec.id)
+        for spec in self.catalogue.indicators.values():
+            if spec.type.numeric and (spec.derived or self.children[entity]):
+                self._evaluate("incomplete", entity, spec.id)
+        for spec in self._totals:
+            self._evaluate("totals", entity, spec.id)
+        for spec in self._with_factors:
+            self._evaluate("factor", entity, spec.id)
+        if entity == self.order[0]:  # the root's siblings are not validated with it
             for spec in self._quantities:
                 self._evaluate("peer", entity, spec.id)
-            for spec in self._needing_evidence:
-                self._evaluate("evidence", entity, spec.id)
-            for indicator in self.marks(entity):
-                self._evaluate("assurance", entity, indicator)
-            self.evaluated += 1
-            yield entity
+        for spec in self._needing_evidence:
+            self._evaluate("evidence", entity, spec.id)
+        for indicator in self.marks(entity):
+            self._evaluate("assurance", entity, indicator)
+        self.evaluated += 1
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
