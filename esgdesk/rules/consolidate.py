@@ -17,7 +17,7 @@ validator to compare.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -67,13 +67,27 @@ def _joined(parts: Iterable[Missing]) -> Missing:
     return tuple(found)
 
 
-def _added(figures: list[Figure]) -> Figure:
-    """Figures added up: the sum of those present, incomplete if any part is."""
-    numbers = [f.number for f in figures if f.number is not None]
-    missing = _joined(f.missing for f in figures if f.missing)
+# The children a parent counts for a figure: each one's share of it (None: all of it) and
+# its figures.
+Parts = list[tuple[Decimal | None, dict[str, Figure]]]
+
+
+def _summed(indicator: str, parts: Parts) -> Figure:
+    """The children's figures added up, each counted at its share: the sum of those present,
+    incomplete if any is (a group's root adds hundreds of children's, so no Figure is made
+    for each child's share)."""
+    numbers: list[Decimal] = []
+    missing: list[Missing] = []
+    for share, figures in parts:
+        figure = figures[indicator]
+        number = figure.number
+        if number is not None:
+            numbers.append(number if share is None else number * share)
+        if figure.missing:
+            missing.append(figure.missing)
     if not numbers:
-        return Figure(None, missing) if missing else NONE
-    return Figure(sum(numbers, Decimal(0)), missing)
+        return Figure(None, _joined(missing)) if missing else NONE
+    return Figure(sum(numbers, Decimal(0)), _joined(missing))
 
 
 ONE = Decimal(1)
@@ -142,7 +156,16 @@ class Consolidation:
         self._typed = [s for s in typed if s.aggregation != "weighted_mean"] + \
             [s for s in typed if s.aggregation == "weighted_mean"]
         self._derived = derived_order(self.catalogue)
+        # where each typed indicator is typed (a validation asks it of every figure)
+        self._entered_at = {s.id: s.entered_at for s in indicators if not s.derived}
         self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
+        # the entry level of each of a computed figure's typed leaves: a child has it where
+        # it has them all (None: a leaf the catalogue lacks, which no child has)
+        self._leaf_levels: dict[str, tuple[str, ...] | None] = {}
+        for spec in self._derived:
+            leaves = [self._entered_at.get(leaf) for leaf in self._leaves[spec.id]]
+            self._leaf_levels[spec.id] = None if None in leaves else tuple(
+                dict.fromkeys(leaves))  # type: ignore[arg-type]
 
     def _levels(self, tree: EntityTree) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
         """For each entry level, the entities of a tree that type its figures, and those with
@@ -180,9 +203,8 @@ class Consolidation:
     def takes(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the indicator is typed at this entity (see EntityTree.takes), in a year's
         structure (the latest when no year is given)."""
-        spec = self.catalogue.indicators.get(indicator)
-        return spec is not None and not spec.derived \
-            and entity in self._in_year(year)[0].get(spec.entered_at, ())
+        level = self._entered_at.get(indicator)
+        return level is not None and entity in self._in_year(year)[0].get(level, ())
 
     def applies(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the entity has the figure at all: typed there or consolidated there."""
@@ -212,6 +234,15 @@ class Consolidation:
         if found is None:
             found = self.table(entity, year)
         return found.get(indicator, NONE)
+
+    def whole(self, entity: str, indicator: str, year: int) -> Decimal | None:
+        """A figure's number when it is complete (stored, consolidated or computed), else
+        None: `figure` without the Figure, for the validator's many questions."""
+        found = self._cache.get((entity, year))
+        if found is None:
+            found = self.table(entity, year)
+        figure = found.get(indicator)
+        return None if figure is None or figure.missing else figure.number
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
         """The complete numeric figures of an entity for a year: stored, consolidated or
@@ -252,12 +283,17 @@ class Consolidation:
                 for code in self.codes if code in tree}
         return found.get(entity, [])
 
-    def _share(self, entity: str, figure: Figure) -> Figure:
-        """A child's figure as its parent counts it: whole, or its equity share of it."""
-        share = self._shares.get(entity, ONE)
-        if share == ONE or figure.number is None:
-            return figure
-        return Figure(figure.number * share, figure.missing)
+    def _counted(self, kids: list[tuple[str, dict[str, Figure]]],
+                 levels: tuple[str, ...] | None, year: int) -> Parts:
+        """The children that have figures at every entry level given (none for None: a
+        formula reading an indicator the catalogue lacks), each with the share of its
+        figures its parent counts (None: all of them) and its figures."""
+        if levels is None:
+            return []
+        applies = self._in_year(year)[1]
+        shares = self._shares
+        return [(None if (share := shares.get(c, ONE)) == ONE else share, t) for c, t in kids
+                if all(c in applies.get(level, ()) for level in levels)]
 
     def table(self, entity: str, year: int) -> dict[str, Figure]:
         """Every numeric figure of an entity for a year."""
@@ -268,9 +304,20 @@ class Consolidation:
         kids = [(child, self.table(child, year)) for child in self.children_in(entity, year)]
         own = self.book.readable(entity, year)
         stored = self.book.rows(entity, year)
+        # the children counted for the figures of each entry level (or levels), found once
+        counted: dict[tuple[str, ...] | None, Parts] = {}
+
+        def parts(levels: tuple[str, ...] | None) -> Parts:
+            found = counted.get(levels)
+            if found is None:
+                found = counted[levels] = self._counted(kids, levels, year)
+            return found
+
         result: dict[str, Figure] = {}
+        takes, applies = self._in_year(year)
         for spec in self._typed:
-            result[spec.id] = self._typed_figure(entity, year, spec, own, stored, kids, result)
+            result[spec.id] = self._typed_figure(entity, spec, own, stored, takes, applies,
+                                                 kids and parts, result)
         numbers = None
         for spec in self._derived:
             row = stored.get(spec.id)
@@ -281,8 +328,7 @@ class Consolidation:
                     continue
             if kids and spec.aggregation == "sum" and not any(
                     leaf in stored for leaf in self._leaves[spec.id]):
-                result[spec.id] = _added([self._share(c, t[spec.id]) for c, t in kids
-                                          if self.applies(c, spec.id, year)])
+                result[spec.id] = _summed(spec.id, parts(self._leaf_levels[spec.id]))
                 continue
             if numbers is None:
                 numbers = dict(self.factors(entity, year))
@@ -299,13 +345,16 @@ class Consolidation:
         if spec.derived:
             if spec.aggregation != "sum":
                 return NONE
-            return _added([self._share(c, t[indicator]) for c, t in kids
-                           if self.applies(c, indicator, year)])
-        return self._consolidated(spec, year, kids, self.table(entity, year))
+            return _summed(indicator, self._counted(kids, self._leaf_levels[indicator], year))
+        return self._consolidated(spec, self._counted(kids, (spec.entered_at,), year),
+                                  self.table(entity, year))
 
-    def _typed_figure(self, entity: str, year: int, spec: Indicator, own: dict[str, Decimal],
-                      stored: dict, kids: list[tuple[str, dict[str, Figure]]],
+    def _typed_figure(self, entity: str, spec: Indicator, own: dict[str, Decimal],
+                      stored: dict, takes: dict[str, set[str]], applies: dict[str, set[str]],
+                      parts: Callable[[tuple[str, ...]], Parts] | list,
                       done: dict[str, Figure]) -> Figure:
+        """A typed figure of an entity (`takes`, `applies`: its year's, see _levels;
+        `parts`: the children counted for an entry level, or [] for none)."""
         number = own.get(spec.id)
         if number is not None:
             return Figure(number)
@@ -314,22 +363,17 @@ class Consolidation:
             if row.state == NOT_APPLICABLE.id:
                 return Figure(Decimal(0)) if spec.type.counts_na_as_zero() else NONE
             return Figure(None, ((entity, spec.id),))  # not available: a gap all the same
-        takes, applies = self._in_year(year)
         if entity in takes[spec.entered_at]:
             return Figure(None, ((entity, spec.id),))
-        if not kids or entity not in applies[spec.entered_at]:
+        if not parts or entity not in applies[spec.entered_at]:
             return NONE
-        return self._consolidated(spec, year, kids, done)
+        return self._consolidated(spec, parts((spec.entered_at,)), done)  # type: ignore[operator]
 
-    def _consolidated(self, spec: Indicator, year: int,
-                      kids: list[tuple[str, dict[str, Figure]]],
-                      done: dict[str, Figure]) -> Figure:
-        applies = self._in_year(year)[1]
-        parts = [(c, t) for c, t in kids if c in applies[spec.entered_at]]
+    def _consolidated(self, spec: Indicator, parts: Parts, done: dict[str, Figure]) -> Figure:
         if spec.aggregation == "sum":
-            return _added([self._share(c, t[spec.id]) for c, t in parts])
+            return _summed(spec.id, parts)
         if spec.aggregation == "weighted_mean" and spec.weight:
-            pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _c, t in parts]
+            pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _share, t in parts]
             missing = _joined([*(v.missing for v, _w in pairs), *(w.missing for _v, w in pairs)])
             known = [(v.number, w.number) for v, w in pairs
                      if v.number is not None and w.number is not None]

@@ -9,8 +9,13 @@ from esgdesk.model.catalogue import Indicator
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.validation.context import ValidationContext
 from esgdesk.rules.validation.finding import SEVERITIES, Finding
-from esgdesk.rules.validation.kinds import CHECK_RULES, RULES
+from esgdesk.rules.validation.kinds import CHECK_RULES, RULES, RuleKind
 from esgdesk.storage.store import Store, StoredValue
+
+(TYPE_RANGE, PRIOR_YEAR, TARGET, MISSING, CONSOLIDATION, INCOMPLETE, TOTALS, FACTOR, PEER,
+ EVIDENCE, ASSURANCE) = (RULES[name] for name in (
+    "type_range", "prior_year", "target", "missing", "consolidation", "incomplete", "totals",
+    "factor", "peer", "evidence", "assurance"))
 
 
 class Validator(ValidationContext):
@@ -30,17 +35,6 @@ class Validator(ValidationContext):
             self.results[key] = found
         else:
             self.results.pop(key, None)
-
-    def _evaluate_check(self, entity: str, number: int) -> None:
-        """The catalogue's check `number`, by the kind of rule that evaluates its kind."""
-        rule = CHECK_RULES[self.catalogue.checks[number].kind].name
-        self._evaluate(rule, entity, str(number))
-
-    def _evaluate_indicator(self, entity: str, spec: Indicator) -> None:
-        self._evaluate("type_range", entity, spec.id)
-        self._evaluate("prior_year", entity, spec.id)
-        if spec.rules.get("target"):
-            self._evaluate("target", entity, spec.id)
 
     def run(self) -> list[Finding]:
         """Evaluate every rule on every entity."""
@@ -118,34 +112,49 @@ class Validator(ValidationContext):
 
     def _evaluate_entity(self, entity: str) -> None:
         """Every rule on an entity, its children's comparison with each other first (they
-        are all evaluated before it)."""
+        are all evaluated before it). The results are new (see steps): a rule that finds
+        nothing has nothing to take away, and one that cannot find anything on a subject
+        (a figure not stored has no type to check) is not asked."""
+        found = self._found
         for child in self.children[entity]:
             for spec in self._quantities:
-                self._evaluate("peer", child, spec.id)
+                found(PEER, child, spec.id)
+        stored = self.book.rows(entity, self.year)
         for spec in self._typed:
-            self._evaluate_indicator(entity, spec)
-        for number in range(len(self.catalogue.checks)):
-            self._evaluate_check(entity, number)
+            if spec.id in stored:
+                found(TYPE_RANGE, entity, spec.id)
+        for spec in self._typed_numeric:
+            found(PRIOR_YEAR, entity, spec.id)
+        for spec in self._targeted:
+            found(TARGET, entity, spec.id)
+        for number, check in enumerate(self.catalogue.checks):
+            found(CHECK_RULES[check.kind], entity, str(number))
         for group in self.missing_groups:
-            self._evaluate("missing", entity, group)
-        if self.children[entity]:
+            found(MISSING, entity, group)
+        parent = bool(self.children[entity])
+        if parent:
             for spec in self._summed:
-                self._evaluate("consolidation", entity, spec.id)
-        for spec in self.catalogue.indicators.values():
-            if spec.type.numeric and (spec.derived or self.children[entity]):
-                self._evaluate("incomplete", entity, spec.id)
+                found(CONSOLIDATION, entity, spec.id)
+        for spec in self._numeric if parent else self._numeric_derived:
+            found(INCOMPLETE, entity, spec.id)
         for spec in self._totals:
-            self._evaluate("totals", entity, spec.id)
+            found(TOTALS, entity, spec.id)
         for spec in self._with_factors:
-            self._evaluate("factor", entity, spec.id)
+            found(FACTOR, entity, spec.id)
         if entity == self.order[0]:  # the root's siblings are not validated with it
             for spec in self._quantities:
-                self._evaluate("peer", entity, spec.id)
+                found(PEER, entity, spec.id)
         for spec in self._needing_evidence:
-            self._evaluate("evidence", entity, spec.id)
+            found(EVIDENCE, entity, spec.id)
         for indicator in self.marks(entity):
-            self._evaluate("assurance", entity, indicator)
+            found(ASSURANCE, entity, indicator)
         self.evaluated += 1
+
+    def _found(self, rule: RuleKind, entity: str, subject: str) -> None:
+        """Run a kind of rule on a subject for the first time since the results were new."""
+        found = rule.find(self, entity, subject)
+        if found:
+            self.results[rule.name, entity, subject] = found
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
@@ -173,7 +182,7 @@ class Validator(ValidationContext):
         return self.findings()
 
     def _indicator_rules(self, entity: str, spec: Indicator) -> list[tuple[str, str, str]]:
-        """The rules _evaluate_indicator runs, as (rule, entity, subject)."""
+        """The rules run on a typed figure itself, as (rule, entity, subject)."""
         found = [("type_range", entity, spec.id), ("prior_year", entity, spec.id)]
         if spec.rules.get("target"):
             found.append(("target", entity, spec.id))
