@@ -260,6 +260,18 @@ class Consolidation:
         stored = self.book.stored(entity, indicator, year)
         return stored.value if stored is not None else None
 
+    def take_worked_out(self, other: Consolidation) -> None:
+        """Take the figures another consolidation of the same tree, book and catalogue has
+        worked out (a validation's) for the years both hold, rather than work them out
+        again: opening a group, the forms would otherwise consolidate it once more."""
+        if other.book is not self.book or other.catalogue is not self.catalogue \
+                or other.root != self.root or other.approach != self.approach \
+                or set(other.codes) != set(self.codes):
+            return
+        for (entity, year), table in other._cache.items():
+            if year in self.years:
+                self._cache.setdefault((entity, year), table)  # never changed in place
+
     def forget_all(self) -> None:
         """Work out every figure again (more figures were read)."""
         self._cache.clear()

@@ -39,6 +39,8 @@ class FactorValues:
         self._by_year: dict[int, dict[str, FactorValue]] | None = None
         self._stored: dict[int, dict[str, FactorValue]] = {}
         self._numbers: dict[int, dict[str, Decimal]] = {}
+        # an entity's, by entity and year (a group's validation asks each many times)
+        self._of_entity: dict[tuple[str, int], Mapping[str, Decimal]] = {}
         self._provinces = {e.code: e.province for e in store.entities()}
         self._chosen = store.settings_under("method.")
         self._choices = {name: choice for choice in choices().values()
@@ -48,10 +50,12 @@ class FactorValues:
     def assume_province(self, entity: str, province: str | None) -> None:
         """Read the entity as if it were in this province."""
         self._provinces[entity] = province
+        self._of_entity.clear()
 
     def assume_choice(self, choice: Choice, entity: str | None, option: str) -> None:
         """Read as if this option were chosen (for the database, or an entity)."""
         self._chosen[choice.setting_key(entity)] = option
+        self._of_entity.clear()
 
     def assume_factors(self, year: int, factors: Mapping[str, FactorValue]) -> None:
         """Read the year as if it held these factors (its own set, as stored after the
@@ -61,6 +65,7 @@ class FactorValues:
         self._by_year[year] = {**self._stored[year], **factors}
         self._stored.clear()
         self._numbers.clear()
+        self._of_entity.clear()
 
     # -- reading --------------------------------------------------------------------------
     def year(self, year: int) -> dict[str, Decimal]:
@@ -109,6 +114,14 @@ class FactorValues:
         return [stored[i] for i in ids if i in stored]
 
     def __call__(self, entity: str, year: int) -> Mapping[str, Decimal]:
+        """The factor values an entity's formulas read in a year (read it, do not change
+        it), worked out once."""
+        found = self._of_entity.get((entity, year))
+        if found is None:
+            found = self._of_entity[entity, year] = self._worked_out(entity, year)
+        return found
+
+    def _worked_out(self, entity: str, year: int) -> Mapping[str, Decimal]:
         known = self.year(year)
         extra: dict[str, Decimal] = {}
         for name in (GRID, *self._choices):

@@ -448,6 +448,8 @@ class Workspace:
         latest = {(s.entity, s.indicator): s for s in self._edits[run.edits_seen:]}
         for written in latest.values():
             validator.update(written)
+        if self.figures is not None:  # the years the run worked out are not worked out again
+            self.figures.take_worked_out(validator.figures)
         self._validator = validator
         self._index(validator.findings())
         return True

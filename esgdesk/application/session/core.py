@@ -413,6 +413,10 @@ class SessionCore:
             settle_memory()
             return None
         if not run.step():
+            # What the slice read and worked out is kept out of the collector's full passes
+            # at once, not only at the run's end: a group's hundreds of thousands of figures
+            # read in steps made it pass over them all several times while the tree was read.
+            settle_memory()
             if self.workspace is not None and self.workspace.preview(run):
                 return Changes(findings=True)
             return None
