@@ -534,8 +534,9 @@ class ValidationRun:
 
     def so_far(self) -> list[Finding] | None:
         """The findings of the entities evaluated so far, when it is time to show them (see
-        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the tree is read
-        and the first entities evaluated (the root first); None otherwise."""
+        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the first
+        entities are read and evaluated (from the bottom of the tree up, the rest still
+        being read); None otherwise."""
         pending = self._pending
         if len(pending.order) < PREVIEW_ENTITIES:
             return None

@@ -405,7 +405,8 @@ class SessionCore:
         """One slice of a run; the findings' change when it ends and is adopted, an empty
         change when it ends unadopted, None while it goes on. While it goes on, the
         findings of the entities evaluated so far are shown now and then (the first ones
-        as soon as the tree is read): the findings' change then, the run still current."""
+        as soon as the first entities are read): the findings' change then, the run still
+        current."""
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
         if self._retired:  # the workspace shown before is let go, in a slice of its own

@@ -67,7 +67,7 @@ class ValidationContext:
         self.year = year
         root = store.entity(entity) if entity else store.root()
         self.tree = store.tree(year)  # the structure of the year: its siblings and parents
-        self.order = self.tree.subtree(root.code)  # evaluated in tree order, the root first
+        self.order = self.tree.subtree(root.code)  # in tree order, the root first
         self.codes = set(self.order)
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
