@@ -17,7 +17,7 @@ validator to compare.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -27,7 +27,7 @@ from esgdesk.model.entities import ENTRY_LEVELS, EntityInfo, EntityTree
 from esgdesk.model.formula import FACTOR, Formula
 from esgdesk.model.states import NOT_APPLICABLE, VALUE
 from esgdesk.rules.factor_values import FactorValues
-from esgdesk.rules.figures import FigureBook, derived_order
+from esgdesk.rules.figures import FigureBook, derived_order, emptied
 from esgdesk.storage.store import Store
 
 Missing = tuple[tuple[str, str], ...]  # (entity, indicator or "factor.<id>")
@@ -271,6 +271,11 @@ class Consolidation:
         for (entity, year), table in other._cache.items():
             if year in self.years:
                 self._cache.setdefault((entity, year), table)  # never changed in place
+
+    def emptied(self) -> Iterator[None]:
+        """Forget every figure worked out, a few entities' between steps (see
+        figures.emptied)."""
+        yield from emptied(self._cache, 4)
 
     def forget_all(self) -> None:
         """Work out every figure again (more figures were read)."""
