@@ -412,7 +412,8 @@ class Consolidation:
         if any(f.number is None for f in inputs) and (
                 all(f.number is None for f in inputs) or additive_terms(formula) is None):
             return Figure(None, missing)  # only a sum of lines has a partial value
-        values = dict(numbers)
+        # what the formula reads: its factors (not the year's every one) and its inputs
+        values = {key: numbers[key] for f in formula.factors if (key := FACTOR + f) in numbers}
         for ref, found in zip(formula.indicators, inputs, strict=True):
             values[ref] = found.number if found.number is not None else Decimal(0)
         result = formula.evaluate(values)
