@@ -24,8 +24,9 @@ def test_validating_in_steps_finds_what_one_run_finds(sample: Store) -> None:
     whole = Validator(sample, 2023).run()
     stepped = Validator(sample, 2023, read=False)
     steps = list(stepped.steps())
-    # each entity read, its figures worked out (from the bottom up), then its rules evaluated
-    assert len(steps) == 3 * len(sample.entities())
+    # each entity read, then its rules evaluated (its figures worked out then, from the
+    # bottom up: its children's are already)
+    assert len(steps) == 2 * len(sample.entities())
     assert whole and _as_dicts(stepped.findings()) == _as_dicts(whole)
 
 
@@ -65,11 +66,12 @@ def test_an_edit_made_while_validation_runs_is_in_its_findings(sample: Store) ->
     assert not space.adopt(ValidationRun(fresh))  # another workspace's run is refused
 
 
-def test_the_findings_so_far_show_the_root_first_and_the_end_shows_them_all(
+def test_the_findings_so_far_show_while_the_tree_is_read_and_the_end_shows_them_all(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """While a large tree's run goes on, the findings of the entities evaluated so far are
-    shown (the root first, as soon as the tree is read); at its end, all of them, the same
-    as one run. A small tree's show at its end only."""
+    shown: the first before the whole tree is read (an entity's rules run once the figures
+    under it are read), each as one run finds it; at its end, all of them, the same as one
+    run. A small tree's show at its end only."""
     store = generate_group(tmp_path / "g.db", companies=6, years=3)
     small = Workspace(store, "group", 2023, defer_tree=True)
     run = ValidationRun(small)
@@ -78,15 +80,16 @@ def test_the_findings_so_far_show_the_root_first_and_the_end_shows_them_all(
     monkeypatch.setattr(workspace, "PREVIEW_ENTITIES", 7)  # the group and its six
     space = Workspace(store, "group", 2023, defer_tree=True)
     run = ValidationRun(space)
-    shown: list[list[dict[str, object]]] = []
+    shown: list[tuple[list[dict[str, object]], bool]] = []  # and the last company read?
     while not run.step(budget=0):
         if space.preview(run):
-            shown.append(_as_dicts(space.findings()))
+            shown.append((_as_dicts(space.findings()), bool(space.book.rows("cn-006", 2023))))
         assert space.preview(run) is False  # nothing new since
-    whole = Validator(store, 2023).run()
-    assert shown and shown[0] == _as_dicts([f for f in whole if f.entity == "group"])
+    whole = _as_dicts(Validator(store, 2023).run())
+    assert shown and shown[0][0] and not shown[0][1]
+    assert all(finding in whole for found, _read in shown for finding in found)
     assert space.adopt(run)
-    assert _as_dicts(space.findings()) == _as_dicts(whole)
+    assert _as_dicts(space.findings()) == whole
     store.close()
 
 

@@ -1,6 +1,6 @@
 """Validating a whole group takes most of a second: the session's run is stepped in slices
 between the user's events, so the form is usable at once; the findings of the entities done
-so far appear as soon as the tree is read, and the rest as they come. A new
+so far appear as soon as the first companies are read, and the rest as they come. A new
 scope (another entity, year or database) starts a run; later edits re-validate incrementally."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ validator to compare.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -27,7 +27,7 @@ from esgdesk.model.entities import ENTRY_LEVELS, EntityInfo, EntityTree
 from esgdesk.model.formula import FACTOR, Formula
 from esgdesk.model.states import NOT_APPLICABLE, VALUE
 from esgdesk.rules.factor_values import FactorValues
-from esgdesk.rules.figures import FigureBook, derived_order
+from esgdesk.rules.figures import FigureBook, derived_order, emptied
 from esgdesk.storage.store import Store
 
 Missing = tuple[tuple[str, str], ...]  # (entity, indicator or "factor.<id>")
@@ -67,13 +67,27 @@ def _joined(parts: Iterable[Missing]) -> Missing:
     return tuple(found)
 
 
-def _added(figures: list[Figure]) -> Figure:
-    """Figures added up: the sum of those present, incomplete if any part is."""
-    numbers = [f.number for f in figures if f.number is not None]
-    missing = _joined(f.missing for f in figures if f.missing)
+# The children a parent counts for a figure: each one's share of it (None: all of it) and
+# its figures.
+Parts = list[tuple[Decimal | None, dict[str, Figure]]]
+
+
+def _summed(indicator: str, parts: Parts) -> Figure:
+    """The children's figures added up, each counted at its share: the sum of those present,
+    incomplete if any is (a group's root adds hundreds of children's, so no Figure is made
+    for each child's share)."""
+    numbers: list[Decimal] = []
+    missing: list[Missing] = []
+    for share, figures in parts:
+        figure = figures[indicator]
+        number = figure.number
+        if number is not None:
+            numbers.append(number if share is None else number * share)
+        if figure.missing:
+            missing.append(figure.missing)
     if not numbers:
-        return Figure(None, missing) if missing else NONE
-    return Figure(sum(numbers, Decimal(0)), missing)
+        return Figure(None, _joined(missing)) if missing else NONE
+    return Figure(sum(numbers, Decimal(0)), _joined(missing))
 
 
 ONE = Decimal(1)
@@ -144,7 +158,16 @@ class Consolidation:
         self._typed = [s for s in typed if s.aggregation != "weighted_mean"] + \
             [s for s in typed if s.aggregation == "weighted_mean"]
         self._derived = derived_order(self.catalogue)
+        # where each typed indicator is typed (a validation asks it of every figure)
+        self._entered_at = {s.id: s.entered_at for s in indicators if not s.derived}
         self._leaves = {s.id: self._typed_leaves(s) for s in self._derived}
+        # the entry level of each of a computed figure's typed leaves: a child has it where
+        # it has them all (None: a leaf the catalogue lacks, which no child has)
+        self._leaf_levels: dict[str, tuple[str, ...] | None] = {}
+        for spec in self._derived:
+            leaves = [self._entered_at.get(leaf) for leaf in self._leaves[spec.id]]
+            self._leaf_levels[spec.id] = None if None in leaves else tuple(
+                dict.fromkeys(leaves))  # type: ignore[arg-type]
         self._numeric = {s.id: s for s in (*self._typed, *self._derived)}  # a table's keys
 
     @property
@@ -154,6 +177,7 @@ class Consolidation:
             self._approach = consolidation_approach(self.factors, self.root)
         return self._approach
 
+    @property
     def _shares(self) -> dict[str, Decimal]:
         """The part of each entity's figures its parent counts (see share_of), worked out
         when a parent first counts its children. Where every entity is controlled and held
@@ -201,9 +225,8 @@ class Consolidation:
     def takes(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the indicator is typed at this entity (see EntityTree.takes), in a year's
         structure (the latest when no year is given)."""
-        spec = self.catalogue.indicators.get(indicator)
-        return spec is not None and not spec.derived \
-            and entity in self._in_year(year)[0].get(spec.entered_at, ())
+        level = self._entered_at.get(indicator)
+        return level is not None and entity in self._in_year(year)[0].get(level, ())
 
     def applies(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the entity has the figure at all: typed there or consolidated there."""
@@ -229,7 +252,16 @@ class Consolidation:
 
     # -- figures --------------------------------------------------------------------
     def figure(self, entity: str, indicator: str, year: int) -> Figure:
-        return self._figures_so_far(entity, year).get(indicator, NONE)
+        return self._figures_so_far(entity, year).get(indicator, NONE)  # type: ignore[return-value]
+
+    def whole(self, entity: str, indicator: str, year: int) -> Decimal | None:
+        """A figure's number when it is complete (stored, consolidated or computed), else
+        None: `figure` without the Figure, for the validator's many questions."""
+        found = self._cache.get((entity, year))
+        if found is None:
+            found = self.table(entity, year)
+        figure = found.get(indicator)
+        return None if figure is None or figure.missing else figure.number
 
     def figures(self, entity: str, year: int) -> dict[str, Decimal]:
         """The complete numeric figures of an entity for a year: stored, consolidated or
@@ -246,6 +278,24 @@ class Consolidation:
         """A text or yes/no figure: only ever the entity's own."""
         stored = self.book.stored(entity, indicator, year)
         return stored.value if stored is not None else None
+
+    def take_worked_out(self, other: Consolidation) -> None:
+        """Take the figures another consolidation of the same tree, book and catalogue has
+        worked out (a validation's) for the years both hold, rather than work them out
+        again: opening a group, the forms would otherwise consolidate it once more."""
+        if other.book is not self.book or other.catalogue is not self.catalogue \
+                or other.root != self.root or other.approach != self.approach \
+                or set(other.codes) != set(self.codes):
+            return
+        for (entity, year), table in other._cache.items():
+            if year in self.years:
+                self._cache.setdefault((entity, year), table)  # never changed in place
+
+    def emptied(self) -> Iterator[None]:
+        """Forget every figure worked out, a few entities' between steps (see
+        figures.emptied)."""
+        self._some.clear()
+        yield from emptied(self._cache, 4)
 
     def forget_all(self) -> None:
         """Work out every figure again (more figures were read)."""
@@ -267,16 +317,21 @@ class Consolidation:
             tree = self._tree_of(year)
             found = self._children_of_year[year] = {
                 code: [c.code for c in tree.children(code)
-                       if self._shares().get(c.code, ONE) != 0]
+                       if self._shares.get(c.code, ONE) != 0]
                 for code in self.codes if code in tree}
         return found.get(entity, [])
 
-    def _share(self, entity: str, figure: Figure) -> Figure:
-        """A child's figure as its parent counts it: whole, or its equity share of it."""
-        share = self._shares().get(entity, ONE)
-        if share == ONE or figure.number is None:
-            return figure
-        return Figure(figure.number * share, figure.missing)
+    def _counted(self, kids: list[tuple[str, dict[str, Figure]]],
+                 levels: tuple[str, ...] | None, year: int) -> Parts:
+        """The children that have figures at every entry level given (none for None: a
+        formula reading an indicator the catalogue lacks), each with the share of its
+        figures its parent counts (None: all of them) and its figures."""
+        if levels is None:
+            return []
+        applies = self._in_year(year)[1]
+        shares = self._shares
+        return [(None if (share := shares.get(c, ONE)) == ONE else share, t) for c, t in kids
+                if all(c in applies.get(level, ()) for level in levels)]
 
     def table(self, entity: str, year: int) -> dict[str, Figure]:
         """Every numeric figure of an entity for a year."""
@@ -287,29 +342,42 @@ class Consolidation:
         kids = [(child, self.table(child, year)) for child in self.children_in(entity, year)]
         own = self.book.readable(entity, year)
         stored = self.book.rows(entity, year)
+        # the children counted for the figures of each entry level (or levels), found once
+        counted: dict[tuple[str, ...] | None, Parts] = {}
+
+        def parts(levels: tuple[str, ...] | None) -> Parts:
+            found = counted.get(levels)
+            if found is None:
+                found = counted[levels] = self._counted(kids, levels, year)
+            return found
+
         result: dict[str, Figure] = {}
+        takes, applies = self._in_year(year)
         for spec in self._typed:
-            result[spec.id] = self._typed_figure(entity, year, spec, own, stored, kids, result)
+            result[spec.id] = self._typed_figure(entity, spec, own, stored, takes, applies,
+                                                 kids and parts, result)
         numbers: list[Mapping[str, Decimal]] = []  # the entity's factors, when first needed
         for spec in self._derived:
-            result[spec.id] = self._derived_figure(entity, year, spec, stored, kids, result,
-                                                   numbers)
+            result[spec.id] = self._derived_figure(entity, year, spec, stored, kids and parts,
+                                                   result, numbers)
         self._cache[key] = result
         self._some.pop(key, None)
         return result
 
     def _derived_figure(self, entity: str, year: int, spec: Indicator, stored: dict,
-                        kids: list[tuple[str, dict[str, Figure]]], done: dict[str, Figure],
-                        numbers: list[Mapping[str, Decimal]]) -> Figure:
+                        parts: Callable[[tuple[str, ...] | None], Parts] | list,
+                        done: dict[str, Figure], numbers: list[Mapping[str, Decimal]],
+                        ) -> Figure:
+        """A computed figure of an entity (`parts`: the children counted for entry levels,
+        or [] for none; `numbers`: the entity's factors once read)."""
         row = stored.get(spec.id)
         if row is not None and row.value is not None and row.state == VALUE:
             held = _number(row.value)  # a computed figure stored all the same (a database
             if held is not None:       # another program filled)
                 return Figure(held)
-        if kids and spec.aggregation == "sum" and not any(
+        if parts and spec.aggregation == "sum" and not any(
                 leaf in stored for leaf in self._leaves[spec.id]):
-            return _added([self._share(c, t[spec.id]) for c, t in kids
-                           if self.applies(c, spec.id, year)])
+            return _summed(spec.id, parts(self._leaf_levels[spec.id]))  # type: ignore[operator]
         if not numbers:
             numbers.append(self.factors(entity, year))
         return self._computed(entity, spec, done, numbers[0])
@@ -332,11 +400,23 @@ class Consolidation:
         if some.kids is None:
             some.kids = [(child, self._figures_so_far(child, year))
                          for child in self.children_in(entity, year)]
+            counted: dict[tuple[str, ...] | None, Parts] = {}
+            kids = some.kids
+
+            def parts(levels: tuple[str, ...] | None) -> Parts:
+                found = counted.get(levels)
+                if found is None:
+                    found = counted[levels] = self._counted(kids, levels, year)
+                return found
+
+            some.parts = parts if kids else []
         stored = self.book.rows(entity, year)
         if not spec.derived:
-            return self._typed_figure(entity, year, spec, self.book.readable(entity, year),
-                                      stored, some.kids, some)
-        return self._derived_figure(entity, year, spec, stored, some.kids, some, some.numbers)
+            takes, applies = self._in_year(year)
+            return self._typed_figure(entity, spec, self.book.readable(entity, year), stored,
+                                      takes, applies, some.parts, some)
+        return self._derived_figure(entity, year, spec, stored, some.parts, some,
+                                    some.numbers)
 
     def from_children(self, entity: str, indicator: str, year: int) -> Figure:
         """What an entity's children add up to for a figure (as if it held none itself)."""
@@ -347,13 +427,16 @@ class Consolidation:
         if spec.derived:
             if spec.aggregation != "sum":
                 return NONE
-            return _added([self._share(c, t[indicator]) for c, t in kids
-                           if self.applies(c, indicator, year)])
-        return self._consolidated(spec, year, kids, self.table(entity, year))
+            return _summed(indicator, self._counted(kids, self._leaf_levels[indicator], year))
+        return self._consolidated(spec, self._counted(kids, (spec.entered_at,), year),
+                                  self.table(entity, year))
 
-    def _typed_figure(self, entity: str, year: int, spec: Indicator, own: dict[str, Decimal],
-                      stored: dict, kids: list[tuple[str, dict[str, Figure]]],
+    def _typed_figure(self, entity: str, spec: Indicator, own: dict[str, Decimal],
+                      stored: dict, takes: dict[str, set[str]], applies: dict[str, set[str]],
+                      parts: Callable[[tuple[str, ...]], Parts] | list,
                       done: dict[str, Figure]) -> Figure:
+        """A typed figure of an entity (`takes`, `applies`: its year's, see _levels;
+        `parts`: the children counted for an entry level, or [] for none)."""
         number = own.get(spec.id)
         if number is not None:
             return Figure(number)
@@ -362,22 +445,17 @@ class Consolidation:
             if row.state == NOT_APPLICABLE.id:
                 return Figure(Decimal(0)) if spec.type.counts_na_as_zero() else NONE
             return Figure(None, ((entity, spec.id),))  # not available: a gap all the same
-        takes, applies = self._in_year(year)
         if entity in takes[spec.entered_at]:
             return Figure(None, ((entity, spec.id),))
-        if not kids or entity not in applies[spec.entered_at]:
+        if not parts or entity not in applies[spec.entered_at]:
             return NONE
-        return self._consolidated(spec, year, kids, done)
+        return self._consolidated(spec, parts((spec.entered_at,)), done)  # type: ignore[operator]
 
-    def _consolidated(self, spec: Indicator, year: int,
-                      kids: list[tuple[str, dict[str, Figure]]],
-                      done: dict[str, Figure]) -> Figure:
-        applies = self._in_year(year)[1]
-        parts = [(c, t) for c, t in kids if c in applies[spec.entered_at]]
+    def _consolidated(self, spec: Indicator, parts: Parts, done: dict[str, Figure]) -> Figure:
         if spec.aggregation == "sum":
-            return _added([self._share(c, t[spec.id]) for c, t in parts])
+            return _summed(spec.id, parts)
         if spec.aggregation == "weighted_mean" and spec.weight:
-            pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _c, t in parts]
+            pairs = [(t[spec.id], t.get(spec.weight, NONE)) for _share, t in parts]
             missing = _joined([*(v.missing for v, _w in pairs), *(w.missing for _v, w in pairs)])
             known = [(v.number, w.number) for v, w in pairs
                      if v.number is not None and w.number is not None]
@@ -399,8 +477,8 @@ class Consolidation:
         if any(f.number is None for f in inputs) and (
                 all(f.number is None for f in inputs) or additive_terms(formula) is None):
             return Figure(None, missing)  # only a sum of lines has a partial value
-        values = {FACTOR + f: number for f in formula.factors  # all the formula reads
-                  if (number := numbers.get(FACTOR + f)) is not None}
+        # what the formula reads: its factors (not the year's every one) and its inputs
+        values = {key: numbers[key] for f in formula.factors if (key := FACTOR + f) in numbers}
         for ref, found in zip(formula.indicators, inputs, strict=True):
             values[ref] = found.number if found.number is not None else Decimal(0)
         result = formula.evaluate(values)
@@ -423,6 +501,7 @@ class _SomeFigures(dict[str, Figure]):
         super().__init__()
         self.consolidation, self.entity, self.year = consolidation, entity, year
         self.kids: list[tuple[str, dict[str, Figure]]] | None = None
+        self.parts: Callable[[tuple[str, ...] | None], Parts] | list = []
         self.numbers: list[Mapping[str, Decimal]] = []
 
     def __missing__(self, indicator: str) -> Figure:

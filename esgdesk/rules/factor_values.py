@@ -39,6 +39,8 @@ class FactorValues:
         self._by_year: dict[int, dict[str, FactorValue]] | None = None
         self._stored: dict[int, dict[str, FactorValue]] = {}
         self._numbers: dict[int, dict[str, Decimal]] = {}
+        # an entity's, by entity and year (a group's validation asks each many times)
+        self._of_entity: dict[tuple[str, int], EntityFactors] = {}
         self._provinces = {e.code: e.province for e in store.entities()}
         self._chosen = store.settings_under("method.")
         self._by_name: dict[str, Choice] | None = None
@@ -56,10 +58,12 @@ class FactorValues:
     def assume_province(self, entity: str, province: str | None) -> None:
         """Read the entity as if it were in this province."""
         self._provinces[entity] = province
+        self._of_entity.clear()
 
     def assume_choice(self, choice: Choice, entity: str | None, option: str) -> None:
         """Read as if this option were chosen (for the database, or an entity)."""
         self._chosen[choice.setting_key(entity)] = option
+        self._of_entity.clear()
 
     def assume_factors(self, year: int, factors: Mapping[str, FactorValue]) -> None:
         """Read the year as if it held these factors (its own set, as stored after the
@@ -69,6 +73,7 @@ class FactorValues:
         self._by_year[year] = {**self._stored[year], **factors}
         self._stored.clear()
         self._numbers.clear()
+        self._of_entity.clear()
 
     # -- reading --------------------------------------------------------------------------
     def year(self, year: int) -> dict[str, Decimal]:
@@ -117,7 +122,12 @@ class FactorValues:
         return [stored[i] for i in ids if i in stored]
 
     def __call__(self, entity: str, year: int) -> Mapping[str, Decimal]:
-        return EntityFactors(self, entity, year)
+        """The factor values an entity's formulas read in a year (read it, do not change
+        it), each worked out once, when first read."""
+        found = self._of_entity.get((entity, year))
+        if found is None:
+            found = self._of_entity[entity, year] = EntityFactors(self, entity, year)
+        return found
 
     def value(self, entity: str, year: int, name: str) -> Decimal | None:
         """What a formula's factor name ("ncv.diesel", "grid", a choice's name) reads for an
@@ -201,6 +211,7 @@ class EntityFactors(Mapping[str, Decimal]):
     def __init__(self, values: FactorValues, entity: str, year: int) -> None:
         self._values, self._entity, self._year = values, entity, year
         self._every: dict[str, Decimal] | None = None
+        self._read: dict[str, Decimal | None] = {}  # each name as first read
 
     def _all(self) -> dict[str, Decimal]:
         if self._every is None:
@@ -210,8 +221,12 @@ class EntityFactors(Mapping[str, Decimal]):
     def __getitem__(self, key: str) -> Decimal:
         if self._every is not None:
             return self._every[key]
-        found = self._values.value(self._entity, self._year, key.removeprefix(FACTOR)) \
-            if key.startswith(FACTOR) else None
+        if key in self._read:
+            found = self._read[key]
+        else:
+            found = self._read[key] = self._values.value(
+                self._entity, self._year, key.removeprefix(FACTOR)) \
+                if key.startswith(FACTOR) else None
         if found is None:
             raise KeyError(key)
         return found

@@ -3,9 +3,10 @@ as a number once, and computes the derived ones (with their factors) per entity 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from functools import cache
+from typing import Any
 
 from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.states import NOT_APPLICABLE
@@ -51,6 +52,15 @@ def derive(catalogue: Catalogue, numbers: Mapping[str, Decimal],
         if result is not None:
             known[indicator.id] = derived[indicator.id] = result
     return derived
+
+
+def emptied(held: dict[Any, Any], count: int) -> Iterator[None]:
+    """Empty a dict `count` entries at a time, a step between: freeing a group's hundreds of
+    thousands of records at once takes longer than a user waits for a switch."""
+    while held:
+        for _ in range(min(count, len(held))):
+            held.popitem()
+        yield
 
 
 def rounded(indicator: Indicator, number: Decimal) -> Decimal:
@@ -189,6 +199,13 @@ class FigureBook:
             self._derived.pop(key, None)
             self._own.pop(key, None)
             self._zeros.pop(key, None)
+
+    def emptied(self) -> Iterator[None]:
+        """Forget every figure, a part between steps (see `emptied`): read nothing from it
+        meanwhile."""
+        for held, count in ((self._by_entity_year, 8), (self._own, 8), (self._derived, 8),
+                            (self._zeros, 64), (self.values, 1024)):
+            yield from emptied(held, count)
 
     def drop(self, entity: str, indicator: str, year: int) -> None:
         self.values.pop((entity, indicator, year), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -103,6 +104,18 @@ class Workspace:
         self.tree_ready = True
         self._edits, self._validator, self._findings, self._findings_at = [], None, [], {}
         self._consolidate()
+
+    def letting_go(self) -> Iterator[None]:
+        """`let_go` at once, the figures it held freed in steps (a part of them in each):
+        a group's hundreds of thousands take a tenth of a second to free, longer than a
+        switch to another entity may take."""
+        book, figures, validator = self.book, self.figures, self._validator
+        self.let_go()
+        if validator is not None:
+            yield from validator.figures.emptied()
+        if figures is not None:
+            yield from figures.emptied()
+        yield from book.emptied()
 
     def ensure_tree(self) -> bool:
         """Read the figures below the entity now, if they were deferred; True if it did."""
@@ -448,6 +461,8 @@ class Workspace:
         latest = {(s.entity, s.indicator): s for s in self._edits[run.edits_seen:]}
         for written in latest.values():
             validator.update(written)
+        if self.figures is not None:  # the years the run worked out are not worked out again
+            self.figures.take_worked_out(validator.figures)
         self._validator = validator
         self._index(validator.findings())
         return True
@@ -532,8 +547,9 @@ class ValidationRun:
 
     def so_far(self) -> list[Finding] | None:
         """The findings of the entities evaluated so far, when it is time to show them (see
-        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the tree is read
-        and the first entities evaluated (the root first); None otherwise."""
+        PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the first
+        entities are read and evaluated (from the bottom of the tree up, the rest still
+        being read); None otherwise."""
         pending = self._pending
         if len(pending.order) < PREVIEW_ENTITIES:
             return None

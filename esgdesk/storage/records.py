@@ -233,6 +233,7 @@ def stored_values(rows: list[Any], codes: Mapping[int, str],
     # An indicator, a state, a status and a user are kept once for every read (interned):
     # a group's entities repeat them by the hundred thousand.
     same = {}.setdefault
+    make = tuple.__new__  # every field given: StoredValue's own __new__ adds nothing here
     for row in rows:
         code = codes[row[entity_at]]
         (year, indicator, value, state, note, status, changed_by, changed_at, version,
@@ -240,7 +241,7 @@ def stored_values(rows: list[Any], codes: Mapping[int, str],
         year, indicator, state, status, changed_by, changed_at = (
             same(year, year), intern(indicator), intern(state), intern(status),
             intern(changed_by), same(changed_at, changed_at))
-        found[code, indicator, year] = StoredValue(
+        found[code, indicator, year] = make(StoredValue, (
             code, year, indicator, value, state, note, status, changed_by, changed_at, version,
-            published, restated or "", provenance or "")
+            published, restated or "", provenance or ""))
     return found

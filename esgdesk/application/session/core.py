@@ -6,7 +6,8 @@ set-up) build on it."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,9 @@ if TYPE_CHECKING:
     from esgdesk.storage.records import AuditRecord
 
 Progress = Callable[[int, int, str], bool]
+
+
+LETTING_GO = 0.008  # seconds of a slice spent freeing the figures of the scope left
 
 
 def settle_memory() -> None:
@@ -128,11 +132,13 @@ class SessionCore:
         self._history: tuple[tuple[Workspace, int, str], FigureBook] | None = None
         # The reporting years, with the audit head they were read at.
         self._years: tuple[str, tuple[list[int], int]] | None = None
-        # The workspace shown before (and its trend's figures), let go in the first slice of
-        # the new one's validation: freeing a group's figures takes some 20 ms, which the
-        # window would otherwise spend before it shows the new figures; and not later, so
-        # that the new tree is not read beside the old one (two groups' figures at once).
+        # The workspace shown before (and its trend's figures), let go in the first slices
+        # of the new one's validation, a part in each: freeing a group's figures takes a
+        # tenth of a second, which the window would otherwise spend before it shows the new
+        # figures, or in the first slice, before it answers the user; and not later, so that
+        # the new tree is not read beside the old one (two groups' figures at once).
         self._retired: tuple[Any, ...] = ()
+        self._freeing: Iterator[None] | None = None  # the retired one's, being let go
         # Opened for one command of the command line: closed with no automatic backup.
         self._for_command = False
 
@@ -145,9 +151,21 @@ class SessionCore:
     def _let_go(self) -> None:
         """The workspace retired goes, its figures with it even where a form out of sight
         still holds it (until shown, when it takes the workspace shown now)."""
-        retired, self._retired = self._retired, ()
-        if retired and retired[0] is not None and retired[0] is not self.workspace:
-            retired[0].let_go()
+        self._free_retired(None)
+
+    def _free_retired(self, budget: float | None) -> bool:
+        """Let the retired workspace go for about `budget` seconds (to the end for None);
+        True once it is gone."""
+        if self._freeing is None:
+            retired = self._retired
+            self._freeing = retired[0].letting_go() if retired and retired[0] is not None \
+                and retired[0] is not self.workspace else iter(())
+        end = None if budget is None else time.perf_counter() + budget
+        for _ in self._freeing:
+            if end is not None and time.perf_counter() >= end:
+                return False
+        self._freeing, self._retired = None, ()
+        return True
 
     @property
     def catalogue(self) -> Catalogue:
@@ -197,7 +215,7 @@ class SessionCore:
         if self.store is None:
             return None
         store, self.store, self.workspace, self.validation = self.store, None, None, None
-        self._retired, self._history = (), None
+        self._retired, self._history, self._freeing = (), None, None
         release_memory()
         try:
             if self.offline is None and not store.server and not self._for_command \
@@ -405,14 +423,19 @@ class SessionCore:
         """One slice of a run; the findings' change when it ends and is adopted, an empty
         change when it ends unadopted, None while it goes on. While it goes on, the
         findings of the entities evaluated so far are shown now and then (the first ones
-        as soon as the tree is read): the findings' change then, the run still current."""
+        as soon as the first entities are read): the findings' change then, the run still
+        current."""
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
-        if self._retired:  # the workspace shown before is let go, in a slice of its own
-            self._let_go()
-            settle_memory()
+        if self._retired:  # the workspace shown before is let go, in slices of its own
+            if self._free_retired(LETTING_GO):
+                settle_memory()
             return None
         if not run.step():
+            # What the slice read and worked out is kept out of the collector's full passes
+            # at once, not only at the run's end: a group's hundreds of thousands of figures
+            # read in steps made it pass over them all several times while the tree was read.
+            settle_memory()
             if self.workspace is not None and self.workspace.preview(run):
                 return Changes(findings=True)
             return None

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from esgdesk.model.assurance import Mark
 from esgdesk.model.catalogue import Catalogue, Indicator, Label, Table
-from esgdesk.model.types import ValueRefused, ValueType
+from esgdesk.model.types import ValueRefused
 from esgdesk.rules.consolidate import Consolidation, additive_terms
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
@@ -67,7 +67,7 @@ class ValidationContext:
         self.year = year
         root = store.entity(entity) if entity else store.root()
         self.tree = store.tree(year)  # the structure of the year: its siblings and parents
-        self.order = self.tree.subtree(root.code)  # evaluated in tree order, the root first
+        self.order = self.tree.subtree(root.code)  # in tree order, the root first
         self.codes = set(self.order)
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
@@ -86,6 +86,9 @@ class ValidationContext:
         self.figures = Consolidation(store, (year - 1, year), root.code, book=self.book,
                                      catalogue=self.catalogue)
         self.names = store.tree().names()
+        # `number`, asked hundreds of thousands of times by a group's rules, without a call
+        # in between
+        self.number = self.figures.whole  # type: ignore[method-assign]
         self._totals = [s for s in self.catalogue.indicators.values()
                         if s.formula is not None and not s.formula.factors
                         and additive_terms(s.formula) is not None]
@@ -96,7 +99,7 @@ class ValidationContext:
             else (year - 1, year)
         self._rule_numbers: dict[tuple[str, str], Decimal] = {}
         self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
-        self._parsed: dict[tuple[ValueType, str], ValueRefused | None] = {}
+        self._parsed: dict[tuple[str, str], ValueRefused | None] = {}
         self.peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self.evaluated = 0  # entities whose rules `steps()` has run (it reads them all first)
@@ -113,6 +116,10 @@ class ValidationContext:
                 if spec.rules.get(key):
                     self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
+        self._typed_numeric = [s for s in self._typed if s.type.numeric]
+        self._targeted = [s for s in self._typed if s.rules.get("target")]
+        self._numeric = [s for s in self.catalogue.indicators.values() if s.type.numeric]
+        self._numeric_derived = [s for s in self._numeric if s.derived]
         self._with_factors = [s for s in self.catalogue.indicators.values()
                               if s.formula is not None and s.formula.factors]
         self._quantities = [s for s in self._typed if s.type.unit_id is not None]
@@ -167,8 +174,7 @@ class ValidationContext:
 
     def number(self, entity: str, indicator: str, year: int) -> Decimal | None:
         """A figure of any entity, when it is whole: stored, consolidated or computed."""
-        number, missing = self.figures.figure(entity, indicator, year)
-        return None if missing else number
+        return self.figures.whole(entity, indicator, year)
 
     def note(self, entity: str, indicator: str, year: int) -> str:
         stored = self.stored(entity, indicator, year)
@@ -200,8 +206,8 @@ class ValidationContext:
 
     def refused(self, spec: Indicator, text: str) -> ValueRefused | None:
         """Why a stored text is not a value of its indicator's type, or None; each distinct
-        text of a type is parsed once (a group repeats many figures)."""
-        key = (spec.type, text)
+        text of an indicator is parsed once (a group repeats many figures)."""
+        key = (spec.id, text)  # an indicator has one type, and its id hashes at once
         if key in self._parsed:
             return self._parsed[key]
         try:

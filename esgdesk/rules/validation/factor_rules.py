@@ -22,9 +22,8 @@ def factor(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     if formula is None or v.book.factors is None or v.children[entity]:
         return []  # a parent's computed figures are its children's, summed
     numbers = v.book.derived(entity, v.year)
-    own = {**v.book.zeros(entity, v.year), **v.book.own(entity, v.year),
-           **numbers}
-    if any(own.get(ref) is None for ref in formula.indicators):
+    held = (numbers, v.book.own(entity, v.year), v.book.zeros(entity, v.year))
+    if any(all(ref not in figures for figures in held) for ref in formula.indicators):
         return []  # activity data missing: the missing rule says so
     computed = numbers.get(spec.id) is not None  # (none used needs no factor)
     known = v.book.factors(entity, v.year)

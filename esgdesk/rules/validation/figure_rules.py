@@ -66,9 +66,8 @@ def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]
             "warning", "prior_year", entity, [spec.id],
             f"“{label.zh}”{year - 1} 年为 {v.show(spec.id, before)}，{year} 年缺失。",
             f"'{label.en}' was {v.show(spec.id, before)} in {year - 1} and is missing for {year}.")]
-    magnitude = v.rule_number(spec, "magnitude")
-    small = v.rule_number(spec, "small")
     if before != 0 and now != 0:  # every numeric type, however small: 0.016 for 1.77 %
+        magnitude = v.rule_number(spec, "magnitude")
         factor = abs(now / before)
         if factor >= magnitude or factor <= 1 / magnitude:
             slip = _slip(v, spec)
@@ -94,7 +93,7 @@ def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]
                 "请确认不是沿用去年数据。",
                 f"'{label.en}' is exactly last year's {v.show(spec.id, now)}: copied forward?")]
         return []
-    if max(abs(now), abs(before)) < small or before == 0:
+    if before == 0 or max(abs(now), abs(before)) < v.rule_number(spec, "small"):
         return []
     change = (now - before) / abs(before)
     limit = v.rule_number(spec, "max_change")
@@ -150,7 +149,9 @@ def missing(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
         return []
     held = [i for i in ids if v.figures.takes(entity, i, v.year)
             and v.number(entity, i, v.year - 1) is not None]
-    missing = [i for i in held if v.is_missing(entity, i)]
+    # v.is_missing of each, its first two questions answered already
+    missing = [i for i in held if v.number(entity, i, v.year) is None
+               and ((stored := v.stored(entity, i, v.year)) is None or stored.state == "value")]
     if not missing:
         return []
     table = v.group_tables[group]  # the home table of ids[0]

@@ -3,6 +3,7 @@ figure against its children's, totals incomplete, and totals against their lines
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -43,13 +44,18 @@ def peer(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
         heads = sorted(n for code in v.children[node.parent]
                        if (n := per_head(code)) is not None and n > 0)
         v.peer_heads[node.parent, spec.id] = heads
-    others = list(heads)
-    if mine > 0:
-        others.remove(mine)  # the entity's own (an equal sibling's is the same number)
-    if len(others) < 2:
+    # The others' are the siblings' without the entity's own (an equal sibling's is the
+    # same number), read around it rather than copied: a group has hundreds of companies.
+    own = bisect_left(heads, mine) if mine > 0 else len(heads)
+    count = len(heads) - 1 if mine > 0 else len(heads)
+
+    def other(n: int) -> Decimal:
+        return heads[n] if n < own else heads[n + 1]
+
+    if count < 2:
         return []
-    middle = len(others) // 2
-    median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
+    middle = count // 2
+    median = other(middle) if count % 2 else (other(middle - 1) + other(middle)) / 2
     if median <= 0 or (mine <= median * factor and mine * factor >= median):
         return []
     times = mine / median
@@ -61,9 +67,9 @@ def peer(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     return [v.finding(
         "warning", "peer", entity, [spec.id],
         f"{name.name_zh}的“{spec.label.zh}”为 {value} {unit_zh}，人均 {nice(mine)}，是同级"
-        f" {len(others)} 个单位人均中位数 {nice(median)} 的 {shown} 倍：单位或位数填错了吗？",
+        f" {count} 个单位人均中位数 {nice(median)} 的 {shown} 倍：单位或位数填错了吗？",
         f"'{spec.label.en}' of {name.name_en} is {value} {unit_en}, {nice(mine)} per "
-        f"employee: {shown}× the median of its {len(others)} siblings ({nice(median)} per "
+        f"employee: {shown}× the median of its {count} siblings ({nice(median)} per "
         "employee). A slip of units or digits?")]
 
 

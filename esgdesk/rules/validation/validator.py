@@ -9,8 +9,13 @@ from esgdesk.model.catalogue import Indicator
 from esgdesk.rules.figures import FigureBook
 from esgdesk.rules.validation.context import ValidationContext
 from esgdesk.rules.validation.finding import SEVERITIES, Finding
-from esgdesk.rules.validation.kinds import CHECK_RULES, RULES
+from esgdesk.rules.validation.kinds import CHECK_RULES, RULES, RuleKind
 from esgdesk.storage.store import Store, StoredValue
+
+(TYPE_RANGE, PRIOR_YEAR, TARGET, MISSING, CONSOLIDATION, INCOMPLETE, TOTALS, FACTOR, PEER,
+ EVIDENCE, ASSURANCE) = (RULES[name] for name in (
+    "type_range", "prior_year", "target", "missing", "consolidation", "incomplete", "totals",
+    "factor", "peer", "evidence", "assurance"))
 
 
 class Validator(ValidationContext):
@@ -31,17 +36,6 @@ class Validator(ValidationContext):
         else:
             self.results.pop(key, None)
 
-    def _evaluate_check(self, entity: str, number: int) -> None:
-        """The catalogue's check `number`, by the kind of rule that evaluates its kind."""
-        rule = CHECK_RULES[self.catalogue.checks[number].kind].name
-        self._evaluate(rule, entity, str(number))
-
-    def _evaluate_indicator(self, entity: str, spec: Indicator) -> None:
-        self._evaluate("type_range", entity, spec.id)
-        self._evaluate("prior_year", entity, spec.id)
-        if spec.rules.get("target"):
-            self._evaluate("target", entity, spec.id)
-
     def run(self) -> list[Finding]:
         """Evaluate every rule on every entity."""
         for _ in self.steps():
@@ -49,49 +43,118 @@ class Validator(ValidationContext):
         return self.findings()
 
     def steps(self) -> Iterator[str]:
-        """`run()` in small steps, each yielding the entity just done: reading its figures
-        (unless read at construction), working its figures out once all are read (from the
-        bottom up), then evaluating its rules (the root first)."""
+        """`run()` in small steps, each yielding the entity just read or evaluated: the
+        figures read an entity at a time (unless read at construction), from the bottom of
+        the tree up, and each entity's rules evaluated as soon as every figure they read is
+        there (those under it in the year's structure and the year before's), so that the
+        first findings come while the rest is still being read; its figures are worked out
+        then, its children's already (no step consolidates a whole tree at once). The
+        comparison of sibling sites waits until all the siblings are read."""
         self.results.clear()
         self.peer_heads.clear()
         self.evaluated = 0
-        if not self._read:
-            for entity in self._unread if self._unread is not None else self.codes:
-                self.book.add(self.store.figures_of([entity], self._read_years))
-                yield entity
-            self._read = True
-            self.figures.forget_all()
-        # Every entity's figures worked out from the bottom up, one a step, so that no step
-        # consolidates a whole tree at once (the root's would, evaluated first).
-        for entity in reversed(self.order):
-            for year in (self.year - 1, self.year):
-                self.figures.table(entity, year)
+        order, under = self._bottom_up()
+        unread = [] if self._read else (
+            self._unread if self._unread is not None else self.order)
+        remaining = set(unread)
+        if remaining:
+            self.figures.forget_all()  # anything worked out before these figures are read
+        walked = set(order)
+        reading = [c for c in order if c in remaining] + [c for c in unread if c not in walked]
+        due = [c for c in order if c in self.codes]
+
+        def ready(code: str) -> bool:
+            needs = under[code]
+            return not remaining if needs is None else remaining.isdisjoint(needs)
+
+        at = 0
+        for entity in reading:
+            self.book.add(self.store.figures_of([entity], self._read_years))
+            remaining.discard(entity)
             yield entity
-        for entity in self.order:
-            for spec in self._typed:
-                self._evaluate_indicator(entity, spec)
-            for number in range(len(self.catalogue.checks)):
-                self._evaluate_check(entity, number)
-            for group in self.missing_groups:
-                self._evaluate("missing", entity, group)
-            if self.children[entity]:
-                for spec in self._summed:
-                    self._evaluate("consolidation", entity, spec.id)
-            for spec in self.catalogue.indicators.values():
-                if spec.type.numeric and (spec.derived or self.children[entity]):
-                    self._evaluate("incomplete", entity, spec.id)
-            for spec in self._totals:
-                self._evaluate("totals", entity, spec.id)
-            for spec in self._with_factors:
-                self._evaluate("factor", entity, spec.id)
+            while at < len(due) and ready(due[at]):
+                self._evaluate_entity(due[at])
+                at += 1
+                yield due[at - 1]
+        self._read = True
+        for entity in due[at:]:
+            self._evaluate_entity(entity)
+            yield entity
+
+    def _bottom_up(self) -> tuple[list[str], dict[str, set[str] | None]]:
+        """Every entity under the root in the structures the validation reads (the year's,
+        the year before's, and the latest, whose entities the forms read), each after those
+        under it; and for each, itself and those under it in any of them (None where the
+        structures contradict each other: it waits for every figure)."""
+        trees = (self.tree, self.store.tree(self.year - 1), self.store.tree())
+        order: list[str] = []
+        under: dict[str, set[str] | None] = {}
+        visiting: set[str] = set()
+
+        def visit(code: str) -> None:
+            visiting.add(code)
+            found: set[str] | None = {code}
+            for tree in trees:
+                for child in tree.children(code) if code in tree else ():
+                    if child.code in visiting:  # a parent of its own parent, in another year
+                        found = None
+                        continue
+                    if child.code not in under:
+                        visit(child.code)
+                    below = under[child.code]
+                    found = None if found is None or below is None else found | below
+            visiting.discard(code)
+            under[code] = found
+            order.append(code)
+
+        visit(self.order[0])
+        return order, under
+
+    def _evaluate_entity(self, entity: str) -> None:
+        """Every rule on an entity, its children's comparison with each other first (they
+        are all evaluated before it). The results are new (see steps): a rule that finds
+        nothing has nothing to take away, and one that cannot find anything on a subject
+        (a figure not stored has no type to check) is not asked."""
+        found = self._found
+        for child in self.children[entity]:
             for spec in self._quantities:
-                self._evaluate("peer", entity, spec.id)
-            for spec in self._needing_evidence:
-                self._evaluate("evidence", entity, spec.id)
-            for indicator in self.marks(entity):
-                self._evaluate("assurance", entity, indicator)
-            self.evaluated += 1
-            yield entity
+                found(PEER, child, spec.id)
+        stored = self.book.rows(entity, self.year)
+        for spec in self._typed:
+            if spec.id in stored:
+                found(TYPE_RANGE, entity, spec.id)
+        for spec in self._typed_numeric:
+            found(PRIOR_YEAR, entity, spec.id)
+        for spec in self._targeted:
+            found(TARGET, entity, spec.id)
+        for number, check in enumerate(self.catalogue.checks):
+            found(CHECK_RULES[check.kind], entity, str(number))
+        for group in self.missing_groups:
+            found(MISSING, entity, group)
+        parent = bool(self.children[entity])
+        if parent:
+            for spec in self._summed:
+                found(CONSOLIDATION, entity, spec.id)
+        for spec in self._numeric if parent else self._numeric_derived:
+            found(INCOMPLETE, entity, spec.id)
+        for spec in self._totals:
+            found(TOTALS, entity, spec.id)
+        for spec in self._with_factors:
+            found(FACTOR, entity, spec.id)
+        if entity == self.order[0]:  # the root's siblings are not validated with it
+            for spec in self._quantities:
+                found(PEER, entity, spec.id)
+        for spec in self._needing_evidence:
+            found(EVIDENCE, entity, spec.id)
+        for indicator in self.marks(entity):
+            found(ASSURANCE, entity, indicator)
+        self.evaluated += 1
+
+    def _found(self, rule: RuleKind, entity: str, subject: str) -> None:
+        """Run a kind of rule on a subject for the first time since the results were new."""
+        found = rule.find(self, entity, subject)
+        if found:
+            self.results[rule.name, entity, subject] = found
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
@@ -119,7 +182,7 @@ class Validator(ValidationContext):
         return self.findings()
 
     def _indicator_rules(self, entity: str, spec: Indicator) -> list[tuple[str, str, str]]:
-        """The rules _evaluate_indicator runs, as (rule, entity, subject)."""
+        """The rules run on a typed figure itself, as (rule, entity, subject)."""
         found = [("type_range", entity, spec.id), ("prior_year", entity, spec.id)]
         if spec.rules.get("target"):
             found.append(("target", entity, spec.id))
