@@ -266,6 +266,20 @@ def _new_files_copy_a_migrated_one(tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="session")
+def master_copy(tmp_path_factory: pytest.TempPathFactory
+                ) -> Callable[[str, Callable[[Path], None], Path], Path]:
+    """`master_copy(name, make, path)`: a copy at `path` of the file `make` writes, made once
+    per run under `name` (see _made_once). A module whose tests each start from the same
+    database builds it once through the command line or the store, and each test changes its
+    own copy; the building's own assertions still run, once."""
+    def copy(name: str, make: Callable[[Path], None], path: Path) -> Path:
+        shutil.copyfile(_made_once(tmp_path_factory, name, make), path)
+        return path
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built_once(tmp_path_factory, "sample.db", ALONE)
 
