@@ -3,6 +3,7 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 
 from __future__ import annotations
 
+import ast
 import fcntl
 import gc
 import inspect
@@ -52,17 +53,39 @@ OUTSIDE = ("soffice", "calc_keyboard", "generate_group", "dist/esgdesk", "venv.c
 QT = ("qtbot", "QApplication", "from ui", "import ui", "PySide6")
 
 
+def _sources_by_line(module: object) -> dict[int, str]:
+    """The text of each function defined at the module's top level, decorators included (as
+    inspect.getsource gives it), by the line it starts on: read from one parse of the file,
+    where inspect.getsource reads and tokenizes the file again for every function."""
+    try:
+        text = Path(str(getattr(module, "__file__", ""))).read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError):  # pragma: no cover - inspect does it then
+        return {}
+    lines = text.splitlines(keepends=True)
+    found: dict[int, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            found[first] = "".join(lines[first - 1:node.end_lineno])
+    return found
+
+
 def _calls(module: object) -> dict[str, str]:
     """Each module-level function's source, with the sources of the module's functions it
     calls folded in (to a fixed point), so a test calling a helper that starts LibreOffice
     reads as one that does."""
     sources: dict[str, str] = {}
+    by_line = _sources_by_line(module)
     for name, value in vars(module).items():
         if inspect.isfunction(value) and value.__module__ == getattr(module, "__name__", ""):
-            try:
-                sources[name] = inspect.getsource(value)
-            except OSError:  # pragma: no cover - a function made at run time
-                continue
+            text = by_line.get(value.__code__.co_firstlineno)
+            if text is None:
+                try:
+                    text = inspect.getsource(value)
+                except OSError:  # pragma: no cover - a function made at run time
+                    continue
+            sources[name] = text
     called = {name: {other for other in sources if other != name and f"{other}(" in text}
               for name, text in sources.items()}
     grown = True
