@@ -154,12 +154,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What collecting made (the test modules, every library they import) stays for the whole
-    run: it is moved out of the cyclic collector's way (gc.freeze), so each full collection
-    walks only the objects the tests make since, not the whole process again. Workbooks make
-    millions of short-lived objects, and the full passes they set off were a tenth of the
-    tests' time. (The app does the same with a database's figures: settle_memory.)"""
+    run: it is moved out of the cyclic collector's way (gc.freeze), and the full passes come
+    ten times less often. Workbooks make millions of short-lived objects, and the full passes
+    they set off, each walking every object of the process, were a tenth of the tests' time;
+    the app's own release_memory unfreezes everything when a database is closed, so the
+    rarer passes are what still holds after the first window a test closes. (The app keeps a
+    database's figures out of the full passes as well: settle_memory.)"""
     gc.collect()
     gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
 
 
 @pytest.fixture
