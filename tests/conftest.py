@@ -3,21 +3,29 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 
 from __future__ import annotations
 
+import ast
 import fcntl
+import gc
 import inspect
 import itertools
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from pg_server import PgServer, cli
 
 from esgdesk.application.sample import create_sample
 from esgdesk.model.catalogue import Catalogue, load
+from esgdesk.storage import store as store_module
+from esgdesk.storage.engine import make_engine, upgrade
 from esgdesk.storage.location import Location, ServerUrl
 from esgdesk.storage.store import Store, open_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 BOTH = ("sqlite", "postgres")
 # The `sample` fixture: the report's figures in a database of the group alone (a company that
@@ -45,17 +53,39 @@ OUTSIDE = ("soffice", "calc_keyboard", "generate_group", "dist/esgdesk", "venv.c
 QT = ("qtbot", "QApplication", "from ui", "import ui", "PySide6")
 
 
+def _sources_by_line(module: object) -> dict[int, str]:
+    """The text of each function defined at the module's top level, decorators included (as
+    inspect.getsource gives it), by the line it starts on: read from one parse of the file,
+    where inspect.getsource reads and tokenizes the file again for every function."""
+    try:
+        text = Path(str(getattr(module, "__file__", ""))).read_text(encoding="utf-8")
+        tree = ast.parse(text)
+    except (OSError, SyntaxError, ValueError):  # pragma: no cover - inspect does it then
+        return {}
+    lines = text.splitlines(keepends=True)
+    found: dict[int, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            found[first] = "".join(lines[first - 1:node.end_lineno])
+    return found
+
+
 def _calls(module: object) -> dict[str, str]:
     """Each module-level function's source, with the sources of the module's functions it
     calls folded in (to a fixed point), so a test calling a helper that starts LibreOffice
     reads as one that does."""
     sources: dict[str, str] = {}
+    by_line = _sources_by_line(module)
     for name, value in vars(module).items():
         if inspect.isfunction(value) and value.__module__ == getattr(module, "__name__", ""):
-            try:
-                sources[name] = inspect.getsource(value)
-            except OSError:  # pragma: no cover - a function made at run time
-                continue
+            text = by_line.get(value.__code__.co_firstlineno)
+            if text is None:
+                try:
+                    text = inspect.getsource(value)
+                except OSError:  # pragma: no cover - a function made at run time
+                    continue
+            sources[name] = text
     called = {name: {other for other in sources if other != name and f"{other}(" in text}
               for name, text in sources.items()}
     grown = True
@@ -120,6 +150,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.ui)
         else:
             item.add_marker(pytest.mark.core)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collecting made (the test modules, every library they import) stays for the whole
+    run: it is moved out of the cyclic collector's way (gc.freeze), and the full passes come
+    ten times less often. Workbooks make millions of short-lived objects, and the full passes
+    they set off, each walking every object of the process, were a tenth of the tests' time;
+    the app's own release_memory unfreezes everything when a database is closed, so the
+    rarer passes are what still holds after the first window a test closes. (The app keeps a
+    database's figures out of the full passes as well: settle_memory.)"""
+    gc.collect()
+    gc.freeze()
+    young, middle, _full = gc.get_threshold()
+    gc.set_threshold(young, middle, 100)
 
 
 @pytest.fixture
@@ -189,10 +233,10 @@ def catalogue() -> Catalogue:
     return load()
 
 
-def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
-                entities: tuple[str, ...] | None) -> Path:
-    """The sample built once per run, however many pytest-xdist workers share the run: the
-    first worker to ask builds it in the run's own temporary folder, under a lock the others
+def _made_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+               make: Callable[[Path], None]) -> Path:
+    """A master file made once per run, however many pytest-xdist workers share the run: the
+    first worker to ask makes it in the run's own temporary folder, under a lock the others
     wait on, and each test copies it (the tests never open the master itself)."""
     root = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
@@ -206,9 +250,60 @@ def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
             building = folder / f"building-{name}"
             shutil.rmtree(building, ignore_errors=True)
             building.mkdir()
-            create_sample(building / name, entities).close()
+            make(building / name)
             (building / name).rename(path)  # whole, or not there at all
     return path
+
+
+def _built_once(tmp_path_factory: pytest.TempPathFactory, name: str,
+                entities: tuple[str, ...] | None) -> Path:
+    """The sample built once per run (see _made_once)."""
+    return _made_once(tmp_path_factory, name,
+                      lambda path: create_sample(path, entities).close())
+
+
+def _migrate(path: Path) -> None:
+    """An empty database file at the schema's head, made by every Alembic revision in turn."""
+    engine = make_engine(path)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _new_files_copy_a_migrated_one(tmp_path_factory: pytest.TempPathFactory
+                                   ) -> Iterator[None]:
+    """A new SQLite database (open_database with create=True, `esgdesk init`, create_database
+    and the rest, in the tests' own process) is a copy of an empty database that every Alembic
+    revision made once per run, not every revision run again for each test: the same file,
+    for a fraction of the time and none of the disk syncs. Upgrading an existing older file,
+    and every server database, still runs the revisions themselves."""
+    def upgrade_or_copy(engine: Engine, revision: str = "head") -> None:
+        path = Path(str(engine.url.database))
+        if revision != "head" or (path.exists() and path.stat().st_size > 0):
+            upgrade(engine, revision)
+            return
+        engine.dispose()
+        shutil.copyfile(_made_once(tmp_path_factory, "migrated.db", _migrate), path)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store_module, "upgrade", upgrade_or_copy)
+        yield
+
+
+@pytest.fixture(scope="session")
+def master_copy(tmp_path_factory: pytest.TempPathFactory
+                ) -> Callable[[str, Callable[[Path], None], Path], Path]:
+    """`master_copy(name, make, path)`: a copy at `path` of the file `make` writes, made once
+    per run under `name` (see _made_once). A module whose tests each start from the same
+    database builds it once through the command line or the store, and each test changes its
+    own copy; the building's own assertions still run, once."""
+    def copy(name: str, make: Callable[[Path], None], path: Path) -> Path:
+        shutil.copyfile(_made_once(tmp_path_factory, name, make), path)
+        return path
+
+    return copy
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,12 @@ a target's base year reads the restated figure."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 from openpyxl import load_workbook
 
 from esgdesk.application.cli import main
@@ -33,23 +35,29 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def _build_group(path: Path) -> None:
     """Two companies, four sites; 2022 and 2023 electricity typed at the sites and locked
     (published)."""
-    db = str(tmp_path / "group.db")
-    assert run(capsys, "init", db, "--year", "2022")[0] == 0
+    def cli(*args: str) -> None:
+        done = run_cli("--user", "coordinator", *args)
+        assert done.returncode == 0, done.stderr
+
+    db = str(path)
+    cli("init", db, "--year", "2022")
     for code, parent, kind in (("north", "group", "company"), ("south", "group", "company"),
                                *((site, company, "site") for site, company in SITES.items())):
-        done, _out, err = run(capsys, "entity", "add", db, code, "--parent", parent, "--kind",
-                              kind, "--zh", code, "--en", code.title(), "--province", "湖北")
-        assert done == 0, err
+        cli("entity", "add", db, code, "--parent", parent, "--kind", kind, "--zh", code,
+            "--en", code.title(), "--province", "湖北")
     for (site, year), kwh in KWH.items():
         for verb, extra in (("set", [str(kwh)]), ("lock", [])):
-            done, _out, err = run(capsys, verb, db, "--entity", site, "--year", str(year),
-                                  ELECTRICITY, *extra)
-            assert done == 0, err
-    return db
+            cli(verb, db, "--entity", site, "--year", str(year), ELECTRICITY, *extra)
+
+
+@pytest.fixture
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path: Path) -> str:
+    """The published group (built once per run), a copy of its own."""
+    return str(master_copy("boundary-group.db", _build_group, tmp_path / "group.db"))
 
 
 def group_total(db: str, entity: str, year: int) -> str | None:

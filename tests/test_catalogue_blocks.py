@@ -7,13 +7,12 @@ template; a block that would change what figures already typed mean is refused."
 from __future__ import annotations
 
 import copy
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_cli
 
 from esgdesk.application.session import Session
 from esgdesk.model.blocks import BlockConflict, add_block, block_parts, blocks
@@ -221,29 +220,24 @@ def test_every_shipped_block_brings_every_indicator_its_tables_read() -> None:
         assert parts.indicators and set(parts.tables) == set(each.tables)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "esgdesk", *args], capture_output=True,
-                          text=True, timeout=120)
-
-
 def test_the_command_line_adds_a_block_after_a_dry_run(tmp_path: Path) -> None:
     path = tmp_path / "own.db"
     _database(path, _own_catalogue()).close()
     before = path.read_bytes()
-    dry = _cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block", BLOCK,
-               "--year", str(YEAR), "--dry-run", "--lang", "en")
+    dry = run_cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block",
+                  BLOCK, "--year", str(YEAR), "--dry-run", "--lang", "en")
     assert dry.returncode == 0, dry.stderr
     assert f"+ indicator {ELECTRICITY}  (added)" in dry.stdout
     assert path.read_bytes() == before
-    done = _cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block", BLOCK,
-                "--year", str(YEAR))
+    done = run_cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block",
+                   BLOCK, "--year", str(YEAR))
     assert done.returncode == 0, done.stderr
     assert "edition 2" in done.stdout
-    again = _cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block", BLOCK,
-                 "--year", str(YEAR))
+    again = run_cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block",
+                    BLOCK, "--year", str(YEAR))
     assert again.returncode == 0 and "nothing to change" in again.stdout
-    unknown = _cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block",
-                   "water-only")
+    unknown = run_cli("catalogue", "add-block", str(path), "--template", "szse-17", "--block",
+                      "water-only")
     assert unknown.returncode != 0 and BLOCK in unknown.stderr  # names the blocks there are
     store = open_database(path)
     try:

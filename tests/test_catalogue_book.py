@@ -41,24 +41,24 @@ INTERNS = "people.employees.interns"
 Book = Any  # an openpyxl workbook
 
 
-@pytest.fixture(scope="module")
-def _written_book(_sample_master: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample's 2023 book, written once for the module (every test starts from the same
-    book, and the tests that change it change their own copy)."""
-    folder = tmp_path_factory.mktemp("book")
-    shutil.copyfile(_sample_master, folder / "sample.db")
-    store = open_database(folder / "sample.db")
-    try:
-        return write_catalogue_book(store.edition_document(YEAR), folder / "catalogue.xlsx",
-                                    year=YEAR)
-    finally:
-        store.close()
+def _write_book(_sample_master: Path) -> Callable[[Path], None]:
+    def write(path: Path) -> None:
+        shutil.copyfile(_sample_master, path.with_name("sample.db"))
+        store = open_database(path.with_name("sample.db"))
+        try:
+            assert write_catalogue_book(store.edition_document(YEAR), path, year=YEAR) == path
+        finally:
+            store.close()
+    return write
 
 
 @pytest.fixture
-def book_path(_written_book: Path, tmp_path: Path) -> Path:
-    """A copy of the sample's 2023 book, as `write_catalogue_book` writes it, to edit."""
-    return Path(shutil.copyfile(_written_book, tmp_path / "catalogue.xlsx"))
+def book_path(_sample_master: Path, tmp_path: Path,
+              master_copy: Callable[[str, Callable[[Path], None], Path], Path]) -> Path:
+    """A copy of the sample's 2023 book, as `write_catalogue_book` writes it (once per run),
+    to edit: every test starts from the same book and changes its own copy."""
+    return master_copy("catalogue-2023.xlsx", _write_book(_sample_master),
+                       tmp_path / "catalogue.xlsx")
 
 
 def edit(path: Path, change: Callable[[Book], None]) -> Path:

@@ -4,6 +4,8 @@ as (base − current) ÷ base against P, and printed under their table in the ex
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ from esgdesk.exchange.catalogue_book import (
 from esgdesk.exchange.export import export_workbook
 from esgdesk.model.catalogue import Label, Target, read_document, to_document
 from esgdesk.rules.targets import progress, reduction, target_progress
-from esgdesk.storage.store import Store
+from esgdesk.storage.store import Store, open_database
 
 YEAR = 2023
 STRUCTURE = "people.structure"  # 员工结构: the home table of the staff counts
@@ -66,6 +68,24 @@ def with_targets(sample: Store, tmp_path: Path) -> None:
     assert "added target admin_2025" in plan.diff.lines("en")
     assert "新增目标 total_2026" in plan.diff.lines("zh")
     assert sample.store_edition(YEAR, plan.document, "the group's targets", "tester")
+
+
+@pytest.fixture
+def targeted(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+             _sample_master: Path, tmp_path: Path) -> Iterator[Store]:
+    """The sample with the two targets stored through the workbook (as with_targets stores
+    them, once per run): a copy of its own, for the tests that start from them."""
+    def build(path: Path) -> None:
+        shutil.copyfile(_sample_master, path)
+        store = open_database(path)
+        try:
+            with_targets(store, path.parent)
+        finally:
+            store.close()
+
+    store = open_database(master_copy("sample-with-targets.db", build, tmp_path / "sample.db"))
+    yield store
+    store.close()
 
 
 def test_progress_is_the_reduction_from_the_base_year_against_the_one_asked() -> None:
@@ -133,9 +153,8 @@ def test_each_problem_of_a_target_names_its_cell(sample: Store, tmp_path: Path) 
     assert sample.edition_document(YEAR) == before
 
 
-def test_the_progress_of_each_year_reads_the_base_year_s_figure(sample: Store,
-                                                                tmp_path: Path) -> None:
-    with_targets(sample, tmp_path)
+def test_the_progress_of_each_year_reads_the_base_year_s_figure(targeted: Store) -> None:
+    sample = targeted
     edition = sample.edition(YEAR)
     admin, total = target_progress(sample, edition, list(edition.targets), "group", YEAR)
     assert (admin.base, admin.current) == (326, 239)
@@ -147,8 +166,8 @@ def test_the_progress_of_each_year_reads_the_base_year_s_figure(sample: Store,
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_export_prints_each_target_s_progress_under_its_table(
-        sample: Store, tmp_path: Path, lang: str) -> None:
-    with_targets(sample, tmp_path)
+        targeted: Store, tmp_path: Path, lang: str) -> None:
+    sample = targeted
     out = export_workbook(sample, YEAR, tmp_path / f"{lang}.xlsx", lang=lang)
     sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("04"))
     column = [row[0] for row in sheet.iter_rows(values_only=True)]
@@ -172,8 +191,6 @@ def test_the_export_prints_each_target_s_progress_under_its_table(
 
 
 def test_a_template_declares_its_targets_in_catalogue_toml(tmp_path: Path) -> None:
-    import shutil
-
     from esgdesk.model.catalogue import CATALOGUE_DIR, read
 
     folder = shutil.copytree(CATALOGUE_DIR, tmp_path / "catalogue")
@@ -191,14 +208,13 @@ def test_a_template_declares_its_targets_in_catalogue_toml(tmp_path: Path) -> No
 
 
 def test_the_command_line_gives_each_target_s_progress(
-        sample: Store, sample_path: Path, tmp_path: Path,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        targeted: Store, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from esgdesk.application.cli import main
 
-    with_targets(sample, tmp_path)
-    sample.close()
+    sample_path = targeted.path
+    targeted.close()
     capsys.readouterr()
     assert main(["targets", str(sample_path), "--year", "2023", "--format", "json"]) == 0
     admin, total = json.loads(capsys.readouterr().out)

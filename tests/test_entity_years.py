@@ -5,9 +5,11 @@ year holds what was held then, under its parent of then; every refusal a code.""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_runner import run_cli
 
 from esgdesk.application.cli import main
 from esgdesk.storage.store import open_database
@@ -19,12 +21,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-@pytest.fixture
-def group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def _build_group(path: Path) -> None:
     """A group of two companies: north with a site in Hubei, south with one in Guangdong."""
-    db = str(tmp_path / "g.db")
-    assert run(capsys, "init", db, "--year", "2022", "--company-zh", "示例集团",
-               "--company-en", "Example Group")[0] == 0
+    done = run_cli("--user", "li", "init", str(path), "--year", "2022", "--company-zh",
+                   "示例集团", "--company-en", "Example Group")
+    assert done.returncode == 0, done.stderr
     for code, parent, kind, zh, en, extra in (
             ("north", "group", "company", "北方", "North", []),
             ("south", "group", "company", "南方", "South", []),
@@ -32,10 +33,16 @@ def group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
             ("wuhan", "north", "site", "武汉厂", "Wuhan plant", ["--province", "湖北"]),
             ("foshan", "south", "site", "佛山厂", "Foshan plant",
              ["--province", "guangdong", "--from", "2024"])):
-        code_, _out, err = run(capsys, "entity", "add", db, code, "--parent", parent, "--kind",
-                              kind, "--zh", zh, "--en", en, *extra)
-        assert code_ == 0, err
-    return db
+        done = run_cli("--user", "li", "entity", "add", str(path), code, "--parent", parent,
+                       "--kind", kind, "--zh", zh, "--en", en, *extra)
+        assert done.returncode == 0, done.stderr
+
+
+@pytest.fixture
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path: Path) -> str:
+    """The group of two companies (built once per run), a copy of its own."""
+    return str(master_copy("entity-years-group.db", _build_group, tmp_path / "g.db"))
 
 
 def tree(capsys: pytest.CaptureFixture[str], db: str, year: int | None) -> dict[str, str]:

@@ -46,10 +46,13 @@ def _xlsx_bytes() -> bytes:
 
 
 def _docx_bytes() -> bytes:
+    """The same bytes at every import: the test's id is made of them, and pytest-xdist's
+    workers, collecting a second apart, must find the same tests."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<document/>")
+        for name, text in (("[Content_Types].xml", "<Types/>"),
+                           ("word/document.xml", "<document/>")):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), text)
     return out.getvalue()
 
 

@@ -155,8 +155,8 @@ def test_refs_of_reads_the_mof_files_own_mapping() -> None:
 
 def test_the_frameworks_command_reports_mof_coverage(tmp_path: Path) -> None:
     import json
-    import subprocess
-    import sys
+
+    from cli_runner import run_cli
 
     from esgdesk.storage.newdb import EntitySpec, create_database
     from esgdesk.storage.store import Change
@@ -169,9 +169,7 @@ def test_the_frameworks_command_reports_mof_coverage(tmp_path: Path) -> None:
         store.set_value(Change("plant", 2024, "environment.energy.electricity", "1.2 MWh"), "ehs")
     finally:
         store.close()
-    run = subprocess.run([sys.executable, "-m", "esgdesk", "frameworks", str(path), "--year",
-                          "2024", "--format", "json"], capture_output=True, text=True,
-                         timeout=120)
+    run = run_cli("frameworks", str(path), "--year", "2024", "--format", "json")
     assert run.returncode == 0, run.stderr
     report = {f["framework"]: f for f in json.loads(run.stdout)}
     assert MOF in report  # the edition maps indicators to it, so it is reported unasked

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from decimal import Decimal
 from pathlib import Path
@@ -69,10 +70,10 @@ def rows_of(sheet: Any) -> list[tuple[Any, ...]]:
     return list(sheet.iter_rows(values_only=True))
 
 
-@pytest.fixture(scope="module")
-def group(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("from_nothing")
-    db = folder / "group.db"
+def _build_group(db: Path) -> None:
+    """The group from nothing, with the command line alone: its structure, its catalogue's
+    new table (notes and a target), the sites' figures in their bills' units."""
+    folder = db.parent
     run("init", str(db), "--template", "szse-17", "--year", "2022",
         "--company-zh", "示例集团股份", "--company-en", "Example Holdings")
     # the structure, from its workbook
@@ -123,7 +124,14 @@ def group(tmp_path_factory: pytest.TempPathFactory) -> Path:
             else:
                 run("set", str(db), "--entity", site, "--year", str(year), GAS,
                     f"{gas(site, year)} m³")
-    return db
+
+
+@pytest.fixture(scope="module")
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The group (built once per run), one copy for this module's tests."""
+    return master_copy("group-from-nothing.db", _build_group,
+                       tmp_path_factory.mktemp("from_nothing") / "group.db")
 
 
 def _group_totals(path: Path, year: int) -> tuple[Decimal, Decimal, list[str]]:

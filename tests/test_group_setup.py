@@ -5,11 +5,13 @@ two provinces from a structure workbook, one site acquired in 2024 and one close
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run_cli
 from openpyxl import load_workbook
 
 from esgdesk.application.cli import main
@@ -58,13 +60,18 @@ def by_entity(path: Path) -> dict[str, dict[str, Any]]:
             for row in rows[1:] if row[0]}
 
 
-@pytest.fixture
-def group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    db = tmp_path / "group.db"
-    run(capsys, "init", str(db), "--year", "2022", "--company-zh", "示例集团",
+def _build_group(db: Path) -> None:
+    """The group from nothing: `init`, its structure from the workbook (previewed, then
+    imported), and each site's electricity of each year it was held."""
+    def cli(*args: str) -> str:
+        done = run_cli("--user", "coordinator", *args)
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    cli("init", str(db), "--year", "2022", "--company-zh", "示例集团",
         "--company-en", "Example Group")
-    book = tmp_path / "structure.xlsx"
-    run(capsys, "entity", "export", str(db), "--out", str(book), "--lang", "en")
+    book = db.with_name("structure.xlsx")
+    cli("entity", "export", str(db), "--out", str(book), "--lang", "en")
     workbook = load_workbook(book)
     sheet = workbook["entities"]
     header = [c.value for c in sheet[1]]
@@ -74,16 +81,22 @@ def group(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
                   "equity_share": 60 if code == "east" else None}
         sheet.append([values.get(column) for column in header])
     workbook.save(book)
-    out = run(capsys, "entity", "import", str(db), str(book), "--dry-run")
+    out = cli("entity", "import", str(db), str(book), "--dry-run")
     assert "nothing was written" in out and out.count("\n+ ") + out.startswith("+ ") == 8
-    assert run(capsys, "entity", "list", str(db)).count("\n") == 1  # nothing stored yet
-    run(capsys, "entity", "import", str(db), str(book))
+    assert cli("entity", "list", str(db)).count("\n") == 1  # nothing stored yet
+    cli("entity", "import", str(db), str(book))
     for year in YEARS:
         for site in SITES:
             if held(site, year):
-                run(capsys, "set", str(db), "--entity", site, "--year", str(year), ELECTRICITY,
+                cli("set", str(db), "--entity", site, "--year", str(year), ELECTRICITY,
                     str(electricity(site, year)))
-    return db
+
+
+@pytest.fixture
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path: Path) -> Path:
+    """The group built from nothing (once per run), a copy of its own."""
+    return master_copy("group-setup.db", _build_group, tmp_path / "group.db")
 
 
 def test_each_years_export_adds_up_over_that_years_structure(

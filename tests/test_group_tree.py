@@ -6,6 +6,7 @@ level. The sample holds the printed report on `group`: this is where figures flo
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from esgdesk.rules.consolidate import NONE, Consolidation
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.validation import Finding, validate
 from esgdesk.rules.workspace import Workspace
-from esgdesk.storage.store import Change, Store, create_new
+from esgdesk.storage.store import Change, Store, create_new, open_database
 
 YEAR = 2024
 STAFF = "people.employees.total"
@@ -55,20 +56,31 @@ ENERGY = {
 HEADS = {"acme": 980, "beta": 30, "gamma": 25}  # 2024 head-counts; the group printed 955
 
 
-@pytest.fixture
-def tree_db(tmp_path: Path) -> Store:
-    store = create_new(tmp_path / "group.db")
-    store.set_setting("company", "示例集团 / Example Group")
-    store.set_setting("first_year", "2023")
-    for code, (kind, parent, province, zh, en) in TREE.items():
-        store.add_entity(code, zh, en, kind, parent, province)
-    store.store_edition(2023, template_document(), "the shipped template", "coordinator")
-    from esgdesk.model.factors import DEFAULT_SETS
+def _build_tree(path: Path) -> None:
+    store = create_new(path)
+    try:
+        store.set_setting("company", "示例集团 / Example Group")
+        store.set_setting("first_year", "2023")
+        for code, (kind, parent, province, zh, en) in TREE.items():
+            store.add_entity(code, zh, en, kind, parent, province)
+        store.store_edition(2023, template_document(), "the shipped template", "coordinator")
+        from esgdesk.model.factors import DEFAULT_SETS
 
-    store.load_factor_sets(2023, list(DEFAULT_SETS), "coordinator")
-    # The printed 2023 report holds the group's figures (before collection at companies).
-    store.set_history([Change("group", 2023, STAFF, "955")], "coordinator", reason="printed")
-    return store
+        store.load_factor_sets(2023, list(DEFAULT_SETS), "coordinator")
+        # The printed 2023 report holds the group's figures (before collection at companies).
+        store.set_history([Change("group", 2023, STAFF, "955")], "coordinator",
+                          reason="printed")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def tree_db(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+            tmp_path: Path) -> Iterator[Store]:
+    """The tree (built once per run), a copy of its own."""
+    store = open_database(master_copy("group-tree.db", _build_tree, tmp_path / "group.db"))
+    yield store
+    store.close()
 
 
 def _cycle(store: Store, tmp_path: Path, diesel_blank: str | None = None) -> list[Any]:

@@ -7,6 +7,7 @@ factors mix data years."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,32 +24,43 @@ from esgdesk.rules.validation import Validator
 from esgdesk.rules.workspace import Workspace
 from esgdesk.storage.newdb import EntitySpec, create_database
 from esgdesk.storage.restatements import Restatement
-from esgdesk.storage.store import Change, Store
+from esgdesk.storage.store import Change, Store, open_database
 
 YEAR = 2024
 E = "environment."
 KWH, GREEN, M3 = Decimal(1000000), Decimal(200000), Decimal(10000)
 
 
-@pytest.fixture
-def group(tmp_path: Path) -> Store:
+def _build_group(path: Path) -> None:
     """Sites in Guangdong (its 2023 provincial factor), Fujian (only 2022's read) and Hubei
     (none: 华中's regional factor), each using grid electricity, some of it covered by
     certificates, and natural gas."""
-    store = create_database(tmp_path / "group.db", "ACME", YEAR, [
+    store = create_database(path, "ACME", YEAR, [
         EntitySpec("group", "集团", "Group", "group"),
         EntitySpec("acme", "甲公司", "ACME Co.", "company", "group"),
         EntitySpec("gd", "东莞厂", "Dongguan plant", "site", "acme"),
         EntitySpec("fj", "厦门厂", "Xiamen plant", "site", "acme"),
         EntitySpec("hb", "武汉厂", "Wuhan plant", "site", "acme")])
-    for code, province in (("gd", "guangdong"), ("fj", "fujian"), ("hb", "hubei")):
-        store.set_province(code, province, "coordinator")
-        store.set_values([Change(code, YEAR, E + "energy.electricity", str(KWH)),
-                          Change(code, YEAR, E + "energy.electricity_renewable", str(GREEN)),
-                          Change(code, YEAR, E + "energy.natural_gas", str(M3)),
-                          *(Change(code, YEAR, E + "energy." + fuel, "n/a") for fuel in (
-                              "diesel", "gasoline", "lpg", "coal", "purchased_heat",
-                              "solar_self_generated"))], "ehs")
+    try:
+        for code, province in (("gd", "guangdong"), ("fj", "fujian"), ("hb", "hubei")):
+            store.set_province(code, province, "coordinator")
+            store.set_values([Change(code, YEAR, E + "energy.electricity", str(KWH)),
+                              Change(code, YEAR, E + "energy.electricity_renewable",
+                                     str(GREEN)),
+                              Change(code, YEAR, E + "energy.natural_gas", str(M3)),
+                              *(Change(code, YEAR, E + "energy." + fuel, "n/a") for fuel in (
+                                  "diesel", "gasoline", "lpg", "coal", "purchased_heat",
+                                  "solar_self_generated"))], "ehs")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path: Path) -> Iterator[Store]:
+    """The group (built once per run), a copy of its own."""
+    store = open_database(master_copy("method-choices-group.db", _build_group,
+                                      tmp_path / "group.db"))
     yield store
     store.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,18 +79,26 @@ def _too_narrow(book) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory, _sample_master: Path
+def books(tmp_path_factory: pytest.TempPathFactory, _sample_master: Path,
+          master_copy: Callable[[str, Callable[[Path], None], Path], Path]
           ) -> dict[str, Path]:
+    """The sample's 2023 workbooks in each language (exported once per run), which the
+    tests only read."""
     from esgdesk.storage.store import open_database
 
+    def exported(lang: str) -> Callable[[Path], None]:
+        def export(path: Path) -> None:
+            shutil.copyfile(_sample_master, path.with_name("sample.db"))
+            store = open_database(path.with_name("sample.db"))
+            try:
+                assert export_workbook(store, 2023, path, lang=lang, by_entity=True) == path
+            finally:
+                store.close()
+        return export
+
     folder = tmp_path_factory.mktemp("print")
-    shutil.copyfile(_sample_master, folder / "sample.db")
-    store = open_database(folder / "sample.db")
-    try:
-        return {lang: export_workbook(store, 2023, folder / f"report-{lang}.xlsx", lang=lang,
-                                      by_entity=True) for lang in ("zh", "en")}
-    finally:
-        store.close()
+    return {lang: master_copy(f"print-report-{lang}.xlsx", exported(lang),
+                              folder / f"report-{lang}.xlsx") for lang in ("zh", "en")}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -8,6 +8,7 @@ provincial factor takes its regional grid's (point 6)."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -41,18 +42,28 @@ def _bytes(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture
-def group(tmp_path: Path) -> Store:
+def _build_group(path: Path) -> None:
     """A group with one company and three sites: in Guangdong (a provincial factor), Fujian
     (a provincial factor, of 2022) and Hubei (none: its regional grid, 华中, has one)."""
-    store = create_database(tmp_path / "group.db", "ACME", YEAR, [
+    store = create_database(path, "ACME", YEAR, [
         EntitySpec("group", "集团", "Group", "group"),
         EntitySpec("acme", "甲公司", "ACME Co.", "company", "group"),
         EntitySpec("gd", "东莞厂", "Dongguan plant", "site", "acme"),
         EntitySpec("fj", "厦门厂", "Xiamen plant", "site", "acme"),
         EntitySpec("hb", "武汉厂", "Wuhan plant", "site", "acme")])
-    for code, province in (("gd", "guangdong"), ("fj", "Fujian"), ("hb", "湖北")):
-        store.set_province(code, province, "coordinator")
+    try:
+        for code, province in (("gd", "guangdong"), ("fj", "Fujian"), ("hb", "湖北")):
+            store.set_province(code, province, "coordinator")
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+          tmp_path: Path) -> Iterator[Store]:
+    """The group (built once per run), a copy of its own."""
+    store = open_database(master_copy("published-method-group.db", _build_group,
+                                      tmp_path / "group.db"))
     yield store
     store.close()
 
