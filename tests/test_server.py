@@ -16,6 +16,7 @@ import pytest
 from pg_server import ROOT, PgServer
 from pg_server import cli as _cli
 
+from esgdesk.application.generate import generate_group
 from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
@@ -42,6 +43,7 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
     rows, head = push(sample_file, url)
     original = open_database(sample_file)
     assert head == original.audit_head() and rows == sum(map(len, rows_of(original).values()))
+    assert _triggers_off(url) == []  # those the copy went without are on again
     back = tmp_path / "back.db"
     assert pull(url, back) == (rows, head)
     server, copy = open_database(url), open_database(back)
@@ -61,6 +63,31 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
     with pytest.raises(DatabaseError, match="holds figures already"):
         push(sample_file, url)
     assert rows_of(open_database(url)) == before
+
+
+def _triggers_off(url: ServerUrl) -> list[str]:
+    with psycopg.connect(str(url)) as connection:
+        return [row[0] for row in connection.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgenabled = 'D'").fetchall()]
+
+
+def test_a_group_generated_on_a_server_is_logged_as_on_a_file_and_its_triggers_stay_on(
+        pg_server: PgServer, tmp_path: Path) -> None:
+    url = pg_server.create_database("generated")
+    server = generate_group(url, companies=3, years=2)
+    file = generate_group(tmp_path / "g.db", companies=3, years=2)
+    try:
+        assert _triggers_off(url) == []
+        assert server.verify_audit().sound
+        assert dump_rows(server) == dump_rows(file)
+        # The server logs the next change itself, chained to the generated rows.
+        server.set_value(Change("cn-001", 2023, HR, "41"), "li")
+        entry = server.history("cn-001", 2023, HR)[-1]
+        assert (entry.action, entry.new_value, entry.db_user) == ("set", "41", "postgres")
+        assert server.verify_audit().sound
+    finally:
+        server.close()
+        file.close()
 
 
 def test_a_contributor_writes_only_its_own_departments_unlocked_figures(

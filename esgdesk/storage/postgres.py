@@ -14,7 +14,8 @@ it knows through transaction-local settings (AuditContext)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import DatabaseBusy, DatabaseError, Forbidden, Unreachable
@@ -894,13 +895,43 @@ def audit_by_server(session: Any, db_user: str | None) -> None:
                  lambda state: context.send(state.session.connection()))
 
 
-def copying(connection: Any) -> None:
+# The per-row triggers whose work a copy by the tables' owner makes void, on the two tables
+# that hold a row per figure: a figure's audit row (the owner's copy writes none) and an audit
+# row's server stamp (the owner's rows are taken as given). Each would still run for every
+# row only to ask who copies: on a large group, more than half of a push's time.
+_VOID_IN_A_COPY = (("value", "audit_figure"), ("audit", "audit_server_stamp"))
+
+
+@contextmanager
+def copying(connection: Any) -> Iterator[None]:
     """A bulk copy by the tables' owner (push, generate): its rows, audit rows with their
     hashes among them, are taken as given, so the triggers write no audit row of their
-    own."""
+    own. The triggers that would do nothing for the owner's copy are switched off for the
+    copy's transaction alone, and on again at its end before it commits (a transaction that
+    fails takes the switching back with it); another login's copy keeps them."""
     context = AuditContext()
     context.copy = True
     context.send(connection)
+    owner = connection.exec_driver_sql(
+        f"SELECT pg_catalog.pg_has_role(session_user, {_OWNER}, 'MEMBER') "
+        f"AND pg_catalog.pg_has_role(current_user, {_OWNER}, 'MEMBER')").scalar()
+    for table, trigger in _VOID_IN_A_COPY if owner else ():
+        connection.exec_driver_sql(f"ALTER TABLE {SCHEMA}.{table} DISABLE TRIGGER {trigger}")
+    yield
+    for table, trigger in _VOID_IN_A_COPY if owner else ():
+        connection.exec_driver_sql(f"ALTER TABLE {SCHEMA}.{table} ENABLE TRIGGER {trigger}")
+
+
+def copy_rows(connection: Any, table: str, columns: Sequence[str],
+              rows: Iterable[Sequence[Any]]) -> None:
+    """Rows into a table with COPY, in the connection's transaction: a bulk copy's rows (a
+    large group's million), many times quicker than as many INSERTs."""
+    names = ", ".join(f'"{column}"' for column in columns)
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, \
+            cursor.copy(f'COPY {SCHEMA}."{table}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 ROLES = ("coordinator", "contributor", "reader", "assurer")
