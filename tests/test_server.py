@@ -3,6 +3,7 @@ the server itself, other users' changes heard live, and databases moved up and b
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -63,6 +64,20 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
     with pytest.raises(DatabaseError, match="holds figures already"):
         push(sample_file, url)
     assert rows_of(open_database(url)) == before
+
+
+def test_a_file_whose_audit_log_is_broken_is_not_pushed(pg_server: PgServer,
+                                                          sample_file: Path) -> None:
+    connection = sqlite3.connect(sample_file)
+    connection.executescript("DROP TRIGGER audit_no_update; "
+                             "UPDATE audit SET reason = 'edited' WHERE id = 5")
+    connection.close()
+    url = pg_server.create_database("broken_push")
+    with pytest.raises(DatabaseError, match="its audit log is broken"):
+        push(sample_file, url)
+    with psycopg.connect(str(url)) as server:  # the tables it made are gone again
+        assert server.execute("SELECT count(*) FROM pg_tables "
+                              "WHERE schemaname = 'public'").fetchone() == (0,)
 
 
 def _triggers_off(url: ServerUrl) -> list[str]:
@@ -403,6 +418,26 @@ def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
     assert refused.value.kind == "unreachable" and "cannot connect" in str(refused.value)
     result = _cli("dump", str(url))
     assert result.returncode != 0 and "cannot connect to the server" in result.stderr
+
+
+def test_what_was_read_is_given_again_as_it_was_while_the_server_is_away(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    store = open_database(group)
+    try:
+        figures = store.figures_of(["group"], [2022, 2023])
+        entities = store.entities()
+        assert figures and store.server_role() == ("coordinator", ())
+        pg_server.pause()
+        try:
+            assert store.figures_of(["group"], [2022, 2023]) == figures
+            assert store.entities() == entities and store.offline
+            with pytest.raises(DatabaseError) as away:  # what was never read is not made up
+                store.figures_of(["group"], [2021])
+            assert away.value.kind == "unreachable"
+        finally:
+            pg_server.resume()
+    finally:
+        store.close()
 
 
 def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -> None:
