@@ -440,6 +440,28 @@ def test_what_was_read_is_given_again_as_it_was_while_the_server_is_away(
         store.close()
 
 
+def test_a_read_too_long_to_keep_is_made_a_row_at_a_time_and_not_kept(
+        pg_server: PgServer, group: ServerUrl, sample_file: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from esgdesk.storage import base
+
+    server, file = open_database(group), open_database(sample_file)
+    try:
+        codes = [e.code for e in file.entities()]
+        monkeypatch.setattr(base, "LAST_READ_ROWS", 10)
+        figures = server.figures_of(codes, [2021, 2022, 2023])
+        assert len(figures) > 10 and figures == file.figures_of(codes, [2021, 2022, 2023])
+        pg_server.pause()
+        try:
+            with pytest.raises(DatabaseError) as away:
+                server.figures_of(codes, [2021, 2022, 2023])
+            assert away.value.kind == "unreachable"
+        finally:
+            pg_server.resume()
+    finally:
+        server.close()
+        file.close()
+
+
 def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -> None:
     with pytest.raises(DatabaseError, match="empty"):
         open_database(pg_url)

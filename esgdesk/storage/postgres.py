@@ -152,9 +152,12 @@ def to_params(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
-def query(connection: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]
-          ) -> list[dict[str, Any]]:
-    return connection.execute(to_params(sql), params).fetchall()  # type: ignore[arg-type]
+def rows(connection: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]
+         ) -> tuple[int, Iterator[dict[str, Any]]]:
+    """A read's answer, whole on this side once it returns, and its rows made from it one at
+    a time as they are gone through: how many, and the rows."""
+    cursor = connection.execute(to_params(sql), params)  # type: ignore[arg-type]
+    return cursor.rowcount, iter(cursor)
 
 
 def schema_revision(url: ServerUrl, connection: psycopg.Connection[Any] | None = None,
