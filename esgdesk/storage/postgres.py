@@ -152,12 +152,20 @@ def to_params(sql: str) -> str:
     return sql.replace("?", "%s")
 
 
+ROWS_MADE_AT_ONCE = 2000
+
+
 def rows(connection: psycopg.Connection[Any], sql: str, params: tuple[Any, ...]
          ) -> tuple[int, Iterator[dict[str, Any]]]:
-    """A read's answer, whole on this side once it returns, and its rows made from it one at
-    a time as they are gone through: how many, and the rows."""
+    """A read's answer, whole on this side once it returns, and its rows made from it as
+    they are gone through, ROWS_MADE_AT_ONCE at a time (one at a time costs twice as much):
+    how many, and the rows."""
     cursor = connection.execute(to_params(sql), params)  # type: ignore[arg-type]
-    return cursor.rowcount, iter(cursor)
+
+    def made() -> Iterator[dict[str, Any]]:
+        while page := cursor.fetchmany(ROWS_MADE_AT_ONCE):
+            yield from page
+    return cursor.rowcount, made()
 
 
 def schema_revision(url: ServerUrl, connection: psycopg.Connection[Any] | None = None,
