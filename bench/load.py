@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import statistics
@@ -316,8 +317,10 @@ def report(results: dict[str, dict[str, Any]], database: Path, check: dict[str, 
                        ("push", "pushing the file to the server (esgdesk server push)")):
         if name in server:
             run = server[name]
-            print(f"  {what}: {run['wall']:.1f} s (CPU {run['cpu']:.1f} s, the server's "
-                  f"{run['server cpu']:.1f} s), peak {run['peak']:.0f} MB")
+            server_cpu = ("" if math.isnan(run["server cpu"]) else  # --url: not measured
+                          f", the server's {run['server cpu']:.1f} s")
+            print(f"  {what}: {run['wall']:.1f} s (CPU {run['cpu']:.1f} s{server_cpu}), "
+                  f"peak {run['peak']:.0f} MB")
 
 
 if __name__ == "__main__":
