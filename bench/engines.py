@@ -5,10 +5,12 @@ start theirs) and the server they name."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,3 +36,27 @@ def server_url(args: argparse.Namespace) -> Iterator[str | None]:
         yield cluster.create_database("bench")
     finally:
         cluster.stop()
+
+
+def cluster_cpu(where: str) -> float | None:
+    """CPU seconds the server's processes have used so far, when `where` is a database of a
+    cluster started here (its Unix socket folder holds the cluster, as --server starts it):
+    the postmaster's, the processes it has ended and those still running (the connections'
+    among them). None on another server, or on a file."""
+    folder = parse_qs(urlsplit(where).query).get("host", [""])[0] if "://" in where else ""
+    try:
+        postmaster = int((Path(folder) / "data" / "postmaster.pid").read_text().split()[0])
+        ticks = os.sysconf("SC_CLK_TCK")
+
+        def used(pid: int, reaped: bool) -> int:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return sum(int(f) for f in fields[11:15 if reaped else 13])
+
+        total = used(postmaster, True)
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        for child in children:
+            with suppress(OSError):  # ended meanwhile: counted with the postmaster's
+                total += used(int(child), False)
+        return total / ticks
+    except (OSError, ValueError, IndexError):
+        return None

@@ -3,6 +3,7 @@ the server itself, other users' changes heard live, and databases moved up and b
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ import pytest
 from pg_server import ROOT, PgServer
 from pg_server import cli as _cli
 
+from esgdesk.application.generate import generate_group
 from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
@@ -42,6 +44,7 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
     rows, head = push(sample_file, url)
     original = open_database(sample_file)
     assert head == original.audit_head() and rows == sum(map(len, rows_of(original).values()))
+    assert _triggers_off(url) == []  # those the copy went without are on again
     back = tmp_path / "back.db"
     assert pull(url, back) == (rows, head)
     server, copy = open_database(url), open_database(back)
@@ -61,6 +64,45 @@ def test_push_and_pull_keep_every_row_and_the_chain_head(pg_server: PgServer,
     with pytest.raises(DatabaseError, match="holds figures already"):
         push(sample_file, url)
     assert rows_of(open_database(url)) == before
+
+
+def test_a_file_whose_audit_log_is_broken_is_not_pushed(pg_server: PgServer,
+                                                          sample_file: Path) -> None:
+    connection = sqlite3.connect(sample_file)
+    connection.executescript("DROP TRIGGER audit_no_update; "
+                             "UPDATE audit SET reason = 'edited' WHERE id = 5")
+    connection.close()
+    url = pg_server.create_database("broken_push")
+    with pytest.raises(DatabaseError, match="its audit log is broken"):
+        push(sample_file, url)
+    with psycopg.connect(str(url)) as server:  # the tables it made are gone again
+        assert server.execute("SELECT count(*) FROM pg_tables "
+                              "WHERE schemaname = 'public'").fetchone() == (0,)
+
+
+def _triggers_off(url: ServerUrl) -> list[str]:
+    with psycopg.connect(str(url)) as connection:
+        return [row[0] for row in connection.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgenabled = 'D'").fetchall()]
+
+
+def test_a_group_generated_on_a_server_is_logged_as_on_a_file_and_its_triggers_stay_on(
+        pg_server: PgServer, tmp_path: Path) -> None:
+    url = pg_server.create_database("generated")
+    server = generate_group(url, companies=3, years=2)
+    file = generate_group(tmp_path / "g.db", companies=3, years=2)
+    try:
+        assert _triggers_off(url) == []
+        assert server.verify_audit().sound
+        assert dump_rows(server) == dump_rows(file)
+        # The server logs the next change itself, chained to the generated rows.
+        server.set_value(Change("cn-001", 2023, HR, "41"), "li")
+        entry = server.history("cn-001", 2023, HR)[-1]
+        assert (entry.action, entry.new_value, entry.db_user) == ("set", "41", "postgres")
+        assert server.verify_audit().sound
+    finally:
+        server.close()
+        file.close()
 
 
 def test_a_contributor_writes_only_its_own_departments_unlocked_figures(
@@ -376,6 +418,48 @@ def test_an_unreachable_server_is_a_clear_message(tmp_path: Path) -> None:
     assert refused.value.kind == "unreachable" and "cannot connect" in str(refused.value)
     result = _cli("dump", str(url))
     assert result.returncode != 0 and "cannot connect to the server" in result.stderr
+
+
+def test_what_was_read_is_given_again_as_it_was_while_the_server_is_away(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    store = open_database(group)
+    try:
+        figures = store.figures_of(["group"], [2022, 2023])
+        entities = store.entities()
+        assert figures and store.server_role() == ("coordinator", ())
+        pg_server.pause()
+        try:
+            assert store.figures_of(["group"], [2022, 2023]) == figures
+            assert store.entities() == entities and store.offline
+            with pytest.raises(DatabaseError) as away:  # what was never read is not made up
+                store.figures_of(["group"], [2021])
+            assert away.value.kind == "unreachable"
+        finally:
+            pg_server.resume()
+    finally:
+        store.close()
+
+
+def test_a_read_too_long_to_keep_is_made_a_row_at_a_time_and_not_kept(
+        pg_server: PgServer, group: ServerUrl, sample_file: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from esgdesk.storage import base
+
+    server, file = open_database(group), open_database(sample_file)
+    try:
+        codes = [e.code for e in file.entities()]
+        monkeypatch.setattr(base, "LAST_READ_ROWS", 10)
+        figures = server.figures_of(codes, [2021, 2022, 2023])
+        assert len(figures) > 10 and figures == file.figures_of(codes, [2021, 2022, 2023])
+        pg_server.pause()
+        try:
+            with pytest.raises(DatabaseError) as away:
+                server.figures_of(codes, [2021, 2022, 2023])
+            assert away.value.kind == "unreachable"
+        finally:
+            pg_server.resume()
+    finally:
+        server.close()
+        file.close()
 
 
 def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -> None:

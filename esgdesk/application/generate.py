@@ -9,8 +9,10 @@ findings.
 from __future__ import annotations
 
 import random
+from contextlib import AbstractContextManager, nullcontext
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
+from typing import Any
 
 from esgdesk.application.sample import sample_changes
 from esgdesk.model.catalogue import Catalogue
@@ -168,6 +170,16 @@ def _activity_figures(catalogue: Catalogue, share: Decimal, drift: Decimal) -> d
             **dict.fromkeys(unused, NOT_APPLICABLE.text)}
 
 
+def _copying(store: Store, connection: Any) -> AbstractContextManager[None]:
+    """On a server, a copy as its owner makes one: its audit rows are written here, as a
+    file's are. Nothing on a file."""
+    if not store.server:
+        return nullcontext()
+    from esgdesk.storage import postgres
+
+    return postgres.copying(connection)
+
+
 def generate_group(path: str | Path, companies: int = 89, years: int = 10,
                    last_year: int = 2023, seed: int = 1) -> Store:
     """A new database: a group with `companies` subsidiaries × `years` years of figures."""
@@ -200,11 +212,7 @@ def generate_group(path: str | Path, companies: int = 89, years: int = 10,
     # A ratio the group types (R&D investment over revenue) would disagree with its
     # companies' consolidated components: the generated group leaves it untyped.
     ratios = {c.indicator for c in catalogue.checks if c.kind == "ratio"}
-    with store.engine.begin() as connection:
-        if store.server:  # its audit rows are written here, as a file's are
-            from esgdesk.storage import postgres
-
-            postgres.copying(connection)
+    with store.engine.begin() as connection, _copying(store, connection):
         for code, entity_id in entity_ids.items():
             # each figure where the catalogue has it typed: the group's own on the group
             share = Decimal(1) if code == "group" else Decimal(rng.uniform(0.5, 1.5)) / companies

@@ -251,7 +251,7 @@ class FiguresPart(EditionsPart):
         wanted = list(years)
         if not ids or not wanted:
             return {}
-        rows = self._query(
+        rows = self._read_many(
             f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
             f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
             [*ids, *wanted])

@@ -6,8 +6,9 @@ the window's first paint."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
+from itertools import chain
 from operator import itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -212,19 +213,22 @@ _STORED_COLUMNS = ("year", "indicator", "value", "state", "note", "status", "cha
                    "changed_at", "version", "published", "restated", "provenance")
 
 
-def stored_values(rows: list[Any], codes: Mapping[int, str],
+def stored_values(rows: Iterable[Any], codes: Mapping[int, str],
                   ) -> dict[tuple[str, str, int], StoredValue]:
-    """The figures of one query's rows, keyed by (entity, indicator, year); `codes` gives an
-    entity's code by its id. Each column is found by its name once for all the rows: a
-    sqlite3.Row looks a name up column after column, which over tens of thousands of rows
-    was a third of an export's reading."""
-    if not rows:
+    """The figures of one query's rows (gone through once, as they come), keyed by (entity,
+    indicator, year); `codes` gives an entity's code by its id. Each column is found by its
+    name once for all the rows: a sqlite3.Row looks a name up column after column, which
+    over tens of thousands of rows was a third of an export's reading."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return {}
-    if isinstance(rows[0], dict):  # a server's rows are read by name already
+    rows = chain((first,), rows)
+    if isinstance(first, dict):  # a server's rows are read by name already
         entity_at: Any = "entity_id"
         columns = itemgetter(*_STORED_COLUMNS)
     else:
-        at = {name: number for number, name in enumerate(rows[0].keys())}
+        at = {name: number for number, name in enumerate(first.keys())}
         entity_at = at["entity_id"]
         columns = itemgetter(*(at[name] for name in _STORED_COLUMNS))
     found: dict[tuple[str, str, int], StoredValue] = {}

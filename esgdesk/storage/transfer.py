@@ -6,7 +6,7 @@ receiving side, and both audit chains must end at the same head afterwards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,7 @@ from esgdesk.errors import DatabaseError, FileRefused
 from esgdesk.storage.location import ServerUrl
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Table
 
     from esgdesk.storage.store import Store
 
@@ -32,21 +32,30 @@ def _copy(source: Store, target: Store, progress: Progress | None) -> int:
     copied = 0
     with _reading(source) as read, target._writing() as write:
         connection: Connection = write.connection()
-        if target.server:  # the audit log is copied as it is: the server writes none
-            from esgdesk.storage import postgres
-
-            postgres.copying(connection)
         counts = {t.name: read.execute(select(func.count()).select_from(t)).scalar_one()
                   for t in tables}
         total = sum(counts.values())
-        for table in tables:
+
+        def chunks(table: Table) -> Iterator[Sequence[Any]]:
+            nonlocal copied
             rows = read.execute(select(table).order_by(*table.primary_key.columns))
             while chunk := rows.fetchmany(CHUNK):
-                connection.execute(insert(table), [dict(r._mapping) for r in chunk])
+                yield chunk
                 copied += len(chunk)
                 if progress is not None:
                     progress(copied, total, table.name)
-        if target.server:
+
+        if not target.server:
+            for table in tables:
+                for chunk in chunks(table):
+                    connection.execute(insert(table), [dict(r._mapping) for r in chunk])
+            return copied
+        from esgdesk.storage import postgres
+
+        with postgres.copying(connection):  # the audit log as it is: the server writes none
+            for table in tables:
+                postgres.copy_rows(connection, table.name, list(table.columns.keys()),
+                                   (row for chunk in chunks(table) for row in chunk))
             for table in tables:
                 column = table.columns.get("id")
                 if column is not None and column.autoincrement is not False \
@@ -66,14 +75,35 @@ def _reading(store: Store) -> Connection:
 
 
 def _same_head(source: Store, target: Store) -> str:
-    ours, theirs = source.verify_audit(), target.verify_audit()
+    """The copy's audit chain head, once the original's chain is found intact and the
+    copy's rows the original's, row for row (so as intact, and ending where it does): the
+    original's chain is hashed as it is read, the copy's compared with it, each read once
+    a page at a time."""
+    from esgdesk.storage.audit import chain_rows, verify_rows
+
+    differs: list[int] = []
+    ours = verify_rows(_compared(chain_rows(source._scan), chain_rows(target._scan), differs))
     if not ours.intact:
         raise DatabaseError(str(source.path), f"its audit log is broken ({ours.reason}); "
                             "nothing was copied", f"审计日志已损坏（{ours.reason}）；未复制")
-    if not theirs.intact or source.audit_head() != target.audit_head():
+    if differs or source.audit_head() != target.audit_head():
         raise DatabaseError(str(target.path), "the copy's audit chain does not end where the "
                             "original's does", "副本的审计链与原库的终点不一致")
     return target.audit_head()
+
+
+def _compared(ours: Iterable[Any], theirs: Iterable[Any], differs: list[int]
+              ) -> Iterator[Any]:
+    """The original's rows, as they come; the place of each the copy does not hold alike
+    (column by column, by name) in `differs`."""
+    from itertools import zip_longest
+
+    for place, (mine, copy) in enumerate(zip_longest(ours, theirs)):
+        if mine is None or copy is None \
+                or dict(mine) != dict(copy):
+            differs.append(place)
+        if mine is not None:
+            yield mine
 
 
 def _is_empty(store: Store) -> bool:
