@@ -16,7 +16,6 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from copy import copy
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -147,20 +146,18 @@ class RequestWriter:
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
         # the cells of each (given to it at once: openpyxl checks a cell added one at a
         # time against every cell it holds)
-        self.validated: dict[object, list[str]] = {}
+        self.validated: dict[object, list[tuple[int, int]]] = {}  # (column, row)
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
-        self.styled: dict[tuple[int, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles()
 
     def _styles(self) -> None:
-        from openpyxl.cell import Cell
-        from openpyxl.styles.cell_style import StyleArray
+        from esgdesk.exchange.xlsx_save import PlainCells
 
         house_styles(self)
-        self.Cell, self.StyleArray = Cell, StyleArray
+        self.plain = PlainCells(self.workbook)
         self.locked_fill = self.group_fill
 
     def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
@@ -173,36 +170,11 @@ class RequestWriter:
         return cell
 
     def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
-        """The cell at `row`, `column` in pieces of the house style (see _style); a new cell
-        of a combination styled before is made with it at once."""
-        cell = sheet._cells.get((row, column))
-        if cell is None and style:
-            known = self.styled.get(tuple(map(id, style.values())))
-            if known is not None:
-                cell = self.Cell(sheet, row=row, column=column, style_array=known[0])
-                sheet._add_cell(cell)  # as sheet.cell adds a cell it makes
-                return cell
-        if cell is None:
-            cell = sheet.cell(row=row, column=column)
+        """The cell at `row`, `column` given pieces of the house style (font=, fill=, …)."""
+        cell = self.plain.cell(sheet, row, column)
         if style:
-            self._style(cell, style)
+            self.plain.restyle(cell, style)
         return cell
-
-    def _style(self, cell: Any, style: dict[str, Any]) -> None:
-        """Give a cell pieces of the house style (font=, fill=, border=, …). openpyxl looks
-        each piece up in the workbook's tables, hashing it, on every assignment: a
-        combination is looked up once, and the cells after take its indices."""
-        # By the pieces alone: a piece is of one kind (a Font is only ever a font).
-        key = tuple(map(id, style.values()))
-        known, fresh = self.styled.get(key), not cell.has_style
-        if known is not None and fresh:
-            cell._style = self.StyleArray(known[0])
-            return
-        for name, piece in style.items():
-            setattr(cell, name, piece)
-        if known is None and fresh and len(self.styled) < 1000:
-            # The pieces are kept with it, so no other object takes their ids.
-            self.styled[key] = (copy(cell._style), tuple(style.values()))
 
     def aligned(self, **settings: Any) -> Any:
         """One Alignment object for each setting (the style lookup above goes by object)."""
@@ -307,7 +279,6 @@ class RequestWriter:
 
     def _chapter_sheet(self, chapter: Chapter, tables: list[Table]) -> None:
         from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.cell_range import MultiCellRange
 
         year = self.request.year
         sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
@@ -353,7 +324,7 @@ class RequestWriter:
         sheet.protection.formatColumns = False  # widths may be changed
         for key, validation in self.validations.items():
             if self.validated.get(key):
-                validation.sqref = MultiCellRange(" ".join(self.validated[key]))
+                validation.sqref = listed_cells(self.validated[key])
                 sheet.add_data_validation(validation)
         self.validations, self.validated = {}, {}
 
@@ -515,7 +486,7 @@ class RequestWriter:
             dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
             dv.showErrorMessage = True
             self.validations[key] = dv
-        self.validated.setdefault(key, []).append(cell.coordinate)
+        self.validated.setdefault(key, []).append((cell.column, cell.row))
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
         """A row's explanation, state and last year's explanation: for the row's one figure,
@@ -561,7 +532,7 @@ class RequestWriter:
                          "right")
             dv.showInputMessage = True
             self.validations["quality"] = dv
-        self.validated.setdefault("quality", []).append(cell.coordinate)
+        self.validated.setdefault("quality", []).append((cell.column, cell.row))
 
     def _current(self, spec: Indicator) -> Any:
         """What the database holds already for the reporting year (pre-filled); else a
@@ -610,7 +581,7 @@ class RequestWriter:
             dv.showErrorMessage = True
             dv.allow_blank = True
             self.validations[key] = dv
-        self.validated.setdefault(key, []).append(cell.coordinate)
+        self.validated.setdefault(key, []).append((cell.column, cell.row))
 
     def _state_list(self, cell: Any) -> None:
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -622,7 +593,7 @@ class RequestWriter:
             dv.prompt = " · ".join(f"{s.word_zh} = {s.word_en}" for s in STATES.values())
             dv.showInputMessage = True
             self.validations["state"] = dv
-        self.validated.setdefault("state", []).append(cell.coordinate)
+        self.validated.setdefault("state", []).append((cell.column, cell.row))
 
     def _metadata(self) -> None:
         request, entity = self.request, self.store.entity(self.request.entity)
@@ -667,6 +638,34 @@ def shown(cell: Any) -> Any:
     if isinstance(cell.value, int) and number_format.startswith('"'):
         return number_format.split(";")[0].strip('"')
     return cell.value
+
+
+def listed_cells(cells: list[tuple[int, int]]) -> Any:
+    """The cells of a data validation, (column, row) each, as openpyxl's MultiCellRange of
+    their addresses lists them (by column, then row, each once), without parsing each
+    address again into a range of its own."""
+    from openpyxl.utils import get_column_letter
+
+    return _listed_cells()(" ".join(f"{get_column_letter(column)}{row}"
+                                    for column, row in sorted(set(cells))))
+
+
+@lru_cache(maxsize=1)
+def _listed_cells() -> type:
+    """A MultiCellRange given as the text it is written as (openpyxl imported when used)."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    class Listed(MultiCellRange):
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __str__(self) -> str:
+            return self.text
+
+        def __bool__(self) -> bool:
+            return bool(self.text)
+
+    return Listed
 
 
 def _lines(words: list[str], width: int) -> str:

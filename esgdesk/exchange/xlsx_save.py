@@ -7,6 +7,10 @@ cell of the kinds esgdesk writes (text, a number, a formula, a yes/no, empty but
 put down as the text openpyxl would have made of it; any other cell (a date, rich text, an
 array formula) and any row holding a comment or a hyperlink are left to openpyxl's own code.
 tests/test_xlsx_save.py holds the two ways to the same bytes.
+
+`PlainCells` makes such plain cells without openpyxl's per-cell work (a Cell, and a style
+table lookup on every assignment of a font, fill or border): a cell holds its value and the
+style openpyxl would have given it, looked up once a workbook for each change of style.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime
 import stat
 import time
+from copy import copy
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML
 from openpyxl.compat import safe_string
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
 
@@ -134,3 +140,112 @@ def _plain_cell(cell: Any, value: Any, styled: bool, style_ids: dict[bytes, int]
         return f"{start}><is><t{space}>{_escape_cdata(value)}</t></is></c>"
     shown = safe_string(value)
     return f"{start}><v>{_escape_cdata(shown)}</v></c>" if shown else f"{start}><v /></c>"
+
+
+class PlainCell:
+    """A plain cell of a worksheet, as an openpyxl Cell of the same value and style would be
+    written. Its style (openpyxl's StyleArray) is shared by the cells of the same style and
+    never changed in place: a change makes the cell take another (see PlainCells)."""
+
+    __slots__ = ("_cells", "_style", "_value", "column", "data_type", "parent", "row")
+    _comment = None
+    hyperlink = None
+
+    def __init__(self, cells: PlainCells, sheet: Any, row: int, column: int) -> None:
+        self._cells, self.parent, self.row, self.column = cells, sheet, row, column
+        self._value, self.data_type, self._style = None, "n", None
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+    @property
+    def has_style(self) -> bool:
+        return self._style is not None and any(self._style)
+
+    @property
+    def style_id(self) -> int:
+        return self.parent.parent._cell_styles.add(self._style)
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        kind = type(value)
+        if kind is int or kind is float or value is None:
+            self._value, self.data_type = value, "n"
+        else:  # bound as openpyxl binds it (a formula, an error code, a date and its format)
+            self._cells.bind(self, value)
+
+    @property
+    def quotePrefix(self) -> bool:
+        return self._style is not None and bool(self._style[7])
+
+    @quotePrefix.setter
+    def quotePrefix(self, quoted: bool) -> None:
+        self._cells.restyle(self, {"quotePrefix": quoted})
+
+    @property
+    def number_format(self) -> str:
+        return self._cells.number_format(self)
+
+    @number_format.setter
+    def number_format(self, number_format: str) -> None:
+        self._cells.restyle(self, {"number_format": number_format})
+
+
+class PlainCells:
+    """The plain cells of one openpyxl workbook: each change of a cell's style (font=,
+    fill=, number_format=, …) is made once on a cell openpyxl holds outside every sheet, so
+    the workbook's tables of fonts, fills and formats grow in the order openpyxl's own cells
+    would have grown them, and its result is given to every cell that makes the same change
+    after."""
+
+    def __init__(self, workbook: Any) -> None:
+        from openpyxl.cell import Cell
+
+        self._scratch = Cell(workbook.active)
+        # (the style before, the change) → (the style after, the pieces: they keep their ids)
+        self._changes: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+
+    def cell(self, sheet: Any, row: int, column: int) -> Any:
+        """The cell at `row`, `column`: the sheet's own, or a new plain cell put there."""
+        cell = sheet._cells.get((row, column))
+        if cell is None:
+            cell = sheet._cells[row, column] = PlainCell(self, sheet, row, column)
+            if row > sheet._current_row:  # as openpyxl's sheet.cell keeps it
+                sheet._current_row = row
+        return cell
+
+    def restyle(self, cell: PlainCell, change: dict[str, Any]) -> None:
+        """Give a cell pieces of style by openpyxl's names (font=, quotePrefix=, …)."""
+        before = cell._style
+        key = (None if before is None else before.tobytes(),
+               *(id(v) if k in _BY_IDENTITY else (k, v) for k, v in change.items()))
+        known = self._changes.get(key)
+        if known is None:
+            scratch = self._scratch
+            scratch._style = None if before is None else copy(before)
+            for name, piece in change.items():
+                setattr(scratch, name, piece)
+            known = self._changes[key] = (scratch._style, tuple(change.values()))
+        cell._style = known[0]
+
+    def bind(self, cell: PlainCell, value: Any) -> None:
+        """A value openpyxl binds with more than a type: its value, type and style as bound."""
+        scratch = self._scratch
+        scratch._style = None if cell._style is None else copy(cell._style)
+        scratch.value = value
+        cell._value, cell.data_type = scratch._value, scratch.data_type
+        if scratch._style != cell._style:
+            cell._style = scratch._style
+
+    def number_format(self, cell: PlainCell) -> str:
+        self._scratch._style = cell._style
+        return self._scratch.number_format
+
+
+# Pieces of style that are openpyxl objects, known by identity (the writer makes each once)
+_BY_IDENTITY = frozenset(("font", "fill", "border", "alignment", "protection"))
