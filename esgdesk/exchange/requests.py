@@ -171,10 +171,7 @@ class RequestWriter:
 
     def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
         """The cell at `row`, `column` given pieces of the house style (font=, fill=, …)."""
-        cell = self.plain.cell(sheet, row, column)
-        if style:
-            self.plain.restyle(cell, style)
-        return cell
+        return self.plain.cell(sheet, row, column, style)
 
     def aligned(self, **settings: Any) -> Any:
         """One Alignment object for each setting (the style lookup above goes by object)."""

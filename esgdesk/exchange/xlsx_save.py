@@ -53,7 +53,8 @@ class _BookWriter(ExcelWriter):
 
     def __init__(self, workbook: Any, archive: ZipFile) -> None:
         super().__init__(workbook, archive)
-        self.style_ids: dict[bytes, int] = {}  # the workbook's style ids, by their style
+        # a cell's attributes after its address, by its style and type (see _plain_cell)
+        self.style_ids: dict[tuple[bytes, str], str] = {}
 
     def write_worksheet(self, ws: Any) -> None:
         from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -76,7 +77,7 @@ class _BookWriter(ExcelWriter):
 class _SheetWriter(WorksheetWriter):
     """openpyxl's writer of a worksheet, its rows of plain cells put down as text."""
 
-    style_ids: dict[bytes, int]
+    style_ids: dict[tuple[bytes, str], str]
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
@@ -108,27 +109,28 @@ class _SheetWriter(WorksheetWriter):
         return True
 
 
-def _plain_cell(cell: Any, value: Any, styled: bool, style_ids: dict[bytes, int]
+def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, str], str]
                 ) -> str | None:
     """A cell as openpyxl's etree_write_cell spells it, or None for one it is not plain.
-    `style_ids`: the workbook's style ids known so far, by the style's content (openpyxl
-    looks a cell's style up in the workbook's list, hashing it, for every cell)."""
+    `known`: the attributes after a cell's address (its style id and type) spelled so far
+    in the workbook, by the style's content and the type (openpyxl looks a cell's style up
+    in the workbook's list, hashing it, for every cell)."""
     kind = cell.data_type
     if kind == "d" or (value is not None and type(value) not in _PLAIN_VALUES):
         return None
     if kind in ("s", "f") and value is not None and type(value) is not str:
         return None  # rich text
-    start = f'<c r="{cell.coordinate}"'
-    if styled:
-        content = cell._style.tobytes()
-        style_id = style_ids.get(content)
-        if style_id is None:
-            style_id = style_ids[content] = cell.style_id  # adds it to the workbook's list
-        start += f' s="{style_id}"'
-    if kind == "s":
-        start += ' t="inlineStr"'
-    elif kind != "f":
-        start += f' t="{_escape_attrib(kind)}"'
+    key = (cell._style.tobytes() if styled else b"", kind)
+    attributes = known.get(key)
+    if attributes is None:
+        # the style id: the cell's style added to the workbook's list where it is new
+        attributes = f' s="{cell.style_id}"' if styled else ""
+        if kind == "s":
+            attributes += ' t="inlineStr"'
+        elif kind != "f":
+            attributes += f' t="{_escape_attrib(kind)}"'
+        known[key] = attributes
+    start = f'<c r="{cell.coordinate}"{attributes}'
     if value is None or value == "":
         return start + " />"
     if kind == "f":
@@ -185,7 +187,7 @@ class PlainCell:
 
     @quotePrefix.setter
     def quotePrefix(self, quoted: bool) -> None:
-        self._cells.restyle(self, {"quotePrefix": quoted})
+        self._cells.set_style(self, "quotePrefix", quoted)
 
     @property
     def number_format(self) -> str:
@@ -193,7 +195,7 @@ class PlainCell:
 
     @number_format.setter
     def number_format(self, number_format: str) -> None:
-        self._cells.restyle(self, {"number_format": number_format})
+        self._cells.set_style(self, "number_format", number_format)
 
 
 class PlainCells:
@@ -207,31 +209,47 @@ class PlainCells:
         from openpyxl.cell import Cell
 
         self._scratch = Cell(workbook.active)
-        # (the style before, the change) → (the style after, the pieces: they keep their ids)
-        self._changes: dict[tuple[Any, ...], tuple[Any, tuple[Any, ...]]] = {}
+        # (the style before, the change) → the style after, with the style before and the
+        # pieces of the change: kept, so no other object takes the ids the key holds
+        self._changes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
-    def cell(self, sheet: Any, row: int, column: int) -> Any:
-        """The cell at `row`, `column`: the sheet's own, or a new plain cell put there."""
+    def cell(self, sheet: Any, row: int, column: int, style: dict[str, Any] | None = None
+             ) -> Any:
+        """The cell at `row`, `column` (the sheet's own, or a new plain cell put there),
+        given pieces of style (font=, fill=, border=, alignment=, protection=: openpyxl's
+        objects, each known by its identity)."""
         cell = sheet._cells.get((row, column))
         if cell is None:
             cell = sheet._cells[row, column] = PlainCell(self, sheet, row, column)
             if row > sheet._current_row:  # as openpyxl's sheet.cell keeps it
                 sheet._current_row = row
+        if style:
+            before = cell._style
+            key = (id(before), *map(id, style.values()))
+            known = self._changes.get(key)
+            if known is None:
+                known = self._changes[key] = (self._changed(before, style), before,
+                                              *style.values())
+            cell._style = known[0]
         return cell
 
-    def restyle(self, cell: PlainCell, change: dict[str, Any]) -> None:
-        """Give a cell pieces of style by openpyxl's names (font=, quotePrefix=, …)."""
+    def set_style(self, cell: PlainCell, name: str, value: str | bool) -> None:
+        """Set a piece of style known by its value (number_format, quotePrefix)."""
         before = cell._style
-        key = (None if before is None else before.tobytes(),
-               *(id(v) if k in _BY_IDENTITY else (k, v) for k, v in change.items()))
+        key = (id(before), name, value)
         known = self._changes.get(key)
         if known is None:
-            scratch = self._scratch
-            scratch._style = None if before is None else copy(before)
-            for name, piece in change.items():
-                setattr(scratch, name, piece)
-            known = self._changes[key] = (scratch._style, tuple(change.values()))
+            known = self._changes[key] = (self._changed(before, {name: value}), before)
         cell._style = known[0]
+
+    def _changed(self, before: Any, change: dict[str, Any]) -> Any:
+        """A style changed as openpyxl's cell changes it, the pieces added to the
+        workbook's tables as it adds them."""
+        scratch = self._scratch
+        scratch._style = None if before is None else copy(before)
+        for name, piece in change.items():
+            setattr(scratch, name, piece)
+        return scratch._style
 
     def bind(self, cell: PlainCell, value: Any) -> None:
         """A value openpyxl binds with more than a type: its value, type and style as bound."""
@@ -245,7 +263,3 @@ class PlainCells:
     def number_format(self, cell: PlainCell) -> str:
         self._scratch._style = cell._style
         return self._scratch.number_format
-
-
-# Pieces of style that are openpyxl objects, known by identity (the writer makes each once)
-_BY_IDENTITY = frozenset(("font", "fill", "border", "alignment", "protection"))
