@@ -36,6 +36,7 @@ from esgdesk.exchange.workbook import (
     append_row,
     beside,
     both_words,
+    collector_paused,
     fit_a4,
     house_styles,
     save_atomically,
@@ -699,7 +700,8 @@ def write_request(store: Store, entity: str, year: int, department: str, out: st
     is recorded in the database, or re-used if it exists)."""
     planned = store.planned_requests(year, [(entity, department)], assignee, due, user)
     request = store.assign_all(planned, user)[0]
-    return RequestWriter(store, request, lang, user).write(Path(out))
+    with collector_paused():
+        return RequestWriter(store, request, lang, user).write(Path(out))
 
 
 def write_requests(store: Store, year: int, entities: list[str], departments: list[str],
@@ -730,8 +732,9 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     try:
         for done, request in enumerate(planned, start=1):
             out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
-            made = RequestWriter(store, request, lang, user,
-                                 figures[request.entity]).write(beside(out))
+            with collector_paused():
+                made = RequestWriter(store, request, lang, user,
+                                     figures[request.entity]).write(beside(out))
             written.append((made, out))
             kept.append(request)
             if progress is not None and progress(done, len(planned), out.name) is False:
