@@ -30,6 +30,7 @@ from openpyxl.compat import safe_string
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 # With lxml installed openpyxl writes through lxml's serialiser, whose spelling this module
 # does not copy: such a workbook is saved by openpyxl alone.
@@ -62,7 +63,7 @@ class _BookWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = _SheetWriter(ws, BytesIO())
+        writer = _SheetWriter(ws, BytesIO())  # (unused: see get_stream)
         writer.style_ids = self.style_ids
         writer.write()
         ws._rels = writer._rels
@@ -78,6 +79,28 @@ class _SheetWriter(WorksheetWriter):
     """openpyxl's writer of a worksheet, its rows of plain cells put down as text."""
 
     style_ids: dict[tuple[bytes, str], str]
+
+    def get_stream(self) -> Any:
+        """openpyxl's stream of the worksheet's XML, its pieces kept in a list and encoded
+        once (openpyxl's text wrapper encodes each piece as it is written, the same way)."""
+        from et_xmlfile.xmlfile import _IncrementalFileWriter
+
+        self._pieces: list[str] = []
+        xf = _IncrementalFileWriter(self._pieces.append)
+        with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+            try:
+                while True:
+                    element = yield
+                    if element is True:
+                        yield xf
+                    elif element is not None:
+                        xf.write(element)
+            except GeneratorExit:
+                pass
+
+    def read(self) -> bytes:
+        self.close()
+        return "".join(self._pieces).encode("utf-8", "xmlcharrefreplace")
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
