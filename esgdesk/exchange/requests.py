@@ -124,9 +124,13 @@ def entity_takes(store: Store, entity: str, year: int | None = None,
 
 class RequestWriter:
     def __init__(self, store: Store, request: RequestInfo, lang: str, user: str,
-                 figures: dict[tuple[str, str, int], StoredValue] | None = None) -> None:
-        """`figures`: the entity's stored figures of the request's year and the two before,
-        when they were read already (a collection reads its entities' at once)."""
+                 figures: dict[tuple[str, str, int], StoredValue] | None = None,
+                 qualities: dict[tuple[str, str], tuple[str, str]] | None = None,
+                 sent_back: dict[str, str] | None = None) -> None:
+        """`figures`: the entity's stored figures of the request's year and the two before;
+        `qualities`: how the year's figures were obtained (store.qualities); `sent_back`: why
+        the year's requests were sent back (store.sent_back); each when read already (a
+        collection reads them for all its requests at once)."""
         from openpyxl import Workbook
 
         self.store = store
@@ -140,7 +144,9 @@ class RequestWriter:
         if figures is None:
             figures = store.figures_of([request.entity], self.years)
         self.book = FigureBook(self.catalogue, figures)
-        self.qualities = store.qualities(request.year, [request.entity])
+        self.qualities = (store.qualities(request.year, [request.entity]) if qualities is None
+                          else qualities)
+        self.sent_back = sent_back
         self.workbook = Workbook()
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
@@ -241,7 +247,9 @@ class RequestWriter:
                  ("部门 Department", f"{department.zh} · {department.en}"),
                  ("截止日期 Due", request.due or "—"),
                  ("负责人 Assignee", request.assignee or "—")]
-        reason = self.store.sent_back(request.year, request.entity).get(request.id)
+        reasons = (self.store.sent_back(request.year, request.entity) if self.sent_back is None
+                   else self.sent_back)
+        reason = reasons.get(request.id)
         if reason:  # sent back: what the coordinator asked to correct
             facts.append(("退回原因 Sent back because", reason))
         if not self.prior_shown and self.store.tree().ancestors(request.entity):
@@ -727,14 +735,15 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     figures: dict[str, dict[tuple[str, str, int], StoredValue]] = {e: {} for e, _d in jobs}
     for key, value in store.figures_of(figures, (year - 2, year - 1, year)).items():
         figures[key[0]][key] = value
+    qualities, sent_back = store.qualities(year, figures), store.sent_back(year)
     written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
     kept: list[RequestInfo] = []
     try:
         for done, request in enumerate(planned, start=1):
             out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
             with collector_paused():
-                made = RequestWriter(store, request, lang, user,
-                                     figures[request.entity]).write(beside(out))
+                made = RequestWriter(store, request, lang, user, figures[request.entity],
+                                     qualities, sent_back).write(beside(out))
             written.append((made, out))
             kept.append(request)
             if progress is not None and progress(done, len(planned), out.name) is False:
