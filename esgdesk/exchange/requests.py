@@ -166,19 +166,36 @@ class RequestWriter:
         house_styles(self)
         self.plain = PlainCells(self.workbook)
         self.locked_fill = self.group_fill
+        # The looks of the workbook's cells, each made once: a cell's style is looked up by
+        # the look's identity (see PlainCells.cell).
+        locked = {"fill": self.locked_fill, "border": self.border}
+        self.as_title, self.as_bold = {"font": self.title_font}, {"font": self.bold}
+        self.as_text = {"alignment": self.wrap}
+        self.as_fact = {"alignment": self.aligned(horizontal="left")}
+        self.as_input = {"protection": self.open, "border": self.border}
+        self.as_heading = {"font": self.bold, "fill": self.header_fill, "border": self.border,
+                           "alignment": self.aligned(horizontal="center", wrap_text=True)}
+        self.as_group = {"font": self.bold, **locked}
+        self.as_locked = locked
+        self.as_last_note = {**locked, "alignment": self.wrap}
+        self.as_labels: dict[int, dict[str, Any]] = {}  # by indent
 
-    def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
-            **style: Any) -> Any:
-        cell = self._cell(sheet, row, column, style)
+    def put(self, sheet: Any, row: int, column: int, value: Any,
+            look: dict[str, Any] | None = None, fixed: bool = True) -> Any:
+        """The cell at `row`, `column` holding `value`, in one of the looks above."""
+        cell = self.plain.cell(sheet, row, column, look)
         set_value(cell, value)
         if fixed and value is not None:
             self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
                                        fixed_text(value)))
         return cell
 
-    def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
-        """The cell at `row`, `column` given pieces of the house style (font=, fill=, …)."""
-        return self.plain.cell(sheet, row, column, style)
+    def _as_label(self, indent: int) -> dict[str, Any]:
+        """The look of a row's label, indented."""
+        if indent not in self.as_labels:
+            self.as_labels[indent] = {**self.as_locked,
+                                      "alignment": self.aligned(indent=indent * 2)}
+        return self.as_labels[indent]
 
     def aligned(self, **settings: Any) -> Any:
         """One Alignment object for each setting (the style lookup above goes by object)."""
@@ -193,8 +210,7 @@ class RequestWriter:
         target table's state and explanation serve every figure of the row); `held` is
         the figure the database holds, from which a bilingual text keeps its other
         language when one language is typed."""
-        cell = self.put(sheet, row, column, value, fixed=False, protection=self.open,
-                        border=self.border)
+        cell = self.put(sheet, row, column, value, self.as_input, fixed=False)
         for indicator in indicators:
             self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
                                        self.request.year, held))
@@ -234,11 +250,11 @@ class RequestWriter:
         company = self.store.setting("company")
         names = [self.catalogue.report_name(lang, request.year, name_in(company, lang))
                  for lang in ("zh", "en")]
-        self.put(sheet, 1, 1, " · ".join(names), font=self.title_font)
+        self.put(sheet, 1, 1, " · ".join(names), self.as_title)
         row = 3
         for zh, en in INSTRUCTIONS:
-            self.put(sheet, row, 1, zh, alignment=self.wrap)
-            self.put(sheet, row, 2, en, alignment=self.wrap)
+            self.put(sheet, row, 1, zh, self.as_text)
+            self.put(sheet, row, 2, en, self.as_text)
             sheet.row_dimensions[row].height = 32  # two wrapped lines
             row += 1
         department = self.catalogue.departments[request.department]
@@ -270,12 +286,12 @@ class RequestWriter:
                           "named after it)."))
         row += 1
         for label, value in facts:
-            self.put(sheet, row, 1, label, font=self.bold)
-            self.put(sheet, row, 2, value, alignment=self.aligned(horizontal="left"))
+            self.put(sheet, row, 1, label, self.as_bold)
+            self.put(sheet, row, 2, value, self.as_fact)
             row += 1
         row += 1
         for kind in ("submitted_by", "submitted_at"):
-            self.put(sheet, row, 1, both_words(kind), font=self.bold)
+            self.put(sheet, row, 1, both_words(kind), self.as_bold)
             self._input(sheet, row, 2, kind, [""])
             row += 1
         sheet.column_dimensions["A"].width = 60
@@ -290,7 +306,7 @@ class RequestWriter:
         sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
                                                       self.taken))
         self.put(sheet, 1, 1, f"{chapter.number} {chapter.title(self.lang, year)}".strip(),
-                 font=self.title_font)
+                 self.as_title)
         grids = [(table, self._grid(table)) for table in tables]
         # Every table of a sheet puts its unit, explanation and state in the same columns,
         # after the widest table's figures: each input column holds one kind of cell from
@@ -368,21 +384,19 @@ class RequestWriter:
         heading's text (2024 shown as "2024 年"): AutoInput (LibreOffice) and AutoComplete
         (Excel, WPS) complete an entry from the text of its column, never from numbers,
         so a figure typed there is never turned into a heading."""
-        style = {"font": self.bold, "fill": self.header_fill, "border": self.border,
-                 "alignment": self.aligned(horizontal="center", wrap_text=True)}
         if column < 3 or not text:
-            self.put(sheet, row, column, text or None, **style)
+            self.put(sheet, row, column, text or None, self.as_heading)
             return
         year = re.search(r"\d{4}", text)
         shown = text.replace('"', "'").replace("\\", "/")
-        cell = self.put(sheet, row, column, int(year.group()) if year else 0, **style)
+        cell = self.put(sheet, row, column, int(year.group()) if year else 0, self.as_heading)
         cell.number_format = f'"{shown}";"{shown}";"{shown}"'
 
     def _table(self, sheet: Any, table: Table, grid: FormGrid, row: int, first_extra: int,
                typed_unit: bool) -> int:
         lang = self.lang
         last = first_extra + EXTRAS + int(typed_unit)
-        self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
+        self.put(sheet, row, 1, table.title(lang, self.request.year), self.as_bold)
         row += 1
         headers = [c.heading(lang).strip() for c in grid.columns]
         for column, text in enumerate(headers, start=1):
@@ -392,23 +406,18 @@ class RequestWriter:
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
                  + ("note", "state", "last_note", "quality", "estimate_method")]
         for column, text in enumerate(extra, start=first_extra):
-            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     border=self.border, alignment=self.aligned(horizontal="center",
-                                                                wrap_text=True))
+            self.put(sheet, row, column, text, self.as_heading)
         row += 1
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                self.put(sheet, row, 1, label, font=self.bold, fill=self.locked_fill,
-                         border=self.border)
+                self.put(sheet, row, 1, label, self.as_group)
                 self._closed(sheet, row, 2, last)
                 row += 1
                 continue
-            self.put(sheet, row, 1, label, fill=self.locked_fill, border=self.border,
-                     alignment=self.aligned(indent=item.indent * 2))
+            self.put(sheet, row, 1, label, self._as_label(item.indent))
             if table.unit_column:
-                self.put(sheet, row, 2, grid.row_unit(index, lang), fill=self.locked_fill,
-                         border=self.border)
+                self.put(sheet, row, 2, grid.row_unit(index, lang), self.as_locked)
             else:
                 self._closed(sheet, row, 2, 2)
             inputs = []
@@ -430,8 +439,7 @@ class RequestWriter:
                     inputs.append(spec)
                 else:
                     value = self._shown(spec, ref.year)
-                    cell = self.put(sheet, row, column + 1, value, fixed=False,
-                                    fill=self.locked_fill, border=self.border)
+                    cell = self.put(sheet, row, column + 1, value, self.as_locked, fixed=False)
                     if spec.type.numeric:
                         cell.number_format = spec.type.entry_format()
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
@@ -453,9 +461,8 @@ class RequestWriter:
 
     def _closed(self, sheet: Any, row: int, first: int, last: int) -> None:
         """Cells of a table that take nothing: grey and locked, as they look."""
-        closed = {"fill": self.locked_fill, "border": self.border}
         for column in range(first, last + 1):
-            self._cell(sheet, row, column, closed)
+            self.plain.cell(sheet, row, column, self.as_locked)
 
     def _repeat_figures(self) -> None:
         """A figure shown twice (a key figure repeated in a later table) shows what is
@@ -514,8 +521,8 @@ class RequestWriter:
         self._state_list(cell)
         last = next((s for i in ids if (s := self.book.stored(entity, i, year - 1))
                      is not None and s.note), None)
-        cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
-                        fill=self.locked_fill, border=self.border, alignment=self.wrap)
+        cell = self.put(sheet, row, column + 2, last.note if last else None,
+                        self.as_last_note, fixed=False)
         if last is not None:
             self._carried(sheet, cell, "last_note", last.indicator, year - 1, last.note)
         quality, method = next((self.qualities[entity, i] for i in ids

@@ -236,23 +236,23 @@ class PlainCells:
         # pieces of the change: kept, so no other object takes the ids the key holds
         self._changes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
-    def cell(self, sheet: Any, row: int, column: int, style: dict[str, Any] | None = None
+    def cell(self, sheet: Any, row: int, column: int, look: dict[str, Any] | None = None
              ) -> Any:
         """The cell at `row`, `column` (the sheet's own, or a new plain cell put there),
-        given pieces of style (font=, fill=, border=, alignment=, protection=: openpyxl's
-        objects, each known by its identity)."""
+        given a look: pieces of style by openpyxl's names (font=, fill=, border=,
+        alignment=, protection=: openpyxl's objects). A look is known by its identity: make
+        each once, and change neither it nor its pieces."""
         cell = sheet._cells.get((row, column))
         if cell is None:
             cell = sheet._cells[row, column] = PlainCell(self, sheet, row, column)
             if row > sheet._current_row:  # as openpyxl's sheet.cell keeps it
                 sheet._current_row = row
-        if style:
+        if look:
             before = cell._style
-            key = (id(before), *map(id, style.values()))
+            key = (id(before), id(look))
             known = self._changes.get(key)
             if known is None:
-                known = self._changes[key] = (self._changed(before, style), before,
-                                              *style.values())
+                known = self._changes[key] = (self._changed(before, look), before, look)
             cell._style = known[0]
         return cell
 
