@@ -115,13 +115,15 @@ class _SheetWriter(WorksheetWriter):
         """A row as openpyxl's write_row spells it; False (nothing written) when one of its
         cells is not plain."""
         parts = []
+        known = self.style_ids
         for cell in row:
-            value, styled = cell._value, cell.has_style
             if cell._comment is not None or cell.hyperlink is not None:
                 return False
+            value, style = cell._value, cell._style
+            styled = style is not None and any(style)  # openpyxl's has_style
             if value is None and not styled:
                 continue
-            text = _plain_cell(cell, value, styled, self.style_ids)
+            text = _plain_cell(cell, value, styled, known, row_index)
             if text is None:
                 return False
             parts.append(text)
@@ -132,12 +134,12 @@ class _SheetWriter(WorksheetWriter):
         return True
 
 
-def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, str], str]
-                ) -> str | None:
-    """A cell as openpyxl's etree_write_cell spells it, or None for one it is not plain.
-    `known`: the attributes after a cell's address (its style id and type) spelled so far
-    in the workbook, by the style's content and the type (openpyxl looks a cell's style up
-    in the workbook's list, hashing it, for every cell)."""
+def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, str], str],
+                row: int) -> str | None:
+    """A cell of row `row` as openpyxl's etree_write_cell spells it, or None for one it is
+    not plain. `known`: the attributes after a cell's address (its style id and type)
+    spelled so far in the workbook, by the style's content and the type (openpyxl looks a
+    cell's style up in the workbook's list, hashing it, for every cell)."""
     kind = cell.data_type
     if kind == "d" or (value is not None and type(value) not in _PLAIN_VALUES):
         return None
@@ -153,7 +155,7 @@ def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, st
         elif kind != "f":
             attributes += f' t="{_escape_attrib(kind)}"'
         known[key] = attributes
-    start = f'<c r="{cell.coordinate}"{attributes}'
+    start = f'<c r="{get_column_letter(cell.column)}{row}"{attributes}'
     if value is None or value == "":
         return start + " />"
     if kind == "f":
