@@ -186,8 +186,8 @@ class RequestWriter:
         cell = self.plain.cell(sheet, row, column, look)
         set_value(cell, value)
         if fixed and value is not None:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, "fixed", "", 0,
+                                               fixed_text(value))))
         return cell
 
     def _as_label(self, indent: int) -> dict[str, Any]:
@@ -212,8 +212,8 @@ class RequestWriter:
         language when one language is typed."""
         cell = self.put(sheet, row, column, value, self.as_input, fixed=False)
         for indicator in indicators:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
-                                       self.request.year, held))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, kind, indicator,
+                                               self.request.year, held)))
         return cell
 
     def _carried(self, sheet: Any, cell: Any, kind: str, indicator: str, year: int,
@@ -221,11 +221,11 @@ class RequestWriter:
         """A locked cell carrying a prior figure or last year's explanation: checked on
         import like any fixed content, and read when the request is opened offline."""
         if value is not None and not self.catalogue.indicators[indicator].derived:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator, year,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, kind, indicator,
+                                               year, fixed_text(value))))
         elif value is not None:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, "fixed", "", 0,
+                                               fixed_text(value))))
 
     def write(self, out: Path) -> Path:
         from openpyxl.workbook.protection import WorkbookProtection
@@ -639,6 +639,10 @@ class RequestWriter:
                 self.store.edition_document(self.request.year))
         return _PACKED_EDITIONS[key]
 
+
+# A CellSpec made from its six fields at once (a request maps a thousand cells): tuple's
+# own constructor, as esgdesk.exchange.metadata makes those it reads back.
+_spec = tuple.__new__
 
 # A packed edition by (content hash, year): see RequestWriter._edition_cells.
 _PACKED_EDITIONS: dict[tuple[str, int], list[str]] = {}
