@@ -102,6 +102,20 @@ class _SheetWriter(WorksheetWriter):
         self.close()
         return "".join(self._pieces).encode("utf-8", "xmlcharrefreplace")
 
+    def write_dimensions(self) -> None:
+        """The range the sheet's cells span, as openpyxl's calculate_dimension finds it (its
+        rows and columns gathered at C speed, not a cell at a time)."""
+        from openpyxl.worksheet.dimensions import SheetDimension
+
+        cells = self.ws._cells
+        if cells:
+            rows, columns = zip(*cells, strict=True)
+            span = (f"{get_column_letter(min(columns))}{min(rows)}:"
+                    f"{get_column_letter(max(columns))}{max(rows)}")
+        else:
+            span = "A1:A1"
+        self.xf.send(SheetDimension(span).to_tree())
+
     def write_rows(self) -> None:
         xf = self.xf.send(True)
         put = xf._file  # the serialiser's own output: what it writes goes there, in order
