@@ -98,3 +98,59 @@ def test_a_saved_workbook_reads_back_as_written(tmp_path: Path) -> None:
     assert (read["A2"].value, read["C2"].value, read["G2"].value) == (0, -7, 1e-7)
     assert read["H1"].value == "=not a formula" and read["H1"].data_type == "s"
     assert read.row_dimensions[1].height == 32
+
+
+def _cells_book(plain: bool) -> Workbook:
+    """The same cells made through openpyxl's Cell or as PlainCells, one step at a time in the
+    same order: values of every plain kind, styles given, changed and shared, number formats
+    built in and custom, quote prefixes, and values openpyxl binds with more than a type."""
+    from esgdesk.exchange.workbook import set_value
+    from esgdesk.exchange.xlsx_save import PlainCells
+
+    book = Workbook()
+    sheet = book.active
+    plain_cells = PlainCells(book)
+    thin = Side(style="thin", color="B7C3D0")
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE6F0")
+    border, open_ = Border(top=thin, bottom=thin), Protection(locked=False)
+    looks = [{}, {"font": bold}, {"fill": fill, "border": border},
+             {"protection": open_, "border": border}, {"font": bold, "fill": fill},
+             {"alignment": Alignment(wrap_text=True)}, {"fill": fill, "border": border}]
+
+    def cell(row: int, column: int, look: dict[str, object]) -> object:
+        if plain:
+            return plain_cells.cell(sheet, row, column, look)
+        made = sheet.cell(row=row, column=column)
+        for name, piece in look.items():
+            setattr(made, name, piece)
+        return made
+
+    values = [*TEXTS[:9], *NUMBERS[:8], True, None, "=SUM(A1:B1)", "#N/A",
+              datetime(2024, 3, 1), "=IF(A1=\"\",\"\",A1)"]
+    for row in range(1, 5):
+        for column, value in enumerate(values, start=1):
+            made = cell(row, column, looks[(row * column) % len(looks)])
+            if isinstance(value, str) and row % 2:
+                set_value(made, value)  # text kept text, quote-prefixed where it starts a formula
+            else:
+                made.value = value
+            if column % 5 == 0:
+                made.number_format = ["0.00", "#,##0", '"2024 年";"2024 年";"2024 年"',
+                                      "General"][row - 1]
+    cell(2, 3, {"font": Font(italic=True)}).value = "restyled"  # a style changed after
+    cell(6, 1, looks[2])  # empty, styled
+    return book
+
+
+def test_plain_cells_are_saved_as_openpyxls_own_cells(tmp_path: Path) -> None:
+    save_workbook(_cells_book(plain=False), tmp_path / "cells.xlsx")
+    save_workbook(_cells_book(plain=True), tmp_path / "plain.xlsx")
+    theirs, ours = _parts(tmp_path / "cells.xlsx"), _parts(tmp_path / "plain.xlsx")
+    assert list(ours) == list(theirs)
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+    styles = ours["xl/styles.xml"]
+    # the steps above were taken: quote prefixes, a custom format, a date's format as bound,
+    # the italic of the style changed after
+    assert b'quotePrefix="1"' in styles and "2024 年".encode() in styles
+    assert b'formatCode="yyyy-mm-dd h:mm:ss"' in styles and b'<i val="1" />' in styles

@@ -13,14 +13,12 @@ module of esgdesk.exchange.report; this module is the front door.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from esgdesk.exchange.report.cover import finding_counts, untranslated_count
 from esgdesk.exchange.report.page import LONGEST_UNBROKEN
 from esgdesk.exchange.report.writer import ExportCancelled, Progress, WorkbookWriter
+from esgdesk.exchange.workbook import collector_paused
 from esgdesk.storage.store import Store
 
 __all__ = ["LONGEST_UNBROKEN", "ExportCancelled", "Progress", "WorkbookWriter",
@@ -36,22 +34,3 @@ def export_workbook(store: Store, year: int, out: str | Path, entity: str | None
     with collector_paused():
         return WorkbookWriter(store, year, entity, lang, by_entity, per_child).write(
             Path(out), progress)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector held off while a workbook is made, and run once at the end
-    on the objects made meanwhile only. An export keeps a hundred thousand objects or more
-    alive at once (every figure of the tree read, and XlsxWriter's record of each row's
-    height): each burst of them would set the collector walking the whole process's
-    objects, a few million in the app or the benchmark, up to a second and a half an export
-    for nothing. What only the collector frees (XlsxWriter's workbook and its sheets refer to
-    each other) is freed by the one pass at the end, not left to whatever runs next."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect(0)  # the youngest generation: everything made since the export began

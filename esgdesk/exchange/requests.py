@@ -16,7 +16,6 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
-from copy import copy
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +36,7 @@ from esgdesk.exchange.workbook import (
     append_row,
     beside,
     both_words,
+    collector_paused,
     fit_a4,
     house_styles,
     save_atomically,
@@ -124,9 +124,13 @@ def entity_takes(store: Store, entity: str, year: int | None = None,
 
 class RequestWriter:
     def __init__(self, store: Store, request: RequestInfo, lang: str, user: str,
-                 figures: dict[tuple[str, str, int], StoredValue] | None = None) -> None:
-        """`figures`: the entity's stored figures of the request's year and the two before,
-        when they were read already (a collection reads its entities' at once)."""
+                 figures: dict[tuple[str, str, int], StoredValue] | None = None,
+                 qualities: dict[tuple[str, str], tuple[str, str]] | None = None,
+                 sent_back: dict[str, str] | None = None) -> None:
+        """`figures`: the entity's stored figures of the request's year and the two before;
+        `qualities`: how the year's figures were obtained (store.qualities); `sent_back`: why
+        the year's requests were sent back (store.sent_back); each when read already (a
+        collection reads them for all its requests at once)."""
         from openpyxl import Workbook
 
         self.store = store
@@ -140,69 +144,58 @@ class RequestWriter:
         if figures is None:
             figures = store.figures_of([request.entity], self.years)
         self.book = FigureBook(self.catalogue, figures)
-        self.qualities = store.qualities(request.year, [request.entity])
+        self.qualities = (store.qualities(request.year, [request.entity]) if qualities is None
+                          else qualities)
+        self.sent_back = sent_back
         self.workbook = Workbook()
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
         # the cells of each (given to it at once: openpyxl checks a cell added one at a
         # time against every cell it holds)
-        self.validated: dict[object, list[str]] = {}
+        self.validated: dict[object, list[tuple[int, int]]] = {}  # (column, row)
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
-        self.styled: dict[tuple[int, ...], tuple[Any, tuple[Any, ...]]] = {}
         self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         self._styles()
 
     def _styles(self) -> None:
-        from openpyxl.cell import Cell
-        from openpyxl.styles.cell_style import StyleArray
+        from esgdesk.exchange.xlsx_save import PlainCells
 
         house_styles(self)
-        self.Cell, self.StyleArray = Cell, StyleArray
+        self.plain = PlainCells(self.workbook)
         self.locked_fill = self.group_fill
+        # The looks of the workbook's cells, each made once: a cell's style is looked up by
+        # the look's identity (see PlainCells.cell).
+        locked = {"fill": self.locked_fill, "border": self.border}
+        self.as_title, self.as_bold = {"font": self.title_font}, {"font": self.bold}
+        self.as_text = {"alignment": self.wrap}
+        self.as_fact = {"alignment": self.aligned(horizontal="left")}
+        self.as_input = {"protection": self.open, "border": self.border}
+        self.as_heading = {"font": self.bold, "fill": self.header_fill, "border": self.border,
+                           "alignment": self.aligned(horizontal="center", wrap_text=True)}
+        self.as_group = {"font": self.bold, **locked}
+        self.as_locked = locked
+        self.as_last_note = {**locked, "alignment": self.wrap}
+        self.as_labels: dict[int, dict[str, Any]] = {}  # by indent
 
-    def put(self, sheet: Any, row: int, column: int, value: Any, fixed: bool = True,
-            **style: Any) -> Any:
-        cell = self._cell(sheet, row, column, style)
+    def put(self, sheet: Any, row: int, column: int, value: Any,
+            look: dict[str, Any] | None = None, fixed: bool = True) -> Any:
+        """The cell at `row`, `column` holding `value`, in one of the looks above."""
+        cell = self.plain.cell(sheet, row, column, look)
         set_value(cell, value)
         if fixed and value is not None:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, "fixed", "", 0,
+                                               fixed_text(value))))
         return cell
 
-    def _cell(self, sheet: Any, row: int, column: int, style: dict[str, Any]) -> Any:
-        """The cell at `row`, `column` in pieces of the house style (see _style); a new cell
-        of a combination styled before is made with it at once."""
-        cell = sheet._cells.get((row, column))
-        if cell is None and style:
-            known = self.styled.get(tuple(map(id, style.values())))
-            if known is not None:
-                cell = self.Cell(sheet, row=row, column=column, style_array=known[0])
-                sheet._add_cell(cell)  # as sheet.cell adds a cell it makes
-                return cell
-        if cell is None:
-            cell = sheet.cell(row=row, column=column)
-        if style:
-            self._style(cell, style)
-        return cell
-
-    def _style(self, cell: Any, style: dict[str, Any]) -> None:
-        """Give a cell pieces of the house style (font=, fill=, border=, …). openpyxl looks
-        each piece up in the workbook's tables, hashing it, on every assignment: a
-        combination is looked up once, and the cells after take its indices."""
-        # By the pieces alone: a piece is of one kind (a Font is only ever a font).
-        key = tuple(map(id, style.values()))
-        known, fresh = self.styled.get(key), not cell.has_style
-        if known is not None and fresh:
-            cell._style = self.StyleArray(known[0])
-            return
-        for name, piece in style.items():
-            setattr(cell, name, piece)
-        if known is None and fresh and len(self.styled) < 1000:
-            # The pieces are kept with it, so no other object takes their ids.
-            self.styled[key] = (copy(cell._style), tuple(style.values()))
+    def _as_label(self, indent: int) -> dict[str, Any]:
+        """The look of a row's label, indented."""
+        if indent not in self.as_labels:
+            self.as_labels[indent] = {**self.as_locked,
+                                      "alignment": self.aligned(indent=indent * 2)}
+        return self.as_labels[indent]
 
     def aligned(self, **settings: Any) -> Any:
         """One Alignment object for each setting (the style lookup above goes by object)."""
@@ -217,11 +210,10 @@ class RequestWriter:
         target table's state and explanation serve every figure of the row); `held` is
         the figure the database holds, from which a bilingual text keeps its other
         language when one language is typed."""
-        cell = self.put(sheet, row, column, value, fixed=False, protection=self.open,
-                        border=self.border)
+        cell = self.put(sheet, row, column, value, self.as_input, fixed=False)
         for indicator in indicators:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator,
-                                       self.request.year, held))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, kind, indicator,
+                                               self.request.year, held)))
         return cell
 
     def _carried(self, sheet: Any, cell: Any, kind: str, indicator: str, year: int,
@@ -229,11 +221,11 @@ class RequestWriter:
         """A locked cell carrying a prior figure or last year's explanation: checked on
         import like any fixed content, and read when the request is opened offline."""
         if value is not None and not self.catalogue.indicators[indicator].derived:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, kind, indicator, year,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, kind, indicator,
+                                               year, fixed_text(value))))
         elif value is not None:
-            self.cells.append(CellSpec(sheet.title, cell.coordinate, "fixed", "", 0,
-                                       fixed_text(value)))
+            self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, "fixed", "", 0,
+                                               fixed_text(value))))
 
     def write(self, out: Path) -> Path:
         from openpyxl.workbook.protection import WorkbookProtection
@@ -258,11 +250,11 @@ class RequestWriter:
         company = self.store.setting("company")
         names = [self.catalogue.report_name(lang, request.year, name_in(company, lang))
                  for lang in ("zh", "en")]
-        self.put(sheet, 1, 1, " · ".join(names), font=self.title_font)
+        self.put(sheet, 1, 1, " · ".join(names), self.as_title)
         row = 3
         for zh, en in INSTRUCTIONS:
-            self.put(sheet, row, 1, zh, alignment=self.wrap)
-            self.put(sheet, row, 2, en, alignment=self.wrap)
+            self.put(sheet, row, 1, zh, self.as_text)
+            self.put(sheet, row, 2, en, self.as_text)
             sheet.row_dimensions[row].height = 32  # two wrapped lines
             row += 1
         department = self.catalogue.departments[request.department]
@@ -271,7 +263,9 @@ class RequestWriter:
                  ("部门 Department", f"{department.zh} · {department.en}"),
                  ("截止日期 Due", request.due or "—"),
                  ("负责人 Assignee", request.assignee or "—")]
-        reason = self.store.sent_back(request.year, request.entity).get(request.id)
+        reasons = (self.store.sent_back(request.year, request.entity) if self.sent_back is None
+                   else self.sent_back)
+        reason = reasons.get(request.id)
         if reason:  # sent back: what the coordinator asked to correct
             facts.append(("退回原因 Sent back because", reason))
         if not self.prior_shown and self.store.tree().ancestors(request.entity):
@@ -292,12 +286,12 @@ class RequestWriter:
                           "named after it)."))
         row += 1
         for label, value in facts:
-            self.put(sheet, row, 1, label, font=self.bold)
-            self.put(sheet, row, 2, value, alignment=self.aligned(horizontal="left"))
+            self.put(sheet, row, 1, label, self.as_bold)
+            self.put(sheet, row, 2, value, self.as_fact)
             row += 1
         row += 1
         for kind in ("submitted_by", "submitted_at"):
-            self.put(sheet, row, 1, both_words(kind), font=self.bold)
+            self.put(sheet, row, 1, both_words(kind), self.as_bold)
             self._input(sheet, row, 2, kind, [""])
             row += 1
         sheet.column_dimensions["A"].width = 60
@@ -307,13 +301,12 @@ class RequestWriter:
 
     def _chapter_sheet(self, chapter: Chapter, tables: list[Table]) -> None:
         from openpyxl.utils import get_column_letter
-        from openpyxl.worksheet.cell_range import MultiCellRange
 
         year = self.request.year
         sheet = self.workbook.create_sheet(sheet_name(chapter.sheet_title(self.lang, year),
                                                       self.taken))
         self.put(sheet, 1, 1, f"{chapter.number} {chapter.title(self.lang, year)}".strip(),
-                 font=self.title_font)
+                 self.as_title)
         grids = [(table, self._grid(table)) for table in tables]
         # Every table of a sheet puts its unit, explanation and state in the same columns,
         # after the widest table's figures: each input column holds one kind of cell from
@@ -353,7 +346,7 @@ class RequestWriter:
         sheet.protection.formatColumns = False  # widths may be changed
         for key, validation in self.validations.items():
             if self.validated.get(key):
-                validation.sqref = MultiCellRange(" ".join(self.validated[key]))
+                validation.sqref = listed_cells(self.validated[key])
                 sheet.add_data_validation(validation)
         self.validations, self.validated = {}, {}
 
@@ -391,21 +384,19 @@ class RequestWriter:
         heading's text (2024 shown as "2024 年"): AutoInput (LibreOffice) and AutoComplete
         (Excel, WPS) complete an entry from the text of its column, never from numbers,
         so a figure typed there is never turned into a heading."""
-        style = {"font": self.bold, "fill": self.header_fill, "border": self.border,
-                 "alignment": self.aligned(horizontal="center", wrap_text=True)}
         if column < 3 or not text:
-            self.put(sheet, row, column, text or None, **style)
+            self.put(sheet, row, column, text or None, self.as_heading)
             return
         year = re.search(r"\d{4}", text)
         shown = text.replace('"', "'").replace("\\", "/")
-        cell = self.put(sheet, row, column, int(year.group()) if year else 0, **style)
+        cell = self.put(sheet, row, column, int(year.group()) if year else 0, self.as_heading)
         cell.number_format = f'"{shown}";"{shown}";"{shown}"'
 
     def _table(self, sheet: Any, table: Table, grid: FormGrid, row: int, first_extra: int,
                typed_unit: bool) -> int:
         lang = self.lang
         last = first_extra + EXTRAS + int(typed_unit)
-        self.put(sheet, row, 1, table.title(lang, self.request.year), font=self.bold)
+        self.put(sheet, row, 1, table.title(lang, self.request.year), self.as_bold)
         row += 1
         headers = [c.heading(lang).strip() for c in grid.columns]
         for column, text in enumerate(headers, start=1):
@@ -415,23 +406,18 @@ class RequestWriter:
         extra = [word(k, lang) for k in (("typed_unit",) if typed_unit else ())
                  + ("note", "state", "last_note", "quality", "estimate_method")]
         for column, text in enumerate(extra, start=first_extra):
-            self.put(sheet, row, column, text, font=self.bold, fill=self.header_fill,
-                     border=self.border, alignment=self.aligned(horizontal="center",
-                                                                wrap_text=True))
+            self.put(sheet, row, column, text, self.as_heading)
         row += 1
         for index, item in enumerate(grid.rows):
             label = grid.row_label(index, lang)
             if item.kind == "group":
-                self.put(sheet, row, 1, label, font=self.bold, fill=self.locked_fill,
-                         border=self.border)
+                self.put(sheet, row, 1, label, self.as_group)
                 self._closed(sheet, row, 2, last)
                 row += 1
                 continue
-            self.put(sheet, row, 1, label, fill=self.locked_fill, border=self.border,
-                     alignment=self.aligned(indent=item.indent * 2))
+            self.put(sheet, row, 1, label, self._as_label(item.indent))
             if table.unit_column:
-                self.put(sheet, row, 2, grid.row_unit(index, lang), fill=self.locked_fill,
-                         border=self.border)
+                self.put(sheet, row, 2, grid.row_unit(index, lang), self.as_locked)
             else:
                 self._closed(sheet, row, 2, 2)
             inputs = []
@@ -453,8 +439,7 @@ class RequestWriter:
                     inputs.append(spec)
                 else:
                     value = self._shown(spec, ref.year)
-                    cell = self.put(sheet, row, column + 1, value, fixed=False,
-                                    fill=self.locked_fill, border=self.border)
+                    cell = self.put(sheet, row, column + 1, value, self.as_locked, fixed=False)
                     if spec.type.numeric:
                         cell.number_format = spec.type.entry_format()
                     self._carried(sheet, cell, "prior", spec.id, ref.year, value)
@@ -476,9 +461,8 @@ class RequestWriter:
 
     def _closed(self, sheet: Any, row: int, first: int, last: int) -> None:
         """Cells of a table that take nothing: grey and locked, as they look."""
-        closed = {"fill": self.locked_fill, "border": self.border}
         for column in range(first, last + 1):
-            self._cell(sheet, row, column, closed)
+            self.plain.cell(sheet, row, column, self.as_locked)
 
     def _repeat_figures(self) -> None:
         """A figure shown twice (a key figure repeated in a later table) shows what is
@@ -515,7 +499,7 @@ class RequestWriter:
             dv.error = (f"请从列表中选择单位 · choose a unit from the list: {choices}")[:255]
             dv.showErrorMessage = True
             self.validations[key] = dv
-        self.validated.setdefault(key, []).append(cell.coordinate)
+        self.validated.setdefault(key, []).append((cell.column, cell.row))
 
     def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
         """A row's explanation, state and last year's explanation: for the row's one figure,
@@ -537,8 +521,8 @@ class RequestWriter:
         self._state_list(cell)
         last = next((s for i in ids if (s := self.book.stored(entity, i, year - 1))
                      is not None and s.note), None)
-        cell = self.put(sheet, row, column + 2, last.note if last else None, fixed=False,
-                        fill=self.locked_fill, border=self.border, alignment=self.wrap)
+        cell = self.put(sheet, row, column + 2, last.note if last else None,
+                        self.as_last_note, fixed=False)
         if last is not None:
             self._carried(sheet, cell, "last_note", last.indicator, year - 1, last.note)
         quality, method = next((self.qualities[entity, i] for i in ids
@@ -561,7 +545,7 @@ class RequestWriter:
                          "right")
             dv.showInputMessage = True
             self.validations["quality"] = dv
-        self.validated.setdefault("quality", []).append(cell.coordinate)
+        self.validated.setdefault("quality", []).append((cell.column, cell.row))
 
     def _current(self, spec: Indicator) -> Any:
         """What the database holds already for the reporting year (pre-filled); else a
@@ -610,7 +594,7 @@ class RequestWriter:
             dv.showErrorMessage = True
             dv.allow_blank = True
             self.validations[key] = dv
-        self.validated.setdefault(key, []).append(cell.coordinate)
+        self.validated.setdefault(key, []).append((cell.column, cell.row))
 
     def _state_list(self, cell: Any) -> None:
         from openpyxl.worksheet.datavalidation import DataValidation
@@ -622,7 +606,7 @@ class RequestWriter:
             dv.prompt = " · ".join(f"{s.word_zh} = {s.word_en}" for s in STATES.values())
             dv.showInputMessage = True
             self.validations["state"] = dv
-        self.validated.setdefault("state", []).append(cell.coordinate)
+        self.validated.setdefault("state", []).append((cell.column, cell.row))
 
     def _metadata(self) -> None:
         request, entity = self.request, self.store.entity(self.request.entity)
@@ -656,6 +640,10 @@ class RequestWriter:
         return _PACKED_EDITIONS[key]
 
 
+# A CellSpec made from its six fields at once (a request maps a thousand cells): tuple's
+# own constructor, as esgdesk.exchange.metadata makes those it reads back.
+_spec = tuple.__new__
+
 # A packed edition by (content hash, year): see RequestWriter._edition_cells.
 _PACKED_EDITIONS: dict[tuple[str, int], list[str]] = {}
 
@@ -667,6 +655,34 @@ def shown(cell: Any) -> Any:
     if isinstance(cell.value, int) and number_format.startswith('"'):
         return number_format.split(";")[0].strip('"')
     return cell.value
+
+
+def listed_cells(cells: list[tuple[int, int]]) -> Any:
+    """The cells of a data validation, (column, row) each, as openpyxl's MultiCellRange of
+    their addresses lists them (by column, then row, each once), without parsing each
+    address again into a range of its own."""
+    from openpyxl.utils import get_column_letter
+
+    return _listed_cells()(" ".join(f"{get_column_letter(column)}{row}"
+                                    for column, row in sorted(set(cells))))
+
+
+@lru_cache(maxsize=1)
+def _listed_cells() -> type:
+    """A MultiCellRange given as the text it is written as (openpyxl imported when used)."""
+    from openpyxl.worksheet.cell_range import MultiCellRange
+
+    class Listed(MultiCellRange):
+        def __init__(self, text: str) -> None:
+            self.text = text
+
+        def __str__(self) -> str:
+            return self.text
+
+        def __bool__(self) -> bool:
+            return bool(self.text)
+
+    return Listed
 
 
 def _lines(words: list[str], width: int) -> str:
@@ -703,7 +719,8 @@ def write_request(store: Store, entity: str, year: int, department: str, out: st
     is recorded in the database, or re-used if it exists)."""
     planned = store.planned_requests(year, [(entity, department)], assignee, due, user)
     request = store.assign_all(planned, user)[0]
-    return RequestWriter(store, request, lang, user).write(Path(out))
+    with collector_paused():
+        return RequestWriter(store, request, lang, user).write(Path(out))
 
 
 def write_requests(store: Store, year: int, entities: list[str], departments: list[str],
@@ -729,13 +746,15 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     figures: dict[str, dict[tuple[str, str, int], StoredValue]] = {e: {} for e, _d in jobs}
     for key, value in store.figures_of(figures, (year - 2, year - 1, year)).items():
         figures[key[0]][key] = value
+    qualities, sent_back = store.qualities(year, figures), store.sent_back(year)
     written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
     kept: list[RequestInfo] = []
     try:
         for done, request in enumerate(planned, start=1):
             out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
-            made = RequestWriter(store, request, lang, user,
-                                 figures[request.entity]).write(beside(out))
+            with collector_paused():
+                made = RequestWriter(store, request, lang, user, figures[request.entity],
+                                     qualities, sent_back).write(beside(out))
             written.append((made, out))
             kept.append(request)
             if progress is not None and progress(done, len(planned), out.name) is False:

@@ -7,6 +7,10 @@ cell of the kinds esgdesk writes (text, a number, a formula, a yes/no, empty but
 put down as the text openpyxl would have made of it; any other cell (a date, rich text, an
 array formula) and any row holding a comment or a hyperlink are left to openpyxl's own code.
 tests/test_xlsx_save.py holds the two ways to the same bytes.
+
+`PlainCells` makes such plain cells without openpyxl's per-cell work (a Cell, and a style
+table lookup on every assignment of a font, fill or border): a cell holds its value and the
+style openpyxl would have given it, looked up once a workbook for each change of style.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime
 import stat
 import time
+from copy import copy
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -22,8 +27,10 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML
 from openpyxl.compat import safe_string
+from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 # With lxml installed openpyxl writes through lxml's serialiser, whose spelling this module
 # does not copy: such a workbook is saved by openpyxl alone.
@@ -47,7 +54,8 @@ class _BookWriter(ExcelWriter):
 
     def __init__(self, workbook: Any, archive: ZipFile) -> None:
         super().__init__(workbook, archive)
-        self.style_ids: dict[bytes, int] = {}  # the workbook's style ids, by their style
+        # a cell's attributes after its address, by its style and type (see _plain_cell)
+        self.style_ids: dict[tuple[bytes, str], str] = {}
 
     def write_worksheet(self, ws: Any) -> None:
         from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -55,7 +63,7 @@ class _BookWriter(ExcelWriter):
         ws._drawing = SpreadsheetDrawing()
         ws._drawing.charts = ws._charts
         ws._drawing.images = ws._images
-        writer = _SheetWriter(ws, BytesIO())
+        writer = _SheetWriter(ws, BytesIO())  # (unused: see get_stream)
         writer.style_ids = self.style_ids
         writer.write()
         ws._rels = writer._rels
@@ -70,7 +78,43 @@ class _BookWriter(ExcelWriter):
 class _SheetWriter(WorksheetWriter):
     """openpyxl's writer of a worksheet, its rows of plain cells put down as text."""
 
-    style_ids: dict[bytes, int]
+    style_ids: dict[tuple[bytes, str], str]
+
+    def get_stream(self) -> Any:
+        """openpyxl's stream of the worksheet's XML, its pieces kept in a list and encoded
+        once (openpyxl's text wrapper encodes each piece as it is written, the same way)."""
+        from et_xmlfile.xmlfile import _IncrementalFileWriter
+
+        self._pieces: list[str] = []
+        xf = _IncrementalFileWriter(self._pieces.append)
+        with xf.element("worksheet", xmlns=SHEET_MAIN_NS):
+            try:
+                while True:
+                    element = yield
+                    if element is True:
+                        yield xf
+                    elif element is not None:
+                        xf.write(element)
+            except GeneratorExit:
+                pass
+
+    def read(self) -> bytes:
+        self.close()
+        return "".join(self._pieces).encode("utf-8", "xmlcharrefreplace")
+
+    def write_dimensions(self) -> None:
+        """The range the sheet's cells span, as openpyxl's calculate_dimension finds it (its
+        rows and columns gathered at C speed, not a cell at a time)."""
+        from openpyxl.worksheet.dimensions import SheetDimension
+
+        cells = self.ws._cells
+        if cells:
+            rows, columns = zip(*cells, strict=True)
+            span = (f"{get_column_letter(min(columns))}{min(rows)}:"
+                    f"{get_column_letter(max(columns))}{max(rows)}")
+        else:
+            span = "A1:A1"
+        self.xf.send(SheetDimension(span).to_tree())
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
@@ -85,13 +129,15 @@ class _SheetWriter(WorksheetWriter):
         """A row as openpyxl's write_row spells it; False (nothing written) when one of its
         cells is not plain."""
         parts = []
+        known = self.style_ids
         for cell in row:
-            value, styled = cell._value, cell.has_style
             if cell._comment is not None or cell.hyperlink is not None:
                 return False
+            value, style = cell._value, cell._style
+            styled = style is not None and any(style)  # openpyxl's has_style
             if value is None and not styled:
                 continue
-            text = _plain_cell(cell, value, styled, self.style_ids)
+            text = _plain_cell(cell, value, styled, known, row_index)
             if text is None:
                 return False
             parts.append(text)
@@ -102,27 +148,28 @@ class _SheetWriter(WorksheetWriter):
         return True
 
 
-def _plain_cell(cell: Any, value: Any, styled: bool, style_ids: dict[bytes, int]
-                ) -> str | None:
-    """A cell as openpyxl's etree_write_cell spells it, or None for one it is not plain.
-    `style_ids`: the workbook's style ids known so far, by the style's content (openpyxl
-    looks a cell's style up in the workbook's list, hashing it, for every cell)."""
+def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, str], str],
+                row: int) -> str | None:
+    """A cell of row `row` as openpyxl's etree_write_cell spells it, or None for one it is
+    not plain. `known`: the attributes after a cell's address (its style id and type)
+    spelled so far in the workbook, by the style's content and the type (openpyxl looks a
+    cell's style up in the workbook's list, hashing it, for every cell)."""
     kind = cell.data_type
     if kind == "d" or (value is not None and type(value) not in _PLAIN_VALUES):
         return None
     if kind in ("s", "f") and value is not None and type(value) is not str:
         return None  # rich text
-    start = f'<c r="{cell.coordinate}"'
-    if styled:
-        content = cell._style.tobytes()
-        style_id = style_ids.get(content)
-        if style_id is None:
-            style_id = style_ids[content] = cell.style_id  # adds it to the workbook's list
-        start += f' s="{style_id}"'
-    if kind == "s":
-        start += ' t="inlineStr"'
-    elif kind != "f":
-        start += f' t="{_escape_attrib(kind)}"'
+    key = (cell._style.tobytes() if styled else b"", kind)
+    attributes = known.get(key)
+    if attributes is None:
+        # the style id: the cell's style added to the workbook's list where it is new
+        attributes = f' s="{cell.style_id}"' if styled else ""
+        if kind == "s":
+            attributes += ' t="inlineStr"'
+        elif kind != "f":
+            attributes += f' t="{_escape_attrib(kind)}"'
+        known[key] = attributes
+    start = f'<c r="{get_column_letter(cell.column)}{row}"{attributes}'
     if value is None or value == "":
         return start + " />"
     if kind == "f":
@@ -134,3 +181,124 @@ def _plain_cell(cell: Any, value: Any, styled: bool, style_ids: dict[bytes, int]
         return f"{start}><is><t{space}>{_escape_cdata(value)}</t></is></c>"
     shown = safe_string(value)
     return f"{start}><v>{_escape_cdata(shown)}</v></c>" if shown else f"{start}><v /></c>"
+
+
+class PlainCell:
+    """A plain cell of a worksheet, as an openpyxl Cell of the same value and style would be
+    written. Its style (openpyxl's StyleArray) is shared by the cells of the same style and
+    never changed in place: a change makes the cell take another (see PlainCells)."""
+
+    __slots__ = ("_cells", "_style", "_value", "column", "data_type", "parent", "row")
+    _comment = None
+    hyperlink = None
+
+    def __init__(self, cells: PlainCells, sheet: Any, row: int, column: int) -> None:
+        self._cells, self.parent, self.row, self.column = cells, sheet, row, column
+        self._value, self.data_type, self._style = None, "n", None
+
+    @property
+    def coordinate(self) -> str:
+        return f"{get_column_letter(self.column)}{self.row}"
+
+    @property
+    def has_style(self) -> bool:
+        return self._style is not None and any(self._style)
+
+    @property
+    def style_id(self) -> int:
+        return self.parent.parent._cell_styles.add(self._style)
+
+    @property
+    def value(self) -> Any:
+        return self._value
+
+    @value.setter
+    def value(self, value: Any) -> None:
+        kind = type(value)
+        if kind is int or kind is float or value is None:
+            self._value, self.data_type = value, "n"
+        else:  # bound as openpyxl binds it (a formula, an error code, a date and its format)
+            self._cells.bind(self, value)
+
+    @property
+    def quotePrefix(self) -> bool:
+        return self._style is not None and bool(self._style[7])
+
+    @quotePrefix.setter
+    def quotePrefix(self, quoted: bool) -> None:
+        self._cells.set_style(self, "quotePrefix", quoted)
+
+    @property
+    def number_format(self) -> str:
+        return self._cells.number_format(self)
+
+    @number_format.setter
+    def number_format(self, number_format: str) -> None:
+        self._cells.set_style(self, "number_format", number_format)
+
+
+class PlainCells:
+    """The plain cells of one openpyxl workbook: each change of a cell's style (font=,
+    fill=, number_format=, …) is made once on a cell openpyxl holds outside every sheet, so
+    the workbook's tables of fonts, fills and formats grow in the order openpyxl's own cells
+    would have grown them, and its result is given to every cell that makes the same change
+    after."""
+
+    def __init__(self, workbook: Any) -> None:
+        from openpyxl.cell import Cell
+
+        self._scratch = Cell(workbook.active)
+        # (the style before, the change) → the style after, with the style before and the
+        # pieces of the change: kept, so no other object takes the ids the key holds
+        self._changes: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def cell(self, sheet: Any, row: int, column: int, look: dict[str, Any] | None = None
+             ) -> Any:
+        """The cell at `row`, `column` (the sheet's own, or a new plain cell put there),
+        given a look: pieces of style by openpyxl's names (font=, fill=, border=,
+        alignment=, protection=: openpyxl's objects). A look is known by its identity: make
+        each once, and change neither it nor its pieces."""
+        cell = sheet._cells.get((row, column))
+        if cell is None:
+            cell = sheet._cells[row, column] = PlainCell(self, sheet, row, column)
+            if row > sheet._current_row:  # as openpyxl's sheet.cell keeps it
+                sheet._current_row = row
+        if look:
+            before = cell._style
+            key = (id(before), id(look))
+            known = self._changes.get(key)
+            if known is None:
+                known = self._changes[key] = (self._changed(before, look), before, look)
+            cell._style = known[0]
+        return cell
+
+    def set_style(self, cell: PlainCell, name: str, value: str | bool) -> None:
+        """Set a piece of style known by its value (number_format, quotePrefix)."""
+        before = cell._style
+        key = (id(before), name, value)
+        known = self._changes.get(key)
+        if known is None:
+            known = self._changes[key] = (self._changed(before, {name: value}), before)
+        cell._style = known[0]
+
+    def _changed(self, before: Any, change: dict[str, Any]) -> Any:
+        """A style changed as openpyxl's cell changes it, the pieces added to the
+        workbook's tables as it adds them."""
+        scratch = self._scratch
+        scratch._style = None if before is None else copy(before)
+        for name, piece in change.items():
+            setattr(scratch, name, piece)
+        return scratch._style
+
+    def bind(self, cell: PlainCell, value: Any) -> None:
+        """A value openpyxl binds with more than a type: its value, type and style as bound."""
+        scratch = self._scratch
+        scratch._style = None if cell._style is None else copy(cell._style)
+        scratch.value = value
+        cell._value, cell.data_type = scratch._value, scratch.data_type
+        if scratch._style != cell._style:
+            cell._style = scratch._style
+
+    def number_format(self, cell: PlainCell) -> str:
+        self._scratch._style = cell._style
+        return self._scratch.number_format
