@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.factors import factor_set, factor_set_ids
@@ -15,9 +16,12 @@ from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
-from esgdesk.rules.validation import SEVERITIES, Finding, Validator
+from esgdesk.rules.validation import SEVERITIES, Finding
 from esgdesk.storage.factors import FactorValue
 from esgdesk.storage.store import PrintedFigure, Store, StoredValue
+
+if TYPE_CHECKING:
+    from esgdesk.rules.validation.validator import Validator
 
 IDS = re.compile(r"[a-z_]\w*(?:\.\w+)+")  # an indicator's or a factor's id in a formula
 
@@ -430,6 +434,8 @@ class Workspace:
     def validate(self) -> list[Finding]:
         """Validate the reporting year of the entity and everything under it."""
         if self._validator is None:
+            from esgdesk.rules.validation.validator import Validator  # after the first paint
+
             self.ensure_tree()
             self._validator = Validator(self.store, self.year, self.entity, book=self.book)
             self._index(self._validator.run())
@@ -533,6 +539,8 @@ class ValidationRun:
     thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then."""
 
     def __init__(self, workspace: Workspace) -> None:
+        from esgdesk.rules.validation.validator import Validator  # after the first paint
+
         self.workspace = workspace
         self.edits_seen = workspace.edits_made
         self.reads = workspace.reads

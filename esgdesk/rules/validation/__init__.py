@@ -13,11 +13,24 @@ employee), which catches a unit slip in a first year. Each finding names its sev
 entity, year, indicators and numbers, and a message in zh and en.
 """
 
+from typing import Any
+
 from esgdesk.model.words import counted
-from esgdesk.rules.validation.context import SUBMITTED
 from esgdesk.rules.validation.finding import SEVERITIES, Finding
-from esgdesk.rules.validation.kinds import RULE_KINDS, RULES, RuleKind
-from esgdesk.rules.validation.validator import Validator, validate
 
 __all__ = ["RULES", "RULE_KINDS", "SEVERITIES", "SUBMITTED", "Finding", "RuleKind", "Validator",
            "counted", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    """The engine and its rules, imported when first asked for: a window shows its forms
+    (and the findings' words) before it validates anything."""
+    if name in ("Validator", "validate"):
+        from esgdesk.rules.validation import validator as module
+    elif name in ("RULE_KINDS", "RULES", "RuleKind"):
+        from esgdesk.rules.validation import kinds as module
+    elif name == "SUBMITTED":
+        from esgdesk.rules.validation import context as module
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(module, name)
