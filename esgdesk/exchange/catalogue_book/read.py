@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from esgdesk.errors import Code, EsgdeskError, FileRefused, Item, NotFound, Problem
+from esgdesk.exchange.book_reader import ReturnedBook, column_letters
+from esgdesk.exchange.book_reader import read_book as read_cells
 from esgdesk.exchange.catalogue_book import problems as say
 from esgdesk.exchange.catalogue_book.columns import (
     BETTER,
@@ -29,7 +31,7 @@ from esgdesk.exchange.catalogue_book.columns import (
     SHEETS,
     YES,
 )
-from esgdesk.exchange.returned import open_workbook
+from esgdesk.exchange.returned import check_zip
 from esgdesk.model import formula as formulas
 from esgdesk.model.catalogue import (
     AGGREGATIONS,
@@ -245,26 +247,26 @@ class BookReader:
         return True
 
     # -- the sheets -------------------------------------------------------------------
-    def lines(self, book: Any, names: dict[str, str], sheet_id: str) -> list[Line]:
-        from openpyxl.utils import get_column_letter
-
+    def lines(self, book: ReturnedBook, names: dict[str, str], sheet_id: str) -> list[Line]:
         name = names.get(sheet_id)
         if name is None:
             if sheet_id not in OPTIONAL_SHEETS:
                 self.problems.append(say.SHEET_GONE(sheet=sheet_id, sheet_id=sheet_id))
             return []
-        rows = book[name].iter_rows()
-        header = next(rows, ())
+        sheet = book[name]
+        rows = iter(sheet.rows)
+        header = next(rows, [])
         positions: dict[str, int] = {}
-        for index, cell in enumerate(header):
-            key = _plain(cell.value).lower()
+        for index, value in enumerate(header):
+            key = _plain(value).lower()
             if key and key not in positions:
                 positions[key] = index
-        letters = {key: get_column_letter(index + 1) for key, index in positions.items()}
-        free = get_column_letter(len(header) + 1)
+        letters = {key: column_letters(index + 1) for key, index in positions.items()}
+        free = column_letters(len(header) + 1)
         for column in COLUMNS[sheet_id]:
             if column not in positions:
                 self.problems.append(say.COLUMN_GONE(sheet=name, cell=f"{free}1", column=column))
+        formulas = sheet.formulas  # address → "=…", where a cell holds a formula
         found = []
         for number, row in enumerate(rows, start=2):
             values: dict[str, Any] = {}
@@ -272,11 +274,10 @@ class BookReader:
             for key, index in positions.items():
                 if index >= len(row):
                     continue
-                cell = row[index]
-                if getattr(cell, "data_type", "") == "f":
+                if formulas and f"{letters[key]}{number}" in formulas:
                     formula_at = formula_at or key
                     continue
-                values[key] = cell.value
+                values[key] = row[index]
             line = Line(name, number, values, letters)
             if formula_at:
                 self.at(line, formula_at, say.SPREADSHEET_FORMULA)
@@ -731,10 +732,17 @@ def open_book(path: Path) -> Any:
     refused (FileRefused) when it is not a workbook or not a catalogue workbook."""
     if not path.is_file():
         raise NotFound("no such file", "没有这个文件", where=str(path))
-    book = open_workbook(path, read_only=True)
+    check_zip(path)
+    try:
+        book = read_cells(path)
+    except FileRefused:
+        raise
+    except Exception as exc:  # calamine and the XML parser raise many kinds on a damaged file
+        raise FileRefused(f"cannot be read as a workbook ({type(exc).__name__}: {exc})",
+                          f"无法作为工作簿读取（{type(exc).__name__}：{exc}）", where=path.name,
+                          kind="unreadable") from None
     names = {n.strip().lower() for n in book.sheetnames}
     if "indicators" not in names or len(names & set(SHEETS)) < 3:
-        book.close()
         raise FileRefused("not an esgdesk catalogue workbook (it has no indicators, tables, "
                           "rows ... sheets)", "不是 esgdesk 指标目录工作簿（没有 indicators、"
                           "tables、rows 等工作表）", where=path.name, kind="not_a_catalogue_book")
@@ -753,8 +761,6 @@ def read_book(path: Path) -> Book:
         raise FileRefused(f"cannot be read as a catalogue workbook ({type(exc).__name__}: "
                           f"{exc})", f"无法作为指标目录工作簿读取（{type(exc).__name__}：{exc}）",
                           where=path.name, kind="unreadable") from None
-    finally:
-        book.close()
     return Book(document, reader.problems, reader.located)
 
 
