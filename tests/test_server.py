@@ -462,6 +462,37 @@ def test_a_read_too_long_to_keep_is_made_a_row_at_a_time_and_not_kept(
         file.close()
 
 
+def test_a_validation_reading_its_tree_an_entity_at_a_time_keeps_none_of_it(
+        pg_server: PgServer, sample_tree_path: Path) -> None:
+    """A tree is read an entity at a time to be validated: hundreds of small answers,
+    none kept for when the server goes away (the validation's book holds them once)."""
+    from esgdesk.rules.validation import Validator
+
+    url = pg_server.create_database("validated_tree")
+    for args in (("server", "init", url), ("server", "push", str(sample_tree_path), url)):
+        result = _cli(*args)
+        assert result.returncode == 0, result.stderr
+    store = open_database(url)
+    try:
+        kept = store.figures_of(["group"], [2022, 2023])  # a window's read, kept
+        # read as a window's validation reads it: an entity at a time, in steps
+        findings = Validator(store, 2023, "group", read=False).run()
+        assert findings  # it read and checked the tree
+        below = [code for code in store.tree(2023).subtree("group") if code != "group"]
+        assert len(below) >= 3
+        pg_server.pause()
+        try:
+            assert store.figures_of(["group"], [2022, 2023]) == kept
+            for code in below:  # what the validation read of them (its two years): not kept
+                with pytest.raises(DatabaseError) as away:
+                    store.figures_of([code], [2022, 2023])
+                assert away.value.kind == "unreachable"
+        finally:
+            pg_server.resume()
+    finally:
+        store.close()
+
+
 def test_an_empty_server_database_is_not_opened_as_esgdesks(pg_url: ServerUrl) -> None:
     with pytest.raises(DatabaseError, match="empty"):
         open_database(pg_url)

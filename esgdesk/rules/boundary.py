@@ -49,12 +49,13 @@ class _Restructured:
     def root(self) -> EntityInfo:
         return next(e for e in self._structure.tree() if e.parent is None)
 
-    def figures_of(self, entities: Iterable[str], years: Iterable[int],
+    def figures_of(self, entities: Iterable[str], years: Iterable[int], keep: bool = True,
                    ) -> dict[tuple[str, str, int], Any]:
         """The store's figures of the entities it holds: an entity the change adds holds
         none yet."""
         held = self._store.structure().entities
-        return self._store.figures_of([code for code in entities if code in held], years)
+        return self._store.figures_of([code for code in entities if code in held], years,
+                                      keep)
 
 
 def changed_structure(held: Structure, changed: Iterable[EntityInfo] = (),

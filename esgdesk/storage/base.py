@@ -146,14 +146,15 @@ class StorePart:
         except (sqlite3.Error, UnicodeDecodeError) as exc:  # a damaged file, too
             raise database_error(self.path, exc) from exc
 
-    def _read_many(self, sql: str, params: Iterable[Any] = ()) -> Iterable[Any]:
+    def _read_many(self, sql: str, params: Iterable[Any] = (), keep: bool = True,
+                   ) -> Iterable[Any]:
         """As `_query`, for a read of many rows its caller goes through once (a tree's
         figures): on a server, an answer too long to keep for when the server goes away
         (over LAST_READ_ROWS rows) is made a row at a time as it is gone through, not all at
         once (a dict a row: some 100 MB more at once for a 451-entity group's three
-        years)."""
+        years); `keep` False, no answer is kept."""
         if self.server:
-            return self._server_query(self.path, sql, tuple(params), many=True)
+            return self._server_query(self.path, sql, tuple(params), keep=keep, many=True)
         return self._query(sql, params)
 
     def _scan(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:

@@ -244,9 +244,11 @@ class FiguresPart(EditionsPart):
         return {(ind, year): value for (_e, ind, year), value
                 in self.figures_of([entity], years).items()}
 
-    def figures_of(self, entities: Iterable[str], years: Iterable[int],
+    def figures_of(self, entities: Iterable[str], years: Iterable[int], keep: bool = True,
                    ) -> dict[tuple[str, str, int], StoredValue]:
-        """Stored figures of several entities, keyed by (entity, indicator, year)."""
+        """Stored figures of several entities, keyed by (entity, indicator, year). `keep`
+        False: on a server, the answer is not kept for when the server goes away (a tree read
+        an entity at a time to be validated: what a window shows keeps its own figures)."""
         ids = {self.entity(code).id: code for code in entities}
         wanted = list(years)
         if not ids or not wanted:
@@ -254,7 +256,7 @@ class FiguresPart(EditionsPart):
         rows = self._read_many(
             f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
             f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
-            [*ids, *wanted])
+            [*ids, *wanted], keep=keep)
         return stored_values(rows, ids)
 
     def years(self) -> list[int]:

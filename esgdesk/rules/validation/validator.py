@@ -69,7 +69,9 @@ class Validator(ValidationContext):
 
         at = 0
         for entity in reading:
-            self.book.add(self.store.figures_of([entity], self._read_years))
+            # read an entity at a time, none of it kept on a server for when it goes away
+            # (hundreds of small answers, held beside the book's own figures)
+            self.book.add(self.store.figures_of([entity], self._read_years, keep=False))
             remaining.discard(entity)
             yield entity
             while at < len(due) and ready(due[at]):
