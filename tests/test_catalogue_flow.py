@@ -110,7 +110,7 @@ def test_the_catalogue_cycle_from_the_command_line(sample_path: Path, tmp_path: 
 def test_a_refused_catalogue_names_the_cell_and_writes_nothing(sample_path: Path,
                                                                tmp_path: Path) -> None:
     db, book = str(sample_path), tmp_path / "catalogue.xlsx"
-    assert _run("catalogue", "export", db, "--year", "2024", "--out", str(book)).returncode == 0
+    assert run_cli("catalogue", "export", db, "--year", "2024", "--out", str(book)).returncode == 0
     edited = load_workbook(book)
     sheet = edited["indicators"]
     header = [cell.value for cell in sheet[1]]
