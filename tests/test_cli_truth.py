@@ -55,7 +55,9 @@ def _input_cells(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
 
     from esgdesk.exchange.metadata import META_SHEET, read_meta
 
-    _meta, cells = read_meta(load_workbook(path)[META_SHEET], path.name)
+    book = load_workbook(path, read_only=True)  # the map's rows, as values
+    _meta, cells = read_meta(book[META_SHEET], path.name)
+    book.close()
     return {(c.indicator, c.kind): (c.sheet, c.cell) for c in cells if c.kind != "fixed"}
 
 
