@@ -56,7 +56,7 @@ def test_an_edited_row_breaks_the_chain_there(sample: Store) -> None:
     _tamper(sample.path, f"UPDATE audit SET new_value = '9999' WHERE id = {target};")
     report = verify(sample.path)
     assert report.broken_at == target
-    result = _cli("audit", "verify", str(sample.path))
+    result = run_cli("audit", "verify", str(sample.path))
     assert result.returncode == 1 and f"audit row {target}" in result.stderr
 
 

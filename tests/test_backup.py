@@ -35,7 +35,7 @@ def damage(path: Path) -> None:
 def test_backup_and_restore_from_the_command_line(sample: Store, tmp_path: Path) -> None:
     before = dump_rows(sample)
     copy = tmp_path / "copy.db"
-    assert _cli("backup", str(sample.path), str(copy)).returncode == 0
+    assert run_cli("backup", str(sample.path), str(copy)).returncode == 0
     sample.set_value(Change("group", 2023, "people.employees.total", "1"), "oops")
     sample.close()
     result = _cli("restore", str(sample.path), str(copy))

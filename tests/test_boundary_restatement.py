@@ -159,9 +159,11 @@ def test_control_given_up_is_restated_footnoted_and_read_by_the_target(
     code, _out, err = run(capsys, "export", group, "--year", "2023", "--out", str(out_file),
                           "--lang", "en")
     assert code == 0, err
-    notes = [cell for sheet in load_workbook(out_file).worksheets
+    book = load_workbook(out_file, read_only=True)  # values, row by row
+    notes = [cell for sheet in book.worksheets
              for row in sheet.iter_rows(values_only=True) for cell in row
              if isinstance(cell, str) and "restated (" in cell and "2023" in cell]
+    book.close()
     assert any("foshan operational control no; foshan leased out" in note
                and "published: 600,000" in note for note in notes), notes
     store = open_database(Path(group))

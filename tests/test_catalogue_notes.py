@@ -146,8 +146,10 @@ def test_the_export_prints_a_table_s_notes_under_it(noted: Store, tmp_path: Path
                                                     lang: str) -> None:
     sample = noted
     out = export_workbook(sample, YEAR, tmp_path / f"{lang}.xlsx", lang=lang)
-    sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("04"))
+    book = load_workbook(out, read_only=True)  # values, row by row
+    sheet = next(s for s in book.worksheets if s.title.startswith("04"))
     column = [row[0] for row in sheet.iter_rows(values_only=True)]
+    book.close()
     title = sample.edition(YEAR).tables[STRUCTURE].title(lang, YEAR)
     start = column.index(title)
     printed = (["注1：员工总数含劳务派遣人员。", "注2：2023 年新设两家子公司。"] if lang == "zh"
@@ -181,8 +183,10 @@ def test_a_coordinator_adds_notes_and_a_target_with_the_command_line_alone(
     assert main(["catalogue", "import", db, str(book), "--year", str(YEAR)]) == 0
     out = tmp_path / "report.xlsx"
     assert main(["export", db, "--year", str(YEAR), "--lang", "en", "--out", str(out)]) == 0
-    sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("04"))
+    report = load_workbook(out, read_only=True)  # values, row by row
+    sheet = next(s for s in report.worksheets if s.title.startswith("04"))
     printed = [row[0] for row in sheet.iter_rows(values_only=True)]
+    report.close()
     note = printed.index("Note 1: Employees include dispatched workers.")
     assert printed[note + 1].startswith("Target: Administrative staff down 20 % (−20 % by 2025 "
                                         "against 2021): 2021 326 persons, 2023 239 persons")

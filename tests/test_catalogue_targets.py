@@ -169,8 +169,10 @@ def test_the_export_prints_each_target_s_progress_under_its_table(
         targeted: Store, tmp_path: Path, lang: str) -> None:
     sample = targeted
     out = export_workbook(sample, YEAR, tmp_path / f"{lang}.xlsx", lang=lang)
-    sheet = next(s for s in load_workbook(out).worksheets if s.title.startswith("04"))
+    book = load_workbook(out, read_only=True)  # values, row by row
+    sheet = next(s for s in book.worksheets if s.title.startswith("04"))
     column = [row[0] for row in sheet.iter_rows(values_only=True)]
+    book.close()
     tables = sample.edition(YEAR).chapter("people").tables
     titles = [t.title(lang, YEAR) for t in tables]
     start = column.index(titles[[t.id for t in tables].index(STRUCTURE)])

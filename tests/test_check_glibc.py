@@ -41,11 +41,12 @@ def _check(bundle: Path, readme: Path) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture
-def bundle(tmp_path: Path) -> tuple[Path, Path, tuple[int, ...]]:
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, tuple[int, ...]]:
     """A folder laid out like a bundle: this Python's extension modules, a symbolic link to
-    one, and a file that is no ELF. Returns it, the file needing the newest glibc, and that."""
-    folder = tmp_path / "esgdesk"
+    one, and a file that is no ELF. Returns it, the file needing the newest glibc, and that.
+    Made once for the module: the check only reads it."""
+    folder = tmp_path_factory.mktemp("bundle") / "esgdesk"
     dynload = folder / "_internal" / "lib-dynload"
     dynload.mkdir(parents=True)
     extensions = sorted(Path(sysconfig.get_config_var("DESTSHARED")).glob("*.so"))

@@ -163,8 +163,9 @@ def test_by_entity_compares_the_parent_with_its_children(tmp_path: Path) -> None
 
     store = generate_group(tmp_path / "g.db", companies=3, years=3)
     out = export_workbook(store, 2023, tmp_path / "g.xlsx", lang="en", by_entity=True)
-    sheet = load_workbook(out)["By entity"]
-    rows = {r[0]: r for r in sheet.iter_rows(values_only=True)}
+    book = load_workbook(out, read_only=True)  # values, row by row
+    rows = {r[0]: r for r in book["By entity"].iter_rows(values_only=True)}
+    book.close()
     header = rows["Indicator"]
     assert header[2:] == ("Group", "Subsidiary 001", "Subsidiary 002", "Subsidiary 003")
     total = rows["Total number of employees"]

@@ -136,9 +136,10 @@ def group(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
 
 def _group_totals(path: Path, year: int) -> tuple[Decimal, Decimal, list[str]]:
     """The new table's printed figures for the year (electricity, gas) and its lines below."""
-    book = load_workbook(path, data_only=True)
-    for sheet in book.worksheets:
-        rows = rows_of(sheet)
+    book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
+    sheets = [rows_of(sheet) for sheet in book.worksheets]
+    book.close()
+    for rows in sheets:
         first = [n for n, row in enumerate(rows) if row and row[0] == "Energy at the sites"]
         if not first:
             continue
@@ -234,9 +235,10 @@ def test_n_a_prints_as_the_report_prints_it_in_both_languages(
         assert main(["export", str(group), "--year", "2024", "--entity", "shantou", "--lang",
                      lang, "--out", str(out)]) == 0
         label = "Natural gas consumption" if lang == "en" else "天然气消耗量"
-        book = load_workbook(out, data_only=True)
+        book = load_workbook(out, read_only=True, data_only=True)
         found = [row for sheet in book.worksheets for row in rows_of(sheet)
                  if row and row[0] == label]
+        book.close()
         assert found and all("/" in row[2:] for row in found), found
 
 

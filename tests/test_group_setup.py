@@ -52,9 +52,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def by_entity(path: Path) -> dict[str, dict[str, Any]]:
     """The export's By entity sheet: indicator label → {entity name: value}."""
-    book = load_workbook(path, data_only=True)
+    book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
     sheet = book[next(n for n in book.sheetnames if word("by_entity", "en") in n)]
     rows = list(sheet.iter_rows(values_only=True))
+    book.close()
     header = list(rows[0])
     return {row[0]: {name: row[n] for n, name in enumerate(header) if name}
             for row in rows[1:] if row[0]}

@@ -156,9 +156,10 @@ def _region(province: str | None) -> str:
 
 def _by_entity(path: Path, entity_names: list[str]) -> dict[str, dict[str, Any]]:
     """The export's By entity sheet: indicator label → {entity name: value}."""
-    book = load_workbook(path, data_only=True)
+    book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
     sheet = book[next(n for n in book.sheetnames if word("by_entity", "en") in n)]
     rows = list(sheet.iter_rows(values_only=True))
+    book.close()
     header = list(rows[0])
     columns = {name: header.index(name) for name in entity_names}
     return {row[0]: {name: row[column] for name, column in columns.items()}
@@ -264,13 +265,15 @@ def test_a_blank_fuel_makes_every_total_that_reads_it_incomplete(tree_db: Store,
     assert G + "scope1" not in figures.figures("group", YEAR)  # never a smaller number
     # The export prints no number for an incomplete total and says what is missing.
     out = export_workbook(tree_db, YEAR, tmp_path / "group-en.xlsx", "group", "en")
-    book = load_workbook(out, data_only=True)
+    book = load_workbook(out, read_only=True, data_only=True)  # values, row by row
     sheet = book[next(n for n in book.sheetnames if "Environment" in n)]
-    texts = [row[0] for row in sheet.iter_rows(values_only=True) if row[0]]
+    rows = list(sheet.iter_rows(values_only=True))
+    book.close()
+    texts = [row[0] for row in rows if row[0]]
     # named by the indicator's own label, not the row's ("Scope 1" is a row in two tables)
     assert any(str(t).startswith("† Scope 1 GHG emissions 2024: incomplete, not printed")
                and "Beta plant: Diesel consumption" in str(t) for t in texts)
-    scope_rows = [row for row in sheet.iter_rows(values_only=True) if row[0] == "Scope 1"]
+    scope_rows = [row for row in rows if row[0] == "Scope 1"]
     assert scope_rows and scope_rows[0][-1] is None
     # n/a on the blank fuel makes the totals whole again
     tree_db.set_value(Change("beta-plant", YEAR, E + "diesel", "n/a",

@@ -264,8 +264,9 @@ def test_the_data_sheet_shows_n_a_and_not_available_as_states(sample: Store,
     ], user="test")
     for lang, words in (("zh", ("不适用", "暂无")), ("en", ("n/a", "not available"))):
         book = load_workbook(export_workbook(sample, 2023, tmp_path / f"{lang}.xlsx",
-                                             lang=lang))
+                                             lang=lang), read_only=True)  # values, row by row
         rows = list(book.worksheets[-1].iter_rows(values_only=True))
+        book.close()
         state = rows[0].index("状态" if lang == "zh" else "State")
         value = rows[0].index("数值" if lang == "zh" else "Value")
         group = sample.entity("group").name(lang)

@@ -28,8 +28,11 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
     """Every row of the report's sheets (the ratio is among the key figures)."""
-    book = load_workbook(path, data_only=True)
-    return [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    book = load_workbook(path, read_only=True, data_only=True)  # values, row by row
+    try:
+        return [row for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def test_a_computed_percentage_prints_as_the_report_rounds_it(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+from cli_runner import run_cli
 from pg_server import ROOT, PgServer
 from pg_server import cli as _cli
 
@@ -398,8 +399,8 @@ def test_a_url_with_a_password_is_refused_by_every_command_and_the_app(tmp_path:
                 ("set", url, "--year", "2023", "people.employees.total", "1"),
                 ("backup", url, "out.db"), ("dump", url), ("audit", "verify", url),
                 ("validate", url, "--year", "2023")]
-    for args in commands:
-        result = _cli(*args)
+    for args in commands:  # what each command says, run in this process
+        result = run_cli(*args)
         assert result.returncode == 2, (args, result.stderr)
         assert ".pgpass" in result.stderr and "Traceback" not in result.stderr, args
         assert "secret" not in result.stderr + result.stdout

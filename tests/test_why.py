@@ -110,9 +110,10 @@ def test_n_a_and_not_available_print_as_the_report_prints_them(
     defaults = printed(export_workbook(sample, 2024, tmp_path / "a.xlsx", lang=lang))
     assert {"/", "—"} <= defaults  # never a blank that reads as missing
     compared = load_workbook(export_workbook(sample, 2024, tmp_path / "c.xlsx", lang=lang,
-                                             by_entity=True), data_only=True)
+                                             by_entity=True), read_only=True, data_only=True)
     [sheet] = [s for s in compared.worksheets if s.title in ("按主体对比", "By entity")]
     assert {row[2] for row in sheet.iter_rows(values_only=True)} >= {"/", "—"}
+    compared.close()
     # an edition of the company's own: its report prints "不适用" / "n.a."
     document = to_document(sample.edition(2024))
     document["catalogue"]["marks"] = {"not_applicable": "n.a.", "not_available": "未披露"}
