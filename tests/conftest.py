@@ -25,7 +25,10 @@ from esgdesk.storage.location import Location, ServerUrl
 from esgdesk.storage.store import Store, open_database
 
 if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
     from sqlalchemy import Engine
+
+    from ui.main_window import MainWindow
 
 BOTH = ("sqlite", "postgres")
 # The `sample` fixture: the report's figures in a database of the group alone (a company that
@@ -309,6 +312,50 @@ def master_copy(tmp_path_factory: pytest.TempPathFactory
 @pytest.fixture(scope="session")
 def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _built_once(tmp_path_factory, "sample.db", ALONE)
+
+
+@pytest.fixture
+def sample_changed_once(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
+                        _sample_master: Path, tmp_path: Path,
+                        ) -> Iterator[Callable[[str, Callable[[Store, Path], None]], Store]]:
+    """`sample_changed_once(name, change)`: a copy of its own of the sample as `change(store,
+    folder)` leaves it, the change made once per run under `name` (see master_copy), for
+    tests that start from it; closed after the test."""
+    opened: list[Store] = []
+
+    def changed(name: str, change: Callable[[Store, Path], None]) -> Store:
+        def build(path: Path) -> None:
+            shutil.copyfile(_sample_master, path)
+            store = open_database(path)
+            try:
+                change(store, path.parent)
+            finally:
+                store.close()
+
+        opened.append(open_database(master_copy(name, build, tmp_path / "sample.db")))
+        return opened[-1]
+
+    yield changed
+    for store in opened:
+        store.close()
+
+
+@pytest.fixture
+def people_window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
+    """The window in English on a copy of the sample, 2023's people chapter, shown at
+    1600×1000."""
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, lang="en")
+    qtbot.addWidget(win)
+    win.open_database(sample_path, year=2023, chapter="people")
+    win.resize(1600, 1000)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,7 @@ each language and shown under the table in the forms."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from esgdesk.exchange.catalogue_book import (
 )
 from esgdesk.exchange.export import export_workbook
 from esgdesk.model.catalogue import Note, read_document, to_document
-from esgdesk.storage.store import Store, open_database
+from esgdesk.storage.store import Store
 
 YEAR = 2023
 STRUCTURE = "people.structure"  # 员工结构, resources/catalogue/04_people.toml
@@ -62,21 +61,11 @@ def with_notes(sample: Store, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def noted(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
-          _sample_master: Path, tmp_path: Path) -> Iterator[Store]:
+def noted(sample_changed_once: Callable[[str, Callable[[Store, Path], None]], Store],
+          ) -> Store:
     """The sample with the two notes stored through the workbook (as with_notes stores them,
     once per run): a copy of its own, for the tests that start from them."""
-    def build(path: Path) -> None:
-        shutil.copyfile(_sample_master, path)
-        store = open_database(path)
-        try:
-            with_notes(store, path.parent)
-        finally:
-            store.close()
-
-    store = open_database(master_copy("sample-with-notes.db", build, tmp_path / "sample.db"))
-    yield store
-    store.close()
+    return sample_changed_once("sample-with-notes.db", with_notes)
 
 
 def test_notes_round_trip_through_the_catalogue_workbook(sample: Store, tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ as (base − current) ÷ base against P, and printed under their table in the ex
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ from esgdesk.exchange.catalogue_book import (
 from esgdesk.exchange.export import export_workbook
 from esgdesk.model.catalogue import Label, Target, read_document, to_document
 from esgdesk.rules.targets import progress, reduction, target_progress
-from esgdesk.storage.store import Store, open_database
+from esgdesk.storage.store import Store
 
 YEAR = 2023
 STRUCTURE = "people.structure"  # 员工结构: the home table of the staff counts
@@ -71,21 +71,11 @@ def with_targets(sample: Store, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def targeted(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
-             _sample_master: Path, tmp_path: Path) -> Iterator[Store]:
+def targeted(sample_changed_once: Callable[[str, Callable[[Store, Path], None]], Store],
+             ) -> Store:
     """The sample with the two targets stored through the workbook (as with_targets stores
     them, once per run): a copy of its own, for the tests that start from them."""
-    def build(path: Path) -> None:
-        shutil.copyfile(_sample_master, path)
-        store = open_database(path)
-        try:
-            with_targets(store, path.parent)
-        finally:
-            store.close()
-
-    store = open_database(master_copy("sample-with-targets.db", build, tmp_path / "sample.db"))
-    yield store
-    store.close()
+    return sample_changed_once("sample-with-targets.db", with_targets)
 
 
 def test_progress_is_the_reduction_from_the_base_year_against_the_one_asked() -> None:

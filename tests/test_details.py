@@ -4,10 +4,9 @@ over the years; the findings panel names entities and shows enough rows."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPixmap
 from pytestqt.qtbot import QtBot
 
@@ -17,15 +16,8 @@ from ui.trend_chart import CHOSEN, TrendChart
 
 
 @pytest.fixture
-def window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, lang="en")
-    qtbot.addWidget(win)
-    win.open_database(sample_path, year=2023, chapter="people")
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(people_window: MainWindow) -> MainWindow:
+    return people_window
 
 
 def test_the_details_follow_the_chapter_and_show_the_cells_findings(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,15 +19,8 @@ TOTAL = "people.employees.total"
 
 
 @pytest.fixture
-def window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, lang="en")
-    qtbot.addWidget(win)
-    win.open_database(sample_path, year=2023, chapter="people")
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(people_window: MainWindow) -> MainWindow:
+    return people_window
 
 
 def _drop(widget: QWidget, at: QPointF, *files: Path) -> bool:

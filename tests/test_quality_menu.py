@@ -3,10 +3,8 @@ a real window, through the session and the store), as the details pane sets it."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QPoint, QSettings
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,15 +18,8 @@ METHOD = "November's head-count plus the December hires"
 
 
 @pytest.fixture
-def window(qtbot: QtBot, sample_path: Path, tmp_path: Path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, lang="en")
-    qtbot.addWidget(win)
-    win.open_database(sample_path, year=2023, chapter="people")
-    win.resize(1600, 1000)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
+def window(people_window: MainWindow) -> MainWindow:
+    return people_window
 
 
 def _cell(window: MainWindow, ref: FigureRef) -> tuple[QualityMenu, QPoint]:
