@@ -166,6 +166,9 @@ def test_a_change_moving_published_figures_asks_why_and_is_restated(
     dialog.select("wuhan")
     assert not dialog.move_selected("south", 2024)  # asked why, and cancelled: not made
     assert len(asked) == 1 and "north 2024: 350000 → 50000" in asked[0] and not warnings
+    # the figures a line each, by their labels, not the command line's one-line refusal
+    assert "Purchased grid electricity — north 2024: 350000 → 50000\n" in asked[0]
+    assert "--restate" not in asked[0]
     assert dialog.move_selected("south", 2024, reason="Wuhan reports to South")
     assert "north 2024" in dialog.restating and not warnings
     store = open_database(group)

@@ -233,6 +233,18 @@ class StructureDialog(QDialog):
     def _kind(self, code: str) -> str:
         return self.session.require_store().entity(code).kind
 
+    def _listing(self, refused: EsgdeskError) -> str:
+        """What a change would move (a published_would_move refusal), a figure a line by its
+        label in the window's language."""
+        lang = self.ops.lang
+        indicators = self.session.catalogue.indicators
+
+        def label(indicator: str) -> str:
+            found = indicators.get(indicator)
+            return getattr(found.label, lang) if found is not None else indicator
+
+        return refused.listing(lang, label)  # type: ignore[attr-defined]
+
     def _restating(self, change: Callable[[str | None, str], Changes],
                    reason: str | None = None) -> bool:
         """Run a change of structure; when the session says it would move published
@@ -257,10 +269,10 @@ class StructureDialog(QDialog):
 
             reason, ok = QInputDialog.getMultiLineText(
                 self, tr("Restate as a change of boundary"),
-                refused[0].message(self.ops.lang) + "\n\n" + tr("Reason for the restatement"))
+                self._listing(refused[0]) + "\n\n" + tr("Reason for the restatement"))
             if not ok:
                 return False
-        self.restating = refused[0].message(self.ops.lang)
+        self.restating = self._listing(refused[0])
         why = reason
         return self.ops.run(lambda: change("boundary", why))
 

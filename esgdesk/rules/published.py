@@ -36,6 +36,7 @@ class PublishedWouldMove(EsgdeskError):
     def __init__(self, what_en: str, what_zh: str, moves: list[PublishedMove],
                  kinds: str = "method|boundary") -> None:
         self.moves = moves
+        self.what_en, self.what_zh = what_en, what_zh
         named = "; ".join(f"{m.indicator} for {m.entity} {m.year}: {m.published} → "
                           f"{m.after or '—'}" for m in moves[:SHOWN])
         more = len(moves) - SHOWN
@@ -50,6 +51,20 @@ class PublishedWouldMove(EsgdeskError):
             f"只能以重述方式修改：加上 --restate {kinds} --reason 原因 重新执行（保留原披露"
             "数据并加注），或见 esgdesk restate",
             where="restate")
+
+    def listing(self, lang: str, label: Callable[[str], str] = str, shown: int = 12) -> str:
+        """The change and the published figures it would move, a line each (an indicator
+        by `label`, its id by default; the first `shown` of them), for a window asking
+        whether to restate them."""
+        zh = lang == "zh"
+        head = (f"{self.what_zh}将改变以下已发布（已锁定）的数据：" if zh else
+                f"{self.what_en} would change these published (locked) figures:")
+        lines = [f"{label(m.indicator)} — {m.entity} {m.year}: {m.published} → "
+                 f"{m.after or '—'}" for m in self.moves[:shown]]
+        more = len(self.moves) - shown
+        if more > 0:
+            lines.append(f"……另有 {more} 项" if zh else f"… and {more} more")
+        return "\n".join([head, *lines])
 
 
 def _typed_leaves(catalogue: Catalogue, indicator: Indicator) -> list[str]:
