@@ -84,6 +84,9 @@ def test_a_move_that_would_move_published_totals_is_refused_naming_them(
             session.move_entity("wuhan", "south", 2023)
         assert refused.value.kind == "published_would_move"
         assert refused.value.zh != refused.value.en
+        # the code ending the change is set apart from the Chinese that follows
+        assert refused.value.zh.startswith("wuhan 自 2023 年起归入 south 将改变 "), \
+            refused.value.zh
         electricity = {(m.entity, m.year, m.published, m.after) for m in refused.value.moves
                        if m.indicator == ELECTRICITY}
         # the companies' 2023 totals; the group's, and 2022, stay as they were

@@ -36,7 +36,10 @@ class PublishedWouldMove(EsgdeskError):
     def __init__(self, what_en: str, what_zh: str, moves: list[PublishedMove],
                  kinds: str = "method|boundary") -> None:
         self.moves = moves
-        self.what_en, self.what_zh = what_en, what_zh
+        # a space between a code or a number ending the change and the Chinese that follows
+        self.what_en = what_en
+        self.what_zh = f"{what_zh} " if what_zh[-1:].isascii() and what_zh[-1:].isalnum() \
+            else what_zh
         named = "; ".join(f"{m.indicator} for {m.entity} {m.year}: {m.published} → "
                           f"{m.after or '—'}" for m in moves[:SHOWN])
         more = len(moves) - SHOWN
@@ -47,9 +50,9 @@ class PublishedWouldMove(EsgdeskError):
             f"{en_more}. A published figure changes only as a restatement: repeat with "
             f"--restate {kinds} --reason WHY (the published figures are kept and "
             "footnoted), or see esgdesk restate",
-            f"{what_zh}将改变 {len(moves)} 个已发布（已锁定）的数据：{named}{zh_more}。已发布的数据"
-            f"只能以重述方式修改：加上 --restate {kinds} --reason 原因 重新执行（保留原披露"
-            "数据并加注），或见 esgdesk restate",
+            f"{self.what_zh}将改变 {len(moves)} 个已发布（已锁定）的数据：{named}{zh_more}。"
+            f"已发布的数据只能以重述方式修改：加上 --restate {kinds} --reason 原因 "
+            "重新执行（保留原披露数据并加注），或见 esgdesk restate",
             where="restate")
 
     def listing(self, lang: str, label: Callable[[str], str] = str, shown: int = 12) -> str:
