@@ -734,7 +734,7 @@ class RequestFrame:
     cells would take other styles than the first's (a text quote-prefixed, lest it be read
     as a formula) is written through openpyxl: its styles would be numbered otherwise."""
 
-    def __init__(self, writer: RequestWriter, parts: list[tuple[str, int, bytes]]) -> None:
+    def __init__(self, writer: RequestWriter, parts: list[tuple[str, int, Any]]) -> None:
         from esgdesk.exchange.xlsx_save import StyleIds
 
         self.writer = writer  # its looks and plain cells give the cells made again theirs
@@ -765,12 +765,17 @@ class RequestFrame:
            ) -> RequestFrame | None:
         """The frame of a request written through openpyxl to `path`, its sheets recorded
         as saved; None where it cannot be written again from its parts."""
-        from esgdesk.exchange.xlsx_save import StyleIds, saved_parts, text_xml
+        from esgdesk.exchange.xlsx_save import Packed, StyleIds, saved_parts, text_xml
 
         if not all(saved.plain for saved in recorded.values()):
             return None
         frame = cls(writer, saved_parts(path))
         sheets = writer.workbook.worksheets
+        # every part but those made anew compressed once
+        anew = {"docProps/core.xml", sheets[0].path[1:], sheets[-2].path[1:],
+                *(sheet.path[1:] for sheet in sheets[1:-2])}
+        frame.parts = [(name, attributes, content if name in anew else Packed(content))
+                       for name, attributes, content in frame.parts]
         last = recorded[sheets[-1].title]
         frame.styles, frame.known = StyleIds(last.styles_after), last.known
         instructions = recorded[sheets[0].title]

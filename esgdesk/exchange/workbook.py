@@ -226,7 +226,7 @@ def save_atomically(workbook: Any, path: Path, recorded: dict[str, Any] | None =
     return path
 
 
-def parts_atomically(parts: list[tuple[str, int, bytes]], path: Path) -> Path:
+def parts_atomically(parts: list[tuple[str, int, Any]], path: Path) -> Path:
     """A workbook of these parts (see xlsx_save.write_parts) written as save_atomically
     writes one."""
     path = Path(path)

@@ -23,7 +23,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what openpyxl's writer uses
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML
 from openpyxl.compat import safe_string
@@ -454,11 +454,49 @@ def saved_parts(path: Path) -> list[tuple[str, int, bytes]]:
                 for info in archive.infolist()]
 
 
-def write_parts(path: Path, parts: list[tuple[str, int, bytes]]) -> None:
+class Packed:
+    """A part's content compressed once as ZipFile compresses it, for the many workbooks
+    that hold the same part (a collection's requests carry the same catalogue)."""
+
+    __slots__ = ("crc", "data", "size")
+
+    def __init__(self, content: bytes) -> None:
+        import zlib
+
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.data = packer.compress(content) + packer.flush()
+        self.crc, self.size = zlib.crc32(content), len(content)
+
+
+def write_parts(path: Path, parts: list[tuple[str, int, bytes | Packed]]) -> None:
     """A workbook of these parts, each entry made as openpyxl's save makes it."""
     with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         for name, attributes, content in parts:
             info = ZipInfo(name, time.localtime(time.time())[:6])
             info.external_attr = attributes
             info.compress_type = ZIP_DEFLATED
-            archive.writestr(info, content)
+            if type(content) is Packed and _PACKED_WRITES:
+                _write_packed(archive, info, content)
+            else:
+                archive.writestr(info, content)
+
+
+# ZipFile has no public way to put down data compressed before: its own steps for an entry
+# (ZipFile._open_to_write and _ZipWriteFile.close) are taken here at once, the header written
+# with the sizes and checksum its close would have written back into it.
+_PACKED_WRITES = hasattr(ZipFile, "_writecheck")
+
+
+def _write_packed(archive: ZipFile, info: ZipInfo, packed: Packed) -> None:
+    info.file_size, info.compress_size, info.CRC = packed.size, len(packed.data), packed.crc
+    info.flag_bits = 0
+    zip64 = info.file_size * 1.05 > ZIP64_LIMIT
+    archive.fp.seek(archive.start_dir)
+    info.header_offset = archive.fp.tell()
+    archive._writecheck(info)
+    archive._didModify = True
+    archive.fp.write(info.FileHeader(zip64))
+    archive.fp.write(packed.data)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
