@@ -8,6 +8,11 @@ input message does not cover it), last year's explanation last, labels and struc
 protected, instructions in zh and en, and a hidden, protected metadata sheet
 (esgdesk.exchange.metadata) naming the request and mapping every cell to its figure, with
 a checksum over the fixed content. esgdesk.exchange.returned reads such a workbook back.
+
+`write_requests` writes a collection: the first request of each layout (the same tables
+and figures asked, in the same language) through openpyxl, the others from its frame
+(RequestFrame), making again only what is each request's own; the workbooks are the same,
+part for part, as openpyxl writes each.
 """
 
 from __future__ import annotations
@@ -165,6 +170,9 @@ class RequestWriter:
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
+        # the cell specs and sheet names of the chapters, before the instructions' (see
+        # RequestFrame: the instructions are made anew for each request of a layout)
+        self.chapter_specs, self.chapter_taken = 0, set()
 
     def _styles(self) -> None:
         from openpyxl import Workbook
@@ -263,7 +271,6 @@ class RequestWriter:
             if chapter.id in chapters:
                 self._chapter_sheet(chapter, chapters[chapter.id])
         self._repeat_figures()
-        # what the instructions, made anew for each request of a frame, find before them
         self.chapter_specs, self.chapter_taken = len(self.cells), set(self.taken)
         self._instructions(instructions)  # last: it says whether prior years were shown
         self._instructions_page(instructions)
@@ -755,9 +762,13 @@ class RequestFrame:
         self.slot_styles = [(title, place, book[title]._cells[place]._style)
                             for _m, title, _r, _c, _a, _s, _e, places in slots
                             for place in places]
+        # the cell styles of the frame's workbook, in order, and the attributes after each
+        # cell's address by its style and type (see xlsx_save._plain_cell); the styles the
+        # instructions, written first, give their ids
         self.styles = StyleIds()
         self.known: dict[tuple[bytes, str], str] = {}
-        # sheet parts written anew: by part name, the kind and the pieces
+        self.instruction_styles: list[bytes] = []
+        # the sheets written anew, by part name: their kind and pieces
         self.sheets: dict[str, tuple[str, Any]] = {}
 
     @classmethod
@@ -794,8 +805,9 @@ class RequestFrame:
                 else:
                     pieces.append(piece)
             end = pieces.pop()
-            if (type(end) is not str or end.count(head) != 2
-                    or end.find(head) < end.find("<headerFooter>") or "<headerFooter>" not in end):
+            # the page header names the entity: in the odd and even pages' header alone
+            footer = end.find("<headerFooter>") if type(end) is str else -1
+            if footer < 0 or end.count(head, footer) != 2 or end.count(head) != 2:
                 return None
             frame.sheets[sheet.path[1:]] = ("chapter", (sheet.title, pieces, end.split(head)))
         meta = recorded[sheets[-2].title]

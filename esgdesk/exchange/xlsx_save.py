@@ -11,6 +11,11 @@ tests/test_xlsx_save.py holds the two ways to the same bytes.
 `PlainCells` makes such plain cells without openpyxl's per-cell work (a Cell, and a style
 table lookup on every assignment of a font, fill or border): a cell holds its value and the
 style openpyxl would have given it, looked up once a workbook for each change of style.
+
+Many workbooks of one layout (a collection's requests) are written from the first: its
+sheets' XML kept as saved (SavedSheet), each later one's own cells put on a LightSheet and
+written into their places (cell_text, plain_rows), the parts they share compressed once
+(Packed) and the whole put down by write_parts.
 """
 
 from __future__ import annotations
