@@ -108,16 +108,29 @@ def _validation_keys(_catalogue: Catalogue) -> dict[str, tuple[Any, ...]]:
 
 
 @lru_cache(maxsize=32)
-def _department_tables(catalogue: Catalogue, department: str) -> tuple[Table, ...]:
-    return tuple(catalogue.department_tables(department))
+def _typed_in(catalogue: Catalogue, department: str
+              ) -> tuple[tuple[Table, tuple[Indicator, ...]], ...]:
+    """Each of a department's tables with the figures a request types there, whichever
+    entity takes them (collected_in without `takes`)."""
+    return tuple((t, tuple(catalogue.indicators[i] for i in t.indicators()
+                           if collected_in(catalogue, t, i, department)))
+                 for t in catalogue.department_tables(department))
+
+
+@lru_cache(maxsize=32)
+def _levels(catalogue: Catalogue, department: str) -> tuple[Indicator, ...]:
+    """A figure of each level a department's figures are typed at (see entity_takes)."""
+    levels = {spec.entered_at: spec for _t, specs in _typed_in(catalogue, department)
+              for spec in specs}
+    return tuple(levels[level] for level in sorted(levels))
 
 
 def request_tables(catalogue: Catalogue, department: str,
                    takes: Callable[[Indicator], bool] | None = None) -> list[Table]:
     """The tables a department's request holds: those where it types a figure (at the
     request's entity, when `takes` says which it takes)."""
-    return [t for t in _department_tables(catalogue, department)
-            if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
+    return [t for t, specs in _typed_in(catalogue, department)
+            if specs and (takes is None or any(takes(spec) for spec in specs))]
 
 
 def entity_takes(store: Store, entity: str, year: int | None = None,
@@ -255,7 +268,7 @@ class RequestWriter:
         tables = request_tables(self.catalogue, self.request.department, self.takes)
         key: tuple[Any, ...] = ()
         if frames is not None:
-            key = self._layout(tables)
+            key = self._layout()
             frame = frames.get(key)
             if frame is not None and frame.write(self, out):
                 return out
@@ -287,13 +300,14 @@ class RequestWriter:
         frames[key] = RequestFrame.of(self, out, recorded)
         return out
 
-    def _layout(self, tables: list[Table]) -> tuple[Any, ...]:
+    def _layout(self) -> tuple[Any, ...]:
         """What a request's chapter sheets are made of but its figures: requests of the same
-        layout differ only in their figures, entity, and what the instructions say."""
+        layout differ only in their figures, entity, and what the instructions say. The
+        tables and figures it asks for follow from the levels its entity takes figures at
+        (self.takes: entity_takes, which asks a figure's level alone)."""
         department = self.request.department
         return (self.catalogue, self.request.year, department, self.lang,
-                tuple((t.id, tuple(i for i in t.indicators() if collected_in(
-                    self.catalogue, t, i, department, self.takes))) for t in tables))
+                tuple(self.takes(spec) for spec in _levels(self.catalogue, department)))
 
     def _slot(self, make: Callable[..., list[Any]], sheet: Any, row: int, column: int,
               *args: Any) -> list[Any]:
