@@ -546,6 +546,52 @@ def test_requests_for_many_entities_and_departments_go_to_one_folder(sample_tree
         write_requests(sample_tree, 2024, ["zkteco"], ["hr"], tmp_path / "nowhere", "c")
 
 
+def test_a_collections_requests_are_part_for_part_those_written_one_by_one(
+        sample_tree: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A request written from the first of its layout's frame is the workbook openpyxl
+    writes for it alone; one whose own cells would take another style (last year's
+    explanation read as a formula, so quote-prefixed) is written through openpyxl."""
+    import datetime
+    import re
+    import zipfile
+
+    from esgdesk.exchange import requests
+    from esgdesk.storage.records import Change
+
+    class Made(datetime.datetime):  # the metadata's time of making, the same both times
+        @classmethod
+        def now(cls, tz: Any = None) -> Made:
+            return cls(2025, 1, 2, 3, 4, 5)
+
+    def parts(path: Path) -> dict[str, bytes]:
+        stamps = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+            return {n: stamps.sub(b"", archive.read(n)) for n in archive.namelist()}
+
+    monkeypatch.setattr(requests, "datetime", Made)
+    sample_tree.set_history([Change("xiamen-zkteco", 2023, "innovation.rd.staff", "120",
+                                    "=SUM(A1) is what they typed"),
+                             Change("guangdong-zkteco", 2023, "innovation.rd.staff", "99",
+                                    "counted in March & <April>")], "tester")
+    entities = [e.code for e in sample_tree.entities()]
+    framed, alone = tmp_path / "framed", tmp_path / "alone"
+    framed.mkdir()
+    alone.mkdir()
+    written_from_frame: list[bool] = []
+    frame_writes = requests.RequestFrame.write
+    monkeypatch.setattr(requests.RequestFrame, "write", lambda frame, writer, out: (
+        written_from_frame.append(frame_writes(frame, writer, out)) or written_from_frame[-1]))
+    names = [p.name for p in requests.write_requests(
+        sample_tree, 2024, entities, ["hr", "ehs"], framed, "coordinator")]
+    assert written_from_frame.count(True) >= 4 and written_from_frame.count(False) == 1
+    monkeypatch.setattr(requests.RequestFrame, "of", classmethod(lambda *_args: None))
+    assert [p.name for p in requests.write_requests(
+        sample_tree, 2024, entities, ["hr", "ehs"], alone, "coordinator")] == names
+    for name in names:
+        assert parts(framed / name) == parts(alone / name), name
+
+
 def test_a_collections_requests_are_recorded_together_each_with_its_audit_row(
         sample: Store, tmp_path: Path) -> None:
     from esgdesk.exchange.requests import write_requests

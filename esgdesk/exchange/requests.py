@@ -8,6 +8,11 @@ input message does not cover it), last year's explanation last, labels and struc
 protected, instructions in zh and en, and a hidden, protected metadata sheet
 (esgdesk.exchange.metadata) naming the request and mapping every cell to its figure, with
 a checksum over the fixed content. esgdesk.exchange.returned reads such a workbook back.
+
+`write_requests` writes a collection: the first request of each layout (the same tables
+and figures asked, in the same language) through openpyxl, the others from its frame
+(RequestFrame), making again only what is each request's own; the workbooks are the same,
+part for part, as openpyxl writes each.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from esgdesk.exchange.metadata import (
     meta_rows,
 )
 from esgdesk.exchange.workbook import (
+    FORMULA_STARTS,
     append_row,
     beside,
     both_words,
@@ -102,16 +108,29 @@ def _validation_keys(_catalogue: Catalogue) -> dict[str, tuple[Any, ...]]:
 
 
 @lru_cache(maxsize=32)
-def _department_tables(catalogue: Catalogue, department: str) -> tuple[Table, ...]:
-    return tuple(catalogue.department_tables(department))
+def _typed_in(catalogue: Catalogue, department: str
+              ) -> tuple[tuple[Table, tuple[Indicator, ...]], ...]:
+    """Each of a department's tables with the figures a request types there, whichever
+    entity takes them (collected_in without `takes`)."""
+    return tuple((t, tuple(catalogue.indicators[i] for i in t.indicators()
+                           if collected_in(catalogue, t, i, department)))
+                 for t in catalogue.department_tables(department))
+
+
+@lru_cache(maxsize=32)
+def _levels(catalogue: Catalogue, department: str) -> tuple[Indicator, ...]:
+    """A figure of each level a department's figures are typed at (see entity_takes)."""
+    levels = {spec.entered_at: spec for _t, specs in _typed_in(catalogue, department)
+              for spec in specs}
+    return tuple(levels[level] for level in sorted(levels))
 
 
 def request_tables(catalogue: Catalogue, department: str,
                    takes: Callable[[Indicator], bool] | None = None) -> list[Table]:
     """The tables a department's request holds: those where it types a figure (at the
     request's entity, when `takes` says which it takes)."""
-    return [t for t in _department_tables(catalogue, department)
-            if any(collected_in(catalogue, t, i, department, takes) for i in t.indicators())]
+    return [t for t, specs in _typed_in(catalogue, department)
+            if specs and (takes is None or any(takes(spec) for spec in specs))]
 
 
 def entity_takes(store: Store, entity: str, year: int | None = None,
@@ -131,8 +150,6 @@ class RequestWriter:
         `qualities`: how the year's figures were obtained (store.qualities); `sent_back`: why
         the year's requests were sent back (store.sent_back); each when read already (a
         collection reads them for all its requests at once)."""
-        from openpyxl import Workbook
-
         self.store = store
         self.catalogue = store.edition(request.year)
         self.request = request
@@ -147,7 +164,16 @@ class RequestWriter:
         self.qualities = (store.qualities(request.year, [request.entity]) if qualities is None
                           else qualities)
         self.sent_back = sent_back
-        self.workbook = Workbook()
+        self.workbook: Any = None  # openpyxl's, made when the workbook is written through it
+        self._fresh()
+        # the cells whose content is the request's own (figures, explanations), each made by
+        # one of the methods _slot calls: (the method, sheet, row, column, its arguments,
+        # where its cell specs start and end in self.cells, its cells' (row, column)); kept
+        # where the workbook is the first of a layout (see RequestFrame)
+        self.slots: list[tuple[Any, ...]] | None = None
+
+    def _fresh(self) -> None:
+        """Nothing written yet."""
         self.cells: list[CellSpec] = []
         self.taken: set[str] = set()
         self.validations: dict[object, Any] = {}  # by kind of figure, and "state"
@@ -157,12 +183,17 @@ class RequestWriter:
         self.typed_at: dict[str, tuple[str, str]] = {}  # indicator → its input cell
         self.repeated: list[tuple[Any, str]] = []  # (cell, indicator) shown twice
         self.prior_shown = False
-        self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
-        self._styles()
+        # the cell specs and sheet names of the chapters, before the instructions' (see
+        # RequestFrame: the instructions are made anew for each request of a layout)
+        self.chapter_specs, self.chapter_taken = 0, set()
 
     def _styles(self) -> None:
+        from openpyxl import Workbook
+
         from esgdesk.exchange.xlsx_save import PlainCells
 
+        self.workbook = Workbook()
+        self.alignments: dict[tuple[tuple[str, Any], ...], Any] = {}
         house_styles(self)
         self.plain = PlainCells(self.workbook)
         self.locked_fill = self.group_fill
@@ -227,21 +258,67 @@ class RequestWriter:
             self.cells.append(_spec(CellSpec, (sheet.title, cell.coordinate, "fixed", "", 0,
                                                fixed_text(value))))
 
-    def write(self, out: Path) -> Path:
+    def write(self, out: Path, frames: dict[tuple[Any, ...], RequestFrame | None] | None = None
+              ) -> Path:
+        """The workbook written to `out`. `frames`: a collection's requests of each layout
+        so far (see RequestFrame), the first of a layout written through openpyxl and kept,
+        the others written from its frame."""
         from openpyxl.workbook.protection import WorkbookProtection
 
+        tables = request_tables(self.catalogue, self.request.department, self.takes)
+        key: tuple[Any, ...] = ()
+        if frames is not None:
+            key = self._layout()
+            frame = frames.get(key)
+            if frame is not None and frame.write(self, out):
+                return out
+            self._fresh()
+            if key not in frames:
+                self.slots = []
+        self._styles()
         instructions = self.workbook.active
         chapters: dict[str, list[Table]] = {}
-        for table in request_tables(self.catalogue, self.request.department, self.takes):
+        for table in tables:
             chapters.setdefault(table.chapter, []).append(table)
         for chapter in self.catalogue.chapters:
             if chapter.id in chapters:
                 self._chapter_sheet(chapter, chapters[chapter.id])
         self._repeat_figures()
+        self.chapter_specs, self.chapter_taken = len(self.cells), set(self.taken)
         self._instructions(instructions)  # last: it says whether prior years were shown
+        self._instructions_page(instructions)
         self._metadata()
         self.workbook.security = WorkbookProtection(lockStructure=True)
-        return save_atomically(self.workbook, out)
+        if self.slots is None or frames is None:
+            return save_atomically(self.workbook, out)
+        from esgdesk.exchange.xlsx_save import SavedSheet
+
+        recorded = {sheet.title: SavedSheet(set()) for sheet in self.workbook.worksheets}
+        for _make, title, _row, _column, _args, _start, _end, places in self.slots:
+            recorded[title].slots.update(places)
+        save_atomically(self.workbook, out, recorded)
+        frames[key] = RequestFrame.of(self, out, recorded)
+        return out
+
+    def _layout(self) -> tuple[Any, ...]:
+        """What a request's chapter sheets are made of but its figures: requests of the same
+        layout differ only in their figures, entity, and what the instructions say. The
+        tables and figures it asks for follow from the levels its entity takes figures at
+        (self.takes: entity_takes, which asks a figure's level alone)."""
+        department = self.request.department
+        return (self.catalogue, self.request.year, department, self.lang,
+                tuple(self.takes(spec) for spec in _levels(self.catalogue, department)))
+
+    def _slot(self, make: Callable[..., list[Any]], sheet: Any, row: int, column: int,
+              *args: Any) -> list[Any]:
+        """The cells `make` puts at `row`, `column` (and on): content of the request's own,
+        kept in self.slots for the frame of its layout where it is recorded."""
+        start = len(self.cells)
+        cells = make(sheet, row, column, *args)
+        if self.slots is not None:
+            self.slots.append((make.__name__, sheet.title, row, column, args, start,
+                               len(self.cells), [(c.row, c.column) for c in cells]))
+        return cells
 
     def _instructions(self, sheet: Any) -> None:
         lang, request = self.lang, self.request
@@ -294,6 +371,9 @@ class RequestWriter:
             self.put(sheet, row, 1, both_words(kind), self.as_bold)
             self._input(sheet, row, 2, kind, [""])
             row += 1
+
+    @staticmethod
+    def _instructions_page(sheet: Any) -> None:
         sheet.column_dimensions["A"].width = 60
         sheet.column_dimensions["B"].width = 70
         fit_a4(sheet, landscape=True)
@@ -352,19 +432,22 @@ class RequestWriter:
 
     def _page_header(self, sheet: Any) -> None:
         """A printed page names the entity, department and year, and counts its pages."""
+        foot = "第 &P 页，共 &N 页" if self.lang == "zh" else "Page &P of &N"
+        for part in (sheet.oddHeader, sheet.evenHeader):
+            part.center.text = self._page_head()
+        for part in (sheet.oddFooter, sheet.evenFooter):
+            part.center.text = foot
+
+    def _page_head(self) -> str:
+        """The text atop a printed page (& doubled: a code of the header's otherwise)."""
         entity = self.store.entity(self.request.entity)
         department = self.catalogue.departments[self.request.department]
         year = self.request.year
         if self.lang == "zh":
             head = f"{entity.name_zh} · {department.zh} · {year} 年"
-            foot = "第 &P 页，共 &N 页"
         else:
             head = f"{entity.name_en} · {department.en} · {year}"
-            foot = "Page &P of &N"
-        for part in (sheet.oddHeader, sheet.evenHeader):
-            part.center.text = head.replace("&", "&&")
-        for part in (sheet.oddFooter, sheet.evenFooter):
-            part.center.text = foot
+        return head.replace("&", "&&")
 
     def _grid(self, table: Table) -> FormGrid:
         # A per-site table asks for the request's own entity: one column a year, headed
@@ -430,34 +513,45 @@ class RequestWriter:
                 spec = self.catalogue.indicators[ref.indicator]
                 if ref.year == self.request.year and collected_in(
                         self.catalogue, table, spec.id, self.request.department, self.takes):
-                    held = self.book.stored(self.request.entity, spec.id, self.request.year)
-                    cell = self._input(sheet, row, column + 1, "value", [spec.id],
-                                       self._current(spec),
-                                       held.value or "" if held is not None else "")
+                    cell = self._slot(self._typed_cell, sheet, row, column + 1, spec)[0]
                     self._validate(cell, spec)
                     self.typed_at.setdefault(spec.id, (sheet.title, cell.coordinate))
                     inputs.append(spec)
                 else:
-                    value = self._shown(spec, ref.year)
-                    cell = self.put(sheet, row, column + 1, value, self.as_locked, fixed=False)
-                    if spec.type.numeric:
-                        cell.number_format = spec.type.entry_format()
-                    self._carried(sheet, cell, "prior", spec.id, ref.year, value)
-                    self.prior_shown |= value is not None and ref.year < self.request.year
-                    if value is None and ref.year == self.request.year:
-                        self.repeated.append((cell, spec.id))
+                    self._slot(self._shown_cell, sheet, row, column + 1, spec, ref.year)
             self._closed(sheet, row, len(grid.columns) + 1, first_extra - 1)
             if typed_unit and len(inputs) == 1 and inputs[0].type.unit_id is not None:
                 self._unit_input(sheet, row, first_extra, inputs[0])
             elif typed_unit:
                 self._closed(sheet, row, first_extra, first_extra)
             if inputs:
-                self._row_extras(sheet, row, first_extra + int(typed_unit),
-                                 [spec.id for spec in inputs])
+                extras = self._slot(self._row_extras, sheet, row,
+                                    first_extra + int(typed_unit), [spec.id for spec in inputs])
+                self._state_list(extras[1])
+                self._quality_list(extras[3])
             else:
                 self._closed(sheet, row, first_extra + int(typed_unit), last)
             row += 1
         return row
+
+    def _typed_cell(self, sheet: Any, row: int, column: int, spec: Indicator) -> list[Any]:
+        """The reporting year's input cell of a figure, holding what is held for it."""
+        held = self.book.stored(self.request.entity, spec.id, self.request.year)
+        return [self._input(sheet, row, column, "value", [spec.id], self._current(spec),
+                            held.value or "" if held is not None else "")]
+
+    def _shown_cell(self, sheet: Any, row: int, column: int, spec: Indicator, year: int
+                    ) -> list[Any]:
+        """A locked cell showing a figure: a prior year's, or one typed elsewhere."""
+        value = self._shown(spec, year)
+        cell = self.put(sheet, row, column, value, self.as_locked, fixed=False)
+        if spec.type.numeric:
+            cell.number_format = spec.type.entry_format()
+        self._carried(sheet, cell, "prior", spec.id, year, value)
+        self.prior_shown |= value is not None and year < self.request.year
+        if value is None and year == self.request.year:
+            self.repeated.append((cell, spec.id))
+        return [cell]
 
     def _closed(self, sheet: Any, row: int, first: int, last: int) -> None:
         """Cells of a table that take nothing: grey and locked, as they look."""
@@ -501,10 +595,11 @@ class RequestWriter:
             self.validations[key] = dv
         self.validated.setdefault(key, []).append((cell.column, cell.row))
 
-    def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> None:
+    def _row_extras(self, sheet: Any, row: int, column: int, ids: list[str]) -> list[Any]:
         """A row's explanation, state and last year's explanation: for the row's one figure,
         or for each figure a target table's row collects (its target, achievement, next
-        target). Only explanations are shown; a figure's provenance is for coordinators."""
+        target). Only explanations are shown; a figure's provenance is for coordinators.
+        Its five cells, in order."""
         entity, year, lang = self.request.entity, self.request.year, self.lang
         held = [self.book.stored(entity, i, year) for i in ids]
         state = next((STATES[s.state] for s in held if s is not None and s.state in STATES),
@@ -515,10 +610,9 @@ class RequestWriter:
             state = next((STATES[s.state] for s in before
                           if s is not None and s.state == NOT_APPLICABLE.id), None)
         note = next((s.note for s in held if s is not None and s.note), None)
-        self._input(sheet, row, column, "note", ids, note)
-        cell = self._input(sheet, row, column + 1, "state", ids,
-                           state.word(lang) if state else None)
-        self._state_list(cell)
+        cells = [self._input(sheet, row, column, "note", ids, note),
+                 self._input(sheet, row, column + 1, "state", ids,
+                             state.word(lang) if state else None)]
         last = next((s for i in ids if (s := self.book.stored(entity, i, year - 1))
                      is not None and s.note), None)
         cell = self.put(sheet, row, column + 2, last.note if last else None,
@@ -527,10 +621,10 @@ class RequestWriter:
             self._carried(sheet, cell, "last_note", last.indicator, year - 1, last.note)
         quality, method = next((self.qualities[entity, i] for i in ids
                                 if (entity, i) in self.qualities), ("", ""))
-        cell = self._input(sheet, row, column + 3, "quality", ids,
-                           quality_words(quality, lang) or None)
-        self._quality_list(cell)
-        self._input(sheet, row, column + 4, "method", ids, method or None)
+        cells += [cell, self._input(sheet, row, column + 3, "quality", ids,
+                                    quality_words(quality, lang) or None),
+                  self._input(sheet, row, column + 4, "method", ids, method or None)]
+        return cells
 
     def _quality_list(self, cell: Any) -> None:
         """How a figure was obtained: measured, calculated or estimated, from a list."""
@@ -609,16 +703,8 @@ class RequestWriter:
         self.validated.setdefault("state", []).append((cell.column, cell.row))
 
     def _metadata(self) -> None:
-        request, entity = self.request, self.store.entity(self.request.entity)
-        meta = {"format": FORMAT, "request": request.id, "entity": request.entity,
-                "entity_zh": entity.name_zh, "entity_en": entity.name_en,
-                "year": str(request.year), "department": request.department,
-                "catalogue": self.catalogue.content_hash, "lang": self.lang,
-                "made_at": datetime.now().isoformat(timespec="seconds"),
-                "made_by": f"{self.user} · esgdesk {__version__}", "due": request.due,
-                "assignee": request.assignee}
         sheet = self.workbook.create_sheet(META_SHEET)
-        for row, values in enumerate(meta_rows(meta, self.cells), start=1):
+        for row, values in enumerate(self._meta_rows(), start=1):
             append_row(sheet, row, values)
         sheet.sheet_state = "veryHidden"
         sheet.protection.sheet = True
@@ -627,6 +713,18 @@ class RequestWriter:
             edition.cell(row=row, column=1, value=text)
         edition.sheet_state = "veryHidden"
         edition.protection.sheet = True
+
+    def _meta_rows(self) -> list[list[Any]]:
+        """The metadata sheet's rows (see esgdesk.exchange.metadata)."""
+        request, entity = self.request, self.store.entity(self.request.entity)
+        meta = {"format": FORMAT, "request": request.id, "entity": request.entity,
+                "entity_zh": entity.name_zh, "entity_en": entity.name_en,
+                "year": str(request.year), "department": request.department,
+                "catalogue": self.catalogue.content_hash, "lang": self.lang,
+                "made_at": datetime.now().isoformat(timespec="seconds"),
+                "made_by": f"{self.user} · esgdesk {__version__}", "due": request.due,
+                "assignee": request.assignee}
+        return meta_rows(meta, self.cells)
 
     def _edition_cells(self) -> list[str]:
         """The request's edition packed into cells, packed once for the many requests of a
@@ -638,6 +736,199 @@ class RequestWriter:
             _PACKED_EDITIONS[key] = edition_cells(
                 self.store.edition_document(self.request.year))
         return _PACKED_EDITIONS[key]
+
+
+# What a request writer's cells are made with: the looks and the plain cells that give
+# each the style openpyxl's would have.
+_STYLE_NAMES = ("plain", "as_title", "as_bold", "as_text", "as_fact", "as_input",
+                "as_heading", "as_group", "as_locked", "as_last_note", "as_labels",
+                "alignments", "locked_fill", "Alignment")
+_DIMENSION = re.compile(r'<dimension ref="[^"]*" />')
+
+
+class RequestFrame:
+    """The first request of a layout as written (see RequestWriter._layout), to write the
+    others of that layout from, as openpyxl would have written each: every part of the
+    workbook kept as saved but what is the request's own (its figures and explanations,
+    the instructions, the metadata, the page header, the dates), and the cells of its own
+    made again by the methods that made them (RequestWriter._slot). A request whose own
+    cells would take other styles than the first's (a text quote-prefixed, lest it be read
+    as a formula) is written through openpyxl: its styles would be numbered otherwise."""
+
+    def __init__(self, writer: RequestWriter, parts: list[tuple[str, int, Any]]) -> None:
+        from esgdesk.exchange.xlsx_save import StyleIds
+
+        self.writer = writer  # its looks and plain cells give the cells made again theirs
+        self.parts = parts
+        self.taken = writer.chapter_taken
+        self.typed_at = dict(writer.typed_at)
+        slots = writer.slots or []
+        self.slots = [(make, title, row, column, args)
+                      for make, title, row, column, args, _s, _e, _p in slots]
+        # the cell specs before each slot's and after the last (the chapters' alone)
+        self.chunks: list[list[CellSpec]] = []
+        position = 0
+        for _make, _title, _row, _column, _args, start, end, _places in slots:
+            self.chunks.append(writer.cells[position:start])
+            position = end
+        self.chunks.append(writer.cells[position:writer.chapter_specs])
+        book = writer.workbook
+        self.slot_styles = [(title, place, book[title]._cells[place]._style)
+                            for _m, title, _r, _c, _a, _s, _e, places in slots
+                            for place in places]
+        # the cell styles of the frame's workbook, in order, and the attributes after each
+        # cell's address by its style and type (see xlsx_save._plain_cell); the styles the
+        # instructions, written first, give their ids
+        self.styles = StyleIds()
+        self.known: dict[tuple[bytes, str], str] = {}
+        self.instruction_styles: list[bytes] = []
+        # the sheets written anew, by part name: their kind and pieces
+        self.sheets: dict[str, tuple[str, Any]] = {}
+
+    @classmethod
+    def of(cls, writer: RequestWriter, path: Path, recorded: dict[str, Any]
+           ) -> RequestFrame | None:
+        """The frame of a request written through openpyxl to `path`, its sheets recorded
+        as saved; None where it cannot be written again from its parts."""
+        from esgdesk.exchange.xlsx_save import Packed, StyleIds, saved_parts, text_xml
+
+        if not all(saved.plain for saved in recorded.values()):
+            return None
+        frame = cls(writer, saved_parts(path))
+        sheets = writer.workbook.worksheets
+        # every part but those made anew compressed once
+        anew = {"docProps/core.xml", sheets[0].path[1:], sheets[-2].path[1:],
+                *(sheet.path[1:] for sheet in sheets[1:-2])}
+        frame.parts = [(name, attributes, content if name in anew else Packed(content))
+                       for name, attributes, content in frame.parts]
+        last = recorded[sheets[-1].title]
+        frame.styles, frame.known = StyleIds(last.styles_after), last.known
+        instructions = recorded[sheets[0].title]
+        top, _rows, tail = instructions.parts()
+        if len(_DIMENSION.findall(top)) != 1:
+            return None
+        frame.instruction_styles = instructions.styles_after
+        frame.sheets[sheets[0].path[1:]] = ("instructions", (
+            sheets[0].title, _DIMENSION.split(top), tail, instructions.row_attributes))
+        head = f">{text_xml('&C' + writer._page_head())}<"
+        for sheet in sheets[1:-2]:
+            pieces: list[Any] = []
+            for piece in recorded[sheet.title].pieces:
+                if type(piece) is str and pieces and type(pieces[-1]) is str:
+                    pieces[-1] += piece
+                else:
+                    pieces.append(piece)
+            end = pieces.pop()
+            # the page header names the entity: in the odd and even pages' header alone
+            footer = end.find("<headerFooter>") if type(end) is str else -1
+            if footer < 0 or end.count(head, footer) != 2 or end.count(head) != 2:
+                return None
+            frame.sheets[sheet.path[1:]] = ("chapter", (sheet.title, pieces, end.split(head)))
+        meta = recorded[sheets[-2].title]
+        top, _rows, tail = meta.parts()
+        if sheets[-2].title != META_SHEET or len(_DIMENSION.findall(top)) != 1:
+            return None
+        frame.sheets[sheets[-2].path[1:]] = ("meta", (_DIMENSION.split(top), tail))
+        return frame
+
+    def write(self, writer: RequestWriter, out: Path) -> bool:
+        """Write the writer's request to `out` from this frame; False (nothing written, the
+        writer to begin again) where it would not be the workbook openpyxl writes."""
+        from esgdesk.exchange.workbook import parts_atomically
+        from esgdesk.exchange.xlsx_save import (
+            LightSheet,
+            StyleIds,
+            core_properties,
+            text_xml,
+        )
+
+        writer._fresh()
+        writer.taken = set(self.taken)
+        for name in _STYLE_NAMES:
+            setattr(writer, name, getattr(self.writer, name))
+        sheets: dict[str, Any] = {}
+        for kind, (title, *_rest) in self.sheets.values():
+            if kind == "chapter":
+                sheets[title] = LightSheet(title, self.styles)
+        cells = writer.cells
+        for chunk, (make, title, row, column, args) in zip(self.chunks, self.slots,
+                                                           strict=False):
+            cells.extend(chunk)
+            getattr(writer, make)(sheets[title], row, column, *args)
+        cells.extend(self.chunks[-1])
+        writer.typed_at = self.typed_at
+        writer._repeat_figures()
+        for title, place, style in self.slot_styles:
+            now = sheets[title]._cells[place]._style
+            if now is not style and now != style:
+                return False
+        instructions = LightSheet("", StyleIds())
+        writer._instructions(instructions)
+        made: dict[str, bytes] = {"docProps/core.xml": core_properties()}
+        head = f">{text_xml('&C' + writer._page_head())}<"
+        for name, (kind, pieces) in self.sheets.items():
+            if kind == "instructions":
+                text = self._instructions(instructions, pieces)
+            elif kind == "chapter":
+                text = self._chapter(sheets[pieces[0]], pieces[1], pieces[2], head)
+            else:
+                text = self._meta(writer, pieces)
+            if text is None:
+                return False
+            made[name] = text.encode("utf-8", "xmlcharrefreplace")
+        parts_atomically([(name, attributes, made.get(name, content))
+                          for name, attributes, content in self.parts], out)
+        return True
+
+    def _instructions(self, sheet: Any, pieces: tuple[Any, ...]) -> str | None:
+        from esgdesk.exchange.xlsx_save import cells_span, plain_rows
+
+        title, (before, after), tail, row_attributes = pieces
+        rows = plain_rows(sheet, row_attributes, {})
+        if rows is None or sheet.title != title \
+                or sheet.parent._cell_styles.order != self.instruction_styles:
+            return None
+        return f'{before}<dimension ref="{cells_span(sheet._cells)}" />{after}{rows}{tail}'
+
+    def _chapter(self, sheet: Any, pieces: list[Any], end: list[str], head: str
+                 ) -> str | None:
+        from esgdesk.exchange.xlsx_save import cell_text
+
+        known, found = self.known, sheet._cells
+        texts = []
+        for piece in pieces:
+            if type(piece) is str:
+                texts.append(piece)
+            else:
+                text = cell_text(found[piece], known)
+                if text is None:
+                    return None
+                texts.append(text)
+        texts.append(head.join(end))
+        return "".join(texts)
+
+    def _meta(self, writer: RequestWriter, pieces: tuple[Any, ...]) -> str | None:
+        from openpyxl.cell.cell import ERROR_CODES
+
+        from esgdesk.exchange.xlsx_save import LightSheet, cells_span, plain_rows
+        from esgdesk.model.types import text_problem
+
+        (before, after), tail = pieces
+        sheet = LightSheet(META_SHEET, self.styles)
+        for row, values in enumerate(writer._meta_rows(), start=1):
+            for column, value in enumerate(values, start=1):
+                cell = writer.plain.cell(sheet, row, column)
+                if value is None:
+                    continue
+                # as openpyxl's append binds it, where append_row leaves it to append
+                if type(value) is not str or value.startswith(FORMULA_STARTS) \
+                        or value in ERROR_CODES or text_problem(value):
+                    return None
+                cell._value, cell.data_type = value, "s"
+        rows = plain_rows(sheet, {}, self.known)
+        if rows is None:
+            return None
+        return f'{before}<dimension ref="{cells_span(sheet._cells)}" />{after}{rows}{tail}'
 
 
 # A CellSpec made from its six fields at once (a request maps a thousand cells): tuple's
@@ -747,6 +1038,7 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
     for key, value in store.figures_of(figures, (year - 2, year - 1, year)).items():
         figures[key[0]][key] = value
     qualities, sent_back = store.qualities(year, figures), store.sent_back(year)
+    frames: dict[tuple[Any, ...], RequestFrame | None] = {}  # by layout, see RequestFrame
     written: list[tuple[Path, Path]] = []  # (the workbook written, where it goes)
     kept: list[RequestInfo] = []
     try:
@@ -754,7 +1046,7 @@ def write_requests(store: Store, year: int, entities: list[str], departments: li
             out = folder / f"{year}-{request.entity}-{request.department}.xlsx"
             with collector_paused():
                 made = RequestWriter(store, request, lang, user, figures[request.entity],
-                                     qualities, sent_back).write(beside(out))
+                                     qualities, sent_back).write(beside(out), frames)
             written.append((made, out))
             kept.append(request)
             if progress is not None and progress(done, len(planned), out.name) is False:

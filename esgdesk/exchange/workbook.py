@@ -207,8 +207,10 @@ def beside(path: Path) -> Path:
     return path.parent / f".{path.stem}-{secrets.token_hex(4)}.xlsx"
 
 
-def save_atomically(workbook: Any, path: Path) -> Path:
-    """Write to a temporary file beside the target; replace the target only when complete."""
+def save_atomically(workbook: Any, path: Path, recorded: dict[str, Any] | None = None
+                    ) -> Path:
+    """Write to a temporary file beside the target; replace the target only when complete.
+    `recorded`: sheets' XML kept as written (see xlsx_save.save_workbook)."""
     path = Path(path)
     if not path.parent.exists():
         raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
@@ -216,7 +218,25 @@ def save_atomically(workbook: Any, path: Path) -> Path:
 
     temporary = beside(path)
     try:
-        save_workbook(workbook, temporary)
+        save_workbook(workbook, temporary, recorded)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def parts_atomically(parts: list[tuple[str, int, Any]], path: Path) -> Path:
+    """A workbook of these parts (see xlsx_save.write_parts) written as save_atomically
+    writes one."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise NotFound("no such folder", "没有这个文件夹", where=str(path.parent))
+    from esgdesk.exchange.xlsx_save import write_parts
+
+    temporary = beside(path)
+    try:
+        write_parts(temporary, parts)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

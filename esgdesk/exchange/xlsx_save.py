@@ -11,6 +11,11 @@ tests/test_xlsx_save.py holds the two ways to the same bytes.
 `PlainCells` makes such plain cells without openpyxl's per-cell work (a Cell, and a style
 table lookup on every assignment of a font, fill or border): a cell holds its value and the
 style openpyxl would have given it, looked up once a workbook for each change of style.
+
+Many workbooks of one layout (a collection's requests) are written from the first: its
+sheets' XML kept as saved (SavedSheet), each later one's own cells put on a LightSheet and
+written into their places (cell_text, plain_rows), the parts they share compressed once
+(Packed) and the whole put down by write_parts.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what openpyxl's writer uses
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
+from zipfile import ZIP64_LIMIT, ZIP_DEFLATED, ZipFile, ZipInfo
 
 from openpyxl import LXML
 from openpyxl.compat import safe_string
@@ -38,24 +43,55 @@ _STRAIGHT = not LXML
 _PLAIN_VALUES = (str, int, float)  # bool is an int; Decimal goes to openpyxl's writer
 
 
-def save_workbook(workbook: Any, path: Path) -> None:
-    """Save an openpyxl workbook to `path` as openpyxl's `Workbook.save` does."""
+def save_workbook(workbook: Any, path: Path,
+                  recorded: dict[str, SavedSheet] | None = None) -> None:
+    """Save an openpyxl workbook to `path` as openpyxl's `Workbook.save` does. `recorded`:
+    where asked, each sheet's XML as written, by title, for workbooks to come of the same
+    layout (see SavedSheet); the sheets wanted are its keys, each with its `slots` set."""
     if workbook.write_only or not _STRAIGHT:
         workbook.save(path)
         return
     with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
         workbook.properties.modified = datetime.datetime.now(
             tz=datetime.UTC).replace(tzinfo=None)
-        _BookWriter(workbook, archive).save()
+        _BookWriter(workbook, archive, recorded).save()
+
+
+class SavedSheet:
+    """A worksheet's XML as saved, kept to write others of the same layout: `pieces` are
+    its text in order, each either a string or the (row, column) of a cell named in `slots`
+    (a cell whose content is the workbook's own, written in its place each time);
+    `row_attributes` how each row's tag is spelled after its number; `styles_after` the
+    workbook's cell styles (their bytes) once the sheet was written. `plain` is False when a
+    row or cell was left to openpyxl's own code, or a slot's cell was not written: such a
+    sheet cannot be written again from its pieces."""
+
+    def __init__(self, slots: set[tuple[int, int]]) -> None:
+        self.slots = slots
+        self.pieces: list[str | tuple[int, int]] = []
+        self.row_attributes: dict[int, str] = {}
+        self.styles_after: list[bytes] = []
+        self.known: dict[tuple[bytes, str], str] = {}  # the workbook's, see _plain_cell
+        self.plain = True
+
+    def parts(self) -> tuple[str, str, str]:
+        """The sheet's text before its rows (through <sheetData>), its rows as written
+        (slots as saved), and after them (from </sheetData>)."""
+        text = "".join(p for p in self.pieces if type(p) is str)
+        start = text.index("<sheetData>") + len("<sheetData>")
+        end = text.rindex("</sheetData>")
+        return text[:start], text[start:end], text[end:]
 
 
 class _BookWriter(ExcelWriter):
     """openpyxl's writer of a workbook, its worksheets written by _SheetWriter in memory."""
 
-    def __init__(self, workbook: Any, archive: ZipFile) -> None:
+    def __init__(self, workbook: Any, archive: ZipFile,
+                 recorded: dict[str, SavedSheet] | None = None) -> None:
         super().__init__(workbook, archive)
         # a cell's attributes after its address, by its style and type (see _plain_cell)
         self.style_ids: dict[tuple[bytes, str], str] = {}
+        self.recorded = recorded or {}
 
     def write_worksheet(self, ws: Any) -> None:
         from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
@@ -65,7 +101,11 @@ class _BookWriter(ExcelWriter):
         ws._drawing.images = ws._images
         writer = _SheetWriter(ws, BytesIO())  # (unused: see get_stream)
         writer.style_ids = self.style_ids
+        writer.saved = self.recorded.get(ws.title)
         writer.write()
+        if writer.saved is not None:
+            writer.saved.styles_after = [s.tobytes() for s in self.workbook._cell_styles]
+            writer.saved.known = self.style_ids
         ws._rels = writer._rels
         # as ZipFile.write names a part copied from openpyxl's temporary file
         info = ZipInfo(ws.path[1:], time.localtime(time.time())[:6])
@@ -79,6 +119,7 @@ class _SheetWriter(WorksheetWriter):
     """openpyxl's writer of a worksheet, its rows of plain cells put down as text."""
 
     style_ids: dict[tuple[bytes, str], str]
+    saved: SavedSheet | None = None
 
     def get_stream(self) -> Any:
         """openpyxl's stream of the worksheet's XML, its pieces kept in a list and encoded
@@ -100,29 +141,35 @@ class _SheetWriter(WorksheetWriter):
 
     def read(self) -> bytes:
         self.close()
-        return "".join(self._pieces).encode("utf-8", "xmlcharrefreplace")
+        text = "".join(self._pieces)
+        saved = self.saved
+        if saved is not None:  # the rows' pieces are kept as _write_plain_row split them
+            rows = self._row_pieces
+            for index, piece in enumerate(self._pieces):
+                saved.pieces.extend(rows.get(index, (piece,)))
+        return text.encode("utf-8", "xmlcharrefreplace")
 
     def write_dimensions(self) -> None:
-        """The range the sheet's cells span, as openpyxl's calculate_dimension finds it (its
-        rows and columns gathered at C speed, not a cell at a time)."""
+        """The range the sheet's cells span."""
         from openpyxl.worksheet.dimensions import SheetDimension
 
-        cells = self.ws._cells
-        if cells:
-            rows, columns = zip(*cells, strict=True)
-            span = (f"{get_column_letter(min(columns))}{min(rows)}:"
-                    f"{get_column_letter(max(columns))}{max(rows)}")
-        else:
-            span = "A1:A1"
-        self.xf.send(SheetDimension(span).to_tree())
+        self.xf.send(SheetDimension(cells_span(self.ws._cells)).to_tree())
 
     def write_rows(self) -> None:
         xf = self.xf.send(True)
         put = xf._file  # the serialiser's own output: what it writes goes there, in order
+        self._row_pieces: dict[int, list[str | tuple[int, int]]] = {}
+        saved = self.saved
         with xf.element("sheetData"):
             for row_index, row in self.rows():
                 if not self._write_plain_row(put, row, row_index):
+                    if saved is not None:
+                        saved.plain = False
                     self.write_row(xf, row, row_index)
+        if saved is not None and saved.plain:  # every slot's cell written in its place
+            found = sum(1 for pieces in self._row_pieces.values() for p in pieces
+                        if type(p) is tuple)
+            saved.plain = found == len(saved.slots)
         self.xf.send(None)
 
     def _write_plain_row(self, put: Any, row: list[Any], row_index: int) -> bool:
@@ -144,8 +191,31 @@ class _SheetWriter(WorksheetWriter):
         attributes = {"r": f"{row_index}"}
         attributes.update(self.ws.row_dimensions.get(row_index, {}))
         spelled = "".join(f' {k}="{_escape_attrib(v)}"' for k, v in attributes.items())
+        saved = self.saved
+        if saved is not None:
+            saved.row_attributes[row_index] = spelled
+            slots = saved.slots
+            pieces: list[str | tuple[int, int]] = [f"<row{spelled}>"]
+            written = [cell for cell in row
+                       if cell._value is not None or (cell._style is not None
+                                                      and any(cell._style))]
+            for cell, text in zip(written, parts, strict=True):
+                where = (row_index, cell.column)
+                pieces.append(where if where in slots else text)
+            pieces.append("</row>")
+            self._row_pieces[len(self._pieces)] = pieces
         put(f"<row{spelled}>{''.join(parts)}</row>")
         return True
+
+
+def cells_span(cells: dict[tuple[int, int], Any]) -> str:
+    """The range cells span, as openpyxl's calculate_dimension finds it (its rows and
+    columns gathered at C speed, not a cell at a time)."""
+    if not cells:
+        return "A1:A1"
+    rows, columns = zip(*cells, strict=True)
+    return (f"{get_column_letter(min(columns))}{min(rows)}:"
+            f"{get_column_letter(max(columns))}{max(rows)}")
 
 
 def _plain_cell(cell: Any, value: Any, styled: bool, known: dict[tuple[bytes, str], str],
@@ -302,3 +372,136 @@ class PlainCells:
     def number_format(self, cell: PlainCell) -> str:
         self._scratch._style = cell._style
         return self._scratch.number_format
+
+
+# -- workbooks written again from a saved one's parts ---------------------------------------
+
+class StyleIds:
+    """A workbook's cell styles by id, given as openpyxl gives them: the default style 0,
+    each new one the next id as a cell first takes it (`order`: their bytes); or those of
+    a workbook saved before, in its order."""
+
+    def __init__(self, order: list[bytes] | None = None) -> None:
+        from openpyxl.styles.cell_style import StyleArray
+
+        self.order: list[bytes] = list(order or [StyleArray().tobytes()])
+        self.ids: dict[bytes, int] = {style: i for i, style in enumerate(self.order)}
+
+    def add(self, style: Any) -> int:
+        key = style.tobytes()
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.order)
+            self.order.append(key)
+        return found
+
+
+class LightSheet:
+    """A worksheet's plain cells without openpyxl's worksheet (PlainCells.cell puts them
+    here), written with plain_rows: for a sheet whose frame was saved before (SavedSheet)."""
+
+    def __init__(self, title: str, styles: StyleIds) -> None:
+        from collections import defaultdict
+        from types import SimpleNamespace
+
+        self.title = title
+        self._cells: dict[tuple[int, int], Any] = {}
+        self._current_row = 0
+        self.parent = SimpleNamespace(_cell_styles=styles)
+        self.row_dimensions: dict[int, Any] = defaultdict(SimpleNamespace)
+
+
+def cell_text(cell: Any, known: dict[tuple[bytes, str], str]) -> str | None:
+    """A plain cell as openpyxl writes it in its row ("" for one not written), its style's
+    id looked up through its sheet's StyleIds; None for a cell that is not plain."""
+    value, style = cell._value, cell._style
+    styled = style is not None and any(style)
+    if value is None and not styled:
+        return ""
+    return _plain_cell(cell, value, styled, known, cell.row)
+
+
+def plain_rows(sheet: LightSheet, row_attributes: dict[int, str],
+               known: dict[tuple[bytes, str], str]) -> str | None:
+    """A LightSheet's rows as openpyxl's writer spells them, each row's tag spelled as in
+    `row_attributes` (its number alone where not given); None when a cell is not plain."""
+    rows: dict[int, list[str]] = {}
+    for (row, _column), cell in sorted(sheet._cells.items()):
+        text = cell_text(cell, known)
+        if text is None:
+            return None
+        rows.setdefault(row, []).append(text)
+    spelled = [(row_attributes.get(row) or f' r="{row}"', "".join(parts))
+               for row, parts in rows.items()]
+    return "".join(f"<row{tag}>{cells}</row>" for tag, cells in spelled)
+
+
+def text_xml(text: str) -> str:
+    """A text as openpyxl's writer puts it in an element."""
+    return _escape_cdata(text)
+
+
+def core_properties() -> bytes:
+    """The workbook's core properties (docProps/core.xml) as openpyxl's save writes those
+    of a workbook made now."""
+    from openpyxl.packaging.core import DocumentProperties
+    from openpyxl.xml.functions import tostring
+
+    properties = DocumentProperties()
+    properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+    return tostring(properties.to_tree())
+
+
+def saved_parts(path: Path) -> list[tuple[str, int, bytes]]:
+    """A saved workbook's parts in order: name, the attributes of its entry, content."""
+    with ZipFile(path) as archive:
+        return [(info.filename, info.external_attr, archive.read(info))
+                for info in archive.infolist()]
+
+
+class Packed:
+    """A part's content compressed once as ZipFile compresses it, for the many workbooks
+    that hold the same part (a collection's requests carry the same catalogue)."""
+
+    __slots__ = ("crc", "data", "size")
+
+    def __init__(self, content: bytes) -> None:
+        import zlib
+
+        packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self.data = packer.compress(content) + packer.flush()
+        self.crc, self.size = zlib.crc32(content), len(content)
+
+
+def write_parts(path: Path, parts: list[tuple[str, int, bytes | Packed]]) -> None:
+    """A workbook of these parts, each entry made as openpyxl's save makes it."""
+    with ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        for name, attributes, content in parts:
+            info = ZipInfo(name, time.localtime(time.time())[:6])
+            info.external_attr = attributes
+            info.compress_type = ZIP_DEFLATED
+            if type(content) is Packed and _PACKED_WRITES:
+                _write_packed(archive, info, content)
+            else:
+                archive.writestr(info, content)
+
+
+# ZipFile has no public way to put down data compressed before: its own steps for an entry
+# (ZipFile._open_to_write and _ZipWriteFile.close) are taken here at once, the header written
+# with the sizes and checksum its close would have written back into it.
+_PACKED_WRITES = hasattr(ZipFile, "_writecheck")
+
+
+def _write_packed(archive: ZipFile, info: ZipInfo, packed: Packed) -> None:
+    info.file_size, info.compress_size, info.CRC = packed.size, len(packed.data), packed.crc
+    info.flag_bits = 0
+    zip64 = info.file_size * 1.05 > ZIP64_LIMIT
+    archive.fp.seek(archive.start_dir)
+    info.header_offset = archive.fp.tell()
+    archive._writecheck(info)
+    archive._didModify = True
+    archive.fp.write(info.FileHeader(zip64))
+    archive.fp.write(packed.data)
+    archive.start_dir = archive.fp.tell()
+    archive.filelist.append(info)
+    archive.NameToInfo[info.filename] = info
