@@ -22,6 +22,7 @@ from ui.database_actions import DatabaseActions
 from ui.detail_pane import DetailPane
 from ui.editing import Editor
 from ui.findings_panel import FindingsPanel
+from ui.first_paint import after_first_paint
 from ui.form_pages import FormPages
 from ui.i18n import install_translator
 from ui.live import LiveUpdates
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
                            self.set_language, self.setWindowTitle)
         self.keyboard.build_menu(self.menuBar())
         self.retranslate()
+        after_first_paint(self.menus.fill)  # the first paint shows only the menus' titles
+        after_first_paint(self.keyboard.fill)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -42,7 +42,14 @@ class Keyboard(QObject):
             self.retranslate()
 
     def build_menu(self, bar: QMenuBar) -> None:
+        """The Go menu's title; its items are made by `fill` (at start-up, just after the
+        window's first paint, which shows only the title)."""
         self.menu = bar.addMenu("")
+
+    def fill(self) -> None:
+        """Make the Go menu's items, named in the interface language (once)."""
+        if self.chapter_actions:
+            return
         for number in range(1, CHAPTER_KEYS + 1):  # the Nth chapter of the year's edition
             self.chapter_actions.append(add_action(
                 self.menu, QKeySequence(f"Ctrl+{number}"),
@@ -63,10 +70,13 @@ class Keyboard(QObject):
                                                lambda: self.cycle(-1))
         self.details_action = self.detail_dock.toggleViewAction()
         self.menu.addAction(self.details_action)
+        self.retranslate()
 
     def retranslate(self) -> None:
         workspace = self.session.workspace
         self.menu.setTitle(tr("&Go"))
+        if not self.chapter_actions:  # the items are not made yet
+            return
         chapters = workspace.catalogue.chapters if workspace is not None else ()
         for number, action in enumerate(self.chapter_actions):
             chapter = chapters[number] if number < len(chapters) else None
