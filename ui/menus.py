@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QMenuBar, QWidget
 from shiboken6 import isValid
 
@@ -15,7 +14,9 @@ from esgdesk.application.session import Changes
 from ui.i18n import tr
 from ui.operations import SessionOps
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # actions and keys are made after the first paint (see `Menus.fill`)
+    from PySide6.QtGui import QAction, QKeySequence
+
     from ui.catalogue_actions import CatalogueActions
     from ui.collection_actions import CollectionActions
     from ui.database_actions import DatabaseActions
@@ -27,6 +28,8 @@ Slot = Callable[[], object]
 def add_action(menu: QMenu, shortcut: QKeySequence | QKeySequence.StandardKey | None,
                slot: Slot) -> QAction:
     """An item of `menu` that calls `slot` (its shortcut works anywhere in the window)."""
+    from PySide6.QtGui import QAction
+
     action = QAction(menu)
     if shortcut is not None:
         action.setShortcut(shortcut)
@@ -69,6 +72,8 @@ class Menus(QObject):
     def _add_items(self, bar: QMenuBar, files: DatabaseActions, collection: CollectionActions,
                    catalogue: CatalogueActions, commands: dict[str, Slot],
                    language: Callable[[str], None]) -> None:
+        from PySide6.QtGui import QKeySequence
+
         editor, dashboard_dock = self.editor, self.dashboard_dock
         act = add_action
         self.new_action = act(self.file_menu, QKeySequence.StandardKey.New, files.new_database)

@@ -4,9 +4,9 @@ and next year, the next cell to fill, the panes in turn by F6) and where focus l
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenuBar, QStatusBar, QWidget
 
 from esgdesk.application.session import Changes
@@ -18,6 +18,9 @@ from ui.menus import add_action
 from ui.navigation import NavigationTree
 from ui.operations import SessionOps
 from ui.scope_bar import ScopeBar
+
+if TYPE_CHECKING:  # the Go menu's items are made after the first paint (see `fill`)
+    from PySide6.QtGui import QAction
 
 CHAPTER_KEYS = 9  # Ctrl+1 … Ctrl+9
 
@@ -48,6 +51,8 @@ class Keyboard(QObject):
 
     def fill(self) -> None:
         """Make the Go menu's items, named in the interface language (once)."""
+        from PySide6.QtGui import QKeySequence
+
         if self.chapter_actions:
             return
         for number in range(1, CHAPTER_KEYS + 1):  # the Nth chapter of the year's edition
