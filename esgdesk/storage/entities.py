@@ -27,7 +27,6 @@ from esgdesk.model.entities import (
     ParentChange,
     Structure,
 )
-from esgdesk.model.provinces import find_province
 from esgdesk.storage.audit import add_audit_row, add_audit_row_of_new
 from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
@@ -300,6 +299,8 @@ class EntitiesPart(StorePart):
     def normalised(info: EntityInfo) -> EntityInfo:
         """An entity checked, as stored: its province by id, its equity share as exact
         text."""
+        from esgdesk.model.provinces import find_province  # only a change reads them
+
         return info._replace(province=find_province(info.province).id if info.province
                              else None, equity_share=equity_text(info.equity_share))
 

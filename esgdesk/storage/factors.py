@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 from esgdesk.errors import EsgdeskError, InvalidValue, NeedsReason
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.frozen import Frozen
-from esgdesk.model.provinces import find_province
 from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
@@ -186,6 +185,7 @@ class FactorsPart(EntitiesPart):
         written when the province is the one held."""
         from sqlalchemy import text, update
 
+        from esgdesk.model.provinces import find_province
         from esgdesk.storage.models import Entity
 
         entity = self.entity(code)
