@@ -30,7 +30,6 @@ from esgdesk.model.entities import (
 from esgdesk.storage.audit import add_audit_row, add_audit_row_of_new
 from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
-from esgdesk.storage.restatements import refuse_unrestated, write_restatements
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -232,6 +231,8 @@ class EntitiesPart(StorePart):
     @staticmethod
     def _refuse_unrestated(restated: Boundary) -> None:
         if restated is not None:
+            from esgdesk.storage.restatements import refuse_unrestated  # only a change
+
             refuse_unrestated(restated[0], restated[1])
 
     def _restate(self, s: Session, restated: Boundary, user: str, source: str) -> None:
@@ -240,6 +241,8 @@ class EntitiesPart(StorePart):
             return
         moves, restatement, what = restated
         if moves and restatement is not None:
+            from esgdesk.storage.restatements import write_restatements
+
             write_restatements(s, moves, restatement, self._ids_in(s), user, now(), source,
                                what)
 

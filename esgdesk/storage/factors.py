@@ -25,15 +25,11 @@ from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import column_getter
-from esgdesk.storage.restatements import (
-    PublishedMove,
-    Restatement,
-    refuse_unrestated,
-    write_restatements,
-)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from esgdesk.storage.restatements import PublishedMove, Restatement
 
 # A factor's id as a formula names it after "factor." (ncv.diesel, grid.guangdong).
 FACTOR_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
@@ -192,6 +188,8 @@ class FactorsPart(EntitiesPart):
         wanted = find_province(province).id if province and province.strip() else None
         if wanted == entity.province:
             return entity
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:  # the audit row first: on a server it says what to log
@@ -235,6 +233,8 @@ class FactorsPart(EntitiesPart):
         held = self.setting(key, found.default)
         if held == chosen:
             return chosen
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:  # the audit row first: on a server it says what to log
@@ -329,6 +329,8 @@ class FactorsPart(EntitiesPart):
         from esgdesk.storage.models import Factor
 
         self.refuse_problems(factors)
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         stored: list[FactorValue] = []
