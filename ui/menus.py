@@ -60,6 +60,7 @@ class Menus(QObject):
         self.view_menu = bar.addMenu("")
         self.help_menu = bar.addMenu("")
         self._sources = bar, files, collection, catalogue, commands, language
+        ops.changed.connect(self._changed)
 
     def fill(self) -> None:
         """Make the menus' items, named in the interface language (once)."""
@@ -119,21 +120,22 @@ class Menus(QObject):
         files.fill_recent()
         for menu in (self.collection_menu, self.catalogue_menu, self.edit_menu):
             menu.setToolTipsVisible(True)  # a disabled action says which role may take it
-        self.ops.changed.connect(self._changed)
 
     def _changed(self, changes: Changes) -> None:
         if changes.database:
             self.show_modes()
 
     def show_modes(self) -> None:
-        """A request opened offline can be submitted; a database can send and import."""
+        """A request opened offline can be submitted; a database can send and import. (The
+        window's title and the collection status follow before the items are made.)"""
         offline, store = self.session.offline, self.session.store
-        self.submit_action.setEnabled(offline is not None)
-        for action in (self.requests_action, self.import_action, self.export_action):
-            action.setEnabled(store is not None and offline is None)
-        self.status_action.setEnabled(offline is None)
-        if offline is None and store is not None:
-            self.show_role()
+        if self.filled:
+            self.submit_action.setEnabled(offline is not None)
+            for action in (self.requests_action, self.import_action, self.export_action):
+                action.setEnabled(store is not None and offline is None)
+            self.status_action.setEnabled(offline is None)
+            if offline is None and store is not None:
+                self.show_role()
         if offline is None:
             self.set_title("esgdesk")
             return
@@ -163,6 +165,7 @@ class Menus(QObject):
         self.help_menu.setTitle(tr("&Help"))
         if self.filled:
             self._name_items()
+        self.show_modes()
 
     def _name_items(self) -> None:
         self.new_action.setText(tr("&New database…"))
@@ -189,7 +192,6 @@ class Menus(QObject):
         self.about_action.setText(tr("&About esgdesk"))
         self.zh_action.setText("中文")
         self.en_action.setText("English")
-        self.show_modes()
 
     def name_undo(self) -> None:
         """Undo and redo say what they would change, in the interface language."""
