@@ -266,8 +266,13 @@ def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
         "('sqlalchemy', 'alembic', 'openpyxl'))\n"
         "print('HEAVY', heavy)\n"
         "later = sorted(m for m in sys.modules if m in ('tomllib', 'hashlib', "
-        "'esgdesk.rules.validation.validator', 'esgdesk.model.catalogue.documents'))\n"
+        "'esgdesk.rules.validation.validator', 'esgdesk.model.catalogue.documents', "
+        "'esgdesk.model.provinces', 'esgdesk.model.method', 'esgdesk.storage.restatements'))\n"
         "print('LATER', later)\n"
+        "import PySide6.QtGui, PySide6.QtWidgets\n"
+        "made = {**vars(PySide6.QtGui), **vars(PySide6.QtWidgets)}\n"
+        "print('QT', sorted(n for n in ('QKeySequence', 'QInputDialog', 'QStyleOptionViewItem', "
+        "'QTableWidget') if n in made))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT,
@@ -275,9 +280,13 @@ def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
              "XDG_CONFIG_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "HEAVY []" in result.stdout
-    # nor the method's or the provinces' files, hashing, the validator or a document reader:
-    # the group's figures on the first form need none of them
+    # nor the method's or the provinces' files (nor their modules, nor the restatements':
+    # only a change reads them), hashing, the validator or a document reader: the group's
+    # figures on the first form need none of them
     assert "LATER []" in result.stdout
+    # nor Qt's classes (PySide6 makes each, with its enums, when first named) that only
+    # later actions use: the menus' shortcuts, dialogs, editing a cell, the collection status
+    assert "QT []" in result.stdout
 
 
 def test_findings_panel_and_cell_marks_follow_an_edit(qtbot: QtBot, window: MainWindow) -> None:

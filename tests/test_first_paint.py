@@ -62,3 +62,33 @@ def test_the_window_opened_at_start_up_validates_and_checks_after_its_first_pain
     qtbot.waitUntil(lambda: checked == [sample_path])
     qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
     assert window.status.validating.isHidden() and window.findings.all
+
+
+def test_the_menus_items_and_the_collection_status_come_just_after_the_first_paint(
+        qtbot: QtBot, sample_path: Path, tmp_path: Path, starting: None) -> None:
+    """The first paint shows the menu bar's titles only, and the collection status dock's
+    tab behind the findings': the menus' items (and their shortcuts) and the status panel
+    come just after it, named in the interface language."""
+    from ui.dashboard import DashboardPanel
+    from ui.main_window import MainWindow
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path)
+    titles = [action.text() for action in window.menuBar().actions()]
+    assert titles == ["&File", "&Collection", "Ca&talogue", "&Edit", "&View", "&Help", "&Go"]
+    assert window.menus.file_menu.actions() == [] and window.keyboard.menu.actions() == []
+    assert not isinstance(window.dashboard_dock.widget(), DashboardPanel)
+    window.show()
+    first_paint.release_after_first_paint(window)
+    qtbot.waitUntil(lambda: window.menus.filled and bool(window.keyboard.chapter_actions))
+    assert window.menus.open_action.text() == "&Open…"
+    assert window.menus.export_action.isEnabled()  # the database opened before they were made
+    assert window.keyboard.chapter_actions[0].isVisible()
+    assert window.keyboard.chapter_actions[0].shortcut().toString() == "Ctrl+1"
+    panel = window.dashboard_dock.widget()
+    assert isinstance(panel, DashboardPanel) and panel is window.dashboard
+    assert panel.approve.text() == "Approve" and panel.approve.isEnabled()  # the owner may
+    window.set_language("zh")
+    assert window.menus.open_action.text() == "打开(&O)…"
+    assert panel.approve.text() != "Approve"

@@ -78,3 +78,20 @@ def test_refusals_say_why_and_setdata_refuses(qtbot, sample: Store) -> None:
     assert model.setData(index, "4,200")
     assert requested[0][1] == "4,200"
     assert requested[0][2] == Entry("4200")  # parsed once, here, into what the store writes
+
+
+def test_a_tables_progress_counts_the_reporting_years_figures_its_form_shows(
+        sample_tree: Store) -> None:
+    """The tree's badges are worked out before any form is built, from the reporting year's
+    cells alone: the same figures, in the same order, as the form's grid once it is built."""
+    entities = Workspace(sample_tree, "group", 2023).scope()
+    assert len(entities) > 2  # the group, its companies and their sites
+    for entity in entities:
+        for year in (2022, 2023):
+            workspace = Workspace(sample_tree, entity, year)
+            for table in workspace.catalogue.tables.values():
+                grid = workspace.grid(table)
+                early = grid.figures(current_only=True)  # the form not built: its cells neither
+                whole = grid.figures()  # every cell, worked out once
+                assert early == [ref for ref in whole if ref.year == year], table.id
+                assert grid.figures(current_only=True) == early

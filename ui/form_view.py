@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent, QKeySequence, QPalette
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLineEdit,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
-    QToolTip,
     QWidget,
 )
 
 from ui.table_model import FormTableModel
+
+if TYPE_CHECKING:  # made when a cell is first edited, not before the first paint
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 LABEL_MIN_WIDTH = 150  # the label column takes the free width, never less (it elides)
 WIDEST_FIGURE = "≥8,888,888"  # a value column shows at least this (an incomplete sum
@@ -71,6 +74,8 @@ class FigureDelegate(QStyledItemDelegate):
             if isinstance(view, FormTableView):
                 reason = editor.property("refusal")  # checked as it was typed
                 if reason is not None:
+                    from PySide6.QtWidgets import QToolTip
+
                     editor.setStyleSheet("background: #fde2e2;")
                     QToolTip.showText(editor.mapToGlobal(editor.rect().bottomLeft()), reason,
                                       editor)
@@ -203,6 +208,9 @@ class FormTableView(QTableView):
             else:
                 self.left_top.emit(current.column())
             return
+        from PySide6.QtGui import QKeySequence  # its seventy standard keys: not before the
+        # first paint (the menus' shortcuts come just after it)
+
         if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_selection()
             return

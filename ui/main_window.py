@@ -17,11 +17,11 @@ from ui.banner import WarningBanner
 from ui.catalogue_actions import CatalogueActions
 from ui.chapter_form import ChapterForm
 from ui.collection_actions import CollectionActions
-from ui.dashboard import DashboardPanel
 from ui.database_actions import DatabaseActions
 from ui.detail_pane import DetailPane
 from ui.editing import Editor
 from ui.findings_panel import FindingsPanel
+from ui.first_paint import after_first_paint
 from ui.form_pages import FormPages
 from ui.i18n import install_translator
 from ui.live import LiveUpdates
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from esgdesk.application.session import Store
     from esgdesk.model.catalogue import Catalogue
     from esgdesk.rules.workspace import Workspace
+    from ui.dashboard import DashboardPanel
 
 OPENED = SCOPE | Changes(database=True)  # a database (or a request offline) opened
 
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
                            self.set_language, self.setWindowTitle)
         self.keyboard.build_menu(self.menuBar())
         self.retranslate()
+        after_first_paint(self.menus.fill)  # the first paint shows only the menus' titles
+        after_first_paint(self.keyboard.fill)
+        after_first_paint(self._make_dashboard)
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -136,11 +140,33 @@ class MainWindow(QMainWindow):
         self.detail_dock = dock(self, self.detail, "detail-dock", right)
         self.findings = FindingsPanel(None, ops=self.ops)  # the year's edition, once open
         self.findings_dock = dock(self, self.findings, "findings-dock", bottom)
-        self.dashboard = DashboardPanel(self.ops)
-        self.dashboard_dock = dock(self, self.dashboard, "dashboard-dock", bottom)
+        # Behind the findings' tab: its panel is made when first needed (`dashboard`).
+        self._dashboard: DashboardPanel | None = None
+        self.dashboard_dock = dock(self, QWidget(), "dashboard-dock", bottom)
         self.tabifyDockWidget(self.findings_dock, self.dashboard_dock)
         self.findings_dock.raise_()
         self.setAcceptDrops(True)
+
+    @property
+    def dashboard(self) -> DashboardPanel:
+        """The collection status panel, made when first needed: at start-up just after the
+        first paint (which shows its dock's tab only), or when its dock is shown first."""
+        self._make_dashboard()
+        assert self._dashboard is not None
+        return self._dashboard
+
+    def _make_dashboard(self) -> None:
+        if self._dashboard is not None:
+            return
+        from ui.dashboard import DashboardPanel
+
+        panel = DashboardPanel(self.ops)
+        if self.store is not None and self.session.offline is None:
+            panel.show_role()  # as it would on the database's opening
+        placeholder = self.dashboard_dock.widget()
+        self.dashboard_dock.setWidget(panel)
+        placeholder.deleteLater()
+        self._dashboard = panel
 
     def _wire(self) -> None:
         """What one part asks of another, beyond the changes they all hear."""
@@ -169,7 +195,8 @@ class MainWindow(QMainWindow):
         self.keyboard.retranslate()
         self.status.retranslate()
         self.dashboard_dock.setWindowTitle(self.tr("Collection status"))
-        self.dashboard.retranslate()
+        if self._dashboard is not None:
+            self._dashboard.retranslate()
         self.detail_dock.setWindowTitle(self.tr("Details"))
         self.findings_dock.setWindowTitle(self.tr("Findings"))
         self.findings.retranslate(self.lang)

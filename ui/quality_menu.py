@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QObject, QPoint, Qt
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import QMenu, QTableView, QWidget
 
 from esgdesk.model.evidence import QUALITIES, quality_words
 from esgdesk.model.layout import FigureRef
@@ -24,6 +24,8 @@ def _words(text: str) -> str:
 
 def ask_method(parent: QWidget, held: str) -> str | None:
     """The method of an estimate, asked in a small dialog (None: cancelled)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
     text, given = QInputDialog.getText(parent, _words("Obtained"),
                                        _words("An estimate's method"),
                                        QLineEdit.EchoMode.Normal, held)

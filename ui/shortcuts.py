@@ -4,9 +4,9 @@ and next year, the next cell to fill, the panes in turn by F6) and where focus l
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenuBar, QStatusBar, QWidget
 
 from esgdesk.application.session import Changes
@@ -18,6 +18,9 @@ from ui.menus import add_action
 from ui.navigation import NavigationTree
 from ui.operations import SessionOps
 from ui.scope_bar import ScopeBar
+
+if TYPE_CHECKING:  # the Go menu's items are made after the first paint (see `fill`)
+    from PySide6.QtGui import QAction
 
 CHAPTER_KEYS = 9  # Ctrl+1 … Ctrl+9
 
@@ -42,7 +45,16 @@ class Keyboard(QObject):
             self.retranslate()
 
     def build_menu(self, bar: QMenuBar) -> None:
+        """The Go menu's title; its items are made by `fill` (at start-up, just after the
+        window's first paint, which shows only the title)."""
         self.menu = bar.addMenu("")
+
+    def fill(self) -> None:
+        """Make the Go menu's items, named in the interface language (once)."""
+        from PySide6.QtGui import QKeySequence
+
+        if self.chapter_actions:
+            return
         for number in range(1, CHAPTER_KEYS + 1):  # the Nth chapter of the year's edition
             self.chapter_actions.append(add_action(
                 self.menu, QKeySequence(f"Ctrl+{number}"),
@@ -63,10 +75,13 @@ class Keyboard(QObject):
                                                lambda: self.cycle(-1))
         self.details_action = self.detail_dock.toggleViewAction()
         self.menu.addAction(self.details_action)
+        self.retranslate()
 
     def retranslate(self) -> None:
         workspace = self.session.workspace
         self.menu.setTitle(tr("&Go"))
+        if not self.chapter_actions:  # the items are not made yet
+            return
         chapters = workspace.catalogue.chapters if workspace is not None else ()
         for number, action in enumerate(self.chapter_actions):
             chapter = chapters[number] if number < len(chapters) else None

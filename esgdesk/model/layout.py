@@ -143,7 +143,11 @@ class FormGrid:
         return self.catalogue.indicators[ids[0]].unit(lang) if ids else ""
 
     def figures(self, current_only: bool = False) -> list[FigureRef]:
-        """Every figure the grid shows, row by row."""
+        """Every figure the grid shows, row by row (or only the reporting year's)."""
+        if current_only and self._cells is None:  # a chapter's progress, before its form:
+            columns = [c for c, column in enumerate(self.columns) if column.year == self.year]
+            return [ref for row in range(len(self.rows)) for column in columns
+                    if (ref := self._figure(row, column)) is not None]
         return [ref for cells in self._grid() for ref in cells
                 if ref is not None and (not current_only or ref.year == self.year)]
 

@@ -12,10 +12,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from esgdesk.model.formula import FACTOR, GRID
-from esgdesk.model.method import Choice, Option, choices
 from esgdesk.storage.factors import FactorValue, grid_id
 
 if TYPE_CHECKING:
+    from esgdesk.model.method import Choice, Option
     from esgdesk.storage.store import Store
 
 
@@ -50,6 +50,8 @@ class FactorValues:
         """The method's choices by each name a formula reads through one (the method's file
         is read when a formula with factors is first worked out)."""
         if self._by_name is None:
+            from esgdesk.model.method import choices
+
             self._by_name = {name: choice for choice in choices().values()
                              for option in choice.options.values() for name in option.reads}
         return self._by_name

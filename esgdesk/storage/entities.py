@@ -27,11 +27,9 @@ from esgdesk.model.entities import (
     ParentChange,
     Structure,
 )
-from esgdesk.model.provinces import find_province
 from esgdesk.storage.audit import add_audit_row, add_audit_row_of_new
 from esgdesk.storage.base import StorePart, now
 from esgdesk.storage.records import read_record
-from esgdesk.storage.restatements import refuse_unrestated, write_restatements
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -233,6 +231,8 @@ class EntitiesPart(StorePart):
     @staticmethod
     def _refuse_unrestated(restated: Boundary) -> None:
         if restated is not None:
+            from esgdesk.storage.restatements import refuse_unrestated  # only a change
+
             refuse_unrestated(restated[0], restated[1])
 
     def _restate(self, s: Session, restated: Boundary, user: str, source: str) -> None:
@@ -241,6 +241,8 @@ class EntitiesPart(StorePart):
             return
         moves, restatement, what = restated
         if moves and restatement is not None:
+            from esgdesk.storage.restatements import write_restatements
+
             write_restatements(s, moves, restatement, self._ids_in(s), user, now(), source,
                                what)
 
@@ -300,6 +302,8 @@ class EntitiesPart(StorePart):
     def normalised(info: EntityInfo) -> EntityInfo:
         """An entity checked, as stored: its province by id, its equity share as exact
         text."""
+        from esgdesk.model.provinces import find_province  # only a change reads them
+
         return info._replace(province=find_province(info.province).id if info.province
                              else None, equity_share=equity_text(info.equity_share))
 

@@ -20,21 +20,16 @@ from typing import TYPE_CHECKING, Any
 from esgdesk.errors import EsgdeskError, InvalidValue, NeedsReason
 from esgdesk.model.entities import EntityInfo
 from esgdesk.model.frozen import Frozen
-from esgdesk.model.provinces import find_province
 from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
 from esgdesk.storage.base import now
 from esgdesk.storage.entities import EntitiesPart
 from esgdesk.storage.records import column_getter
-from esgdesk.storage.restatements import (
-    PublishedMove,
-    Restatement,
-    refuse_unrestated,
-    write_restatements,
-)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from esgdesk.storage.restatements import PublishedMove, Restatement
 
 # A factor's id as a formula names it after "factor." (ncv.diesel, grid.guangdong).
 FACTOR_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*")
@@ -186,12 +181,15 @@ class FactorsPart(EntitiesPart):
         written when the province is the one held."""
         from sqlalchemy import text, update
 
+        from esgdesk.model.provinces import find_province
         from esgdesk.storage.models import Entity
 
         entity = self.entity(code)
         wanted = find_province(province).id if province and province.strip() else None
         if wanted == entity.province:
             return entity
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:  # the audit row first: on a server it says what to log
@@ -235,6 +233,8 @@ class FactorsPart(EntitiesPart):
         held = self.setting(key, found.default)
         if held == chosen:
             return chosen
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         with self._writing() as s:  # the audit row first: on a server it says what to log
@@ -329,6 +329,8 @@ class FactorsPart(EntitiesPart):
         from esgdesk.storage.models import Factor
 
         self.refuse_problems(factors)
+        from esgdesk.storage.restatements import refuse_unrestated, write_restatements
+
         refuse_unrestated(moves, restatement)
         stamp = now()
         stored: list[FactorValue] = []
