@@ -30,6 +30,7 @@ _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
 _FORMULA = f"{_MAIN}f"
+_ROW, _CELL = f"{_MAIN}row", f"{_MAIN}c"
 _ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
 _new = tuple.__new__  # a FrozenTuple made from all its fields at once, at C speed
 _FLOAT_EXACT = 2 ** 53  # a whole float below this is the integer a cell's XML spelled
@@ -63,8 +64,10 @@ def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
     from defusedxml.ElementTree import DefusedXMLParser
 
     parser = DefusedXMLParser(target=_FirstElement())
+    size = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
     with archive.open(member) as stream:
-        while chunk := stream.read(1 << 16):
+        while chunk := stream.read(size):
+            size = 1 << 16
             try:
                 parser.feed(chunk)
             except _PrologRead:
@@ -99,6 +102,17 @@ class ReadSheet:
         except IndexError:
             value = None
         return _new(ReadCell, (self, address, value, "", number_format))
+
+    def content(self, address: str) -> Any:
+        """A cell's value, its formula ("=…") where it holds one: self[address].value."""
+        formula = self.formulas.get(address)
+        if formula is not None:
+            return formula
+        row, column = cell_position(address)
+        try:
+            return self.rows[row - 1][column - 1] if row and column else None
+        except IndexError:
+            return None
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
         """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them
@@ -176,8 +190,10 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
             title = sheet.name
             formulas, formats = extras.get(title, ({}, {}))
             rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            sheets[title] = ReadSheet(title, [[_as_openpyxl(v) for v in row] for row in rows],
-                                      formats, formulas)
+            # Most cells are text or empty (""): those are converted without a call.
+            sheets[title] = ReadSheet(title, [[(v or None) if v.__class__ is str
+                                               else _as_openpyxl(v) for v in row]
+                                              for row in rows], formats, formulas)
     finally:
         workbook.close()
     return ReturnedBook(sheets, modified)
@@ -258,10 +274,14 @@ def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: l
     if data is None:
         return formulas, formats
     row_number = 0
-    for row in data.iterfind(f"{_MAIN}row"):
+    for row in data:  # the children walked directly: iterfind costs a call an element
+        if row.tag != _ROW:
+            continue
         row_number = int(row.get("r") or row_number + 1)
         address = ""
-        for cell in row.iterfind(f"{_MAIN}c"):
+        for cell in row:
+            if cell.tag != _CELL:
+                continue
             previous, address = address, cell.get("r") or ""
             if not address:  # a writer may leave a cell's address to its place
                 column = cell_position(previous)[1] + 1 if previous else 1
