@@ -54,10 +54,7 @@ def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]
     if not spec.type.numeric:
         return []
     now = v.number(entity, spec.id, v.year)
-    # The year before's figure worked out alone (Consolidation.figure): an import's rules ask
-    # for a few of that year's figures and need not consolidate and compute all of them.
-    prior = v.figures.figure(entity, spec.id, v.year - 1)
-    before = None if prior.missing else prior.number
+    before = v.number(entity, spec.id, v.year - 1)
     label, year = spec.label, v.year
     if before is None:
         return []
