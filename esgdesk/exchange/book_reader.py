@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from esgdesk.errors import FileRefused
 from esgdesk.model.frozen import FrozenTuple
@@ -30,6 +31,9 @@ _DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships
 _PACKAGE_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _MODIFIED = "{http://purl.org/dc/terms/}modified"
 _FORMULA = f"{_MAIN}f"
+# The same names as expat gives them with "}" between namespace and name (see _SheetCells).
+_NAMESPACE = _MAIN[1:]
+_DATA_TAG, _ROW_TAG, _C_TAG, _F_TAG = (_NAMESPACE + name for name in ("sheetData", "row", "c", "f"))
 _ADDRESS = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)$")
 _new = tuple.__new__  # a FrozenTuple made from all its fields at once, at C speed
 _FLOAT_EXACT = 2 ** 53  # a whole float below this is the integer a cell's XML spelled
@@ -63,8 +67,10 @@ def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
     from defusedxml.ElementTree import DefusedXMLParser
 
     parser = DefusedXMLParser(target=_FirstElement())
+    size = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
     with archive.open(member) as stream:
-        while chunk := stream.read(1 << 16):
+        while chunk := stream.read(size):
+            size = 1 << 16
             try:
                 parser.feed(chunk)
             except _PrologRead:
@@ -99,6 +105,17 @@ class ReadSheet:
         except IndexError:
             value = None
         return _new(ReadCell, (self, address, value, "", number_format))
+
+    def content(self, address: str) -> Any:
+        """A cell's value, its formula ("=…") where it holds one: self[address].value."""
+        formula = self.formulas.get(address)
+        if formula is not None:
+            return formula
+        row, column = cell_position(address)
+        try:
+            return self.rows[row - 1][column - 1] if row and column else None
+        except IndexError:
+            return None
 
     def iter_rows(self, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
         """The sheet's rows of values, as openpyxl's iter_rows(values_only=True) gives them
@@ -176,8 +193,10 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
             title = sheet.name
             formulas, formats = extras.get(title, ({}, {}))
             rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            sheets[title] = ReadSheet(title, [[_as_openpyxl(v) for v in row] for row in rows],
-                                      formats, formulas)
+            # Most cells are text or empty (""): those are converted without a call.
+            sheets[title] = ReadSheet(title, [[(v or None) if v.__class__ is str
+                                               else _as_openpyxl(v) for v in row]
+                                              for row in rows], formats, formulas)
     finally:
         workbook.close()
     return ReturnedBook(sheets, modified)
@@ -249,29 +268,86 @@ def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[str
 def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: list[str]
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Where a sheet holds formulas ("=…"), and its cells' number formats other than
-    General, by address."""
-    root = ElementTree.fromstring(archive.read(part))
-    formatted = {str(index) for index, code in enumerate(number_formats) if code != "General"}
-    formulas: dict[str, str] = {}
-    formats: dict[str, str] = {}
-    data = root.find(f"{_MAIN}sheetData")
-    if data is None:
-        return formulas, formats
-    row_number = 0
-    for row in data.iterfind(f"{_MAIN}row"):
-        row_number = int(row.get("r") or row_number + 1)
-        address = ""
-        for cell in row.iterfind(f"{_MAIN}c"):
-            previous, address = address, cell.get("r") or ""
-            if not address:  # a writer may leave a cell's address to its place
-                column = cell_position(previous)[1] + 1 if previous else 1
-                address = f"{column_letters(column)}{row_number}"
-            style = cell.get("s")
-            if style in formatted:
-                formats[address] = number_formats[int(style)]
-            if len(cell) and cell[0].tag == _FORMULA:  # <f> comes first in a cell
-                formulas[address] = "=" + (cell[0].text or "")
-    return formulas, formats
+    General, by address: the sheet's XML read in one pass, no tree of it built (a request's
+    sheets are thousands of cells, each an element)."""
+    formatted = {str(index): code for index, code in enumerate(number_formats)
+                 if code != "General"}
+    sheet = _SheetCells(formatted)
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    parser.StartElementHandler = sheet.start
+    parser.EndElementHandler = sheet.end
+    parser.CharacterDataHandler = sheet.data
+    try:
+        parser.Parse(archive.read(part), True)
+    except expat.ExpatError as exc:  # as ElementTree says it
+        raise ElementTree.ParseError(str(exc)) from None
+    return sheet.formulas, sheet.formats
+
+
+class _SheetCells:
+    """A parser target reading a worksheet's cells (those of the rows of its first
+    sheetData) as a walk of its tree finds them: each one's address, its format
+    where not General (`formatted`: a style's index → its number format), and its formula
+    where its first child element is one (the formula's text up to any child of its own)."""
+
+    def __init__(self, formatted: dict[str, str]) -> None:
+        self.formatted = formatted
+        self.formulas: dict[str, str] = {}
+        self.formats: dict[str, str] = {}
+        self.depth = 0  # the worksheet 1, sheetData 2, a row 3, a cell 4, a formula 5
+        self.data_seen = self.in_data = self.in_row = self.in_cell = False
+        self.row_number = 0
+        self.address = ""  # the cell being read
+        self.first_child = False  # the cell's next child element is its first
+        self.formula: list[str] | None = None  # a cell's formula, while it is read
+        self.formula_text = False  # its text not yet ended by a child element
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        depth = self.depth
+        if depth == 5:
+            if self.first_child and tag == _F_TAG:  # <f> comes first in a cell
+                self.formula, self.formula_text = [], True
+            self.first_child = False
+        elif depth > 5:
+            self.formula_text = False
+        elif depth == 4:
+            self.in_cell = self.in_row and tag == _C_TAG
+            if self.in_cell:
+                previous, address = self.address, attributes.get("r") or ""
+                if not address:  # a writer may leave a cell's address to its place
+                    column = cell_position(previous)[1] + 1 if previous else 1
+                    address = f"{column_letters(column)}{self.row_number}"
+                self.address = address
+                style = attributes.get("s")
+                if style in self.formatted:
+                    self.formats[address] = self.formatted[style]
+            self.first_child = self.in_cell
+        elif depth == 3:
+            self.in_row = self.in_data and tag == _ROW_TAG
+            if self.in_row:
+                self.row_number = int(attributes.get("r") or self.row_number + 1)
+                self.address = ""
+        elif depth == 2 and tag == _DATA_TAG and not self.data_seen:
+            self.in_data = self.data_seen = True
+
+    def end(self, _tag: str) -> None:
+        depth = self.depth
+        if depth == 5 and self.formula is not None:
+            self.formulas[self.address] = "=" + "".join(self.formula)
+            self.formula, self.formula_text = None, False
+        elif depth == 4:
+            self.first_child = self.in_cell = False
+        elif depth == 3:
+            self.in_row = False
+        elif depth == 2:
+            self.in_data = False
+        self.depth = depth - 1
+
+    def data(self, text: str) -> None:
+        if self.formula_text and self.depth == 5:
+            self.formula.append(text)  # type: ignore[union-attr]
 
 
 def _modified(archive: zipfile.ZipFile) -> datetime | None:

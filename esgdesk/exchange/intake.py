@@ -259,6 +259,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
     validator = Validator(store, year, entity, held=figures)
     validator.submitted.add((entity, report.request.department))  # as accepting makes it
     written: list[StoredValue] = []  # what accepting the file would write
+    stamp = now()
     for figure in returned.figures:
         spec = catalogue.indicators[figure.indicator]
         if (figure.text is not None or figure.note) and not spec.derived \
@@ -304,7 +305,7 @@ def _compare(store: Store, returned: Returned, report: FileReport) -> None:
                                 f"{stored.changed_by} on {stored.changed_at[:16]}, after "
                                 f"the file was saved ({returned.saved_at[:16]})")
         written.append(StoredValue(entity, year, figure.indicator, new_value, new_state,
-                                   note, "draft", "import", now(), 0))
+                                   note, "draft", "import", stamp, 0))
     # The rules that read the figures the file writes (those findings are the ones shown);
     # every rule when it writes none (a blank file shows its department's findings).
     findings = validator.update_all(written) if written else validator.run()

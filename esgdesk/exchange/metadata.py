@@ -30,6 +30,7 @@ FORMAT = "esgdesk-request-2"  # the cell map as JSON text
 ROW_FORMAT = "esgdesk-request-1"  # the cell map one row a cell
 CELLS_HEADING = "cells"
 _new = tuple.__new__  # a FrozenTuple made from all its fields at once, at C speed
+_CELL_TYPES = (str, str, str, str, int, str)  # a cell map entry's, as JSON gives them
 # Characters of the map a cell holds: Excel's 32,767 counted in UTF-16, where a character
 # beyond the Basic Multilingual Plane counts two.
 _MAP_CHUNK = 16_000
@@ -53,6 +54,9 @@ class CellSpec(FrozenTuple):
 
     def row(self) -> list[Any]:
         return list(self)
+
+
+_cell_of = functools.partial(_new, CellSpec)
 
 
 def fixed_text(value: Any) -> str:
@@ -93,6 +97,24 @@ def meta_rows(meta: dict[str, str], cells: list[CellSpec]) -> list[list[Any]]:
 def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
     """The keys and the cell map of a metadata sheet, in either format; refused when esgdesk
     did not write it."""
+    meta, cells, _body = _read_meta(sheet, name)
+    return meta, cells
+
+
+def read_checked_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec], bool]:
+    """read_meta, and whether the checksum the sheet holds is the one of its keys and map.
+    The map's JSON text as the sheet holds it is hashed first: when that is the checksum, it
+    is the text esgdesk wrote, so the map read back would be written again to the same text
+    (a returned request's thousand cells are not encoded again to be hashed)."""
+    meta, cells, body = _read_meta(sheet, name)
+    if body is not None and _checksum(meta, body) == meta["checksum"]:
+        return meta, cells, True
+    return meta, cells, checksum(meta, cells) == meta["checksum"]
+
+
+def _read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec], str | None]:
+    """The keys, the cell map and the map's JSON text as the sheet holds it (None for a map
+    one row a cell)."""
     rows = list(sheet.iter_rows(values_only=True))
     meta: dict[str, str] = {}
     index = 0
@@ -106,8 +128,8 @@ def read_meta(sheet: Any, name: str) -> tuple[dict[str, str], list[CellSpec]]:
                           "元数据工作表不是 esgdesk 生成的", where=name,
                           kind="metadata_foreign")
     if meta["format"] == ROW_FORMAT:
-        return meta, _row_cells(rows[index + 2:])
-    return meta, _json_cells(rows[index + 1:], name)
+        return meta, _row_cells(rows[index + 2:]), None
+    return (meta, *_json_cells(rows[index + 1:], name))
 
 
 def _row_cells(rows: list[tuple[Any, ...]]) -> list[CellSpec]:
@@ -123,8 +145,9 @@ def _row_cells(rows: list[tuple[Any, ...]]) -> list[CellSpec]:
     return cells
 
 
-def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
-    """The cell map as JSON text in the cells under its heading (esgdesk-request-2)."""
+def _json_cells(rows: list[tuple[Any, ...]], name: str) -> tuple[list[CellSpec], str]:
+    """The cell map as JSON text in the cells under its heading (esgdesk-request-2), and
+    that text."""
     if not rows or not rows[0] or rows[0][0] != CELLS_HEADING:
         raise _map_refused(name, "no cell map")
     body = "".join(str(row[0]) for row in rows[1:] if row and row[0] not in (None, ""))
@@ -134,6 +157,12 @@ def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
         raise _map_refused(name, str(exc)) from None
     if not isinstance(listed, list):
         raise _map_refused(name, "not a list")
+    # Each entry's shape checked a column at a time (a thousand entries a request); the
+    # entry that is no cell is looked for only when one is not.
+    if set(map(type, listed)) <= {list} and set(map(len, listed)) <= {6} and all(
+            set(map(type, column)) <= {kind}
+            for column, kind in zip(zip(*listed, strict=True), _CELL_TYPES, strict=False)):
+        return list(map(_cell_of, listed)), body
     cells = []
     for item in listed:  # as JSON gives them: a list of exactly str, str, str, str, int, str
         if not (type(item) is list and len(item) == 6 and type(item[0]) is str
@@ -141,7 +170,7 @@ def _json_cells(rows: list[tuple[Any, ...]], name: str) -> list[CellSpec]:
                 and type(item[4]) is int and type(item[5]) is str):
             raise _map_refused(name, f"an entry is not a cell: {str(item)[:40]}")
         cells.append(_new(CellSpec, item))
-    return cells
+    return cells, body
 
 
 def _map_refused(name: str, why: str) -> FileRefused:

@@ -292,8 +292,9 @@ class RequestsPart(EvidencePart):
                                                indicator, quality, method)
                                       for indicator, quality, method in qualities],
                                   user, stamp, source)
-            self._store_documents(s, request.entity_id, request.year, documents, user, stamp,
-                                  f"returned with {submission.file_name}")
+            if documents:  # most files bring none: nothing to look up
+                self._store_documents(s, request.entity_id, request.year, documents, user,
+                                      stamp, f"returned with {submission.file_name}")
             s.add(Submission(**vars(submission)))
             if request.status == "requested":
                 request.status, request.changed_by, request.changed_at = "submitted", user, stamp

@@ -47,6 +47,61 @@ def _derived_dependents(catalogue: Catalogue) -> dict[str, set[str]]:
     return closed
 
 
+class _CatalogueReads:
+    """What the rules read of a catalogue (its kinds of indicator, the checks and targets
+    each figure is in, the tables' groups of figures), worked out once per catalogue: an
+    import makes a validator a file. Shared: read it, never change it."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        indicators = catalogue.indicators.values()
+        self.totals = [s for s in indicators
+                       if s.formula is not None and not s.formula.factors
+                       and additive_terms(s.formula) is not None]
+        self.derived_ids = [s.id for s in indicators if s.derived]
+        self.dependents = _derived_dependents(catalogue)
+        self.checks_of: dict[str, list[int]] = {}
+        for number, check in enumerate(catalogue.checks):
+            involved = check.involved()
+            for indicator in {*involved, *(d for i in involved
+                                           for d in self.dependents.get(i, ()))}:
+                self.checks_of.setdefault(indicator, []).append(number)
+        self.targets_of: dict[str, list[str]] = {}
+        for spec in indicators:
+            for key in ("target", "next_target"):
+                if spec.rules.get(key):
+                    self.targets_of.setdefault(spec.rules[key], []).append(spec.id)
+        self.typed = [s for s in indicators if not s.derived]
+        self.typed_numeric = [s for s in self.typed if s.type.numeric]
+        self.targeted = [s for s in self.typed if s.rules.get("target")]
+        self.numeric = [s for s in indicators if s.type.numeric]
+        self.numeric_derived = [s for s in self.numeric if s.derived]
+        self.with_factors = [s for s in indicators
+                             if s.formula is not None and s.formula.factors]
+        self.quantities = [s for s in self.typed if s.type.unit_id is not None]
+        self.factors_of: dict[str, list[str]] = {}  # component → computed with factors
+        for spec in self.with_factors:
+            for ref in {*spec.formula.indicators,  # type: ignore[union-attr]
+                        *(i for i, deps in self.dependents.items() if spec.id in deps)}:
+                self.factors_of.setdefault(ref, []).append(spec.id)
+        self.summed = [s for s in self.typed if s.aggregation == "sum"]
+        self.needing_evidence = [s for s in self.typed if s.needs_evidence]
+        self.missing_groups: dict[str, list[str]] = {}  # "table|department" → indicators
+        self.group_of: dict[str, str] = {}
+        self.group_tables: dict[str, Table] = {}
+        home = _home_tables(catalogue)
+        for spec in self.typed_numeric:
+            table = home[spec.id]
+            group = f"{table.id}|{spec.owner}"
+            self.group_tables.setdefault(group, table)
+            self.missing_groups.setdefault(group, []).append(spec.id)
+            self.group_of[spec.id] = group
+
+
+@lru_cache(maxsize=8)
+def _catalogue_reads(catalogue: Catalogue) -> _CatalogueReads:
+    return _CatalogueReads(catalogue)
+
+
 class ValidationContext:
     """What every rule reads: one reporting year (and the year before) of an entity's tree,
     its figures (typed, consolidated, computed), the catalogue's rules read once, and how a
@@ -89,10 +144,22 @@ class ValidationContext:
         # `number`, asked hundreds of thousands of times by a group's rules, without a call
         # in between
         self.number = self.figures.whole  # type: ignore[method-assign]
-        self._totals = [s for s in self.catalogue.indicators.values()
-                        if s.formula is not None and not s.formula.factors
-                        and additive_terms(s.formula) is not None]
-        self._derived_ids = [s.id for s in self.catalogue.indicators.values() if s.derived]
+        # What the rules read of the catalogue, worked out once for it (see _CatalogueReads).
+        reads = _catalogue_reads(self.catalogue)
+        self._totals, self._derived_ids = reads.totals, reads.derived_ids
+        self._dependents, self._checks_of = reads.dependents, reads.checks_of
+        self._targets_of, self._typed = reads.targets_of, reads.typed
+        self._typed_numeric, self._targeted = reads.typed_numeric, reads.targeted
+        self._numeric, self._numeric_derived = reads.numeric, reads.numeric_derived
+        self._with_factors, self._quantities = reads.with_factors, reads.quantities
+        self._factors_of, self._summed = reads.factors_of, reads.summed
+        self.missing_groups, self._group_of = reads.missing_groups, reads.group_of
+        self.group_tables = reads.group_tables
+        # The figures whose catalogue asks for a document behind them, and those of the tree
+        # that have one (read when first asked, again after evidence changes).
+        self._needing_evidence = reads.needing_evidence
+        self._evidenced: set[tuple[str, str]] | None = None
+        self._marks: dict[str, dict[str, Mark]] | None = None  # a verifier's, by entity
         self._read = read
         self._unread = list(unread) if unread is not None else None
         self._read_years = tuple(read_years) if read_years is not None \
@@ -103,53 +170,11 @@ class ValidationContext:
         self.peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self.evaluated = 0  # entities whose rules `steps()` has run (it reads them all first)
-        self._dependents = _derived_dependents(self.catalogue)
-        self._checks_of: dict[str, list[int]] = {}
-        for number, check in enumerate(self.catalogue.checks):
-            involved = check.involved()
-            for indicator in {*involved, *(d for i in involved
-                                           for d in self._dependents.get(i, ()))}:
-                self._checks_of.setdefault(indicator, []).append(number)
-        self._targets_of: dict[str, list[str]] = {}
-        for spec in self.catalogue.indicators.values():
-            for key in ("target", "next_target"):
-                if spec.rules.get(key):
-                    self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
-        self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
-        self._typed_numeric = [s for s in self._typed if s.type.numeric]
-        self._targeted = [s for s in self._typed if s.rules.get("target")]
-        self._numeric = [s for s in self.catalogue.indicators.values() if s.type.numeric]
-        self._numeric_derived = [s for s in self._numeric if s.derived]
-        self._with_factors = [s for s in self.catalogue.indicators.values()
-                              if s.formula is not None and s.formula.factors]
-        self._quantities = [s for s in self._typed if s.type.unit_id is not None]
-        self._factors_of: dict[str, list[str]] = {}  # component → computed with factors
-        for spec in self._with_factors:
-            for ref in {*spec.formula.indicators,  # type: ignore[union-attr]
-                        *(i for i, deps in self._dependents.items() if spec.id in deps)}:
-                self._factors_of.setdefault(ref, []).append(spec.id)
-        self._summed = [s for s in self._typed if s.aggregation == "sum"]
-        # The figures whose catalogue asks for a document behind them, and those of the tree
-        # that have one (read when first asked, again after evidence changes).
-        self._needing_evidence = [s for s in self._typed if s.needs_evidence]
-        self._evidenced: set[tuple[str, str]] | None = None
-        self._marks: dict[str, dict[str, Mark]] | None = None  # a verifier's, by entity
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
         self.submitted: set[tuple[str, str]] = {
             (r.entity, r.department) for r in store.requests(year)
             if r.status in SUBMITTED and r.entity in self.codes}
-        self.missing_groups: dict[str, list[str]] = {}  # "table|department" → indicators
-        self._group_of: dict[str, str] = {}
-        self.group_tables: dict[str, Table] = {}
-        home = _home_tables(self.catalogue)
-        for spec in self._typed:
-            if spec.type.numeric:
-                table = home[spec.id]
-                group = f"{table.id}|{spec.owner}"
-                self.group_tables.setdefault(group, table)
-                self.missing_groups.setdefault(group, []).append(spec.id)
-                self._group_of[spec.id] = group
 
     # -- figures --------------------------------------------------------------
     def evidenced(self, entity: str, indicator: str) -> bool:

@@ -1,0 +1,76 @@
+"""A workbook someone sent in, read once (book_reader): its values, and from its sheets' XML
+which cells hold a formula and each cell's number format, whoever wrote the XML."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+from openpyxl import Workbook
+
+from esgdesk.exchange.book_reader import read_book
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _book(path: Path) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Figures"
+    sheet["A1"] = 0.25
+    sheet["A1"].number_format = "0%"
+    sheet["B1"] = "=A1*2"
+    sheet["C1"] = "text"
+    sheet["A2"] = 7
+    sheet["B2"] = "=SUM(A1:A2)"
+    book.save(path)
+    return path
+
+
+def _rewrite(path: Path, change: object) -> Path:
+    """The workbook with its sheet's XML changed as another program might write it."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[SHEET] = change(parts[SHEET].decode()).encode()  # type: ignore[operator]
+    out = path.with_name("rewritten.xlsx")
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out
+
+
+def test_formulas_and_formats_are_found_by_address(tmp_path: Path) -> None:
+    sheet = read_book(_book(tmp_path / "book.xlsx"))["Figures"]
+    assert sheet.formulas == {"B1": "=A1*2", "B2": "=SUM(A1:A2)"}
+    assert sheet.formats == {"A1": "0%"}
+    assert sheet["B1"].data_type == "f" and sheet["B1"].value == "=A1*2"
+    assert sheet["A1"].value == 0.25 and sheet["A1"].number_format == "0%"
+    assert sheet["C1"].value == "text" and sheet["A2"].value == 7
+
+
+def test_cells_written_without_their_address_are_placed_by_their_order(tmp_path: Path) -> None:
+    # a writer may leave out a cell's r="…" (and a row's): each takes the place after the last
+    book = _rewrite(_book(tmp_path / "book.xlsx"),
+                    lambda xml: re.sub(r'<c r="[B-C]\d"', "<c", re.sub(r'<row r="2"', "<row", xml)))
+    sheet = read_book(book)["Figures"]
+    assert sheet.formulas == {"B1": "=A1*2", "B2": "=SUM(A1:A2)"}
+    assert sheet.formats == {"A1": "0%"}
+
+
+def test_a_formula_is_a_cells_first_child_and_its_text_as_written(tmp_path: Path) -> None:
+    # a formula in a CDATA section reads as its text; an <f> after the value is none
+    book = _rewrite(_book(tmp_path / "book.xlsx"), lambda xml: xml.replace(
+        "<f>SUM(A1:A2)</f>", "<f><![CDATA[SUM(]]>A1:A2)</f>").replace(
+        "<f>A1*2</f><v></v>", "<v>0.5</v><f>A1*2</f>").replace(
+        "<f>A1*2</f><v />", "<v>0.5</v><f>A1*2</f>"))
+    sheet = read_book(book)["Figures"]
+    assert sheet.formulas == {"B2": "=SUM(A1:A2)"}
+
+
+def test_a_sheet_that_is_not_well_formed_is_refused_as_xml_is(tmp_path: Path) -> None:
+    book = _rewrite(_book(tmp_path / "book.xlsx"), lambda xml: xml.replace("</sheetData>", ""))
+    with pytest.raises(ElementTree.ParseError, match="mismatched tag"):
+        read_book(book)
