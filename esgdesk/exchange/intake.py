@@ -25,6 +25,7 @@ from esgdesk.exchange.returned import (
     refused_value,
 )
 from esgdesk.exchange.returned_evidence import ReturnedDocument, returned_documents
+from esgdesk.exchange.workbook import collector_paused
 from esgdesk.model.catalogue import Indicator
 from esgdesk.model.states import state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused
@@ -156,7 +157,8 @@ def preview(store: Store, paths: Iterable[str | Path], progress: Progress | None
     paths = [Path(p) for p in paths]
     reports = []
     for done, path in enumerate(paths, start=1):
-        reports.append(preview_file(store, path, expect or {}))
+        with collector_paused():  # a file's thousands of cells need no pass over the process
+            reports.append(preview_file(store, path, expect or {}))
         if progress is not None and progress(done, len(paths), path.name) is False:
             break
     return reports
@@ -410,7 +412,8 @@ def accept_all(store: Store, reports: Sequence[FileReport], user: str,
     for done, report in enumerate(reports, start=1):
         overwrite = report.needs_confirmation and confirm(report)
         if may_accept(report, overwrite):
-            report.written = accept(store, report, user, overwrite)
+            with collector_paused():
+                report.written = accept(store, report, user, overwrite)
             written += report.written
         if progress is not None and progress(done, len(reports), report.path.name) is False:
             break
