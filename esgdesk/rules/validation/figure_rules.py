@@ -4,6 +4,7 @@ while the year is being filled, and targets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -53,8 +54,34 @@ def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]
     spec = v.catalogue.indicators[subject]
     if not spec.type.numeric:
         return []
-    now = v.number(entity, spec.id, v.year)
-    before = v.number(entity, spec.id, v.year - 1)
+    return _prior_year(v, entity, spec, v.number(entity, spec.id, v.year),
+                       v.number(entity, spec.id, v.year - 1))
+
+
+def prior_years(v: ValidationContext, entity: str, subjects: Iterable[str],
+                ) -> Iterator[tuple[str, list[Finding]]]:
+    """`prior_year` on many figures of an entity, its two years' figures read once: each
+    figure that found anything, with what it found."""
+    now_of = v.figures.table(entity, v.year)
+    before_of = v.figures.table(entity, v.year - 1)
+    indicators = v.catalogue.indicators
+    for subject in subjects:
+        before = before_of.get(subject)
+        if before is None or before.number is None or before.missing:
+            continue  # nothing to compare with (as v.number says)
+        spec = indicators[subject]
+        if not spec.type.numeric:
+            continue
+        now = now_of.get(subject)
+        found = _prior_year(v, entity, spec,
+                            None if now is None or now.missing else now.number, before.number)
+        if found:
+            yield subject, found
+
+
+def _prior_year(v: ValidationContext, entity: str, spec: Indicator, now: Decimal | None,
+                before: Decimal | None) -> list[Finding]:
+    """A figure against the year before's (`now`, `before`: both whole, or None)."""
     label, year = spec.label, v.year
     if before is None:
         return []

@@ -125,8 +125,7 @@ class Validator(ValidationContext):
         for spec in self._typed:
             if spec.id in stored:
                 found(TYPE_RANGE, entity, spec.id)
-        for spec in self._typed_numeric:
-            found(PRIOR_YEAR, entity, spec.id)
+        self._found_all(PRIOR_YEAR, entity, self._typed_numeric_ids)
         for spec in self._targeted:
             found(TARGET, entity, spec.id)
         for number, check in enumerate(self.catalogue.checks):
@@ -157,6 +156,12 @@ class Validator(ValidationContext):
         found = rule.find(self, entity, subject)
         if found:
             self.results[rule.name, entity, subject] = found
+
+    def _found_all(self, rule: RuleKind, entity: str, subjects: Iterable[str]) -> None:
+        """`_found` on many subjects of an entity at once (see RuleKind.find_each)."""
+        results = self.results
+        for subject, found in rule.find_each(self, entity, subjects):
+            results[rule.name, entity, subject] = found
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
