@@ -213,7 +213,9 @@ class EntityFactors(Mapping[str, Decimal]):
         self._every: dict[str, Decimal] | None = None
         self._read: dict[str, Decimal | None] = {}  # each name as first read
 
-    def _all(self) -> dict[str, Decimal]:
+    def every(self) -> dict[str, Decimal]:
+        """Every factor value the entity reads in the year, as a dict (read it, do not
+        change it)."""
         if self._every is None:
             self._every = self._values.every_value(self._entity, self._year)
         return self._every
@@ -242,7 +244,7 @@ class EntityFactors(Mapping[str, Decimal]):
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self.every())
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self.every())

@@ -86,6 +86,9 @@ class FigureBook:
         self._own: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._zeros: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._computed = frozenset(spec.id for spec in derived_order(catalogue))
+        # the indicators whose stored texts are numbers: typed, numeric
+        self._numeric = frozenset(spec.id for spec in catalogue.indicators.values()
+                                  if not spec.derived and spec.type.numeric)
         self._unreadable: set[tuple[str, str, int]] = set()  # stored texts that are no number
 
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
@@ -134,13 +137,12 @@ class FigureBook:
         if self._unreadable:
             self._unreadable = {k for k in self._unreadable if (k[0], k[2]) != key}
         found: dict[str, Decimal] = {}
-        indicators = self.catalogue.indicators
+        numeric = self._numeric
         for indicator, value in self._by_entity_year.get(key, {}).items():
-            spec = indicators.get(indicator)
-            if spec is None or value.value is None or spec.derived or not spec.type.numeric:
+            if indicator not in numeric or (text := value.value) is None:
                 continue
             try:
-                found[indicator] = Decimal(value.value)
+                found[indicator] = Decimal(text)
             except InvalidOperation:
                 self._unreadable.add((entity, indicator, year))
         self._own[key] = found
@@ -152,7 +154,11 @@ class FigureBook:
         if key not in self._derived:
             numbers = {**self.zeros(entity, year), **self.own(entity, year)}
             if self.factors is not None:
-                numbers.update(self.factors(entity, year))
+                factors = self.factors(entity, year)
+                # every factor at once where the source holds them so (see EntityFactors),
+                # not looked up one by one
+                every = getattr(factors, "every", None)
+                numbers.update(every() if every is not None else factors)
             for spec in derived_order(self.catalogue):  # a derived figure stored all the same
                 value = self.values.get((entity, spec.id, year))
                 if value is not None and value.value is not None and spec.type.numeric:
