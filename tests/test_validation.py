@@ -192,6 +192,7 @@ def test_figures_taken_at_once_find_what_a_full_run_finds_on_them(sample_tree: S
 def test_a_rule_run_on_many_figures_at_once_finds_what_it_finds_on_each(sample_tree: Store,
                                                                          ) -> None:
     from esgdesk.rules.validation import RULE_KINDS
+    from esgdesk.storage.store import StoredValue
 
     # a slip of units, a figure copied forward: the year before's figures compared too
     sample_tree.set_values([
@@ -200,6 +201,13 @@ def test_a_rule_run_on_many_figures_at_once_finds_what_it_finds_on_each(sample_t
         Change("xiamen", 2022, "environment.water.withdrawal_municipal", "12345"),
         Change("xiamen", 2023, "environment.water.withdrawal_municipal", "12345")], "test")
     validator = Validator(sample_tree, 2023)
+    # and what a file from elsewhere may hold: a rate beyond its bounds, a text, n/a unsaid
+    for indicator, text, state in (
+            ("environment.hazardous_waste.compliant_disposal_rate", "150", "value"),
+            ("innovation.infosec.training.coverage", "most", "value"),
+            ("environment.energy.diesel", None, "not_applicable")):
+        validator.book.put(StoredValue("xiamen", 2023, indicator, text, state, "", "draft",
+                                       "test", "2024-01-01T00:00:00", 1))
     subjects = list(validator.catalogue.indicators)
     quick = [kind for kind in RULE_KINDS if kind.find_all is not None]
     assert quick

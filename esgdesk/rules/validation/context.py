@@ -116,6 +116,7 @@ class ValidationContext:
                 if spec.rules.get(key):
                     self._targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self._typed = [s for s in self.catalogue.indicators.values() if not s.derived]
+        self._typed_ids = [s.id for s in self._typed]
         self._typed_numeric_ids = [s.id for s in self._typed if s.type.numeric]
         self._targeted = [s for s in self._typed if s.rules.get("target")]
         self._numeric = [s for s in self.catalogue.indicators.values() if s.type.numeric]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from esgdesk.model.assurance import MARKS
 from esgdesk.model.catalogue import Indicator, Label
-from esgdesk.model.states import STATES
+from esgdesk.model.states import STATES, VALUE
 from esgdesk.model.words import counted
 from esgdesk.rules.validation.finding import Finding, factor_text, number_text
 
@@ -48,6 +48,30 @@ def type_range(v: ValidationContext, entity: str, subject: str) -> list[Finding]
                           f"“{label.zh}”为 {v.show(spec.id, number)}，超出允许范围（{bound}）。",
                           f"'{label.en}' is {v.show(spec.id, number)}, outside {bound}.")]
     return []
+
+
+def type_ranges(v: ValidationContext, entity: str, subjects: Iterable[str],
+                ) -> Iterator[tuple[str, list[Finding]]]:
+    """`type_range` on many figures of an entity: a stored number of its type within its
+    bounds (most of a group's) is passed over at once, its number as the book read it;
+    every other figure is asked as `type_range` asks it."""
+    rows = v.book.rows(entity, v.year)
+    numbers = v.book.readable(entity, v.year)
+    indicators = v.catalogue.indicators
+    for subject in subjects:
+        stored = rows.get(subject)
+        if stored is None:
+            continue
+        number = numbers.get(subject)
+        if number is not None and stored.state == VALUE:
+            spec = indicators[subject]
+            low, high = v.bounds(spec)
+            if low <= number and (high is None or number <= high) \
+                    and v.refused(spec, stored.value) is None:
+                continue
+        found = type_range(v, entity, subject)
+        if found:
+            yield subject, found
 
 
 def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]:

@@ -60,7 +60,8 @@ class RuleKind(Frozen):
 
 
 RULE_KINDS: tuple[RuleKind, ...] = (
-    RuleKind("type_range", "类型与范围", "Type and range", figure_rules.type_range),
+    RuleKind("type_range", "类型与范围", "Type and range", figure_rules.type_range,
+             find_all=figure_rules.type_ranges),
     RuleKind("prior_year", "与上年比较", "Change from last year", figure_rules.prior_year,
              find_all=figure_rules.prior_years),
     RuleKind("target", "目标", "Target", figure_rules.target),

@@ -121,10 +121,7 @@ class Validator(ValidationContext):
         for child in self.children[entity]:
             for spec in self._quantities:
                 found(PEER, child, spec.id)
-        stored = self.book.rows(entity, self.year)
-        for spec in self._typed:
-            if spec.id in stored:
-                found(TYPE_RANGE, entity, spec.id)
+        self._found_all(TYPE_RANGE, entity, self._typed_ids)
         self._found_all(PRIOR_YEAR, entity, self._typed_numeric_ids)
         for spec in self._targeted:
             found(TARGET, entity, spec.id)
