@@ -53,6 +53,12 @@ class Figure(NamedTuple):
 NONE = Figure(None)  # no figure, and none expected (n/a, or not kept at this level)
 
 
+def whole_number(figure: Figure | None) -> Decimal | None:
+    """A figure's number when it is complete, else None (as `Consolidation.whole` gives
+    it, for a figure taken from a table)."""
+    return None if figure is None or figure.missing else figure.number
+
+
 def _number(text: str) -> Decimal | None:
     try:
         return Decimal(text)
@@ -229,6 +235,12 @@ class Consolidation:
         level = self._entered_at.get(indicator)
         return level is not None and entity in self._in_year(year)[0].get(level, ())
 
+    def typed_at(self, entity: str, year: int | None = None) -> set[str]:
+        """The indicators typed at an entity (see `takes`), all at once."""
+        taken = self._in_year(year)[0]
+        levels = {level for level, codes in taken.items() if entity in codes}
+        return {i for i, level in self._entered_at.items() if level in levels}
+
     def applies(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the entity has the figure at all: typed there or consolidated there."""
         spec = self.catalogue.indicators.get(indicator)
@@ -355,9 +367,14 @@ class Consolidation:
         result: dict[str, Figure] = {}
         takes, applies = self._in_year(year)
         for spec in self._typed:
-            number = own.get(spec.id)  # most of a group's figures: typed and stored
-            result[spec.id] = Figure(number) if number is not None else self._typed_figure(
-                entity, spec, own, stored, takes, applies, kids and parts, result)
+            number = own.get(spec.id)
+            if number is not None:  # most of a group's figures: typed and stored
+                result[spec.id] = Figure(number)
+            elif not kids and spec.id not in stored and entity not in takes[spec.entered_at]:
+                result[spec.id] = NONE  # not typed here, and nothing below to consolidate
+            else:
+                result[spec.id] = self._typed_figure(entity, spec, own, stored, takes,
+                                                     applies, kids and parts, result)
         numbers: list[Mapping[str, Decimal]] = []  # the entity's factors, when first needed
         for spec in self._derived:
             result[spec.id] = self._derived_figure(entity, year, spec, stored, kids and parts,

@@ -12,6 +12,7 @@ from esgdesk.model.assurance import MARKS
 from esgdesk.model.catalogue import Indicator, Label
 from esgdesk.model.states import STATES, VALUE
 from esgdesk.model.words import counted
+from esgdesk.rules.consolidate import whole_number
 from esgdesk.rules.validation.finding import Finding, factor_text, number_text
 
 if TYPE_CHECKING:
@@ -203,8 +204,37 @@ def missing(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     # v.is_missing of each, its first two questions answered already
     missing = [i for i in held if v.number(entity, i, v.year) is None
                and ((stored := v.stored(entity, i, v.year)) is None or stored.state == "value")]
+    return _missing(v, entity, group, held, missing)
+
+
+def missings(v: ValidationContext, entity: str, subjects: Iterable[str],
+             ) -> Iterator[tuple[str, list[Finding]]]:
+    """`missing` on many of an entity's tables at once: what is typed there, its figures of
+    both years and its stored rows read once for all."""
+    year = v.year
+    typed = v.figures.typed_at(entity, year)
+    before_of = v.figures.table(entity, year - 1)
+    now_of = v.figures.table(entity, year)
+    rows = v.book.rows(entity, year)
+    indicators = v.catalogue.indicators
+    for group in subjects:
+        ids = v.missing_groups[group]
+        if v.missing_one_by_one(entity, indicators[ids[0]]):
+            continue
+        held = [i for i in ids if i in typed and whole_number(before_of.get(i)) is not None]
+        missing = [i for i in held if whole_number(now_of.get(i)) is None
+                   and ((stored := rows.get(i)) is None or stored.state == VALUE)]
+        found = _missing(v, entity, group, held, missing)
+        if found:
+            yield group, found
+
+
+def _missing(v: ValidationContext, entity: str, group: str, held: list[str],
+             missing: list[str]) -> list[Finding]:
+    """The warning for a table's figures held last year (`held`), some missing now."""
     if not missing:
         return []
+    spec = v.catalogue.indicators[v.missing_groups[group][0]]
     table = v.group_tables[group]  # the home table of ids[0]
     department = v.catalogue.departments.get(spec.owner, Label(spec.owner, spec.owner))
     notes = [v.note(entity, i, v.year).strip() for i in missing]

@@ -127,8 +127,7 @@ class Validator(ValidationContext):
             found(TARGET, entity, spec.id)
         for number, check in enumerate(self.catalogue.checks):
             found(CHECK_RULES[check.kind], entity, str(number))
-        for group in self.missing_groups:
-            found(MISSING, entity, group)
+        self._found_all(MISSING, entity, self.missing_groups)
         parent = bool(self.children[entity])
         if parent:
             for spec in self._summed:
