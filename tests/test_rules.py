@@ -188,3 +188,19 @@ def test_the_entities_command_indents_by_depth(capsys: pytest.CaptureFixture[str
     tree = sample.tree()
     assert [(len(line) - len(line.lstrip())) // 2 for line in lines] == \
         [tree.depth(e.code) for e in tree]
+
+
+def test_a_book_let_go_in_steps_holds_none_of_its_figures(sample: Store) -> None:
+    """A group's figures are freed a part at a time (their keys, then an entity and year's
+    rows at once): at the end nothing of them is held, by key or by entity and year."""
+    from esgdesk.rules.figures import FigureBook
+
+    codes = [e.code for e in sample.entities()]
+    book = FigureBook(sample.catalogue, sample.figures_of(codes, sample.years()))
+    held = {(entity, year) for entity, _indicator, year in book.values}
+    assert held and all(book.rows(entity, year) for entity, year in held)
+    book.readable(*next(iter(held)))  # numbers read, too
+    steps = sum(1 for _ in book.emptied())
+    assert steps > 1  # a part in each step
+    assert book.values == {} and all(book.rows(e, y) == {} for e, y in held)
+    assert all(book.readable(e, y) == {} for e, y in held)

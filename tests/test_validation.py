@@ -189,6 +189,38 @@ def test_figures_taken_at_once_find_what_a_full_run_finds_on_them(sample_tree: S
     assert [f for f in found if set(ids) & set(f.indicators)] == touching
 
 
+def test_a_rule_run_on_many_figures_at_once_finds_what_it_finds_on_each(sample_tree: Store,
+                                                                         ) -> None:
+    from esgdesk.rules.validation import RULE_KINDS
+    from esgdesk.storage.store import StoredValue
+
+    # a slip of units, a figure copied forward: the year before's figures compared too
+    sample_tree.set_values([
+        Change("dongguan", 2022, "environment.energy.diesel", "5000"),
+        Change("dongguan", 2023, "environment.energy.diesel", "5"),
+        Change("xiamen", 2022, "environment.water.withdrawal_municipal", "12345"),
+        Change("xiamen", 2023, "environment.water.withdrawal_municipal", "12345")], "test")
+    validator = Validator(sample_tree, 2023)
+    # and what a file from elsewhere may hold: a rate beyond its bounds, a text, n/a unsaid
+    for indicator, text, state in (
+            ("environment.hazardous_waste.compliant_disposal_rate", "150", "value"),
+            ("innovation.infosec.training.coverage", "most", "value"),
+            ("environment.energy.diesel", None, "not_applicable")):
+        validator.book.put(StoredValue("xiamen", 2023, indicator, text, state, "", "draft",
+                                       "test", "2024-01-01T00:00:00", 1))
+    indicators = list(validator.catalogue.indicators)
+    quick = [kind for kind in RULE_KINDS if kind.find_all is not None]
+    assert quick
+    found = 0
+    for kind in quick:
+        subjects = list(validator.missing_groups) if kind.name == "missing" else indicators
+        for entity in validator.order:
+            each = [(s, f) for s in subjects if (f := kind.find(validator, entity, s))]
+            assert list(kind.find_each(validator, entity, subjects)) == each, (kind.name, entity)
+            found += len(each)
+    assert found  # the figures compared find something
+
+
 def test_the_sample_shows_the_reports_own_contradictions(sample_tree: Store) -> None:
     found = {y: validate(sample_tree, y) for y in (2021, 2022, 2023)}
     assert not any(f.blocking for fs in found.values() for f in fs)

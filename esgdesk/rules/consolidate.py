@@ -53,6 +53,12 @@ class Figure(NamedTuple):
 NONE = Figure(None)  # no figure, and none expected (n/a, or not kept at this level)
 
 
+def whole_number(figure: Figure | None) -> Decimal | None:
+    """A figure's number when it is complete, else None (as `Consolidation.whole` gives
+    it, for a figure taken from a table)."""
+    return None if figure is None or figure.missing else figure.number
+
+
 def _number(text: str) -> Decimal | None:
     try:
         return Decimal(text)
@@ -91,6 +97,7 @@ def _summed(indicator: str, parts: Parts) -> Figure:
 
 
 ONE = Decimal(1)
+ZERO = Decimal(0)
 APPROACH = "consolidation"  # the method's choice of approach (resources/method.toml)
 OPERATIONAL_CONTROL, EQUITY_SHARE = "operational_control", "equity_share"
 
@@ -228,6 +235,12 @@ class Consolidation:
         level = self._entered_at.get(indicator)
         return level is not None and entity in self._in_year(year)[0].get(level, ())
 
+    def typed_at(self, entity: str, year: int | None = None) -> set[str]:
+        """The indicators typed at an entity (see `takes`), all at once."""
+        taken = self._in_year(year)[0]
+        levels = {level for level, codes in taken.items() if entity in codes}
+        return {i for i, level in self._entered_at.items() if level in levels}
+
     def applies(self, entity: str, indicator: str, year: int | None = None) -> bool:
         """Whether the entity has the figure at all: typed there or consolidated there."""
         spec = self.catalogue.indicators.get(indicator)
@@ -354,8 +367,14 @@ class Consolidation:
         result: dict[str, Figure] = {}
         takes, applies = self._in_year(year)
         for spec in self._typed:
-            result[spec.id] = self._typed_figure(entity, spec, own, stored, takes, applies,
-                                                 kids and parts, result)
+            number = own.get(spec.id)
+            if number is not None:  # most of a group's figures: typed and stored
+                result[spec.id] = Figure(number)
+            elif not kids and spec.id not in stored and entity not in takes[spec.entered_at]:
+                result[spec.id] = NONE  # not typed here, and nothing below to consolidate
+            else:
+                result[spec.id] = self._typed_figure(entity, spec, own, stored, takes,
+                                                     applies, kids and parts, result)
         numbers: list[Mapping[str, Decimal]] = []  # the entity's factors, when first needed
         for spec in self._derived:
             result[spec.id] = self._derived_figure(entity, year, spec, stored, kids and parts,
@@ -471,16 +490,25 @@ class Consolidation:
         formula = spec.formula
         assert formula is not None
         inputs = [done.get(ref, NONE) for ref in formula.indicators]
-        if any(f.number is None and not f.missing for f in inputs):
-            return NONE  # a component not kept here (or n/a): nothing to compute
-        missing = _joined(f.missing for f in inputs if f.missing)
-        if any(f.number is None for f in inputs) and (
-                all(f.number is None for f in inputs) or additive_terms(formula) is None):
+        gaps = incomplete = False  # an input without a number; one with something missing
+        for found in inputs:
+            if found.number is None:
+                if not found.missing:
+                    return NONE  # a component not kept here (or n/a): nothing to compute
+                gaps = True
+            if found.missing:
+                incomplete = True
+        missing = _joined(f.missing for f in inputs if f.missing) if incomplete else NOTHING
+        if gaps and (all(f.number is None for f in inputs) or additive_terms(formula) is None):
             return Figure(None, missing)  # only a sum of lines has a partial value
         # what the formula reads: its factors (not the year's every one) and its inputs
-        values = {key: numbers[key] for f in formula.factors if (key := FACTOR + f) in numbers}
+        values: dict[str, Decimal] = {}
+        for key in _factor_keys(formula):
+            value = numbers.get(key)
+            if value is not None:
+                values[key] = value
         for ref, found in zip(formula.indicators, inputs, strict=True):
-            values[ref] = found.number if found.number is not None else Decimal(0)
+            values[ref] = found.number if found.number is not None else ZERO
         result = formula.evaluate(values)
         if result is None:
             lacking = tuple((entity, FACTOR + f) for f in formula.factors
@@ -519,6 +547,12 @@ class _SomeFigures(dict[str, Figure]):
 
     def get(self, indicator: str, default: Figure | None = None) -> Figure | None:  # type: ignore[override]
         return self[indicator] if indicator in self.consolidation._numeric else default
+
+
+@lru_cache(maxsize=512)
+def _factor_keys(formula: Formula) -> tuple[str, ...]:
+    """The names a formula's factors are read by ("factor.ncv.diesel")."""
+    return tuple(FACTOR + f for f in formula.factors)
 
 
 @lru_cache(maxsize=512)

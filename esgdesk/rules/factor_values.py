@@ -215,26 +215,38 @@ class EntityFactors(Mapping[str, Decimal]):
         self._every: dict[str, Decimal] | None = None
         self._read: dict[str, Decimal | None] = {}  # each name as first read
 
-    def _all(self) -> dict[str, Decimal]:
+    def every(self) -> dict[str, Decimal]:
+        """Every factor value the entity reads in the year, as a dict (read it, do not
+        change it)."""
         if self._every is None:
             self._every = self._values.every_value(self._entity, self._year)
         return self._every
 
-    def __getitem__(self, key: str) -> Decimal:
+    def get(self, key: str, default: Decimal | None = None) -> Decimal | None:  # type: ignore[override]
+        """As Mapping.get, without raising and catching a KeyError for a factor the year
+        lacks (a group's formulas ask hundreds of thousands of times)."""
         if self._every is not None:
-            return self._every[key]
-        if key in self._read:
-            found = self._read[key]
+            return self._every.get(key, default)
+        read = self._read
+        if key in read:
+            found = read[key]
         else:
-            found = self._read[key] = self._values.value(
+            found = read[key] = self._values.value(
                 self._entity, self._year, key.removeprefix(FACTOR)) \
                 if key.startswith(FACTOR) else None
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> Decimal:
+        found = self.get(key)
         if found is None:
             raise KeyError(key)
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._all())
+        return iter(self.every())
 
     def __len__(self) -> int:
-        return len(self._all())
+        return len(self.every())

@@ -77,8 +77,10 @@ class FigureBook:
     def __init__(self, catalogue: Catalogue, values: dict[tuple[str, str, int], StoredValue],
                  factors: FactorSource | None = None) -> None:
         self.catalogue = catalogue
-        self.values = values
         self.factors = factors  # the factor values a formula reads, by entity and year
+        # Each figure held once, in its entity and year's rows: a group's hundreds of
+        # thousands of keys (entity, indicator, year) held besides took memory, and time to
+        # free when another entity was chosen (see `values`).
         self._by_entity_year: dict[tuple[str, int], dict[str, StoredValue]] = {}
         for (entity, indicator, year), value in values.items():
             self._by_entity_year.setdefault((entity, year), {})[indicator] = value
@@ -86,10 +88,22 @@ class FigureBook:
         self._own: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._zeros: dict[tuple[str, int], dict[str, Decimal]] = {}
         self._computed = frozenset(spec.id for spec in derived_order(catalogue))
+        # the indicators whose stored texts are numbers: typed, numeric
+        self._numeric = frozenset(spec.id for spec in catalogue.indicators.values()
+                                  if not spec.derived and spec.type.numeric)
         self._unreadable: set[tuple[str, str, int]] = set()  # stored texts that are no number
 
+    @property
+    def values(self) -> dict[tuple[str, str, int], StoredValue]:
+        """Every stored figure, keyed by (entity, indicator, year): made when asked (an
+        export, a reading compared with the one before), not held."""
+        return {(entity, indicator, year): value
+                for (entity, year), rows in self._by_entity_year.items()
+                for indicator, value in rows.items()}
+
     def stored(self, entity: str, indicator: str, year: int) -> StoredValue | None:
-        return self.values.get((entity, indicator, year))
+        rows = self._by_entity_year.get((entity, year))
+        return rows.get(indicator) if rows is not None else None
 
     def rows(self, entity: str, year: int) -> dict[str, StoredValue]:
         """The stored figures of an entity and year by indicator (read it, do not change it)."""
@@ -107,7 +121,8 @@ class FigureBook:
             if indicator not in self.catalogue.indicators:
                 raise KeyError(indicator)
             if self._unreadable and (entity, indicator, year) in self._unreadable:
-                found = Decimal(self.values[entity, indicator, year].value or "")  # says why
+                found = Decimal(self._by_entity_year[entity, year][indicator].value
+                                or "")  # says why
         return found
 
     def own(self, entity: str, year: int) -> dict[str, Decimal]:
@@ -118,7 +133,8 @@ class FigureBook:
             own = self._read_own(entity, year)
         for unreadable in self._unreadable:
             if unreadable[0] == entity and unreadable[2] == year:
-                Decimal(self.values[unreadable].value or "")  # says why
+                Decimal(self._by_entity_year[entity, year][unreadable[1]].value
+                        or "")  # says why
         return own
 
     def readable(self, entity: str, year: int) -> dict[str, Decimal]:
@@ -134,13 +150,12 @@ class FigureBook:
         if self._unreadable:
             self._unreadable = {k for k in self._unreadable if (k[0], k[2]) != key}
         found: dict[str, Decimal] = {}
-        indicators = self.catalogue.indicators
+        numeric = self._numeric
         for indicator, value in self._by_entity_year.get(key, {}).items():
-            spec = indicators.get(indicator)
-            if spec is None or value.value is None or spec.derived or not spec.type.numeric:
+            if indicator not in numeric or (text := value.value) is None:
                 continue
             try:
-                found[indicator] = Decimal(value.value)
+                found[indicator] = Decimal(text)
             except InvalidOperation:
                 self._unreadable.add((entity, indicator, year))
         self._own[key] = found
@@ -152,9 +167,14 @@ class FigureBook:
         if key not in self._derived:
             numbers = {**self.zeros(entity, year), **self.own(entity, year)}
             if self.factors is not None:
-                numbers.update(self.factors(entity, year))
+                factors = self.factors(entity, year)
+                # every factor at once where the source holds them so (see EntityFactors),
+                # not looked up one by one
+                every = getattr(factors, "every", None)
+                numbers.update(every() if every is not None else factors)
+            rows = self.rows(entity, year)
             for spec in derived_order(self.catalogue):  # a derived figure stored all the same
-                value = self.values.get((entity, spec.id, year))
+                value = rows.get(spec.id)
                 if value is not None and value.value is not None and spec.type.numeric:
                     numbers[spec.id] = Decimal(value.value)
             self._derived[key] = derive(self.catalogue, numbers)
@@ -175,7 +195,6 @@ class FigureBook:
 
     def put(self, stored: StoredValue) -> None:
         """Remember a figure just written (or forget it when `stored` has no row)."""
-        self.values[(stored.entity, stored.indicator, stored.year)] = stored
         self._by_entity_year.setdefault((stored.entity, stored.year), {})[stored.indicator] = \
             stored
         self._derived.pop((stored.entity, stored.year), None)
@@ -185,7 +204,6 @@ class FigureBook:
     def add(self, values: dict[tuple[str, str, int], StoredValue]) -> None:
         """Remember more stored figures (keyed as in the constructor): as `put` does each,
         what was worked out from an entity and year forgotten once for all its figures."""
-        self.values.update(values)
         rows = self._by_entity_year
         touched: set[tuple[str, int]] = set()
         for (entity, indicator, year), value in values.items():
@@ -202,13 +220,14 @@ class FigureBook:
 
     def emptied(self) -> Iterator[None]:
         """Forget every figure, a part between steps (see `emptied`): read nothing from it
-        meanwhile."""
+        meanwhile. The figures go with their rows, an entity and year at a time, each
+        row's dict freeing its figures in one go (a group's figures taken one by one took
+        twice as long to free)."""
         for held, count in ((self._by_entity_year, 8), (self._own, 8), (self._derived, 8),
-                            (self._zeros, 64), (self.values, 1024)):
+                            (self._zeros, 64)):
             yield from emptied(held, count)
 
     def drop(self, entity: str, indicator: str, year: int) -> None:
-        self.values.pop((entity, indicator, year), None)
         self._by_entity_year.get((entity, year), {}).pop(indicator, None)
         self._derived.pop((entity, year), None)
         self._own.pop((entity, year), None)

@@ -48,6 +48,7 @@ RESTATEMENT_REASONS = {
 QUALITY = "quality"  # the audit action of how a figure was obtained
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
                  "changed_at, version, published, restated, provenance")
+VALUE_NAMES = tuple(VALUE_COLUMNS.split(", "))  # a row's values, in order
 
 
 def parse_entry(indicator: Indicator, text: str, unit: str | None = None) -> Entry:
@@ -257,7 +258,7 @@ class FiguresPart(EditionsPart):
             f"SELECT {VALUE_COLUMNS} FROM value WHERE entity_id IN "
             f"({','.join('?' * len(ids))}) AND year IN ({','.join('?' * len(wanted))})",
             [*ids, *wanted], keep=keep)
-        return stored_values(rows, ids)
+        return stored_values(rows, ids, VALUE_NAMES)
 
     def years(self) -> list[int]:
         """The years any entity holds figures for, found by seeking the year index from one

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping
 from functools import cache
-from itertools import chain
+from itertools import chain, repeat
 from operator import itemgetter
 from sys import intern
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -214,11 +214,15 @@ _STORED_COLUMNS = ("year", "indicator", "value", "state", "note", "status", "cha
 
 
 def stored_values(rows: Iterable[Any], codes: Mapping[int, str],
+                  names: tuple[str, ...] = (),
                   ) -> dict[tuple[str, str, int], StoredValue]:
     """The figures of one query's rows (gone through once, as they come), keyed by (entity,
-    indicator, year); `codes` gives an entity's code by its id. Each column is found by its
-    name once for all the rows: a sqlite3.Row looks a name up column after column, which
-    over tens of thousands of rows was a third of an export's reading."""
+    indicator, year); `codes` gives an entity's code by its id; `names`, the columns of
+    rows that are plain tuples, in order. Each column is found by its name once for all the
+    rows: a sqlite3.Row looks a name up column after column, which over tens of thousands of
+    rows was a third of an export's reading."""
+    if isinstance(rows, list) and rows and type(rows[0]) is tuple:
+        return _stored_tuples(rows, codes, names)
     rows = iter(rows)
     first = next(rows, None)
     if first is None:
@@ -249,3 +253,29 @@ def stored_values(rows: Iterable[Any], codes: Mapping[int, str],
             code, year, indicator, value, state, note, status, changed_by, changed_at, version,
             published, restated or "", provenance or ""))
     return found
+
+
+def _stored_tuples(rows: list[tuple[Any, ...]], codes: Mapping[int, str],
+                   names: tuple[str, ...]) -> dict[tuple[str, str, int], StoredValue]:
+    """`stored_values` of rows that are plain tuples (a file's): the same records, made a
+    column at a time by the interpreter's own loops (map, zip) rather than a row at a time
+    in Python, which was most of reading a group's figures."""
+    at = {name: number for number, name in enumerate(names)}
+    (entity_ids, years, indicators, values, states, notes, statuses, changed_by, changed_at,
+     versions, published, restated, provenance) = zip(
+        *map(itemgetter(at["entity_id"], *(at[name] for name in _STORED_COLUMNS)), rows),
+        strict=True)
+    # kept once, as stored_values keeps them (see there)
+    same = {}.setdefault
+    entities = list(map(codes.__getitem__, entity_ids))
+    years = list(map(same, years, years))
+    indicators = list(map(intern, indicators))
+    if None in restated:
+        restated = tuple(text or "" for text in restated)
+    if None in provenance:
+        provenance = tuple(text or "" for text in provenance)
+    records = map(tuple.__new__, repeat(StoredValue), zip(
+        entities, years, indicators, values, map(intern, states), notes,
+        map(intern, statuses), map(intern, changed_by), map(same, changed_at, changed_at),
+        versions, published, restated, provenance, strict=True))
+    return dict(zip(zip(entities, indicators, years, strict=True), records, strict=True))

@@ -72,6 +72,8 @@ class _CatalogueReads:
                     self.targets_of.setdefault(spec.rules[key], []).append(spec.id)
         self.typed = [s for s in indicators if not s.derived]
         self.typed_numeric = [s for s in self.typed if s.type.numeric]
+        self.typed_ids = [s.id for s in self.typed]
+        self.typed_numeric_ids = [s.id for s in self.typed_numeric]
         self.targeted = [s for s in self.typed if s.rules.get("target")]
         self.numeric = [s for s in indicators if s.type.numeric]
         self.numeric_derived = [s for s in self.numeric if s.derived]
@@ -150,6 +152,7 @@ class ValidationContext:
         self._dependents, self._checks_of = reads.dependents, reads.checks_of
         self._targets_of, self._typed = reads.targets_of, reads.typed
         self._typed_numeric, self._targeted = reads.typed_numeric, reads.targeted
+        self._typed_ids, self._typed_numeric_ids = reads.typed_ids, reads.typed_numeric_ids
         self._numeric, self._numeric_derived = reads.numeric, reads.numeric_derived
         self._with_factors, self._quantities = reads.with_factors, reads.quantities
         self._factors_of, self._summed = reads.factors_of, reads.summed

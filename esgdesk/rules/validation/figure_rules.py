@@ -4,13 +4,15 @@ while the year is being filled, and targets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from esgdesk.model.assurance import MARKS
 from esgdesk.model.catalogue import Indicator, Label
-from esgdesk.model.states import STATES
+from esgdesk.model.states import STATES, VALUE
 from esgdesk.model.words import counted
+from esgdesk.rules.consolidate import whole_number
 from esgdesk.rules.validation.finding import Finding, factor_text, number_text
 
 if TYPE_CHECKING:
@@ -49,12 +51,62 @@ def type_range(v: ValidationContext, entity: str, subject: str) -> list[Finding]
     return []
 
 
+def type_ranges(v: ValidationContext, entity: str, subjects: Iterable[str],
+                ) -> Iterator[tuple[str, list[Finding]]]:
+    """`type_range` on many figures of an entity: a stored number of its type within its
+    bounds (most of a group's) is passed over at once, its number as the book read it;
+    every other figure is asked as `type_range` asks it."""
+    rows = v.book.rows(entity, v.year)
+    numbers = v.book.readable(entity, v.year)
+    indicators = v.catalogue.indicators
+    for subject in subjects:
+        stored = rows.get(subject)
+        if stored is None:
+            continue
+        number = numbers.get(subject)
+        if number is not None and stored.state == VALUE:
+            spec = indicators[subject]
+            low, high = v.bounds(spec)
+            if low <= number and (high is None or number <= high) \
+                    and v.refused(spec, stored.value) is None:
+                continue
+        found = type_range(v, entity, subject)
+        if found:
+            yield subject, found
+
+
 def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     spec = v.catalogue.indicators[subject]
     if not spec.type.numeric:
         return []
-    now = v.number(entity, spec.id, v.year)
-    before = v.number(entity, spec.id, v.year - 1)
+    return _prior_year(v, entity, spec, v.number(entity, spec.id, v.year),
+                       v.number(entity, spec.id, v.year - 1))
+
+
+def prior_years(v: ValidationContext, entity: str, subjects: Iterable[str],
+                ) -> Iterator[tuple[str, list[Finding]]]:
+    """`prior_year` on many figures of an entity, its two years' figures read once: each
+    figure that found anything, with what it found."""
+    now_of = v.figures.table(entity, v.year)
+    before_of = v.figures.table(entity, v.year - 1)
+    indicators = v.catalogue.indicators
+    for subject in subjects:
+        before = before_of.get(subject)
+        if before is None or before.number is None or before.missing:
+            continue  # nothing to compare with (as v.number says)
+        spec = indicators[subject]
+        if not spec.type.numeric:
+            continue
+        now = now_of.get(subject)
+        found = _prior_year(v, entity, spec,
+                            None if now is None or now.missing else now.number, before.number)
+        if found:
+            yield subject, found
+
+
+def _prior_year(v: ValidationContext, entity: str, spec: Indicator, now: Decimal | None,
+                before: Decimal | None) -> list[Finding]:
+    """A figure against the year before's (`now`, `before`: both whole, or None)."""
     label, year = spec.label, v.year
     if before is None:
         return []
@@ -152,8 +204,37 @@ def missing(v: ValidationContext, entity: str, subject: str) -> list[Finding]:
     # v.is_missing of each, its first two questions answered already
     missing = [i for i in held if v.number(entity, i, v.year) is None
                and ((stored := v.stored(entity, i, v.year)) is None or stored.state == "value")]
+    return _missing(v, entity, group, held, missing)
+
+
+def missings(v: ValidationContext, entity: str, subjects: Iterable[str],
+             ) -> Iterator[tuple[str, list[Finding]]]:
+    """`missing` on many of an entity's tables at once: what is typed there, its figures of
+    both years and its stored rows read once for all."""
+    year = v.year
+    typed = v.figures.typed_at(entity, year)
+    before_of = v.figures.table(entity, year - 1)
+    now_of = v.figures.table(entity, year)
+    rows = v.book.rows(entity, year)
+    indicators = v.catalogue.indicators
+    for group in subjects:
+        ids = v.missing_groups[group]
+        if v.missing_one_by_one(entity, indicators[ids[0]]):
+            continue
+        held = [i for i in ids if i in typed and whole_number(before_of.get(i)) is not None]
+        missing = [i for i in held if whole_number(now_of.get(i)) is None
+                   and ((stored := rows.get(i)) is None or stored.state == VALUE)]
+        found = _missing(v, entity, group, held, missing)
+        if found:
+            yield group, found
+
+
+def _missing(v: ValidationContext, entity: str, group: str, held: list[str],
+             missing: list[str]) -> list[Finding]:
+    """The warning for a table's figures held last year (`held`), some missing now."""
     if not missing:
         return []
+    spec = v.catalogue.indicators[v.missing_groups[group][0]]
     table = v.group_tables[group]  # the home table of ids[0]
     department = v.catalogue.departments.get(spec.owner, Label(spec.owner, spec.owner))
     notes = [v.note(entity, i, v.year).strip() for i in missing]

@@ -121,18 +121,13 @@ class Validator(ValidationContext):
         for child in self.children[entity]:
             for spec in self._quantities:
                 found(PEER, child, spec.id)
-        stored = self.book.rows(entity, self.year)
-        for spec in self._typed:
-            if spec.id in stored:
-                found(TYPE_RANGE, entity, spec.id)
-        for spec in self._typed_numeric:
-            found(PRIOR_YEAR, entity, spec.id)
+        self._found_all(TYPE_RANGE, entity, self._typed_ids)
+        self._found_all(PRIOR_YEAR, entity, self._typed_numeric_ids)
         for spec in self._targeted:
             found(TARGET, entity, spec.id)
         for number, check in enumerate(self.catalogue.checks):
             found(CHECK_RULES[check.kind], entity, str(number))
-        for group in self.missing_groups:
-            found(MISSING, entity, group)
+        self._found_all(MISSING, entity, self.missing_groups)
         parent = bool(self.children[entity])
         if parent:
             for spec in self._summed:
@@ -157,6 +152,12 @@ class Validator(ValidationContext):
         found = rule.find(self, entity, subject)
         if found:
             self.results[rule.name, entity, subject] = found
+
+    def _found_all(self, rule: RuleKind, entity: str, subjects: Iterable[str]) -> None:
+        """`_found` on many subjects of an entity at once (see RuleKind.find_each)."""
+        results = self.results
+        for subject, found in rule.find_each(self, entity, subjects):
+            results[rule.name, entity, subject] = found
 
     def findings(self) -> list[Finding]:
         order = {s: n for n, s in enumerate(SEVERITIES)}
