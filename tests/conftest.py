@@ -3,13 +3,13 @@ PostgreSQL server in the modules that set ENGINES = BOTH (the `engine` parameter
 
 from __future__ import annotations
 
-import ast
 import fcntl
 import gc
 import inspect
 import itertools
 import os
 import shutil
+import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,19 +58,27 @@ QT = ("qtbot", "QApplication", "from ui", "import ui", "PySide6")
 
 def _sources_by_line(module: object) -> dict[int, str]:
     """The text of each function defined at the module's top level, decorators included (as
-    inspect.getsource gives it), by the line it starts on: read from one parse of the file,
-    where inspect.getsource reads and tokenizes the file again for every function."""
+    inspect.getsource gives it), by the line it starts on: from its first line (a decorator's,
+    if it has one) to the last line its code (nested functions included) was compiled from,
+    cut from one read of the file, where inspect.getsource reads and tokenizes the file again
+    for every function (and parsing the file, too, took a second of each worker's start)."""
+    file = str(getattr(module, "__file__", ""))
     try:
-        text = Path(str(getattr(module, "__file__", ""))).read_text(encoding="utf-8")
-        tree = ast.parse(text)
-    except (OSError, SyntaxError, ValueError):  # pragma: no cover - inspect does it then
+        lines = Path(file).read_text(encoding="utf-8").splitlines(keepends=True)
+    except (OSError, ValueError):  # pragma: no cover - inspect does it then
         return {}
-    lines = text.splitlines(keepends=True)
     found: dict[int, str] = {}
-    for node in tree.body:
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            found[first] = "".join(lines[first - 1:node.end_lineno])
+    for value in vars(module).values():
+        if not inspect.isfunction(value) or value.__code__.co_filename != file:
+            continue  # not a function, or one imported from another module
+        first = last = value.__code__.co_firstlineno
+        codes = [value.__code__]
+        while codes:
+            code = codes.pop()
+            last = max([last, *(end for _line, end, _col, _end_col in code.co_positions()
+                                if end is not None)])
+            codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        found[first] = "".join(lines[first - 1:last])
     return found
 
 
