@@ -61,7 +61,7 @@ def _sources_by_line(module: object) -> dict[int, str]:
     inspect.getsource gives it), by the line it starts on: from its first line (a decorator's,
     if it has one) to the last line its code (nested functions included) was compiled from,
     cut from one read of the file, where inspect.getsource reads and tokenizes the file again
-    for every function (and parsing the file, too, took a second of each worker's start)."""
+    for every function (and parsing the file too took most of a second of each worker's start)."""
     file = str(getattr(module, "__file__", ""))
     try:
         lines = Path(file).read_text(encoding="utf-8").splitlines(keepends=True)
