@@ -17,6 +17,7 @@ from esgdesk.storage.audit import verify
 from esgdesk.storage.store import Change, Store, create_at_revision, open_database
 
 ENGINES = BOTH  # each test on the sample runs on SQLite and on a PostgreSQL server
+FILE_CHECK = True  # the window checks the file it opens in the background (conftest.py)
 
 ROOT = Path(__file__).resolve().parent.parent
 

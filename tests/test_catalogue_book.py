@@ -31,6 +31,7 @@ from esgdesk.exchange.catalogue_book import (
     write_catalogue_book,
 )
 from esgdesk.exchange.catalogue_book.read import placed, read_book
+from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
 from esgdesk.model.types import TYPE_NAMES
 from esgdesk.storage.store import Store, open_database
@@ -62,10 +63,11 @@ def book_path(_sample_master: Path, tmp_path: Path,
 
 
 def edit(path: Path, change: Callable[[Book], None]) -> Path:
-    """Change a book with openpyxl and save it, as a coordinator saves it from Excel."""
+    """Change a book with openpyxl and save it, as a coordinator saves it from Excel (through
+    esgdesk's quicker writer of openpyxl's own bytes, tests/test_xlsx_save.py)."""
     book = load_workbook(path)
     change(book)
-    book.save(path)
+    save_workbook(book, path)
     return path
 
 

@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from esgdesk.exchange.metadata import META_SHEET, read_meta
+from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.storage.store import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +53,7 @@ def _edit_book(path: Path) -> None:
     line: dict[str, Any] = {"table": "people.structure", "order": 1.5, "indicator": NEW,
                             "indent": 0}
     rows.append([line.get(column) for column in columns])
-    book.save(path)
+    save_workbook(book, path)
 
 
 def _texts(path: Path) -> set[str]:
@@ -117,7 +118,7 @@ def test_a_refused_catalogue_names_the_cell_and_writes_nothing(sample_path: Path
     sheet = edited["indicators"]
     header = [cell.value for cell in sheet[1]]
     sheet.cell(row=2, column=header.index("type") + 1, value="quantity")
-    edited.save(book)
+    save_workbook(edited, book)
     before = sample_path.read_bytes()
     done = _run("catalogue", "import", db, str(book), "--year", "2024")
     assert done.returncode == 1

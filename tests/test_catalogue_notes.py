@@ -20,6 +20,7 @@ from esgdesk.exchange.catalogue_book import (
     write_catalogue_book,
 )
 from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import Note, read_document, to_document
 from esgdesk.storage.store import Store
 
@@ -45,7 +46,7 @@ def _add_notes(path: Path, rows: list[tuple[Any, ...]]) -> list[int]:
         for column, value in enumerate(values, start=1):
             sheet.cell(number, column, value)
         numbers.append(number)
-    book.save(path)
+    save_workbook(book, path)
     return numbers
 
 
@@ -94,7 +95,7 @@ def test_a_table_without_notes_keeps_its_document_and_an_older_book_needs_no_not
     path = _book(sample, tmp_path)
     book = load_workbook(path)
     del book["notes"]  # a book written before tables had notes
-    book.save(path)
+    save_workbook(book, path)
     back, problems = read_catalogue_book(path)
     assert problems == [] and to_document(read_document(back, YEAR)[0]) == {
         **document, "catalogue": {**document["catalogue"], "report_year": YEAR}}
@@ -164,7 +165,7 @@ def test_a_coordinator_adds_notes_and_a_target_with_the_command_line_alone(
     edited = load_workbook(book)
     edited["targets"].append(["admin_2025", "people.employees.admin", "absolute", 20, 2021,
                               2025, "行政人员减少 20%", "Administrative staff down 20 %"])
-    edited.save(book)
+    save_workbook(edited, book)
     capsys.readouterr()
     assert main(["catalogue", "import", db, str(book), "--year", str(YEAR), "--dry-run"]) == 0
     said = capsys.readouterr().out

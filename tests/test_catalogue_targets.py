@@ -24,6 +24,7 @@ from esgdesk.exchange.catalogue_book import (
     write_catalogue_book,
 )
 from esgdesk.exchange.export import export_workbook
+from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import Label, Target, read_document, to_document
 from esgdesk.rules.targets import progress, reduction, target_progress
 from esgdesk.storage.store import Store
@@ -56,7 +57,7 @@ def _add(path: Path, rows: list[tuple[Any, ...]]) -> list[int]:
         for column, value in enumerate(values, start=1):
             sheet.cell(number, column, value)
         numbers.append(number)
-    book.save(path)
+    save_workbook(book, path)
     return numbers
 
 
@@ -114,7 +115,7 @@ def test_a_book_without_a_targets_sheet_reads_as_before(sample: Store, tmp_path:
     path = _book(sample, tmp_path)
     book = load_workbook(path)
     del book["targets"]
-    book.save(path)
+    save_workbook(book, path)
     back, problems = read_catalogue_book(path)
     assert problems == [] and "targets" not in back
 

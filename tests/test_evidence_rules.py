@@ -14,6 +14,7 @@ from esgdesk.application.cli import main
 from esgdesk.application.session import Session
 from esgdesk.errors import EvidenceMissing
 from esgdesk.exchange.catalogue_book import plan_import, write_catalogue_book
+from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import load
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.templates import template_catalogue
@@ -61,7 +62,7 @@ def test_the_catalogue_book_carries_the_evidence_column_both_ways(
     foreign_row = next(r for r, i in enumerate(rows, start=2) if i == "people.employees.foreign")
     sheet.cell(foreign_row, column).value = "required"
     sheet.cell(2 + list(rows).index(TOTAL), column).value = None
-    book.save(path)
+    save_workbook(book, path)
     plan = plan_import(sample, path, YEAR)
     assert plan.problems == [] and not plan.unchanged
     assert any("evidence" in line and "people.employees.foreign" in line
@@ -73,7 +74,7 @@ def test_the_catalogue_book_carries_the_evidence_column_both_ways(
     # A word that is not a choice is refused at its cell.
     book = load_workbook(path)
     book["indicators"].cell(foreign_row, column).value = "maybe"
-    book.save(path)
+    save_workbook(book, path)
     plan = plan_import(sample, path, YEAR)
     assert [p.where for p in plan.problems] == [f"indicators!{letter}{foreign_row}"]
 

@@ -135,7 +135,7 @@ def test_the_form_keeps_the_current_cell_in_sight_and_says_when_the_chapter_ends
     messages: list[str] = []
     window.statusBar().messageChanged.connect(messages.append)
     qtbot.keyClick(last, Qt.Key.Key_Return)
-    assert any("last figure" in m for m in messages)
+    assert any("last figure" in m for m in messages), messages
 
 
 def test_undo_shows_the_cell_it_changed(qtbot: QtBot, window: MainWindow) -> None:

@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -101,17 +102,22 @@ def books(tmp_path_factory: pytest.TempPathFactory, _sample_master: Path,
                               folder / f"report-{lang}.xlsx") for lang in ("zh", "en")}
 
 
+@pytest.fixture(scope="module")
+def read(books: dict[str, Path]) -> dict[str, Any]:
+    """The same workbooks as openpyxl reads them, read once for the tests that only look."""
+    return {lang: load_workbook(path) for lang, path in books.items()}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_text_cell_is_wider_than_its_column_at_print(books: dict[str, Path],
+def test_no_text_cell_is_wider_than_its_column_at_print(read: dict[str, Any],
                                                         lang: str) -> None:
-    book = load_workbook(books[lang])
-    assert _too_narrow(book) == []
+    assert _too_narrow(read[lang]) == []
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_sheet_prints_on_a4_at_no_less_than_8_points_with_its_titles(
-        books: dict[str, Path], lang: str) -> None:
-    book = load_workbook(books[lang])
+        read: dict[str, Any], lang: str) -> None:
+    book = read[lang]
     for sheet in book.worksheets[1:]:
         assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4), sheet.title
         assert not sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title  # a set scale
@@ -133,8 +139,8 @@ def test_every_sheet_prints_on_a4_at_no_less_than_8_points_with_its_titles(
     assert book.worksheets[-1].page_setup.orientation == "landscape"  # the wide data sheet
 
 
-def test_breakdown_rows_print_indented(books: dict[str, Path]) -> None:
-    sheet = load_workbook(books["en"])["04 People"]
+def test_breakdown_rows_print_indented(read: dict[str, Any]) -> None:
+    sheet = read["en"]["04 People"]
     female = next(c for row in sheet.iter_rows() for c in row if c.value == "Female")
     assert female.alignment.indent >= 1
 
@@ -198,10 +204,10 @@ def test_a_long_sheet_name_is_cut_at_a_word_boundary() -> None:
     assert sheet_name("一二三四五六七八九十" * 4, set()) == ("一二三四五六七八九十" * 4)[:31]
 
 
-def _texts(path: Path, skip: dict[str, set[int]]) -> list[tuple[str, str]]:
+def _texts(book: Any, skip: dict[str, set[int]]) -> list[tuple[str, str]]:
     """Every text cell of a workbook, but the columns `skip` names (sheet → columns)."""
     found = []
-    for sheet in load_workbook(path).worksheets:
+    for sheet in book.worksheets:
         for row in sheet.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str) and cell.column not in skip.get(sheet.title, ()):
@@ -209,17 +215,17 @@ def _texts(path: Path, skip: dict[str, set[int]]) -> list[tuple[str, str]]:
     return found
 
 
-def test_the_english_workbook_has_no_chinese_but_what_users_typed(books: dict[str, Path]
+def test_the_english_workbook_has_no_chinese_but_what_users_typed(read: dict[str, Any]
                                                                   ) -> None:
     # Notes are the users' own words: the findings' explanations, the data sheet's notes.
-    chinese = [(where, text) for where, text in _texts(books["en"], {"Findings": {7},
+    chinese = [(where, text) for where, text in _texts(read["en"], {"Findings": {7},
                                                                      "Data": {9}})
                if CJK.search(text)]
     assert chinese == []
 
 
 def test_the_chinese_workbook_has_no_english_words_but_ids_units_and_codes(
-        books: dict[str, Path], sample: Store) -> None:
+        read: dict[str, Any], sample: Store) -> None:
     catalogue = sample.catalogue
     allowed = {w.lower() for i in catalogue.indicators.values()
                for w in WORDS.findall(f"{i.id} {i.unit.zh} {i.label.zh}")}
@@ -228,11 +234,11 @@ def test_the_chinese_workbook_has_no_english_words_but_ids_units_and_codes(
     allowed |= {w.lower() for c in catalogue.chapters for s in c.sections
                 for w in WORDS.findall(" ".join((s.title.zh, *s.gri, *s.cass)))}
     allowed |= {"esgdesk", "gri", "standards", "cass", "esg", "zkteco"}
-    english = [(where, text) for where, text in _texts(books["zh"], {"校验结果": {7},
+    english = [(where, text) for where, text in _texts(read["zh"], {"校验结果": {7},
                                                                       "数据": {3, 9, 10}})
                if {w.lower() for w in WORDS.findall(text)} - allowed]
     assert english == []
-    book = load_workbook(books["zh"])
+    book = read["zh"]
     cover = {r[0]: r[1] for r in book["封面"].iter_rows(min_row=3, values_only=True) if r[0]}
     assert re.fullmatch(r"\d+ 个错误 · \d+ 个警告 · \d+ 条提示", cover["未处理的校验结果"])
     findings = list(book["校验结果"].iter_rows(min_row=2, values_only=True))
