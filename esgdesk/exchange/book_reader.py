@@ -291,13 +291,15 @@ def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: l
 
 # A sheet's cells as Excel, LibreOffice and openpyxl write them: the cells' own grammar
 # (a row holds cells, a cell at most a formula, a value and an inline text, in that order,
-# attributes in double quotes holding no markup), checked whole by one expression.
+# each row and cell with its address first, attributes in double quotes holding no markup),
+# checked whole by one expression.
 _ATTRIBUTES = rb'(?:\s+[A-Za-z_][\w.:-]*="[^"<>&]*")*\s*'
 _TEXT_ELEMENT = rb"<%s" + _ATTRIBUTES + rb"(?:/>|>[^<]*</%s>)"
-_PLAIN_CELL = (rb"<c" + _ATTRIBUTES + rb"(?:/>|>\s*(?:" + _TEXT_ELEMENT % (b"f", b"f")
-               + rb"\s*)?(?:" + _TEXT_ELEMENT % (b"v", b"v") + rb"\s*)?(?:<is>\s*"
+_PLAIN_CELL = (rb'<c r="[A-Za-z0-9$]+"' + _ATTRIBUTES + rb"(?:/>|>\s*(?:"
+               + _TEXT_ELEMENT % (b"f", b"f") + rb"\s*)?(?:"
+               + _TEXT_ELEMENT % (b"v", b"v") + rb"\s*)?(?:<is>\s*"
                + _TEXT_ELEMENT % (b"t", b"t") + rb"\s*</is>\s*)?</c>)")
-_PLAIN_SHEET_DATA = re.compile(rb"<sheetData\s*(?:/>|>\s*(?:<row" + _ATTRIBUTES
+_PLAIN_SHEET_DATA = re.compile(rb'<sheetData\s*(?:/>|>\s*(?:<row r="\d+"' + _ATTRIBUTES
                                + rb"(?:/>|>\s*(?:" + _PLAIN_CELL + rb"\s*)*</row>)\s*)*"
                                + rb"</sheetData>)")
 _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*<[\w.-]+\s[^>]*'
@@ -305,8 +307,6 @@ _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*<[\w.-]+\s[^>
 _PREFIXED_TAG = re.compile(rb"</?[\w.-]+:")
 _DECLARED = re.compile(rb"<\?xml[^>]*\?>")
 _UTF8 = re.compile(rb"""encoding=["']utf-8["']""", re.IGNORECASE)
-_ROW_NUMBERED = re.compile(rb'<row r="\d+"[\s/>]')
-_CELL_ADDRESSED = re.compile(rb'<c r="[A-Za-z0-9$]+"[\s/>]')
 _CELL_FORMULA = re.compile(rb'<c r="([A-Za-z0-9$]+)"[^>]*>\s*<f(?:\s[^>]*?)?'
                            rb'(?:/>|>([^<]*)</f>)')
 _ESCAPES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"),
@@ -334,9 +334,6 @@ def _plain_formulas_and_formats(data: bytes, formatted: dict[str, str]
     if depth != 1 or section is None:
         return None
     cells = section.group()
-    if (cells.count(b"<row") != len(_ROW_NUMBERED.findall(cells))
-            or cells.count(b"<c") != len(_CELL_ADDRESSED.findall(cells))):
-        return None
     parser = expat.ParserCreate(namespace_separator="}")
     try:  # well-formed, or refused as the full reading refuses it
         parser.Parse(data, True)
