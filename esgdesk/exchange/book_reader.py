@@ -245,33 +245,40 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
     return {"sheets": sheets, "": {kind: part for kind, part in relations.values()}}
 
 
-def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[str]:
-    """Each cell style's number format, by its index (a cell's s="…")."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
+def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+    """The number format of each cell style (by its index, as a cell's s="…" names it) whose
+    format is not General."""
     part = parts.get("styles")
     if part is None or part not in archive.NameToInfo:
-        return []
-    root = ElementTree.fromstring(archive.read(part))
+        return {}
+    return _formatted_styles(archive.read(part))
+
+
+@lru_cache(maxsize=16)  # a collection's returned books share their styles
+def _formatted_styles(styles: bytes) -> dict[str, str]:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    root = ElementTree.fromstring(styles)
     custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "General")
               for f in root.iter(f"{_MAIN}numFmt")}
     xfs = root.find(f"{_MAIN}cellXfs")
     if xfs is None:
-        return []
-    formats = []
-    for xf in xfs.iter(f"{_MAIN}xf"):
+        return {}
+    formats = {}
+    for index, xf in enumerate(xfs.iter(f"{_MAIN}xf")):
         number = int(xf.get("numFmtId", "0"))
-        formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
+        code = custom.get(number) or BUILTIN_FORMATS.get(number, "General")
+        if code != "General":
+            formats[str(index)] = code
     return formats
 
 
-def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: list[str]
+def _formulas_and_formats(archive: zipfile.ZipFile, part: str, formatted: dict[str, str]
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Where a sheet holds formulas ("=…"), and its cells' number formats other than
     General, by address: the sheet's XML read in one pass, no tree of it built (a request's
-    sheets are thousands of cells, each an element)."""
-    formatted = {str(index): code for index, code in enumerate(number_formats)
-                 if code != "General"}
+    sheets are thousands of cells, each an element); `formatted`: a style's index → its
+    number format, where not General."""
     data = archive.read(part)
     found = _plain_formulas_and_formats(data, formatted)
     if found is not None:
