@@ -74,3 +74,36 @@ def test_a_sheet_that_is_not_well_formed_is_refused_as_xml_is(tmp_path: Path) ->
     book = _rewrite(_book(tmp_path / "book.xlsx"), lambda xml: xml.replace("</sheetData>", ""))
     with pytest.raises(ElementTree.ParseError, match="mismatched tag"):
         read_book(book)
+
+
+def test_a_formula_written_with_escaped_characters_reads_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    book = Workbook()
+    book.active["A1"] = '=IF(B1<1,"a&b",\'c\')'
+    book.active["A2"] = "=B1>2"
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b"&lt;1" in archive.read(SHEET)
+    assert read_book(path).sheets["Sheet"].formulas == {
+        "A1": '=IF(B1<1,"a&b",\'c\')', "A2": "=B1>2"}
+
+
+def test_a_sheet_written_with_prefixed_elements_reads_the_same(tmp_path: Path) -> None:
+    # Excel writes its extensions with a prefix; a shared formula's later cells are empty <f/>
+    book = _rewrite(_book(tmp_path / "book.xlsx"), lambda xml: xml.replace(
+        "<worksheet ", '<worksheet xmlns:x14ac="urn:x14ac" ').replace(
+        "</worksheet>", '<extLst><x14ac:ext uri="u"/></extLst></worksheet>').replace(
+        "<f>SUM(A1:A2)</f>", '<f t="shared" si="0"/>'))
+    sheet = read_book(book)["Figures"]
+    assert sheet.formulas == {"B1": "=A1*2", "B2": "="}
+    assert sheet.formats == {"A1": "0%"}
+    plain = read_book(_rewrite(_book(tmp_path / "plain.xlsx"), lambda xml: xml.replace(
+        "<f>SUM(A1:A2)</f>", '<f t="shared" si="0"/>')))["Figures"]
+    assert (plain.formulas, plain.formats) == (sheet.formulas, sheet.formats)
+
+
+def test_a_sheet_not_well_formed_after_its_cells_is_refused_as_xml_is(tmp_path: Path) -> None:
+    book = _rewrite(_book(tmp_path / "book.xlsx"),
+                    lambda xml: xml.replace("</worksheet>", "</worksheetx>"))
+    with pytest.raises(ElementTree.ParseError, match="mismatched tag"):
+        read_book(book)

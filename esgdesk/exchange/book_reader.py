@@ -245,33 +245,44 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
     return {"sheets": sheets, "": {kind: part for kind, part in relations.values()}}
 
 
-def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> list[str]:
-    """Each cell style's number format, by its index (a cell's s="…")."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
+def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+    """The number format of each cell style (by its index, as a cell's s="…" names it) whose
+    format is not General."""
     part = parts.get("styles")
     if part is None or part not in archive.NameToInfo:
-        return []
-    root = ElementTree.fromstring(archive.read(part))
+        return {}
+    return _formatted_styles(archive.read(part))
+
+
+@lru_cache(maxsize=16)  # a collection's returned books share their styles
+def _formatted_styles(styles: bytes) -> dict[str, str]:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    root = ElementTree.fromstring(styles)
     custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "General")
               for f in root.iter(f"{_MAIN}numFmt")}
     xfs = root.find(f"{_MAIN}cellXfs")
     if xfs is None:
-        return []
-    formats = []
-    for xf in xfs.iter(f"{_MAIN}xf"):
+        return {}
+    formats = {}
+    for index, xf in enumerate(xfs.iter(f"{_MAIN}xf")):
         number = int(xf.get("numFmtId", "0"))
-        formats.append(custom.get(number) or BUILTIN_FORMATS.get(number, "General"))
+        code = custom.get(number) or BUILTIN_FORMATS.get(number, "General")
+        if code != "General":
+            formats[str(index)] = code
     return formats
 
 
-def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: list[str]
+def _formulas_and_formats(archive: zipfile.ZipFile, part: str, formatted: dict[str, str]
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Where a sheet holds formulas ("=…"), and its cells' number formats other than
     General, by address: the sheet's XML read in one pass, no tree of it built (a request's
-    sheets are thousands of cells, each an element)."""
-    formatted = {str(index): code for index, code in enumerate(number_formats)
-                 if code != "General"}
+    sheets are thousands of cells, each an element); `formatted`: a style's index → its
+    number format, where not General."""
+    data = archive.read(part)
+    found = _plain_formulas_and_formats(data, formatted)
+    if found is not None:
+        return found
     sheet = _SheetCells(formatted)
     parser = expat.ParserCreate(namespace_separator="}")
     parser.buffer_text = True
@@ -279,10 +290,81 @@ def _formulas_and_formats(archive: zipfile.ZipFile, part: str, number_formats: l
     parser.EndElementHandler = sheet.end
     parser.CharacterDataHandler = sheet.data
     try:
-        parser.Parse(archive.read(part), True)
+        parser.Parse(data, True)
     except expat.ExpatError as exc:  # as ElementTree says it
         raise ElementTree.ParseError(str(exc)) from None
     return sheet.formulas, sheet.formats
+
+
+# A sheet's cells as Excel, LibreOffice and openpyxl write them: the cells' own grammar
+# (a row holds cells, a cell at most a formula, a value and an inline text, in that order,
+# each row and cell with its address first, attributes in double quotes holding no markup),
+# checked whole by one expression.
+_ATTRIBUTES = rb'(?:\s+[A-Za-z_][\w.:-]*="[^"<>&]*")*\s*'
+_TEXT_ELEMENT = rb"<%s" + _ATTRIBUTES + rb"(?:/>|>[^<]*</%s>)"
+_PLAIN_CELL = (rb'<c r="[A-Za-z0-9$]+"' + _ATTRIBUTES + rb"(?:/>|>\s*(?:"
+               + _TEXT_ELEMENT % (b"f", b"f") + rb"\s*)?(?:"
+               + _TEXT_ELEMENT % (b"v", b"v") + rb"\s*)?(?:<is>\s*"
+               + _TEXT_ELEMENT % (b"t", b"t") + rb"\s*</is>\s*)?</c>)")
+_PLAIN_SHEET_DATA = re.compile(rb'<sheetData\s*(?:/>|>\s*(?:<row r="\d+"' + _ATTRIBUTES
+                               + rb"(?:/>|>\s*(?:" + _PLAIN_CELL + rb"\s*)*</row>)\s*)*"
+                               + rb"</sheetData>)")
+_PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?(?:<\?xml[^>]*\?>)?\s*<[\w.-]+\s[^>]*'
+                         rb'xmlns="http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"')
+_PREFIXED_TAG = re.compile(rb"</?[\w.-]+:")
+_DECLARED = re.compile(rb"<\?xml[^>]*\?>")
+_UTF8 = re.compile(rb"""encoding=["']utf-8["']""", re.IGNORECASE)
+_CELL_FORMULA = re.compile(rb'<c r="([A-Za-z0-9$]+)"[^>]*>\s*<f(?:\s[^>]*?)?'
+                           rb'(?:/>|>([^<]*)</f>)')
+_ESCAPES = ((b"&lt;", b"<"), (b"&gt;", b">"), (b"&quot;", b'"'), (b"&apos;", b"'"),
+            (b"&amp;", b"&"))
+
+
+def _plain_formulas_and_formats(data: bytes, formatted: dict[str, str]
+                                ) -> tuple[dict[str, str], dict[str, str]] | None:
+    """What _SheetCells finds, read by expressions where the sheet's XML is written plainly
+    (one default namespace, no prefixed element, comment, CDATA or character reference,
+    every row and cell with its address, UTF-8): expat only checks it is well-formed, no
+    call made per element. None where the sheet is written otherwise."""
+    if (b"<!" in data or b"\r" in data or data.count(b"<?") > 1 or data.count(b"xmlns=") != 1
+            or data.count(b"<sheetData") != 1 or _PREFIXED_TAG.search(data)
+            or not _PLAIN_ROOT.match(data)):
+        return None
+    declared = _DECLARED.match(data.removeprefix(b"\xef\xbb\xbf"))
+    if declared and b"encoding" in declared.group() and not _UTF8.search(declared.group()):
+        return None
+    start = data.index(b"<sheetData")
+    before = data[:start]
+    depth = before.count(b"<") - 2 * before.count(b"</") - before.count(b"/>") - (
+        1 if declared else 0)
+    section = _PLAIN_SHEET_DATA.match(data, start)
+    if depth != 1 or section is None:
+        return None
+    cells = section.group()
+    parser = expat.ParserCreate(namespace_separator="}")
+    try:  # well-formed, or refused as the full reading refuses it
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise ElementTree.ParseError(str(exc)) from None
+    formulas = {}
+    for address, text in _CELL_FORMULA.findall(cells):
+        if b"&" in text:
+            if b"&#" in text:
+                return None
+            for escaped, character in _ESCAPES:
+                text = text.replace(escaped, character)
+        formulas[address.decode()] = "=" + text.decode()
+    formats = {address.decode(): formatted[style.decode()]
+               for address, style in _formatted_cells(tuple(formatted)).findall(cells)}
+    return formulas, formats
+
+
+@lru_cache(maxsize=64)  # a collection's books share their styles
+def _formatted_cells(styles: tuple[str, ...]) -> re.Pattern[bytes]:
+    """The cells whose style is one of `styles`: (address, style) each."""
+    alternatives = b"|".join(style.encode() for style in styles) or b"(?!)"
+    return re.compile(rb'<c r="([A-Za-z0-9$]+)"(?:\s+[^\s=]+="[^"]*")*?\s+s="(' + alternatives
+                      + rb')"')
 
 
 class _SheetCells:

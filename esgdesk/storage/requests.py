@@ -41,11 +41,17 @@ class RequestsPart(EvidencePart):
     """Data requests, their review, and imported submissions."""
 
     # -- reading ----------------------------------------------------------------
-    def requests(self, year: int | None = None) -> list[RequestInfo]:
+    def requests(self, year: int | None = None,
+                 entities: Iterable[str] | None = None) -> list[RequestInfo]:
+        """The data requests (of a year; of the entities named), in year, entity and
+        department order."""
         codes = self._codes()
         where, params = ("WHERE year = ?", (year,)) if year is not None else ("", ())
         rows = self._query(f"SELECT {REQUEST_COLUMNS} FROM request {where} "
                            "ORDER BY year, entity_id, department", params)
+        if entities is not None:  # one entity's requests: the others' are not read
+            wanted = set(entities)
+            rows = [r for r in rows if codes[r["entity_id"]] in wanted]
         return [read_record(RequestInfo, r, entity=codes[r["entity_id"]]) for r in rows]
 
     def request(self, request_id: str) -> RequestInfo | None:

@@ -176,8 +176,8 @@ class ValidationContext:
         # (entity, department) whose request is submitted: their missing figures are
         # reported one by one; while a year is being filled, one finding per table does.
         self.submitted: set[tuple[str, str]] = {
-            (r.entity, r.department) for r in store.requests(year)
-            if r.status in SUBMITTED and r.entity in self.codes}
+            (r.entity, r.department) for r in store.requests(year, self.codes)
+            if r.status in SUBMITTED}
 
     # -- figures --------------------------------------------------------------
     def evidenced(self, entity: str, indicator: str) -> bool:
