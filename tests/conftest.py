@@ -9,6 +9,7 @@ import inspect
 import itertools
 import os
 import shutil
+import sys
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -356,6 +357,18 @@ def sample_changed_once(master_copy: Callable[[str, Callable[[Path], None], Path
     yield changed
     for store in opened:
         store.close()
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _interface_in_english_after_each_module() -> Iterator[None]:
+    """The interface's translation is the application's, not a window's: a module whose
+    window switched to Chinese would leave a panel built by the next module (on the same
+    worker, in whatever order they are dealt out) speaking Chinese. Each module ends with
+    the interface back in English, as a new process starts."""
+    yield
+    i18n = sys.modules.get("ui.i18n")
+    if i18n is not None and i18n._installed:
+        i18n.install_translator("en")
 
 
 @pytest.fixture(autouse=True)
