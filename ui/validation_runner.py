@@ -1,7 +1,8 @@
 """Validating a whole group takes most of a second: the session's run is stepped in slices
 between the user's events, so the form is usable at once; the findings of the entities done
 so far appear as soon as the first companies are read, and the rest as they come. A new
-scope (another entity, year or database) starts a run; later edits re-validate incrementally."""
+scope (another entity, year or database) starts a run; later edits re-validate incrementally.
+The figures of the scope left are freed after the new one's findings, a part at a time."""
 
 from __future__ import annotations
 
@@ -57,13 +58,24 @@ class ValidationRunner(QObject):
             return
         if not going and self.session.validation is None:
             self.label.setVisible(False)
+            QTimer.singleShot(0, self._let_go)
         if changes.findings:
             self.ops.announce(changes)
+
+    def _let_go(self) -> None:
+        """The figures of the scopes left are freed a part at a time between the user's
+        events, once the new scope's findings are shown (a run begun meanwhile goes first,
+        and takes this up when it ends)."""
+        if self.running():
+            return
+        if not self.session.let_go_a_part():
+            QTimer.singleShot(0, self._let_go)
 
     def cancel(self) -> None:
         self.wanted = False
         self.session.cancel_validation()
         self.label.setVisible(False)
+        QTimer.singleShot(0, self._let_go)
 
     def running(self) -> bool:
         return self.wanted or self.session.validation is not None
