@@ -117,16 +117,21 @@ def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_tree_p
     assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
 
 
-def test_the_window_frees_the_scope_left_after_the_new_findings(
-        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path) -> None:
-    """The group's figures are freed once the company's findings are shown, between the
-    user's events, not before them."""
+def test_the_window_frees_the_scope_left_beside_the_new_findings(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The company's findings do not wait for the group's figures to be freed: those go a
+    part at a time between the user's events (here one step each), beside the company's
+    run and after it."""
     import gc
     import weakref
 
     from PySide6.QtCore import QSettings
 
+    from esgdesk.application.session import core
     from ui.main_window import MainWindow
+
+    monkeypatch.setattr(core, "LETTING_GO", 0.0)
 
     window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
     qtbot.addWidget(window)

@@ -24,6 +24,7 @@ class ValidationRunner(QObject):
         self.ops, self.session = ops, ops.session
         self.label, self.status = label, status  # "Validating…" while a run goes on
         self.wanted = False  # a run is asked for and waits for the window's first paint
+        self.letting_go = False  # the figures of the scopes left are being freed
         ops.changed.connect(self._changed)
 
     def _changed(self, changes: Changes) -> None:
@@ -58,24 +59,24 @@ class ValidationRunner(QObject):
             return
         if not going and self.session.validation is None:
             self.label.setVisible(False)
-            QTimer.singleShot(0, self._let_go)
+            if not self.letting_go:
+                self.letting_go = True
+                QTimer.singleShot(0, self._let_go)
         if changes.findings:
             self.ops.announce(changes)
 
     def _let_go(self) -> None:
         """The figures of the scopes left are freed a part at a time between the user's
-        events, once the new scope's findings are shown (a run begun meanwhile goes first,
-        and takes this up when it ends)."""
-        if self.running():
-            return
-        if not self.session.let_go_a_part():
+        events, once the new scope's findings are shown (and beside a run begun meanwhile,
+        a part between two of its slices)."""
+        self.letting_go = not self.session.let_go_a_part()
+        if self.letting_go:
             QTimer.singleShot(0, self._let_go)
 
     def cancel(self) -> None:
         self.wanted = False
         self.session.cancel_validation()
         self.label.setVisible(False)
-        QTimer.singleShot(0, self._let_go)
 
     def running(self) -> bool:
         return self.wanted or self.session.validation is not None

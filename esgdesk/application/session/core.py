@@ -33,7 +33,7 @@ Progress = Callable[[int, int, str], bool]
 
 
 LETTING_GO = 0.008  # seconds of a slice spent freeing the figures of the scope left
-RETIRED_HELD = 3  # the scopes left whose figures wait to be freed, at most
+RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
 # A run reading this many entities' figures or more frees the scopes left first, so that
 # two groups' figures are never held at once; a smaller one shows its findings first.
 FREE_BEFORE_READING = 50
