@@ -117,6 +117,50 @@ def test_the_window_validates_after_showing_the_form(qtbot: QtBot, sample_tree_p
     assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
 
 
+def test_the_window_frees_the_scope_left_beside_the_new_findings(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The company's findings do not wait for the group's figures to be freed: those go a
+    part at a time between the user's events (here one step each), beside the company's
+    run and after it."""
+    import gc
+    import weakref
+
+    from PySide6.QtCore import QSettings
+
+    from esgdesk.application.session import core
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(core, "LETTING_GO", 0.0)
+
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    qtbot.addWidget(window)
+    window.open_database(sample_tree_path)
+    window.show()
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert window.workspace is not None
+    group = weakref.ref(window.workspace.book)
+    window.select("zkteco")
+    freed_before_findings = []
+    session = window.session
+
+    def adopted(*_: object) -> None:
+        gc.collect()
+        freed_before_findings.append(group() is None)
+
+    window.ops.changed.connect(adopted)
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    assert freed_before_findings and not any(freed_before_findings)
+    assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
+
+    def freed() -> bool:
+        gc.collect()
+        return group() is None
+
+    qtbot.waitUntil(freed, timeout=10000)
+    assert session.let_go_a_part()
+
+
 def test_a_run_begun_before_the_figures_were_read_again_is_refused(sample: Store) -> None:
     space = Workspace(sample, "group", 2023)
     run = ValidationRun(space)

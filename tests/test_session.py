@@ -163,36 +163,49 @@ def test_validation_runs_in_steps_and_ends_in_new_findings(session: Session) -> 
     assert session.validation is None
 
 
-def test_the_workspace_shown_before_is_let_go_in_the_next_validations_first_slices(
+def test_the_workspaces_shown_before_are_let_go_after_the_new_findings(
         tree_session: Session, sample_tree_path: Path) -> None:
-    """Its figures are freed after the new scope is shown, not before, a part in each slice,
-    and before the new tree is read beside them; one at a time."""
+    """Their figures are freed after the new scope's findings are shown, not before: a part
+    at a time, between the user's events; a few are kept meanwhile, the oldest beyond them
+    freed at once."""
     import gc
     import weakref
+
+    from esgdesk.application.session import core
 
     first = weakref.ref(tree_session.require_workspace())
     tree_session.select("zkteco")
     second = weakref.ref(tree_session.require_workspace())
+    tree_session.open(sample_tree_path, "group", 2022)
     gc.collect()
-    assert first() is not None  # retired, kept until the validation of the new scope
-    tree_session.open(sample_tree_path, "group", 2022)  # no run ended: the one retired before goes
-    gc.collect()
-    assert first() is None and second() is not None
+    assert first() is not None and second() is not None  # kept, to be freed later
     run = tree_session.start_validation()
-    for _ in range(1000):  # a slice frees what it can in its time, then the next goes on
-        assert tree_session.step_validation(run) is None and not run.done
-        gc.collect()
-        if second() is None:
+    while tree_session.step_validation(run) is None:
+        pass
+    gc.collect()
+    held = first(), second()
+    assert all(w is not None and w.book.values == {} for w in held)  # they show nothing
+    assert tree_session.findings() == tree_session.require_workspace().validate()
+    del held, run
+    for _ in range(1000):  # a part each time, until all are gone
+        if tree_session.let_go_a_part():
             break
-    assert second() is None
+    gc.collect()
+    assert first() is None and second() is None
+    kept = []
+    for code in ("zkteco", "group", "zkteco") + ("group",) * core.RETIRED_HELD:
+        kept.append(weakref.ref(tree_session.require_workspace()))
+        tree_session.select(code)
+    gc.collect()
+    assert [w() is None for w in kept] == [True] * 3 + [False] * core.RETIRED_HELD
     tree_session.close()
 
 
-def test_a_group_left_is_freed_a_part_in_each_slice(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Freeing a group's figures at once takes longer than a switch to a company may: each
-    slice of the next validation frees a part of them (here one step each), and the run
-    begins once they are all gone."""
+def test_a_group_left_is_freed_a_part_at_a_time(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Freeing a group's figures at once takes longer than a switch to a company may: the
+    company's findings come first, then each call frees a part of the group's figures (here
+    one step each)."""
     import gc
     import weakref
 
@@ -209,19 +222,56 @@ def test_a_group_left_is_freed_a_part_in_each_slice(tmp_path: Path,
     session.select("cn-001")
     monkeypatch.setattr(core, "LETTING_GO", 0.0)
     run = session.start_validation()
+    while session.step_validation(run) is None:
+        pass
+    assert session.findings() == session.require_workspace().validate()
+    gc.collect()
+    assert held() is not None  # the group's figures, still to free
     slices = 0
-    while held() is not None:
-        assert session.step_validation(run) is None and not run.done
+    while not session.let_go_a_part():
         slices += 1
         gc.collect()
         book = held()
         assert book is None or len(book.values) <= left  # (what it worked out goes first)
         left = len(book.values) if book is not None else 0
         del book
-    assert slices > 3  # not all in the first
+    gc.collect()
+    assert held() is None and slices > 3  # all gone, not all at once
+    session.close()
+
+
+def test_a_large_tree_is_read_once_the_scopes_left_are_freed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two groups' figures are never held at once: a run that reads a large tree frees the
+    scopes left first, a part in each slice, and reads the tree after."""
+    import gc
+    import weakref
+
+    from esgdesk.application.generate import generate_group
+    from esgdesk.application.session import core
+
+    generate_group(tmp_path / "g.db", companies=6, years=3).close()
+    session = Session(defer_tree=True)
+    session.open(tmp_path / "g.db", "group", 2023)
+    session.validate_now()
+    held = weakref.ref(session.require_workspace().book)
+    session.select("group", 2022)
+    monkeypatch.setattr(core, "LETTING_GO", 0.0)
+    monkeypatch.setattr(core, "FREE_BEFORE_READING", 2)
+    run = session.start_validation()
+    shown = session.require_workspace()
+    unread = shown.unread()
+    assert len(unread) >= 2
+    slices = 0
+    while held() is not None:
+        assert session.step_validation(run) is None and not run.done
+        assert shown.unread() == unread  # nothing of the tree read yet
+        slices += 1
+        gc.collect()
+    assert slices > 3
     while session.step_validation(run) is None:
         pass
-    assert session.findings() == session.require_workspace().validate()
+    assert shown.unread() == [] and session.findings() == shown.validate()
     session.close()
 
 

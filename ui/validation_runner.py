@@ -1,7 +1,8 @@
 """Validating a whole group takes most of a second: the session's run is stepped in slices
 between the user's events, so the form is usable at once; the findings of the entities done
 so far appear as soon as the first companies are read, and the rest as they come. A new
-scope (another entity, year or database) starts a run; later edits re-validate incrementally."""
+scope (another entity, year or database) starts a run; later edits re-validate incrementally.
+The figures of the scope left are freed after the new one's findings, a part at a time."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class ValidationRunner(QObject):
         self.ops, self.session = ops, ops.session
         self.label, self.status = label, status  # "Validating…" while a run goes on
         self.wanted = False  # a run is asked for and waits for the window's first paint
+        self.letting_go = False  # the figures of the scopes left are being freed
         ops.changed.connect(self._changed)
 
     def _changed(self, changes: Changes) -> None:
@@ -57,8 +59,19 @@ class ValidationRunner(QObject):
             return
         if not going and self.session.validation is None:
             self.label.setVisible(False)
+            if not self.letting_go:
+                self.letting_go = True
+                QTimer.singleShot(0, self._let_go)
         if changes.findings:
             self.ops.announce(changes)
+
+    def _let_go(self) -> None:
+        """The figures of the scopes left are freed a part at a time between the user's
+        events, once the new scope's findings are shown (and beside a run begun meanwhile,
+        a part between two of its slices)."""
+        self.letting_go = not self.session.let_go_a_part()
+        if self.letting_go:
+            QTimer.singleShot(0, self._let_go)
 
     def cancel(self) -> None:
         self.wanted = False

@@ -33,6 +33,10 @@ Progress = Callable[[int, int, str], bool]
 
 
 LETTING_GO = 0.008  # seconds of a slice spent freeing the figures of the scope left
+RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
+# A run reading this many entities' figures or more frees the scopes left first, so that
+# two groups' figures are never held at once; a smaller one shows its findings first.
+FREE_BEFORE_READING = 50
 
 
 def settle_memory() -> None:
@@ -132,40 +136,71 @@ class SessionCore:
         self._history: tuple[tuple[Workspace, int, str], FigureBook] | None = None
         # The reporting years, with the audit head they were read at.
         self._years: tuple[str, tuple[list[int], int]] | None = None
-        # The workspace shown before (and its trend's figures), let go in the first slices
-        # of the new one's validation, a part in each: freeing a group's figures takes a
-        # tenth of a second, which the window would otherwise spend before it shows the new
-        # figures, or in the first slice, before it answers the user; and not later, so that
-        # the new tree is not read beside the old one (two groups' figures at once).
-        self._retired: tuple[Any, ...] = ()
-        self._freeing: Iterator[None] | None = None  # the retired one's, being let go
+        # The workspaces shown before (and their trends' figures), let go a part at a time:
+        # freeing a group's figures takes a tenth of a second or more, which a user would
+        # otherwise wait before the new figures or their findings are shown. They go after
+        # the new scope's findings, between the user's events (`let_go_a_part`); before a
+        # large tree is read, so that two groups' figures are not held at once.
+        self._retired: list[tuple[Any, ...]] = []
+        self._freeing: list[Iterator[None]] = []  # the first ones', being let go
         # Opened for one command of the command line: closed with no automatic backup.
         self._for_command = False
 
     def _retire(self) -> None:
-        """The workspace shown is about to be replaced: keep it until the next validation
-        takes its first slice (one retired at a time: one retired before goes now)."""
-        self._let_go()
-        self._retired, self._history = (self.workspace, self._history), None
+        """The workspace shown is about to be replaced: keep it until it is let go, a part
+        at a time (a few kept at most: the oldest beyond them goes at once)."""
+        while len(self._retired) >= RETIRED_HELD:
+            self._free_oldest(None)
+        if self.workspace is not None:
+            self._retired.append((self.workspace, self._history))
+        self._history = None
 
     def _let_go(self) -> None:
-        """The workspace retired goes, its figures with it even where a form out of sight
-        still holds it (until shown, when it takes the workspace shown now)."""
+        """Every workspace retired goes now, its figures with it even where a form out of
+        sight still holds it (until shown, when it takes the workspace shown now)."""
         self._free_retired(None)
 
     def _free_retired(self, budget: float | None) -> bool:
-        """Let the retired workspace go for about `budget` seconds (to the end for None);
-        True once it is gone."""
-        if self._freeing is None:
-            retired = self._retired
-            self._freeing = retired[0].letting_go() if retired and retired[0] is not None \
-                and retired[0] is not self.workspace else iter(())
+        """Let the retired workspaces go for about `budget` seconds (to the end for None);
+        True once they are gone."""
         end = None if budget is None else time.perf_counter() + budget
-        for _ in self._freeing:
+        while self._retired:
+            if not self._free_oldest(end):
+                return False
+        return True
+
+    def _free_oldest(self, end: float | None) -> bool:
+        """Let the oldest retired workspace go until `end` (a perf_counter time; None: to
+        the end); True once it is gone."""
+        for _ in self._letting_go(0):
             if end is not None and time.perf_counter() >= end:
                 return False
-        self._freeing, self._retired = None, ()
+        self._retired.pop(0)
+        del self._freeing[0]
         return True
+
+    def _letting_go(self, index: int) -> Iterator[None]:
+        """The steps freeing a retired workspace's figures, begun once and kept."""
+        while len(self._freeing) <= index:
+            retired = self._retired[len(self._freeing)][0]
+            self._freeing.append(retired.letting_go() if retired is not self.workspace
+                                 else iter(()))
+        return self._freeing[index]
+
+    def _showing_nothing_retired(self) -> None:
+        """Every retired workspace shows nothing from now (a form out of sight that holds
+        one shows no figure of the scope left), its figures freed later: each one's
+        letting go is begun, and its first step taken."""
+        for index in range(len(self._freeing), len(self._retired)):
+            next(self._letting_go(index), None)
+
+    def let_go_a_part(self) -> bool:
+        """Free a part of the figures of the scopes left (a window calls it between the
+        user's events, once the new scope's findings are shown); True once all are gone."""
+        gone = self._free_retired(LETTING_GO)
+        if gone:
+            settle_memory()
+        return gone
 
     @property
     def catalogue(self) -> Catalogue:
@@ -215,7 +250,7 @@ class SessionCore:
         if self.store is None:
             return None
         store, self.store, self.workspace, self.validation = self.store, None, None, None
-        self._retired, self._history, self._freeing = (), None, None
+        self._retired, self._history, self._freeing = [], None, []
         release_memory()
         try:
             if self.offline is None and not store.server and not self._for_command \
@@ -427,10 +462,13 @@ class SessionCore:
         current."""
         if run is not self.validation:
             return Changes()  # cancelled, or replaced by a run for another scope
-        if self._retired:  # the workspace shown before is let go, in slices of its own
+        if self._retired and len(run.workspace.unread()) >= FREE_BEFORE_READING:
+            # the scopes left are let go before a large tree is read beside them
             if self._free_retired(LETTING_GO):
                 settle_memory()
             return None
+        if self._retired:
+            self._showing_nothing_retired()
         if not run.step():
             # What the slice read and worked out is kept out of the collector's full passes
             # at once, not only at the run's end: a group's hundreds of thousands of figures
