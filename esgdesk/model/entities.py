@@ -211,6 +211,8 @@ class EntityTree:
         for info in infos:  # anything whose parent chain is broken still shows
             ordered.setdefault(info.code, info)
         self.by_code = ordered
+        self._taking: dict[str, frozenset[str]] = {}  # entry level → who enters it
+        self._lowest: dict[str, float] = {}  # an entity's children's lowest rank
 
     def __iter__(self) -> Iterator[EntityInfo]:
         return iter(self.by_code.values())
@@ -269,8 +271,27 @@ class EntityTree:
         if info is None:
             return False
         rank = level_rank(level)
-        return level_rank(info.kind) <= rank and not any(
-            level_rank(child.kind) <= rank for child in self._children.get(code, []))
+        return level_rank(info.kind) <= rank and not self._lowest_child_rank(code) <= rank
+
+    def _lowest_child_rank(self, code: str) -> float:
+        """The lowest rank among an entity's children (infinite without children), worked
+        out once per tree: a group's root has hundreds."""
+        found = self._lowest.get(code)
+        if found is None:
+            found = self._lowest[code] = min(
+                (level_rank(child.kind) for child in self._children.get(code, [])),
+                default=float("inf"))
+        return found
+
+    def taking(self, level: str) -> frozenset[str]:
+        """Every entity of the tree entering figures of `level` (see takes), worked out
+        once per tree: a group's consolidation asks it of hundreds of entities at every
+        switch."""
+        found = self._taking.get(level)
+        if found is None:
+            found = self._taking[level] = frozenset(
+                code for code in self.by_code if self.takes(code, level))
+        return found
 
     def entering(self, code: str, level: str) -> list[str]:
         """The entities at or under `code` that enter figures of `level`, in tree order."""

@@ -200,12 +200,23 @@ class Consolidation:
         """For each entry level, the entities of a tree that type its figures, and those with
         figures of it at all (those that type them and their ancestors)."""
         codes = set(self.codes)
-        takes = {level: {c for c in self.codes if tree.takes(c, level)} for level in ENTRY_LEVELS}
+        takes = {level: set(tree.taking(level) & codes) for level in ENTRY_LEVELS}
         applies: dict[str, set[str]] = {}
+        by_code = tree.by_code
         for level in ENTRY_LEVELS:
             found = set(takes[level])
-            for code in list(found):
-                found.update(a.code for a in tree.ancestors(code))
+            above: set[str] = set()  # the ancestors found so far, and so theirs too
+            for code in takes[level]:
+                info = by_code[code]
+                # up the parent chain (as tree.ancestors) until a part already walked
+                while info.parent is not None and info.parent not in above \
+                        and info.parent != code:
+                    above.add(info.parent)
+                    parent = by_code.get(info.parent)
+                    if parent is None:
+                        break
+                    found.add(parent.code)
+                    info = parent
             applies[level] = found & codes
         return takes, applies
 

@@ -123,9 +123,7 @@ class EntitiesPart(StorePart):
         """The entities as a tree, for every walk over the group's structure: those held in
         `year` under their parents of that year, or, without a year, every entity ever held
         under its latest parent."""
-        if year is None:
-            return EntityTree(self._entity_map().values())
-        return self.structure().tree(year)
+        return self.structure().tree(year)  # each year's made once, until a change
 
     def structure(self) -> Structure:
         """The group's structure over the years (its trees of each year)."""
