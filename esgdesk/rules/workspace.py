@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from itertools import chain
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -536,7 +537,12 @@ PREVIEW_ENTITIES = 50
 class ValidationRun:
     """Validating a workspace's whole tree in small steps (an entity's figures read, or
     its rules evaluated), so a window can interleave it with the user's work without a
-    thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then."""
+    thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then.
+
+    The years the validation reads (the reporting year and the one before) are read first;
+    once every rule is evaluated (`checked`) the findings are all shown, and the form's
+    earlier years of the tree are read after them: a large group's findings do not wait
+    for a year no rule reads."""
 
     def __init__(self, workspace: Workspace) -> None:
         from esgdesk.rules.validation.validator import Validator  # after the first paint
@@ -546,33 +552,64 @@ class ValidationRun:
         self.reads = workspace.reads
         self.validator: Validator | None = None
         unread = workspace.unread()  # read in steps, into the workspace's own book
+        checking = tuple(y for y in workspace.years if y >= workspace.year - 1)
+        rest = [y for y in workspace.years if y not in checking] if unread else []
         self._pending = Validator(workspace.store, workspace.year, workspace.entity,
                                   read=not unread, book=workspace.book, unread=unread,
-                                  read_years=workspace.years)
-        self._steps = self._pending.steps()
+                                  read_years=checking if rest else workspace.years)
+        self._steps = chain(self._pending.steps(), self._reading_rest(unread, rest))
         self.done = False
+        self.checked = False  # every rule evaluated; the form's earlier years may be unread
+        self._checked_shown = False
         self._previews = list(PREVIEWS)  # those still to show
+
+    def _reading_rest(self, unread: list[str], years: list[int]) -> Iterator[str]:
+        """After the rules: the tree's figures of the form's years no rule reads, an entity
+        at a time (as the validator reads the others)."""
+        self.checked = True
+        if not years:
+            return
+        yield ""  # the slice ends with the findings all found, to show them at once
+        store, book = self.workspace.store, self.workspace.book
+        for entity in unread:
+            book.add(store.figures_of([entity], years, keep=False))
+            yield entity
 
     def so_far(self) -> list[Finding] | None:
         """The findings of the entities evaluated so far, when it is time to show them (see
         PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the first
         entities are read and evaluated (from the bottom of the tree up, the rest still
-        being read); None otherwise."""
+        being read), and all of them once every rule is evaluated, while the form's earlier
+        years are still being read; None otherwise."""
         pending = self._pending
-        if len(pending.order) < PREVIEW_ENTITIES:
+        if len(pending.order) < PREVIEW_ENTITIES or self.done:
             return None
-        if self.done or not pending.evaluated or not pending.results or not self._previews \
+        if self.checked:
+            if self._checked_shown:
+                return None
+            self._checked_shown = True
+            return pending.findings()
+        if not pending.evaluated or not pending.results or not self._previews \
                 or pending.evaluated <= self._previews[0] * len(pending.order):
             return None
         while self._previews and pending.evaluated > self._previews[0] * len(pending.order):
             self._previews.pop(0)
         return pending.findings()
 
+    @property
+    def findings_complete(self) -> bool:
+        """Whether every finding of the run has been handed out (by `so_far` or at its end):
+        what is left is reading the form's earlier years."""
+        return self.done or self._checked_shown
+
     def step(self, budget: float = 0.015) -> bool:
-        """Work for about `budget` seconds; True once every entity is validated."""
+        """Work for about `budget` seconds; True once every entity is validated and the
+        form's years are all read."""
         end = time.perf_counter() + budget
         for _ in self._steps:
-            if time.perf_counter() >= end:
+            if time.perf_counter() >= end or (self.checked and not self._checked_shown
+                                              and len(self._pending.order)
+                                              >= PREVIEW_ENTITIES):
                 return False
         self.validator, self.done = self._pending, True
         return True
