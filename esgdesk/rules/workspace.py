@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from itertools import chain
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
