@@ -4,6 +4,7 @@ shows new findings as they come and follows the scope and the edition."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -122,6 +123,11 @@ class FindingsPanel(QWidget):
         self._fill()
 
     def show_findings(self, findings: list[Finding]) -> None:
+        """Show these findings; the same ones again (a run's end after its findings were all
+        shown) are not drawn again."""
+        if findings == self.all and self.list.topLevelItemCount() == len(self.visible()):
+            self.all = findings
+            return
         self.all = findings
         self._fill()
 
@@ -151,26 +157,44 @@ class FindingsPanel(QWidget):
         return findings_of_department(self.all, self.catalogue, department)
 
     def _fill(self) -> None:
-        self.list.clear()
-        for finding in self.visible():
-            state = severity_word(finding.severity, finding.explained)
-            text = finding.message(self.lang)
-            if finding.explanation:
-                text += "\n↳ " + finding.explanation
-            item = QTreeWidgetItem([state, self.names.get(finding.entity, finding.entity), text])
-            item.setIcon(0, icon("explained" if finding.explained else finding.severity))
-            item.setData(0, FINDING_ROLE, finding)
-            item.setToolTip(2, text)
-            self.list.addTopLevelItem(item)
-        own = self._of_department()  # the counts follow the department
-        counts = {s: sum(1 for f in own if f.severity == s and not f.explained)
-                  for s in SEVERITIES}
-        self.summary.setText(" · ".join((
-            counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
-            counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
-            counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
-        self.list.resizeColumnToContents(0)
-        self.list.resizeColumnToContents(1)
+        """Show the findings the filters choose: a group's thousands made as items in one
+        go (each severity's word and icon found once), the list drawn once at the end."""
+        self.list.setUpdatesEnabled(False)
+        try:
+            self.list.clear()
+            words: dict[tuple[str, bool], tuple[str, QIcon]] = {}
+            names, lang = self.names, self.lang
+            items = []
+            for finding in self.visible():
+                explained = finding.explained
+                shown = words.get((finding.severity, explained))
+                if shown is None:
+                    shown = words[finding.severity, explained] = (
+                        severity_word(finding.severity, explained),
+                        icon("explained" if explained else finding.severity))
+                text = finding.message(lang)
+                if finding.explanation:
+                    text += "\n↳ " + finding.explanation
+                item = QTreeWidgetItem([shown[0], names.get(finding.entity, finding.entity),
+                                        text])
+                item.setIcon(0, shown[1])
+                item.setData(0, FINDING_ROLE, finding)
+                item.setToolTip(2, text)
+                items.append(item)
+            self.list.addTopLevelItems(items)
+            own = self._of_department()  # the counts follow the department
+            counts = dict.fromkeys(SEVERITIES, 0)
+            for finding in own:
+                if not finding.explained:
+                    counts[finding.severity] += 1
+            self.summary.setText(" · ".join((
+                counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
+                counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
+                counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
+            self.list.resizeColumnToContents(0)
+            self.list.resizeColumnToContents(1)
+        finally:
+            self.list.setUpdatesEnabled(True)
 
     def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.finding_chosen.emit(item.data(0, FINDING_ROLE))
