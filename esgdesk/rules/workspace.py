@@ -572,7 +572,7 @@ class ValidationRun:
         yield ""  # the slice ends with the findings all found, to show them at once
         store, book = self.workspace.store, self.workspace.book
         for entity in unread:
-            book.add(store.figures_of([entity], years, keep=False))
+            book.add_rows(entity, store.rows_of(entity, years, keep=False))
             yield entity
 
     def so_far(self) -> list[Finding] | None:
