@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from esgdesk.application.generate import generate_group
+from esgdesk.application.session import Session
 from esgdesk.model.layout import FigureRef
 from esgdesk.rules import workspace
 from esgdesk.rules.validation import Validator
@@ -54,3 +55,48 @@ def test_a_small_trees_run_shows_its_findings_at_its_end_only(tmp_path: Path) ->
     assert run.findings_complete and space.adopt(run)
     assert space.book.rows("cn-001", 2021)
     store.close()
+
+
+def _validated(session: Session) -> list[dict[str, object]]:
+    run = session.start_validation()
+    while session.validation is run:  # its findings so far shown now and then, to its end
+        session.step_validation(run)
+    return [f.as_dict() for f in session.findings()]
+
+
+def test_a_scope_chosen_again_shows_its_findings_at_once_while_nothing_was_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back on the group after a company, its findings show as the scope is chosen (the
+    run then reads the tree for the forms and ends with the same findings); after a write
+    anywhere, they are found again."""
+    generate_group(tmp_path / "g.db", companies=6, years=3).close()
+    monkeypatch.setattr(workspace, "PREVIEW_ENTITIES", 7)
+    session = Session(defer_tree=True)
+    session.open(tmp_path / "g.db", "group", 2023)
+    whole = _validated(session)
+    assert whole
+    session.select("cn-001")
+    company = _validated(session)
+    session.select("group")
+    shown = session.require_workspace()
+    assert shown.recalled and [f.as_dict() for f in session.findings()] == whole
+    run = session.start_validation()
+    assert run.findings_complete and shown.unread()  # shown before the tree is read
+    while session.validation is run:
+        assert session.step_validation(run) is None or not session.validation
+        assert not shown.preview(run)  # no findings so far replace them
+    assert [f.as_dict() for f in session.findings()] == whole and not shown.unread()
+    assert shown.validated
+    session.select("cn-001")  # a company chosen again: its own
+    assert session.require_workspace().recalled
+    assert [f.as_dict() for f in session.findings()] == company
+    # A figure written (here on a company) changes the audit head: found again.
+    ref = FigureRef("cn-001", 2023, "people.employees.male")
+    session.set_figure(ref, "9999999")
+    session.select("group")
+    again = session.require_workspace()
+    assert not again.recalled and session.findings() == []
+    found = _validated(session)
+    assert found != whole and any(f["entity"] == "cn-001" for f in found)
+    session.close()
+

@@ -81,12 +81,15 @@ class Workspace:
         self._findings: list[Finding] = []
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
         self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
+        self.read_at = ""  # the audit head before the figures were last read
+        self.recalled = False  # its findings are those a scope found before (FindingsMemory)
         self.reload()
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
+        self.read_at = self.store.audit_head()
         self._printed = None  # read again when first asked
         # the whole subtree (a parent's figures are its children's), or what is shown first
         codes = self._scope if self.tree_ready else self._shown
@@ -445,6 +448,12 @@ class Workspace:
     def findings(self) -> list[Finding]:
         return self._findings
 
+    def recall(self, findings: list[Finding]) -> None:
+        """Show the findings a scope found before, while nothing was written since (see
+        FindingsMemory): its run hands the same ones at its end."""
+        self.recalled = True
+        self._index(findings)
+
     @property
     def edits_made(self) -> int:
         """How many figures of the reporting year were written through this workspace."""
@@ -582,8 +591,8 @@ class ValidationRun:
         being read), and all of them once every rule is evaluated, while the form's earlier
         years are still being read; None otherwise."""
         pending = self._pending
-        if len(pending.order) < PREVIEW_ENTITIES or self.done:
-            return None
+        if len(pending.order) < PREVIEW_ENTITIES or self.done or self.workspace.recalled:
+            return None  # (a scope's findings recalled are all shown already)
         if self.checked:
             if self._checked_shown:
                 return None
@@ -600,16 +609,52 @@ class ValidationRun:
     def findings_complete(self) -> bool:
         """Whether every finding of the run has been handed out (by `so_far` or at its end):
         what is left is reading the form's earlier years."""
-        return self.done or self._checked_shown
+        return self.done or self._checked_shown or self.workspace.recalled
 
     def step(self, budget: float = 0.015) -> bool:
         """Work for about `budget` seconds; True once every entity is validated and the
         form's years are all read."""
         end = time.perf_counter() + budget
         for _ in self._steps:
-            if time.perf_counter() >= end or (self.checked and not self._checked_shown
+            if time.perf_counter() >= end or (self.checked and not self.findings_complete
                                               and len(self._pending.order)
                                               >= PREVIEW_ENTITIES):
                 return False
         self.validator, self.done = self._pending, True
+        return True
+
+
+class FindingsMemory:
+    """The findings of the scopes (an entity and year) validated before on one database in
+    a session, each with the audit head read before its figures were: a scope chosen again
+    while nothing was written since (every write has its audit row, so the head is the
+    same) shows them at once, instead of after its tree is read and checked again (a few
+    seconds on a large group). Its run still reads the tree, for the forms' consolidated
+    figures and the edits to come, and ends with the same findings. A scope's findings
+    changed by an edit made while it was shown are kept under the head read before it, so
+    they are never recalled."""
+
+    HELD = 4  # scopes kept, the latest shown
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, int, str], tuple[str, list[Finding]]] = {}
+
+    def keep(self, workspace: Workspace | None) -> None:
+        """Keep the findings of a scope about to be left, when it was validated."""
+        if workspace is None or not workspace.validated or not workspace.read_at:
+            return
+        key = (workspace.entity, workspace.year, workspace.catalogue.content_hash)
+        self._held.pop(key, None)
+        self._held[key] = (workspace.read_at, workspace.findings())
+        while len(self._held) > self.HELD:
+            del self._held[next(iter(self._held))]
+
+    def recall(self, workspace: Workspace) -> bool:
+        """Show a scope's findings kept before, if nothing was written since its figures
+        were read then; True if it did."""
+        found = self._held.get((workspace.entity, workspace.year,
+                                workspace.catalogue.content_hash))
+        if found is None or found[0] != workspace.read_at:
+            return False
+        workspace.recall(found[1])
         return True
