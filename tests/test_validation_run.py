@@ -100,3 +100,20 @@ def test_a_scope_chosen_again_shows_its_findings_at_once_while_nothing_was_writt
     assert found != whole and any(f["entity"] == "cn-001" for f in found)
     session.close()
 
+
+
+def test_the_findings_kept_are_bounded_the_oldest_going_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate_group(tmp_path / "g.db", companies=6, years=2).close()
+    session = Session(defer_tree=True)
+    session.open(tmp_path / "g.db", "group", 2023)
+    company = session.require_store().tree().subtree("group")[1]
+    group = _validated(session)
+    monkeypatch.setattr(workspace.FindingsMemory, "HELD_FINDINGS", len(group))
+    session.select(company)
+    assert _validated(session)
+    session.select("group")  # the company's kept: the group's, the oldest, went
+    assert not session.require_workspace().recalled
+    session.select(company)
+    assert session.require_workspace().recalled
+    session.close()

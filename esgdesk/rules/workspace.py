@@ -634,7 +634,11 @@ class FindingsMemory:
     changed by an edit made while it was shown are kept under the head read before it, so
     they are never recalled."""
 
-    HELD = 4  # scopes kept, the latest shown
+    # Kept from the latest scope left back, up to so many findings in all (some ten
+    # megabytes; a group of 451 entities has five or six thousand, a company a dozen) and
+    # so many scopes: a coordinator goes from the group through its companies and back.
+    HELD_FINDINGS = 20_000
+    HELD_SCOPES = 64
 
     def __init__(self) -> None:
         self._held: dict[tuple[str, int, str], tuple[str, list[Finding]]] = {}
@@ -646,8 +650,11 @@ class FindingsMemory:
         key = (workspace.entity, workspace.year, workspace.catalogue.content_hash)
         self._held.pop(key, None)
         self._held[key] = (workspace.read_at, workspace.findings())
-        while len(self._held) > self.HELD:
-            del self._held[next(iter(self._held))]
+        held = sum(len(findings) for _head, findings in self._held.values())
+        while len(self._held) > 1 and (len(self._held) > self.HELD_SCOPES
+                                       or held > self.HELD_FINDINGS):
+            oldest = next(iter(self._held))
+            held -= len(self._held.pop(oldest)[1])
 
     def recall(self, workspace: Workspace) -> bool:
         """Show a scope's findings kept before, if nothing was written since its figures
