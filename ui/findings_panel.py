@@ -263,19 +263,27 @@ class FindingsPanel(QWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """Size the severity and entity columns to their widest text: each distinct one
-        measured once (a group's thousands of findings name a few severities and some
-        hundreds of entities), not every row."""
-        header, model = self.list.header(), self.model
-        for column in (0, 1):
-            first: dict[object, int] = {}  # each distinct text's first row
-            for row, finding in enumerate(model.findings):
-                first.setdefault((finding.severity, finding.explained) if column == 0
-                                 else finding.entity, row)
-            width = header.sectionSizeHint(column)
-            for row in first.values():
-                width = max(width, self.list.sizeHintForIndex(model.index(row, column)).width())
-            header.resizeSection(column, width)
+        """Size the severity and entity columns to their widest text, as
+        resizeColumnToContents would from every row: a group's thousands of findings name a
+        few severities and some hundreds of entities, so each distinct text is measured
+        once (the entities' by the font, beside the margins of the first row's cell)."""
+        header, model, findings = self.list.header(), self.model, self.model.findings
+        if not findings:
+            return
+        severities: dict[tuple[str, bool], int] = {}  # each distinct one's first row
+        for row, finding in enumerate(findings):
+            severities.setdefault((finding.severity, finding.explained), row)
+        width = header.sectionSizeHint(0)
+        for row in severities.values():
+            width = max(width, self.list.sizeHintForIndex(model.index(row, 0)).width())
+        header.resizeSection(0, width)
+        names = {model.text(0, 1)} | {self.names.get(e, e) for e in
+                                      {finding.entity for finding in findings}}
+        metrics = self.list.fontMetrics()
+        margin = self.list.sizeHintForIndex(model.index(0, 1)).width() \
+            - metrics.horizontalAdvance(model.text(0, 1))
+        widest = max(metrics.horizontalAdvance(name) for name in names)
+        header.resizeSection(1, max(header.sectionSizeHint(1), widest + margin))
 
     def count(self) -> int:
         """How many findings the list shows."""
