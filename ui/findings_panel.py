@@ -268,7 +268,9 @@ class FindingsPanel(QWidget):
         few severities and some hundreds of entities, so each distinct text is measured
         once (the entities' by the font, beside the margins of the first row's cell)."""
         header, model, findings = self.list.header(), self.model, self.model.findings
-        if not findings:
+        if not findings:  # the headers' own widths
+            for column in (0, 1):
+                header.resizeSection(column, header.sectionSizeHint(column))
             return
         severities: dict[tuple[str, bool], int] = {}  # each distinct one's first row
         for row, finding in enumerate(findings):
