@@ -94,14 +94,17 @@ def prior_years(v: ValidationContext, entity: str, subjects: Iterable[str],
     rules' limits (most of a group's) is passed over at once, as `_prior_year` would."""
     now_of = v.figures.table(entity, v.year)
     before_of = v.figures.table(entity, v.year - 1)
-    limits = v.change_limits  # each typed numeric figure's rules, found once per catalogue
+    limits = v.change_limits  # each typed numeric figure's limits, found once per catalogue
     for subject in subjects:
         before = before_of.get(subject)
         if before is None or before.number is None or before.missing:
             continue  # nothing to compare with (as v.number says)
-        if subject not in limits:  # not numeric
+        if subject in limits:
+            limit = limits[subject]
+        elif v.catalogue.indicators[subject].type.numeric:
+            limit = None  # (a computed figure: compared as _prior_year compares it)
+        else:
             continue
-        limit = limits[subject]
         now = now_of.get(subject)
         now_number = None if now is None or now.missing else now.number
         was = before.number
