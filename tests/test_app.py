@@ -306,11 +306,10 @@ def test_findings_panel_and_cell_marks_follow_an_edit(qtbot: QtBot, window: Main
     assert cell.data(Qt.ItemDataRole.DecorationRole) is not None  # an icon, not colour alone
     assert "4,114" in cell.data(Qt.ItemDataRole.ToolTipRole)
     window.findings.severity.setCurrentIndex(window.findings.severity.findData("error"))
-    assert window.findings.list.topLevelItemCount() == 1
+    assert window.findings.count() == 1
     # Clicking the finding selects the cell it is about.
     window.show_chapter("key_figures")
-    item = window.findings.list.topLevelItem(0)
-    window.findings.list.itemClicked.emit(item, 0)
+    window.findings.list.clicked.emit(window.findings.model.index(0, 2))
     form = window.current_form()
     assert form is not None and form.chapter.id == "people"
     _type_into(qtbot, view, "people.employees.male", "2592")

@@ -50,9 +50,9 @@ def test_the_findings_panel_names_entities_and_shows_rows(qtbot: QtBot,
                                                           window: MainWindow) -> None:
     qtbot.waitUntil(lambda: bool(window.findings.all))
     panel = window.findings
-    entities = {panel.list.topLevelItem(r).text(1) for r in range(panel.list.topLevelItemCount())}
+    entities = {panel.row_texts(r)[1] for r in range(panel.count())}
     assert "ZKTeco Group (consolidated)" in entities and "group" not in entities
-    row = panel.list.visualItemRect(panel.list.topLevelItem(0)).height()
+    row = panel.list.visualRect(panel.model.index(0, 0)).height()
     assert panel.list.viewport().height() >= 5 * row
     combo = panel.severity
     assert combo.width() >= combo.fontMetrics().horizontalAdvance("All severities") + 20

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QMenu, QTreeWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from esgdesk.model.layout import FigureRef
@@ -69,11 +69,11 @@ def _texts(window: MainWindow) -> list[str]:
     for combo in findings.findChildren(QComboBox):
         texts += [combo.itemText(i) for i in range(combo.count())]
     texts.append(findings.summary.text())
-    tree: QTreeWidget = findings.list
-    texts += [tree.headerItem().text(c) for c in range(tree.columnCount())]
-    for row in range(min(tree.topLevelItemCount(), 50)):
-        texts += [tree.topLevelItem(row).text(c).split("\n↳")[0]  # not the user's explanation
-                  for c in range(tree.columnCount())]
+    model = findings.model
+    texts += [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    for row in range(min(findings.count(), 50)):
+        texts += [text.split("\n↳")[0]  # not the user's explanation
+                  for text in findings.row_texts(row)]
     texts.append(window.detail_dock.windowTitle())
     texts.append(window.findings_dock.windowTitle())
     return texts

@@ -163,9 +163,9 @@ class Keyboard(QObject):
             form.focus_current()
         elif pane is self.detail:
             self.detail.take_focus()
-        elif pane is findings and findings.topLevelItemCount():
-            if findings.currentItem() is None:
-                findings.setCurrentItem(findings.topLevelItem(0))
+        elif pane is findings and findings.model().rowCount():
+            if not findings.currentIndex().isValid():
+                findings.setCurrentIndex(findings.model().index(0, 0))
             findings.setFocus(Qt.FocusReason.ShortcutFocusReason)
         else:
             pane.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -72,6 +72,15 @@ class Formula(Frozen):
             text += part
         return text
 
+    def evaluate_whole(self, values: Mapping[str, Decimal]) -> Decimal | None:
+        """`evaluate` where every id the formula reads is in `values` and it reads no
+        factor (a computed figure of a whole table): the result, or None for a divisor of
+        zero."""
+        try:
+            return self._evaluate(values)
+        except (ZeroDivisionError, DivisionByZero, InvalidOperation):
+            return None
+
     def evaluate(self, values: Mapping[str, Decimal]) -> Decimal | None:
         """The result, or None when a component or a factor is missing or a divisor is
         zero."""

@@ -377,10 +377,11 @@ class Consolidation:
 
         result: dict[str, Figure] = {}
         takes, applies = self._in_year(year)
+        make = tuple.__new__  # Figure(number), without its constructor's call in Python
         for spec in self._typed:
             number = own.get(spec.id)
             if number is not None:  # most of a group's figures: typed and stored
-                result[spec.id] = Figure(number)
+                result[spec.id] = make(Figure, (number, NOTHING))
             elif not kids and spec.id not in stored and entity not in takes[spec.entered_at]:
                 result[spec.id] = NONE  # not typed here, and nothing below to consolidate
             else:
@@ -500,6 +501,16 @@ class Consolidation:
         """A computed figure from the entity's figures (incomplete with its inputs)."""
         formula = spec.formula
         assert formula is not None
+        if not formula.factors:  # most: every input whole, and no factor to read
+            values: dict[str, Decimal] = {}
+            for ref in formula.indicators:
+                number, missing = done.get(ref, NONE)
+                if number is None or missing:
+                    break
+                values[ref] = number
+            else:
+                result = formula.evaluate_whole(values)
+                return NONE if result is None else Figure(result)  # None: a divisor of 0
         inputs = [done.get(ref, NONE) for ref in formula.indicators]
         gaps = incomplete = False  # an input without a number; one with something missing
         for found in inputs:
@@ -513,7 +524,7 @@ class Consolidation:
         if gaps and (all(f.number is None for f in inputs) or additive_terms(formula) is None):
             return Figure(None, missing)  # only a sum of lines has a partial value
         # what the formula reads: its factors (not the year's every one) and its inputs
-        values: dict[str, Decimal] = {}
+        values = {}
         for key in _factor_keys(formula):
             value = numbers.get(key)
             if value is not None:

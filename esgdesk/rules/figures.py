@@ -218,6 +218,22 @@ class FigureBook:
             self._own.pop(key, None)
             self._zeros.pop(key, None)
 
+    def add_rows(self, entity: str, rows: Mapping[int, dict[str, StoredValue]]) -> None:
+        """`add` for one entity's figures by year and then indicator (as
+        `Store.rows_of` reads them): each year's rows taken as they are where none were held.
+        The book owns the dicts given from then on."""
+        held = self._by_entity_year
+        for year, found in rows.items():
+            key = (entity, year)
+            there = held.get(key)
+            if there is None:
+                held[key] = found
+            else:
+                there.update(found)
+            self._derived.pop(key, None)
+            self._own.pop(key, None)
+            self._zeros.pop(key, None)
+
     def emptied(self) -> Iterator[None]:
         """Forget every figure, a part between steps (see `emptied`): read nothing from it
         meanwhile. The figures go with their rows, an entity and year at a time, each

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
@@ -80,12 +81,15 @@ class Workspace:
         self._findings: list[Finding] = []
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
         self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
+        self.read_at = ""  # the audit head before the figures were last read
+        self.recalled = False  # its findings are those a scope found before (FindingsMemory)
         self.reload()
 
     def reload(self) -> None:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
+        self.read_at = self.store.audit_head()
         self._printed = None  # read again when first asked
         # the whole subtree (a parent's figures are its children's), or what is shown first
         codes = self._scope if self.tree_ready else self._shown
@@ -444,6 +448,12 @@ class Workspace:
     def findings(self) -> list[Finding]:
         return self._findings
 
+    def recall(self, findings: list[Finding]) -> None:
+        """Show the findings a scope found before, while nothing was written since (see
+        FindingsMemory): its run hands the same ones at its end."""
+        self.recalled = True
+        self._index(findings)
+
     @property
     def edits_made(self) -> int:
         """How many figures of the reporting year were written through this workspace."""
@@ -536,7 +546,12 @@ PREVIEW_ENTITIES = 50
 class ValidationRun:
     """Validating a workspace's whole tree in small steps (an entity's figures read, or
     its rules evaluated), so a window can interleave it with the user's work without a
-    thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then."""
+    thread. `Workspace.adopt` takes the result; edits made meanwhile are re-validated then.
+
+    The years the validation reads (the reporting year and the one before) are read first;
+    once every rule is evaluated (`checked`) the findings are all shown, and the form's
+    earlier years of the tree are read after them: a large group's findings do not wait
+    for a year no rule reads."""
 
     def __init__(self, workspace: Workspace) -> None:
         from esgdesk.rules.validation.validator import Validator  # after the first paint
@@ -546,33 +561,107 @@ class ValidationRun:
         self.reads = workspace.reads
         self.validator: Validator | None = None
         unread = workspace.unread()  # read in steps, into the workspace's own book
+        checking = tuple(y for y in workspace.years if y >= workspace.year - 1)
+        rest = [y for y in workspace.years if y not in checking] if unread else []
         self._pending = Validator(workspace.store, workspace.year, workspace.entity,
                                   read=not unread, book=workspace.book, unread=unread,
-                                  read_years=workspace.years)
-        self._steps = self._pending.steps()
+                                  read_years=checking if rest else workspace.years)
+        self._steps = chain(self._pending.steps(), self._reading_rest(unread, rest))
         self.done = False
+        self.checked = False  # every rule evaluated; the form's earlier years may be unread
+        self._checked_shown = False
         self._previews = list(PREVIEWS)  # those still to show
+
+    def _reading_rest(self, unread: list[str], years: list[int]) -> Iterator[str]:
+        """After the rules: the tree's figures of the form's years no rule reads, an entity
+        at a time (as the validator reads the others)."""
+        self.checked = True
+        if not years:
+            return
+        yield ""  # the slice ends with the findings all found, to show them at once
+        store, book = self.workspace.store, self.workspace.book
+        for entity in unread:
+            book.add_rows(entity, store.rows_of(entity, years, keep=False))
+            yield entity
 
     def so_far(self) -> list[Finding] | None:
         """The findings of the entities evaluated so far, when it is time to show them (see
         PREVIEWS; a tree of PREVIEW_ENTITIES or more): the first as soon as the first
         entities are read and evaluated (from the bottom of the tree up, the rest still
-        being read); None otherwise."""
+        being read), and all of them once every rule is evaluated, while the form's earlier
+        years are still being read; None otherwise."""
         pending = self._pending
-        if len(pending.order) < PREVIEW_ENTITIES:
-            return None
-        if self.done or not pending.evaluated or not pending.results or not self._previews \
+        if len(pending.order) < PREVIEW_ENTITIES or self.done or self.workspace.recalled:
+            return None  # (a scope's findings recalled are all shown already)
+        if self.checked:
+            if self._checked_shown:
+                return None
+            self._checked_shown = True
+            return pending.findings()
+        if not pending.evaluated or not pending.results or not self._previews \
                 or pending.evaluated <= self._previews[0] * len(pending.order):
             return None
         while self._previews and pending.evaluated > self._previews[0] * len(pending.order):
             self._previews.pop(0)
         return pending.findings()
 
+    @property
+    def findings_complete(self) -> bool:
+        """Whether every finding of the run has been handed out (by `so_far` or at its end):
+        what is left is reading the form's earlier years."""
+        return self.done or self._checked_shown or self.workspace.recalled
+
     def step(self, budget: float = 0.015) -> bool:
-        """Work for about `budget` seconds; True once every entity is validated."""
+        """Work for about `budget` seconds; True once every entity is validated and the
+        form's years are all read."""
         end = time.perf_counter() + budget
         for _ in self._steps:
-            if time.perf_counter() >= end:
+            if time.perf_counter() >= end or (self.checked and not self.findings_complete
+                                              and len(self._pending.order)
+                                              >= PREVIEW_ENTITIES):
                 return False
         self.validator, self.done = self._pending, True
+        return True
+
+
+class FindingsMemory:
+    """The findings of the scopes (an entity and year) validated before on one database in
+    a session, each with the audit head read before its figures were: a scope chosen again
+    while nothing was written since (every write has its audit row, so the head is the
+    same) shows them at once, instead of after its tree is read and checked again (a few
+    seconds on a large group). Its run still reads the tree, for the forms' consolidated
+    figures and the edits to come, and ends with the same findings. A scope's findings
+    changed by an edit made while it was shown are kept under the head read before it, so
+    they are never recalled."""
+
+    # Kept from the latest scope left back, up to so many findings in all (some ten
+    # megabytes; a group of 451 entities has five or six thousand, a company a dozen) and
+    # so many scopes: a coordinator goes from the group through its companies and back.
+    HELD_FINDINGS = 20_000
+    HELD_SCOPES = 64
+
+    def __init__(self) -> None:
+        self._held: dict[tuple[str, int, str], tuple[str, list[Finding]]] = {}
+
+    def keep(self, workspace: Workspace | None) -> None:
+        """Keep the findings of a scope about to be left, when it was validated."""
+        if workspace is None or not workspace.validated or not workspace.read_at:
+            return
+        key = (workspace.entity, workspace.year, workspace.catalogue.content_hash)
+        self._held.pop(key, None)
+        self._held[key] = (workspace.read_at, workspace.findings())
+        held = sum(len(findings) for _head, findings in self._held.values())
+        while len(self._held) > 1 and (len(self._held) > self.HELD_SCOPES
+                                       or held > self.HELD_FINDINGS):
+            oldest = next(iter(self._held))
+            held -= len(self._held.pop(oldest)[1])
+
+    def recall(self, workspace: Workspace) -> bool:
+        """Show a scope's findings kept before, if nothing was written since its figures
+        were read then; True if it did."""
+        found = self._held.get((workspace.entity, workspace.year,
+                                workspace.catalogue.content_hash))
+        if found is None or found[0] != workspace.read_at:
+            return False
+        workspace.recall(found[1])
         return True

@@ -6,6 +6,7 @@ the window's first paint."""
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from functools import cache
 from itertools import chain, repeat
@@ -211,6 +212,7 @@ def stored_value(code: str, row: Any) -> StoredValue:
 
 _STORED_COLUMNS = ("year", "indicator", "value", "state", "note", "status", "changed_by",
                    "changed_at", "version", "published", "restated", "provenance")
+_TUPLE_ORDER = ("entity_id", *_STORED_COLUMNS)
 
 
 def stored_values(rows: Iterable[Any], codes: Mapping[int, str],
@@ -260,22 +262,59 @@ def _stored_tuples(rows: list[tuple[Any, ...]], codes: Mapping[int, str],
     """`stored_values` of rows that are plain tuples (a file's): the same records, made a
     column at a time by the interpreter's own loops (map, zip) rather than a row at a time
     in Python, which was most of reading a group's figures."""
-    at = {name: number for number, name in enumerate(names)}
+    entities, years, indicators, records = _tuple_records(rows, codes, names)
+    return dict(zip(zip(entities, indicators, years, strict=True), records, strict=True))
+
+
+def _tuple_records(rows: list[tuple[Any, ...]], codes: Mapping[int, str],
+                   names: tuple[str, ...],
+                   ) -> tuple[list[str], list[int], list[str], list[StoredValue]]:
+    """The records of rows that are plain tuples, with their entities, years and
+    indicators, each a column (see _stored_tuples)."""
+    if tuple(names) == _TUPLE_ORDER:  # the columns in the record's order: no reordering
+        columns = zip(*rows, strict=True)
+    else:
+        at = {name: number for number, name in enumerate(names)}
+        columns = zip(*map(itemgetter(at["entity_id"], *(at[name] for name in _STORED_COLUMNS)),
+                           rows), strict=True)
     (entity_ids, years, indicators, values, states, notes, statuses, changed_by, changed_at,
-     versions, published, restated, provenance) = zip(
-        *map(itemgetter(at["entity_id"], *(at[name] for name in _STORED_COLUMNS)), rows),
-        strict=True)
+     versions, published, restated, provenance) = columns
     # kept once, as stored_values keeps them (see there)
     same = {}.setdefault
-    entities = list(map(codes.__getitem__, entity_ids))
-    years = list(map(same, years, years))
-    indicators = list(map(intern, indicators))
+    if len(codes) == 1:  # one entity's rows (a tree read an entity at a time)
+        entities = list(repeat(next(iter(codes.values())), len(rows)))
+    else:
+        entities = list(map(codes.__getitem__, entity_ids))
+    kept_years = list(map(same, years, years))
+    kept_indicators = list(map(intern, indicators))
     if None in restated:
         restated = tuple(text or "" for text in restated)
     if None in provenance:
         provenance = tuple(text or "" for text in provenance)
-    records = map(tuple.__new__, repeat(StoredValue), zip(
-        entities, years, indicators, values, map(intern, states), notes,
+    records = list(map(tuple.__new__, repeat(StoredValue), zip(
+        entities, kept_years, kept_indicators, values, map(intern, states), notes,
         map(intern, statuses), map(intern, changed_by), map(same, changed_at, changed_at),
-        versions, published, restated, provenance, strict=True))
-    return dict(zip(zip(entities, indicators, years, strict=True), records, strict=True))
+        versions, published, restated, provenance, strict=True)))
+    return entities, kept_years, kept_indicators, records
+
+
+def stored_rows_by_year(rows: Iterable[Any], code: str, entity_id: int,
+                        names: tuple[str, ...] = (),
+                        ) -> dict[int, dict[str, StoredValue]]:
+    """One entity's figures of one query, by year and then indicator (as a FigureBook holds
+    them): rows that are plain tuples (a file's), which must come ordered by year, are made
+    a column at a time and cut at each year, without a key made for each figure; others as
+    `stored_values` makes them."""
+    found: dict[int, dict[str, StoredValue]] = {}
+    if isinstance(rows, list) and rows and type(rows[0]) is tuple:
+        _entities, years, indicators, records = _tuple_records(rows, {entity_id: code}, names)
+        start = 0
+        while start < len(years):  # the rows come in year order: cut at each year's end
+            end = bisect_right(years, years[start], start)
+            found[years[start]] = dict(zip(indicators[start:end], records[start:end], strict=True))
+            start = end
+        return found
+    for (_code, indicator, year), value in stored_values(rows, {entity_id: code},
+                                                         names).items():
+        found.setdefault(year, {})[indicator] = value
+    return found

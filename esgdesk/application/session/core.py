@@ -18,7 +18,7 @@ from esgdesk.model.frozen import Frozen
 from esgdesk.model.layout import FigureRef
 from esgdesk.model.words import counted
 from esgdesk.rules.figures import FigureBook
-from esgdesk.rules.workspace import ValidationRun, Workspace, reporting_years
+from esgdesk.rules.workspace import FindingsMemory, ValidationRun, Workspace, reporting_years
 from esgdesk.storage.health import FileCheck, read_progress
 from esgdesk.storage.store import Store, current_user, open_database
 
@@ -145,6 +145,9 @@ class SessionCore:
         self._freeing: list[Iterator[None]] = []  # the first ones', being let go
         # Opened for one command of the command line: closed with no automatic backup.
         self._for_command = False
+        # The findings of the scopes shown before on this database, shown again at once
+        # when nothing was written since (see FindingsMemory).
+        self._findings_memory = FindingsMemory()
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until it is let go, a part
@@ -238,6 +241,7 @@ class SessionCore:
         if self.store is not None:
             self.store.close()
         self._retire()
+        self._findings_memory = FindingsMemory()  # another database's scopes
         self.store, self.offline, self.workspace = store, offline, workspace
         self.opened_head = head
         self._years = head, held
@@ -251,6 +255,7 @@ class SessionCore:
             return None
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         self._retired, self._history, self._freeing = [], None, []
+        self._findings_memory = FindingsMemory()
         release_memory()
         try:
             if self.offline is None and not store.server and not self._for_command \
@@ -269,6 +274,7 @@ class SessionCore:
         if self.store is not None:
             self.store.close()
         self._retire()
+        self._findings_memory = FindingsMemory()
         self.store, self.workspace, self.offline, self.validation = store, None, None, None
         self.opened_head, self._for_command = "", True
         return store
@@ -439,6 +445,8 @@ class SessionCore:
         chosen_workspace = Workspace(self.require_store(), chosen,
                                      workspace.year if year is None else year,
                                      defer_tree=self.defer_tree)
+        self._findings_memory.keep(workspace)
+        self._findings_memory.recall(chosen_workspace)
         self._retire()
         self.workspace = chosen_workspace
         self.validation = None

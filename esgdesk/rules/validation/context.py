@@ -86,6 +86,14 @@ class _CatalogueReads:
                         *(i for i, deps in self.dependents.items() if spec.id in deps)}:
                 self.factors_of.setdefault(ref, []).append(spec.id)
         self.summed = [s for s in self.typed if s.aggregation == "sum"]
+        # the bounds of each typed numeric figure, and the limits of its change from the
+        # year before (magnitude, small, max_change: see figure_rules.prior_years)
+        self.bounds = {s.id: catalogue.bounds(s) for s in self.typed_numeric}
+        self.change_limits: dict[str, tuple[Decimal, ...] | None] = {}
+        for spec in self.typed_numeric:  # None: a rule not set, for _prior_year to say
+            found = [catalogue.rule(spec, key) for key in ("magnitude", "small", "max_change")]
+            self.change_limits[spec.id] = None if None in found else tuple(
+                Decimal(str(number)) for number in found)
         self.needing_evidence = [s for s in self.typed if s.needs_evidence]
         self.missing_groups: dict[str, list[str]] = {}  # "table|department" → indicators
         self.group_of: dict[str, str] = {}
@@ -158,6 +166,7 @@ class ValidationContext:
         self._factors_of, self._summed = reads.factors_of, reads.summed
         self.missing_groups, self._group_of = reads.missing_groups, reads.group_of
         self.group_tables = reads.group_tables
+        self.all_bounds, self.change_limits = reads.bounds, reads.change_limits
         # The figures whose catalogue asks for a document behind them, and those of the tree
         # that have one (read when first asked, again after evidence changes).
         self._needing_evidence = reads.needing_evidence
@@ -169,7 +178,7 @@ class ValidationContext:
             else (year - 1, year)
         self._rule_numbers: dict[tuple[str, str], Decimal] = {}
         self._bounds_of: dict[str, tuple[Decimal, Decimal | None]] = {}
-        self._parsed: dict[tuple[str, str], ValueRefused | None] = {}
+        self.parsed: dict[tuple[str, str], ValueRefused | None] = {}  # see `refused`
         self.peer_heads: dict[tuple[str, str], list[Decimal]] = {}  # (parent, indicator)
         self.results: dict[tuple[str, str, str], list[Finding]] = {}  # rule, entity, subject
         self.evaluated = 0  # entities whose rules `steps()` has run (it reads them all first)
@@ -236,14 +245,14 @@ class ValidationContext:
         """Why a stored text is not a value of its indicator's type, or None; each distinct
         text of an indicator is parsed once (a group repeats many figures)."""
         key = (spec.id, text)  # an indicator has one type, and its id hashes at once
-        if key in self._parsed:
-            return self._parsed[key]
+        if key in self.parsed:
+            return self.parsed[key]
         try:
             spec.type.parse(text)
             found = None
         except ValueRefused as exc:
             found = exc
-        self._parsed[key] = found
+        self.parsed[key] = found
         return found
 
     def rule_number(self, spec: Indicator, key: str) -> Decimal:

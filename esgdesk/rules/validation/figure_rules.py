@@ -58,18 +58,22 @@ def type_ranges(v: ValidationContext, entity: str, subjects: Iterable[str],
     every other figure is asked as `type_range` asks it."""
     rows = v.book.rows(entity, v.year)
     numbers = v.book.readable(entity, v.year)
-    indicators = v.catalogue.indicators
+    bounds = v.all_bounds  # each typed numeric figure's, found once per catalogue
+    parsed = v.parsed  # what v.refused found of each (indicator, text)
     for subject in subjects:
         stored = rows.get(subject)
         if stored is None:
             continue
         number = numbers.get(subject)
         if number is not None and stored.state == VALUE:
-            spec = indicators[subject]
-            low, high = v.bounds(spec)
-            if low <= number and (high is None or number <= high) \
-                    and v.refused(spec, stored.value) is None:
-                continue
+            low, high = bounds[subject]
+            if low <= number and (high is None or number <= high):
+                key = (subject, stored.value)
+                if key in parsed:
+                    if parsed[key] is None:
+                        continue
+                elif v.refused(v.catalogue.indicators[subject], stored.value) is None:
+                    continue
         found = type_range(v, entity, subject)
         if found:
             yield subject, found
@@ -86,20 +90,33 @@ def prior_year(v: ValidationContext, entity: str, subject: str) -> list[Finding]
 def prior_years(v: ValidationContext, entity: str, subjects: Iterable[str],
                 ) -> Iterator[tuple[str, list[Finding]]]:
     """`prior_year` on many figures of an entity, its two years' figures read once: each
-    figure that found anything, with what it found."""
+    figure that found anything, with what it found. A figure whose change is within its
+    rules' limits (most of a group's) is passed over at once, as `_prior_year` would."""
     now_of = v.figures.table(entity, v.year)
     before_of = v.figures.table(entity, v.year - 1)
-    indicators = v.catalogue.indicators
+    limits = v.change_limits  # each typed numeric figure's limits, found once per catalogue
     for subject in subjects:
         before = before_of.get(subject)
         if before is None or before.number is None or before.missing:
             continue  # nothing to compare with (as v.number says)
-        spec = indicators[subject]
-        if not spec.type.numeric:
+        if subject in limits:
+            limit = limits[subject]
+        elif v.catalogue.indicators[subject].type.numeric:
+            limit = None  # (a computed figure: compared as _prior_year compares it)
+        else:
             continue
         now = now_of.get(subject)
-        found = _prior_year(v, entity, spec,
-                            None if now is None or now.missing else now.number, before.number)
+        now_number = None if now is None or now.missing else now.number
+        was = before.number
+        if limit is not None and now_number is not None and was and now_number \
+                and now_number != was:
+            magnitude, small, most = limit
+            factor = abs(now_number / was)
+            if 1 / magnitude < factor < magnitude \
+                    and (max(abs(now_number), abs(was)) < small
+                         or abs((now_number - was) / abs(was)) <= most):
+                continue  # _prior_year finds nothing here
+        found = _prior_year(v, entity, v.catalogue.indicators[subject], now_number, was)
         if found:
             yield subject, found
 

@@ -71,7 +71,8 @@ class Validator(ValidationContext):
         for entity in reading:
             # read an entity at a time, none of it kept on a server for when it goes away
             # (hundreds of small answers, held beside the book's own figures)
-            self.book.add(self.store.figures_of([entity], self._read_years, keep=False))
+            self.book.add_rows(entity, self.store.rows_of(entity, self._read_years,
+                                                          keep=False))
             remaining.discard(entity)
             yield entity
             while at < len(due) and ready(due[at]):
