@@ -66,26 +66,34 @@ class _FirstElement:
 _BARE_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>]*\?>)?[ \t\r\n]*<[A-Za-z_]")
 
 
-def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+_FIRST_READ = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
+
+
+def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes | None:
     """defusedxml parses a part up to its first element: entity declarations and external
     references are refused (FileRefused, kind "unsafe_xml"). A part that is no XML (an
-    image), or not well-formed, is left to its reader, which refuses what it cannot read."""
+    image), or not well-formed, is left to its reader, which refuses what it cannot read.
+    The part's bytes when the guard read all of it (most parts are a few hundred bytes),
+    else None."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser
 
     parser = None
-    size = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
+    whole = None
+    size = _FIRST_READ
     with archive.open(member) as stream:
         while chunk := stream.read(size):
             if parser is None:
+                if len(chunk) < size:  # the stream ended (its checksum checked) in it
+                    whole = chunk
                 if _BARE_PROLOG.match(chunk):
-                    return  # nothing but a declaration before the first element: no DTD
+                    return whole  # nothing but a declaration before the first element
                 parser = DefusedXMLParser(target=_FirstElement())
             size = 1 << 16
             try:
                 parser.feed(chunk)
             except _PrologRead:
-                return
+                return whole
             except DefusedXmlException as exc:
                 raise FileRefused(f"{member.filename} declares XML entities "
                                   f"({type(exc).__name__}); such a file is refused",
@@ -93,7 +101,30 @@ def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
                                   f"（{type(exc).__name__}），不予接受", where=name,
                                   kind="unsafe_xml") from None
             except ElementTree.ParseError:
-                return  # not well-formed: its reader refuses it, if it is read at all
+                return whole  # not well-formed: its reader refuses it, if it is read
+    return whole
+
+
+class _Parts:
+    """A workbook's parts, each expanded once: every entry passes the guard first, and
+    those it read whole are not read again (as ZipFile: NameToInfo, infolist, read)."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self.NameToInfo = archive.NameToInfo  # as ZipFile names it
+        self._archive = archive
+        self._read: dict[str, bytes] = {}
+        for member in archive.infolist():  # each entry: a name may come twice
+            whole = guard_part(archive, member, name)
+            if whole is not None and self.NameToInfo.get(member.filename) is member:
+                self._read[member.filename] = whole  # the entry read() reads
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self._archive.infolist()
+
+    def read(self, name: str) -> bytes:
+        if name not in self._read:
+            self._read[name] = self._archive.read(name)
+        return self._read[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,9 +221,8 @@ def read_book(path: Path, values_only: tuple[str, ...] = (),
     caller's to refuse as unreadable."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():  # each entry: a name may come twice
-            guard_part(archive, member, path.name)
+    with zipfile.ZipFile(path) as opened:
+        archive = _Parts(opened, path.name)
         parts = _sheet_parts(archive)
         number_formats = _number_formats(archive, parts.get("", {}))
         modified = _modified(archive)
@@ -236,7 +266,7 @@ _VALUES_READ_WITH = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
                      "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml")
 
 
-def _values_key(archive: zipfile.ZipFile, part: str, parts: dict[str, dict[str, str]]
+def _values_key(archive: _Parts, part: str, parts: dict[str, dict[str, str]]
                 ) -> tuple[tuple[str, bytes | None], ...] | None:
     """A sheet part's bytes with those of every part its values are read with (each as the
     workbook names it and where calamine looks for it), and of its own relationships; None
@@ -274,7 +304,7 @@ def _as_openpyxl(value: Any) -> Any:
     return value
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _relationships(archive: _Parts, part: str) -> dict[str, tuple[str, str]]:
     """A part's relationships: id → (type, the target's path in the archive)."""
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", base + ".rels")
@@ -295,7 +325,7 @@ def _read_relationships(rels: bytes, folder: str) -> dict[str, tuple[str, str]]:
     return found
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
+def _sheet_parts(archive: _Parts) -> dict[str, dict[str, str]]:
     """{"sheets": title → worksheet part, "": kind of part → part, "book": {"": the
     workbook part}} of the workbook."""
     book = next((path for kind, path in _relationships(archive, "").values()
@@ -318,7 +348,7 @@ def _sheets_named(book: bytes) -> tuple[tuple[str, str], ...]:
                  for sheet in root.iter(f"{_MAIN}sheet"))
 
 
-def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+def _number_formats(archive: _Parts, parts: dict[str, str]) -> dict[str, str]:
     """The number format of each cell style (by its index, as a cell's s="…" names it) whose
     format is not General."""
     part = parts.get("styles")
@@ -346,7 +376,7 @@ def _formatted_styles(styles: bytes) -> dict[str, str]:
     return formats
 
 
-def _formulas_and_formats(archive: zipfile.ZipFile, part: str, formatted: dict[str, str]
+def _formulas_and_formats(archive: _Parts, part: str, formatted: dict[str, str]
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Where a sheet holds formulas ("=…"), and its cells' number formats other than
     General, by address: the sheet's XML read in one pass, no tree of it built (a request's
@@ -506,7 +536,7 @@ class _SheetCells:
             self.formula.append(text)  # type: ignore[union-attr]
 
 
-def _modified(archive: zipfile.ZipFile) -> datetime | None:
+def _modified(archive: _Parts) -> datetime | None:
     """When the workbook was last saved, as its core properties say (openpyxl's reading)."""
     from openpyxl.utils.datetime import from_ISO8601
 
