@@ -375,15 +375,16 @@ def _meant(spec: Indicator, figure: ReturnedFigure,
     """What a typed figure means (a fraction read as last year's percentage) and a notice
     saying how it was read; ValueRefused when it is no value of the figure."""
     text, notice = figure.text, figure.notice
+    parsed = figure.parsed
     if spec.type.numeric and text is not None and prior is not None \
             and prior.value is not None:
         meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
         if meant is not None:
-            text = format(meant, "f")
+            text, parsed = format(meant, "f"), False
             notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                       f"{prior.value} %)")
-    if spec.type.numeric and text is not None:  # as stored; a number read as typed (not as
-        text = spec.type.parse(text)          # a fraction) must fit its precision
+    if spec.type.numeric and text is not None and not parsed:  # as stored; a number read
+        text = spec.type.parse(text)  # as typed (not as a fraction) must fit its precision
     return text, notice
 
 
