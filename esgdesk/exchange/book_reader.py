@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -259,6 +260,7 @@ def read_book(path: Path, values_only: tuple[str, ...] = (),
 # collection's requests carry the same catalogue, a hundred books of it.
 _SHARED_VALUES: dict[tuple[tuple[str, bytes | None], ...], list[list[Any]]] = {}
 _SHARED_KEPT = 4
+_SHARED_LOCK = threading.Lock()
 # What calamine reads a sheet's values with, wherever the workbook says its parts are: the
 # package's content types and relationships, the workbook (its sheets, its date system) and
 # its relationships, the styles (which numbers are dates), the shared strings.
@@ -286,9 +288,10 @@ def _values_key(archive: _Parts, part: str, parts: dict[str, dict[str, str]]
 
 
 def _keep_shared(key: tuple[tuple[str, bytes | None], ...], values: list[list[Any]]) -> None:
-    if len(_SHARED_VALUES) >= _SHARED_KEPT:  # the oldest goes
-        del _SHARED_VALUES[next(iter(_SHARED_VALUES))]
-    _SHARED_VALUES[key] = values
+    with _SHARED_LOCK:  # books may be read on more than one thread
+        while len(_SHARED_VALUES) >= _SHARED_KEPT:  # the oldest goes
+            del _SHARED_VALUES[next(iter(_SHARED_VALUES))]
+        _SHARED_VALUES[key] = values
 
 
 def _as_openpyxl(value: Any) -> Any:
