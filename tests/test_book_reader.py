@@ -154,3 +154,30 @@ def test_a_sheet_many_books_carry_alike_is_read_once_and_never_for_a_book_that_d
     dated = read(_dated(tmp_path / "a.xlsx"))
     assert first["Carried"]["A2"].value == 45000
     assert isinstance(dated["Carried"]["A2"].value, datetime)
+
+
+@pytest.mark.parametrize(("body", "refused"), [
+    (b"<a/>", False),
+    (b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<a/>', False),
+    (b'<?xml version="1.0"?><!-- a comment first --><a/>', False),
+    (b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', True),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY x "y">]><a/>', True),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a/>'
+     .encode("utf-16"), True),
+    (b"not xml at all", False),
+])
+def test_the_guard_refuses_a_part_declaring_entities_however_its_prolog_begins(
+        tmp_path: Path, body: bytes, refused: bool) -> None:
+    from esgdesk.errors import FileRefused
+    from esgdesk.exchange.book_reader import guard_part
+
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("part.xml", body)
+    with zipfile.ZipFile(path) as archive:
+        if refused:
+            with pytest.raises(FileRefused) as caught:
+                guard_part(archive, archive.infolist()[0], path.name)
+            assert caught.value.kind == "unsafe_xml"
+        else:
+            assert guard_part(archive, archive.infolist()[0], path.name) == body
