@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
 from openpyxl import Workbook
+from openpyxl.styles import Font
 
-from esgdesk.exchange.book_reader import read_book
+from esgdesk.exchange.book_reader import ReturnedBook, read_book
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -107,3 +109,75 @@ def test_a_sheet_not_well_formed_after_its_cells_is_refused_as_xml_is(tmp_path: 
                     lambda xml: xml.replace("</worksheet>", "</worksheetx>"))
     with pytest.raises(ElementTree.ParseError, match="mismatched tag"):
         read_book(book)
+
+
+
+def _carrying(path: Path, carried: str) -> Path:
+    """A book with a figures sheet of its own and a sheet many books carry alike."""
+    book = Workbook()
+    book.active.title = "Figures"
+    book.active["A1"] = path.stem
+    shared = book.create_sheet("Carried")
+    shared["A1"] = carried
+    shared["A2"] = 45000
+    shared["A2"].font = Font(bold=True)  # a style of its own (s="1"), its number General
+    book.save(path)
+    return path
+
+
+def _dated(path: Path) -> Path:
+    """The book with only its styles changed: its cells' styles format a number as a date."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    styles = parts["xl/styles.xml"].decode()
+    at = styles.index("<cellXfs")
+    parts["xl/styles.xml"] = (styles[:at] + styles[at:].replace('numFmtId="0"', 'numFmtId="14"')
+                              ).encode()
+    out = path.with_name("dated.xlsx")
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return out
+
+
+def test_a_sheet_many_books_carry_alike_is_read_once_and_never_for_a_book_that_differs(
+        tmp_path: Path) -> None:
+    def read(path: Path) -> ReturnedBook:
+        return read_book(path, values_only=("Carried",), shared=("Carried",))
+
+    first = read(_carrying(tmp_path / "a.xlsx", "catalogue"))
+    second = read(_carrying(tmp_path / "b.xlsx", "catalogue"))
+    assert second["Figures"]["A1"].value == "b"  # each book's own sheets read as its own
+    assert second["Carried"].rows is first["Carried"].rows  # the carried one read once
+    assert read(_carrying(tmp_path / "c.xlsx", "another"))["Carried"]["A1"].value == "another"
+    # the carried sheet's very bytes in a book whose styles make its number a date
+    dated = read(_dated(tmp_path / "a.xlsx"))
+    assert first["Carried"]["A2"].value == 45000
+    assert isinstance(dated["Carried"]["A2"].value, datetime)
+
+
+@pytest.mark.parametrize(("body", "refused"), [
+    (b"<a/>", False),
+    (b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<a/>', False),
+    (b'<?xml version="1.0"?><!-- a comment first --><a/>', False),
+    (b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', True),
+    (b'<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY x "y">]><a/>', True),
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY x "y">]><a/>'
+     .encode("utf-16"), True),
+    (b"not xml at all", False),
+])
+def test_the_guard_refuses_a_part_declaring_entities_however_its_prolog_begins(
+        tmp_path: Path, body: bytes, refused: bool) -> None:
+    from esgdesk.errors import FileRefused
+    from esgdesk.exchange.book_reader import guard_part
+
+    path = tmp_path / "parts.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("part.xml", body)
+    with zipfile.ZipFile(path) as archive:
+        if refused:
+            with pytest.raises(FileRefused) as caught:
+                guard_part(archive, archive.infolist()[0], path.name)
+            assert caught.value.kind == "unsafe_xml"
+        else:
+            assert guard_part(archive, archive.infolist()[0], path.name) == body

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -59,22 +60,41 @@ class _FirstElement:
         return None
 
 
-def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+# A part whose bytes begin with its first element, after at most an XML declaration and
+# whitespace, declares no DTD, so no entity either: a DTD ("<!DOCTYPE") comes before the
+# first element. (Were the declaration to name an encoding in which these bytes read
+# otherwise, expat could not read the part at all: the guard lets its reader refuse it.)
+_BARE_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?(?:<\?xml[^<>]*\?>)?[ \t\r\n]*<[A-Za-z_]")
+
+
+_FIRST_READ = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
+
+
+def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> bytes | None:
     """defusedxml parses a part up to its first element: entity declarations and external
     references are refused (FileRefused, kind "unsafe_xml"). A part that is no XML (an
-    image), or not well-formed, is left to its reader, which refuses what it cannot read."""
+    image), or not well-formed, is left to its reader, which refuses what it cannot read.
+    The part's bytes when the guard read all of it (most parts are a few hundred bytes),
+    else None."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import DefusedXMLParser
 
-    parser = DefusedXMLParser(target=_FirstElement())
-    size = 1 << 12  # a prolog is a few hundred bytes: a part is not expanded past it
+    parser = None
+    whole = None
+    size = _FIRST_READ
     with archive.open(member) as stream:
         while chunk := stream.read(size):
+            if parser is None:
+                if len(chunk) < size:  # the stream ended (its checksum checked) in it
+                    whole = chunk
+                if _BARE_PROLOG.match(chunk):
+                    return whole  # nothing but a declaration before the first element
+                parser = DefusedXMLParser(target=_FirstElement())
             size = 1 << 16
             try:
                 parser.feed(chunk)
             except _PrologRead:
-                return
+                return whole
             except DefusedXmlException as exc:
                 raise FileRefused(f"{member.filename} declares XML entities "
                                   f"({type(exc).__name__}); such a file is refused",
@@ -82,7 +102,30 @@ def guard_part(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> 
                                   f"（{type(exc).__name__}），不予接受", where=name,
                                   kind="unsafe_xml") from None
             except ElementTree.ParseError:
-                return  # not well-formed: its reader refuses it, if it is read at all
+                return whole  # not well-formed: its reader refuses it, if it is read
+    return whole
+
+
+class _Parts:
+    """A workbook's parts, each expanded once: every entry passes the guard first, and
+    those it read whole are not read again (as ZipFile: NameToInfo, infolist, read)."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str) -> None:
+        self.NameToInfo = archive.NameToInfo  # as ZipFile names it
+        self._archive = archive
+        self._read: dict[str, bytes] = {}
+        for member in archive.infolist():  # each entry: a name may come twice
+            whole = guard_part(archive, member, name)
+            if whole is not None and self.NameToInfo.get(member.filename) is member:
+                self._read[member.filename] = whole  # the entry read() reads
+
+    def infolist(self) -> list[zipfile.ZipInfo]:
+        return self._archive.infolist()
+
+    def read(self, name: str) -> bytes:
+        if name not in self._read:
+            self._read[name] = self._archive.read(name)
+        return self._read[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,22 +211,28 @@ def column_letters(column: int) -> str:
     return letters
 
 
-def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
+def read_book(path: Path, values_only: tuple[str, ...] = (),
+              shared: tuple[str, ...] = ()) -> ReturnedBook:
     """Every sheet of a workbook check_zip accepted; `values_only` names sheets whose
-    formulas and formats nobody asks for (their values are read all the same). Raises
-    FileRefused (kind "unsafe_xml") for a part declaring entities; anything else that goes
-    wrong is the caller's to refuse as unreadable."""
+    formulas and formats nobody asks for (their values are read all the same), `shared`
+    those of them that many books carry alike (a request's catalogue): their values are
+    read once for every book that holds them byte for byte, with the same parts they are
+    read with (and handed to each: never change them). Raises FileRefused (kind
+    "unsafe_xml") for a part declaring entities; anything else that goes wrong is the
+    caller's to refuse as unreadable."""
     from python_calamine import CalamineWorkbook, SheetTypeEnum
 
-    with zipfile.ZipFile(path) as archive:
-        for member in archive.infolist():  # each entry: a name may come twice
-            guard_part(archive, member, path.name)
+    with zipfile.ZipFile(path) as opened:
+        archive = _Parts(opened, path.name)
         parts = _sheet_parts(archive)
         number_formats = _number_formats(archive, parts.get("", {}))
         modified = _modified(archive)
         extras = {title: _formulas_and_formats(archive, part, number_formats)
                   for title, part in parts.get("sheets", {}).items()
                   if title not in values_only}
+        keys = {title: _values_key(archive, part, parts)
+                for title, part in parts.get("sheets", {}).items()
+                if title in shared and title in values_only}
     workbook = CalamineWorkbook.from_path(str(path))
     try:
         sheets = {}
@@ -192,14 +241,57 @@ def read_book(path: Path, values_only: tuple[str, ...] = ()) -> ReturnedBook:
                 continue  # a chart sheet holds no cells
             title = sheet.name
             formulas, formats = extras.get(title, ({}, {}))
-            rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            # Most cells are text or empty (""): those are converted without a call.
-            sheets[title] = ReadSheet(title, [[(v or None) if v.__class__ is str
-                                               else _as_openpyxl(v) for v in row]
-                                              for row in rows], formats, formulas)
+            key = keys.get(title)
+            values = _SHARED_VALUES.get(key) if key is not None else None
+            if values is None:
+                rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                # Most cells are text or empty (""): those are converted without a call.
+                values = [[(v or None) if v.__class__ is str else _as_openpyxl(v)
+                           for v in row] for row in rows]
+                if key is not None:
+                    _keep_shared(key, values)
+            sheets[title] = ReadSheet(title, values, formats, formulas)
     finally:
         workbook.close()
     return ReturnedBook(sheets, modified)
+
+
+# The values of sheets read before, by everything they were read from (see _values_key): a
+# collection's requests carry the same catalogue, a hundred books of it.
+_SHARED_VALUES: dict[tuple[tuple[str, bytes | None], ...], list[list[Any]]] = {}
+_SHARED_KEPT = 4
+_SHARED_LOCK = threading.Lock()
+# What calamine reads a sheet's values with, wherever the workbook says its parts are: the
+# package's content types and relationships, the workbook (its sheets, its date system) and
+# its relationships, the styles (which numbers are dates), the shared strings.
+_VALUES_READ_WITH = ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml",
+                     "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml")
+
+
+def _values_key(archive: _Parts, part: str, parts: dict[str, dict[str, str]]
+                ) -> tuple[tuple[str, bytes | None], ...] | None:
+    """A sheet part's bytes with those of every part its values are read with (each as the
+    workbook names it and where calamine looks for it), and of its own relationships; None
+    where the archive holds a name twice (which of the two a reader takes is its own)."""
+    if len(archive.NameToInfo) != len(archive.infolist()):
+        return None
+    related = parts.get("", {})
+    book = parts.get("book", {}).get("", "")
+    folder, base = posixpath.split(part)
+    book_folder, book_base = posixpath.split(book)
+    names = dict.fromkeys((*_VALUES_READ_WITH, book,
+                           posixpath.join(book_folder, "_rels", book_base + ".rels"),
+                           related.get("styles", ""), related.get("sharedStrings", ""),
+                           posixpath.join(folder, "_rels", base + ".rels"), part))
+    return tuple((name, archive.read(name) if name in archive.NameToInfo else None)
+                 for name in names if name)
+
+
+def _keep_shared(key: tuple[tuple[str, bytes | None], ...], values: list[list[Any]]) -> None:
+    with _SHARED_LOCK:  # books may be read on more than one thread
+        while len(_SHARED_VALUES) >= _SHARED_KEPT:  # the oldest goes
+            del _SHARED_VALUES[next(iter(_SHARED_VALUES))]
+        _SHARED_VALUES[key] = values
 
 
 def _as_openpyxl(value: Any) -> Any:
@@ -215,13 +307,18 @@ def _as_openpyxl(value: Any) -> Any:
     return value
 
 
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+def _relationships(archive: _Parts, part: str) -> dict[str, tuple[str, str]]:
     """A part's relationships: id → (type, the target's path in the archive)."""
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", base + ".rels")
     if rels not in archive.NameToInfo:
         return {}
-    root = ElementTree.fromstring(archive.read(rels))
+    return _read_relationships(archive.read(rels), folder)
+
+
+@lru_cache(maxsize=64)  # a collection's books relate their parts alike (never change it)
+def _read_relationships(rels: bytes, folder: str) -> dict[str, tuple[str, str]]:
+    root = ElementTree.fromstring(rels)
     found = {}
     for rel in root.iter(f"{_PACKAGE_REL}Relationship"):
         target = rel.get("Target", "")
@@ -231,21 +328,30 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, 
     return found
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, dict[str, str]]:
-    """{"sheets": title → worksheet part, "": kind of part → part} of the workbook."""
+def _sheet_parts(archive: _Parts) -> dict[str, dict[str, str]]:
+    """{"sheets": title → worksheet part, "": kind of part → part, "book": {"": the
+    workbook part}} of the workbook."""
     book = next((path for kind, path in _relationships(archive, "").values()
                  if kind == "officeDocument"), "xl/workbook.xml")
     relations = _relationships(archive, book)
-    root = ElementTree.fromstring(archive.read(book))
     sheets = {}
-    for sheet in root.iter(f"{_MAIN}sheet"):
-        kind, part = relations.get(sheet.get(f"{_DOC_REL}id", ""), ("", ""))
+    for name, relation in _sheets_named(archive.read(book)):
+        kind, part = relations.get(relation, ("", ""))
         if kind == "worksheet" and part in archive.NameToInfo:
-            sheets[sheet.get("name", "")] = part
-    return {"sheets": sheets, "": {kind: part for kind, part in relations.values()}}
+            sheets[name] = part
+    return {"sheets": sheets, "": {kind: part for kind, part in relations.values()},
+            "book": {"": book}}
 
 
-def _number_formats(archive: zipfile.ZipFile, parts: dict[str, str]) -> dict[str, str]:
+@lru_cache(maxsize=16)  # a collection's books name their sheets alike
+def _sheets_named(book: bytes) -> tuple[tuple[str, str], ...]:
+    """Each sheet of a workbook part: its name and relationship id, in order."""
+    root = ElementTree.fromstring(book)
+    return tuple((sheet.get("name", ""), sheet.get(f"{_DOC_REL}id", ""))
+                 for sheet in root.iter(f"{_MAIN}sheet"))
+
+
+def _number_formats(archive: _Parts, parts: dict[str, str]) -> dict[str, str]:
     """The number format of each cell style (by its index, as a cell's s="…" names it) whose
     format is not General."""
     part = parts.get("styles")
@@ -273,7 +379,7 @@ def _formatted_styles(styles: bytes) -> dict[str, str]:
     return formats
 
 
-def _formulas_and_formats(archive: zipfile.ZipFile, part: str, formatted: dict[str, str]
+def _formulas_and_formats(archive: _Parts, part: str, formatted: dict[str, str]
                           ) -> tuple[dict[str, str], dict[str, str]]:
     """Where a sheet holds formulas ("=…"), and its cells' number formats other than
     General, by address: the sheet's XML read in one pass, no tree of it built (a request's
@@ -327,9 +433,10 @@ def _plain_formulas_and_formats(data: bytes, formatted: dict[str, str]
     every row and cell with its address, UTF-8): expat only checks it is well-formed, no
     call made per element. None where the sheet is written otherwise."""
     if (b"<!" in data or b"\r" in data or data.count(b"<?") > 1 or data.count(b"xmlns=") != 1
-            or data.count(b"<sheetData") != 1 or _PREFIXED_TAG.search(data)
+            or data.count(b"<sheetData") != 1
+            or _PREFIXED_TAG.search(data, 0, data.index(b"<sheetData"))
             or not _PLAIN_ROOT.match(data)):
-        return None
+        return None  # (the cells' grammar below holds no prefixed element: only before)
     declared = _DECLARED.match(data.removeprefix(b"\xef\xbb\xbf"))
     if declared and b"encoding" in declared.group() and not _UTF8.search(declared.group()):
         return None
@@ -432,7 +539,7 @@ class _SheetCells:
             self.formula.append(text)  # type: ignore[union-attr]
 
 
-def _modified(archive: zipfile.ZipFile) -> datetime | None:
+def _modified(archive: _Parts) -> datetime | None:
     """When the workbook was last saved, as its core properties say (openpyxl's reading)."""
     from openpyxl.utils.datetime import from_ISO8601
 

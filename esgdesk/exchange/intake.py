@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from esgdesk.errors import EnteredElsewhere, EsgdeskError, FileRefused, restate_command
 from esgdesk.exchange.returned import (
@@ -26,7 +27,8 @@ from esgdesk.exchange.returned import (
 )
 from esgdesk.exchange.returned_evidence import ReturnedDocument, returned_documents
 from esgdesk.exchange.workbook import collector_paused
-from esgdesk.model.catalogue import Indicator
+from esgdesk.model.catalogue import Catalogue, Indicator
+from esgdesk.model.entities import EntityInfo
 from esgdesk.model.states import state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused
 from esgdesk.rules.review import findings_of_department
@@ -39,6 +41,9 @@ from esgdesk.storage.store import (
     SubmissionInfo,
     now,
 )
+
+if TYPE_CHECKING:
+    from esgdesk.storage.factors import FactorValue
 
 Progress = Callable[[int, int, str], bool]  # done, total, file → False to stop
 
@@ -156,12 +161,63 @@ def preview(store: Store, paths: Iterable[str | Path], progress: Progress | None
     "entity": …, "department": …}) refuses files made for anything else."""
     paths = [Path(p) for p in paths]
     reports = []
+    reads = _BatchReads(store)
     for done, path in enumerate(paths, start=1):
         with collector_paused():  # a file's thousands of cells need no pass over the process
-            reports.append(preview_file(store, path, expect or {}))
+            reports.append(preview_file(reads, path, expect or {}))  # type: ignore[arg-type]
         if progress is not None and progress(done, len(paths), path.name) is False:
             break
     return reports
+
+
+class _BatchReads:
+    """The store as one batch of previews reads it. Nothing is written until the files are
+    accepted, so what every file's preview reads alike (each year's catalogue, the factors
+    of every year, the method's choices, the entities, a year's requests) is read once for
+    the batch, and handed out as a copy where the reader may change it (a FactorValues
+    tries changes on what it is given); anything else is asked of the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._editions: dict[int, Catalogue] = {}
+        self._factors: dict[int, dict[str, FactorValue]] | None = None
+        self._settings: dict[str, dict[str, str]] = {}
+        self._entities: list[EntityInfo] | None = None
+        self._requests: dict[int, list[RequestInfo]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+    def edition(self, year: int) -> Catalogue:
+        if year not in self._editions:
+            self._editions[year] = self._store.edition(year)
+        return self._editions[year]
+
+    def factors_by_year(self) -> dict[int, dict[str, FactorValue]]:
+        if self._factors is None:
+            self._factors = self._store.factors_by_year()
+        return dict(self._factors)  # each year's own set is never changed, only replaced
+
+    def settings_under(self, prefix: str) -> dict[str, str]:
+        if prefix not in self._settings:
+            self._settings[prefix] = self._store.settings_under(prefix)
+        return dict(self._settings[prefix])
+
+    def entities(self) -> list[EntityInfo]:
+        if self._entities is None:
+            self._entities = self._store.entities()
+        return list(self._entities)
+
+    def requests(self, year: int | None = None,
+                 entities: Iterable[str] | None = None) -> list[RequestInfo]:
+        if year is None:
+            return self._store.requests(year, entities)
+        if year not in self._requests:
+            self._requests[year] = self._store.requests(year)
+        if entities is None:
+            return list(self._requests[year])
+        wanted = set(entities)
+        return [r for r in self._requests[year] if r.entity in wanted]
 
 
 def preview_file(store: Store, path: Path, expect: dict[str, str] | None = None) -> FileReport:
@@ -319,15 +375,16 @@ def _meant(spec: Indicator, figure: ReturnedFigure,
     """What a typed figure means (a fraction read as last year's percentage) and a notice
     saying how it was read; ValueRefused when it is no value of the figure."""
     text, notice = figure.text, figure.notice
+    parsed = figure.parsed
     if spec.type.numeric and text is not None and prior is not None \
             and prior.value is not None:
         meant = spec.type.fraction_read(Decimal(text), Decimal(prior.value))
         if meant is not None:
-            text = format(meant, "f")
+            text, parsed = format(meant, "f"), False
             notice = (f"{figure.address}: {figure.text} read as {text} % (last year "
                       f"{prior.value} %)")
-    if spec.type.numeric and text is not None:  # as stored; a number read as typed (not as
-        text = spec.type.parse(text)          # a fraction) must fit its precision
+    if spec.type.numeric and text is not None and not parsed:  # as stored; a number read
+        text = spec.type.parse(text)  # as typed (not as a fraction) must fit its precision
     return text, notice
 
 

@@ -69,6 +69,9 @@ class ReturnedFigure:
     state: str = VALUE  # or a state's id (not_applicable, not_available)
     quality: str | None = None  # how it was obtained, when the file says (0012 on)
     method: str = ""  # an estimate's method
+    # The text is the figure as its type parses it, as stored (a number that may be a
+    # fraction of a percentage and is none as typed is read against last year on import).
+    parsed: bool = False
 
 
 @dataclass
@@ -200,7 +203,8 @@ def read_request_book(path: Path) -> ReturnedBook:
     read or esgdesk did not write it."""
     check_zip(path)
     try:
-        workbook = read_book(path, values_only=(META_SHEET, EDITION_SHEET))
+        workbook = read_book(path, values_only=(META_SHEET, EDITION_SHEET),
+                             shared=(EDITION_SHEET,))
     except FileRefused:
         raise
     except Exception as exc:  # calamine and the XML parser raise many kinds on a damaged file
@@ -265,6 +269,8 @@ def _read_cells(path: Path, sha: str, workbook: ReturnedBook,
             continue
         if kind in FIXED_KINDS:  # most of the map: only the content is compared
             content = sheet.content(address)
+            if content.__class__ is str and content == expected:
+                continue  # a label, most of them: as _same finds it, without the call
             if not _same(content, expected):
                 found = fixed_text(content)
                 problems.append(Problem(
@@ -350,11 +356,12 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
         if state is not None and state_text:
             return None  # beside a state cell that holds no state: refused above
     text: str | None = None
+    parsed = False
     if state is None:
         unit_cell = parts.get("unit")
         unit = _text(unit_cell[1].value) if unit_cell else ""
         try:
-            text, notice = _typed(spec, cell, lang, held, unit or None)
+            text, notice, parsed = _typed(spec, cell, lang, held, unit or None)
         except InvalidValue as exc:
             problems.append(refused_value(where, spec, exc.text, exc.reason, exc.reason_zh))
             return None
@@ -368,7 +375,7 @@ def _figure(catalogue: Catalogue, indicator_id: str, year: int, lang: str,
         return ReturnedFigure(where, indicator_id, year, None, None, quality=quality,
                               method=method)
     return ReturnedFigure(where, indicator_id, year, text, note, notice, state or VALUE,
-                          quality, method)
+                          quality, method, parsed)
 
 
 def _obtained(parts: dict[str, Any], indicator_id: str,
@@ -410,13 +417,14 @@ def refused_value(address: str, spec: Indicator, typed: str, en: str, zh: str) -
 
 
 def _typed(spec: Indicator, cell: Any, lang: str, held: str,
-           unit: str | None = None) -> tuple[str | None, str]:
-    """A cell's content as the stored text of the indicator, and a notice when it was
-    read in a way worth saying (a fraction read as a percentage). Text is read as typed
-    in the workbook's language: a bilingual text keeps its other language from `held`."""
+           unit: str | None = None) -> tuple[str | None, str, bool]:
+    """A cell's content as the stored text of the indicator, a notice when it was read in
+    a way worth saying (a fraction read as a percentage), and whether the text is as its
+    type parses it. Text is read as typed in the workbook's language: a bilingual text keeps
+    its other language from `held`."""
     if cell is None or cell.value is None or (isinstance(cell.value, str)
                                                and not cell.value.strip()):
-        return None, ""
+        return None, "", False
     value = cell.value
     notice = ""
     if isinstance(value, bool):
@@ -432,9 +440,9 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
         typed = canonical(number)
         if spec.type.may_be_fraction(number) and not reread:
             try:
-                return spec.type.parse(typed), notice
-            except ValueRefused:
-                return typed, notice  # 0.8512 for 85.12 %: read against last year on import
+                return spec.type.parse(typed), notice, True
+            except ValueRefused:  # 0.8512 for 85.12 %: read against last year on import
+                return typed, notice, False
     elif isinstance(value, datetime):
         raise InvalidValue(spec.id, str(value), "a date where a figure belongs",
                            "此处应填写数字，而不是日期")
@@ -443,11 +451,11 @@ def _typed(spec: Indicator, cell: Any, lang: str, held: str,
         # the width of what they read as a number or a unit (a state is read by _figure).
         typed = str(value).strip()
     if spec.derived:
-        return parse_entry(spec, typed).value, notice  # refused: computed, never typed
+        return parse_entry(spec, typed).value, notice, False  # refused: computed
     try:
         if unit:  # a quantity typed in the unit the row's unit cell names (MWh for kWh)
             typed = spec.type.with_unit(typed, unit)
             notice = notice or f"{cell.parent.title}!{cell.coordinate}: {typed}"
-        return spec.type.parse_in(typed, lang, held or None), notice
+        return spec.type.parse_in(typed, lang, held or None), notice, True
     except ValueRefused as exc:
         raise InvalidValue(spec.id, typed, exc.en, exc.zh) from None

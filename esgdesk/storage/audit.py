@@ -48,7 +48,7 @@ def audit_hash(previous: str, row: Mapping[str, Any] | Any) -> str:
 def _hash_of(previous: str, get: Callable[[str], Any]) -> str:
     from hashlib import sha256  # on the first write or check, not at start-up
 
-    content = [previous, *(get(key) for key in CHAINED)]
+    content = [previous, *map(get, CHAINED)]
     department = get("department")
     if department is not None:
         content.append(department)
@@ -125,7 +125,7 @@ def add_audit_rows(s: Session, at: str, rows: Sequence[dict[str, Any]]) -> None:
     entries = []
     for row in rows:
         entry = {"at": at, "db_user": db_user, **row}
-        head = entry["hash"] = audit_hash(head, entry)
+        head = entry["hash"] = _hash_of(head, entry.get)  # audit_hash, known a mapping
         entries.append(entry)
     s.info["audit_head"] = head
     s.execute(insert(AuditEntry.__table__), entries)

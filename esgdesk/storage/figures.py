@@ -3,6 +3,7 @@ change written as one audited transaction."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -99,25 +100,39 @@ def figure_rows(s: Session, keys: Iterable[FigureKey]) -> dict[FigureKey, dict[s
     """The stored rows of many figures, read by name in a few statements (a returned
     workbook's hundred figures are one read, not a hundred: on a server every statement is a
     round trip); a figure not stored yet is absent."""
-    from sqlalchemy import select
-
-    from esgdesk.storage.models import Value
-
-    table = Value.__table__
     wanted: dict[tuple[int, int], list[str]] = {}
     for key in sorted(set(keys)):
         wanted.setdefault(key[:2], []).append(key[2])
     found: dict[FigureKey, dict[str, Any]] = {}
+    if not wanted:
+        return found
+    statement, columns = _rows_by_indicators()
     # By entity and year, then indicators: the unique index's order. A query on the
     # (entity, year, indicator) tuples would scan the whole table on SQLite.
     for (entity_id, year), indicators in wanted.items():
         for start in range(0, len(indicators), 300):
             chunk = indicators[start:start + 300]
-            for row in s.execute(select(table).where(
-                    table.c.entity_id == entity_id, table.c.year == year,
-                    table.c.indicator.in_(chunk))).mappings():
-                found[row["entity_id"], row["year"], row["indicator"]] = dict(row)
+            for values in s.execute(statement, {"entity_id": entity_id, "year": year,
+                                                "indicators": chunk}):
+                row = dict(zip(columns, values, strict=True))
+                found[row["entity_id"], row["year"], row["indicator"]] = row
     return found
+
+
+@functools.cache
+def _rows_by_indicators() -> tuple[Any, tuple[str, ...]]:
+    """The statement reading an entity's rows of a year by indicator, and its columns: made
+    once, not at every read (a statement made and keyed for the cache of compiled ones
+    costs more than reading a returned workbook's figures)."""
+    from sqlalchemy import bindparam, select
+
+    from esgdesk.storage.models import Value
+
+    table = Value.__table__
+    statement = select(table).where(
+        table.c.entity_id == bindparam("entity_id"), table.c.year == bindparam("year"),
+        table.c.indicator.in_(bindparam("indicators", expanding=True)))
+    return statement, tuple(column.name for column in table.columns)
 
 
 def row_of(s: Session, entity_id: int, year: int, indicator: str) -> Value | None:

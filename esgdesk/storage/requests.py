@@ -277,6 +277,9 @@ class RequestsPart(EvidencePart):
         row names the file, its SHA-256 and who submitted it."""
         import json
 
+        from sqlalchemy import insert, select, update
+        from sqlalchemy.orm.exc import StaleDataError
+
         from esgdesk.storage.models import Request, Submission
 
         prepared = self._prepared(changes)
@@ -288,8 +291,13 @@ class RequestsPart(EvidencePart):
                              "request": submission.request_id}, ensure_ascii=False)
         user, stamp = submission.imported_by, submission.imported_at
         reason = f"import of {submission.file_name}"
+        # The request and the submission by statements, not as objects: a collection's
+        # hundred files are a hundred transactions, each object a unit of work's bookkeeping.
+        requests = Request.__table__
         with self._writing() as s:
-            request = s.get(Request, submission.request_id)
+            request = s.execute(select(requests.c.entity_id, requests.c.year,
+                                       requests.c.department, requests.c.status).where(
+                requests.c.id == submission.request_id)).first()
             if request is None:
                 raise no_request(submission.request_id)
             written = self._write_batch(s, prepared, user, stamp, reason, source)
@@ -301,12 +309,17 @@ class RequestsPart(EvidencePart):
             if documents:  # most files bring none: nothing to look up
                 self._store_documents(s, request.entity_id, request.year, documents, user,
                                       stamp, f"returned with {submission.file_name}")
-            s.add(Submission(**vars(submission)))
             if request.status == "requested":
-                request.status, request.changed_by, request.changed_at = "submitted", user, stamp
+                # its audit row first: on a server, what the app knows goes to the trigger
                 add_audit_row(s, at=stamp, user=user, action="review",
                               entity_id=request.entity_id, year=request.year,
                               department=request.department, old_status="requested",
                               new_status="submitted", reason=reason, source=source)
+                done = s.execute(update(requests).where(
+                    requests.c.id == submission.request_id).values(
+                    status="submitted", changed_by=user, changed_at=stamp))
+                if done.rowcount != 1:  # as the ORM says it (see StorePart._writing)
+                    raise StaleDataError("the data request's row was not found to update")
+            s.execute(insert(Submission.__table__).values(**vars(submission)))
             s.flush()
         return written
