@@ -5,9 +5,11 @@ set-up) build on it."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,7 @@ RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
 # A run reading this many entities' figures or more frees the scopes left first, so that
 # two groups' figures are never held at once; a smaller one shows its findings first.
 FREE_BEFORE_READING = 50
+FILE_CHECK_NICENESS = 10  # the file check's scheduling priority beside the window's (0)
 
 
 def settle_memory() -> None:
@@ -320,6 +323,15 @@ class SessionCore:
             program = str(console) if console.is_file() else sys.executable
             return program, ["check", "--json", "--progress", str(path)]
         return sys.executable, ["-m", "esgdesk", "check", "--json", "--progress", str(path)]
+
+    @staticmethod
+    def yield_to_the_window(pid: int) -> None:
+        """The file check, running beside the window (seconds of a processor on a large
+        file), gives way to it: a lower scheduling priority where the system has one (not
+        on Windows, nor where refused)."""
+        if pid > 0 and hasattr(os, "setpriority"):
+            with suppress(OSError):  # gone already, or not ours to lower
+                os.setpriority(os.PRIO_PROCESS, pid, FILE_CHECK_NICENESS)
 
     @staticmethod
     def read_file_check(path: Path, output: str) -> FileCheck | None:
