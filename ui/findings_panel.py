@@ -3,7 +3,7 @@ shows new findings as they come and follows the scope and the edition."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,11 +17,13 @@ from PySide6.QtWidgets import (
 from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.validation import SEVERITIES, Finding
+from ui.first_paint import after_next_paint
 from ui.i18n import counted, severity_word
 from ui.icons import icon
 from ui.operations import SessionOps
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
+MANY_ROWS = 500  # rows that take milliseconds to remove: another scope is painted first
 
 
 class FindingsPanel(QWidget):
@@ -34,6 +36,7 @@ class FindingsPanel(QWidget):
         self.lang = "zh"
         self.all: list[Finding] = []
         self.names: dict[str, str] = {}  # entity code → name in the interface language
+        self._filling = False  # the list waits for the window's paint to show `all`
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.severity = QComboBox()
@@ -71,10 +74,12 @@ class FindingsPanel(QWidget):
                 self.catalogue = catalogue
                 self.retranslate(self.lang)  # the edition's departments
         if changes.database:  # the findings shown are another database's
-            self.set_entity_names(self.entity_names(), new_database=True)
+            self.names = self.entity_names()
             if session.offline is not None:  # a contributor answers for their department's
                 self.show_department(session.offline.department)
-        if changes.findings or changes.scope:
+        if changes.scope and self.list.topLevelItemCount() > MANY_ROWS:
+            self._show_after_paint(session.findings())
+        elif changes.findings or changes.scope:
             self.show_findings(session.findings())
 
     def entity_names(self) -> dict[str, str]:
@@ -125,6 +130,21 @@ class FindingsPanel(QWidget):
         self.all = findings
         self._fill()
 
+    def _show_after_paint(self, findings: list[Finding]) -> None:
+        """Another scope's findings where the scope left had thousands (a group's): its rows
+        take tens of milliseconds to remove, which the window's paint of the new scope would
+        wait for. The list shows none at once (the view shows the children of its first row,
+        which has none), and the new findings just after the paint."""
+        self.all = findings
+        self.list.setRootIndex(self.list.indexFromItem(self.list.topLevelItem(0)))
+        self._count()
+        self._filling = True
+        after_next_paint(self, self._fill_waiting)
+
+    def _fill_waiting(self) -> None:
+        if self._filling:  # else filled meanwhile
+            self._fill()
+
     def visible(self) -> list[Finding]:
         severity = self.severity.currentData()
         shown = []
@@ -151,7 +171,9 @@ class FindingsPanel(QWidget):
         return findings_of_department(self.all, self.catalogue, department)
 
     def _fill(self) -> None:
+        self._filling = False
         self.list.clear()
+        self.list.setRootIndex(QModelIndex())
         for finding in self.visible():
             state = severity_word(finding.severity, finding.explained)
             text = finding.message(self.lang)
@@ -162,6 +184,12 @@ class FindingsPanel(QWidget):
             item.setData(0, FINDING_ROLE, finding)
             item.setToolTip(2, text)
             self.list.addTopLevelItem(item)
+        self._count()
+        self.list.resizeColumnToContents(0)
+        self.list.resizeColumnToContents(1)
+
+    def _count(self) -> None:
+        """The summary: the findings of each severity not explained."""
         own = self._of_department()  # the counts follow the department
         counts = {s: sum(1 for f in own if f.severity == s and not f.explained)
                   for s in SEVERITIES}
@@ -169,8 +197,6 @@ class FindingsPanel(QWidget):
             counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
             counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
             counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
-        self.list.resizeColumnToContents(0)
-        self.list.resizeColumnToContents(1)
 
     def _chosen(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         self.finding_chosen.emit(item.data(0, FINDING_ROLE))
