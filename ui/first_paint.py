@@ -38,6 +38,11 @@ def after_first_paint(work: Work) -> None:
         _waiting.append(work)
 
 
+def starting_up() -> bool:
+    """True while a start-up holds work back for the window's first paint."""
+    return _waiting is not None
+
+
 LONGEST_PAINT_WAIT_MS = 100  # work waiting for a paint that does not come (nothing changed)
 
 

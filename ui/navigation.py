@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue, Table
 from esgdesk.rules.workspace import Workspace
-from ui.first_paint import after_next_paint
+from ui.first_paint import after_next_paint, starting_up
 from ui.i18n import tr
 from ui.operations import SessionOps
 
@@ -40,11 +40,11 @@ class NavigationTree(QTreeWidget):
         if changes.scope:  # titles naming the year follow it; badges for the scope
             if workspace is not None:
                 self.catalogue = workspace.catalogue
-            if changes.database:  # the window's first paint of it shows them all
+            if starting_up():  # the window's first paint shows the badges too
                 self.refill()
                 return
-            # another entity or year: the badges, counted over its figures, come just after
-            # the window has painted its form
+            # the badges, counted over the scope's figures, come just after the window has
+            # painted its form
             self.fill_titles(self.ops.lang, self.department(), self.mine_first(), workspace)
             after_next_paint(self, lambda: self.update_badges(self.session.workspace))
         elif changes.figures or changes.reloaded or changes.findings or changes.notes:

@@ -39,7 +39,7 @@ RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
 # A run reading this many entities' figures or more frees the scopes left first, so that
 # two groups' figures are never held at once; a smaller one shows its findings first.
 FREE_BEFORE_READING = 50
-FILE_CHECK_NICENESS = 10  # the file check's scheduling priority beside the window's (0)
+FILE_CHECK_NICENESS = 10  # how much lower the file check's scheduling priority is
 
 
 def settle_memory() -> None:
@@ -331,7 +331,8 @@ class SessionCore:
         on Windows, nor where refused)."""
         if pid > 0 and hasattr(os, "setpriority"):
             with suppress(OSError):  # gone already, or not ours to lower
-                os.setpriority(os.PRIO_PROCESS, pid, FILE_CHECK_NICENESS)
+                niceness = os.getpriority(os.PRIO_PROCESS, 0) + FILE_CHECK_NICENESS
+                os.setpriority(os.PRIO_PROCESS, pid, min(niceness, 19))
 
     @staticmethod
     def read_file_check(path: Path, output: str) -> FileCheck | None:
