@@ -65,7 +65,9 @@ def test_another_entity_is_painted_before_its_validation_and_the_freeing_of_the_
     qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
     qtbot.waitUntil(lambda: "letting go" in happened, timeout=10000)
     assert happened[0] == "paint", happened[:5]
+    # the company's findings first, then the group's figures are let go
     assert "validation" in happened
+    assert happened.index("letting go") > len(happened) - 1 - happened[::-1].index("validation")
     assert window.workspace is not None and window.findings.all
     assert {f.entity for f in window.findings.all} <= set(window.workspace.scope())
 

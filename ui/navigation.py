@@ -47,8 +47,8 @@ class NavigationTree(QTreeWidget):
             # painted its form
             self.fill_titles(self.ops.lang, self.department(), self.mine_first(), workspace)
             after_next_paint(self, lambda: self.update_badges(self.session.workspace))
-        elif changes.figures or changes.reloaded or changes.findings or changes.notes:
-            self.update_badges(workspace)
+        elif changes.figures or changes.reloaded or changes.notes:  # not findings: the
+            self.update_badges(workspace)  # badges count the figures typed, whatever is found
 
     def refill(self) -> None:
         """The tree again, in the interface language, the user's department first if asked."""

@@ -44,7 +44,7 @@ class ValidationRunner(QObject):
         if not wanted or self.session.workspace is None:  # cancelled, begun already, closed
             return
         run = self.session.start_validation()
-        QTimer.singleShot(0, lambda: self._step(run))
+        self._step(run)  # in the turn after the paint: a company's findings paint next
 
     def _step(self, run: ValidationRun) -> None:
         try:
@@ -59,20 +59,21 @@ class ValidationRunner(QObject):
             QTimer.singleShot(0, lambda: self._step(run))
         if changes is None:
             return
-        if not going and self.session.validation is None:
-            self.label.setVisible(False)
-            if not self.letting_go:
-                self.letting_go = True
-                QTimer.singleShot(0, self._let_go)
         if changes.findings:
             self.ops.announce(changes)
+        if not going and self.session.validation is None:
+            self.label.setVisible(False)
+            if not self.letting_go:  # a first part now, after the findings: a user who
+                self.letting_go = True  # chooses the next scope at once frees them all
+                self._let_go()  # the same, a part with each scope's findings
 
     def _let_go(self) -> None:
         """The figures of the scopes left are freed a part at a time between the user's
-        events, once the new scope's findings are shown (and beside a run begun meanwhile,
-        a part between two of its slices). A scope just chosen is painted first."""
-        if self.wanted:
-            after_next_paint(self.label, self._let_go)
+        events, once the new scope's findings are shown: a scope chosen meanwhile is painted
+        and validated first, and the end of its run takes the freeing up again. (Before a
+        large tree is read the session frees them itself.)"""
+        if self.wanted or self.session.validation is not None:
+            self.letting_go = False
             return
         self.letting_go = not self.session.let_go_a_part()
         if self.letting_go:
