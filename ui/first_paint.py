@@ -1,8 +1,8 @@
 """What waits for the window's first paint. At start-up the window shows the forms first; the
 validation run, the file check, the writing side and the other chapters' forms begin just
 after, so the window appears as soon as it can. Later, what a change of scope or database
-starts in the background (its validation run, the file check) waits for the window's next
-paint in the same way, so the new figures show first.
+needs beside its form (its validation run, the tree's badges, a group's findings taken off
+the list) waits for the window's next paint in the same way, so the new figures show first.
 
 Start-up also makes some fifty thousand Python objects that live as long as the app (modules,
 the catalogue, the widgets' wrappers): the cyclic garbage collector is off until the first

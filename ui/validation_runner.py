@@ -63,9 +63,9 @@ class ValidationRunner(QObject):
             self.ops.announce(changes)
         if not going and self.session.validation is None:
             self.label.setVisible(False)
-            if not self.letting_go:  # a first part now, after the findings: a user who
-                self.letting_go = True  # chooses the next scope at once frees them all
-                self._let_go()  # the same, a part with each scope's findings
+            if not self.letting_go:  # a first part at once, after the findings: a user
+                self.letting_go = True  # going from scope to scope without a pause still
+                self._let_go()  # frees the scopes left, a part with each one's findings
 
     def _let_go(self) -> None:
         """The figures of the scopes left are freed a part at a time between the user's
