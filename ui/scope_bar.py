@@ -45,7 +45,7 @@ class ScopeBar(QToolBar):
             self.fill_entities(self.ops.lang)
             self.fill_years()
         elif changes.scope and workspace is not None:
-            if self._codes != [entity.code for entity, _depth in self.session.entities()]:
+            if self._codes != self.session.entity_codes():
                 self.fill_entities(self.ops.lang)  # the group's structure changed
             self.pick(workspace.entity, workspace.year)
 

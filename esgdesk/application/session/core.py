@@ -436,6 +436,11 @@ class SessionCore:
         tree = self.store.tree()
         return [(entity, tree.depth(entity.code)) for entity in tree]
 
+    def entity_codes(self) -> list[str]:
+        """The codes of `entities`, in the same order (a picker's check that the group's
+        structure is the one it shows, at every switch)."""
+        return list(self.store.tree().by_code) if self.store is not None else []
+
     def years(self) -> tuple[list[int], int]:
         """The years a user may choose, and the latest; read again only once anything was
         written (by anyone: every write adds an audit row)."""
