@@ -112,3 +112,34 @@ def test_the_file_check_beside_the_window_runs_at_a_lower_priority(
     assert os.getpriority(os.PRIO_PROCESS, check.processId()) == min(
         ours + core.FILE_CHECK_NICENESS, 19)
     window.close()
+
+
+def test_a_validation_run_paints_again_only_the_cells_whose_findings_changed(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path) -> None:
+    from esgdesk.rules.workspace import Workspace
+
+    window = _window(qtbot, sample_tree_path, tmp_path)
+    assert window.workspace is not None
+    found = [f for f in Workspace(window.workspace.store, "group",
+                                  window.workspace.year).validate() if f.entity == "group"]
+    assert found
+    window.select("zkteco")
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    form = window.show_chapter(window.catalogue.home_table(found[0].indicators[0]).chapter)
+    assert form is not None
+    changed: list[tuple[int, int, int, int, int]] = []
+    for number, view in enumerate(form.views):
+        view.model().dataChanged.connect(
+            lambda first, last, *_, n=number: changed.append(
+                (n, first.row(), first.column(), last.row(), last.column())))
+    window.select("group")
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    marked = {(number, row, column) for number, view in enumerate(form.views)
+              for row in range(view.model().rowCount())
+              for column in range(view.model().columnCount())
+              if (ref := view.model().figure(view.model().index(row, column))) is not None
+              and window.workspace.findings_at(ref)}
+    assert marked  # the group's findings mark cells of this chapter
+    assert all((row, column) == (last_row, last_column)
+               for _n, row, column, last_row, last_column in changed)  # a cell at a time
+    assert {(n, row, column) for n, row, column, _r, _c in changed} == marked
