@@ -292,6 +292,9 @@ class FormTableModel(QAbstractTableModel):
 
     def _note_findings_shown(self) -> None:
         grid, workspace = self.grid, self.workspace
+        if not workspace.findings():  # a scope just chosen, not validated yet
+            self._shown_findings = {}
+            return
         self._shown_findings = {
             (row, column): tuple(found) for row in range(len(grid.rows))
             for column in range(len(grid.columns))
