@@ -166,6 +166,13 @@ class ChapterForm(QScrollArea):
         for view in self.views:
             view.model().refresh()
 
+    def refresh_findings(self) -> None:
+        """Only the findings changed: the cells they mark differently are painted again."""
+        if self._pending is not None:
+            return  # shown afresh when it catches up
+        for view in self.views:
+            view.model().refresh_findings()
+
     def _current_moved(self, view: FormTableView, ref: FigureRef | None) -> None:
         """One current cell across the chapter, always in sight."""
         for other in self.views:

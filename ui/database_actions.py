@@ -213,6 +213,7 @@ class DatabaseActions(QObject):
         program, arguments = self.session.file_check_command(path)
         self._check_started, self._check_said = time.monotonic(), ""
         process.start(program, arguments)
+        self.session.yield_to_the_window(process.processId())
         self._check_clock.start()
         self._show_checking()
 

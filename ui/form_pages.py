@@ -52,9 +52,12 @@ class FormPages(QStackedWidget):
                 self.show_chapter(workspace.catalogue.chapters[0].id)
             form = self.current_form()  # the details follow the cell to the new scope
             self.figure_shown.emit(form.current_figure() if form is not None else None)
-        elif changes.figures or changes.reloaded or changes.findings or changes.notes:
+        elif changes.figures or changes.reloaded or changes.notes:
             for form in self.forms.values():
                 form.refresh()
+        elif changes.findings:  # a validation run's: only the cells marked differently
+            for form in self.forms.values():
+                form.refresh_findings()
 
     def retranslate(self) -> None:
         self.placeholder.setText(tr("Open a database: File → Open, or File → Open sample"))

@@ -100,6 +100,8 @@ class FormTableView(QTableView):
 
     def __init__(self, model: FormTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._advances: dict[str, int] = {}  # texts' widths in the view's font
+        self._units: tuple[object, int] | None = None  # the rows measured, their units' width
         self.setViewport(own_viewport(QPalette.ColorRole.Base))  # as QTableView makes it
         self.setModel(model)
         self.setItemDelegate(FigureDelegate(self))
@@ -127,7 +129,7 @@ class FormTableView(QTableView):
         """Units and figures keep a width that shows them whole (in either language, so a
         switch does not move them); the label column takes what is left, down to
         LABEL_MIN_WIDTH, and elides beyond (its tooltip gives it whole)."""
-        model, header, metrics = self.model(), self.horizontalHeader(), self.fontMetrics()
+        model, header = self.model(), self.horizontalHeader()
         padding, icon = 16, 16  # cell margins; a finding's or lock's icon
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, model.columnCount()):
@@ -135,16 +137,37 @@ class FormTableView(QTableView):
             grid_column = model.grid.columns[column]
             titles = [grid_column.title(lang) for lang in ("zh", "en")]
             if grid_column.kind == "unit":
-                texts = titles + [model.grid.row_unit(r, lang) for r in range(model.rowCount())
-                                  for lang in ("zh", "en")]
-                width = max(metrics.horizontalAdvance(t) for t in texts) + padding
+                width = max(self._units_width(model), *map(self._advance, titles)) + padding
             else:
-                width = max(metrics.horizontalAdvance(WIDEST_FIGURE) + icon + padding,
-                            *(metrics.horizontalAdvance(t) + padding for t in titles))
+                width = max(self._advance(WIDEST_FIGURE) + icon + padding,
+                            *(self._advance(t) + padding for t in titles))
             header.resizeSection(column, min(width, WIDEST_COLUMN))
         # Never narrower than its columns: the chapter form scrolls sideways instead.
         fixed = sum(header.sectionSize(c) for c in range(1, model.columnCount()))
         self.setMinimumWidth(LABEL_MIN_WIDTH + fixed + 2 * self.frameWidth())
+
+    def _advance(self, text: str) -> int:
+        """A text's width in the view's font, measured once: each switch of entity or year
+        fits the columns again, mostly to the same titles."""
+        width = self._advances.get(text)
+        if width is None:
+            width = self._advances[text] = self.fontMetrics().horizontalAdvance(text)
+        return width
+
+    def _units_width(self, model: FormTableModel) -> int:
+        """The widest of the table's units in either language, measured once for its rows
+        (another entity or year shows the same rows)."""
+        rows = model.grid.rows
+        if self._units is None or self._units[0] is not rows:
+            units = (model.grid.row_unit(r, lang) for r in range(len(rows))
+                     for lang in ("zh", "en"))
+            self._units = rows, max(map(self._advance, units), default=0)
+        return self._units[1]
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # the widths measured are another font's
+            self._advances, self._units = {}, None
+        super().changeEvent(event)
 
     def fit_height(self) -> None:
         """Show every row without a scroll bar. Cells hold one line each (no word wrap),

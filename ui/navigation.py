@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QTreeWidget, QTreeWidgetItem, QWidget
 from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue, Table
 from esgdesk.rules.workspace import Workspace
+from ui.first_paint import after_next_paint, starting_up
 from ui.i18n import tr
 from ui.operations import SessionOps
 
@@ -39,9 +40,15 @@ class NavigationTree(QTreeWidget):
         if changes.scope:  # titles naming the year follow it; badges for the scope
             if workspace is not None:
                 self.catalogue = workspace.catalogue
-            self.refill()
-        elif changes.figures or changes.reloaded or changes.findings or changes.notes:
-            self.update_badges(workspace)
+            if starting_up():  # the window's first paint shows the badges too
+                self.refill()
+                return
+            # the badges, counted over the scope's figures, come just after the window has
+            # painted its form
+            self.fill_titles(self.ops.lang, self.department(), self.mine_first(), workspace)
+            after_next_paint(self, lambda: self.update_badges(self.session.workspace))
+        elif changes.figures or changes.reloaded or changes.notes:  # not findings: the
+            self.update_badges(workspace)  # badges count the figures typed, whatever is found
 
     def refill(self) -> None:
         """The tree again, in the interface language, the user's department first if asked."""
@@ -49,6 +56,12 @@ class NavigationTree(QTreeWidget):
 
     def fill(self, lang: str, department: str, mine_first: bool,
              workspace: Workspace | None) -> None:
+        self.fill_titles(lang, department, mine_first, workspace)
+        self.update_badges(workspace)
+
+    def fill_titles(self, lang: str, department: str, mine_first: bool,
+                    workspace: Workspace | None) -> None:
+        """The chapters and tables, without their badges."""
         self.clear()
         year = workspace.year if workspace is not None else None
         self.setHeaderLabels([tr("Report"), tr("Filled")])
@@ -68,7 +81,6 @@ class NavigationTree(QTreeWidget):
             for table in chapter.tables:
                 item.addChild(self._table_item(table, lang, year))
             self.addTopLevelItem(item)
-        self.update_badges(workspace)
         self.header().setStretchLastSection(False)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

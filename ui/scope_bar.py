@@ -27,6 +27,7 @@ class ScopeBar(QToolBar):
         self.entity_picker.setMinimumWidth(220)
         self.entity_caption.setBuddy(self.entity_picker)  # Alt+N
         self.year_caption.setBuddy(self.year_picker)  # Alt+Y
+        self._codes: list[str] = []  # the entities offered, in the picker's order
         self.mine_only = QCheckBox()
         self.mine_only.setChecked(mine_first)
         for widget in (self.entity_caption, self.entity_picker, self.year_caption,
@@ -44,8 +45,7 @@ class ScopeBar(QToolBar):
             self.fill_entities(self.ops.lang)
             self.fill_years()
         elif changes.scope and workspace is not None:
-            shown = [self.entity_picker.itemData(n) for n in range(self.entity_picker.count())]
-            if shown != [entity.code for entity, _depth in self.session.entities()]:
+            if self._codes != self.session.entity_codes():
                 self.fill_entities(self.ops.lang)  # the group's structure changed
             self.pick(workspace.entity, workspace.year)
 
@@ -59,8 +59,10 @@ class ScopeBar(QToolBar):
         """The entities in tree order, indented by depth."""
         current = self.entity_picker.currentData()
         self.entity_picker.clear()
-        for entity, depth in self.session.entities():
+        entities = self.session.entities()
+        for entity, depth in entities:
             self.entity_picker.addItem("    " * depth + entity.name(lang), entity.code)
+        self._codes = [entity.code for entity, _depth in entities]
         if current is None and self.session.workspace is not None:
             current = self.session.workspace.entity
         self.entity_picker.setCurrentIndex(max(self.entity_picker.findData(current), 0))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -12,6 +12,9 @@ from esgdesk.model.types import CLEARED, Entry, ValueRefused
 from esgdesk.rules.workspace import Workspace
 from ui.i18n import finding_line
 from ui.icons import icon
+
+if TYPE_CHECKING:
+    from esgdesk.rules.validation import Finding
 
 FIGURE_ROLE = Qt.ItemDataRole.UserRole + 1
 # The roles as plain numbers: `data` and `flags` run for every cell the window paints, and an
@@ -64,6 +67,11 @@ class FormTableModel(QAbstractTableModel):
         self.department = ""  # the user's (Edit → Profile); "" when none is set
         self._main: tuple[FormGrid, str] | None = None
         self._bold: QFont | None = None
+        # each cell's findings as shown (those with any), to repaint only the cells whose
+        # findings a validation run changed
+        self._shown_findings: dict[tuple[int, int], tuple[Finding, ...]] = {}
+        self._note_findings_shown()
+        self.modelReset.connect(self._note_findings_shown)
 
     # -- whose rows ---------------------------------------------------------------
     def owner(self, row: int) -> str | None:
@@ -264,10 +272,34 @@ class FormTableModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Everything may have changed (a write, a derived figure, a language)."""
+        self._note_findings_shown()
         if self.rowCount() and self.columnCount():
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(self.rowCount() - 1, self.columnCount() - 1))
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+
+    def refresh_findings(self) -> None:
+        """Only the findings changed (a validation run's): the cells whose findings differ
+        from those shown are painted again (their colour, icon and tooltip), not every cell
+        of the table."""
+        before = self._shown_findings
+        self._note_findings_shown()
+        after = self._shown_findings
+        for row, column in {cell for cell in before.keys() | after.keys()
+                            if before.get(cell) != after.get(cell)}:
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index)
+
+    def _note_findings_shown(self) -> None:
+        grid, workspace = self.grid, self.workspace
+        if not workspace.findings():  # a scope just chosen, not validated yet
+            self._shown_findings = {}
+            return
+        self._shown_findings = {
+            (row, column): tuple(found) for row in range(len(grid.rows))
+            for column in range(len(grid.columns))
+            if (ref := grid.figure(row, column)) is not None
+            and (found := workspace.findings_at(ref))}
 
     def set_language(self, lang: str) -> None:
         self.lang = lang

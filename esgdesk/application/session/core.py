@@ -5,9 +5,11 @@ set-up) build on it."""
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,7 @@ RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
 # A run reading this many entities' figures or more frees the scopes left first, so that
 # two groups' figures are never held at once; a smaller one shows its findings first.
 FREE_BEFORE_READING = 50
+FILE_CHECK_NICENESS = 10  # how much lower the file check's scheduling priority is
 
 
 def settle_memory() -> None:
@@ -328,6 +331,16 @@ class SessionCore:
         return sys.executable, ["-m", "esgdesk", "check", "--json", "--progress", str(path)]
 
     @staticmethod
+    def yield_to_the_window(pid: int) -> None:
+        """The file check, running beside the window (seconds of a processor on a large
+        file), gives way to it: a lower scheduling priority where the system has one (not
+        on Windows, nor where refused)."""
+        if pid > 0 and hasattr(os, "setpriority"):
+            with suppress(OSError):  # gone already, or not ours to lower
+                niceness = os.getpriority(os.PRIO_PROCESS, 0) + FILE_CHECK_NICENESS
+                os.setpriority(os.PRIO_PROCESS, pid, min(niceness, 19))
+
+    @staticmethod
     def read_file_check(path: Path, output: str) -> FileCheck | None:
         """The result printed by the file check, or None if it did not finish."""
         try:
@@ -428,6 +441,11 @@ class SessionCore:
             return []
         tree = self.store.tree()
         return [(entity, tree.depth(entity.code)) for entity in tree]
+
+    def entity_codes(self) -> list[str]:
+        """The codes of `entities`, in the same order (a picker's check that the group's
+        structure is the one it shows, at every switch)."""
+        return list(self.store.tree().by_code) if self.store is not None else []
 
     def years(self) -> tuple[list[int], int]:
         """The years a user may choose, and the latest; read again only once anything was
