@@ -141,3 +141,28 @@ def test_a_validation_run_paints_again_only_the_cells_whose_findings_changed(
     assert all((row, column) == (last_row, last_column)
                for _n, row, column, last_row, last_column in changed)  # a cell at a time
     assert {(n, row, column) for n, row, column, _r, _c in changed} == marked
+
+
+def test_a_groups_findings_recalled_fill_the_list_after_the_paint(
+        qtbot: QtBot, sample_tree_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Back on the group, its findings recalled are counted at once and listed just after
+    the window paints the group (a group's thousands take a list tens of milliseconds)."""
+    from ui import findings_panel
+
+    monkeypatch.setattr(findings_panel, "MANY_ROWS", 0)  # the group's count as many
+    window = _window(qtbot, sample_tree_path, tmp_path)
+    panel = window.findings
+    summary, rows = panel.summary.text(), panel.count()
+    assert rows > 1
+    window.select("zkteco")
+    qtbot.waitUntil(lambda: not window.validation_running(), timeout=10000)
+    happened = _paints_and_work(window, monkeypatch)
+    filled: list[int] = []
+    monkeypatch.setattr(findings_panel.FindingsPanel, "_fit_columns",
+                        lambda self: filled.append(len(happened)))
+    window.select("group")
+    assert window.workspace is not None and window.workspace.recalled
+    assert panel.summary.text() == summary and panel.count() == 0  # counted, not listed yet
+    qtbot.waitUntil(lambda: panel.count() == rows)
+    assert filled and "paint" in happened[:filled[0]]  # listed after the paint

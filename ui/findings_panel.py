@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 from esgdesk.application.session import Changes
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.rules.validation import SEVERITIES, Finding
+from ui.first_paint import after_next_paint
 from ui.i18n import counted, severity_word
 from ui.icons import icon
 from ui.operations import SessionOps
 
 FINDING_ROLE = Qt.ItemDataRole.UserRole
+MANY_ROWS = 500  # findings a list takes milliseconds to lay out: shown after the paint
 DISPLAY, DECORATION, TOOLTIP = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.DecorationRole,
                                 Qt.ItemDataRole.ToolTipRole)
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -123,6 +125,7 @@ class FindingsPanel(QWidget):
         self.lang = "zh"
         self.all: list[Finding] = []
         self.names: dict[str, str] = {}  # entity code → name in the interface language
+        self._waiting: list[Finding] | None = None  # to show after the window's next paint
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.severity = QComboBox()
@@ -167,7 +170,20 @@ class FindingsPanel(QWidget):
             if session.offline is not None:  # a contributor answers for their department's
                 self.show_department(session.offline.department)
         if changes.findings or changes.scope:
-            self.show_findings(session.findings())
+            findings = session.findings()
+            if changes.scope and len(findings) > MANY_ROWS:
+                # a scope's findings recalled (a group's thousands): counted at once, the list
+                # filled just after the window paints the new scope
+                self.all, self._waiting = findings, findings
+                self.model.show([], self.names, self.lang)
+                self._count()
+                after_next_paint(self, self._fill_waiting)
+            else:
+                self.show_findings(findings)
+
+    def _fill_waiting(self) -> None:
+        if self._waiting is not None and self._waiting is self.all:  # else shown meanwhile
+            self._fill()
 
     def entity_names(self) -> dict[str, str]:
         """Each entity's name (by code) in the interface language."""
@@ -250,7 +266,13 @@ class FindingsPanel(QWidget):
     def _fill(self) -> None:
         """Show the findings the filters choose (each row's texts made when the list first
         asks for them), with the counts of the department's."""
+        self._waiting = None
         self.model.show(self.visible(), self.names, self.lang)
+        self._count()
+        self._fit_columns()
+
+    def _count(self) -> None:
+        """The summary: the department's findings of each severity, not explained."""
         own = self._of_department()  # the counts follow the department
         counts = dict.fromkeys(SEVERITIES, 0)
         for finding in own:
@@ -260,7 +282,6 @@ class FindingsPanel(QWidget):
             counted(counts["error"], "{n} error", "{n} errors", "FindingsPanel"),
             counted(counts["warning"], "{n} warning", "{n} warnings", "FindingsPanel"),
             counted(counts["info"], "{n} info", "{n} info", "FindingsPanel"))))
-        self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Size the severity and entity columns to their widest text, as
