@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from workbooks import load_workbook
 
 from esgdesk.errors import Code, EsgdeskError, FileRefused, Item
 from esgdesk.exchange.catalogue_book import (
