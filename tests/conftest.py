@@ -334,6 +334,25 @@ def _sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def catalogue_book(_sample_master: Path, tmp_path: Path,
+                   master_copy: Callable[[str, Callable[[Path], None], Path], Path]) -> Path:
+    """A copy of its own of the sample's 2023 catalogue workbook as `write_catalogue_book`
+    writes it from the sample's edition (written once per run, its return checked then), to
+    edit as a coordinator would in Excel."""
+    from esgdesk.exchange.catalogue_book import write_catalogue_book
+
+    def write(path: Path) -> None:
+        shutil.copyfile(_sample_master, path.with_name("sample.db"))
+        store = open_database(path.with_name("sample.db"))
+        try:
+            assert write_catalogue_book(store.edition_document(2023), path, year=2023) == path
+        finally:
+            store.close()
+
+    return master_copy("catalogue-2023.xlsx", write, tmp_path / "catalogue.xlsx")
+
+
+@pytest.fixture
 def sample_changed_once(master_copy: Callable[[str, Callable[[Path], None], Path], Path],
                         _sample_master: Path, tmp_path: Path,
                         ) -> Iterator[Callable[[str, Callable[[Store, Path], None]], Store]]:

@@ -329,7 +329,7 @@ def test_an_explanation_resolves_a_warning(qtbot: QtBot, window: MainWindow) -> 
 
 
 def test_file_export_writes_the_workbook(window: MainWindow, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     out = window.export_report(tmp_path / "report.xlsx")
     assert out is not None
@@ -341,8 +341,8 @@ def test_file_export_writes_the_workbook(window: MainWindow, tmp_path: Path) -> 
 
 def test_export_of_a_parent_offers_the_extra_sheets(tree_window: MainWindow, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from openpyxl import load_workbook
     from PySide6.QtWidgets import QDialog, QFileDialog
+    from workbooks import load_workbook
 
     from ui.dialogs import ExportOptionsDialog
 
@@ -371,7 +371,7 @@ def test_export_of_a_parent_offers_the_extra_sheets(tree_window: MainWindow, tmp
 def test_a_request_opened_with_no_database_validates_against_its_prior_years(
         qtbot: QtBot, sample_path: Path, tmp_path: Path) -> None:
     """The contributor's side: no database, only the workbook the coordinator sent."""
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.intake import import_files
     from esgdesk.exchange.requests import write_request
@@ -408,9 +408,9 @@ def test_a_request_opened_with_no_database_validates_against_its_prior_years(
 
 def test_dropping_returned_workbooks_imports_them(qtbot: QtBot, window: MainWindow,
                                                   tmp_path: Path) -> None:
-    from openpyxl import load_workbook
     from PySide6.QtCore import QMimeData, QPointF, QUrl
     from PySide6.QtGui import QDropEvent
+    from workbooks import load_workbook
 
     from esgdesk.exchange.metadata import META_SHEET, read_meta
     from esgdesk.exchange.requests import write_request

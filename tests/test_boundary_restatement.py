@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run_cli
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.application.cli import main
 from esgdesk.application.session import Session

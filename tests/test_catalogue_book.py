@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from workbooks import load_workbook
 
 from esgdesk.errors import Code, EsgdeskError, FileRefused, Item
 from esgdesk.exchange.catalogue_book import (
@@ -34,32 +35,12 @@ from esgdesk.exchange.catalogue_book.read import placed, read_book
 from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import Catalogue, document_hash, read_document, to_document
 from esgdesk.model.types import TYPE_NAMES
-from esgdesk.storage.store import Store, open_database
+from esgdesk.storage.store import Store
 
 YEAR = 2023
 STRUCTURE = "people.structure"  # 员工结构, resources/catalogue/04_people.toml
 INTERNS = "people.employees.interns"
 Book = Any  # an openpyxl workbook
-
-
-def _write_book(_sample_master: Path) -> Callable[[Path], None]:
-    def write(path: Path) -> None:
-        shutil.copyfile(_sample_master, path.with_name("sample.db"))
-        store = open_database(path.with_name("sample.db"))
-        try:
-            assert write_catalogue_book(store.edition_document(YEAR), path, year=YEAR) == path
-        finally:
-            store.close()
-    return write
-
-
-@pytest.fixture
-def book_path(_sample_master: Path, tmp_path: Path,
-              master_copy: Callable[[str, Callable[[Path], None], Path], Path]) -> Path:
-    """A copy of the sample's 2023 book, as `write_catalogue_book` writes it (once per run),
-    to edit: every test starts from the same book and changes its own copy."""
-    return master_copy("catalogue-2023.xlsx", _write_book(_sample_master),
-                       tmp_path / "catalogue.xlsx")
 
 
 def edit(path: Path, change: Callable[[Book], None]) -> Path:
@@ -111,26 +92,26 @@ def at(problems: list, code: str) -> list[str]:
 # -- the round trip ------------------------------------------------------------------------
 
 def test_the_shipped_catalogue_round_trips_and_reimporting_changes_nothing(
-        sample: Store, book_path: Path) -> None:
+        sample: Store, catalogue_book: Path) -> None:
     document = sample.edition_document(YEAR)  # stored for 2021, the first year
-    exact = write_catalogue_book(document, book_path.with_name("exact.xlsx"))
+    exact = write_catalogue_book(document, catalogue_book.with_name("exact.xlsx"))
     back, problems = read_catalogue_book(exact)
     assert problems == []
     catalogue, found = read_document(back)
     assert found == []
     assert to_document(catalogue) == document
-    back, problems = read_catalogue_book(book_path)  # a book of 2023
+    back, problems = read_catalogue_book(catalogue_book)  # a book of 2023
     assert problems == [] and back["catalogue"]["report_year"] == YEAR
     assert document_hash(to_document(read_document(back)[0])) == document_hash(document)
-    plan = plan_import(sample, book_path, YEAR)
+    plan = plan_import(sample, catalogue_book, YEAR)
     assert plan.problems == [] and plan.unchanged and plan.diff.empty
     assert plan.document == {**document, "catalogue": {**document["catalogue"],
                                                        "report_year": YEAR}}
     assert sample.store_edition(YEAR, plan.document, "re-import", "tester") is None
 
 
-def test_the_book_has_its_sheets_headers_and_drop_down_lists(book_path: Path) -> None:
-    book = load_workbook(book_path)
+def test_the_book_has_its_sheets_headers_and_drop_down_lists(catalogue_book: Path) -> None:
+    book = load_workbook(catalogue_book)
     assert book.sheetnames[0] == "instructions"
     assert book["lists"].sheet_state == "hidden"
     for sheet, columns in COLUMNS.items():
@@ -176,9 +157,9 @@ def add_interns_and_rename(book: Book) -> None:
         "Total headcount")
 
 
-def test_an_edited_book_adds_one_and_renames_one(sample: Store, book_path: Path) -> None:
-    edit(book_path, add_interns_and_rename)
-    plan = plan_import(sample, book_path, YEAR)
+def test_an_edited_book_adds_one_and_renames_one(sample: Store, catalogue_book: Path) -> None:
+    edit(catalogue_book, add_interns_and_rename)
+    plan = plan_import(sample, catalogue_book, YEAR)
     assert plan.problems == []
     assert not plan.unchanged
     assert plan.diff.added == [INTERNS]
@@ -197,7 +178,7 @@ def test_an_edited_book_adds_one_and_renames_one(sample: Store, book_path: Path)
     assert edition.indicators[INTERNS].gri == rights.gri
     assert sample.store_edition(YEAR, plan.document, "interns", "tester") is not None
     assert INTERNS in sample.edition(YEAR).indicators
-    again = plan_import(sample, book_path, YEAR)
+    again = plan_import(sample, catalogue_book, YEAR)
     assert again.unchanged and again.diff.empty and again.problems == []
 
 
@@ -262,13 +243,13 @@ def retired_in_table(book: Book) -> str:
     (unit_change, UNIT_CHANGED, "persons"),
     (retired_in_table, RETIRED_IN_TABLE, "retired"),
 ])
-def test_each_refusal_names_its_cell(sample: Store, book_path: Path,
+def test_each_refusal_names_its_cell(sample: Store, catalogue_book: Path,
                                      change: Callable[[Book], str], code: str,
                                      words: str) -> None:
     where: list[str] = []
-    edit(book_path, lambda book: where.append(change(book)))
+    edit(catalogue_book, lambda book: where.append(change(book)))
     before = hashlib.sha256(sample.path.read_bytes()).hexdigest()
-    plan = plan_import(sample, book_path, YEAR)
+    plan = plan_import(sample, catalogue_book, YEAR)
     found = [p for p in plan.problems if p.code == code]
     assert found, [str(p) for p in plan.problems]
     assert where[0] in {p.where for p in found}, (where, [str(p) for p in plan.problems])
@@ -319,10 +300,10 @@ def shown_in_no_table(book: Book) -> str:
     (shown_in_no_table, "in_no_table"),
 ])
 def test_the_catalogues_own_checks_land_at_the_cell_of_the_item_they_name(
-        book_path: Path, change: Callable[[Book], str], code: str) -> None:
+        catalogue_book: Path, change: Callable[[Book], str], code: str) -> None:
     where: list[str] = []
-    edit(book_path, lambda book: where.append(change(book)))
-    _document, problems = read_catalogue_book(book_path)
+    edit(catalogue_book, lambda book: where.append(change(book)))
+    _document, problems = read_catalogue_book(catalogue_book)
     assert [p.where for p in problems if p.code == code] == where, problems
     found = next(p for p in problems if p.code == code)
     sheet, cell = where[0].split("!")
@@ -333,14 +314,14 @@ def test_the_catalogues_own_checks_land_at_the_cell_of_the_item_they_name(
     assert found.message("zh").startswith(where[0])
 
 
-def test_a_problem_is_placed_by_its_item_never_by_its_words(book_path: Path) -> None:
-    book = read_book(book_path)
+def test_a_problem_is_placed_by_its_item_never_by_its_words(catalogue_book: Path) -> None:
+    book = read_book(catalogue_book)
     words = Code("catalogue", "nothing here says where: table x, indicator y", "无")
     found = placed([words(item=Item("indicator", "people.employees.male", "unit", "en")),
                     words(item=Item("row", STRUCTURE, "indicator", index=1)),
                     words(item=Item("chapter", "people", "short_title", "zh"))],
                    book.located, [])
-    ws = load_workbook(book_path)
+    ws = load_workbook(catalogue_book)
     indicators, rows, chapters = ws["indicators"], ws["rows"], ws["chapters"]
     second_row = sorted(number for number in range(2, rows.max_row + 1)
                         if rows[f"A{number}"].value == STRUCTURE)[1]
@@ -352,12 +333,12 @@ def test_a_problem_is_placed_by_its_item_never_by_its_words(book_path: Path) -> 
 
 
 def test_a_type_change_names_old_and_new_and_precision_may_change(
-        sample: Store, book_path: Path) -> None:
-    edit(book_path, type_change)
-    problem = next(p for p in plan_import(sample, book_path, YEAR).problems
+        sample: Store, catalogue_book: Path) -> None:
+    edit(catalogue_book, type_change)
+    problem = next(p for p in plan_import(sample, catalogue_book, YEAR).problems
                    if p.code == TYPE_CHANGED)
     assert "count" in problem.en and "decimal" in problem.en
-    path = write_catalogue_book(sample.edition_document(YEAR), book_path, year=YEAR)
+    path = write_catalogue_book(sample.edition_document(YEAR), catalogue_book, year=YEAR)
     edit(path, lambda book: put(book, "indicators", ("id", "people.turnover_rate"),
                                 "precision", 1))
     plan = plan_import(sample, path, YEAR)
@@ -365,7 +346,7 @@ def test_a_type_change_names_old_and_new_and_precision_may_change(
     assert [(c.id, c.key) for c in plan.diff.changed] == [("people.turnover_rate", "type")]
 
 
-def test_book_problems_without_a_database(book_path: Path) -> None:
+def test_book_problems_without_a_database(catalogue_book: Path) -> None:
     def change(book: Book) -> None:
         del book["checks"]
         ws = book["indicators"]
@@ -375,8 +356,8 @@ def test_book_problems_without_a_database(book_path: Path) -> None:
         put(book, "tables", ("id", STRUCTURE), "chapter", "humans")
         put(book, "rows", ("indicator", "people.employees.male"), "table", "people.nothing")
 
-    edit(book_path, change)
-    _document, problems = read_catalogue_book(book_path)
+    edit(catalogue_book, change)
+    _document, problems = read_catalogue_book(catalogue_book)
     codes = {p.code: p.where for p in problems}
     assert codes["sheet_missing"] == "checks"
     assert codes["column_missing"].startswith("indicators!") \
@@ -419,7 +400,7 @@ def free_indicators(catalogue: Catalogue) -> list[str]:
 
 
 def test_a_dropped_indicator_with_figures_comes_back_retired(sample: Store,
-                                                            book_path: Path) -> None:
+                                                            catalogue_book: Path) -> None:
     figures = sample.years_with_figures()
     free = free_indicators(sample.edition(YEAR))
     held = next(i for i in free if figures.get(i))
@@ -432,8 +413,8 @@ def test_a_dropped_indicator_with_figures_comes_back_retired(sample: Store,
         for iid in (held, empty):
             book["rows"].delete_rows(row_of(book["rows"], "indicator", iid))
 
-    edit(book_path, change)
-    plan = plan_import(sample, book_path, YEAR)
+    edit(catalogue_book, change)
+    plan = plan_import(sample, catalogue_book, YEAR)
     assert plan.problems == []
     assert [r["id"] for r in plan.document["retired"]] == [held]
     assert plan.diff.retired == [held] and plan.diff.dropped == [empty]
@@ -442,7 +423,7 @@ def test_a_dropped_indicator_with_figures_comes_back_retired(sample: Store,
     assert held in edition.retired and empty not in edition.retired
     assert empty not in edition.indicators
     # The next book lists it as retired; importing that book again changes nothing.
-    path = write_catalogue_book(sample.edition_document(YEAR), book_path.with_name("b.xlsx"),
+    path = write_catalogue_book(sample.edition_document(YEAR), catalogue_book.with_name("b.xlsx"),
                                 year=YEAR)
     ws = load_workbook(path)["indicators"]
     assert ws[f"{letter(ws, 'retired')}{row_of(ws, 'id', held)}"].value == "yes"
@@ -474,7 +455,7 @@ def test_a_plan_refuses_a_non_workbook_too(sample: Store, tmp_path: Path) -> Non
 # -- LibreOffice -----------------------------------------------------------------------------
 
 def test_libreoffice_opens_the_book_and_its_resave_changes_nothing(
-        sample: Store, book_path: Path, tmp_path: Path) -> None:
+        sample: Store, catalogue_book: Path, tmp_path: Path) -> None:
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice is installed by 'make test' (libreoffice-calc-nogui)")
@@ -482,7 +463,7 @@ def test_libreoffice_opens_the_book_and_its_resave_changes_nothing(
     for target, folder in (("pdf", "pdf"), ("xlsx:Calc MS Excel 2007 XML", "resaved")):
         result = subprocess.run(
             [soffice, profile, "--headless", "--convert-to", target, "--outdir",
-             str(tmp_path / folder), str(book_path)],
+             str(tmp_path / folder), str(catalogue_book)],
             capture_output=True, text=True, timeout=180)
         assert result.returncode == 0, result.stderr
     pdf = tmp_path / "pdf" / "catalogue.pdf"

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 from cli_runner import run_cli
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from workbooks import load_workbook
 
 from esgdesk.exchange.metadata import META_SHEET, read_meta
 from esgdesk.exchange.xlsx_save import save_workbook

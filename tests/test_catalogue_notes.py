@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.exchange.catalogue_book import (
     DUPLICATE_ID,
@@ -53,7 +53,11 @@ def _add_notes(path: Path, rows: list[tuple[Any, ...]]) -> list[int]:
 def with_notes(sample: Store, tmp_path: Path) -> None:
     """The people chapter's structure table given two notes through the workbook (typed in
     the order 2, 1), and stored."""
-    path = _book(sample, tmp_path)
+    store_notes(sample, _book(sample, tmp_path))
+
+
+def store_notes(sample: Store, path: Path) -> None:
+    """The two notes typed into the sample's catalogue book at `path` and stored."""
     _add_notes(path, [(STRUCTURE, 2, *NOTE_2), (STRUCTURE, 1, *NOTE_1)])
     plan = plan_import(sample, path, YEAR)
     assert plan.problems == [], [str(p) for p in plan.problems]
@@ -69,8 +73,9 @@ def noted(sample_changed_once: Callable[[str, Callable[[Store, Path], None]], St
     return sample_changed_once("sample-with-notes.db", with_notes)
 
 
-def test_notes_round_trip_through_the_catalogue_workbook(sample: Store, tmp_path: Path) -> None:
-    with_notes(sample, tmp_path)
+def test_notes_round_trip_through_the_catalogue_workbook(sample: Store, tmp_path: Path,
+                                                         catalogue_book: Path) -> None:
+    store_notes(sample, catalogue_book)
     table = sample.edition(YEAR).tables[STRUCTURE]
     assert [(n.number, n.text.zh, n.text.en) for n in table.notes] == [(1, *NOTE_1),
                                                                        (2, *NOTE_2)]
@@ -89,10 +94,10 @@ def test_notes_round_trip_through_the_catalogue_workbook(sample: Store, tmp_path
 
 
 def test_a_table_without_notes_keeps_its_document_and_an_older_book_needs_no_notes_sheet(
-        sample: Store, tmp_path: Path) -> None:
+        sample: Store, catalogue_book: Path) -> None:
     document = sample.edition_document(YEAR)
     assert all("notes" not in t for c in document["chapters"] for t in c["tables"])
-    path = _book(sample, tmp_path)
+    path = catalogue_book
     book = load_workbook(path)
     del book["notes"]  # a book written before tables had notes
     save_workbook(book, path)
@@ -101,8 +106,8 @@ def test_a_table_without_notes_keeps_its_document_and_an_older_book_needs_no_not
         **document, "catalogue": {**document["catalogue"], "report_year": YEAR}}
 
 
-def test_each_problem_of_a_note_names_its_cell(sample: Store, tmp_path: Path) -> None:
-    path = _book(sample, tmp_path)
+def test_each_problem_of_a_note_names_its_cell(sample: Store, catalogue_book: Path) -> None:
+    path = catalogue_book
     first, twice, english, nowhere, unnumbered = _add_notes(path, [
         (STRUCTURE, 1, *NOTE_1), (STRUCTURE, 1, *NOTE_2), (STRUCTURE, 3, "只有中文", None),
         ("people.nowhere", 1, *NOTE_1), (STRUCTURE, None, *NOTE_1)])

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.exchange.catalogue_book import (
     DUPLICATE_ID,
@@ -62,7 +62,11 @@ def _add(path: Path, rows: list[tuple[Any, ...]]) -> list[int]:
 
 
 def with_targets(sample: Store, tmp_path: Path) -> None:
-    path = _book(sample, tmp_path)
+    store_targets(sample, _book(sample, tmp_path))
+
+
+def store_targets(sample: Store, path: Path) -> None:
+    """The two targets typed into the sample's catalogue book at `path` and stored."""
     _add(path, [ADMIN_TARGET, TOTAL_TARGET])
     plan = plan_import(sample, path, YEAR)
     assert plan.problems == [], [str(p) for p in plan.problems]
@@ -92,9 +96,9 @@ def test_progress_is_the_reduction_from_the_base_year_against_the_one_asked() ->
     assert progress(target, 2024, None, Decimal(1)).met is None
 
 
-def test_targets_round_trip_through_the_catalogue_workbook(sample: Store,
-                                                           tmp_path: Path) -> None:
-    with_targets(sample, tmp_path)
+def test_targets_round_trip_through_the_catalogue_workbook(sample: Store, tmp_path: Path,
+                                                           catalogue_book: Path) -> None:
+    store_targets(sample, catalogue_book)
     edition = sample.edition(YEAR)
     admin, total = edition.targets
     assert (admin.indicator, admin.kind, admin.reduction, admin.base_year,
@@ -111,8 +115,8 @@ def test_targets_round_trip_through_the_catalogue_workbook(sample: Store,
     assert to_document(read_document(document, YEAR)[0]) == document
 
 
-def test_a_book_without_a_targets_sheet_reads_as_before(sample: Store, tmp_path: Path) -> None:
-    path = _book(sample, tmp_path)
+def test_a_book_without_a_targets_sheet_reads_as_before(catalogue_book: Path) -> None:
+    path = catalogue_book
     book = load_workbook(path)
     del book["targets"]
     save_workbook(book, path)
@@ -120,8 +124,8 @@ def test_a_book_without_a_targets_sheet_reads_as_before(sample: Store, tmp_path:
     assert problems == [] and "targets" not in back
 
 
-def test_each_problem_of_a_target_names_its_cell(sample: Store, tmp_path: Path) -> None:
-    path = _book(sample, tmp_path)
+def test_each_problem_of_a_target_names_its_cell(sample: Store, catalogue_book: Path) -> None:
+    path = catalogue_book
     first, twice, nowhere, too_much, backwards, no_table, no_year = _add(path, [
         ADMIN_TARGET, ADMIN_TARGET,
         ("a", "people.nobody", "absolute", 20, 2021, 2025, "甲", "A", None),

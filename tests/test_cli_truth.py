@@ -51,7 +51,7 @@ def test_locking_a_locked_figure_again_writes_nothing(capsys: pytest.CaptureFixt
 
 def _input_cells(path: Path) -> dict[tuple[str, str], tuple[str, str]]:
     """(indicator, kind) → (sheet, cell) of a request workbook's input cells."""
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.metadata import META_SHEET, read_meta
 
@@ -71,7 +71,7 @@ def _next_second() -> None:
 
 def fill(path: Path, values: dict[tuple[str, str], object], out: Path | None = None) -> Path:
     """Type into a request workbook as a contributor would, with openpyxl (no esgdesk)."""
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     where = _input_cells(path)
     book = load_workbook(path)
@@ -108,7 +108,7 @@ def test_a_text_figure_keeps_its_full_width_characters_through_an_import(
 def test_a_per_site_table_in_a_request_is_headed_by_its_years(
         capsys: pytest.CaptureFixture[str], sample_tree_path: Path, tmp_path: Path, lang: str,
         years: tuple[str, ...]) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     request = tmp_path / "admin.xlsx"
     assert run(capsys, "request", str(sample_tree_path), "--year", "2024", "--entity", "dongguan",
@@ -242,8 +242,8 @@ def test_dump_lists_computed_figures_and_says_which_are_computed(
 def test_a_request_sent_back_shows_its_reason_in_status_the_app_and_the_next_workbook(
         capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path,
         qtbot: QtBot) -> None:
-    from openpyxl import load_workbook
     from PySide6.QtCore import QSettings
+    from workbooks import load_workbook
 
     from ui.main_window import MainWindow
 
@@ -286,7 +286,7 @@ def test_a_request_sent_back_shows_its_reason_in_status_the_app_and_the_next_wor
 
 def test_a_refused_file_is_annotated_for_its_contributor_in_the_coordinators_language(
         capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     db = str(sample_path)
     request = tmp_path / "hr.xlsx"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import BOTH
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.errors import EsgdeskError, EvidenceMissing
 from esgdesk.exchange.dump import dump_rows

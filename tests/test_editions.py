@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.errors import CatalogueError, EsgdeskError, Item, UnknownIndicator
 from esgdesk.exchange.dump import dump_rows

@@ -158,7 +158,7 @@ def test_a_computed_figure_without_its_factor_is_a_finding(tmp_path: Path) -> No
 
 
 def test_a_request_asks_the_unit_a_quantity_is_typed_in(sample_tree: Store, tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.intake import import_files
     from esgdesk.exchange.metadata import META_SHEET, read_meta

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.exchange.export import export_workbook
 from esgdesk.storage.store import Store

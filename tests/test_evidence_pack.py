@@ -5,7 +5,9 @@ evidence file, one figure in the data, or removing a file makes `verify` name it
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,24 +73,30 @@ def test_magnitude_favours_the_large_quantities(sample_tree: Store) -> None:
 
 
 @pytest.fixture
-def pack(capsys: pytest.CaptureFixture[str], sample_path: Path, tmp_path: Path) -> Path:
-    """The sample's 2023 with evidence, a sample, an estimate, packed."""
-    db = str(sample_path)
-    bill = tmp_path / "payroll.pdf"
-    bill.write_bytes(PAYROLL)
-    register = tmp_path / "register.csv"
-    register.write_bytes("姓名,部门\n张三,生产\n".encode())
-    for args in (("evidence", "add", db, "--year", "2023", "people.employees.total", str(bill)),
-                 ("evidence", "add", db, "--year", "2023", "people.employees.male",
-                  str(register)),
-                 ("set", db, "--year", "2023", "people.employees.female", "1,560", "--quality",
-                  "estimated", "--method", "the payroll's share"),
-                 ("assurance", "sample", db, "--year", "2023", "--size", "8", "--seed", "1"),
-                 ("assurance", "pack", db, "--year", "2023", "--out",
-                  str(tmp_path / "pack.zip"))):
-        code, _, err = run(capsys, *args)
-        assert code == 0, (args, err)
-    return tmp_path / "pack.zip"
+def pack(capsys: pytest.CaptureFixture[str], _sample_master: Path, tmp_path: Path,
+         master_copy: Callable[[str, Callable[[Path], None], Path], Path]) -> Path:
+    """The sample's 2023 with evidence, a sample, an estimate, packed through the command
+    line (once per run, each command's success checked then): a copy of its own."""
+    def build(out: Path) -> None:
+        db = out.with_name("sample.db")
+        shutil.copyfile(_sample_master, db)
+        bill = out.with_name("payroll.pdf")
+        bill.write_bytes(PAYROLL)
+        register = out.with_name("register.csv")
+        register.write_bytes("姓名,部门\n张三,生产\n".encode())
+        for args in (("evidence", "add", str(db), "--year", "2023", "people.employees.total",
+                      str(bill)),
+                     ("evidence", "add", str(db), "--year", "2023", "people.employees.male",
+                      str(register)),
+                     ("set", str(db), "--year", "2023", "people.employees.female", "1,560",
+                      "--quality", "estimated", "--method", "the payroll's share"),
+                     ("assurance", "sample", str(db), "--year", "2023", "--size", "8",
+                      "--seed", "1"),
+                     ("assurance", "pack", str(db), "--year", "2023", "--out", str(out))):
+            code, _, err = run(capsys, *args)
+            assert code == 0, (args, err)
+
+    return master_copy("evidence-pack-2023.zip", build, tmp_path / "pack.zip")
 
 
 def _rewrite(pack: Path, change: dict[str, bytes | None]) -> Path:

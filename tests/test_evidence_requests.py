@@ -8,8 +8,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from openpyxl import load_workbook
 from test_collect import fill, snapshot
+from workbooks import load_workbook
 
 from esgdesk.exchange.intake import import_files, preview
 from esgdesk.exchange.requests import write_request

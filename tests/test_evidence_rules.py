@@ -8,12 +8,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.application.cli import main
 from esgdesk.application.session import Session
 from esgdesk.errors import EvidenceMissing
-from esgdesk.exchange.catalogue_book import plan_import, write_catalogue_book
+from esgdesk.exchange.catalogue_book import plan_import
 from esgdesk.exchange.xlsx_save import save_workbook
 from esgdesk.model.catalogue import load
 from esgdesk.model.layout import FigureRef
@@ -46,9 +46,8 @@ def test_the_templates_mark_activity_data_head_counts_and_safety_incidents() -> 
 
 
 def test_the_catalogue_book_carries_the_evidence_column_both_ways(
-        sample: Store, tmp_path: Path) -> None:
-    path = write_catalogue_book(sample.edition_document(YEAR), tmp_path / "catalogue.xlsx",
-                                year=YEAR)
+        sample: Store, catalogue_book: Path) -> None:
+    path = catalogue_book
     book = load_workbook(path)
     sheet = book["indicators"]
     header = [c.value for c in sheet[1]]

@@ -98,7 +98,7 @@ def test_a_verifiers_marks_show_in_the_details_and_as_a_filter_of_the_findings(
     store = session.require_store()
     store.record_sample(2023, "s", 1, "random", "", [("group", TOTAL)], "kpmg")
     book = session.assurance_workbook(2023, tmp_path / "assurance.xlsx", "en")
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     workbook = load_workbook(book)
     workbook["sample"]["K2"], workbook["sample"]["L2"] = "queried", "December hires?"

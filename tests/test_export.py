@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BOTH
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.exchange.export import export_workbook
 from esgdesk.exchange.workbook import sheet_name

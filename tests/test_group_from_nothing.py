@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.application.cli import main
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from cli_runner import run_cli
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.application.cli import main
 from esgdesk.exchange.workbook import word

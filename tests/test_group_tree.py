@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 from test_collect import fill, soffice_resave
+from workbooks import load_workbook
 
 from esgdesk.errors import EnteredElsewhere
 from esgdesk.exchange.export import export_workbook

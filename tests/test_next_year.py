@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.errors import InvalidValue
 from esgdesk.exchange.intake import import_files, preview_file

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.exchange.export import LONGEST_UNBROKEN, export_workbook
 from esgdesk.exchange.workbook import (

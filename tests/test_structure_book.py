@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from workbooks import load_workbook
 
 from esgdesk.application.session import Session
 from esgdesk.exchange.structure_book import COLUMNS

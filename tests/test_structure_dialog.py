@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
+from workbooks import load_workbook
 
 from esgdesk.application.cli import main
 from esgdesk.storage.store import open_database

@@ -308,7 +308,7 @@ def test_every_check_kind_of_the_catalogue_is_evaluated_by_one_declared_rule_kin
 
 def test_the_findings_sheet_names_each_rule_as_its_kind_declares(db: Store,
                                                                   tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.export import export_workbook
     from esgdesk.rules.validation import RULES

@@ -88,7 +88,7 @@ def test_note_is_the_old_name_of_explain_and_says_so(capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_n_a_and_not_available_print_as_the_report_prints_them(
         sample: Store, tmp_path: Path, lang: str) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.export import export_workbook
     from esgdesk.model.catalogue import to_document
@@ -124,7 +124,7 @@ def test_n_a_and_not_available_print_as_the_report_prints_them(
 
 def test_a_company_named_in_each_language_is_titled_in_the_workbooks(
         capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     from esgdesk.exchange.export import export_workbook
 

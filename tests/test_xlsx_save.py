@@ -89,7 +89,7 @@ def test_a_workbook_is_saved_part_for_part_as_openpyxl_saves_it(tmp_path: Path) 
 
 
 def test_a_saved_workbook_reads_back_as_written(tmp_path: Path) -> None:
-    from openpyxl import load_workbook
+    from workbooks import load_workbook
 
     save_workbook(_book(), tmp_path / "quick.xlsx")
     read = load_workbook(tmp_path / "quick.xlsx")["Cells & <kinds>"]
