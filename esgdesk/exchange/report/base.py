@@ -106,7 +106,7 @@ class ReportBase:
         if printed is not None:  # as the report rounds it; a footnote says so
             return indicator.type.excel_number(Decimal(printed.printed))
         if indicator.type.numeric:
-            number = self.figures.figures(entity, year).get(indicator.id)
+            number = self.figures.whole(entity, indicator.id, year)
             return None if number is None else self._number(indicator, number)
         text = self.figures.text(entity, indicator.id, year)
         if text is None:

@@ -228,7 +228,7 @@ class TableSheets(ReportBase):
         """A footnote for each computed figure printed as the report rounds it: what was
         computed, and why it prints otherwise."""
         for label, indicator, ref, printed in overridden:
-            number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
+            number = self.figures.whole(ref.entity, indicator.id, ref.year)
             computed = "—" if number is None else indicator.type.format(
                 str(rounded(indicator, number)))
             shown = indicator.type.format(printed.printed)
@@ -318,7 +318,7 @@ class TableSheets(ReportBase):
         printed = self.printed(indicator, ref.year, ref.entity)
         if printed is not None:
             return indicator.type.report_number(Decimal(printed.printed))
-        number = self.figures.figures(ref.entity, ref.year).get(indicator.id)
+        number = self.figures.whole(ref.entity, indicator.id, ref.year)
         return None if number is None else indicator.type.report_number(
             rounded(indicator, number))
 
