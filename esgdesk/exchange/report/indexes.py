@@ -35,6 +35,17 @@ class IndexSheets(ReportBase):
                 page.add(Line({n: Cell(v, text) for n, v in enumerate(values)}))
         return page
 
+    def _filled(self) -> set[str]:
+        """The indicators with a figure of the year: the same for every framework's index,
+        found once for them all."""
+        held: dict[tuple[str, int], set[str]] = self.__dict__.setdefault("_filled_ids", {})
+        found = held.get((self.entity, self.year))
+        if found is None:
+            found = held[self.entity, self.year] = {
+                i.id for i in self.catalogue.indicators.values()
+                if self.value_of(i, self.year) is not None}
+        return found
+
     def _framework_index(self, framework_id: str) -> Page:
         """A framework's disclosures, each covered (a figure of the year is held for an
         indicator mapped to it), collected but empty, or not covered."""
@@ -44,9 +55,7 @@ class IndexSheets(ReportBase):
         page = Page(least={0: 8, 1: 30, 2: 12, 3: 30}, most={0: 12, 1: 60, 2: 20, 3: 60})
         page.add(Line({n: Cell(word(k, lang), heading) for n, k in enumerate(
             ("code", "disclosure", "state", "indicators"))}))
-        filled = {i.id for i in self.catalogue.indicators.values()
-                  if self.value_of(i, self.year) is not None}
-        for row in coverage(self.catalogue, framework_id, filled):
+        for row in coverage(self.catalogue, framework_id, self._filled()):
             # A title read only in the other language is not shown in this one; one that
             # was never read says so once (it was not verified either).
             title = row.disclosure.title(lang)
