@@ -181,8 +181,22 @@ class Validator(ValidationContext):
         due: dict[tuple[str, str, str], None] = {}
         for figure in written:
             due.update(dict.fromkeys(self._reading(figure.entity, figure.indicator)))
+        # a kind that runs on many subjects at once (see RuleKind.find_each) is asked once
+        # for each entity's (an imported file's figures are thousands)
+        many: dict[tuple[str, str], list[str]] = {}
         for rule, entity, subject in due:
-            self._evaluate(rule, entity, subject)
+            if RULES[rule].find_all is not None:
+                many.setdefault((rule, entity), []).append(subject)
+            else:
+                self._evaluate(rule, entity, subject)
+        results = self.results
+        for (rule, entity), subjects in many.items():
+            found = dict(RULES[rule].find_each(self, entity, subjects))
+            for subject in subjects:
+                if subject in found:
+                    results[rule, entity, subject] = found[subject]
+                else:
+                    results.pop((rule, entity, subject), None)
         return self.findings()
 
     def _indicator_rules(self, entity: str, spec: Indicator) -> list[tuple[str, str, str]]:
