@@ -159,6 +159,12 @@ class Structure:
         held, under its latest parent, when the year is None."""
         tree = self._trees.get(year)
         if tree is None:
+            if year is not None and not self.moves \
+                    and all(info.held(year) for info in self.entities.values()):
+                # every entity held that year under its only parent: the same tree (a
+                # group that never changed its structure makes one, not one a year)
+                tree = self._trees[year] = self.tree(None)
+                return tree
             tree = self._trees[year] = EntityTree(
                 info._replace(parent=self.parent_in(info.code, year))
                 for info in self.entities.values() if year is None or info.held(year))

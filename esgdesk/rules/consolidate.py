@@ -140,9 +140,10 @@ class Consolidation:
         top = store.entity(root) if root else store.root()
         self.root = top.code
         # Those under it in any year of the consolidation (one moved away since included).
+        trees = [store.tree(year) for year in self.years]
         self.codes = list(dict.fromkeys([*self.tree.subtree(top.code), *(
-            code for year in self.years for code in store.tree(year).subtree(top.code)
-            if top.code in store.tree(year))]))
+            code for tree in trees if tree is not self.tree and top.code in tree
+            for code in tree.subtree(top.code))]))
         self.children: dict[str, list[str]] = {
             code: [c.code for c in self.tree.children(code)] for code in self.codes}
         self._children_of_year: dict[int, dict[str, list[str]]] = {}
@@ -226,7 +227,9 @@ class Consolidation:
             return self._takes, self._applies
         found = self._levels_of_year.get(year)
         if found is None:
-            found = self._levels_of_year[year] = self._levels(self._tree_of(year))
+            tree = self._tree_of(year)
+            found = self._levels_of_year[year] = (self._takes, self._applies) \
+                if tree is self.tree else self._levels(tree)  # the same tree: the same levels
         return found
 
     def _typed_leaves(self, spec: Indicator) -> tuple[str, ...]:
