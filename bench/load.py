@@ -12,6 +12,11 @@ Aims (at 451 entities too): each switch under 100 ms at its maximum, a company's
 findings within 100 ms, the group's within 1 s of opening it (its first sooner), the app's
 peak memory and the file check's under 300 MB; printed beside the figures.
 
+Opening the group is measured three times with nothing kept from an earlier opening, then
+twice again, each after the opening before kept its findings (a large tree's findings, kept
+in the cache folder with the audit head they were found at, are shown at once while nothing
+was written since; its run then finds them afresh).
+
 Each time is from the user's action until the form shows the new figures and the window
 has handled its events. The validation of the new scope then runs in slices between
 events (a slice is about 15 ms); the time until its findings are shown is printed too,
@@ -150,6 +155,10 @@ def measure(work: Path, where: str) -> dict[str, Any]:
     from ui.main_window import MainWindow
 
     database = location(where)
+    # The findings a large tree's opening keeps (see kept_findings) go to a folder of the
+    # bench's own, emptied before each first opening.
+    kept_folder = work / "cache"
+    os.environ["ESGDESK_CACHE_DIR"] = str(kept_folder)
 
     store = open_database(database)
     codes = [e.code for e in store.entities()]
@@ -197,12 +206,22 @@ def measure(work: Path, where: str) -> dict[str, Any]:
         return end if shown is None else shown
 
     opened, opened_findings, opened_cpu, opened_first, opened_whole = [], [], [], [], []
-    for _ in range(3):
+    again, again_cpu = [], []  # opened again, its findings kept by the opening before
+    for n in range(5):
+        if n < 3:  # the first openings: nothing kept from an earlier one
+            for kept in kept_folder.glob("findings-*"):
+                kept.unlink()
         start, cpu = time.perf_counter(), cpu_time()
         window.open_database(database, "group", 2023)
         app.processEvents()
-        opened.append(time.perf_counter() - start)
-        opened_findings.append(opened[-1] + settled())
+        took = time.perf_counter() - start
+        shown = took + settled()
+        if n >= 3:
+            again.append(shown)
+            again_cpu.append(shown_cpu[-1] - cpu)
+            continue
+        opened.append(took)
+        opened_findings.append(shown)
         opened_cpu.append(shown_cpu[-1] - cpu)
         opened_first.append(opened[-1] + firsts[-1])
         opened_whole.append(opened[-1] + completes[-1])
@@ -254,6 +273,8 @@ def measure(work: Path, where: str) -> dict[str, Any]:
             "findings shown, opening the group": opened_findings,
             "findings shown, opening the group (CPU)": opened_cpu,
             "the form's three years read, opening the group": opened_whole,
+            "findings shown, opening the group again": again,
+            "findings shown, opening the group again (CPU)": again_cpu,
             "findings shown, a company": company_findings,
             "findings shown, a company (CPU)": company_cpu,
             "findings shown, the whole group": [group_findings],
@@ -273,6 +294,7 @@ AIMS = {"opening the database in the window": "100",
         "switching chapters": "max 100", "switching to a company": "max 100",
         "switching to the whole group": "max 100",
         "findings shown, opening the group": "1000",
+        "findings shown, opening the group again": "1000",
         "findings shown, a company": "100", "findings shown, the whole group": "1000"}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -20,6 +21,22 @@ def _resources() -> Path:
 
 
 RESOURCES = _resources()
+
+
+def code_stamp(files: Iterable[Path]) -> str:
+    """What the code that made something kept in the cache folder looks like: esgdesk's
+    version, Python's, and the size and time of each file given (an edited or upgraded
+    esgdesk works it out again), or in a bundle without them, the executable's."""
+    from esgdesk import __version__
+
+    stamp = [__version__, sys.version]
+    for file in files:
+        try:
+            found = os.stat(file)
+        except OSError:
+            found = os.stat(sys.executable)
+        stamp.append(f"{found.st_mtime_ns}:{found.st_size}")
+    return "|".join(stamp)
 
 
 def user_data_folder() -> Path:

@@ -152,6 +152,11 @@ class Workspace:
         """The entity and every entity under it, in tree order."""
         return list(self._scope)
 
+    @property
+    def tree_size(self) -> int:
+        """How many entities `scope` holds."""
+        return len(self._scope)
+
     # -- layout ---------------------------------------------------------------
     def grid(self, table: Table) -> FormGrid:
         if table.id not in self._grids:

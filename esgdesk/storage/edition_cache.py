@@ -7,11 +7,10 @@ trusted; one that cannot be written only costs speed."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 from esgdesk.model.catalogue import Catalogue
-from esgdesk.paths import user_cache_folder
+from esgdesk.paths import code_stamp, user_cache_folder
 
 MODEL = Path(__file__).resolve().parent.parent / "model"
 # The files defining what a cached catalogue is made of, and the checks that passed it.
@@ -23,18 +22,8 @@ EDITIONS_CACHED = 24  # catalogues kept in the user's cache folder (some 180 kB 
 
 def _code_stamp() -> str:
     """What the classes a cached catalogue is made of, and the checks that passed it, look
-    like: the size and time of the files that define them (an edited or upgraded esgdesk
-    reads its catalogues again), or in a bundle without them, the executable's."""
-    from esgdesk import __version__
-
-    stamp = [__version__, sys.version]
-    for name in CODE_FILES:
-        try:
-            found = os.stat(MODEL / name)
-        except OSError:
-            found = os.stat(sys.executable)
-        stamp.append(f"{found.st_mtime_ns}:{found.st_size}")
-    return "|".join(stamp)
+    like (see `code_stamp`)."""
+    return code_stamp(MODEL / name for name in CODE_FILES)
 
 
 def _edition_cache_file(content: str, year: int, content_hash: str) -> Path:

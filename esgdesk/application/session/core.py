@@ -13,6 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from esgdesk.application.session.kept_findings import keep_findings, kept_findings
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo
@@ -249,6 +250,7 @@ class SessionCore:
         self.opened_head = head
         self._years = head, held
         self.validation = None
+        self._recall(workspace)
         return SCOPE | Changes(database=True)
 
     def close(self) -> Path | None:
@@ -464,11 +466,21 @@ class SessionCore:
                                      workspace.year if year is None else year,
                                      defer_tree=self.defer_tree)
         self._findings_memory.keep(workspace)
-        self._findings_memory.recall(chosen_workspace)
+        self._recall(chosen_workspace)
         self._retire()
         self.workspace = chosen_workspace
         self.validation = None
         return SCOPE
+
+    def _recall(self, workspace: Workspace) -> None:
+        """Show at once the findings a scope found before, while nothing was written since:
+        in this session (FindingsMemory), else, for a large tree, as kept in the cache
+        folder by an earlier opening (kept_findings)."""
+        if self._findings_memory.recall(workspace) or self.offline is not None:
+            return
+        found = kept_findings(workspace)
+        if found is not None:
+            workspace.recall(found)
 
     def _rescoped(self, entity: str | None, year: int | None) -> Changes:
         """After a change of what the figures mean: the forms (when open) read again."""
@@ -506,6 +518,8 @@ class SessionCore:
         self.validation = None
         settle_memory()
         if self.workspace is not None and self.workspace.adopt(run):
+            if self.offline is None and run.edits_seen == self.workspace.edits_made == 0:
+                keep_findings(self.workspace)  # found from the figures read, as read
             return Changes(findings=True)
         return Changes()
 

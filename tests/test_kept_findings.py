@@ -1,0 +1,139 @@
+"""A large tree's findings, kept in the cache folder by one opening, are shown at once by the
+next (another session, as after a restart) while nothing was written since; its run then
+finds them afresh and ends with the same. A write, another edition, an edit made during the
+run or a damaged file means they are found afresh."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from esgdesk.application.generate import generate_group
+from esgdesk.application.session import Session, kept_findings
+from esgdesk.model.layout import FigureRef
+
+
+@pytest.fixture
+def group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A group of seven entities, large enough here to keep its findings."""
+    generate_group(tmp_path / "g.db", companies=6, years=3).close()
+    monkeypatch.setattr(kept_findings, "KEPT_FROM_ENTITIES", 7)
+    monkeypatch.setenv("ESGDESK_CACHE_DIR", str(tmp_path / "cache"))  # this test's own
+    return tmp_path / "g.db"
+
+
+def _kept() -> list[Path]:
+    return sorted(Path(os.environ["ESGDESK_CACHE_DIR"]).glob("findings-*"),
+                  key=lambda path: path.stat().st_mtime_ns)
+
+
+def _validated(session: Session) -> list[dict[str, object]]:
+    run = session.start_validation()
+    while session.validation is run:
+        session.step_validation(run)
+    return [f.as_dict() for f in session.findings()]
+
+
+def _opened(path: Path, entity: str = "group") -> Session:
+    session = Session(defer_tree=True)
+    session.open(path, entity, 2023)
+    return session
+
+
+def test_an_opening_shows_the_findings_the_last_one_found_while_nothing_was_written(
+        group: Path) -> None:
+    first = _opened(group)
+    assert not first.require_workspace().recalled and first.findings() == []
+    whole = _validated(first)
+    assert whole and len(_kept()) == 1
+    first.close()
+    again = _opened(group)  # another session: the app started again
+    shown = again.require_workspace()
+    assert shown.recalled and [f.as_dict() for f in again.findings()] == whole
+    assert shown.unread()  # shown before the tree below is read
+    run = again.start_validation()
+    assert run.findings_complete
+    assert _validated_run(again, run) == whole and not shown.unread()
+    assert len(_kept()) == 1  # the same findings: not written again
+    again.close()
+
+
+def _validated_run(session: Session, run: object) -> list[dict[str, object]]:
+    while session.validation is run:
+        session.step_validation(run)  # type: ignore[arg-type]
+    return [f.as_dict() for f in session.findings()]
+
+
+def test_a_write_since_means_they_are_found_afresh(group: Path) -> None:
+    first = _opened(group)
+    whole = _validated(first)
+    first.close()
+    writer = _opened(group, "cn-001")  # another user, a company's figure
+    writer.set_figure(FigureRef("cn-001", 2023, "people.employees.male"), "9999999")
+    writer.close()
+    again = _opened(group)
+    assert not again.require_workspace().recalled and again.findings() == []
+    found = _validated(again)
+    assert found != whole and any(f["entity"] == "cn-001" for f in found)
+    assert len(_kept()) == 2  # each head's own
+    again.close()
+
+
+def test_another_entity_or_year_never_shows_them(group: Path) -> None:
+    first = _opened(group)
+    _validated(first)
+    first.select("group", 2022)
+    assert not first.require_workspace().recalled
+    first.close()
+    company = _opened(group, "cn-001")  # a company's tree: too small to keep, none shown
+    assert not company.require_workspace().recalled and company.findings() == []
+    company.close()
+
+
+def test_findings_changed_by_an_edit_during_the_run_are_not_kept(group: Path) -> None:
+    session = _opened(group)
+    run = session.start_validation()
+    session.step_validation(run)
+    session.set_figure(FigureRef("cn-001", 2023, "people.employees.male"), "1234")
+    assert session.require_workspace().edits_made == 1
+    while session.validation is run:
+        session.step_validation(run)
+    assert session.findings() and _kept() == []
+    session.close()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a kept file", None])
+def test_a_damaged_or_foreign_file_is_never_trusted(group: Path, damage: bytes | None) -> None:
+    first = _opened(group)
+    whole = _validated(first)
+    first.close()
+    [path] = _kept()
+    if damage is None:  # a file of another scope under this one's name
+        import json
+        import zlib
+
+        document = json.loads(zlib.decompress(path.read_bytes()))
+        document["key"][1] = "cn-001"
+        path.write_bytes(zlib.compress(json.dumps(document).encode("utf-8")))
+    else:
+        path.write_bytes(damage)
+    again = _opened(group)
+    assert not again.require_workspace().recalled and again.findings() == []
+    assert _validated(again) == whole
+    again.close()
+
+
+def test_the_files_kept_are_bounded_the_oldest_going_first(
+        group: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept_findings, "KEPT_FILES", 2)
+    session = _opened(group)
+    for year in (2023, 2022, 2021):
+        session.select("group", year)
+        _validated(session)
+    assert len(_kept()) == 2
+    session.close()
+    first = _opened(group)  # 2023's, the oldest, went
+    assert not first.require_workspace().recalled
+    first.close()
