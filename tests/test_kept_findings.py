@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from esgdesk.application.generate import generate_group
 from esgdesk.application.session import Session, kept_findings
 from esgdesk.model.layout import FigureRef
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 
 @pytest.fixture
@@ -137,3 +141,26 @@ def test_the_files_kept_are_bounded_the_oldest_going_first(
     first = _opened(group)  # 2023's, the oldest, went
     assert not first.require_workspace().recalled
     first.close()
+
+
+def test_the_window_shows_the_kept_findings_as_it_opens_the_database(
+        group: Path, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+    from ui.validation_runner import ValidationRunner
+
+    first = _opened(group)
+    whole = _validated(first)
+    first.close()
+    monkeypatch.setattr(ValidationRunner, "_begin", lambda _self: None)  # no run: only kept
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, lang="en")
+    qtbot.addWidget(window)
+    window.open_database(group, "group", 2023)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.session.validation is None and window.workspace is not None
+    assert not window.workspace.validated
+    qtbot.waitUntil(lambda: window.findings.count() == len(whole), timeout=5000)
+    assert [window.findings.row_texts(row) for row in range(window.findings.count())]
