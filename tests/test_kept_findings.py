@@ -96,6 +96,17 @@ def test_another_entity_or_year_never_shows_them(group: Path) -> None:
     company.close()
 
 
+def test_findings_kept_by_other_code_are_never_shown(
+        group: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _opened(group)
+    _validated(first)
+    first.close()
+    monkeypatch.setattr(kept_findings, "_stamp", "an upgraded esgdesk's rules")
+    again = _opened(group)
+    assert not again.require_workspace().recalled and again.findings() == []
+    again.close()
+
+
 def test_findings_changed_by_an_edit_during_the_run_are_not_kept(group: Path) -> None:
     session = _opened(group)
     run = session.start_validation()

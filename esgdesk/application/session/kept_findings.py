@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +41,7 @@ def _code() -> str:
     global _stamp
     if _stamp is None:
         files = sorted([*(_ESGDESK / "rules").rglob("*.py"), *(_ESGDESK / "model").rglob("*.py")])
-        _stamp = code_stamp(files)
+        _stamp = code_stamp(files or [Path(sys.executable)])  # a bundle holds no sources
     return _stamp
 
 
