@@ -8,7 +8,7 @@ findings found afresh, which replace them.
 
 A file that is missing, damaged, or of another scope, head or code is never trusted; one
 that cannot be written only costs speed. The files are small (a group of 451 entities'
-5,548 findings take some 70 kB) and the oldest go beyond KEPT_FILES."""
+5,548 findings take some 80 kB) and the oldest go beyond KEPT_FILES."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # within a tenth of a second.
 KEPT_FROM_ENTITIES = 50
 KEPT_FILES = 16  # the scopes kept, the least recently written going first
-FORMAT = 1  # the layout of a kept file (below)
+FORMAT = 1  # the layout of a kept file (`_row`)
 
 _ESGDESK = Path(__file__).resolve().parent.parent.parent
 _stamp: str | None = None
