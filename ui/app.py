@@ -254,7 +254,7 @@ def run(argv: list[str]) -> int:
     if window.store is not None:
         # After the first paint: load the writing side so the first edit does not wait,
         # and build the other chapters' forms so switching never waits for one.
-        after_first_paint(window.store.warm_up)
+        after_first_paint(window.session.warm_up)
         after_first_paint(window.prebuild_forms)
     release_after_first_paint(window)
     return ending(app.exec())

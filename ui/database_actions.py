@@ -209,7 +209,7 @@ class DatabaseActions(QObject):
         process = QProcess(self)
         self.checkers.append(process)
         process.finished.connect(lambda *_: self._check_ended(process, path))
-        process.readyReadStandardError.connect(lambda: self._check_heard(process))
+        process.readyReadStandardError.connect(lambda: self._check_heard(process, path))
         program, arguments = self.session.file_check_command(path)
         self._check_started, self._check_said = time.monotonic(), ""
         process.start(program, arguments)
@@ -217,11 +217,12 @@ class DatabaseActions(QObject):
         self._check_clock.start()
         self._show_checking()
 
-    def _check_heard(self, process: QProcess) -> None:
+    def _check_heard(self, process: QProcess, path: Path) -> None:
         """The check said how far it is (its newest lines are enough)."""
         said = bytes(process.readAllStandardError().data()).decode("utf-8", "replace")
         if process is self.checkers[-1]:
             self._check_said = (self._check_said + said)[-400:]
+            self.session.file_check_heard(path, self._check_said)
             self._show_checking()
 
     def _show_checking(self) -> None:

@@ -124,8 +124,13 @@ class StorePart:
         return self._engine
 
     def warm_up(self) -> None:
-        """Check the file and connect the writing side now (once the window is up)."""
+        """Check the file and connect the writing side now."""
         self.check()
+        self.connect_writer()
+
+    def connect_writer(self) -> None:
+        """Connect the writing side now (its libraries imported, the connection pooled), so
+        that the first write does not wait for it."""
         self.engine.connect().close()
 
     def close(self) -> None:

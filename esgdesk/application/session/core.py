@@ -363,6 +363,21 @@ class SessionCore:
             return step, None
         return step, min(100, done * 100 // total) if total else 100
 
+    def file_check_heard(self, path: Path, said: str) -> None:
+        """What a running file check of the open database has said: once it is past SQLite's
+        integrity check (which it stops at when the file is damaged), the file is sound, and
+        a write need not run that check itself (seconds on a large file)."""
+        step, _percent = self.file_check_progress(said)
+        if step != "integrity" and self.store is not None and str(self.store.path) == str(path):
+            self.store.mark_sound()
+
+    def warm_up(self) -> None:
+        """After the window's first paint: connect the writing side of the open database,
+        so the first edit does not wait for it. Its integrity check is left to the file
+        check beside the window (a write before that check is past it runs it itself)."""
+        if self.store is not None:
+            self.store.connect_writer()
+
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
         if self.store is None or str(self.store.path) != check.path:

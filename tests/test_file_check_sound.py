@@ -1,0 +1,89 @@
+"""SQLite's integrity check, seconds on a large file, is never run on the window's turn when
+the file check beside it has passed it: after the first paint only the writing side is
+connected, and once the running file check says it is past the integrity check, the first
+write does not run that check again. A damaged file is still never written to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_backup import damage
+
+from esgdesk.application.session import Session
+from esgdesk.errors import DatabaseDamaged
+from esgdesk.model.layout import FigureRef
+from esgdesk.storage import base
+from esgdesk.storage.engine import check_file
+from esgdesk.storage.health import check_database_file, progress_line
+
+FIGURE = FigureRef("group", 2023, "people.employees.total")
+
+
+def _said(path: Path) -> str:
+    """What the file check (as the app runs it) says as it goes, all of it."""
+    lines: list[str] = []
+    check_database_file(path, lambda step, done, total: lines.append(
+        progress_line(step, done, total)))
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files the store runs SQLite's integrity check on itself."""
+    ran: list[Path] = []
+
+    def counted(path: Path, full: bool = False) -> str | None:
+        ran.append(path)
+        return check_file(path, full)
+
+    monkeypatch.setattr(base, "check_file", counted)
+    return ran
+
+
+def test_warming_up_after_the_first_paint_leaves_the_integrity_check_to_the_file_check(
+        sample_path: Path, checks: list[Path]) -> None:
+    session = Session()
+    session.open(sample_path, "group", 2023)
+    session.warm_up()
+    assert checks == []
+    session.set_figure(FIGURE, "1001")  # no file check heard: the write checks first
+    assert checks == [sample_path]
+    session.close()
+
+
+def test_a_file_check_past_the_integrity_check_spares_the_first_write_its_own(
+        sample_path: Path, checks: list[Path]) -> None:
+    said = _said(sample_path)
+    assert "checking figures" in said
+    session = Session()
+    session.open(sample_path, "group", 2023)
+    session.file_check_heard(sample_path, said.split("checking figures")[0])  # at integrity
+    session.file_check_heard(sample_path.with_name("other.db"), said)  # another file's
+    session.file_check_heard(sample_path, "")
+    session.set_figure(FIGURE, "1001")
+    assert checks == [sample_path]  # none of those is past this file's integrity check
+    session.close()
+    checks.clear()
+    session.open(sample_path, "group", 2023)
+    session.file_check_heard(sample_path, said)
+    session.set_figure(FIGURE, "1002")
+    assert checks == []
+    assert session.current(FIGURE).value == "1002"
+    session.close()
+
+
+def test_a_file_damaged_once_open_is_never_written_whatever_its_check_said(
+        sample_path: Path) -> None:
+    session = Session()
+    session.open(sample_path, "group", 2023)
+    session.warm_up()
+    damage(sample_path)
+    said = _said(sample_path)
+    assert said and "checking figures" not in said  # it stops at the integrity check
+    session.file_check_heard(sample_path, said)
+    before = sample_path.read_bytes()
+    with pytest.raises(DatabaseDamaged):
+        session.set_figure(FIGURE, "1001")
+    session.close()
+    assert sample_path.read_bytes() == before
