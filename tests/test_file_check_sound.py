@@ -5,6 +5,8 @@ write does not run that check again. A damaged file is still never written to.""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,11 +43,31 @@ def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return ran
 
 
+WARMED = """
+import sys
+from esgdesk.application.session import Session
+session = Session()
+session.open(sys.argv[1], "group", 2023)
+assert "sqlalchemy" not in sys.modules
+thread = session.warm_up()
+thread.join(60)
+print(sorted(m for m in ("sqlalchemy", "sqlalchemy.dialects.sqlite.pysqlite") if m in sys.modules))
+"""
+
+
+def test_warming_up_imports_the_writing_side_beside_the_window(sample_path: Path) -> None:
+    found = subprocess.run([sys.executable, "-c", WARMED, str(sample_path)], check=True,
+                           capture_output=True, text=True, timeout=120)
+    assert found.stdout.split("\n")[-2] == "['sqlalchemy', 'sqlalchemy.dialects.sqlite.pysqlite']"
+
+
 def test_warming_up_after_the_first_paint_leaves_the_integrity_check_to_the_file_check(
         sample_path: Path, checks: list[Path]) -> None:
     session = Session()
     session.open(sample_path, "group", 2023)
-    session.warm_up()
+    thread = session.warm_up()
+    assert thread is not None
+    thread.join(60)
     assert checks == []
     session.set_figure(FIGURE, "1001")  # no file check heard: the write checks first
     assert checks == [sample_path]

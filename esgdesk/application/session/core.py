@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -41,6 +42,19 @@ RETIRED_HELD = 8  # the scopes left whose figures wait to be freed, at most
 # two groups' figures are never held at once; a smaller one shows its findings first.
 FREE_BEFORE_READING = 50
 FILE_CHECK_NICENESS = 10  # how much lower the file check's scheduling priority is
+
+
+# What writing to a database imports (SQLAlchemy, and its driver for the engine).
+WRITING_LIBRARIES = {"file": ("sqlalchemy", "sqlalchemy.dialects.sqlite.pysqlite"),
+                     "server": ("sqlalchemy", "psycopg", "sqlalchemy.dialects.postgresql.psycopg")}
+
+
+def _import_all(names: tuple[str, ...]) -> None:
+    import importlib
+
+    for name in names:
+        with suppress(ImportError):  # the write that needs it says so itself
+            importlib.import_module(name)
 
 
 def settle_memory() -> None:
@@ -371,12 +385,19 @@ class SessionCore:
         if step != "integrity" and self.store is not None and str(self.store.path) == str(path):
             self.store.mark_sound()
 
-    def warm_up(self) -> None:
-        """After the window's first paint: connect the writing side of the open database,
-        so the first edit does not wait for it. Its integrity check is left to the file
-        check beside the window (a write before that check is past it runs it itself)."""
-        if self.store is not None:
-            self.store.connect_writer()
+    def warm_up(self) -> threading.Thread | None:
+        """After the window's first paint: the libraries the open database is written with
+        are imported on a thread of their own, beside the window (a third of a second that
+        the window would otherwise stop for), so the first edit does not wait for them.
+        The file's integrity check is left to the file check beside the window (a write
+        before that check is past it runs it itself). The thread, or None with no database."""
+        if self.store is None:
+            return None
+        names = WRITING_LIBRARIES["server" if self.store.server else "file"]
+        thread = threading.Thread(target=_import_all, args=(names,), daemon=True,
+                                  name="esgdesk: the writing side's libraries")
+        thread.start()
+        return thread
 
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
