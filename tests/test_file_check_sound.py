@@ -65,9 +65,9 @@ def test_warming_up_after_the_first_paint_leaves_the_integrity_check_to_the_file
         sample_path: Path, checks: list[Path]) -> None:
     session = Session()
     session.open(sample_path, "group", 2023)
-    thread = session.warm_up()
-    assert thread is not None
-    thread.join(60)
+    thread = session.warm_up()  # None in this process: SQLAlchemy is imported already
+    if thread is not None:
+        thread.join(60)
     assert checks == []
     session.set_figure(FIGURE, "1001")  # no file check heard: the write checks first
     assert checks == [sample_path]

@@ -252,9 +252,8 @@ def run(argv: list[str]) -> int:
         form.focus_current()  # the cell taken where the user left it, else the first
     after_first_paint(start_log)
     if window.store is not None:
-        # After the first paint: load the writing side so the first edit does not wait,
-        # and build the other chapters' forms so switching never waits for one.
-        after_first_paint(window.session.warm_up)
+        # After the first paint: build the other chapters' forms so switching never waits
+        # for one (the writing side is loaded beside the window once a database opens).
         after_first_paint(window.prebuild_forms)
     release_after_first_paint(window)
     return ending(app.exec())

@@ -390,10 +390,13 @@ class SessionCore:
         are imported on a thread of their own, beside the window (a third of a second that
         the window would otherwise stop for), so the first edit does not wait for them.
         The file's integrity check is left to the file check beside the window (a write
-        before that check is past it runs it itself). The thread, or None with no database."""
+        before that check is past it runs it itself). The thread, or None with no database or
+        with them imported already."""
         if self.store is None:
             return None
         names = WRITING_LIBRARIES["server" if self.store.server else "file"]
+        if all(name in sys.modules for name in names):
+            return None  # imported already
         thread = threading.Thread(target=_import_all, args=(names,), daemon=True,
                                   name="esgdesk: the writing side's libraries")
         thread.start()
