@@ -109,3 +109,30 @@ def test_a_file_damaged_once_open_is_never_written_whatever_its_check_said(
         session.set_figure(FIGURE, "1001")
     session.close()
     assert sample_path.read_bytes() == before
+
+
+def test_the_figures_compared_a_few_entities_at_a_time_are_those_of_one_pass(
+        sample_tree_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file check compares the figures with the log a few entities at a time (each a
+    short read, so a write waits a tenth of a second at most): what it finds is what one
+    pass over every figure finds."""
+    import sqlite3
+
+    from esgdesk.storage import audit
+
+    with sqlite3.connect(sample_tree_path) as raw:  # changed outside esgdesk, unaudited
+        entities = [row[0] for row in raw.execute(
+            "SELECT DISTINCT entity_id FROM value ORDER BY entity_id")]
+        assert len(entities) > 3
+        for entity in (entities[1], entities[-1]):
+            raw.execute("UPDATE value SET value = '424242' WHERE rowid = (SELECT min(rowid) "
+                        "FROM value WHERE entity_id = ? AND value IS NOT NULL)", (entity,))
+    raw.close()
+    with sqlite3.connect(sample_tree_path) as raw:
+        raw.row_factory = sqlite3.Row
+        whole = audit.reconcile(raw.execute(audit.differing_figures_sql()).fetchall())
+    raw.close()
+    assert len(whole) == 2 and all(m.what == "value" for m in whole)
+    for at_once in (1, 2, 1000):
+        monkeypatch.setattr(audit, "FIGURES_COMPARED_AT_ONCE", at_once)
+        assert list(audit.verify(sample_tree_path).mismatches) == whole
