@@ -8,6 +8,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from test_backup import damage
@@ -18,6 +19,9 @@ from esgdesk.model.layout import FigureRef
 from esgdesk.storage import base
 from esgdesk.storage.engine import check_file
 from esgdesk.storage.health import check_database_file, progress_line
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 FIGURE = FigureRef("group", 2023, "people.employees.total")
 
@@ -136,3 +140,22 @@ def test_the_figures_compared_a_few_entities_at_a_time_are_those_of_one_pass(
     for at_once in (1, 2, 1000):
         monkeypatch.setattr(audit, "FIGURES_COMPARED_AT_ONCE", at_once)
         assert list(audit.verify(sample_tree_path).mismatches) == whole
+
+
+def test_the_window_imports_the_writing_side_once_a_run_has_ended(
+        qtbot: QtBot, sample_path: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ui.main_window import MainWindow
+
+    asked: list[object] = []  # the run going on when the window asked (None: none)
+    monkeypatch.setattr(Session, "warm_up", lambda self: asked.append(self.validation))
+    window = MainWindow(QSettings(str(tmp_path / "settings.ini"),
+                                  QSettings.Format.IniFormat), lang="en")
+    qtbot.addWidget(window)
+    window.open_database(sample_path, year=2023)
+    assert asked == []  # not as it opens: the run is about to go
+    window.show()
+    qtbot.waitUntil(lambda: not window.validation_running() and bool(asked), timeout=20000)
+    assert asked == [None] * len(asked)

@@ -253,7 +253,7 @@ def run(argv: list[str]) -> int:
     after_first_paint(start_log)
     if window.store is not None:
         # After the first paint: build the other chapters' forms so switching never waits
-        # for one (the writing side is loaded beside the window once a database opens).
+        # for one (the writing side is loaded beside the window once the findings show).
         after_first_paint(window.prebuild_forms)
     release_after_first_paint(window)
     return ending(app.exec())

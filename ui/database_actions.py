@@ -68,7 +68,6 @@ class DatabaseActions(QObject):
         self.stop_checks()  # the database shown before needs none now
         if not store.server:  # the server keeps its own pages sound
             self.check_in_background(store.path)
-        after_first_paint(self.session.warm_up)  # the first edit does not wait for them
 
     # -- recent files --------------------------------------------------------------------
     def recent(self) -> list[str]:

@@ -63,6 +63,9 @@ class ValidationRunner(QObject):
             self.ops.announce(changes)
         if not going and self.session.validation is None:
             self.label.setVisible(False)
+            # the writing side's libraries, imported beside the window once a run has ended
+            # (not while one goes on: the import would share the processor with it)
+            self.session.warm_up()
             if not self.letting_go:  # a first part at once, after the findings: a user
                 self.letting_go = True  # going from scope to scope without a pause still
                 self._let_go()  # frees the scopes left, a part with each one's findings

@@ -386,9 +386,10 @@ class SessionCore:
             self.store.mark_sound()
 
     def warm_up(self) -> threading.Thread | None:
-        """After the window's first paint: the libraries the open database is written with
-        are imported on a thread of their own, beside the window (a third of a second that
-        the window would otherwise stop for), so the first edit does not wait for them.
+        """The libraries the open database is written with, imported on a thread of their
+        own beside the window (a third of a second that the window would otherwise stop
+        for; the window asks once a validation run has ended), so the first edit does not
+        wait for them.
         The file's integrity check is left to the file check beside the window (a write
         before that check is past it runs it itself). The thread, or None with no database or
         with them imported already."""
