@@ -44,6 +44,8 @@ class ValidationRunner(QObject):
         if not wanted or self.session.workspace is None:  # cancelled, begun already, closed
             return
         run = self.session.start_validation()
+        if run.findings_complete:  # found before, and nothing written since: shown at once
+            self.ops.announce(Changes(findings=True))
         self._step(run)  # in the turn after the paint: a company's findings paint next
 
     def _step(self, run: ValidationRun) -> None:

@@ -264,7 +264,7 @@ class SessionCore:
         self.opened_head = head
         self._years = head, held
         self.validation = None
-        self._recall(workspace)
+        self._findings_memory.recall(workspace)  # (none: another database's were let go)
         return SCOPE | Changes(database=True)
 
     def close(self) -> Path | None:
@@ -506,21 +506,11 @@ class SessionCore:
                                      workspace.year if year is None else year,
                                      defer_tree=self.defer_tree)
         self._findings_memory.keep(workspace)
-        self._recall(chosen_workspace)
+        self._findings_memory.recall(chosen_workspace)
         self._retire()
         self.workspace = chosen_workspace
         self.validation = None
         return SCOPE
-
-    def _recall(self, workspace: Workspace) -> None:
-        """Show at once the findings a scope found before, while nothing was written since:
-        in this session (FindingsMemory), else, for a large tree, as kept in the cache
-        folder by an earlier opening (kept_findings)."""
-        if self._findings_memory.recall(workspace) or self.offline is not None:
-            return
-        found = kept_findings(workspace)
-        if found is not None:
-            workspace.recall(found)
 
     def _rescoped(self, entity: str | None, year: int | None) -> Changes:
         """After a change of what the figures mean: the forms (when open) read again."""
@@ -528,8 +518,18 @@ class SessionCore:
 
     # -- validation ----------------------------------------------------------------------
     def start_validation(self) -> ValidationRun:
-        """Validate the whole tree in slices the caller interleaves with other work."""
-        self.validation = ValidationRun(self.require_workspace())
+        """Validate the whole tree in slices the caller interleaves with other work. A scope
+        whose findings were found before, while nothing was written since, shows them at
+        once: found in this session (recalled as it is chosen), else, for a large tree, as
+        kept in the cache folder by an earlier opening (kept_findings, recalled here, after
+        the window has painted the scope: reading them takes a few tens of milliseconds).
+        The run's `findings_complete` says whether they are all shown from its start."""
+        workspace = self.require_workspace()
+        if not workspace.recalled and not workspace.validated and self.offline is None:
+            found = kept_findings(workspace)
+            if found is not None:
+                workspace.recall(found)
+        self.validation = ValidationRun(workspace)
         return self.validation
 
     def step_validation(self, run: ValidationRun) -> Changes | None:
