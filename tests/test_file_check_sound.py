@@ -54,7 +54,9 @@ session = Session()
 session.open(sys.argv[1], "group", 2023)
 assert "sqlalchemy" not in sys.modules
 thread = session.warm_up()
+assert session.warming_up() or not thread.is_alive()
 thread.join(60)
+assert not session.warming_up()
 print(sorted(m for m in ("sqlalchemy", "sqlalchemy.dialects.sqlite.pysqlite") if m in sys.modules))
 """
 

@@ -166,6 +166,7 @@ class SessionCore:
         # The findings of the scopes shown before on this database, shown again at once
         # when nothing was written since (see FindingsMemory).
         self._findings_memory = FindingsMemory()
+        self._warming: threading.Thread | None = None  # see warm_up
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until it is let go, a part
@@ -401,7 +402,12 @@ class SessionCore:
         thread = threading.Thread(target=_import_all, args=(names,), daemon=True,
                                   name="esgdesk: the writing side's libraries")
         thread.start()
+        self._warming = thread
         return thread
+
+    def warming_up(self) -> bool:
+        """Whether `warm_up`'s thread is still importing (it shares the processor)."""
+        return self._warming is not None and self._warming.is_alive()
 
     def file_checked(self, check: FileCheck) -> bool:
         """Take a file check's result for the open database; False if it is for another."""
