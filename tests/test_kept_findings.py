@@ -187,3 +187,20 @@ def test_the_window_shows_the_kept_findings_as_it_opens_the_database(
     qtbot.waitUntil(lambda: window.findings.count() == len(whole), timeout=5000)
     assert window.workspace is not None and not window.workspace.validated
     assert [window.findings.row_texts(row) for row in range(window.findings.count())]
+
+
+def test_a_tree_of_sites_and_companies_keeps_what_its_run_found(
+        sample_tree_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sample's tree (companies, sites, a head office as a site, figures entered below
+    and consolidated up), its threshold lowered: kept and shown again as found."""
+    monkeypatch.setattr(kept_findings, "KEPT_FROM_ENTITIES", 2)
+    monkeypatch.setenv("ESGDESK_CACHE_DIR", str(tmp_path / "cache"))
+    first = _opened(sample_tree_path)
+    assert first.require_workspace().tree_size > 2
+    whole = _validated(first)
+    assert whole and {f["entity"] for f in whole} != {"group"}  # found below the group too
+    first.close()
+    again = _opened(sample_tree_path)
+    assert _shown_at_once(again)
+    assert [f.as_dict() for f in again.findings()] == whole == _validated(again)
+    again.close()
