@@ -466,7 +466,13 @@ def test_a_locked_figure_is_restated_with_a_reason(window: MainWindow,
     assert window.restate_figure(("1131", "error", "R&D staff counted twice"))
     stored = window.store.get("group", 2021, "people.employees.technical")
     assert (stored.value, stored.published, stored.status) == ("1131", "1117", "locked")
-    assert "1,117" in window.detail.fields["restated"].text()
+    said = window.detail.fields["restated"].text()
+    assert "1,117" in said and "更正错误：R&D staff counted twice" in said, said
+    assert "error" not in said  # the kind is named in the window's language, not as stored
+    window.set_language("en")
+    window.detail.show_figure(ref, window.workspace)
+    said = window.detail.fields["restated"].text()
+    assert "error corrected: R&D staff counted twice" in said and "1,117" in said, said
 
 
 def test_the_finding_counts_follow_the_chosen_department(qtbot: QtBot,

@@ -125,7 +125,8 @@ def test_a_move_made_as_a_boundary_restatement_keeps_what_was_published(
         figures = store.figures_of(["north", "south", "group"], [2022, 2023])
         south = figures[("south", ELECTRICITY, 2023)]
         assert (south.published, south.status) == ("280000", "locked")
-        assert south.restated == ("boundary: wuhan moved under south from 2023; "
+        assert south.restated == ("boundary: wuhan moved under south from 2023 ‖ "
+                                  "wuhan 自 2023 年起归入 south; "
                                   "Wuhan reports to South from 2023")
         assert figures[("north", ELECTRICITY, 2023)].published == "320000"
         assert ("group", ELECTRICITY, 2023) not in figures  # the group's total did not move
@@ -169,6 +170,19 @@ def test_control_given_up_is_restated_footnoted_and_read_by_the_target(
     book.close()
     assert any("foshan operational control no; foshan leased out" in note
                and "published: 600,000" in note for note in notes), notes
+    # the Chinese report names the change in Chinese, the user's reason as typed
+    zh_file = tmp_path / "2023-zh.xlsx"
+    code, _out, err = run(capsys, "export", group, "--year", "2023", "--out", str(zh_file),
+                          "--lang", "zh")
+    assert code == 0, err
+    book = load_workbook(zh_file, read_only=True)
+    notes = [cell for sheet in book.worksheets
+             for row in sheet.iter_rows(values_only=True) for cell in row
+             if isinstance(cell, str) and "已重述" in cell and "2023" in cell]
+    book.close()
+    assert notes and all("operational control" not in note for note in notes), notes
+    assert any("已重述（统计范围变更：foshan 不再拥有运营控制权；foshan leased out）" in note
+               and "原披露数据 600,000" in note for note in notes), notes
     store = open_database(Path(group))
     try:
         assert store.verify_audit().sound
@@ -244,7 +258,8 @@ def test_a_site_added_into_a_published_year_is_refused_then_restated(
         figures = store.figures_of(["north", "group"], [2023])
         north = figures[("north", ELECTRICITY, 2023)]
         assert (north.published, north.restated) == (
-            "320000", "boundary: jingzhou added under north from 2023; Jingzhou bought in 2023")
+            "320000", "boundary: jingzhou added under north from 2023 ‖ "
+            "jingzhou 自 2023 年起加入 north; Jingzhou bought in 2023")
         assert figures[("group", ELECTRICITY, 2023)].published == "600000"
         assert store.verify_audit().sound
     finally:
@@ -280,8 +295,32 @@ def test_a_structure_workbook_moving_published_totals_is_refused_then_restated(
     try:
         total = store.figures_of(["group"], [2023])[("group", ELECTRICITY, 2023)]
         assert (total.published, total.restated) == (
-            "600000", "boundary: shantou changed by the structure workbook structure.xlsx; "
-            "shantou is run by a partner")
+            "600000", "boundary: shantou changed by the structure workbook structure.xlsx ‖ "
+            "组织结构工作簿 structure.xlsx 修改 shantou; shantou is run by a partner")
         assert store.verify_audit().sound
     finally:
         store.close()
+
+
+@pytest.mark.parametrize(("stored", "zh", "en"), [
+    ("boundary: wuhan moved under south from 2023 ‖ wuhan 自 2023 年起归入 south; sold",
+     ("统计范围变更", "wuhan 自 2023 年起归入 south；sold"),
+     ("boundary changed", "wuhan moved under south from 2023; sold")),
+    # stored before the change was named in both languages: said as it is
+    ("boundary: wuhan moved under south from 2023; sold",
+     ("统计范围变更", "wuhan moved under south from 2023; sold"),
+     ("boundary changed", "wuhan moved under south from 2023; sold")),
+    ("method: the provincial table read; again",
+     ("计算方法变更", "the provincial table read; again"),
+     ("method changed", "the provincial table read; again")),
+])
+def test_a_restatement_is_said_in_either_language(stored: str, zh: tuple[str, str],
+                                                  en: tuple[str, str]) -> None:
+    from esgdesk.model.restatement import restated_text, restated_words
+
+    assert restated_words(stored, "zh") == zh
+    assert restated_words(stored, "en") == en
+    # the change's words never read as the separators around them
+    text = restated_text("boundary", " why; this ", ("a; b ‖ c", "甲；乙"))
+    assert text == "boundary: a, b | c ‖ 甲，乙; why; this"
+    assert restated_words(text, "zh") == ("统计范围变更", "甲，乙；why; this")

@@ -175,7 +175,8 @@ def test_a_change_moving_published_figures_asks_why_and_is_restated(
     try:
         north = store.figures_of(["north"], [2024])[("north", electricity, 2024)]
         assert (north.published, north.restated) == (
-            "350000", "boundary: wuhan moved under south from 2024; Wuhan reports to South")
+            "350000", "boundary: wuhan moved under south from 2024 ‖ "
+            "wuhan 自 2024 年起归入 south; Wuhan reports to South")
         assert store.verify_audit().sound
     finally:
         store.close()

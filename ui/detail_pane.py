@@ -234,7 +234,7 @@ class DetailPane(QScrollArea):
             "status": "\n".join([status, *workspace.origin(ref, self.lang)]),
             "restated": self.tr("published: {published} ({why})")
             .replace("{published}", restated[0]).replace("{why}", restated[1])
-            if (restated := workspace.restatement(ref)) else "—",
+            if (restated := workspace.restatement(ref, self.lang)) else "—",
             "last_note": workspace.last_explanation(ref) or "—",
             **self._evidence_texts(ref),
         }

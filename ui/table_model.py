@@ -216,7 +216,7 @@ class FormTableModel(QAbstractTableModel):
         stored = self.workspace.stored(ref)
         if stored is not None and stored.note:
             lines.append(stored.note)
-        restated = self.workspace.restatement(ref)
+        restated = self.workspace.restatement(ref, self.lang)
         if restated is not None:
             lines.append(self.tr("Restated ({why}); published: {published}")
                          .replace("{why}", restated[1]).replace("{published}", restated[0]))

@@ -170,17 +170,18 @@ def boundary_restated(moves: list[PublishedMove], restatement: Restatement | Non
 
 
 # -- changes of structure, each checked against what was published ------------------------
-Restated = tuple[list[PublishedMove], Restatement | None, str]
+Restated = tuple[list[PublishedMove], Restatement | None, tuple[str, str]]
 
 
 def guarded(store: Store, after: Structure, changed: Iterable[str],
             restatement: Restatement | None, what_en: str, what_zh: str) -> Restated:
     """A change of structure checked against what was published: the moves to restate with
-    it, the restatement and the change in words (for the report's footnote), or
-    PublishedWouldMove when it moves published figures and is not made as a restatement."""
+    it, the restatement and the change in words, English and Chinese (for the report's
+    footnote in either language), or PublishedWouldMove when it moves published figures
+    and is not made as a restatement."""
     moves = structure_moves(store, after, changed)
     restated = boundary_restated(moves, restatement, what_en, what_zh)
-    return restated, restatement if restated else None, what_en
+    return restated, restatement if restated else None, (what_en, what_zh)
 
 
 def add_entity(store: Store, info: EntityInfo, user: str,

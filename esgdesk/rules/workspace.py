@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from esgdesk.model.catalogue import Catalogue, Chapter, Label, Table
 from esgdesk.model.factors import factor_set, factor_set_ids
 from esgdesk.model.layout import FORM_YEARS, FigureRef, FormGrid, SiteInfo
+from esgdesk.model.restatement import restated_words
 from esgdesk.model.states import STATES, is_state_text
 from esgdesk.rules.consolidate import NONE, Consolidation, Figure, adds_up, missing_words
 from esgdesk.rules.factor_values import FactorValues
@@ -298,8 +299,9 @@ class Workspace:
         last = self.book.stored(ref.entity, ref.indicator, ref.year - 1)
         return last.note if last is not None else ""
 
-    def restatement(self, ref: FigureRef) -> tuple[str, str] | None:
-        """(what was published, why it was restated) for a restated figure."""
+    def restatement(self, ref: FigureRef, lang: str) -> tuple[str, str] | None:
+        """(what was published, why it was restated: the kind, what changed and the reason,
+        in a language) for a restated figure."""
         stored = self.stored(ref)
         if stored is None or stored.published is None:
             return None
@@ -307,7 +309,8 @@ class Workspace:
         published = stored.published
         if not is_state_text(published):
             published = spec.type.format(published)
-        return published, stored.restated
+        kind, why = restated_words(stored.restated, lang)
+        return published, f"{kind}：{why}" if lang == "zh" else f"{kind}: {why}"
 
     def factor_trace(self, ref: FigureRef) -> list[tuple[str, FactorValue | None]]:
         """The factors a computed figure was made with, as its formula names them

@@ -39,9 +39,9 @@ if TYPE_CHECKING:
     from esgdesk.storage.restatements import PublishedMove, Restatement
 
     # A change of structure's restatements: the published figures it moves, the boundary
-    # restatement it is made as, and the change in words (see rules.boundary); None:
-    # nothing published moves.
-    Boundary = tuple[Sequence[PublishedMove], Restatement | None, str] | None
+    # restatement it is made as, and the change in words, English and Chinese (see
+    # rules.boundary); None: nothing published moves.
+    Boundary = tuple[Sequence[PublishedMove], Restatement | None, tuple[str, str]] | None
 
 ENTITY_ACTION = "entity"  # the audit action of an entity added, or changed otherwise
 RENAME_ACTION = "rename"  # its names changed

@@ -22,6 +22,7 @@ from esgdesk.model.catalogue import Catalogue, Indicator
 from esgdesk.model.entities import NOT_HELD, EntityRefused, EntityTree, span_text
 from esgdesk.model.evidence import refuse_quality
 from esgdesk.model.frozen import Frozen
+from esgdesk.model.restatement import REASONS, restated_text
 from esgdesk.model.states import VALUE, state_text
 from esgdesk.model.types import CLEARED, Entry, ValueRefused, text_problem
 from esgdesk.storage.audit import add_audit_row, add_audit_rows, audit_fields
@@ -42,11 +43,7 @@ if TYPE_CHECKING:
     from esgdesk.storage.models import Value
 
 STATUSES = ("draft", "submitted", "approved", "locked")
-RESTATEMENT_REASONS = {
-    "error": ("更正错误", "error corrected"),
-    "method": ("计算方法变更", "method changed"),
-    "boundary": ("统计范围变更", "boundary changed"),
-}
+RESTATEMENT_REASONS = REASONS  # the kinds of restatement (model.restatement)
 QUALITY = "quality"  # the audit action of how a figure was obtained
 VALUE_COLUMNS = ("entity_id, year, indicator, value, state, note, status, changed_by, "
                  "changed_at, version, published, restated, provenance")
@@ -651,7 +648,7 @@ class FiguresPart(EditionsPart):
             if row.published is None:
                 row.published = old
             row.value, row.state = stored_text, state
-            row.restated = f"{kind}: {reason.strip()}"
+            row.restated = restated_text(kind, reason)
             row.changed_by, row.changed_at, row.version = user, stamp, row.version + 1
             add_audit_row(s, at=stamp, user=user, action="restate", entity_id=ent.id,
                           year=year, indicator=indicator, old_value=old,

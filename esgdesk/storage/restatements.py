@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from esgdesk.errors import EsgdeskError, NeedsReason
+from esgdesk.model.restatement import restated_text
 from esgdesk.model.states import VALUE
 from esgdesk.model.types import text_problem
 from esgdesk.storage.audit import add_audit_row
@@ -66,17 +67,16 @@ def refuse_unrestated(moves: Sequence[Any], restatement: Any) -> None:
 
 def write_restatements(s: Session, moves: Iterable[PublishedMove], restatement: Restatement,
                        entity_ids: dict[str, int], user: str, stamp: str,
-                       source: str, what: str = "") -> None:
+                       source: str, what: tuple[str, str] | None = None) -> None:
     """Record each moved published figure as restated (its row keeps what was first
     published; the computed or consolidated figure follows its formula and the structure),
-    each with its audit row; `what` names the change (the entities of a change of
-    boundary), printed before the reason in the report's footnote."""
+    each with its audit row; `what` names the change in English and Chinese (the entities
+    of a change of boundary), printed before the reason in the report's footnote."""
     from sqlalchemy import select
 
     from esgdesk.storage.models import Value
 
-    said = f"{what}; " if what else ""
-    why = f"{restatement.kind}: {said}{restatement.reason.strip()}"
+    why = restated_text(restatement.kind, restatement.reason, what)
     for move in moves:
         entity_id = entity_ids[move.entity]
         row = s.scalars(select(Value).where(

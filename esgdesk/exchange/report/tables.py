@@ -21,12 +21,13 @@ from esgdesk.model.catalogue import Chapter, Indicator, Label, Table
 from esgdesk.model.formula import GRID
 from esgdesk.model.layout import FigureRef, ReportGrid, SiteInfo
 from esgdesk.model.method import choices, chosen_names
+from esgdesk.model.restatement import restated_words
 from esgdesk.model.states import is_state_text
 from esgdesk.model.types import canonical
 from esgdesk.rules.consolidate import Missing, missing_words
 from esgdesk.rules.figures import rounded
 from esgdesk.rules.targets import Progress, target_progress
-from esgdesk.storage.store import RESTATEMENT_REASONS, PrintedFigure
+from esgdesk.storage.store import PrintedFigure
 
 
 class TableSheets(ReportBase):
@@ -278,11 +279,10 @@ class TableSheets(ReportBase):
     def _restatement(self, label: str, year: int, indicator: Indicator, stored: Any) -> str:
         published = (stored.published if is_state_text(stored.published)
                      else indicator.type.display(stored.published, self.lang))
-        kind, _, why = stored.restated.partition(": ")
-        zh, en = RESTATEMENT_REASONS.get(kind, (kind, kind))
+        kind, why = restated_words(stored.restated, self.lang)
         if self.lang == "zh":
-            return f"* {label} {year} 年：已重述（{zh}：{why}），原披露数据 {published}"
-        return f"* {label} {year}: restated ({en}: {why}); published: {published}"
+            return f"* {label} {year} 年：已重述（{kind}：{why}），原披露数据 {published}"
+        return f"* {label} {year}: restated ({kind}: {why}); published: {published}"
 
     def _matrix_rows(self, page: Page, grid: ReportGrid) -> None:
         """A matrix's cells for the reporting year; a percentage prints with a % format."""
