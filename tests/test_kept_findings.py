@@ -1,7 +1,8 @@
 """A large tree's findings, kept in the cache folder by one opening, are shown at once by the
-next (another session, as after a restart) while nothing was written since; its run then
-finds them afresh and ends with the same. A write, another edition, an edit made during the
-run or a damaged file means they are found afresh."""
+next (another session, as after a restart) while nothing was written since, or only the
+user's own edits of the year, each validated as it was made; its run then finds them afresh
+and ends with the same. Another's write, another edition or code, or a damaged file means
+they are found afresh."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import pytest
 from esgdesk.application.generate import generate_group
 from esgdesk.application.session import Session, kept_findings
 from esgdesk.model.layout import FigureRef
+from esgdesk.storage.store import UNLOGGED
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
@@ -117,16 +119,55 @@ def test_findings_kept_by_other_code_are_never_shown(
     again.close()
 
 
-def test_findings_changed_by_an_edit_during_the_run_are_not_kept(group: Path) -> None:
+def test_edits_made_here_leave_their_findings_kept_at_the_head_they_made(group: Path) -> None:
     session = _opened(group)
     run = session.start_validation()
     session.step_validation(run)
-    session.set_figure(FigureRef("cn-001", 2023, "people.employees.male"), "1234")
+    male = "people.employees.male"
+    session.set_figure(FigureRef("cn-001", 2023, male), "1234")  # while the run reads
     assert session.require_workspace().edits_made == 1
     while session.validation is run:
         session.step_validation(run)
-    assert session.findings() and _kept() == []
+    assert session.require_workspace().findings_head == session.require_store().audit_head()
+    session.set_figure(FigureRef("cn-002", 2023, male), "9999999")  # once it has ended
+    session.set_note(FigureRef("cn-002", 2023, male), "a new plant")
+    edited = [f.as_dict() for f in session.findings()]
+    assert any(f["entity"] == "cn-002" and male in f["indicators"]  # type: ignore[operator]
+               for f in edited)
+    session.select("cn-001", 2023)  # left and chosen again: shown at once
+    session.select("group", 2023)
+    assert session.require_workspace().recalled
+    assert [f.as_dict() for f in session.findings()] == edited
     session.close()
+    again = _opened(group)  # the app started again
+    assert _shown_at_once(again)
+    assert [f.as_dict() for f in again.findings()] == edited
+    run = again.validation
+    assert _validated_run(again, run) == edited  # what its run finds afresh
+    again.close()
+
+
+def test_a_write_between_or_of_another_year_leaves_nothing_kept_for_the_edits(
+        group: Path) -> None:
+    male = "people.employees.male"
+    for other_year in (False, True):
+        session = _opened(group)
+        _validated(session)
+        kept = _kept()
+        if other_year:  # the findings do not follow a figure of another year
+            session.set_figure(FigureRef("intl-003", 2022, male), "7")
+        else:  # somebody else's write between the head read and the edit
+            other = _opened(group, "intl-003")
+            other.set_figure(FigureRef("intl-003", 2023, male), "7")
+            other.close()
+        session.set_figure(FigureRef("cn-001", 2023, male), "1234")
+        assert session.require_workspace().validated
+        assert session.require_workspace().findings_head == ""
+        session.close()
+        assert _kept() == kept  # nothing kept for the edits
+        again = _opened(group)
+        assert not _shown_at_once(again)
+        again.close()
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a kept file", None])
@@ -203,4 +244,19 @@ def test_a_tree_of_sites_and_companies_keeps_what_its_run_found(
     again = _opened(sample_tree_path)
     assert _shown_at_once(again)
     assert [f.as_dict() for f in again.findings()] == whole == _validated(again)
+    # edits at a site and at a company, consolidated up to the group: kept as they left
+    # the findings, and what a run finds afresh
+    training = "innovation.infosec.training."
+    again.set_figure(FigureRef("dongguan", 2023, training + "participants"), "5000")
+    again.set_figure(FigureRef("xiamen", 2023, training + "sessions"), None)
+    charity = FigureRef("zkteco", 2023, "community.donations.dongguan_charity_day")
+    again.set_figure(charity, again.require_workspace().display(charity))  # as it was
+    assert again.require_store().last_write == UNLOGGED  # nothing new: no audit row
+    again.set_figure(charity, "3")
+    edited = [f.as_dict() for f in again.findings()]
+    assert edited != whole
     again.close()
+    third = _opened(sample_tree_path)
+    assert _shown_at_once(third)
+    assert [f.as_dict() for f in third.findings()] == edited == _validated(third)
+    third.close()

@@ -20,7 +20,7 @@ from esgdesk.rules.factor_values import FactorValues
 from esgdesk.rules.figures import FigureBook, rounded
 from esgdesk.rules.validation import SEVERITIES, Finding
 from esgdesk.storage.factors import FactorValue
-from esgdesk.storage.store import PrintedFigure, Store, StoredValue
+from esgdesk.storage.store import UNLOGGED, PrintedFigure, Store, StoredValue
 
 if TYPE_CHECKING:
     from esgdesk.rules.validation.validator import Validator
@@ -83,6 +83,10 @@ class Workspace:
         self._findings_at: dict[tuple[str, str], list[Finding]] = {}
         self._printed: dict[tuple[str, str, int], PrintedFigure] | None = None
         self.read_at = ""  # the audit head before the figures were last read
+        # The audit head the figures held are at: read_at, moved on by each write of the
+        # reporting year made through this workspace right after it (see `written`); ""
+        # once another write came between (anyone's: every write has its audit row).
+        self._at_head = ""
         self.recalled = False  # its findings are those a scope found before (FindingsMemory)
         self.reload()
 
@@ -90,7 +94,7 @@ class Workspace:
         """Read the figures again (after another user or an import changed them); a
         validation run started before is refused by `adopt`."""
         self.reads += 1
-        self.read_at = self.store.audit_head()
+        self.read_at = self._at_head = self.store.audit_head()
         self._printed = None  # read again when first asked
         # the whole subtree (a parent's figures are its children's), or what is shown first
         codes = self._scope if self.tree_ready else self._shown
@@ -428,6 +432,11 @@ class Workspace:
     def written(self, ref: FigureRef, stored: StoredValue) -> None:
         """Take a figure just written through the session: held as stored, its findings
         checked again."""
+        heads = self.store.last_write  # (before, after) the write, on a file
+        if ref.year != self.year or heads is None:
+            self._at_head = ""  # findings that do not follow it, or a head not known
+        elif heads != UNLOGGED:  # (a write of nothing new leaves the head where it was)
+            self._at_head = heads[1] if self._at_head and heads[0] == self._at_head else ""
         self.book.put(stored)
         if self.figures is not None:
             self.figures.forget(ref.entity, ref.year)
@@ -470,6 +479,16 @@ class Workspace:
     @property
     def validated(self) -> bool:
         return self._validator is not None
+
+    @property
+    def findings_head(self) -> str:
+        """The audit head whose figures the findings shown are exactly the findings of:
+        the head read before the figures were, moved on by each edit of the reporting year
+        made here since (a write of one figure, its rules run again at once, or when the
+        run that was reading the tree ends), provided nobody wrote in between; "" when not
+        validated or not known (another write came between, a figure of another year was
+        written, or on a server, whose log the app does not write)."""
+        return self._at_head if self._validator is not None else ""
 
     def adopt(self, run: ValidationRun) -> bool:
         """Take the findings of a finished validation run: the edits made while it ran
@@ -634,13 +653,13 @@ class ValidationRun:
 
 class FindingsMemory:
     """The findings of the scopes (an entity and year) validated before on one database in
-    a session, each with the audit head read before its figures were: a scope chosen again
+    a session, each with the audit head they are the findings of (`findings_head`: the one
+    read before its figures were, or the one its own edits left): a scope chosen again
     while nothing was written since (every write has its audit row, so the head is the
     same) shows them at once, instead of after its tree is read and checked again (a few
     seconds on a large group). Its run still reads the tree, for the forms' consolidated
-    figures and the edits to come, and ends with the same findings. A scope's findings
-    changed by an edit made while it was shown are kept under the head read before it, so
-    they are never recalled."""
+    figures and the edits to come, and ends with the same findings. A scope whose head is
+    not known (another write came between its own) is not kept."""
 
     # Kept from the latest scope left back, up to so many findings in all (some ten
     # megabytes; a group of 451 entities has five or six thousand, a company a dozen) and
@@ -653,11 +672,11 @@ class FindingsMemory:
 
     def keep(self, workspace: Workspace | None) -> None:
         """Keep the findings of a scope about to be left, when it was validated."""
-        if workspace is None or not workspace.validated or not workspace.read_at:
+        if workspace is None or not workspace.findings_head:
             return
         key = (workspace.entity, workspace.year, workspace.catalogue.content_hash)
         self._held.pop(key, None)
-        self._held[key] = (workspace.read_at, workspace.findings())
+        self._held[key] = (workspace.findings_head, workspace.findings())
         held = sum(len(findings) for _head, findings in self._held.values())
         while len(self._held) > 1 and (len(self._held) > self.HELD_SCOPES
                                        or held > self.HELD_FINDINGS):

@@ -17,6 +17,11 @@ from esgdesk.model.catalogue import Catalogue
 from esgdesk.storage.engine import check_file, connect_reader, database_error, make_engine
 from esgdesk.storage.location import Location, ServerUrl, is_server
 
+# The key of a write transaction's info holding the audit head before its first audit row
+# (storage.audit): with the head after its last, the write's place in the chain.
+HEAD_BEFORE = "audit_head_before"
+UNLOGGED = ("", "")  # a write's heads when it wrote no audit row (and so changed nothing)
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
@@ -83,6 +88,11 @@ class StorePart:
         self._reader: Any = None  # sqlite3.Connection, or psycopg's on a server
         self._own_pids: set[int] = set()  # on a server: the processes this store writes with
         self._sound: bool | None = None  # None until integrity_check has run
+        # On a file: the audit head before and after the last write committed here
+        # (UNLOGGED when it wrote no audit row: a figure written as it was), for a
+        # workspace's findings to follow its own writes (see rules.workspace); None on a
+        # server, whose triggers write the log.
+        self.last_write: tuple[str, str] | None = None
         self._problem = ""
         # On a server: the last answer of each read (the newest LAST_READS, each of at most
         # LAST_READ_ROWS rows), given again while the server cannot be reached.
@@ -240,13 +250,21 @@ class StorePart:
         from sqlalchemy.orm.exc import StaleDataError
 
         self.check()
+        self.last_write = None
         try:
+            heads = None
             with Session(self.engine) as session, session.begin():
                 if self.server:  # the server writes the audit log
                     from esgdesk.storage import postgres
 
                     postgres.audit_by_server(session, self.database_user())
                 yield session
+                heads = session.info.get(HEAD_BEFORE), session.info.get("audit_head")
+            if not self.server and heads is not None:  # committed
+                if heads == (None, None):
+                    self.last_write = UNLOGGED  # no audit row: nothing changed
+                elif None not in heads:
+                    self.last_write = heads
         except DBAPIError as exc:
             error = self._error(exc)
             if error.kind == "unreachable":

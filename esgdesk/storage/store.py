@@ -11,7 +11,7 @@ from esgdesk.errors import DatabaseDamaged, DatabaseError
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.storage.assurance import AssurancePart
 from esgdesk.storage.audit import AuditPart
-from esgdesk.storage.base import now
+from esgdesk.storage.base import UNLOGGED, now
 from esgdesk.storage.engine import (
     SCHEMA_HEAD,
     SCHEMA_REVISIONS,
@@ -45,6 +45,7 @@ __all__ = [
     "SCHEMA_HEAD",
     "SCHEMA_REVISIONS",
     "STATUSES",
+    "UNLOGGED",
     "AuditRecord",
     "Change",
     "PrintedFigure",

@@ -257,6 +257,7 @@ class SessionCore:
         except EsgdeskError:
             store.close()
             raise
+        self._keep(self.workspace)
         if self.store is not None:
             self.store.close()
         self._retire()
@@ -273,6 +274,7 @@ class SessionCore:
         request opened offline, whose draft is its own file)."""
         if self.store is None:
             return None
+        self._keep(self.workspace)
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         self._retired, self._history, self._freeing = [], None, []
         self._findings_memory = FindingsMemory()
@@ -512,6 +514,7 @@ class SessionCore:
                                      workspace.year if year is None else year,
                                      defer_tree=self.defer_tree)
         self._findings_memory.keep(workspace)
+        self._keep(workspace)
         self._findings_memory.recall(chosen_workspace)
         self._retire()
         self.workspace = chosen_workspace
@@ -564,10 +567,16 @@ class SessionCore:
         self.validation = None
         settle_memory()
         if self.workspace is not None and self.workspace.adopt(run):
-            if self.offline is None and run.edits_seen == self.workspace.edits_made == 0:
-                keep_findings(self.workspace)  # found from the figures read, as read
+            self._keep(self.workspace)  # found from the figures read, and any edits since
             return Changes(findings=True)
         return Changes()
+
+    def _keep(self, workspace: Workspace | None) -> None:
+        """Keep a large tree's findings in the cache folder under the head they are the
+        findings of (kept_findings), when known: as its run ends, and as it is left after
+        edits made since (not for a request opened offline, whose draft is its own file)."""
+        if workspace is not None and self.offline is None:
+            keep_findings(workspace)
 
     def cancel_validation(self) -> None:
         self.validation = None

@@ -1,7 +1,8 @@
 """A large tree's findings, once worked out, kept in the user's cache folder with what they
-were worked out from: the entity and year, the catalogue's content, the audit head read
-before the figures were (every write has its audit row, by anyone, so the head names the
-figures as they were) and the code that found them. Opening the database again, later or
+were worked out from: the entity and year, the catalogue's content, the audit head of the
+figures (read before they were, or left by the user's own edits since, each validated as it
+was made: every write has its audit row, by anyone, so the head names the figures as they
+were) and the code that found them. Opening the database again, later or
 after a restart, shows them at once while that is all still so, as a workbook opens showing
 the values it last worked out. Its validation run still reads the tree and ends with the
 findings found afresh, which replace them.
@@ -45,9 +46,9 @@ def _code() -> str:
     return _stamp
 
 
-def _key(workspace: Workspace) -> list[Any]:
+def _key(workspace: Workspace, head: str) -> list[Any]:
     return [FORMAT, workspace.entity, workspace.year, workspace.catalogue.content_hash,
-            workspace.read_at, _code()]
+            head, _code()]
 
 
 def _file(key: list[Any]) -> Path:
@@ -58,19 +59,19 @@ def _file(key: list[Any]) -> Path:
 
 
 def keeps(workspace: Workspace) -> bool:
-    """Whether a scope's findings are worth keeping: a large tree's, read at a known head."""
-    return workspace.tree_size >= KEPT_FROM_ENTITIES and bool(workspace.read_at)
+    """Whether a scope's findings are worth keeping or looking for: a large tree's."""
+    return workspace.tree_size >= KEPT_FROM_ENTITIES
 
 
 def kept_findings(workspace: Workspace) -> list[Finding] | None:
     """The findings kept for the scope a workspace shows, worked out by this code from the
     figures it has just read (the same audit head); None when there are none."""
-    if not keeps(workspace):
+    if not keeps(workspace) or not workspace.read_at:
         return None
     import zlib
 
     try:
-        key = _key(workspace)
+        key = _key(workspace, workspace.read_at)
         found = json.loads(zlib.decompress(_file(key).read_bytes()))
         if found["key"] != key:
             return None
@@ -85,14 +86,16 @@ def kept_findings(workspace: Workspace) -> list[Finding] | None:
 
 
 def keep_findings(workspace: Workspace) -> bool:
-    """Keep the findings of a scope just validated, when worth it; True if they were
-    written (a file of the same key is not written again)."""
-    if not keeps(workspace):
+    """Keep the findings of a scope validated, under the head they are the findings of (the
+    one read before its figures were, or the one its own edits left: `findings_head`), when
+    worth it and known; True if they were written (a file of the same key is not written
+    again)."""
+    if not keeps(workspace) or not workspace.findings_head:
         return False
     import zlib
 
     try:
-        key = _key(workspace)
+        key = _key(workspace, workspace.findings_head)
         path = _file(key)
         if path.exists():
             return False
