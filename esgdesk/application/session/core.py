@@ -14,7 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from esgdesk.application.session.kept_findings import keep_findings, kept_findings
+from esgdesk.application.session.kept_findings import keeping, kept_findings
 from esgdesk.errors import EsgdeskError, NotFound
 from esgdesk.model.catalogue import Catalogue
 from esgdesk.model.entities import EntityInfo
@@ -167,6 +167,7 @@ class SessionCore:
         # when nothing was written since (see FindingsMemory).
         self._findings_memory = FindingsMemory()
         self._warming: threading.Thread | None = None  # see warm_up
+        self._keeping: threading.Thread | None = None  # a scope left's findings (see _keep)
 
     def _retire(self) -> None:
         """The workspace shown is about to be replaced: keep it until it is let go, a part
@@ -274,6 +275,7 @@ class SessionCore:
         request opened offline, whose draft is its own file)."""
         if self.store is None:
             return None
+        self.kept_written()
         self._keep(self.workspace)
         store, self.store, self.workspace, self.validation = self.store, None, None, None
         self._retired, self._history, self._freeing = [], None, []
@@ -514,7 +516,7 @@ class SessionCore:
                                      workspace.year if year is None else year,
                                      defer_tree=self.defer_tree)
         self._findings_memory.keep(workspace)
-        self._keep(workspace)
+        self._keep(workspace, beside=True)
         self._findings_memory.recall(chosen_workspace)
         self._retire()
         self.workspace = chosen_workspace
@@ -571,12 +573,29 @@ class SessionCore:
             return Changes(findings=True)
         return Changes()
 
-    def _keep(self, workspace: Workspace | None) -> None:
+    def _keep(self, workspace: Workspace | None, beside: bool = False) -> None:
         """Keep a large tree's findings in the cache folder under the head they are the
         findings of (kept_findings), when known: as its run ends, and as it is left after
-        edits made since (not for a request opened offline, whose draft is its own file)."""
-        if workspace is not None and self.offline is None:
-            keep_findings(workspace)
+        edits made since (not for a request opened offline, whose draft is its own file).
+        `beside`: written on a thread of its own (a scope left for another: the switch does
+        not wait the 60 ms a large group's take), which closing the database waits for."""
+        if workspace is None or self.offline is not None:
+            return
+        writing = keeping(workspace)
+        if writing is None:
+            return
+        if beside:
+            self._keeping = threading.Thread(target=writing, name="esgdesk-keep-findings",
+                                             daemon=True)
+            self._keeping.start()
+        else:
+            writing()
+
+    def kept_written(self) -> None:
+        """Wait for the findings of a scope left to be written (see `_keep`)."""
+        if self._keeping is not None:
+            self._keeping.join()
+            self._keeping = None
 
     def cancel_validation(self) -> None:
         self.validation = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,8 @@ from esgdesk.model.catalogue import Label
 from esgdesk.paths import code_stamp, user_cache_folder
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from esgdesk.rules.validation import Finding
     from esgdesk.rules.workspace import Workspace
 
@@ -85,25 +88,35 @@ def kept_findings(workspace: Workspace) -> list[Finding] | None:
         return None
 
 
-def keep_findings(workspace: Workspace) -> bool:
+def keeping(workspace: Workspace) -> Callable[[], bool] | None:
     """Keep the findings of a scope validated, under the head they are the findings of (the
     one read before its figures were, or the one its own edits left: `findings_head`), when
-    worth it and known; True if they were written (a file of the same key is not written
-    again)."""
+    worth it and known: what to keep is taken now (the findings and their key), and the
+    writing returned, to be called now or on another thread (some 60 ms for a 451-entity
+    group's; it says whether it wrote); None when there is nothing to write (a file of the
+    same key is not written again)."""
     if not keeps(workspace) or not workspace.findings_head:
-        return False
-    import zlib
-
+        return None
     try:
         key = _key(workspace, workspace.findings_head)
         path = _file(key)
         if path.exists():
-            return False
-        rows = [_row(finding) for finding in workspace.findings()]
+            return None
+    except Exception:  # a cache folder that cannot be read only costs speed
+        return None
+    findings = workspace.findings()  # never changed in place: a new list when they change
+    return lambda: _write(key, path, findings)
+
+
+def _write(key: list[Any], path: Path, findings: list[Finding]) -> bool:
+    import zlib
+
+    try:
+        rows = [_row(finding) for finding in findings]
         text = json.dumps({"key": key, "findings": rows}, ensure_ascii=False,
                           separators=(",", ":"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_bytes(zlib.compress(text.encode("utf-8"), 1))
         os.replace(temporary, path)
         kept = sorted(path.parent.glob("findings-*.json.z"), key=lambda p: p.stat().st_mtime)
