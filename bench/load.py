@@ -236,11 +236,13 @@ def measure(work: Path, where: str) -> dict[str, Any]:
         opened_whole.append(opened[-1] + completes[-1])
     # Opened again after an edit of a company's figure made in the window's session (its
     # findings worked out as it was made, and kept under the head it left as the database
-    # is left; on a server, whose triggers write the log, the head is not known: found
-    # afresh).
+    # is left).
     edited, edited_cpu = [], []
     for n in range(2):
-        window.session.set_figure(FigureRef(codes[1 + n], 2023, EDITED), str(4321 + n))
+        ref = FigureRef(codes[1 + n], 2023, EDITED)
+        held = window.session.current(ref)  # a new value (the file's run may have written
+        number = int(held.value) if held is not None and held.value else 4321  # one before)
+        window.session.set_figure(ref, str(number + 1))
         start, cpu = time.perf_counter(), cpu_time()
         window.open_database(database, "group", 2023)
         app.processEvents()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import BOTH
 
 from esgdesk.application.generate import generate_group
 from esgdesk.application.session import Session, kept_findings
@@ -19,6 +20,10 @@ from esgdesk.storage.store import UNLOGGED
 
 if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
+
+    from esgdesk.storage.location import Location
+
+ENGINES = BOTH  # the tests taking the sample: a file and a server database
 
 
 @pytest.fixture
@@ -42,7 +47,7 @@ def _validated(session: Session) -> list[dict[str, object]]:
     return [f.as_dict() for f in session.findings()]
 
 
-def _opened(path: Path, entity: str = "group") -> Session:
+def _opened(path: Location, entity: str = "group") -> Session:
     session = Session(defer_tree=True)
     session.open(path, entity, 2023)
     return session
@@ -260,3 +265,31 @@ def test_a_tree_of_sites_and_companies_keeps_what_its_run_found(
     assert _shown_at_once(third)
     assert [f.as_dict() for f in third.findings()] == edited == _validated(third)
     third.close()
+
+
+def test_on_either_engine_an_edit_leaves_the_findings_of_the_head_it_made(
+        sample_path: Location, engine: str, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a server too, whose triggers write the log: the store reads the head as its write
+    begins, holding the writers' row, and as it ends."""
+    monkeypatch.setattr(kept_findings, "KEPT_FROM_ENTITIES", 1)
+    monkeypatch.setenv("ESGDESK_CACHE_DIR", str(tmp_path / "cache"))
+    session = _opened(sample_path)
+    whole = _validated(session)
+    ref = FigureRef("group", 2023, "people.employees.male")
+    held = session.current(ref)
+    assert held is not None and held.value
+    session.set_figure(ref, str(int(held.value) + 7))
+    store = session.require_store()
+    head = store.audit_head()
+    assert store.last_write is not None and store.last_write[1] == head != store.last_write[0]
+    assert session.require_workspace().findings_head == head
+    edited = [f.as_dict() for f in session.findings()]
+    assert edited != whole  # the breakdown no longer adds up
+    session.set_figure(ref, str(int(held.value) + 7))  # the same again: nothing written
+    assert store.last_write == UNLOGGED and session.require_workspace().findings_head == head
+    session.close()
+    again = _opened(sample_path)
+    assert _shown_at_once(again)
+    assert [f.as_dict() for f in again.findings()] == edited == _validated(again)
+    again.close()

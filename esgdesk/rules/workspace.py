@@ -487,7 +487,7 @@ class Workspace:
         made here since (a write of one figure, its rules run again at once, or when the
         run that was reading the tree ends), provided nobody wrote in between; "" when not
         validated or not known (another write came between, a figure of another year was
-        written, or on a server, whose log the app does not write)."""
+        written, or a write failed)."""
         return self._at_head if self._validator is not None else ""
 
     def adopt(self, run: ValidationRun) -> bool:

@@ -139,7 +139,8 @@ def _audit_head(s: Session) -> str:
         from sqlalchemy import text
 
         found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
-        head = s.info[HEAD_BEFORE] = found[0] if found else ""
+        head = found[0] if found else ""
+        s.info.setdefault(HEAD_BEFORE, head)  # (on a server, read as its write began)
     return head
 
 

@@ -88,10 +88,9 @@ class StorePart:
         self._reader: Any = None  # sqlite3.Connection, or psycopg's on a server
         self._own_pids: set[int] = set()  # on a server: the processes this store writes with
         self._sound: bool | None = None  # None until integrity_check has run
-        # On a file: the audit head before and after the last write committed here
-        # (UNLOGGED when it wrote no audit row: a figure written as it was), for a
-        # workspace's findings to follow its own writes (see rules.workspace); None on a
-        # server, whose triggers write the log.
+        # The audit head before and after the last write committed here (UNLOGGED when it
+        # wrote no audit row: a figure written as it was), for a workspace's findings to
+        # follow its own writes (see rules.workspace); None after a write that failed.
         self.last_write: tuple[str, str] | None = None
         self._problem = ""
         # On a server: the last answer of each read (the newest LAST_READS, each of at most
@@ -254,17 +253,22 @@ class StorePart:
         try:
             heads = None
             with Session(self.engine) as session, session.begin():
-                if self.server:  # the server writes the audit log
-                    from esgdesk.storage import postgres
+                if self.server:  # the server writes the audit log (its triggers, as each
+                    from esgdesk.storage import postgres  # row is written)
 
                     postgres.audit_by_server(session, self.database_user())
+                    # the writers' row is held from the transaction's start: no other
+                    # esgdesk write comes between the head read now and the one at the end
+                    session.info[HEAD_BEFORE] = _newest_hash(session)
                 yield session
+                if self.server:
+                    session.flush()
+                    session.info["audit_head"] = _newest_hash(session)
                 heads = session.info.get(HEAD_BEFORE), session.info.get("audit_head")
-            if not self.server and heads is not None:  # committed
-                if heads == (None, None):
-                    self.last_write = UNLOGGED  # no audit row: nothing changed
-                elif None not in heads:
-                    self.last_write = heads
+            if heads == (None, None) or (self.server and heads[0] == heads[1]):
+                self.last_write = UNLOGGED  # committed, no audit row: nothing changed
+            elif heads is not None and None not in heads:
+                self.last_write = heads  # committed
         except DBAPIError as exc:
             error = self._error(exc)
             if error.kind == "unreachable":
@@ -282,3 +286,11 @@ class StorePart:
                                 "not change this figure; nothing was written",
                                 "服务器拒绝写入：您的角色无权修改此数据；没有写入任何内容") from exc
             raise
+
+
+def _newest_hash(session: Session) -> str:
+    """The hash of the newest audit row a write transaction sees ("" for an empty log)."""
+    from sqlalchemy import text
+
+    found = session.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
+    return str(found[0]) if found else ""
