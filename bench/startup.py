@@ -13,6 +13,10 @@ The screenshot is taken at the window's first paint, which shows the database's 
 the app starts after its first paint (validation, the file check) is not part of it. The
 runs have their Python bytecode compiled, as an installed esgdesk has.
 
+A second floor, printed after: the skeleton of a data-entry window (bench/skeleton_window.py:
+a menu bar, a tool bar, a tree, a 40-row table, no code of esgdesk's), against the bare
+window, run alternately: what any such window adds before esgdesk's own code does.
+
 Chapter switching is measured in one process: the first visit of each chapter (its form
 is built) and later visits (shown again).
 """
@@ -127,6 +131,23 @@ def startup(sample: Path, runs: int, work: Path, lived_in: Path,
     return {name: (medians(ours), medians(floor)) for name, (ours, floor) in times.items()}
 
 
+def skeleton_floor(runs: int, work: Path) -> tuple[float, float]:
+    """Median wall times of the skeleton of a data-entry window (bench/skeleton_window.py)
+    and of the bare window, run alternately: how much of the aim any such window takes
+    before esgdesk's own code runs."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           "PYTHONPYCACHEPREFIX": str(work / "bytecode")}
+    programs = [[sys.executable, str(ROOT / "bench" / name), str(work / f"{name}.png")]
+                for name in ("skeleton_window.py", "bare_window.py")]
+    taken: tuple[list[float], list[float]] = ([], [])
+    for warm_up in (True, *([False] * runs)):
+        for program, times in zip(programs, taken, strict=True):
+            wall = _timed(program, env)[0]
+            if not warm_up:
+                times.append(wall)
+    return statistics.median(taken[0]), statistics.median(taken[1])
+
+
 def chapter_switching(sample: Path, work: Path) -> tuple[list[float], list[float]]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -194,6 +215,10 @@ def main() -> int:
         print("  load average (1, 5, 15 min) before {} and after {}: the machine's other work "
               "makes the runs noisy".format(*(", ".join(f"{x:.2f}" for x in load)
                                               for load in (load_before, load_after))))
+        skeleton, bare = skeleton_floor(args.runs, work)
+        print(f"  a skeleton window (a menu bar, a tool bar, a tree, a 40-row table; no code of "
+              f"esgdesk's): {skeleton * 1000:.0f} ms, {skeleton / bare:.2f} x the bare window's "
+              f"{bare * 1000:.0f} ms")
         first, again = chapter_switching(sample, work)
         print("chapter switching (show + paint), sample group, 2023:")
         print(f"  switching    median {statistics.median(again) * 1000:5.0f} ms, "
