@@ -143,6 +143,8 @@ def test_edits_made_here_leave_their_findings_kept_at_the_head_they_made(group: 
     session.select("group", 2023)
     assert session.require_workspace().recalled
     assert [f.as_dict() for f in session.findings()] == edited
+    session.open(group, "group", 2023)  # the database opened again in the same session
+    assert _shown_at_once(session) and [f.as_dict() for f in session.findings()] == edited
     session.close()
     again = _opened(group)  # the app started again
     assert _shown_at_once(again)

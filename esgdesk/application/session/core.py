@@ -258,7 +258,7 @@ class SessionCore:
         except EsgdeskError:
             store.close()
             raise
-        self._keep(self.workspace)
+        self._keep(self.workspace, beside=True)
         if self.store is not None:
             self.store.close()
         self._retire()
@@ -537,6 +537,7 @@ class SessionCore:
         The run's `findings_complete` says whether they are all shown from its start."""
         workspace = self.require_workspace()
         if not workspace.recalled and not workspace.validated and self.offline is None:
+            self.kept_written()  # the scope left may be the one chosen, its file still written
             found = kept_findings(workspace)
             if found is not None:
                 workspace.recall(found)
@@ -577,8 +578,9 @@ class SessionCore:
         """Keep a large tree's findings in the cache folder under the head they are the
         findings of (kept_findings), when known: as its run ends, and as it is left after
         edits made since (not for a request opened offline, whose draft is its own file).
-        `beside`: written on a thread of its own (a scope left for another: the switch does
-        not wait the 60 ms a large group's take), which closing the database waits for."""
+        `beside`: written on a thread of its own (a scope left for another, or a database
+        for another: the switch or the opening does not wait the 60 ms a large group's
+        take), which closing the database waits for."""
         if workspace is None or self.offline is not None:
             return
         writing = keeping(workspace)
