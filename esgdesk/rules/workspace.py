@@ -432,7 +432,7 @@ class Workspace:
     def written(self, ref: FigureRef, stored: StoredValue) -> None:
         """Take a figure just written through the session: held as stored, its findings
         checked again."""
-        heads = self.store.last_write  # (before, after) the write, on a file
+        heads = self.store.last_write  # the audit head before and after the write
         if ref.year != self.year or heads is None:
             self._at_head = ""  # findings that do not follow it, or a head not known
         elif heads != UNLOGGED:  # (a write of nothing new leaves the head where it was)

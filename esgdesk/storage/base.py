@@ -243,7 +243,8 @@ class StorePart:
 
     @contextmanager
     def _writing(self) -> Iterator[Session]:
-        """One write transaction, on a file known to be sound."""
+        """One write transaction, on a file known to be sound; once it is committed,
+        `last_write` holds the audit head before and after it."""
         from sqlalchemy.exc import DBAPIError
         from sqlalchemy.orm import Session
         from sqlalchemy.orm.exc import StaleDataError
