@@ -752,6 +752,12 @@ def test_a_reader_cannot_stop_the_writers_and_a_waiting_writer_is_told_who_holds
         with (pytest.raises(psycopg.errors.InsufficientPrivilege),
               psycopg.connect(str(wang)) as connection):  # in a transaction, as LOCK needs
             connection.execute(statement)  # type: ignore[arg-type]
+    # Nor can the reader or a contributor hold the audit log against a write, which reads
+    # its head as it begins and as it ends (the findings each edit leaves are kept by it).
+    for login in (wang, pg_server.as_user(group, "li")):
+        with (pytest.raises(psycopg.errors.InsufficientPrivilege),
+              psycopg.connect(str(login)) as connection):
+            connection.execute("LOCK TABLE audit IN ACCESS EXCLUSIVE MODE")
     # The reader holds every advisory lock it likes: the writers do not wait for it.
     with psycopg.connect(str(wang), autocommit=True) as reader:
         reader.execute("SELECT pg_advisory_lock(1163084612)")  # the old writers' key, ESGD

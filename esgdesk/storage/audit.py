@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from esgdesk.model.frozen import Frozen
 from esgdesk.model.words import counted
-from esgdesk.storage.base import HEAD_BEFORE, StorePart
+from esgdesk.storage.base import HEAD_BEFORE, StorePart, newest_hash
 from esgdesk.storage.engine import connect_reader, database_error
 from esgdesk.storage.evidence_check import changed_documents
 from esgdesk.storage.records import AuditRecord, read_record
@@ -136,10 +136,7 @@ def _audit_head(s: Session) -> str:
     kept in the session's info as HEAD_BEFORE)."""
     head = s.info.get("audit_head")
     if head is None:
-        from sqlalchemy import text
-
-        found = s.execute(text("SELECT hash FROM audit ORDER BY id DESC LIMIT 1")).first()
-        head = found[0] if found else ""
+        head = newest_hash(s)
         s.info.setdefault(HEAD_BEFORE, head)  # (on a server, read as its write began)
     return head
 

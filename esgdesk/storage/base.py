@@ -260,11 +260,11 @@ class StorePart:
                     postgres.audit_by_server(session, self.database_user())
                     # the writers' row is held from the transaction's start: no other
                     # esgdesk write comes between the head read now and the one at the end
-                    session.info[HEAD_BEFORE] = _newest_hash(session)
+                    session.info[HEAD_BEFORE] = newest_hash(session)
                 yield session
                 if self.server:
                     session.flush()
-                    session.info["audit_head"] = _newest_hash(session)
+                    session.info["audit_head"] = newest_hash(session)
                 heads = session.info.get(HEAD_BEFORE), session.info.get("audit_head")
             if heads == (None, None) or (self.server and heads[0] == heads[1]):
                 self.last_write = UNLOGGED  # committed, no audit row: nothing changed
@@ -289,7 +289,7 @@ class StorePart:
             raise
 
 
-def _newest_hash(session: Session) -> str:
+def newest_hash(session: Session) -> str:
     """The hash of the newest audit row a write transaction sees ("" for an empty log)."""
     from sqlalchemy import text
 
