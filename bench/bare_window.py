@@ -10,4 +10,4 @@ window.setCentralWidget(QLabel("esgdesk"))
 window.resize(1280, 800)
 window.show()
 app.processEvents()
-window.grab().save(sys.argv[1])
+window.screen().grabWindow(window.winId()).save(sys.argv[1])  # as esgdesk's --screenshot

@@ -38,4 +38,4 @@ window.statusBar().showMessage("ready")
 window.resize(1280, 800)
 window.show()
 app.processEvents()
-window.grab().save(sys.argv[1])
+window.screen().grabWindow(window.winId()).save(sys.argv[1])  # as esgdesk's --screenshot

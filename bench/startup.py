@@ -10,8 +10,10 @@ one run, twice over:
   the saved window geometry and layout), as a user starts the app day to day.
 
 The screenshot is taken at the window's first paint, which shows the database's forms; work
-the app starts after its first paint (validation, the file check) is not part of it. The
-runs have their Python bytecode compiled, as an installed esgdesk has.
+the app starts after its first paint (validation, the file check) is not part of it. Both
+programs save the image the first paint left (the offscreen platform's copy of the window,
+ui.app.first_paint_picture), not a second rendering of the window. The runs have their Python
+bytecode compiled, as an installed esgdesk has.
 
 A second floor, printed after: the skeleton of a data-entry window (bench/skeleton_window.py:
 a menu bar, a tool bar, a tree, a 40-row table, no code of esgdesk's), against the bare

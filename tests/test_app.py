@@ -253,6 +253,27 @@ def test_screenshot_command_renders_a_chapter(tmp_path: Path, sample_path: Path)
     assert "last_db=" in saved and "geometry=" in saved and "chapter=people" in saved
 
 
+def test_a_screenshot_is_the_painted_window_read_back(qtbot: QtBot, window: MainWindow) -> None:
+    """--screenshot saves the image the window's paint left, pixel for pixel what rendering
+    the window again gives, and a change painted since shows in it."""
+    from ui.app import first_paint_picture
+
+    assert QGuiApplication.platformName() == "offscreen"
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.grab().size() == window.size())
+    QApplication.processEvents()
+    read_back = first_paint_picture(window).toImage()
+    rendered = window.grab().toImage().convertToFormat(read_back.format())
+    assert read_back.size() == window.size()
+    assert read_back == rendered
+    window.statusBar().showMessage("x" * 40)
+    assert first_paint_picture(window).toImage() == read_back  # not painted yet
+    QApplication.processEvents()
+    changed = first_paint_picture(window).toImage()
+    assert changed != read_back
+    assert changed == window.grab().toImage().convertToFormat(changed.format())
+
+
 def test_the_first_window_paints_without_sqlalchemy_alembic_or_openpyxl(
         tmp_path: Path, sample_path: Path) -> None:
     """Start-up imports only what the first screen needs."""

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from logging import Logger
     from types import TracebackType
 
+    from PySide6.QtGui import QPixmap
+    from PySide6.QtWidgets import QWidget
+
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3
 
@@ -161,6 +164,18 @@ def skip_pyside_source_scan() -> None:
         table.setdefault(name, -1)
 
 
+def first_paint_picture(window: QWidget) -> QPixmap:
+    """The window as its first paint left it. On the offscreen platform (screenshots made
+    without a screen) the screen's copy of a window is the image the window was painted into:
+    read back, not painted again, which for the forms' tables would cost as much as the paint
+    itself. On a real screen another window may lie over it there, so it is rendered again."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() == "offscreen" and window.screen() is not None:
+        return window.screen().grabWindow(window.winId())
+    return window.grab()
+
+
 def ending(code: int) -> int:
     """The app ends with `code`. Closing the database gave the objects alive to the cyclic
     collector again (for the database opened next: there is none), and Python's last
@@ -244,7 +259,7 @@ def run(argv: list[str]) -> int:
     if options.screenshot:  # the first paint is the picture: nothing waits for it
         app.processEvents()
         discard()
-        window.grab().save(str(options.screenshot))
+        first_paint_picture(window).save(str(options.screenshot))
         window.close()
         return ending(0)
     form = window.current_form()
