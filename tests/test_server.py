@@ -23,6 +23,7 @@ from esgdesk.application.session import Session
 from esgdesk.errors import DatabaseError, EsgdeskError, Forbidden, StaleValue
 from esgdesk.exchange.dump import dump_rows
 from esgdesk.model.layout import FigureRef
+from esgdesk.storage.audit import ChainReport
 from esgdesk.storage.entities import entity_text
 from esgdesk.storage.location import ServerUrl, location
 from esgdesk.storage.postgres import role_names
@@ -162,6 +163,12 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
     for statement in ("UPDATE value SET value = '1'", "DELETE FROM audit"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, "wang"), statement)  # the reader
+    # esgdesk deletes nothing, and the coordinator's login may not either: no audit row would
+    # say a figure, an entity, a factor or a request had gone.
+    for statement in ("DELETE FROM value", "DELETE FROM entity", "DELETE FROM factor",
+                      "DELETE FROM request", "TRUNCATE value"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, "zhao"), statement)
     # No esgdesk role writes the audit log: not a row of its own making, not even one that
     # goes with a change of its own figure, whatever hash or server user it names.
     audit_row = ("INSERT INTO audit (at, \"user\", db_user, action, entity_id, year, indicator, "
@@ -718,15 +725,20 @@ def test_a_database_whose_contributors_wrote_audit_rows_is_brought_up_to_date_by
     from esgdesk.storage.postgres import SERVER_GENERATION
 
     contributor = role_names(location(group).name)["contributor"]
+    coordinator = role_names(location(group).name)["coordinator"]
     owner = pg_server.url(location(group).name)
     for statement in (f"UPDATE esgdesk_server SET generation = {SERVER_GENERATION - 1}",
                       "DROP TRIGGER audit_figure ON value",
-                      f"GRANT INSERT ON audit TO {contributor}"):
+                      f"GRANT INSERT ON audit TO {contributor}",
+                      f"GRANT DELETE ON value, entity TO {coordinator}"):  # as before 6
         _raw(owner, statement)
     with pytest.raises(DatabaseError) as refused:
         open_database(pg_server.as_user(group, "li")).close()
     assert refused.value.kind == "upgrade_needed"
     open_database(owner).close()
+    for deleting in ("DELETE FROM value", "DELETE FROM entity"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, "zhao"), deleting)
     li = open_database(pg_server.as_user(group, "li"))
     try:
         li.set_value(Change("group", 2022, HR, "4321"), "li")
@@ -860,6 +872,25 @@ def test_an_audit_row_that_lies_is_found_by_check_and_mended_by_setting_the_figu
         assert [m.year for m in li_store.verify_audit().mismatches] == [2030]
     finally:
         li_store.close()
+    # A figure the owner deletes, switching off the trigger that keeps every figure (no role
+    # of the group may delete one), is found gone.
+    _raw(owner, "BEGIN; ALTER TABLE value DISABLE TRIGGER value_contributor_guard; "
+         f"DELETE FROM value WHERE entity_id = {_group_id(group)} AND year = 2023 "
+         f"AND indicator = '{HR}'; "
+         "ALTER TABLE value ENABLE TRIGGER value_contributor_guard; COMMIT")
+    gone = [m for m in _verify(group).mismatches if m.what == "gone"]
+    assert [(m.entity, m.year, m.indicator, m.stored) for m in gone] == [
+        ("group", 2023, HR, None)]
+    result = _cli("check", group)
+    assert result.returncode == 1 and f"group 2023 {HR}: the figure is gone" in result.stderr
+
+
+def _verify(url: ServerUrl) -> ChainReport:
+    store = open_database(url)
+    try:
+        return store.verify_audit()
+    finally:
+        store.close()
 
 
 def test_a_garbage_hash_is_found_sealed_by_the_owner_only_and_later_tampering_still_found(

@@ -267,7 +267,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 5
+SERVER_GENERATION = 6  # 6: no role deletes a row
 
 
 def _state_text_cases() -> str:
@@ -1032,7 +1032,10 @@ def _rights_statements(database: str) -> list[str]:
             END $$""",
         f"GRANT USAGE ON SCHEMA {SCHEMA} TO {every}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {every}",
-        f"GRANT INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {SCHEMA} TO {coordinator}",
+        # esgdesk deletes no row (a figure is cleared, an entity closed, a document's removal
+        # marked): a coordinator's login may not delete one either, which no audit row would
+        # record.
+        f"GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA {SCHEMA} TO {coordinator}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {coordinator}, {contributor}",
         f"GRANT INSERT, UPDATE ON {SCHEMA}.value TO {contributor}",
         # The audit log: the server's triggers write it (AUDIT_TRIGGERS), no role may.
