@@ -195,25 +195,31 @@ def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_pat
         "INSERT INTO value (entity_id, year, indicator, value, state, note, status, "
         "changed_by, changed_at, version, restated, provenance) SELECT id, 2031, "
         "'people.employees.total', '1', 'value', '', 'draft', 'x', 'now', 1, '', '' "
-        "FROM entity WHERE code = 'group';")
+        "FROM entity WHERE code = 'group';"
+        "DELETE FROM value WHERE indicator = 'people.employees.male' AND year = 2023 "
+        "AND entity_id = (SELECT id FROM entity WHERE code = 'group');")
     connection.commit()
     connection.close()
     report = verify(sample_path)
     assert report.intact and not report.sound
     assert [(m.entity, m.year, m.indicator, m.what, m.stored) for m in report.mismatches] == [
         ("group", 2023, "people.employees.female", "status", "approved"),
+        ("group", 2023, "people.employees.male", "gone", None),
         ("group", 2023, "people.employees.total", "value", "9999"),
         ("group", 2031, "people.employees.total", "no audit row", None)]
     result = run_cli("check", str(sample_path))
     assert result.returncode == 1
     assert "group 2023 people.employees.total: the value is '9999'" in result.stderr
     assert "group 2031 people.employees.total: no audit row" in result.stderr
+    assert ("group 2023 people.employees.male: the figure is gone, the audit log says '2592'"
+            in result.stderr)
     assert run_cli("audit", "verify", str(sample_path)).returncode == 1
     store = open_database(sample_path)
     try:  # each written again through esgdesk: in the log, and found no more
         store.set_value(Change("group", 2023, "people.employees.total", "4200"), "zhao")
         store.set_status("group", 2023, "people.employees.female", "locked", "zhao")
         store.set_value(Change("group", 2031, "people.employees.total", "2"), "zhao")
+        store.set_value(Change("group", 2023, "people.employees.male", "2592"), "zhao")
         assert store.verify_audit().sound
     finally:
         store.close()

@@ -170,7 +170,7 @@ class Mismatch(Frozen):
     entity: str
     year: int
     indicator: str
-    what: str  # "no audit row", "value" or "status"
+    what: str  # "no audit row", "value", "status" or "gone" (deleted behind esgdesk)
     stored: str | None  # the figure's
     logged: str | None  # the newest audit row's
 
@@ -182,6 +182,9 @@ class Mismatch(Frozen):
     def describe(self) -> str:
         if self.what == "no audit row":
             return f"{self.entity} {self.year} {self.indicator}: no audit row"
+        if self.what == "gone":
+            return (f"{self.entity} {self.year} {self.indicator}: the figure is gone, the "
+                    f"audit log says {self.logged!r}")
         return (f"{self.entity} {self.year} {self.indicator}: the {self.what} is "
                 f"{self.stored!r}, the audit log says {self.logged!r}")
 
@@ -343,8 +346,9 @@ def differing_figures_sql(entities: int = 0) -> str:
     database in one pass (both engines): the value (or state) of the newest change or
     restatement (a computed figure's "recompute" rows log what it reads now, its row holds
     no value), the status of the newest status row ("draft" before any), or no row at
-    all. With `entities`, those of so many entities only, their ids the parameters (given
-    twice: for the log, then for the figures)."""
+    all; and the figures the log holds that are gone (logged_status "gone", status NULL).
+    With `entities`, those of so many entities only, their ids the parameters (given twice:
+    for the log, then for the figures)."""
     ids = ", ".join("?" * entities)
     of_log = f"entity_id IN ({ids}) AND " if entities else ""
     of_figures = f" WHERE v.entity_id IN ({ids})" if entities else ""
@@ -367,7 +371,13 @@ def differing_figures_sql(entities: int = 0) -> str:
         f"   AND l.indicator = v.indicator{of_figures}) "
         "SELECT * FROM figures WHERE NOT logged "
         "  OR (value IS NULL) <> (logged_value IS NULL) OR value <> logged_value "
-        "  OR status <> logged_status")
+        "  OR status <> logged_status "
+        # esgdesk deletes no figure: one the log holds that is gone was deleted behind it
+        "UNION ALL SELECT e.code, l.year, l.indicator, NULL, NULL, 1 = 1, "
+        "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid), 'gone' "
+        "  FROM logged l JOIN entity e ON e.id = l.entity_id "
+        "  WHERE NOT EXISTS (SELECT 1 FROM value v WHERE v.entity_id = l.entity_id "
+        "    AND v.year = l.year AND v.indicator = l.indicator)")
 
 
 def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
@@ -378,6 +388,9 @@ def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
         place = (str(row["entity"]), int(row["year"]), str(row["indicator"]))
         if not row["logged"]:
             found.append(Mismatch(*place, "no audit row"))
+            continue
+        if row["status"] is None:  # the log's figure is not in the database
+            found.append(Mismatch(*place, "gone", None, row["logged_value"]))
             continue
         if row["value"] != row["logged_value"]:
             found.append(Mismatch(*place, "value", row["value"], row["logged_value"]))
