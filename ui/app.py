@@ -164,16 +164,18 @@ def skip_pyside_source_scan() -> None:
         table.setdefault(name, -1)
 
 
-def first_paint_picture(window: QWidget) -> QPixmap:
-    """The window as its first paint left it. On the offscreen platform (screenshots made
-    without a screen) the screen's copy of a window is the image the window was painted into:
-    read back, not painted again, which for the forms' tables would cost as much as the paint
-    itself. On a real screen another window may lie over it there, so it is rendered again."""
+def first_paint_picture(widget: QWidget) -> QPixmap:
+    """A top-level widget as its last paint left it. On the offscreen platform (screenshots
+    made without a screen) the screen's copy of a window is the image the window was painted
+    into: read back, not painted again, which for the forms' tables would cost as much as the
+    paint itself. On a real screen another window may lie over it there: it is rendered
+    again."""
     from PySide6.QtGui import QGuiApplication
 
-    if QGuiApplication.platformName() == "offscreen" and window.screen() is not None:
-        return window.screen().grabWindow(window.winId())
-    return window.grab()
+    screen = widget.screen()
+    if QGuiApplication.platformName() == "offscreen" and screen is not None:
+        return screen.grabWindow(widget.winId())
+    return widget.grab()
 
 
 def ending(code: int) -> int:
