@@ -169,6 +169,16 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
                       "DELETE FROM request", "TRUNCATE value"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, "zhao"), statement)
+    # Nor change in place what esgdesk never changes, which no trigger logs: an entity's
+    # parent, code or kind (a move is a row of its own), a year's catalogue edition or its
+    # content, a move, a submission.
+    for statement in ("UPDATE entity SET parent_id = NULL", "UPDATE entity SET code = 'x'",
+                      "UPDATE entity SET kind = 'site'", "UPDATE catalogue_edition SET number = 9",
+                      "UPDATE catalogue_content SET content = ''",
+                      "UPDATE entity_parent SET from_year = 2000",
+                      "UPDATE submission SET submitted_by = 'x'"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _raw(pg_server.as_user(group, "zhao"), statement)
     # No esgdesk role writes the audit log: not a row of its own making, not even one that
     # goes with a change of its own figure, whatever hash or server user it names.
     audit_row = ("INSERT INTO audit (at, \"user\", db_user, action, entity_id, year, indicator, "

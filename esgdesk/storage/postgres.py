@@ -267,7 +267,7 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 6  # 6: no role deletes a row
+SERVER_GENERATION = 6  # 6: no role deletes a row, nor changes one unlogged
 
 
 def _state_text_cases() -> str:
@@ -1005,6 +1005,12 @@ def database_name(url: ServerUrl) -> str:
         connection.close()
 
 
+# What a coordinator changes in place, every change logged by a trigger (AUDIT_TRIGGERS).
+COORDINATOR_UPDATES = ("value", "request", "factor", "setting", "attachment")
+ENTITY_UPDATES = ("name_zh", "name_en", "from_year", "to_year", "equity_share", "control",
+                  "province")
+
+
 def _rights_statements(database: str) -> list[str]:
     """The database's three group roles, their privileges and the row-level policies on
     figures (run again after every `server init`: each statement may be repeated)."""
@@ -1032,10 +1038,16 @@ def _rights_statements(database: str) -> list[str]:
             END $$""",
         f"GRANT USAGE ON SCHEMA {SCHEMA} TO {every}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {SCHEMA} TO {every}",
+        # A coordinator's login may write only as esgdesk writes, which the triggers log:
         # esgdesk deletes no row (a figure is cleared, an entity closed, a document's removal
-        # marked): a coordinator's login may not delete one either, which no audit row would
-        # record.
-        f"GRANT INSERT, UPDATE ON ALL TABLES IN SCHEMA {SCHEMA} TO {coordinator}",
+        # marked); it changes an entity's names, years, share, control and province, never
+        # its code, kind or parent (a move is a row of entity_parent); and it never changes
+        # a catalogue edition, its content, a move or a submission once written. A login
+        # doing otherwise would leave no audit row.
+        f"GRANT INSERT ON ALL TABLES IN SCHEMA {SCHEMA} TO {coordinator}",
+        *(f"GRANT UPDATE ON {SCHEMA}.{table} TO {coordinator}"
+          for table in COORDINATOR_UPDATES),
+        f"GRANT UPDATE ({', '.join(ENTITY_UPDATES)}) ON {SCHEMA}.entity TO {coordinator}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {coordinator}, {contributor}",
         f"GRANT INSERT, UPDATE ON {SCHEMA}.value TO {contributor}",
         # The audit log: the server's triggers write it (AUDIT_TRIGGERS), no role may.
