@@ -4,6 +4,7 @@ over the years; the findings panel names entities and shows enough rows."""
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -87,3 +88,34 @@ def test_a_trend_with_no_figures_says_so(qtbot: QtBot) -> None:
     pixmap = QPixmap(chart.size())
     chart.render(pixmap)
     assert chart.points() == [] and chart.band() is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_details_fit_their_first_width_at_1366_by_768(
+        qtbot: QtBot, sample_path: Path, tmp_path: Path, lang: str) -> None:
+    """On the first run at 1366×768 the detail pane is narrow; a figure's details fit it in
+    both languages: no row is wider than the pane, so nothing is cut at its right edge."""
+    from PySide6.QtCore import QSettings
+
+    from ui.detail_pane import DETAIL_WIDTH
+    from ui.panes import first_run_sizes
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, lang=lang)
+    qtbot.addWidget(win)
+    win.open_database(sample_path, year=2023, chapter="people")
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    first_run_sizes(win, win.detail_dock, win.findings_dock)
+    assert win.jump_to("people.employees.total")
+    pane = win.detail
+    qtbot.waitUntil(lambda: pane.viewport().width() <= DETAIL_WIDTH)
+    body = pane.widget()
+    qtbot.waitUntil(lambda: body.width() == pane.viewport().width())
+    assert body.minimumSizeHint().width() <= pane.viewport().width()
+    assert not pane.horizontalScrollBar().isVisible()
+    for row in (pane.quality, pane.save_quality, pane.method, pane.save_note, pane.reuse_note,
+                *pane.fields.values()):
+        right = row.mapTo(body, row.rect().topRight()).x()
+        assert right <= pane.viewport().width(), (row, right)

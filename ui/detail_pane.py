@@ -58,8 +58,8 @@ class DetailPane(QScrollArea):
         self.workspace: Workspace | None = None
         self.trend_of: Callable[[FigureRef], Trend] | None = ops.session.trend
         self.lang = ops.lang
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidgetResizable(True)  # as wide as the pane; scrolls sideways only when the
+        # pane is narrower than its widest row (two buttons side by side)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         body = QWidget()
@@ -100,16 +100,18 @@ class DetailPane(QScrollArea):
         buttons.addWidget(self.save_note)
         buttons.addWidget(self.reuse_note)
         layout.addLayout(buttons)
-        # How the figure was obtained: measured, calculated or estimated, with the method.
+        # How the figure was obtained: measured, calculated or estimated, and its button; the
+        # method below them, as wide as the pane (on one line the three are wider than the
+        # pane's first width in English).
         self.quality = QComboBox()
         self.method = QLineEdit()
         self.save_quality = QPushButton()
         self.save_quality.clicked.connect(self._save_quality)
         obtained = QHBoxLayout()
-        obtained.addWidget(self.quality)
-        obtained.addWidget(self.method, 1)
+        obtained.addWidget(self.quality, 1)
         obtained.addWidget(self.save_quality)
         layout.addLayout(obtained)
+        layout.addWidget(self.method)
         self.history_caption = QLabel()
         layout.addWidget(self.history_caption)
         self.history = QTreeWidget()
