@@ -179,6 +179,12 @@ def test_the_server_refuses_a_contributors_raw_sql(pg_server: PgServer,
                       "UPDATE submission SET submitted_by = 'x'"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _raw(pg_server.as_user(group, "zhao"), statement)
+    # Its settings: the method's choices and the company's names, which are logged; not
+    # another one, as the first year the database holds.
+    for statement in ("UPDATE setting SET value = '2019' WHERE key = 'first_year'",
+                      "INSERT INTO setting (key, value) VALUES ('first_year_shown', '2019')"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            _raw(pg_server.as_user(group, "zhao"), statement)
     # No esgdesk role writes the audit log: not a row of its own making, not even one that
     # goes with a change of its own figure, whatever hash or server user it names.
     audit_row = ("INSERT INTO audit (at, \"user\", db_user, action, entity_id, year, indicator, "

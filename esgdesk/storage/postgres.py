@@ -1095,6 +1095,19 @@ def _rights_statements(database: str) -> list[str]:
     for name, rule in policies.items():
         statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.value",
                        f"CREATE POLICY {name} ON {SCHEMA}.value {rule}"]
+    # The settings a coordinator writes on a server are the method's choices and the
+    # company's names, which the triggers log; any other (the first year, say) is the
+    # owner's, set when the database was made. Every row is visible to an update, so a
+    # refused one is an error.
+    logged = "(key = 'company' OR pg_catalog.starts_with(key, 'method.'))"
+    statements += [f"ALTER TABLE {SCHEMA}.setting ENABLE ROW LEVEL SECURITY"]
+    for name, rule in {
+            "esgdesk_read": "FOR SELECT USING (true)",
+            "esgdesk_coordinator_insert": f"FOR INSERT TO {coordinator} WITH CHECK {logged}",
+            "esgdesk_coordinator_update": f"FOR UPDATE TO {coordinator} USING (true) "
+                                          f"WITH CHECK {logged}"}.items():
+        statements += [f"DROP POLICY IF EXISTS {name} ON {SCHEMA}.setting",
+                       f"CREATE POLICY {name} ON {SCHEMA}.setting {rule}"]
     # An attachment is the contributor's when its figure is (approved or locked: not).
     figure_status = (f"coalesce((SELECT v.status FROM {SCHEMA}.value v WHERE v.entity_id = "
                      "attachment.entity_id AND v.year = attachment.year AND v.indicator = "
