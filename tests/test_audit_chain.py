@@ -87,12 +87,13 @@ def test_an_upgraded_database_chains_its_existing_rows(tmp_path: Path) -> None:
     store.close()
 
 
-def _window_on(qtbot, path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _window_on(qtbot, path: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+               lang: str = "en"):
     from PySide6.QtCore import QSettings
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), "en")
+    window = MainWindow(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), lang)
     qtbot.addWidget(window)
     window.open_database(path)
     return window
@@ -213,6 +214,9 @@ def test_a_figure_that_differs_from_its_audit_rows_is_found_on_a_file(sample_pat
     assert "group 2031 people.employees.total: no audit row" in result.stderr
     assert ("group 2023 people.employees.male: the figure is gone, the audit log says '2592'"
             in result.stderr)
+    assert [m.describe("zh") for m in report.mismatches][1:3] == [
+        "group 2023 people.employees.male：数据已不存在，审计日志记为 '2592'",
+        "group 2023 people.employees.total：数值为 '9999'，审计日志记为 '4106'"]
     assert run_cli("audit", "verify", str(sample_path)).returncode == 1
     store = open_database(sample_path)
     try:  # each written again through esgdesk: in the log, and found no more
@@ -303,5 +307,15 @@ def test_the_app_warns_when_figures_differ_from_the_audit_log(
     window = _window_on(qtbot, sample_path, tmp_path)
     qtbot.waitUntil(lambda: "differs" in window.banner.warnings, timeout=10000)
     assert "1 figure differs" in window.banner.text()
-    assert "group 2023 people.employees.total" in window.banner.text()
+    assert "group 2023 people.employees.total: the value is '9999'" in window.banner.text()
     assert not window.check_audit()  # the chain holds; the figure does not
+    window.close()
+    # In Chinese the first difference is said in Chinese too, from the file check and from
+    # checking the log now.
+    chinese = _window_on(qtbot, sample_path, tmp_path, "zh")
+    qtbot.waitUntil(lambda: "differs" in chinese.banner.warnings, timeout=10000)
+    said = "group 2023 people.employees.total：数值为 '9999'，审计日志记为 "
+    assert "有 1 个数据与审计日志不符" in chinese.banner.text()
+    assert said in chinese.banner.text() and "the value" not in chinese.banner.text()
+    assert not chinese.check_audit()
+    assert said in chinese.banner.text() and "the value" not in chinese.banner.text()

@@ -255,8 +255,7 @@ class DatabaseActions(QObject):
             self.check_file()  # says what is wrong and offers the latest backup
             return
         self.show_audit(check.broken_at)
-        count = check.mismatches  # the findings end with the figures that differ
-        self.show_differences(count, check.findings[-count] if count else "")
+        self.show_differences(check.mismatches, check.first_difference())
 
     def stop_checks(self) -> None:
         """On closing, or opening another database: a file check still running is not
@@ -319,11 +318,12 @@ class DatabaseActions(QObject):
         if self.session.store is None:
             return True
         report = self.session.verify_audit()
-        self.show_differences(len(report.mismatches),
-                              report.mismatches[0].describe() if report.mismatches else "")
+        first = report.mismatches[0] if report.mismatches else None
+        self.show_differences(len(report.mismatches), (first.describe(), first.describe("zh"))
+                              if first is not None else ("", ""))
         return self.show_audit(report.broken_at) and not report.mismatches
 
-    def show_differences(self, count: int, first: str) -> None:
+    def show_differences(self, count: int, first: tuple[str, str]) -> None:
         """A warning banner while figures differ from the audit log."""
         english, chinese = self.session.differs_warning(count, first)
         self.banner.warn("differs", (chinese if self.ops.lang == "zh" else english)

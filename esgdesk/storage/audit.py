@@ -179,14 +179,21 @@ class Mismatch(Frozen):
         self.__dict__.update(entity=entity, year=year, indicator=indicator, what=what,
                              stored=stored, logged=logged)
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """What differs, in English or (lang "zh") Chinese."""
+        where = f"{self.entity} {self.year} {self.indicator}"
+        if lang == "zh":
+            if self.what == "no audit row":
+                return f"{where}：没有审计记录"
+            if self.what == "gone":
+                return f"{where}：数据已不存在，审计日志记为 {self.logged!r}"
+            what = "数值" if self.what == "value" else "状态"
+            return f"{where}：{what}为 {self.stored!r}，审计日志记为 {self.logged!r}"
         if self.what == "no audit row":
-            return f"{self.entity} {self.year} {self.indicator}: no audit row"
+            return f"{where}: no audit row"
         if self.what == "gone":
-            return (f"{self.entity} {self.year} {self.indicator}: the figure is gone, the "
-                    f"audit log says {self.logged!r}")
-        return (f"{self.entity} {self.year} {self.indicator}: the {self.what} is "
-                f"{self.stored!r}, the audit log says {self.logged!r}")
+            return f"{where}: the figure is gone, the audit log says {self.logged!r}"
+        return f"{where}: the {self.what} is {self.stored!r}, the audit log says {self.logged!r}"
 
 
 class ChainReport(Frozen):
@@ -199,16 +206,17 @@ class ChainReport(Frozen):
     broken: tuple[int, ...]  # every broken row not sealed, in id order
     sealed: tuple[int, ...]  # broken rows a later sealing row names
     mismatches: tuple[Mismatch, ...]  # figures that differ from the log
-    documents: tuple[str, ...]  # stored documents whose bytes changed, one line each
+    documents: tuple[tuple[str, str], ...]  # stored documents whose bytes changed (en, zh)
 
     def __init__(self, rows: int, broken_at: int | None, reason: str = "",
                  broken: tuple[int, ...] = (), sealed: tuple[int, ...] = (),
-                 mismatches: tuple[Mismatch, ...] = (), documents: tuple[str, ...] = (),
+                 mismatches: tuple[Mismatch, ...] = (),
+                 documents: tuple[tuple[str, str], ...] = (),
                  ) -> None:
         self.__dict__.update(rows=rows, broken_at=broken_at, reason=reason, broken=broken,
                              sealed=sealed, mismatches=mismatches, documents=documents)
 
-    def with_documents(self, documents: tuple[str, ...]) -> ChainReport:
+    def with_documents(self, documents: tuple[tuple[str, str], ...]) -> ChainReport:
         """The report with the stored documents found changed (see evidence_check)."""
         return ChainReport(self.rows, self.broken_at, self.reason, self.broken, self.sealed,
                            self.mismatches, documents)
@@ -224,11 +232,14 @@ class ChainReport(Frozen):
         one stored."""
         return self.intact and not self.mismatches and not self.documents
 
-    def problems(self) -> list[str]:
-        """What is wrong, one line each (empty when sound)."""
-        lines = [f"audit row {row} was changed, or a row before it removed"
+    def problems(self, lang: str = "en") -> list[str]:
+        """What is wrong, one line each (empty when sound), in English or (lang "zh")
+        Chinese."""
+        lines = [f"审计记录第 {row} 行被修改，或其前的某行被删除" if lang == "zh" else
+                 f"audit row {row} was changed, or a row before it removed"
                  for row in self.broken]
-        return lines + [m.describe() for m in self.mismatches] + list(self.documents)
+        return (lines + [m.describe(lang) for m in self.mismatches]
+                + [zh if lang == "zh" else en for en, zh in self.documents])
 
 
 # Every column, read by name: a file not yet upgraded has no department (nor, before 0004,
@@ -255,12 +266,13 @@ def chain_rows(query: Callable[[str, tuple[Any, ...]], Sequence[Any]],
 SEAL = "seal"  # the action of a sealing row
 
 
-def differs_warning(count: int, first: str) -> tuple[str, str]:
-    """What a window says when figures differ from the audit log (en, zh)."""
+def differs_warning(count: int, first: tuple[str, str]) -> tuple[str, str]:
+    """What a window says when figures differ from the audit log (en, zh), with the first
+    difference as each language says it."""
     verb = "differs" if count == 1 else "differ"
-    return (f"Warning: {counted(count, 'figure')} {verb} from the audit log (first: {first}); "
-            "they were changed outside esgdesk.",
-            f"警告：有 {count} 个数据与审计日志不符（第一个：{first}）；它们曾在 esgdesk 之外"
+    return (f"Warning: {counted(count, 'figure')} {verb} from the audit log (first: "
+            f"{first[0]}); they were changed outside esgdesk.",
+            f"警告：有 {count} 个数据与审计日志不符（第一个：{first[1]}）；它们曾在 esgdesk 之外"
             "被修改。")
 
 

@@ -33,24 +33,27 @@ def _contents(fetch: Fetch) -> Iterator[tuple[str, bytes]]:
         yield after, bytes(rows[0]["content"])
 
 
-def changed_documents(fetch: Fetch) -> tuple[str, ...]:
-    """Each stored document whose bytes no longer hash to their key, one line naming the
-    files and figures it is attached to (empty when every document is as stored)."""
+def changed_documents(fetch: Fetch) -> tuple[tuple[str, str], ...]:
+    """Each stored document whose bytes no longer hash to their key, one line (en, zh)
+    naming the files and figures it is attached to (empty when every document is as
+    stored)."""
     from hashlib import sha256  # on a check, not at start-up
 
     lines = []
     for key, content in _contents(fetch):
         if sha256(content).hexdigest() == key:
             continue
-        shown = [f"{r['file_name']} ({r['code']} {r['year']} {r['indicator']})"
-                 for r in fetch(_SHOWN_BY, (key,))]
-        lines.append(f"document {', '.join(shown) or 'attached to no figure'}: its bytes "
-                     f"do not hash to the SHA-256 it was stored under ({key[:12]}…); it was "
-                     "changed outside esgdesk")
+        shown = ", ".join(f"{r['file_name']} ({r['code']} {r['year']} {r['indicator']})"
+                          for r in fetch(_SHOWN_BY, (key,)))
+        lines.append((f"document {shown or 'attached to no figure'}: its bytes do not hash "
+                      f"to the SHA-256 it was stored under ({key[:12]}…); it was changed "
+                      "outside esgdesk",
+                      f"文件 {shown or '（未附于任何数据）'}：其内容与存储时的 SHA-256"
+                      f"（{key[:12]}…）不符；它曾在 esgdesk 之外被修改"))
     return tuple(lines)
 
 
-def changed_documents_in_file(path: Path) -> tuple[str, ...]:
+def changed_documents_in_file(path: Path) -> tuple[tuple[str, str], ...]:
     """The stored documents of a database file whose bytes changed, read-only (none in a
     file before it held any)."""
     connection = connect_reader(path)

@@ -81,7 +81,8 @@ class FileCheck(Frozen):
     """What the file check of a database found: SQLite's integrity check and the audit
     log's hash chain (the chain is not read from a damaged file)."""
 
-    _fields = ("path", "problem", "rows", "broken_at", "reason", "mismatches", "findings")
+    _fields = ("path", "problem", "rows", "broken_at", "reason", "mismatches", "findings",
+               "findings_zh")
     path: str
     problem: str | None  # what integrity_check found, or None
     rows: int
@@ -89,12 +90,21 @@ class FileCheck(Frozen):
     reason: str
     mismatches: int  # figures that differ from the audit log
     findings: tuple[str, ...]  # every broken row and differing figure, one line each
+    findings_zh: tuple[str, ...]  # the same in Chinese
 
     def __init__(self, path: str, problem: str | None, rows: int = 0,
                  broken_at: int | None = None, reason: str = "", mismatches: int = 0,
-                 findings: tuple[str, ...] = ()) -> None:
+                 findings: tuple[str, ...] = (), findings_zh: tuple[str, ...] = ()) -> None:
         self.__dict__.update(path=path, problem=problem, rows=rows, broken_at=broken_at,
-                             reason=reason, mismatches=mismatches, findings=findings)
+                             reason=reason, mismatches=mismatches, findings=findings,
+                             findings_zh=findings_zh or findings)
+
+    def first_difference(self) -> tuple[str, str]:
+        """The first figure or document that differs, in English and Chinese ("" when
+        none): the findings end with them."""
+        if not self.mismatches:
+            return "", ""
+        return self.findings[-self.mismatches], self.findings_zh[-self.mismatches]
 
     @property
     def sound(self) -> bool:
@@ -103,7 +113,8 @@ class FileCheck(Frozen):
     def to_json(self) -> str:
         return json.dumps({"problem": self.problem, "rows": self.rows,
                            "broken_at": self.broken_at, "reason": self.reason,
-                           "mismatches": self.mismatches, "findings": list(self.findings)},
+                           "mismatches": self.mismatches, "findings": list(self.findings),
+                           "findings_zh": list(self.findings_zh)},
                           ensure_ascii=False)
 
     @classmethod
@@ -112,7 +123,8 @@ class FileCheck(Frozen):
         found = json.loads(text)
         return cls(str(path), found["problem"], int(found.get("rows") or 0),
                    found.get("broken_at"), str(found.get("reason") or ""),
-                   int(found.get("mismatches") or 0), tuple(found.get("findings") or ()))
+                   int(found.get("mismatches") or 0), tuple(found.get("findings") or ()),
+                   tuple(found.get("findings_zh") or ()))
 
 
 def check_database_file(path: Path, progress: Callable[[str, int, int], None] | None = None,
@@ -133,7 +145,8 @@ def check_database_file(path: Path, progress: Callable[[str, int, int], None] | 
     # A changed document is counted with the figures that differ: the findings end with
     # both (see ChainReport.problems), so the app's warning shows the first of them.
     return FileCheck(str(path), None, report.rows, report.broken_at, report.reason,
-                     len(report.mismatches) + len(report.documents), tuple(report.problems()))
+                     len(report.mismatches) + len(report.documents), tuple(report.problems()),
+                     tuple(report.problems("zh")))
 
 
 # What the file check says as it goes, one line each: its step ("integrity", "figures",

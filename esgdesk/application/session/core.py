@@ -457,8 +457,9 @@ class SessionCore:
         return self.require_store().verify_audit()
 
     @staticmethod
-    def differs_warning(count: int, first: str) -> tuple[str, str]:
-        """What a window says when figures differ from the audit log (en, zh)."""
+    def differs_warning(count: int, first: tuple[str, str]) -> tuple[str, str]:
+        """What a window says when figures differ from the audit log (en, zh); `first` is
+        the first difference in both."""
         from esgdesk.storage.audit import differs_warning
 
         return differs_warning(count, first)
