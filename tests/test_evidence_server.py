@@ -21,6 +21,7 @@ from esgdesk.storage.store import Change, open_database
 HR = "people.employees.total"  # owned by hr, which li writes for
 IR = "finance.revenue"  # owned by ir
 PAYROLL = b"%PDF-1.4\npayroll extract 2023\n%%EOF\n"
+LATER = b"%PDF-1.4\npayroll extract 2024\n%%EOF\n"
 
 
 def _raw(url: ServerUrl, statement: str, params: tuple[object, ...] = ()) -> None:
@@ -69,6 +70,9 @@ def test_the_server_refuses_a_contributors_raw_sql_on_evidence(
         ("DELETE FROM attachment WHERE id = %s", (on_hr.id,)),
         ("UPDATE evidence_content SET content = '\\x00'::bytea", ()),
         ("DELETE FROM evidence_content", ()),
+        # other bytes stored first under the SHA-256 of a document someone will attach
+        ("INSERT INTO evidence_content (sha256, content, size, media_type) VALUES "
+         "(%s, %s, 6, 'application/pdf')", (hashlib.sha256(LATER).hexdigest(), b"forged")),
     ]
     for statement, params in refused:
         with pytest.raises(psycopg.errors.InsufficientPrivilege):

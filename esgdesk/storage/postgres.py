@@ -267,7 +267,8 @@ SEARCH_PATH = f"SET search_path = pg_catalog, {SCHEMA}, pg_temp"
 # Which generation of the server's own objects and rights a database holds (a row of
 # esgdesk_server): a database whose objects are older is brought up to date when opened, as a
 # schema revision is, so a fix to the rights reaches every database without a new revision.
-SERVER_GENERATION = 6  # 6: no role deletes a row, nor changes one unlogged
+SERVER_GENERATION = 6  # 6: no role deletes a row, changes one unlogged, or stores a
+# document under another's SHA-256
 
 
 def _state_text_cases() -> str:
@@ -677,6 +678,24 @@ SERVER_OBJECTS = (
            'entity_id', NEW.entity_id, 'year', NEW.year, 'indicator', NEW.indicator)::text);
          RETURN NULL;
        END $$""",
+    # A document is stored under the SHA-256 of its bytes, and esgdesk takes a document
+    # already stored under that key as the same: a login storing other bytes under it (a
+    # document someone will attach, stored first with other content) is refused. The owner
+    # copies rows as they are (a damaged file's are found by `check`).
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.esgdesk_content_is_its_hash() RETURNS trigger
+       LANGUAGE plpgsql {SEARCH_PATH} AS $$ BEGIN
+         IF (NEW.sha256 IS DISTINCT FROM pg_catalog.encode(pg_catalog.sha256(NEW.content),
+                                                           'hex')
+             OR NEW.size IS DISTINCT FROM pg_catalog.length(NEW.content))
+            AND NOT pg_catalog.pg_has_role(session_user, {_OWNER}, 'MEMBER') THEN
+           RAISE EXCEPTION 'a document is stored under the SHA-256 of its bytes'
+             USING ERRCODE = '42501';
+         END IF;
+         RETURN NEW;
+       END $$""",
+    f"DROP TRIGGER IF EXISTS evidence_content_hash ON {SCHEMA}.evidence_content",
+    f"""CREATE TRIGGER evidence_content_hash BEFORE INSERT ON {SCHEMA}.evidence_content
+       FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.esgdesk_content_is_its_hash()""",
     f"DROP TRIGGER IF EXISTS value_changed ON {SCHEMA}.value",
     f"""CREATE TRIGGER value_changed AFTER INSERT OR UPDATE ON {SCHEMA}.value FOR EACH ROW
        EXECUTE FUNCTION {SCHEMA}.esgdesk_figure_changed()""",
