@@ -1129,3 +1129,30 @@ def test_the_server_writes_the_same_audit_rows_as_a_file_for_every_audited_write
     finally:
         server.close()
         file.close()
+
+
+def test_what_a_report_prints_beside_a_figure_changed_with_psql_is_logged(
+        pg_server: PgServer, group: ServerUrl) -> None:
+    """The printed figure, the restatement and the figure first published, changed with psql
+    rather than through esgdesk, get their audit rows all the same, naming the login: the
+    report prints them, and before they went unlogged."""
+    figure = f"entity_id = {_group_id(group)} AND year = 2023 AND indicator = "
+    _raw(pg_server.as_user(group, "li"), "UPDATE value SET printed = '4200', printed_reason = "
+         f"'as printed' WHERE {figure}'{HR}'")  # its own department's draft figure
+    _raw(pg_server.url(location(group).name),
+         f"UPDATE value SET status = 'locked' WHERE {figure}'{IR}'")
+    _raw(pg_server.as_user(group, "zhao"), "UPDATE value SET published = '1', restated = "
+         f"'restated by hand' WHERE {figure}'{IR}'")
+    store = open_database(group)
+    try:
+        printed = [r for r in store.history("group", 2023, HR) if r.action == "printed"]
+        assert [(r.db_user, r.old_value, r.new_value, r.reason) for r in printed] == [
+            ("li", None, "4200", "as printed")]
+        restated = [r for r in store.history("group", 2023, IR) if r.action == "restate"]
+        assert [(r.db_user, r.reason, r.new_status) for r in restated] == [
+            ("zhao", "restated by hand", "locked")]
+        assert restated[0].old_value == restated[0].new_value == store.get(
+            "group", 2023, IR).value
+        assert store.verify_audit().sound
+    finally:
+        store.close()

@@ -425,6 +425,8 @@ AUDIT_TRIGGERS = (
                {_APPEND}(r, ctx);
                RETURN NULL;
              END IF;
+             p.entity_id := NEW.entity_id; p.year := NEW.year; p.indicator := NEW.indicator;
+             q := p; t := p;
              IF TG_OP = 'INSERT' THEN  -- a note before any value, or the value
                IF ctx->>'action' = 'note' AND NEW.value IS NULL AND NEW.state = 'value' THEN
                  r.action := 'note'; r.old_value := ''; r.new_value := NEW.note;
@@ -437,6 +439,19 @@ AUDIT_TRIGGERS = (
                  s.action := 'status'; s.old_value := NEW.value; s.new_value := NEW.value;
                  s.new_status := NEW.status;
                  {_APPEND}(s, ctx);
+               END IF;
+               -- What a report prints beside it, given with the row otherwise than esgdesk
+               -- gives it (esgdesk's own said so, and returned above): logged all the same.
+               IF NEW.printed IS NOT NULL THEN
+                 p.action := 'printed'; p.new_value := NEW.printed;
+                 p.reason := NEW.printed_reason;
+                 {_APPEND}(p, ctx);
+               END IF;
+               IF coalesce(NEW.restated, '') <> '' OR NEW.published IS NOT NULL THEN
+                 t.action := 'restate'; t.old_value := NEW.published;
+                 t.new_value := {SCHEMA}.esgdesk_state_text(NEW.state, NEW.value);
+                 t.new_status := NEW.status; t.reason := NEW.restated;
+                 {_APPEND}(t, ctx);
                END IF;
                RETURN NULL;
              END IF;
@@ -462,12 +477,30 @@ AUDIT_TRIGGERS = (
              END IF;
              -- How the figure was obtained ("quality"), as esgdesk.storage.evidence writes it.
              IF (OLD.quality, OLD.method) IS DISTINCT FROM (NEW.quality, NEW.method) THEN
-               q.entity_id := NEW.entity_id; q.year := NEW.year; q.indicator := NEW.indicator;
                q.action := 'quality';
                q.old_value := {_QUALITY_TEXT.format(row="OLD")};
                q.new_value := {_QUALITY_TEXT.format(row="NEW")};
                {_APPEND}(q, ctx);
-             END IF;""", declare=f"restated boolean := false; q {SCHEMA}.audit;"),
+             END IF;
+             -- What a report prints beside the figure, changed otherwise than esgdesk changes
+             -- it (esgdesk's own changes say so, and returned above, or went with a new
+             -- value): the printed figure ("printed"), the restatement and the figure first
+             -- published ("restate", its value as it was), logged all the same.
+             IF (OLD.printed, OLD.printed_reason)
+                IS DISTINCT FROM (NEW.printed, NEW.printed_reason) THEN
+               p.action := 'printed'; p.old_value := OLD.printed; p.new_value := NEW.printed;
+               p.reason := NEW.printed_reason;
+               {_APPEND}(p, ctx);
+             END IF;
+             IF (OLD.restated, OLD.published) IS DISTINCT FROM (NEW.restated, NEW.published)
+                AND NOT restated THEN
+               t.action := 'restate';
+               t.old_value := {SCHEMA}.esgdesk_state_text(OLD.state, OLD.value);
+               t.new_value := {SCHEMA}.esgdesk_state_text(NEW.state, NEW.value);
+               t.old_status := OLD.status; t.new_status := NEW.status; t.reason := NEW.restated;
+               {_APPEND}(t, ctx);
+             END IF;""", declare=f"restated boolean := false; q {SCHEMA}.audit; "
+                                 f"p {SCHEMA}.audit; t {SCHEMA}.audit;"),
     # A document attached to a figure ("attach") or removed from it ("detach"), with its
     # hash, as esgdesk.storage.evidence writes them; an attachment changes in no other way.
     *_audit_trigger("attachment", "esgdesk_audit_attachment", "AFTER INSERT OR UPDATE", f"""
