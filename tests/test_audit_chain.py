@@ -319,3 +319,36 @@ def test_the_app_warns_when_figures_differ_from_the_audit_log(
     assert said in chinese.banner.text() and "the value" not in chinese.banner.text()
     assert not chinese.check_audit()
     assert said in chinese.banner.text() and "the value" not in chinese.banner.text()
+
+
+@pytest.mark.sqlite_only
+def test_a_printed_figure_changed_behind_esgdesk_is_found(sample_path: Path) -> None:
+    """What a report prints instead of a computed figure is compared with its newest
+    "printed" audit row, as a figure's value is with its own."""
+    ratio = "people.employees.female_ratio"
+    store = open_database(sample_path)
+    try:
+        store.set_printed("group", 2023, ratio, "36.9", "rounded so the column adds up",
+                          "zhao")
+        assert store.verify_audit().sound
+    finally:
+        store.close()
+    connection = sqlite3.connect(sample_path)
+    connection.execute("UPDATE value SET printed = '40.0' WHERE indicator = ? AND year = 2023 "
+                       "AND entity_id = (SELECT id FROM entity WHERE code = 'group')", (ratio,))
+    connection.commit()
+    connection.close()
+    report = verify(sample_path)
+    assert report.intact and not report.sound
+    assert [(m.indicator, m.what, m.stored, m.logged) for m in report.mismatches] == [
+        (ratio, "printed", "40.0", "36.9")]
+    assert report.mismatches[0].describe() == (
+        f"group 2023 {ratio}: the printed figure is '40.0', the audit log says '36.9'")
+    assert report.mismatches[0].describe("zh") == (
+        f"group 2023 {ratio}：报告所印数据为 '40.0'，审计日志记为 '36.9'")
+    store = open_database(sample_path)
+    try:  # printed again through esgdesk: in the log, and found no more
+        store.set_printed("group", 2023, ratio, None, "", "zhao")
+        assert store.verify_audit().sound
+    finally:
+        store.close()

@@ -170,7 +170,7 @@ class Mismatch(Frozen):
     entity: str
     year: int
     indicator: str
-    what: str  # "no audit row", "value", "status" or "gone" (deleted behind esgdesk)
+    what: str  # "no audit row", "value", "status", "printed" or "gone" (deleted)
     stored: str | None  # the figure's
     logged: str | None  # the newest audit row's
 
@@ -187,13 +187,14 @@ class Mismatch(Frozen):
                 return f"{where}：没有审计记录"
             if self.what == "gone":
                 return f"{where}：数据已不存在，审计日志记为 {self.logged!r}"
-            what = "数值" if self.what == "value" else "状态"
+            what = {"value": "数值", "status": "状态", "printed": "报告所印数据"}[self.what]
             return f"{where}：{what}为 {self.stored!r}，审计日志记为 {self.logged!r}"
         if self.what == "no audit row":
             return f"{where}: no audit row"
         if self.what == "gone":
             return f"{where}: the figure is gone, the audit log says {self.logged!r}"
-        return f"{where}: the {self.what} is {self.stored!r}, the audit log says {self.logged!r}"
+        what = "printed figure" if self.what == "printed" else self.what
+        return f"{where}: the {what} is {self.stored!r}, the audit log says {self.logged!r}"
 
 
 class ChainReport(Frozen):
@@ -357,8 +358,9 @@ def differing_figures_sql(entities: int = 0) -> str:
     """The figures that differ from the newest audit rows written about them, found by the
     database in one pass (both engines): the value (or state) of the newest change or
     restatement (a computed figure's "recompute" rows log what it reads now, its row holds
-    no value), the status of the newest status row ("draft" before any), or no row at
-    all; and the figures the log holds that are gone (logged_status "gone", status NULL).
+    no value), the status of the newest status row ("draft" before any), the figure a
+    report prints instead of it (the newest "printed" row), or no row at all; and the
+    figures the log holds that are gone (logged_status "gone", status NULL).
     With `entities`, those of so many entities only, their ids the parameters (given twice:
     for the log, then for the figures)."""
     ids = ", ".join("?" * entities)
@@ -369,7 +371,8 @@ def differing_figures_sql(entities: int = 0) -> str:
         "  max(CASE WHEN action IN ('set', 'restate') THEN id END) AS vid, "
         "  max(CASE WHEN action IN ('status', 'restate', 'recompute') "
         "      AND new_status IS NOT NULL "
-        "      THEN id END) AS sid "
+        "      THEN id END) AS sid, "
+        "  max(CASE WHEN action = 'printed' THEN id END) AS pid "
         f"  FROM audit WHERE {of_log}action IN ('set', 'note', 'status', 'restate', "
         "    'recompute', 'printed') "
         "  GROUP BY entity_id, year, indicator), "
@@ -377,16 +380,18 @@ def differing_figures_sql(entities: int = 0) -> str:
         f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "
         "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid) AS logged_value, "
         "  coalesce((SELECT b.new_status FROM audit b WHERE b.id = l.sid), 'draft') "
-        "    AS logged_status "
+        "    AS logged_status, v.printed, "
+        "  (SELECT b.new_value FROM audit b WHERE b.id = l.pid) AS logged_printed "
         "  FROM value v JOIN entity e ON e.id = v.entity_id "
         "  LEFT JOIN logged l ON l.entity_id = v.entity_id AND l.year = v.year "
         f"   AND l.indicator = v.indicator{of_figures}) "
         "SELECT * FROM figures WHERE NOT logged "
         "  OR (value IS NULL) <> (logged_value IS NULL) OR value <> logged_value "
         "  OR status <> logged_status "
+        "  OR (printed IS NULL) <> (logged_printed IS NULL) OR printed <> logged_printed "
         # esgdesk deletes no figure: one the log holds that is gone was deleted behind it
         "UNION ALL SELECT e.code, l.year, l.indicator, NULL, NULL, 1 = 1, "
-        "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid), 'gone' "
+        "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid), 'gone', NULL, NULL "
         "  FROM logged l JOIN entity e ON e.id = l.entity_id "
         "  WHERE NOT EXISTS (SELECT 1 FROM value v WHERE v.entity_id = l.entity_id "
         "    AND v.year = l.year AND v.indicator = l.indicator)")
@@ -408,6 +413,8 @@ def reconcile(rows: Sequence[Any]) -> list[Mismatch]:
             found.append(Mismatch(*place, "value", row["value"], row["logged_value"]))
         if row["status"] != row["logged_status"]:
             found.append(Mismatch(*place, "status", row["status"], row["logged_status"]))
+        if row["printed"] != row["logged_printed"]:
+            found.append(Mismatch(*place, "printed", row["printed"], row["logged_printed"]))
     return sorted(found, key=lambda m: (m.entity, m.year, m.indicator, m.what))
 
 
