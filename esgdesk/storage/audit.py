@@ -354,7 +354,7 @@ def _state_text_sql() -> str:
     return f"CASE v.state {cases} ELSE v.value END"
 
 
-def differing_figures_sql(entities: int = 0) -> str:
+def differing_figures_sql(entities: int = 0, printed: bool = True) -> str:
     """The figures that differ from the newest audit rows written about them, found by the
     database in one pass (both engines): the value (or state) of the newest change or
     restatement (a computed figure's "recompute" rows log what it reads now, its row holds
@@ -362,7 +362,8 @@ def differing_figures_sql(entities: int = 0) -> str:
     report prints instead of it (the newest "printed" row), or no row at all; and the
     figures the log holds that are gone (logged_status "gone", status NULL).
     With `entities`, those of so many entities only, their ids the parameters (given twice:
-    for the log, then for the figures)."""
+    for the log, then for the figures). `printed` False: a file from before figures were
+    printed otherwise (revision 0012's column) has none to compare."""
     ids = ", ".join("?" * entities)
     of_log = f"entity_id IN ({ids}) AND " if entities else ""
     of_figures = f" WHERE v.entity_id IN ({ids})" if entities else ""
@@ -380,7 +381,7 @@ def differing_figures_sql(entities: int = 0) -> str:
         f"  {_state_text_sql()} AS value, v.status, l.entity_id IS NOT NULL AS logged, "
         "  (SELECT b.new_value FROM audit b WHERE b.id = l.vid) AS logged_value, "
         "  coalesce((SELECT b.new_status FROM audit b WHERE b.id = l.sid), 'draft') "
-        "    AS logged_status, v.printed, "
+        f"    AS logged_status, {'v.printed' if printed else 'NULL'} AS printed, "
         "  (SELECT b.new_value FROM audit b WHERE b.id = l.pid) AS logged_printed "
         "  FROM value v JOIN entity e ON e.id = v.entity_id "
         "  LEFT JOIN logged l ON l.entity_id = v.entity_id AND l.year = v.year "
@@ -428,10 +429,12 @@ FIGURES_COMPARED_AT_ONCE = 16
 def _differing_figures(connection: sqlite3.Connection) -> list[Any]:
     """The rows of differing_figures_sql on a file, read a few entities at a time."""
     ids = [row[0] for row in connection.execute("SELECT id FROM entity ORDER BY id")]
+    printed = any(row[1] == "printed" for row in connection.execute("PRAGMA table_info(value)"))
     found: list[Any] = []
     for start in range(0, len(ids), FIGURES_COMPARED_AT_ONCE):
         some = ids[start:start + FIGURES_COMPARED_AT_ONCE]
-        found += connection.execute(differing_figures_sql(len(some)), (*some, *some)).fetchall()
+        found += connection.execute(differing_figures_sql(len(some), printed),
+                                    (*some, *some)).fetchall()
     return found  # every figure's: each is an entity's (the one pass joins them the same)
 
 
