@@ -318,9 +318,7 @@ class DatabaseActions(QObject):
         if self.session.store is None:
             return True
         report = self.session.verify_audit()
-        first = report.mismatches[0] if report.mismatches else None
-        self.show_differences(len(report.mismatches), (first.describe(), first.describe("zh"))
-                              if first is not None else ("", ""))
+        self.show_differences(len(report.mismatches), report.first_mismatch())
         return self.show_audit(report.broken_at) and not report.mismatches
 
     def show_differences(self, count: int, first: tuple[str, str]) -> None:

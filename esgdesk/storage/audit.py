@@ -233,6 +233,14 @@ class ChainReport(Frozen):
         one stored."""
         return self.intact and not self.mismatches and not self.documents
 
+    def first_mismatch(self) -> tuple[str, str]:
+        """The first figure that differs from the log, in English and Chinese ("" when
+        none)."""
+        if not self.mismatches:
+            return "", ""
+        first = self.mismatches[0]
+        return first.describe(), first.describe("zh")
+
     def problems(self, lang: str = "en") -> list[str]:
         """What is wrong, one line each (empty when sound), in English or (lang "zh")
         Chinese."""
